@@ -1,0 +1,23 @@
+"""The `dangvu` command: Django's management utility with dangvu's settings."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangvu.settings")
+    from dangvu.envconf import ConfigError
+
+    try:
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["dangvu", *(sys.argv[1:] if argv is None else argv)])
+    except ConfigError as exc:
+        print(f"dangvu: cấu hình sai / bad configuration: {exc}", file=sys.stderr)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+"""Writing the change log. Services call these inside their own transaction (STYLE.md practice 3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import models, transaction
+
+from dangvu.core.models import ChangeLogEntry, ChangeSet, Decision
+
+JSONable = dict[str, Any]
+
+
+def actor_name(actor: Any) -> str:
+    if actor is None:
+        return "system"
+    full = getattr(actor, "get_full_name", lambda: "")()
+    return full or str(getattr(actor, "username", actor))
+
+
+def open_change_set(*, actor: Any, reason: str = "", source: str = ChangeSet.Source.WEB) -> ChangeSet:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("a change set must be opened inside the service's transaction")
+    return ChangeSet.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=actor_name(actor),
+        reason=reason,
+        source=source,
+    )
+
+
+def to_jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [to_jsonable(v) for v in value]
+    return value
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> JSONable:
+    return {name: to_jsonable(getattr(instance, name)) for name in fields}
+
+
+def object_type(instance: models.Model) -> str:
+    return instance._meta.label_lower
+
+
+def log_entry(
+    changeset: ChangeSet,
+    *,
+    action: str,
+    obj: models.Model,
+    subject: models.Model | None = None,
+    before: JSONable | None = None,
+    after: JSONable | None = None,
+    reason: str = "",
+    save: bool = True,
+) -> ChangeLogEntry:
+    target = subject if subject is not None else obj
+    entry = ChangeLogEntry(
+        changeset=changeset,
+        actor_id=changeset.actor_id,
+        actor_name=changeset.actor_name,
+        action=action,
+        object_type=object_type(obj),
+        object_id=str(obj.pk),
+        object_label=str(obj)[:300],
+        subject_type=object_type(target),
+        subject_id=str(target.pk),
+        before=to_jsonable(before) if before is not None else None,
+        after=to_jsonable(after) if after is not None else None,
+        reason=reason or changeset.reason,
+    )
+    if save:
+        entry.save()
+    return entry
+
+
+def history_of(instance: models.Model) -> models.QuerySet[ChangeLogEntry]:
+    """The change log of one record (the caller has already checked that it may be seen)."""
+    return ChangeLogEntry.objects.filter(
+        subject_type=object_type(instance), subject_id=str(instance.pk)
+    ).order_by("-at", "-id")
+
+
+def get_or_create_decision(
+    *, number: str, date: dt.date, issuer: str, summary: str = ""
+) -> Decision:
+    from dangvu.core.text import clean
+
+    number, issuer = clean(number), clean(issuer)
+    if number:
+        decision, _created = Decision.objects.get_or_create(
+            number=number, date=date, issuer=issuer, defaults={"summary": clean(summary)}
+        )
+        return decision
+    return Decision.objects.create(number="", date=date, issuer=issuer, summary=clean(summary))

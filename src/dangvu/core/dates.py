@@ -1,0 +1,65 @@
+"""Dates and periods. Periods are half-open: [valid_from, valid_to), valid_to None meaning open."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def age_on(birth_date: dt.date, on: dt.date) -> int:
+    """Age in completed years on a date."""
+    years = on.year - birth_date.year
+    if (on.month, on.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years
+
+
+def born_on_or_before_for_age(age: int, on: dt.date) -> dt.date:
+    """The latest birth date of someone who is at least `age` completed years old on `on`."""
+    return add_years(on, -age)
+
+
+def format_date(day: dt.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def parse_iso(value: str, what: str = "date") -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"{what} must be YYYY-MM-DD, not {value!r}") from exc
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date | None = None  # exclusive
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day < self.end)

@@ -1,0 +1,93 @@
+"""The shared kernel's tables: decisions, and the change log (who changed what, when, why)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Decision(models.Model):
+    """A decision (quyết định, nghị quyết, …) that an event or change rests on."""
+
+    number = models.CharField(_("decision number"), max_length=64, blank=True)
+    date = models.DateField(_("decision date"))
+    issuer = models.CharField(_("issuing body"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number", "date", "issuer"],
+                condition=~models.Q(number=""),
+                name="decision_unique_number_date_issuer",
+            )
+        ]
+
+    def __str__(self) -> str:
+        number = self.number or _("no number")
+        return f"{number}, {self.date:%d/%m/%Y}, {self.issuer}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"number": self.number, "date": self.date.isoformat(), "issuer": self.issuer}
+
+
+class ChangeSet(models.Model):
+    """One user action that changed records: all its entries commit or roll back together."""
+
+    class Source(models.TextChoices):
+        WEB = "web", _("web")
+        CLI = "cli", _("command line")
+        API = "api", _("API")
+        IMPORT = "import", _("import")
+        SYSTEM = "system", _("system")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.WEB)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("change set")
+        verbose_name_plural = _("change sets")
+
+
+class ChangeLogEntry(models.Model):
+    """One record's change, with its state before and after, written by the service that made it."""
+
+    changeset = models.ForeignKey(ChangeSet, on_delete=models.PROTECT, related_name="entries")
+    at = models.DateTimeField(auto_now_add=True)
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor_name = models.CharField(max_length=150)
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64)
+    object_label = models.CharField(max_length=300)
+    subject_type = models.CharField(max_length=64)
+    subject_id = models.CharField(max_length=64)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("change log entry")
+        verbose_name_plural = _("change log entries")
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id", "at"], name="changelog_subject"),
+            models.Index(fields=["actor_id", "at"], name="changelog_actor"),
+        ]
+        ordering = ["-at", "-id"]
+
+    def changed_fields(self) -> list[tuple[str, object, object]]:
+        before = self.before or {}
+        after = self.after or {}
+        keys = sorted(set(before) | set(after))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]

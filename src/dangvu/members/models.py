@@ -1,0 +1,170 @@
+"""Persons, party members, their membership events and the state derived from them.
+
+Events are the facts (DESIGN.md "Membership event"); MembershipPeriod rows and the status fields of
+PartyMember are derived from them by members/lifecycle.py and stored for fast queries. Only the
+services in members/services.py write these tables, and rebuilding from the events gives the same
+rows (tests/members/test_lifecycle.py).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dangvu.core.models import ChangeSet, Decision
+from dangvu.orgs.models import Organisation
+from dangvu.rules import reference as ref
+
+
+class Person(models.Model):
+    """Identity and attributes of a person (DOMAIN.md §14.3); a member, or later a candidate."""
+
+    family_name = models.CharField(_("family name"), max_length=60, db_collation="vi_icu")
+    middle_name = models.CharField(_("middle name"), max_length=100, blank=True, db_collation="vi_icu")
+    given_name = models.CharField(_("given name"), max_length=60, db_collation="vi_icu")
+    full_name = models.CharField(_("full name"), max_length=200, db_collation="vi_icu")
+    search_name = models.CharField(max_length=200, db_index=True)
+    sort_key = models.CharField(max_length=600, db_index=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=ref.SEXES)
+    birth_date = models.DateField(_("date of birth"))
+    ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=ref.ETHNIC_GROUPS, default=ref.KINH)
+    religion = models.CharField(_("religion"), max_length=16, choices=ref.RELIGIONS, default="none")
+    citizen_id = models.CharField(_("citizen ID"), max_length=12, null=True, blank=True, unique=True)
+    hometown = models.CharField(_("home town"), max_length=255, blank=True)
+    residence = models.CharField(_("residence"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    general_education = models.CharField(
+        _("general education"), max_length=16, choices=ref.GENERAL_EDUCATION, default="thpt"
+    )
+    professional_level = models.CharField(
+        _("professional level"), max_length=16, choices=ref.PROFESSIONAL_LEVELS, default="none"
+    )
+    academic_title = models.CharField(_("academic title"), max_length=8, choices=ref.ACADEMIC_TITLES, default="none")
+    theory_level = models.CharField(
+        _("political theory level"), max_length=16, choices=ref.THEORY_LEVELS, default="none"
+    )
+    occupation = models.CharField(_("occupation"), max_length=32, choices=ref.OCCUPATIONS, default="other")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class Status(models.TextChoices):
+    PROBATIONARY = "probationary", _("Probationary member")
+    OFFICIAL = "official", _("Official member")
+    REMOVED = "removed", _("Removed from the list")
+    EXPELLED = "expelled", _("Expelled")
+    RESIGNED = "resigned", _("Resigned from the Party")
+    DECEASED = "deceased", _("Deceased")
+    TRANSFERRED_OUT = "transferred_out", _("Transferred out of the system")
+
+
+ACTIVE_STATUSES = (Status.PROBATIONARY, Status.OFFICIAL)
+
+
+class PartyMember(models.Model):
+    person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="membership")
+    card_number = models.CharField(_("party card number"), max_length=16, null=True, blank=True, unique=True)
+    dossier_number = models.CharField(_("dossier number"), max_length=16, null=True, blank=True, unique=True)
+    # Key dates as recorded by the events (DOMAIN.md §3.2, §4.2, §4.3).
+    admission_decision_date = models.DateField(_("date of the admission decision"), null=True, blank=True)
+    ceremony_date = models.DateField(_("date of the admission ceremony"), null=True, blank=True)
+    official_date = models.DateField(_("date of becoming an official member"), null=True, blank=True)
+    # Derived state, rebuilt from the events.
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, db_index=True)
+    status_since = models.DateField(null=True, blank=True)
+    org = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="members",
+        verbose_name=_("party cell"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("party member")
+        verbose_name_plural = _("party members")
+        indexes = [models.Index(fields=["org", "status"], name="member_org_status")]
+
+    def __str__(self) -> str:
+        return self.person.full_name
+
+
+class EventKind(models.TextChoices):
+    """The lifecycle facts (DOMAIN.md §4). Issue 2 records admission and recognition; the rest
+    are named now so that the engine, reports and imports share one vocabulary."""
+
+    ADMISSION = "admission", _("Admission")
+    RECOGNITION = "recognition", _("Recognition as official member")
+    TRANSFER_OUT = "transfer_out", _("Transfer out")
+    TRANSFER_IN = "transfer_in", _("Transfer in")
+    TEMP_TRANSFER_OUT = "temp_transfer_out", _("Temporary transfer out")
+    TEMP_TRANSFER_IN = "temp_transfer_in", _("Temporary transfer in")
+    TEMP_TRANSFER_END = "temp_transfer_end", _("End of temporary transfer")
+    EXEMPTION = "exemption", _("Exemption from work and party activity")
+    EXEMPTION_END = "exemption_end", _("End of exemption")
+    TEMP_EXEMPTION = "temp_exemption", _("Temporary exemption from activity")
+    TEMP_EXEMPTION_END = "temp_exemption_end", _("End of temporary exemption")
+    SUSPENSION = "suspension", _("Suspension of party activity")
+    SUSPENSION_END = "suspension_end", _("End of suspension")
+    REMOVAL = "removal", _("Removal from the list")
+    EXPULSION = "expulsion", _("Expulsion")
+    RESIGNATION = "resignation", _("Resignation from the Party")
+    DEATH = "death", _("Death")
+    RESTORATION = "restoration", _("Restoration of membership")
+    READMISSION = "readmission", _("Re-admission")
+
+
+class MembershipEvent(models.Model):
+    member = models.ForeignKey(PartyMember, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("event"), max_length=32, choices=EventKind.choices)
+    on = models.DateField(_("effective date"))
+    org = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("organisation"),
+    )
+    decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    details = models.JSONField(default=dict, blank=True)
+    changeset = models.ForeignKey(ChangeSet, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    # A wrong event is never edited: a correction voids it and records the right one.
+    voided_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrects"
+    )
+
+    class Meta:
+        verbose_name = _("membership event")
+        verbose_name_plural = _("membership events")
+        ordering = ["on", "id"]
+        indexes = [models.Index(fields=["member", "on"], name="event_member_on")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.on:%d/%m/%Y}"
+
+
+class MembershipPeriod(models.Model):
+    """Derived: the member was in `org` with `status` during [valid_from, valid_to)."""
+
+    member = models.ForeignKey(PartyMember, on_delete=models.CASCADE, related_name="periods")
+    org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=16, choices=Status.choices)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["valid_from"]
+        indexes = [
+            models.Index(fields=["org", "valid_from"], name="period_org_from"),
+            models.Index(fields=["member", "valid_from"], name="period_member_from"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+                name="period_not_empty",
+            )
+        ]

@@ -1,0 +1,180 @@
+"""Every read of member records, restricted to what the acting user may see (DESIGN.md principle 2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from dangvu.accounts.models import Ability
+from dangvu.accounts.scope import scope_for
+from dangvu.core.dates import add_years, today
+from dangvu.core.text import search_key
+from dangvu.members.models import ACTIVE_STATUSES, MembershipPeriod, PartyMember
+from dangvu.orgs.models import Organisation, subtree_range, valid_on
+from dangvu.orgs.selectors import subtree_org_ids, subtree_placements
+from dangvu.rules import reference as ref
+
+PAGE_SIZE = 50
+
+
+def visible_members(user: Any, ability: str = Ability.VIEW) -> QuerySet[PartyMember]:
+    return PartyMember.objects.filter(scope_for(user, ability).q("org__path"))
+
+
+def get_member(user: Any, pk: int, ability: str = Ability.VIEW) -> PartyMember:
+    member = visible_members(user, ability).select_related("person", "org").filter(pk=pk).first()
+    if member is None:
+        raise Http404
+    return member
+
+
+@dataclass
+class MemberFilters:
+    q: str = ""
+    status: str = "active"
+    sex: str = ""
+    age_band: str = ""
+    ethnicity: str = ""
+    minority: bool = False
+    religion: str = ""
+    general_education: str = ""
+    theory_level: str = ""
+    admission_year: int | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def birth_range_for_band(band: str, on: dt.date) -> Q:
+    """Members whose age in completed years on `on` falls in the form's age band."""
+    for code, low, high in ref.AGE_BANDS:
+        if code == band:
+            condition = Q(person__birth_date__lte=add_years(on, -low)) if low else Q()
+            if high is not None:
+                condition &= Q(person__birth_date__gt=add_years(on, -(high + 1)))
+            return condition
+    return Q(pk__in=[])
+
+
+def member_list(
+    user: Any, org: Organisation, filters: MemberFilters, *, after: str = "", limit: int = PAGE_SIZE
+) -> tuple[list[PartyMember], str]:
+    """One page of the members in the organisation's current subtree, in Vietnamese name order.
+
+    Keyset pagination on the ICU sort key: `after` is the last key of the previous page; the
+    returned token is the key to ask for the next page with, or "" on the last page.
+    """
+    low, high = subtree_range(org.path)
+    qs = visible_members(user).filter(org__path__gte=low, org__path__lt=high)
+    if filters.status == "active":
+        qs = qs.filter(status__in=ACTIVE_STATUSES)
+    elif filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.q:
+        key = search_key(filters.q)
+        if key.isdigit():
+            qs = qs.filter(Q(person__citizen_id=key) | Q(card_number=key))
+        else:
+            qs = qs.filter(person__search_name__contains=key)
+    if filters.sex:
+        qs = qs.filter(person__sex=filters.sex)
+    if filters.age_band:
+        qs = qs.filter(birth_range_for_band(filters.age_band, today()))
+    if filters.ethnicity:
+        qs = qs.filter(person__ethnicity=filters.ethnicity)
+    if filters.minority:
+        qs = qs.exclude(person__ethnicity__in=NOT_MINORITY)
+    if filters.religion == "any":
+        qs = qs.exclude(person__religion="none")
+    elif filters.religion:
+        qs = qs.filter(person__religion=filters.religion)
+    if filters.general_education:
+        qs = qs.filter(person__general_education=filters.general_education)
+    if filters.theory_level:
+        qs = qs.filter(person__theory_level=filters.theory_level)
+    if filters.admission_year:
+        qs = qs.filter(admission_decision_date__year=filters.admission_year)
+    if after:
+        qs = qs.filter(person__sort_key__gt=after)
+    rows = list(qs.select_related("person", "org").order_by("person__sort_key")[: limit + 1])
+    token = rows[limit - 1].person.sort_key if len(rows) > limit else ""
+    return rows[:limit], token
+
+
+# "Dân tộc thiểu số": every group but Kinh; naturalised foreigners are not an ethnic minority
+# (FORMS.md §5 "Ethnicity": the definition is an app's choice, UNCONFIRMED, kept here in one place).
+NOT_MINORITY = (ref.KINH, "56")
+
+
+def members_on(org: Organisation, on: dt.date) -> QuerySet[MembershipPeriod]:
+    """Membership periods valid on `on` in the organisation's subtree as it stood then."""
+    return MembershipPeriod.objects.filter(valid_on(on), org_id__in=subtree_org_ids(org, on))
+
+
+def stats(org: Organisation, on: dt.date) -> dict[str, int]:
+    """The basic indicators of a subtree on a date, in one aggregate query (sum of CASE)."""
+    periods = members_on(org, on)
+    aggregates: dict[str, Any] = {
+        "members.total": Count("id"),
+        "members.official": Count("id", filter=Q(status="official")),
+        "members.probationary": Count("id", filter=Q(status="probationary")),
+        "members.women": Count("id", filter=Q(member__person__sex="F")),
+        "members.ethnic_minority": Count("id", filter=~Q(member__person__ethnicity__in=NOT_MINORITY)),
+        "members.religious": Count("id", filter=~Q(member__person__religion="none")),
+    }
+    for code, low, high in ref.AGE_BANDS:
+        condition = Q(member__person__birth_date__lte=add_years(on, -low)) if low else Q()
+        if high is not None:
+            condition &= Q(member__person__birth_date__gt=add_years(on, -(high + 1)))
+        aggregates[f"members.age.{code}"] = Count("id", filter=condition) if condition else Count("id")
+    result = periods.aggregate(**{k.replace(".", "__"): v for k, v in aggregates.items()})
+    return {k: int(result[k.replace(".", "__")] or 0) for k in aggregates}
+
+
+def subtree_member_counts(root: Organisation, on: dt.date) -> dict[int, int]:
+    """For each organisation in the subtree on `on`, its members including those below it."""
+    placements = list(subtree_placements(root, on).values_list("org_id", "path"))
+    direct = dict(
+        MembershipPeriod.objects.filter(valid_on(on), org_id__in=[org_id for org_id, _p in placements])
+        .values_list("org_id")
+        .annotate(n=Count("id"))
+        .values_list("org_id", "n")
+    )
+    by_path = {path: org_id for org_id, path in placements}
+    totals: dict[int, int] = defaultdict(int)
+    width = 7
+    for org_id, path in placements:
+        count = direct.get(org_id, 0)
+        if not count:
+            continue
+        for end in range(width, len(path) + 1, width):
+            ancestor = by_path.get(path[:end])
+            if ancestor is not None:
+                totals[ancestor] += count
+    return dict(totals)
+
+
+def events_of(member: PartyMember) -> list[Any]:
+    return list(member.events.select_related("org", "decision").order_by("on", "id"))
+
+
+def stats_for(user: Any, code: str, on: dt.date) -> tuple[Organisation, dict[str, int]]:
+    """The indicators of an organisation the user may see (404 otherwise)."""
+    from dangvu.orgs.selectors import get_org
+
+    org = get_org(user, code)
+    return org, stats(org, on)
+
+
+def export_rows(user: Any, org: Organisation, filters: MemberFilters) -> list[PartyMember]:
+    """Every member of the list (no paging) for export; the same door as the page."""
+    rows: list[PartyMember] = []
+    token = ""
+    while True:
+        page, token = member_list(user, org, filters, after=token, limit=2000)
+        rows.extend(page)
+        if not token:
+            return rows

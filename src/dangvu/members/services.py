@@ -1,0 +1,487 @@
+"""Every change to persons and members: validated, scoped, one transaction, logged (STYLE.md 2–3, 7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dangvu.accounts.models import Ability
+from dangvu.accounts.scope import require, scope_for
+from dangvu.core.changes import log_entry, open_change_set, snapshot
+from dangvu.core.dates import add_years, format_date, today
+from dangvu.core.errors import RuleError
+from dangvu.core.models import ChangeSet, Decision
+from dangvu.core.text import clean, join_name, name_sort_key, search_key, split_full_name
+from dangvu.members import lifecycle
+from dangvu.members.models import (
+    EventKind,
+    MembershipEvent,
+    MembershipPeriod,
+    PartyMember,
+    Person,
+)
+from dangvu.orgs import services as org_services
+from dangvu.orgs.models import Kind, Organisation, valid_on
+from dangvu.rules import citizen_id as cid
+from dangvu.rules import organisation as org_rules
+from dangvu.rules import reference as ref
+
+MIN_ADMISSION_AGE = 18  # DOMAIN.md §4.1: full 18 years, counted by month, when the cell considers.
+_NAME_CHARS = re.compile(r"^[^\W\d_]+(?:[ '’-][^\W\d_]+)*$")
+_CARD = re.compile(r"^\d{8,12}$")
+_DOSSIER = re.compile(r"^\d{6}[A-Z]{1,3}$")
+
+PERSON_FIELDS = (
+    "full_name", "sex", "birth_date", "ethnicity", "religion", "citizen_id", "hometown", "residence",
+    "phone", "general_education", "professional_level", "academic_title", "theory_level", "occupation",
+)
+MEMBER_FIELDS = ("card_number", "dossier_number", "status", "org_id", "admission_decision_date",
+                 "ceremony_date", "official_date")
+
+CHOICE_FIELDS: dict[str, list[tuple[str, Any]]] = {
+    "sex": ref.SEXES,
+    "ethnicity": ref.ETHNIC_GROUPS,
+    "religion": ref.RELIGIONS,
+    "general_education": ref.GENERAL_EDUCATION,
+    "professional_level": ref.PROFESSIONAL_LEVELS,
+    "academic_title": ref.ACADEMIC_TITLES,
+    "theory_level": ref.THEORY_LEVELS,
+    "occupation": ref.OCCUPATIONS,
+}
+
+
+@dataclass
+class PersonInput:
+    full_name: str
+    sex: str
+    birth_date: dt.date | None
+    ethnicity: str = ref.KINH
+    religion: str = "none"
+    citizen_id: str | None = None
+    hometown: str = ""
+    residence: str = ""
+    phone: str = ""
+    general_education: str = "thpt"
+    professional_level: str = "none"
+    academic_title: str = "none"
+    theory_level: str = "none"
+    occupation: str = "other"
+    card_number: str | None = None
+    dossier_number: str | None = None
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> PersonInput:
+        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        return cls(**known)
+
+
+class _Errors:
+    def __init__(self) -> None:
+        self.by_field: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.by_field.setdefault(field, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self.by_field:
+            raise ValidationError({f: [ValidationError(m, code="invalid") for m in ms] for f, ms in self.by_field.items()})
+
+
+def _clean_optional_code(value: str | None) -> str | None:
+    text = clean(value).replace(" ", "").upper() if value else ""
+    return text or None
+
+
+def clean_person(
+    data: PersonInput, *, exclude_member_id: int | None = None, check_unique: bool = True
+) -> dict[str, Any]:
+    """Normalise and check a person's record; every problem is reported at once, per field."""
+    errors = _Errors()
+    out: dict[str, Any] = {}
+    family, middle, given = split_full_name(data.full_name or "")
+    full = join_name(family, middle, given)
+    if not full:
+        errors.add("full_name", _("The full name is required."))
+    elif not family or not given:
+        errors.add("full_name", _("Write the full name: family name, middle name (if any) and given name."))
+    elif not _NAME_CHARS.match(full):
+        errors.add("full_name", _("A name may contain only letters, spaces, hyphens and apostrophes."))
+    out.update(family_name=family, middle_name=middle, given_name=given, full_name=full)
+
+    for field, choices in CHOICE_FIELDS.items():
+        value = getattr(data, field)
+        if value not in ref.codes(choices):
+            errors.add(field, _("“%(value)s” is not one of the allowed values.") % {"value": value})
+        out[field] = value
+
+    birth = data.birth_date
+    if birth is None:
+        errors.add("birth_date", _("The date of birth is required."))
+    elif birth > today():
+        errors.add("birth_date", _("The date of birth %(date)s is in the future.") % {"date": format_date(birth)})
+    elif birth.year < 1900:
+        errors.add("birth_date", _("The date of birth %(date)s is before 1900.") % {"date": format_date(birth)})
+    out["birth_date"] = birth
+
+    citizen = _clean_optional_code(data.citizen_id)
+    if citizen is not None:
+        problems = cid.problems(citizen, sex=data.sex if data.sex in ("M", "F") else None, birth_date=birth)
+        messages = {
+            "format": _("The citizen ID must be exactly 12 digits."),
+            "province": _("The first three digits of the citizen ID (%(code)s) are not a province code.")
+            % {"code": citizen[:3]},
+            "century": _("The fourth digit of the citizen ID is not a valid sex and century digit."),
+            "sex": _("The fourth digit of the citizen ID does not match the sex."),
+            "birth_year": _("The fourth to sixth digits of the citizen ID do not match the year of birth."),
+        }
+        for problem in problems:
+            errors.add("citizen_id", messages[problem])
+        if not problems and check_unique:
+            clash = Person.objects.filter(citizen_id=citizen)
+            if exclude_member_id is not None:
+                clash = clash.exclude(membership__pk=exclude_member_id)
+            if clash.exists():
+                errors.add("citizen_id", _("The citizen ID %(id)s is already recorded for another person.")
+                           % {"id": citizen})
+    out["citizen_id"] = citizen
+
+    card = _clean_optional_code(data.card_number)
+    if card is not None and not _CARD.match(card):
+        errors.add("card_number", _("The party card number must be 8 to 12 digits."))
+    elif card is not None and check_unique:
+        clash_card = PartyMember.objects.filter(card_number=card)
+        if exclude_member_id is not None:
+            clash_card = clash_card.exclude(pk=exclude_member_id)
+        if clash_card.exists():
+            errors.add("card_number", _("The party card number %(n)s is already recorded.") % {"n": card})
+    out["card_number"] = card
+
+    dossier = _clean_optional_code(data.dossier_number)
+    if dossier is not None and not _DOSSIER.match(dossier):
+        errors.add("dossier_number", _("The dossier number is 6 digits followed by 1 to 3 letters (e.g. 012345NT)."))
+    elif dossier is not None and check_unique:
+        clash_dossier = PartyMember.objects.filter(dossier_number=dossier)
+        if exclude_member_id is not None:
+            clash_dossier = clash_dossier.exclude(pk=exclude_member_id)
+        if clash_dossier.exists():
+            errors.add("dossier_number", _("The dossier number %(n)s is already recorded.") % {"n": dossier})
+    out["dossier_number"] = dossier
+
+    for field in ("hometown", "residence"):
+        out[field] = clean(getattr(data, field))
+    phone = clean(data.phone).replace(" ", "").replace(".", "")
+    if phone and not re.match(r"^\+?\d{8,15}$", phone):
+        errors.add("phone", _("The phone number may contain only digits (8 to 15), optionally after +."))
+    out["phone"] = phone
+    errors.raise_if_any()
+    return out
+
+
+def _person_values(cleaned: Mapping[str, Any]) -> dict[str, Any]:
+    values = {k: v for k, v in cleaned.items() if k not in ("card_number", "dossier_number")}
+    values["search_name"] = search_key(cleaned["full_name"])
+    values["sort_key"] = name_sort_key(cleaned["family_name"], cleaned["middle_name"], cleaned["given_name"])
+    return values
+
+
+def _check_cell(org: Organisation, on: dt.date) -> None:
+    placement = org_services.placement_on(org, on)
+    if placement is None:
+        raise RuleError(
+            _("%(org)s did not exist on %(date)s.") % {"org": org.name, "date": format_date(on)}, field="org"
+        )
+    if placement.kind not in org_rules.MEMBER_HOLDING_KINDS:
+        raise RuleError(
+            _("Members are kept in party cells; %(org)s is a %(kind)s.")
+            % {"org": org.name, "kind": Kind(placement.kind).label.lower()},
+            field="org",
+        )
+
+
+def _facts(member: PartyMember) -> list[lifecycle.Fact]:
+    facts = []
+    for event in member.events.filter(voided_by__isnull=True).order_by("on", "id"):
+        ceremony = event.details.get("ceremony_date")
+        facts.append(
+            lifecycle.Fact(
+                kind=event.kind,
+                on=event.on,
+                org_id=event.org_id,
+                ceremony_date=dt.date.fromisoformat(ceremony) if ceremony else None,
+            )
+        )
+    return facts
+
+
+def rebuild(member: PartyMember) -> PartyMember:
+    """Recompute the member's stored state and periods from the events."""
+    try:
+        state = lifecycle.derive(_facts(member))
+    except lifecycle.LifecycleError as exc:
+        raise RuleError(str(exc)) from exc
+    member.status = state.status
+    member.status_since = state.status_since
+    member.org_id = state.org_id
+    member.admission_decision_date = state.admission_decision_date
+    member.ceremony_date = state.ceremony_date
+    member.official_date = state.official_date
+    member.save(update_fields=["status", "status_since", "org", "admission_decision_date",
+                               "ceremony_date", "official_date"])
+    member.periods.all().delete()
+    MembershipPeriod.objects.bulk_create(
+        MembershipPeriod(member=member, org_id=p.org_id, status=p.status, valid_from=p.valid_from,
+                         valid_to=p.valid_to)
+        for p in state.periods
+    )
+    return member
+
+
+def _add_event(member: PartyMember, *, kind: str, on: dt.date, org: Organisation | None,
+               decision: Decision | None, details: dict[str, Any], changeset: ChangeSet) -> MembershipEvent:
+    event = MembershipEvent.objects.create(member=member, kind=kind, on=on, org=org, decision=decision,
+                                           details=details, changeset=changeset)
+    log_entry(changeset, action=f"member.event.{kind}", obj=event, subject=member,
+              after={"kind": kind, "on": on, "org": org.code if org else None,
+                     "decision": decision.as_dict() if decision else None, **details})
+    return event
+
+
+@transaction.atomic
+def member_admit(
+    *,
+    person: PersonInput,
+    org: Organisation,
+    decision: Decision,
+    ceremony_date: dt.date | None,
+    actor: Any,
+    recognised: bool = False,
+    reason: str = "",
+    source: str = ChangeSet.Source.WEB,
+    changeset: ChangeSet | None = None,
+) -> PartyMember:
+    """Record a person admitted into a party cell by `decision` (DOMAIN.md §4.1–§4.3).
+
+    With `recognised`, also record the recognition as official member on the day the 12 months
+    of probation end: this is how members admitted before dangvu are entered.
+    """
+    require(actor, Ability.MANAGE_MEMBERS, org.path)
+    cleaned = clean_person(person)
+    on = decision.date
+    errors = _Errors()
+    if on > today():
+        errors.add("decision_date", _("The admission decision date %(date)s is in the future.")
+                   % {"date": format_date(on)})
+    birth = cleaned["birth_date"]
+    if birth is not None and add_years(birth, MIN_ADMISSION_AGE) > on:
+        errors.add("birth_date", _("On %(date)s the person was not yet 18 years old (Party Charter, Article 1).")
+                   % {"date": format_date(on)})
+    if ceremony_date is not None and ceremony_date > today():
+        errors.add("ceremony_date", _("The ceremony date %(date)s is in the future.")
+                   % {"date": format_date(ceremony_date)})
+    errors.raise_if_any()
+    _check_cell(org, on)
+    official = lifecycle.official_date_for(ceremony_date) if (recognised and ceremony_date) else None
+    if recognised and (official is None or official > today()):
+        raise RuleError(_("A member recognised as official needs a ceremony at least 12 months ago."),
+                        field="ceremony_date")
+    values = _person_values(cleaned)
+    person_row = Person.objects.create(**values)
+    member = PartyMember.objects.create(person=person_row, card_number=cleaned["card_number"],
+                                        dossier_number=cleaned["dossier_number"], status="probationary")
+    cs = changeset or open_change_set(actor=actor, reason=reason, source=source)
+    log_entry(cs, action="member.create", obj=member, after={**snapshot(person_row, PERSON_FIELDS),
+              "card_number": member.card_number, "dossier_number": member.dossier_number})
+    details = {"ceremony_date": ceremony_date.isoformat()} if ceremony_date else {}
+    _add_event(member, kind=EventKind.ADMISSION, on=on, org=org, decision=decision, details=details, changeset=cs)
+    if official is not None:
+        _add_event(member, kind=EventKind.RECOGNITION, on=official, org=org, decision=None, details={}, changeset=cs)
+    rebuild(member)
+    _check_result(actor, member)
+    return member
+
+
+def _check_result(actor: Any, member: PartyMember) -> None:
+    """STYLE.md practice 7: what was written must lie inside the actor's scope, or nothing is."""
+    member.refresh_from_db(fields=["org"])
+    path = member.org.path if member.org_id else None
+    if not scope_for(actor, Ability.MANAGE_MEMBERS).covers(path):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def member_update(
+    *, member: PartyMember, person: PersonInput, actor: Any, reason: str = "",
+    source: str = ChangeSet.Source.WEB,
+) -> PartyMember:
+    """Correct or complete the attributes of a member's record (not the lifecycle: that is events)."""
+    require(actor, Ability.MANAGE_MEMBERS, member.org.path if member.org_id else None)
+    cleaned = clean_person(person, exclude_member_id=member.pk)
+    person_row = member.person
+    before = {**snapshot(person_row, PERSON_FIELDS), "card_number": member.card_number,
+              "dossier_number": member.dossier_number}
+    for key, value in _person_values(cleaned).items():
+        setattr(person_row, key, value)
+    member.card_number = cleaned["card_number"]
+    member.dossier_number = cleaned["dossier_number"]
+    after = {**snapshot(person_row, PERSON_FIELDS), "card_number": member.card_number,
+             "dossier_number": member.dossier_number}
+    if before == after:
+        return member
+    person_row.save()
+    member.save(update_fields=["card_number", "dossier_number"])
+    cs = open_change_set(actor=actor, reason=reason, source=source)
+    log_entry(cs, action="member.update", obj=member, before=before, after=after, reason=reason)
+    return member
+
+
+def member_count_on(org: Organisation, on: dt.date) -> int:
+    return MembershipPeriod.objects.filter(valid_on(on), org=org).count()
+
+
+def register_dissolve_check() -> None:
+    def members_block_dissolution(org: Organisation, on: dt.date) -> list[str]:
+        count = member_count_on(org, on)
+        if count:
+            return [_("%(count)s members are still in %(org)s on that date; transfer them first.")
+                    % {"count": count, "org": org.name}]
+        return []
+
+    if members_block_dissolution.__name__ not in {c.__name__ for c in org_services.dissolve_checks}:
+        org_services.dissolve_checks.append(members_block_dissolution)
+
+
+def iter_field_errors(error: ValidationError) -> Iterable[tuple[str | None, str]]:
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            for e in errs:
+                yield field, " ".join(e.messages)
+    else:
+        for message in error.messages:
+            yield None, message
+
+
+@dataclass
+class AdmitRow:
+    """One member to record in bulk: the person, the cell, the decision and the ceremony."""
+
+    person: PersonInput
+    org: Organisation
+    decision: Decision
+    ceremony_date: dt.date | None
+    recognised: bool = False
+
+
+def _unique_clashes(field: str, values: list[str], model: Any) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(values), 500):
+        chunk = values[start:start + 500]
+        found.update(model.objects.filter(**{f"{field}__in": chunk}).values_list(field, flat=True))
+    return found
+
+
+def _row_order(item: tuple[str, list[str]]) -> tuple[int, str]:
+    row, _sep, field = item[0].partition(":")
+    return int(row), field
+
+
+@transaction.atomic
+def members_bulk_admit(*, rows: list[AdmitRow], actor: Any, changeset: ChangeSet) -> list[PartyMember]:
+    """Record many admitted members at once, all or none, with the checks of `member_admit`.
+
+    Errors are collected for every row and raised together as {"row N: field": [messages]}.
+    """
+    scope = scope_for(actor, Ability.MANAGE_MEMBERS)
+    problems: dict[str, list[str]] = {}
+    prepared: list[tuple[AdmitRow, dict[str, Any], lifecycle.State]] = []
+    seen: dict[str, dict[str, int]] = {"citizen_id": {}, "card_number": {}, "dossier_number": {}}
+    cell_kinds: dict[int, str | None] = {}
+    for index, row in enumerate(rows, start=1):
+        def fail(field: str, message: str, index: int = index) -> None:
+            problems.setdefault(f"{index}:{field}", []).append(message)
+
+        try:
+            cleaned = clean_person(row.person, check_unique=False)
+        except ValidationError as exc:
+            for field, message in iter_field_errors(exc):
+                fail(field or "__all__", message)
+            continue
+        if not scope.covers(row.org.path):
+            fail("org", _("You may not record members in %(org)s.") % {"org": row.org.code})
+            continue
+        on = row.decision.date
+        if row.org.pk not in cell_kinds:
+            placement = org_services.placement_on(row.org, on)
+            cell_kinds[row.org.pk] = placement.kind if placement else None
+        if cell_kinds[row.org.pk] not in org_rules.MEMBER_HOLDING_KINDS:
+            fail("org", _("%(org)s is not a party cell on %(date)s.") % {"org": row.org.code, "date": format_date(on)})
+        birth = cleaned["birth_date"]
+        if birth is not None and add_years(birth, MIN_ADMISSION_AGE) > on:
+            fail("birth_date", _("On %(date)s the person was not yet 18 years old (Party Charter, Article 1).")
+                 % {"date": format_date(on)})
+        for key in seen:
+            value = cleaned[key]
+            if value is None:
+                continue
+            if value in seen[key]:
+                fail(key, _("%(value)s appears twice in the batch (rows %(a)s and %(b)s).")
+                     % {"value": value, "a": seen[key][value], "b": index})
+            seen[key][value] = index
+        facts = [lifecycle.Fact("admission", on, row.org.pk, row.ceremony_date)]
+        if row.recognised and row.ceremony_date is not None:
+            official = lifecycle.official_date_for(row.ceremony_date)
+            if official <= today():
+                facts.append(lifecycle.Fact("recognition", official, row.org.pk))
+        try:
+            state = lifecycle.derive(facts)
+        except lifecycle.LifecycleError as exc:
+            fail("ceremony_date", str(exc))
+            continue
+        prepared.append((row, cleaned, state))
+    for key, model in (("citizen_id", Person), ("card_number", PartyMember), ("dossier_number", PartyMember)):
+        for value in _unique_clashes(key, list(seen[key]), model):
+            problems.setdefault(f"{seen[key][value]}:{key}", []).append(
+                _("%(value)s is already recorded.") % {"value": value})
+    if problems:
+        raise ValidationError({k: [ValidationError(m) for m in ms] for k, ms in sorted(problems.items(), key=_row_order)})
+
+    persons = Person.objects.bulk_create([Person(**_person_values(c)) for _r, c, _s in prepared], batch_size=1000)
+    members = PartyMember.objects.bulk_create(
+        [
+            PartyMember(
+                person=p, card_number=c["card_number"], dossier_number=c["dossier_number"], status=s.status,
+                status_since=s.status_since, org_id=s.org_id, admission_decision_date=s.admission_decision_date,
+                ceremony_date=s.ceremony_date, official_date=s.official_date,
+            )
+            for p, (_r, c, s) in zip(persons, prepared, strict=True)
+        ],
+        batch_size=1000,
+    )
+    events: list[MembershipEvent] = []
+    periods: list[MembershipPeriod] = []
+    entries = []
+    for member, (row, cleaned, state) in zip(members, prepared, strict=True):
+        details = {"ceremony_date": row.ceremony_date.isoformat()} if row.ceremony_date else {}
+        events.append(MembershipEvent(member=member, kind=EventKind.ADMISSION, on=row.decision.date, org=row.org,
+                                      decision=row.decision, details=details, changeset=changeset))
+        if state.official_date is not None:
+            events.append(MembershipEvent(member=member, kind=EventKind.RECOGNITION, on=state.official_date,
+                                          org=row.org, changeset=changeset))
+        periods.extend(MembershipPeriod(member=member, org_id=p.org_id, status=p.status, valid_from=p.valid_from,
+                                        valid_to=p.valid_to) for p in state.periods)
+        entries.append(log_entry(changeset, action="member.create", obj=member, save=False,
+                                 after={**{k: cleaned.get(k) for k in PERSON_FIELDS},
+                                        "card_number": cleaned["card_number"], "org": row.org.code,
+                                        "admission": row.decision.date, "ceremony": row.ceremony_date}))
+    MembershipEvent.objects.bulk_create(events, batch_size=2000)
+    MembershipPeriod.objects.bulk_create(periods, batch_size=2000)
+    from dangvu.core.models import ChangeLogEntry
+
+    ChangeLogEntry.objects.bulk_create(entries, batch_size=2000)
+    return members

@@ -1,0 +1,186 @@
+"""Pages of member records. Thin: forms in, services and selectors do the work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from dangvu.accounts.models import Ability
+from dangvu.accounts.scope import can
+from dangvu.core.changes import get_or_create_decision, history_of
+from dangvu.core.dates import age_on, today
+from dangvu.core.forms import add_service_errors
+from dangvu.members import forms, selectors, services
+from dangvu.members.models import PartyMember
+from dangvu.orgs.selectors import get_org, scope_roots, visible_orgs
+from dangvu.orgs.services import normalise_code
+
+PERSON_KEYS = list(forms.PersonForm.base_fields)
+
+
+def _filters(form: forms.FilterForm) -> selectors.MemberFilters:
+    if not form.is_valid():
+        return selectors.MemberFilters()
+    d = form.cleaned_data
+    ethnicity = d.get("ethnicity") or ""
+    return selectors.MemberFilters(
+        q=d.get("q") or "", status=d.get("status") or "active", sex=d.get("sex") or "",
+        age_band=d.get("age_band") or "", ethnicity="" if ethnicity == "minority" else ethnicity,
+        minority=ethnicity == "minority", religion=d.get("religion") or "",
+        general_education=d.get("general_education") or "", theory_level=d.get("theory_level") or "",
+        admission_year=d.get("admission_year"),
+    )
+
+
+def member_list(request: HttpRequest) -> HttpResponse:
+    roots = scope_roots(request.user)
+    code = request.GET.get("org", "")
+    if code:
+        org = get_org(request.user, code)
+    elif roots:
+        org = roots[0]
+    else:
+        return render(request, "members/no_scope.html")
+    form = forms.FilterForm(request.GET or None)
+    filters = _filters(form)
+    after = request.GET.get("sau", "")
+    if after and not all(c in "0123456789abcdef" for c in after):
+        after = ""
+    rows, token = selectors.member_list(request.user, org, filters, after=after)
+    on = today()
+    items = [{"m": m, "age": age_on(m.person.birth_date, on)} for m in rows]
+    query = request.GET.copy()
+    query.pop("sau", None)
+    query["org"] = org.code
+    context = {
+        "org": org, "roots": roots, "form": form, "items": items, "next_token": token,
+        "query": query.urlencode(), "paged": bool(after),
+        "can_admit": can(request.user, Ability.MANAGE_MEMBERS, org.path),
+    }
+    template = "members/_rows.html" if request.htmx and after else "members/list.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    member = selectors.get_member(request.user, pk)
+    person = member.person
+    return render(request, "members/detail.html", {
+        "member": member, "person": person, "age": age_on(person.birth_date, today()),
+        "events": selectors.events_of(member), "history": history_of(member)[:100],
+        "can_edit": can(request.user, Ability.MANAGE_MEMBERS, member.org.path if member.org_id else None),
+    })
+
+
+def _initial(member: PartyMember) -> dict[str, Any]:
+    person = member.person
+    data = {key: getattr(person, key, None) for key in PERSON_KEYS}
+    data["card_number"] = member.card_number or ""
+    data["dossier_number"] = member.dossier_number or ""
+    data["citizen_id"] = person.citizen_id or ""
+    return data
+
+
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    member = selectors.get_member(request.user, pk)
+    if not can(request.user, Ability.MANAGE_MEMBERS, member.org.path if member.org_id else None):
+        raise Http404
+    form = forms.MemberEditForm(request.POST or None, initial=_initial(member))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            with transaction.atomic():
+                services.member_update(member=member, person=services.PersonInput.from_mapping(d),
+                                       actor=request.user, reason=d["reason"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The record was saved."))
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/form.html", {"form": form, "member": member, "title": _("Edit the record")})
+
+
+def admit(request: HttpRequest) -> HttpResponse:
+    initial = {"org": request.GET.get("org", "")}
+    form = forms.AdmitForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        org = visible_orgs(request.user, Ability.MANAGE_MEMBERS).filter(code=normalise_code(d["org"])).first()
+        if org is None:
+            form.add_error("org", _("No party cell with code %(code)s that you manage.")
+                           % {"code": normalise_code(d["org"])})
+        else:
+            try:
+                with transaction.atomic():
+                    decision = get_or_create_decision(number=d["decision_number"], date=d["decision_date"],
+                                                      issuer=d["decision_issuer"])
+                    member = services.member_admit(
+                        person=services.PersonInput.from_mapping(d), org=org, decision=decision,
+                        ceremony_date=d["ceremony_date"], recognised=d["recognised"], actor=request.user)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The member was recorded."))
+                return redirect("members:detail", pk=member.pk)
+    return render(request, "members/form.html", {"form": form, "title": _("Record an admitted member")})
+
+
+CSV_HEADERS = ["Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Trạng thái", "Chi bộ", "Mã chi bộ",
+               "Ngày vào Đảng", "Ngày chính thức", "Số thẻ đảng viên"]
+
+
+def _csv_cell(value: object) -> str:
+    """Neutralise text that a spreadsheet would run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def export_csv(request: HttpRequest) -> HttpResponse:
+    import csv
+
+    org = get_org(request.user, request.GET.get("org", ""))
+    rows = selectors.export_rows(request.user, org, _filters(forms.FilterForm(request.GET or None)))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="dang-vien-{org.code}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(CSV_HEADERS)
+    for m in rows:
+        p = m.person
+        writer.writerow([_csv_cell(v) for v in (
+            p.full_name, p.birth_date.strftime("%d/%m/%Y"), p.get_sex_display(), p.get_ethnicity_display(),
+            m.get_status_display(), m.org.name if m.org else "", m.org.code if m.org else "",
+            m.ceremony_date.strftime("%d/%m/%Y") if m.ceremony_date else "",
+            m.official_date.strftime("%d/%m/%Y") if m.official_date else "", m.card_number or "")])
+    return response
+
+
+def stats_page(request: HttpRequest) -> HttpResponse:
+    from django.http import JsonResponse
+
+    from dangvu.orgs.views import _day
+    from dangvu.rules.reference import AGE_BAND_LABELS
+
+    day = _day(request)
+    code = request.GET.get("org", "")
+    if not code:
+        roots = scope_roots(request.user)
+        if not roots:
+            return render(request, "members/no_scope.html")
+        code = roots[0].code
+    org, figures = selectors.stats_for(request.user, code, day)
+    if request.GET.get("format") == "json":
+        return JsonResponse({"org": org.code, "as_of": day.isoformat(), "indicators": figures})
+    labels = {
+        "members.total": _("Members in the list"), "members.official": _("Official members"),
+        "members.probationary": _("Probationary members"), "members.women": _("Women"),
+        "members.ethnic_minority": _("Ethnic minorities"), "members.religious": _("Followers of a religion"),
+    }
+    main = [(labels[k], figures[k]) for k in labels]
+    ages = [(AGE_BAND_LABELS[k.rsplit(".", 1)[1]], v) for k, v in figures.items() if k.startswith("members.age.")]
+    return render(request, "members/stats.html", {"org": org, "day": day, "main": main, "ages": ages})

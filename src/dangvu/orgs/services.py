@@ -1,0 +1,307 @@
+"""Every change of the organisation tree: dated, with its decision, validated, logged (STYLE.md 2–3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dangvu.accounts.models import Ability
+from dangvu.accounts.scope import require
+from dangvu.core.changes import log_entry, open_change_set, snapshot
+from dangvu.core.dates import format_date, today
+from dangvu.core.errors import RuleError
+from dangvu.core.models import ChangeSet, Decision
+from dangvu.core.text import clean, search_key
+from dangvu.orgs.models import Kind, Lineage, Organisation, OrgName, Placement, path_segment, valid_on
+from dangvu.rules import organisation as rules
+
+CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._-]{1,31}$")
+ORG_FIELDS = ("code", "name", "kind", "category", "established_on", "dissolved_on", "parent_id", "path")
+
+# Checks other areas add (the tree knows nothing of members): each returns messages that block
+# dissolving an organisation on a date.
+DissolveCheck = Callable[[Organisation, dt.date], list[str]]
+dissolve_checks: list[DissolveCheck] = []
+
+
+def normalise_code(code: str) -> str:
+    return clean(code).upper()
+
+
+def _check_date(on: dt.date, field: str = "on") -> None:
+    if on > today():
+        raise RuleError(
+            _("The date %(date)s is in the future; changes take effect on or before today.")
+            % {"date": format_date(on)},
+            field=field,
+        )
+
+
+def placement_on(org: Organisation, on: dt.date) -> Placement | None:
+    return Placement.objects.filter(valid_on(on), org=org).select_related("parent").first()
+
+
+def _check_parent(kind: str, parent: Organisation | None, on: dt.date) -> Placement | None:
+    if not rules.kind_valid_on(kind, on):
+        label = Kind(kind).label
+        if kind == rules.DISTRICT:
+            msg = _("%(kind)s no longer exists from 1/7/2025 (district level abolished).")
+        else:
+            msg = _("%(kind)s exists only from 1/7/2025.")
+        raise RuleError(msg % {"kind": label}, field="kind")
+    parent_placement = placement_on(parent, on) if parent is not None else None
+    if parent is not None and parent_placement is None:
+        raise RuleError(
+            _("The superior organisation %(code)s did not exist on %(date)s.")
+            % {"code": parent.code, "date": format_date(on)},
+            field="parent",
+        )
+    parent_kind = parent_placement.kind if parent_placement else None
+    if not rules.parent_allowed(kind, parent_kind):
+        raise RuleError(
+            _("A %(kind)s cannot be placed under %(parent)s.")
+            % {
+                "kind": Kind(kind).label.lower(),
+                "parent": Kind(parent_kind).label.lower() if parent_kind else _("no superior"),
+            },
+            field="parent",
+        )
+    return parent_placement
+
+
+def _decision_required(decision: Decision | None) -> Decision:
+    if decision is None:
+        raise RuleError(_("A decision (number, date, issuing body) is required."), field="decision")
+    return decision
+
+
+@transaction.atomic
+def org_create(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    parent: Organisation | None,
+    established_on: dt.date,
+    decision: Decision | None,
+    actor: Any,
+    category: str = "",
+    reason: str = "",
+    changeset: ChangeSet | None = None,
+    source: str = ChangeSet.Source.WEB,
+) -> Organisation:
+    code = normalise_code(code)
+    name = clean(name)
+    if not CODE_PATTERN.match(code):
+        raise RuleError(
+            _("The code must be 2 to 32 characters: Latin capital letters, digits, '.', '_' or '-'."),
+            field="code",
+        )
+    if Organisation.objects.filter(code=code).exists():
+        raise RuleError(_("An organisation with code %(code)s already exists.") % {"code": code}, field="code")
+    if not name:
+        raise RuleError(_("The name is required."), field="name")
+    if kind not in Kind.values:
+        raise RuleError(_("Unknown kind of organisation."), field="kind")
+    _check_date(established_on, "established_on")
+    decision = _decision_required(decision)
+    if parent is None:
+        if actor is not None:
+            raise RuleError(_("Only the operator can create a top-level organisation."), field="parent")
+    else:
+        require(actor, Ability.MANAGE_ORGS, parent.path)
+    parent_placement = _check_parent(kind, parent, established_on)
+    org = Organisation.objects.create(
+        code=code,
+        name=name,
+        kind=kind,
+        category=category,
+        established_on=established_on,
+        parent=parent,
+        search_name=search_key(name),
+    )
+    org.path = (parent_placement.path if parent_placement else "") + path_segment(org.pk)
+    org.save(update_fields=["path"])
+    OrgName.objects.create(org=org, name=name, valid_from=established_on, decision=decision)
+    Placement.objects.create(
+        org=org,
+        parent=parent,
+        path=org.path,
+        kind=kind,
+        category=category,
+        valid_from=established_on,
+        decision=decision,
+    )
+    cs = changeset or open_change_set(actor=actor, reason=reason, source=source)
+    log_entry(cs, action="org.create", obj=org, after={**snapshot(org, ORG_FIELDS), "decision": decision.as_dict()})
+    return org
+
+
+@transaction.atomic
+def org_rename(
+    *,
+    org: Organisation,
+    name: str,
+    on: dt.date,
+    decision: Decision | None,
+    actor: Any,
+    reason: str = "",
+    source: str = ChangeSet.Source.WEB,
+) -> Organisation:
+    require(actor, Ability.MANAGE_ORGS, org.path)
+    name = clean(name)
+    if not name:
+        raise RuleError(_("The name is required."), field="name")
+    _check_date(on)
+    decision = _decision_required(decision)
+    current = org.names.filter(valid_to__isnull=True).first()
+    if current is None:
+        raise RuleError(_("A dissolved organisation cannot be renamed."), field="name")
+    if current.name == name:
+        raise RuleError(_("The new name is the same as the current one."), field="name")
+    if on <= current.valid_from:
+        raise RuleError(
+            _("The new name must take effect after %(date)s, when the current name began.")
+            % {"date": format_date(current.valid_from)},
+            field="on",
+        )
+    before = snapshot(org, ORG_FIELDS)
+    current.valid_to = on
+    current.save(update_fields=["valid_to"])
+    OrgName.objects.create(org=org, name=name, valid_from=on, decision=decision)
+    org.name = name
+    org.search_name = search_key(name)
+    org.save(update_fields=["name", "search_name"])
+    cs = open_change_set(actor=actor, reason=reason, source=source)
+    log_entry(cs, action="org.rename", obj=org, before=before,
+              after={**snapshot(org, ORG_FIELDS), "on": on, "decision": decision.as_dict()})
+    return org
+
+
+def _open_placements_below(path: str) -> list[Placement]:
+    low, high = path, path + ":"
+    return list(
+        Placement.objects.filter(valid_to__isnull=True, path__gte=low, path__lt=high)
+        .select_related("org")
+        .order_by("path")
+    )
+
+
+@transaction.atomic
+def org_move(
+    *,
+    org: Organisation,
+    new_parent: Organisation,
+    on: dt.date,
+    decision: Decision | None,
+    actor: Any,
+    reason: str = "",
+    source: str = ChangeSet.Source.WEB,
+) -> Organisation:
+    """Place `org` and its whole subtree under `new_parent` from `on`; earlier placements are kept."""
+    require(actor, Ability.MANAGE_ORGS, org.path)
+    require(actor, Ability.MANAGE_ORGS, new_parent.path)
+    _check_date(on)
+    decision = _decision_required(decision)
+    if org.dissolved_on is not None:
+        raise RuleError(_("A dissolved organisation cannot be moved."), field="parent")
+    old_path = org.path
+    if new_parent.pk == org.pk or new_parent.path.startswith(old_path):
+        raise RuleError(
+            _("%(parent)s is %(org)s itself or lies below it: the move would make a cycle.")
+            % {"parent": new_parent.name, "org": org.name},
+            field="parent",
+        )
+    if org.parent_id == new_parent.pk:
+        raise RuleError(_("The organisation is already under %(parent)s.") % {"parent": new_parent.name},
+                        field="parent")
+    parent_placement = _check_parent(org.kind, new_parent, on)
+    assert parent_placement is not None
+    moving = _open_placements_below(old_path)
+    latest = max(p.valid_from for p in moving)
+    if on <= latest:
+        raise RuleError(
+            _("The move must take effect after %(date)s, the last change of this subtree.")
+            % {"date": format_date(latest)},
+            field="on",
+        )
+    before = snapshot(org, ORG_FIELDS)
+    new_root = parent_placement.path + path_segment(org.pk)
+    new_rows = []
+    for placement in moving:
+        placement.valid_to = on
+        new_path = new_root + placement.path[len(old_path):]
+        new_rows.append(
+            Placement(
+                org=placement.org,
+                parent=new_parent if placement.org_id == org.pk else placement.parent,
+                path=new_path,
+                kind=placement.kind,
+                category=placement.category,
+                valid_from=on,
+                decision=decision,
+            )
+        )
+    Placement.objects.bulk_update(moving, ["valid_to"])
+    Placement.objects.bulk_create(new_rows)
+    for row in new_rows:
+        Organisation.objects.filter(pk=row.org_id).update(path=row.path)
+    org.parent = new_parent
+    org.path = new_root
+    org.save(update_fields=["parent", "path"])
+    cs = open_change_set(actor=actor, reason=reason, source=source)
+    log_entry(cs, action="org.move", obj=org, before=before,
+              after={**snapshot(org, ORG_FIELDS), "on": on, "decision": decision.as_dict()})
+    return org
+
+
+@transaction.atomic
+def org_dissolve(
+    *,
+    org: Organisation,
+    on: dt.date,
+    decision: Decision | None,
+    actor: Any,
+    successor: Organisation | None = None,
+    reason: str = "",
+    source: str = ChangeSet.Source.WEB,
+) -> Organisation:
+    require(actor, Ability.MANAGE_ORGS, org.path)
+    _check_date(on)
+    decision = _decision_required(decision)
+    if org.dissolved_on is not None:
+        raise RuleError(_("The organisation was already dissolved on %(date)s.")
+                        % {"date": format_date(org.dissolved_on)}, field="on")
+    current = Placement.objects.filter(org=org, valid_to__isnull=True).first()
+    assert current is not None
+    if on <= current.valid_from:
+        raise RuleError(_("The dissolution must take effect after %(date)s.")
+                        % {"date": format_date(current.valid_from)}, field="on")
+    children = Placement.objects.filter(valid_on(on), parent=org).count()
+    if children:
+        raise RuleError(
+            _("%(count)s subordinate organisations still exist on that date; move or dissolve them first.")
+            % {"count": children},
+            field="on",
+        )
+    problems = [message for check in dissolve_checks for message in check(org, on)]
+    if problems:
+        raise RuleError(" ".join(problems), field="on")
+    before = snapshot(org, ORG_FIELDS)
+    current.valid_to = on
+    current.save(update_fields=["valid_to"])
+    org.names.filter(valid_to__isnull=True).update(valid_to=on)
+    if successor is not None:
+        Lineage.objects.create(predecessor=org, successor=successor,
+                               relation=Lineage.Relation.SUCCEEDED_BY, on=on, decision=decision)
+    org.dissolved_on = on
+    org.save(update_fields=["dissolved_on"])
+    cs = open_change_set(actor=actor, reason=reason, source=source)
+    log_entry(cs, action="org.dissolve", obj=org, before=before,
+              after={**snapshot(org, ORG_FIELDS), "decision": decision.as_dict()})
+    return org

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from dangvu.orgs import views
+
+app_name = "orgs"
+urlpatterns = [
+    path("", views.tree, name="tree"),
+    path("<str:code>/", views.detail, name="detail"),
+    path("<str:code>/cap-duoi/", views.children, name="children"),
+    path("<str:code>/them-cap-duoi/", views.create_child, name="create_child"),
+    path("<str:code>/doi-ten/", views.rename, name="rename"),
+    path("<str:code>/chuyen/", views.move, name="move"),
+    path("<str:code>/giai-the/", views.dissolve, name="dissolve"),
+]

@@ -1,0 +1,20 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from dangvu.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("dang-nhap/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("ngon-ngu/", login_not_required(set_language), name="set_language"),
+    path("to-chuc/", include("dangvu.orgs.urls")),
+    path("dang-vien/", include("dangvu.members.urls")),
+]
+
+handler404 = "dangvu.core.views.not_found"
+handler500 = "dangvu.core.views.server_error"
+handler403 = "dangvu.core.views.forbidden"
+handler400 = "dangvu.core.views.bad_request"

@@ -1,0 +1,102 @@
+"""One door to data: a role on an organisation covers its subtree; outside it, 404 (STYLE.md 6, 10)."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from dangvu.accounts.scope import scope_for
+from dangvu.members.selectors import MemberFilters, member_list, visible_members
+from dangvu.orgs.selectors import visible_orgs
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_grant_covers_the_subtree(world):
+    assert set(visible_orgs(world.binh).values_list("code", flat=True)) == {"PH-1"}
+    assert set(visible_orgs(world.cuong).values_list("code", flat=True)) == {"X-TS", "TS-1"}
+    assert visible_orgs(world.an).count() == 7
+
+
+def test_an_account_administrator_sees_no_member_data_without_a_role(world):
+    assert scope_for(world.admin).empty
+    assert visible_members(world.admin).count() == 0
+
+
+def test_an_expired_grant_gives_nothing(world):
+    grant = world.binh.grants.get()
+    grant.valid_to = dt.date(2020, 1, 1)
+    grant.save()
+    world.binh.refresh_from_db()
+    assert visible_members(world.binh).count() == 0
+
+
+def test_secretary_of_one_cell_cannot_see_a_member_of_another_by_list_or_search(world):
+    thanh = world.members["thanh"]  # in PH-2
+    names = {m.person.full_name for m in visible_members(world.binh).select_related("person")}
+    assert names == {"Nguyễn Thị Hoa", "Nguyễn Văn An"}
+    rows, _token = member_list(world.binh, world.ph1, MemberFilters(q="dang van thanh"))
+    assert rows == []
+    assert thanh.pk not in set(visible_members(world.binh).values_list("pk", flat=True))
+
+
+@pytest.fixture
+def as_binh(client, world):
+    client.force_login(world.binh)
+    return client
+
+
+def test_secretary_gets_404_for_another_cells_member_page_and_edit_form(as_binh, world):
+    for name in ("members:detail", "members:edit"):
+        assert as_binh.get(reverse(name, args=[world.members["thanh"].pk])).status_code == 404
+        assert as_binh.get(reverse(name, args=[world.members["son"].pk])).status_code == 404
+    assert as_binh.get(reverse("members:detail", args=[world.members["hoa"].pk])).status_code == 200
+
+
+def test_secretary_gets_404_for_another_cells_list_stats_and_export(as_binh, world):
+    for name in ("members:list", "members:stats", "members:export_csv"):
+        response = as_binh.get(reverse(name), {"org": "PH-2"})
+        assert response.status_code == 404, name
+    assert as_binh.get(reverse("orgs:detail", args=["PH-2"])).status_code == 404
+    assert as_binh.get(reverse("orgs:detail", args=["X-PH"])).status_code == 404
+
+
+def test_secretary_search_in_own_cell_does_not_reach_other_cells(as_binh, world):
+    response = as_binh.get(reverse("members:list"), {"org": "PH-1", "q": "thanh"})
+    assert response.status_code == 200
+    assert "Đàng Văn Thành" not in response.content.decode()
+
+
+def test_secretary_export_holds_only_own_cell(as_binh, world):
+    body = as_binh.get(reverse("members:export_csv"), {"org": "PH-1"}).content.decode("utf-8-sig")
+    assert "Nguyễn Thị Hoa" in body and "Nguyễn Văn An" in body
+    assert "Đàng Văn Thành" not in body and "Lê Minh Sơn" not in body
+
+
+def test_secretary_stats_count_only_own_cell(as_binh, world):
+    data = as_binh.get(reverse("members:stats"), {"org": "PH-1", "format": "json", "ngay": "31/12/2024"}).json()
+    assert data["indicators"]["members.total"] == 2
+
+
+@pytest.mark.parametrize("who", ["anonymous", "admin", "cuong", "dung"])
+def test_permission_matrix_for_editing_a_member_of_ph1(client, world, who):
+    """Anonymous: sign-in page; no role or other subtree: 404; viewer in scope: 404 for the form;
+    and in every case nothing changes."""
+    member = world.members["hoa"]
+    if who != "anonymous":
+        client.force_login(getattr(world, who))
+    url = reverse("members:edit", args=[member.pk])
+    response = client.post(url, {"full_name": "Tên Bị Đổi", "reason": "x"})
+    if who == "anonymous":
+        assert response.status_code == 302 and "dang-nhap" in response["Location"]
+    else:
+        assert response.status_code == 404
+    member.person.refresh_from_db()
+    assert member.person.full_name == "Nguyễn Thị Hoa"
+
+
+def test_every_page_requires_sign_in(client, world):
+    for url in (reverse("orgs:tree"), reverse("members:list"), reverse("orgs:detail", args=["TU-T"]),
+                reverse("members:detail", args=[world.members["hoa"].pk]), reverse("members:stats")):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))

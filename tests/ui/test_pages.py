@@ -1,0 +1,153 @@
+"""Pages behave: forms answer in Vietnamese, the tree counts by date, lists page by key, few queries."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from dangvu.core.models import ChangeLogEntry
+from tests.conftest import admit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def as_an(client, world):
+    client.force_login(world.an)
+    return client
+
+
+def listed(response) -> list[str]:
+    """The member names in a list page's table, in order."""
+    return re.findall(r'href="/dang-vien/\d+/">([^<]+)</a>', response.content.decode())
+
+
+def edit_payload(member, **changes):
+    p = member.person
+    data = {"full_name": p.full_name, "sex": p.sex, "birth_date": p.birth_date.strftime("%d/%m/%Y"),
+            "ethnicity": p.ethnicity, "religion": p.religion, "citizen_id": p.citizen_id or "",
+            "general_education": p.general_education, "professional_level": p.professional_level,
+            "academic_title": p.academic_title, "theory_level": p.theory_level, "occupation": p.occupation,
+            "card_number": member.card_number or "", "dossier_number": member.dossier_number or "",
+            "reason": "Cập nhật theo lý lịch"}
+    data.update(changes)
+    return data
+
+
+def test_tree_shows_member_counts_as_of_the_chosen_date(as_an, world):
+    now = as_an.get(reverse("orgs:tree")).content.decode()
+    assert "Đảng bộ tỉnh Thử Nghiệm" in now and "4 đảng viên" in now
+    before = as_an.get(reverse("orgs:tree"), {"ngay": "01/01/2011"}).content.decode()
+    assert "3 đảng viên" in before
+    assert "01/01/2011" in before
+
+
+def test_a_bad_date_is_explained_not_crashed(as_an, world):
+    response = as_an.get(reverse("orgs:tree"), {"ngay": "31/02/2024"})
+    assert response.status_code == 200
+    assert "dd/mm/yyyy" in response.content.decode()
+
+
+def test_organisation_page_shows_history_of_names_parents_and_changes(as_an, world):
+    page = as_an.get(reverse("orgs:detail", args=["PH-1"])).content.decode()
+    assert "Chi bộ Thôn Phước Lập" in page and "Đảng bộ xã Phước Hải (X-PH)" in page
+    assert "org.create" in page
+
+
+def test_edit_with_a_mistake_shows_the_vietnamese_message_and_saves_nothing(as_an, world):
+    member = world.members["hoa"]
+    url = reverse("members:edit", args=[member.pk])
+    before = ChangeLogEntry.objects.count()
+    response = as_an.post(url, edit_payload(member, citizen_id="05818500012"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Số CCCD phải gồm đúng 12 chữ số." in page
+    assert ChangeLogEntry.objects.count() == before
+    response = as_an.post(url, edit_payload(member, birth_date="31/12/2099"))
+    assert "tương lai" in response.content.decode()
+
+
+def test_a_correct_edit_is_saved_and_appears_in_the_history_with_its_reason(as_an, world):
+    member = world.members["hoa"]
+    url = reverse("members:edit", args=[member.pk])
+    response = as_an.post(url, edit_payload(member, residence="Thôn Phước Lập, xã Phước Hải"))
+    assert response.status_code == 302
+    page = as_an.get(reverse("members:detail", args=[member.pk])).content.decode()
+    assert "Thôn Phước Lập, xã Phước Hải" in page
+    assert "Cập nhật theo lý lịch" in page and "member.update" in page
+
+
+def test_search_ignores_diacritics_and_case(as_an, world):
+    assert listed(as_an.get(reverse("members:list"), {"org": "TU-T", "q": "NGUYEN van an"})) == ["Nguyễn Văn An"]
+    assert listed(as_an.get(reverse("members:list"), {"org": "TU-T", "q": "058185000123"})) == ["Nguyễn Thị Hoa"]
+
+
+def test_filters_combine(as_an, world):
+    url = reverse("members:list")
+    assert listed(as_an.get(url, {"org": "TU-T", "sex": "F", "ethnicity": "minority"})) == ["Nguyễn Thị Hoa"]
+    assert listed(as_an.get(url, {"org": "TU-T", "ethnicity": "minority"})) == ["Nguyễn Thị Hoa", "Đàng Văn Thành"]
+    assert listed(as_an.get(url, {"org": "TU-T", "age_band": "over_60"})) == ["Nguyễn Văn An"]
+    assert listed(as_an.get(url, {"org": "TU-T", "admission_year": "2024"})) == ["Đàng Văn Thành"]
+    assert listed(as_an.get(url, {"org": "TU-T", "status": "probationary"})) == ["Đàng Văn Thành"]
+    assert listed(as_an.get(url, {"org": "TU-T", "religion": "any"})) == ["Nguyễn Thị Hoa"]
+    assert listed(as_an.get(url, {"org": "X-TS"})) == ["Lê Minh Sơn"]
+
+
+def test_list_pages_by_key_in_vietnamese_order_with_a_bounded_number_of_queries(as_an, world):
+    for i in range(60):
+        admit(world.ts1, f"Lê Văn Thử{chr(ord('a') + i % 26)}", birth=dt.date(1980, 1, 1 + i % 28))
+    with CaptureQueriesContext(connection) as queries:
+        first = as_an.get(reverse("members:list"), {"org": "TU-T"})
+    assert len(queries) <= 12
+    page = first.content.decode()
+    token = re.search(r"sau=([0-9a-f]+)", page).group(1)
+    second = as_an.get(reverse("members:list"), {"org": "TU-T", "sau": token}).content.decode()
+    names_first = re.findall(r'href="/dang-vien/\d+/">([^<]+)</a>', page)
+    names_second = re.findall(r'href="/dang-vien/\d+/">([^<]+)</a>', second)
+    assert len(names_first) == 50 and len(names_second) == 14
+    assert not set(names_first) & set(names_second)
+    assert names_first.index("Nguyễn Văn An") < names_first.index("Nguyễn Thị Hoa")  # An before Hoa
+
+
+def test_the_interface_speaks_english_on_request(as_an, world):
+    as_an.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = as_an.get(reverse("orgs:tree")).content.decode()
+    assert "Party organisations" in page and "Tổ chức đảng" not in page
+    assert "4 members" in page
+
+
+def test_admitting_through_the_form_records_the_member(as_an, world):
+    data = edit_payload(world.members["hoa"], full_name="Phan Thị Mai", citizen_id="058190001234",
+                        birth_date="01/01/1990", card_number="", dossier_number="")
+    data.update({"org": "ph-2", "decision_number": "45-QĐ/HU", "decision_date": "10/10/2025",
+                 "decision_issuer": "Ban Thường vụ Huyện ủy", "ceremony_date": "25/10/2025"})
+    response = as_an.post(reverse("members:admit"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = as_an.get(response["Location"]).content.decode()
+    assert "Phan Thị Mai" in page and "Đảng viên dự bị" in page
+
+
+def test_unknown_cell_code_in_the_form_is_named(as_an, world):
+    data = edit_payload(world.members["hoa"], full_name="Phan Thị Mai", citizen_id="")
+    data.update({"org": "ZZ-9", "decision_number": "", "decision_date": "10/10/2025",
+                 "decision_issuer": "Ban Thường vụ Huyện ủy"})
+    page = as_an.post(reverse("members:admit"), data).content.decode()
+    assert "ZZ-9" in page
+
+
+def test_errors_never_show_a_stack_trace(client, world, settings):
+    settings.DEBUG = False
+    client.force_login(world.an)
+    response = client.get("/dang-vien/999999/")
+    assert response.status_code == 404
+    assert "Traceback" not in response.content.decode()
+    assert "Không tìm thấy" in response.content.decode()
+
+
+def test_security_headers_are_sent(as_an, world):
+    response = as_an.get(reverse("orgs:tree"))
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
