@@ -46,25 +46,59 @@ def decision(on: dt.date, number: str = "", issuer: str = "Ban Thường vụ T�
     return get_or_create_decision(number=number, date=on, issuer=issuer)
 
 
-def make_org(code: str, name: str, kind: str, parent: Organisation | None, on: dt.date = FOUNDED,
-             category: str = "") -> Organisation:
-    return org_create(code=code, name=name, kind=kind, parent=parent, established_on=on,
-                      decision=decision(on), actor=None, category=category)
+def make_org(
+    code: str,
+    name: str,
+    kind: str,
+    parent: Organisation | None,
+    on: dt.date = FOUNDED,
+    category: str = "",
+) -> Organisation:
+    return org_create(
+        code=code,
+        name=name,
+        kind=kind,
+        parent=parent,
+        established_on=on,
+        decision=decision(on),
+        actor=None,
+        category=category,
+    )
 
 
 def make_user(username: str, full_name: str, *, account_admin: bool = False) -> User:
     family, _sep, given = full_name.rpartition(" ")
-    user = User.objects.create_user(username=username, password=PASSWORD, first_name=given, last_name=family,
-                                    is_superuser=account_admin, is_staff=account_admin)
+    user = User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        first_name=given,
+        last_name=family,
+        is_superuser=account_admin,
+        is_staff=account_admin,
+    )
     return user
 
 
-def admit(org: Organisation, full_name: str, *, sex: str = "M", birth: dt.date = dt.date(1980, 5, 17),
-          decided: dt.date = dt.date(2010, 3, 2), ceremony: dt.date | None = dt.date(2010, 3, 20),
-          recognised: bool = True, **attrs: Any) -> PartyMember:
+def admit(
+    org: Organisation,
+    full_name: str,
+    *,
+    sex: str = "M",
+    birth: dt.date = dt.date(1980, 5, 17),
+    decided: dt.date = dt.date(2010, 3, 2),
+    ceremony: dt.date | None = dt.date(2010, 3, 20),
+    recognised: bool = True,
+    **attrs: Any,
+) -> PartyMember:
     person = PersonInput(full_name=full_name, sex=sex, birth_date=birth, **attrs)
-    return member_admit(person=person, org=org, decision=decision(decided, issuer="Ban Thường vụ Huyện ủy"),
-                        ceremony_date=ceremony, recognised=recognised, actor=None)
+    return member_admit(
+        person=person,
+        org=org,
+        decision=decision(decided, issuer="Ban Thường vụ Huyện ủy"),
+        ceremony_date=ceremony,
+        recognised=recognised,
+        actor=None,
+    )
 
 
 @pytest.fixture
@@ -72,9 +106,16 @@ def world(db: Any) -> World:
     with transaction.atomic():
         province = make_org("TU-T", "Đảng bộ tỉnh Thử Nghiệm", "provincial", None)
         district = make_org("HU-A", "Đảng bộ huyện An Phước", "district", province)
-        phuoc_hai = make_org("X-PH", "Đảng bộ xã Phước Hải", "grassroots_committee", district, category="xa")
-        tan_son = make_org("X-TS", "Đảng bộ thị trấn Tân Sơn", "grassroots_committee", district,
-                           category="thi_tran")
+        phuoc_hai = make_org(
+            "X-PH", "Đảng bộ xã Phước Hải", "grassroots_committee", district, category="xa"
+        )
+        tan_son = make_org(
+            "X-TS",
+            "Đảng bộ thị trấn Tân Sơn",
+            "grassroots_committee",
+            district,
+            category="thi_tran",
+        )
         ph1 = make_org("PH-1", "Chi bộ Thôn Phước Lập", "cell", phuoc_hai)
         ph2 = make_org("PH-2", "Chi bộ Thôn Hữu Đức", "cell", phuoc_hai)
         ts1 = make_org("TS-1", "Chi bộ Khu phố 1", "cell", tan_son)
@@ -88,12 +129,40 @@ def world(db: Any) -> World:
         grant_role(user=cuong, org=tan_son, role=Role.ORG_OFFICER, valid_from=FOUNDED, actor=None)
         grant_role(user=dung, org=province, role=Role.VIEWER, valid_from=FOUNDED, actor=None)
         members = {
-            "hoa": admit(ph1, "Nguyễn Thị Hoa", sex="F", birth=dt.date(1985, 2, 1),
-                         citizen_id="058185000123", ethnicity="17", religion="khac"),
+            "hoa": admit(
+                ph1,
+                "Nguyễn Thị Hoa",
+                sex="F",
+                birth=dt.date(1985, 2, 1),
+                citizen_id="058185000123",
+                ethnicity="17",
+                religion="khac",
+            ),
             "an": admit(ph1, "Nguyễn Văn An", birth=dt.date(1950, 7, 1), citizen_id="058050000001"),
-            "thanh": admit(ph2, "Đàng Văn Thành", birth=dt.date(1995, 1, 10), ethnicity="17",
-                           decided=dt.date(2024, 6, 3), ceremony=dt.date(2024, 6, 20), recognised=False),
-            "son": admit(ts1, "Lê Minh Sơn", birth=dt.date(1979, 12, 30), citizen_id="056079000777"),
+            "thanh": admit(
+                ph2,
+                "Đàng Văn Thành",
+                birth=dt.date(1995, 1, 10),
+                ethnicity="17",
+                decided=dt.date(2024, 6, 3),
+                ceremony=dt.date(2024, 6, 20),
+                recognised=False,
+            ),
+            "son": admit(
+                ts1, "Lê Minh Sơn", birth=dt.date(1979, 12, 30), citizen_id="056079000777"
+            ),
         }
-    return World(province=province, phuoc_hai=phuoc_hai, tan_son=tan_son, ph1=ph1, ph2=ph2, ts1=ts1,
-                 an=an, binh=binh, cuong=cuong, dung=dung, admin=admin, members=members)
+    return World(
+        province=province,
+        phuoc_hai=phuoc_hai,
+        tan_son=tan_son,
+        ph1=ph1,
+        ph2=ph2,
+        ts1=ts1,
+        an=an,
+        binh=binh,
+        cuong=cuong,
+        dung=dung,
+        admin=admin,
+        members=members,
+    )

@@ -74,7 +74,9 @@ def test_secretary_export_holds_only_own_cell(as_binh, world):
 
 
 def test_secretary_stats_count_only_own_cell(as_binh, world):
-    data = as_binh.get(reverse("members:stats"), {"org": "PH-1", "format": "json", "ngay": "31/12/2024"}).json()
+    data = as_binh.get(
+        reverse("members:stats"), {"org": "PH-1", "format": "json", "ngay": "31/12/2024"}
+    ).json()
     assert data["indicators"]["members.total"] == 2
 
 
@@ -96,7 +98,12 @@ def test_permission_matrix_for_editing_a_member_of_ph1(client, world, who):
 
 
 def test_every_page_requires_sign_in(client, world):
-    for url in (reverse("orgs:tree"), reverse("members:list"), reverse("orgs:detail", args=["TU-T"]),
-                reverse("members:detail", args=[world.members["hoa"].pk]), reverse("members:stats")):
+    for url in (
+        reverse("orgs:tree"),
+        reverse("members:list"),
+        reverse("orgs:detail", args=["TU-T"]),
+        reverse("members:detail", args=[world.members["hoa"].pk]),
+        reverse("members:stats"),
+    ):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))

@@ -14,7 +14,9 @@ def test_a_bad_boolean_fails_fast(monkeypatch):
         env_bool("DANGVU_DEBUG", False)
 
 
-def test_secret_key_is_generated_once_into_the_data_directory_readable_by_owner_only(tmp_path, monkeypatch):
+def test_secret_key_is_generated_once_into_the_data_directory_readable_by_owner_only(
+    tmp_path, monkeypatch
+):
     monkeypatch.delenv("DANGVU_SECRET_KEY", raising=False)
     first = secret_key(tmp_path)
     assert len(first) >= 50
@@ -31,8 +33,13 @@ def test_a_short_secret_key_is_refused(tmp_path, monkeypatch):
 
 def test_the_command_refuses_a_bad_database_url_with_a_message_and_no_traceback(tmp_path):
     env = {**os.environ, "DANGVU_DATA_DIR": str(tmp_path), "DANGVU_DATABASE_URL": "mysql://x/y"}
-    result = subprocess.run([sys.executable, "-m", "dangvu.cli", "check"], env=env, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "dangvu.cli", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 2
     assert "DANGVU_DATABASE_URL" in result.stderr
     assert "Traceback" not in result.stderr

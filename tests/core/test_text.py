@@ -26,9 +26,23 @@ def test_search_key_ignores_diacritics_case_and_d_stroke():
 
 
 def test_sort_key_orders_by_given_name_then_family_then_middle_the_vietnamese_way():
-    names = [("Trần", "Văn", "Bình"), ("Nguyễn", "Thị", "Ánh"), ("Lê", "Văn", "An"), ("Nguyễn", "Văn", "An"),
-             ("Đỗ", "", "Dũng"), ("Bùi", "", "Đức"), ("Lê", "Thị", "Anh")]
+    names = [
+        ("Trần", "Văn", "Bình"),
+        ("Nguyễn", "Thị", "Ánh"),
+        ("Lê", "Văn", "An"),
+        ("Nguyễn", "Văn", "An"),
+        ("Đỗ", "", "Dũng"),
+        ("Bùi", "", "Đức"),
+        ("Lê", "Thị", "Anh"),
+    ]
     ordered = sorted(names, key=lambda n: name_sort_key(*n))
     # a < ă < â and d < đ in the Vietnamese alphabet; equal given names fall back to family names.
-    assert ordered == [("Lê", "Văn", "An"), ("Nguyễn", "Văn", "An"), ("Lê", "Thị", "Anh"),
-                       ("Nguyễn", "Thị", "Ánh"), ("Trần", "Văn", "Bình"), ("Đỗ", "", "Dũng"), ("Bùi", "", "Đức")]
+    assert ordered == [
+        ("Lê", "Văn", "An"),
+        ("Nguyễn", "Văn", "An"),
+        ("Lê", "Thị", "Anh"),
+        ("Nguyễn", "Thị", "Ánh"),
+        ("Trần", "Văn", "Bình"),
+        ("Đỗ", "", "Dũng"),
+        ("Bùi", "", "Đức"),
+    ]

@@ -14,8 +14,13 @@ pytestmark = pytest.mark.django_db
 
 
 def counts():
-    return (Person.objects.count(), PartyMember.objects.count(), MembershipEvent.objects.count(),
-            MembershipPeriod.objects.count(), ChangeLogEntry.objects.count())
+    return (
+        Person.objects.count(),
+        PartyMember.objects.count(),
+        MembershipEvent.objects.count(),
+        MembershipPeriod.objects.count(),
+        ChangeLogEntry.objects.count(),
+    )
 
 
 def refused(world, **kwargs):
@@ -67,7 +72,9 @@ def test_a_person_under_18_on_the_decision_date_is_refused(world):
 
 
 def test_several_problems_are_reported_at_once(world):
-    errors = refused(world, full_name="Lan", birth=dt.date.today() + dt.timedelta(days=3), citizen_id="12")
+    errors = refused(
+        world, full_name="Lan", birth=dt.date.today() + dt.timedelta(days=3), citizen_id="12"
+    )
     assert {"full_name", "birth_date", "citizen_id"} <= set(errors)
 
 
@@ -78,9 +85,17 @@ def test_members_are_kept_in_party_cells_only(world):
 
 
 def test_admission_writes_events_periods_and_the_change_log_in_one_change_set(world):
-    member = admit(world.ph2, "Trương Văn Hiếu", decided=dt.date(2015, 7, 26), ceremony=dt.date(2015, 8, 10))
+    member = admit(
+        world.ph2, "Trương Văn Hiếu", decided=dt.date(2015, 7, 26), ceremony=dt.date(2015, 8, 10)
+    )
     kinds = list(member.events.values_list("kind", "on"))
     assert kinds == [("admission", dt.date(2015, 7, 26)), ("recognition", dt.date(2016, 8, 10))]
-    entries = ChangeLogEntry.objects.filter(subject_type="members.partymember", subject_id=str(member.pk))
-    assert {e.action for e in entries} == {"member.create", "member.event.admission", "member.event.recognition"}
+    entries = ChangeLogEntry.objects.filter(
+        subject_type="members.partymember", subject_id=str(member.pk)
+    )
+    assert {e.action for e in entries} == {
+        "member.create",
+        "member.event.admission",
+        "member.event.recognition",
+    }
     assert len({e.changeset_id for e in entries}) == 1

@@ -18,9 +18,14 @@ def build_and_fingerprint(seed: int) -> tuple[list, list]:
     try:
         with transaction.atomic():
             DemoBuilder(seed=seed, scale=0.03).build()
-            people = list(Person.objects.order_by("citizen_id", "full_name", "birth_date")
-                          .values_list("full_name", "birth_date", "citizen_id", "ethnicity", "sex"))
-            orgs = list(Organisation.objects.order_by("code").values_list("code", "name", "kind", "path"))
+            people = list(
+                Person.objects.order_by("citizen_id", "full_name", "birth_date").values_list(
+                    "full_name", "birth_date", "citizen_id", "ethnicity", "sex"
+                )
+            )
+            orgs = list(
+                Organisation.objects.order_by("code").values_list("code", "name", "kind", "path")
+            )
             raise Rollback
     except Rollback:
         return people, [o[:3] for o in orgs]
@@ -31,13 +36,17 @@ def test_same_seed_gives_the_same_province_and_another_seed_another(db):
     assert first == build_and_fingerprint(11)
     other = build_and_fingerprint(12)
     assert other[1] != first[1] or other[0] != first[0]
-    assert first[1][0][0] == "NT-BA" and ("TU-NT", "Đảng bộ tỉnh Ninh Thuận", "provincial") in first[1]
+    assert (
+        first[1][0][0] == "NT-BA" and ("TU-NT", "Đảng bộ tỉnh Ninh Thuận", "provincial") in first[1]
+    )
 
 
 def test_the_full_shape_matches_the_brief(db):
     DemoBuilder(seed=2024, scale=0.02).build()
-    by_kind = {k: Organisation.objects.filter(kind=k).count()
-               for k in ("district", "block", "grassroots_committee", "grassroots_cell", "cell")}
+    by_kind = {
+        k: Organisation.objects.filter(kind=k).count()
+        for k in ("district", "block", "grassroots_committee", "grassroots_cell", "cell")
+    }
     assert by_kind["district"] == 7
     assert 400 <= by_kind["grassroots_committee"] + by_kind["grassroots_cell"] <= 460
     assert 1150 <= by_kind["cell"] <= 1350

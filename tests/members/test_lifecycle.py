@@ -15,35 +15,57 @@ def test_official_date_is_twelve_months_after_the_ceremony_even_when_decided_lat
     # DOMAIN.md §4.3 (and §3.2's example): ceremony 26/7/2015 → official 26/7/2016.
     assert official_date_for(dt.date(2015, 7, 26)) == dt.date(2016, 7, 26)
     assert official_date_for(dt.date(2016, 2, 29)) == dt.date(2017, 2, 28)
-    state = derive([Fact("admission", dt.date(2015, 7, 1), 1, dt.date(2015, 7, 26)),
-                    Fact("recognition", dt.date(2016, 7, 26), 1)])
+    state = derive(
+        [
+            Fact("admission", dt.date(2015, 7, 1), 1, dt.date(2015, 7, 26)),
+            Fact("recognition", dt.date(2016, 7, 26), 1),
+        ]
+    )
     assert state.status == "official"
     assert state.official_date == dt.date(2016, 7, 26)
     assert [(p.status, p.valid_from, p.valid_to) for p in state.periods] == [
-        ("probationary", dt.date(2015, 7, 1), dt.date(2016, 7, 26)), ("official", dt.date(2016, 7, 26), None)]
+        ("probationary", dt.date(2015, 7, 1), dt.date(2016, 7, 26)),
+        ("official", dt.date(2016, 7, 26), None),
+    ]
 
 
 def test_recognition_on_another_date_is_refused_with_the_right_date():
     with pytest.raises(LifecycleError, match="26/07/2016"):
-        derive([Fact("admission", dt.date(2015, 7, 1), 1, dt.date(2015, 7, 26)),
-                Fact("recognition", dt.date(2016, 9, 1), 1)])
+        derive(
+            [
+                Fact("admission", dt.date(2015, 7, 1), 1, dt.date(2015, 7, 26)),
+                Fact("recognition", dt.date(2016, 9, 1), 1),
+            ]
+        )
 
 
 def test_impossible_sequences_are_refused():
     with pytest.raises(LifecycleError):
         derive([Fact("recognition", dt.date(2016, 7, 26), 1)])
     with pytest.raises(LifecycleError):
-        derive([Fact("admission", dt.date(2015, 7, 1), 1, None), Fact("recognition", dt.date(2016, 7, 1), 1)])
+        derive(
+            [
+                Fact("admission", dt.date(2015, 7, 1), 1, None),
+                Fact("recognition", dt.date(2016, 7, 1), 1),
+            ]
+        )
     with pytest.raises(LifecycleError):
         derive([Fact("admission", dt.date(2015, 7, 1), 1, dt.date(2015, 6, 1))])
     with pytest.raises(LifecycleError):
-        derive([Fact("admission", dt.date(2015, 7, 1), 1, dt.date(2015, 7, 2)),
-                Fact("admission", dt.date(2015, 8, 1), 1, dt.date(2015, 8, 2))])
+        derive(
+            [
+                Fact("admission", dt.date(2015, 7, 1), 1, dt.date(2015, 7, 2)),
+                Fact("admission", dt.date(2015, 8, 1), 1, dt.date(2015, 8, 2)),
+            ]
+        )
 
 
 @settings(max_examples=200, deadline=None)
-@given(decided=st.dates(dt.date(1960, 1, 1), dt.date(2024, 12, 31)), delay=st.integers(0, 120),
-       recognised=st.booleans())
+@given(
+    decided=st.dates(dt.date(1960, 1, 1), dt.date(2024, 12, 31)),
+    delay=st.integers(0, 120),
+    recognised=st.booleans(),
+)
 def test_periods_tile_membership_without_gap_or_overlap(decided, delay, recognised):
     ceremony = decided + dt.timedelta(days=delay)
     facts = [Fact("admission", decided, 7, ceremony)]
@@ -60,18 +82,39 @@ def test_periods_tile_membership_without_gap_or_overlap(decided, delay, recognis
 @pytest.mark.django_db
 def test_rebuilding_from_the_events_gives_the_stored_state(world):
     for member in world.members.values():
-        stored = (member.status, member.org_id, member.official_date,
-                  list(member.periods.order_by("valid_from").values_list("org_id", "status", "valid_from", "valid_to")))
+        stored = (
+            member.status,
+            member.org_id,
+            member.official_date,
+            list(
+                member.periods.order_by("valid_from").values_list(
+                    "org_id", "status", "valid_from", "valid_to"
+                )
+            ),
+        )
         member.periods.all().delete()
         member.status = ""
         rebuild(member)
         member.refresh_from_db()
-        again = (member.status, member.org_id, member.official_date,
-                 list(member.periods.order_by("valid_from").values_list("org_id", "status", "valid_from", "valid_to")))
+        again = (
+            member.status,
+            member.org_id,
+            member.official_date,
+            list(
+                member.periods.order_by("valid_from").values_list(
+                    "org_id", "status", "valid_from", "valid_to"
+                )
+            ),
+        )
         assert again == stored
 
 
 def test_later_kinds_are_refused_until_their_rules_exist():
     with pytest.raises(LifecycleError):
-        derive([Fact("admission", dt.date(2015, 7, 1), 1, dt.date(2015, 7, 2)), Fact("death", dt.date(2020, 1, 1))])
+        derive(
+            [
+                Fact("admission", dt.date(2015, 7, 1), 1, dt.date(2015, 7, 2)),
+                Fact("death", dt.date(2020, 1, 1)),
+            ]
+        )
     assert lifecycle.PROBATION_MONTHS == 12

@@ -15,15 +15,25 @@ from tests.conftest import admit
 
 pytestmark = pytest.mark.django_db
 
-BANDS = [("18_30", 0, 30), ("31_35", 31, 35), ("36_40", 36, 40), ("41_45", 41, 45), ("46_50", 46, 50),
-         ("51_55", 51, 55), ("56_60", 56, 60), ("over_60", 61, 200)]
+BANDS = [
+    ("18_30", 0, 30),
+    ("31_35", 31, 35),
+    ("36_40", 36, 40),
+    ("41_45", 41, 45),
+    ("46_50", 46, 50),
+    ("51_55", 51, 55),
+    ("56_60", 56, 60),
+    ("over_60", 61, 200),
+]
 
 
 def sql_age(day: str) -> str:
     if connection.vendor == "postgresql":
         return f"date_part('year', age(DATE '{day}', ps.birth_date))"
-    return (f"(CAST(strftime('%Y', '{day}') AS INTEGER) - CAST(strftime('%Y', ps.birth_date) AS INTEGER)"
-            f" - (strftime('%m-%d', '{day}') < strftime('%m-%d', ps.birth_date)))")
+    return (
+        f"(CAST(strftime('%Y', '{day}') AS INTEGER) - CAST(strftime('%Y', ps.birth_date) AS INTEGER)"
+        f" - (strftime('%m-%d', '{day}') < strftime('%m-%d', ps.birth_date)))"
+    )
 
 
 def independent_counts(org: Organisation, on: dt.date) -> dict[str, int]:
@@ -33,7 +43,9 @@ def independent_counts(org: Organisation, on: dt.date) -> dict[str, int]:
     valid = "{t}.valid_from <= %s AND ({t}.valid_to IS NULL OR {t}.valid_to > %s)"
     base = (
         "FROM members_membershipperiod p "
-        "JOIN orgs_placement pl ON pl.org_id = p.org_id AND " + valid.format(t="pl") + " AND pl.path LIKE %s "
+        "JOIN orgs_placement pl ON pl.org_id = p.org_id AND "
+        + valid.format(t="pl")
+        + " AND pl.path LIKE %s "
         "JOIN members_partymember m ON m.id = p.member_id JOIN members_person ps ON ps.id = m.person_id "
         "WHERE " + valid.format(t="p")
     )
@@ -62,7 +74,9 @@ def cli_stats(code: str, on: dt.date) -> dict:
     return json.loads(out.getvalue())
 
 
-@pytest.mark.parametrize("on", [dt.date(2010, 3, 1), dt.date(2010, 3, 2), dt.date(2023, 12, 31), dt.date(2025, 6, 20)])
+@pytest.mark.parametrize(
+    "on", [dt.date(2010, 3, 1), dt.date(2010, 3, 2), dt.date(2023, 12, 31), dt.date(2025, 6, 20)]
+)
 def test_stats_of_the_named_world_equal_independent_sql(world, on):
     for org in (world.province, world.phuoc_hai, world.ph2, world.tan_son):
         if placement_of(org, on) is None:
@@ -88,8 +102,13 @@ def test_worked_example_of_the_named_world(world):
 
 
 def test_age_is_counted_in_completed_years_on_the_day(world):
-    admit(world.ph1, "Bùi Văn Tròn", birth=dt.date(1963, 6, 15), decided=dt.date(2000, 6, 1),
-          ceremony=dt.date(2000, 6, 10))
+    admit(
+        world.ph1,
+        "Bùi Văn Tròn",
+        birth=dt.date(1963, 6, 15),
+        decided=dt.date(2000, 6, 1),
+        ceremony=dt.date(2000, 6, 10),
+    )
     day_before = stats(world.ph1, dt.date(2024, 6, 14))
     birthday = stats(world.ph1, dt.date(2024, 6, 15))
     assert day_before["members.age.56_60"] == 1 and birthday["members.age.56_60"] == 0
@@ -106,8 +125,14 @@ def test_demo_province_stats_equal_independent_sql_and_bands_add_up(db):
         for on in (dt.date(2019, 12, 31), dt.date(2024, 12, 31)):
             figures = stats(org, on)
             assert figures == independent_counts(org, on)
-            assert sum(v for k, v in figures.items() if k.startswith("members.age.")) == figures["members.total"]
-            assert figures["members.official"] + figures["members.probationary"] == figures["members.total"]
+            assert (
+                sum(v for k, v in figures.items() if k.startswith("members.age."))
+                == figures["members.total"]
+            )
+            assert (
+                figures["members.official"] + figures["members.probationary"]
+                == figures["members.total"]
+            )
     assert stats(province, dt.date(2024, 12, 31))["members.total"] > 500
 
 

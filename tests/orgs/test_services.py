@@ -26,8 +26,13 @@ def test_subtree_as_of_a_date_is_a_prefix_range(world):
 
 def test_move_keeps_history_so_earlier_dates_answer_as_they_were(world):
     move_day = dt.date(2023, 7, 1)
-    org_move(org=world.ph2, new_parent=world.tan_son, on=move_day, decision=decision(move_day, "12-QĐ/HU"),
-             actor=world.an)
+    org_move(
+        org=world.ph2,
+        new_parent=world.tan_son,
+        on=move_day,
+        decision=decision(move_day, "12-QĐ/HU"),
+        actor=world.an,
+    )
     assert codes_under(world.phuoc_hai, dt.date(2023, 6, 30)) == ["PH-1", "PH-2", "X-PH"]
     assert codes_under(world.phuoc_hai, move_day) == ["PH-1", "X-PH"]
     assert codes_under(world.tan_son, move_day) == ["PH-2", "TS-1", "X-TS"]
@@ -36,10 +41,15 @@ def test_move_keeps_history_so_earlier_dates_answer_as_they_were(world):
     assert world.ph2.path.startswith(world.tan_son.path)
     history = list(Placement.objects.filter(org=world.ph2).order_by("valid_from"))
     assert [(p.parent.code, p.valid_from, p.valid_to) for p in history] == [
-        ("X-PH", dt.date(2000, 1, 1), move_day), ("X-TS", move_day, None)]
+        ("X-PH", dt.date(2000, 1, 1), move_day),
+        ("X-TS", move_day, None),
+    ]
     entry = ChangeLogEntry.objects.get(action="org.move")
     assert entry.actor_name == "Nguyễn Văn An"
-    assert entry.before["parent_id"] == world.phuoc_hai.pk and entry.after["parent_id"] == world.tan_son.pk
+    assert (
+        entry.before["parent_id"] == world.phuoc_hai.pk
+        and entry.after["parent_id"] == world.tan_son.pk
+    )
 
 
 def test_moving_a_committee_moves_its_whole_subtree(world):
@@ -54,8 +64,13 @@ def test_moving_a_committee_moves_its_whole_subtree(world):
 def test_a_move_that_makes_a_cycle_is_refused_in_vietnamese_and_writes_nothing(world):
     before = (Placement.objects.count(), ChangeLogEntry.objects.count())
     with pytest.raises(ValidationError) as caught:
-        org_move(org=world.phuoc_hai, new_parent=world.ph1, on=dt.date(2021, 1, 1), decision=decision(dt.date(2021, 1, 1)),
-                 actor=None)
+        org_move(
+            org=world.phuoc_hai,
+            new_parent=world.ph1,
+            on=dt.date(2021, 1, 1),
+            decision=decision(dt.date(2021, 1, 1)),
+            actor=None,
+        )
     assert "chu trình" in " ".join(caught.value.messages)
     assert (Placement.objects.count(), ChangeLogEntry.objects.count()) == before
 
@@ -71,10 +86,14 @@ def test_no_district_level_committee_after_the_2025_reform(world):
     with pytest.raises(ValidationError) as caught:
         make_org("HU-Z", "Đảng bộ huyện Mới", "district", world.province, on=dt.date(2025, 7, 1))
     assert "1/7/2025" in " ".join(caught.value.messages)
-    commune = make_org("XA-M", "Đảng bộ xã Mới", "commune_superior", world.province, on=dt.date(2025, 7, 1))
+    commune = make_org(
+        "XA-M", "Đảng bộ xã Mới", "commune_superior", world.province, on=dt.date(2025, 7, 1)
+    )
     assert commune.kind == "commune_superior"
     with pytest.raises(ValidationError):
-        make_org("XA-N", "Đảng bộ xã Sớm", "commune_superior", world.province, on=dt.date(2025, 6, 30))
+        make_org(
+            "XA-N", "Đảng bộ xã Sớm", "commune_superior", world.province, on=dt.date(2025, 6, 30)
+        )
 
 
 @pytest.mark.parametrize("code", ["x", "TU NT", "Đ-01", "A" * 33])
@@ -93,13 +112,24 @@ def test_duplicate_code_is_refused(world):
 def test_future_dates_are_refused(world):
     future = dt.date.today() + dt.timedelta(days=30)
     with pytest.raises(ValidationError):
-        org_rename(org=world.ph1, name="Chi bộ Tương Lai", on=future, decision=decision(dt.date.today()),
-                   actor=None)
+        org_rename(
+            org=world.ph1,
+            name="Chi bộ Tương Lai",
+            on=future,
+            decision=decision(dt.date.today()),
+            actor=None,
+        )
 
 
 def test_rename_keeps_the_old_name_for_earlier_dates(world):
     day = dt.date(2021, 5, 1)
-    org_rename(org=world.ph1, name="Chi bộ Thôn Phước Lập  Mới", on=day, decision=decision(day), actor=world.an)
+    org_rename(
+        org=world.ph1,
+        name="Chi bộ Thôn Phước Lập  Mới",
+        on=day,
+        decision=decision(day),
+        actor=world.an,
+    )
     nodes = {n.org.code: n.name for n in tree_on(None, dt.date(2021, 4, 30), root=world.phuoc_hai)}
     assert nodes["PH-1"] == "Chi bộ Thôn Phước Lập"
     nodes = {n.org.code: n.name for n in tree_on(None, day, root=world.phuoc_hai)}
@@ -123,13 +153,24 @@ def test_dissolve_is_refused_while_members_remain_and_recorded_with_its_successo
 def test_a_secretary_cannot_change_the_tree_and_an_outsider_is_told_nothing(world):
     day = dt.date(2022, 2, 2)
     with pytest.raises(PermissionDenied):
-        org_rename(org=world.ph1, name="Chi bộ Đổi Tên", on=day, decision=decision(day), actor=world.binh)
+        org_rename(
+            org=world.ph1, name="Chi bộ Đổi Tên", on=day, decision=decision(day), actor=world.binh
+        )
     with pytest.raises(Http404):
-        org_rename(org=world.ph1, name="Chi bộ Đổi Tên", on=day, decision=decision(day), actor=world.cuong)
+        org_rename(
+            org=world.ph1, name="Chi bộ Đổi Tên", on=day, decision=decision(day), actor=world.cuong
+        )
 
 
 def test_a_decision_is_required(world):
     with pytest.raises(ValidationError) as caught:
-        org_create(code="PH-9", name="Chi bộ 9", kind="cell", parent=world.phuoc_hai,
-                   established_on=dt.date(2020, 1, 1), decision=None, actor=None)
+        org_create(
+            code="PH-9",
+            name="Chi bộ 9",
+            kind="cell",
+            parent=world.phuoc_hai,
+            established_on=dt.date(2020, 1, 1),
+            decision=None,
+            actor=None,
+        )
     assert "decision" in caught.value.error_dict

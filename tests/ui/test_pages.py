@@ -27,12 +27,22 @@ def listed(response) -> list[str]:
 
 def edit_payload(member, **changes):
     p = member.person
-    data = {"full_name": p.full_name, "sex": p.sex, "birth_date": p.birth_date.strftime("%d/%m/%Y"),
-            "ethnicity": p.ethnicity, "religion": p.religion, "citizen_id": p.citizen_id or "",
-            "general_education": p.general_education, "professional_level": p.professional_level,
-            "academic_title": p.academic_title, "theory_level": p.theory_level, "occupation": p.occupation,
-            "card_number": member.card_number or "", "dossier_number": member.dossier_number or "",
-            "reason": "Cập nhật theo lý lịch"}
+    data = {
+        "full_name": p.full_name,
+        "sex": p.sex,
+        "birth_date": p.birth_date.strftime("%d/%m/%Y"),
+        "ethnicity": p.ethnicity,
+        "religion": p.religion,
+        "citizen_id": p.citizen_id or "",
+        "general_education": p.general_education,
+        "professional_level": p.professional_level,
+        "academic_title": p.academic_title,
+        "theory_level": p.theory_level,
+        "occupation": p.occupation,
+        "card_number": member.card_number or "",
+        "dossier_number": member.dossier_number or "",
+        "reason": "Cập nhật theo lý lịch",
+    }
     data.update(changes)
     return data
 
@@ -81,14 +91,23 @@ def test_a_correct_edit_is_saved_and_appears_in_the_history_with_its_reason(as_a
 
 
 def test_search_ignores_diacritics_and_case(as_an, world):
-    assert listed(as_an.get(reverse("members:list"), {"org": "TU-T", "q": "NGUYEN van an"})) == ["Nguyễn Văn An"]
-    assert listed(as_an.get(reverse("members:list"), {"org": "TU-T", "q": "058185000123"})) == ["Nguyễn Thị Hoa"]
+    assert listed(as_an.get(reverse("members:list"), {"org": "TU-T", "q": "NGUYEN van an"})) == [
+        "Nguyễn Văn An"
+    ]
+    assert listed(as_an.get(reverse("members:list"), {"org": "TU-T", "q": "058185000123"})) == [
+        "Nguyễn Thị Hoa"
+    ]
 
 
 def test_filters_combine(as_an, world):
     url = reverse("members:list")
-    assert listed(as_an.get(url, {"org": "TU-T", "sex": "F", "ethnicity": "minority"})) == ["Nguyễn Thị Hoa"]
-    assert listed(as_an.get(url, {"org": "TU-T", "ethnicity": "minority"})) == ["Nguyễn Thị Hoa", "Đàng Văn Thành"]
+    assert listed(as_an.get(url, {"org": "TU-T", "sex": "F", "ethnicity": "minority"})) == [
+        "Nguyễn Thị Hoa"
+    ]
+    assert listed(as_an.get(url, {"org": "TU-T", "ethnicity": "minority"})) == [
+        "Nguyễn Thị Hoa",
+        "Đàng Văn Thành",
+    ]
     assert listed(as_an.get(url, {"org": "TU-T", "age_band": "over_60"})) == ["Nguyễn Văn An"]
     assert listed(as_an.get(url, {"org": "TU-T", "admission_year": "2024"})) == ["Đàng Văn Thành"]
     assert listed(as_an.get(url, {"org": "TU-T", "status": "probationary"})) == ["Đàng Văn Thành"]
@@ -120,10 +139,23 @@ def test_the_interface_speaks_english_on_request(as_an, world):
 
 
 def test_admitting_through_the_form_records_the_member(as_an, world):
-    data = edit_payload(world.members["hoa"], full_name="Phan Thị Mai", citizen_id="058190001234",
-                        birth_date="01/01/1990", card_number="", dossier_number="")
-    data.update({"org": "ph-2", "decision_number": "45-QĐ/HU", "decision_date": "10/10/2025",
-                 "decision_issuer": "Ban Thường vụ Huyện ủy", "ceremony_date": "25/10/2025"})
+    data = edit_payload(
+        world.members["hoa"],
+        full_name="Phan Thị Mai",
+        citizen_id="058190001234",
+        birth_date="01/01/1990",
+        card_number="",
+        dossier_number="",
+    )
+    data.update(
+        {
+            "org": "ph-2",
+            "decision_number": "45-QĐ/HU",
+            "decision_date": "10/10/2025",
+            "decision_issuer": "Ban Thường vụ Huyện ủy",
+            "ceremony_date": "25/10/2025",
+        }
+    )
     response = as_an.post(reverse("members:admit"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     page = as_an.get(response["Location"]).content.decode()
@@ -132,8 +164,14 @@ def test_admitting_through_the_form_records_the_member(as_an, world):
 
 def test_unknown_cell_code_in_the_form_is_named(as_an, world):
     data = edit_payload(world.members["hoa"], full_name="Phan Thị Mai", citizen_id="")
-    data.update({"org": "ZZ-9", "decision_number": "", "decision_date": "10/10/2025",
-                 "decision_issuer": "Ban Thường vụ Huyện ủy"})
+    data.update(
+        {
+            "org": "ZZ-9",
+            "decision_number": "",
+            "decision_date": "10/10/2025",
+            "decision_issuer": "Ban Thường vụ Huyện ủy",
+        }
+    )
     page = as_an.post(reverse("members:admit"), data).content.decode()
     assert "ZZ-9" in page
 

@@ -17,29 +17,58 @@ from dangvu.orgs.models import Organisation
 
 
 @transaction.atomic
-def user_create(*, username: str, full_name: str, password: str, actor: Any, account_admin: bool = False) -> User:
+def user_create(
+    *, username: str, full_name: str, password: str, actor: Any, account_admin: bool = False
+) -> User:
     family, _sep, given = full_name.strip().rpartition(" ")
-    user = User(username=username, first_name=given or family, last_name=family if given else "",
-                is_superuser=account_admin, is_staff=account_admin)
+    user = User(
+        username=username,
+        first_name=given or family,
+        last_name=family if given else "",
+        is_superuser=account_admin,
+        is_staff=account_admin,
+    )
     validate_password(password, user)
     user.set_password(password)
     user.save()
-    cs = open_change_set(actor=actor, source=ChangeSet.Source.CLI if actor is None else ChangeSet.Source.WEB)
-    log_entry(cs, action="account.create", obj=user,
-              after={"username": username, "full_name": full_name, "account_admin": account_admin})
+    cs = open_change_set(
+        actor=actor, source=ChangeSet.Source.CLI if actor is None else ChangeSet.Source.WEB
+    )
+    log_entry(
+        cs,
+        action="account.create",
+        obj=user,
+        after={"username": username, "full_name": full_name, "account_admin": account_admin},
+    )
     return user
 
 
 @transaction.atomic
-def grant_role(*, user: User, org: Organisation, role: str, valid_from: dt.date, actor: Any,
-               valid_to: dt.date | None = None) -> RoleGrant:
+def grant_role(
+    *,
+    user: User,
+    org: Organisation,
+    role: str,
+    valid_from: dt.date,
+    actor: Any,
+    valid_to: dt.date | None = None,
+) -> RoleGrant:
     if role not in Role.values:
         raise RuleError("Unknown role", field="role")
     if valid_to is not None and valid_to <= valid_from:
         raise RuleError("The end of the role must come after its start", field="valid_to")
-    grant = RoleGrant.objects.create(user=user, org=org, role=role, valid_from=valid_from, valid_to=valid_to)
-    cs = open_change_set(actor=actor, source=ChangeSet.Source.CLI if actor is None else ChangeSet.Source.WEB)
-    log_entry(cs, action="role.grant", obj=grant, subject=user,
-              after={"org": org.code, "role": role, "valid_from": valid_from, "valid_to": valid_to})
+    grant = RoleGrant.objects.create(
+        user=user, org=org, role=role, valid_from=valid_from, valid_to=valid_to
+    )
+    cs = open_change_set(
+        actor=actor, source=ChangeSet.Source.CLI if actor is None else ChangeSet.Source.WEB
+    )
+    log_entry(
+        cs,
+        action="role.grant",
+        obj=grant,
+        subject=user,
+        after={"org": org.code, "role": role, "valid_from": valid_from, "valid_to": valid_to},
+    )
     forget_cached_scope(user)
     return grant

@@ -22,7 +22,9 @@ def actor_name(actor: Any) -> str:
     return full or str(getattr(actor, "username", actor))
 
 
-def open_change_set(*, actor: Any, reason: str = "", source: str = ChangeSet.Source.WEB) -> ChangeSet:
+def open_change_set(
+    *, actor: Any, reason: str = "", source: str = ChangeSet.Source.WEB
+) -> ChangeSet:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("a change set must be opened inside the service's transaction")
     return ChangeSet.objects.create(

@@ -15,8 +15,15 @@ class DateInput(forms.DateInput):
     input_type = "text"
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric",
-                                                   "autocomplete": "off", "class": "date"})
+        super().__init__(
+            format="%d/%m/%Y",
+            attrs={
+                "placeholder": "dd/mm/yyyy",
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "class": "date",
+            },
+        )
 
 
 class VNDateField(forms.DateField):

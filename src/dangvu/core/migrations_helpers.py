@@ -9,9 +9,7 @@ def _create_collation(apps: object, schema_editor: object) -> None:
     connection = schema_editor.connection  # type: ignore[attr-defined]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(
-                "CREATE COLLATION IF NOT EXISTS vi_icu (provider = icu, locale = 'vi')"
-            )
+            cursor.execute("CREATE COLLATION IF NOT EXISTS vi_icu (provider = icu, locale = 'vi')")
 
 
 def _drop_collation(apps: object, schema_editor: object) -> None:

@@ -59,6 +59,9 @@ class ChangeSet(models.Model):
         verbose_name = _("change set")
         verbose_name_plural = _("change sets")
 
+    def __str__(self) -> str:
+        return f"{self.id} {self.actor_name} {self.created_at:%d/%m/%Y %H:%M}"
+
 
 class ChangeLogEntry(models.Model):
     """One record's change, with its state before and after, written by the service that made it."""
@@ -85,6 +88,9 @@ class ChangeLogEntry(models.Model):
             models.Index(fields=["actor_id", "at"], name="changelog_actor"),
         ]
         ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_label}"
 
     def changed_fields(self) -> list[tuple[str, object, object]]:
         before = self.before or {}

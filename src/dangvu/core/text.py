@@ -47,7 +47,9 @@ def split_full_name(full_name: str) -> tuple[str, str, str]:
 
 
 def join_name(family: str, middle: str, given: str) -> str:
-    return " ".join(part for part in (clean_name(family), clean_name(middle), clean_name(given)) if part)
+    return " ".join(
+        part for part in (clean_name(family), clean_name(middle), clean_name(given)) if part
+    )
 
 
 def search_key(value: str | None) -> str:

@@ -36,8 +36,17 @@ PROVINCE_CODE = "TU-NT"
 HISTORY_FROM = dt.date(2019, 1, 1)
 # Share of each kind of cell's members admitted since 2019: villages admit fewer than schools,
 # agencies and the armed forces.
-RECENT_SHARE = {"village": 0.18, "commune_office": 0.3, "commune_armed": 0.4, "school": 0.3, "party": 0.22,
-                "state": 0.22, "public": 0.25, "enterprise": 0.3, "armed": 0.45}
+RECENT_SHARE = {
+    "village": 0.18,
+    "commune_office": 0.3,
+    "commune_armed": 0.4,
+    "school": 0.3,
+    "party": 0.22,
+    "state": 0.22,
+    "public": 0.25,
+    "enterprise": 0.3,
+    "armed": 0.45,
+}
 
 
 def weighted(rng: random.Random, pairs: Sequence[tuple[T, int]]) -> T:
@@ -64,11 +73,19 @@ class CellProfile:
 class Built:
     province: Organisation
     cells: list[tuple[Organisation, CellProfile]] = field(default_factory=list)
-    superiors: dict[int, tuple[str, str]] = field(default_factory=dict)  # cell id -> (issuer, symbol)
+    superiors: dict[int, tuple[str, str]] = field(
+        default_factory=dict
+    )  # cell id -> (issuer, symbol)
 
 
 class DemoBuilder:
-    def __init__(self, *, seed: int = 2024, scale: float = 1.0, progress: Callable[[str, int], None] | None = None):
+    def __init__(
+        self,
+        *,
+        seed: int = 2024,
+        scale: float = 1.0,
+        progress: Callable[[str, int], None] | None = None,
+    ):
         self.rng = random.Random(seed)
         self.scale = scale
         self.progress = progress or (lambda phase, n: None)
@@ -76,17 +93,31 @@ class DemoBuilder:
         self._decisions: dict[tuple[str, str], Decision] = {}
 
     # --- the tree -------------------------------------------------------------------------
-    def _org(self, code: str, name: str, kind: str, parent: Organisation | None, category: str = "") -> Organisation:
+    def _org(
+        self, code: str, name: str, kind: str, parent: Organisation | None, category: str = ""
+    ) -> Organisation:
         assert self.changeset is not None
         return org_create(
-            code=code, name=name, kind=kind, parent=parent, established_on=ESTABLISHED, category=category,
-            decision=self._founding, actor=None, changeset=self.changeset, source=ChangeSet.Source.SYSTEM,
+            code=code,
+            name=name,
+            kind=kind,
+            parent=parent,
+            established_on=ESTABLISHED,
+            category=category,
+            decision=self._founding,
+            actor=None,
+            changeset=self.changeset,
+            source=ChangeSet.Source.SYSTEM,
         )
 
     def build_tree(self) -> Built:
         rng = self.rng
         self._founding = get_or_create_decision(
-            number="", date=ESTABLISHED, issuer="Ban Thường vụ Tỉnh ủy", summary="Thành lập (dữ liệu mẫu)")
+            number="",
+            date=ESTABLISHED,
+            issuer="Ban Thường vụ Tỉnh ủy",
+            summary="Thành lập (dữ liệu mẫu)",
+        )
         province = self._org(PROVINCE_CODE, "Đảng bộ tỉnh Ninh Thuận", "provincial", None)
         built = Built(province=province)
         province_issuer = ("Ban Thường vụ Tỉnh ủy Ninh Thuận", "TU")
@@ -96,52 +127,92 @@ class DemoBuilder:
             issuer = (f"Ban Thường vụ {level} {place}", "TU" if dcode == "PRTC" else "HU")
             for index, (category, template) in enumerate(data.DISTRICT_AGENCIES, start=1):
                 name = template.format(level=level, place=place if dcode != "PRTC" else "thành phố")
-                cell = self._org(f"NT-{dcode}-CQ{index:02d}", name, "grassroots_cell", district, category)
-                kind = {"co_quan_dang": "party", "co_quan_nha_nuoc": "state"}.get(category, "public")
+                cell = self._org(
+                    f"NT-{dcode}-CQ{index:02d}", name, "grassroots_cell", district, category
+                )
+                kind = {"co_quan_dang": "party", "co_quan_nha_nuoc": "state"}.get(
+                    category, "public"
+                )
                 self._cell(built, cell, CellProfile(kind, "BLOCK", 10.0, place), issuer)
-            for ckind, cname in data.DISTRICTS[[d[0] for d in data.DISTRICTS].index(dcode)][3]:
+            for ckind, cname in communes:
                 prefix = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn"}[ckind]
                 ccode = f"NT-{dcode}-{slug(cname)}"
-                commune = self._org(ccode, f"Đảng bộ {prefix} {cname}", "grassroots_committee", district, ckind)
+                commune = self._org(
+                    ccode, f"Đảng bộ {prefix} {cname}", "grassroots_committee", district, ckind
+                )
                 n_villages = rng.randint(8, 13)
-                words = rng.sample(data.VILLAGE_WORDS, k=min(len(data.VILLAGE_WORDS), n_villages * 2))
+                words = rng.sample(
+                    data.VILLAGE_WORDS, k=min(len(data.VILLAGE_WORDS), n_villages * 2)
+                )
                 unit = "Khu phố" if ckind == "phuong" else "Thôn"
                 for v in range(n_villages):
                     vname = f"Chi bộ {unit} {words[2 * v]} {words[2 * v + 1]}"
                     cell = self._org(f"{ccode}-{v + 1:02d}", vname, "cell", commune)
                     self._cell(built, cell, CellProfile("village", dcode, 17.6, cname), issuer)
-                for suffix, vname, kind in (("CQ", "Chi bộ Cơ quan", "commune_office"),
-                                            ("QS", "Chi bộ Quân sự", "commune_armed"),
-                                            ("CA", "Chi bộ Công an", "commune_armed")):
-                    cell = self._org(f"{ccode}-{suffix}", f"{vname} {prefix} {cname}", "cell", commune)
+                for suffix, vname, kind in (
+                    ("CQ", "Chi bộ Cơ quan", "commune_office"),
+                    ("QS", "Chi bộ Quân sự", "commune_armed"),
+                    ("CA", "Chi bộ Công an", "commune_armed"),
+                ):
+                    cell = self._org(
+                        f"{ccode}-{suffix}", f"{vname} {prefix} {cname}", "cell", commune
+                    )
                     self._cell(built, cell, CellProfile(kind, dcode, 8.0, cname), issuer)
                 for s_index, template in enumerate(data.SCHOOL_CELLS, start=1):
-                    cell = self._org(f"{ccode}-TH{s_index}", template.format(commune=cname), "grassroots_cell",
-                                     district, "su_nghiep_cong_lap")
+                    cell = self._org(
+                        f"{ccode}-TH{s_index}",
+                        template.format(commune=cname),
+                        "grassroots_cell",
+                        district,
+                        "su_nghiep_cong_lap",
+                    )
                     self._cell(built, cell, CellProfile("school", dcode, 9.0, cname), issuer)
-            for index, (kind, label, category) in enumerate((
-                ("armed", "Đảng bộ Quân sự", "quan_doi"), ("armed", "Đảng bộ Công an", "cong_an"),
-                ("state", "Đảng bộ Cơ quan chính quyền", "co_quan_nha_nuoc"),
-                ("public", "Đảng bộ Trung tâm Y tế", "su_nghiep_cong_lap"),
-                ("party", "Đảng bộ Cơ quan Đảng – Đoàn thể", "co_quan_dang"),
-                ("public", "Đảng bộ Trường Trung học phổ thông", "su_nghiep_cong_lap"),
-            ), start=1):
-                committee = self._org(f"NT-{dcode}-DB{index}", f"{label} {place}", "grassroots_committee",
-                                      district, category)
+            for index, (kind, label, category) in enumerate(
+                (
+                    ("armed", "Đảng bộ Quân sự", "quan_doi"),
+                    ("armed", "Đảng bộ Công an", "cong_an"),
+                    ("state", "Đảng bộ Cơ quan chính quyền", "co_quan_nha_nuoc"),
+                    ("public", "Đảng bộ Trung tâm Y tế", "su_nghiep_cong_lap"),
+                    ("party", "Đảng bộ Cơ quan Đảng – Đoàn thể", "co_quan_dang"),
+                    ("public", "Đảng bộ Trường Trung học phổ thông", "su_nghiep_cong_lap"),
+                ),
+                start=1,
+            ):
+                committee = self._org(
+                    f"NT-{dcode}-DB{index}",
+                    f"{label} {place}",
+                    "grassroots_committee",
+                    district,
+                    category,
+                )
                 for c in range(rng.randint(3, 5)):
-                    cell = self._org(f"NT-{dcode}-DB{index}-{c + 1:02d}", f"Chi bộ {c + 1} – {label[8:]} {place}",
-                                     "cell", committee)
+                    cell = self._org(
+                        f"NT-{dcode}-DB{index}-{c + 1:02d}",
+                        f"Chi bộ {c + 1} – {label[8:]} {place}",
+                        "cell",
+                        committee,
+                    )
                     self._cell(built, cell, CellProfile(kind, "BLOCK", 12.0, place), issuer)
         self._blocks(built, province, province_issuer)
         return built
 
-    def _blocks(self, built: Built, province: Organisation, province_issuer: tuple[str, str]) -> None:
+    def _blocks(
+        self, built: Built, province: Organisation, province_issuer: tuple[str, str]
+    ) -> None:
         rng = self.rng
         blocks = [
-            ("KCQ", "Đảng bộ Khối Cơ quan – Doanh nghiệp tỉnh", "Ban Thường vụ Đảng ủy Khối Cơ quan – Doanh nghiệp"),
+            (
+                "KCQ",
+                "Đảng bộ Khối Cơ quan – Doanh nghiệp tỉnh",
+                "Ban Thường vụ Đảng ủy Khối Cơ quan – Doanh nghiệp",
+            ),
             ("QS", "Đảng bộ Quân sự tỉnh", "Ban Thường vụ Đảng ủy Quân sự tỉnh"),
             ("CA", "Đảng bộ Công an tỉnh", "Ban Thường vụ Đảng ủy Công an tỉnh"),
-            ("BP", "Đảng bộ Bộ đội Biên phòng tỉnh", "Ban Thường vụ Đảng ủy Bộ đội Biên phòng tỉnh"),
+            (
+                "BP",
+                "Đảng bộ Bộ đội Biên phòng tỉnh",
+                "Ban Thường vụ Đảng ủy Bộ đội Biên phòng tỉnh",
+            ),
         ]
         for bcode, bname, issuer_name in blocks:
             block = self._org(f"NT-{bcode}", bname, "block", province)
@@ -155,14 +226,29 @@ class DemoBuilder:
                 committees = [(category, f"Đảng bộ {unit} {n}") for n in range(1, 9)]
                 cells = [(category, f"Chi bộ {unit} {n} độc lập") for n in range(9, 17)]
             for index, (category, name) in enumerate(committees, start=1):
-                committee = self._org(f"NT-{bcode}-{index:02d}", name, "grassroots_committee", block, category)
+                committee = self._org(
+                    f"NT-{bcode}-{index:02d}", name, "grassroots_committee", block, category
+                )
                 for c in range(rng.randint(3, 6)):
-                    cell = self._org(f"NT-{bcode}-{index:02d}-{c + 1:02d}", f"Chi bộ {c + 1} – {name[8:]}", "cell",
-                                     committee)
-                    self._cell(built, cell, CellProfile(self._profile_kind(category), "BLOCK", 13.0), issuer)
+                    cell = self._org(
+                        f"NT-{bcode}-{index:02d}-{c + 1:02d}",
+                        f"Chi bộ {c + 1} – {name[8:]}",
+                        "cell",
+                        committee,
+                    )
+                    self._cell(
+                        built,
+                        cell,
+                        CellProfile(self._profile_kind(category), "BLOCK", 13.0),
+                        issuer,
+                    )
             for index, (category, name) in enumerate(cells, start=len(committees) + 1):
-                cell = self._org(f"NT-{bcode}-{index:02d}", name, "grassroots_cell", block, category)
-                self._cell(built, cell, CellProfile(self._profile_kind(category), "BLOCK", 11.0), issuer)
+                cell = self._org(
+                    f"NT-{bcode}-{index:02d}", name, "grassroots_cell", block, category
+                )
+                self._cell(
+                    built, cell, CellProfile(self._profile_kind(category), "BLOCK", 11.0), issuer
+                )
 
     @staticmethod
     def _profile_kind(category: str) -> str:
@@ -172,18 +258,36 @@ class DemoBuilder:
             return "enterprise"
         return {"co_quan_dang": "party", "co_quan_nha_nuoc": "state"}.get(category, "public")
 
-    def _cell(self, built: Built, cell: Organisation, profile: CellProfile, issuer: tuple[str, str]) -> None:
+    def _cell(
+        self, built: Built, cell: Organisation, profile: CellProfile, issuer: tuple[str, str]
+    ) -> None:
         built.cells.append((cell, profile))
         built.superiors[cell.pk] = issuer
 
     # --- the members ----------------------------------------------------------------------
     AGE_PROFILES: dict[str, list[tuple[tuple[int, int], int]]] = {
-        "village": [((20, 30), 7), ((31, 40), 14), ((41, 50), 17), ((51, 60), 19), ((61, 70), 23), ((71, 88), 20)],
+        "village": [
+            ((20, 30), 7),
+            ((31, 40), 14),
+            ((41, 50), 17),
+            ((51, 60), 19),
+            ((61, 70), 23),
+            ((71, 88), 20),
+        ],
         "working": [((22, 30), 14), ((31, 40), 35), ((41, 50), 29), ((51, 60), 21), ((61, 62), 1)],
         "armed": [((20, 30), 34), ((31, 40), 36), ((41, 50), 22), ((51, 58), 8)],
     }
-    FEMALE_SHARE = {"village": 30, "commune_office": 40, "commune_armed": 6, "school": 68, "party": 48,
-                    "state": 42, "public": 55, "enterprise": 33, "armed": 9}
+    FEMALE_SHARE = {
+        "village": 30,
+        "commune_office": 40,
+        "commune_armed": 6,
+        "school": 68,
+        "party": 48,
+        "state": 42,
+        "public": 55,
+        "enterprise": 33,
+        "armed": 9,
+    }
 
     def _admission_date(self, birth: dt.date, recent: bool) -> dt.date:
         """Recent admissions fall in 2019–2024 (about 800 a year, DOMAIN.md §11); older ones before."""
@@ -193,29 +297,43 @@ class DemoBuilder:
             low, high = max(eighteen, HISTORY_FROM), AS_OF - dt.timedelta(days=20)
         else:
             low, high = max(eighteen, ESTABLISHED), min(HISTORY_FROM - dt.timedelta(days=1), AS_OF)
-            preferred = add_years(birth, int(rng.triangular(18, 45, 27))) + dt.timedelta(days=rng.randint(0, 364))
+            preferred = add_years(birth, int(rng.triangular(18, 45, 27))) + dt.timedelta(
+                days=rng.randint(0, 364)
+            )
             if low <= preferred <= high:
                 return preferred
         if low > high:  # too young to be admitted before 2019: admitted since
             low, high = max(eighteen, HISTORY_FROM), AS_OF - dt.timedelta(days=20)
         return low + dt.timedelta(days=rng.randint(0, (high - low).days))
 
-    def _person(self, profile: CellProfile, serial: int, recent: bool = False) -> tuple[PersonInput, dt.date]:
+    def _person(
+        self, profile: CellProfile, serial: int, recent: bool = False
+    ) -> tuple[PersonInput, dt.date]:
         rng = self.rng
         kind = profile.kind
         if recent:
             # Admitted since 2019, at 18 to 40 (mostly mid-twenties).
             age = int(rng.triangular(19, 46, 27))
         else:
-            age_profile = "village" if kind == "village" else "armed" if kind in ("armed", "commune_armed") else "working"
+            age_profile = (
+                "village"
+                if kind == "village"
+                else "armed"
+                if kind in ("armed", "commune_armed")
+                else "working"
+            )
             low, high = weighted(rng, self.AGE_PROFILES[age_profile])
             age = rng.randint(low, high)
         birth = add_years(AS_OF, -age) - dt.timedelta(days=rng.randint(0, 364))
         female = rng.randrange(100) < self.FEMALE_SHARE[kind]
         sex = "F" if female else "M"
         ethnicity = weighted(rng, data.ETHNIC_MIX[profile.district])
-        family_pool = {"17": data.FAMILY_CHAM, "21": data.FAMILY_RAGLAI, "04": data.FAMILY_HOA,
-                       "16": data.FAMILY_COHO}.get(ethnicity, data.FAMILY_KINH)
+        family_pool = {
+            "17": data.FAMILY_CHAM,
+            "21": data.FAMILY_RAGLAI,
+            "04": data.FAMILY_HOA,
+            "16": data.FAMILY_COHO,
+        }.get(ethnicity, data.FAMILY_KINH)
         family = weighted(rng, family_pool)
         middle = weighted(rng, data.MIDDLE_FEMALE if female else data.MIDDLE_MALE)
         given = rng.choice(data.GIVEN_FEMALE if female else data.GIVEN_MALE)
@@ -223,21 +341,42 @@ class DemoBuilder:
         if ethnicity == "17":
             religion = weighted(rng, [("khac", 40), ("hoi_giao", 25), ("none", 35)])
         else:
-            religion = weighted(rng, [("none", 960), ("phat_giao", 20), ("cong_giao", 15), ("cao_dai", 5)])
+            religion = weighted(
+                rng, [("none", 960), ("phat_giao", 20), ("cong_giao", 15), ("cao_dai", 5)]
+            )
         if kind == "village":
-            education = weighted(rng, [("thpt", 55), ("thcs", 30), ("tieu_hoc", 12), ("doc_viet", 3)])
-            professional = weighted(rng, [("none", 55), ("so_cap", 15), ("trung_cap", 15), ("cao_dang", 5),
-                                          ("dai_hoc", 10)])
+            education = weighted(
+                rng, [("thpt", 55), ("thcs", 30), ("tieu_hoc", 12), ("doc_viet", 3)]
+            )
+            professional = weighted(
+                rng,
+                [("none", 55), ("so_cap", 15), ("trung_cap", 15), ("cao_dang", 5), ("dai_hoc", 10)],
+            )
             theory = weighted(rng, [("so_cap", 70), ("none", 20), ("trung_cap", 10)])
         elif kind in ("armed", "commune_armed"):
             education = "thpt"
-            professional = weighted(rng, [("dai_hoc", 50), ("trung_cap", 30), ("cao_dang", 10), ("none", 10)])
-            theory = weighted(rng, [("so_cap", 45), ("trung_cap", 40), ("cao_cap", 10), ("none", 5)])
+            professional = weighted(
+                rng, [("dai_hoc", 50), ("trung_cap", 30), ("cao_dang", 10), ("none", 10)]
+            )
+            theory = weighted(
+                rng, [("so_cap", 45), ("trung_cap", 40), ("cao_cap", 10), ("none", 5)]
+            )
         else:
             education = weighted(rng, [("thpt", 98), ("thcs", 2)])
-            professional = weighted(rng, [("dai_hoc", 62), ("thac_si", 12), ("tien_si", 1), ("cao_dang", 8),
-                                          ("trung_cap", 12), ("none", 5)])
-            theory = weighted(rng, [("so_cap", 40), ("trung_cap", 40), ("cao_cap", 15), ("none", 5)])
+            professional = weighted(
+                rng,
+                [
+                    ("dai_hoc", 62),
+                    ("thac_si", 12),
+                    ("tien_si", 1),
+                    ("cao_dang", 8),
+                    ("trung_cap", 12),
+                    ("none", 5),
+                ],
+            )
+            theory = weighted(
+                rng, [("so_cap", 40), ("trung_cap", 40), ("cao_cap", 15), ("none", 5)]
+            )
         academic = "pgs" if professional == "tien_si" and rng.random() < 0.2 else "none"
         occupation = self._occupation(kind, age)
         province_code = "058" if rng.random() < 0.85 else rng.choice(data.OTHER_PROVINCES)
@@ -245,10 +384,19 @@ class DemoBuilder:
         citizen = f"{province_code}{century}{birth.year % 100:02d}{serial:06d}"
         place = profile.place or "Phan Rang – Tháp Chàm"
         person = PersonInput(
-            full_name=full_name, sex=sex, birth_date=birth, ethnicity=ethnicity, religion=religion,
-            citizen_id=citizen if rng.random() > 0.02 else None, hometown=f"{place}, Ninh Thuận",
-            residence=f"{place}, Ninh Thuận", general_education=education, professional_level=professional,
-            academic_title=academic, theory_level=theory, occupation=occupation,
+            full_name=full_name,
+            sex=sex,
+            birth_date=birth,
+            ethnicity=ethnicity,
+            religion=religion,
+            citizen_id=citizen if rng.random() > 0.02 else None,
+            hometown=f"{place}, Ninh Thuận",
+            residence=f"{place}, Ninh Thuận",
+            general_education=education,
+            professional_level=professional,
+            academic_title=academic,
+            theory_level=theory,
+            occupation=occupation,
             dossier_number=f"{serial:06d}NT",
         )
         return person, birth
@@ -258,15 +406,25 @@ class DemoBuilder:
         if age >= 61:
             return "retired"
         table: dict[str, list[tuple[str, int]]] = {
-            "village": [("agriculture", 50), ("village_worker", 20), ("retired", 10), ("other", 12),
-                        ("enterprise_worker", 6), ("student", 2)],
+            "village": [
+                ("agriculture", 50),
+                ("village_worker", 20),
+                ("retired", 10),
+                ("other", 12),
+                ("enterprise_worker", 6),
+                ("student", 2),
+            ],
             "commune_office": [("commune_official", 95), ("other", 5)],
             "commune_armed": [("commune_official", 60), ("armed_forces", 40)],
             "school": [("public_employee", 97), ("other", 3)],
             "party": [("party_official", 92), ("public_employee", 8)],
             "state": [("state_official", 90), ("public_employee", 10)],
             "public": [("public_employee", 90), ("nonpublic_employee", 5), ("other", 5)],
-            "enterprise": [("enterprise_manager", 15), ("enterprise_staff", 40), ("enterprise_worker", 45)],
+            "enterprise": [
+                ("enterprise_manager", 15),
+                ("enterprise_staff", 40),
+                ("enterprise_worker", 45),
+            ],
             "armed": [("armed_forces", 100)],
         }
         return weighted(rng, table[kind])
@@ -276,8 +434,9 @@ class DemoBuilder:
         decision = self._decisions.get(key)
         if decision is None:
             number = f"{len(self._decisions) + 1}-QĐ/{issuer[1]}"
-            decision = Decision.objects.create(number=number, date=on, issuer=issuer[0],
-                                               summary="Kết nạp đảng viên (dữ liệu mẫu)")
+            decision = Decision.objects.create(
+                number=number, date=on, issuer=issuer[0], summary="Kết nạp đảng viên (dữ liệu mẫu)"
+            )
             self._decisions[key] = decision
         return decision
 
@@ -297,14 +456,23 @@ class DemoBuilder:
                 ceremony = min(decision.date + dt.timedelta(days=rng.randint(7, 40)), AS_OF)
                 card += rng.randint(1, 40)
                 person.card_number = str(card)
-                rows.append(AdmitRow(person=person, org=cell, decision=decision, ceremony_date=ceremony,
-                                     recognised=True))
+                rows.append(
+                    AdmitRow(
+                        person=person,
+                        org=cell,
+                        decision=decision,
+                        ceremony_date=ceremony,
+                        recognised=True,
+                    )
+                )
         for start in range(0, len(rows), 5000):
-            batch = rows[start:start + 5000]
+            batch = rows[start : start + 5000]
             for row in batch:
                 official = add_years(row.ceremony_date, 1) if row.ceremony_date else None
                 if official is None or official > AS_OF:
-                    row.person.card_number = None  # cards are issued to official members only (§4.9)
+                    row.person.card_number = (
+                        None  # cards are issued to official members only (§4.9)
+                    )
             assert self.changeset is not None
             members_bulk_admit(rows=batch, actor=None, changeset=self.changeset)
             self.progress("members", len(batch))
@@ -312,8 +480,9 @@ class DemoBuilder:
 
     def build(self) -> Built:
         with transaction.atomic():
-            self.changeset = open_change_set(actor=None, reason="Dữ liệu mẫu: tỉnh Ninh Thuận",
-                                             source=ChangeSet.Source.SYSTEM)
+            self.changeset = open_change_set(
+                actor=None, reason="Dữ liệu mẫu: tỉnh Ninh Thuận", source=ChangeSet.Source.SYSTEM
+            )
             built = self.build_tree()
             self.progress("tree", len(built.cells))
             self.build_members(built)

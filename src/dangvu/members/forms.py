@@ -17,8 +17,12 @@ class PersonForm(forms.Form):
     hometown = forms.CharField(label=_("Home town"), max_length=255, required=False)
     residence = forms.CharField(label=_("Residence"), max_length=255, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
-    general_education = forms.ChoiceField(label=_("General education"), choices=ref.GENERAL_EDUCATION, initial="thpt")
-    professional_level = forms.ChoiceField(label=_("Professional level"), choices=ref.PROFESSIONAL_LEVELS)
+    general_education = forms.ChoiceField(
+        label=_("General education"), choices=ref.GENERAL_EDUCATION, initial="thpt"
+    )
+    professional_level = forms.ChoiceField(
+        label=_("Professional level"), choices=ref.PROFESSIONAL_LEVELS
+    )
     academic_title = forms.ChoiceField(label=_("Academic title"), choices=ref.ACADEMIC_TITLES)
     theory_level = forms.ChoiceField(label=_("Political theory level"), choices=ref.THEORY_LEVELS)
     occupation = forms.ChoiceField(label=_("Occupation"), choices=ref.OCCUPATIONS, initial="other")
@@ -27,37 +31,64 @@ class PersonForm(forms.Form):
 
 
 class MemberEditForm(PersonForm):
-    reason = forms.CharField(label=_("Reason for the change"), max_length=500,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason for the change"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class AdmitForm(PersonForm, DecisionFormMixin):
     org = forms.CharField(label=_("Party cell code"), max_length=32)
     ceremony_date = VNDateField(label=_("Admission ceremony date"), required=False)
     recognised = forms.BooleanField(
-        label=_("Already recognised as an official member (12 months after the ceremony)"), required=False)
+        label=_("Already recognised as an official member (12 months after the ceremony)"),
+        required=False,
+    )
 
 
 class FilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False,
-                        widget=forms.TextInput(attrs={"placeholder": _("Name, citizen ID or card number"),
-                                                      "type": "search"}))
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[
-        ("active", _("In the list (official and probationary)")),
-        ("official", _("Official")), ("probationary", _("Probationary")),
-        ("removed", _("Removed")), ("expelled", _("Expelled")), ("resigned", _("Resigned")),
-        ("deceased", _("Deceased")), ("transferred_out", _("Transferred out")),
-    ])
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Name, citizen ID or card number"), "type": "search"}
+        ),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("active", _("In the list (official and probationary)")),
+            ("official", _("Official")),
+            ("probationary", _("Probationary")),
+            ("removed", _("Removed")),
+            ("expelled", _("Expelled")),
+            ("resigned", _("Resigned")),
+            ("deceased", _("Deceased")),
+            ("transferred_out", _("Transferred out")),
+        ],
+    )
     sex = forms.ChoiceField(label=_("Sex"), required=False, choices=[("", _("All")), *ref.SEXES])
-    age_band = forms.ChoiceField(label=_("Age"), required=False,
-                                 choices=[("", _("All")), *ref.AGE_BAND_LABELS.items()])
-    ethnicity = forms.ChoiceField(label=_("Ethnicity"), required=False,
-                                  choices=[("", _("All")), ("minority", _("Ethnic minorities")), *ref.ETHNIC_GROUPS])
-    religion = forms.ChoiceField(label=_("Religion"), required=False,
-                                 choices=[("", _("All")), ("any", _("Any religion")), *ref.RELIGIONS])
-    general_education = forms.ChoiceField(label=_("General education"), required=False,
-                                          choices=[("", _("All")), *ref.GENERAL_EDUCATION])
-    theory_level = forms.ChoiceField(label=_("Political theory"), required=False,
-                                     choices=[("", _("All")), *ref.THEORY_LEVELS])
-    admission_year = forms.IntegerField(label=_("Year of admission"), required=False, min_value=1930,
-                                        max_value=2100)
+    age_band = forms.ChoiceField(
+        label=_("Age"), required=False, choices=[("", _("All")), *ref.AGE_BAND_LABELS.items()]
+    )
+    ethnicity = forms.ChoiceField(
+        label=_("Ethnicity"),
+        required=False,
+        choices=[("", _("All")), ("minority", _("Ethnic minorities")), *ref.ETHNIC_GROUPS],
+    )
+    religion = forms.ChoiceField(
+        label=_("Religion"),
+        required=False,
+        choices=[("", _("All")), ("any", _("Any religion")), *ref.RELIGIONS],
+    )
+    general_education = forms.ChoiceField(
+        label=_("General education"),
+        required=False,
+        choices=[("", _("All")), *ref.GENERAL_EDUCATION],
+    )
+    theory_level = forms.ChoiceField(
+        label=_("Political theory"), required=False, choices=[("", _("All")), *ref.THEORY_LEVELS]
+    )
+    admission_year = forms.IntegerField(
+        label=_("Year of admission"), required=False, min_value=1930, max_value=2100
+    )

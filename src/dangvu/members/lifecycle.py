@@ -65,22 +65,34 @@ def derive(facts: Sequence[Fact]) -> State:
                 raise LifecycleError(_("An admission needs the party cell that admits the member."))
             if fact.ceremony_date is not None and fact.ceremony_date < fact.on:
                 raise LifecycleError(
-                    _("The admission ceremony (%(ceremony)s) cannot precede the admission decision (%(decision)s).")
-                    % {"ceremony": format_date(fact.ceremony_date), "decision": format_date(fact.on)}
+                    _(
+                        "The admission ceremony (%(ceremony)s) cannot precede the admission decision (%(decision)s)."
+                    )
+                    % {
+                        "ceremony": format_date(fact.ceremony_date),
+                        "decision": format_date(fact.on),
+                    }
                 )
             state.status, state.status_since, state.org_id = "probationary", fact.on, fact.org_id
             state.admission_decision_date, state.ceremony_date = fact.on, fact.ceremony_date
             open_from = fact.on
         elif fact.kind == "recognition":
             if state.status != "probationary":
-                raise LifecycleError(_("Only a probationary member can be recognised as an official member."))
+                raise LifecycleError(
+                    _("Only a probationary member can be recognised as an official member.")
+                )
             if state.ceremony_date is None:
                 raise LifecycleError(_("Recognition needs the date of the admission ceremony."))
             expected = official_date_for(state.ceremony_date)
             if fact.on != expected:
                 raise LifecycleError(
-                    _("The official date must be %(expected)s, 12 months after the ceremony of %(ceremony)s.")
-                    % {"expected": format_date(expected), "ceremony": format_date(state.ceremony_date)}
+                    _(
+                        "The official date must be %(expected)s, 12 months after the ceremony of %(ceremony)s."
+                    )
+                    % {
+                        "expected": format_date(expected),
+                        "ceremony": format_date(state.ceremony_date),
+                    }
                 )
             assert state.org_id is not None and open_from is not None
             state.periods.append(Period(state.org_id, "probationary", open_from, fact.on))

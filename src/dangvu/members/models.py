@@ -21,16 +21,22 @@ class Person(models.Model):
     """Identity and attributes of a person (DOMAIN.md §14.3); a member, or later a candidate."""
 
     family_name = models.CharField(_("family name"), max_length=60, db_collation="vi_icu")
-    middle_name = models.CharField(_("middle name"), max_length=100, blank=True, db_collation="vi_icu")
+    middle_name = models.CharField(
+        _("middle name"), max_length=100, blank=True, db_collation="vi_icu"
+    )
     given_name = models.CharField(_("given name"), max_length=60, db_collation="vi_icu")
     full_name = models.CharField(_("full name"), max_length=200, db_collation="vi_icu")
     search_name = models.CharField(max_length=200, db_index=True)
     sort_key = models.CharField(max_length=600, db_index=True)
     sex = models.CharField(_("sex"), max_length=1, choices=ref.SEXES)
     birth_date = models.DateField(_("date of birth"))
-    ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=ref.ETHNIC_GROUPS, default=ref.KINH)
+    ethnicity = models.CharField(
+        _("ethnicity"), max_length=2, choices=ref.ETHNIC_GROUPS, default=ref.KINH
+    )
     religion = models.CharField(_("religion"), max_length=16, choices=ref.RELIGIONS, default="none")
-    citizen_id = models.CharField(_("citizen ID"), max_length=12, null=True, blank=True, unique=True)
+    citizen_id = models.CharField(
+        _("citizen ID"), max_length=12, null=True, blank=True, unique=True
+    )
     hometown = models.CharField(_("home town"), max_length=255, blank=True)
     residence = models.CharField(_("residence"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
@@ -40,11 +46,15 @@ class Person(models.Model):
     professional_level = models.CharField(
         _("professional level"), max_length=16, choices=ref.PROFESSIONAL_LEVELS, default="none"
     )
-    academic_title = models.CharField(_("academic title"), max_length=8, choices=ref.ACADEMIC_TITLES, default="none")
+    academic_title = models.CharField(
+        _("academic title"), max_length=8, choices=ref.ACADEMIC_TITLES, default="none"
+    )
     theory_level = models.CharField(
         _("political theory level"), max_length=16, choices=ref.THEORY_LEVELS, default="none"
     )
-    occupation = models.CharField(_("occupation"), max_length=32, choices=ref.OCCUPATIONS, default="other")
+    occupation = models.CharField(
+        _("occupation"), max_length=32, choices=ref.OCCUPATIONS, default="other"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -71,17 +81,29 @@ ACTIVE_STATUSES = (Status.PROBATIONARY, Status.OFFICIAL)
 
 class PartyMember(models.Model):
     person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="membership")
-    card_number = models.CharField(_("party card number"), max_length=16, null=True, blank=True, unique=True)
-    dossier_number = models.CharField(_("dossier number"), max_length=16, null=True, blank=True, unique=True)
+    card_number = models.CharField(
+        _("party card number"), max_length=16, null=True, blank=True, unique=True
+    )
+    dossier_number = models.CharField(
+        _("dossier number"), max_length=16, null=True, blank=True, unique=True
+    )
     # Key dates as recorded by the events (DOMAIN.md §3.2, §4.2, §4.3).
-    admission_decision_date = models.DateField(_("date of the admission decision"), null=True, blank=True)
+    admission_decision_date = models.DateField(
+        _("date of the admission decision"), null=True, blank=True
+    )
     ceremony_date = models.DateField(_("date of the admission ceremony"), null=True, blank=True)
-    official_date = models.DateField(_("date of becoming an official member"), null=True, blank=True)
+    official_date = models.DateField(
+        _("date of becoming an official member"), null=True, blank=True
+    )
     # Derived state, rebuilt from the events.
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, db_index=True)
     status_since = models.DateField(null=True, blank=True)
     org = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="members",
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
         verbose_name=_("party cell"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -93,6 +115,11 @@ class PartyMember(models.Model):
 
     def __str__(self) -> str:
         return self.person.full_name
+
+    @property
+    def scope_path(self) -> str | None:
+        """The path the member's record is scoped by: that of the member's party cell."""
+        return self.org.path if self.org is not None else None
 
 
 class EventKind(models.TextChoices):
@@ -125,10 +152,16 @@ class MembershipEvent(models.Model):
     kind = models.CharField(_("event"), max_length=32, choices=EventKind.choices)
     on = models.DateField(_("effective date"))
     org = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("organisation"),
     )
-    decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decision = models.ForeignKey(
+        Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     details = models.JSONField(default=dict, blank=True)
     changeset = models.ForeignKey(ChangeSet, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
@@ -168,3 +201,8 @@ class MembershipPeriod(models.Model):
                 name="period_not_empty",
             )
         ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.member_id} {self.status} @ {self.org_id} [{self.valid_from}, {self.valid_to})"
+        )

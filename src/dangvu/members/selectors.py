@@ -122,14 +122,18 @@ def stats(org: Organisation, on: dt.date) -> dict[str, int]:
         "members.official": Count("id", filter=Q(status="official")),
         "members.probationary": Count("id", filter=Q(status="probationary")),
         "members.women": Count("id", filter=Q(member__person__sex="F")),
-        "members.ethnic_minority": Count("id", filter=~Q(member__person__ethnicity__in=NOT_MINORITY)),
+        "members.ethnic_minority": Count(
+            "id", filter=~Q(member__person__ethnicity__in=NOT_MINORITY)
+        ),
         "members.religious": Count("id", filter=~Q(member__person__religion="none")),
     }
     for code, low, high in ref.AGE_BANDS:
         condition = Q(member__person__birth_date__lte=add_years(on, -low)) if low else Q()
         if high is not None:
             condition &= Q(member__person__birth_date__gt=add_years(on, -(high + 1)))
-        aggregates[f"members.age.{code}"] = Count("id", filter=condition) if condition else Count("id")
+        aggregates[f"members.age.{code}"] = (
+            Count("id", filter=condition) if condition else Count("id")
+        )
     result = periods.aggregate(**{k.replace(".", "__"): v for k, v in aggregates.items()})
     return {k: int(result[k.replace(".", "__")] or 0) for k in aggregates}
 
@@ -138,7 +142,9 @@ def subtree_member_counts(root: Organisation, on: dt.date) -> dict[int, int]:
     """For each organisation in the subtree on `on`, its members including those below it."""
     placements = list(subtree_placements(root, on).values_list("org_id", "path"))
     direct = dict(
-        MembershipPeriod.objects.filter(valid_on(on), org_id__in=[org_id for org_id, _p in placements])
+        MembershipPeriod.objects.filter(
+            valid_on(on), org_id__in=[org_id for org_id, _p in placements]
+        )
         .values_list("org_id")
         .annotate(n=Count("id"))
         .values_list("org_id", "n")

@@ -39,11 +39,30 @@ _CARD = re.compile(r"^\d{8,12}$")
 _DOSSIER = re.compile(r"^\d{6}[A-Z]{1,3}$")
 
 PERSON_FIELDS = (
-    "full_name", "sex", "birth_date", "ethnicity", "religion", "citizen_id", "hometown", "residence",
-    "phone", "general_education", "professional_level", "academic_title", "theory_level", "occupation",
+    "full_name",
+    "sex",
+    "birth_date",
+    "ethnicity",
+    "religion",
+    "citizen_id",
+    "hometown",
+    "residence",
+    "phone",
+    "general_education",
+    "professional_level",
+    "academic_title",
+    "theory_level",
+    "occupation",
 )
-MEMBER_FIELDS = ("card_number", "dossier_number", "status", "org_id", "admission_decision_date",
-                 "ceremony_date", "official_date")
+MEMBER_FIELDS = (
+    "card_number",
+    "dossier_number",
+    "status",
+    "org_id",
+    "admission_decision_date",
+    "ceremony_date",
+    "official_date",
+)
 
 CHOICE_FIELDS: dict[str, list[tuple[str, Any]]] = {
     "sex": ref.SEXES,
@@ -91,7 +110,12 @@ class _Errors:
 
     def raise_if_any(self) -> None:
         if self.by_field:
-            raise ValidationError({f: [ValidationError(m, code="invalid") for m in ms] for f, ms in self.by_field.items()})
+            raise ValidationError(
+                {
+                    f: [ValidationError(m, code="invalid") for m in ms]
+                    for f, ms in self.by_field.items()
+                }
+            )
 
 
 def _clean_optional_code(value: str | None) -> str | None:
@@ -110,9 +134,13 @@ def clean_person(
     if not full:
         errors.add("full_name", _("The full name is required."))
     elif not family or not given:
-        errors.add("full_name", _("Write the full name: family name, middle name (if any) and given name."))
+        errors.add(
+            "full_name", _("Write the full name: family name, middle name (if any) and given name.")
+        )
     elif not _NAME_CHARS.match(full):
-        errors.add("full_name", _("A name may contain only letters, spaces, hyphens and apostrophes."))
+        errors.add(
+            "full_name", _("A name may contain only letters, spaces, hyphens and apostrophes.")
+        )
     out.update(family_name=family, middle_name=middle, given_name=given, full_name=full)
 
     for field, choices in CHOICE_FIELDS.items():
@@ -125,21 +153,35 @@ def clean_person(
     if birth is None:
         errors.add("birth_date", _("The date of birth is required."))
     elif birth > today():
-        errors.add("birth_date", _("The date of birth %(date)s is in the future.") % {"date": format_date(birth)})
+        errors.add(
+            "birth_date",
+            _("The date of birth %(date)s is in the future.") % {"date": format_date(birth)},
+        )
     elif birth.year < 1900:
-        errors.add("birth_date", _("The date of birth %(date)s is before 1900.") % {"date": format_date(birth)})
+        errors.add(
+            "birth_date",
+            _("The date of birth %(date)s is before 1900.") % {"date": format_date(birth)},
+        )
     out["birth_date"] = birth
 
     citizen = _clean_optional_code(data.citizen_id)
     if citizen is not None:
-        problems = cid.problems(citizen, sex=data.sex if data.sex in ("M", "F") else None, birth_date=birth)
+        problems = cid.problems(
+            citizen, sex=data.sex if data.sex in ("M", "F") else None, birth_date=birth
+        )
         messages = {
             "format": _("The citizen ID must be exactly 12 digits."),
-            "province": _("The first three digits of the citizen ID (%(code)s) are not a province code.")
+            "province": _(
+                "The first three digits of the citizen ID (%(code)s) are not a province code."
+            )
             % {"code": citizen[:3]},
-            "century": _("The fourth digit of the citizen ID is not a valid sex and century digit."),
+            "century": _(
+                "The fourth digit of the citizen ID is not a valid sex and century digit."
+            ),
             "sex": _("The fourth digit of the citizen ID does not match the sex."),
-            "birth_year": _("The fourth to sixth digits of the citizen ID do not match the year of birth."),
+            "birth_year": _(
+                "The fourth to sixth digits of the citizen ID do not match the year of birth."
+            ),
         }
         for problem in problems:
             errors.add("citizen_id", messages[problem])
@@ -148,8 +190,11 @@ def clean_person(
             if exclude_member_id is not None:
                 clash = clash.exclude(membership__pk=exclude_member_id)
             if clash.exists():
-                errors.add("citizen_id", _("The citizen ID %(id)s is already recorded for another person.")
-                           % {"id": citizen})
+                errors.add(
+                    "citizen_id",
+                    _("The citizen ID %(id)s is already recorded for another person.")
+                    % {"id": citizen},
+                )
     out["citizen_id"] = citizen
 
     card = _clean_optional_code(data.card_number)
@@ -160,25 +205,35 @@ def clean_person(
         if exclude_member_id is not None:
             clash_card = clash_card.exclude(pk=exclude_member_id)
         if clash_card.exists():
-            errors.add("card_number", _("The party card number %(n)s is already recorded.") % {"n": card})
+            errors.add(
+                "card_number", _("The party card number %(n)s is already recorded.") % {"n": card}
+            )
     out["card_number"] = card
 
     dossier = _clean_optional_code(data.dossier_number)
     if dossier is not None and not _DOSSIER.match(dossier):
-        errors.add("dossier_number", _("The dossier number is 6 digits followed by 1 to 3 letters (e.g. 012345NT)."))
+        errors.add(
+            "dossier_number",
+            _("The dossier number is 6 digits followed by 1 to 3 letters (e.g. 012345NT)."),
+        )
     elif dossier is not None and check_unique:
         clash_dossier = PartyMember.objects.filter(dossier_number=dossier)
         if exclude_member_id is not None:
             clash_dossier = clash_dossier.exclude(pk=exclude_member_id)
         if clash_dossier.exists():
-            errors.add("dossier_number", _("The dossier number %(n)s is already recorded.") % {"n": dossier})
+            errors.add(
+                "dossier_number",
+                _("The dossier number %(n)s is already recorded.") % {"n": dossier},
+            )
     out["dossier_number"] = dossier
 
     for field in ("hometown", "residence"):
         out[field] = clean(getattr(data, field))
     phone = clean(data.phone).replace(" ", "").replace(".", "")
     if phone and not re.match(r"^\+?\d{8,15}$", phone):
-        errors.add("phone", _("The phone number may contain only digits (8 to 15), optionally after +."))
+        errors.add(
+            "phone", _("The phone number may contain only digits (8 to 15), optionally after +.")
+        )
     out["phone"] = phone
     errors.raise_if_any()
     return out
@@ -187,7 +242,9 @@ def clean_person(
 def _person_values(cleaned: Mapping[str, Any]) -> dict[str, Any]:
     values = {k: v for k, v in cleaned.items() if k not in ("card_number", "dossier_number")}
     values["search_name"] = search_key(cleaned["full_name"])
-    values["sort_key"] = name_sort_key(cleaned["family_name"], cleaned["middle_name"], cleaned["given_name"])
+    values["sort_key"] = name_sort_key(
+        cleaned["family_name"], cleaned["middle_name"], cleaned["given_name"]
+    )
     return values
 
 
@@ -195,7 +252,8 @@ def _check_cell(org: Organisation, on: dt.date) -> None:
     placement = org_services.placement_on(org, on)
     if placement is None:
         raise RuleError(
-            _("%(org)s did not exist on %(date)s.") % {"org": org.name, "date": format_date(on)}, field="org"
+            _("%(org)s did not exist on %(date)s.") % {"org": org.name, "date": format_date(on)},
+            field="org",
         )
     if placement.kind not in org_rules.MEMBER_HOLDING_KINDS:
         raise RuleError(
@@ -232,24 +290,62 @@ def rebuild(member: PartyMember) -> PartyMember:
     member.admission_decision_date = state.admission_decision_date
     member.ceremony_date = state.ceremony_date
     member.official_date = state.official_date
-    member.save(update_fields=["status", "status_since", "org", "admission_decision_date",
-                               "ceremony_date", "official_date"])
+    member.save(
+        update_fields=[
+            "status",
+            "status_since",
+            "org",
+            "admission_decision_date",
+            "ceremony_date",
+            "official_date",
+        ]
+    )
     member.periods.all().delete()
     MembershipPeriod.objects.bulk_create(
-        MembershipPeriod(member=member, org_id=p.org_id, status=p.status, valid_from=p.valid_from,
-                         valid_to=p.valid_to)
+        MembershipPeriod(
+            member=member,
+            org_id=p.org_id,
+            status=p.status,
+            valid_from=p.valid_from,
+            valid_to=p.valid_to,
+        )
         for p in state.periods
     )
     return member
 
 
-def _add_event(member: PartyMember, *, kind: str, on: dt.date, org: Organisation | None,
-               decision: Decision | None, details: dict[str, Any], changeset: ChangeSet) -> MembershipEvent:
-    event = MembershipEvent.objects.create(member=member, kind=kind, on=on, org=org, decision=decision,
-                                           details=details, changeset=changeset)
-    log_entry(changeset, action=f"member.event.{kind}", obj=event, subject=member,
-              after={"kind": kind, "on": on, "org": org.code if org else None,
-                     "decision": decision.as_dict() if decision else None, **details})
+def _add_event(
+    member: PartyMember,
+    *,
+    kind: str,
+    on: dt.date,
+    org: Organisation | None,
+    decision: Decision | None,
+    details: dict[str, Any],
+    changeset: ChangeSet,
+) -> MembershipEvent:
+    event = MembershipEvent.objects.create(
+        member=member,
+        kind=kind,
+        on=on,
+        org=org,
+        decision=decision,
+        details=details,
+        changeset=changeset,
+    )
+    log_entry(
+        changeset,
+        action=f"member.event.{kind}",
+        obj=event,
+        subject=member,
+        after={
+            "kind": kind,
+            "on": on,
+            "org": org.code if org else None,
+            "decision": decision.as_dict() if decision else None,
+            **details,
+        },
+    )
     return event
 
 
@@ -276,32 +372,72 @@ def member_admit(
     on = decision.date
     errors = _Errors()
     if on > today():
-        errors.add("decision_date", _("The admission decision date %(date)s is in the future.")
-                   % {"date": format_date(on)})
+        errors.add(
+            "decision_date",
+            _("The admission decision date %(date)s is in the future.") % {"date": format_date(on)},
+        )
     birth = cleaned["birth_date"]
     if birth is not None and add_years(birth, MIN_ADMISSION_AGE) > on:
-        errors.add("birth_date", _("On %(date)s the person was not yet 18 years old (Party Charter, Article 1).")
-                   % {"date": format_date(on)})
+        errors.add(
+            "birth_date",
+            _("On %(date)s the person was not yet 18 years old (Party Charter, Article 1).")
+            % {"date": format_date(on)},
+        )
     if ceremony_date is not None and ceremony_date > today():
-        errors.add("ceremony_date", _("The ceremony date %(date)s is in the future.")
-                   % {"date": format_date(ceremony_date)})
+        errors.add(
+            "ceremony_date",
+            _("The ceremony date %(date)s is in the future.")
+            % {"date": format_date(ceremony_date)},
+        )
     errors.raise_if_any()
     _check_cell(org, on)
-    official = lifecycle.official_date_for(ceremony_date) if (recognised and ceremony_date) else None
+    official = (
+        lifecycle.official_date_for(ceremony_date) if (recognised and ceremony_date) else None
+    )
     if recognised and (official is None or official > today()):
-        raise RuleError(_("A member recognised as official needs a ceremony at least 12 months ago."),
-                        field="ceremony_date")
+        raise RuleError(
+            _("A member recognised as official needs a ceremony at least 12 months ago."),
+            field="ceremony_date",
+        )
     values = _person_values(cleaned)
     person_row = Person.objects.create(**values)
-    member = PartyMember.objects.create(person=person_row, card_number=cleaned["card_number"],
-                                        dossier_number=cleaned["dossier_number"], status="probationary")
+    member = PartyMember.objects.create(
+        person=person_row,
+        card_number=cleaned["card_number"],
+        dossier_number=cleaned["dossier_number"],
+        status="probationary",
+    )
     cs = changeset or open_change_set(actor=actor, reason=reason, source=source)
-    log_entry(cs, action="member.create", obj=member, after={**snapshot(person_row, PERSON_FIELDS),
-              "card_number": member.card_number, "dossier_number": member.dossier_number})
+    log_entry(
+        cs,
+        action="member.create",
+        obj=member,
+        after={
+            **snapshot(person_row, PERSON_FIELDS),
+            "card_number": member.card_number,
+            "dossier_number": member.dossier_number,
+        },
+    )
     details = {"ceremony_date": ceremony_date.isoformat()} if ceremony_date else {}
-    _add_event(member, kind=EventKind.ADMISSION, on=on, org=org, decision=decision, details=details, changeset=cs)
+    _add_event(
+        member,
+        kind=EventKind.ADMISSION,
+        on=on,
+        org=org,
+        decision=decision,
+        details=details,
+        changeset=cs,
+    )
     if official is not None:
-        _add_event(member, kind=EventKind.RECOGNITION, on=official, org=org, decision=None, details={}, changeset=cs)
+        _add_event(
+            member,
+            kind=EventKind.RECOGNITION,
+            on=official,
+            org=org,
+            decision=None,
+            details={},
+            changeset=cs,
+        )
     rebuild(member)
     _check_result(actor, member)
     return member
@@ -310,28 +446,38 @@ def member_admit(
 def _check_result(actor: Any, member: PartyMember) -> None:
     """STYLE.md practice 7: what was written must lie inside the actor's scope, or nothing is."""
     member.refresh_from_db(fields=["org"])
-    path = member.org.path if member.org_id else None
+    path = member.scope_path
     if not scope_for(actor, Ability.MANAGE_MEMBERS).covers(path):
         raise PermissionDenied
 
 
 @transaction.atomic
 def member_update(
-    *, member: PartyMember, person: PersonInput, actor: Any, reason: str = "",
+    *,
+    member: PartyMember,
+    person: PersonInput,
+    actor: Any,
+    reason: str = "",
     source: str = ChangeSet.Source.WEB,
 ) -> PartyMember:
     """Correct or complete the attributes of a member's record (not the lifecycle: that is events)."""
-    require(actor, Ability.MANAGE_MEMBERS, member.org.path if member.org_id else None)
+    require(actor, Ability.MANAGE_MEMBERS, member.scope_path)
     cleaned = clean_person(person, exclude_member_id=member.pk)
     person_row = member.person
-    before = {**snapshot(person_row, PERSON_FIELDS), "card_number": member.card_number,
-              "dossier_number": member.dossier_number}
+    before = {
+        **snapshot(person_row, PERSON_FIELDS),
+        "card_number": member.card_number,
+        "dossier_number": member.dossier_number,
+    }
     for key, value in _person_values(cleaned).items():
         setattr(person_row, key, value)
     member.card_number = cleaned["card_number"]
     member.dossier_number = cleaned["dossier_number"]
-    after = {**snapshot(person_row, PERSON_FIELDS), "card_number": member.card_number,
-             "dossier_number": member.dossier_number}
+    after = {
+        **snapshot(person_row, PERSON_FIELDS),
+        "card_number": member.card_number,
+        "dossier_number": member.dossier_number,
+    }
     if before == after:
         return member
     person_row.save()
@@ -349,8 +495,10 @@ def register_dissolve_check() -> None:
     def members_block_dissolution(org: Organisation, on: dt.date) -> list[str]:
         count = member_count_on(org, on)
         if count:
-            return [_("%(count)s members are still in %(org)s on that date; transfer them first.")
-                    % {"count": count, "org": org.name}]
+            return [
+                _("%(count)s members are still in %(org)s on that date; transfer them first.")
+                % {"count": count, "org": org.name}
+            ]
         return []
 
     if members_block_dissolution.__name__ not in {c.__name__ for c in org_services.dissolve_checks}:
@@ -381,7 +529,7 @@ class AdmitRow:
 def _unique_clashes(field: str, values: list[str], model: Any) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(values), 500):
-        chunk = values[start:start + 500]
+        chunk = values[start : start + 500]
         found.update(model.objects.filter(**{f"{field}__in": chunk}).values_list(field, flat=True))
     return found
 
@@ -392,7 +540,9 @@ def _row_order(item: tuple[str, list[str]]) -> tuple[int, str]:
 
 
 @transaction.atomic
-def members_bulk_admit(*, rows: list[AdmitRow], actor: Any, changeset: ChangeSet) -> list[PartyMember]:
+def members_bulk_admit(
+    *, rows: list[AdmitRow], actor: Any, changeset: ChangeSet
+) -> list[PartyMember]:
     """Record many admitted members at once, all or none, with the checks of `member_admit`.
 
     Errors are collected for every row and raised together as {"row N: field": [messages]}.
@@ -403,6 +553,7 @@ def members_bulk_admit(*, rows: list[AdmitRow], actor: Any, changeset: ChangeSet
     seen: dict[str, dict[str, int]] = {"citizen_id": {}, "card_number": {}, "dossier_number": {}}
     cell_kinds: dict[int, str | None] = {}
     for index, row in enumerate(rows, start=1):
+
         def fail(field: str, message: str, index: int = index) -> None:
             problems.setdefault(f"{index}:{field}", []).append(message)
 
@@ -420,18 +571,28 @@ def members_bulk_admit(*, rows: list[AdmitRow], actor: Any, changeset: ChangeSet
             placement = org_services.placement_on(row.org, on)
             cell_kinds[row.org.pk] = placement.kind if placement else None
         if cell_kinds[row.org.pk] not in org_rules.MEMBER_HOLDING_KINDS:
-            fail("org", _("%(org)s is not a party cell on %(date)s.") % {"org": row.org.code, "date": format_date(on)})
+            fail(
+                "org",
+                _("%(org)s is not a party cell on %(date)s.")
+                % {"org": row.org.code, "date": format_date(on)},
+            )
         birth = cleaned["birth_date"]
         if birth is not None and add_years(birth, MIN_ADMISSION_AGE) > on:
-            fail("birth_date", _("On %(date)s the person was not yet 18 years old (Party Charter, Article 1).")
-                 % {"date": format_date(on)})
+            fail(
+                "birth_date",
+                _("On %(date)s the person was not yet 18 years old (Party Charter, Article 1).")
+                % {"date": format_date(on)},
+            )
         for key in seen:
             value = cleaned[key]
             if value is None:
                 continue
             if value in seen[key]:
-                fail(key, _("%(value)s appears twice in the batch (rows %(a)s and %(b)s).")
-                     % {"value": value, "a": seen[key][value], "b": index})
+                fail(
+                    key,
+                    _("%(value)s appears twice in the batch (rows %(a)s and %(b)s).")
+                    % {"value": value, "a": seen[key][value], "b": index},
+                )
             seen[key][value] = index
         facts = [lifecycle.Fact("admission", on, row.org.pk, row.ceremony_date)]
         if row.recognised and row.ceremony_date is not None:
@@ -444,20 +605,38 @@ def members_bulk_admit(*, rows: list[AdmitRow], actor: Any, changeset: ChangeSet
             fail("ceremony_date", str(exc))
             continue
         prepared.append((row, cleaned, state))
-    for key, model in (("citizen_id", Person), ("card_number", PartyMember), ("dossier_number", PartyMember)):
+    for key, model in (
+        ("citizen_id", Person),
+        ("card_number", PartyMember),
+        ("dossier_number", PartyMember),
+    ):
         for value in _unique_clashes(key, list(seen[key]), model):
             problems.setdefault(f"{seen[key][value]}:{key}", []).append(
-                _("%(value)s is already recorded.") % {"value": value})
+                _("%(value)s is already recorded.") % {"value": value}
+            )
     if problems:
-        raise ValidationError({k: [ValidationError(m) for m in ms] for k, ms in sorted(problems.items(), key=_row_order)})
+        raise ValidationError(
+            {
+                k: [ValidationError(m) for m in ms]
+                for k, ms in sorted(problems.items(), key=_row_order)
+            }
+        )
 
-    persons = Person.objects.bulk_create([Person(**_person_values(c)) for _r, c, _s in prepared], batch_size=1000)
+    persons = Person.objects.bulk_create(
+        [Person(**_person_values(c)) for _r, c, _s in prepared], batch_size=1000
+    )
     members = PartyMember.objects.bulk_create(
         [
             PartyMember(
-                person=p, card_number=c["card_number"], dossier_number=c["dossier_number"], status=s.status,
-                status_since=s.status_since, org_id=s.org_id, admission_decision_date=s.admission_decision_date,
-                ceremony_date=s.ceremony_date, official_date=s.official_date,
+                person=p,
+                card_number=c["card_number"],
+                dossier_number=c["dossier_number"],
+                status=s.status,
+                status_since=s.status_since,
+                org_id=s.org_id,
+                admission_decision_date=s.admission_decision_date,
+                ceremony_date=s.ceremony_date,
+                official_date=s.official_date,
             )
             for p, (_r, c, s) in zip(persons, prepared, strict=True)
         ],
@@ -468,17 +647,52 @@ def members_bulk_admit(*, rows: list[AdmitRow], actor: Any, changeset: ChangeSet
     entries = []
     for member, (row, cleaned, state) in zip(members, prepared, strict=True):
         details = {"ceremony_date": row.ceremony_date.isoformat()} if row.ceremony_date else {}
-        events.append(MembershipEvent(member=member, kind=EventKind.ADMISSION, on=row.decision.date, org=row.org,
-                                      decision=row.decision, details=details, changeset=changeset))
+        events.append(
+            MembershipEvent(
+                member=member,
+                kind=EventKind.ADMISSION,
+                on=row.decision.date,
+                org=row.org,
+                decision=row.decision,
+                details=details,
+                changeset=changeset,
+            )
+        )
         if state.official_date is not None:
-            events.append(MembershipEvent(member=member, kind=EventKind.RECOGNITION, on=state.official_date,
-                                          org=row.org, changeset=changeset))
-        periods.extend(MembershipPeriod(member=member, org_id=p.org_id, status=p.status, valid_from=p.valid_from,
-                                        valid_to=p.valid_to) for p in state.periods)
-        entries.append(log_entry(changeset, action="member.create", obj=member, save=False,
-                                 after={**{k: cleaned.get(k) for k in PERSON_FIELDS},
-                                        "card_number": cleaned["card_number"], "org": row.org.code,
-                                        "admission": row.decision.date, "ceremony": row.ceremony_date}))
+            events.append(
+                MembershipEvent(
+                    member=member,
+                    kind=EventKind.RECOGNITION,
+                    on=state.official_date,
+                    org=row.org,
+                    changeset=changeset,
+                )
+            )
+        periods.extend(
+            MembershipPeriod(
+                member=member,
+                org_id=p.org_id,
+                status=p.status,
+                valid_from=p.valid_from,
+                valid_to=p.valid_to,
+            )
+            for p in state.periods
+        )
+        entries.append(
+            log_entry(
+                changeset,
+                action="member.create",
+                obj=member,
+                save=False,
+                after={
+                    **{k: cleaned.get(k) for k in PERSON_FIELDS},
+                    "card_number": cleaned["card_number"],
+                    "org": row.org.code,
+                    "admission": row.decision.date,
+                    "ceremony": row.ceremony_date,
+                },
+            )
+        )
     MembershipEvent.objects.bulk_create(events, batch_size=2000)
     MembershipPeriod.objects.bulk_create(periods, batch_size=2000)
     from dangvu.core.models import ChangeLogEntry

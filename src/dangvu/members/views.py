@@ -30,10 +30,15 @@ def _filters(form: forms.FilterForm) -> selectors.MemberFilters:
     d = form.cleaned_data
     ethnicity = d.get("ethnicity") or ""
     return selectors.MemberFilters(
-        q=d.get("q") or "", status=d.get("status") or "active", sex=d.get("sex") or "",
-        age_band=d.get("age_band") or "", ethnicity="" if ethnicity == "minority" else ethnicity,
-        minority=ethnicity == "minority", religion=d.get("religion") or "",
-        general_education=d.get("general_education") or "", theory_level=d.get("theory_level") or "",
+        q=d.get("q") or "",
+        status=d.get("status") or "active",
+        sex=d.get("sex") or "",
+        age_band=d.get("age_band") or "",
+        ethnicity="" if ethnicity == "minority" else ethnicity,
+        minority=ethnicity == "minority",
+        religion=d.get("religion") or "",
+        general_education=d.get("general_education") or "",
+        theory_level=d.get("theory_level") or "",
         admission_year=d.get("admission_year"),
     )
 
@@ -59,8 +64,13 @@ def member_list(request: HttpRequest) -> HttpResponse:
     query.pop("sau", None)
     query["org"] = org.code
     context = {
-        "org": org, "roots": roots, "form": form, "items": items, "next_token": token,
-        "query": query.urlencode(), "paged": bool(after),
+        "org": org,
+        "roots": roots,
+        "form": form,
+        "items": items,
+        "next_token": token,
+        "query": query.urlencode(),
+        "paged": bool(after),
         "can_admit": can(request.user, Ability.MANAGE_MEMBERS, org.path),
     }
     template = "members/_rows.html" if request.htmx and after else "members/list.html"  # type: ignore[attr-defined]
@@ -70,11 +80,18 @@ def member_list(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = selectors.get_member(request.user, pk)
     person = member.person
-    return render(request, "members/detail.html", {
-        "member": member, "person": person, "age": age_on(person.birth_date, today()),
-        "events": selectors.events_of(member), "history": history_of(member)[:100],
-        "can_edit": can(request.user, Ability.MANAGE_MEMBERS, member.org.path if member.org_id else None),
-    })
+    return render(
+        request,
+        "members/detail.html",
+        {
+            "member": member,
+            "person": person,
+            "age": age_on(person.birth_date, today()),
+            "events": selectors.events_of(member),
+            "history": history_of(member)[:100],
+            "can_edit": can(request.user, Ability.MANAGE_MEMBERS, member.scope_path),
+        },
+    )
 
 
 def _initial(member: PartyMember) -> dict[str, Any]:
@@ -88,21 +105,29 @@ def _initial(member: PartyMember) -> dict[str, Any]:
 
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = selectors.get_member(request.user, pk)
-    if not can(request.user, Ability.MANAGE_MEMBERS, member.org.path if member.org_id else None):
+    if not can(request.user, Ability.MANAGE_MEMBERS, member.scope_path):
         raise Http404
     form = forms.MemberEditForm(request.POST or None, initial=_initial(member))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             with transaction.atomic():
-                services.member_update(member=member, person=services.PersonInput.from_mapping(d),
-                                       actor=request.user, reason=d["reason"])
+                services.member_update(
+                    member=member,
+                    person=services.PersonInput.from_mapping(d),
+                    actor=request.user,
+                    reason=d["reason"],
+                )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The record was saved."))
             return redirect("members:detail", pk=member.pk)
-    return render(request, "members/form.html", {"form": form, "member": member, "title": _("Edit the record")})
+    return render(
+        request,
+        "members/form.html",
+        {"form": form, "member": member, "title": _("Edit the record")},
+    )
 
 
 def admit(request: HttpRequest) -> HttpResponse:
@@ -110,28 +135,55 @@ def admit(request: HttpRequest) -> HttpResponse:
     form = forms.AdmitForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        org = visible_orgs(request.user, Ability.MANAGE_MEMBERS).filter(code=normalise_code(d["org"])).first()
+        org = (
+            visible_orgs(request.user, Ability.MANAGE_MEMBERS)
+            .filter(code=normalise_code(d["org"]))
+            .first()
+        )
         if org is None:
-            form.add_error("org", _("No party cell with code %(code)s that you manage.")
-                           % {"code": normalise_code(d["org"])})
+            form.add_error(
+                "org",
+                _("No party cell with code %(code)s that you manage.")
+                % {"code": normalise_code(d["org"])},
+            )
         else:
             try:
                 with transaction.atomic():
-                    decision = get_or_create_decision(number=d["decision_number"], date=d["decision_date"],
-                                                      issuer=d["decision_issuer"])
+                    decision = get_or_create_decision(
+                        number=d["decision_number"],
+                        date=d["decision_date"],
+                        issuer=d["decision_issuer"],
+                    )
                     member = services.member_admit(
-                        person=services.PersonInput.from_mapping(d), org=org, decision=decision,
-                        ceremony_date=d["ceremony_date"], recognised=d["recognised"], actor=request.user)
+                        person=services.PersonInput.from_mapping(d),
+                        org=org,
+                        decision=decision,
+                        ceremony_date=d["ceremony_date"],
+                        recognised=d["recognised"],
+                        actor=request.user,
+                    )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
                 messages.success(request, _("The member was recorded."))
                 return redirect("members:detail", pk=member.pk)
-    return render(request, "members/form.html", {"form": form, "title": _("Record an admitted member")})
+    return render(
+        request, "members/form.html", {"form": form, "title": _("Record an admitted member")}
+    )
 
 
-CSV_HEADERS = ["Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Trạng thái", "Chi bộ", "Mã chi bộ",
-               "Ngày vào Đảng", "Ngày chính thức", "Số thẻ đảng viên"]
+CSV_HEADERS = [
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Dân tộc",
+    "Trạng thái",
+    "Chi bộ",
+    "Mã chi bộ",
+    "Ngày vào Đảng",
+    "Ngày chính thức",
+    "Số thẻ đảng viên",
+]
 
 
 def _csv_cell(value: object) -> str:
@@ -152,11 +204,23 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     writer.writerow(CSV_HEADERS)
     for m in rows:
         p = m.person
-        writer.writerow([_csv_cell(v) for v in (
-            p.full_name, p.birth_date.strftime("%d/%m/%Y"), p.get_sex_display(), p.get_ethnicity_display(),
-            m.get_status_display(), m.org.name if m.org else "", m.org.code if m.org else "",
-            m.ceremony_date.strftime("%d/%m/%Y") if m.ceremony_date else "",
-            m.official_date.strftime("%d/%m/%Y") if m.official_date else "", m.card_number or "")])
+        writer.writerow(
+            [
+                _csv_cell(v)
+                for v in (
+                    p.full_name,
+                    p.birth_date.strftime("%d/%m/%Y"),
+                    p.get_sex_display(),
+                    p.get_ethnicity_display(),
+                    m.get_status_display(),
+                    m.org.name if m.org else "",
+                    m.org.code if m.org else "",
+                    m.ceremony_date.strftime("%d/%m/%Y") if m.ceremony_date else "",
+                    m.official_date.strftime("%d/%m/%Y") if m.official_date else "",
+                    m.card_number or "",
+                )
+            ]
+        )
     return response
 
 
@@ -177,10 +241,19 @@ def stats_page(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "json":
         return JsonResponse({"org": org.code, "as_of": day.isoformat(), "indicators": figures})
     labels = {
-        "members.total": _("Members in the list"), "members.official": _("Official members"),
-        "members.probationary": _("Probationary members"), "members.women": _("Women"),
-        "members.ethnic_minority": _("Ethnic minorities"), "members.religious": _("Followers of a religion"),
+        "members.total": _("Members in the list"),
+        "members.official": _("Official members"),
+        "members.probationary": _("Probationary members"),
+        "members.women": _("Women"),
+        "members.ethnic_minority": _("Ethnic minorities"),
+        "members.religious": _("Followers of a religion"),
     }
     main = [(labels[k], figures[k]) for k in labels]
-    ages = [(AGE_BAND_LABELS[k.rsplit(".", 1)[1]], v) for k, v in figures.items() if k.startswith("members.age.")]
-    return render(request, "members/stats.html", {"org": org, "day": day, "main": main, "ages": ages})
+    ages = [
+        (AGE_BAND_LABELS[k.rsplit(".", 1)[1]], v)
+        for k, v in figures.items()
+        if k.startswith("members.age.")
+    ]
+    return render(
+        request, "members/stats.html", {"org": org, "day": day, "main": main, "ages": ages}
+    )

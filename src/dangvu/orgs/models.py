@@ -24,7 +24,10 @@ SEGMENT_WIDTH = 7  # up to 9,999,999 organisations
 class Kind(models.TextChoices):
     PROVINCIAL = rules.PROVINCIAL, _("Provincial party organisation")
     DISTRICT = rules.DISTRICT, _("District-level party organisation (until 30/6/2025)")
-    COMMUNE_SUPERIOR = rules.COMMUNE_SUPERIOR, _("Commune or ward party organisation (from 1/7/2025)")
+    COMMUNE_SUPERIOR = (
+        rules.COMMUNE_SUPERIOR,
+        _("Commune or ward party organisation (from 1/7/2025)"),
+    )
     BLOCK = rules.BLOCK, _("Party organisation of a block or sector")
     GRASSROOTS_COMMITTEE = rules.GRASSROOTS_COMMITTEE, _("Grassroots party committee")
     GRASSROOTS_CELL = rules.GRASSROOTS_CELL, _("Grassroots party cell")
@@ -46,8 +49,14 @@ class Category(models.TextChoices):
     ARMY = "quan_doi", _("Army")
     POLICE = "cong_an", _("Police")
     STATE_ENTERPRISE_100 = "dn_nha_nuoc_100", _("Enterprise wholly owned by the state")
-    STATE_ENTERPRISE_MAJORITY = "dn_nha_nuoc_tren_50", _("Enterprise with half or more state capital")
-    STATE_ENTERPRISE_MINORITY = "dn_nha_nuoc_duoi_50", _("Enterprise with less than half state capital")
+    STATE_ENTERPRISE_MAJORITY = (
+        "dn_nha_nuoc_tren_50",
+        _("Enterprise with half or more state capital"),
+    )
+    STATE_ENTERPRISE_MINORITY = (
+        "dn_nha_nuoc_duoi_50",
+        _("Enterprise with less than half state capital"),
+    )
     JOINT_STOCK = "dn_co_phan", _("Joint-stock company")
     PRIVATE_ENTERPRISE = "dn_tu_nhan", _("Private enterprise")
     LIMITED_COMPANY = "dn_tnhh", _("Limited liability company")
@@ -78,7 +87,9 @@ class Organisation(models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=255)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
-    category = models.CharField(_("base-unit category"), max_length=32, choices=Category.choices, blank=True)
+    category = models.CharField(
+        _("base-unit category"), max_length=32, choices=Category.choices, blank=True
+    )
     established_on = models.DateField(_("established on"))
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
     parent = models.ForeignKey(
@@ -104,7 +115,9 @@ class OrgName(models.Model):
     name = models.CharField(_("name"), max_length=255)
     valid_from = models.DateField()
     valid_to = models.DateField(null=True, blank=True)
-    decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decision = models.ForeignKey(
+        Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["valid_from"]
@@ -119,14 +132,20 @@ class Placement(models.Model):
 
     org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="placements")
     parent = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="child_placements"
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="child_placements",
     )
     path = PathField(max_length=255)
     kind = models.CharField(max_length=32, choices=Kind.choices)
     category = models.CharField(max_length=32, choices=Category.choices, blank=True)
     valid_from = models.DateField()
     valid_to = models.DateField(null=True, blank=True)
-    decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decision = models.ForeignKey(
+        Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["valid_from"]
@@ -154,11 +173,20 @@ class Lineage(models.Model):
         SPLIT_INTO = "split_into", _("split into")
         SUCCEEDED_BY = "succeeded_by", _("succeeded by")
 
-    predecessor = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="successor_links")
-    successor = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="predecessor_links")
+    predecessor = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="successor_links"
+    )
+    successor = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="predecessor_links"
+    )
     relation = models.CharField(max_length=16, choices=Relation.choices)
     on = models.DateField()
-    decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decision = models.ForeignKey(
+        Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["on"]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor_id} {self.relation} {self.successor_id} ({self.on})"

@@ -28,7 +28,11 @@ def get_org(user: Any, code: str, ability: str = Ability.VIEW) -> Organisation:
 def scope_roots(user: Any) -> list[Organisation]:
     scope = scope_for(user)
     if scope.unrestricted:
-        return list(Organisation.objects.filter(parent__isnull=True, dissolved_on__isnull=True).order_by("code"))
+        return list(
+            Organisation.objects.filter(parent__isnull=True, dissolved_on__isnull=True).order_by(
+                "code"
+            )
+        )
     return list(Organisation.objects.filter(path__in=scope.paths).order_by("path"))
 
 
@@ -45,13 +49,15 @@ def subtree_placements(org: Organisation, on: dt.date) -> QuerySet[Placement]:
     return Placement.objects.filter(valid_on(on), path__gte=low, path__lt=high)
 
 
-def subtree_org_ids(org: Organisation, on: dt.date) -> QuerySet[Placement]:
+def subtree_org_ids(org: Organisation, on: dt.date) -> QuerySet[Placement, Any]:
     """A subquery of the organisation ids in the subtree on a date (use with `org_id__in`)."""
     return subtree_placements(org, on).values("org_id")
 
 
 def names_on(org_ids: list[int], on: dt.date) -> dict[int, str]:
-    return dict(OrgName.objects.filter(valid_on(on), org_id__in=org_ids).values_list("org_id", "name"))
+    return dict(
+        OrgName.objects.filter(valid_on(on), org_id__in=org_ids).values_list("org_id", "name")
+    )
 
 
 @dataclass
@@ -71,7 +77,9 @@ def tree_on(user: Any, on: dt.date, root: Organisation | None = None) -> list[Tr
     nodes: list[TreeNode] = []
     seen: set[int] = set()
     for top in roots:
-        placements = list(subtree_placements(top, on).select_related("org", "parent").order_by("path"))
+        placements = list(
+            subtree_placements(top, on).select_related("org", "parent").order_by("path")
+        )
         names = names_on([p.org_id for p in placements], on)
         base_depth = min((len(p.path) for p in placements), default=0)
         for p in placements:
@@ -94,7 +102,9 @@ def tree_on(user: Any, on: dt.date, root: Organisation | None = None) -> list[Tr
 
 def children_on(org: Organisation, on: dt.date) -> list[Placement]:
     return list(
-        Placement.objects.filter(valid_on(on), parent=org).select_related("org").order_by("org__name")
+        Placement.objects.filter(valid_on(on), parent=org)
+        .select_related("org")
+        .order_by("org__name")
     )
 
 

@@ -17,11 +17,28 @@ from dangvu.core.dates import format_date, today
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeSet, Decision
 from dangvu.core.text import clean, search_key
-from dangvu.orgs.models import Kind, Lineage, Organisation, OrgName, Placement, path_segment, valid_on
+from dangvu.orgs.models import (
+    Kind,
+    Lineage,
+    Organisation,
+    OrgName,
+    Placement,
+    path_segment,
+    valid_on,
+)
 from dangvu.rules import organisation as rules
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._-]{1,31}$")
-ORG_FIELDS = ("code", "name", "kind", "category", "established_on", "dissolved_on", "parent_id", "path")
+ORG_FIELDS = (
+    "code",
+    "name",
+    "kind",
+    "category",
+    "established_on",
+    "dissolved_on",
+    "parent_id",
+    "path",
+)
 
 # Checks other areas add (the tree knows nothing of members): each returns messages that block
 # dissolving an organisation on a date.
@@ -99,11 +116,15 @@ def org_create(
     name = clean(name)
     if not CODE_PATTERN.match(code):
         raise RuleError(
-            _("The code must be 2 to 32 characters: Latin capital letters, digits, '.', '_' or '-'."),
+            _(
+                "The code must be 2 to 32 characters: Latin capital letters, digits, '.', '_' or '-'."
+            ),
             field="code",
         )
     if Organisation.objects.filter(code=code).exists():
-        raise RuleError(_("An organisation with code %(code)s already exists.") % {"code": code}, field="code")
+        raise RuleError(
+            _("An organisation with code %(code)s already exists.") % {"code": code}, field="code"
+        )
     if not name:
         raise RuleError(_("The name is required."), field="name")
     if kind not in Kind.values:
@@ -112,7 +133,9 @@ def org_create(
     decision = _decision_required(decision)
     if parent is None:
         if actor is not None:
-            raise RuleError(_("Only the operator can create a top-level organisation."), field="parent")
+            raise RuleError(
+                _("Only the operator can create a top-level organisation."), field="parent"
+            )
     else:
         require(actor, Ability.MANAGE_ORGS, parent.path)
     parent_placement = _check_parent(kind, parent, established_on)
@@ -138,7 +161,12 @@ def org_create(
         decision=decision,
     )
     cs = changeset or open_change_set(actor=actor, reason=reason, source=source)
-    log_entry(cs, action="org.create", obj=org, after={**snapshot(org, ORG_FIELDS), "decision": decision.as_dict()})
+    log_entry(
+        cs,
+        action="org.create",
+        obj=org,
+        after={**snapshot(org, ORG_FIELDS), "decision": decision.as_dict()},
+    )
     return org
 
 
@@ -178,8 +206,13 @@ def org_rename(
     org.search_name = search_key(name)
     org.save(update_fields=["name", "search_name"])
     cs = open_change_set(actor=actor, reason=reason, source=source)
-    log_entry(cs, action="org.rename", obj=org, before=before,
-              after={**snapshot(org, ORG_FIELDS), "on": on, "decision": decision.as_dict()})
+    log_entry(
+        cs,
+        action="org.rename",
+        obj=org,
+        before=before,
+        after={**snapshot(org, ORG_FIELDS), "on": on, "decision": decision.as_dict()},
+    )
     return org
 
 
@@ -218,8 +251,10 @@ def org_move(
             field="parent",
         )
     if org.parent_id == new_parent.pk:
-        raise RuleError(_("The organisation is already under %(parent)s.") % {"parent": new_parent.name},
-                        field="parent")
+        raise RuleError(
+            _("The organisation is already under %(parent)s.") % {"parent": new_parent.name},
+            field="parent",
+        )
     parent_placement = _check_parent(org.kind, new_parent, on)
     assert parent_placement is not None
     moving = _open_placements_below(old_path)
@@ -235,7 +270,7 @@ def org_move(
     new_rows = []
     for placement in moving:
         placement.valid_to = on
-        new_path = new_root + placement.path[len(old_path):]
+        new_path = new_root + placement.path[len(old_path) :]
         new_rows.append(
             Placement(
                 org=placement.org,
@@ -255,8 +290,13 @@ def org_move(
     org.path = new_root
     org.save(update_fields=["parent", "path"])
     cs = open_change_set(actor=actor, reason=reason, source=source)
-    log_entry(cs, action="org.move", obj=org, before=before,
-              after={**snapshot(org, ORG_FIELDS), "on": on, "decision": decision.as_dict()})
+    log_entry(
+        cs,
+        action="org.move",
+        obj=org,
+        before=before,
+        after={**snapshot(org, ORG_FIELDS), "on": on, "decision": decision.as_dict()},
+    )
     return org
 
 
@@ -275,17 +315,25 @@ def org_dissolve(
     _check_date(on)
     decision = _decision_required(decision)
     if org.dissolved_on is not None:
-        raise RuleError(_("The organisation was already dissolved on %(date)s.")
-                        % {"date": format_date(org.dissolved_on)}, field="on")
+        raise RuleError(
+            _("The organisation was already dissolved on %(date)s.")
+            % {"date": format_date(org.dissolved_on)},
+            field="on",
+        )
     current = Placement.objects.filter(org=org, valid_to__isnull=True).first()
     assert current is not None
     if on <= current.valid_from:
-        raise RuleError(_("The dissolution must take effect after %(date)s.")
-                        % {"date": format_date(current.valid_from)}, field="on")
+        raise RuleError(
+            _("The dissolution must take effect after %(date)s.")
+            % {"date": format_date(current.valid_from)},
+            field="on",
+        )
     children = Placement.objects.filter(valid_on(on), parent=org).count()
     if children:
         raise RuleError(
-            _("%(count)s subordinate organisations still exist on that date; move or dissolve them first.")
+            _(
+                "%(count)s subordinate organisations still exist on that date; move or dissolve them first."
+            )
             % {"count": children},
             field="on",
         )
@@ -297,11 +345,21 @@ def org_dissolve(
     current.save(update_fields=["valid_to"])
     org.names.filter(valid_to__isnull=True).update(valid_to=on)
     if successor is not None:
-        Lineage.objects.create(predecessor=org, successor=successor,
-                               relation=Lineage.Relation.SUCCEEDED_BY, on=on, decision=decision)
+        Lineage.objects.create(
+            predecessor=org,
+            successor=successor,
+            relation=Lineage.Relation.SUCCEEDED_BY,
+            on=on,
+            decision=decision,
+        )
     org.dissolved_on = on
     org.save(update_fields=["dissolved_on"])
     cs = open_change_set(actor=actor, reason=reason, source=source)
-    log_entry(cs, action="org.dissolve", obj=org, before=before,
-              after={**snapshot(org, ORG_FIELDS), "decision": decision.as_dict()})
+    log_entry(
+        cs,
+        action="org.dissolve",
+        obj=org,
+        before=before,
+        after={**snapshot(org, ORG_FIELDS), "decision": decision.as_dict()},
+    )
     return org

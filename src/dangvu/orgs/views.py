@@ -23,7 +23,9 @@ from dangvu.orgs.models import Kind, Organisation
 def _day(request: HttpRequest) -> Any:
     day, ok = parse_day(request.GET.get("ngay"))
     if not ok:
-        messages.warning(request, _("The date was not understood; showing today. Write it as dd/mm/yyyy."))
+        messages.warning(
+            request, _("The date was not understood; showing today. Write it as dd/mm/yyyy.")
+        )
     return day
 
 
@@ -38,13 +40,26 @@ def tree(request: HttpRequest) -> HttpResponse:
         counts = subtree_member_counts(root, day)
         children = selectors.children_on(root, day)
         names = selectors.names_on([root.pk, *[c.org_id for c in children]], day)
-        blocks.append({
-            "org": root, "name": names.get(root.pk, root.name), "kind": Kind(placement.kind).label,
-            "count": counts.get(root.pk, 0),
-            "children": [{"org": c.org, "name": names.get(c.org_id, c.org.name), "kind": Kind(c.kind).label,
-                          "count": counts.get(c.org_id, 0)} for c in children],
-        })
-    return render(request, "orgs/tree.html", {"blocks": blocks, "day": day, "is_today": day == today()})
+        blocks.append(
+            {
+                "org": root,
+                "name": names.get(root.pk, root.name),
+                "kind": Kind(placement.kind).label,
+                "count": counts.get(root.pk, 0),
+                "children": [
+                    {
+                        "org": c.org,
+                        "name": names.get(c.org_id, c.org.name),
+                        "kind": Kind(c.kind).label,
+                        "count": counts.get(c.org_id, 0),
+                    }
+                    for c in children
+                ],
+            }
+        )
+    return render(
+        request, "orgs/tree.html", {"blocks": blocks, "day": day, "is_today": day == today()}
+    )
 
 
 def children(request: HttpRequest, code: str) -> HttpResponse:
@@ -53,8 +68,15 @@ def children(request: HttpRequest, code: str) -> HttpResponse:
     counts = subtree_member_counts(org, day)
     rows = selectors.children_on(org, day)
     names = selectors.names_on([c.org_id for c in rows], day)
-    items = [{"org": c.org, "name": names.get(c.org_id, c.org.name), "kind": Kind(c.kind).label,
-              "count": counts.get(c.org_id, 0)} for c in rows]
+    items = [
+        {
+            "org": c.org,
+            "name": names.get(c.org_id, c.org.name),
+            "kind": Kind(c.kind).label,
+            "count": counts.get(c.org_id, 0),
+        }
+        for c in rows
+    ]
     template = "orgs/_children.html" if request.htmx else "orgs/children.html"  # type: ignore[attr-defined]
     return render(request, template, {"org": org, "items": items, "day": day})
 
@@ -65,26 +87,42 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     counts = subtree_member_counts(org, day)
     rows = selectors.children_on(org, day)
     names = selectors.names_on([c.org_id for c in rows], day)
-    children_items = [{"org": c.org, "name": names.get(c.org_id, c.org.name), "kind": Kind(c.kind).label,
-                       "count": counts.get(c.org_id, 0)} for c in rows]
-    parent_visible = org.parent if org.parent and can(request.user, Ability.VIEW, org.parent.path) else None
-    return render(request, "orgs/detail.html", {
-        "org": org,
-        "day": day,
-        "member_count": counts.get(org.pk, 0),
-        "children": children_items,
-        "placements": selectors.placement_history(org),
-        "names": selectors.name_history(org),
-        "history": history_of(org)[:50],
-        "parent_visible": parent_visible,
-        "can_manage": can(request.user, Ability.MANAGE_ORGS, org.path),
-    })
+    children_items = [
+        {
+            "org": c.org,
+            "name": names.get(c.org_id, c.org.name),
+            "kind": Kind(c.kind).label,
+            "count": counts.get(c.org_id, 0),
+        }
+        for c in rows
+    ]
+    parent_visible = (
+        org.parent if org.parent and can(request.user, Ability.VIEW, org.parent.path) else None
+    )
+    return render(
+        request,
+        "orgs/detail.html",
+        {
+            "org": org,
+            "day": day,
+            "member_count": counts.get(org.pk, 0),
+            "children": children_items,
+            "placements": selectors.placement_history(org),
+            "names": selectors.name_history(org),
+            "history": history_of(org)[:50],
+            "parent_visible": parent_visible,
+            "can_manage": can(request.user, Ability.MANAGE_ORGS, org.path),
+        },
+    )
 
 
 def _decision(form: Any) -> Any:
     data = form.cleaned_data
-    return get_or_create_decision(number=data.get("decision_number", ""), date=data["decision_date"],
-                                  issuer=data["decision_issuer"])
+    return get_or_create_decision(
+        number=data.get("decision_number", ""),
+        date=data["decision_date"],
+        issuer=data["decision_issuer"],
+    )
 
 
 def _managed(request: HttpRequest, code: str) -> Organisation:
@@ -115,14 +153,25 @@ def create_child(request: HttpRequest, code: str) -> HttpResponse:
 
         def act() -> None:
             created["org"] = services.org_create(
-                code=d["code"], name=d["name"], kind=d["kind"], category=d["category"], parent=parent,
-                established_on=d["established_on"], decision=_decision(form), actor=request.user,
-                reason=d["reason"])
+                code=d["code"],
+                name=d["name"],
+                kind=d["kind"],
+                category=d["category"],
+                parent=parent,
+                established_on=d["established_on"],
+                decision=_decision(form),
+                actor=request.user,
+                reason=d["reason"],
+            )
 
         if _run(request, form, act):
             messages.success(request, _("The organisation was created."))
             return redirect("orgs:detail", code=created["org"].code)
-    return render(request, "orgs/form.html", {"form": form, "org": parent, "title": _("New subordinate organisation")})
+    return render(
+        request,
+        "orgs/form.html",
+        {"form": form, "org": parent, "title": _("New subordinate organisation")},
+    )
 
 
 def rename(request: HttpRequest, code: str) -> HttpResponse:
@@ -130,9 +179,18 @@ def rename(request: HttpRequest, code: str) -> HttpResponse:
     form = forms.OrgRenameForm(request.POST or None, initial={"name": org.name})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        if _run(request, form, lambda: services.org_rename(
-                org=org, name=d["name"], on=d["on"], decision=_decision(form), actor=request.user,
-                reason=d["reason"])):
+        if _run(
+            request,
+            form,
+            lambda: services.org_rename(
+                org=org,
+                name=d["name"],
+                on=d["on"],
+                decision=_decision(form),
+                actor=request.user,
+                reason=d["reason"],
+            ),
+        ):
             messages.success(request, _("The organisation was renamed."))
             return redirect("orgs:detail", code=org.code)
     return render(request, "orgs/form.html", {"form": form, "org": org, "title": _("Rename")})
@@ -143,17 +201,36 @@ def move(request: HttpRequest, code: str) -> HttpResponse:
     form = forms.OrgMoveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        parent = selectors.visible_orgs(request.user, Ability.MANAGE_ORGS).filter(
-            code=services.normalise_code(d["parent"])).first()
+        parent = (
+            selectors.visible_orgs(request.user, Ability.MANAGE_ORGS)
+            .filter(code=services.normalise_code(d["parent"]))
+            .first()
+        )
         if parent is None:
-            form.add_error("parent", _("No organisation with code %(code)s that you manage.")
-                           % {"code": services.normalise_code(d["parent"])})
-        elif _run(request, form, lambda: services.org_move(
-                org=org, new_parent=parent, on=d["on"], decision=_decision(form), actor=request.user,
-                reason=d["reason"])):
+            form.add_error(
+                "parent",
+                _("No organisation with code %(code)s that you manage.")
+                % {"code": services.normalise_code(d["parent"])},
+            )
+        elif _run(
+            request,
+            form,
+            lambda: services.org_move(
+                org=org,
+                new_parent=parent,
+                on=d["on"],
+                decision=_decision(form),
+                actor=request.user,
+                reason=d["reason"],
+            ),
+        ):
             messages.success(request, _("The organisation was moved."))
             return redirect("orgs:detail", code=org.code)
-    return render(request, "orgs/form.html", {"form": form, "org": org, "title": _("Move under another organisation")})
+    return render(
+        request,
+        "orgs/form.html",
+        {"form": form, "org": org, "title": _("Move under another organisation")},
+    )
 
 
 def dissolve(request: HttpRequest, code: str) -> HttpResponse:
@@ -161,8 +238,17 @@ def dissolve(request: HttpRequest, code: str) -> HttpResponse:
     form = forms.OrgDissolveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        if _run(request, form, lambda: services.org_dissolve(
-                org=org, on=d["on"], decision=_decision(form), actor=request.user, reason=d["reason"])):
+        if _run(
+            request,
+            form,
+            lambda: services.org_dissolve(
+                org=org,
+                on=d["on"],
+                decision=_decision(form),
+                actor=request.user,
+                reason=d["reason"],
+            ),
+        ):
             messages.success(request, _("The organisation was dissolved."))
             return redirect("orgs:detail", code=org.code)
     return render(request, "orgs/form.html", {"form": form, "org": org, "title": _("Dissolve")})

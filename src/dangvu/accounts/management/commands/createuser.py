@@ -21,8 +21,12 @@ class Command(BaseCommand):
         parser.add_argument("--org", help="organisation code the role is granted on")
         parser.add_argument("--role", choices=[r.value for r in Role], help="role on --org")
         parser.add_argument("--from", dest="valid_from", help="YYYY-MM-DD (default: today)")
-        parser.add_argument("--account-admin", action="store_true", help="may manage accounts (sees no member data)")
-        parser.add_argument("--if-absent", action="store_true", help="do nothing if the user exists")
+        parser.add_argument(
+            "--account-admin", action="store_true", help="may manage accounts (sees no member data)"
+        )
+        parser.add_argument(
+            "--if-absent", action="store_true", help="do nothing if the user exists"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from dangvu.accounts.models import User
@@ -30,7 +34,9 @@ class Command(BaseCommand):
         username = options["username"].strip()
         if User.objects.filter(username=username).exists():
             if options["if_absent"]:
-                self.stdout.write(f"The account {username} already exists; its password is unchanged.")
+                self.stdout.write(
+                    f"The account {username} already exists; its password is unchanged."
+                )
                 return
             raise CommandError(f"The account {username} already exists")
         if bool(options["org"]) != bool(options["role"]):
@@ -42,9 +48,19 @@ class Command(BaseCommand):
                 raise CommandError(f"No organisation with code {options['org']}")
         password = secrets.token_urlsafe(12)
         with transaction.atomic():
-            user = user_create(username=username, full_name=options["name"], password=password,
-                               account_admin=options["account_admin"], actor=None)
+            user = user_create(
+                username=username,
+                full_name=options["name"],
+                password=password,
+                account_admin=options["account_admin"],
+                actor=None,
+            )
             if org is not None:
-                grant_role(user=user, org=org, role=options["role"], valid_from=parse_as_of(options["valid_from"]),
-                           actor=None)
+                grant_role(
+                    user=user,
+                    org=org,
+                    role=options["role"],
+                    valid_from=parse_as_of(options["valid_from"]),
+                    actor=None,
+                )
         self.stdout.write(f"Account: {username}\nPassword (shown once, write it down): {password}")

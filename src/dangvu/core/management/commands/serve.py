@@ -17,11 +17,25 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         python = sys.executable
-        worker = subprocess.Popen([python, "-m", "dangvu.cli", "db_worker", "--queue-name", "default"])
-        web = subprocess.Popen([
-            python, "-m", "gunicorn", "dangvu.wsgi:application", "--bind", options["bind"],
-            "--workers", str(options["workers"]), "--access-logfile", "-", "--graceful-timeout", "10",
-        ])
+        worker = subprocess.Popen(
+            [python, "-m", "dangvu.cli", "db_worker", "--queue-name", "default"]
+        )
+        web = subprocess.Popen(
+            [
+                python,
+                "-m",
+                "gunicorn",
+                "dangvu.wsgi:application",
+                "--bind",
+                options["bind"],
+                "--workers",
+                str(options["workers"]),
+                "--access-logfile",
+                "-",
+                "--graceful-timeout",
+                "10",
+            ]
+        )
         self.stdout.write(f"dangvu is served at http://{options['bind']}/ (Ctrl+C to stop)")
 
         def stop(signum: int, frame: object) -> None:

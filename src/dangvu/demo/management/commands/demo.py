@@ -14,25 +14,36 @@ class Command(BaseCommand):
     help = "Build the synthetic demo province (Ninh Thuận before 2025) into an empty database."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--seed", type=int, default=2024, help="random seed (same seed, same province)")
-        parser.add_argument("--scale", type=float, default=1.0, help="multiply the members of every cell")
-        parser.add_argument("--if-empty", action="store_true", help="do nothing when organisations exist")
+        parser.add_argument(
+            "--seed", type=int, default=2024, help="random seed (same seed, same province)"
+        )
+        parser.add_argument(
+            "--scale", type=float, default=1.0, help="multiply the members of every cell"
+        )
+        parser.add_argument(
+            "--if-empty", action="store_true", help="do nothing when organisations exist"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["scale"] <= 0:
             raise CommandError("--scale must be positive")
         if Organisation.objects.exists():
             if options["if_empty"]:
-                self.stdout.write("The database already holds organisations; the demo is not rebuilt.")
+                self.stdout.write(
+                    "The database already holds organisations; the demo is not rebuilt."
+                )
                 return
             raise CommandError("The database already holds organisations; use an empty database.")
         console = Console(stderr=True)
         started = time.monotonic()
         with console.status("Building the demo province…") as status:
+
             def progress(phase: str, n: int) -> None:
                 status.update(f"Building the demo province… {phase}: {n}")
 
-            built = DemoBuilder(seed=options["seed"], scale=options["scale"], progress=progress).build()
+            built = DemoBuilder(
+                seed=options["seed"], scale=options["scale"], progress=progress
+            ).build()
         from dangvu.members.models import PartyMember
 
         self.stdout.write(

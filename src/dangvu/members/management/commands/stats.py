@@ -28,7 +28,10 @@ class Command(BaseCommand):
             raise CommandError(f"{code} did not exist on {on.isoformat()}")
         indicators = stats(org, on)
         if options["format"] == "json":
-            print_json({"org": org.code, "as_of": on.isoformat(), "indicators": indicators}, self.stdout._out)
+            print_json(
+                {"org": org.code, "as_of": on.isoformat(), "indicators": indicators},
+                self.stdout._out,
+            )
             return
         self.stdout.write(f"{org.name} ({org.code}), {on:%d/%m/%Y}")
         for key, value in indicators.items():

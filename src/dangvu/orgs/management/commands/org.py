@@ -16,7 +16,9 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         tree = sub.add_parser("tree", help="the tree of organisations as of a date")
         tree.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD (default: today)")
-        tree.add_argument("--root", help="code of the organisation at the top (default: every top one)")
+        tree.add_argument(
+            "--root", help="code of the organisation at the top (default: every top one)"
+        )
         add_format(tree)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -28,14 +30,22 @@ class Command(BaseCommand):
                 raise CommandError(f"No organisation with code {options['root']}")
         nodes = tree_on(None, on, root=root)
         if options["format"] == "json":
-            print_json({
-                "as_of": on.isoformat(),
-                "organisations": [
-                    {"code": n.org.code, "name": n.name, "kind": n.kind, "category": n.category or None,
-                     "parent": n.parent_code}
-                    for n in nodes
-                ],
-            }, self.stdout._out)
+            print_json(
+                {
+                    "as_of": on.isoformat(),
+                    "organisations": [
+                        {
+                            "code": n.org.code,
+                            "name": n.name,
+                            "kind": n.kind,
+                            "category": n.category or None,
+                            "parent": n.parent_code,
+                        }
+                        for n in nodes
+                    ],
+                },
+                self.stdout._out,
+            )
             return
         for n in nodes:
             self.stdout.write(f"{'  ' * n.depth}{n.org.code}  {n.name}  [{Kind(n.kind).label}]")

@@ -1,0 +1,55 @@
+# dangvu: `make run` serves the demo province; `make test` runs every check on SQLite and PostgreSQL.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DANGVU := $(VENV)/bin/dangvu
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+MO := src/dangvu/locale/vi/LC_MESSAGES/django.mo src/dangvu/locale/en/LC_MESSAGES/django.mo
+PYTEST_ARGS ?=
+
+.PHONY: install run serve test lint test-sqlite test-postgres bench messages clean
+
+install: $(STAMP) $(MO)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-* && touch $@
+
+src/dangvu/locale/%/LC_MESSAGES/django.mo: src/dangvu/locale/%/LC_MESSAGES/django.po $(STAMP)
+	$(VENV)/bin/pybabel compile --statistics -d src/dangvu/locale -D django -l $*
+
+run: install
+	$(DANGVU) migrate --no-input
+	$(DANGVU) demo --if-empty
+	$(DANGVU) createuser admin --name "Quản trị Demo" --org TU-NT --role org_officer --if-absent
+	$(DANGVU) serve
+
+lint: install
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/mypy src/dangvu/core src/dangvu/rules src/dangvu/orgs src/dangvu/members src/dangvu/accounts
+	DANGVU_DATA_DIR=$$(mktemp -d) $(DANGVU) check --fail-level WARNING
+	DANGVU_DATA_DIR=$$(mktemp -d) $(DANGVU) makemigrations --check --dry-run
+
+test-sqlite: install
+	scripts/system-deps.sh
+	DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_DATABASE_URL= $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	scripts/system-deps.sh
+	DANGVU_DATA_DIR=$$(mktemp -d) scripts/with-postgres.sh $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test: lint test-sqlite test-postgres
+
+bench: install
+	scripts/system-deps.sh
+	DANGVU_DATA_DIR=$$(mktemp -d) $(PY) bench/run.py
+
+messages: install
+	scripts/messages.sh
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
