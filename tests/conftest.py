@@ -103,6 +103,16 @@ def admit(
 
 @pytest.fixture
 def world(db: Any) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def live_world(transactional_db: Any) -> World:
+    """The same world, committed, for tests that drive a browser against the live server."""
+    return build_world()
+
+
+def build_world() -> World:
     with transaction.atomic():
         province = make_org("TU-T", "Đảng bộ tỉnh Thử Nghiệm", "provincial", None)
         district = make_org("HU-A", "Đảng bộ huyện An Phước", "district", province)

@@ -131,6 +131,11 @@ def test_list_pages_by_key_in_vietnamese_order_with_a_bounded_number_of_queries(
     assert names_first.index("Nguyễn Văn An") < names_first.index("Nguyễn Thị Hoa")  # An before Hoa
 
 
+def test_vietnamese_is_the_default_whatever_the_browser_asks(client, world):
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Đăng nhập" in page and 'lang="vi"' in page
+
+
 def test_the_interface_speaks_english_on_request(as_an, world):
     as_an.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = as_an.get(reverse("orgs:tree")).content.decode()

@@ -1,0 +1,59 @@
+"""Template filters shared by every area: labels of change-log actions and fields, ISO dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+from django import template
+from django.apps import apps
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+ACTIONS = {
+    "org.create": _("Established"),
+    "org.rename": _("Renamed"),
+    "org.move": _("Moved under another organisation"),
+    "org.dissolve": _("Dissolved"),
+    "member.create": _("Record created"),
+    "member.update": _("Record edited"),
+    "member.event.admission": _("Admission recorded"),
+    "member.event.recognition": _("Recognition recorded"),
+    "account.create": _("Account created"),
+    "role.grant": _("Role granted"),
+}
+
+
+@lru_cache(maxsize=1)
+def _field_labels() -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for label in ("members.Person", "members.PartyMember", "orgs.Organisation"):
+        for field in apps.get_model(label)._meta.get_fields():
+            verbose = getattr(field, "verbose_name", None)
+            if verbose:
+                labels.setdefault(field.name, verbose)
+                labels.setdefault(f"{field.name}_id", verbose)
+    return labels
+
+
+@register.filter
+def action_label(code: str) -> str:
+    return str(ACTIONS.get(code, code))
+
+
+@register.filter
+def field_label(name: str) -> str:
+    label = _field_labels().get(name)
+    return str(label).capitalize() if label else name
+
+
+@register.filter
+def iso_date(value: str | None) -> str:
+    """An ISO date kept in JSON (yyyy-mm-dd) written dd/mm/yyyy."""
+    if not value:
+        return ""
+    try:
+        return dt.date.fromisoformat(str(value)).strftime("%d/%m/%Y")
+    except ValueError:
+        return str(value)

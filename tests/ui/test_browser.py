@@ -1,0 +1,108 @@
+"""The main journey, walked in the machine's Chromium as a user would (Playwright)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from tests.conftest import PASSWORD
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+pytestmark = [pytest.mark.browser]
+
+
+@pytest.fixture
+def page(live_server, monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are sync.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        if os.environ.get("DANGVU_SCREENSHOTS"):
+            page.screenshot(path=os.path.join(os.environ["DANGVU_SCREENSHOTS"], "last.png"), full_page=True)
+        browser.close()
+
+
+def expand(page, name: str) -> None:
+    """Open a node of the tree by its triangle (the name itself is a link to the organisation)."""
+    summary = page.locator("summary", has=page.get_by_role("link", name=name, exact=True))
+    summary.locator(".kind").click()
+    from playwright.sync_api import expect
+
+    expect(summary.locator("xpath=..").locator(".sub ul.tree, .sub p.muted")).to_be_visible()
+
+
+def test_main_journey(page, live_server, live_world):
+    from playwright.sync_api import expect
+
+    base = live_server.url
+    page.goto(base + "/")
+    expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
+    page.get_by_label("Tên đăng nhập").fill("an")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+
+    # The tree: the province with its member count; open a commune (loaded on demand) and a cell.
+    expect(page.get_by_role("heading", name="Tổ chức đảng")).to_be_visible()
+    expect(page.get_by_text("4 đảng viên")).to_be_visible()
+    expand(page, "Đảng bộ huyện An Phước")
+    expand(page, "Đảng bộ xã Phước Hải")
+    page.get_by_role("link", name="Chi bộ Thôn Phước Lập").click()
+    expect(page.get_by_role("heading", name="Chi bộ Thôn Phước Lập")).to_be_visible()
+    page.get_by_role("link", name="Danh sách đảng viên").click()
+
+    # The cell's member list, then a search written without diacritics.
+    expect(page.get_by_role("heading", name="Đảng viên của Chi bộ Thôn Phước Lập")).to_be_visible()
+    rows = page.locator("table.members tbody tr")
+    expect(rows).to_have_count(2)
+    page.get_by_label("Tìm kiếm").fill("nguyen thi hoa")
+    page.get_by_role("button", name="Lọc").click()
+    expect(rows).to_have_count(1)
+    page.get_by_role("link", name="Nguyễn Thị Hoa").click()
+
+    # The member page; edit with a deliberate mistake.
+    expect(page.get_by_role("heading", name="Nguyễn Thị Hoa")).to_be_visible()
+    page.get_by_role("link", name="Sửa hồ sơ").click()
+    page.get_by_label("Số CCCD (12 chữ số)").fill("05818500012")
+    page.get_by_label("Nơi ở hiện nay").fill("Thôn Phước Lập, xã Phước Hải")
+    page.get_by_label("Lý do thay đổi").fill("Bổ sung nơi ở theo lý lịch")
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.locator(".error-summary")).to_contain_text("Số CCCD phải gồm đúng 12 chữ số.")
+    expect(page.locator(".field-error")).to_have_text("Số CCCD phải gồm đúng 12 chữ số.")
+
+    # Correct it; the change shows in the history, with its reason.
+    page.get_by_label("Số CCCD (12 chữ số)").fill("058185000123")
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.get_by_text("Đã lưu hồ sơ.")).to_be_visible()
+    history = page.locator("table.history")
+    expect(history).to_contain_text("member.update")
+    expect(history).to_contain_text("Bổ sung nơi ở theo lý lịch")
+    expect(history).to_contain_text("Thôn Phước Lập, xã Phước Hải")
+
+
+def test_the_tree_is_readable_without_javascript(live_server, live_world, monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        page = browser.new_context(java_script_enabled=False).new_page()
+        page.goto(live_server.url + "/")
+        page.get_by_label("Tên đăng nhập").fill("binh")
+        page.get_by_label("Mật khẩu").fill(PASSWORD)
+        page.get_by_role("button", name="Đăng nhập").click()
+        expect(page.get_by_role("heading", name="Chi bộ Thôn Phước Lập")).to_be_visible()
+        page.get_by_role("link", name="Chi bộ Thôn Phước Lập").click()
+        page.get_by_role("link", name="Danh sách đảng viên").click()
+        expect(page.locator("table.members tbody tr")).to_have_count(2)
+        browser.close()
