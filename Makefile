@@ -30,7 +30,7 @@ run: install
 lint: install
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
-	$(VENV)/bin/mypy src/dangvu/core src/dangvu/rules src/dangvu/orgs src/dangvu/members src/dangvu/accounts
+	$(VENV)/bin/mypy src/dangvu/core src/dangvu/rules src/dangvu/orgs src/dangvu/members src/dangvu/accounts src/dangvu/api
 	DANGVU_DATA_DIR=$$(mktemp -d) $(DANGVU) check --fail-level WARNING
 	DANGVU_DATA_DIR=$$(mktemp -d) $(DANGVU) makemigrations --check --dry-run
 
@@ -46,7 +46,8 @@ test: lint test-sqlite test-postgres
 
 bench: install
 	scripts/system-deps.sh
-	DANGVU_DATA_DIR=$$(mktemp -d) $(PY) bench/run.py
+	DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_DATABASE_URL= $(PY) bench/run.py
+	DANGVU_DATA_DIR=$$(mktemp -d) scripts/with-postgres.sh $(PY) bench/run.py
 
 messages: install
 	scripts/messages.sh

@@ -10,8 +10,16 @@ import pytest
 from tests.conftest import PASSWORD
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 pytestmark = [pytest.mark.browser]
 
@@ -29,7 +37,9 @@ def page(live_server, monkeypatch):
         page.set_default_timeout(15_000)
         yield page
         if os.environ.get("DANGVU_SCREENSHOTS"):
-            page.screenshot(path=os.path.join(os.environ["DANGVU_SCREENSHOTS"], "last.png"), full_page=True)
+            page.screenshot(
+                path=os.path.join(os.environ["DANGVU_SCREENSHOTS"], "last.png"), full_page=True
+            )
         browser.close()
 
 

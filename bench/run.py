@@ -1,0 +1,142 @@
+"""Benchmarks of the pages and figures users wait for (run by `make bench`, never by `make test`).
+
+Builds the demo province into an empty database (SQLite by default, or DANGVU_DATABASE_URL), then
+measures the server time of each request in-process: Django's test client, no network, the full
+middleware, view, query and template path. Prints a table and writes it to bench/results/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangvu.settings")
+os.environ.setdefault("DANGVU_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from dangvu.accounts.models import Role, User  # noqa: E402
+from dangvu.accounts.services import grant_role  # noqa: E402
+from dangvu.demo.province import DemoBuilder  # noqa: E402
+from dangvu.members.models import PartyMember  # noqa: E402
+from dangvu.orgs.models import Organisation  # noqa: E402
+
+REPEATS = int(os.environ.get("BENCH_REPEATS", "40"))
+TARGETS_MS = {"member list, whole province": 150, "search without diacritics": 100}
+
+
+def measure(client: Client, url: str, params: dict[str, str] | None = None) -> dict[str, float]:
+    for _ in range(3):
+        response = client.get(url, params or {})
+        assert response.status_code == 200, (url, response.status_code)
+    samples = []
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        response = client.get(url, params or {})
+        samples.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+    samples.sort()
+    return {
+        "p50": statistics.median(samples),
+        "p95": samples[int(len(samples) * 0.95) - 1],
+        "max": samples[-1],
+    }
+
+
+def main() -> int:
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    if not Organisation.objects.exists():
+        DemoBuilder(seed=2024).build()
+    built_in = time.perf_counter() - started
+    user, _created = User.objects.get_or_create(username="bench")
+    if not user.grants.exists():
+        grant_role(
+            user=user,
+            org=Organisation.objects.get(code="TU-NT"),
+            role=Role.ORG_OFFICER,
+            valid_from=dt.date(2000, 1, 1),
+            actor=None,
+        )
+    client = Client()
+    client.force_login(user)
+    member = PartyMember.objects.order_by("id").first()
+    assert member is not None
+    list_url = "/dang-vien/"
+    first_page = client.get(list_url, {"org": "TU-NT"}).content.decode()
+    token = first_page.split("sau=")[1].split('"')[0].split("&")[0]
+    cases = [
+        ("member list, whole province", list_url, {"org": "TU-NT"}),
+        ("member list, next page (keyset)", list_url, {"org": "TU-NT", "sau": token}),
+        (
+            "member list, women of ethnic minorities",
+            list_url,
+            {"org": "TU-NT", "sex": "F", "ethnicity": "minority"},
+        ),
+        ("search without diacritics", list_url, {"org": "TU-NT", "q": "nguyen van an"}),
+        ("search by citizen ID", list_url, {"org": "TU-NT", "q": member.person.citizen_id or "0"}),
+        ("organisation tree", "/to-chuc/", {}),
+        ("tree as of 31/12/2023", "/to-chuc/", {"ngay": "31/12/2023"}),
+        ("organisation page, province", "/to-chuc/TU-NT/", {}),
+        (
+            "figures, province, 31/12/2024",
+            "/dang-vien/so-lieu/",
+            {"org": "TU-NT", "ngay": "31/12/2024", "format": "json"},
+        ),
+        ("member page", f"/dang-vien/{member.pk}/", {}),
+    ]
+    results = []
+    for name, url, params in cases:
+        figures = measure(client, url, params)
+        target = TARGETS_MS.get(name)
+        results.append(
+            {
+                "case": name,
+                **{k: round(v, 1) for k, v in figures.items()},
+                "target_ms": target,
+                "ok": None if target is None else figures["p95"] < target,
+            }
+        )
+    members = PartyMember.objects.count()
+    header = (
+        f"dangvu bench — {connection.vendor} — {members} members, {Organisation.objects.count()} organisations"
+        f" — {platform.machine()}, {os.cpu_count()} cores — {dt.datetime.now():%Y-%m-%d %H:%M}"
+    )
+    lines = [
+        header,
+        f"demo built in {built_in:.1f} s; {REPEATS} requests per case, server time in ms",
+        "",
+    ]
+    lines.append(f"{'case':45} {'p50':>8} {'p95':>8} {'max':>8}  target")
+    for r in results:
+        verdict = (
+            "" if r["target_ms"] is None else f"< {r['target_ms']}  {'ok' if r['ok'] else 'MISSED'}"
+        )
+        lines.append(f"{r['case']:45} {r['p50']:8.1f} {r['p95']:8.1f} {r['max']:8.1f}  {verdict}")
+    report = "\n".join(lines)
+    print(report)
+    out = Path(__file__).parent / "results"
+    out.mkdir(exist_ok=True)
+    stem = f"{connection.vendor}"
+    (out / f"{stem}.txt").write_text(report + "\n", encoding="utf-8")
+    (out / f"{stem}.json").write_text(
+        json.dumps({"header": header, "results": results}, indent=2, ensure_ascii=False),
+        encoding="utf-8",
+    )
+    return 0 if all(r["ok"] is not False for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
