@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
+from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI, Schema
 from ninja.security import SessionAuth
 
@@ -21,11 +22,12 @@ api = NinjaAPI(
 )
 
 
-def api_urls() -> tuple[list[object], str, str]:
+def api_urls() -> tuple[list[URLResolver | URLPattern], str, str]:
     """The API's URLs, answering 401 themselves rather than redirecting to the sign-in page."""
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
-        pattern.callback.login_required = False  # type: ignore[union-attr]
+        if isinstance(pattern, URLPattern):
+            pattern.callback.login_required = False  # type: ignore[attr-defined]
     return patterns, app_name, namespace
 
 
