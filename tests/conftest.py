@@ -176,3 +176,11 @@ def build_world() -> World:
         admin=admin,
         members=members,
     )
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: Any) -> None:
+    """No persistent connections in tests: the live server's threads must not hold the test database."""
+    from django.conf import settings
+
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -79,34 +79,22 @@ def test_periods_tile_membership_without_gap_or_overlap(decided, delay, recognis
     assert state.status == ("official" if recognised else "probationary")
 
 
+def stored_state(member):
+    member.refresh_from_db()
+    periods = member.periods.order_by("valid_from").values_list(
+        "org_id", "status", "valid_from", "valid_to"
+    )
+    return member.status, member.org_id, member.official_date, list(periods)
+
+
 @pytest.mark.django_db
 def test_rebuilding_from_the_events_gives_the_stored_state(world):
     for member in world.members.values():
-        stored = (
-            member.status,
-            member.org_id,
-            member.official_date,
-            list(
-                member.periods.order_by("valid_from").values_list(
-                    "org_id", "status", "valid_from", "valid_to"
-                )
-            ),
-        )
+        stored = stored_state(member)
         member.periods.all().delete()
         member.status = ""
         rebuild(member)
-        member.refresh_from_db()
-        again = (
-            member.status,
-            member.org_id,
-            member.official_date,
-            list(
-                member.periods.order_by("valid_from").values_list(
-                    "org_id", "status", "valid_from", "valid_to"
-                )
-            ),
-        )
-        assert again == stored
+        assert stored_state(member) == stored
 
 
 def test_later_kinds_are_refused_until_their_rules_exist():

@@ -70,16 +70,7 @@ def org_tree(request: HttpRequest, as_of: dt.date | None = None) -> dict[str, ob
     nodes = org_selectors.tree_on(request.user, on)
     return {
         "as_of": on,
-        "organisations": [
-            {
-                "code": n.org.code,
-                "name": n.name,
-                "kind": n.kind,
-                "category": n.category or None,
-                "parent": n.parent_code,
-            }
-            for n in nodes
-        ],
+        "organisations": [n.as_dict() for n in nodes],
     }
 
 

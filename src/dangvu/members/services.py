@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import require, scope_for
@@ -123,12 +124,7 @@ def _clean_optional_code(value: str | None) -> str | None:
     return text or None
 
 
-def clean_person(
-    data: PersonInput, *, exclude_member_id: int | None = None, check_unique: bool = True
-) -> dict[str, Any]:
-    """Normalise and check a person's record; every problem is reported at once, per field."""
-    errors = _Errors()
-    out: dict[str, Any] = {}
+def _clean_name(data: PersonInput, errors: _Errors) -> dict[str, str]:
     family, middle, given = split_full_name(data.full_name or "")
     full = join_name(family, middle, given)
     if not full:
@@ -141,15 +137,10 @@ def clean_person(
         errors.add(
             "full_name", _("A name may contain only letters, spaces, hyphens and apostrophes.")
         )
-    out.update(family_name=family, middle_name=middle, given_name=given, full_name=full)
+    return {"family_name": family, "middle_name": middle, "given_name": given, "full_name": full}
 
-    for field, choices in CHOICE_FIELDS.items():
-        value = getattr(data, field)
-        if value not in ref.codes(choices):
-            errors.add(field, _("“%(value)s” is not one of the allowed values.") % {"value": value})
-        out[field] = value
 
-    birth = data.birth_date
+def _clean_birth(birth: dt.date | None, errors: _Errors) -> dt.date | None:
     if birth is None:
         errors.add("birth_date", _("The date of birth is required."))
     elif birth > today():
@@ -162,70 +153,89 @@ def clean_person(
             "birth_date",
             _("The date of birth %(date)s is before 1900.") % {"date": format_date(birth)},
         )
-    out["birth_date"] = birth
+    return birth
 
-    citizen = _clean_optional_code(data.citizen_id)
-    if citizen is not None:
-        problems = cid.problems(
-            citizen, sex=data.sex if data.sex in ("M", "F") else None, birth_date=birth
+
+def _citizen_id_messages(citizen: str) -> dict[str, str]:
+    return {
+        "format": _("The citizen ID must be exactly 12 digits."),
+        "province": _(
+            "The first three digits of the citizen ID (%(code)s) are not a province code."
         )
-        messages = {
-            "format": _("The citizen ID must be exactly 12 digits."),
-            "province": _(
-                "The first three digits of the citizen ID (%(code)s) are not a province code."
-            )
-            % {"code": citizen[:3]},
-            "century": _(
-                "The fourth digit of the citizen ID is not a valid sex and century digit."
-            ),
-            "sex": _("The fourth digit of the citizen ID does not match the sex."),
-            "birth_year": _(
-                "The fourth to sixth digits of the citizen ID do not match the year of birth."
-            ),
-        }
+        % {"code": citizen[:3]},
+        "century": _("The fourth digit of the citizen ID is not a valid sex and century digit."),
+        "sex": _("The fourth digit of the citizen ID does not match the sex."),
+        "birth_year": _(
+            "The fourth to sixth digits of the citizen ID do not match the year of birth."
+        ),
+    }
+
+
+def _taken(model: Any, field: str, value: str, exclude_member_id: int | None) -> bool:
+    """Whether another record already holds this unique value."""
+    clash = model.objects.filter(**{field: value})
+    if exclude_member_id is not None:
+        member_field = "membership__pk" if model is Person else "pk"
+        clash = clash.exclude(**{member_field: exclude_member_id})
+    return bool(clash.exists())
+
+
+# Unique identifiers of a member record: field, pattern, format message, clash message.
+_IDENTIFIERS: list[tuple[str, re.Pattern[str], str, str]] = [
+    (
+        "card_number",
+        _CARD,
+        gettext_noop("The party card number must be 8 to 12 digits."),
+        gettext_noop("The party card number %(n)s is already recorded."),
+    ),
+    (
+        "dossier_number",
+        _DOSSIER,
+        gettext_noop("The dossier number is 6 digits followed by 1 to 3 letters (e.g. 012345NT)."),
+        gettext_noop("The dossier number %(n)s is already recorded."),
+    ),
+]
+
+
+def clean_person(
+    data: PersonInput, *, exclude_member_id: int | None = None, check_unique: bool = True
+) -> dict[str, Any]:
+    """Normalise and check a person's record; every problem is reported at once, per field."""
+    errors = _Errors()
+    out: dict[str, Any] = _clean_name(data, errors)
+    for field, choices in CHOICE_FIELDS.items():
+        value = getattr(data, field)
+        if value not in ref.codes(choices):
+            errors.add(field, _("“%(value)s” is not one of the allowed values.") % {"value": value})
+        out[field] = value
+    birth = out["birth_date"] = _clean_birth(data.birth_date, errors)
+
+    citizen = out["citizen_id"] = _clean_optional_code(data.citizen_id)
+    if citizen is not None:
+        sex = data.sex if data.sex in ("M", "F") else None
+        problems = cid.problems(citizen, sex=sex, birth_date=birth)
+        messages = _citizen_id_messages(citizen)
         for problem in problems:
             errors.add("citizen_id", messages[problem])
-        if not problems and check_unique:
-            clash = Person.objects.filter(citizen_id=citizen)
-            if exclude_member_id is not None:
-                clash = clash.exclude(membership__pk=exclude_member_id)
-            if clash.exists():
-                errors.add(
-                    "citizen_id",
-                    _("The citizen ID %(id)s is already recorded for another person.")
-                    % {"id": citizen},
-                )
-    out["citizen_id"] = citizen
-
-    card = _clean_optional_code(data.card_number)
-    if card is not None and not _CARD.match(card):
-        errors.add("card_number", _("The party card number must be 8 to 12 digits."))
-    elif card is not None and check_unique:
-        clash_card = PartyMember.objects.filter(card_number=card)
-        if exclude_member_id is not None:
-            clash_card = clash_card.exclude(pk=exclude_member_id)
-        if clash_card.exists():
+        if (
+            not problems
+            and check_unique
+            and _taken(Person, "citizen_id", citizen, exclude_member_id)
+        ):
             errors.add(
-                "card_number", _("The party card number %(n)s is already recorded.") % {"n": card}
+                "citizen_id",
+                _("The citizen ID %(id)s is already recorded for another person.")
+                % {"id": citizen},
             )
-    out["card_number"] = card
 
-    dossier = _clean_optional_code(data.dossier_number)
-    if dossier is not None and not _DOSSIER.match(dossier):
-        errors.add(
-            "dossier_number",
-            _("The dossier number is 6 digits followed by 1 to 3 letters (e.g. 012345NT)."),
-        )
-    elif dossier is not None and check_unique:
-        clash_dossier = PartyMember.objects.filter(dossier_number=dossier)
-        if exclude_member_id is not None:
-            clash_dossier = clash_dossier.exclude(pk=exclude_member_id)
-        if clash_dossier.exists():
-            errors.add(
-                "dossier_number",
-                _("The dossier number %(n)s is already recorded.") % {"n": dossier},
-            )
-    out["dossier_number"] = dossier
+    for field, pattern, bad_format, clash in _IDENTIFIERS:
+        value = out[field] = _clean_optional_code(getattr(data, field))
+        if value is None:
+            continue
+        if not pattern.match(value):
+            errors.add(field, _(bad_format))
+        elif check_unique and _taken(PartyMember, field, value, exclude_member_id):
+            errors.add(field, _(clash) % {"n": value})
 
     for field in ("hometown", "residence"):
         out[field] = clean(getattr(data, field))

@@ -70,6 +70,16 @@ class TreeNode:
     depth: int
     path: str
 
+    def as_dict(self) -> dict[str, str | None]:
+        """The node as the CLI and the API give it."""
+        return {
+            "code": self.org.code,
+            "name": self.name,
+            "kind": self.kind,
+            "category": self.category or None,
+            "parent": self.parent_code,
+        }
+
 
 def tree_on(user: Any, on: dt.date, root: Organisation | None = None) -> list[TreeNode]:
     """The organisations the user may see, as the tree stood on `on`, in path order."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +16,9 @@ from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import can
 from dangvu.core.changes import get_or_create_decision, history_of
 from dangvu.core.dates import today
+from dangvu.core.errors import RuleError
 from dangvu.core.forms import add_service_errors, parse_day
+from dangvu.core.models import Decision
 from dangvu.members.selectors import subtree_member_counts
 from dangvu.orgs import forms, selectors, services
 from dangvu.orgs.models import Kind, Organisation
@@ -132,123 +136,118 @@ def _managed(request: HttpRequest, code: str) -> Organisation:
     return org
 
 
-def _run(request: HttpRequest, form: Any, action: Any) -> bool:
-    from django.db import transaction
-
-    try:
-        with transaction.atomic():
-            action()
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-        return False
-    return True
+def _change(
+    request: HttpRequest,
+    org: Organisation,
+    form: Any,
+    title: str,
+    done: str,
+    act: Callable[[dict[str, Any], Decision], Organisation | None],
+) -> HttpResponse:
+    """One page for every dated change of the tree: the form, then the service in a transaction;
+    a refusal goes back onto the form's fields, nothing written."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                result = act(form.cleaned_data, _decision(form))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("orgs:detail", code=(result or org).code)
+    return render(request, "orgs/form.html", {"form": form, "org": org, "title": title})
 
 
 def create_child(request: HttpRequest, code: str) -> HttpResponse:
     parent = _managed(request, code)
-    form = forms.OrgCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        created: dict[str, Organisation] = {}
 
-        def act() -> None:
-            created["org"] = services.org_create(
-                code=d["code"],
-                name=d["name"],
-                kind=d["kind"],
-                category=d["category"],
-                parent=parent,
-                established_on=d["established_on"],
-                decision=_decision(form),
-                actor=request.user,
-                reason=d["reason"],
-            )
+    def act(d: dict[str, Any], decision: Decision) -> Organisation:
+        return services.org_create(
+            code=d["code"],
+            name=d["name"],
+            kind=d["kind"],
+            category=d["category"],
+            parent=parent,
+            established_on=d["established_on"],
+            decision=decision,
+            actor=request.user,
+            reason=d["reason"],
+        )
 
-        if _run(request, form, act):
-            messages.success(request, _("The organisation was created."))
-            return redirect("orgs:detail", code=created["org"].code)
-    return render(
+    return _change(
         request,
-        "orgs/form.html",
-        {"form": form, "org": parent, "title": _("New subordinate organisation")},
+        parent,
+        forms.OrgCreateForm(request.POST or None),
+        _("New subordinate organisation"),
+        _("The organisation was created."),
+        act,
     )
 
 
 def rename(request: HttpRequest, code: str) -> HttpResponse:
     org = _managed(request, code)
+
+    def act(d: dict[str, Any], decision: Decision) -> Organisation:
+        return services.org_rename(
+            org=org,
+            name=d["name"],
+            on=d["on"],
+            decision=decision,
+            actor=request.user,
+            reason=d["reason"],
+        )
+
     form = forms.OrgRenameForm(request.POST or None, initial={"name": org.name})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        if _run(
-            request,
-            form,
-            lambda: services.org_rename(
-                org=org,
-                name=d["name"],
-                on=d["on"],
-                decision=_decision(form),
-                actor=request.user,
-                reason=d["reason"],
-            ),
-        ):
-            messages.success(request, _("The organisation was renamed."))
-            return redirect("orgs:detail", code=org.code)
-    return render(request, "orgs/form.html", {"form": form, "org": org, "title": _("Rename")})
+    return _change(request, org, form, _("Rename"), _("The organisation was renamed."), act)
 
 
 def move(request: HttpRequest, code: str) -> HttpResponse:
     org = _managed(request, code)
-    form = forms.OrgMoveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
+
+    def act(d: dict[str, Any], decision: Decision) -> Organisation:
+        parent_code = services.normalise_code(d["parent"])
         parent = (
             selectors.visible_orgs(request.user, Ability.MANAGE_ORGS)
-            .filter(code=services.normalise_code(d["parent"]))
+            .filter(code=parent_code)
             .first()
         )
         if parent is None:
-            form.add_error(
-                "parent",
-                _("No organisation with code %(code)s that you manage.")
-                % {"code": services.normalise_code(d["parent"])},
+            raise RuleError(
+                _("No organisation with code %(code)s that you manage.") % {"code": parent_code},
+                field="parent",
             )
-        elif _run(
-            request,
-            form,
-            lambda: services.org_move(
-                org=org,
-                new_parent=parent,
-                on=d["on"],
-                decision=_decision(form),
-                actor=request.user,
-                reason=d["reason"],
-            ),
-        ):
-            messages.success(request, _("The organisation was moved."))
-            return redirect("orgs:detail", code=org.code)
-    return render(
+        return services.org_move(
+            org=org,
+            new_parent=parent,
+            on=d["on"],
+            decision=decision,
+            actor=request.user,
+            reason=d["reason"],
+        )
+
+    return _change(
         request,
-        "orgs/form.html",
-        {"form": form, "org": org, "title": _("Move under another organisation")},
+        org,
+        forms.OrgMoveForm(request.POST or None),
+        _("Move under another organisation"),
+        _("The organisation was moved."),
+        act,
     )
 
 
 def dissolve(request: HttpRequest, code: str) -> HttpResponse:
     org = _managed(request, code)
-    form = forms.OrgDissolveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        if _run(
-            request,
-            form,
-            lambda: services.org_dissolve(
-                org=org,
-                on=d["on"],
-                decision=_decision(form),
-                actor=request.user,
-                reason=d["reason"],
-            ),
-        ):
-            messages.success(request, _("The organisation was dissolved."))
-            return redirect("orgs:detail", code=org.code)
-    return render(request, "orgs/form.html", {"form": form, "org": org, "title": _("Dissolve")})
+
+    def act(d: dict[str, Any], decision: Decision) -> Organisation:
+        return services.org_dissolve(
+            org=org, on=d["on"], decision=decision, actor=request.user, reason=d["reason"]
+        )
+
+    return _change(
+        request,
+        org,
+        forms.OrgDissolveForm(request.POST or None),
+        _("Dissolve"),
+        _("The organisation was dissolved."),
+        act,
+    )

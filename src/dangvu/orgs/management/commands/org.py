@@ -33,16 +33,7 @@ class Command(BaseCommand):
             print_json(
                 {
                     "as_of": on.isoformat(),
-                    "organisations": [
-                        {
-                            "code": n.org.code,
-                            "name": n.name,
-                            "kind": n.kind,
-                            "category": n.category or None,
-                            "parent": n.parent_code,
-                        }
-                        for n in nodes
-                    ],
+                    "organisations": [n.as_dict() for n in nodes],
                 },
                 self.stdout._out,
             )
