@@ -311,7 +311,12 @@ def rebuild(member: PartyMember) -> PartyMember:
         ]
     )
     member.periods.all().delete()
-    MembershipPeriod.objects.bulk_create(
+    MembershipPeriod.objects.bulk_create(period_rows(member, state))
+    return member
+
+
+def period_rows(member: PartyMember, state: lifecycle.State) -> list[MembershipPeriod]:
+    return [
         MembershipPeriod(
             member=member,
             org_id=p.org_id,
@@ -320,8 +325,7 @@ def rebuild(member: PartyMember) -> PartyMember:
             valid_to=p.valid_to,
         )
         for p in state.periods
-    )
-    return member
+    ]
 
 
 def _add_event(
@@ -678,16 +682,7 @@ def members_bulk_admit(
                     changeset=changeset,
                 )
             )
-        periods.extend(
-            MembershipPeriod(
-                member=member,
-                org_id=p.org_id,
-                status=p.status,
-                valid_from=p.valid_from,
-                valid_to=p.valid_to,
-            )
-            for p in state.periods
-        )
+        periods.extend(period_rows(member, state))
         entries.append(
             log_entry(
                 changeset,

@@ -205,15 +205,25 @@ def org_rename(
     org.name = name
     org.search_name = search_key(name)
     org.save(update_fields=["name", "search_name"])
-    cs = open_change_set(actor=actor, reason=reason, source=source)
-    log_entry(
-        cs,
-        action="org.rename",
-        obj=org,
-        before=before,
-        after={**snapshot(org, ORG_FIELDS), "on": on, "decision": decision.as_dict()},
-    )
+    _log_change(org, "org.rename", before, decision, actor, reason, source, on=on)
     return org
+
+
+def _log_change(
+    org: Organisation,
+    action: str,
+    before: dict[str, Any],
+    decision: Decision,
+    actor: Any,
+    reason: str,
+    source: str,
+    on: dt.date | None = None,
+) -> None:
+    after = {**snapshot(org, ORG_FIELDS), "decision": decision.as_dict()}
+    if on is not None:
+        after["on"] = on
+    cs = open_change_set(actor=actor, reason=reason, source=source)
+    log_entry(cs, action=action, obj=org, before=before, after=after)
 
 
 def _open_placements_below(path: str) -> list[Placement]:
@@ -289,14 +299,7 @@ def org_move(
     org.parent = new_parent
     org.path = new_root
     org.save(update_fields=["parent", "path"])
-    cs = open_change_set(actor=actor, reason=reason, source=source)
-    log_entry(
-        cs,
-        action="org.move",
-        obj=org,
-        before=before,
-        after={**snapshot(org, ORG_FIELDS), "on": on, "decision": decision.as_dict()},
-    )
+    _log_change(org, "org.move", before, decision, actor, reason, source, on=on)
     return org
 
 
@@ -354,12 +357,5 @@ def org_dissolve(
         )
     org.dissolved_on = on
     org.save(update_fields=["dissolved_on"])
-    cs = open_change_set(actor=actor, reason=reason, source=source)
-    log_entry(
-        cs,
-        action="org.dissolve",
-        obj=org,
-        before=before,
-        after={**snapshot(org, ORG_FIELDS), "decision": decision.as_dict()},
-    )
+    _log_change(org, "org.dissolve", before, decision, actor, reason, source)
     return org
