@@ -65,6 +65,7 @@ def test_organisation_page_shows_history_of_names_parents_and_changes(as_an, wor
     page = as_an.get(reverse("orgs:detail", args=["PH-1"])).content.decode()
     assert "Chi bộ Thôn Phước Lập" in page and "Đảng bộ xã Phước Hải (X-PH)" in page
     assert "org.create" in page
+    assert "Nguyễn Thị Hoa" in page and "Nguyễn Văn An" in page and "Đàng Văn Thành" not in page
 
 
 def test_edit_with_a_mistake_shows_the_vietnamese_message_and_saves_nothing(as_an, world):

@@ -100,6 +100,9 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         }
         for c in rows
     ]
+    from dangvu.members.selectors import MemberFilters, member_list
+
+    preview, more = member_list(request.user, org, MemberFilters(), limit=20)
     parent_visible = (
         org.parent if org.parent and can(request.user, Ability.VIEW, org.parent.path) else None
     )
@@ -116,6 +119,8 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "history": history_of(org)[:50],
             "parent_visible": parent_visible,
             "can_manage": can(request.user, Ability.MANAGE_ORGS, org.path),
+            "preview": preview,
+            "more_members": bool(more),
         },
     )
 
