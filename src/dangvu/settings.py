@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "dangvu.orgs",
     "dangvu.accounts",
     "dangvu.members",
+    "dangvu.discipline",
     "dangvu.demo",
     "dangvu.api",
 ]

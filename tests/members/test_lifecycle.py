@@ -1,4 +1,4 @@
-"""The lifecycle engine, issue-2 scope: admission, probation and recognition (DOMAIN.md §4.2–§4.3)."""
+"""The lifecycle engine and party age: the worked examples of DOMAIN.md §3.2, §4.2, §4.3, §4.5–§4.8."""
 
 import datetime as dt
 
@@ -6,103 +6,216 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dangvu.members import lifecycle
-from dangvu.members.lifecycle import Fact, LifecycleError, derive, official_date_for
-from dangvu.members.services import rebuild
+from dangvu.members.lifecycle import Fact, LifecycleError, derive, next_badge, official_date_for, party_age, state_on
+
+D = dt.date
+CELL, OTHER, HOST = 11, 12, 13
 
 
+def admitted(decided=D(2015, 7, 1), ceremony=D(2015, 7, 26), official=True, org=CELL):
+    facts = [Fact("admission", decided, org), Fact("ceremony", ceremony)]
+    if official:
+        facts.append(Fact("recognition", official_date_for(ceremony), org))
+    return facts
+
+
+# §3.2 -------------------------------------------------------------------------------------------
+def test_party_age_counts_from_the_admission_decision_not_the_ceremony():
+    """§3.2: 'admitted 26/7/2015, official 26/7/2016 → party age from 26/7/2015'; and the decision
+    date (ngày ra quyết định kết nạp), not the ceremony (ngày vào Đảng), starts party age."""
+    state = derive(admitted(decided=D(2015, 7, 26), ceremony=D(2015, 7, 26)))
+    assert state.official_date == D(2016, 7, 26)
+    assert party_age(state.first_admission_date, state.gaps, D(2016, 7, 26)).as_dict() == {
+        "years": 1, "months": 0, "days": 0}
+    state = derive(admitted(decided=D(2015, 7, 1), ceremony=D(2015, 7, 26)))
+    assert party_age(state.first_admission_date, state.gaps, D(2045, 7, 1)).years == 30
+    assert next_badge(state.first_admission_date, state.gaps, D(2025, 1, 1)) == (30, D(2045, 7, 1))
+
+
+def test_time_struck_off_is_not_party_age_and_readmission_counts_from_the_first_admission():
+    """§3.2 and §4.8: removed 1/1/2010, re-admitted 1/1/2012: the two years are deducted; party age
+    still counts from the first admission decision (1/7/1990)."""
+    facts = admitted(decided=D(1990, 7, 1), ceremony=D(1990, 7, 20))
+    facts += [Fact("removal", D(2010, 1, 1), details={"ground": "no_progress"}),
+              Fact("readmission", D(2012, 1, 1), CELL), Fact("ceremony", D(2012, 1, 20)),
+              Fact("recognition", D(2013, 1, 20), CELL)]
+    state = derive(facts)
+    assert state.first_admission_date == D(1990, 7, 1)
+    assert state.gaps == [(D(2010, 1, 1), D(2012, 1, 1))]
+    # The 730 days out move the start from 1/7/1990 to 30/6/1992 (1992 is a leap year).
+    assert party_age(state.first_admission_date, state.gaps, D(2020, 7, 1)).as_dict() == {
+        "years": 28, "months": 0, "days": 1}
+    tier, day = next_badge(state.first_admission_date, state.gaps, D(2020, 7, 1))
+    assert (tier, day) == (30, D(2022, 6, 30))
+
+
+def test_a_wrongful_removal_restored_leaves_party_age_continuous():
+    """§3.2: wrongfully removed and later restored: party age is continuous."""
+    facts = admitted(decided=D(1990, 7, 1), ceremony=D(1990, 7, 20))
+    facts += [Fact("removal", D(2010, 1, 1), details={"ground": "abandoned_activity"}),
+              Fact("restoration", D(2011, 6, 1), CELL)]
+    state = derive(facts)
+    assert state.status == "official" and state.gaps == []
+    assert party_age(state.first_admission_date, state.gaps, D(2020, 7, 1)).years == 30
+    # The year out is still history: on 1/1/2011 the member was not in the list.
+    assert state_on(state, D(2011, 1, 1))["status"] == "removed"
+    assert state_on(state, D(2011, 1, 1))["org_id"] is None
+
+
+def test_the_interruption_of_a_transfer_is_deducted():
+    """§3.2, §4.5: letter issued 1/3/2020, presented 1/4/2020: 31 days are not party age."""
+    facts = admitted(decided=D(2000, 3, 1), ceremony=D(2000, 3, 10))
+    facts += [Fact("transfer_out", D(2020, 3, 1), OTHER), Fact("transfer_in", D(2020, 4, 1), OTHER)]
+    state = derive(facts)
+    assert state.gaps == [(D(2020, 3, 1), D(2020, 4, 1))]
+    # 31 days in transit: counted from 1/4/2000 instead of 1/3/2000.
+    assert party_age(state.first_admission_date, state.gaps, D(2030, 3, 1)).as_dict() == {
+        "years": 29, "months": 11, "days": 0}
+    assert state_on(state, D(2020, 3, 15))["org_id"] is None
+    assert state_on(state, D(2020, 4, 1))["org_id"] == OTHER
+
+
+# §4.2–§4.3 --------------------------------------------------------------------------------------
 def test_official_date_is_twelve_months_after_the_ceremony_even_when_decided_late():
-    # DOMAIN.md §4.3 (and §3.2's example): ceremony 26/7/2015 → official 26/7/2016.
-    assert official_date_for(dt.date(2015, 7, 26)) == dt.date(2016, 7, 26)
-    assert official_date_for(dt.date(2016, 2, 29)) == dt.date(2017, 2, 28)
-    state = derive(
-        [
-            Fact("admission", dt.date(2015, 7, 1), 1, dt.date(2015, 7, 26)),
-            Fact("recognition", dt.date(2016, 7, 26), 1),
-        ]
-    )
-    assert state.status == "official"
-    assert state.official_date == dt.date(2016, 7, 26)
+    """§4.3: recognition date = the day the 12 months end, even if the cell meets late."""
+    assert official_date_for(D(2015, 7, 26)) == D(2016, 7, 26)
+    assert official_date_for(D(2016, 2, 29)) == D(2017, 2, 28)
+    state = derive(admitted(decided=D(2015, 7, 1), ceremony=D(2015, 7, 26)))
     assert [(p.status, p.valid_from, p.valid_to) for p in state.periods] == [
-        ("probationary", dt.date(2015, 7, 1), dt.date(2016, 7, 26)),
-        ("official", dt.date(2016, 7, 26), None),
-    ]
+        ("probationary", D(2015, 7, 1), D(2016, 7, 26)), ("official", D(2016, 7, 26), None)]
 
 
 def test_recognition_on_another_date_is_refused_with_the_right_date():
     with pytest.raises(LifecycleError, match="26/07/2016"):
-        derive(
-            [
-                Fact("admission", dt.date(2015, 7, 1), 1, dt.date(2015, 7, 26)),
-                Fact("recognition", dt.date(2016, 9, 1), 1),
-            ]
-        )
+        derive([Fact("admission", D(2015, 7, 1), CELL), Fact("ceremony", D(2015, 7, 26)),
+                Fact("recognition", D(2016, 9, 1), CELL)])
 
 
-def test_impossible_sequences_are_refused():
+def test_an_unqualified_probationary_member_is_removed_not_expelled():
+    """§4.3 and §6.1: not qualified at 12 months → xóa tên; expulsion is for official members."""
+    base = admitted(official=False)
+    with pytest.raises(LifecycleError, match="official member can be expelled"):
+        derive([*base, Fact("expulsion", D(2016, 8, 1))])
+    state = derive([*base, Fact("removal", D(2016, 8, 1), details={"ground": "probation_unqualified"})])
+    assert state.status == "removed"
     with pytest.raises(LifecycleError):
-        derive([Fact("recognition", dt.date(2016, 7, 26), 1)])
-    with pytest.raises(LifecycleError):
-        derive(
-            [
-                Fact("admission", dt.date(2015, 7, 1), 1, None),
-                Fact("recognition", dt.date(2016, 7, 1), 1),
-            ]
-        )
-    with pytest.raises(LifecycleError):
-        derive([Fact("admission", dt.date(2015, 7, 1), 1, dt.date(2015, 6, 1))])
-    with pytest.raises(LifecycleError):
-        derive(
-            [
-                Fact("admission", dt.date(2015, 7, 1), 1, dt.date(2015, 7, 2)),
-                Fact("admission", dt.date(2015, 8, 1), 1, dt.date(2015, 8, 2)),
-            ]
-        )
+        derive([*admitted(), Fact("removal", D(2017, 1, 1), details={"ground": "probation_unqualified"})])
 
 
-@settings(max_examples=200, deadline=None)
-@given(
-    decided=st.dates(dt.date(1960, 1, 1), dt.date(2024, 12, 31)),
-    delay=st.integers(0, 120),
-    recognised=st.booleans(),
-)
-def test_periods_tile_membership_without_gap_or_overlap(decided, delay, recognised):
-    ceremony = decided + dt.timedelta(days=delay)
-    facts = [Fact("admission", decided, 7, ceremony)]
-    if recognised:
-        facts.append(Fact("recognition", official_date_for(ceremony), 7))
+# §4.5 -------------------------------------------------------------------------------------------
+def test_a_temporarily_transferred_member_stays_in_the_home_count_only():
+    """§4.5: a temporarily transferred member is not counted in the receiving organisation's total."""
+    facts = [*admitted(), Fact("temp_transfer_out", D(2020, 1, 10), HOST, {"until": D(2020, 9, 1)}),
+             Fact("temp_transfer_in", D(2020, 1, 20), HOST), Fact("temp_transfer_end", D(2020, 9, 1))]
     state = derive(facts)
-    assert state.periods[0].valid_from == decided
-    for before, after in zip(state.periods, state.periods[1:], strict=False):
-        assert before.valid_to == after.valid_from
-    assert state.periods[-1].valid_to is None
-    assert state.status == ("official" if recognised else "probationary")
+    during = state_on(state, D(2020, 5, 1))
+    assert during["org_id"] == CELL and during["temp_org_id"] == HOST
+    assert "on_temporary_transfer" in during["flags"]
+    assert state_on(state, D(2020, 9, 1))["temp_org_id"] is None
+    home = [p for p in state.periods if not p.temporary]
+    assert [(p.org_id, p.valid_to) for p in home][-1] == (CELL, None)
 
 
-def stored_state(member):
-    member.refresh_from_db()
-    periods = member.periods.order_by("valid_from").values_list(
-        "org_id", "status", "valid_from", "valid_to"
-    )
-    return member.status, member.org_id, member.official_date, list(periods)
+def test_transfers_out_of_the_system_and_back():
+    facts = [*admitted(), Fact("transfer_out", D(2020, 1, 10), None, {"external_to": "Đảng bộ tỉnh Khánh Hòa"})]
+    state = derive(facts)
+    assert state.status == "transferred_out" and state.periods[-1].valid_to == D(2020, 1, 10)
+    state = derive([*facts, Fact("transfer_in", D(2022, 5, 1), OTHER, {"external_from": "Khánh Hòa"})])
+    assert state.status == "official" and state.org_id == OTHER
+    assert state_on(state, D(2021, 1, 1))["status"] == "transferred_out"
 
 
-@pytest.mark.django_db
-def test_rebuilding_from_the_events_gives_the_stored_state(world):
-    for member in world.members.values():
-        stored = stored_state(member)
-        member.periods.all().delete()
-        member.status = ""
-        rebuild(member)
-        assert stored_state(member) == stored
+def test_a_member_admitted_elsewhere_enters_by_transfer_in():
+    facts = [Fact("admission", D(2010, 1, 5), None, {"external_org": "Chi bộ X, tỉnh Bình Thuận"}),
+             Fact("ceremony", D(2010, 1, 20)), Fact("recognition", D(2011, 1, 20), None),
+             Fact("transfer_in", D(2018, 3, 1), CELL, {"external_from": "Bình Thuận"})]
+    state = derive(facts)
+    assert state.status == "official" and state.org_id == CELL and state.first_admission_date == D(2010, 1, 5)
+    assert state_on(state, D(2017, 1, 1))["org_id"] is None
 
 
-def test_later_kinds_are_refused_until_their_rules_exist():
-    with pytest.raises(LifecycleError):
-        derive(
-            [
-                Fact("admission", dt.date(2015, 7, 1), 1, dt.date(2015, 7, 2)),
-                Fact("death", dt.date(2020, 1, 1)),
-            ]
-        )
-    assert lifecycle.PROBATION_MONTHS == 12
+# §4.6–§4.8 ---------------------------------------------------------------------------------------
+def test_exemption_and_suspension_are_flags_over_time():
+    facts = [*admitted(), Fact("exemption", D(2020, 1, 1)), Fact("suspension", D(2021, 1, 1)),
+             Fact("suspension_end", D(2021, 6, 1))]
+    state = derive(facts)
+    assert state.flag_list == ["exempted"]
+    assert state_on(state, D(2021, 3, 1))["flags"] == ["exempted", "suspended"]
+    assert state_on(state, D(2019, 3, 1))["flags"] == []
+
+
+def test_temporary_exemption_lasts_under_twelve_months():
+    """HD 01 mục 10.3 (DOMAIN.md §4.5): tạm miễn sinh hoạt, under 12 months."""
+    with pytest.raises(LifecycleError, match="12"):
+        derive([*admitted(), Fact("temp_exemption", D(2020, 1, 1), details={"until": D(2021, 1, 1)})])
+    state = derive([*admitted(), Fact("temp_exemption", D(2020, 1, 1), details={"until": D(2020, 12, 31)})])
+    assert state.flag_list == ["temporarily_exempted"]
+
+
+def test_readmission_only_once_and_refused_for_resignation_under_qd_232():
+    """§4.8: only once; QĐ 232 (2025) refuses those who resigned (except extreme family hardship)."""
+    base = [*admitted(decided=D(1995, 1, 1), ceremony=D(1995, 1, 10))]
+    once = [*base, Fact("removal", D(2010, 1, 1), details={"ground": "no_progress"}),
+            Fact("readmission", D(2012, 1, 1), CELL), Fact("ceremony", D(2012, 1, 10)),
+            Fact("recognition", D(2013, 1, 10), CELL), Fact("removal", D(2015, 1, 1), details={"ground": "no_progress"})]
+    with pytest.raises(LifecycleError, match="only once"):
+        derive([*once, Fact("readmission", D(2016, 1, 1), CELL)])
+    resigned = [*base, Fact("resignation", D(2024, 1, 1))]
+    assert derive([*resigned, Fact("readmission", D(2024, 12, 1), CELL)]).status == "probationary"
+    with pytest.raises(LifecycleError, match="232"):
+        derive([*resigned, Fact("readmission", D(2025, 3, 1), CELL)])
+    assert derive([*resigned, Fact("readmission", D(2025, 3, 1), CELL, {"hardship": True})]).readmitted
+
+
+def test_impossible_sequences_are_refused_with_a_reason():
+    cases = [
+        [Fact("recognition", D(2016, 7, 26), CELL)],  # recognition without admission
+        [Fact("admission", D(2015, 7, 1), CELL), Fact("recognition", D(2016, 7, 1), CELL)],  # no ceremony
+        [Fact("admission", D(2015, 7, 1), CELL), Fact("ceremony", D(2015, 6, 1))],  # ceremony first
+        [*admitted(), Fact("death", D(2020, 1, 1)), Fact("exemption", D(2020, 2, 1))],  # after death
+        [*admitted(), Fact("transfer_in", D(2020, 1, 1), OTHER)],  # in before out
+        [*admitted(), Fact("admission", D(2020, 1, 1), OTHER)],  # two memberships at once
+        [*admitted(official=False), Fact("expulsion", D(2016, 9, 1))],  # expelling a probationary member
+        [*admitted(), Fact("removal", D(2020, 1, 1), details={"ground": "unknown"})],
+    ]
+    for facts in cases:
+        with pytest.raises(LifecycleError) as caught:
+            derive(facts)
+        assert str(caught.value)
+
+
+EVENTS = st.sampled_from(["ceremony", "recognition", "transfer_out", "transfer_in", "temp_transfer_out",
+                          "temp_transfer_in", "temp_transfer_end", "exemption", "exemption_end", "suspension",
+                          "suspension_end", "removal", "expulsion", "resignation", "death", "restoration",
+                          "readmission"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(steps=st.lists(st.tuples(EVENTS, st.integers(1, 400), st.sampled_from([CELL, OTHER, HOST, None])),
+                      max_size=12))
+def test_any_sequence_is_either_refused_with_a_reason_or_gives_consistent_periods(steps):
+    day = D(2000, 1, 1)
+    facts = [Fact("admission", day, CELL)]
+    for kind, gap, org in steps:
+        day += dt.timedelta(days=gap)
+        details = {"ground": "no_progress"} if kind == "removal" else {}
+        if kind == "recognition":
+            ceremony = next((f.on for f in facts if f.kind == "ceremony"), day)
+            day = max(day, official_date_for(ceremony))
+            facts.append(Fact(kind, official_date_for(ceremony), org, details))
+            continue
+        facts.append(Fact(kind, day, org, details))
+    try:
+        state = derive(facts)
+    except LifecycleError as error:
+        assert str(error)
+        return
+    home = sorted((p for p in state.periods if not p.temporary), key=lambda p: p.valid_from)
+    for before, after in zip(home, home[1:], strict=False):
+        assert before.valid_to is not None and before.valid_to <= after.valid_from  # never two at once
+    assert all(p.valid_to is None or p.valid_to > p.valid_from for p in state.periods)
+    assert state.status in ("probationary", "official", "removed", "expelled", "resigned", "deceased",
+                            "transferred_out")
+    open_home = [p for p in home if p.valid_to is None]
+    assert (len(open_home) == 1) == (state.status in ("probationary", "official") and not state.outside
+                                     and state.transit is None)

@@ -47,7 +47,7 @@ def independent_counts(org: Organisation, on: dt.date) -> dict[str, int]:
         + valid.format(t="pl")
         + " AND pl.path LIKE %s "
         "JOIN members_partymember m ON m.id = p.member_id JOIN members_person ps ON ps.id = m.person_id "
-        "WHERE " + valid.format(t="p")
+        "WHERE NOT p.temporary AND " + valid.format(t="p")
     )
     params = [day, day, prefix + "%", day, day]
     result = {}

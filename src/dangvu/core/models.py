@@ -97,3 +97,39 @@ class ChangeLogEntry(models.Model):
         after = self.after or {}
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class CalendarDay(models.Model):
+    """A day that is not what its weekday says: a day off on a weekday (holidays, Tết and the
+    bridging days the government announces) or a working Saturday or Sunday (make-up day).
+
+    Seeded for each year from the `holidays` package's Vietnamese calendar and editable, because
+    each year's actual days off are announced by the government (DESIGN.md "Working days").
+    """
+
+    class Source(models.TextChoices):
+        PACKAGE = "package", _("holiday calendar")
+        MANUAL = "manual", _("entered by hand")
+
+    day = models.DateField(_("day"), unique=True)
+    is_working = models.BooleanField(_("working day"))
+    name = models.CharField(_("name"), max_length=200)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.MANUAL)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y} {self.name}"
+
+
+class CalendarYear(models.Model):
+    """A year whose days off are in CalendarDay (seeded from the package, then edited)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    seeded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return str(self.year)

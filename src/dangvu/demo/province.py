@@ -296,7 +296,8 @@ class DemoBuilder:
         if recent:
             low, high = max(eighteen, HISTORY_FROM), AS_OF - dt.timedelta(days=20)
         else:
-            low, high = max(eighteen, ESTABLISHED), min(HISTORY_FROM - dt.timedelta(days=1), AS_OF)
+            sixty = add_years(birth, 60)  # DOMAIN.md §4.1: admitted at 60 at the most
+            low, high = max(eighteen, ESTABLISHED), min(HISTORY_FROM - dt.timedelta(days=1), AS_OF, sixty)
             preferred = add_years(birth, int(rng.triangular(18, 45, 27))) + dt.timedelta(
                 days=rng.randint(0, 364)
             )

@@ -106,6 +106,20 @@ class PartyMember(models.Model):
         related_name="members",
         verbose_name=_("party cell"),
     )
+    temp_org = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="temporary_members",
+        verbose_name=_("temporary party cell"),
+    )
+    first_admission_date = models.DateField(
+        _("date of the first admission decision"), null=True, blank=True
+    )
+    flags = models.JSONField(default=list, blank=True)
+    # Timeline of statuses, gaps in party activity, pending transfers: see lifecycle.State.
+    derived = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -123,10 +137,10 @@ class PartyMember(models.Model):
 
 
 class EventKind(models.TextChoices):
-    """The lifecycle facts (DOMAIN.md §4). Issue 2 records admission and recognition; the rest
-    are named now so that the engine, reports and imports share one vocabulary."""
+    """The lifecycle facts (DOMAIN.md §4), judged by members/lifecycle.py."""
 
     ADMISSION = "admission", _("Admission")
+    CEREMONY = "ceremony", _("Admission ceremony")
     RECOGNITION = "recognition", _("Recognition as official member")
     TRANSFER_OUT = "transfer_out", _("Transfer out")
     TRANSFER_IN = "transfer_in", _("Transfer in")
@@ -188,6 +202,8 @@ class MembershipPeriod(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices)
     valid_from = models.DateField()
     valid_to = models.DateField(null=True, blank=True)
+    # A temporary transfer: the host cell's period, not counted in its membership (DOMAIN.md §4.5).
+    temporary = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["valid_from"]
@@ -206,3 +222,48 @@ class MembershipPeriod(models.Model):
         return (
             f"{self.member_id} {self.status} @ {self.org_id} [{self.valid_from}, {self.valid_to})"
         )
+
+
+class Flag(models.TextChoices):
+    EXEMPTED = "exempted", _("Exempted from work and party activity")
+    TEMPORARILY_EXEMPTED = "temporarily_exempted", _("Temporarily exempted from activity")
+    SUSPENDED = "suspended", _("Suspended from party activity")
+    ON_TEMPORARY_TRANSFER = "on_temporary_transfer", _("On temporary transfer")
+    IN_TRANSIT = "in_transit", _("Transfer letter not yet presented")
+
+
+class FlagPeriod(models.Model):
+    """Derived: the member carried `flag` during [valid_from, valid_to)."""
+
+    member = models.ForeignKey(PartyMember, on_delete=models.CASCADE, related_name="flag_periods")
+    flag = models.CharField(max_length=32, choices=Flag.choices)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+    until = models.DateField(null=True, blank=True)  # the planned end, when one was decided
+
+    class Meta:
+        ordering = ["valid_from"]
+        indexes = [models.Index(fields=["member", "valid_from"], name="flagperiod_member_from")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.flag} [{self.valid_from}, {self.valid_to})"
+
+
+class Correction(models.Model):
+    """A wrong event set right: the event is voided (never edited) and may be replaced."""
+
+    member = models.ForeignKey(PartyMember, on_delete=models.PROTECT, related_name="corrections")
+    voided = models.ForeignKey(MembershipEvent, on_delete=models.PROTECT, related_name="+")
+    replacement = models.ForeignKey(MembershipEvent, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    reason = models.TextField(_("reason"))
+    affects_from = models.DateField()
+    changeset = models.ForeignKey(ChangeSet, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at"]
+        indexes = [models.Index(fields=["member", "affects_from"], name="correction_member_from")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.voided_id} → {self.replacement_id}"

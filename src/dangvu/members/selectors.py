@@ -111,7 +111,9 @@ NOT_MINORITY = (ref.KINH, "56")
 
 def members_on(org: Organisation, on: dt.date) -> QuerySet[MembershipPeriod]:
     """Membership periods valid on `on` in the organisation's subtree as it stood then."""
-    return MembershipPeriod.objects.filter(valid_on(on), org_id__in=subtree_org_ids(org, on))
+    return MembershipPeriod.objects.filter(
+        valid_on(on), temporary=False, org_id__in=subtree_org_ids(org, on)
+    )
 
 
 def stats(org: Organisation, on: dt.date) -> dict[str, int]:
@@ -143,7 +145,7 @@ def subtree_member_counts(root: Organisation, on: dt.date) -> dict[int, int]:
     placements = list(subtree_placements(root, on).values_list("org_id", "path"))
     direct = dict(
         MembershipPeriod.objects.filter(
-            valid_on(on), org_id__in=[org_id for org_id, _p in placements]
+            valid_on(on), temporary=False, org_id__in=[org_id for org_id, _p in placements]
         )
         .values_list("org_id")
         .annotate(n=Count("id"))
@@ -184,3 +186,77 @@ def export_rows(user: Any, org: Organisation, filters: MemberFilters) -> list[Pa
         rows.extend(page)
         if not token:
             return rows
+
+
+# --- answers for any date (DOMAIN.md §3.2, §4) --------------------------------------------------
+def _iso(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def gaps_of(member: PartyMember) -> list[tuple[dt.date, dt.date | None]]:
+    return [(dt.date.fromisoformat(a), _iso(b)) for a, b in (member.derived or {}).get("gaps", [])]
+
+
+def status_on(member: PartyMember, on: dt.date) -> str:
+    status = ""
+    for since, value in (member.derived or {}).get("timeline", []):
+        if dt.date.fromisoformat(since) <= on:
+            status = value
+    return status
+
+
+def member_on(member: PartyMember, on: dt.date) -> dict[str, Any]:
+    """A member's status, flags, party cells and party age on a day, from the stored derived state."""
+    from dangvu.members import lifecycle
+    from dangvu.members.models import FlagPeriod
+
+    periods = list(member.periods.filter(valid_on(on)).select_related("org"))
+    home = next((p for p in periods if not p.temporary), None)
+    temp = next((p for p in periods if p.temporary), None)
+    flags = sorted(FlagPeriod.objects.filter(valid_on(on), member=member).values_list("flag", flat=True))
+    if temp is not None:
+        flags.append("on_temporary_transfer")
+    status = status_on(member, on)
+    if home is None and status in ACTIVE_STATUSES and (member.derived or {}).get("transit"):
+        flags.append("in_transit")
+    answer: dict[str, Any] = {
+        "status": status or None,
+        "flags": flags,
+        "org": home.org.code if home else None,
+        "temp_org": temp.org.code if temp else None,
+        "official_date": member.official_date if member.official_date and member.official_date <= on else None,
+        "first_admission_date": member.first_admission_date,
+        "party_age": None,
+        "next_badge": None,
+    }
+    first = member.first_admission_date
+    if first is not None and first <= on and status not in ("", "deceased"):
+        gaps = gaps_of(member)
+        answer["party_age"] = lifecycle.party_age(first, gaps, on).as_dict()
+        if status in ACTIVE_STATUSES or status == "transferred_out":
+            badge = lifecycle.next_badge(first, gaps, on)
+            answer["next_badge"] = {"tier": badge[0], "date": badge[1]} if badge else None
+    return answer
+
+
+def members_on_list(org: Organisation, on: dt.date, status: str = "") -> list[tuple[PartyMember, str]]:
+    """(member, status on the day) of the organisation's subtree as it stood on the day.
+
+    In the list (official, probationary): the home periods of that day. Another status: those who
+    had it on that day and whose last party cell lay in the subtree.
+    """
+    if status in ("", *ACTIVE_STATUSES):
+        periods = members_on(org, on).select_related("member__person", "org")
+        if status:
+            periods = periods.filter(status=status)
+        rows = [(p.member, p.status) for p in periods]
+    else:
+        org_ids = subtree_org_ids(org, on)
+        last = (
+            MembershipPeriod.objects.filter(temporary=False, valid_to__lte=on, org_id__in=org_ids)
+            .select_related("member__person")
+        )
+        seen: dict[int, PartyMember] = {p.member_id: p.member for p in last}
+        rows = [(m, s) for m in seen.values() if (s := status_on(m, on)) == status]
+    rows.sort(key=lambda r: r[0].person.sort_key)
+    return rows

@@ -16,11 +16,11 @@ from django.utils.translation import gettext_noop
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import require, scope_for
 from dangvu.core.changes import log_entry, open_change_set, snapshot
-from dangvu.core.dates import add_years, format_date, today
+from dangvu.core.dates import format_date, today
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeSet, Decision
 from dangvu.core.text import clean, join_name, name_sort_key, search_key, split_full_name
-from dangvu.members import lifecycle
+from dangvu.members import events, lifecycle
 from dangvu.members.models import (
     EventKind,
     MembershipEvent,
@@ -34,7 +34,6 @@ from dangvu.rules import citizen_id as cid
 from dangvu.rules import organisation as org_rules
 from dangvu.rules import reference as ref
 
-MIN_ADMISSION_AGE = 18  # DOMAIN.md §4.1: full 18 years, counted by month, when the cell considers.
 _NAME_CHARS = re.compile(r"^[^\W\d_]+(?:[ '’-][^\W\d_]+)*$")
 _CARD = re.compile(r"^\d{8,12}$")
 _DOSSIER = re.compile(r"^\d{6}[A-Z]{1,3}$")
@@ -273,96 +272,6 @@ def _check_cell(org: Organisation, on: dt.date) -> None:
         )
 
 
-def _facts(member: PartyMember) -> list[lifecycle.Fact]:
-    facts = []
-    for event in member.events.filter(voided_by__isnull=True).order_by("on", "id"):
-        ceremony = event.details.get("ceremony_date")
-        facts.append(
-            lifecycle.Fact(
-                kind=event.kind,
-                on=event.on,
-                org_id=event.org_id,
-                ceremony_date=dt.date.fromisoformat(ceremony) if ceremony else None,
-            )
-        )
-    return facts
-
-
-def rebuild(member: PartyMember) -> PartyMember:
-    """Recompute the member's stored state and periods from the events."""
-    try:
-        state = lifecycle.derive(_facts(member))
-    except lifecycle.LifecycleError as exc:
-        raise RuleError(str(exc)) from exc
-    member.status = state.status
-    member.status_since = state.status_since
-    member.org_id = state.org_id
-    member.admission_decision_date = state.admission_decision_date
-    member.ceremony_date = state.ceremony_date
-    member.official_date = state.official_date
-    member.save(
-        update_fields=[
-            "status",
-            "status_since",
-            "org",
-            "admission_decision_date",
-            "ceremony_date",
-            "official_date",
-        ]
-    )
-    member.periods.all().delete()
-    MembershipPeriod.objects.bulk_create(period_rows(member, state))
-    return member
-
-
-def period_rows(member: PartyMember, state: lifecycle.State) -> list[MembershipPeriod]:
-    return [
-        MembershipPeriod(
-            member=member,
-            org_id=p.org_id,
-            status=p.status,
-            valid_from=p.valid_from,
-            valid_to=p.valid_to,
-        )
-        for p in state.periods
-    ]
-
-
-def _add_event(
-    member: PartyMember,
-    *,
-    kind: str,
-    on: dt.date,
-    org: Organisation | None,
-    decision: Decision | None,
-    details: dict[str, Any],
-    changeset: ChangeSet,
-) -> MembershipEvent:
-    event = MembershipEvent.objects.create(
-        member=member,
-        kind=kind,
-        on=on,
-        org=org,
-        decision=decision,
-        details=details,
-        changeset=changeset,
-    )
-    log_entry(
-        changeset,
-        action=f"member.event.{kind}",
-        obj=event,
-        subject=member,
-        after={
-            "kind": kind,
-            "on": on,
-            "org": org.code if org else None,
-            "decision": decision.as_dict() if decision else None,
-            **details,
-        },
-    )
-    return event
-
-
 @transaction.atomic
 def member_admit(
     *,
@@ -375,6 +284,9 @@ def member_admit(
     reason: str = "",
     source: str = ChangeSet.Source.WEB,
     changeset: ChangeSet | None = None,
+    admission_details: dict[str, Any] | None = None,
+    ceremony_details: dict[str, Any] | None = None,
+    recognition_decision: Decision | None = None,
 ) -> PartyMember:
     """Record a person admitted into a party cell by `decision` (DOMAIN.md §4.1–§4.3).
 
@@ -391,12 +303,9 @@ def member_admit(
             _("The admission decision date %(date)s is in the future.") % {"date": format_date(on)},
         )
     birth = cleaned["birth_date"]
-    if birth is not None and add_years(birth, MIN_ADMISSION_AGE) > on:
-        errors.add(
-            "birth_date",
-            _("On %(date)s the person was not yet 18 years old (Party Charter, Article 1).")
-            % {"date": format_date(on)},
-        )
+    age_problem = events.admission_age_problem(birth, on, admission_details or {}) if birth else None
+    if age_problem is not None:
+        errors.add(*age_problem)
     if ceremony_date is not None and ceremony_date > today():
         errors.add(
             "ceremony_date",
@@ -432,27 +341,15 @@ def member_admit(
             "dossier_number": member.dossier_number,
         },
     )
-    details = {"ceremony_date": ceremony_date.isoformat()} if ceremony_date else {}
-    _add_event(
-        member,
-        kind=EventKind.ADMISSION,
-        on=on,
-        org=org,
-        decision=decision,
-        details=details,
-        changeset=cs,
-    )
+    common = {"member": member, "actor": actor, "changeset": cs, "check_scope": False}
+    events.record_event(kind=EventKind.ADMISSION, on=on, org=org, decision=decision,
+                        details=dict(admission_details or {}), **common)
+    if ceremony_date is not None:
+        events.record_event(kind=EventKind.CEREMONY, on=ceremony_date, details=dict(ceremony_details or {}),
+                            **common)
     if official is not None:
-        _add_event(
-            member,
-            kind=EventKind.RECOGNITION,
-            on=official,
-            org=org,
-            decision=None,
-            details={},
-            changeset=cs,
-        )
-    rebuild(member)
+        events.record_event(kind=EventKind.RECOGNITION, on=official, org=org, decision=recognition_decision or
+                            decision, **common)
     _check_result(actor, member)
     return member
 
@@ -502,7 +399,7 @@ def member_update(
 
 
 def member_count_on(org: Organisation, on: dt.date) -> int:
-    return MembershipPeriod.objects.filter(valid_on(on), org=org).count()
+    return MembershipPeriod.objects.filter(valid_on(on), org=org, temporary=False).count()
 
 
 def register_dissolve_check() -> None:
@@ -591,12 +488,9 @@ def members_bulk_admit(
                 % {"org": row.org.code, "date": format_date(on)},
             )
         birth = cleaned["birth_date"]
-        if birth is not None and add_years(birth, MIN_ADMISSION_AGE) > on:
-            fail(
-                "birth_date",
-                _("On %(date)s the person was not yet 18 years old (Party Charter, Article 1).")
-                % {"date": format_date(on)},
-            )
+        age_problem = events.admission_age_problem(birth, on, {}) if birth else None
+        if age_problem is not None:
+            fail(*age_problem)
         for key in seen:
             value = cleaned[key]
             if value is None:
@@ -608,10 +502,11 @@ def members_bulk_admit(
                     % {"value": value, "a": seen[key][value], "b": index},
                 )
             seen[key][value] = index
-        facts = [lifecycle.Fact("admission", on, row.org.pk, row.ceremony_date)]
-        if row.recognised and row.ceremony_date is not None:
+        facts = [lifecycle.Fact("admission", on, row.org.pk)]
+        if row.ceremony_date is not None:
+            facts.append(lifecycle.Fact("ceremony", row.ceremony_date))
             official = lifecycle.official_date_for(row.ceremony_date)
-            if official <= today():
+            if row.recognised and official <= today():
                 facts.append(lifecycle.Fact("recognition", official, row.org.pk))
         try:
             state = lifecycle.derive(facts)
@@ -642,47 +537,32 @@ def members_bulk_admit(
     members = PartyMember.objects.bulk_create(
         [
             PartyMember(
-                person=p,
-                card_number=c["card_number"],
-                dossier_number=c["dossier_number"],
-                status=s.status,
-                status_since=s.status_since,
-                org_id=s.org_id,
-                admission_decision_date=s.admission_decision_date,
-                ceremony_date=s.ceremony_date,
-                official_date=s.official_date,
+                person=p, card_number=c["card_number"], dossier_number=c["dossier_number"], status=s.status,
+                status_since=s.status_since, org_id=s.org_id, first_admission_date=s.first_admission_date,
+                admission_decision_date=s.admission_decision_date, ceremony_date=s.ceremony_date,
+                official_date=s.official_date, flags=s.flag_list, derived=events.state_to_json(s),
             )
             for p, (_r, c, s) in zip(persons, prepared, strict=True)
         ],
         batch_size=1000,
     )
-    events: list[MembershipEvent] = []
+    event_rows: list[MembershipEvent] = []
     periods: list[MembershipPeriod] = []
     entries = []
     for member, (row, cleaned, state) in zip(members, prepared, strict=True):
-        details = {"ceremony_date": row.ceremony_date.isoformat()} if row.ceremony_date else {}
-        events.append(
-            MembershipEvent(
-                member=member,
-                kind=EventKind.ADMISSION,
-                on=row.decision.date,
-                org=row.org,
-                decision=row.decision,
-                details=details,
-                changeset=changeset,
-            )
-        )
+        def event(kind: str, on: dt.date, org: Organisation | None = None, decision: Decision | None = None,
+                  details: dict[str, Any] | None = None, member: PartyMember = member) -> MembershipEvent:
+            return MembershipEvent(member=member, kind=kind, on=on, org=org, decision=decision,
+                                   details=details or {}, changeset=changeset)
+
+        event_rows.append(event(EventKind.ADMISSION, row.decision.date, row.org, row.decision))
+        if row.ceremony_date is not None:
+            event_rows.append(event(EventKind.CEREMONY, row.ceremony_date))
         if state.official_date is not None:
-            events.append(
-                MembershipEvent(
-                    member=member,
-                    kind=EventKind.RECOGNITION,
-                    on=state.official_date,
-                    org=row.org,
-                    changeset=changeset,
-                )
-            )
-        periods.extend(period_rows(member, state))
+            # Entered from the dossier: the recognition decision itself is not on file.
+            event_rows.append(event(EventKind.RECOGNITION, state.official_date, row.org, None,
+                                    {"source": "dossier"}))
+        periods.extend(events.period_rows(member, state))
         entries.append(
             log_entry(
                 changeset,
@@ -698,7 +578,7 @@ def members_bulk_admit(
                 },
             )
         )
-    MembershipEvent.objects.bulk_create(events, batch_size=2000)
+    MembershipEvent.objects.bulk_create(event_rows, batch_size=2000)
     MembershipPeriod.objects.bulk_create(periods, batch_size=2000)
     from dangvu.core.models import ChangeLogEntry
 

@@ -1,0 +1,99 @@
+"""Working days (ngày làm việc) for the deadlines of DOMAIN.md §4.2–§4.5.
+
+A working day is Monday to Friday, unless CalendarDay marks it off, plus any Saturday or Sunday
+that CalendarDay marks as a working (make-up) day. A year not yet in the database is read from the
+`holidays` package without being written; `seed_year` writes it so that it can be edited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+
+import holidays
+from django.db import transaction
+
+from dangvu.core.models import CalendarDay, CalendarYear
+
+_SUBSTITUTED = re.compile(r"substituted from (\d{2})/(\d{2})/(\d{4})")
+
+
+@lru_cache(maxsize=64)
+def package_days(year: int) -> dict[dt.date, tuple[bool, str]]:
+    """The package's days off of a year, and the weekend days worked in exchange for them."""
+    days: dict[dt.date, tuple[bool, str]] = {}
+    for day, name in holidays.Vietnam(years=year).items():
+        days[day] = (False, name)
+        match = _SUBSTITUTED.search(name)
+        if match:
+            month, dom, yr = (int(g) for g in match.groups())
+            days[dt.date(yr, month, dom)] = (True, f"Make-up working day for {day:%d/%m/%Y}")
+    return days
+
+
+@transaction.atomic
+def seed_year(year: int) -> int:
+    """Write a year's days from the package into the database, once; returns the days written."""
+    if CalendarYear.objects.filter(year=year).exists():
+        return 0
+    rows = [
+        CalendarDay(day=day, is_working=working, name=name, source=CalendarDay.Source.PACKAGE)
+        for day, (working, name) in package_days(year).items()
+        if day.year == year and not CalendarDay.objects.filter(day=day).exists()
+    ]
+    CalendarDay.objects.bulk_create(rows)
+    CalendarYear.objects.create(year=year)
+    return len(rows)
+
+
+def _exceptions(first: dt.date, last: dt.date) -> dict[dt.date, bool]:
+    """day -> is working, for days in [first, last] that differ from their weekday's default."""
+    result: dict[dt.date, bool] = {}
+    years = range(first.year, last.year + 1)
+    seeded = set(CalendarYear.objects.filter(year__in=list(years)).values_list("year", flat=True))
+    for year in years:
+        if year not in seeded:
+            for day, (working, _name) in package_days(year).items():
+                if first <= day <= last:
+                    result[day] = working
+    rows = CalendarDay.objects.filter(day__gte=first, day__lte=last).values_list("day", "is_working")
+    result.update(dict(rows))
+    return result
+
+
+def is_working_day(day: dt.date, exceptions: dict[dt.date, bool] | None = None) -> bool:
+    table = exceptions if exceptions is not None else _exceptions(day, day)
+    if day in table:
+        return table[day]
+    return day.weekday() < 5
+
+
+def add_working_days(start: dt.date, count: int) -> dt.date:
+    """The day on which `count` working days after `start` have passed (start itself not counted)."""
+    if count <= 0:
+        return start
+    horizon = start + dt.timedelta(days=count * 2 + 60)
+    table = _exceptions(start, horizon)
+    day, left = start, count
+    while left:
+        day += dt.timedelta(days=1)
+        if day > horizon:
+            horizon = day + dt.timedelta(days=count * 2 + 60)
+            table = _exceptions(day, horizon)
+        if is_working_day(day, table):
+            left -= 1
+    return day
+
+
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    """Working days after `start` up to and including `end`."""
+    if end <= start:
+        return 0
+    table = _exceptions(start, end)
+    count, day = 0, start
+    while day < end:
+        day += dt.timedelta(days=1)
+        if is_working_day(day, table):
+            count += 1
+    return count

@@ -1,0 +1,83 @@
+"""Recording discipline decisions; an expulsion drives the membership lifecycle (DOMAIN.md §6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dangvu.accounts.models import Ability
+from dangvu.accounts.scope import require
+from dangvu.core.changes import log_entry, open_change_set
+from dangvu.core.dates import format_date, today
+from dangvu.core.errors import RuleError
+from dangvu.core.models import ChangeSet, Decision
+from dangvu.discipline.models import DisciplineDecision, Form
+from dangvu.members.events import record_event
+from dangvu.members.lifecycle import state_on
+from dangvu.members.models import EventKind, PartyMember
+from dangvu.orgs.models import Organisation
+from dangvu.rules import discipline as rules
+
+
+def _member_status_on(member: PartyMember, day: dt.date) -> str:
+    from dangvu.members.events import derive_for
+
+    return str(state_on(derive_for(member), day)["status"])
+
+
+@transaction.atomic
+def discipline_record(
+    *,
+    form: str,
+    decision: Decision,
+    announced_on: dt.date,
+    deciding_body: str,
+    actor: Any,
+    member: PartyMember | None = None,
+    org: Organisation | None = None,
+    violation: str = "",
+    duty_related: bool = False,
+    reason: str = "",
+    source: str = ChangeSet.Source.WEB,
+) -> DisciplineDecision:
+    if (member is None) == (org is None):
+        raise RuleError(_("A discipline decision concerns one member or one organisation."), field="member")
+    if form not in Form.values:
+        raise RuleError(_("Unknown form of discipline."), field="form")
+    if announced_on > today():
+        raise RuleError(_("The date %(date)s is in the future.") % {"date": format_date(announced_on)},
+                        field="announced_on")
+    if announced_on < decision.date:
+        raise RuleError(_("A decision is announced on or after the day it is signed (%(date)s).")
+                        % {"date": format_date(decision.date)}, field="announced_on")
+    if member is not None:
+        require(actor, Ability.MANAGE_MEMBERS, member.scope_path)
+        status = _member_status_on(member, announced_on)
+        allowed = rules.FORMS_BY_SUBJECT.get(status, ())
+        if form not in allowed:
+            raise RuleError(
+                _("A %(status)s member cannot be given “%(form)s” (Party Charter, Article 35; QĐ 69-QĐ/TW, "
+                  "Article 7).") % {"status": status or "-", "form": Form(form).label}, field="form")
+    else:
+        assert org is not None
+        require(actor, Ability.MANAGE_ORGS, org.path)
+        if form not in rules.FORMS_BY_SUBJECT["organisation"]:
+            raise RuleError(_("An organisation can be reprimanded, warned or dissolved."), field="form")
+    cs = open_change_set(actor=actor, reason=reason, source=source)
+    record = DisciplineDecision.objects.create(
+        member=member, org=org, form=form, deciding_body=deciding_body, decision=decision,
+        announced_on=announced_on, effect_until=rules.effect_ends(form, announced_on), violation=violation,
+        duty_related=duty_related, changeset=cs,
+    )
+    subject = member if member is not None else org
+    assert subject is not None
+    log_entry(cs, action="discipline.record", obj=record, subject=subject,
+              after={"form": form, "announced_on": announced_on, "effect_until": record.effect_until,
+                     "decision": decision.as_dict(), "deciding_body": deciding_body})
+    if form == rules.EXPULSION and member is not None:
+        record_event(member=member, kind=EventKind.EXPULSION, on=announced_on, decision=decision, actor=actor,
+                     changeset=cs, check_scope=False, details={"discipline": record.pk})
+    return record

@@ -1,0 +1,297 @@
+"""Recording membership events: each validated, with its decision, in one transaction, logged; the
+member's derived state rebuilt from the events (DOMAIN.md §4; STYLE.md practices 2–4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dangvu.accounts.models import Ability
+from dangvu.accounts.scope import require
+from dangvu.core.calendar import add_working_days
+from dangvu.core.changes import log_entry, open_change_set
+from dangvu.core.dates import add_months, format_date, today
+from dangvu.core.errors import RuleError
+from dangvu.core.models import ChangeSet, Decision
+from dangvu.members import lifecycle
+from dangvu.members.models import (
+    Correction,
+    EventKind,
+    FlagPeriod,
+    MembershipEvent,
+    MembershipPeriod,
+    PartyMember,
+)
+from dangvu.orgs import services as org_services
+from dangvu.orgs.models import Organisation
+from dangvu.rules import organisation as org_rules
+from dangvu.rules.charter import rules_on
+
+# Events that stand without a decision of their own.
+NO_DECISION = {EventKind.CEREMONY, EventKind.TEMP_TRANSFER_END, EventKind.DEATH, EventKind.TRANSFER_IN,
+               EventKind.TEMP_TRANSFER_IN}
+# Events that place the member in a party cell of this system.
+PLACING = {EventKind.ADMISSION, EventKind.TRANSFER_IN, EventKind.TEMP_TRANSFER_IN, EventKind.RESTORATION,
+           EventKind.READMISSION}
+DATE_DETAILS = ("until", "vote_date", "received_on", "effective_on")
+
+
+def _details_out(details: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in details.items() if v not in (None, "")}
+
+
+def _details_in(details: dict[str, Any]) -> dict[str, Any]:
+    out = dict(details)
+    for key in DATE_DETAILS:
+        if isinstance(out.get(key), str):
+            out[key] = dt.date.fromisoformat(out[key])
+    return out
+
+
+def facts_of(member: PartyMember, *, extra: MembershipEvent | None = None) -> list[lifecycle.Fact]:
+    events = list(member.events.filter(voided_by__isnull=True).order_by("on", "id"))
+    return [lifecycle.Fact(e.kind, e.on, e.org_id, _details_in(e.details)) for e in events]
+
+
+def state_to_json(state: lifecycle.State) -> dict[str, Any]:
+    def d(value: dt.date | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "timeline": [[d(day), status] for day, status in state.timeline],
+        "gaps": [[d(a), d(b)] for a, b in state.gaps],
+        "transit": {k: d(v) if isinstance(v, dt.date) else v for k, v in (state.transit or {}).items()} or None,
+        "temp_transit": {k: d(v) if isinstance(v, dt.date) else v for k, v in (state.temp_transit or {}).items()}
+        or None,
+        "readmitted": state.readmitted,
+        "outside": state.outside,
+        "exit_cause": state.exit_cause,
+    }
+
+
+def apply_state(member: PartyMember, state: lifecycle.State) -> None:
+    """Store the derived state (the row and its periods) exactly as the engine gave it."""
+    member.status = state.status
+    member.status_since = state.status_since
+    member.org_id = state.org_id
+    member.temp_org_id = state.temp_org_id
+    member.first_admission_date = state.first_admission_date
+    member.admission_decision_date = state.admission_decision_date
+    member.ceremony_date = state.ceremony_date
+    member.official_date = state.official_date
+    member.flags = state.flag_list
+    member.derived = state_to_json(state)
+    member.save(update_fields=["status", "status_since", "org", "temp_org", "first_admission_date",
+                               "admission_decision_date", "ceremony_date", "official_date", "flags", "derived"])
+    member.periods.all().delete()
+    MembershipPeriod.objects.bulk_create(period_rows(member, state))
+    member.flag_periods.all().delete()
+    FlagPeriod.objects.bulk_create(flag_rows(member, state))
+
+
+def period_rows(member: PartyMember, state: lifecycle.State) -> list[MembershipPeriod]:
+    return [
+        MembershipPeriod(member=member, org_id=p.org_id, status=p.status, valid_from=p.valid_from,
+                         valid_to=p.valid_to, temporary=p.temporary)
+        for p in state.periods
+    ]
+
+
+def flag_rows(member: PartyMember, state: lifecycle.State) -> list[FlagPeriod]:
+    return [FlagPeriod(member=member, flag=f.flag, valid_from=f.valid_from, valid_to=f.valid_to, until=f.until)
+            for f in state.flag_periods]
+
+
+def derive_for(member: PartyMember) -> lifecycle.State:
+    try:
+        return lifecycle.derive(facts_of(member))
+    except lifecycle.LifecycleError as exc:
+        raise RuleError(str(exc)) from exc
+
+
+def rebuild(member: PartyMember) -> PartyMember:
+    """Recompute the member's stored state and periods from the events."""
+    apply_state(member, derive_for(member))
+    return member
+
+
+# --- rule checks that need more than the order of the facts ------------------------------------
+def months_of_age(birth: dt.date, on: dt.date) -> int:
+    """Completed months of age: DOMAIN.md §4.1 counts the admission age by month."""
+    months = (on.year - birth.year) * 12 + on.month - birth.month
+    return months - 1 if on.day < birth.day else months
+
+
+def admission_age_problem(birth: dt.date, on: dt.date, details: dict[str, Any]) -> tuple[str, str] | None:
+    """§4.1: at the cell's vote, from full 18 to full 60 years counted by month; over 60 only with
+    the written agreement of the provincial standing committee, recorded here. (field, message)."""
+    vote = details.get("vote_date") or on
+    if vote > on:
+        return "vote_date", _("The cell's vote (%(vote)s) cannot come after the decision (%(date)s).") % {
+            "vote": format_date(vote), "date": format_date(on)}
+    rules = rules_on(vote)
+    months = months_of_age(birth, vote)
+    if months < rules.min_admission_months:
+        return "birth_date", _("At the cell's vote on %(date)s the person was not yet full 18 years old "
+                               "(%(rule)s).") % {"date": format_date(vote), "rule": rules.citation}
+    if months > rules.max_admission_months and not details.get("over_60_authorisation"):
+        return "over_60_authorisation", _(
+            "At the cell's vote on %(date)s the person was over 60: record the written agreement of the "
+            "provincial standing committee (%(rule)s).") % {"date": format_date(vote), "rule": rules.citation}
+    return None
+
+
+def check_admission_age(member: PartyMember, on: dt.date, details: dict[str, Any]) -> None:
+    problem = admission_age_problem(member.person.birth_date, on, details)
+    if problem is not None:
+        raise RuleError(problem[1], field=problem[0])
+
+
+def check_ceremony(member: PartyMember, on: dt.date, details: dict[str, Any]) -> None:
+    """§4.2: the ceremony within 30 working days of receiving the decision, or an explained exception."""
+    decided = member.admission_decision_date
+    if decided is None:
+        return
+    received = details.get("received_on") or decided
+    deadline = add_working_days(received, rules_on(received).ceremony_working_days)
+    if on > deadline and not details.get("exception"):
+        raise RuleError(
+            _("The ceremony is due by %(deadline)s (30 working days after the decision was received on "
+              "%(received)s). A later ceremony needs the consent of the superior committee: write it as the "
+              "exception.") % {"deadline": format_date(deadline), "received": format_date(received)},
+            field="exception")
+
+
+def check_transfer_in(member: PartyMember, on: dt.date, details: dict[str, Any]) -> None:
+    """§4.5: the letter is presented within 30 working days of its issue; if late, an explanation."""
+    transit = (member.derived or {}).get("transit") or (member.derived or {}).get("temp_transit")
+    if not transit:
+        return
+    issued = dt.date.fromisoformat(transit["out_on"])
+    deadline = add_working_days(issued, rules_on(issued).letter_presentation_working_days)
+    if on > deadline and not details.get("explanation"):
+        raise RuleError(
+            _("The letter issued on %(issued)s had to be presented by %(deadline)s: write the explanation of the "
+              "delay.") % {"issued": format_date(issued), "deadline": format_date(deadline)},
+            field="explanation")
+
+
+def check_temp_transfer(member: PartyMember, on: dt.date, details: dict[str, Any]) -> None:
+    """§4.5: 3 months to under 1 year (study in Vietnam: up to 2 years)."""
+    until = details.get("until")
+    if until is None:
+        raise RuleError(_("A temporary transfer needs its planned end date."), field="until")
+    longest = 24 if details.get("purpose") == "study" else rules_on(on).temporary_transfer_max_months
+    if until < add_months(on, 3) or until > add_months(on, longest):
+        raise RuleError(_("A temporary transfer lasts from 3 months to %(n)s months: the end must fall between "
+                          "%(a)s and %(b)s.") % {"n": longest, "a": format_date(add_months(on, 3)),
+                                                 "b": format_date(add_months(on, longest))}, field="until")
+
+
+CHECKS: dict[str, Callable[[PartyMember, dt.date, dict[str, Any]], None]] = {
+    EventKind.ADMISSION: check_admission_age,
+    EventKind.READMISSION: check_admission_age,
+    EventKind.CEREMONY: check_ceremony,
+    EventKind.TRANSFER_IN: check_transfer_in,
+    EventKind.TEMP_TRANSFER_IN: check_transfer_in,
+    EventKind.TEMP_TRANSFER_OUT: check_temp_transfer,
+}
+
+
+def _check_org(kind: str, org: Organisation | None, on: dt.date) -> None:
+    if org is None or kind not in PLACING:
+        return
+    placement = org_services.placement_on(org, on)
+    if placement is None:
+        raise RuleError(_("%(org)s did not exist on %(date)s.") % {"org": org.name, "date": format_date(on)},
+                        field="org")
+    if placement.kind not in org_rules.MEMBER_HOLDING_KINDS:
+        raise RuleError(_("Members are kept in party cells; %(org)s is not one.") % {"org": org.name}, field="org")
+
+
+@transaction.atomic
+def record_event(
+    *,
+    member: PartyMember,
+    kind: str,
+    on: dt.date,
+    actor: Any,
+    org: Organisation | None = None,
+    decision: Decision | None = None,
+    details: dict[str, Any] | None = None,
+    reason: str = "",
+    changeset: ChangeSet | None = None,
+    source: str = ChangeSet.Source.WEB,
+    check_scope: bool = True,
+) -> MembershipEvent:
+    """Record one lifecycle event, checked against the rules and the member's history."""
+    details = dict(details or {})
+    if kind not in EventKind.values:
+        raise RuleError(_("Unknown kind of event: %(kind)s.") % {"kind": kind}, field="kind")
+    if check_scope:
+        require(actor, Ability.MANAGE_MEMBERS, member.scope_path)
+        if org is not None and kind in PLACING and kind != EventKind.TRANSFER_IN:
+            require(actor, Ability.MANAGE_MEMBERS, org.path)
+    if on > today():
+        raise RuleError(_("The date %(date)s is in the future.") % {"date": format_date(on)}, field="on")
+    if decision is None and kind not in NO_DECISION:
+        raise RuleError(_("A decision (number, date, issuing body) is required."), field="decision")
+    _check_org(kind, org, on)
+    check = CHECKS.get(kind)
+    if check is not None:
+        check(member, on, details)
+    cs = changeset or open_change_set(actor=actor, reason=reason, source=source)
+    event = MembershipEvent.objects.create(member=member, kind=kind, on=on, org=org, decision=decision,
+                                           details=_details_out(details), changeset=cs)
+    rebuild(member)  # refuses an impossible sequence; the transaction then writes nothing
+    log_entry(cs, action=f"member.event.{kind}", obj=event, subject=member, reason=reason,
+              after={"kind": kind, "on": on, "org": org.code if org else None,
+                     "decision": decision.as_dict() if decision else None, **_details_out(details)})
+    return event
+
+
+@transaction.atomic
+def correct_event(
+    *,
+    event: MembershipEvent,
+    reason: str,
+    actor: Any,
+    replacement: dict[str, Any] | None = None,
+    source: str = ChangeSet.Source.WEB,
+) -> Correction:
+    """Void a wrong event (never edited, never deleted) and record the right one, if any, with the
+    reason; answers for dates from the earliest one concerned say they were corrected."""
+    member = event.member
+    require(actor, Ability.MANAGE_MEMBERS, member.scope_path)
+    if not reason.strip():
+        raise RuleError(_("A correction needs its reason."), field="reason")
+    if event.voided_by_id is not None or Correction.objects.filter(voided=event).exists():
+        raise RuleError(_("This event was already corrected."), field="event")
+    cs = open_change_set(actor=actor, reason=reason, source=source)
+    event.voided_by = event  # provisional marker, replaced below when there is a replacement
+    event.save(update_fields=["voided_by"])
+    new_event = None
+    if replacement is not None:
+        new_event = record_event(member=member, actor=actor, changeset=cs, reason=reason, check_scope=False,
+                                 **replacement)
+        event.voided_by = new_event
+        event.save(update_fields=["voided_by"])
+    else:
+        rebuild(member)
+    affects = min(event.on, new_event.on) if new_event else event.on
+    correction = Correction.objects.create(member=member, voided=event, replacement=new_event, reason=reason,
+                                           affects_from=affects, changeset=cs)
+    log_entry(cs, action="member.event.correct", obj=correction, subject=member, reason=reason,
+              before={"kind": event.kind, "on": event.on, "org": event.org.code if event.org else None},
+              after={"kind": new_event.kind, "on": new_event.on} if new_event else None)
+    return correction
+
+
+def corrections_affecting(member_ids: Any, on: dt.date) -> list[Correction]:
+    """Corrections that changed the answer for a date: those concerning a day on or before it."""
+    return list(Correction.objects.filter(member_id__in=member_ids, affects_from__lte=on)
+                .select_related("member__person").order_by("recorded_at"))
