@@ -88,6 +88,7 @@ def admit(
     decided: dt.date = dt.date(2010, 3, 2),
     ceremony: dt.date | None = dt.date(2010, 3, 20),
     recognised: bool = True,
+    admission_details: dict[str, Any] | None = None,
     **attrs: Any,
 ) -> PartyMember:
     person = PersonInput(full_name=full_name, sex=sex, birth_date=birth, **attrs)
@@ -98,6 +99,7 @@ def admit(
         ceremony_date=ceremony,
         recognised=recognised,
         actor=None,
+        admission_details=admission_details,
     )
 
 

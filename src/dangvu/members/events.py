@@ -14,7 +14,7 @@ from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import require
 from dangvu.core.calendar import add_working_days
 from dangvu.core.changes import log_entry, open_change_set
-from dangvu.core.dates import add_months, format_date, today
+from dangvu.core.dates import add_months, age_on, format_date, today
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeSet, Decision
 from dangvu.members import lifecycle
@@ -192,7 +192,21 @@ def check_temp_transfer(member: PartyMember, on: dt.date, details: dict[str, Any
                                                  "b": format_date(add_months(on, longest))}, field="until")
 
 
+def check_exemption(member: PartyMember, on: dt.date, details: dict[str, Any]) -> None:
+    """§4.6: exemption for advanced age (men over 60, women over 55) or poor health."""
+    ground = details.get("ground")
+    if ground not in ("age", "health"):
+        raise RuleError(_("Give the ground of the exemption: advanced age or poor health."), field="ground")
+    if ground == "age":
+        rules = rules_on(on)
+        limit = rules.exemption_age_women if member.person.sex == "F" else rules.exemption_age_men
+        if age_on(member.person.birth_date, on) <= limit:
+            raise RuleError(_("On %(date)s the member is not past %(limit)s, the age for an exemption on the ground "
+                              "of age (HD 27-HD/BTCTW).") % {"date": format_date(on), "limit": limit}, field="ground")
+
+
 CHECKS: dict[str, Callable[[PartyMember, dt.date, dict[str, Any]], None]] = {
+    EventKind.EXEMPTION: check_exemption,
     EventKind.ADMISSION: check_admission_age,
     EventKind.READMISSION: check_admission_age,
     EventKind.CEREMONY: check_ceremony,

@@ -78,8 +78,13 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from dangvu.discipline.models import DisciplineDecision
+    from dangvu.members.event_views import available_events
+    from dangvu.members.models import Correction
+
     member = selectors.get_member(request.user, pk)
     person = member.person
+    can_edit = can(request.user, Ability.MANAGE_MEMBERS, member.scope_path)
     return render(
         request,
         "members/detail.html",
@@ -87,9 +92,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "member": member,
             "person": person,
             "age": age_on(person.birth_date, today()),
+            "now": selectors.member_on(member, today()),
             "events": selectors.events_of(member),
+            "discipline": DisciplineDecision.objects.filter(member=member).select_related("decision"),
+            "corrections": Correction.objects.filter(member=member).select_related("voided", "replacement"),
             "history": history_of(member)[:100],
-            "can_edit": can(request.user, Ability.MANAGE_MEMBERS, member.scope_path),
+            "can_edit": can_edit,
+            "next_events": available_events(member) if can_edit else [],
         },
     )
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import can
@@ -31,6 +32,19 @@ def _day(request: HttpRequest) -> Any:
             request, _("The date was not understood; showing today. Write it as dd/mm/yyyy.")
         )
     return day
+
+
+STRUCTURE_NOTES = {
+    "grassroots_below_3_official": _lazy(
+        "Fewer than 3 official members: a grassroots organisation needs at least 3 (Party Charter, Article 21)."),
+    "cell_of_30_or_more": _lazy(
+        "30 members or more: a grassroots organisation of this size is usually a grassroots committee "
+        "(Party Charter, Article 21)."),
+    "committee_under_30": _lazy(
+        "Fewer than 30 members: an organisation of this size is usually a grassroots cell (Party Charter, Article 21)."),
+    "cell_elects_committee": _lazy("9 official members or more: the cell elects a cell committee (Party Charter, Article 24)."),
+    "cell_elects_secretary": _lazy("Fewer than 9 official members: the cell elects a secretary (Party Charter, Article 24)."),
+}
 
 
 def tree(request: HttpRequest) -> HttpResponse:
@@ -101,6 +115,15 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         for c in rows
     ]
     from dangvu.members.selectors import MemberFilters, member_list
+    from dangvu.members.selectors import stats as member_stats
+    from dangvu.rules.organisation import structure_notes
+
+    placement = selectors.placement_of(org, day)
+    notes = []
+    if placement is not None:
+        figures = member_stats(org, day)
+        notes = [str(STRUCTURE_NOTES[n]) for n in structure_notes(
+            placement.kind, figures["members.official"], figures["members.total"])]
 
     preview, more = member_list(request.user, org, MemberFilters(), limit=20)
     parent_visible = (
@@ -120,6 +143,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "parent_visible": parent_visible,
             "can_manage": can(request.user, Ability.MANAGE_ORGS, org.path),
             "preview": preview,
+            "notes": notes,
             "more_members": bool(more),
         },
     )

@@ -35,6 +35,10 @@ class CharterRules:
     # UNCONFIRMED whether a transfer presented on time counts as an interruption; default: the
     # whole interval is deducted, as DOMAIN.md §4.5 states without qualification.
     transfer_gap_deducted: bool = True
+    # §4.6 (HD 27-HD/BTCTW, 2009): "advanced age" is past working age: men over 60, women over 55.
+    # UNCONFIRMED whether updated after the 2019 Labour Code raised retirement ages.
+    exemption_age_men: int = 60
+    exemption_age_women: int = 55
     # §4.8 (QĐ 232, 2025): who may not be re-admitted.
     readmission_refused_for: frozenset[str] = field(default_factory=frozenset)
     citation: str = ""

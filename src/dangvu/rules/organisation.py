@@ -51,3 +51,24 @@ def kind_valid_on(kind: str, on: dt.date) -> bool:
 
 def parent_allowed(kind: str, parent_kind: str | None) -> bool:
     return parent_kind in ALLOWED_PARENTS.get(kind, frozenset())
+
+
+# §4.4 thresholds (Điều lệ Điều 21, 24): warnings for the organisation board, not blocks — there
+# are exceptions (DOMAIN.md §14.2).
+GRASSROOTS_MIN_OFFICIAL = 3
+COMMITTEE_MIN_MEMBERS = 30
+CELL_COMMITTEE_MIN_OFFICIAL = 9
+
+
+def structure_notes(kind: str, official: int, total: int) -> list[str]:
+    """Codes of what the Charter's thresholds say about an organisation of this size."""
+    notes: list[str] = []
+    if kind in GRASSROOTS_KINDS and official < GRASSROOTS_MIN_OFFICIAL:
+        notes.append("grassroots_below_3_official")
+    if kind == GRASSROOTS_CELL and total >= COMMITTEE_MIN_MEMBERS:
+        notes.append("cell_of_30_or_more")
+    if kind == GRASSROOTS_COMMITTEE and total < COMMITTEE_MIN_MEMBERS:
+        notes.append("committee_under_30")
+    if kind in (CELL, GRASSROOTS_CELL):
+        notes.append("cell_elects_committee" if official >= CELL_COMMITTEE_MIN_OFFICIAL else "cell_elects_secretary")
+    return notes

@@ -20,6 +20,9 @@ ACTIONS = {
     "member.update": _("Record edited"),
     "member.event.admission": _("Admission recorded"),
     "member.event.recognition": _("Recognition recorded"),
+    "member.event.ceremony": _("Admission ceremony recorded"),
+    "member.event.correct": _("Event corrected"),
+    "discipline.record": _("Discipline decision recorded"),
     "account.create": _("Account created"),
     "role.grant": _("Role granted"),
 }
@@ -35,6 +38,41 @@ def _field_labels() -> dict[str, str]:
                 labels.setdefault(field.name, verbose)
                 labels.setdefault(f"{field.name}_id", verbose)
     return labels
+
+
+FLAGS = {
+    "exempted": _("Exempted from work and party activity"),
+    "temporarily_exempted": _("Temporarily exempted from activity"),
+    "suspended": _("Suspended from party activity"),
+    "on_temporary_transfer": _("On temporary transfer"),
+    "in_transit": _("Transfer letter not yet presented"),
+}
+DETAILS = {
+    "received_on": _("Decision received"),
+    "exception": _("Exception"),
+    "external_to": _("To"),
+    "external_from": _("From"),
+    "external_org": _("Admitted in"),
+    "explanation": _("Explanation"),
+    "until": _("Until"),
+    "purpose": _("Purpose"),
+    "ground": _("Ground"),
+    "vote_date": _("Cell's vote"),
+    "over_60_authorisation": _("Provincial agreement (over 60)"),
+    "hardship": _("Extreme family hardship"),
+    "source": _("Source"),
+    "discipline": _("Discipline decision"),
+}
+
+
+@register.filter
+def flag_label(code: str) -> str:
+    return str(FLAGS.get(code, code))
+
+
+@register.filter
+def detail_label(code: str) -> str:
+    return str(DETAILS.get(code, code))
 
 
 @register.filter

@@ -1,0 +1,174 @@
+"""Pages that record lifecycle events, discipline decisions and corrections, and the work lists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from dangvu.accounts.models import Ability
+from dangvu.accounts.scope import can
+from dangvu.core.changes import get_or_create_decision
+from dangvu.core.dates import today
+from dangvu.core.errors import RuleError
+from dangvu.core.forms import add_service_errors
+from dangvu.discipline.services import discipline_record
+from dangvu.members import event_forms, events, lifecycle, selectors, worklists
+from dangvu.members.models import EventKind, MembershipEvent, PartyMember
+from dangvu.orgs.models import Organisation
+from dangvu.orgs.selectors import get_org, scope_roots, visible_orgs
+from dangvu.orgs.services import normalise_code
+
+
+def available_events(member: PartyMember) -> list[tuple[str, str]]:
+    """The events that may come next for the member, as (kind, label)."""
+    status, flags = member.status, set(member.flags or [])
+    derived = member.derived or {}
+    kinds: list[str] = []
+    if status in ("probationary", "official") and "in_transit" not in flags and not derived.get("outside"):
+        if status == "probationary":
+            kinds.append(EventKind.CEREMONY if member.ceremony_date is None else EventKind.RECOGNITION)
+        kinds.append(EventKind.TRANSFER_OUT)
+        if derived.get("temp_transit"):
+            kinds += [EventKind.TEMP_TRANSFER_IN, EventKind.TEMP_TRANSFER_END] if member.temp_org_id is None \
+                else [EventKind.TEMP_TRANSFER_END]
+        else:
+            kinds.append(EventKind.TEMP_TRANSFER_OUT)
+        for flag, start, end in (("exempted", EventKind.EXEMPTION, EventKind.EXEMPTION_END),
+                                 ("temporarily_exempted", EventKind.TEMP_EXEMPTION, EventKind.TEMP_EXEMPTION_END),
+                                 ("suspended", EventKind.SUSPENSION, EventKind.SUSPENSION_END)):
+            kinds.append(end if flag in flags else start)
+        kinds += [EventKind.REMOVAL, EventKind.RESIGNATION, EventKind.DEATH]
+    if "in_transit" in flags or status == "transferred_out" or derived.get("outside"):
+        kinds.append(EventKind.TRANSFER_IN)
+    if status in ("removed", "expelled"):
+        kinds.append(EventKind.RESTORATION)
+    if status in ("removed", "expelled", "resigned") and not derived.get("readmitted"):
+        kinds.append(EventKind.READMISSION)
+    return [(k, EventKind(k).label) for k in kinds]
+
+
+def _managed_member(request: HttpRequest, pk: int) -> PartyMember:
+    member = selectors.get_member(request.user, pk)
+    if not can(request.user, Ability.MANAGE_MEMBERS, member.scope_path):
+        raise Http404
+    return member
+
+
+def _cell(request: HttpRequest, code: str, field: str) -> Organisation | None:
+    if not code:
+        return None
+    org = visible_orgs(request.user).filter(code=normalise_code(code)).first()
+    if org is None:
+        org = Organisation.objects.filter(code=normalise_code(code)).first()
+        if org is None:
+            raise RuleError(_("No organisation with code %(code)s.") % {"code": normalise_code(code)}, field=field)
+    return org
+
+
+def _initial(member: PartyMember, kind: str) -> dict[str, Any]:
+    initial: dict[str, Any] = {"on": today()}
+    if kind == EventKind.RECOGNITION and member.ceremony_date:
+        initial["on"] = lifecycle.official_date_for(member.ceremony_date)
+    if kind in (EventKind.TRANSFER_IN,) and member.org:
+        initial["to_org"] = member.org.code
+    transit = (member.derived or {}).get("temp_transit") or {}
+    if kind == EventKind.TEMP_TRANSFER_IN and transit.get("to"):
+        host = Organisation.objects.filter(pk=transit["to"]).first()
+        initial["to_org"] = host.code if host else ""
+    return initial
+
+
+def event_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    member = _managed_member(request, pk)
+    if kind not in dict(available_events(member)):
+        raise Http404
+    form = event_form = event_forms.event_form(kind, request.POST or None, initial=_initial(member, kind))
+    if request.method == "POST" and form.is_valid():
+        d = dict(form.cleaned_data)
+        try:
+            with transaction.atomic():
+                decision = None
+                if "decision_date" in d:
+                    decision = get_or_create_decision(number=d.pop("decision_number", ""),
+                                                      date=d.pop("decision_date"), issuer=d.pop("decision_issuer"))
+                on, reason = d.pop("on"), d.pop("reason", "")
+                org = _cell(request, d.pop("to_org", "") or "", "to_org")
+                if kind in (EventKind.TRANSFER_IN,) and org is None:
+                    org = member.org
+                details = {k: v for k, v in d.items() if v not in (None, "", False)}
+                events.record_event(member=member, kind=kind, on=on, org=org, decision=decision, details=details,
+                                    actor=request.user, reason=reason)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The event was recorded."))
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/form.html", {
+        "form": event_form, "member": member, "title": EventKind(kind).label})
+
+
+def discipline_create(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _managed_member(request, pk)
+    form = event_forms.DisciplineForm_(request.POST or None, initial={"announced_on": today()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            with transaction.atomic():
+                decision = get_or_create_decision(number=d["decision_number"], date=d["decision_date"],
+                                                  issuer=d["decision_issuer"])
+                discipline_record(member=member, form=d["form"], decision=decision, announced_on=d["announced_on"],
+                                  deciding_body=d["deciding_body"], violation=d["violation"],
+                                  duty_related=d["duty_related"], actor=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The discipline decision was recorded."))
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/form.html", {"form": form, "member": member,
+                                                 "title": _("Discipline decision")})
+
+
+def correct(request: HttpRequest, pk: int, event_id: int) -> HttpResponse:
+    member = _managed_member(request, pk)
+    event = MembershipEvent.objects.filter(pk=event_id, member=member, voided_by__isnull=True).first()
+    if event is None:
+        raise Http404
+    form = event_forms.CorrectionForm(request.POST or None, initial={"on": event.on})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        replacement = None
+        if d["on"]:
+            replacement = {"kind": event.kind, "on": d["on"], "org": event.org, "decision": event.decision,
+                           "details": events._details_in(event.details)}
+        try:
+            with transaction.atomic():
+                events.correct_event(event=event, reason=d["reason"], actor=request.user, replacement=replacement)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The correction was recorded."))
+            return redirect("members:detail", pk=member.pk)
+    title = _("Correct: %(event)s") % {"event": str(event)}
+    return render(request, "members/form.html", {"form": form, "member": member, "title": title})
+
+
+def work_list_page(request: HttpRequest) -> HttpResponse:
+    code = request.GET.get("org", "")
+    if not code:
+        roots = scope_roots(request.user)
+        if not roots:
+            return render(request, "members/no_scope.html")
+        code = roots[0].code
+    org = get_org(request.user, code)
+    lists = worklists.work_list(request.user, org)
+    if request.GET.get("format") == "json":
+        return JsonResponse({"org": org.code, "as_of": today().isoformat(),
+                             "lists": {k: [i.as_dict() for i in v] for k, v in lists.items()}})
+    sections = [(worklists.SECTIONS[k], v) for k, v in lists.items()]
+    return render(request, "members/worklist.html", {"org": org, "sections": sections, "day": today()})

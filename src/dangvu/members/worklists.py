@@ -1,0 +1,95 @@
+"""Work lists of an organisation: what is due or overdue under the deadlines of DOMAIN.md §4 and §6.4."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dangvu.core.calendar import add_working_days
+from dangvu.core.dates import today
+from dangvu.discipline.models import DisciplineDecision
+from dangvu.members import lifecycle
+from dangvu.members.models import FlagPeriod, PartyMember
+from dangvu.members.selectors import visible_members
+from dangvu.orgs.models import Organisation, subtree_range
+from dangvu.rules.charter import rules_on
+
+HORIZON_DAYS = 30
+
+
+@dataclass
+class Item:
+    member: PartyMember
+    due: dt.date
+    overdue: bool
+    note: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"member": self.member.pk, "name": self.member.person.full_name,
+                "cccd": self.member.person.citizen_id, "org": self.member.org.code if self.member.org else None,
+                "due": self.due.isoformat(), "overdue": self.overdue, "note": self.note}
+
+
+SECTIONS = {
+    "recognition": _("Probationary members due or overdue for recognition"),
+    "ceremony": _("Admission ceremonies due or overdue"),
+    "transfer_letter": _("Transfer letters not yet presented"),
+    "temporary_transfer_ending": _("Temporary transfers ending"),
+    "exemption_ending": _("Temporary exemptions ending"),
+    "discipline_ending": _("Discipline decisions ending"),
+}
+
+
+def work_list(user: Any, org: Organisation, on: dt.date | None = None) -> dict[str, list[Item]]:
+    day = on or today()
+    horizon = day + dt.timedelta(days=HORIZON_DAYS)
+    low, high = subtree_range(org.path)
+    members = visible_members(user).filter(org__path__gte=low, org__path__lt=high).select_related("person", "org")
+    deadlines: dict[tuple[dt.date, int], dt.date] = {}
+
+    def after_working_days(start: dt.date, count: int) -> dt.date:
+        key = (start, count)
+        if key not in deadlines:
+            deadlines[key] = add_working_days(start, count)
+        return deadlines[key]
+
+    result: dict[str, list[Item]] = {key: [] for key in SECTIONS}
+    for m in members.filter(status="probationary"):
+        if m.ceremony_date is None and m.admission_decision_date is not None:
+            rules = rules_on(m.admission_decision_date)
+            deadline = after_working_days(m.admission_decision_date, rules.ceremony_working_days)
+            result["ceremony"].append(Item(m, deadline, day > deadline))
+        elif m.ceremony_date is not None:
+            ends = lifecycle.official_date_for(m.ceremony_date)
+            deadline = after_working_days(ends, rules_on(ends).recognition_working_days)
+            if ends <= horizon:
+                result["recognition"].append(Item(m, deadline, day > deadline, note=ends.isoformat()))
+    for m in members.filter(derived__transit__out_on__isnull=False):
+        transit = (m.derived or {}).get("transit")
+        if not transit:
+            continue
+        issued = dt.date.fromisoformat(transit["out_on"])
+        deadline = after_working_days(issued, rules_on(issued).letter_presentation_working_days)
+        result["transfer_letter"].append(Item(m, deadline, day > deadline, note=issued.isoformat()))
+    for m in members.filter(temp_org__isnull=False):
+        until = ((m.derived or {}).get("temp_transit") or {}).get("until")
+        if until and dt.date.fromisoformat(until) <= horizon:
+            result["temporary_transfer_ending"].append(Item(m, dt.date.fromisoformat(until),
+                                                            day > dt.date.fromisoformat(until)))
+    ids = list(members.values_list("pk", flat=True))
+    for fp in FlagPeriod.objects.filter(member_id__in=ids, flag="temporarily_exempted", valid_to__isnull=True,
+                                        until__lte=horizon).select_related("member__person", "member__org"):
+        assert fp.until is not None
+        result["exemption_ending"].append(Item(fp.member, fp.until, day >= fp.until))
+    for d in DisciplineDecision.objects.filter(Q(effect_until__gt=day) & Q(effect_until__lte=horizon),
+                                               member_id__in=ids).select_related("member__person", "member__org"):
+        assert d.member is not None and d.effect_until is not None
+        result["discipline_ending"].append(Item(d.member, d.effect_until, False, note=d.get_form_display()))
+    for items in result.values():
+        items.sort(key=lambda i: (not i.overdue, i.due))
+    return result
+
