@@ -89,13 +89,18 @@ def test_admission_writes_events_periods_and_the_change_log_in_one_change_set(wo
         world.ph2, "Trương Văn Hiếu", decided=dt.date(2015, 7, 26), ceremony=dt.date(2015, 8, 10)
     )
     kinds = list(member.events.values_list("kind", "on"))
-    assert kinds == [("admission", dt.date(2015, 7, 26)), ("recognition", dt.date(2016, 8, 10))]
+    assert kinds == [
+        ("admission", dt.date(2015, 7, 26)),
+        ("ceremony", dt.date(2015, 8, 10)),
+        ("recognition", dt.date(2016, 8, 10)),
+    ]
     entries = ChangeLogEntry.objects.filter(
         subject_type="members.partymember", subject_id=str(member.pk)
     )
     assert {e.action for e in entries} == {
         "member.create",
         "member.event.admission",
+        "member.event.ceremony",
         "member.event.recognition",
     }
     assert len({e.changeset_id for e in entries}) == 1

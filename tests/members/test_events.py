@@ -23,8 +23,12 @@ D = dt.date
 
 
 def event(member, kind, on, actor=None, **kwargs):
-    kwargs.setdefault("decision", None if kind in ("ceremony", "death", "transfer_in", "temp_transfer_in",
-                                                    "temp_transfer_end") else decision(on, f"{kind}-{on}"))
+    kwargs.setdefault(
+        "decision",
+        None
+        if kind in ("ceremony", "death", "transfer_in", "temp_transfer_in", "temp_transfer_end")
+        else decision(on, f"{kind}-{on}"),
+    )
     return record_event(member=member, kind=kind, on=on, actor=actor, **kwargs)
 
 
@@ -52,34 +56,78 @@ def test_admission_age_is_counted_in_months_at_the_cells_vote():
 
 def test_under_18_at_the_vote_is_refused_and_over_60_needs_the_provincial_agreement(world):
     with pytest.raises(ValidationError) as caught:
-        admit(world.ph1, "Phan Văn Trẻ", birth=D(2007, 3, 15), decided=D(2025, 3, 20), ceremony=None,
-              recognised=False, admission_details={"vote_date": D(2025, 3, 14)})
+        admit(
+            world.ph1,
+            "Phan Văn Trẻ",
+            birth=D(2007, 3, 15),
+            decided=D(2025, 3, 20),
+            ceremony=None,
+            recognised=False,
+            admission_details={"vote_date": D(2025, 3, 14)},
+        )
     assert "18" in caught.value.message_dict["birth_date"][0]
     with pytest.raises(ValidationError) as caught:
-        admit(world.ph1, "Phan Văn Cao", birth=D(1964, 3, 1), decided=D(2025, 3, 20), ceremony=None,
-              recognised=False)
+        admit(
+            world.ph1,
+            "Phan Văn Cao",
+            birth=D(1964, 3, 1),
+            decided=D(2025, 3, 20),
+            ceremony=None,
+            recognised=False,
+        )
     assert "over_60_authorisation" in caught.value.message_dict
-    member = admit(world.ph1, "Phan Văn Cao", birth=D(1964, 3, 1), decided=D(2025, 3, 20), ceremony=None,
-                   recognised=False, admission_details={"over_60_authorisation": "Công văn 12-CV/TU, 1/3/2025"})
+    member = admit(
+        world.ph1,
+        "Phan Văn Cao",
+        birth=D(1964, 3, 1),
+        decided=D(2025, 3, 20),
+        ceremony=None,
+        recognised=False,
+        admission_details={"over_60_authorisation": "Công văn 12-CV/TU, 1/3/2025"},
+    )
     assert member.status == "probationary"
 
 
 def test_ceremony_within_thirty_working_days_or_an_explained_exception(world):
     """§4.2: decision 2/1/2025 → the ceremony is due by 20/2/2025 (Tết skipped)."""
-    member = admit(world.ph1, "Lý Thị Mai", sex="F", birth=D(1995, 1, 1), decided=D(2025, 1, 2), ceremony=None,
-                   recognised=False)
+    member = admit(
+        world.ph1,
+        "Lý Thị Mai",
+        sex="F",
+        birth=D(1995, 1, 1),
+        decided=D(2025, 1, 2),
+        ceremony=None,
+        recognised=False,
+    )
     with pytest.raises(ValidationError) as caught:
         event(member, "ceremony", D(2025, 2, 21))
     assert "20/02/2025" in caught.value.messages[0]
-    event(member, "ceremony", D(2025, 2, 21), details={"exception": "Đồng ý của Đảng ủy xã, CV 3-CV/ĐU"})
+    event(
+        member,
+        "ceremony",
+        D(2025, 2, 21),
+        details={"exception": "Đồng ý của Đảng ủy xã, CV 3-CV/ĐU"},
+    )
     member.refresh_from_db()
     assert member.ceremony_date == D(2025, 2, 21)
 
 
 def test_recognition_on_the_day_probation_ends_even_when_decided_late(world):
-    member = admit(world.ph1, "Lý Văn Kiên", birth=D(1995, 1, 1), decided=D(2024, 3, 1),
-                   ceremony=D(2024, 3, 15), recognised=False)
-    event(member, "recognition", D(2025, 3, 15), org=world.ph1, decision=decision(D(2025, 6, 1), "88-QĐ/HU"))
+    member = admit(
+        world.ph1,
+        "Lý Văn Kiên",
+        birth=D(1995, 1, 1),
+        decided=D(2024, 3, 1),
+        ceremony=D(2024, 3, 15),
+        recognised=False,
+    )
+    event(
+        member,
+        "recognition",
+        D(2025, 3, 15),
+        org=world.ph1,
+        decision=decision(D(2025, 6, 1), "88-QĐ/HU"),
+    )
     member.refresh_from_db()
     assert member.status == "official" and member.official_date == D(2025, 3, 15)
     assert stats(world.ph1, D(2025, 3, 14))["members.probationary"] == 1
@@ -93,11 +141,19 @@ def test_an_official_transfer_between_cells_with_its_deadlines(world):
     son.refresh_from_db()
     assert son.flags == ["in_transit"]
     assert stats(world.tan_son, D(2025, 1, 3))["members.total"] == 0
-    assert stats(world.phuoc_hai, D(2025, 1, 3))["members.total"] == 3  # not yet counted by the receiver
+    assert (
+        stats(world.phuoc_hai, D(2025, 1, 3))["members.total"] == 3
+    )  # not yet counted by the receiver
     with pytest.raises(ValidationError) as caught:
         event(son, "transfer_in", D(2025, 2, 21), org=world.ph2)
     assert "20/02/2025" in caught.value.messages[0]
-    event(son, "transfer_in", D(2025, 2, 21), org=world.ph2, details={"explanation": "Ốm, có giấy ra viện"})
+    event(
+        son,
+        "transfer_in",
+        D(2025, 2, 21),
+        org=world.ph2,
+        details={"explanation": "Ốm, có giấy ra viện"},
+    )
     assert stats(world.phuoc_hai, D(2025, 2, 21))["members.total"] == 4
     answer = member_on(son, D(2025, 3, 1))
     assert answer["org"] == "PH-2" and answer["flags"] == []
@@ -108,25 +164,57 @@ def test_a_temporary_transfer_is_counted_at_home_only(world):
     event(hoa, "temp_transfer_out", D(2025, 1, 6), org=world.ts1, details={"until": D(2025, 9, 1)})
     event(hoa, "temp_transfer_in", D(2025, 1, 10), org=world.ts1)
     on = D(2025, 3, 1)
-    assert stats(world.ph1, on)["members.total"] == 2 and stats(world.tan_son, on)["members.total"] == 1
-    assert member_on(hoa, on)["temp_org"] == "TS-1" and "on_temporary_transfer" in member_on(hoa, on)["flags"]
+    assert (
+        stats(world.ph1, on)["members.total"] == 2
+        and stats(world.tan_son, on)["members.total"] == 1
+    )
+    assert (
+        member_on(hoa, on)["temp_org"] == "TS-1"
+        and "on_temporary_transfer" in member_on(hoa, on)["flags"]
+    )
     with pytest.raises(ValidationError):  # 3 months to under a year
-        event(world.members["an"], "temp_transfer_out", D(2025, 1, 6), org=world.ts1, details={"until": D(2025, 2, 1)})
+        event(
+            world.members["an"],
+            "temp_transfer_out",
+            D(2025, 1, 6),
+            org=world.ts1,
+            details={"until": D(2025, 2, 1)},
+        )
 
 
 def test_discipline_is_in_force_for_twelve_months_and_expulsion_ends_membership(world):
     """§6.4: announced 15/3/2024 → in force until 15/3/2025; expulsion has no end and drives §4."""
     son = world.members["son"]
-    record = discipline_record(member=son, form="canh_cao", decision=decision(D(2024, 3, 10), "5-QĐ/UBKT"),
-                               announced_on=D(2024, 3, 15), deciding_body="Ủy ban Kiểm tra Huyện ủy", actor=None)
+    record = discipline_record(
+        member=son,
+        form="canh_cao",
+        decision=decision(D(2024, 3, 10), "5-QĐ/UBKT"),
+        announced_on=D(2024, 3, 15),
+        deciding_body="Ủy ban Kiểm tra Huyện ủy",
+        actor=None,
+    )
     assert record.effect_until == D(2025, 3, 15)
-    assert member_under_discipline(son.pk, D(2025, 3, 14)) and not member_under_discipline(son.pk, D(2025, 3, 15))
+    assert member_under_discipline(son.pk, D(2025, 3, 14)) and not member_under_discipline(
+        son.pk, D(2025, 3, 15)
+    )
     thanh = world.members["thanh"]  # probationary: only reprimand or warning (§6.1)
     with pytest.raises(ValidationError):
-        discipline_record(member=thanh, form="khai_tru", decision=decision(D(2024, 10, 1)),
-                          announced_on=D(2024, 10, 2), deciding_body="Huyện ủy", actor=None)
-    discipline_record(member=son, form="khai_tru", decision=decision(D(2025, 5, 1), "9-QĐ/HU"),
-                      announced_on=D(2025, 5, 5), deciding_body="Ban Thường vụ Huyện ủy", actor=None)
+        discipline_record(
+            member=thanh,
+            form="khai_tru",
+            decision=decision(D(2024, 10, 1)),
+            announced_on=D(2024, 10, 2),
+            deciding_body="Huyện ủy",
+            actor=None,
+        )
+    discipline_record(
+        member=son,
+        form="khai_tru",
+        decision=decision(D(2025, 5, 1), "9-QĐ/HU"),
+        announced_on=D(2025, 5, 5),
+        deciding_body="Ban Thường vụ Huyện ủy",
+        actor=None,
+    )
     son.refresh_from_db()
     assert son.status == "expelled" and son.status_since == D(2025, 5, 5)
     assert member_on(son, D(2025, 5, 4))["status"] == "official"
@@ -136,18 +224,39 @@ def test_a_correction_voids_the_wrong_event_and_answers_for_earlier_dates_say_so
     hoa = world.members["hoa"]
     wrong = event(hoa, "exemption", D(2023, 1, 10), details={"ground": "health"})
     assert stats(world.ph1, D(2023, 6, 1))["members.total"] == 2
-    correction = correct_event(event=wrong, reason="Nhập nhầm người: miễn sinh hoạt là của đồng chí khác",
-                               actor=world.an)
+    correction = correct_event(
+        event=wrong, reason="Nhập nhầm người: miễn sinh hoạt là của đồng chí khác", actor=world.an
+    )
     wrong.refresh_from_db()
     assert wrong.voided_by_id is not None and MembershipEvent.objects.filter(pk=wrong.pk).exists()
     hoa.refresh_from_db()
     assert hoa.flags == []
     out = io.StringIO()
-    call_command("member", "show", "--cccd", "058185000123", "--as-of", "2023-06-01", "--format", "json", stdout=out)
+    call_command(
+        "member",
+        "show",
+        "--cccd",
+        "058185000123",
+        "--as-of",
+        "2023-06-01",
+        "--format",
+        "json",
+        stdout=out,
+    )
     document = json.loads(out.getvalue())
     assert document["corrections"][0]["reason"] == correction.reason
     out = io.StringIO()
-    call_command("member", "show", "--cccd", "058185000123", "--as-of", "2022-06-01", "--format", "json", stdout=out)
+    call_command(
+        "member",
+        "show",
+        "--cccd",
+        "058185000123",
+        "--as-of",
+        "2022-06-01",
+        "--format",
+        "json",
+        stdout=out,
+    )
     assert json.loads(out.getvalue())["corrections"] == []
     with pytest.raises(ValidationError):
         correct_event(event=wrong, reason="again", actor=world.an)
@@ -156,9 +265,17 @@ def test_a_correction_voids_the_wrong_event_and_answers_for_earlier_dates_say_so
 def test_a_correction_can_replace_the_event(world):
     hoa = world.members["hoa"]
     wrong = event(hoa, "exemption", D(2023, 1, 10), details={"ground": "health"})
-    correct_event(event=wrong, reason="Sai ngày", actor=world.an,
-                  replacement={"kind": "exemption", "on": D(2023, 2, 10), "decision": decision(D(2023, 2, 10)),
-                               "details": {"ground": "health"}})
+    correct_event(
+        event=wrong,
+        reason="Sai ngày",
+        actor=world.an,
+        replacement={
+            "kind": "exemption",
+            "on": D(2023, 2, 10),
+            "decision": decision(D(2023, 2, 10)),
+            "details": {"ground": "health"},
+        },
+    )
     assert member_on(hoa, D(2023, 1, 20))["flags"] == []
     assert member_on(hoa, D(2023, 2, 20))["flags"] == ["exempted"]
 
@@ -167,22 +284,55 @@ def test_member_cli_answers_for_any_date(world):
     son = world.members["son"]
     event(son, "exemption", D(2024, 1, 10), details={"ground": "health"})
     out = io.StringIO()
-    call_command("member", "list", "--org", "TU-T", "--as-of", "2024-07-01", "--format", "json", stdout=out)
+    call_command(
+        "member", "list", "--org", "TU-T", "--as-of", "2024-07-01", "--format", "json", stdout=out
+    )
     rows = {r["name"]: r for r in json.loads(out.getvalue())["members"]}
-    assert rows["Lê Minh Sơn"] == {"cccd": "056079000777", "card": None, "name": "Lê Minh Sơn",
-                                   "status": "official", "flags": ["exempted"], "org": "TS-1"}
+    assert rows["Lê Minh Sơn"] == {
+        "cccd": "056079000777",
+        "card": None,
+        "name": "Lê Minh Sơn",
+        "status": "official",
+        "flags": ["exempted"],
+        "org": "TS-1",
+    }
     assert rows["Đàng Văn Thành"]["status"] == "probationary"
     out = io.StringIO()
-    call_command("member", "show", "--cccd", "056079000777", "--as-of", "2025-03-02", "--format", "json", stdout=out)
+    call_command(
+        "member",
+        "show",
+        "--cccd",
+        "056079000777",
+        "--as-of",
+        "2025-03-02",
+        "--format",
+        "json",
+        stdout=out,
+    )
     document = json.loads(out.getvalue())
     # Admitted by decision of 2/3/2010: 15 years on 2/3/2025 exactly; the 30-year badge on 2/3/2040.
     assert document["party_age"] == {"years": 15, "months": 0, "days": 0}
     assert document["next_badge"] == {"tier": 30, "date": "2040-03-02"}
-    assert document["status"] == "official" and document["flags"] == ["exempted"] and document["org"] == "TS-1"
+    assert (
+        document["status"] == "official"
+        and document["flags"] == ["exempted"]
+        and document["org"] == "TS-1"
+    )
     assert document["official_date"] == "2011-03-20"
     out = io.StringIO()
-    call_command("member", "list", "--org", "TU-T", "--as-of", "2025-06-01", "--status", "expelled",
-                 "--format", "json", stdout=out)
+    call_command(
+        "member",
+        "list",
+        "--org",
+        "TU-T",
+        "--as-of",
+        "2025-06-01",
+        "--status",
+        "expelled",
+        "--format",
+        "json",
+        stdout=out,
+    )
     assert json.loads(out.getvalue())["members"] == []
 
 
@@ -190,7 +340,13 @@ def test_events_outside_the_actors_scope_are_refused(world):
     from django.http import Http404
 
     with pytest.raises(Http404):
-        event(world.members["son"], "exemption", D(2024, 1, 10), actor=world.binh, details={"ground": "health"})
+        event(
+            world.members["son"],
+            "exemption",
+            D(2024, 1, 10),
+            actor=world.binh,
+            details={"ground": "health"},
+        )
 
 
 def test_exemption_for_age_needs_men_over_60_and_women_over_55(world):
@@ -210,7 +366,13 @@ def test_organisation_thresholds_are_warnings():
     ≥ 30 a grassroots committee; a cell of ≥ 9 official members elects a committee."""
     from dangvu.rules.organisation import structure_notes
 
-    assert structure_notes("grassroots_cell", 2, 2) == ["grassroots_below_3_official", "cell_elects_secretary"]
-    assert structure_notes("grassroots_cell", 25, 31) == ["cell_of_30_or_more", "cell_elects_committee"]
+    assert structure_notes("grassroots_cell", 2, 2) == [
+        "grassroots_below_3_official",
+        "cell_elects_secretary",
+    ]
+    assert structure_notes("grassroots_cell", 25, 31) == [
+        "cell_of_30_or_more",
+        "cell_elects_committee",
+    ]
     assert structure_notes("grassroots_committee", 20, 29) == ["committee_under_30"]
     assert structure_notes("cell", 9, 9) == ["cell_elects_committee"]

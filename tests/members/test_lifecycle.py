@@ -1,18 +1,29 @@
 """The lifecycle engine and party age: the worked examples of DOMAIN.md §3.2, §4.2, §4.3, §4.5–§4.8."""
 
 import datetime as dt
+import itertools
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dangvu.members.lifecycle import Fact, LifecycleError, derive, next_badge, official_date_for, party_age, state_on
+from dangvu.members.lifecycle import (
+    Fact,
+    LifecycleError,
+    derive,
+    next_badge,
+    official_date_for,
+    party_age,
+    state_on,
+)
 
 D = dt.date
 CELL, OTHER, HOST = 11, 12, 13
 
 
-def admitted(decided=D(2015, 7, 1), ceremony=D(2015, 7, 26), official=True, org=CELL):
+def admitted(decided=None, ceremony=None, official=True, org=CELL):
+    decided = decided or D(2015, 7, 1)
+    ceremony = ceremony or D(2015, 7, 26)
     facts = [Fact("admission", decided, org), Fact("ceremony", ceremony)]
     if official:
         facts.append(Fact("recognition", official_date_for(ceremony), org))
@@ -26,7 +37,10 @@ def test_party_age_counts_from_the_admission_decision_not_the_ceremony():
     state = derive(admitted(decided=D(2015, 7, 26), ceremony=D(2015, 7, 26)))
     assert state.official_date == D(2016, 7, 26)
     assert party_age(state.first_admission_date, state.gaps, D(2016, 7, 26)).as_dict() == {
-        "years": 1, "months": 0, "days": 0}
+        "years": 1,
+        "months": 0,
+        "days": 0,
+    }
     state = derive(admitted(decided=D(2015, 7, 1), ceremony=D(2015, 7, 26)))
     assert party_age(state.first_admission_date, state.gaps, D(2045, 7, 1)).years == 30
     assert next_badge(state.first_admission_date, state.gaps, D(2025, 1, 1)) == (30, D(2045, 7, 1))
@@ -36,15 +50,21 @@ def test_time_struck_off_is_not_party_age_and_readmission_counts_from_the_first_
     """§3.2 and §4.8: removed 1/1/2010, re-admitted 1/1/2012: the two years are deducted; party age
     still counts from the first admission decision (1/7/1990)."""
     facts = admitted(decided=D(1990, 7, 1), ceremony=D(1990, 7, 20))
-    facts += [Fact("removal", D(2010, 1, 1), details={"ground": "no_progress"}),
-              Fact("readmission", D(2012, 1, 1), CELL), Fact("ceremony", D(2012, 1, 20)),
-              Fact("recognition", D(2013, 1, 20), CELL)]
+    facts += [
+        Fact("removal", D(2010, 1, 1), details={"ground": "no_progress"}),
+        Fact("readmission", D(2012, 1, 1), CELL),
+        Fact("ceremony", D(2012, 1, 20)),
+        Fact("recognition", D(2013, 1, 20), CELL),
+    ]
     state = derive(facts)
     assert state.first_admission_date == D(1990, 7, 1)
     assert state.gaps == [(D(2010, 1, 1), D(2012, 1, 1))]
     # The 730 days out move the start from 1/7/1990 to 30/6/1992 (1992 is a leap year).
     assert party_age(state.first_admission_date, state.gaps, D(2020, 7, 1)).as_dict() == {
-        "years": 28, "months": 0, "days": 1}
+        "years": 28,
+        "months": 0,
+        "days": 1,
+    }
     tier, day = next_badge(state.first_admission_date, state.gaps, D(2020, 7, 1))
     assert (tier, day) == (30, D(2022, 6, 30))
 
@@ -52,8 +72,10 @@ def test_time_struck_off_is_not_party_age_and_readmission_counts_from_the_first_
 def test_a_wrongful_removal_restored_leaves_party_age_continuous():
     """§3.2: wrongfully removed and later restored: party age is continuous."""
     facts = admitted(decided=D(1990, 7, 1), ceremony=D(1990, 7, 20))
-    facts += [Fact("removal", D(2010, 1, 1), details={"ground": "abandoned_activity"}),
-              Fact("restoration", D(2011, 6, 1), CELL)]
+    facts += [
+        Fact("removal", D(2010, 1, 1), details={"ground": "abandoned_activity"}),
+        Fact("restoration", D(2011, 6, 1), CELL),
+    ]
     state = derive(facts)
     assert state.status == "official" and state.gaps == []
     assert party_age(state.first_admission_date, state.gaps, D(2020, 7, 1)).years == 30
@@ -70,7 +92,10 @@ def test_the_interruption_of_a_transfer_is_deducted():
     assert state.gaps == [(D(2020, 3, 1), D(2020, 4, 1))]
     # 31 days in transit: counted from 1/4/2000 instead of 1/3/2000.
     assert party_age(state.first_admission_date, state.gaps, D(2030, 3, 1)).as_dict() == {
-        "years": 29, "months": 11, "days": 0}
+        "years": 29,
+        "months": 11,
+        "days": 0,
+    }
     assert state_on(state, D(2020, 3, 15))["org_id"] is None
     assert state_on(state, D(2020, 4, 1))["org_id"] == OTHER
 
@@ -82,31 +107,49 @@ def test_official_date_is_twelve_months_after_the_ceremony_even_when_decided_lat
     assert official_date_for(D(2016, 2, 29)) == D(2017, 2, 28)
     state = derive(admitted(decided=D(2015, 7, 1), ceremony=D(2015, 7, 26)))
     assert [(p.status, p.valid_from, p.valid_to) for p in state.periods] == [
-        ("probationary", D(2015, 7, 1), D(2016, 7, 26)), ("official", D(2016, 7, 26), None)]
+        ("probationary", D(2015, 7, 1), D(2016, 7, 26)),
+        ("official", D(2016, 7, 26), None),
+    ]
 
 
 def test_recognition_on_another_date_is_refused_with_the_right_date():
     with pytest.raises(LifecycleError, match="26/07/2016"):
-        derive([Fact("admission", D(2015, 7, 1), CELL), Fact("ceremony", D(2015, 7, 26)),
-                Fact("recognition", D(2016, 9, 1), CELL)])
+        derive(
+            [
+                Fact("admission", D(2015, 7, 1), CELL),
+                Fact("ceremony", D(2015, 7, 26)),
+                Fact("recognition", D(2016, 9, 1), CELL),
+            ]
+        )
 
 
 def test_an_unqualified_probationary_member_is_removed_not_expelled():
     """§4.3 and §6.1: not qualified at 12 months → xóa tên; expulsion is for official members."""
     base = admitted(official=False)
-    with pytest.raises(LifecycleError, match="official member can be expelled"):
+    with pytest.raises(LifecycleError, match="xóa tên"):
         derive([*base, Fact("expulsion", D(2016, 8, 1))])
-    state = derive([*base, Fact("removal", D(2016, 8, 1), details={"ground": "probation_unqualified"})])
+    state = derive(
+        [*base, Fact("removal", D(2016, 8, 1), details={"ground": "probation_unqualified"})]
+    )
     assert state.status == "removed"
     with pytest.raises(LifecycleError):
-        derive([*admitted(), Fact("removal", D(2017, 1, 1), details={"ground": "probation_unqualified"})])
+        derive(
+            [
+                *admitted(),
+                Fact("removal", D(2017, 1, 1), details={"ground": "probation_unqualified"}),
+            ]
+        )
 
 
 # §4.5 -------------------------------------------------------------------------------------------
 def test_a_temporarily_transferred_member_stays_in_the_home_count_only():
     """§4.5: a temporarily transferred member is not counted in the receiving organisation's total."""
-    facts = [*admitted(), Fact("temp_transfer_out", D(2020, 1, 10), HOST, {"until": D(2020, 9, 1)}),
-             Fact("temp_transfer_in", D(2020, 1, 20), HOST), Fact("temp_transfer_end", D(2020, 9, 1))]
+    facts = [
+        *admitted(),
+        Fact("temp_transfer_out", D(2020, 1, 10), HOST, {"until": D(2020, 9, 1)}),
+        Fact("temp_transfer_in", D(2020, 1, 20), HOST),
+        Fact("temp_transfer_end", D(2020, 9, 1)),
+    ]
     state = derive(facts)
     during = state_on(state, D(2020, 5, 1))
     assert during["org_id"] == CELL and during["temp_org_id"] == HOST
@@ -117,27 +160,43 @@ def test_a_temporarily_transferred_member_stays_in_the_home_count_only():
 
 
 def test_transfers_out_of_the_system_and_back():
-    facts = [*admitted(), Fact("transfer_out", D(2020, 1, 10), None, {"external_to": "Đảng bộ tỉnh Khánh Hòa"})]
+    facts = [
+        *admitted(),
+        Fact("transfer_out", D(2020, 1, 10), None, {"external_to": "Đảng bộ tỉnh Khánh Hòa"}),
+    ]
     state = derive(facts)
     assert state.status == "transferred_out" and state.periods[-1].valid_to == D(2020, 1, 10)
-    state = derive([*facts, Fact("transfer_in", D(2022, 5, 1), OTHER, {"external_from": "Khánh Hòa"})])
+    state = derive(
+        [*facts, Fact("transfer_in", D(2022, 5, 1), OTHER, {"external_from": "Khánh Hòa"})]
+    )
     assert state.status == "official" and state.org_id == OTHER
     assert state_on(state, D(2021, 1, 1))["status"] == "transferred_out"
 
 
 def test_a_member_admitted_elsewhere_enters_by_transfer_in():
-    facts = [Fact("admission", D(2010, 1, 5), None, {"external_org": "Chi bộ X, tỉnh Bình Thuận"}),
-             Fact("ceremony", D(2010, 1, 20)), Fact("recognition", D(2011, 1, 20), None),
-             Fact("transfer_in", D(2018, 3, 1), CELL, {"external_from": "Bình Thuận"})]
+    facts = [
+        Fact("admission", D(2010, 1, 5), None, {"external_org": "Chi bộ X, tỉnh Bình Thuận"}),
+        Fact("ceremony", D(2010, 1, 20)),
+        Fact("recognition", D(2011, 1, 20), None),
+        Fact("transfer_in", D(2018, 3, 1), CELL, {"external_from": "Bình Thuận"}),
+    ]
     state = derive(facts)
-    assert state.status == "official" and state.org_id == CELL and state.first_admission_date == D(2010, 1, 5)
+    assert (
+        state.status == "official"
+        and state.org_id == CELL
+        and state.first_admission_date == D(2010, 1, 5)
+    )
     assert state_on(state, D(2017, 1, 1))["org_id"] is None
 
 
 # §4.6–§4.8 ---------------------------------------------------------------------------------------
 def test_exemption_and_suspension_are_flags_over_time():
-    facts = [*admitted(), Fact("exemption", D(2020, 1, 1)), Fact("suspension", D(2021, 1, 1)),
-             Fact("suspension_end", D(2021, 6, 1))]
+    facts = [
+        *admitted(),
+        Fact("exemption", D(2020, 1, 1)),
+        Fact("suspension", D(2021, 1, 1)),
+        Fact("suspension_end", D(2021, 6, 1)),
+    ]
     state = derive(facts)
     assert state.flag_list == ["exempted"]
     assert state_on(state, D(2021, 3, 1))["flags"] == ["exempted", "suspended"]
@@ -147,35 +206,56 @@ def test_exemption_and_suspension_are_flags_over_time():
 def test_temporary_exemption_lasts_under_twelve_months():
     """HD 01 mục 10.3 (DOMAIN.md §4.5): tạm miễn sinh hoạt, under 12 months."""
     with pytest.raises(LifecycleError, match="12"):
-        derive([*admitted(), Fact("temp_exemption", D(2020, 1, 1), details={"until": D(2021, 1, 1)})])
-    state = derive([*admitted(), Fact("temp_exemption", D(2020, 1, 1), details={"until": D(2020, 12, 31)})])
+        derive(
+            [*admitted(), Fact("temp_exemption", D(2020, 1, 1), details={"until": D(2021, 1, 1)})]
+        )
+    state = derive(
+        [*admitted(), Fact("temp_exemption", D(2020, 1, 1), details={"until": D(2020, 12, 31)})]
+    )
     assert state.flag_list == ["temporarily_exempted"]
 
 
 def test_readmission_only_once_and_refused_for_resignation_under_qd_232():
     """§4.8: only once; QĐ 232 (2025) refuses those who resigned (except extreme family hardship)."""
     base = [*admitted(decided=D(1995, 1, 1), ceremony=D(1995, 1, 10))]
-    once = [*base, Fact("removal", D(2010, 1, 1), details={"ground": "no_progress"}),
-            Fact("readmission", D(2012, 1, 1), CELL), Fact("ceremony", D(2012, 1, 10)),
-            Fact("recognition", D(2013, 1, 10), CELL), Fact("removal", D(2015, 1, 1), details={"ground": "no_progress"})]
-    with pytest.raises(LifecycleError, match="only once"):
+    once = [
+        *base,
+        Fact("removal", D(2010, 1, 1), details={"ground": "no_progress"}),
+        Fact("readmission", D(2012, 1, 1), CELL),
+        Fact("ceremony", D(2012, 1, 10)),
+        Fact("recognition", D(2013, 1, 10), CELL),
+        Fact("removal", D(2015, 1, 1), details={"ground": "no_progress"}),
+    ]
+    with pytest.raises(LifecycleError, match=r"3\.5\.3"):
         derive([*once, Fact("readmission", D(2016, 1, 1), CELL)])
     resigned = [*base, Fact("resignation", D(2024, 1, 1))]
     assert derive([*resigned, Fact("readmission", D(2024, 12, 1), CELL)]).status == "probationary"
     with pytest.raises(LifecycleError, match="232"):
         derive([*resigned, Fact("readmission", D(2025, 3, 1), CELL)])
-    assert derive([*resigned, Fact("readmission", D(2025, 3, 1), CELL, {"hardship": True})]).readmitted
+    assert derive(
+        [*resigned, Fact("readmission", D(2025, 3, 1), CELL, {"hardship": True})]
+    ).readmitted
 
 
 def test_impossible_sequences_are_refused_with_a_reason():
     cases = [
         [Fact("recognition", D(2016, 7, 26), CELL)],  # recognition without admission
-        [Fact("admission", D(2015, 7, 1), CELL), Fact("recognition", D(2016, 7, 1), CELL)],  # no ceremony
+        [
+            Fact("admission", D(2015, 7, 1), CELL),
+            Fact("recognition", D(2016, 7, 1), CELL),
+        ],  # no ceremony
         [Fact("admission", D(2015, 7, 1), CELL), Fact("ceremony", D(2015, 6, 1))],  # ceremony first
-        [*admitted(), Fact("death", D(2020, 1, 1)), Fact("exemption", D(2020, 2, 1))],  # after death
+        [
+            *admitted(),
+            Fact("death", D(2020, 1, 1)),
+            Fact("exemption", D(2020, 2, 1)),
+        ],  # after death
         [*admitted(), Fact("transfer_in", D(2020, 1, 1), OTHER)],  # in before out
         [*admitted(), Fact("admission", D(2020, 1, 1), OTHER)],  # two memberships at once
-        [*admitted(official=False), Fact("expulsion", D(2016, 9, 1))],  # expelling a probationary member
+        [
+            *admitted(official=False),
+            Fact("expulsion", D(2016, 9, 1)),
+        ],  # expelling a probationary member
         [*admitted(), Fact("removal", D(2020, 1, 1), details={"ground": "unknown"})],
     ]
     for facts in cases:
@@ -184,15 +264,36 @@ def test_impossible_sequences_are_refused_with_a_reason():
         assert str(caught.value)
 
 
-EVENTS = st.sampled_from(["ceremony", "recognition", "transfer_out", "transfer_in", "temp_transfer_out",
-                          "temp_transfer_in", "temp_transfer_end", "exemption", "exemption_end", "suspension",
-                          "suspension_end", "removal", "expulsion", "resignation", "death", "restoration",
-                          "readmission"])
+EVENTS = st.sampled_from(
+    [
+        "ceremony",
+        "recognition",
+        "transfer_out",
+        "transfer_in",
+        "temp_transfer_out",
+        "temp_transfer_in",
+        "temp_transfer_end",
+        "exemption",
+        "exemption_end",
+        "suspension",
+        "suspension_end",
+        "removal",
+        "expulsion",
+        "resignation",
+        "death",
+        "restoration",
+        "readmission",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)
-@given(steps=st.lists(st.tuples(EVENTS, st.integers(1, 400), st.sampled_from([CELL, OTHER, HOST, None])),
-                      max_size=12))
+@given(
+    steps=st.lists(
+        st.tuples(EVENTS, st.integers(1, 400), st.sampled_from([CELL, OTHER, HOST, None])),
+        max_size=12,
+    )
+)
 def test_any_sequence_is_either_refused_with_a_reason_or_gives_consistent_periods(steps):
     day = D(2000, 1, 1)
     facts = [Fact("admission", day, CELL)]
@@ -211,11 +312,21 @@ def test_any_sequence_is_either_refused_with_a_reason_or_gives_consistent_period
         assert str(error)
         return
     home = sorted((p for p in state.periods if not p.temporary), key=lambda p: p.valid_from)
-    for before, after in zip(home, home[1:], strict=False):
-        assert before.valid_to is not None and before.valid_to <= after.valid_from  # never two at once
+    for before, after in itertools.pairwise(home):
+        assert (
+            before.valid_to is not None and before.valid_to <= after.valid_from
+        )  # never two at once
     assert all(p.valid_to is None or p.valid_to > p.valid_from for p in state.periods)
-    assert state.status in ("probationary", "official", "removed", "expelled", "resigned", "deceased",
-                            "transferred_out")
+    assert state.status in (
+        "probationary",
+        "official",
+        "removed",
+        "expelled",
+        "resigned",
+        "deceased",
+        "transferred_out",
+    )
     open_home = [p for p in home if p.valid_to is None]
-    assert (len(open_home) == 1) == (state.status in ("probationary", "official") and not state.outside
-                                     and state.transit is None)
+    assert (len(open_home) == 1) == (
+        state.status in ("probationary", "official") and not state.outside and state.transit is None
+    )

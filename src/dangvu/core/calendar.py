@@ -57,7 +57,9 @@ def _exceptions(first: dt.date, last: dt.date) -> dict[dt.date, bool]:
             for day, (working, _name) in package_days(year).items():
                 if first <= day <= last:
                     result[day] = working
-    rows = CalendarDay.objects.filter(day__gte=first, day__lte=last).values_list("day", "is_working")
+    rows = CalendarDay.objects.filter(day__gte=first, day__lte=last).values_list(
+        "day", "is_working"
+    )
     result.update(dict(rows))
     return result
 

@@ -34,6 +34,8 @@ ESTABLISHED = dt.date(1975, 5, 1)
 AS_OF = dt.date(2024, 12, 31)
 PROVINCE_CODE = "TU-NT"
 HISTORY_FROM = dt.date(2019, 1, 1)
+# Share of a cell's members of 2024 admitted before 2019; the rest come by the history since.
+BASELINE_SHARE = 0.95
 # Share of each kind of cell's members admitted since 2019: villages admit fewer than schools,
 # agencies and the armed forces.
 RECENT_SHARE = {
@@ -79,6 +81,9 @@ class Built:
 
 
 class DemoBuilder:
+    serial = 0
+    next_card = 20_000_000
+
     def __init__(
         self,
         *,
@@ -297,7 +302,10 @@ class DemoBuilder:
             low, high = max(eighteen, HISTORY_FROM), AS_OF - dt.timedelta(days=20)
         else:
             sixty = add_years(birth, 60)  # DOMAIN.md §4.1: admitted at 60 at the most
-            low, high = max(eighteen, ESTABLISHED), min(HISTORY_FROM - dt.timedelta(days=1), AS_OF, sixty)
+            low, high = (
+                max(eighteen, ESTABLISHED),
+                min(HISTORY_FROM - dt.timedelta(days=1), AS_OF, sixty),
+            )
             preferred = add_years(birth, int(rng.triangular(18, 45, 27))) + dt.timedelta(
                 days=rng.randint(0, 364)
             )
@@ -324,7 +332,8 @@ class DemoBuilder:
                 else "working"
             )
             low, high = weighted(rng, self.AGE_PROFILES[age_profile])
-            age = rng.randint(low, high)
+            # admitted before 2019 at 18 at the youngest: at least 25 at the end of 2024
+            age = max(rng.randint(low, high), 25)
         birth = add_years(AS_OF, -age) - dt.timedelta(days=rng.randint(0, 364))
         female = rng.randrange(100) < self.FEMALE_SHARE[kind]
         sex = "F" if female else "M"
@@ -402,6 +411,17 @@ class DemoBuilder:
         )
         return person, birth
 
+    def _citizen_id(self, person: PersonInput, serial: int, elsewhere: bool = False) -> str:
+        birth = person.birth_date
+        assert birth is not None
+        province = (
+            self.rng.choice(data.OTHER_PROVINCES)
+            if elsewhere or self.rng.random() > 0.85
+            else "058"
+        )
+        century = {19: 0, 20: 2}[birth.year // 100] + (1 if person.sex == "F" else 0)
+        return f"{province}{century}{birth.year % 100:02d}{serial:06d}"
+
     def _occupation(self, kind: str, age: int) -> str:
         rng = self.rng
         if age >= 61:
@@ -442,21 +462,27 @@ class DemoBuilder:
         return decision
 
     def build_members(self, built: Built) -> int:
+        """The members admitted before 2019 (the history since then is demo/history.py)."""
         rng = self.rng
         rows: list[AdmitRow] = []
-        serial = 0
         card = rng.randint(10_000_000, 20_000_000)
         for cell, profile in built.cells:
-            size = max(3, round(rng.gauss(profile.size, profile.size * 0.35) * self.scale))
+            size = max(
+                3, round(rng.gauss(profile.size, profile.size * 0.35) * self.scale * BASELINE_SHARE)
+            )
             for _i in range(size):
-                serial += 1
-                recent = rng.random() < RECENT_SHARE.get(profile.kind, 0.22)
-                person, birth = self._person(profile, serial, recent=recent)
-                admitted = self._admission_date(birth, recent)
+                self.serial += 1
+                person, birth = self._person(profile, self.serial, recent=False)
+                admitted = self._admission_date(birth, recent=False)
                 decision = self._decision(cell, built.superiors[cell.pk], admitted)
-                ceremony = min(decision.date + dt.timedelta(days=rng.randint(7, 40)), AS_OF)
+                ceremony = min(
+                    decision.date + dt.timedelta(days=rng.randint(7, 40)),
+                    HISTORY_FROM - dt.timedelta(days=1),
+                )
                 card += rng.randint(1, 40)
-                person.card_number = str(card)
+                official = add_years(ceremony, 1)
+                # Cards are issued to official members only (DOMAIN.md §4.9).
+                person.card_number = str(card) if official < HISTORY_FROM else None
                 rows.append(
                     AdmitRow(
                         person=person,
@@ -466,20 +492,20 @@ class DemoBuilder:
                         recognised=True,
                     )
                 )
+        self.next_card = card
         for start in range(0, len(rows), 5000):
             batch = rows[start : start + 5000]
-            for row in batch:
-                official = add_years(row.ceremony_date, 1) if row.ceremony_date else None
-                if official is None or official > AS_OF:
-                    row.person.card_number = (
-                        None  # cards are issued to official members only (§4.9)
-                    )
             assert self.changeset is not None
             members_bulk_admit(rows=batch, actor=None, changeset=self.changeset)
             self.progress("members", len(batch))
         return len(rows)
 
-    def build(self) -> Built:
+    def build(self, history_until: dt.date | None = None) -> Built:
+        """The tree, the members admitted before 2019, then their history up to `history_until`
+        (default: today) through the lifecycle services."""
+        from dangvu.core.dates import today
+        from dangvu.demo.history import History
+
         with transaction.atomic():
             self.changeset = open_change_set(
                 actor=None, reason="Dữ liệu mẫu: tỉnh Ninh Thuận", source=ChangeSet.Source.SYSTEM
@@ -487,4 +513,6 @@ class DemoBuilder:
             built = self.build_tree()
             self.progress("tree", len(built.cells))
             self.build_members(built)
+        self.history = History(self, built)
+        self.history.run(HISTORY_FROM, history_until or today())
         return built

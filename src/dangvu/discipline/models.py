@@ -21,10 +21,12 @@ class Form(models.TextChoices):
 
 
 class DisciplineDecision(models.Model):
-    member = models.ForeignKey(PartyMember, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="discipline")
-    org = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT,
-                            related_name="discipline")
+    member = models.ForeignKey(
+        PartyMember, null=True, blank=True, on_delete=models.PROTECT, related_name="discipline"
+    )
+    org = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="discipline"
+    )
     form = models.CharField(_("form of discipline"), max_length=16, choices=Form.choices)
     deciding_body = models.CharField(_("deciding body"), max_length=200)
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="+")
@@ -41,7 +43,8 @@ class DisciplineDecision(models.Model):
         ordering = ["announced_on"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(member__isnull=False) & Q(org__isnull=True)) | (Q(member__isnull=True) & Q(org__isnull=False)),
+                condition=(Q(member__isnull=False) & Q(org__isnull=True))
+                | (Q(member__isnull=True) & Q(org__isnull=False)),
                 name="discipline_one_subject",
             )
         ]

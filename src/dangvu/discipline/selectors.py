@@ -10,8 +10,9 @@ from dangvu.discipline.models import DisciplineDecision
 
 
 def in_force_on(day: dt.date) -> QuerySet[DisciplineDecision]:
-    return DisciplineDecision.objects.filter(Q(effect_until__isnull=True) | Q(effect_until__gt=day),
-                                             announced_on__lte=day)
+    return DisciplineDecision.objects.filter(
+        Q(effect_until__isnull=True) | Q(effect_until__gt=day), announced_on__lte=day
+    )
 
 
 def member_under_discipline(member_id: int, day: dt.date) -> bool:

@@ -16,7 +16,7 @@ from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeSet, Decision
 from dangvu.discipline.models import DisciplineDecision, Form
 from dangvu.members.events import record_event
-from dangvu.members.lifecycle import state_on
+from dangvu.members.lifecycle import STATUS_LABELS, state_on
 from dangvu.members.models import EventKind, PartyMember
 from dangvu.orgs.models import Organisation
 from dangvu.rules import discipline as rules
@@ -44,40 +44,79 @@ def discipline_record(
     source: str = ChangeSet.Source.WEB,
 ) -> DisciplineDecision:
     if (member is None) == (org is None):
-        raise RuleError(_("A discipline decision concerns one member or one organisation."), field="member")
+        raise RuleError(
+            _("A discipline decision concerns one member or one organisation."), field="member"
+        )
     if form not in Form.values:
         raise RuleError(_("Unknown form of discipline."), field="form")
     if announced_on > today():
-        raise RuleError(_("The date %(date)s is in the future.") % {"date": format_date(announced_on)},
-                        field="announced_on")
+        raise RuleError(
+            _("The date %(date)s is in the future.") % {"date": format_date(announced_on)},
+            field="announced_on",
+        )
     if announced_on < decision.date:
-        raise RuleError(_("A decision is announced on or after the day it is signed (%(date)s).")
-                        % {"date": format_date(decision.date)}, field="announced_on")
+        raise RuleError(
+            _("A decision is announced on or after the day it is signed (%(date)s).")
+            % {"date": format_date(decision.date)},
+            field="announced_on",
+        )
     if member is not None:
         require(actor, Ability.MANAGE_MEMBERS, member.scope_path)
         status = _member_status_on(member, announced_on)
         allowed = rules.FORMS_BY_SUBJECT.get(status, ())
         if form not in allowed:
             raise RuleError(
-                _("A %(status)s member cannot be given “%(form)s” (Party Charter, Article 35; QĐ 69-QĐ/TW, "
-                  "Article 7).") % {"status": status or "-", "form": Form(form).label}, field="form")
+                _(
+                    "A member who is %(status)s cannot be given “%(form)s” (Party Charter, Article 35; QĐ 69-QĐ/TW, "
+                    "Article 7)."
+                )
+                % {"status": STATUS_LABELS.get(status, status), "form": Form(form).label},
+                field="form",
+            )
     else:
         assert org is not None
         require(actor, Ability.MANAGE_ORGS, org.path)
         if form not in rules.FORMS_BY_SUBJECT["organisation"]:
-            raise RuleError(_("An organisation can be reprimanded, warned or dissolved."), field="form")
+            raise RuleError(
+                _("An organisation can be reprimanded, warned or dissolved."), field="form"
+            )
     cs = open_change_set(actor=actor, reason=reason, source=source)
     record = DisciplineDecision.objects.create(
-        member=member, org=org, form=form, deciding_body=deciding_body, decision=decision,
-        announced_on=announced_on, effect_until=rules.effect_ends(form, announced_on), violation=violation,
-        duty_related=duty_related, changeset=cs,
+        member=member,
+        org=org,
+        form=form,
+        deciding_body=deciding_body,
+        decision=decision,
+        announced_on=announced_on,
+        effect_until=rules.effect_ends(form, announced_on),
+        violation=violation,
+        duty_related=duty_related,
+        changeset=cs,
     )
     subject = member if member is not None else org
     assert subject is not None
-    log_entry(cs, action="discipline.record", obj=record, subject=subject,
-              after={"form": form, "announced_on": announced_on, "effect_until": record.effect_until,
-                     "decision": decision.as_dict(), "deciding_body": deciding_body})
+    log_entry(
+        cs,
+        action="discipline.record",
+        obj=record,
+        subject=subject,
+        after={
+            "form": form,
+            "announced_on": announced_on,
+            "effect_until": record.effect_until,
+            "decision": decision.as_dict(),
+            "deciding_body": deciding_body,
+        },
+    )
     if form == rules.EXPULSION and member is not None:
-        record_event(member=member, kind=EventKind.EXPULSION, on=announced_on, decision=decision, actor=actor,
-                     changeset=cs, check_scope=False, details={"discipline": record.pk})
+        record_event(
+            member=member,
+            kind=EventKind.EXPULSION,
+            on=announced_on,
+            decision=decision,
+            actor=actor,
+            changeset=cs,
+            check_scope=False,
+            details={"discipline": record.pk},
+        )
     return record

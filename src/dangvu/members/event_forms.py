@@ -19,36 +19,54 @@ ORG = forms.CharField(label=_("Party cell code"), max_length=32, required=False)
 def _extra(kind: str) -> dict[str, forms.Field]:
     fields: dict[str, forms.Field] = {}
     if kind == EventKind.CEREMONY:
-        fields["received_on"] = VNDateField(label=_("Date the decision was received"), required=False)
+        fields["received_on"] = VNDateField(
+            label=_("Date the decision was received"), required=False
+        )
         fields["exception"] = forms.CharField(
-            label=_("Consent of the superior committee to a late ceremony"), required=False, max_length=300)
+            label=_("Consent of the superior committee to a late ceremony"),
+            required=False,
+            max_length=300,
+        )
     if kind in (EventKind.TRANSFER_OUT, EventKind.TEMP_TRANSFER_OUT):
-        fields["to_org"] = forms.CharField(label=_("Receiving party cell code (here)"), max_length=32,
-                                           required=False)
-        fields["external_to"] = forms.CharField(label=_("Or the receiving organisation elsewhere"),
-                                                max_length=300, required=False)
+        fields["to_org"] = forms.CharField(
+            label=_("Receiving party cell code (here)"), max_length=32, required=False
+        )
+        fields["external_to"] = forms.CharField(
+            label=_("Or the receiving organisation elsewhere"), max_length=300, required=False
+        )
     if kind == EventKind.TEMP_TRANSFER_OUT:
         fields["until"] = VNDateField(label=_("Planned end"))
-        fields["purpose"] = forms.ChoiceField(label=_("Purpose"), choices=[
-            ("work", _("Work or residence")), ("study", _("Full-time study in Vietnam"))])
+        fields["purpose"] = forms.ChoiceField(
+            label=_("Purpose"),
+            choices=[("work", _("Work or residence")), ("study", _("Full-time study in Vietnam"))],
+        )
     if kind in (EventKind.TRANSFER_IN, EventKind.TEMP_TRANSFER_IN):
-        fields["to_org"] = forms.CharField(label=_("Receiving party cell code"), max_length=32, required=False)
-        fields["external_from"] = forms.CharField(label=_("Coming from an organisation elsewhere"),
-                                                  max_length=300, required=False)
-        fields["explanation"] = forms.CharField(label=_("Explanation of a late presentation"), max_length=300,
-                                                required=False)
+        fields["to_org"] = forms.CharField(
+            label=_("Receiving party cell code"), max_length=32, required=False
+        )
+        fields["external_from"] = forms.CharField(
+            label=_("Coming from an organisation elsewhere"), max_length=300, required=False
+        )
+        fields["explanation"] = forms.CharField(
+            label=_("Explanation of a late presentation"), max_length=300, required=False
+        )
     if kind == EventKind.TEMP_EXEMPTION:
         fields["until"] = VNDateField(label=_("Until"))
     if kind == EventKind.EXEMPTION:
-        fields["ground"] = forms.ChoiceField(label=_("Ground"), choices=[
-            ("age", _("Advanced age")), ("health", _("Poor health"))])
+        fields["ground"] = forms.ChoiceField(
+            label=_("Ground"), choices=[("age", _("Advanced age")), ("health", _("Poor health"))]
+        )
     if kind == EventKind.REMOVAL:
-        fields["ground"] = forms.ChoiceField(label=_("Ground"), choices=list(REMOVAL_GROUNDS.items()))
+        fields["ground"] = forms.ChoiceField(
+            label=_("Ground"), choices=list(REMOVAL_GROUNDS.items())
+        )
     if kind in (EventKind.RESTORATION, EventKind.READMISSION):
         fields["to_org"] = forms.CharField(label=_("Party cell code"), max_length=32)
     if kind == EventKind.READMISSION:
         fields["vote_date"] = VNDateField(label=_("Date of the cell's vote"), required=False)
-        fields["hardship"] = forms.BooleanField(label=_("Left because of extreme family hardship"), required=False)
+        fields["hardship"] = forms.BooleanField(
+            label=_("Left because of extreme family hardship"), required=False
+        )
     return fields
 
 
@@ -56,8 +74,9 @@ def event_form(kind: str, data: Any = None, initial: dict[str, Any] | None = Non
     base: type[forms.Form] = forms.Form if kind in NO_DECISION else DecisionFormMixin
     attrs: dict[str, Any] = {"on": VNDateField(label=_("Effective date"))}
     attrs.update(_extra(kind))
-    attrs["reason"] = forms.CharField(label=_("Note"), required=False, max_length=500,
-                                      widget=forms.Textarea(attrs={"rows": 2}))
+    attrs["reason"] = forms.CharField(
+        label=_("Note"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
     form_class = type(f"{kind}Form", (base,), attrs)
     return form_class(data, initial=initial)
 
@@ -66,11 +85,18 @@ class DisciplineForm_(DecisionFormMixin):
     form = forms.ChoiceField(label=_("Form of discipline"), choices=DisciplineForm.choices)
     announced_on = VNDateField(label=_("Announced on"))
     deciding_body = forms.CharField(label=_("Deciding body"), max_length=200)
-    violation = forms.CharField(label=_("Violation"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    duty_related = forms.BooleanField(label=_("Related to the performance of duties"), required=False)
+    violation = forms.CharField(
+        label=_("Violation"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    duty_related = forms.BooleanField(
+        label=_("Related to the performance of duties"), required=False
+    )
 
 
 class CorrectionForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for the correction"), max_length=500,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     on = VNDateField(label=_("Right date (leave empty to cancel the event)"), required=False)

@@ -30,18 +30,29 @@ def available_events(member: PartyMember) -> list[tuple[str, str]]:
     status, flags = member.status, set(member.flags or [])
     derived = member.derived or {}
     kinds: list[str] = []
-    if status in ("probationary", "official") and "in_transit" not in flags and not derived.get("outside"):
+    if (
+        status in ("probationary", "official")
+        and "in_transit" not in flags
+        and not derived.get("outside")
+    ):
         if status == "probationary":
-            kinds.append(EventKind.CEREMONY if member.ceremony_date is None else EventKind.RECOGNITION)
+            kinds.append(
+                EventKind.CEREMONY if member.ceremony_date is None else EventKind.RECOGNITION
+            )
         kinds.append(EventKind.TRANSFER_OUT)
         if derived.get("temp_transit"):
-            kinds += [EventKind.TEMP_TRANSFER_IN, EventKind.TEMP_TRANSFER_END] if member.temp_org_id is None \
+            kinds += (
+                [EventKind.TEMP_TRANSFER_IN, EventKind.TEMP_TRANSFER_END]
+                if member.temp_org_id is None
                 else [EventKind.TEMP_TRANSFER_END]
+            )
         else:
             kinds.append(EventKind.TEMP_TRANSFER_OUT)
-        for flag, start, end in (("exempted", EventKind.EXEMPTION, EventKind.EXEMPTION_END),
-                                 ("temporarily_exempted", EventKind.TEMP_EXEMPTION, EventKind.TEMP_EXEMPTION_END),
-                                 ("suspended", EventKind.SUSPENSION, EventKind.SUSPENSION_END)):
+        for flag, start, end in (
+            ("exempted", EventKind.EXEMPTION, EventKind.EXEMPTION_END),
+            ("temporarily_exempted", EventKind.TEMP_EXEMPTION, EventKind.TEMP_EXEMPTION_END),
+            ("suspended", EventKind.SUSPENSION, EventKind.SUSPENSION_END),
+        ):
             kinds.append(end if flag in flags else start)
         kinds += [EventKind.REMOVAL, EventKind.RESIGNATION, EventKind.DEATH]
     if "in_transit" in flags or status == "transferred_out" or derived.get("outside"):
@@ -50,7 +61,7 @@ def available_events(member: PartyMember) -> list[tuple[str, str]]:
         kinds.append(EventKind.RESTORATION)
     if status in ("removed", "expelled", "resigned") and not derived.get("readmitted"):
         kinds.append(EventKind.READMISSION)
-    return [(k, EventKind(k).label) for k in kinds]
+    return [(k, str(EventKind(k).label)) for k in kinds]
 
 
 def _managed_member(request: HttpRequest, pk: int) -> PartyMember:
@@ -67,7 +78,10 @@ def _cell(request: HttpRequest, code: str, field: str) -> Organisation | None:
     if org is None:
         org = Organisation.objects.filter(code=normalise_code(code)).first()
         if org is None:
-            raise RuleError(_("No organisation with code %(code)s.") % {"code": normalise_code(code)}, field=field)
+            raise RuleError(
+                _("No organisation with code %(code)s.") % {"code": normalise_code(code)},
+                field=field,
+            )
     return org
 
 
@@ -88,29 +102,45 @@ def event_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     member = _managed_member(request, pk)
     if kind not in dict(available_events(member)):
         raise Http404
-    form = event_form = event_forms.event_form(kind, request.POST or None, initial=_initial(member, kind))
+    form = event_form = event_forms.event_form(
+        kind, request.POST or None, initial=_initial(member, kind)
+    )
     if request.method == "POST" and form.is_valid():
         d = dict(form.cleaned_data)
         try:
             with transaction.atomic():
                 decision = None
                 if "decision_date" in d:
-                    decision = get_or_create_decision(number=d.pop("decision_number", ""),
-                                                      date=d.pop("decision_date"), issuer=d.pop("decision_issuer"))
+                    decision = get_or_create_decision(
+                        number=d.pop("decision_number", ""),
+                        date=d.pop("decision_date"),
+                        issuer=d.pop("decision_issuer"),
+                    )
                 on, reason = d.pop("on"), d.pop("reason", "")
                 org = _cell(request, d.pop("to_org", "") or "", "to_org")
                 if kind in (EventKind.TRANSFER_IN,) and org is None:
                     org = member.org
                 details = {k: v for k, v in d.items() if v not in (None, "", False)}
-                events.record_event(member=member, kind=kind, on=on, org=org, decision=decision, details=details,
-                                    actor=request.user, reason=reason)
+                events.record_event(
+                    member=member,
+                    kind=kind,
+                    on=on,
+                    org=org,
+                    decision=decision,
+                    details=details,
+                    actor=request.user,
+                    reason=reason,
+                )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The event was recorded."))
             return redirect("members:detail", pk=member.pk)
-    return render(request, "members/form.html", {
-        "form": event_form, "member": member, "title": EventKind(kind).label})
+    return render(
+        request,
+        "members/form.html",
+        {"form": event_form, "member": member, "title": EventKind(kind).label},
+    )
 
 
 def discipline_create(request: HttpRequest, pk: int) -> HttpResponse:
@@ -120,23 +150,38 @@ def discipline_create(request: HttpRequest, pk: int) -> HttpResponse:
         d = form.cleaned_data
         try:
             with transaction.atomic():
-                decision = get_or_create_decision(number=d["decision_number"], date=d["decision_date"],
-                                                  issuer=d["decision_issuer"])
-                discipline_record(member=member, form=d["form"], decision=decision, announced_on=d["announced_on"],
-                                  deciding_body=d["deciding_body"], violation=d["violation"],
-                                  duty_related=d["duty_related"], actor=request.user)
+                decision = get_or_create_decision(
+                    number=d["decision_number"],
+                    date=d["decision_date"],
+                    issuer=d["decision_issuer"],
+                )
+                discipline_record(
+                    member=member,
+                    form=d["form"],
+                    decision=decision,
+                    announced_on=d["announced_on"],
+                    deciding_body=d["deciding_body"],
+                    violation=d["violation"],
+                    duty_related=d["duty_related"],
+                    actor=request.user,
+                )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The discipline decision was recorded."))
             return redirect("members:detail", pk=member.pk)
-    return render(request, "members/form.html", {"form": form, "member": member,
-                                                 "title": _("Discipline decision")})
+    return render(
+        request,
+        "members/form.html",
+        {"form": form, "member": member, "title": _("Discipline decision")},
+    )
 
 
 def correct(request: HttpRequest, pk: int, event_id: int) -> HttpResponse:
     member = _managed_member(request, pk)
-    event = MembershipEvent.objects.filter(pk=event_id, member=member, voided_by__isnull=True).first()
+    event = MembershipEvent.objects.filter(
+        pk=event_id, member=member, voided_by__isnull=True
+    ).first()
     if event is None:
         raise Http404
     form = event_forms.CorrectionForm(request.POST or None, initial={"on": event.on})
@@ -144,11 +189,18 @@ def correct(request: HttpRequest, pk: int, event_id: int) -> HttpResponse:
         d = form.cleaned_data
         replacement = None
         if d["on"]:
-            replacement = {"kind": event.kind, "on": d["on"], "org": event.org, "decision": event.decision,
-                           "details": events._details_in(event.details)}
+            replacement = {
+                "kind": event.kind,
+                "on": d["on"],
+                "org": event.org,
+                "decision": event.decision,
+                "details": events._details_in(event.details),
+            }
         try:
             with transaction.atomic():
-                events.correct_event(event=event, reason=d["reason"], actor=request.user, replacement=replacement)
+                events.correct_event(
+                    event=event, reason=d["reason"], actor=request.user, replacement=replacement
+                )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -168,7 +220,14 @@ def work_list_page(request: HttpRequest) -> HttpResponse:
     org = get_org(request.user, code)
     lists = worklists.work_list(request.user, org)
     if request.GET.get("format") == "json":
-        return JsonResponse({"org": org.code, "as_of": today().isoformat(),
-                             "lists": {k: [i.as_dict() for i in v] for k, v in lists.items()}})
+        return JsonResponse(
+            {
+                "org": org.code,
+                "as_of": today().isoformat(),
+                "lists": {k: [i.as_dict() for i in v] for k, v in lists.items()},
+            }
+        )
     sections = [(worklists.SECTIONS[k], v) for k, v in lists.items()]
-    return render(request, "members/worklist.html", {"org": org, "sections": sections, "day": today()})
+    return render(
+        request, "members/worklist.html", {"org": org, "sections": sections, "day": today()}
+    )

@@ -32,16 +32,30 @@ from dangvu.rules import organisation as org_rules
 from dangvu.rules.charter import rules_on
 
 # Events that stand without a decision of their own.
-NO_DECISION = {EventKind.CEREMONY, EventKind.TEMP_TRANSFER_END, EventKind.DEATH, EventKind.TRANSFER_IN,
-               EventKind.TEMP_TRANSFER_IN}
+NO_DECISION = {
+    EventKind.CEREMONY,
+    EventKind.TEMP_TRANSFER_END,
+    EventKind.DEATH,
+    EventKind.TRANSFER_IN,
+    EventKind.TEMP_TRANSFER_IN,
+}
 # Events that place the member in a party cell of this system.
-PLACING = {EventKind.ADMISSION, EventKind.TRANSFER_IN, EventKind.TEMP_TRANSFER_IN, EventKind.RESTORATION,
-           EventKind.READMISSION}
+PLACING = {
+    EventKind.ADMISSION,
+    EventKind.TRANSFER_IN,
+    EventKind.TEMP_TRANSFER_IN,
+    EventKind.RESTORATION,
+    EventKind.READMISSION,
+}
 DATE_DETAILS = ("until", "vote_date", "received_on", "effective_on")
 
 
 def _details_out(details: dict[str, Any]) -> dict[str, Any]:
-    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in details.items() if v not in (None, "")}
+    return {
+        k: (v.isoformat() if isinstance(v, dt.date) else v)
+        for k, v in details.items()
+        if v not in (None, "")
+    }
 
 
 def _details_in(details: dict[str, Any]) -> dict[str, Any]:
@@ -64,8 +78,13 @@ def state_to_json(state: lifecycle.State) -> dict[str, Any]:
     return {
         "timeline": [[d(day), status] for day, status in state.timeline],
         "gaps": [[d(a), d(b)] for a, b in state.gaps],
-        "transit": {k: d(v) if isinstance(v, dt.date) else v for k, v in (state.transit or {}).items()} or None,
-        "temp_transit": {k: d(v) if isinstance(v, dt.date) else v for k, v in (state.temp_transit or {}).items()}
+        "transit": {
+            k: d(v) if isinstance(v, dt.date) else v for k, v in (state.transit or {}).items()
+        }
+        or None,
+        "temp_transit": {
+            k: d(v) if isinstance(v, dt.date) else v for k, v in (state.temp_transit or {}).items()
+        }
         or None,
         "readmitted": state.readmitted,
         "outside": state.outside,
@@ -85,8 +104,20 @@ def apply_state(member: PartyMember, state: lifecycle.State) -> None:
     member.official_date = state.official_date
     member.flags = state.flag_list
     member.derived = state_to_json(state)
-    member.save(update_fields=["status", "status_since", "org", "temp_org", "first_admission_date",
-                               "admission_decision_date", "ceremony_date", "official_date", "flags", "derived"])
+    member.save(
+        update_fields=[
+            "status",
+            "status_since",
+            "org",
+            "temp_org",
+            "first_admission_date",
+            "admission_decision_date",
+            "ceremony_date",
+            "official_date",
+            "flags",
+            "derived",
+        ]
+    )
     member.periods.all().delete()
     MembershipPeriod.objects.bulk_create(period_rows(member, state))
     member.flag_periods.all().delete()
@@ -95,15 +126,25 @@ def apply_state(member: PartyMember, state: lifecycle.State) -> None:
 
 def period_rows(member: PartyMember, state: lifecycle.State) -> list[MembershipPeriod]:
     return [
-        MembershipPeriod(member=member, org_id=p.org_id, status=p.status, valid_from=p.valid_from,
-                         valid_to=p.valid_to, temporary=p.temporary)
+        MembershipPeriod(
+            member=member,
+            org_id=p.org_id,
+            status=p.status,
+            valid_from=p.valid_from,
+            valid_to=p.valid_to,
+            temporary=p.temporary,
+        )
         for p in state.periods
     ]
 
 
 def flag_rows(member: PartyMember, state: lifecycle.State) -> list[FlagPeriod]:
-    return [FlagPeriod(member=member, flag=f.flag, valid_from=f.valid_from, valid_to=f.valid_to, until=f.until)
-            for f in state.flag_periods]
+    return [
+        FlagPeriod(
+            member=member, flag=f.flag, valid_from=f.valid_from, valid_to=f.valid_to, until=f.until
+        )
+        for f in state.flag_periods
+    ]
 
 
 def derive_for(member: PartyMember) -> lifecycle.State:
@@ -126,22 +167,27 @@ def months_of_age(birth: dt.date, on: dt.date) -> int:
     return months - 1 if on.day < birth.day else months
 
 
-def admission_age_problem(birth: dt.date, on: dt.date, details: dict[str, Any]) -> tuple[str, str] | None:
+def admission_age_problem(
+    birth: dt.date, on: dt.date, details: dict[str, Any]
+) -> tuple[str, str] | None:
     """§4.1: at the cell's vote, from full 18 to full 60 years counted by month; over 60 only with
     the written agreement of the provincial standing committee, recorded here. (field, message)."""
     vote = details.get("vote_date") or on
     if vote > on:
-        return "vote_date", _("The cell's vote (%(vote)s) cannot come after the decision (%(date)s).") % {
-            "vote": format_date(vote), "date": format_date(on)}
+        return "vote_date", _(
+            "The cell's vote (%(vote)s) cannot come after the decision (%(date)s)."
+        ) % {"vote": format_date(vote), "date": format_date(on)}
     rules = rules_on(vote)
     months = months_of_age(birth, vote)
     if months < rules.min_admission_months:
-        return "birth_date", _("At the cell's vote on %(date)s the person was not yet full 18 years old "
-                               "(%(rule)s).") % {"date": format_date(vote), "rule": rules.citation}
+        return "birth_date", _(
+            "At the cell's vote on %(date)s the person was not yet full 18 years old (%(rule)s)."
+        ) % {"date": format_date(vote), "rule": rules.citation}
     if months > rules.max_admission_months and not details.get("over_60_authorisation"):
         return "over_60_authorisation", _(
             "At the cell's vote on %(date)s the person was over 60: record the written agreement of the "
-            "provincial standing committee (%(rule)s).") % {"date": format_date(vote), "rule": rules.citation}
+            "provincial standing committee (%(rule)s)."
+        ) % {"date": format_date(vote), "rule": rules.citation}
     return None
 
 
@@ -160,10 +206,14 @@ def check_ceremony(member: PartyMember, on: dt.date, details: dict[str, Any]) ->
     deadline = add_working_days(received, rules_on(received).ceremony_working_days)
     if on > deadline and not details.get("exception"):
         raise RuleError(
-            _("The ceremony is due by %(deadline)s (30 working days after the decision was received on "
-              "%(received)s). A later ceremony needs the consent of the superior committee: write it as the "
-              "exception.") % {"deadline": format_date(deadline), "received": format_date(received)},
-            field="exception")
+            _(
+                "The ceremony is due by %(deadline)s (30 working days after the decision was received on "
+                "%(received)s). A later ceremony needs the consent of the superior committee: write it as the "
+                "exception."
+            )
+            % {"deadline": format_date(deadline), "received": format_date(received)},
+            field="exception",
+        )
 
 
 def check_transfer_in(member: PartyMember, on: dt.date, details: dict[str, Any]) -> None:
@@ -175,9 +225,13 @@ def check_transfer_in(member: PartyMember, on: dt.date, details: dict[str, Any])
     deadline = add_working_days(issued, rules_on(issued).letter_presentation_working_days)
     if on > deadline and not details.get("explanation"):
         raise RuleError(
-            _("The letter issued on %(issued)s had to be presented by %(deadline)s: write the explanation of the "
-              "delay.") % {"issued": format_date(issued), "deadline": format_date(deadline)},
-            field="explanation")
+            _(
+                "The letter issued on %(issued)s had to be presented by %(deadline)s: write the explanation of the "
+                "delay."
+            )
+            % {"issued": format_date(issued), "deadline": format_date(deadline)},
+            field="explanation",
+        )
 
 
 def check_temp_transfer(member: PartyMember, on: dt.date, details: dict[str, Any]) -> None:
@@ -185,24 +239,43 @@ def check_temp_transfer(member: PartyMember, on: dt.date, details: dict[str, Any
     until = details.get("until")
     if until is None:
         raise RuleError(_("A temporary transfer needs its planned end date."), field="until")
-    longest = 24 if details.get("purpose") == "study" else rules_on(on).temporary_transfer_max_months
+    longest = (
+        24 if details.get("purpose") == "study" else rules_on(on).temporary_transfer_max_months
+    )
     if until < add_months(on, 3) or until > add_months(on, longest):
-        raise RuleError(_("A temporary transfer lasts from 3 months to %(n)s months: the end must fall between "
-                          "%(a)s and %(b)s.") % {"n": longest, "a": format_date(add_months(on, 3)),
-                                                 "b": format_date(add_months(on, longest))}, field="until")
+        raise RuleError(
+            _(
+                "A temporary transfer lasts from 3 months to %(n)s months: the end must fall between "
+                "%(a)s and %(b)s."
+            )
+            % {
+                "n": longest,
+                "a": format_date(add_months(on, 3)),
+                "b": format_date(add_months(on, longest)),
+            },
+            field="until",
+        )
 
 
 def check_exemption(member: PartyMember, on: dt.date, details: dict[str, Any]) -> None:
     """§4.6: exemption for advanced age (men over 60, women over 55) or poor health."""
     ground = details.get("ground")
     if ground not in ("age", "health"):
-        raise RuleError(_("Give the ground of the exemption: advanced age or poor health."), field="ground")
+        raise RuleError(
+            _("Give the ground of the exemption: advanced age or poor health."), field="ground"
+        )
     if ground == "age":
         rules = rules_on(on)
         limit = rules.exemption_age_women if member.person.sex == "F" else rules.exemption_age_men
         if age_on(member.person.birth_date, on) <= limit:
-            raise RuleError(_("On %(date)s the member is not past %(limit)s, the age for an exemption on the ground "
-                              "of age (HD 27-HD/BTCTW).") % {"date": format_date(on), "limit": limit}, field="ground")
+            raise RuleError(
+                _(
+                    "On %(date)s the member is not past %(limit)s, the age for an exemption on the ground "
+                    "of age (HD 27-HD/BTCTW)."
+                )
+                % {"date": format_date(on), "limit": limit},
+                field="ground",
+            )
 
 
 CHECKS: dict[str, Callable[[PartyMember, dt.date, dict[str, Any]], None]] = {
@@ -221,10 +294,15 @@ def _check_org(kind: str, org: Organisation | None, on: dt.date) -> None:
         return
     placement = org_services.placement_on(org, on)
     if placement is None:
-        raise RuleError(_("%(org)s did not exist on %(date)s.") % {"org": org.name, "date": format_date(on)},
-                        field="org")
+        raise RuleError(
+            _("%(org)s did not exist on %(date)s.") % {"org": org.name, "date": format_date(on)},
+            field="org",
+        )
     if placement.kind not in org_rules.MEMBER_HOLDING_KINDS:
-        raise RuleError(_("Members are kept in party cells; %(org)s is not one.") % {"org": org.name}, field="org")
+        raise RuleError(
+            _("Members are kept in party cells; %(org)s is not one.") % {"org": org.name},
+            field="org",
+        )
 
 
 @transaction.atomic
@@ -251,7 +329,9 @@ def record_event(
         if org is not None and kind in PLACING and kind != EventKind.TRANSFER_IN:
             require(actor, Ability.MANAGE_MEMBERS, org.path)
     if on > today():
-        raise RuleError(_("The date %(date)s is in the future.") % {"date": format_date(on)}, field="on")
+        raise RuleError(
+            _("The date %(date)s is in the future.") % {"date": format_date(on)}, field="on"
+        )
     if decision is None and kind not in NO_DECISION:
         raise RuleError(_("A decision (number, date, issuing body) is required."), field="decision")
     _check_org(kind, org, on)
@@ -259,12 +339,30 @@ def record_event(
     if check is not None:
         check(member, on, details)
     cs = changeset or open_change_set(actor=actor, reason=reason, source=source)
-    event = MembershipEvent.objects.create(member=member, kind=kind, on=on, org=org, decision=decision,
-                                           details=_details_out(details), changeset=cs)
+    event = MembershipEvent.objects.create(
+        member=member,
+        kind=kind,
+        on=on,
+        org=org,
+        decision=decision,
+        details=_details_out(details),
+        changeset=cs,
+    )
     rebuild(member)  # refuses an impossible sequence; the transaction then writes nothing
-    log_entry(cs, action=f"member.event.{kind}", obj=event, subject=member, reason=reason,
-              after={"kind": kind, "on": on, "org": org.code if org else None,
-                     "decision": decision.as_dict() if decision else None, **_details_out(details)})
+    log_entry(
+        cs,
+        action=f"member.event.{kind}",
+        obj=event,
+        subject=member,
+        reason=reason,
+        after={
+            "kind": kind,
+            "on": on,
+            "org": org.code if org else None,
+            "decision": decision.as_dict() if decision else None,
+            **_details_out(details),
+        },
+    )
     return event
 
 
@@ -290,22 +388,43 @@ def correct_event(
     event.save(update_fields=["voided_by"])
     new_event = None
     if replacement is not None:
-        new_event = record_event(member=member, actor=actor, changeset=cs, reason=reason, check_scope=False,
-                                 **replacement)
+        new_event = record_event(
+            member=member,
+            actor=actor,
+            changeset=cs,
+            reason=reason,
+            check_scope=False,
+            **replacement,
+        )
         event.voided_by = new_event
         event.save(update_fields=["voided_by"])
     else:
         rebuild(member)
     affects = min(event.on, new_event.on) if new_event else event.on
-    correction = Correction.objects.create(member=member, voided=event, replacement=new_event, reason=reason,
-                                           affects_from=affects, changeset=cs)
-    log_entry(cs, action="member.event.correct", obj=correction, subject=member, reason=reason,
-              before={"kind": event.kind, "on": event.on, "org": event.org.code if event.org else None},
-              after={"kind": new_event.kind, "on": new_event.on} if new_event else None)
+    correction = Correction.objects.create(
+        member=member,
+        voided=event,
+        replacement=new_event,
+        reason=reason,
+        affects_from=affects,
+        changeset=cs,
+    )
+    log_entry(
+        cs,
+        action="member.event.correct",
+        obj=correction,
+        subject=member,
+        reason=reason,
+        before={"kind": event.kind, "on": event.on, "org": event.org.code if event.org else None},
+        after={"kind": new_event.kind, "on": new_event.on} if new_event else None,
+    )
     return correction
 
 
 def corrections_affecting(member_ids: Any, on: dt.date) -> list[Correction]:
     """Corrections that changed the answer for a date: those concerning a day on or before it."""
-    return list(Correction.objects.filter(member_id__in=member_ids, affects_from__lte=on)
-                .select_related("member__person").order_by("recorded_at"))
+    return list(
+        Correction.objects.filter(member_id__in=member_ids, affects_from__lte=on)
+        .select_related("member__person")
+        .order_by("recorded_at")
+    )

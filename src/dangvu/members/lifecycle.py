@@ -14,18 +14,47 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from dangvu.core.dates import add_months, add_years, format_date
 from dangvu.rules.charter import BADGE_TIERS, REMOVAL_GROUNDS, rules_on
 
 ACTIVE = ("probationary", "official")
-EXITS = {"removal": "removed", "expulsion": "expelled", "resignation": "resigned", "death": "deceased"}
+EXITS = {
+    "removal": "removed",
+    "expulsion": "expelled",
+    "resignation": "resigned",
+    "death": "deceased",
+}
 FLAG_EVENTS = {  # start kind -> (flag, end kind)
     "exemption": ("exempted", "exemption_end"),
     "temp_exemption": ("temporarily_exempted", "temp_exemption_end"),
     "suspension": ("suspended", "suspension_end"),
 }
 FLAG_ENDS = {end: flag for flag, end in FLAG_EVENTS.values()}
+
+
+STATUS_LABELS = {
+    "probationary": _lazy("a probationary member"),
+    "official": _lazy("an official member"),
+    "removed": _lazy("removed from the list"),
+    "expelled": _lazy("expelled"),
+    "resigned": _lazy("resigned"),
+    "deceased": _lazy("deceased"),
+    "transferred_out": _lazy("transferred out"),
+    "": _lazy("not admitted"),
+}
+FLAG_LABELS = {
+    "exempted": _lazy("exempted from work and party activity"),
+    "temporarily_exempted": _lazy("temporarily exempted from activity"),
+    "suspended": _lazy("suspended from party activity"),
+}
+
+
+def _kind_label(kind: str) -> str:
+    from dangvu.members.models import EventKind
+
+    return str(EventKind(kind).label) if kind in EventKind.values else kind
 
 
 class LifecycleError(ValueError):
@@ -77,7 +106,9 @@ class State:
     timeline: list[tuple[dt.date, str]] = field(default_factory=list)  # status from a day
     gaps: list[tuple[dt.date, dt.date | None]] = field(default_factory=list)  # not party activity
     exit_cause: str = ""
-    _open: dict[str, Any] = field(default_factory=dict)  # open home/temp periods: key -> (org, status, from)
+    _open: dict[str, Any] = field(
+        default_factory=dict
+    )  # open home/temp periods: key -> (org, status, from)
     _status_before_exit: str = ""
     _gap_open: dt.date | None = None
 
@@ -101,7 +132,9 @@ def official_date_for(ceremony_date: dt.date) -> dt.date:
 
 
 def _fail(message: str, **params: Any) -> LifecycleError:
-    return LifecycleError(message % {k: format_date(v) if isinstance(v, dt.date) else v for k, v in params.items()})
+    return LifecycleError(
+        message % {k: format_date(v) if isinstance(v, dt.date) else v for k, v in params.items()}
+    )
 
 
 class _Engine:
@@ -155,30 +188,49 @@ class _Engine:
     def apply(self, f: Fact) -> None:
         s = self.s
         if s.status == "deceased":
-            raise _fail(_("No event can follow the death of the member (%(date)s)."), date=s.status_since)
+            raise _fail(
+                _("No event can follow the death of the member (%(date)s)."), date=s.status_since
+            )
         if s.status == "" and f.kind not in ("admission",):
-            raise _fail(_("The member must first be admitted; “%(kind)s” cannot come first."), kind=f.kind)
+            raise _fail(
+                _("The member must first be admitted; “%(kind)s” cannot come first."),
+                kind=_kind_label(f.kind),
+            )
         handler = getattr(self, f"on_{f.kind}", None)
         if handler is None:
-            raise _fail(_("Unknown kind of event: %(kind)s."), kind=f.kind)
+            raise _fail(_("Unknown kind of event: %(kind)s."), kind=_kind_label(f.kind))
         handler(f)
 
     def require_active(self, f: Fact) -> None:
         if not self.s.active:
-            raise _fail(_("On %(date)s the member is not in the Party (%(status)s): “%(kind)s” is not possible."),
-                        date=f.on, status=self.s.status, kind=f.kind)
+            raise _fail(
+                _(
+                    "On %(date)s the member is not in the Party (%(status)s): “%(kind)s” is not possible."
+                ),
+                date=f.on,
+                status=STATUS_LABELS.get(self.s.status, self.s.status),
+                kind=_kind_label(f.kind),
+            )
 
     def require_inside(self, f: Fact) -> None:
         self.require_active(f)
         if self.s.outside or self.s.transit is not None:
-            raise _fail(_("On %(date)s the member is not in a party cell kept here (transferred or in transit)."),
-                        date=f.on)
+            raise _fail(
+                _(
+                    "On %(date)s the member is not in a party cell kept here (transferred or in transit)."
+                ),
+                date=f.on,
+            )
 
     def on_admission(self, f: Fact) -> None:
         s = self.s
         if s.status:
-            raise _fail(_("The member was already admitted on %(date)s; a second admission is a re-admission."),
-                        date=s.first_admission_date)
+            raise _fail(
+                _(
+                    "The member was already admitted on %(date)s; a second admission is a re-admission."
+                ),
+                date=s.first_admission_date,
+            )
         s.first_admission_date = s.admission_decision_date = f.on
         external = f.details.get("external_org")
         if f.org_id is None and not external:
@@ -195,8 +247,13 @@ class _Engine:
             raise _fail(_("An admission ceremony follows an admission decision, once."))
         assert s.admission_decision_date is not None
         if f.on < s.admission_decision_date:
-            raise _fail(_("The admission ceremony (%(ceremony)s) cannot precede the admission decision (%(decision)s)."),
-                        ceremony=f.on, decision=s.admission_decision_date)
+            raise _fail(
+                _(
+                    "The admission ceremony (%(ceremony)s) cannot precede the admission decision (%(decision)s)."
+                ),
+                ceremony=f.on,
+                decision=s.admission_decision_date,
+            )
         s.ceremony_date = f.on
 
     def on_recognition(self, f: Fact) -> None:
@@ -207,8 +264,13 @@ class _Engine:
             raise _fail(_("Recognition needs the date of the admission ceremony."))
         expected = official_date_for(s.ceremony_date)
         if f.on != expected:
-            raise _fail(_("The official date must be %(expected)s, 12 months after the ceremony of %(ceremony)s."),
-                        expected=expected, ceremony=s.ceremony_date)
+            raise _fail(
+                _(
+                    "The official date must be %(expected)s, 12 months after the ceremony of %(ceremony)s."
+                ),
+                expected=expected,
+                ceremony=s.ceremony_date,
+            )
         s.official_date = f.on
         self.set_status("official", f.on)
 
@@ -239,8 +301,10 @@ class _Engine:
             if f.org_id != s.transit["to"]:
                 raise _fail(_("The introduction letter sends the member to another party cell."))
             if f.on < s.transit["out_on"]:
-                raise _fail(_("The letter cannot be presented (%(in)s) before it was issued (%(out)s)."),
-                            **{"in": f.on, "out": s.transit["out_on"]})
+                raise _fail(
+                    _("The letter cannot be presented (%(in)s) before it was issued (%(out)s)."),
+                    **{"in": f.on, "out": s.transit["out_on"]},
+                )
             if rules_on(f.on).transfer_gap_deducted and f.on > s.transit["out_on"]:
                 s.gaps.append((s.transit["out_on"], f.on))
             s.transit = None
@@ -250,11 +314,19 @@ class _Engine:
                 s.timeline.append((f.on, s.status))
                 s.status_since = f.on
             elif not s.active:
-                raise _fail(_("On %(date)s the member is not in the Party (%(status)s): “%(kind)s” is not possible."),
-                            date=f.on, status=s.status, kind=f.kind)
+                raise _fail(
+                    _(
+                        "On %(date)s the member is not in the Party (%(status)s): “%(kind)s” is not possible."
+                    ),
+                    date=f.on,
+                    status=STATUS_LABELS.get(s.status, s.status),
+                    kind=_kind_label(f.kind),
+                )
             s.outside = False
         else:
-            raise _fail(_("The member is in a party cell here already: record the transfer out first."))
+            raise _fail(
+                _("The member is in a party cell here already: record the transfer out first.")
+            )
         s.org_id = f.org_id
         s._open["home"] = (f.org_id, s.status, f.on)
 
@@ -292,13 +364,21 @@ class _Engine:
         self.require_inside(f)
         flag, _end = FLAG_EVENTS[f.kind]
         if flag in s.flags:
-            raise _fail(_("The member is already %(flag)s since %(date)s."), flag=flag, date=s.flags[flag]["since"])
+            raise _fail(
+                _("The member is already %(flag)s since %(date)s."),
+                flag=FLAG_LABELS[flag],
+                date=s.flags[flag]["since"],
+            )
         until = f.details.get("until")
         if f.kind == "temp_exemption":
             limit = add_months(f.on, rules_on(f.on).temporary_exemption_max_months)
             if until is None or until <= f.on or until >= limit:
-                raise _fail(_("A temporary exemption lasts less than 12 months: give an end date before %(limit)s."),
-                            limit=limit)
+                raise _fail(
+                    _(
+                        "A temporary exemption lasts less than 12 months: give an end date before %(limit)s."
+                    ),
+                    limit=limit,
+                )
         self.flag_on(flag, f.on, until)
 
     on_exemption = on_temp_exemption = on_suspension = _flag_start
@@ -306,7 +386,7 @@ class _Engine:
     def _flag_end(self, f: Fact) -> None:
         flag = FLAG_ENDS[f.kind]
         if flag not in self.s.flags:
-            raise _fail(_("The member is not %(flag)s."), flag=flag)
+            raise _fail(_("The member is not %(flag)s."), flag=FLAG_LABELS[flag])
         self.flag_off(flag, f.on)
 
     on_exemption_end = on_temp_exemption_end = on_suspension_end = _flag_end
@@ -315,13 +395,21 @@ class _Engine:
         s = self.s
         self.require_active(f)
         if f.kind == "expulsion" and s.status != "official":
-            raise _fail(_("Only an official member can be expelled; a probationary member is removed from the list instead."))
+            raise _fail(
+                _(
+                    "Only an official member can be expelled; a probationary member is removed from the list instead."
+                )
+            )
         if f.kind == "removal":
             ground = f.details.get("ground")
             if ground not in REMOVAL_GROUNDS:
                 raise _fail(_("Removal from the list needs one of its grounds."))
             if ground == "probation_unqualified" and s.status != "probationary":
-                raise _fail(_("Only a probationary member can be removed for not qualifying at the end of probation."))
+                raise _fail(
+                    _(
+                        "Only a probationary member can be removed for not qualifying at the end of probation."
+                    )
+                )
         if s.temp_transit is not None:
             self.close("temp", f.on)
             s.temp_org_id, s.temp_transit = None, None
@@ -353,15 +441,18 @@ class _Engine:
         if s.status not in ("removed", "resigned", "expelled"):
             raise _fail(_("Only a person who has left the Party can be re-admitted."))
         if s.readmitted:
-            raise _fail(_("A person can be re-admitted only once (DOMAIN.md §4.8)."))
+            raise _fail(_("A person can be re-admitted only once (QĐ 24-QĐ/TW, 3.5.3)."))
         refused = rules_on(f.on).readmission_refused_for
         causes = {s.exit_cause, s.exit_cause.split(":")[0], *f.details.get("circumstances", ())}
         if f.details.get("hardship") and "resignation" in causes:
             causes.discard("resignation")
         blocked = sorted(c for c in causes if c in refused)
         if blocked:
-            raise _fail(_("Under %(rule)s this person cannot be re-admitted (%(causes)s)."),
-                        rule=rules_on(f.on).citation, causes=", ".join(blocked))
+            raise _fail(
+                _("Under %(rule)s this person cannot be re-admitted (%(causes)s)."),
+                rule=rules_on(f.on).citation,
+                causes=", ".join(blocked),
+            )
         if f.org_id is None:
             raise _fail(_("An admission needs the party cell that admits the member."))
         self.end_gap(f.on)
@@ -410,7 +501,9 @@ class PartyAge:
         return {"years": self.years, "months": self.months, "days": self.days}
 
 
-def party_age(first_admission: dt.date, gaps: Sequence[tuple[dt.date, dt.date | None]], on: dt.date) -> PartyAge:
+def party_age(
+    first_admission: dt.date, gaps: Sequence[tuple[dt.date, dt.date | None]], on: dt.date
+) -> PartyAge:
     """Party age on a day: from the first admission decision, minus the days not in party activity
     (§3.2: expulsion, removal, interruption by transfer; a restoration leaves no gap)."""
     start = first_admission + dt.timedelta(days=gap_days(gaps, on))
@@ -426,8 +519,9 @@ def party_age(first_admission: dt.date, gaps: Sequence[tuple[dt.date, dt.date | 
     return PartyAge(months // 12, months % 12, (on - anchor).days, start)
 
 
-def next_badge(first_admission: dt.date, gaps: Sequence[tuple[dt.date, dt.date | None]], on: dt.date
-               ) -> tuple[int, dt.date] | None:
+def next_badge(
+    first_admission: dt.date, gaps: Sequence[tuple[dt.date, dt.date | None]], on: dt.date
+) -> tuple[int, dt.date] | None:
     """The next badge tier and the day party age reaches it, if no further interruption comes."""
     counted_from = first_admission + dt.timedelta(days=gap_days(gaps, on))
     for tier in BADGE_TIERS:
@@ -443,13 +537,32 @@ def state_on(state: State, on: dt.date) -> dict[str, Any]:
     for since, value in state.timeline:
         if since <= on:
             status = value
-    home = next((p for p in state.periods if not p.temporary and p.valid_from <= on
-                 and (p.valid_to is None or on < p.valid_to)), None)
-    temp = next((p for p in state.periods if p.temporary and p.valid_from <= on
-                 and (p.valid_to is None or on < p.valid_to)), None)
-    flags = sorted(fp.flag for fp in state.flag_periods
-                   if fp.valid_from <= on and (fp.valid_to is None or on < fp.valid_to))
+    home = next(
+        (
+            p
+            for p in state.periods
+            if not p.temporary and p.valid_from <= on and (p.valid_to is None or on < p.valid_to)
+        ),
+        None,
+    )
+    temp = next(
+        (
+            p
+            for p in state.periods
+            if p.temporary and p.valid_from <= on and (p.valid_to is None or on < p.valid_to)
+        ),
+        None,
+    )
+    flags = sorted(
+        fp.flag
+        for fp in state.flag_periods
+        if fp.valid_from <= on and (fp.valid_to is None or on < fp.valid_to)
+    )
     if temp is not None:
         flags.append("on_temporary_transfer")
-    return {"status": status, "org_id": home.org_id if home else None,
-            "temp_org_id": temp.org_id if temp else None, "flags": flags}
+    return {
+        "status": status,
+        "org_id": home.org_id if home else None,
+        "temp_org_id": temp.org_id if temp else None,
+        "flags": flags,
+    }

@@ -254,8 +254,9 @@ class Correction(models.Model):
 
     member = models.ForeignKey(PartyMember, on_delete=models.PROTECT, related_name="corrections")
     voided = models.ForeignKey(MembershipEvent, on_delete=models.PROTECT, related_name="+")
-    replacement = models.ForeignKey(MembershipEvent, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    replacement = models.ForeignKey(
+        MembershipEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.TextField(_("reason"))
     affects_from = models.DateField()
     changeset = models.ForeignKey(ChangeSet, on_delete=models.PROTECT, related_name="+")

@@ -213,7 +213,9 @@ def member_on(member: PartyMember, on: dt.date) -> dict[str, Any]:
     periods = list(member.periods.filter(valid_on(on)).select_related("org"))
     home = next((p for p in periods if not p.temporary), None)
     temp = next((p for p in periods if p.temporary), None)
-    flags = sorted(FlagPeriod.objects.filter(valid_on(on), member=member).values_list("flag", flat=True))
+    flags = sorted(
+        FlagPeriod.objects.filter(valid_on(on), member=member).values_list("flag", flat=True)
+    )
     if temp is not None:
         flags.append("on_temporary_transfer")
     status = status_on(member, on)
@@ -224,7 +226,9 @@ def member_on(member: PartyMember, on: dt.date) -> dict[str, Any]:
         "flags": flags,
         "org": home.org.code if home else None,
         "temp_org": temp.org.code if temp else None,
-        "official_date": member.official_date if member.official_date and member.official_date <= on else None,
+        "official_date": member.official_date
+        if member.official_date and member.official_date <= on
+        else None,
         "first_admission_date": member.first_admission_date,
         "party_age": None,
         "next_badge": None,
@@ -239,7 +243,9 @@ def member_on(member: PartyMember, on: dt.date) -> dict[str, Any]:
     return answer
 
 
-def members_on_list(org: Organisation, on: dt.date, status: str = "") -> list[tuple[PartyMember, str]]:
+def members_on_list(
+    org: Organisation, on: dt.date, status: str = ""
+) -> list[tuple[PartyMember, str]]:
     """(member, status on the day) of the organisation's subtree as it stood on the day.
 
     In the list (official, probationary): the home periods of that day. Another status: those who
@@ -252,10 +258,9 @@ def members_on_list(org: Organisation, on: dt.date, status: str = "") -> list[tu
         rows = [(p.member, p.status) for p in periods]
     else:
         org_ids = subtree_org_ids(org, on)
-        last = (
-            MembershipPeriod.objects.filter(temporary=False, valid_to__lte=on, org_id__in=org_ids)
-            .select_related("member__person")
-        )
+        last = MembershipPeriod.objects.filter(
+            temporary=False, valid_to__lte=on, org_id__in=org_ids
+        ).select_related("member__person")
         seen: dict[int, PartyMember] = {p.member_id: p.member for p in last}
         rows = [(m, s) for m in seen.values() if (s := status_on(m, on)) == status]
     rows.sort(key=lambda r: r[0].person.sort_key)

@@ -287,6 +287,7 @@ def member_admit(
     admission_details: dict[str, Any] | None = None,
     ceremony_details: dict[str, Any] | None = None,
     recognition_decision: Decision | None = None,
+    external_org: str = "",
 ) -> PartyMember:
     """Record a person admitted into a party cell by `decision` (DOMAIN.md §4.1–§4.3).
 
@@ -303,7 +304,9 @@ def member_admit(
             _("The admission decision date %(date)s is in the future.") % {"date": format_date(on)},
         )
     birth = cleaned["birth_date"]
-    age_problem = events.admission_age_problem(birth, on, admission_details or {}) if birth else None
+    age_problem = (
+        events.admission_age_problem(birth, on, admission_details or {}) if birth else None
+    )
     if age_problem is not None:
         errors.add(*age_problem)
     if ceremony_date is not None and ceremony_date > today():
@@ -313,7 +316,8 @@ def member_admit(
             % {"date": format_date(ceremony_date)},
         )
     errors.raise_if_any()
-    _check_cell(org, on)
+    if not external_org:
+        _check_cell(org, on)
     official = (
         lifecycle.official_date_for(ceremony_date) if (recognised and ceremony_date) else None
     )
@@ -342,14 +346,37 @@ def member_admit(
         },
     )
     common = {"member": member, "actor": actor, "changeset": cs, "check_scope": False}
-    events.record_event(kind=EventKind.ADMISSION, on=on, org=org, decision=decision,
-                        details=dict(admission_details or {}), **common)
+    if external_org:
+        # Admitted elsewhere (a member arriving from another province): the dossier's dates, then
+        # a transfer in, recorded by the caller, places the member here.
+        admission = {**(admission_details or {}), "external_org": external_org}
+        events.record_event(
+            kind=EventKind.ADMISSION, on=on, decision=decision, details=admission, **common
+        )
+    else:
+        events.record_event(
+            kind=EventKind.ADMISSION,
+            on=on,
+            org=org,
+            decision=decision,
+            details=dict(admission_details or {}),
+            **common,
+        )
     if ceremony_date is not None:
-        events.record_event(kind=EventKind.CEREMONY, on=ceremony_date, details=dict(ceremony_details or {}),
-                            **common)
+        events.record_event(
+            kind=EventKind.CEREMONY,
+            on=ceremony_date,
+            details=dict(ceremony_details or {}),
+            **common,
+        )
     if official is not None:
-        events.record_event(kind=EventKind.RECOGNITION, on=official, org=org, decision=recognition_decision or
-                            decision, **common)
+        events.record_event(
+            kind=EventKind.RECOGNITION,
+            on=official,
+            org=None if external_org else org,
+            decision=recognition_decision or decision,
+            **common,
+        )
     _check_result(actor, member)
     return member
 
@@ -537,10 +564,18 @@ def members_bulk_admit(
     members = PartyMember.objects.bulk_create(
         [
             PartyMember(
-                person=p, card_number=c["card_number"], dossier_number=c["dossier_number"], status=s.status,
-                status_since=s.status_since, org_id=s.org_id, first_admission_date=s.first_admission_date,
-                admission_decision_date=s.admission_decision_date, ceremony_date=s.ceremony_date,
-                official_date=s.official_date, flags=s.flag_list, derived=events.state_to_json(s),
+                person=p,
+                card_number=c["card_number"],
+                dossier_number=c["dossier_number"],
+                status=s.status,
+                status_since=s.status_since,
+                org_id=s.org_id,
+                first_admission_date=s.first_admission_date,
+                admission_decision_date=s.admission_decision_date,
+                ceremony_date=s.ceremony_date,
+                official_date=s.official_date,
+                flags=s.flag_list,
+                derived=events.state_to_json(s),
             )
             for p, (_r, c, s) in zip(persons, prepared, strict=True)
         ],
@@ -550,18 +585,35 @@ def members_bulk_admit(
     periods: list[MembershipPeriod] = []
     entries = []
     for member, (row, cleaned, state) in zip(members, prepared, strict=True):
-        def event(kind: str, on: dt.date, org: Organisation | None = None, decision: Decision | None = None,
-                  details: dict[str, Any] | None = None, member: PartyMember = member) -> MembershipEvent:
-            return MembershipEvent(member=member, kind=kind, on=on, org=org, decision=decision,
-                                   details=details or {}, changeset=changeset)
+
+        def event(
+            kind: str,
+            on: dt.date,
+            org: Organisation | None = None,
+            decision: Decision | None = None,
+            details: dict[str, Any] | None = None,
+            member: PartyMember = member,
+        ) -> MembershipEvent:
+            return MembershipEvent(
+                member=member,
+                kind=kind,
+                on=on,
+                org=org,
+                decision=decision,
+                details=details or {},
+                changeset=changeset,
+            )
 
         event_rows.append(event(EventKind.ADMISSION, row.decision.date, row.org, row.decision))
         if row.ceremony_date is not None:
             event_rows.append(event(EventKind.CEREMONY, row.ceremony_date))
         if state.official_date is not None:
             # Entered from the dossier: the recognition decision itself is not on file.
-            event_rows.append(event(EventKind.RECOGNITION, state.official_date, row.org, None,
-                                    {"source": "dossier"}))
+            event_rows.append(
+                event(
+                    EventKind.RECOGNITION, state.official_date, row.org, None, {"source": "dossier"}
+                )
+            )
         periods.extend(events.period_rows(member, state))
         entries.append(
             log_entry(

@@ -94,8 +94,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "age": age_on(person.birth_date, today()),
             "now": selectors.member_on(member, today()),
             "events": selectors.events_of(member),
-            "discipline": DisciplineDecision.objects.filter(member=member).select_related("decision"),
-            "corrections": Correction.objects.filter(member=member).select_related("voided", "replacement"),
+            "discipline": DisciplineDecision.objects.filter(member=member).select_related(
+                "decision"
+            ),
+            "corrections": Correction.objects.filter(member=member).select_related(
+                "voided", "replacement"
+            ),
             "history": history_of(member)[:100],
             "can_edit": can_edit,
             "next_events": available_events(member) if can_edit else [],

@@ -29,9 +29,15 @@ class Item:
     note: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"member": self.member.pk, "name": self.member.person.full_name,
-                "cccd": self.member.person.citizen_id, "org": self.member.org.code if self.member.org else None,
-                "due": self.due.isoformat(), "overdue": self.overdue, "note": self.note}
+        return {
+            "member": self.member.pk,
+            "name": self.member.person.full_name,
+            "cccd": self.member.person.citizen_id,
+            "org": self.member.org.code if self.member.org else None,
+            "due": self.due.isoformat(),
+            "overdue": self.overdue,
+            "note": self.note,
+        }
 
 
 SECTIONS = {
@@ -48,7 +54,11 @@ def work_list(user: Any, org: Organisation, on: dt.date | None = None) -> dict[s
     day = on or today()
     horizon = day + dt.timedelta(days=HORIZON_DAYS)
     low, high = subtree_range(org.path)
-    members = visible_members(user).filter(org__path__gte=low, org__path__lt=high).select_related("person", "org")
+    members = (
+        visible_members(user)
+        .filter(org__path__gte=low, org__path__lt=high)
+        .select_related("person", "org")
+    )
     deadlines: dict[tuple[dt.date, int], dt.date] = {}
 
     def after_working_days(start: dt.date, count: int) -> dt.date:
@@ -67,7 +77,9 @@ def work_list(user: Any, org: Organisation, on: dt.date | None = None) -> dict[s
             ends = lifecycle.official_date_for(m.ceremony_date)
             deadline = after_working_days(ends, rules_on(ends).recognition_working_days)
             if ends <= horizon:
-                result["recognition"].append(Item(m, deadline, day > deadline, note=ends.isoformat()))
+                result["recognition"].append(
+                    Item(m, deadline, day > deadline, note=ends.isoformat())
+                )
     for m in members.filter(derived__transit__out_on__isnull=False):
         transit = (m.derived or {}).get("transit")
         if not transit:
@@ -78,18 +90,22 @@ def work_list(user: Any, org: Organisation, on: dt.date | None = None) -> dict[s
     for m in members.filter(temp_org__isnull=False):
         until = ((m.derived or {}).get("temp_transit") or {}).get("until")
         if until and dt.date.fromisoformat(until) <= horizon:
-            result["temporary_transfer_ending"].append(Item(m, dt.date.fromisoformat(until),
-                                                            day > dt.date.fromisoformat(until)))
+            result["temporary_transfer_ending"].append(
+                Item(m, dt.date.fromisoformat(until), day > dt.date.fromisoformat(until))
+            )
     ids = list(members.values_list("pk", flat=True))
-    for fp in FlagPeriod.objects.filter(member_id__in=ids, flag="temporarily_exempted", valid_to__isnull=True,
-                                        until__lte=horizon).select_related("member__person", "member__org"):
+    for fp in FlagPeriod.objects.filter(
+        member_id__in=ids, flag="temporarily_exempted", valid_to__isnull=True, until__lte=horizon
+    ).select_related("member__person", "member__org"):
         assert fp.until is not None
         result["exemption_ending"].append(Item(fp.member, fp.until, day >= fp.until))
-    for d in DisciplineDecision.objects.filter(Q(effect_until__gt=day) & Q(effect_until__lte=horizon),
-                                               member_id__in=ids).select_related("member__person", "member__org"):
+    for d in DisciplineDecision.objects.filter(
+        Q(effect_until__gt=day) & Q(effect_until__lte=horizon), member_id__in=ids
+    ).select_related("member__person", "member__org"):
         assert d.member is not None and d.effect_until is not None
-        result["discipline_ending"].append(Item(d.member, d.effect_until, False, note=d.get_form_display()))
+        result["discipline_ending"].append(
+            Item(d.member, d.effect_until, False, note=d.get_form_display())
+        )
     for items in result.values():
         items.sort(key=lambda i: (not i.overdue, i.due))
     return result
-

@@ -36,14 +36,21 @@ def _day(request: HttpRequest) -> Any:
 
 STRUCTURE_NOTES = {
     "grassroots_below_3_official": _lazy(
-        "Fewer than 3 official members: a grassroots organisation needs at least 3 (Party Charter, Article 21)."),
+        "Fewer than 3 official members: a grassroots organisation needs at least 3 (Party Charter, Article 21)."
+    ),
     "cell_of_30_or_more": _lazy(
         "30 members or more: a grassroots organisation of this size is usually a grassroots committee "
-        "(Party Charter, Article 21)."),
+        "(Party Charter, Article 21)."
+    ),
     "committee_under_30": _lazy(
-        "Fewer than 30 members: an organisation of this size is usually a grassroots cell (Party Charter, Article 21)."),
-    "cell_elects_committee": _lazy("9 official members or more: the cell elects a cell committee (Party Charter, Article 24)."),
-    "cell_elects_secretary": _lazy("Fewer than 9 official members: the cell elects a secretary (Party Charter, Article 24)."),
+        "Fewer than 30 members: an organisation of this size is usually a grassroots cell (Party Charter, Article 21)."
+    ),
+    "cell_elects_committee": _lazy(
+        "9 official members or more: the cell elects a cell committee (Party Charter, Article 24)."
+    ),
+    "cell_elects_secretary": _lazy(
+        "Fewer than 9 official members: the cell elects a secretary (Party Charter, Article 24)."
+    ),
 }
 
 
@@ -122,8 +129,12 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     notes = []
     if placement is not None:
         figures = member_stats(org, day)
-        notes = [str(STRUCTURE_NOTES[n]) for n in structure_notes(
-            placement.kind, figures["members.official"], figures["members.total"])]
+        notes = [
+            str(STRUCTURE_NOTES[n])
+            for n in structure_notes(
+                placement.kind, figures["members.official"], figures["members.total"]
+            )
+        ]
 
     preview, more = member_list(request.user, org, MemberFilters(), limit=20)
     parent_visible = (

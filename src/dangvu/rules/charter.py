@@ -47,22 +47,57 @@ class CharterRules:
 VERSIONS: list[CharterRules] = [
     # Before 2016 the implementing rules of the 2011 Charter applied; their values for the rules
     # kept here are those of QĐ 29 (DOMAIN.md §0 starts the versions in 2016).
-    CharterRules("Điều lệ Đảng", dt.date(2011, 1, 19), dt.date(1930, 2, 3), "Đại hội XI",
-                 citation="Điều lệ Đảng"),
-    CharterRules("29-QĐ/TW", dt.date(2016, 7, 25), dt.date(2016, 7, 25), "BCH TW",
-                 citation="Quy định 29-QĐ/TW (25/7/2016)"),
-    CharterRules("24-QĐ/TW", dt.date(2021, 7, 30), dt.date(2021, 7, 30), "BCH TW",
-                 citation="Quy định 24-QĐ/TW (30/7/2021)"),
     CharterRules(
-        "232-QĐ/TW", dt.date(2025, 1, 20), dt.date(2025, 1, 20), "BCH TW",
-        readmission_refused_for=frozenset({"removal:abandoned_activity", "resignation", "corruption_conviction",
-                                           "serious_crime_conviction", "caused_disunity"}),
+        "Điều lệ Đảng",
+        dt.date(2011, 1, 19),
+        dt.date(1930, 2, 3),
+        "Đại hội XI",
+        citation="Điều lệ Đảng",
+    ),
+    CharterRules(
+        "29-QĐ/TW",
+        dt.date(2016, 7, 25),
+        dt.date(2016, 7, 25),
+        "BCH TW",
+        citation="Quy định 29-QĐ/TW (25/7/2016)",
+    ),
+    CharterRules(
+        "24-QĐ/TW",
+        dt.date(2021, 7, 30),
+        dt.date(2021, 7, 30),
+        "BCH TW",
+        citation="Quy định 24-QĐ/TW (30/7/2021)",
+    ),
+    CharterRules(
+        "232-QĐ/TW",
+        dt.date(2025, 1, 20),
+        dt.date(2025, 1, 20),
+        "BCH TW",
+        readmission_refused_for=frozenset(
+            {
+                "removal:abandoned_activity",
+                "resignation",
+                "corruption_conviction",
+                "serious_crime_conviction",
+                "caused_disunity",
+            }
+        ),
         citation="Quy định 232-QĐ/TW (20/1/2025)",
     ),
     CharterRules(
-        "294-QĐ/TW", dt.date(2025, 5, 26), dt.date(2025, 7, 1), "BCH TW",
-        readmission_refused_for=frozenset({"removal:abandoned_activity", "resignation", "corruption_conviction",
-                                           "serious_crime_conviction", "caused_disunity"}),
+        "294-QĐ/TW",
+        dt.date(2025, 5, 26),
+        dt.date(2025, 7, 1),
+        "BCH TW",
+        readmission_refused_for=frozenset(
+            {
+                "removal:abandoned_activity",
+                "resignation",
+                "corruption_conviction",
+                "serious_crime_conviction",
+                "caused_disunity",
+            }
+        ),
         citation="Quy định 294-QĐ/TW (26/5/2025, hiệu lực 01/7/2025)",
     ),
 ]

@@ -70,5 +70,9 @@ def structure_notes(kind: str, official: int, total: int) -> list[str]:
     if kind == GRASSROOTS_COMMITTEE and total < COMMITTEE_MIN_MEMBERS:
         notes.append("committee_under_30")
     if kind in (CELL, GRASSROOTS_CELL):
-        notes.append("cell_elects_committee" if official >= CELL_COMMITTEE_MIN_OFFICIAL else "cell_elects_secretary")
+        notes.append(
+            "cell_elects_committee"
+            if official >= CELL_COMMITTEE_MIN_OFFICIAL
+            else "cell_elects_secretary"
+        )
     return notes

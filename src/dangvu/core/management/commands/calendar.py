@@ -18,7 +18,9 @@ class Command(BaseCommand):
         show = sub.add_parser("show", help="the days that differ from their weekday in a year")
         show.add_argument("year", type=int)
         add_format(show)
-        seed = sub.add_parser("seed", help="write a year's days from the holiday calendar, to edit them")
+        seed = sub.add_parser(
+            "seed", help="write a year's days from the holiday calendar, to edit them"
+        )
         seed.add_argument("year", type=int)
         set_ = sub.add_parser("set", help="mark a day off, or a weekend day worked")
         set_.add_argument("day", help="YYYY-MM-DD")
@@ -34,12 +36,17 @@ class Command(BaseCommand):
             year = options["year"]
             table = _exceptions(dt.date(year, 1, 1), dt.date(year, 12, 31))
             names = dict(CalendarDay.objects.filter(day__year=year).values_list("day", "name"))
-            rows = [{"day": d.isoformat(), "working": w, "name": names.get(d, "")} for d, w in sorted(table.items())]
+            rows = [
+                {"day": d.isoformat(), "working": w, "name": names.get(d, "")}
+                for d, w in sorted(table.items())
+            ]
             if options["format"] == "json":
                 print_json({"year": year, "days": rows}, self.stdout._out)
             else:
                 for r in rows:
-                    self.stdout.write(f"{r['day']}  {'làm việc' if r['working'] else 'nghỉ':9}  {r['name']}")
+                    self.stdout.write(
+                        f"{r['day']}  {'làm việc' if r['working'] else 'nghỉ':9}  {r['name']}"
+                    )
             return
         if action == "seed":
             self.stdout.write(f"{seed_year(options['year'])} days written")
@@ -55,5 +62,10 @@ class Command(BaseCommand):
         if options["off"] == options["work"]:
             raise CommandError("say --off or --work")
         CalendarDay.objects.update_or_create(
-            day=day, defaults={"is_working": options["work"], "name": options["name"], "source": CalendarDay.Source.MANUAL}
+            day=day,
+            defaults={
+                "is_working": options["work"],
+                "name": options["name"],
+                "source": CalendarDay.Source.MANUAL,
+            },
         )

@@ -10,11 +10,21 @@ from dangvu.members.selectors import member_on, members_on_list
 from dangvu.orgs.models import Organisation
 from dangvu.orgs.selectors import placement_of
 
-STATUSES = ["probationary", "official", "removed", "expelled", "resigned", "deceased", "transferred_out"]
+STATUSES = [
+    "probationary",
+    "official",
+    "removed",
+    "expelled",
+    "resigned",
+    "deceased",
+    "transferred_out",
+]
 
 
 class Command(BaseCommand):
-    help = "Party members as of a date: `member list --org CODE`, `member show --cccd N | --card N`."
+    help = (
+        "Party members as of a date: `member list --org CODE`, `member show --cccd N | --card N`."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -42,29 +52,45 @@ class Command(BaseCommand):
             rows = []
             for member, status in members_on_list(org, on, options.get("status") or ""):
                 state = member_on(member, on)
-                rows.append({"cccd": member.person.citizen_id, "card": member.card_number,
-                             "name": member.person.full_name, "status": status, "flags": state["flags"],
-                             "org": state["org"]})
+                rows.append(
+                    {
+                        "cccd": member.person.citizen_id,
+                        "card": member.card_number,
+                        "name": member.person.full_name,
+                        "status": status,
+                        "flags": state["flags"],
+                        "org": state["org"],
+                    }
+                )
             if options["format"] == "json":
-                print_json({"org": org.code, "as_of": on.isoformat(), "members": rows}, self.stdout._out)
+                print_json(
+                    {"org": org.code, "as_of": on.isoformat(), "members": rows}, self.stdout._out
+                )
             else:
                 for r in rows:
-                    self.stdout.write(f"{r['name']:<32} {r['status']:<14} {r['org'] or '':<20} {' '.join(r['flags'])}")
+                    self.stdout.write(
+                        f"{r['name']:<32} {r['status']:<14} {r['org'] or '':<20} {' '.join(r['flags'])}"
+                    )
             return
         if options.get("cccd"):
-            member = PartyMember.objects.filter(person__citizen_id=options["cccd"].strip()).first()
+            found = PartyMember.objects.filter(person__citizen_id=options["cccd"].strip()).first()
         else:
-            member = PartyMember.objects.filter(card_number=options["card"].strip()).first()
-        if member is None:
+            found = PartyMember.objects.filter(card_number=options["card"].strip()).first()
+        if found is None:
             raise CommandError("No member with that citizen ID or card number")
-        answer = member_on(member, on)
+        answer = member_on(found, on)
         from dangvu.members.events import corrections_affecting
 
         document = {
-            "name": member.person.full_name, "cccd": member.person.citizen_id, "card": member.card_number,
-            "as_of": on.isoformat(), **answer,
-            "corrections": [{"recorded_at": c.recorded_at, "reason": c.reason, "affects_from": c.affects_from}
-                            for c in corrections_affecting([member.pk], on)],
+            "name": found.person.full_name,
+            "cccd": found.person.citizen_id,
+            "card": found.card_number,
+            "as_of": on.isoformat(),
+            **answer,
+            "corrections": [
+                {"recorded_at": c.recorded_at, "reason": c.reason, "affects_from": c.affects_from}
+                for c in corrections_affecting([found.pk], on)
+            ],
         }
         if options["format"] == "json":
             print_json(document, self.stdout._out)
