@@ -260,6 +260,12 @@ def test_a_correction_voids_the_wrong_event_and_answers_for_earlier_dates_say_so
     assert json.loads(out.getvalue())["corrections"] == []
     with pytest.raises(ValidationError):
         correct_event(event=wrong, reason="again", actor=world.an)
+    out = io.StringIO()
+    call_command("stats", "--org", "PH-1", "--as-of", "2023-06-01", "--format", "json", stdout=out)
+    assert json.loads(out.getvalue())["corrections"][0]["reason"] == correction.reason
+    out = io.StringIO()
+    call_command("stats", "--org", "PH-1", "--as-of", "2022-06-01", "--format", "json", stdout=out)
+    assert "corrections" not in json.loads(out.getvalue())
 
 
 def test_a_correction_can_replace_the_event(world):

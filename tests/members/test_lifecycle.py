@@ -4,7 +4,7 @@ import datetime as dt
 import itertools
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dangvu.members.lifecycle import (
@@ -330,3 +330,105 @@ def test_any_sequence_is_either_refused_with_a_reason_or_gives_consistent_period
     assert (len(open_home) == 1) == (
         state.status in ("probationary", "official") and not state.outside and state.transit is None
     )
+
+
+# Rebuilding through the services ------------------------------------------------------------
+SERVICE_EVENTS = st.sampled_from(
+    [
+        "transfer_out",
+        "transfer_in",
+        "temp_transfer_out",
+        "temp_transfer_in",
+        "temp_transfer_end",
+        "exemption",
+        "exemption_end",
+        "suspension",
+        "suspension_end",
+        "removal",
+        "resignation",
+        "death",
+        "restoration",
+        "readmission",
+        "expulsion",
+    ]
+)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    steps=st.lists(
+        st.tuples(SERVICE_EVENTS, st.integers(20, 300), st.booleans()), min_size=1, max_size=8
+    )
+)
+def test_events_recorded_through_the_services_rebuild_to_the_stored_state(world, steps):
+    """Whatever is recorded (or refused, with a reason), the stored state is what rebuilding gives."""
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from dangvu.members.events import derive_for, record_event, state_to_json
+    from dangvu.members.models import PartyMember
+    from tests.conftest import decision
+
+    class Rollback(Exception):
+        pass
+
+    try:
+        with transaction.atomic():
+            member = PartyMember.objects.get(pk=world.members["son"].pk)
+            day = D(2012, 1, 1)
+            for kind, gap, elsewhere in steps:
+                day += dt.timedelta(days=gap)
+                org = (
+                    None
+                    if elsewhere and kind == "transfer_out"
+                    else (
+                        world.ph1
+                        if kind
+                        in ("transfer_out", "temp_transfer_out", "restoration", "readmission")
+                        else member.org
+                        if kind == "transfer_in"
+                        else world.ph2
+                        if kind == "temp_transfer_in"
+                        else None
+                    )
+                )
+                details = {"ground": "no_progress" if kind == "removal" else "health"}
+                if kind == "temp_transfer_out":
+                    details["until"] = day + dt.timedelta(days=200)
+                if kind == "transfer_in" and org is None:
+                    org = world.ts1
+                try:
+                    record_event(
+                        member=member,
+                        kind=kind,
+                        on=day,
+                        org=org,
+                        actor=None,
+                        details=details,
+                        decision=decision(day, f"{kind}-{day}"),
+                    )
+                except ValidationError as refused:
+                    assert refused.messages and refused.messages[0]
+                member.refresh_from_db()
+                state = derive_for(member)
+                assert (member.status, member.org_id, member.flags) == (
+                    state.status,
+                    state.org_id,
+                    state.flag_list,
+                )
+                assert member.derived == state_to_json(state)
+                stored = sorted(
+                    member.periods.values_list(
+                        "org_id", "status", "valid_from", "valid_to", "temporary"
+                    )
+                )
+                assert stored == sorted(
+                    (p.org_id, p.status, p.valid_from, p.valid_to, p.temporary)
+                    for p in state.periods
+                )
+            raise Rollback
+    except Rollback:
+        pass

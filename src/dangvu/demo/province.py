@@ -35,7 +35,7 @@ AS_OF = dt.date(2024, 12, 31)
 PROVINCE_CODE = "TU-NT"
 HISTORY_FROM = dt.date(2019, 1, 1)
 # Share of a cell's members of 2024 admitted before 2019; the rest come by the history since.
-BASELINE_SHARE = 0.95
+BASELINE_SHARE = 0.83
 # Share of each kind of cell's members admitted since 2019: villages admit fewer than schools,
 # agencies and the armed forces.
 RECENT_SHARE = {

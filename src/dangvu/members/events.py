@@ -428,3 +428,58 @@ def corrections_affecting(member_ids: Any, on: dt.date) -> list[Correction]:
         .select_related("member__person")
         .order_by("recorded_at")
     )
+
+
+def rebuild_all(batch: int = 2000, force: bool = False) -> tuple[int, int]:
+    """Recompute the derived state of every member from the events, in batches, rewriting only
+    what differs. Returns (members whose stored state differed, members)."""
+    from collections import defaultdict
+
+    changed = total = 0
+    last = 0
+    while True:
+        members = list(PartyMember.objects.filter(pk__gt=last).order_by("pk")[:batch])
+        if not members:
+            return changed, total
+        last = members[-1].pk
+        ids = [m.pk for m in members]
+        facts: dict[int, list[lifecycle.Fact]] = defaultdict(list)
+        for e in MembershipEvent.objects.filter(member_id__in=ids, voided_by__isnull=True).order_by(
+            "on", "id"
+        ):
+            facts[e.member_id].append(
+                lifecycle.Fact(e.kind, e.on, e.org_id, _details_in(e.details))
+            )
+        periods: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+        for row in MembershipPeriod.objects.filter(member_id__in=ids).values_list(
+            "member_id", "org_id", "status", "valid_from", "valid_to", "temporary"
+        ):
+            periods[row[0]].append(row[1:])
+        flags: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+        for row in FlagPeriod.objects.filter(member_id__in=ids).values_list(
+            "member_id", "flag", "valid_from", "valid_to", "until"
+        ):
+            flags[row[0]].append(row[1:])
+        with transaction.atomic():
+            for member in members:
+                total += 1
+                state = lifecycle.derive(facts[member.pk])
+                same = (
+                    member.status == state.status
+                    and member.org_id == state.org_id
+                    and member.temp_org_id == state.temp_org_id
+                    and member.flags == state.flag_list
+                    and member.derived == state_to_json(state)
+                    and sorted(periods[member.pk])
+                    == sorted(
+                        (p.org_id, p.status, p.valid_from, p.valid_to, p.temporary)
+                        for p in state.periods
+                    )
+                    and sorted(flags[member.pk])
+                    == sorted(
+                        (f.flag, f.valid_from, f.valid_to, f.until) for f in state.flag_periods
+                    )
+                )
+                if force or not same:
+                    changed += 1
+                    apply_state(member, state)

@@ -265,3 +265,15 @@ def members_on_list(
         rows = [(m, s) for m in seen.values() if (s := status_on(m, on)) == status]
     rows.sort(key=lambda r: r[0].person.sort_key)
     return rows
+
+
+def corrections_for(org: Organisation, on: dt.date) -> list[Any]:
+    """Corrections that changed answers for the day in this subtree: those of the members counted
+    then, or kept here now, concerning a day on or before it."""
+    from dangvu.members.events import corrections_affecting
+
+    low, high = subtree_range(org.path)
+    counted = members_on(org, on).values("member_id")
+    here = PartyMember.objects.filter(org__path__gte=low, org__path__lt=high).values("pk")
+    ids = set(counted.values_list("member_id", flat=True)) | set(here.values_list("pk", flat=True))
+    return corrections_affecting(list(ids), on)

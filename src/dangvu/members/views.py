@@ -267,6 +267,11 @@ def stats_page(request: HttpRequest) -> HttpResponse:
         for k, v in figures.items()
         if k.startswith("members.age.")
     ]
-    return render(
-        request, "members/stats.html", {"org": org, "day": day, "main": main, "ages": ages}
-    )
+    context = {
+        "org": org,
+        "day": day,
+        "main": main,
+        "ages": ages,
+        "corrections": selectors.corrections_for(org, day),
+    }
+    return render(request, "members/stats.html", context)

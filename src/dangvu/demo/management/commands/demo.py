@@ -44,9 +44,11 @@ class Command(BaseCommand):
             built = DemoBuilder(
                 seed=options["seed"], scale=options["scale"], progress=progress
             ).build()
-        from dangvu.members.models import PartyMember
+        from dangvu.members.models import ACTIVE_STATUSES, MembershipEvent, PartyMember
 
+        in_list = PartyMember.objects.filter(status__in=ACTIVE_STATUSES).count()
         self.stdout.write(
             f"Demo province {built.province.code}: {Organisation.objects.count()} organisations, "
-            f"{PartyMember.objects.count()} members, in {time.monotonic() - started:.1f} s."
+            f"{in_list} members in the list today, {MembershipEvent.objects.count()} membership events "
+            f"since 1975, in {time.monotonic() - started:.1f} s."
         )

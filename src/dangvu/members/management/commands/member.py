@@ -39,8 +39,20 @@ class Command(BaseCommand):
         who.add_argument("--card")
         show.add_argument("--as-of", dest="as_of")
         add_format(show)
+        rebuild = sub.add_parser(
+            "rebuild", help="recompute every member's derived state from the events"
+        )
+        rebuild.add_argument(
+            "--force", action="store_true", help="rewrite every member, not only those that differ"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "rebuild":
+            from dangvu.members.events import rebuild_all
+
+            changed, total = rebuild_all(force=options["force"])
+            self.stdout.write(f"{total} members rebuilt; {changed} differed from the stored state")
+            return
         on = parse_as_of(options.get("as_of"))
         if options["action"] == "list":
             code = options["org"].strip().upper()

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dangvu.core.cli import add_format, parse_as_of, print_json
-from dangvu.members.selectors import stats
+from dangvu.members.selectors import corrections_for, stats
 from dangvu.orgs.models import Organisation
 from dangvu.orgs.selectors import placement_of
 
@@ -28,10 +28,24 @@ class Command(BaseCommand):
             raise CommandError(f"{code} did not exist on {on.isoformat()}")
         indicators = stats(org, on)
         if options["format"] == "json":
-            print_json(
-                {"org": org.code, "as_of": on.isoformat(), "indicators": indicators},
-                self.stdout._out,
-            )
+            document: dict[str, Any] = {
+                "org": org.code,
+                "as_of": on.isoformat(),
+                "indicators": indicators,
+            }
+            corrections = corrections_for(org, on)
+            if corrections:
+                # DESIGN.md principle 1: an answer that a later correction changed says so.
+                document["corrections"] = [
+                    {
+                        "member": c.member_id,
+                        "recorded_at": c.recorded_at,
+                        "affects_from": c.affects_from,
+                        "reason": c.reason,
+                    }
+                    for c in corrections
+                ]
+            print_json(document, self.stdout._out)
             return
         self.stdout.write(f"{org.name} ({org.code}), {on:%d/%m/%Y}")
         for key, value in indicators.items():
