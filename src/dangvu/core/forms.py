@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.core.dates import today
@@ -59,3 +65,24 @@ def parse_day(value: str | None) -> tuple[dt.date, bool]:
         except ValueError:
             continue
     return today(), False
+
+
+def submit(
+    request: Any,
+    form: forms.Form,
+    act: Callable[[dict[str, Any]], Any],
+    done: str,
+    success_url: Callable[[Any], str],
+) -> HttpResponse | None:
+    """Run a service from a valid posted form in one transaction: on success a message and a
+    redirect; on refusal the service's reasons on the form's fields, nothing written (None)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        with transaction.atomic():
+            result = act(form.cleaned_data)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
+    messages.success(request, done)
+    return redirect(success_url(result))

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangvu.accounts.models import Ability
@@ -16,7 +14,7 @@ from dangvu.accounts.scope import can
 from dangvu.core.changes import get_or_create_decision
 from dangvu.core.dates import today
 from dangvu.core.errors import RuleError
-from dangvu.core.forms import add_service_errors
+from dangvu.core.forms import submit
 from dangvu.discipline.services import discipline_record
 from dangvu.members import event_forms, events, lifecycle, selectors, worklists
 from dangvu.members.models import EventKind, MembershipEvent, PartyMember
@@ -102,75 +100,72 @@ def event_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     member = _managed_member(request, pk)
     if kind not in dict(available_events(member)):
         raise Http404
-    form = event_form = event_forms.event_form(
-        kind, request.POST or None, initial=_initial(member, kind)
-    )
-    if request.method == "POST" and form.is_valid():
-        d = dict(form.cleaned_data)
-        try:
-            with transaction.atomic():
-                decision = None
-                if "decision_date" in d:
-                    decision = get_or_create_decision(
-                        number=d.pop("decision_number", ""),
-                        date=d.pop("decision_date"),
-                        issuer=d.pop("decision_issuer"),
-                    )
-                on, reason = d.pop("on"), d.pop("reason", "")
-                org = _cell(request, d.pop("to_org", "") or "", "to_org")
-                if kind in (EventKind.TRANSFER_IN,) and org is None:
-                    org = member.org
-                details = {k: v for k, v in d.items() if v not in (None, "", False)}
-                events.record_event(
-                    member=member,
-                    kind=kind,
-                    on=on,
-                    org=org,
-                    decision=decision,
-                    details=details,
-                    actor=request.user,
-                    reason=reason,
-                )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The event was recorded."))
-            return redirect("members:detail", pk=member.pk)
-    return render(
+    form = event_forms.event_form(kind, request.POST or None, initial=_initial(member, kind))
+
+    def act(cleaned: dict[str, Any]) -> Any:
+        d = dict(cleaned)
+        decision = None
+        if "decision_date" in d:
+            decision = get_or_create_decision(
+                number=d.pop("decision_number", ""),
+                date=d.pop("decision_date"),
+                issuer=d.pop("decision_issuer"),
+            )
+        on, reason = d.pop("on"), d.pop("reason", "")
+        org = _cell(request, d.pop("to_org", "") or "", "to_org")
+        if kind == EventKind.TRANSFER_IN and org is None:
+            org = member.org
+        details = {k: v for k, v in d.items() if v not in (None, "", False)}
+        return events.record_event(
+            member=member,
+            kind=kind,
+            on=on,
+            org=org,
+            decision=decision,
+            details=details,
+            actor=request.user,
+            reason=reason,
+        )
+
+    done = submit(request, form, act, _("The event was recorded."), lambda e: _member_url(member))
+    return done or render(
         request,
         "members/form.html",
-        {"form": event_form, "member": member, "title": EventKind(kind).label},
+        {"form": form, "member": member, "title": EventKind(kind).label},
     )
+
+
+def _member_url(member: PartyMember) -> str:
+    return reverse("members:detail", args=[member.pk])
 
 
 def discipline_create(request: HttpRequest, pk: int) -> HttpResponse:
     member = _managed_member(request, pk)
     form = event_forms.DisciplineForm_(request.POST or None, initial={"announced_on": today()})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            with transaction.atomic():
-                decision = get_or_create_decision(
-                    number=d["decision_number"],
-                    date=d["decision_date"],
-                    issuer=d["decision_issuer"],
-                )
-                discipline_record(
-                    member=member,
-                    form=d["form"],
-                    decision=decision,
-                    announced_on=d["announced_on"],
-                    deciding_body=d["deciding_body"],
-                    violation=d["violation"],
-                    duty_related=d["duty_related"],
-                    actor=request.user,
-                )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The discipline decision was recorded."))
-            return redirect("members:detail", pk=member.pk)
-    return render(
+
+    def act(d: dict[str, Any]) -> Any:
+        decision = get_or_create_decision(
+            number=d["decision_number"], date=d["decision_date"], issuer=d["decision_issuer"]
+        )
+        return discipline_record(
+            member=member,
+            form=d["form"],
+            decision=decision,
+            announced_on=d["announced_on"],
+            deciding_body=d["deciding_body"],
+            violation=d["violation"],
+            duty_related=d["duty_related"],
+            actor=request.user,
+        )
+
+    done = submit(
+        request,
+        form,
+        act,
+        _("The discipline decision was recorded."),
+        lambda r: _member_url(member),
+    )
+    return done or render(
         request,
         "members/form.html",
         {"form": form, "member": member, "title": _("Discipline decision")},
@@ -185,8 +180,8 @@ def correct(request: HttpRequest, pk: int, event_id: int) -> HttpResponse:
     if event is None:
         raise Http404
     form = event_forms.CorrectionForm(request.POST or None, initial={"on": event.on})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
+
+    def act(d: dict[str, Any]) -> Any:
         replacement = None
         if d["on"]:
             replacement = {
@@ -196,18 +191,17 @@ def correct(request: HttpRequest, pk: int, event_id: int) -> HttpResponse:
                 "decision": event.decision,
                 "details": events._details_in(event.details),
             }
-        try:
-            with transaction.atomic():
-                events.correct_event(
-                    event=event, reason=d["reason"], actor=request.user, replacement=replacement
-                )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The correction was recorded."))
-            return redirect("members:detail", pk=member.pk)
+        return events.correct_event(
+            event=event, reason=d["reason"], actor=request.user, replacement=replacement
+        )
+
+    done = submit(
+        request, form, act, _("The correction was recorded."), lambda c: _member_url(member)
+    )
     title = _("Correct: %(event)s") % {"event": str(event)}
-    return render(request, "members/form.html", {"form": form, "member": member, "title": title})
+    return done or render(
+        request, "members/form.html", {"form": form, "member": member, "title": title}
+    )
 
 
 def work_list_page(request: HttpRequest) -> HttpResponse:

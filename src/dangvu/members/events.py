@@ -456,10 +456,10 @@ def rebuild_all(batch: int = 2000, force: bool = False) -> tuple[int, int]:
         ):
             periods[row[0]].append(row[1:])
         flags: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-        for row in FlagPeriod.objects.filter(member_id__in=ids).values_list(
+        for flag_row in FlagPeriod.objects.filter(member_id__in=ids).values_list(
             "member_id", "flag", "valid_from", "valid_to", "until"
         ):
-            flags[row[0]].append(row[1:])
+            flags[flag_row[0]].append(flag_row[1:])
         with transaction.atomic():
             for member in members:
                 total += 1

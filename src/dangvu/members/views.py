@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import can
 from dangvu.core.changes import get_or_create_decision, history_of
 from dangvu.core.dates import age_on, today
-from dangvu.core.forms import add_service_errors
+from dangvu.core.errors import RuleError
+from dangvu.core.forms import submit
 from dangvu.members import forms, selectors, services
 from dangvu.members.models import PartyMember
 from dangvu.orgs.selectors import get_org, scope_roots, visible_orgs
@@ -121,22 +120,23 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not can(request.user, Ability.MANAGE_MEMBERS, member.scope_path):
         raise Http404
     form = forms.MemberEditForm(request.POST or None, initial=_initial(member))
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            with transaction.atomic():
-                services.member_update(
-                    member=member,
-                    person=services.PersonInput.from_mapping(d),
-                    actor=request.user,
-                    reason=d["reason"],
-                )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The record was saved."))
-            return redirect("members:detail", pk=member.pk)
-    return render(
+
+    def act(d: dict[str, Any]) -> PartyMember:
+        return services.member_update(
+            member=member,
+            person=services.PersonInput.from_mapping(d),
+            actor=request.user,
+            reason=d["reason"],
+        )
+
+    done = submit(
+        request,
+        form,
+        act,
+        _("The record was saved."),
+        lambda m: reverse("members:detail", args=[m.pk]),
+    )
+    return done or render(
         request,
         "members/form.html",
         {"form": form, "member": member, "title": _("Edit the record")},
@@ -144,43 +144,35 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def admit(request: HttpRequest) -> HttpResponse:
-    initial = {"org": request.GET.get("org", "")}
-    form = forms.AdmitForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        org = (
-            visible_orgs(request.user, Ability.MANAGE_MEMBERS)
-            .filter(code=normalise_code(d["org"]))
-            .first()
-        )
+    form = forms.AdmitForm(request.POST or None, initial={"org": request.GET.get("org", "")})
+
+    def act(d: dict[str, Any]) -> PartyMember:
+        code = normalise_code(d["org"])
+        org = visible_orgs(request.user, Ability.MANAGE_MEMBERS).filter(code=code).first()
         if org is None:
-            form.add_error(
-                "org",
-                _("No party cell with code %(code)s that you manage.")
-                % {"code": normalise_code(d["org"])},
+            raise RuleError(
+                _("No party cell with code %(code)s that you manage.") % {"code": code}, field="org"
             )
-        else:
-            try:
-                with transaction.atomic():
-                    decision = get_or_create_decision(
-                        number=d["decision_number"],
-                        date=d["decision_date"],
-                        issuer=d["decision_issuer"],
-                    )
-                    member = services.member_admit(
-                        person=services.PersonInput.from_mapping(d),
-                        org=org,
-                        decision=decision,
-                        ceremony_date=d["ceremony_date"],
-                        recognised=d["recognised"],
-                        actor=request.user,
-                    )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("The member was recorded."))
-                return redirect("members:detail", pk=member.pk)
-    return render(
+        decision = get_or_create_decision(
+            number=d["decision_number"], date=d["decision_date"], issuer=d["decision_issuer"]
+        )
+        return services.member_admit(
+            person=services.PersonInput.from_mapping(d),
+            org=org,
+            decision=decision,
+            ceremony_date=d["ceremony_date"],
+            recognised=d["recognised"],
+            actor=request.user,
+        )
+
+    done = submit(
+        request,
+        form,
+        act,
+        _("The member was recorded."),
+        lambda m: reverse("members:detail", args=[m.pk]),
+    )
+    return done or render(
         request, "members/form.html", {"form": form, "title": _("Record an admitted member")}
     )
 

@@ -6,10 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -18,7 +17,7 @@ from dangvu.accounts.scope import can
 from dangvu.core.changes import get_or_create_decision, history_of
 from dangvu.core.dates import today
 from dangvu.core.errors import RuleError
-from dangvu.core.forms import add_service_errors, parse_day
+from dangvu.core.forms import parse_day, submit
 from dangvu.core.models import Decision
 from dangvu.members.selectors import subtree_member_counts
 from dangvu.orgs import forms, selectors, services
@@ -186,16 +185,14 @@ def _change(
 ) -> HttpResponse:
     """One page for every dated change of the tree: the form, then the service in a transaction;
     a refusal goes back onto the form's fields, nothing written."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                result = act(form.cleaned_data, _decision(form))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect("orgs:detail", code=(result or org).code)
-    return render(request, "orgs/form.html", {"form": form, "org": org, "title": title})
+    finished = submit(
+        request,
+        form,
+        lambda d: act(d, _decision(form)) or org,
+        done,
+        lambda result: reverse("orgs:detail", args=[result.code]),
+    )
+    return finished or render(request, "orgs/form.html", {"form": form, "org": org, "title": title})
 
 
 def create_child(request: HttpRequest, code: str) -> HttpResponse:

@@ -44,6 +44,19 @@ class CharterRules:
     citation: str = ""
 
 
+# QĐ 232 (2025), kept by QĐ 294 (DOMAIN.md §4.8): left for abandoning party activity; resigned
+# (except extreme family hardship); serious internal disunity; convicted of corruption or of a
+# serious crime.
+QD232_READMISSION_REFUSALS = frozenset(
+    {
+        "removal:abandoned_activity",
+        "resignation",
+        "corruption_conviction",
+        "serious_crime_conviction",
+        "caused_disunity",
+    }
+)
+
 VERSIONS: list[CharterRules] = [
     # Before 2016 the implementing rules of the 2011 Charter applied; their values for the rules
     # kept here are those of QĐ 29 (DOMAIN.md §0 starts the versions in 2016).
@@ -73,15 +86,7 @@ VERSIONS: list[CharterRules] = [
         dt.date(2025, 1, 20),
         dt.date(2025, 1, 20),
         "BCH TW",
-        readmission_refused_for=frozenset(
-            {
-                "removal:abandoned_activity",
-                "resignation",
-                "corruption_conviction",
-                "serious_crime_conviction",
-                "caused_disunity",
-            }
-        ),
+        readmission_refused_for=QD232_READMISSION_REFUSALS,
         citation="Quy định 232-QĐ/TW (20/1/2025)",
     ),
     CharterRules(
@@ -89,15 +94,7 @@ VERSIONS: list[CharterRules] = [
         dt.date(2025, 5, 26),
         dt.date(2025, 7, 1),
         "BCH TW",
-        readmission_refused_for=frozenset(
-            {
-                "removal:abandoned_activity",
-                "resignation",
-                "corruption_conviction",
-                "serious_crime_conviction",
-                "caused_disunity",
-            }
-        ),
+        readmission_refused_for=QD232_READMISSION_REFUSALS,
         citation="Quy định 294-QĐ/TW (26/5/2025, hiệu lực 01/7/2025)",
     ),
 ]
