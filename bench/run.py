@@ -159,9 +159,9 @@ def main() -> int:
             }
         )
     results += lifecycle_cases()
-    members = PartyMember.objects.count()
+    members = PartyMember.objects.filter(status__in=("official", "probationary")).count()
     header = (
-        f"dangvu bench — {connection.vendor} — {members} members, {Organisation.objects.count()} organisations"
+        f"dangvu bench — {connection.vendor} — {members} members in the list, {Organisation.objects.count()} organisations"
         f" — {platform.machine()}, {os.cpu_count()} cores — {dt.datetime.now():%Y-%m-%d %H:%M}"
     )
     lines = [

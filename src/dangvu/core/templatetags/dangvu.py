@@ -77,7 +77,37 @@ def detail_label(code: str) -> str:
 
 @register.filter
 def action_label(code: str) -> str:
-    return str(ACTIONS.get(code, code))
+    if code in ACTIONS:
+        return str(ACTIONS[code])
+    if code.startswith("member.event."):
+        from dangvu.members.models import EventKind
+
+        kind = code.removeprefix("member.event.")
+        if kind in EventKind.values:
+            return str(EventKind(kind).label)
+    return code
+
+
+VALUES = {
+    "dossier": _("the member's dossier"),
+    "age": _("Advanced age"),
+    "health": _("Poor health"),
+    "work": _("Work or residence"),
+    "study": _("Full-time study in Vietnam"),
+    True: _("yes"),
+}
+
+
+@register.filter
+def detail_value(value: object) -> str:
+    """A value kept in an event's details, as users read it: dates dd/mm/yyyy, codes as words."""
+    from dangvu.rules.charter import REMOVAL_GROUNDS
+
+    if isinstance(value, bool | str) and value in VALUES:
+        return str(VALUES[value])
+    if isinstance(value, str) and value in REMOVAL_GROUNDS:
+        return REMOVAL_GROUNDS[value]
+    return iso_date(value) if isinstance(value, str) else str(value)
 
 
 @register.filter
