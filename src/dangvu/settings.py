@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "dangvu.accounts",
     "dangvu.members",
     "dangvu.discipline",
+    "dangvu.restructuring",
     "dangvu.demo",
     "dangvu.api",
 ]

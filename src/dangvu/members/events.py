@@ -46,6 +46,7 @@ PLACING = {
     EventKind.TEMP_TRANSFER_IN,
     EventKind.RESTORATION,
     EventKind.READMISSION,
+    EventKind.REASSIGNMENT,
 }
 DATE_DETAILS = ("until", "vote_date", "received_on", "effective_on")
 

@@ -330,6 +330,34 @@ class _Engine:
         s.org_id = f.org_id
         s._open["home"] = (f.org_id, s.status, f.on)
 
+    def on_reassignment(self, f: Fact) -> None:
+        """The member's cell was merged, split or dissolved by a restructuring decision: the home
+        membership continues in the successor cell, with no interruption (DOMAIN.md §10)."""
+        s = self.s
+        if f.org_id is None:
+            raise _fail(_("A reassignment needs the party cell that takes the member over."))
+        if s.transit is not None and s.transit["to"] == f.details.get("from"):
+            s.transit = {**s.transit, "to": f.org_id}
+            s.org_id = f.org_id
+            return
+        if f.details.get("temporary"):
+            if s.temp_transit is None:
+                raise _fail(_("The member is not on a temporary transfer."))
+            s.temp_transit = {**s.temp_transit, "to": f.org_id}
+            if s.temp_org_id is not None:
+                s.temp_org_id = f.org_id
+                self.open("temp", f.org_id, s.status, f.on)
+            return
+        if "home" not in s._open:
+            raise _fail(
+                _(
+                    "On %(date)s the member is not in a party cell kept here (transferred or in transit)."
+                ),
+                date=f.on,
+            )
+        s.org_id = f.org_id
+        self.open("home", f.org_id, s.status, f.on)
+
     def on_temp_transfer_out(self, f: Fact) -> None:
         s = self.s
         self.require_inside(f)

@@ -159,6 +159,7 @@ class EventKind(models.TextChoices):
     DEATH = "death", _("Death")
     RESTORATION = "restoration", _("Restoration of membership")
     READMISSION = "readmission", _("Re-admission")
+    REASSIGNMENT = "reassignment", _("Reassignment by restructuring")
 
 
 class MembershipEvent(models.Model):

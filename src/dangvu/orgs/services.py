@@ -180,6 +180,7 @@ def org_rename(
     actor: Any,
     reason: str = "",
     source: str = ChangeSet.Source.WEB,
+    changeset: ChangeSet | None = None,
 ) -> Organisation:
     require(actor, Ability.MANAGE_ORGS, org.path)
     name = clean(name)
@@ -205,7 +206,9 @@ def org_rename(
     org.name = name
     org.search_name = search_key(name)
     org.save(update_fields=["name", "search_name"])
-    _log_change(org, "org.rename", before, decision, actor, reason, source, on=on)
+    _log_change(
+        org, "org.rename", before, decision, actor, reason, source, on=on, changeset=changeset
+    )
     return org
 
 
@@ -218,11 +221,12 @@ def _log_change(
     reason: str,
     source: str,
     on: dt.date | None = None,
+    changeset: ChangeSet | None = None,
 ) -> None:
     after = {**snapshot(org, ORG_FIELDS), "decision": decision.as_dict()}
     if on is not None:
         after["on"] = on
-    cs = open_change_set(actor=actor, reason=reason, source=source)
+    cs = changeset or open_change_set(actor=actor, reason=reason, source=source)
     log_entry(cs, action=action, obj=org, before=before, after=after)
 
 
@@ -245,6 +249,7 @@ def org_move(
     actor: Any,
     reason: str = "",
     source: str = ChangeSet.Source.WEB,
+    changeset: ChangeSet | None = None,
 ) -> Organisation:
     """Place `org` and its whole subtree under `new_parent` from `on`; earlier placements are kept."""
     require(actor, Ability.MANAGE_ORGS, org.path)
@@ -299,7 +304,9 @@ def org_move(
     org.parent = new_parent
     org.path = new_root
     org.save(update_fields=["parent", "path"])
-    _log_change(org, "org.move", before, decision, actor, reason, source, on=on)
+    _log_change(
+        org, "org.move", before, decision, actor, reason, source, on=on, changeset=changeset
+    )
     return org
 
 
@@ -313,6 +320,7 @@ def org_dissolve(
     successor: Organisation | None = None,
     reason: str = "",
     source: str = ChangeSet.Source.WEB,
+    changeset: ChangeSet | None = None,
 ) -> Organisation:
     require(actor, Ability.MANAGE_ORGS, org.path)
     _check_date(on)
@@ -357,5 +365,68 @@ def org_dissolve(
         )
     org.dissolved_on = on
     org.save(update_fields=["dissolved_on"])
-    _log_change(org, "org.dissolve", before, decision, actor, reason, source)
+    _log_change(org, "org.dissolve", before, decision, actor, reason, source, changeset=changeset)
+    return org
+
+
+@transaction.atomic
+def org_change_kind(
+    *,
+    org: Organisation,
+    kind: str,
+    on: dt.date,
+    decision: Decision | None,
+    actor: Any,
+    category: str | None = None,
+    reason: str = "",
+    source: str = ChangeSet.Source.WEB,
+    changeset: ChangeSet | None = None,
+) -> Organisation:
+    """A new kind (e.g. grassroots committee ↔ grassroots cell, DOMAIN.md §4.4) from a date; the
+    place in the tree is kept and the earlier kind stays in history."""
+    require(actor, Ability.MANAGE_ORGS, org.path)
+    _check_date(on)
+    decision = _decision_required(decision)
+    if kind not in Kind.values:
+        raise RuleError(_("Unknown kind of organisation."), field="kind")
+    current = (
+        Placement.objects.filter(org=org, valid_to__isnull=True).select_related("parent").first()
+    )
+    if current is None:
+        raise RuleError(_("A dissolved organisation cannot be moved."), field="kind")
+    if current.kind == kind and (category is None or category == current.category):
+        raise RuleError(_("The organisation is already of that kind."), field="kind")
+    if on <= current.valid_from:
+        raise RuleError(
+            _("The change must take effect after %(date)s.")
+            % {"date": format_date(current.valid_from)},
+            field="on",
+        )
+    _check_parent(kind, current.parent, on)
+    for child in Placement.objects.filter(valid_on(on), parent=org):
+        if not rules.parent_allowed(child.kind, kind):
+            raise RuleError(
+                _("%(child)s could no longer stay under it: move it first.")
+                % {"child": child.org.name},
+                field="kind",
+            )
+    before = snapshot(org, ORG_FIELDS)
+    current.valid_to = on
+    current.save(update_fields=["valid_to"])
+    Placement.objects.create(
+        org=org,
+        parent=current.parent,
+        path=current.path,
+        kind=kind,
+        category=current.category if category is None else category,
+        valid_from=on,
+        decision=decision,
+    )
+    org.kind = kind
+    if category is not None:
+        org.category = category
+    org.save(update_fields=["kind", "category"])
+    _log_change(
+        org, "org.change_kind", before, decision, actor, reason, source, on=on, changeset=changeset
+    )
     return org

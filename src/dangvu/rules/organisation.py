@@ -35,7 +35,8 @@ ALLOWED_PARENTS: dict[str, frozenset[str | None]] = {
     GRASSROOTS_COMMITTEE: _SUPERIOR_LEVELS,
     GRASSROOTS_CELL: _SUPERIOR_LEVELS,
     SUB_COMMITTEE: frozenset({GRASSROOTS_COMMITTEE}),
-    CELL: frozenset({GRASSROOTS_COMMITTEE, SUB_COMMITTEE}),
+    # From 1/7/2025 the commune and ward committees hold the village cells directly (QĐ 294).
+    CELL: frozenset({GRASSROOTS_COMMITTEE, SUB_COMMITTEE, COMMUNE_SUPERIOR}),
     GROUP: frozenset({CELL, GRASSROOTS_CELL}),
 }
 

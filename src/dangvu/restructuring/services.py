@@ -1,0 +1,765 @@
+"""Restructuring operations and plans (DOMAIN.md §10): each operation moves the organisations, the
+members' memberships and the roles concerned, records lineage, and is all-or-nothing; a plan is
+checked (every problem at once), previewed, applied as one change set, and reverted as one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from dangvu.accounts.models import RoleGrant
+from dangvu.core.changes import log_entry, open_change_set
+from dangvu.core.dates import format_date, today
+from dangvu.core.errors import RuleError
+from dangvu.core.models import ChangeSet
+from dangvu.members.events import rebuild, record_event
+from dangvu.members.models import EventKind, MembershipEvent, MembershipPeriod, PartyMember
+from dangvu.orgs import services as orgs
+from dangvu.orgs.models import Kind, Lineage, Organisation, OrgName, Placement, valid_on
+from dangvu.restructuring.models import Operation, Plan, PlanEffect
+from dangvu.rules import organisation as org_rules
+
+TRACKED: dict[str, Any] = {
+    "placement": Placement,
+    "orgname": OrgName,
+    "lineage": Lineage,
+    "rolegrant": RoleGrant,
+}
+
+
+@dataclass
+class Problem:
+    message: str
+    seq: int | None = None
+    row: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"operation": self.seq, "row": self.row, "message": self.message}
+
+
+class PlanRefused(ValidationError):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__(
+            [
+                p.message
+                if p.row is None
+                else _("Row %(row)s: %(message)s") % {"row": p.row, "message": p.message}
+                for p in problems
+            ]
+        )
+
+
+@dataclass
+class _Run:
+    plan: Plan
+    actor: Any
+    changeset: ChangeSet
+    codes: dict[str, Organisation] = field(default_factory=dict)
+    reassigned: set[int] = field(default_factory=set)
+
+    @property
+    def on(self) -> dt.date:
+        return self.plan.effective_on
+
+    def org(self, code: str, what: str = "source") -> Organisation:
+        code = orgs.normalise_code(code)
+        if code not in self.codes:
+            found = Organisation.objects.filter(code=code).first()
+            if found is None:
+                raise RuleError(
+                    _("No organisation with code %(code)s.") % {"code": code}, field=what
+                )
+            self.codes[code] = found
+        org = self.codes[code]
+        org.refresh_from_db()
+        return org
+
+
+# --- moving what an organisation holds ---------------------------------------------------------
+def _reassign_members(run: _Run, source: Organisation, target_for: Any) -> None:
+    """Every membership held by the source on the day goes to the successor cell `target_for(member)`."""
+    on = run.on
+    home = MembershipPeriod.objects.filter(valid_on(on), org=source).select_related("member")
+    in_transit = PartyMember.objects.filter(org=source, derived__transit__out_on__isnull=False)
+    members = {p.member_id: (p.member, p.temporary) for p in home}
+    for m in in_transit:
+        members.setdefault(m.pk, (m, False))
+    for member, temporary in members.values():
+        target = target_for(member)
+        if target is None:
+            raise RuleError(
+                _("%(name)s, a member of %(org)s, has no cell to go to.")
+                % {"name": member.person.full_name, "org": source.code}
+            )
+        placement = orgs.placement_on(target, on)
+        if placement is None or placement.kind not in org_rules.MEMBER_HOLDING_KINDS:
+            raise RuleError(
+                _("The members of %(org)s need a party cell to go to; %(target)s is not one.")
+                % {"org": source.code, "target": target.code}
+            )
+        record_event(
+            member=member,
+            kind=EventKind.REASSIGNMENT,
+            on=on,
+            org=target,
+            decision=run.plan.decision,
+            details={"from": source.pk, "temporary": temporary}
+            if temporary
+            else {"from": source.pk},
+            actor=run.actor,
+            changeset=run.changeset,
+            check_scope=False,
+        )
+        run.reassigned.add(member.pk)
+
+
+def _move_children(run: _Run, source: Organisation, parent_for: Any) -> None:
+    for child in Placement.objects.filter(valid_on(run.on), parent=source).select_related("org"):
+        orgs.org_move(
+            org=child.org,
+            new_parent=parent_for(child.org),
+            on=run.on,
+            decision=run.plan.decision,
+            actor=run.actor,
+            changeset=run.changeset,
+            source=run.changeset.source,
+        )
+
+
+def _move_grants(run: _Run, source: Organisation, target: Organisation) -> None:
+    for grant in RoleGrant.objects.filter(valid_on(run.on), org=source):
+        RoleGrant.objects.create(
+            user=grant.user, org=target, role=grant.role, valid_from=run.on, valid_to=grant.valid_to
+        )
+        grant.valid_to = run.on
+        grant.save(update_fields=["valid_to"])
+        log_entry(
+            run.changeset,
+            action="role.move",
+            obj=grant,
+            subject=grant.user,
+            after={"from": source.code, "to": target.code, "role": grant.role, "on": run.on},
+        )
+
+
+def _dissolve(
+    run: _Run, source: Organisation, relation: str, successors: list[Organisation]
+) -> None:
+    orgs.org_dissolve(
+        org=source,
+        on=run.on,
+        decision=run.plan.decision,
+        actor=run.actor,
+        changeset=run.changeset,
+        source=run.changeset.source,
+    )
+    for successor in successors:
+        Lineage.objects.create(
+            predecessor=source,
+            successor=successor,
+            relation=relation,
+            on=run.on,
+            decision=run.plan.decision,
+        )
+
+
+# --- the operations ------------------------------------------------------------------------------
+def op_create(run: _Run, op: Operation) -> None:
+    code = orgs.normalise_code(op.target)
+    parent = run.org(op.parent, "parent") if op.parent else None
+    reused = Organisation.objects.filter(
+        code=code, placements__isnull=True
+    ).first()  # a reverted creation
+    if reused is not None:
+        reused.delete()
+    run.codes[code] = orgs.org_create(
+        code=code,
+        name=op.name,
+        kind=op.org_kind,
+        parent=parent,
+        established_on=run.on,
+        category=op.category,
+        decision=run.plan.decision,
+        actor=run.actor if parent is not None else None,
+        changeset=run.changeset,
+        source=run.changeset.source,
+    )
+
+
+def op_merge(run: _Run, op: Operation) -> None:
+    source, target = run.org(op.source), run.org(op.target, "target")
+    if source.pk == target.pk:
+        raise RuleError(_("An organisation cannot be merged into itself."), field="target")
+    _move_children(run, source, lambda _child: target)
+    _reassign_members(run, source, lambda _m: target)
+    _move_grants(run, source, target)
+    _dissolve(run, source, Lineage.Relation.MERGED_INTO, [target])
+
+
+def op_split(run: _Run, op: Operation) -> None:
+    source = run.org(op.source)
+    children = {orgs.normalise_code(k): v for k, v in (op.assignment.get("children") or {}).items()}
+    members = {int(k): v for k, v in (op.assignment.get("members") or {}).items()}
+    default = op.assignment.get("default") or op.target
+    targets = {
+        code: run.org(code, "target")
+        for code in {*children.values(), *members.values(), default}
+        if code
+    }
+
+    def parent_for(child: Organisation) -> Organisation:
+        code = children.get(child.code, default)
+        if not code:
+            raise RuleError(_("%(org)s has no organisation to go to.") % {"org": child.code})
+        return targets[code]
+
+    def target_for(member: PartyMember) -> Organisation | None:
+        code = members.get(member.pk, default)
+        return targets.get(code) if code else None
+
+    _move_children(run, source, parent_for)
+    _reassign_members(run, source, target_for)
+    if default:
+        _move_grants(run, source, targets[default])
+    _dissolve(run, source, Lineage.Relation.SPLIT_INTO, list(targets.values()))
+
+
+def op_move(run: _Run, op: Operation) -> None:
+    orgs.org_move(
+        org=run.org(op.source),
+        new_parent=run.org(op.parent, "parent"),
+        on=run.on,
+        decision=run.plan.decision,
+        actor=run.actor,
+        changeset=run.changeset,
+        source=run.changeset.source,
+    )
+
+
+def op_rename(run: _Run, op: Operation) -> None:
+    orgs.org_rename(
+        org=run.org(op.source),
+        name=op.name,
+        on=run.on,
+        decision=run.plan.decision,
+        actor=run.actor,
+        changeset=run.changeset,
+        source=run.changeset.source,
+    )
+
+
+def op_change_kind(run: _Run, op: Operation) -> None:
+    orgs.org_change_kind(
+        org=run.org(op.source),
+        kind=op.org_kind,
+        on=run.on,
+        decision=run.plan.decision,
+        category=op.category or None,
+        actor=run.actor,
+        changeset=run.changeset,
+        source=run.changeset.source,
+    )
+
+
+def op_dissolve(run: _Run, op: Operation) -> None:
+    source = run.org(op.source)
+    orgs.org_dissolve(
+        org=source,
+        on=run.on,
+        decision=run.plan.decision,
+        actor=run.actor,
+        changeset=run.changeset,
+        source=run.changeset.source,
+    )
+
+
+HANDLERS = {
+    Operation.Kind.CREATE: op_create,
+    Operation.Kind.MERGE: op_merge,
+    Operation.Kind.SPLIT: op_split,
+    Operation.Kind.MOVE: op_move,
+    Operation.Kind.RENAME: op_rename,
+    Operation.Kind.CHANGE_KIND: op_change_kind,
+    Operation.Kind.DISSOLVE: op_dissolve,
+}
+
+
+# --- checking a plan -----------------------------------------------------------------------------
+def _static_problems(plan: Plan) -> list[Problem]:
+    """What can be said without applying: codes, kinds, parents, cycles."""
+    problems: list[Problem] = []
+    ops = list(plan.operations.all())
+    known = set(
+        Organisation.objects.filter(dissolved_on__isnull=True).values_list("code", flat=True)
+    )
+    parent_of = dict(
+        Placement.objects.filter(valid_on(plan.effective_on)).values_list(
+            "org__code", "parent__code"
+        )
+    )
+    created: set[str] = set()
+    for op in ops:
+
+        def bad(message: str, op: Operation = op) -> None:
+            problems.append(Problem(message, op.seq, op.row))
+
+        for attr in ("source", "target", "parent"):
+            code = orgs.normalise_code(getattr(op, attr))
+            if (
+                code
+                and code not in known
+                and code not in created
+                and not (op.kind == "create" and attr == "target")
+            ):
+                bad(_("No organisation with code %(code)s.") % {"code": code})
+        if op.kind == Operation.Kind.CREATE:
+            code = orgs.normalise_code(op.target)
+            if code in known or code in created:
+                bad(_("An organisation with code %(code)s already exists.") % {"code": code})
+            if op.org_kind not in Kind.values:
+                bad(_("Unknown kind of organisation."))
+            created.add(code)
+            parent_of[code] = orgs.normalise_code(op.parent) or None
+        elif op.kind == Operation.Kind.MOVE:
+            parent_of[orgs.normalise_code(op.source)] = orgs.normalise_code(op.parent)
+        elif op.kind in (Operation.Kind.CHANGE_KIND,) and op.org_kind not in Kind.values:
+            bad(_("Unknown kind of organisation."))
+    for code in list(parent_of):  # cycles in the tree the plan would make
+        seen, current = {code}, parent_of.get(code)
+        while current:
+            if current in seen:
+                problems.append(
+                    Problem(_("The plan makes a cycle through %(code)s.") % {"code": code})
+                )
+                break
+            seen.add(current)
+            current = parent_of.get(current)
+    return problems
+
+
+def _orphans(run: _Run) -> list[Problem]:
+    """After a trial: every member and organisation of a dissolved organisation has landed somewhere."""
+    problems: list[Problem] = []
+    on = run.on
+    dissolved = Organisation.objects.filter(dissolved_on=on)
+    for org in dissolved:
+        for p in MembershipPeriod.objects.filter(valid_on(on), org=org).select_related(
+            "member__person"
+        ):
+            problems.append(
+                Problem(
+                    _("%(name)s would be left in %(org)s, which no longer exists.")
+                    % {"name": p.member.person.full_name, "org": org.code}
+                )
+            )
+        for child in Placement.objects.filter(valid_on(on), parent=org).select_related("org"):
+            problems.append(
+                Problem(
+                    _("%(child)s would be left under %(org)s, which no longer exists.")
+                    % {"child": child.org.code, "org": org.code}
+                )
+            )
+    return problems
+
+
+class _Trial(Exception):
+    pass
+
+
+def _run_operations(run: _Run, ops: list[Operation], collect: list[Problem] | None) -> None:
+    for op in ops:
+        handler = HANDLERS[op.kind]  # type: ignore[index]
+        if collect is None:
+            try:
+                handler(run, op)
+            except ValidationError as exc:
+                raise PlanRefused([Problem(m, op.seq, op.row) for m in exc.messages]) from exc
+            continue
+        try:
+            with transaction.atomic():
+                handler(run, op)
+        except ValidationError as exc:
+            collect.extend(Problem(m, op.seq, op.row) for m in exc.messages)
+
+
+def plan_check(plan: Plan, actor: Any = None) -> list[Problem]:
+    """Every problem of the plan at once; nothing is written (the trial is rolled back)."""
+    problems = _static_problems(plan)
+    if plan.effective_on > today():
+        problems.append(
+            Problem(
+                _("The date %(date)s is in the future; changes take effect on or before today.")
+                % {"date": format_date(plan.effective_on)}
+            )
+        )
+    if problems:
+        return problems
+    try:
+        with transaction.atomic():
+            run = _Run(plan, actor, open_change_set(actor=actor, reason="trial"))
+            _run_operations(run, list(plan.operations.all()), problems)
+            problems.extend(_orphans(run))
+            raise _Trial
+    except _Trial:
+        pass
+    return problems
+
+
+def plan_preview(plan: Plan, actor: Any = None) -> list[dict[str, Any]]:
+    """Per organisation concerned: members and subordinate organisations the day before and on the day."""
+    from dangvu.members.selectors import stats
+
+    on, before_day = plan.effective_on, plan.effective_on - dt.timedelta(days=1)
+    codes = {
+        orgs.normalise_code(c)
+        for op in plan.operations.all()
+        for c in (op.source, op.target, op.parent)
+        if c
+    }
+
+    def figures(day: dt.date) -> dict[str, tuple[int, int]]:
+        result = {}
+        for org in Organisation.objects.filter(code__in=codes):
+            if orgs.placement_on(org, day) is None:
+                continue
+            members = stats(org, day)["members.total"]
+            children = Placement.objects.filter(valid_on(day), parent=org).count()
+            result[org.code] = (members, children)
+        return result
+
+    before = figures(before_day)
+    after: dict[str, tuple[int, int]] = {}
+    try:
+        with transaction.atomic():
+            run = _Run(plan, actor, open_change_set(actor=actor, reason="preview"))
+            _run_operations(run, list(plan.operations.all()), [])
+            after = figures(on)
+            raise _Trial
+    except _Trial:
+        pass
+    rows = []
+    for code in sorted(codes):
+        b, a = before.get(code), after.get(code)
+        rows.append(
+            {
+                "code": code,
+                "members_before": b[0] if b else None,
+                "orgs_before": b[1] if b else None,
+                "members_after": a[0] if a else None,
+                "orgs_after": a[1] if a else None,
+            }
+        )
+    return rows
+
+
+# --- applying and reverting ------------------------------------------------------------------------
+def _marks() -> dict[str, int]:
+    marks = {
+        name: model.objects.aggregate(m=Max("id"))["m"] or 0 for name, model in TRACKED.items()
+    }
+    marks["organisation"] = Organisation.objects.aggregate(m=Max("id"))["m"] or 0
+    return marks
+
+
+@transaction.atomic
+def plan_apply(plan: Plan, actor: Any) -> ChangeSet:
+    if plan.status != Plan.Status.DRAFT:
+        raise RuleError(_("Only a draft plan can be applied."))
+    problems = plan_check(plan, actor)
+    if problems:
+        raise PlanRefused(problems)
+    on = plan.effective_on
+    marks = _marks()
+    open_before = {
+        name: set(model.objects.filter(valid_to__isnull=True).values_list("id", flat=True))
+        for name, model in TRACKED.items()
+        if name != "lineage"
+    }
+    alive_before = set(
+        Organisation.objects.filter(dissolved_on__isnull=True).values_list("id", flat=True)
+    )
+    cs = open_change_set(
+        actor=actor,
+        reason=_("Restructuring: %(plan)s") % {"plan": plan.name},
+        source=ChangeSet.Source.WEB if actor is not None else ChangeSet.Source.SYSTEM,
+    )
+    run = _Run(plan, actor, cs)
+    _run_operations(run, list(plan.operations.all()), None)
+    effects = []
+    for name, model in TRACKED.items():
+        for row_id in model.objects.filter(id__gt=marks[name]).values_list("id", flat=True):
+            effects.append(PlanEffect(plan=plan, model=name, row_id=row_id, action="created"))
+        if name != "lineage":
+            closed = model.objects.filter(id__in=open_before[name], valid_to=on).values_list(
+                "id", flat=True
+            )
+            effects.extend(
+                PlanEffect(plan=plan, model=name, row_id=i, action="closed") for i in closed
+            )
+    for org_id in Organisation.objects.filter(id__gt=marks["organisation"]).values_list(
+        "id", flat=True
+    ):
+        effects.append(PlanEffect(plan=plan, model="organisation", row_id=org_id, action="created"))
+    for org_id in Organisation.objects.filter(id__in=alive_before, dissolved_on=on).values_list(
+        "id", flat=True
+    ):
+        effects.append(
+            PlanEffect(plan=plan, model="organisation", row_id=org_id, action="dissolved")
+        )
+    PlanEffect.objects.bulk_create(effects, batch_size=2000)
+    plan.status, plan.applied = Plan.Status.APPLIED, cs
+    plan.save(update_fields=["status", "applied"])
+    log_entry(
+        cs,
+        action="restructuring.apply",
+        obj=plan,
+        after={
+            "effective_on": on,
+            "operations": plan.operations.count(),
+            "members": len(run.reassigned),
+        },
+    )
+    return cs
+
+
+def _effects(plan: Plan, model: str, action: str) -> list[int]:
+    return list(plan.effects.filter(model=model, action=action).values_list("row_id", flat=True))
+
+
+def revert_problems(plan: Plan) -> list[str]:
+    """What recorded later depends on the plan (then it cannot be reverted)."""
+    if plan.status != Plan.Status.APPLIED or plan.applied is None:
+        return [_("Only an applied plan can be reverted.")]
+    applied_at = plan.applied.created_at
+    touched = set(_effects(plan, "organisation", "created")) | set(
+        _effects(plan, "organisation", "dissolved")
+    )
+    touched |= set(
+        Placement.objects.filter(id__in=_effects(plan, "placement", "created")).values_list(
+            "org_id", flat=True
+        )
+    )
+    reassigned = set(
+        MembershipEvent.objects.filter(
+            changeset=plan.applied, kind=EventKind.REASSIGNMENT
+        ).values_list("member_id", flat=True)
+    )
+    later = MembershipEvent.objects.filter(recorded_at__gt=applied_at).exclude(
+        changeset=plan.applied
+    )
+    problems = []
+    n = later.filter(member_id__in=reassigned).count() + later.filter(org_id__in=touched).count()
+    if n:
+        problems.append(
+            _("%(n)s membership events recorded after the plan concern what it changed.") % {"n": n}
+        )
+    marks = max(plan.effects.filter(model="placement").values_list("row_id", flat=True), default=0)
+    m = Placement.objects.filter(id__gt=marks, org_id__in=touched).count()
+    if m:
+        problems.append(
+            _("%(n)s later changes of the tree concern what the plan changed.") % {"n": m}
+        )
+    return problems
+
+
+@transaction.atomic
+def plan_revert(plan: Plan, actor: Any, reason: str) -> ChangeSet:
+    problems = revert_problems(plan)
+    if problems:
+        raise RuleError(" ".join(problems))
+    if not reason.strip():
+        raise RuleError(_("A correction needs its reason."), field="reason")
+    cs = open_change_set(
+        actor=actor,
+        reason=reason,
+        source=ChangeSet.Source.WEB if actor is not None else ChangeSet.Source.SYSTEM,
+    )
+    events = list(
+        MembershipEvent.objects.filter(
+            changeset=plan.applied, kind=EventKind.REASSIGNMENT, voided_by__isnull=True
+        )
+    )
+    members: dict[int, PartyMember] = {}
+    for event in events:
+        event.voided_by = event
+        event.save(update_fields=["voided_by"])
+        members[event.member_id] = event.member
+    for name, model in TRACKED.items():
+        model.objects.filter(id__in=_effects(plan, name, "created")).delete()
+        if name != "lineage":
+            model.objects.filter(id__in=_effects(plan, name, "closed")).update(valid_to=None)
+    Organisation.objects.filter(id__in=_effects(plan, "organisation", "dissolved")).update(
+        dissolved_on=None
+    )
+    touched = Organisation.objects.filter(
+        id__in=[
+            *_effects(plan, "organisation", "dissolved"),
+            *_effects(plan, "organisation", "created"),
+        ]
+    )
+    _recache(touched)
+    _recache(
+        Organisation.objects.filter(
+            placements__valid_to__isnull=True, placements__decision=plan.decision
+        ).distinct()
+    )
+    _recache_subtrees(plan)
+    for member in members.values():
+        rebuild(member)
+    plan.status, plan.reverted = Plan.Status.REVERTED, cs
+    plan.save(update_fields=["status", "reverted"])
+    log_entry(
+        cs,
+        action="restructuring.revert",
+        obj=plan,
+        reason=reason,
+        after={"members": len(members), "events_voided": len(events)},
+    )
+    return cs
+
+
+def _recache(queryset: Any) -> None:
+    """Cached current parent, path, name and kind of organisations, from their open rows."""
+    for org in queryset:
+        placement = Placement.objects.filter(org=org, valid_to__isnull=True).first()
+        name = OrgName.objects.filter(org=org, valid_to__isnull=True).first()
+        if placement is not None:
+            org.parent_id, org.path, org.kind, org.category = (
+                placement.parent_id,
+                placement.path,
+                placement.kind,
+                placement.category,
+            )
+        if name is not None:
+            org.name = name.name
+        org.save(update_fields=["parent", "path", "kind", "category", "name"])
+
+
+def _recache_subtrees(plan: Plan) -> None:
+    closed = Placement.objects.filter(id__in=_effects(plan, "placement", "closed"))
+    _recache(Organisation.objects.filter(pk__in=closed.values("org_id")))
+
+
+def plan_from_rows(plan: Plan, rows: list[dict[str, str]]) -> list[Problem]:
+    """Operations from a spreadsheet (old code → new code, or new parent; see plan_import)."""
+    problems: list[Problem] = []
+    ops: list[Operation] = []
+    seq = 0
+    new_targets: dict[str, dict[str, str]] = {}
+    existing = set(Organisation.objects.values_list("code", flat=True))
+    for row in rows:
+        number = int(row["_row"])
+        old, new = orgs.normalise_code(row.get("old", "")), orgs.normalise_code(row.get("new", ""))
+        parent, name, kind = (
+            orgs.normalise_code(row.get("parent", "")),
+            row.get("name", "").strip(),
+            row.get("kind", "").strip(),
+        )
+        if not old and not new:
+            problems.append(Problem(_("Give the old code, the new code, or both."), row=number))
+            continue
+        if kind and kind not in Kind.values:
+            problems.append(Problem(_("Unknown kind of organisation."), row=number))
+            continue
+        if new and new not in existing and new not in new_targets:
+            new_targets[new] = {"name": name, "kind": kind, "parent": parent}
+            seq += 1
+            ops.append(
+                Operation(
+                    plan=plan,
+                    seq=seq,
+                    kind="create",
+                    target=new,
+                    name=name,
+                    org_kind=kind,
+                    parent=parent,
+                    row=number,
+                )
+            )
+        if old and new and old != new:
+            seq += 1
+            ops.append(
+                Operation(plan=plan, seq=seq, kind="merge", source=old, target=new, row=number)
+            )
+        elif old and (new in ("", old)):
+            if parent:
+                seq += 1
+                ops.append(
+                    Operation(
+                        plan=plan, seq=seq, kind="move", source=old, parent=parent, row=number
+                    )
+                )
+            if name:
+                seq += 1
+                ops.append(
+                    Operation(plan=plan, seq=seq, kind="rename", source=old, name=name, row=number)
+                )
+            if kind:
+                seq += 1
+                ops.append(
+                    Operation(
+                        plan=plan,
+                        seq=seq,
+                        kind="change_kind",
+                        source=old,
+                        org_kind=kind,
+                        row=number,
+                    )
+                )
+            if not (parent or name or kind):
+                seq += 1
+                ops.append(Operation(plan=plan, seq=seq, kind="dissolve", source=old, row=number))
+    if not problems:
+        plan.operations.all().delete()
+        ordered = order_operations(ops)
+        for seq, op in enumerate(ordered, start=1):
+            op.seq = seq
+        Operation.objects.bulk_create(ordered)
+    return problems
+
+
+PHASE = {
+    "create": 0,
+    "move": 1,
+    "rename": 2,
+    "change_kind": 3,
+    "merge": 4,
+    "split": 4,
+    "dissolve": 4,
+}
+
+
+def order_operations(ops: list[Operation]) -> list[Operation]:
+    """Creations first, superiors before what they hold; then moves, renames, changes of kind; then
+    merges, splits and dissolutions, the deepest organisations first, so that a cell is merged
+    while its old committee still stands and a committee is dissolved once it is empty."""
+    depth = {code: len(path) for code, path in Organisation.objects.values_list("code", "path")}
+    created_depth: dict[str, int] = {}
+    for op in ops:
+        if op.kind == "create":
+            created_depth[orgs.normalise_code(op.target)] = 0
+
+    def create_depth(code: str, seen: frozenset[str] = frozenset()) -> int:
+        op = next(
+            (o for o in ops if o.kind == "create" and orgs.normalise_code(o.target) == code), None
+        )
+        if op is None or code in seen or not op.parent:
+            return 0
+        parent = orgs.normalise_code(op.parent)
+        return 1 + (create_depth(parent, seen | {code}) if parent in created_depth else 0)
+
+    def key(op: Operation) -> tuple[int, int, int]:
+        if op.kind == "create":
+            return (0, create_depth(orgs.normalise_code(op.target)), op.row or 0)
+        if PHASE[op.kind] == 4:
+            return (4, -depth.get(orgs.normalise_code(op.source), 0), op.row or 0)
+        return (PHASE[op.kind], 0, op.row or 0)
+
+    return sorted(ops, key=key)
