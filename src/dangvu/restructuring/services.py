@@ -296,10 +296,8 @@ def _static_problems(plan: Plan) -> list[Problem]:
     """What can be said without applying: codes, kinds, parents, cycles."""
     problems: list[Problem] = []
     ops = list(plan.operations.all())
-    known = set(
-        Organisation.objects.filter(dissolved_on__isnull=True).values_list("code", flat=True)
-    )
-    parent_of = dict(
+    known = set(Placement.objects.filter(valid_to__isnull=True).values_list("org__code", flat=True))
+    parent_of: dict[str, str | None] = dict(
         Placement.objects.filter(valid_on(plan.effective_on)).values_list(
             "org__code", "parent__code"
         )
@@ -591,6 +589,12 @@ def plan_revert(plan: Plan, actor: Any, reason: str) -> ChangeSet:
         event.voided_by = event
         event.save(update_fields=["voided_by"])
         members[event.member_id] = event.member
+    affected: set[int] = set(_effects(plan, "organisation", "dissolved")) | set(
+        _effects(plan, "organisation", "created")
+    )
+    for name in ("placement", "orgname"):
+        ids = _effects(plan, name, "created") + _effects(plan, name, "closed")
+        affected |= set(TRACKED[name].objects.filter(id__in=ids).values_list("org_id", flat=True))
     for name, model in TRACKED.items():
         model.objects.filter(id__in=_effects(plan, name, "created")).delete()
         if name != "lineage":
@@ -598,19 +602,13 @@ def plan_revert(plan: Plan, actor: Any, reason: str) -> ChangeSet:
     Organisation.objects.filter(id__in=_effects(plan, "organisation", "dissolved")).update(
         dissolved_on=None
     )
-    touched = Organisation.objects.filter(
-        id__in=[
-            *_effects(plan, "organisation", "dissolved"),
-            *_effects(plan, "organisation", "created"),
-        ]
-    )
-    _recache(touched)
-    _recache(
-        Organisation.objects.filter(
-            placements__valid_to__isnull=True, placements__decision=plan.decision
-        ).distinct()
-    )
-    _recache_subtrees(plan)
+    _recache(Organisation.objects.filter(id__in=affected))
+    for org in Organisation.objects.filter(id__in=_effects(plan, "organisation", "created")):
+        # A creation undone: the row stays (voided events may name it) but holds no place and frees
+        # its code for a corrected plan.
+        org.code, org.path, org.parent = f"{org.code}~{plan.pk}"[:32], "", None
+        org.dissolved_on = org.established_on
+        org.save(update_fields=["code", "path", "parent", "dissolved_on"])
     for member in members.values():
         rebuild(member)
     plan.status, plan.reverted = Plan.Status.REVERTED, cs
@@ -640,11 +638,6 @@ def _recache(queryset: Any) -> None:
         if name is not None:
             org.name = name.name
         org.save(update_fields=["parent", "path", "kind", "category", "name"])
-
-
-def _recache_subtrees(plan: Plan) -> None:
-    closed = Placement.objects.filter(id__in=_effects(plan, "placement", "closed"))
-    _recache(Organisation.objects.filter(pk__in=closed.values("org_id")))
 
 
 def plan_from_rows(plan: Plan, rows: list[dict[str, str]]) -> list[Problem]:

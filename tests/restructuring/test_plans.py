@@ -1,0 +1,152 @@
+"""Restructuring: operations move organisations, members and roles together; plans are checked as a
+whole, applied as one and reverted as one; earlier figures never change (DOMAIN.md §10)."""
+
+import datetime as dt
+
+import pytest
+
+from dangvu.accounts.models import Role, RoleGrant
+from dangvu.accounts.services import grant_role
+from dangvu.members.models import PartyMember
+from dangvu.members.selectors import member_on, stats
+from dangvu.orgs.models import Lineage, Organisation
+from dangvu.restructuring.models import Operation, Plan
+from dangvu.restructuring.services import (
+    PlanRefused,
+    plan_apply,
+    plan_check,
+    plan_from_rows,
+    plan_preview,
+    plan_revert,
+)
+from tests.conftest import decision
+
+pytestmark = pytest.mark.django_db
+D = dt.date(2024, 7, 1)
+
+
+def plan_of(*ops, on=D):
+    plan = Plan.objects.create(name="Sắp xếp thử", effective_on=on, decision=decision(on, "99-QĐ/TU"))
+    for seq, op in enumerate(ops, start=1):
+        Operation.objects.create(plan=plan, seq=seq, **op)
+    return plan
+
+
+def snapshot(world):
+    return {org.code: stats(org, dt.date(2024, 6, 30)) for org in (world.province, world.phuoc_hai, world.tan_son)}
+
+
+def test_merging_two_cells_moves_the_members_and_the_roles_and_keeps_earlier_figures(world):
+    grant_role(user=world.dung, org=world.ph2, role=Role.SECRETARY, valid_from=dt.date(2020, 1, 1), actor=None)
+    before = snapshot(world)
+    plan = plan_of({"kind": "merge", "source": "PH-2", "target": "PH-1"})
+    assert plan_check(plan) == []
+    preview = {row["code"]: row for row in plan_preview(plan)}
+    assert preview["PH-1"]["members_before"] == 2 and preview["PH-1"]["members_after"] == 3
+    assert preview["PH-2"]["members_after"] is None
+    plan_apply(plan, actor=world.an)
+    thanh = PartyMember.objects.get(pk=world.members["thanh"].pk)
+    assert thanh.org.code == "PH-1" and member_on(thanh, D)["org"] == "PH-1"
+    assert member_on(thanh, dt.date(2024, 6, 30))["org"] == "PH-2"
+    assert snapshot(world) == before  # DOMAIN.md §10: history intact
+    assert stats(world.ph1, D)["members.total"] == 3
+    assert Organisation.objects.get(code="PH-2").dissolved_on == D
+    assert Lineage.objects.filter(predecessor__code="PH-2", successor__code="PH-1", relation="merged_into").exists()
+    assert RoleGrant.objects.filter(user=world.dung, org=world.ph1, role=Role.SECRETARY, valid_from=D).exists()
+    assert RoleGrant.objects.get(user=world.dung, org__code="PH-2").valid_to == D
+
+
+def test_a_plan_with_an_orphan_a_cycle_and_an_unknown_code_lists_every_problem_and_applies_nothing(world):
+    plan = plan_of({"kind": "move", "source": "X-PH", "parent": "PH-1"},
+                   {"kind": "merge", "source": "ZZ-1", "target": "PH-1"})
+    problems = plan_check(plan)
+    messages = " ".join(p.message for p in problems)
+    assert "chu trình" in messages and "ZZ-1" in messages
+    orphan = plan_of({"kind": "dissolve", "source": "X-TS"})
+    problems = plan_check(orphan)
+    assert problems and any("TS-1" in p.message for p in problems)
+    member_orphan = plan_of({"kind": "create", "target": "PH-9", "name": "Chi bộ 9", "org_kind": "cell",
+                             "parent": "X-PH"},
+                            {"kind": "dissolve", "source": "PH-2"})
+    problems = plan_check(member_orphan)
+    assert any("Đàng Văn Thành" in p.message for p in problems)
+    with pytest.raises(PlanRefused):
+        plan_apply(member_orphan, actor=world.an)
+    assert not Organisation.objects.filter(code="PH-9").exists()
+    assert Organisation.objects.get(code="PH-2").dissolved_on is None
+
+
+def test_split_and_new_organisations_follow_the_assignment(world):
+    plan = plan_of(
+        {"kind": "create", "target": "X-PH-A", "name": "Đảng bộ xã Phước Hải A", "org_kind": "grassroots_committee",
+         "parent": "HU-A", "category": "xa"},
+        {"kind": "create", "target": "X-PH-B", "name": "Đảng bộ xã Phước Hải B", "org_kind": "grassroots_committee",
+         "parent": "HU-A", "category": "xa"},
+        {"kind": "split", "source": "X-PH", "assignment": {"children": {"PH-1": "X-PH-A", "PH-2": "X-PH-B"},
+                                                         "default": "X-PH-A"}},
+    )
+    plan_apply(plan, actor=world.an)
+    assert Organisation.objects.get(code="PH-1").parent.code == "X-PH-A"
+    assert Organisation.objects.get(code="PH-2").parent.code == "X-PH-B"
+    assert set(Lineage.objects.filter(predecessor__code="X-PH").values_list("successor__code", flat=True)) == {
+        "X-PH-A", "X-PH-B"}
+    assert stats(Organisation.objects.get(code="X-PH-B"), D)["members.total"] == 1
+
+
+def test_an_applied_plan_is_reverted_as_one_while_nothing_later_depends_on_it(world):
+    before_now = stats(world.province, dt.date.today())
+    plan = plan_of({"kind": "merge", "source": "PH-2", "target": "PH-1"},
+                   {"kind": "rename", "source": "PH-1", "name": "Chi bộ Thôn Phước Lập – Hữu Đức"})
+    plan_apply(plan, actor=world.an)
+    assert Organisation.objects.get(code="PH-1").name == "Chi bộ Thôn Phước Lập – Hữu Đức"
+    plan_revert(plan, actor=world.an, reason="Quyết định bị thu hồi")
+    ph1, ph2 = Organisation.objects.get(code="PH-1"), Organisation.objects.get(code="PH-2")
+    assert ph1.name == "Chi bộ Thôn Phước Lập" and ph2.dissolved_on is None and ph2.parent.code == "X-PH"
+    thanh = PartyMember.objects.get(pk=world.members["thanh"].pk)
+    assert thanh.org.code == "PH-2" and member_on(thanh, dt.date.today())["org"] == "PH-2"
+    assert stats(world.province, dt.date.today()) == before_now
+    assert not Lineage.objects.filter(predecessor__code="PH-2").exists()
+    plan.refresh_from_db()
+    assert plan.status == "reverted"
+
+
+def test_a_plan_cannot_be_reverted_once_later_records_depend_on_it(world):
+    from dangvu.members.events import record_event
+
+    plan = plan_of({"kind": "merge", "source": "PH-2", "target": "PH-1"})
+    plan_apply(plan, actor=world.an)
+    thanh = PartyMember.objects.get(pk=world.members["thanh"].pk)
+    record_event(member=thanh, kind="exemption", on=dt.date(2024, 9, 1), actor=None,
+                 decision=decision(dt.date(2024, 9, 1)), details={"ground": "health"})
+    with pytest.raises(Exception) as caught:
+        plan_revert(plan, actor=world.an, reason="thử")
+    assert "1" in str(caught.value)
+
+
+def test_a_plan_from_a_spreadsheet_old_code_to_new_code(world):
+    plan = Plan.objects.create(name="Từ bảng tính", effective_on=D, decision=decision(D, "100-QĐ/TU"))
+    rows = [
+        {"_row": "2", "old": "", "new": "X-MOI", "name": "Đảng bộ xã Mới", "kind": "grassroots_committee",
+         "parent": "HU-A"},
+        {"_row": "3", "old": "X-PH", "new": "X-MOI"},
+        {"_row": "4", "old": "X-TS", "new": "X-MOI"},
+        {"_row": "5", "old": "PH-1", "new": "", "parent": "", "name": "Chi bộ Thôn Phước Lập 1"},
+    ]
+    assert plan_from_rows(plan, rows) == []
+    kinds = list(plan.operations.values_list("kind", "source", "target"))
+    assert kinds[0] == ("create", "", "X-MOI") and ("merge", "X-PH", "X-MOI") in kinds
+    assert plan_check(plan) == []
+    plan_apply(plan, actor=world.an)
+    assert stats(Organisation.objects.get(code="X-MOI"), D)["members.total"] == 4
+    bad = Plan.objects.create(name="Sai", effective_on=D, decision=decision(D, "101-QĐ/TU"))
+    problems = plan_from_rows(bad, [{"_row": "2", "old": "", "new": ""}, {"_row": "3", "old": "PH-1", "kind": "xyz"}])
+    assert [p.row for p in problems] == [2, 3]
+
+
+def test_change_of_kind_keeps_the_place_and_the_history(world):
+    plan = plan_of({"kind": "change_kind", "source": "X-TS", "org_kind": "grassroots_cell"})
+    problems = plan_check(plan)
+    assert problems  # its cell TS-1 cannot stay under a grassroots cell
+    plan2 = plan_of({"kind": "merge", "source": "TS-1", "target": "PH-1"},
+                    {"kind": "dissolve", "source": "X-TS"})
+    assert plan_check(plan2) == []
