@@ -15,6 +15,7 @@ urlpatterns = [
     ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("ngon-ngu/", login_not_required(set_language), name="set_language"),
+    path("to-chuc/sap-xep/", include("dangvu.restructuring.urls")),
     path("to-chuc/", include("dangvu.orgs.urls")),
     path("dang-vien/", include("dangvu.members.urls")),
     path("api/v1/", api_urls()),

@@ -38,17 +38,15 @@ def test_same_seed_gives_the_same_province_and_another_seed_another(db):
     assert first == build_and_fingerprint(11)
     other = build_and_fingerprint(12)
     assert other[1] != first[1] or other[0] != first[0]
-    assert (
-        first[1][0][0] == "NT-BA" and ("TU-NT", "Đảng bộ tỉnh Ninh Thuận", "provincial") in first[1]
-    )
+    assert ("TU-NT", "Đảng bộ tỉnh Ninh Thuận", "provincial") in first[1]
+    assert ("TU-KH", "Đảng bộ tỉnh Khánh Hòa", "provincial") in first[1]  # the reform of 1/7/2025
 
 
 def test_the_full_shape_matches_the_brief(db):
     DemoBuilder(seed=2024, scale=0.02).build(history_until=dt.date(2019, 1, 1))
-    by_kind = {
-        k: Organisation.objects.filter(kind=k).count()
-        for k in ("district", "block", "grassroots_committee", "grassroots_cell", "cell")
-    }
+    nt = Organisation.objects.filter(path__startswith=Organisation.objects.get(code="TU-NT").path)
+    kinds = ("district", "block", "grassroots_committee", "grassroots_cell", "cell")
+    by_kind = {k: nt.filter(kind=k).count() for k in kinds}
     assert by_kind["district"] == 7
     assert 400 <= by_kind["grassroots_committee"] + by_kind["grassroots_cell"] <= 460
     assert 1150 <= by_kind["cell"] <= 1350

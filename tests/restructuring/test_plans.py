@@ -26,18 +26,29 @@ D = dt.date(2024, 7, 1)
 
 
 def plan_of(*ops, on=D):
-    plan = Plan.objects.create(name="Sắp xếp thử", effective_on=on, decision=decision(on, "99-QĐ/TU"))
+    plan = Plan.objects.create(
+        name="Sắp xếp thử", effective_on=on, decision=decision(on, "99-QĐ/TU")
+    )
     for seq, op in enumerate(ops, start=1):
         Operation.objects.create(plan=plan, seq=seq, **op)
     return plan
 
 
 def snapshot(world):
-    return {org.code: stats(org, dt.date(2024, 6, 30)) for org in (world.province, world.phuoc_hai, world.tan_son)}
+    return {
+        org.code: stats(org, dt.date(2024, 6, 30))
+        for org in (world.province, world.phuoc_hai, world.tan_son)
+    }
 
 
 def test_merging_two_cells_moves_the_members_and_the_roles_and_keeps_earlier_figures(world):
-    grant_role(user=world.dung, org=world.ph2, role=Role.SECRETARY, valid_from=dt.date(2020, 1, 1), actor=None)
+    grant_role(
+        user=world.dung,
+        org=world.ph2,
+        role=Role.SECRETARY,
+        valid_from=dt.date(2020, 1, 1),
+        actor=None,
+    )
     before = snapshot(world)
     plan = plan_of({"kind": "merge", "source": "PH-2", "target": "PH-1"})
     assert plan_check(plan) == []
@@ -51,23 +62,38 @@ def test_merging_two_cells_moves_the_members_and_the_roles_and_keeps_earlier_fig
     assert snapshot(world) == before  # DOMAIN.md §10: history intact
     assert stats(world.ph1, D)["members.total"] == 3
     assert Organisation.objects.get(code="PH-2").dissolved_on == D
-    assert Lineage.objects.filter(predecessor__code="PH-2", successor__code="PH-1", relation="merged_into").exists()
-    assert RoleGrant.objects.filter(user=world.dung, org=world.ph1, role=Role.SECRETARY, valid_from=D).exists()
+    assert Lineage.objects.filter(
+        predecessor__code="PH-2", successor__code="PH-1", relation="merged_into"
+    ).exists()
+    assert RoleGrant.objects.filter(
+        user=world.dung, org=world.ph1, role=Role.SECRETARY, valid_from=D
+    ).exists()
     assert RoleGrant.objects.get(user=world.dung, org__code="PH-2").valid_to == D
 
 
-def test_a_plan_with_an_orphan_a_cycle_and_an_unknown_code_lists_every_problem_and_applies_nothing(world):
-    plan = plan_of({"kind": "move", "source": "X-PH", "parent": "PH-1"},
-                   {"kind": "merge", "source": "ZZ-1", "target": "PH-1"})
+def test_a_plan_with_an_orphan_a_cycle_and_an_unknown_code_lists_every_problem_and_applies_nothing(
+    world,
+):
+    plan = plan_of(
+        {"kind": "move", "source": "X-PH", "parent": "PH-1"},
+        {"kind": "merge", "source": "ZZ-1", "target": "PH-1"},
+    )
     problems = plan_check(plan)
     messages = " ".join(p.message for p in problems)
     assert "chu trình" in messages and "ZZ-1" in messages
     orphan = plan_of({"kind": "dissolve", "source": "X-TS"})
     problems = plan_check(orphan)
     assert problems and any("TS-1" in p.message for p in problems)
-    member_orphan = plan_of({"kind": "create", "target": "PH-9", "name": "Chi bộ 9", "org_kind": "cell",
-                             "parent": "X-PH"},
-                            {"kind": "dissolve", "source": "PH-2"})
+    member_orphan = plan_of(
+        {
+            "kind": "create",
+            "target": "PH-9",
+            "name": "Chi bộ 9",
+            "org_kind": "cell",
+            "parent": "X-PH",
+        },
+        {"kind": "dissolve", "source": "PH-2"},
+    )
     problems = plan_check(member_orphan)
     assert any("Đàng Văn Thành" in p.message for p in problems)
     with pytest.raises(PlanRefused):
@@ -78,30 +104,52 @@ def test_a_plan_with_an_orphan_a_cycle_and_an_unknown_code_lists_every_problem_a
 
 def test_split_and_new_organisations_follow_the_assignment(world):
     plan = plan_of(
-        {"kind": "create", "target": "X-PH-A", "name": "Đảng bộ xã Phước Hải A", "org_kind": "grassroots_committee",
-         "parent": "HU-A", "category": "xa"},
-        {"kind": "create", "target": "X-PH-B", "name": "Đảng bộ xã Phước Hải B", "org_kind": "grassroots_committee",
-         "parent": "HU-A", "category": "xa"},
-        {"kind": "split", "source": "X-PH", "assignment": {"children": {"PH-1": "X-PH-A", "PH-2": "X-PH-B"},
-                                                         "default": "X-PH-A"}},
+        {
+            "kind": "create",
+            "target": "X-PH-A",
+            "name": "Đảng bộ xã Phước Hải A",
+            "org_kind": "grassroots_committee",
+            "parent": "HU-A",
+            "category": "xa",
+        },
+        {
+            "kind": "create",
+            "target": "X-PH-B",
+            "name": "Đảng bộ xã Phước Hải B",
+            "org_kind": "grassroots_committee",
+            "parent": "HU-A",
+            "category": "xa",
+        },
+        {
+            "kind": "split",
+            "source": "X-PH",
+            "assignment": {"children": {"PH-1": "X-PH-A", "PH-2": "X-PH-B"}, "default": "X-PH-A"},
+        },
     )
     plan_apply(plan, actor=world.an)
     assert Organisation.objects.get(code="PH-1").parent.code == "X-PH-A"
     assert Organisation.objects.get(code="PH-2").parent.code == "X-PH-B"
-    assert set(Lineage.objects.filter(predecessor__code="X-PH").values_list("successor__code", flat=True)) == {
-        "X-PH-A", "X-PH-B"}
+    assert set(
+        Lineage.objects.filter(predecessor__code="X-PH").values_list("successor__code", flat=True)
+    ) == {"X-PH-A", "X-PH-B"}
     assert stats(Organisation.objects.get(code="X-PH-B"), D)["members.total"] == 1
 
 
 def test_an_applied_plan_is_reverted_as_one_while_nothing_later_depends_on_it(world):
     before_now = stats(world.province, dt.date.today())
-    plan = plan_of({"kind": "merge", "source": "PH-2", "target": "PH-1"},
-                   {"kind": "rename", "source": "PH-1", "name": "Chi bộ Thôn Phước Lập – Hữu Đức"})
+    plan = plan_of(
+        {"kind": "merge", "source": "PH-2", "target": "PH-1"},
+        {"kind": "rename", "source": "PH-1", "name": "Chi bộ Thôn Phước Lập – Hữu Đức"},
+    )
     plan_apply(plan, actor=world.an)
     assert Organisation.objects.get(code="PH-1").name == "Chi bộ Thôn Phước Lập – Hữu Đức"
     plan_revert(plan, actor=world.an, reason="Quyết định bị thu hồi")
     ph1, ph2 = Organisation.objects.get(code="PH-1"), Organisation.objects.get(code="PH-2")
-    assert ph1.name == "Chi bộ Thôn Phước Lập" and ph2.dissolved_on is None and ph2.parent.code == "X-PH"
+    assert (
+        ph1.name == "Chi bộ Thôn Phước Lập"
+        and ph2.dissolved_on is None
+        and ph2.parent.code == "X-PH"
+    )
     thanh = PartyMember.objects.get(pk=world.members["thanh"].pk)
     assert thanh.org.code == "PH-2" and member_on(thanh, dt.date.today())["org"] == "PH-2"
     assert stats(world.province, dt.date.today()) == before_now
@@ -116,18 +164,32 @@ def test_a_plan_cannot_be_reverted_once_later_records_depend_on_it(world):
     plan = plan_of({"kind": "merge", "source": "PH-2", "target": "PH-1"})
     plan_apply(plan, actor=world.an)
     thanh = PartyMember.objects.get(pk=world.members["thanh"].pk)
-    record_event(member=thanh, kind="exemption", on=dt.date(2024, 9, 1), actor=None,
-                 decision=decision(dt.date(2024, 9, 1)), details={"ground": "health"})
+    record_event(
+        member=thanh,
+        kind="exemption",
+        on=dt.date(2024, 9, 1),
+        actor=None,
+        decision=decision(dt.date(2024, 9, 1)),
+        details={"ground": "health"},
+    )
     with pytest.raises(Exception) as caught:
         plan_revert(plan, actor=world.an, reason="thử")
     assert "1" in str(caught.value)
 
 
 def test_a_plan_from_a_spreadsheet_old_code_to_new_code(world):
-    plan = Plan.objects.create(name="Từ bảng tính", effective_on=D, decision=decision(D, "100-QĐ/TU"))
+    plan = Plan.objects.create(
+        name="Từ bảng tính", effective_on=D, decision=decision(D, "100-QĐ/TU")
+    )
     rows = [
-        {"_row": "2", "old": "", "new": "X-MOI", "name": "Đảng bộ xã Mới", "kind": "grassroots_committee",
-         "parent": "HU-A"},
+        {
+            "_row": "2",
+            "old": "",
+            "new": "X-MOI",
+            "name": "Đảng bộ xã Mới",
+            "kind": "grassroots_committee",
+            "parent": "HU-A",
+        },
         {"_row": "3", "old": "X-PH", "new": "X-MOI"},
         {"_row": "4", "old": "X-TS", "new": "X-MOI"},
         {"_row": "5", "old": "PH-1", "new": "", "parent": "", "name": "Chi bộ Thôn Phước Lập 1"},
@@ -139,7 +201,9 @@ def test_a_plan_from_a_spreadsheet_old_code_to_new_code(world):
     plan_apply(plan, actor=world.an)
     assert stats(Organisation.objects.get(code="X-MOI"), D)["members.total"] == 4
     bad = Plan.objects.create(name="Sai", effective_on=D, decision=decision(D, "101-QĐ/TU"))
-    problems = plan_from_rows(bad, [{"_row": "2", "old": "", "new": ""}, {"_row": "3", "old": "PH-1", "kind": "xyz"}])
+    problems = plan_from_rows(
+        bad, [{"_row": "2", "old": "", "new": ""}, {"_row": "3", "old": "PH-1", "kind": "xyz"}]
+    )
     assert [p.row for p in problems] == [2, 3]
 
 
@@ -147,6 +211,110 @@ def test_change_of_kind_keeps_the_place_and_the_history(world):
     plan = plan_of({"kind": "change_kind", "source": "X-TS", "org_kind": "grassroots_cell"})
     problems = plan_check(plan)
     assert problems  # its cell TS-1 cannot stay under a grassroots cell
-    plan2 = plan_of({"kind": "merge", "source": "TS-1", "target": "PH-1"},
-                    {"kind": "dissolve", "source": "X-TS"})
+    plan2 = plan_of(
+        {"kind": "merge", "source": "TS-1", "target": "PH-1"},
+        {"kind": "dissolve", "source": "X-TS"},
+    )
     assert plan_check(plan2) == []
+
+
+def test_the_plan_command_imports_a_csv_dry_run_then_applies(world, tmp_path):
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    sheet = tmp_path / "sap-xep.csv"
+    sheet.write_text(
+        "Mã cũ,Mã mới,Tên mới,Loại,Cấp trên mới\n"
+        ",X-MOI,Đảng bộ xã Mới,Đảng bộ cơ sở,HU-A\nX-PH,X-MOI,,,\nX-TS,X-MOI,,,\n",
+        encoding="utf-8",
+    )
+    args = [
+        "plan",
+        "import",
+        str(sheet),
+        "--name",
+        "Hợp nhất xã",
+        "--on",
+        "2024-07-01",
+        "--decision-number",
+        "5-QĐ/HU",
+        "--decision-issuer",
+        "Ban Thường vụ Huyện ủy",
+        "--format",
+        "json",
+    ]
+    out = io.StringIO()
+    call_command(*args, "--dry-run", stdout=out)
+    document = json.loads(out.getvalue())
+    assert document["problems"] == [] and document["plan"] is None
+    assert {r["code"]: r["members_after"] for r in document["preview"]}["X-MOI"] == 4
+    assert not Organisation.objects.filter(code="X-MOI").exists() and not Plan.objects.exists()
+    out = io.StringIO()
+    call_command(*args, "--apply", stdout=out)
+    assert Organisation.objects.get(code="X-PH").dissolved_on == D
+    assert stats(Organisation.objects.get(code="X-MOI"), D)["members.total"] == 4
+
+
+def test_a_bad_sheet_names_the_rows(world, tmp_path):
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    sheet = tmp_path / "sai.csv"
+    sheet.write_text("Mã cũ,Mã mới,Cấp trên mới\nX-PH,,PH-1\nZZ-9,X-TS,\n", encoding="utf-8")
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exit_code:
+        call_command(
+            "plan",
+            "import",
+            str(sheet),
+            "--name",
+            "Sai",
+            "--on",
+            "2024-07-01",
+            "--decision-issuer",
+            "HU",
+            "--format",
+            "json",
+            stdout=out,
+        )
+    assert exit_code.value.code == 1
+    problems = json.loads(out.getvalue())["problems"]
+    assert {p["row"] for p in problems} >= {3}
+    assert any("chu trình" in p["message"] or "cycle" in p["message"] for p in problems)
+    assert Organisation.objects.get(code="X-PH").parent.code == "HU-A"
+
+
+def test_the_plan_pages_upload_check_apply_and_revert(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(world.an)
+    sheet = SimpleUploadedFile(
+        "p.csv", "Mã cũ,Mã mới\nPH-2,PH-1\n".encode(), content_type="text/csv"
+    )
+    response = client.post(
+        reverse("restructuring:list"),
+        {
+            "name": "Hợp nhất chi bộ",
+            "effective_on": "01/07/2024",
+            "decision_number": "7-QĐ/ĐU",
+            "decision_date": "25/06/2024",
+            "decision_issuer": "Đảng ủy xã Phước Hải",
+            "sheet": sheet,
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "PH-1" in page and "Áp dụng" in page
+    response = client.post(response["Location"], {"action": "apply"})
+    assert Organisation.objects.get(code="PH-2").dissolved_on == D
+    page = client.post(
+        response["Location"], {"action": "revert", "reason": "Thu hồi"}, follow=True
+    ).content.decode()
+    assert Organisation.objects.get(code="PH-2").dissolved_on is None
+    client.force_login(world.binh)
+    assert client.get(reverse("restructuring:list")).status_code == 404

@@ -57,6 +57,26 @@ def _minimal(paths: list[str]) -> tuple[str, ...]:
     return tuple(sorted(kept))
 
 
+def _predecessor_paths(org_ids: set[int]) -> list[str]:
+    """A grant covers the history of its organisation too: the organisations merged or split into
+    it, and theirs, keep their last paths (DOMAIN.md §10: a report for 2023 as 2023 was)."""
+    from dangvu.orgs.models import Lineage, Organisation
+
+    found: set[int] = set()
+    frontier = set(org_ids)
+    while frontier:
+        before = set(
+            Lineage.objects.filter(successor_id__in=frontier).values_list(
+                "predecessor_id", flat=True
+            )
+        )
+        frontier = before - found - org_ids
+        found |= frontier
+    return [
+        p for p in Organisation.objects.filter(id__in=found).values_list("path", flat=True) if p
+    ]
+
+
 def scope_for(user: Any, ability: str = Ability.VIEW) -> Scope:
     if user is None:
         return SYSTEM
@@ -66,10 +86,10 @@ def scope_for(user: Any, ability: str = Ability.VIEW) -> Scope:
     if ability in cache:
         return cache[ability]
     roles = [role for role, abilities in ROLE_ABILITIES.items() if ability in abilities]
-    grants = RoleGrant.objects.filter(valid_on(today()), user=user, role__in=roles).values_list(
-        "org__path", flat=True
-    )
-    scope = Scope(paths=_minimal(list(grants)))
+    grants = RoleGrant.objects.filter(valid_on(today()), user=user, role__in=roles)
+    paths = list(grants.values_list("org__path", flat=True))
+    paths += _predecessor_paths(set(grants.values_list("org_id", flat=True)))
+    scope = Scope(paths=_minimal(paths))
     cache[ability] = scope
     return scope
 

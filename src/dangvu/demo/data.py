@@ -121,6 +121,35 @@ DISTRICTS: list[tuple[str, str, str, list[tuple[str, str]]]] = [
     ),
 ]
 
+# Khánh Hòa before 1/7/2025: two of its district-level units, a few of their communes and wards
+# (real names, a smaller synthetic set for the merger of the two provinces).
+KH_DISTRICTS: list[tuple[str, str, str, list[tuple[str, str]]]] = [
+    (
+        "NTR",
+        "Đảng bộ thành phố Nha Trang",
+        "Nha Trang",
+        [
+            ("phuong", "Lộc Thọ"),
+            ("phuong", "Vĩnh Hải"),
+            ("phuong", "Tân Lập"),
+            ("phuong", "Phước Long"),
+            ("xa", "Vĩnh Lương"),
+            ("xa", "Phước Đồng"),
+        ],
+    ),
+    (
+        "CR",
+        "Đảng bộ thành phố Cam Ranh",
+        "Cam Ranh",
+        [
+            ("phuong", "Cam Nghĩa"),
+            ("phuong", "Ba Ngòi"),
+            ("phuong", "Cam Lợi"),
+            ("xa", "Cam Thịnh Đông"),
+        ],
+    ),
+]
+
 # Ethnic mix of members by district: code -> weights of (ethnicity code, weight).
 ETHNIC_MIX: dict[str, list[tuple[str, int]]] = {
     "PRTC": [("01", 93), ("17", 4), ("04", 2), ("21", 1)],
@@ -131,6 +160,7 @@ ETHNIC_MIX: dict[str, list[tuple[str, int]]] = {
     "TB": [("01", 70), ("21", 26), ("17", 4)],
     "TN": [("01", 66), ("17", 24), ("21", 10)],
     "BLOCK": [("01", 92), ("17", 4), ("21", 3), ("04", 1)],
+    "KH": [("01", 95), ("21", 3), ("04", 2)],
 }
 
 DISTRICT_AGENCIES = [

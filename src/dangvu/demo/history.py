@@ -27,7 +27,7 @@ from dangvu.members.events import record_event
 from dangvu.members.lifecycle import official_date_for
 from dangvu.members.models import PartyMember
 from dangvu.members.services import member_admit
-from dangvu.orgs.models import Organisation
+from dangvu.orgs.models import Organisation, Placement, valid_on
 
 if TYPE_CHECKING:
     from dangvu.demo.province import Built, CellProfile, DemoBuilder
@@ -87,6 +87,7 @@ class History:
             Planned
         ] = []  # follow-ups: ceremonies, recognitions, presentations, ends
         self.sequence = 0
+        self.reformed = False
         self.month_pool: list[PartyMember] = []
         self.changeset: ChangeSet | None = None
 
@@ -140,8 +141,12 @@ class History:
 
     # --- the run -----------------------------------------------------------------------------
     def run(self, start: dt.date, end: dt.date) -> None:
+        from dangvu.demo.reform import REFORM_ON
+
         month = start.replace(day=1)
         while month <= end:
+            if month == REFORM_ON and self.builder.reform and not self.reformed:
+                self.apply_reform()
             self.month_pool = [m for m in self.members.values() if self._eligible(m)]
             with transaction.atomic():
                 self.changeset = open_change_set(
@@ -157,6 +162,56 @@ class History:
                     self._apply(planned)
             self.builder.progress(f"history {month:%m/%Y}", sum(self.applied.values()))
             month = add_months(month, 1)
+
+    def apply_reform(self) -> None:
+        """The reform of 1/7/2025 as a plan, then the cells and members as they stand after it."""
+        from dangvu.demo.province import MERGED_CODE, NEIGHBOUR_CODE, PROVINCE_CODE
+        from dangvu.demo.reform import reform_plan
+        from dangvu.restructuring.services import plan_apply
+
+        with transaction.atomic():
+            self.plan = reform_plan(MERGED_CODE, [PROVINCE_CODE, NEIGHBOUR_CODE])
+            plan_apply(self.plan, actor=None)
+        self.reformed = True
+        self.refresh_after_reform()
+
+    def refresh_after_reform(self) -> None:
+        today = dt.date.today()
+        alive = {
+            p.org_id: p
+            for p in Placement.objects.filter(
+                valid_on(today), kind__in=("cell", "grassroots_cell")
+            ).select_related("org")
+        }
+        kept = [(c, p) for c, p in self.cells if c.pk in alive]
+        known = {c.pk for c, _p in kept}
+        from dangvu.demo.province import CellProfile
+
+        for org_id, placement in alive.items():
+            if org_id not in known:  # the merged offices, militia and police cells
+                kind = "commune_office" if placement.org.code.endswith("-CQ") else "commune_armed"
+                kept.append(
+                    (
+                        placement.org,
+                        CellProfile(kind, "BLOCK", 8.0, placement.org.name.split(" ", 3)[-1]),
+                    )
+                )
+        self.cells = kept
+        self.cell_weights = [p.size for _c, p in kept]
+        self.profile_of = {c.pk: p for c, p in kept}
+        for cell, _p in kept:
+            cell.refresh_from_db()
+            superior = cell.parent
+            while superior is not None and superior.kind not in (
+                "commune_superior",
+                "block",
+                "provincial",
+            ):
+                superior = superior.parent
+            if superior is not None:
+                short = superior.name.removeprefix("Đảng bộ ")
+                self.built.superiors[cell.pk] = (f"Ban Thường vụ Đảng ủy {short}", "ĐU")
+        self.members = {m.pk: m for m in PartyMember.objects.select_related("person", "org")}
 
     def _generate(self, month: dt.date, end: dt.date) -> None:
         rng = self.rng

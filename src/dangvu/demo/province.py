@@ -33,6 +33,8 @@ T = TypeVar("T")
 ESTABLISHED = dt.date(1975, 5, 1)
 AS_OF = dt.date(2024, 12, 31)
 PROVINCE_CODE = "TU-NT"
+NEIGHBOUR_CODE = "TU-KHC"  # Khánh Hòa before the merger of 1/7/2025
+MERGED_CODE = "TU-KH"  # the new Khánh Hòa provincial organisation
 HISTORY_FROM = dt.date(2019, 1, 1)
 # Share of a cell's members of 2024 admitted before 2019; the rest come by the history since.
 BASELINE_SHARE = 0.83
@@ -74,6 +76,7 @@ class CellProfile:
 @dataclass
 class Built:
     province: Organisation
+    neighbour: Organisation | None = None
     cells: list[tuple[Organisation, CellProfile]] = field(default_factory=list)
     superiors: dict[int, tuple[str, str]] = field(
         default_factory=dict
@@ -90,7 +93,9 @@ class DemoBuilder:
         seed: int = 2024,
         scale: float = 1.0,
         progress: Callable[[str, int], None] | None = None,
+        reform: bool = True,
     ):
+        self.reform = reform
         self.rng = random.Random(seed)
         self.scale = scale
         self.progress = progress or (lambda phase, n: None)
@@ -116,7 +121,6 @@ class DemoBuilder:
         )
 
     def build_tree(self) -> Built:
-        rng = self.rng
         self._founding = get_or_create_decision(
             number="",
             date=ESTABLISHED,
@@ -127,79 +131,101 @@ class DemoBuilder:
         built = Built(province=province)
         province_issuer = ("Ban Thường vụ Tỉnh ủy Ninh Thuận", "TU")
         for dcode, dname, place, communes in data.DISTRICTS:
-            district = self._org(f"NT-{dcode}", dname, "district", province)
-            level = "Thành ủy" if dcode == "PRTC" else "Huyện ủy"
-            issuer = (f"Ban Thường vụ {level} {place}", "TU" if dcode == "PRTC" else "HU")
+            self._district(built, province, "NT", dcode, dname, place, communes, dcode, full=True)
+        self._blocks(built, province, province_issuer)
+        # Khánh Hòa before 1/7/2025: a smaller synthetic set, merged with Ninh Thuận by the reform.
+        neighbour = self._org(NEIGHBOUR_CODE, "Đảng bộ tỉnh Khánh Hòa", "provincial", None)
+        built.neighbour = neighbour
+        for dcode, dname, place, communes in data.KH_DISTRICTS:
+            self._district(built, neighbour, "KH", dcode, dname, place, communes, "KH", full=False)
+        return built
+
+    def _district(
+        self,
+        built: Built,
+        province: Organisation,
+        prefix: str,
+        dcode: str,
+        dname: str,
+        place: str,
+        communes: list[tuple[str, str]],
+        mix: str,
+        full: bool,
+    ) -> None:
+        rng = self.rng
+        district = self._org(f"{prefix}-{dcode}", dname, "district", province)
+        city = dname.startswith("Đảng bộ thành phố")
+        level = "Thành ủy" if city else "Huyện ủy"
+        issuer = (f"Ban Thường vụ {level} {place}", "TU" if city else "HU")
+        if full:
             for index, (category, template) in enumerate(data.DISTRICT_AGENCIES, start=1):
-                name = template.format(level=level, place=place if dcode != "PRTC" else "thành phố")
+                name = template.format(level=level, place=place if not city else "thành phố")
                 cell = self._org(
-                    f"NT-{dcode}-CQ{index:02d}", name, "grassroots_cell", district, category
+                    f"{prefix}-{dcode}-CQ{index:02d}", name, "grassroots_cell", district, category
                 )
                 kind = {"co_quan_dang": "party", "co_quan_nha_nuoc": "state"}.get(
                     category, "public"
                 )
                 self._cell(built, cell, CellProfile(kind, "BLOCK", 10.0, place), issuer)
-            for ckind, cname in communes:
-                prefix = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn"}[ckind]
-                ccode = f"NT-{dcode}-{slug(cname)}"
-                commune = self._org(
-                    ccode, f"Đảng bộ {prefix} {cname}", "grassroots_committee", district, ckind
-                )
-                n_villages = rng.randint(8, 13)
-                words = rng.sample(
-                    data.VILLAGE_WORDS, k=min(len(data.VILLAGE_WORDS), n_villages * 2)
-                )
-                unit = "Khu phố" if ckind == "phuong" else "Thôn"
-                for v in range(n_villages):
-                    vname = f"Chi bộ {unit} {words[2 * v]} {words[2 * v + 1]}"
-                    cell = self._org(f"{ccode}-{v + 1:02d}", vname, "cell", commune)
-                    self._cell(built, cell, CellProfile("village", dcode, 17.6, cname), issuer)
-                for suffix, vname, kind in (
-                    ("CQ", "Chi bộ Cơ quan", "commune_office"),
-                    ("QS", "Chi bộ Quân sự", "commune_armed"),
-                    ("CA", "Chi bộ Công an", "commune_armed"),
-                ):
-                    cell = self._org(
-                        f"{ccode}-{suffix}", f"{vname} {prefix} {cname}", "cell", commune
-                    )
-                    self._cell(built, cell, CellProfile(kind, dcode, 8.0, cname), issuer)
-                for s_index, template in enumerate(data.SCHOOL_CELLS, start=1):
-                    cell = self._org(
-                        f"{ccode}-TH{s_index}",
-                        template.format(commune=cname),
-                        "grassroots_cell",
-                        district,
-                        "su_nghiep_cong_lap",
-                    )
-                    self._cell(built, cell, CellProfile("school", dcode, 9.0, cname), issuer)
-            for index, (kind, label, category) in enumerate(
-                (
-                    ("armed", "Đảng bộ Quân sự", "quan_doi"),
-                    ("armed", "Đảng bộ Công an", "cong_an"),
-                    ("state", "Đảng bộ Cơ quan chính quyền", "co_quan_nha_nuoc"),
-                    ("public", "Đảng bộ Trung tâm Y tế", "su_nghiep_cong_lap"),
-                    ("party", "Đảng bộ Cơ quan Đảng – Đoàn thể", "co_quan_dang"),
-                    ("public", "Đảng bộ Trường Trung học phổ thông", "su_nghiep_cong_lap"),
-                ),
-                start=1,
+        for ckind, cname in communes:
+            commune_prefix = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn"}[ckind]
+            ccode = f"{prefix}-{dcode}-{slug(cname)}"
+            commune = self._org(
+                ccode, f"Đảng bộ {commune_prefix} {cname}", "grassroots_committee", district, ckind
+            )
+            n_villages = rng.randint(8, 13) if full else rng.randint(5, 8)
+            words = rng.sample(data.VILLAGE_WORDS, k=min(len(data.VILLAGE_WORDS), n_villages * 2))
+            unit = "Khu phố" if ckind == "phuong" else "Thôn"
+            for v in range(n_villages):
+                vname = f"Chi bộ {unit} {words[2 * v]} {words[2 * v + 1]}"
+                cell = self._org(f"{ccode}-{v + 1:02d}", vname, "cell", commune)
+                self._cell(built, cell, CellProfile("village", mix, 17.6, cname), issuer)
+            for suffix, vname, kind in (
+                ("CQ", "Chi bộ Cơ quan", "commune_office"),
+                ("QS", "Chi bộ Quân sự", "commune_armed"),
+                ("CA", "Chi bộ Công an", "commune_armed"),
             ):
-                committee = self._org(
-                    f"NT-{dcode}-DB{index}",
-                    f"{label} {place}",
-                    "grassroots_committee",
-                    district,
-                    category,
+                cell = self._org(
+                    f"{ccode}-{suffix}", f"{vname} {commune_prefix} {cname}", "cell", commune
                 )
-                for c in range(rng.randint(3, 5)):
-                    cell = self._org(
-                        f"NT-{dcode}-DB{index}-{c + 1:02d}",
-                        f"Chi bộ {c + 1} – {label[8:]} {place}",
-                        "cell",
-                        committee,
-                    )
-                    self._cell(built, cell, CellProfile(kind, "BLOCK", 12.0, place), issuer)
-        self._blocks(built, province, province_issuer)
-        return built
+                self._cell(built, cell, CellProfile(kind, mix, 8.0, cname), issuer)
+            for s_index, template in enumerate(data.SCHOOL_CELLS, start=1):
+                cell = self._org(
+                    f"{ccode}-TH{s_index}",
+                    template.format(commune=cname),
+                    "grassroots_cell",
+                    district,
+                    "su_nghiep_cong_lap",
+                )
+                self._cell(built, cell, CellProfile("school", mix, 9.0, cname), issuer)
+        if not full:
+            return
+        for index, (kind, label, category) in enumerate(
+            (
+                ("armed", "Đảng bộ Quân sự", "quan_doi"),
+                ("armed", "Đảng bộ Công an", "cong_an"),
+                ("state", "Đảng bộ Cơ quan chính quyền", "co_quan_nha_nuoc"),
+                ("public", "Đảng bộ Trung tâm Y tế", "su_nghiep_cong_lap"),
+                ("party", "Đảng bộ Cơ quan Đảng – Đoàn thể", "co_quan_dang"),
+                ("public", "Đảng bộ Trường Trung học phổ thông", "su_nghiep_cong_lap"),
+            ),
+            start=1,
+        ):
+            committee = self._org(
+                f"{prefix}-{dcode}-DB{index}",
+                f"{label} {place}",
+                "grassroots_committee",
+                district,
+                category,
+            )
+            for c in range(rng.randint(3, 5)):
+                cell = self._org(
+                    f"{prefix}-{dcode}-DB{index}-{c + 1:02d}",
+                    f"Chi bộ {c + 1} – {label[8:]} {place}",
+                    "cell",
+                    committee,
+                )
+                self._cell(built, cell, CellProfile(kind, "BLOCK", 12.0, place), issuer)
 
     def _blocks(
         self, built: Built, province: Organisation, province_issuer: tuple[str, str]

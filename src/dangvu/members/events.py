@@ -320,8 +320,12 @@ def record_event(
     changeset: ChangeSet | None = None,
     source: str = ChangeSet.Source.WEB,
     check_scope: bool = True,
+    check_org: bool = True,
 ) -> MembershipEvent:
-    """Record one lifecycle event, checked against the rules and the member's history."""
+    """Record one lifecycle event, checked against the rules and the member's history.
+
+    `check_org=False` when the caller has already checked the organisation (a restructuring that
+    reassigns many members to one cell)."""
     details = dict(details or {})
     if kind not in EventKind.values:
         raise RuleError(_("Unknown kind of event: %(kind)s.") % {"kind": kind}, field="kind")
@@ -335,7 +339,8 @@ def record_event(
         )
     if decision is None and kind not in NO_DECISION:
         raise RuleError(_("A decision (number, date, issuing body) is required."), field="decision")
-    _check_org(kind, org, on)
+    if check_org:
+        _check_org(kind, org, on)
     check = CHECKS.get(kind)
     if check is not None:
         check(member, on, details)

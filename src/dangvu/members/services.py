@@ -431,11 +431,17 @@ def member_count_on(org: Organisation, on: dt.date) -> int:
 
 def register_dissolve_check() -> None:
     def members_block_dissolution(org: Organisation, on: dt.date) -> list[str]:
-        count = member_count_on(org, on)
-        if count:
+        names = list(
+            MembershipPeriod.objects.filter(valid_on(on), org=org, temporary=False)
+            .order_by("member__person__sort_key")
+            .values_list("member__person__full_name", flat=True)
+        )
+        if names:
             return [
-                _("%(count)s members are still in %(org)s on that date; transfer them first.")
-                % {"count": count, "org": org.name}
+                _(
+                    "%(count)s members are still in %(org)s on that date (%(names)s); transfer them first."
+                )
+                % {"count": len(names), "org": org.name, "names": ", ".join(names[:5])}
             ]
         return []
 

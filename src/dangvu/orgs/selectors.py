@@ -124,3 +124,41 @@ def placement_history(org: Organisation) -> list[Placement]:
 
 def name_history(org: Organisation) -> list[OrgName]:
     return list(org.names.select_related("decision").order_by("valid_from"))
+
+
+def roots_on(user: Any, on: dt.date) -> list[Organisation]:
+    """The tops of the user's tree as it stood on a day: the organisations granted, or for a day
+    before they existed, the organisations they succeeded (merged, split, renamed into them)."""
+    from dangvu.orgs.models import Lineage
+
+    result: list[Organisation] = []
+    seen: set[int] = set()
+    frontier = scope_roots(user)
+    while frontier:
+        later: list[Organisation] = []
+        for org in frontier:
+            if org.pk in seen:
+                continue
+            seen.add(org.pk)
+            if placement_of(org, on) is not None:
+                result.append(org)
+            else:
+                later.extend(
+                    link.predecessor
+                    for link in Lineage.objects.filter(successor=org).select_related("predecessor")
+                )
+        frontier = later
+    return sorted(result, key=lambda o: o.path)
+
+
+def lineage_of(org: Organisation) -> dict[str, list[Any]]:
+    from dangvu.orgs.models import Lineage
+
+    return {
+        "predecessors": list(
+            Lineage.objects.filter(successor=org).select_related("predecessor", "decision")
+        ),
+        "successors": list(
+            Lineage.objects.filter(predecessor=org).select_related("successor", "decision")
+        ),
+    }

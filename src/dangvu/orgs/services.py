@@ -250,8 +250,12 @@ def org_move(
     reason: str = "",
     source: str = ChangeSet.Source.WEB,
     changeset: ChangeSet | None = None,
+    parent_placement: Placement | None = None,
 ) -> Organisation:
-    """Place `org` and its whole subtree under `new_parent` from `on`; earlier placements are kept."""
+    """Place `org` and its whole subtree under `new_parent` from `on`; earlier placements are kept.
+
+    `parent_placement`, when the caller moves many organisations under one parent, is the parent's
+    placement on `on`, looked up once."""
     require(actor, Ability.MANAGE_ORGS, org.path)
     require(actor, Ability.MANAGE_ORGS, new_parent.path)
     _check_date(on)
@@ -270,7 +274,10 @@ def org_move(
             _("The organisation is already under %(parent)s.") % {"parent": new_parent.name},
             field="parent",
         )
-    parent_placement = _check_parent(org.kind, new_parent, on)
+    if parent_placement is None:
+        parent_placement = _check_parent(org.kind, new_parent, on)
+    elif not rules.parent_allowed(org.kind, parent_placement.kind):
+        _check_parent(org.kind, new_parent, on)  # raises with the message
     assert parent_placement is not None
     moving = _open_placements_below(old_path)
     latest = max(p.valid_from for p in moving)
@@ -339,13 +346,16 @@ def org_dissolve(
             % {"date": format_date(current.valid_from)},
             field="on",
         )
-    children = Placement.objects.filter(valid_on(on), parent=org).count()
+    children = list(
+        Placement.objects.filter(valid_on(on), parent=org).values_list("org__code", flat=True)
+    )
     if children:
         raise RuleError(
             _(
-                "%(count)s subordinate organisations still exist on that date; move or dissolve them first."
+                "%(count)s subordinate organisations still exist on that date (%(codes)s); move or dissolve them "
+                "first."
             )
-            % {"count": children},
+            % {"count": len(children), "codes": ", ".join(children[:5])},
             field="on",
         )
     problems = [message for check in dissolve_checks for message in check(org, on)]

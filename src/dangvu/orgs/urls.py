@@ -5,6 +5,7 @@ from dangvu.orgs import views
 app_name = "orgs"
 urlpatterns = [
     path("", views.tree, name="tree"),
+    path("doi-chieu/", views.compare, name="compare"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/cap-duoi/", views.children, name="children"),
     path("<str:code>/them-cap-duoi/", views.create_child, name="create_child"),

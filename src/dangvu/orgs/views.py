@@ -55,7 +55,7 @@ STRUCTURE_NOTES = {
 
 def tree(request: HttpRequest) -> HttpResponse:
     day = _day(request)
-    roots = selectors.scope_roots(request.user)
+    roots = selectors.roots_on(request.user, day)
     blocks = []
     for root in roots:
         placement = selectors.placement_of(root, day)
@@ -153,6 +153,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "parent_visible": parent_visible,
             "can_manage": can(request.user, Ability.MANAGE_ORGS, org.path),
             "preview": preview,
+            "lineage": selectors.lineage_of(org),
             "notes": notes,
             "more_members": bool(more),
         },
@@ -288,3 +289,30 @@ def dissolve(request: HttpRequest, code: str) -> HttpResponse:
         _("The organisation was dissolved."),
         act,
     )
+
+
+def compare(request: HttpRequest) -> HttpResponse:
+    """ "Then and now": the tree on two dates side by side, with member counts, down to two levels."""
+    from dangvu.core.forms import parse_day
+
+    columns = []
+    for key, default in (("truoc", "30/06/2025"), ("sau", "")):
+        day, ok = parse_day(request.GET.get(key) or default)
+        if not ok:
+            messages.warning(
+                request, _("The date was not understood; showing today. Write it as dd/mm/yyyy.")
+            )
+        rows = []
+        for root in selectors.roots_on(request.user, day):
+            counts = subtree_member_counts(root, day)
+            for node in selectors.tree_on(request.user, day, root=root):
+                if node.depth <= 2:
+                    rows.append(
+                        {
+                            "node": node,
+                            "kind": Kind(node.kind).label,
+                            "count": counts.get(node.org.pk, 0),
+                        }
+                    )
+        columns.append({"day": day, "rows": rows, "key": key})
+    return render(request, "orgs/compare.html", {"columns": columns})

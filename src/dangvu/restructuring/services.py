@@ -116,6 +116,7 @@ def _reassign_members(run: _Run, source: Organisation, target_for: Any) -> None:
             actor=run.actor,
             changeset=run.changeset,
             check_scope=False,
+            check_org=False,
         )
         run.reassigned.add(member.pk)
 
@@ -303,6 +304,7 @@ def _static_problems(plan: Plan) -> list[Problem]:
         )
     )
     created: set[str] = set()
+    set_by: dict[str, Operation] = {}
     for op in ops:
 
         def bad(message: str, op: Operation = op) -> None:
@@ -325,8 +327,10 @@ def _static_problems(plan: Plan) -> list[Problem]:
                 bad(_("Unknown kind of organisation."))
             created.add(code)
             parent_of[code] = orgs.normalise_code(op.parent) or None
+            set_by[code] = op
         elif op.kind == Operation.Kind.MOVE:
             parent_of[orgs.normalise_code(op.source)] = orgs.normalise_code(op.parent)
+            set_by[orgs.normalise_code(op.source)] = op
         elif op.kind in (Operation.Kind.CHANGE_KIND,) and op.org_kind not in Kind.values:
             bad(_("Unknown kind of organisation."))
     for code in list(parent_of):  # cycles in the tree the plan would make
@@ -470,9 +474,20 @@ def _marks() -> dict[str, int]:
 def plan_apply(plan: Plan, actor: Any) -> ChangeSet:
     if plan.status != Plan.Status.DRAFT:
         raise RuleError(_("Only a draft plan can be applied."))
-    problems = plan_check(plan, actor)
+    problems = _static_problems(plan)
     if problems:
         raise PlanRefused(problems)
+    try:
+        with transaction.atomic():
+            return _apply(plan, actor)
+    except PlanRefused:
+        # Something refused on the way: nothing was applied; list every problem of the plan.
+        raise PlanRefused(
+            plan_check(plan, actor) or [Problem(_("The plan was refused."))]
+        ) from None
+
+
+def _apply(plan: Plan, actor: Any) -> ChangeSet:
     on = plan.effective_on
     marks = _marks()
     open_before = {
@@ -490,6 +505,9 @@ def plan_apply(plan: Plan, actor: Any) -> ChangeSet:
     )
     run = _Run(plan, actor, cs)
     _run_operations(run, list(plan.operations.all()), None)
+    orphans = _orphans(run)
+    if orphans:
+        raise PlanRefused(orphans)
     effects = []
     for name, model in TRACKED.items():
         for row_id in model.objects.filter(id__gt=marks[name]).values_list("id", flat=True):

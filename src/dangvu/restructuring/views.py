@@ -1,0 +1,119 @@
+"""Pages of restructuring plans: upload a spreadsheet, see the problems and the preview, apply, revert."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from dangvu.accounts.models import Ability
+from dangvu.accounts.scope import scope_for
+from dangvu.core.changes import get_or_create_decision
+from dangvu.core.forms import DecisionFormMixin, VNDateField, add_service_errors
+from dangvu.restructuring.models import Plan
+from dangvu.restructuring.services import (
+    plan_apply,
+    plan_check,
+    plan_from_rows,
+    plan_preview,
+    plan_revert,
+    revert_problems,
+)
+from dangvu.restructuring.spreadsheet import SheetError, read_rows
+
+
+class UploadForm(DecisionFormMixin):
+    name = forms.CharField(label=_lazy("Name of the plan"), max_length=200)
+    effective_on = VNDateField(label=_lazy("Effective date"))
+    sheet = forms.FileField(label=_lazy("Spreadsheet (.xlsx, .ods, .csv)"))
+
+
+class RevertForm(forms.Form):
+    reason = forms.CharField(label=_lazy("Reason for the revert"), max_length=500)
+
+
+def _officer(request: HttpRequest) -> None:
+    if scope_for(request.user, Ability.MANAGE_ORGS).empty:
+        raise Http404
+
+
+def plan_list(request: HttpRequest) -> HttpResponse:
+    _officer(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            rows = read_rows(d["sheet"].read(), d["sheet"].name)
+            with transaction.atomic():
+                decision = get_or_create_decision(
+                    number=d["decision_number"],
+                    date=d["decision_date"],
+                    issuer=d["decision_issuer"],
+                )
+                plan = Plan.objects.create(
+                    name=d["name"],
+                    effective_on=d["effective_on"],
+                    decision=decision,
+                    created_by=request.user if request.user.is_authenticated else None,
+                )
+                problems = plan_from_rows(plan, rows)
+                if problems:
+                    raise ValidationError(
+                        [
+                            p.message
+                            if p.row is None
+                            else _("Row %(row)s: %(message)s")
+                            % {"row": p.row, "message": p.message}
+                            for p in problems
+                        ]
+                    )
+        except SheetError as exc:
+            form.add_error("sheet", str(exc))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("restructuring:detail", pk=plan.pk)
+    plans = Plan.objects.select_related("decision")[:50]
+    return render(request, "restructuring/list.html", {"form": form, "plans": plans})
+
+
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _officer(request)
+    plan = Plan.objects.filter(pk=pk).select_related("decision").first()
+    if plan is None:
+        raise Http404
+    revert_form = (
+        RevertForm(request.POST or None) if request.POST.get("action") == "revert" else RevertForm()
+    )
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "apply":
+                plan_apply(plan, actor=request.user)
+                messages.success(request, _("The plan was applied."))
+                return redirect("restructuring:detail", pk=plan.pk)
+            if request.POST.get("action") == "revert" and revert_form.is_valid():
+                plan_revert(plan, actor=request.user, reason=revert_form.cleaned_data["reason"])
+                messages.success(request, _("The plan was reverted."))
+                return redirect("restructuring:detail", pk=plan.pk)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+    context: dict[str, Any] = {
+        "plan": plan,
+        "operations": plan.operations.all(),
+        "revert_form": revert_form,
+    }
+    if plan.status == Plan.Status.DRAFT:
+        problems = plan_check(plan, request.user)
+        context["problems"] = problems
+        context["preview"] = plan_preview(plan, request.user) if not problems else []
+    elif plan.status == Plan.Status.APPLIED:
+        context["revert_problems"] = revert_problems(plan)
+    return render(request, "restructuring/detail.html", context)
