@@ -24,7 +24,7 @@ src/dangvu/locale/%/LC_MESSAGES/django.mo: src/dangvu/locale/%/LC_MESSAGES/djang
 run: install
 	$(DANGVU) migrate --no-input
 	$(DANGVU) demo --if-empty
-	$(DANGVU) createuser admin --name "Quản trị Demo" --org TU-NT --role org_officer --if-absent
+	$(DANGVU) createuser admin --name "Quản trị Demo" --org TU-KH --role org_officer --if-absent
 	$(DANGVU) serve
 
 lint: install
@@ -48,6 +48,8 @@ bench: install
 	scripts/system-deps.sh
 	DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_DATABASE_URL= $(PY) bench/run.py
 	DANGVU_DATA_DIR=$$(mktemp -d) scripts/with-postgres.sh $(PY) bench/run.py
+	DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_DATABASE_URL= $(PY) bench/reform.py
+	DANGVU_DATA_DIR=$$(mktemp -d) scripts/with-postgres.sh $(PY) bench/reform.py
 
 messages: install
 	scripts/messages.sh

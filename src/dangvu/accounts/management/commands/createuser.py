@@ -46,6 +46,10 @@ class Command(BaseCommand):
             org = Organisation.objects.filter(code=options["org"].strip().upper()).first()
             if org is None:
                 raise CommandError(f"No organisation with code {options['org']}")
+            if org.dissolved_on is not None:
+                successors = ", ".join(org.successor_links.values_list("successor__code", flat=True))
+                raise CommandError(f"{org.code} was dissolved on {org.dissolved_on:%d/%m/%Y}"
+                                   + (f"; its successor: {successors}" if successors else ""))
         password = secrets.token_urlsafe(12)
         with transaction.atomic():
             user = user_create(
