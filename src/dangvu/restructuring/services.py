@@ -17,8 +17,8 @@ from dangvu.accounts.models import RoleGrant
 from dangvu.core.changes import log_entry, open_change_set
 from dangvu.core.dates import format_date, today
 from dangvu.core.errors import RuleError
-from dangvu.core.models import ChangeSet
-from dangvu.members.events import rebuild, record_event
+from dangvu.core.models import ChangeLogEntry, ChangeSet
+from dangvu.members.events import rebuild, rebuild_many
 from dangvu.members.models import EventKind, MembershipEvent, MembershipPeriod, PartyMember
 from dangvu.orgs import services as orgs
 from dangvu.orgs.models import Kind, Lineage, Organisation, OrgName, Placement, valid_on
@@ -84,13 +84,22 @@ class _Run:
 
 # --- moving what an organisation holds ---------------------------------------------------------
 def _reassign_members(run: _Run, source: Organisation, target_for: Any) -> None:
-    """Every membership held by the source on the day goes to the successor cell `target_for(member)`."""
+    """Every membership held by the source on the day goes to the successor cell `target_for(member)`:
+    a reassignment event each (with the plan's decision, logged), the members rebuilt together."""
     on = run.on
-    home = MembershipPeriod.objects.filter(valid_on(on), org=source).select_related("member")
-    in_transit = PartyMember.objects.filter(org=source, derived__transit__out_on__isnull=False)
+    home = MembershipPeriod.objects.filter(valid_on(on), org=source).select_related(
+        "member__person"
+    )
+    in_transit = PartyMember.objects.filter(
+        org=source, derived__transit__out_on__isnull=False
+    ).select_related("person")
     members = {p.member_id: (p.member, p.temporary) for p in home}
     for m in in_transit:
         members.setdefault(m.pk, (m, False))
+    if not members:
+        return
+    kinds: dict[int, str | None] = {}
+    events: list[MembershipEvent] = []
     for member, temporary in members.values():
         target = target_for(member)
         if target is None:
@@ -98,27 +107,51 @@ def _reassign_members(run: _Run, source: Organisation, target_for: Any) -> None:
                 _("%(name)s, a member of %(org)s, has no cell to go to.")
                 % {"name": member.person.full_name, "org": source.code}
             )
-        placement = orgs.placement_on(target, on)
-        if placement is None or placement.kind not in org_rules.MEMBER_HOLDING_KINDS:
+        if target.pk not in kinds:
+            placement = orgs.placement_on(target, on)
+            kinds[target.pk] = placement.kind if placement else None
+        if kinds[target.pk] not in org_rules.MEMBER_HOLDING_KINDS:
             raise RuleError(
                 _("The members of %(org)s need a party cell to go to; %(target)s is not one.")
                 % {"org": source.code, "target": target.code}
             )
-        record_event(
-            member=member,
-            kind=EventKind.REASSIGNMENT,
-            on=on,
-            org=target,
-            decision=run.plan.decision,
-            details={"from": source.pk, "temporary": temporary}
-            if temporary
-            else {"from": source.pk},
-            actor=run.actor,
-            changeset=run.changeset,
-            check_scope=False,
-            check_org=False,
+        details: dict[str, Any] = (
+            {"from": source.pk, "temporary": True} if temporary else {"from": source.pk}
         )
-        run.reassigned.add(member.pk)
+        events.append(
+            MembershipEvent(
+                member=member,
+                kind=EventKind.REASSIGNMENT,
+                on=on,
+                org=target,
+                decision=run.plan.decision,
+                details=details,
+                changeset=run.changeset,
+            )
+        )
+    MembershipEvent.objects.bulk_create(events, batch_size=2000)
+    unique = {m.pk: m for m, _t in members.values()}
+    rebuild_many(list(unique.values()))
+    ChangeLogEntry.objects.bulk_create(
+        [
+            log_entry(
+                run.changeset,
+                action="member.event.reassignment",
+                obj=e,
+                subject=e.member,
+                save=False,
+                after={
+                    "kind": e.kind,
+                    "on": on,
+                    "org": e.org.code if e.org else None,
+                    "from": source.code,
+                },
+            )
+            for e in events
+        ],
+        batch_size=2000,
+    )
+    run.reassigned.update(unique)
 
 
 def _move_children(run: _Run, source: Organisation, parent_for: Any) -> None:

@@ -47,9 +47,13 @@ class Command(BaseCommand):
             if org is None:
                 raise CommandError(f"No organisation with code {options['org']}")
             if org.dissolved_on is not None:
-                successors = ", ".join(org.successor_links.values_list("successor__code", flat=True))
-                raise CommandError(f"{org.code} was dissolved on {org.dissolved_on:%d/%m/%Y}"
-                                   + (f"; its successor: {successors}" if successors else ""))
+                successors = ", ".join(
+                    org.successor_links.values_list("successor__code", flat=True)
+                )
+                raise CommandError(
+                    f"{org.code} was dissolved on {org.dissolved_on:%d/%m/%Y}"
+                    + (f"; its successor: {successors}" if successors else "")
+                )
         password = secrets.token_urlsafe(12)
         with transaction.atomic():
             user = user_create(
