@@ -318,3 +318,47 @@ def test_the_plan_pages_upload_check_apply_and_revert(client, world):
     assert Organisation.objects.get(code="PH-2").dissolved_on is None
     client.force_login(world.binh)
     assert client.get(reverse("restructuring:list")).status_code == 404
+
+
+def test_one_plan_with_an_orphaned_member_an_orphaned_organisation_and_a_cycle_lists_all_three(
+    world,
+):
+    plan = plan_of(
+        {"kind": "move", "source": "X-PH", "parent": "PH-1"},  # a cycle
+        {"kind": "dissolve", "source": "X-TS"},  # leaves TS-1 without a superior
+        {"kind": "dissolve", "source": "PH-2"},  # leaves Đàng Văn Thành without a cell
+    )
+    messages = " ".join(p.message for p in plan_check(plan))
+    assert "chu trình" in messages and "TS-1" in messages and "Đàng Văn Thành" in messages
+    with pytest.raises(PlanRefused) as refused:
+        plan_apply(plan, actor=world.an)
+    refused_messages = " ".join(p.message for p in refused.value.problems)
+    assert "TS-1" in refused_messages and "Đàng Văn Thành" in refused_messages
+    assert Organisation.objects.get(code="PH-2").dissolved_on is None
+    assert Organisation.objects.get(code="X-TS").dissolved_on is None
+
+
+def test_a_plan_from_an_xlsx_file(world, tmp_path):
+    import xlsxwriter
+
+    from dangvu.restructuring.spreadsheet import read_rows
+
+    path = tmp_path / "p.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    for r, row in enumerate(
+        [
+            ["Mã cũ", "Mã mới", "Tên mới", "Loại", "Cấp trên mới"],
+            ["", "PH-M", "Chi bộ Thôn Mới", "Chi bộ trực thuộc", "X-PH"],
+            ["PH-1", "PH-M", "", "", ""],
+            ["PH-2", "PH-M", "", "", ""],
+        ]
+    ):
+        sheet.write_row(r, 0, row)
+    book.close()
+    rows = read_rows(path.read_bytes(), "p.xlsx")
+    assert rows[0]["kind"] == "cell" and rows[1]["_row"] == "3"
+    plan = Plan.objects.create(name="Từ xlsx", effective_on=D, decision=decision(D, "102-QĐ/TU"))
+    assert plan_from_rows(plan, rows) == []
+    plan_apply(plan, actor=world.an)
+    assert stats(Organisation.objects.get(code="PH-M"), D)["members.total"] == 3

@@ -425,7 +425,9 @@ def _run_operations(run: _Run, ops: list[Operation], collect: list[Problem] | No
 
 
 def plan_check(plan: Plan, actor: Any = None) -> list[Problem]:
-    """Every problem of the plan at once; nothing is written (the trial is rolled back)."""
+    """Every problem of the plan at once: the static ones, then those of a trial of every operation
+    (each in its own savepoint) and the members and organisations it would orphan. Nothing is
+    written: the trial is rolled back."""
     problems = _static_problems(plan)
     if plan.effective_on > today():
         problems.append(
@@ -434,7 +436,6 @@ def plan_check(plan: Plan, actor: Any = None) -> list[Problem]:
                 % {"date": format_date(plan.effective_on)}
             )
         )
-    if problems:
         return problems
     try:
         with transaction.atomic():
@@ -444,7 +445,10 @@ def plan_check(plan: Plan, actor: Any = None) -> list[Problem]:
             raise _Trial
     except _Trial:
         pass
-    return problems
+    unique: dict[str, Problem] = {}
+    for problem in problems:
+        unique.setdefault(problem.message, problem)
+    return list(unique.values())
 
 
 def plan_preview(plan: Plan, actor: Any = None) -> list[dict[str, Any]]:
@@ -507,9 +511,8 @@ def _marks() -> dict[str, int]:
 def plan_apply(plan: Plan, actor: Any) -> ChangeSet:
     if plan.status != Plan.Status.DRAFT:
         raise RuleError(_("Only a draft plan can be applied."))
-    problems = _static_problems(plan)
-    if problems:
-        raise PlanRefused(problems)
+    if _static_problems(plan):
+        raise PlanRefused(plan_check(plan, actor))
     try:
         with transaction.atomic():
             return _apply(plan, actor)
