@@ -63,6 +63,16 @@ class _Run:
     changeset: ChangeSet
     codes: dict[str, Organisation] = field(default_factory=dict)
     reassigned: set[int] = field(default_factory=set)
+    # Members whose reassignment events are written but whose state is not rebuilt yet, and the
+    # cells they went to: rebuilt together, before anything reads the memberships of those cells.
+    pending: dict[int, PartyMember] = field(default_factory=dict)
+    pending_targets: set[int] = field(default_factory=set)
+
+    def flush(self) -> None:
+        if self.pending:
+            rebuild_many(list(self.pending.values()))
+            self.pending.clear()
+            self.pending_targets.clear()
 
     @property
     def on(self) -> dt.date:
@@ -131,7 +141,8 @@ def _reassign_members(run: _Run, source: Organisation, target_for: Any) -> None:
         )
     MembershipEvent.objects.bulk_create(events, batch_size=2000)
     unique = {m.pk: m for m, _t in members.values()}
-    rebuild_many(list(unique.values()))
+    run.pending.update(unique)
+    run.pending_targets.update(e.org_id for e in events if e.org_id is not None)
     ChangeLogEntry.objects.bulk_create(
         [
             log_entry(
@@ -193,6 +204,7 @@ def _dissolve(
         actor=run.actor,
         changeset=run.changeset,
         source=run.changeset.source,
+        other_checks=False,  # its members were reassigned; _orphans checks once they are rebuilt
     )
     for successor in successors:
         Lineage.objects.create(
@@ -303,6 +315,7 @@ def op_change_kind(run: _Run, op: Operation) -> None:
 
 
 def op_dissolve(run: _Run, op: Operation) -> None:
+    run.flush()
     source = run.org(op.source)
     orgs.org_dissolve(
         org=source,
@@ -381,6 +394,7 @@ def _static_problems(plan: Plan) -> list[Problem]:
 
 def _orphans(run: _Run) -> list[Problem]:
     """After a trial: every member and organisation of a dissolved organisation has landed somewhere."""
+    run.flush()
     problems: list[Problem] = []
     on = run.on
     dissolved = Organisation.objects.filter(dissolved_on=on)
@@ -479,6 +493,7 @@ def plan_preview(plan: Plan, actor: Any = None) -> list[dict[str, Any]]:
         with transaction.atomic():
             run = _Run(plan, actor, open_change_set(actor=actor, reason="preview"))
             _run_operations(run, list(plan.operations.all()), [])
+            run.flush()
             after = figures(on)
             raise _Trial
     except _Trial:
