@@ -93,32 +93,33 @@ def state_to_json(state: lifecycle.State) -> dict[str, Any]:
     }
 
 
-def apply_state(member: PartyMember, state: lifecycle.State) -> None:
-    """Store the derived state (the row and its periods) exactly as the engine gave it."""
-    member.status = state.status
-    member.status_since = state.status_since
-    member.org_id = state.org_id
-    member.temp_org_id = state.temp_org_id
+DERIVED_FIELDS = [
+    "status",
+    "status_since",
+    "org",
+    "temp_org",
+    "first_admission_date",
+    "admission_decision_date",
+    "ceremony_date",
+    "official_date",
+    "flags",
+    "derived",
+]
+
+
+def _copy_state(member: PartyMember, state: lifecycle.State) -> None:
+    member.status, member.status_since = state.status, state.status_since
+    member.org_id, member.temp_org_id = state.org_id, state.temp_org_id
     member.first_admission_date = state.first_admission_date
     member.admission_decision_date = state.admission_decision_date
-    member.ceremony_date = state.ceremony_date
-    member.official_date = state.official_date
-    member.flags = state.flag_list
-    member.derived = state_to_json(state)
-    member.save(
-        update_fields=[
-            "status",
-            "status_since",
-            "org",
-            "temp_org",
-            "first_admission_date",
-            "admission_decision_date",
-            "ceremony_date",
-            "official_date",
-            "flags",
-            "derived",
-        ]
-    )
+    member.ceremony_date, member.official_date = state.ceremony_date, state.official_date
+    member.flags, member.derived = state.flag_list, state_to_json(state)
+
+
+def apply_state(member: PartyMember, state: lifecycle.State) -> None:
+    """Store the derived state (the row and its periods) exactly as the engine gave it."""
+    _copy_state(member, state)
+    member.save(update_fields=DERIVED_FIELDS)
     member.periods.all().delete()
     MembershipPeriod.objects.bulk_create(period_rows(member, state))
     member.flag_periods.all().delete()
@@ -509,30 +510,10 @@ def rebuild_many(members: list[PartyMember]) -> None:
             state = lifecycle.derive(facts[member.pk])
         except lifecycle.LifecycleError as exc:
             raise RuleError(f"{member.person.full_name}: {exc}") from exc
-        member.status, member.status_since = state.status, state.status_since
-        member.org_id, member.temp_org_id = state.org_id, state.temp_org_id
-        member.first_admission_date = state.first_admission_date
-        member.admission_decision_date = state.admission_decision_date
-        member.ceremony_date, member.official_date = state.ceremony_date, state.official_date
-        member.flags, member.derived = state.flag_list, state_to_json(state)
+        _copy_state(member, state)
         periods.extend(period_rows(member, state))
         flag_periods.extend(flag_rows(member, state))
-    PartyMember.objects.bulk_update(
-        members,
-        [
-            "status",
-            "status_since",
-            "org",
-            "temp_org",
-            "first_admission_date",
-            "admission_decision_date",
-            "ceremony_date",
-            "official_date",
-            "flags",
-            "derived",
-        ],
-        batch_size=1000,
-    )
+    PartyMember.objects.bulk_update(members, DERIVED_FIELDS, batch_size=1000)
     MembershipPeriod.objects.filter(member_id__in=ids).delete()
     MembershipPeriod.objects.bulk_create(periods, batch_size=2000)
     FlagPeriod.objects.filter(member_id__in=ids).delete()

@@ -68,6 +68,16 @@ class _Run:
     pending: dict[int, PartyMember] = field(default_factory=dict)
     pending_targets: set[int] = field(default_factory=set)
 
+    def common(self) -> dict[str, Any]:
+        """What every tree service called by the plan receives: its date, decision, actor, change set."""
+        return {
+            "on": self.on,
+            "decision": self.plan.decision,
+            "actor": self.actor,
+            "changeset": self.changeset,
+            "source": self.changeset.source,
+        }
+
     def flush(self) -> None:
         if self.pending:
             rebuild_many(list(self.pending.values()))
@@ -278,39 +288,16 @@ def op_split(run: _Run, op: Operation) -> None:
 
 
 def op_move(run: _Run, op: Operation) -> None:
-    orgs.org_move(
-        org=run.org(op.source),
-        new_parent=run.org(op.parent, "parent"),
-        on=run.on,
-        decision=run.plan.decision,
-        actor=run.actor,
-        changeset=run.changeset,
-        source=run.changeset.source,
-    )
+    orgs.org_move(org=run.org(op.source), new_parent=run.org(op.parent, "parent"), **run.common())
 
 
 def op_rename(run: _Run, op: Operation) -> None:
-    orgs.org_rename(
-        org=run.org(op.source),
-        name=op.name,
-        on=run.on,
-        decision=run.plan.decision,
-        actor=run.actor,
-        changeset=run.changeset,
-        source=run.changeset.source,
-    )
+    orgs.org_rename(org=run.org(op.source), name=op.name, **run.common())
 
 
 def op_change_kind(run: _Run, op: Operation) -> None:
     orgs.org_change_kind(
-        org=run.org(op.source),
-        kind=op.org_kind,
-        on=run.on,
-        decision=run.plan.decision,
-        category=op.category or None,
-        actor=run.actor,
-        changeset=run.changeset,
-        source=run.changeset.source,
+        org=run.org(op.source), kind=op.org_kind, category=op.category or None, **run.common()
     )
 
 
