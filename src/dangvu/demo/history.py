@@ -79,7 +79,7 @@ class History:
         self.cell_weights = [p.size for _c, p in built.cells]
         self.profile_of = {c.pk: p for c, p in built.cells}
         self.members: dict[int, PartyMember] = {
-            m.pk: m for m in PartyMember.objects.select_related("person", "org")
+            m.pk: m for m in PartyMember.objects.select_related("person", "org").order_by("pk")
         }
         self.refused: Counter[str] = Counter()
         self.applied: Counter[str] = Counter()
@@ -179,9 +179,9 @@ class History:
         today = dt.date.today()
         alive = {
             p.org_id: p
-            for p in Placement.objects.filter(
-                valid_on(today), kind__in=("cell", "grassroots_cell")
-            ).select_related("org")
+            for p in Placement.objects.filter(valid_on(today), kind__in=("cell", "grassroots_cell"))
+            .select_related("org")
+            .order_by("org_id")
         }
         kept = [(c, p) for c, p in self.cells if c.pk in alive]
         known = {c.pk for c, _p in kept}
@@ -211,7 +211,10 @@ class History:
             if superior is not None:
                 short = superior.name.removeprefix("Đảng bộ ")
                 self.built.superiors[cell.pk] = (f"Ban Thường vụ Đảng ủy {short}", "ĐU")
-        self.members = {m.pk: m for m in PartyMember.objects.select_related("person", "org")}
+        # In primary-key order: the random choices must not depend on the database's row order.
+        self.members = {
+            m.pk: m for m in PartyMember.objects.select_related("person", "org").order_by("pk")
+        }
 
     def _generate(self, month: dt.date, end: dt.date) -> None:
         rng = self.rng
