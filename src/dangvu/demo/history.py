@@ -173,6 +173,9 @@ class History:
             self.plan = reform_plan(MERGED_CODE, [PROVINCE_CODE, NEIGHBOUR_CODE])
             plan_apply(self.plan, actor=None)
         self.reformed = True
+        from dangvu.demo.province import analyse
+
+        analyse()
         self.refresh_after_reform()
 
     def refresh_after_reform(self) -> None:
@@ -217,6 +220,10 @@ class History:
         }
 
     def _generate(self, month: dt.date, end: dt.date) -> None:
+        if month.month == 1:  # a year of events later: fresh statistics for the planner
+            from dangvu.demo.province import analyse
+
+            analyse()
         rng = self.rng
         for _i in range(self._count("admission")):
             self._plan(self._day_in(month, end), "admission")

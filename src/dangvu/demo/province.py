@@ -53,6 +53,16 @@ RECENT_SHARE = {
 }
 
 
+def analyse() -> None:
+    """After a bulk load, fresh planner statistics on PostgreSQL (autovacuum would come too late for
+    the queries that follow in the same run)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 def weighted(rng: random.Random, pairs: Sequence[tuple[T, int]]) -> T:
     values = [v for v, _w in pairs]
     weights = [w for _v, w in pairs]
@@ -539,6 +549,7 @@ class DemoBuilder:
             built = self.build_tree()
             self.progress("tree", len(built.cells))
             self.build_members(built)
+            analyse()
         self.history = History(self, built)
         self.history.run(HISTORY_FROM, history_until or today())
         return built

@@ -431,18 +431,17 @@ def member_count_on(org: Organisation, on: dt.date) -> int:
 
 def register_dissolve_check() -> None:
     def members_block_dissolution(org: Organisation, on: dt.date) -> list[str]:
-        names = list(
-            MembershipPeriod.objects.filter(valid_on(on), org=org, temporary=False)
-            .order_by("member__person__sort_key")
-            .values_list("member__person__full_name", flat=True)
+        periods = MembershipPeriod.objects.filter(valid_on(on), org=org, temporary=False)
+        count = periods.count()
+        first = list(periods.values_list("member_id", flat=True)[:5])
+        names = sorted(
+            Person.objects.filter(membership__pk__in=first).values_list("full_name", flat=True)
         )
-        if names:
-            return [
-                _(
-                    "%(count)s members are still in %(org)s on that date (%(names)s); transfer them first."
-                )
-                % {"count": len(names), "org": org.name, "names": ", ".join(names[:5])}
-            ]
+        if count:
+            message = _(
+                "%(count)s members are still in %(org)s on that date (%(names)s); transfer them first."
+            )
+            return [message % {"count": count, "org": org.name, "names": ", ".join(names)}]
         return []
 
     if members_block_dissolution.__name__ not in {c.__name__ for c in org_services.dissolve_checks}:
