@@ -362,3 +362,21 @@ def test_a_plan_from_an_xlsx_file(world, tmp_path):
     assert plan_from_rows(plan, rows) == []
     plan_apply(plan, actor=world.an)
     assert stats(Organisation.objects.get(code="PH-M"), D)["members.total"] == 3
+
+
+def test_then_and_now_and_lineage_pages_show_the_tree_before_and_after(client, world):
+    from django.urls import reverse
+
+    plan_apply(plan_of({"kind": "merge", "source": "PH-2", "target": "PH-1"}), actor=world.an)
+    client.force_login(world.an)
+    page = client.get(
+        reverse("orgs:compare"), {"truoc": "30/06/2024", "sau": "01/07/2024"}
+    ).content.decode()
+    before, after = page.split("01/07/2024</h2>")
+    assert "Chi bộ Thôn Hữu Đức" in before and "Chi bộ Thôn Hữu Đức" not in after
+    detail = client.get(reverse("orgs:detail", args=["PH-1"])).content.decode()
+    assert "Chi bộ Thôn Hữu Đức (PH-2)" in detail and "01/07/2024" in detail
+    # The secretary of the merged cell's successor reads the old cell's history too.
+    grant_role(user=world.cuong, org=world.ph1, role=Role.VIEWER, valid_from=D, actor=None)
+    client.force_login(world.cuong)
+    assert client.get(reverse("orgs:detail", args=["PH-2"])).status_code == 200

@@ -292,9 +292,14 @@ def dissolve(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def compare(request: HttpRequest) -> HttpResponse:
-    """ "Then and now": the tree on two dates side by side, with member counts, down to two levels."""
+    """ "Then and now": the tree on two dates side by side, with member counts, down to `cap` levels
+    below the top (3 by default: province, district or commune, grassroots organisation, cell)."""
     from dangvu.core.forms import parse_day
 
+    try:
+        cap = max(1, min(6, int(request.GET.get("cap", "3"))))
+    except ValueError:
+        cap = 3
     columns = []
     for key, default in (("truoc", "30/06/2025"), ("sau", "")):
         day, ok = parse_day(request.GET.get(key) or default)
@@ -306,7 +311,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         for root in selectors.roots_on(request.user, day):
             counts = subtree_member_counts(root, day)
             for node in selectors.tree_on(request.user, day, root=root):
-                if node.depth <= 2:
+                if node.depth <= cap:
                     rows.append(
                         {
                             "node": node,
