@@ -9,7 +9,7 @@ from dangvu.accounts.models import Role, RoleGrant
 from dangvu.accounts.services import grant_role
 from dangvu.members.models import PartyMember
 from dangvu.members.selectors import member_on, stats
-from dangvu.orgs.models import Lineage, Organisation
+from dangvu.orgs.models import Lineage, Organisation, Placement
 from dangvu.restructuring.models import Operation, Plan
 from dangvu.restructuring.services import (
     PlanRefused,
@@ -19,7 +19,7 @@ from dangvu.restructuring.services import (
     plan_preview,
     plan_revert,
 )
-from tests.conftest import decision
+from tests.conftest import decision, make_org
 
 pytestmark = pytest.mark.django_db
 D = dt.date(2024, 7, 1)
@@ -172,9 +172,14 @@ def test_a_plan_cannot_be_reverted_once_later_records_depend_on_it(world):
         decision=decision(dt.date(2024, 9, 1)),
         details={"ground": "health"},
     )
-    with pytest.raises(Exception) as caught:
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as caught:
         plan_revert(plan, actor=world.an, reason="thử")
-    assert "1" in str(caught.value)
+    assert "1" in " ".join(caught.value.messages)
+    plan.refresh_from_db()
+    assert plan.status == "applied"
+    assert Organisation.objects.get(code="PH-2").dissolved_on == D
 
 
 def test_a_plan_from_a_spreadsheet_old_code_to_new_code(world):
@@ -210,12 +215,23 @@ def test_a_plan_from_a_spreadsheet_old_code_to_new_code(world):
 def test_change_of_kind_keeps_the_place_and_the_history(world):
     plan = plan_of({"kind": "change_kind", "source": "X-TS", "org_kind": "grassroots_cell"})
     problems = plan_check(plan)
-    assert problems  # its cell TS-1 cannot stay under a grassroots cell
-    plan2 = plan_of(
-        {"kind": "merge", "source": "TS-1", "target": "PH-1"},
-        {"kind": "dissolve", "source": "X-TS"},
+    # TS-1 (Chi bộ Khu phố 1) could not stay under a grassroots cell
+    assert any("Chi bộ Khu phố 1" in p.message for p in problems)
+    empty = make_org(
+        "X-NEW",
+        "Đảng bộ cơ sở Trường học",
+        "grassroots_committee",
+        Organisation.objects.get(code="HU-A"),
     )
-    assert plan_check(plan2) == []
+    plan_apply(
+        plan_of({"kind": "change_kind", "source": "X-NEW", "org_kind": "grassroots_cell"}),
+        actor=world.an,
+    )
+    kinds = list(
+        Placement.objects.filter(org=empty).order_by("valid_from").values_list("kind", "valid_from")
+    )
+    assert kinds == [("grassroots_committee", dt.date(2000, 1, 1)), ("grassroots_cell", D)]
+    assert Organisation.objects.get(code="X-NEW").path == empty.path  # same place in the tree
 
 
 def test_the_plan_command_imports_a_csv_dry_run_then_applies(world, tmp_path):

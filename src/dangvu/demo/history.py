@@ -26,7 +26,7 @@ from dangvu.discipline.services import discipline_record
 from dangvu.members.events import record_event
 from dangvu.members.lifecycle import official_date_for
 from dangvu.members.models import PartyMember
-from dangvu.members.services import member_admit
+from dangvu.members.services import member_admit, member_issue_card
 from dangvu.orgs.models import Organisation, Placement, valid_on
 
 if TYPE_CHECKING:
@@ -319,8 +319,13 @@ class History:
         self._event(m, "recognition", on, org=m.org, decision=self._decision(m.org, decided))
         if m.card_number is None:
             self.builder.next_card += self.rng.randint(1, 40)
-            PartyMember.objects.filter(pk=m.pk).update(card_number=str(self.builder.next_card))
-            m.card_number = str(self.builder.next_card)
+            member_issue_card(
+                member=m,
+                number=str(self.builder.next_card),
+                actor=None,
+                changeset=self.changeset,
+                source=ChangeSet.Source.SYSTEM,
+            )
         return True
 
     def do_unqualified(self, on: dt.date, member: int, **_: Any) -> bool:

@@ -291,20 +291,26 @@ CHECKS: dict[str, Callable[[PartyMember, dt.date, dict[str, Any]], None]] = {
 }
 
 
-def _check_org(kind: str, org: Organisation | None, on: dt.date) -> None:
-    if org is None or kind not in PLACING:
-        return
+def cell_problem(org: Organisation, on: dt.date) -> str | None:
+    """Why members cannot be placed in `org` on `on` (it did not exist, or is not a party cell,
+    DOMAIN.md §4.4), or None. The one place this rule lives."""
     placement = org_services.placement_on(org, on)
     if placement is None:
-        raise RuleError(
-            _("%(org)s did not exist on %(date)s.") % {"org": org.name, "date": format_date(on)},
-            field="org",
-        )
+        return _("%(org)s did not exist on %(date)s.") % {"org": org.name, "date": format_date(on)}
     if placement.kind not in org_rules.MEMBER_HOLDING_KINDS:
-        raise RuleError(
-            _("Members are kept in party cells; %(org)s is not one.") % {"org": org.name},
-            field="org",
-        )
+        return _("Members are kept in party cells; %(org)s is not one.") % {"org": org.name}
+    return None
+
+
+def check_cell(org: Organisation, on: dt.date) -> None:
+    problem = cell_problem(org, on)
+    if problem is not None:
+        raise RuleError(problem, field="org")
+
+
+def _check_org(kind: str, org: Organisation | None, on: dt.date) -> None:
+    if org is not None and kind in PLACING:
+        check_cell(org, on)
 
 
 @transaction.atomic

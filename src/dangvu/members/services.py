@@ -29,9 +29,8 @@ from dangvu.members.models import (
     Person,
 )
 from dangvu.orgs import services as org_services
-from dangvu.orgs.models import Kind, Organisation, valid_on
+from dangvu.orgs.models import Organisation, valid_on
 from dangvu.rules import citizen_id as cid
-from dangvu.rules import organisation as org_rules
 from dangvu.rules import reference as ref
 
 _NAME_CHARS = re.compile(r"^[^\W\d_]+(?:[ '’-][^\W\d_]+)*$")
@@ -257,21 +256,6 @@ def _person_values(cleaned: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _check_cell(org: Organisation, on: dt.date) -> None:
-    placement = org_services.placement_on(org, on)
-    if placement is None:
-        raise RuleError(
-            _("%(org)s did not exist on %(date)s.") % {"org": org.name, "date": format_date(on)},
-            field="org",
-        )
-    if placement.kind not in org_rules.MEMBER_HOLDING_KINDS:
-        raise RuleError(
-            _("Members are kept in party cells; %(org)s is a %(kind)s.")
-            % {"org": org.name, "kind": Kind(placement.kind).label.lower()},
-            field="org",
-        )
-
-
 @transaction.atomic
 def member_admit(
     *,
@@ -317,7 +301,7 @@ def member_admit(
         )
     errors.raise_if_any()
     if not external_org:
-        _check_cell(org, on)
+        events.check_cell(org, on)
     official = (
         lifecycle.official_date_for(ceremony_date) if (recognised and ceremony_date) else None
     )
@@ -494,7 +478,7 @@ def members_bulk_admit(
     problems: dict[str, list[str]] = {}
     prepared: list[tuple[AdmitRow, dict[str, Any], lifecycle.State]] = []
     seen: dict[str, dict[str, int]] = {"citizen_id": {}, "card_number": {}, "dossier_number": {}}
-    cell_kinds: dict[int, str | None] = {}
+    cell_problems: dict[tuple[int, dt.date], str | None] = {}
     for index, row in enumerate(rows, start=1):
 
         def fail(field: str, message: str, index: int = index) -> None:
@@ -510,15 +494,11 @@ def members_bulk_admit(
             fail("org", _("You may not record members in %(org)s.") % {"org": row.org.code})
             continue
         on = row.decision.date
-        if row.org.pk not in cell_kinds:
-            placement = org_services.placement_on(row.org, on)
-            cell_kinds[row.org.pk] = placement.kind if placement else None
-        if cell_kinds[row.org.pk] not in org_rules.MEMBER_HOLDING_KINDS:
-            fail(
-                "org",
-                _("%(org)s is not a party cell on %(date)s.")
-                % {"org": row.org.code, "date": format_date(on)},
-            )
+        cell_key = (row.org.pk, on)
+        if cell_key not in cell_problems:
+            cell_problems[cell_key] = events.cell_problem(row.org, on)
+        if cell_problems[cell_key] is not None:
+            fail("org", str(cell_problems[cell_key]))
         birth = cleaned["birth_date"]
         age_problem = events.admission_age_problem(birth, on, {}) if birth else None
         if age_problem is not None:
@@ -641,3 +621,31 @@ def members_bulk_admit(
 
     ChangeLogEntry.objects.bulk_create(entries, batch_size=2000)
     return members
+
+
+@transaction.atomic
+def member_issue_card(
+    *,
+    member: PartyMember,
+    number: str,
+    actor: Any,
+    changeset: ChangeSet | None = None,
+    source: str = ChangeSet.Source.WEB,
+) -> PartyMember:
+    """Record the party card issued to an official member (DOMAIN.md §4.9), logged like any change."""
+    require(actor, Ability.MANAGE_MEMBERS, member.scope_path)
+    if member.status != "official":
+        raise RuleError(_("Party cards are issued to official members only."), field="card_number")
+    card = _clean_optional_code(number)
+    if card is None or not _CARD.match(card):
+        raise RuleError(_("The party card number must be 8 to 12 digits."), field="card_number")
+    if _taken(PartyMember, "card_number", card, member.pk):
+        raise RuleError(
+            _("The party card number %(n)s is already recorded.") % {"n": card}, field="card_number"
+        )
+    before = {"card_number": member.card_number}
+    member.card_number = card
+    member.save(update_fields=["card_number"])
+    cs = changeset or open_change_set(actor=actor, source=source)
+    log_entry(cs, action="member.card", obj=member, before=before, after={"card_number": card})
+    return member

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+
 
 @dataclass(frozen=True)
 class CharterRules:
@@ -111,12 +113,18 @@ def rules_on(day: dt.date) -> CharterRules:
 
 # §4.7: the five grounds of removal from the list (xóa tên), and the unqualified probationer (§4.3).
 REMOVAL_GROUNDS = {
-    "abandoned_activity": "Bỏ sinh hoạt đảng hoặc không đóng đảng phí ba tháng trong năm mà không có lý do chính đáng",
-    "card_returned": "Tự ý trả thẻ đảng viên hoặc tự hủy thẻ đảng viên",
-    "no_progress": "Giảm sút ý chí, không thực hiện nhiệm vụ đảng viên, đã được chi bộ giáo dục nhưng sau 12 tháng không tiến bộ",
-    "two_years_violation": "Hai năm liền vi phạm tư cách đảng viên",
-    "political_standard": "Không bảo đảm tiêu chuẩn chính trị theo quy định của Bộ Chính trị",
-    "probation_unqualified": "Đảng viên dự bị không đủ điều kiện công nhận chính thức",
+    "abandoned_activity": _(
+        "Abandoned party activity or did not pay dues for three months in a year without good reason"
+    ),
+    "card_returned": _("Returned or destroyed the party card of their own accord"),
+    "no_progress": _(
+        "Declining will, not doing a member's duties, no progress 12 months after the cell's education"
+    ),
+    "two_years_violation": _("Violated the qualifications of a party member two years in a row"),
+    "political_standard": _("Does not meet the political standard set by the Politburo"),
+    "probation_unqualified": _(
+        "Probationary member not qualified for recognition as an official member"
+    ),
 }
 
 # §3.1: badge tiers in years of party age.

@@ -18,6 +18,7 @@ ACTIONS = {
     "org.dissolve": _("Dissolved"),
     "member.create": _("Record created"),
     "member.update": _("Record edited"),
+    "member.card": _("Party card issued"),
     "member.event.admission": _("Admission recorded"),
     "member.event.recognition": _("Recognition recorded"),
     "member.event.ceremony": _("Admission ceremony recorded"),
@@ -106,7 +107,7 @@ def detail_value(value: object) -> str:
     if isinstance(value, bool | str) and value in VALUES:
         return str(VALUES[value])
     if isinstance(value, str) and value in REMOVAL_GROUNDS:
-        return REMOVAL_GROUNDS[value]
+        return str(REMOVAL_GROUNDS[value])
     return iso_date(value) if isinstance(value, str) else str(value)
 
 
