@@ -25,7 +25,7 @@ run: install
 	$(DANGVU) migrate --no-input
 	$(DANGVU) demo --if-empty
 	$(DANGVU) createuser admin --name "Quản trị Demo" --org TU-KH --role org_officer --if-absent
-	$(DANGVU) serve
+	DANGVU_HTTPS=0 $(DANGVU) serve
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench

@@ -103,6 +103,24 @@ def admit(
     )
 
 
+def sign_in(client: Any, user: User) -> Any:
+    """Sign a test client in; an account administrator also passes the second factor."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from dangvu.accounts.middleware import needs_second_factor
+
+    client.force_login(user)
+    if needs_second_factor(user):
+        device, _new = TOTPDevice.objects.get_or_create(
+            user=user, name="test", defaults={"confirmed": True}
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
 @pytest.fixture
 def world(db: Any) -> World:
     return build_world()
@@ -136,7 +154,14 @@ def build_world() -> World:
         cuong = make_user("cuong", "Lê Văn Cường")
         dung = make_user("dung", "Phạm Thị Dung")
         admin = make_user("admin", "Quản Trị Viên", account_admin=True)
-        grant_role(user=an, org=province, role=Role.ORG_OFFICER, valid_from=FOUNDED, actor=None)
+        grant_role(
+            user=an,
+            org=province,
+            role=Role.ORG_OFFICER,
+            valid_from=FOUNDED,
+            actor=None,
+            sensitive=True,
+        )
         grant_role(user=binh, org=ph1, role=Role.SECRETARY, valid_from=FOUNDED, actor=None)
         grant_role(user=cuong, org=tan_son, role=Role.ORG_OFFICER, valid_from=FOUNDED, actor=None)
         grant_role(user=dung, org=province, role=Role.VIEWER, valid_from=FOUNDED, actor=None)

@@ -17,7 +17,9 @@ DATA_DIR = data_dir(BASE_DIR)
 SECRET_KEY = secret_key(DATA_DIR)
 DEBUG = env_bool("DANGVU_DEBUG", False)
 ALLOWED_HOSTS = env_list("DANGVU_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
-HTTPS = env_bool("DANGVU_HTTPS", False)
+# Secure by default: cookies only over HTTPS, HSTS, redirect to HTTPS. Serving plain HTTP (the
+# demo on this machine, the tests) must be asked for with DANGVU_HTTPS=0.
+HTTPS = env_bool("DANGVU_HTTPS", True)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -28,6 +30,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "dangvu.core",
@@ -49,12 +53,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
+    "dangvu.accounts.middleware.SessionLimitMiddleware",
+    "dangvu.accounts.middleware.SecondFactorMiddleware",
+    "dangvu.accounts.middleware.CheckedWritesMiddleware",
 ]
 
 ROOT_URLCONF = "dangvu.urls"
@@ -71,6 +79,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "dangvu.accounts.context_processors.nav",
             ],
         },
     },
@@ -130,7 +139,9 @@ AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 
-SESSION_COOKIE_AGE = 8 * 3600
+SESSION_IDLE_SECONDS = int(env_str("DANGVU_SESSION_IDLE", "3600") or 3600)
+SESSION_MAX_SECONDS = int(env_str("DANGVU_SESSION_MAX", str(10 * 3600)) or 10 * 3600)
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -139,6 +150,11 @@ CSRF_COOKIE_SECURE = HTTPS
 CSRF_FAILURE_VIEW = "dangvu.core.views.csrf_failure"
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+# Behind the reverse proxy that terminates TLS (docs/security.md): it must set this header.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+OTP_TOTP_ISSUER = "dangvu"
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("to-chuc/", include("dangvu.orgs.urls")),
     path("dang-vien/", include("dangvu.members.urls")),
     path("api/v1/", api_urls()),
+    path("", include("dangvu.accounts.urls")),
 ]
 
 handler404 = "dangvu.core.views.not_found"

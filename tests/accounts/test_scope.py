@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+
+from tests.conftest import sign_in
 from django.urls import reverse
 
 from dangvu.accounts.scope import scope_for
@@ -68,7 +70,9 @@ def test_secretary_search_in_own_cell_does_not_reach_other_cells(as_binh, world)
 
 
 def test_secretary_export_holds_only_own_cell(as_binh, world):
-    body = as_binh.get(reverse("members:export_csv"), {"org": "PH-1"}).content.decode("utf-8-sig")
+    body = as_binh.get(
+        reverse("members:export_csv"), {"org": "PH-1", "purpose": "report"}
+    ).content.decode("utf-8-sig")
     assert "Nguyễn Thị Hoa" in body and "Nguyễn Văn An" in body
     assert "Đàng Văn Thành" not in body and "Lê Minh Sơn" not in body
 
@@ -86,7 +90,7 @@ def test_permission_matrix_for_editing_a_member_of_ph1(client, world, who):
     and in every case nothing changes."""
     member = world.members["hoa"]
     if who != "anonymous":
-        client.force_login(getattr(world, who))
+        sign_in(client, getattr(world, who))
     url = reverse("members:edit", args=[member.pk])
     response = client.post(url, {"full_name": "Tên Bị Đổi", "reason": "x"})
     if who == "anonymous":

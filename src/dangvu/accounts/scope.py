@@ -3,6 +3,9 @@
 Every selector and service asks `scope_for(user, ability)`. A grant on an organisation covers the
 organisation's current subtree. Account administrators get nothing from being administrators.
 `None` as the actor means the system itself (commands run by the operator, the demo builder).
+
+A member's own access (role "own record") is no subtree: it adds their one record to what they may
+see (`Scope.member_ids`), sensitive fields included, and nothing they may change.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from dangvu.accounts.models import ROLE_ABILITIES, Ability, RoleGrant
+from dangvu.accounts.models import ROLE_ABILITIES, SENSITIVE_CAPABLE, Ability, Role, RoleGrant
 from dangvu.core.dates import today
 from dangvu.orgs.models import subtree_range, valid_on
 
@@ -23,6 +26,7 @@ from dangvu.orgs.models import subtree_range, valid_on
 class Scope:
     paths: tuple[str, ...]
     unrestricted: bool = False
+    member_ids: tuple[int, ...] = ()
 
     def covers(self, path: str | None) -> bool:
         if self.unrestricted:
@@ -41,9 +45,19 @@ class Scope:
             condition |= Q(**{f"{field}__gte": low, f"{field}__lt": high})
         return condition
 
+    def member_q(self, prefix: str = "") -> Q:
+        """A filter on party members (or rows reached through `prefix`, e.g. "member__")."""
+        condition = self.q(f"{prefix}org__path")
+        if self.member_ids and not self.unrestricted:
+            condition |= Q(**{f"{prefix}pk__in" if prefix else "pk__in": self.member_ids})
+        return condition
+
+    def covers_member(self, member: Any) -> bool:
+        return member.pk in self.member_ids or self.covers(member.scope_path)
+
     @property
     def empty(self) -> bool:
-        return not self.unrestricted and not self.paths
+        return not self.unrestricted and not self.paths and not self.member_ids
 
 
 SYSTEM = Scope(paths=(), unrestricted=True)
@@ -85,18 +99,54 @@ def scope_for(user: Any, ability: str = Ability.VIEW) -> Scope:
     cache: dict[str, Scope] = user.__dict__.setdefault("_dangvu_scopes", {})
     if ability in cache:
         return cache[ability]
-    roles = [role for role, abilities in ROLE_ABILITIES.items() if ability in abilities]
-    grants = RoleGrant.objects.filter(valid_on(today()), user=user, role__in=roles)
-    paths = list(grants.values_list("org__path", flat=True))
-    paths += _predecessor_paths(set(grants.values_list("org_id", flat=True)))
-    scope = Scope(paths=_minimal(paths))
+    if ability == Ability.MANAGE_ACCOUNTS and user.is_superuser:
+        scope = SYSTEM
+        cache[ability] = scope
+        return scope
+    grants = _current_grants(user)
+    if ability == Ability.VIEW_SENSITIVE:
+        chosen = [g for g in grants if g[0] in SENSITIVE_CAPABLE and g[1]]
+    else:
+        chosen = [g for g in grants if ability in ROLE_ABILITIES.get(g[0], ())]
+    paths = [g[3] for g in chosen]
+    org_ids = {g[2] for g in chosen}
+    if org_ids:
+        memo: dict[frozenset[int], list[str]] = user.__dict__.setdefault("_dangvu_before", {})
+        key = frozenset(org_ids)
+        if key not in memo:
+            memo[key] = _predecessor_paths(org_ids)
+        paths += memo[key]
+    own: tuple[int, ...] = ()
+    if (
+        ability in (Ability.VIEW, Ability.VIEW_SENSITIVE)
+        and getattr(user, "member_id", None)
+        and any(g[0] == Role.MEMBER_SELF for g in grants)
+    ):
+        own = (user.member_id,)
+    scope = Scope(paths=_minimal(paths), member_ids=own)
     cache[ability] = scope
     return scope
+
+
+def _current_grants(user: Any) -> list[tuple[str, bool, int, str]]:
+    """The user's roles in force today, read once per request: (role, sensitive, org id, path)."""
+    cached: list[tuple[str, bool, int, str]] | None = user.__dict__.get("_dangvu_grants")
+    if cached is None:
+        cached = [
+            (role, sensitive, org_id, path or "")
+            for role, sensitive, org_id, path in RoleGrant.objects.filter(
+                valid_on(today()), user=user
+            ).values_list("role", "sensitive", "org_id", "org__path")
+        ]
+        user.__dict__["_dangvu_grants"] = cached
+    return cached
 
 
 def forget_cached_scope(user: Any) -> None:
     if user is not None:
         user.__dict__.pop("_dangvu_scopes", None)
+        user.__dict__.pop("_dangvu_grants", None)
+        user.__dict__.pop("_dangvu_before", None)
 
 
 def require(user: Any, ability: str, path: str | None) -> None:
@@ -110,3 +160,8 @@ def require(user: Any, ability: str, path: str | None) -> None:
 
 def can(user: Any, ability: str, path: str | None) -> bool:
     return scope_for(user, ability).covers(path)
+
+
+def can_see_sensitive(user: Any, member: Any) -> bool:
+    """Whether the user may see this member's sensitive fields unmasked."""
+    return scope_for(user, Ability.VIEW_SENSITIVE).covers_member(member)

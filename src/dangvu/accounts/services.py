@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from dangvu.accounts.models import Role, RoleGrant, User
-from dangvu.accounts.scope import forget_cached_scope
+from dangvu.accounts.models import SENSITIVE_CAPABLE, Ability, ApiToken, Role, RoleGrant, User
+from dangvu.accounts.scope import forget_cached_scope, scope_for
 from dangvu.core.changes import log_entry, open_change_set
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeSet
@@ -52,13 +56,30 @@ def grant_role(
     valid_from: dt.date,
     actor: Any,
     valid_to: dt.date | None = None,
+    sensitive: bool = False,
 ) -> RoleGrant:
+    if actor is not None and not scope_for(actor, Ability.MANAGE_ACCOUNTS).covers(org.path):
+        raise RuleError(
+            _("You do not administer accounts for %(org)s.") % {"org": org.code}, field="org"
+        )
     if role not in Role.values:
-        raise RuleError("Unknown role", field="role")
+        raise RuleError(_("Unknown role."), field="role")
     if valid_to is not None and valid_to <= valid_from:
-        raise RuleError("The end of the role must come after its start", field="valid_to")
+        raise RuleError(_("The end of the role must come after its start."), field="valid_to")
+    if sensitive and role not in SENSITIVE_CAPABLE:
+        raise RuleError(
+            _("This role cannot carry the permission to see sensitive data."), field="sensitive"
+        )
+    if org.dissolved_on is not None and (valid_to is None or valid_to > org.dissolved_on):
+        raise RuleError(
+            _("%(org)s was dissolved on %(date)s; grant the role on its successor.")
+            % {"org": org.code, "date": f"{org.dissolved_on:%d/%m/%Y}"},
+            field="org",
+        )
+    if role == Role.MEMBER_SELF and user.member_id is None:
+        raise RuleError(_("The account is not linked to a party member's record."), field="role")
     grant = RoleGrant.objects.create(
-        user=user, org=org, role=role, valid_from=valid_from, valid_to=valid_to
+        user=user, org=org, role=role, valid_from=valid_from, valid_to=valid_to, sensitive=sensitive
     )
     cs = open_change_set(
         actor=actor, source=ChangeSet.Source.CLI if actor is None else ChangeSet.Source.WEB
@@ -68,7 +89,160 @@ def grant_role(
         action="role.grant",
         obj=grant,
         subject=user,
-        after={"org": org.code, "role": role, "valid_from": valid_from, "valid_to": valid_to},
+        after={
+            "org": org.code,
+            "role": role,
+            "valid_from": valid_from,
+            "valid_to": valid_to,
+            "sensitive": sensitive,
+        },
     )
     forget_cached_scope(user)
     return grant
+
+
+def _check_administers(actor: Any, grant: RoleGrant) -> None:
+    if actor is not None and not scope_for(actor, Ability.MANAGE_ACCOUNTS).covers(grant.org.path):
+        raise RuleError(_("You do not administer accounts for %(org)s.") % {"org": grant.org.code})
+
+
+@transaction.atomic
+def role_end(*, grant: RoleGrant, on: dt.date, actor: Any, reason: str = "") -> RoleGrant:
+    """End a role from `on` (the last day it holds is the day before)."""
+    _check_administers(actor, grant)
+    if on <= grant.valid_from:
+        raise RuleError(_("A role ends after the day it starts."), field="on")
+    if grant.valid_to is not None and grant.valid_to <= on:
+        raise RuleError(_("This role has already ended."), field="on")
+    before = {"valid_to": grant.valid_to, "needs_review": grant.needs_review}
+    grant.valid_to = on
+    grant.needs_review = False
+    grant.save(update_fields=["valid_to", "needs_review"])
+    cs = open_change_set(actor=actor, reason=reason, source=_source(actor))
+    log_entry(
+        cs,
+        action="role.end",
+        obj=grant,
+        subject=grant.user,
+        before=before,
+        after={"valid_to": on, "needs_review": False, "org": grant.org.code, "role": grant.role},
+    )
+    forget_cached_scope(grant.user)
+    return grant
+
+
+@transaction.atomic
+def role_confirm(*, grant: RoleGrant, actor: Any, reason: str = "") -> RoleGrant:
+    """Keep a role that a restructuring carried over (it leaves the review list)."""
+    _check_administers(actor, grant)
+    grant.needs_review = False
+    grant.save(update_fields=["needs_review"])
+    cs = open_change_set(actor=actor, reason=reason, source=_source(actor))
+    log_entry(
+        cs,
+        action="role.confirm",
+        obj=grant,
+        subject=grant.user,
+        before={"needs_review": True},
+        after={"needs_review": False, "org": grant.org.code, "role": grant.role},
+    )
+    return grant
+
+
+def _source(actor: Any) -> str:
+    return ChangeSet.Source.CLI if actor is None else ChangeSet.Source.WEB
+
+
+def roles_to_review(actor: Any) -> list[RoleGrant]:
+    """Roles in force that a restructuring carried to a successor, or that sit on an organisation
+    that no longer exists (merged, split or dissolved): someone must confirm or end them."""
+    from django.db.models import Q
+
+    from dangvu.core.dates import today
+    from dangvu.orgs.models import valid_on
+
+    grants = (
+        RoleGrant.objects.filter(valid_on(today()))
+        .filter(Q(needs_review=True) | Q(org__dissolved_on__isnull=False))
+        .select_related("user", "org")
+        .order_by("org__code", "user__username")
+    )
+    scope = scope_for(actor, Ability.MANAGE_ACCOUNTS)
+    return [g for g in grants if scope.covers(g.org.path)]
+
+
+TOKEN_DAYS = 90
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def token_create(
+    *, user: User, actor: Any, label: str = "", days: int = TOKEN_DAYS
+) -> tuple[ApiToken, str]:
+    """A new API token for `user`; returns the row and the token, which is not kept."""
+    if (
+        actor is not None
+        and actor.pk != user.pk
+        and not scope_for(actor, Ability.MANAGE_ACCOUNTS).unrestricted
+    ):
+        raise RuleError(_("You can make tokens for your own account only."))
+    if not 1 <= days <= 366:
+        raise RuleError(_("A token lasts from 1 to 366 days."), field="days")
+    secret = "dv_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        label=label.strip()[:100],
+        prefix=secret[:11],
+        digest=hash_token(secret),
+        expires_at=timezone.now() + dt.timedelta(days=days),
+    )
+    cs = open_change_set(actor=actor, source=_source(actor))
+    log_entry(
+        cs,
+        action="token.create",
+        obj=token,
+        subject=user,
+        after={"prefix": token.prefix, "label": token.label, "expires_at": token.expires_at},
+    )
+    return token, secret
+
+
+@transaction.atomic
+def token_revoke(*, token: ApiToken, actor: Any) -> ApiToken:
+    if (
+        actor is not None
+        and actor.pk != token.user_id
+        and not scope_for(actor, Ability.MANAGE_ACCOUNTS).unrestricted
+    ):
+        raise RuleError(_("You can revoke your own tokens only."))
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        cs = open_change_set(actor=actor, source=_source(actor))
+        log_entry(
+            cs,
+            action="token.revoke",
+            obj=token,
+            subject=token.user,
+            after={"prefix": token.prefix, "revoked_at": token.revoked_at},
+        )
+    return token
+
+
+def user_for_token(secret: str) -> User | None:
+    """The active user whose unexpired, unrevoked token this is."""
+    if not secret.startswith("dv_"):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=hash_token(secret), revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    if token.last_used_at is None or timezone.now() - token.last_used_at > dt.timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user

@@ -1,6 +1,8 @@
 """HTTP API, version 1: thin routers over the same selectors as the pages (DESIGN.md "Interfaces").
 
-Authentication is the signed-in session for now; per-user tokens come with the security work.
+Authentication: a personal token (`Authorization: Bearer dv_…`, made with `dangvu token create`
+or on the account page), scoped like its user; or the signed-in session of the pages.
+Sensitive fields come only with the permission and a stated `purpose`, and are logged.
 """
 
 from __future__ import annotations
@@ -10,15 +12,32 @@ import datetime as dt
 from django.http import HttpRequest
 from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI, Schema
-from ninja.security import SessionAuth
+from ninja.security import HttpBearer, SessionAuth
 
+from dangvu.accounts.models import AccessRecord
+from dangvu.accounts.scope import can_see_sensitive
+from dangvu.accounts.services import user_for_token
 from dangvu.core.dates import today
 from dangvu.members import selectors as member_selectors
 from dangvu.orgs import selectors as org_selectors
 
+
 # No interactive docs page: ninja's loads Swagger UI from a CDN, and dangvu fetches nothing from outside.
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> object | None:
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+            request.dangvu_via = "api-token"  # type: ignore[attr-defined]
+        return user
+
+
 api = NinjaAPI(
-    title="dangvu", version="1", urls_namespace="api-v1", auth=SessionAuth(), docs_url=None
+    title="dangvu",
+    version="1",
+    urls_namespace="api-v1",
+    auth=[TokenAuth(), SessionAuth()],
+    docs_url=None,
 )
 
 
@@ -26,7 +45,8 @@ def api_urls() -> tuple[list[URLResolver | URLPattern], str, str]:
     """The API's URLs, answering 401 themselves rather than redirecting to the sign-in page."""
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
-        if isinstance(pattern, URLPattern):
+        # The OpenAPI document is for signed-in users; the operations answer 401 themselves.
+        if isinstance(pattern, URLPattern) and pattern.name != "openapi-json":
             pattern.callback.login_required = False  # type: ignore[attr-defined]
     return patterns, app_name, namespace
 
@@ -57,6 +77,9 @@ class MemberOut(Schema):
     org: str | None
     birth_date: dt.date
     sex: str
+    citizen_id: str | None
+    religion: str | None
+    sensitive_hidden: bool
 
 
 class MemberPage(Schema):
@@ -82,10 +105,39 @@ def stats(request: HttpRequest, org: str, as_of: dt.date | None = None) -> dict[
 
 
 @api.get("/members", response=MemberPage)
-def members(request: HttpRequest, org: str, q: str = "", after: str = "") -> dict[str, object]:
+def members(
+    request: HttpRequest,
+    org: str,
+    q: str = "",
+    after: str = "",
+    purpose: str = "",
+    purpose_note: str = "",
+) -> dict[str, object]:
+    """One page of members. With `purpose` (one of the access log's purposes) and the permission,
+    citizen ID and religion are included and the read is logged; otherwise they are null."""
+    from dangvu.members.privacy import record_access
+
     found = org_selectors.get_org(request.user, org)
     rows, token = member_selectors.member_list(
         request.user, found, member_selectors.MemberFilters(q=q), after=after
+    )
+    shown = (
+        {m.pk for m in rows if can_see_sensitive(request.user, m)}
+        if purpose in AccessRecord.Purpose.values
+        else set()
+    )
+    record_access(
+        request,
+        request.user,
+        action=AccessRecord.Action.API,
+        purpose=purpose or AccessRecord.Purpose.REPORT,
+        purpose_note=purpose_note,
+        object_type="members.partymember",
+        ids=[m.pk for m in rows],
+        org_path=found.path,
+        fields=["citizen_id", "religion"] if shown else [],
+        summary=f"{found.code}: {len(rows)}",
+        via=getattr(request, "dangvu_via", "api-session"),
     )
     return {
         "members": [
@@ -96,6 +148,9 @@ def members(request: HttpRequest, org: str, q: str = "", after: str = "") -> dic
                 "org": m.org.code if m.org else None,
                 "birth_date": m.person.birth_date,
                 "sex": m.person.sex,
+                "citizen_id": m.person.citizen_id if m.pk in shown else None,
+                "religion": m.person.religion if m.pk in shown else None,
+                "sensitive_hidden": m.pk not in shown,
             }
             for m in rows
         ],

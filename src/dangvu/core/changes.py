@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import models, transaction
@@ -13,6 +15,20 @@ from django.db import models, transaction
 from dangvu.core.models import ChangeLogEntry, ChangeSet, Decision
 
 JSONable = dict[str, Any]
+
+# The change sets opened while a checked write is in progress (see accounts.guard).
+_opened: ContextVar[list[uuid.UUID] | None] = ContextVar("dangvu_opened_changesets", default=None)
+
+
+@contextmanager
+def collecting_change_sets() -> Iterator[list[uuid.UUID]]:
+    """Collect the ids of the change sets opened inside the block."""
+    found: list[uuid.UUID] = []
+    token = _opened.set(found)
+    try:
+        yield found
+    finally:
+        _opened.reset(token)
 
 
 def actor_name(actor: Any) -> str:
@@ -27,12 +43,16 @@ def open_change_set(
 ) -> ChangeSet:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("a change set must be opened inside the service's transaction")
-    return ChangeSet.objects.create(
+    changeset = ChangeSet.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=actor_name(actor),
         reason=reason,
         source=source,
     )
+    collected = _opened.get()
+    if collected is not None:
+        collected.append(changeset.id)
+    return changeset
 
 
 def to_jsonable(value: Any) -> Any:
@@ -57,6 +77,20 @@ def object_type(instance: models.Model) -> str:
     return instance._meta.label_lower
 
 
+def scope_path_of(*records: models.Model) -> str:
+    """The tree path a change is filed under: the first of the records that has one (a member's
+    cell, an organisation, the organisation of a role)."""
+    for record in records:
+        path = getattr(record, "scope_path", None)
+        if path is None and hasattr(record, "path"):
+            path = record.path
+        if path is None and getattr(record, "org", None) is not None:
+            path = record.org.path  # an event, a discipline decision: where it happened
+        if path:
+            return str(path)
+    return ""
+
+
 def log_entry(
     changeset: ChangeSet,
     *,
@@ -67,7 +101,10 @@ def log_entry(
     after: JSONable | None = None,
     reason: str = "",
     save: bool = True,
+    scope_path: str | None = None,
 ) -> ChangeLogEntry:
+    """One entry of the change log. `scope_path` files it under a place in the tree when the
+    records do not say it yet (a member being created has no cell until the first event)."""
     target = subject if subject is not None else obj
     entry = ChangeLogEntry(
         changeset=changeset,
@@ -76,12 +113,13 @@ def log_entry(
         action=action,
         object_type=object_type(obj),
         object_id=str(obj.pk),
-        object_label=str(obj)[:300],
+        object_label=(str(obj) if target is obj else f"{target} — {obj}")[:300],
         subject_type=object_type(target),
         subject_id=str(target.pk),
         before=to_jsonable(before) if before is not None else None,
         after=to_jsonable(after) if after is not None else None,
         reason=reason or changeset.reason,
+        scope_path=scope_path if scope_path is not None else scope_path_of(target, obj),
     )
     if save:
         entry.save()

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangvu.orgs.fields import PathField
+
 
 class Decision(models.Model):
     """A decision (quyết định, nghị quyết, …) that an event or change rests on."""
@@ -36,7 +38,37 @@ class Decision(models.Model):
         return {"number": self.number, "date": self.date.isoformat(), "issuer": self.issuer}
 
 
-class ChangeSet(models.Model):
+class AppendOnlyError(Exception):
+    """The change log and the access log are written once and never changed or deleted."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs: object) -> int:
+        raise AppendOnlyError(f"{self.model._meta.label} is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(f"{self.model._meta.label} is append-only")
+
+
+class AppendOnly(models.Model):
+    """Rows that are inserted and then only read: the application refuses to change or delete
+    them, and database triggers (migration core 0003) refuse it to anyone else."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(f"{self._meta.label} is append-only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(f"{self._meta.label} is append-only")
+
+
+class ChangeSet(AppendOnly):
     """One user action that changed records: all its entries commit or roll back together."""
 
     class Source(models.TextChoices):
@@ -63,7 +95,7 @@ class ChangeSet(models.Model):
         return f"{self.id} {self.actor_name} {self.created_at:%d/%m/%Y %H:%M}"
 
 
-class ChangeLogEntry(models.Model):
+class ChangeLogEntry(AppendOnly):
     """One record's change, with its state before and after, written by the service that made it."""
 
     changeset = models.ForeignKey(ChangeSet, on_delete=models.PROTECT, related_name="entries")
@@ -79,6 +111,8 @@ class ChangeLogEntry(models.Model):
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
     reason = models.TextField(blank=True)
+    # Where the record lay in the tree when it changed: the log is read through the same scope.
+    scope_path = PathField(max_length=255, blank=True, default="")
 
     class Meta:
         verbose_name = _("change log entry")
@@ -86,6 +120,7 @@ class ChangeLogEntry(models.Model):
         indexes = [
             models.Index(fields=["subject_type", "subject_id", "at"], name="changelog_subject"),
             models.Index(fields=["actor_id", "at"], name="changelog_actor"),
+            models.Index(fields=["scope_path", "at"], name="changelog_scope"),
         ]
         ordering = ["-at", "-id"]
 

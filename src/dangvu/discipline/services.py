@@ -61,7 +61,7 @@ def discipline_record(
             field="announced_on",
         )
     if member is not None:
-        require(actor, Ability.MANAGE_MEMBERS, member.scope_path)
+        require(actor, Ability.MANAGE_DISCIPLINE, member.scope_path)
         status = _member_status_on(member, announced_on)
         allowed = rules.FORMS_BY_SUBJECT.get(status, ())
         if form not in allowed:
@@ -75,7 +75,7 @@ def discipline_record(
             )
     else:
         assert org is not None
-        require(actor, Ability.MANAGE_ORGS, org.path)
+        require(actor, Ability.MANAGE_DISCIPLINE, org.path)
         if form not in rules.FORMS_BY_SUBJECT["organisation"]:
             raise RuleError(
                 _("An organisation can be reprimanded, warned or dissolved."), field="form"

@@ -62,9 +62,11 @@ def available_events(member: PartyMember) -> list[tuple[str, str]]:
     return [(k, str(EventKind(k).label)) for k in kinds]
 
 
-def _managed_member(request: HttpRequest, pk: int) -> PartyMember:
+def _managed_member(
+    request: HttpRequest, pk: int, ability: str = Ability.MANAGE_MEMBERS
+) -> PartyMember:
     member = selectors.get_member(request.user, pk)
-    if not can(request.user, Ability.MANAGE_MEMBERS, member.scope_path):
+    if not can(request.user, ability, member.scope_path):
         raise Http404
     return member
 
@@ -140,7 +142,7 @@ def _member_url(member: PartyMember) -> str:
 
 
 def discipline_create(request: HttpRequest, pk: int) -> HttpResponse:
-    member = _managed_member(request, pk)
+    member = _managed_member(request, pk, Ability.MANAGE_DISCIPLINE)
     form = event_forms.DisciplineForm_(request.POST or None, initial={"announced_on": today()})
 
     def act(d: dict[str, Any]) -> Any:

@@ -17,6 +17,13 @@ class PersonForm(forms.Form):
     hometown = forms.CharField(label=_("Home town"), max_length=255, required=False)
     residence = forms.CharField(label=_("Residence"), max_length=255, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    health = forms.CharField(label=_("Health"), max_length=255, required=False)
+    family = forms.CharField(
+        label=_("Family details"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     general_education = forms.ChoiceField(
         label=_("General education"), choices=ref.GENERAL_EDUCATION, initial="thpt"
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from dangvu.core.dates import add_months, add_years, format_date
 from dangvu.rules.charter import BADGE_TIERS, REMOVAL_GROUNDS, rules_on
@@ -35,19 +35,19 @@ FLAG_ENDS = {end: flag for flag, end in FLAG_EVENTS.values()}
 
 
 STATUS_LABELS = {
-    "probationary": _lazy("a probationary member"),
-    "official": _lazy("an official member"),
-    "removed": _lazy("removed from the list"),
-    "expelled": _lazy("expelled"),
-    "resigned": _lazy("resigned"),
-    "deceased": _lazy("deceased"),
-    "transferred_out": _lazy("transferred out"),
-    "": _lazy("not admitted"),
+    "probationary": gettext_lazy("a probationary member"),
+    "official": gettext_lazy("an official member"),
+    "removed": gettext_lazy("removed from the list"),
+    "expelled": gettext_lazy("expelled"),
+    "resigned": gettext_lazy("resigned"),
+    "deceased": gettext_lazy("deceased"),
+    "transferred_out": gettext_lazy("transferred out"),
+    "": gettext_lazy("not admitted"),
 }
 FLAG_LABELS = {
-    "exempted": _lazy("exempted from work and party activity"),
-    "temporarily_exempted": _lazy("temporarily exempted from activity"),
-    "suspended": _lazy("suspended from party activity"),
+    "exempted": gettext_lazy("exempted from work and party activity"),
+    "temporarily_exempted": gettext_lazy("temporarily exempted from activity"),
+    "suspended": gettext_lazy("suspended from party activity"),
 }
 
 

@@ -40,6 +40,8 @@ class Person(models.Model):
     hometown = models.CharField(_("home town"), max_length=255, blank=True)
     residence = models.CharField(_("residence"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    health = models.CharField(_("health"), max_length=255, blank=True)
+    family = models.TextField(_("family details"), blank=True)
     general_education = models.CharField(
         _("general education"), max_length=16, choices=ref.GENERAL_EDUCATION, default="thpt"
     )

@@ -23,7 +23,7 @@ PAGE_SIZE = 50
 
 
 def visible_members(user: Any, ability: str = Ability.VIEW) -> QuerySet[PartyMember]:
-    return PartyMember.objects.filter(scope_for(user, ability).q("org__path"))
+    return PartyMember.objects.filter(scope_for(user, ability).member_q())
 
 
 def get_member(user: Any, pk: int, ability: str = Ability.VIEW) -> PartyMember:
@@ -73,10 +73,13 @@ def member_list(
         qs = qs.filter(status__in=ACTIVE_STATUSES)
     elif filters.status:
         qs = qs.filter(status=filters.status)
+    # Searching or filtering by a sensitive field would reveal it: only with the permission.
+    sensitive = scope_for(user, Ability.VIEW_SENSITIVE).covers(org.path)
     if filters.q:
         key = search_key(filters.q)
         if key.isdigit():
-            qs = qs.filter(Q(person__citizen_id=key) | Q(card_number=key))
+            by_id = Q(person__citizen_id=key) if sensitive else Q(pk__in=[])
+            qs = qs.filter(by_id | Q(card_number=key))
         else:
             qs = qs.filter(person__search_name__contains=key)
     if filters.sex:
@@ -87,7 +90,9 @@ def member_list(
         qs = qs.filter(person__ethnicity=filters.ethnicity)
     if filters.minority:
         qs = qs.exclude(person__ethnicity__in=NOT_MINORITY)
-    if filters.religion == "any":
+    if filters.religion and not sensitive:
+        qs = qs.none()
+    elif filters.religion == "any":
         qs = qs.exclude(person__religion="none")
     elif filters.religion:
         qs = qs.filter(person__religion=filters.religion)

@@ -47,6 +47,8 @@ PERSON_FIELDS = (
     "hometown",
     "residence",
     "phone",
+    "health",
+    "family",
     "general_education",
     "professional_level",
     "academic_title",
@@ -86,6 +88,8 @@ class PersonInput:
     hometown: str = ""
     residence: str = ""
     phone: str = ""
+    health: str = ""
+    family: str = ""
     general_education: str = "thpt"
     professional_level: str = "none"
     academic_title: str = "none"
@@ -235,7 +239,7 @@ def clean_person(
         elif check_unique and _taken(PartyMember, field, value, exclude_member_id):
             errors.add(field, _(clash) % {"n": value})
 
-    for field in ("hometown", "residence"):
+    for field in ("hometown", "residence", "health", "family"):
         out[field] = clean(getattr(data, field))
     phone = clean(data.phone).replace(" ", "").replace(".", "")
     if phone and not re.match(r"^\+?\d{8,15}$", phone):
@@ -323,6 +327,7 @@ def member_admit(
         cs,
         action="member.create",
         obj=member,
+        scope_path=org.path,
         after={
             **snapshot(person_row, PERSON_FIELDS),
             "card_number": member.card_number,
@@ -382,8 +387,11 @@ def member_update(
     reason: str = "",
     source: str = ChangeSet.Source.WEB,
 ) -> PartyMember:
-    """Correct or complete the attributes of a member's record (not the lifecycle: that is events)."""
+    """Correct or complete the attributes of a member's record (not the lifecycle: that is events).
+    A correction says why: the reason goes into the change log with the before and after."""
     require(actor, Ability.MANAGE_MEMBERS, member.scope_path)
+    if not reason.strip():
+        raise RuleError(_("A correction needs its reason."), field="reason")
     cleaned = clean_person(person, exclude_member_id=member.pk)
     person_row = member.person
     before = {
@@ -606,6 +614,7 @@ def members_bulk_admit(
                 action="member.create",
                 obj=member,
                 save=False,
+                scope_path=row.org.path,
                 after={
                     **{k: cleaned.get(k) for k in PERSON_FIELDS},
                     "card_number": cleaned["card_number"],

@@ -9,14 +9,22 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dangvu.accounts.models import Ability
-from dangvu.accounts.scope import can
+from dangvu.accounts.forms import PurposeForm
+from dangvu.accounts.models import Ability, AccessRecord
+from dangvu.accounts.scope import can, can_see_sensitive, scope_for
 from dangvu.core.changes import get_or_create_decision, history_of
 from dangvu.core.dates import age_on, today
 from dangvu.core.errors import RuleError
 from dangvu.core.forms import submit
 from dangvu.members import forms, selectors, services
 from dangvu.members.models import PartyMember
+from dangvu.members.privacy import (
+    MASK,
+    SENSITIVE_FIELDS,
+    SENSITIVE_SECTIONS,
+    mask_mapping,
+    record_access,
+)
 from dangvu.orgs.selectors import get_org, scope_roots, visible_orgs
 from dangvu.orgs.services import normalise_code
 
@@ -84,6 +92,30 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = selectors.get_member(request.user, pk)
     person = member.person
     can_edit = can(request.user, Ability.MANAGE_MEMBERS, member.scope_path)
+    allowed = can_see_sensitive(request.user, member)
+    own = getattr(request.user, "member_id", None) == member.pk
+    purpose_form = PurposeForm(
+        request.GET if "purpose" in request.GET else None,
+        initial={"purpose": AccessRecord.Purpose.OWN if own else AccessRecord.Purpose.DOSSIER},
+    )
+    reveal = allowed and purpose_form.is_bound and purpose_form.is_valid()
+    if reveal:
+        record_access(
+            request,
+            request.user,
+            action=AccessRecord.Action.VIEW_SENSITIVE,
+            purpose=purpose_form.cleaned_data["purpose"],
+            purpose_note=purpose_form.cleaned_data["purpose_note"],
+            object_type="members.partymember",
+            ids=[member.pk],
+            org_path=member.scope_path or "",
+            fields=[*SENSITIVE_FIELDS, *SENSITIVE_SECTIONS],
+            summary=person.full_name,
+        )
+    history = list(history_of(member)[:100])
+    if not reveal:
+        for entry in history:
+            entry.before, entry.after = mask_mapping(entry.before), mask_mapping(entry.after)
     return render(
         request,
         "members/detail.html",
@@ -95,12 +127,19 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": selectors.events_of(member),
             "discipline": DisciplineDecision.objects.filter(member=member).select_related(
                 "decision"
-            ),
+            )
+            if reveal
+            else [],
+            "reveal": reveal,
+            "sensitive_allowed": allowed,
+            "purpose_form": purpose_form,
+            "mask": MASK,
             "corrections": Correction.objects.filter(member=member).select_related(
                 "voided", "replacement"
             ),
-            "history": history_of(member)[:100],
+            "history": history,
             "can_edit": can_edit,
+            "can_discipline": can(request.user, Ability.MANAGE_DISCIPLINE, member.scope_path),
             "next_events": available_events(member) if can_edit else [],
         },
     )
@@ -120,8 +159,27 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not can(request.user, Ability.MANAGE_MEMBERS, member.scope_path):
         raise Http404
     form = forms.MemberEditForm(request.POST or None, initial=_initial(member))
+    allowed = can_see_sensitive(request.user, member)
+    if not allowed:
+        # Without the permission the sensitive fields are neither shown nor changed.
+        for name in SENSITIVE_FIELDS:
+            form.fields.pop(name, None)
+    elif request.method == "GET":
+        record_access(
+            request,
+            request.user,
+            action=AccessRecord.Action.VIEW_SENSITIVE,
+            purpose=AccessRecord.Purpose.DOSSIER,
+            object_type="members.partymember",
+            ids=[member.pk],
+            org_path=member.scope_path or "",
+            fields=list(SENSITIVE_FIELDS),
+            summary=member.person.full_name,
+        )
 
     def act(d: dict[str, Any]) -> PartyMember:
+        if not allowed:
+            d = {**d, **{name: getattr(member.person, name) for name in SENSITIVE_FIELDS}}
         return services.member_update(
             member=member,
             person=services.PersonInput.from_mapping(d),
@@ -188,6 +246,9 @@ CSV_HEADERS = [
     "Ngày vào Đảng",
     "Ngày chính thức",
     "Số thẻ đảng viên",
+    "Số CCCD",
+    "Tôn giáo",
+    "Sức khỏe",
 ]
 
 
@@ -201,7 +262,32 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     import csv
 
     org = get_org(request.user, request.GET.get("org", ""))
+    purpose_form = PurposeForm(request.GET if "purpose" in request.GET else None)
+    if not purpose_form.is_bound or not purpose_form.is_valid():
+        # Every export of member data says what it is for, and is logged.
+        return render(
+            request,
+            "members/export_purpose.html",
+            {
+                "org": org,
+                "form": purpose_form,
+                "carried": [(k, v) for k, v in request.GET.items() if k not in purpose_form.fields],
+            },
+        )
     rows = selectors.export_rows(request.user, org, _filters(forms.FilterForm(request.GET or None)))
+    sensitive = scope_for(request.user, Ability.VIEW_SENSITIVE)
+    record_access(
+        request,
+        request.user,
+        action=AccessRecord.Action.EXPORT,
+        purpose=purpose_form.cleaned_data["purpose"],
+        purpose_note=purpose_form.cleaned_data["purpose_note"],
+        object_type="members.partymember",
+        ids=[m.pk for m in rows],
+        org_path=org.path,
+        fields=["citizen_id", "religion", "health"] if sensitive.covers(org.path) else [],
+        summary=f"{org.code}: {len(rows)}",
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="dang-vien-{org.code}.csv"'
     response.write("\ufeff")
@@ -223,6 +309,11 @@ def export_csv(request: HttpRequest) -> HttpResponse:
                     m.ceremony_date.strftime("%d/%m/%Y") if m.ceremony_date else "",
                     m.official_date.strftime("%d/%m/%Y") if m.official_date else "",
                     m.card_number or "",
+                    *(
+                        (p.citizen_id or "", p.get_religion_display(), p.health)
+                        if sensitive.covers_member(m)
+                        else (MASK, MASK, MASK)
+                    ),
                 )
             ]
         )

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import can
@@ -34,20 +34,20 @@ def _day(request: HttpRequest) -> Any:
 
 
 STRUCTURE_NOTES = {
-    "grassroots_below_3_official": _lazy(
+    "grassroots_below_3_official": gettext_lazy(
         "Fewer than 3 official members: a grassroots organisation needs at least 3 (Party Charter, Article 21)."
     ),
-    "cell_of_30_or_more": _lazy(
+    "cell_of_30_or_more": gettext_lazy(
         "30 members or more: a grassroots organisation of this size is usually a grassroots committee "
         "(Party Charter, Article 21)."
     ),
-    "committee_under_30": _lazy(
+    "committee_under_30": gettext_lazy(
         "Fewer than 30 members: an organisation of this size is usually a grassroots cell (Party Charter, Article 21)."
     ),
-    "cell_elects_committee": _lazy(
+    "cell_elects_committee": gettext_lazy(
         "9 official members or more: the cell elects a cell committee (Party Charter, Article 24)."
     ),
-    "cell_elects_secretary": _lazy(
+    "cell_elects_secretary": gettext_lazy(
         "Fewer than 9 official members: the cell elects a secretary (Party Charter, Article 24)."
     ),
 }

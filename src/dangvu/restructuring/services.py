@@ -190,8 +190,17 @@ def _move_children(run: _Run, source: Organisation, parent_for: Any) -> None:
 
 def _move_grants(run: _Run, source: Organisation, target: Organisation) -> None:
     for grant in RoleGrant.objects.filter(valid_on(run.on), org=source):
+        # Carried to the successor so that work does not stop, but listed for review: a role on
+        # a merged organisation covers more than the one it was given on.
         RoleGrant.objects.create(
-            user=grant.user, org=target, role=grant.role, valid_from=run.on, valid_to=grant.valid_to
+            user=grant.user,
+            org=target,
+            role=grant.role,
+            valid_from=run.on,
+            valid_to=grant.valid_to,
+            sensitive=grant.sensitive,
+            needs_review=True,
+            review_note=f"{source.code} → {target.code}, {run.on:%d/%m/%Y}",
         )
         grant.valid_to = run.on
         grant.save(update_fields=["valid_to"])

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import scope_for
@@ -30,18 +30,46 @@ from dangvu.restructuring.spreadsheet import SheetError, read_rows
 
 
 class UploadForm(DecisionFormMixin):
-    name = forms.CharField(label=_lazy("Name of the plan"), max_length=200)
-    effective_on = VNDateField(label=_lazy("Effective date"))
-    sheet = forms.FileField(label=_lazy("Spreadsheet (.xlsx, .ods, .csv)"))
+    name = forms.CharField(label=gettext_lazy("Name of the plan"), max_length=200)
+    effective_on = VNDateField(label=gettext_lazy("Effective date"))
+    sheet = forms.FileField(label=gettext_lazy("Spreadsheet (.xlsx, .ods, .csv)"))
 
 
 class RevertForm(forms.Form):
-    reason = forms.CharField(label=_lazy("Reason for the revert"), max_length=500)
+    reason = forms.CharField(label=gettext_lazy("Reason for the revert"), max_length=500)
 
 
 def _officer(request: HttpRequest) -> None:
     if scope_for(request.user, Ability.MANAGE_ORGS).empty:
         raise Http404
+
+
+def visible_plans(user: Any) -> list[Plan]:
+    """Plans the user made, or whose every named organisation lies in what the user may change."""
+    from dangvu.orgs.models import Organisation
+
+    scope = scope_for(user, Ability.MANAGE_ORGS)
+    plans = list(Plan.objects.select_related("decision").prefetch_related("operations")[:500])
+    codes = {
+        code
+        for plan in plans
+        for op in plan.operations.all()
+        for code in (op.source, op.target, op.parent)
+        if code
+    }
+    paths = dict(Organisation.objects.filter(code__in=codes).values_list("code", "path"))
+    shown = []
+    for plan in plans:
+        named = [
+            paths[code]
+            for op in plan.operations.all()
+            for code in (op.source, op.target, op.parent)
+            if code in paths
+        ]
+        mine = plan.created_by_id is not None and plan.created_by_id == getattr(user, "pk", None)
+        if mine or (named and all(scope.covers(path) for path in named)):
+            shown.append(plan)
+    return shown
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:
@@ -80,13 +108,13 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             return redirect("restructuring:detail", pk=plan.pk)
-    plans = Plan.objects.select_related("decision")[:50]
+    plans = visible_plans(request.user)[:50]
     return render(request, "restructuring/list.html", {"form": form, "plans": plans})
 
 
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _officer(request)
-    plan = Plan.objects.filter(pk=pk).select_related("decision").first()
+    plan = next((p for p in visible_plans(request.user) if p.pk == pk), None)
     if plan is None:
         raise Http404
     revert_form = (

@@ -1,0 +1,54 @@
+"""Forms of the security pages: the purpose of a read, second factor, roles and tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dangvu.accounts.models import AccessRecord, Role
+from dangvu.core.forms import VNDateField
+
+
+class PurposeForm(forms.Form):
+    """Why sensitive data is being read or member data exported (the access log's purpose)."""
+
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=AccessRecord.Purpose.choices)
+    purpose_note = forms.CharField(
+        label=_("Details of the purpose"), max_length=300, required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("purpose") == AccessRecord.Purpose.OTHER and not data.get("purpose_note"):
+            self.add_error("purpose_note", _("Say what the data is needed for."))
+        return data
+
+
+class TokenForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Code from the authenticator app"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("The code has 6 digits.")},
+    )
+
+
+class ApiTokenForm(forms.Form):
+    label = forms.CharField(label=_("What the token is for"), max_length=100)
+    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=366, initial=90)
+
+
+class GrantForm(forms.Form):
+    username = forms.CharField(label=_("User name"), max_length=150)
+    org = forms.CharField(label=_("Organisation code"), max_length=32)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    valid_from = VNDateField(label=_("Valid from"))
+    valid_to = VNDateField(label=_("Valid until (the day after the last)"), required=False)
+    sensitive = forms.BooleanField(label=_("May see sensitive personal data"), required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class EndGrantForm(forms.Form):
+    on = VNDateField(label=_("Ends on"))
+    reason = forms.CharField(label=_("Reason"), max_length=500)

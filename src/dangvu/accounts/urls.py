@@ -1,0 +1,15 @@
+from django.urls import path
+
+from dangvu.accounts import views
+
+urlpatterns = [
+    path("xac-thuc/", views.otp_verify, name="otp_verify"),
+    path("xac-thuc/thiet-lap/", views.otp_setup, name="otp_setup"),
+    path("tai-khoan/", views.account, name="account"),
+    path("tai-khoan/khoa-api/<int:pk>/thu-hoi/", views.token_revoke, name="token_revoke"),
+    path("quan-tri/vai-tro/", views.roles, name="roles"),
+    path("quan-tri/vai-tro/<int:pk>/ket-thuc/", views.role_end, name="role_end"),
+    path("quan-tri/vai-tro/<int:pk>/giu/", views.role_confirm, name="role_confirm"),
+    path("nhat-ky/thay-doi/", views.change_log, name="change_log"),
+    path("nhat-ky/truy-cap/", views.access_log, name="access_log"),
+]

@@ -1,0 +1,410 @@
+"""Security pages: my account (second factor, API tokens), roles for account administrators,
+and the change log and access log for the organisation board and inspection."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from dangvu.accounts import services
+from dangvu.accounts.forms import (
+    ApiTokenForm,
+    EndGrantForm,
+    GrantForm,
+    PurposeForm,
+    TokenForm,
+)
+from dangvu.accounts.middleware import needs_second_factor
+from dangvu.accounts.models import Ability, AccessRecord, ApiToken, RoleGrant, User
+from dangvu.accounts.scope import scope_for
+from dangvu.core.dates import today
+from dangvu.core.forms import add_service_errors, parse_day
+from dangvu.core.models import ChangeLogEntry
+from dangvu.members.privacy import mask_mapping, record_access
+from dangvu.orgs.models import Organisation, subtree_range, valid_on
+
+
+def _next(request: HttpRequest) -> str:
+    target = request.GET.get("next") or request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("home")
+
+
+# --- second factor ------------------------------------------------------------------------------
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    """After the password: the 6-digit code of the user's authenticator app."""
+    user: Any = request.user
+    if user.is_verified():
+        return redirect(_next(request))
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"].strip()
+        for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+            if device.verify_token(code):
+                otp_login(request, device)
+                return redirect(_next(request))
+        form.add_error("code", _("The code is not right or has expired. Try the newest one."))
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": _next(request)})
+
+
+def _qr_svg(uri: str) -> str:
+    import segno
+
+    return str(segno.make(uri, error="m").svg_data_uri(scale=4))
+
+
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app: scan the code (or type the key), then confirm one code."""
+    from base64 import b32encode
+
+    user: Any = request.user
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists() and not user.is_verified():
+        return redirect(f"{reverse('otp_verify')}?next={_next(request)}")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="dangvu", confirmed=False)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"].strip()):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            messages.success(request, _("Two-step sign-in is on for your account."))
+            return redirect(_next(request))
+        form.add_error("code", _("The code is not right or has expired. Try the newest one."))
+    return render(
+        request,
+        "accounts/otp_setup.html",
+        {
+            "form": form,
+            "qr": _qr_svg(device.config_url),
+            "key": b32encode(device.bin_key).decode(),
+            "required": needs_second_factor(user),
+            "next": _next(request),
+        },
+    )
+
+
+# --- my account ---------------------------------------------------------------------------------
+def account(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    form = ApiTokenForm(request.POST or None)
+    new_token = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_token = services.token_create(
+                user=user,
+                actor=user,
+                label=form.cleaned_data["label"],
+                days=form.cleaned_data["days"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            form = ApiTokenForm()
+    grants = RoleGrant.objects.filter(user=user).select_related("org").order_by("-valid_from")
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "grants": grants,
+            "today": today(),
+            "tokens": ApiToken.objects.filter(user=user).order_by("-created_at"),
+            "form": form,
+            "new_token": new_token,
+            "has_device": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        },
+    )
+
+
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = ApiToken.objects.filter(pk=pk, user_id=request.user.pk or 0).first()
+    if token is None:
+        raise Http404
+    services.token_revoke(token=token, actor=request.user)
+    messages.success(request, _("The token was revoked."))
+    return redirect("account")
+
+
+# --- roles (account administrators) -------------------------------------------------------------
+def _administered(request: HttpRequest) -> QuerySet[RoleGrant]:
+    scope = scope_for(request.user, Ability.MANAGE_ACCOUNTS)
+    if scope.empty:
+        raise Http404
+    return RoleGrant.objects.filter(scope.q("org__path")).select_related("user", "org")
+
+
+def roles(request: HttpRequest) -> HttpResponse:
+    grants = _administered(request)
+    form = GrantForm(request.POST or None, initial={"valid_from": today()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        user = User.objects.filter(username=d["username"].strip()).first()
+        org = Organisation.objects.filter(code=d["org"].strip().upper()).first()
+        if user is None:
+            form.add_error("username", _("No account with this user name."))
+        elif org is None or not scope_for(request.user, Ability.MANAGE_ACCOUNTS).covers(org.path):
+            form.add_error("org", _("No organisation with this code that you administer."))
+        else:
+            try:
+                with transaction.atomic():
+                    services.grant_role(
+                        user=user,
+                        org=org,
+                        role=d["role"],
+                        valid_from=d["valid_from"],
+                        valid_to=d["valid_to"],
+                        sensitive=d["sensitive"],
+                        actor=request.user,
+                    )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The role was granted."))
+                return redirect("roles")
+    current = grants.filter(valid_on(today())).order_by("org__code", "user__username")
+    return render(
+        request,
+        "accounts/roles.html",
+        {
+            "grants": current,
+            "review": services.roles_to_review(request.user),
+            "form": form,
+            "end_form": EndGrantForm(initial={"on": today()}),
+        },
+    )
+
+
+def _grant(request: HttpRequest, pk: int) -> RoleGrant:
+    grant = _administered(request).filter(pk=pk).first()
+    if grant is None:
+        raise Http404
+    return grant
+
+
+@require_POST
+def role_end(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = _grant(request, pk)
+    form = EndGrantForm(request.POST)
+    if form.is_valid():
+        try:
+            services.role_end(
+                grant=grant,
+                on=form.cleaned_data["on"],
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The role was ended."))
+    else:
+        messages.error(request, _("Give the date the role ends and the reason."))
+    return redirect("roles")
+
+
+@require_POST
+def role_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = _grant(request, pk)
+    services.role_confirm(grant=grant, actor=request.user, reason=request.POST.get("reason", ""))
+    messages.success(request, _("The role was kept."))
+    return redirect("roles")
+
+
+# --- the change log and the access log ----------------------------------------------------------
+def _audit_scope_q(request: HttpRequest, field: str) -> Q:
+    scope = scope_for(request.user, Ability.AUDIT)
+    if scope.empty:
+        raise Http404
+    return scope.q(field)
+
+
+def _org_filter(request: HttpRequest, field: str) -> Q:
+    code = (request.GET.get("org") or "").strip().upper()
+    if not code:
+        return Q()
+    org = Organisation.objects.filter(code=code).first()
+    if org is None:
+        return Q(pk__in=[])
+    low, high = subtree_range(org.path)
+    return Q(**{f"{field}__gte": low, f"{field}__lt": high})
+
+
+def _dates(request: HttpRequest, field: str) -> Q:
+    condition = Q()
+    for param, lookup in (("from", "gte"), ("to", "lte")):
+        value = (request.GET.get(param) or "").strip()
+        if value:
+            day, ok = parse_day(value)
+            if ok:
+                condition &= Q(**{f"{field}__date__{lookup}": day})
+    return condition
+
+
+def _csv(name: str, header: list[str], rows: Any) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["'" + c if c[:1] in ("=", "+", "-", "@") else c for c in map(str, row)])
+    return response
+
+
+def _log_export(request: HttpRequest, kind: str, count: int) -> bool:
+    """A log export says why, like any export; returns False when the purpose is missing."""
+    form = PurposeForm(request.GET)
+    if not form.is_valid():
+        return False
+    record_access(
+        request,
+        request.user,
+        action=AccessRecord.Action.AUDIT_EXPORT,
+        purpose=form.cleaned_data["purpose"],
+        purpose_note=form.cleaned_data["purpose_note"],
+        object_type=kind,
+        ids=[],
+        summary=f"{kind}: {count}",
+    )
+    return True
+
+
+def change_log(request: HttpRequest) -> HttpResponse:
+    """The change log, by user, organisation, record and date; exportable; read-only."""
+    entries = ChangeLogEntry.objects.filter(_audit_scope_q(request, "scope_path"))
+    entries = entries.filter(_org_filter(request, "scope_path"), _dates(request, "at"))
+    user = (request.GET.get("user") or "").strip()
+    if user:
+        entries = entries.filter(actor_name__icontains=user) | entries.filter(
+            actor_id__in=User.objects.filter(username=user).values("pk")
+        )
+    record = (request.GET.get("record") or "").strip()
+    if record and ":" in record:
+        kind, _sep, ident = record.partition(":")
+        entries = entries.filter(subject_type=kind, subject_id=ident)
+    entries = entries.order_by("-at", "-id")
+    sensitive = scope_for(request.user, Ability.VIEW_SENSITIVE)
+    if request.GET.get("format") == "csv":
+        rows = list(entries[:100_000])
+        if not _log_export(request, "changelog", len(rows)):
+            return _purpose_page(request, _("Export the change log"))
+        return _csv(
+            "nhat-ky-thay-doi.csv",
+            [
+                "Thời điểm",
+                "Người thực hiện",
+                "Thao tác",
+                "Đối tượng",
+                "Trước",
+                "Sau",
+                "Lý do",
+                "Mã lượt thay đổi",
+            ],
+            (
+                (
+                    f"{e.at:%d/%m/%Y %H:%M:%S}",
+                    e.actor_name,
+                    e.action,
+                    e.object_label,
+                    *_shown(e, sensitive),
+                    e.reason,
+                    e.changeset_id,
+                )
+                for e in rows
+            ),
+        )
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    for entry in page.object_list:
+        if not sensitive.covers(entry.scope_path):
+            entry.before, entry.after = mask_mapping(entry.before), mask_mapping(entry.after)
+    return render(
+        request,
+        "accounts/change_log.html",
+        {"page": page, "query": request.GET.urlencode(), "filters": request.GET},
+    )
+
+
+def _shown(entry: ChangeLogEntry, sensitive: Any) -> tuple[str, str]:
+    before, after = entry.before, entry.after
+    if not sensitive.covers(entry.scope_path):
+        before, after = mask_mapping(before), mask_mapping(after)
+    return (str(before or ""), str(after or ""))
+
+
+def _purpose_page(request: HttpRequest, title: str) -> HttpResponse:
+    form = PurposeForm(request.GET if "purpose" in request.GET else None)
+    carried = [(k, v) for k, v in request.GET.items() if k not in form.fields]
+    return render(
+        request, "accounts/purpose.html", {"form": form, "carried": carried, "title": title}
+    )
+
+
+def access_log(request: HttpRequest) -> HttpResponse:
+    """Who read sensitive data or exported member data: searchable and exportable."""
+    records = AccessRecord.objects.filter(_audit_scope_q(request, "org_path"))
+    records = records.filter(_org_filter(request, "org_path"), _dates(request, "at"))
+    user = (request.GET.get("user") or "").strip()
+    if user:
+        records = records.filter(username=user)
+    member = (request.GET.get("member") or "").strip()
+    if member.isdigit():
+        records = records.filter(
+            object_type="members.partymember", object_ids__icontains=f'"{member}"'
+        )
+    if request.GET.get("format") == "csv":
+        rows = list(records[:100_000])
+        if not _log_export(request, "accesslog", len(rows)):
+            return _purpose_page(request, _("Export the access log"))
+        return _csv(
+            "nhat-ky-truy-cap.csv",
+            [
+                "Thời điểm",
+                "Tài khoản",
+                "Địa chỉ IP",
+                "Kênh",
+                "Việc",
+                "Mục đích",
+                "Ghi rõ",
+                "Số bản ghi",
+                "Trường",
+                "Tóm tắt",
+            ],
+            (
+                (
+                    f"{r.at:%d/%m/%Y %H:%M:%S}",
+                    r.username,
+                    r.ip or "",
+                    r.via,
+                    r.get_action_display(),
+                    r.get_purpose_display(),
+                    r.purpose_note,
+                    r.row_count,
+                    ", ".join(r.fields),
+                    r.summary,
+                )
+                for r in rows
+            ),
+        )
+    page = Paginator(records, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/access_log.html",
+        {"page": page, "query": request.GET.urlencode(), "filters": request.GET},
+    )

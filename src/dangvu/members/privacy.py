@@ -1,0 +1,80 @@
+"""Sensitive personal data of party members: which fields, masking, and the access log.
+
+Sensitive here follows Decree 13/2023/NĐ-CP art. 2(4) and the personal data protection law in
+force from 1/1/2026: citizen ID, religion, health, family details, and the member's discipline and
+evaluation results. A user sees them only with a grant marked `sensitive` covering the member (or
+for their own record), only after saying why, and each such read is logged (accounts.AccessRecord).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from dangvu.accounts.models import AccessRecord
+from dangvu.accounts.scope import can_see_sensitive
+
+# Person fields that are sensitive; discipline and evaluation results are whole sections.
+SENSITIVE_FIELDS: dict[str, Any] = {
+    "citizen_id": _("Citizen ID"),
+    "religion": _("Religion"),
+    "health": _("Health"),
+    "family": _("Family details"),
+}
+SENSITIVE_SECTIONS = ("discipline", "evaluation")
+MASK = "••••••"
+
+
+def mask_mapping(values: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A change log's before/after with the sensitive values hidden."""
+    if values is None:
+        return None
+    return {
+        k: (MASK if k in SENSITIVE_FIELDS and v not in (None, "") else v) for k, v in values.items()
+    }
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record_access(
+    request: HttpRequest | None,
+    user: Any,
+    *,
+    action: str,
+    purpose: str,
+    object_type: str,
+    ids: Iterable[Any],
+    purpose_note: str = "",
+    org_path: str = "",
+    fields: Iterable[str] = (),
+    summary: str = "",
+    via: str = "web",
+) -> AccessRecord:
+    """Write one line of the access log. Called before the data leaves the server."""
+    id_list = [str(i) for i in ids]
+    return AccessRecord.objects.create(
+        user=user if getattr(user, "pk", None) else None,
+        username=getattr(user, "username", "") or "system",
+        ip=client_ip(request),
+        via=via,
+        action=action,
+        purpose=purpose if purpose in AccessRecord.Purpose.values else AccessRecord.Purpose.OTHER,
+        purpose_note=purpose_note.strip()[:300],
+        object_type=object_type,
+        object_ids=id_list[:1000],
+        row_count=len(id_list),
+        org_path=org_path,
+        fields=sorted(fields),
+        summary=summary[:300],
+    )
+
+
+def sensitive_allowed(user: Any, member: Any) -> bool:
+    return can_see_sensitive(user, member)

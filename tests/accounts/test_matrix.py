@@ -1,0 +1,483 @@
+"""The permission matrix (issue 5): every URL pattern and every API operation, tried as anonymous,
+with no role, with a role in scope and with a role on another subtree, reading and writing.
+
+The routes come from the URL configuration and the OpenAPI document; a route that appears without
+an entry in ROUTES (or API_ROUTES) fails the test, so no endpoint goes untried. On every denial the
+database is compared with its state before: same rows, same checksums.
+
+Who is who (tests/conftest.py): `cuong` is organisation-board officer of the Tân Sơn commune (X-TS,
+cell TS-1, member Lê Minh Sơn); everything of Phước Hải (X-PH: cells PH-1, PH-2, members Hoa, An,
+Thành) lies on another subtree. `khoa` administers accounts for X-TS; `nobody` holds no role.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from dangvu.accounts.models import Role, RoleGrant, User
+from dangvu.accounts.services import grant_role, token_create
+from dangvu.api.api import api
+from dangvu.core.backup import current_manifest
+from dangvu.core.dates import today
+from dangvu.restructuring.models import Operation, Plan
+from tests.conftest import FOUNDED, PASSWORD, decision, sign_in
+
+# Data of the other subtree (Phước Hải): none of it may appear in cuong's answers.
+OTHER_SUBTREE = [
+    "Nguyễn Thị Hoa",
+    "Đàng Văn Thành",
+    "058185000123",
+    "Thôn Phước Lập",
+    "Thôn Hữu Đức",
+]
+# …and none of it, nor Tân Sơn's, in the answers to a user with no role.
+ANY_RECORD = [*OTHER_SUBTREE, "Lê Minh Sơn", "056079000777", "Khu phố 1", "Tân Sơn"]
+# Tables whose rows are records (sessions, lockout counters and the access log change on reads).
+RECORD_TABLES = (
+    "orgs_",
+    "members_",
+    "discipline_",
+    "restructuring_",
+    "core_changeset",
+    "core_changelogentry",
+    "core_decision",
+    "accounts_rolegrant",
+    "accounts_apitoken",
+    "accounts_user",
+)
+
+
+def records_state() -> dict[str, Any]:
+    return {k: v for k, v in current_manifest().items() if k.startswith(RECORD_TABLES)}
+
+
+@dataclass
+class Route:
+    """How to try one route. `kind`: public (anyone), own (any signed-in user, about themselves),
+    scoped (records of a subtree: `inside` is in cuong's scope, `outside` on the other subtree).
+    `post_inside` is a valid write for the user in scope; `post` is what others try."""
+
+    kind: str
+    inside: dict[str, Any] = field(default_factory=dict)
+    outside: dict[str, Any] = field(default_factory=dict)
+    query_inside: dict[str, str] = field(default_factory=dict)
+    query_outside: dict[str, str] = field(default_factory=dict)
+    post: dict[str, Any] | None = None
+    post_outside: dict[str, Any] | None = None
+    post_inside: dict[str, Any] | None = None
+    user: str = "cuong"
+    get_inside: int = 200
+
+
+def person_payload(name: str, birth: str, reason: str = "Cập nhật nơi cư trú") -> dict[str, str]:
+    return {
+        "full_name": name,
+        "sex": "M",
+        "birth_date": birth,
+        "ethnicity": "01",
+        "religion": "none",
+        "general_education": "thpt",
+        "professional_level": "none",
+        "academic_title": "none",
+        "theory_level": "none",
+        "occupation": "other",
+        "residence": "Khu phố 2, thị trấn Tân Sơn",
+        "reason": reason,
+    }
+
+
+DAY = "02/11/2026"
+
+
+def decision_fields() -> dict[str, str]:
+    return {"decision_number": "15-QĐ/ĐU", "decision_date": DAY, "decision_issuer": "Đảng ủy"}
+
+
+@pytest.fixture
+def matrix(world):
+    """The world, plus the objects the routes are tried on."""
+    nobody = User.objects.create_user(username="nobody", password=PASSWORD)
+    khoa = User.objects.create_user(username="khoa", password=PASSWORD, first_name="Khoa")
+    grant_role(
+        user=khoa, org=world.tan_son, role=Role.ACCOUNT_ADMIN, valid_from=FOUNDED, actor=None
+    )
+    ts_grant = grant_role(
+        user=world.dung, org=world.ts1, role=Role.VIEWER, valid_from=FOUNDED, actor=None
+    )
+    RoleGrant.objects.filter(pk=ts_grant.pk).update(needs_review=True)
+    ph_grant = RoleGrant.objects.get(user=world.binh)
+    RoleGrant.objects.filter(pk=ph_grant.pk).update(needs_review=True)
+    own_token, _secret = token_create(user=world.cuong, actor=None, label="cuong")
+    other_token, _secret = token_create(user=world.binh, actor=None, label="binh")
+    son, hoa = world.members["son"], world.members["hoa"]
+    plan_in = Plan.objects.create(
+        name="Sáp nhập trong Tân Sơn",
+        effective_on=dt.date(2026, 11, 1),
+        decision=decision(dt.date(2026, 11, 1)),
+        created_by=world.cuong,
+    )
+    Operation.objects.create(plan=plan_in, seq=1, kind="rename", source="TS-1", name="Chi bộ KP1")
+    plan_out = Plan.objects.create(
+        name="Sáp nhập Phước Hải",
+        effective_on=dt.date(2026, 11, 1),
+        decision=decision(dt.date(2026, 11, 1)),
+        created_by=world.an,
+    )
+    Operation.objects.create(plan=plan_out, seq=1, kind="merge", source="PH-2", target="PH-1")
+    member_in = {"pk": son.pk}
+    member_out = {"pk": hoa.pk}
+    routes = {
+        "home": Route("own", get_inside=302),
+        "login": Route("public", post={"username": "nobody", "password": "sai-mat-khau-123"}),
+        "logout": Route("own", get_inside=405),
+        "set_language": Route("public", post={"language": "en", "next": "/"}, get_inside=405),
+        "otp_verify": Route("own", post={"code": "123456"}),
+        "otp_setup": Route("own"),
+        "account": Route("own", post={"label": "báo cáo", "days": "30"}),
+        "token_revoke": Route(
+            "scoped",
+            inside={"pk": own_token.pk},
+            outside={"pk": other_token.pk},
+            post={"confirm": "1"},
+            post_inside={"confirm": "1"},
+            get_inside=405,
+        ),
+        "roles": Route(
+            "scoped",
+            user="khoa",
+            post={
+                "username": "dung",
+                "org": "PH-1",
+                "role": "viewer",
+                "valid_from": DAY,
+                "reason": "Phân công",
+            },
+            post_inside={
+                "username": "dung",
+                "org": "X-TS",
+                "role": "viewer",
+                "valid_from": DAY,
+                "reason": "Phân công",
+            },
+        ),
+        "role_end": Route(
+            "scoped",
+            user="khoa",
+            inside={"pk": ts_grant.pk},
+            outside={"pk": ph_grant.pk},
+            post={"on": DAY, "reason": "Chuyển công tác"},
+            post_inside={"on": DAY, "reason": "Chuyển công tác"},
+            get_inside=405,
+        ),
+        "role_confirm": Route(
+            "scoped",
+            user="khoa",
+            inside={"pk": ts_grant.pk},
+            outside={"pk": ph_grant.pk},
+            post={"reason": "Giữ"},
+            post_inside={"reason": "Giữ"},
+            get_inside=405,
+        ),
+        "change_log": Route("own"),
+        "access_log": Route("own"),
+        "restructuring:list": Route("own", post={"name": "Kế hoạch", **decision_fields()}),
+        "restructuring:detail": Route(
+            "scoped",
+            inside={"pk": plan_in.pk},
+            outside={"pk": plan_out.pk},
+            post={"action": "apply"},
+        ),
+        "orgs:tree": Route("own"),
+        "orgs:compare": Route("own"),
+        "orgs:detail": Route("scoped", inside={"code": "TS-1"}, outside={"code": "PH-1"}),
+        "orgs:children": Route("scoped", inside={"code": "X-TS"}, outside={"code": "X-PH"}),
+        "orgs:create_child": Route(
+            "scoped",
+            inside={"code": "X-TS"},
+            outside={"code": "X-PH"},
+            post={
+                "code": "KP-9",
+                "name": "Chi bộ Khu phố 9",
+                "kind": "cell",
+                "established_on": DAY,
+                "reason": "Thành lập",
+                **decision_fields(),
+            },
+            post_inside={
+                "code": "KP-9",
+                "name": "Chi bộ Khu phố 9",
+                "kind": "cell",
+                "established_on": DAY,
+                "reason": "Thành lập",
+                **decision_fields(),
+            },
+        ),
+        "orgs:rename": Route(
+            "scoped",
+            inside={"code": "TS-1"},
+            outside={"code": "PH-1"},
+            post={"name": "Chi bộ Đổi Tên", "on": DAY, "reason": "Đổi tên", **decision_fields()},
+            post_inside={
+                "name": "Chi bộ Khu phố Một",
+                "on": DAY,
+                "reason": "Đổi tên",
+                **decision_fields(),
+            },
+        ),
+        "orgs:move": Route(
+            "scoped",
+            inside={"code": "TS-1"},
+            outside={"code": "PH-1"},
+            post={"parent": "X-TS", "on": DAY, "reason": "Điều chuyển", **decision_fields()},
+            post_outside={
+                "parent": "X-PH",
+                "on": DAY,
+                "reason": "Điều chuyển",
+                **decision_fields(),
+            },
+            post_inside={},  # a cell cannot move under its own commune: tried only as a denial
+        ),
+        "orgs:dissolve": Route(
+            "scoped",
+            inside={"code": "TS-1"},
+            outside={"code": "PH-1"},
+            post={"on": DAY, "reason": "Giải thể", **decision_fields()},
+            post_inside={},  # TS-1 has a member: refused by the rules, tried only as a denial
+        ),
+        "members:list": Route(
+            "scoped", query_inside={"org": "X-TS"}, query_outside={"org": "X-PH"}
+        ),
+        "members:admit": Route(
+            "own",
+            post={
+                **person_payload("Phạm Văn Mới", "01/01/1990"),
+                "org": "PH-1",
+                "ceremony_date": DAY,
+                **decision_fields(),
+            },
+            post_inside={
+                **person_payload("Phạm Văn Mới", "01/01/1990"),
+                "org": "TS-1",
+                "ceremony_date": DAY,
+                **decision_fields(),
+            },
+        ),
+        "members:export_csv": Route(
+            "scoped",
+            query_inside={"org": "X-TS", "purpose": "report"},
+            query_outside={"org": "X-PH", "purpose": "report"},
+        ),
+        "members:stats": Route(
+            "scoped",
+            query_inside={"org": "X-TS", "format": "json"},
+            query_outside={"org": "X-PH", "format": "json"},
+        ),
+        "members:worklist": Route("own"),
+        "members:detail": Route("scoped", inside=member_in, outside=member_out),
+        "members:edit": Route(
+            "scoped",
+            inside=member_in,
+            outside=member_out,
+            post=person_payload("Nguyễn Thị Hoa", "01/02/1985"),
+            post_inside=person_payload("Lê Minh Sơn", "30/12/1979"),
+        ),
+        "members:discipline": Route(
+            "scoped",
+            inside=member_in,
+            outside=member_out,
+            post={
+                "form": "khien_trach",
+                "announced_on": DAY,
+                "deciding_body": "Chi bộ",
+                **decision_fields(),
+            },
+            post_inside={
+                "form": "khien_trach",
+                "announced_on": DAY,
+                "deciding_body": "Chi bộ",
+                **decision_fields(),
+            },
+        ),
+        "members:event": Route(
+            "scoped",
+            inside={**member_in, "kind": "death"},
+            outside={**member_out, "kind": "death"},
+            post={"on": DAY, **decision_fields()},
+            post_inside={"on": DAY, **decision_fields()},
+        ),
+        "members:correct": Route(
+            "scoped",
+            inside={**member_in, "event_id": son.events.first().pk},
+            outside={**member_out, "event_id": hoa.events.first().pk},
+            post={"action": "cancel", "reason": "Nhập nhầm"},
+        ),
+        "api-v1:openapi-json": Route("own"),
+        "api-v1:api-root": Route("own", get_inside=404),
+        "api-v1:org_tree": Route("own"),
+        "api-v1:stats": Route(
+            "scoped", query_inside={"org": "X-TS"}, query_outside={"org": "X-PH"}
+        ),
+        "api-v1:members": Route(
+            "scoped", query_inside={"org": "X-TS"}, query_outside={"org": "X-PH"}
+        ),
+    }
+    users = {"nobody": nobody, "khoa": khoa, "cuong": world.cuong}
+    return routes, users
+
+
+def url_names() -> list[str]:
+    def walk(patterns: list[Any], namespace: str = "") -> list[str]:
+        names: list[str] = []
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                names += walk(
+                    p.url_patterns, namespace + (f"{p.namespace}:" if p.namespace else "")
+                )
+            elif isinstance(p, URLPattern):
+                assert p.name, f"URL pattern {p.pattern} has no name: it cannot be in the matrix"
+                names.append(namespace + p.name)
+        return names
+
+    return walk(get_resolver().url_patterns)
+
+
+# The API's operations, from its OpenAPI document, and the route names they are served by.
+API_ROUTES = {
+    ("get", "/api/v1/orgs/tree"): "api-v1:org_tree",
+    ("get", "/api/v1/stats"): "api-v1:stats",
+    ("get", "/api/v1/members"): "api-v1:members",
+}
+
+
+def test_every_route_and_api_operation_is_in_the_matrix(matrix):
+    routes, _users = matrix
+    missing = sorted(set(url_names()) - set(routes))
+    assert missing == [], f"routes not covered by the permission matrix: {missing}"
+    operations = {
+        (method, path)
+        for path, methods in api.get_openapi_schema()["paths"].items()
+        for method in methods
+    }
+    assert operations - set(API_ROUTES) == set(), "API operations not covered by the matrix"
+    assert set(API_ROUTES.values()) <= set(routes)
+
+
+def url_for(name: str, kwargs: dict[str, Any], query: dict[str, str]) -> str:
+    from urllib.parse import urlencode
+
+    url = reverse(name, kwargs=kwargs or None)
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def leaks(body: str, markers: list[str]) -> list[str]:
+    return [m for m in markers if m in body]
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        sign_in(client, user)
+    return client
+
+
+def denied_without_change(client: Client, url: str, data: dict[str, Any], who: str) -> None:
+    before = records_state()
+    response = client.post(url, data)
+    assert response.status_code in (200, 302, 401, 403, 404, 405), (who, url, response.status_code)
+    if response.status_code == 302:
+        assert "dang-nhap" in response["Location"] or who != "anonymous", (who, url)
+    assert records_state() == before, f"{who} changed records through POST {url}"
+
+
+# Writes a signed-in user makes about themselves: a token of their own, signing out, their own
+# second factor (tests/accounts/test_security.py tries them).
+OWN_WRITES = {"account", "logout", "otp_setup", "otp_verify"}
+
+
+@pytest.mark.parametrize("who", ["anonymous", "nobody", "cuong-outside"])
+def test_no_read_or_write_across_subtrees(matrix, who):
+    routes, users = matrix
+    user = None if who == "anonymous" else users["nobody" if who == "nobody" else "cuong"]
+    client = client_for(user)
+    markers = ANY_RECORD if who in ("anonymous", "nobody") else OTHER_SUBTREE
+    for name, route in routes.items():
+        kwargs = route.outside if route.kind == "scoped" else {}
+        query = route.query_outside if route.kind == "scoped" else {}
+        url = url_for(name, kwargs, query)
+        response = client.get(url)
+        body = response.content.decode("utf-8", "replace")
+        if who == "anonymous" and route.kind != "public":
+            if name.startswith("api-v1:") and name != "api-v1:openapi-json":
+                assert response.status_code in (401, 404), (name, response.status_code)
+            else:
+                assert response.status_code == 302 and "dang-nhap" in response["Location"], name
+        elif route.kind == "scoped" and (kwargs or query) and name != "roles":
+            assert response.status_code in (403, 404, 405), (who, name, response.status_code)
+        assert leaks(body, markers) == [], (who, name, leaks(body, markers))
+        if route.kind == "public" or (who != "anonymous" and name in OWN_WRITES):
+            continue
+        data = route.post_outside if route.post_outside is not None else route.post
+        denied_without_change(client, url, data or {}, who)
+
+
+def test_roles_page_of_another_subtree(matrix):
+    """An account administrator of X-TS sees and changes no role on Phước Hải."""
+    routes, users = matrix
+    client = client_for(users["khoa"])
+    body = client.get(reverse("roles")).content.decode()
+    assert "binh" not in body and "TS-1" in body
+    denied_without_change(client, reverse("roles"), routes["roles"].post, "khoa")
+    for name in ("role_end", "role_confirm"):
+        url = url_for(name, routes[name].outside, {})
+        denied_without_change(client, url, routes[name].post, "khoa")
+    # cuong, an officer but no account administrator, has no roles page at all
+    assert client_for(users["cuong"]).get(reverse("roles")).status_code == 404
+
+
+def test_in_scope_reads_and_writes_work(matrix):
+    """The other half of the matrix: the same routes answer the user in scope, so the denials
+    above are denials and not broken routes."""
+    routes, users = matrix
+    for name, route in routes.items():
+        if route.kind == "public":
+            continue
+        client = client_for(users[route.user])
+        url = url_for(name, route.inside, route.query_inside)
+        response = client.get(url)
+        assert response.status_code == route.get_inside, (name, response.status_code)
+        body = response.content.decode("utf-8", "replace")
+        assert leaks(body, OTHER_SUBTREE) == [], (name, leaks(body, OTHER_SUBTREE))
+        if route.post_inside:
+            before = records_state()
+            answer = client.post(url, route.post_inside)
+            errors = answer.context and answer.context.get("form") and answer.context["form"].errors
+            assert answer.status_code == 302, (name, answer.status_code, errors)
+            assert records_state() != before, f"{name}: the valid write changed nothing"
+
+
+def test_api_with_tokens_follows_the_same_scope(matrix, world):
+    _routes, users = matrix
+    _t, cuong_token = token_create(user=world.cuong, actor=None)
+    _t, nobody_token = token_create(user=users["nobody"], actor=None)
+    client = Client()
+    for token, org, expected in (
+        (cuong_token, "X-TS", 200),
+        (cuong_token, "X-PH", 404),
+        (nobody_token, "X-TS", 404),
+    ):
+        auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+        for path in ("/api/v1/stats", "/api/v1/members"):
+            response = client.get(path, {"org": org}, **auth)
+            assert response.status_code == expected, (path, org, response.status_code)
+        before = records_state()
+        assert client.post("/api/v1/members", {"org": org}, **auth).status_code == 405
+        assert records_state() == before
+    tree = client.get("/api/v1/orgs/tree", HTTP_AUTHORIZATION=f"Bearer {nobody_token}").json()
+    assert tree["organisations"] == []
+    assert today()  # the tokens were made today and are valid
