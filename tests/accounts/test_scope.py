@@ -3,13 +3,12 @@
 import datetime as dt
 
 import pytest
-
-from tests.conftest import sign_in
 from django.urls import reverse
 
 from dangvu.accounts.scope import scope_for
 from dangvu.members.selectors import MemberFilters, member_list, visible_members
 from dangvu.orgs.selectors import visible_orgs
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -269,9 +269,8 @@ def test_a_write_that_lands_outside_the_actors_scope_is_rolled_back(world):
         full_name="Nguyễn Thị Hoa Đổi", sex="F", birth_date=dt.date(1985, 2, 1), ethnicity="17"
     )
     entries = ChangeLogEntry.objects.count()
-    with pytest.raises(OutOfScopeWrite) as refused:
-        with checked_write(world.cuong):
-            member_update(member=hoa, person=person, actor=None, reason="lỗi")
+    with pytest.raises(OutOfScopeWrite) as refused, checked_write(world.cuong):
+        member_update(member=hoa, person=person, actor=None, reason="lỗi")
     assert f"members.partymember:{hoa.pk}" in refused.value.problems[0]
     hoa.person.refresh_from_db()
     assert hoa.person.full_name == "Nguyễn Thị Hoa" and ChangeLogEntry.objects.count() == entries
@@ -315,6 +314,9 @@ def test_account_administrators_must_set_up_and_use_a_second_factor(world):
     device = TOTPDevice.objects.get(user=world.admin, confirmed=False)
     wrong = client.post(reverse("otp_setup"), {"code": "000000"})
     assert "không đúng" in wrong.content.decode()
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 1  # each failure slows the next try (django-otp)
+    device.throttle_reset()
     code = f"{totp(device.bin_key):06d}"
     assert client.post(reverse("otp_setup"), {"code": code}).status_code == 302
     # verified, and still no member data: an account administrator holds no role

@@ -133,10 +133,11 @@ def test_a_backup_taken_during_writes_restores_to_a_consistent_database(database
         time.sleep(0.5)  # the writer goes on after the snapshot
     finally:
         signal.write_text("stop")
-        out, err = writer.communicate(timeout=120)
+        _out, err = writer.communicate(timeout=120)
     assert writer.returncode == 0, err
     written = counts(source)
-    manifest = json.loads(tarfile.open(archive).extractfile("manifest.json").read())
+    with tarfile.open(archive) as tar:
+        manifest = json.loads(tar.extractfile("manifest.json").read())
     backed_up = manifest["tables"]["orgs_organisation"]["rows"]
     assert 20 < backed_up < written["orgs"], "the backup was not taken while the writer ran"
     assert oct(archive.stat().st_mode)[-3:] == "600"

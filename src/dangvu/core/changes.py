@@ -84,8 +84,9 @@ def scope_path_of(*records: models.Model) -> str:
         path = getattr(record, "scope_path", None)
         if path is None and hasattr(record, "path"):
             path = record.path
-        if path is None and getattr(record, "org", None) is not None:
-            path = record.org.path  # an event, a discipline decision: where it happened
+        org = getattr(record, "org", None)
+        if path is None and org is not None:
+            path = org.path  # an event, a discipline decision: where it happened
         if path:
             return str(path)
     return ""
