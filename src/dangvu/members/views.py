@@ -60,6 +60,8 @@ def member_list(request: HttpRequest) -> HttpResponse:
     else:
         return render(request, "members/no_scope.html")
     form = forms.FilterForm(request.GET or None)
+    if not scope_for(request.user, Ability.VIEW_SENSITIVE).covers(org.path):
+        form.fields.pop("religion")  # filtering by a sensitive field would reveal it
     filters = _filters(form)
     after = request.GET.get("sau", "")
     if after and not all(c in "0123456789abcdef" for c in after):

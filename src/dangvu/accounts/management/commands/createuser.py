@@ -22,6 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--role", choices=[r.value for r in Role], help="role on --org")
         parser.add_argument("--from", dest="valid_from", help="YYYY-MM-DD (default: today)")
         parser.add_argument(
+            "--sensitive", action="store_true", help="the role may see sensitive personal data"
+        )
+        parser.add_argument(
             "--account-admin", action="store_true", help="may manage accounts (sees no member data)"
         )
         parser.add_argument(
@@ -69,6 +72,7 @@ class Command(BaseCommand):
                     org=org,
                     role=options["role"],
                     valid_from=parse_as_of(options["valid_from"]),
+                    sensitive=options["sensitive"],
                     actor=None,
                 )
         self.stdout.write(f"Account: {username}\nPassword (shown once, write it down): {password}")
