@@ -140,6 +140,14 @@ def matrix(world):
         "otp_verify": Route("own", post={"code": "123456"}),
         "otp_setup": Route("own"),
         "account": Route("own", post={"label": "báo cáo", "days": "30"}),
+        "password_change": Route(
+            "own",
+            post={
+                "old_password": "không-phải-mật-khẩu",
+                "new_password1": "mat-khau-moi-2026-dai",
+                "new_password2": "mat-khau-moi-2026-dai",
+            },
+        ),
         "token_revoke": Route(
             "scoped",
             inside={"pk": own_token.pk},

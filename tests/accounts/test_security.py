@@ -485,3 +485,16 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path):
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
+
+
+def test_users_change_their_own_password(world):
+    client = signed_in(world.binh)
+    url = reverse("password_change")
+    new = "mat-khau-moi-cua-binh-2026"
+    wrong = client.post(url, {"old_password": "sai", "new_password1": new, "new_password2": new})
+    assert wrong.status_code == 200
+    done = client.post(url, {"old_password": PASSWORD, "new_password1": new, "new_password2": new})
+    assert done.status_code == 302
+    fresh = Client()
+    fresh.post(reverse("login"), {"username": "binh", "password": new})
+    assert fresh.get(reverse("orgs:tree")).status_code == 200

@@ -3,7 +3,6 @@ and the change log and access log for the organisation board and inspection."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -32,6 +31,7 @@ from dangvu.accounts.middleware import needs_second_factor
 from dangvu.accounts.models import Ability, AccessRecord, ApiToken, RoleGrant, User
 from dangvu.accounts.scope import scope_for
 from dangvu.core.dates import today
+from dangvu.core.exports import csv_response
 from dangvu.core.forms import add_service_errors, parse_day
 from dangvu.core.models import ChangeLogEntry
 from dangvu.members.privacy import mask_mapping, record_access
@@ -257,17 +257,6 @@ def _dates(request: HttpRequest, field: str) -> Q:
     return condition
 
 
-def _csv(name: str, header: list[str], rows: Any) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["'" + c if c[:1] in ("=", "+", "-", "@") else c for c in map(str, row)])
-    return response
-
-
 def _log_export(request: HttpRequest, kind: str, count: int) -> bool:
     """A log export says why, like any export; returns False when the purpose is missing."""
     form = PurposeForm(request.GET)
@@ -305,7 +294,7 @@ def change_log(request: HttpRequest) -> HttpResponse:
         rows = list(entries[:100_000])
         if not _log_export(request, "changelog", len(rows)):
             return _purpose_page(request, _("Export the change log"))
-        return _csv(
+        return csv_response(
             "nhat-ky-thay-doi.csv",
             [
                 "Thời điểm",
@@ -372,7 +361,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
         rows = list(records[:100_000])
         if not _log_export(request, "accesslog", len(rows)):
             return _purpose_page(request, _("Export the access log"))
-        return _csv(
+        return csv_response(
             "nhat-ky-truy-cap.csv",
             [
                 "Thời điểm",
@@ -406,5 +395,10 @@ def access_log(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/access_log.html",
-        {"page": page, "query": request.GET.urlencode(), "filters": request.GET},
+        {
+            "page": page,
+            "query": request.GET.urlencode(),
+            "filters": request.GET,
+            "member_filter": True,
+        },
     )

@@ -92,6 +92,12 @@ def scope_path_of(*records: models.Model) -> str:
     return ""
 
 
+def _label(obj: models.Model, target: models.Model) -> str:
+    """What the entry is about, readable on its own: "Member — Event" for an event of a member."""
+    own, whose = str(obj), str(target)
+    return (own if target is obj or own.startswith(whose) else f"{whose} — {own}")[:300]
+
+
 def log_entry(
     changeset: ChangeSet,
     *,
@@ -114,7 +120,7 @@ def log_entry(
         action=action,
         object_type=object_type(obj),
         object_id=str(obj.pk),
-        object_label=(str(obj) if target is obj else f"{target} — {obj}")[:300],
+        object_label=_label(obj, target),
         subject_type=object_type(target),
         subject_id=str(target.pk),
         before=to_jsonable(before) if before is not None else None,

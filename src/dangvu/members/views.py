@@ -15,6 +15,7 @@ from dangvu.accounts.scope import can, can_see_sensitive, scope_for
 from dangvu.core.changes import get_or_create_decision, history_of
 from dangvu.core.dates import age_on, today
 from dangvu.core.errors import RuleError
+from dangvu.core.exports import csv_response
 from dangvu.core.forms import submit
 from dangvu.members import forms, selectors, services
 from dangvu.members.models import PartyMember
@@ -142,6 +143,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": history,
             "can_edit": can_edit,
             "can_discipline": can(request.user, Ability.MANAGE_DISCIPLINE, member.scope_path),
+            "can_audit": can(request.user, Ability.AUDIT, member.scope_path),
             "next_events": available_events(member) if can_edit else [],
         },
     )
@@ -254,24 +256,16 @@ CSV_HEADERS = [
 ]
 
 
-def _csv_cell(value: object) -> str:
-    """Neutralise text that a spreadsheet would run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def export_csv(request: HttpRequest) -> HttpResponse:
-    import csv
-
     org = get_org(request.user, request.GET.get("org", ""))
     purpose_form = PurposeForm(request.GET if "purpose" in request.GET else None)
     if not purpose_form.is_bound or not purpose_form.is_valid():
         # Every export of member data says what it is for, and is logged.
         return render(
             request,
-            "members/export_purpose.html",
+            "accounts/purpose.html",
             {
-                "org": org,
+                "title": _("Export party members") + f" — {org.name}",
                 "form": purpose_form,
                 "carried": [(k, v) for k, v in request.GET.items() if k not in purpose_form.fields],
             },
@@ -290,36 +284,28 @@ def export_csv(request: HttpRequest) -> HttpResponse:
         fields=["citizen_id", "religion", "health"] if sensitive.covers(org.path) else [],
         summary=f"{org.code}: {len(rows)}",
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="dang-vien-{org.code}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(CSV_HEADERS)
-    for m in rows:
+
+    def row(m: PartyMember) -> list[object]:
         p = m.person
-        writer.writerow(
-            [
-                _csv_cell(v)
-                for v in (
-                    p.full_name,
-                    p.birth_date.strftime("%d/%m/%Y"),
-                    p.get_sex_display(),
-                    p.get_ethnicity_display(),
-                    m.get_status_display(),
-                    m.org.name if m.org else "",
-                    m.org.code if m.org else "",
-                    m.ceremony_date.strftime("%d/%m/%Y") if m.ceremony_date else "",
-                    m.official_date.strftime("%d/%m/%Y") if m.official_date else "",
-                    m.card_number or "",
-                    *(
-                        (p.citizen_id or "", p.get_religion_display(), p.health)
-                        if sensitive.covers_member(m)
-                        else (MASK, MASK, MASK)
-                    ),
-                )
-            ]
-        )
-    return response
+        return [
+            p.full_name,
+            p.birth_date.strftime("%d/%m/%Y"),
+            p.get_sex_display(),
+            p.get_ethnicity_display(),
+            m.get_status_display(),
+            m.org.name if m.org else "",
+            m.org.code if m.org else "",
+            m.ceremony_date.strftime("%d/%m/%Y") if m.ceremony_date else "",
+            m.official_date.strftime("%d/%m/%Y") if m.official_date else "",
+            m.card_number or "",
+            *(
+                (p.citizen_id or "", p.get_religion_display(), p.health)
+                if sensitive.covers_member(m)
+                else (MASK, MASK, MASK)
+            ),
+        ]
+
+    return csv_response(f"dang-vien-{org.code}.csv", CSV_HEADERS, (row(m) for m in rows))
 
 
 def stats_page(request: HttpRequest) -> HttpResponse:

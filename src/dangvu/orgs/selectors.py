@@ -33,7 +33,10 @@ def scope_roots(user: Any) -> list[Organisation]:
                 "code"
             )
         )
-    return list(Organisation.objects.filter(path__in=scope.paths).order_by("path"))
+    # Organisations that exist today first: the predecessors a grant also covers (for history)
+    # come after them, so pages that start from the first root start from today's tree.
+    roots = Organisation.objects.filter(path__in=scope.paths)
+    return sorted(roots, key=lambda o: (o.dissolved_on is not None, o.path))
 
 
 def placement_of(org: Organisation, on: dt.date) -> Placement | None:
