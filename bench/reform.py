@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangvu.settings")
+os.environ.setdefault("DANGVU_HTTPS", "0")  # the test client speaks plain HTTP
 
 import django
 

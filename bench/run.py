@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangvu.settings")
+os.environ.setdefault("DANGVU_HTTPS", "0")  # the test client speaks plain HTTP
 os.environ.setdefault("DANGVU_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 
 import django
@@ -110,41 +111,76 @@ def main() -> int:
     if not Organisation.objects.exists():
         DemoBuilder(seed=2024).build()
     built_in = time.perf_counter() - started
+    # The province as it is today (Khánh Hòa after the 2025 reform; Ninh Thuận without it).
+    province = Organisation.objects.filter(code="TU-KH").first() or Organisation.objects.get(
+        code="TU-NT"
+    )
     user, _created = User.objects.get_or_create(username="bench")
     if not user.grants.exists():
         grant_role(
             user=user,
-            org=Organisation.objects.get(code="TU-NT"),
+            org=province,
             role=Role.ORG_OFFICER,
             valid_from=dt.date(2000, 1, 1),
             actor=None,
+            sensitive=True,
         )
     client = Client()
     client.force_login(user)
-    member = PartyMember.objects.order_by("id").first()
+    member = (
+        PartyMember.objects.filter(status="official", org__path__startswith=province.path)
+        .order_by("id")
+        .first()
+    )
     assert member is not None
+    commune = (
+        Organisation.objects.filter(
+            kind="grassroots_committee", dissolved_on__isnull=True, path__startswith=province.path
+        )
+        .order_by("code")
+        .first()
+        or province
+    )
     list_url = "/dang-vien/"
-    first_page = client.get(list_url, {"org": "TU-NT"}).content.decode()
+    first_page = client.get(list_url, {"org": province.code}).content.decode()
     token = first_page.split("sau=")[1].split('"')[0].split("&")[0]
     cases = [
-        ("member list, whole province", list_url, {"org": "TU-NT"}),
-        ("member list, next page (keyset)", list_url, {"org": "TU-NT", "sau": token}),
+        ("member list, whole province", list_url, {"org": province.code}),
+        ("member list, next page (keyset)", list_url, {"org": province.code, "sau": token}),
         (
             "member list, women of ethnic minorities",
             list_url,
-            {"org": "TU-NT", "sex": "F", "ethnicity": "minority"},
+            {"org": province.code, "sex": "F", "ethnicity": "minority"},
         ),
-        ("search without diacritics", list_url, {"org": "TU-NT", "q": "nguyen van an"}),
-        ("search by citizen ID", list_url, {"org": "TU-NT", "q": member.person.citizen_id or "0"}),
+        ("search without diacritics", list_url, {"org": province.code, "q": "nguyen van an"}),
+        (
+            "search by citizen ID",
+            list_url,
+            {"org": province.code, "q": member.person.citizen_id or "0"},
+        ),
         ("organisation tree", "/to-chuc/", {}),
         ("tree as of 31/12/2023", "/to-chuc/", {"ngay": "31/12/2023"}),
-        ("organisation page, province", "/to-chuc/TU-NT/", {}),
+        ("organisation page, province", f"/to-chuc/{province.code}/", {}),
         (
             "figures, province, 31/12/2024",
             "/dang-vien/so-lieu/",
+            # the province as it stood then (Ninh Thuận, merged into Khánh Hòa in 2025)
             {"org": "TU-NT", "ngay": "31/12/2024", "format": "json"},
         ),
         ("member page", f"/dang-vien/{member.pk}/", {}),
+        (
+            "member page, sensitive data shown (logged)",
+            f"/dang-vien/{member.pk}/",
+            {"purpose": "dossier"},
+        ),
+        ("change log, province, first page", "/nhat-ky/thay-doi/", {}),
+        ("change log of one commune", "/nhat-ky/thay-doi/", {"org": commune.code}),
+        ("access log, province", "/nhat-ky/truy-cap/", {}),
+        (
+            "export of a commune (CSV, logged)",
+            "/dang-vien/xuat.csv",
+            {"org": commune.code, "purpose": "report"},
+        ),
     ]
     results = []
     for name, url, params in cases:

@@ -498,3 +498,58 @@ def test_users_change_their_own_password(world):
     fresh = Client()
     fresh.post(reverse("login"), {"username": "binh", "password": new})
     assert fresh.get(reverse("orgs:tree")).status_code == 200
+
+
+def test_discipline_is_sensitive_in_the_record_and_in_the_logs(world):
+    """A reprimand of Sơn (Tân Sơn), recorded by cuong, who has no sensitive permission: neither
+    cuong's pages nor the logs show its form to him; an, with the permission, sees it."""
+    from dangvu.discipline.services import discipline_record
+    from tests.conftest import decision
+
+    son = world.members["son"]
+    discipline_record(
+        member=son,
+        form="khien_trach",
+        decision=decision(dt.date(2026, 10, 1), number="9-QĐ/ĐU"),
+        announced_on=dt.date(2026, 10, 2),
+        deciding_body="Chi bộ Khu phố 1",
+        actor=world.cuong,
+    )
+    detail = reverse("members:detail", args=[son.pk])
+    for url in (detail, reverse("change_log")):
+        body = signed_in(world.cuong).get(url).content.decode()
+        assert "Khiển trách" not in body and "Lê Minh Sơn" in body, url
+    rows = csv_rows(
+        signed_in(world.cuong).get(reverse("change_log"), {"format": "csv", "purpose": "report"})
+    )
+    assert rows and not any("Khiển trách" in value for r in rows for value in r.values())
+    revealed = signed_in(world.an).get(detail, {"purpose": "inspection"}).content.decode()
+    assert "Khiển trách" in revealed
+    assert "Khiển trách" in signed_in(world.an).get(reverse("change_log")).content.decode()
+
+
+def test_a_write_without_the_csrf_token_is_refused(world):
+    client = sign_in(Client(enforce_csrf_checks=True), world.an)
+    son = world.members["son"]
+    response = client.post(
+        reverse("orgs:rename", args=["TS-1"]),
+        {
+            "name": "Chi bộ Bị Đổi",
+            "on": "02/11/2026",
+            "reason": "x",
+            "decision_date": "02/11/2026",
+            "decision_issuer": "Đảng ủy",
+        },
+    )
+    assert response.status_code == 403
+    assert "Chi bộ Bị Đổi" not in str(son.org.__class__.objects.get(code="TS-1"))
+
+
+def test_security_headers(world):
+    response = signed_in(world.an).get(reverse("orgs:tree"))
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"

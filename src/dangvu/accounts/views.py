@@ -34,7 +34,7 @@ from dangvu.core.dates import today
 from dangvu.core.exports import csv_response
 from dangvu.core.forms import add_service_errors, parse_day
 from dangvu.core.models import ChangeLogEntry
-from dangvu.members.privacy import mask_mapping, record_access
+from dangvu.members.privacy import mask_entry, record_access
 from dangvu.orgs.models import Organisation, subtree_range, valid_on
 
 
@@ -312,17 +312,18 @@ def change_log(request: HttpRequest) -> HttpResponse:
                     e.actor_name,
                     e.action,
                     e.object_label,
-                    *_shown(e, sensitive),
+                    e.before or "",
+                    e.after or "",
                     e.reason,
                     e.changeset_id,
                 )
-                for e in rows
+                for e in (_shown(entry, sensitive) for entry in rows)
             ),
         )
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     for entry in page.object_list:
         if not sensitive.covers(entry.scope_path):
-            entry.before, entry.after = mask_mapping(entry.before), mask_mapping(entry.after)
+            mask_entry(entry)
     return render(
         request,
         "accounts/change_log.html",
@@ -330,11 +331,8 @@ def change_log(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _shown(entry: ChangeLogEntry, sensitive: Any) -> tuple[str, str]:
-    before, after = entry.before, entry.after
-    if not sensitive.covers(entry.scope_path):
-        before, after = mask_mapping(before), mask_mapping(after)
-    return (str(before or ""), str(after or ""))
+def _shown(entry: ChangeLogEntry, sensitive: Any) -> ChangeLogEntry:
+    return entry if sensitive.covers(entry.scope_path) else mask_entry(entry)
 
 
 def _purpose_page(request: HttpRequest, title: str) -> HttpResponse:

@@ -25,6 +25,8 @@ SENSITIVE_FIELDS: dict[str, Any] = {
     "family": _("Family details"),
 }
 SENSITIVE_SECTIONS = ("discipline", "evaluation")
+# Change-log actions whose every value is sensitive (their record is a discipline decision, …).
+SENSITIVE_ACTIONS = ("discipline.", "evaluation.")
 MASK = "••••••"
 
 
@@ -35,6 +37,17 @@ def mask_mapping(values: dict[str, Any] | None) -> dict[str, Any] | None:
     return {
         k: (MASK if k in SENSITIVE_FIELDS and v not in (None, "") else v) for k, v in values.items()
     }
+
+
+def mask_entry(entry: Any) -> Any:
+    """A change-log entry as shown to someone without the permission (the entry is not saved)."""
+    entry.before, entry.after = mask_mapping(entry.before), mask_mapping(entry.after)
+    if entry.action.startswith(SENSITIVE_ACTIONS):
+        entry.before = dict.fromkeys(entry.before, MASK) if entry.before else entry.before
+        entry.after = dict.fromkeys(entry.after, MASK) if entry.after else entry.after
+        whose, sep, _what = entry.object_label.partition(" — ")
+        entry.object_label = f"{whose} — {MASK}" if sep else MASK
+    return entry
 
 
 def client_ip(request: HttpRequest | None) -> str | None:

@@ -23,7 +23,7 @@ from dangvu.members.privacy import (
     MASK,
     SENSITIVE_FIELDS,
     SENSITIVE_SECTIONS,
-    mask_mapping,
+    mask_entry,
     record_access,
 )
 from dangvu.orgs.selectors import get_org, scope_roots, visible_orgs
@@ -118,7 +118,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     history = list(history_of(member)[:100])
     if not reveal:
         for entry in history:
-            entry.before, entry.after = mask_mapping(entry.before), mask_mapping(entry.after)
+            mask_entry(entry)
     return render(
         request,
         "members/detail.html",
