@@ -161,6 +161,7 @@ def _reassign_members(run: _Run, source: Organisation, target_for: Any) -> None:
                 obj=e,
                 subject=e.member,
                 save=False,
+                scope_path=e.org.path if e.org else "",  # where the member goes
                 after={
                     "kind": e.kind,
                     "on": on,
