@@ -34,7 +34,7 @@ from dangvu.core.dates import today
 from dangvu.core.exports import csv_response
 from dangvu.core.forms import add_service_errors, parse_day
 from dangvu.core.models import ChangeLogEntry
-from dangvu.members.privacy import mask_entry, record_access
+from dangvu.members.privacy import mask_entry, record_with_purpose
 from dangvu.orgs.models import Organisation, subtree_range, valid_on
 
 
@@ -262,12 +262,10 @@ def _log_export(request: HttpRequest, kind: str, count: int) -> bool:
     form = PurposeForm(request.GET)
     if not form.is_valid():
         return False
-    record_access(
+    record_with_purpose(
         request,
-        request.user,
+        form,
         action=AccessRecord.Action.AUDIT_EXPORT,
-        purpose=form.cleaned_data["purpose"],
-        purpose_note=form.cleaned_data["purpose_note"],
         object_type=kind,
         ids=[],
         summary=f"{kind}: {count}",

@@ -89,5 +89,16 @@ def record_access(
     )
 
 
+def record_with_purpose(request: HttpRequest, form: Any, **fields: Any) -> AccessRecord:
+    """`record_access` for the signed-in user, with the purpose a PurposeForm was given."""
+    return record_access(
+        request,
+        request.user,
+        purpose=form.cleaned_data["purpose"],
+        purpose_note=form.cleaned_data["purpose_note"],
+        **fields,
+    )
+
+
 def sensitive_allowed(user: Any, member: Any) -> bool:
     return can_see_sensitive(user, member)

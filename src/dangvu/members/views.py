@@ -25,6 +25,7 @@ from dangvu.members.privacy import (
     SENSITIVE_SECTIONS,
     mask_entry,
     record_access,
+    record_with_purpose,
 )
 from dangvu.orgs.selectors import get_org, scope_roots, visible_orgs
 from dangvu.orgs.services import normalise_code
@@ -103,12 +104,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     reveal = allowed and purpose_form.is_bound and purpose_form.is_valid()
     if reveal:
-        record_access(
+        record_with_purpose(
             request,
-            request.user,
+            purpose_form,
             action=AccessRecord.Action.VIEW_SENSITIVE,
-            purpose=purpose_form.cleaned_data["purpose"],
-            purpose_note=purpose_form.cleaned_data["purpose_note"],
             object_type="members.partymember",
             ids=[member.pk],
             org_path=member.scope_path or "",
@@ -272,12 +271,10 @@ def export_csv(request: HttpRequest) -> HttpResponse:
         )
     rows = selectors.export_rows(request.user, org, _filters(forms.FilterForm(request.GET or None)))
     sensitive = scope_for(request.user, Ability.VIEW_SENSITIVE)
-    record_access(
+    record_with_purpose(
         request,
-        request.user,
+        purpose_form,
         action=AccessRecord.Action.EXPORT,
-        purpose=purpose_form.cleaned_data["purpose"],
-        purpose_note=purpose_form.cleaned_data["purpose_note"],
         object_type="members.partymember",
         ids=[m.pk for m in rows],
         org_path=org.path,
