@@ -495,6 +495,8 @@ def test_users_change_their_own_password(world):
     assert wrong.status_code == 200
     done = client.post(url, {"old_password": PASSWORD, "new_password1": new, "new_password2": new})
     assert done.status_code == 302
+    logged = ChangeLogEntry.objects.get(action="account.password")
+    assert logged.actor_name == "Trần Thị Bình" and new not in str(logged.after)
     fresh = Client()
     fresh.post(reverse("login"), {"username": "binh", "password": new})
     assert fresh.get(reverse("orgs:tree")).status_code == 200

@@ -1,5 +1,4 @@
-from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
 from dangvu.accounts import views
 
@@ -7,13 +6,7 @@ urlpatterns = [
     path("xac-thuc/", views.otp_verify, name="otp_verify"),
     path("xac-thuc/thiet-lap/", views.otp_setup, name="otp_setup"),
     path("tai-khoan/", views.account, name="account"),
-    path(
-        "tai-khoan/doi-mat-khau/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html", success_url=reverse_lazy("account")
-        ),
-        name="password_change",
-    ),
+    path("tai-khoan/doi-mat-khau/", views.PasswordChange.as_view(), name="password_change"),
     path("tai-khoan/khoa-api/<int:pk>/thu-hoi/", views.token_revoke, name="token_revoke"),
     path("quan-tri/vai-tro/", views.roles, name="roles"),
     path("quan-tri/vai-tro/<int:pk>/ket-thuc/", views.role_end, name="role_end"),

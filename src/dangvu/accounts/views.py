@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.views import PasswordChangeView
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -30,6 +31,7 @@ from dangvu.accounts.forms import (
 from dangvu.accounts.middleware import needs_second_factor
 from dangvu.accounts.models import Ability, AccessRecord, ApiToken, RoleGrant, User
 from dangvu.accounts.scope import scope_for
+from dangvu.core.changes import log_entry, open_change_set
 from dangvu.core.dates import today
 from dangvu.core.exports import csv_response
 from dangvu.core.forms import add_service_errors, parse_day
@@ -101,6 +103,20 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 
 
 # --- my account ---------------------------------------------------------------------------------
+class PasswordChange(PasswordChangeView):
+    """Django's password change, with the change in the change log (never the password)."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("account")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        with transaction.atomic():
+            response = super().form_valid(form)
+            cs = open_change_set(actor=self.request.user, reason=_("Password changed by its owner"))
+            log_entry(cs, action="account.password", obj=self.request.user, after={"changed": True})
+        return response
+
+
 def account(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     form = ApiTokenForm(request.POST or None)

@@ -25,7 +25,15 @@ ACTIONS = {
     "member.event.correct": _("Event corrected"),
     "discipline.record": _("Discipline decision recorded"),
     "account.create": _("Account created"),
+    "account.password": _("Password changed"),
     "role.grant": _("Role granted"),
+    "role.end": _("Role ended"),
+    "role.confirm": _("Role kept after review"),
+    "role.move": _("Role carried to the successor"),
+    "token.create": _("API token made"),
+    "token.revoke": _("API token revoked"),
+    "restructuring.apply": _("Restructuring applied"),
+    "restructuring.revert": _("Restructuring reverted"),
 }
 
 
