@@ -3,7 +3,7 @@ and the change log and access log for the organisation board and inspection."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.views import PasswordChangeView
@@ -113,7 +113,12 @@ class PasswordChange(PasswordChangeView):
         with transaction.atomic():
             response = super().form_valid(form)
             cs = open_change_set(actor=self.request.user, reason=_("Password changed by its owner"))
-            log_entry(cs, action="account.password", obj=self.request.user, after={"changed": True})
+            log_entry(
+                cs,
+                action="account.password",
+                obj=cast(User, self.request.user),
+                after={"changed": True},
+            )
         return response
 
 
