@@ -319,6 +319,9 @@ def test_account_administrators_must_set_up_and_use_a_second_factor(world):
     device.throttle_reset()
     code = f"{totp(device.bin_key):06d}"
     assert client.post(reverse("otp_setup"), {"code": code}).status_code == 302
+    assert ChangeLogEntry.objects.filter(
+        action="account.second_factor", subject_id=str(world.admin.pk)
+    ).exists()
     # verified, and still no member data: an account administrator holds no role
     assert client.get(reverse("members:detail", args=[world.members["hoa"].pk])).status_code == 404
     # next sign-in asks for the code

@@ -12,6 +12,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from dangvu.accounts.guard import OutOfScopeWrite, checked_write
 
@@ -39,7 +40,7 @@ class SessionLimitMiddleware:
             ):
                 logout(request)
                 if request.path.startswith("/api/"):
-                    return JsonResponse({"detail": "Phiên làm việc đã hết hạn."}, status=401)
+                    return JsonResponse({"detail": _("The session has expired.")}, status=401)
                 return redirect(f"{reverse('login')}?next={request.path}")
             if now - seen > 60:  # write the session at most once a minute
                 request.session["dangvu_seen"] = now
@@ -92,7 +93,7 @@ class SecondFactorMiddleware:
                 request.session["dangvu_2fa_free"] = now
                 return self.get_response(request)
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": "Cần xác thực hai lớp."}, status=403)
+                return JsonResponse({"detail": _("Two-step sign-in is needed.")}, status=403)
             return redirect(f"{reverse(target)}?next={request.path}")
         return self.get_response(request)
 

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -83,8 +84,11 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"].strip()):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+            with transaction.atomic():
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                cs = open_change_set(actor=user)
+                log_entry(cs, action="account.second_factor", obj=user, after={"totp": True})
             otp_login(request, device)
             messages.success(request, _("Two-step sign-in is on for your account."))
             return redirect(_next(request))
@@ -249,6 +253,30 @@ def role_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- the change log and the access log ----------------------------------------------------------
+CHANGE_LOG_HEADERS = [
+    pgettext_lazy("column", "Time"),
+    pgettext_lazy("column", "Who"),
+    pgettext_lazy("column", "Action"),
+    pgettext_lazy("column", "Record"),
+    pgettext_lazy("column", "Before"),
+    pgettext_lazy("column", "After"),
+    pgettext_lazy("column", "Reason"),
+    pgettext_lazy("column", "Change set"),
+]
+ACCESS_LOG_HEADERS = [
+    pgettext_lazy("column", "Time"),
+    pgettext_lazy("column", "Account"),
+    pgettext_lazy("column", "IP address"),
+    pgettext_lazy("column", "Channel"),
+    pgettext_lazy("column", "What"),
+    pgettext_lazy("column", "Purpose"),
+    pgettext_lazy("column", "Details of the purpose"),
+    pgettext_lazy("column", "Number of records"),
+    pgettext_lazy("column", "Fields"),
+    pgettext_lazy("column", "Summary"),
+]
+
+
 def _audit_scope_q(request: HttpRequest, field: str) -> Q:
     scope = scope_for(request.user, Ability.AUDIT)
     if scope.empty:
@@ -315,16 +343,7 @@ def change_log(request: HttpRequest) -> HttpResponse:
             return _purpose_page(request, _("Export the change log"))
         return csv_response(
             "nhat-ky-thay-doi.csv",
-            [
-                "Thời điểm",
-                "Người thực hiện",
-                "Thao tác",
-                "Đối tượng",
-                "Trước",
-                "Sau",
-                "Lý do",
-                "Mã lượt thay đổi",
-            ],
+            [str(h) for h in CHANGE_LOG_HEADERS],
             (
                 (
                     f"{e.at:%d/%m/%Y %H:%M:%S}",
@@ -380,18 +399,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
             return _purpose_page(request, _("Export the access log"))
         return csv_response(
             "nhat-ky-truy-cap.csv",
-            [
-                "Thời điểm",
-                "Tài khoản",
-                "Địa chỉ IP",
-                "Kênh",
-                "Việc",
-                "Mục đích",
-                "Ghi rõ",
-                "Số bản ghi",
-                "Trường",
-                "Tóm tắt",
-            ],
+            [str(h) for h in ACCESS_LOG_HEADERS],
             (
                 (
                     f"{r.at:%d/%m/%Y %H:%M:%S}",

@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.http import HttpRequest
 from django.urls import URLPattern, URLResolver
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.security import HttpBearer, SessionAuth
 
@@ -130,8 +131,8 @@ def members(
         request,
         request.user,
         action=AccessRecord.Action.API,
-        purpose=purpose or AccessRecord.Purpose.REPORT,
-        purpose_note=purpose_note,
+        purpose=purpose or AccessRecord.Purpose.OTHER,
+        purpose_note=purpose_note or ("" if purpose else _("not stated")),
         object_type="members.partymember",
         ids=[m.pk for m in rows],
         org_path=found.path,

@@ -15,7 +15,6 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.accounts.models import AccessRecord
-from dangvu.accounts.scope import can_see_sensitive
 
 # Person fields that are sensitive; discipline and evaluation results are whole sections.
 SENSITIVE_FIELDS: dict[str, Any] = {
@@ -98,7 +97,3 @@ def record_with_purpose(request: HttpRequest, form: Any, **fields: Any) -> Acces
         purpose_note=form.cleaned_data["purpose_note"],
         **fields,
     )
-
-
-def sensitive_allowed(user: Any, member: Any) -> bool:
-    return can_see_sensitive(user, member)

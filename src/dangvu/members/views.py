@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from dangvu.accounts.forms import PurposeForm
 from dangvu.accounts.models import Ability, AccessRecord
@@ -239,19 +240,19 @@ def admit(request: HttpRequest) -> HttpResponse:
 
 
 CSV_HEADERS = [
-    "Họ và tên",
-    "Ngày sinh",
-    "Giới tính",
-    "Dân tộc",
-    "Trạng thái",
-    "Chi bộ",
-    "Mã chi bộ",
-    "Ngày vào Đảng",
-    "Ngày chính thức",
-    "Số thẻ đảng viên",
-    "Số CCCD",
-    "Tôn giáo",
-    "Sức khỏe",
+    pgettext_lazy("column", "Full name"),
+    pgettext_lazy("column", "Date of birth"),
+    pgettext_lazy("column", "Sex"),
+    pgettext_lazy("column", "Ethnicity"),
+    pgettext_lazy("column", "Status"),
+    pgettext_lazy("column", "Party cell"),
+    pgettext_lazy("column", "Cell code"),
+    pgettext_lazy("column", "Date of joining the Party"),
+    pgettext_lazy("column", "Official date"),
+    pgettext_lazy("column", "Party card number"),
+    pgettext_lazy("column", "Citizen ID"),
+    pgettext_lazy("column", "Religion"),
+    pgettext_lazy("column", "Health"),
 ]
 
 
@@ -302,7 +303,9 @@ def export_csv(request: HttpRequest) -> HttpResponse:
             ),
         ]
 
-    return csv_response(f"dang-vien-{org.code}.csv", CSV_HEADERS, (row(m) for m in rows))
+    return csv_response(
+        f"dang-vien-{org.code}.csv", [str(h) for h in CSV_HEADERS], (row(m) for m in rows)
+    )
 
 
 def stats_page(request: HttpRequest) -> HttpResponse:

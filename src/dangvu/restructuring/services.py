@@ -219,11 +219,7 @@ def _dissolve(
 ) -> None:
     orgs.org_dissolve(
         org=source,
-        on=run.on,
-        decision=run.plan.decision,
-        actor=run.actor,
-        changeset=run.changeset,
-        source=run.changeset.source,
+        **run.common(),
         other_checks=False,  # its members were reassigned; _orphans checks once they are rebuilt
     )
     for successor in successors:
@@ -314,14 +310,7 @@ def op_change_kind(run: _Run, op: Operation) -> None:
 def op_dissolve(run: _Run, op: Operation) -> None:
     run.flush()
     source = run.org(op.source)
-    orgs.org_dissolve(
-        org=source,
-        on=run.on,
-        decision=run.plan.decision,
-        actor=run.actor,
-        changeset=run.changeset,
-        source=run.changeset.source,
-    )
+    orgs.org_dissolve(org=source, **run.common())
 
 
 HANDLERS = {

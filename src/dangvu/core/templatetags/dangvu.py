@@ -26,6 +26,7 @@ ACTIONS = {
     "discipline.record": _("Discipline decision recorded"),
     "account.create": _("Account created"),
     "account.password": _("Password changed"),
+    "account.second_factor": _("Two-step sign-in turned on"),
     "role.grant": _("Role granted"),
     "role.end": _("Role ended"),
     "role.confirm": _("Role kept after review"),
