@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "dangvu.members",
     "dangvu.discipline",
     "dangvu.restructuring",
+    "dangvu.exchange",
     "dangvu.demo",
     "dangvu.api",
 ]

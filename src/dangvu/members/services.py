@@ -15,10 +15,10 @@ from django.utils.translation import gettext_noop
 
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import require, scope_for
-from dangvu.core.changes import log_entry, open_change_set, snapshot
+from dangvu.core.changes import log_entry, open_change_set, snapshot, to_jsonable
 from dangvu.core.dates import format_date, today
 from dangvu.core.errors import RuleError
-from dangvu.core.models import ChangeSet, Decision
+from dangvu.core.models import ChangeLogEntry, ChangeSet, Decision
 from dangvu.core.text import clean, join_name, name_sort_key, search_key, split_full_name
 from dangvu.members import events, lifecycle
 from dangvu.members.models import (
@@ -393,28 +393,79 @@ def member_update(
     if not reason.strip():
         raise RuleError(_("A correction needs its reason."), field="reason")
     cleaned = clean_person(person, exclude_member_id=member.pk)
-    person_row = member.person
-    before = {
-        **snapshot(person_row, PERSON_FIELDS),
-        "card_number": member.card_number,
-        "dossier_number": member.dossier_number,
-    }
-    for key, value in _person_values(cleaned).items():
-        setattr(person_row, key, value)
-    member.card_number = cleaned["card_number"]
-    member.dossier_number = cleaned["dossier_number"]
-    after = {
-        **snapshot(person_row, PERSON_FIELDS),
-        "card_number": member.card_number,
-        "dossier_number": member.dossier_number,
-    }
+    before = member_snapshot(member)
+    _assign(member, cleaned)
+    after = member_snapshot(member)
     if before == after:
         return member
-    person_row.save()
+    member.person.save()
     member.save(update_fields=["card_number", "dossier_number"])
     cs = open_change_set(actor=actor, reason=reason, source=source)
     log_entry(cs, action="member.update", obj=member, before=before, after=after, reason=reason)
     return member
+
+
+def member_snapshot(member: PartyMember) -> dict[str, Any]:
+    """The attributes of a member's record as the change log and the import compare them."""
+    return {
+        **snapshot(member.person, PERSON_FIELDS),
+        "card_number": member.card_number,
+        "dossier_number": member.dossier_number,
+    }
+
+
+def _assign(member: PartyMember, cleaned: Mapping[str, Any]) -> None:
+    for key, value in _person_values(cleaned).items():
+        setattr(member.person, key, value)
+    member.card_number = cleaned["card_number"]
+    member.dossier_number = cleaned["dossier_number"]
+
+
+def updated_snapshot(member: PartyMember, cleaned: Mapping[str, Any]) -> dict[str, Any]:
+    """What `member_snapshot` would give once `cleaned` is written (nothing is changed)."""
+    after = {k: to_jsonable(cleaned.get(k)) for k in PERSON_FIELDS}
+    after["card_number"], after["dossier_number"] = (
+        cleaned["card_number"],
+        cleaned["dossier_number"],
+    )
+    return after
+
+
+def members_bulk_update(
+    *, items: list[tuple[PartyMember, dict[str, Any]]], actor: Any, changeset: ChangeSet
+) -> int:
+    """Write corrections already checked by `clean_person` to many records at once (an import),
+    each logged with its before and after. Inside the caller's transaction; returns how many."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("bulk updates are written inside the caller's transaction")
+    scope = scope_for(actor, Ability.MANAGE_MEMBERS)
+    entries = []
+    changed: list[PartyMember] = []
+    for member, cleaned in items:
+        if not scope.covers(member.scope_path):
+            raise PermissionDenied
+        before = member_snapshot(member)
+        _assign(member, cleaned)
+        after = member_snapshot(member)
+        if before == after:
+            continue
+        changed.append(member)
+        entries.append(
+            log_entry(
+                changeset,
+                action="member.update",
+                obj=member,
+                before=before,
+                after=after,
+                save=False,
+            )
+        )
+    person_fields = [*(f for f in PERSON_FIELDS), "family_name", "middle_name", "given_name"]
+    person_fields += ["search_name", "sort_key"]
+    Person.objects.bulk_update([m.person for m in changed], person_fields, batch_size=1000)
+    PartyMember.objects.bulk_update(changed, ["card_number", "dossier_number"], batch_size=1000)
+    ChangeLogEntry.objects.bulk_create(entries, batch_size=2000)
+    return len(changed)
 
 
 def member_count_on(org: Organisation, on: dt.date) -> int:
@@ -452,13 +503,25 @@ def iter_field_errors(error: ValidationError) -> Iterable[tuple[str | None, str]
 
 @dataclass
 class AdmitRow:
-    """One member to record in bulk: the person, the cell, the decision and the ceremony."""
+    """One member to record in bulk: the person, the cell, the decision and the ceremony.
+
+    `official_date`, when known from the dossier, records the recognition on that day (the
+    lifecycle checks it is the end of the probation); `recognised` instead puts it on the day the
+    probation ended, when that day has passed."""
 
     person: PersonInput
     org: Organisation
     decision: Decision
     ceremony_date: dt.date | None
     recognised: bool = False
+    official_date: dt.date | None = None
+
+
+@dataclass
+class PreparedAdmission:
+    row: AdmitRow
+    cleaned: dict[str, Any]
+    state: lifecycle.State
 
 
 def _unique_clashes(field: str, values: list[str], model: Any) -> set[str]:
@@ -480,11 +543,27 @@ def members_bulk_admit(
 ) -> list[PartyMember]:
     """Record many admitted members at once, all or none, with the checks of `member_admit`.
 
-    Errors are collected for every row and raised together as {"row N: field": [messages]}.
+    Errors are collected for every row and raised together as {"N:field": [messages]}, N
+    counting the rows from 1.
     """
+    problems, prepared = check_bulk_admit(rows, actor)
+    if problems:
+        raise ValidationError(
+            {
+                k: [ValidationError(m) for m in ms]
+                for k, ms in sorted(problems.items(), key=_row_order)
+            }
+        )
+    return write_bulk_admit(prepared, changeset)
+
+
+def check_bulk_admit(
+    rows: list[AdmitRow], actor: Any
+) -> tuple[dict[str, list[str]], list[PreparedAdmission]]:
+    """Every check of `members_bulk_admit`, writing nothing: ({"N:field": messages}, prepared)."""
     scope = scope_for(actor, Ability.MANAGE_MEMBERS)
     problems: dict[str, list[str]] = {}
-    prepared: list[tuple[AdmitRow, dict[str, Any], lifecycle.State]] = []
+    prepared: list[PreparedAdmission] = []
     seen: dict[str, dict[str, int]] = {"citizen_id": {}, "card_number": {}, "dossier_number": {}}
     cell_problems: dict[tuple[int, dt.date], str | None] = {}
     for index, row in enumerate(rows, start=1):
@@ -526,14 +605,23 @@ def members_bulk_admit(
         if row.ceremony_date is not None:
             facts.append(lifecycle.Fact("ceremony", row.ceremony_date))
             official = lifecycle.official_date_for(row.ceremony_date)
-            if row.recognised and official <= today():
+            if row.recognised and official <= today() and row.official_date is None:
                 facts.append(lifecycle.Fact("recognition", official, row.org.pk))
+        if row.official_date is not None:
+            if row.official_date > today():
+                fail(
+                    "official_date",
+                    _("The date %(date)s is in the future.")
+                    % {"date": format_date(row.official_date)},
+                )
+                continue
+            facts.append(lifecycle.Fact("recognition", row.official_date, row.org.pk))
         try:
             state = lifecycle.derive(facts)
         except lifecycle.LifecycleError as exc:
-            fail("ceremony_date", str(exc))
+            fail(_failing_date(facts), str(exc))
             continue
-        prepared.append((row, cleaned, state))
+        prepared.append(PreparedAdmission(row, cleaned, state))
     for key, model in (
         ("citizen_id", Person),
         ("card_number", PartyMember),
@@ -543,14 +631,28 @@ def members_bulk_admit(
             problems.setdefault(f"{seen[key][value]}:{key}", []).append(
                 _("%(value)s is already recorded.") % {"value": value}
             )
-    if problems:
-        raise ValidationError(
-            {
-                k: [ValidationError(m) for m in ms]
-                for k, ms in sorted(problems.items(), key=_row_order)
-            }
-        )
+    return problems, prepared
 
+
+def _failing_date(facts: list[lifecycle.Fact]) -> str:
+    """Which date of an admission's facts the lifecycle refused: the first prefix that fails."""
+    fields = {"ceremony": "ceremony_date", "recognition": "official_date"}
+    for end in range(1, len(facts)):
+        try:
+            lifecycle.derive(facts[: end + 1])
+        except lifecycle.LifecycleError:
+            return fields.get(facts[end].kind, "ceremony_date")
+    return "ceremony_date"
+
+
+def write_bulk_admit(items: list[PreparedAdmission], changeset: ChangeSet) -> list[PartyMember]:
+    """Write admissions checked by `check_bulk_admit` (inside the caller's transaction)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("bulk admissions are written inside the caller's transaction")
+    prepared = [(i.row, i.cleaned, i.state) for i in items]
+    for decision in {id(r.decision): r.decision for r, _c, _s in prepared}.values():
+        if decision.pk is None:
+            decision.save()
     persons = Person.objects.bulk_create(
         [Person(**_person_values(c)) for _r, c, _s in prepared], batch_size=1000
     )
@@ -626,8 +728,6 @@ def members_bulk_admit(
         )
     MembershipEvent.objects.bulk_create(event_rows, batch_size=2000)
     MembershipPeriod.objects.bulk_create(periods, batch_size=2000)
-    from dangvu.core.models import ChangeLogEntry
-
     ChangeLogEntry.objects.bulk_create(entries, batch_size=2000)
     return members
 
@@ -658,3 +758,86 @@ def member_issue_card(
     cs = changeset or open_change_set(actor=actor, source=source)
     log_entry(cs, action="member.card", obj=member, before=before, after={"card_number": card})
     return member
+
+
+def _later_changes(changeset: ChangeSet, subject_type: str, ids: set[str]) -> list[str]:
+    """Labels of records changed again after `changeset`: what a revert would overwrite."""
+    later = (
+        ChangeLogEntry.objects.filter(
+            subject_type=subject_type, subject_id__in=sorted(ids), at__gte=changeset.created_at
+        )
+        .exclude(changeset=changeset)
+        .values_list("object_label", flat=True)
+    )
+    return sorted(set(later))[:10]
+
+
+@transaction.atomic
+def members_revert_import(*, changeset: ChangeSet, actor: Any, revert: ChangeSet) -> int:
+    """Undo an import of members or events recorded as `changeset`, as long as nothing recorded
+    later touches the same records: members it created are taken out (their record stays in the
+    change log), corrections it made are set back, events it recorded are taken out and the
+    members rebuilt. Returns the number of records set back."""
+    from django.db.models import ProtectedError
+
+    from dangvu.members.models import FlagPeriod
+
+    entries = list(ChangeLogEntry.objects.filter(changeset=changeset).order_by("id"))
+    subjects = {e.subject_id for e in entries if e.subject_type == "members.partymember"}
+    later = _later_changes(changeset, "members.partymember", subjects)
+    if later:
+        raise RuleError(
+            _(
+                "Records of this import were changed afterwards (%(names)s): it can no longer be reverted."
+            )
+            % {"names": ", ".join(later)}
+        )
+    created = {int(e.object_id) for e in entries if e.action == "member.create"}
+    updated = [e for e in entries if e.action == "member.update"]
+    scope = scope_for(actor, Ability.MANAGE_MEMBERS)
+    members = {
+        m.pk: m
+        for m in PartyMember.objects.filter(pk__in=[int(s) for s in subjects]).select_related(
+            "person", "org"
+        )
+    }
+    for member in members.values():
+        if not scope.covers(member.scope_path):
+            raise PermissionDenied
+    logs = []
+    MembershipEvent.objects.filter(changeset=changeset).delete()
+    for pk in sorted(subjects, key=int):
+        member = members[int(pk)]
+        if member.pk in created:
+            logs.append(
+                log_entry(
+                    revert,
+                    action="member.delete",
+                    obj=member,
+                    before=member_snapshot(member),
+                    save=False,
+                )
+            )
+    try:
+        MembershipPeriod.objects.filter(member_id__in=created).delete()
+        FlagPeriod.objects.filter(member_id__in=created).delete()
+        person_ids = [members[pk].person_id for pk in created]
+        PartyMember.objects.filter(pk__in=created).delete()
+        Person.objects.filter(pk__in=person_ids).delete()
+    except ProtectedError as exc:
+        raise RuleError(
+            _("Records recorded later depend on this import: it can no longer be reverted.")
+        ) from exc
+    restore = []
+    for entry in updated:
+        member = members[int(entry.object_id)]
+        before = dict(entry.before or {})
+        if before.get("birth_date"):
+            before["birth_date"] = dt.date.fromisoformat(before["birth_date"])
+        restore.append((member, clean_person(PersonInput.from_mapping(before), check_unique=False)))
+    members_bulk_update(items=restore, actor=actor, changeset=revert)
+    for pk in subjects:
+        if int(pk) not in created:
+            events.rebuild(members[int(pk)])
+    ChangeLogEntry.objects.bulk_create(logs, batch_size=2000)
+    return len(subjects)

@@ -445,3 +445,60 @@ def org_change_kind(
         org, "org.change_kind", before, decision, actor, reason, source, on=on, changeset=changeset
     )
     return org
+
+
+@transaction.atomic
+def orgs_revert_import(*, changeset: ChangeSet, actor: Any, revert: ChangeSet) -> int:
+    """Undo an import of organisations recorded as `changeset` while nothing later depends on it:
+    organisations it created are taken out (kept in the change log), renames are taken back."""
+    from django.db.models import ProtectedError
+
+    from dangvu.core.models import ChangeLogEntry
+
+    entries = list(ChangeLogEntry.objects.filter(changeset=changeset).order_by("-id"))
+    ids = {e.subject_id for e in entries if e.subject_type == "orgs.organisation"}
+    later = sorted(
+        set(
+            ChangeLogEntry.objects.filter(
+                subject_type="orgs.organisation",
+                subject_id__in=sorted(ids),
+                at__gte=changeset.created_at,
+            )
+            .exclude(changeset=changeset)
+            .values_list("object_label", flat=True)
+        )
+    )
+    if later:
+        raise RuleError(
+            _(
+                "Records of this import were changed afterwards (%(names)s): it can no longer be reverted."
+            )
+            % {"names": ", ".join(later[:10])}
+        )
+    orgs = {str(o.pk): o for o in Organisation.objects.filter(pk__in=[int(i) for i in ids])}
+    for org in orgs.values():
+        require(actor, Ability.MANAGE_ORGS, org.path)
+    try:
+        for entry in entries:  # the newest first: cells before the committee above them
+            org = orgs[entry.subject_id]
+            if entry.action == "org.rename":
+                before = entry.before or {}
+                OrgName.objects.filter(org=org, valid_to__isnull=True).delete()
+                previous = org.names.order_by("-valid_from").first()
+                if previous is not None:
+                    previous.valid_to = None
+                    previous.save(update_fields=["valid_to"])
+                org.name = before.get("name", org.name)
+                org.search_name = search_key(org.name)
+                org.save(update_fields=["name", "search_name"])
+                log_entry(revert, action="org.rename", obj=org, before=entry.after, after=before)
+            elif entry.action == "org.create":
+                log_entry(revert, action="org.delete", obj=org, before=snapshot(org, ORG_FIELDS))
+                OrgName.objects.filter(org=org).delete()
+                Placement.objects.filter(org=org).delete()
+                org.delete()
+    except ProtectedError as exc:
+        raise RuleError(
+            _("Records recorded later depend on this import: it can no longer be reverted.")
+        ) from exc
+    return len(ids)

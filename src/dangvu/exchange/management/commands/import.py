@@ -1,0 +1,98 @@
+"""`dangvu import (orgs|members|events) FILE [--dry-run] [--format json]`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from dangvu.core.cli import add_format, print_json
+from dangvu.core.models import ChangeSet
+from dangvu.exchange.columns import KINDS
+
+
+class Command(BaseCommand):
+    help = (
+        "Import organisations, members or events from an XLSX, ODS or CSV file: every problem is "
+        "listed at once; with no problem, all rows are written as one change set (exit 0), "
+        "otherwise nothing (exit 1). --dry-run checks only."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", choices=KINDS)
+        parser.add_argument("file")
+        parser.add_argument("--dry-run", action="store_true", help="check only; write nothing")
+        parser.add_argument("--user", help="act as this user, within the user's roles")
+        add_format(parser)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from django.contrib.auth import get_user_model
+
+        from dangvu.exchange.services import import_file
+
+        actor = None
+        if options.get("user"):
+            actor = (
+                get_user_model().objects.filter(username=options["user"], is_active=True).first()
+            )
+            if actor is None:
+                raise CommandError(f"No active user {options['user']!r}")
+        path = Path(options["file"])
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
+        rich = options["format"] != "json" and sys.stderr.isatty()
+        progress = _bar() if rich else None
+        outcome, batch = import_file(
+            kind=options["kind"],
+            content=content,
+            filename=path.name,
+            actor=actor,
+            dry_run=options["dry_run"],
+            source=ChangeSet.Source.CLI,
+            progress=progress,
+        )
+        document = outcome.as_json()
+        if batch is not None:
+            document["batch"] = str(batch.pk)
+        if options["format"] == "json":
+            print_json(document, self.stdout)
+        else:
+            self._text(document, options["dry_run"])
+        if not outcome.ok:
+            sys.exit(1)
+
+    def _text(self, doc: dict[str, Any], dry_run: bool) -> None:
+        for p in doc["errors"]:
+            where = f"dòng {p['row']}" if p["row"] else "tệp"
+            column = f", cột {p['column']}" if p["column"] else ""
+            value = f" «{p['value']}»" if p["value"] else ""
+            self.stderr.write(f"LỖI {where}{column}{value}: {p['message']}")
+        for p in doc["warnings"]:
+            self.stderr.write(f"Lưu ý dòng {p['row']}, cột {p['column']}: {p['message']}")
+        state = "kiểm tra" if dry_run else ("đã ghi" if doc["committed"] else "KHÔNG ghi gì")
+        self.stdout.write(
+            f"{state}: thêm mới {doc['created']}, cập nhật {doc['updated']}, "
+            f"không đổi {doc['unchanged']}, lỗi {len(doc['errors'])}"
+        )
+
+
+def _bar() -> Any:
+    from rich.progress import Progress
+
+    bar = Progress(transient=True)
+    tasks: dict[str, Any] = {}
+
+    def report(phase: str, done: int, total: int) -> None:
+        if not tasks:
+            bar.start()
+        if phase not in tasks:
+            tasks[phase] = bar.add_task(phase, total=total or None)
+        bar.update(tasks[phase], completed=done, total=total or None)
+        if total and done >= total and phase == "check":
+            bar.stop()
+
+    return report

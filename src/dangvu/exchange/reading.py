@@ -1,0 +1,221 @@
+"""Reading a file of records: XLSX, ODS or CSV, streamed, refusing what is not one with a reason.
+
+The reader never trusts the name: the first bytes say what a file is. Rows keep the spreadsheet's
+own numbers (the header is row 1 unless a title sits above it), so that a message names the row
+the user sees. A sheet larger than MAX_ROWS is refused before it is loaded.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+MAX_ROWS = 200_000
+MAX_BYTES = 64 * 1024 * 1024
+HEADER_SEARCH = 10  # a title or notes may sit above the header
+
+Cell = str | int | float | bool | dt.date | dt.datetime | dt.time | dt.timedelta | None
+
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"')
+
+
+class FileError(ValueError):
+    """The file as a whole cannot be used; the message says why, in the user's language."""
+
+
+@dataclass
+class Sheet:
+    header_row: int  # the spreadsheet's number of the header row
+    headers: list[str]
+    rows: Iterator[tuple[int, list[Cell]]]  # (spreadsheet row number, cells), blank rows skipped
+    total: int  # data rows, at most (for the progress bar)
+
+
+def _too_many(rows: int) -> FileError:
+    return FileError(
+        _(
+            "The file has %(rows)s rows; at most %(max)s rows are read from one file. Split it "
+            "into several files."
+        )
+        % {"rows": f"{rows:,}".replace(",", "."), "max": f"{MAX_ROWS:,}".replace(",", ".")}
+    )
+
+
+def _xlsx_rows(archive: zipfile.ZipFile) -> int | None:
+    """The number of rows of the first worksheet, read from the sheet's XML without loading it."""
+    names = sorted(n for n in archive.namelist() if re.match(r"xl/worksheets/sheet\d+\.xml$", n))
+    if not names:
+        return None
+    name = "xl/worksheets/sheet1.xml" if "xl/worksheets/sheet1.xml" in names else names[0]
+    with archive.open(name) as stream:
+        head = stream.read(8192)
+        found = _DIMENSION.search(head)
+        if found is not None and found.group(1):
+            return int(found.group(1))
+        count, tail = head.count(b"<row "), b""
+        while chunk := stream.read(1 << 20):
+            data = tail + chunk
+            count += data.count(b"<row ") - tail.count(b"<row ")
+            tail = data[-5:]
+            if count > MAX_ROWS + HEADER_SEARCH:
+                break
+        return count
+
+
+def _kind_of(content: bytes, filename: str) -> str:
+    if content.startswith(_OLE):
+        if (
+            b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e"
+            in content
+        ):
+            raise FileError(
+                _(
+                    "The file is protected by a password. Open it, remove the password and save it again."
+                )
+            )
+        return "xls"
+    if content.startswith(_ZIP):
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(content))
+            names = set(archive.namelist())
+        except zipfile.BadZipFile as exc:
+            raise FileError(
+                _("The file is damaged: it cannot be opened as a spreadsheet.")
+            ) from exc
+        if "content.xml" in names:
+            return "ods"
+        if any(n.startswith("xl/") for n in names):
+            rows = _xlsx_rows(archive)
+            if rows is not None and rows > MAX_ROWS + HEADER_SEARCH:
+                raise _too_many(rows)
+            return "xlsx"
+        raise FileError(
+            _("This is a ZIP archive, not a spreadsheet. Send an .xlsx, .ods or .csv file.")
+        )
+    head = content[:4096]
+    if b"\x00" in head.replace(b"\x00\x00", b"") or not head.strip():
+        if not content.strip():
+            raise FileError(_("The file is empty."))
+        raise FileError(_("This is not a spreadsheet. Send an .xlsx, .ods or .csv file."))
+    return "csv"
+
+
+def _csv_rows(content: bytes) -> Iterator[list[Cell]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = content.decode("cp1258")  # Vietnamese Windows, as old Excel saves CSV
+        except UnicodeDecodeError as exc:
+            raise FileError(_("The CSV file is not in UTF-8.")) from exc
+    sample = text[:8192]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    csv.field_size_limit(1 << 24)
+    for row in csv.reader(io.StringIO(text), dialect):
+        yield list(row)
+
+
+def _spreadsheet_rows(content: bytes) -> tuple[Iterator[list[Cell]], int]:
+    from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        if not book.sheet_names:
+            raise FileError(_("The file holds no sheet."))
+        sheet = book.get_sheet_by_index(0)
+    except PasswordError as exc:
+        raise FileError(
+            _(
+                "The file is protected by a password. Open it, remove the password and save it again."
+            )
+        ) from exc
+    except (CalamineError, ValueError, OSError) as exc:
+        raise FileError(_("The file is damaged: it cannot be opened as a spreadsheet.")) from exc
+    if sheet.height > MAX_ROWS + HEADER_SEARCH:
+        raise _too_many(sheet.height)
+    start = sheet.start[0] if sheet.start else 0
+
+    def rows() -> Iterator[list[Cell]]:
+        for _i in range(start):
+            yield []  # rows above the used area keep their numbers
+        for cells in sheet.iter_rows():
+            yield list(cells)
+
+    return rows(), sheet.height
+
+
+def _blank(cells: list[Cell]) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+
+def open_sheet(content: bytes, filename: str, is_header: Callable[[list[str]], int]) -> Sheet:
+    """The first sheet of the file. `is_header(cells)` scores a row as a header (how many known
+    column names it holds); the best-scoring of the first rows is taken as the header."""
+    if len(content) > MAX_BYTES:
+        raise FileError(
+            _("The file is larger than %(mb)s MB. Split it into several files.")
+            % {"mb": MAX_BYTES // (1024 * 1024)}
+        )
+    kind = _kind_of(content, filename)
+    if kind == "csv":
+        total = content.count(b"\n")
+        if total > MAX_ROWS + HEADER_SEARCH:
+            raise _too_many(total)
+        source: Iterator[list[Cell]] = _csv_rows(content)
+    elif kind == "xls":
+        raise FileError(
+            _("Old Excel files (.xls) are not read: open the file and save it as .xlsx.")
+        )
+    else:
+        source, total = _spreadsheet_rows(content)
+    numbered = enumerate(source, start=1)
+    above: list[tuple[int, list[Cell]]] = []
+    for number, cells in numbered:
+        above.append((number, cells))
+        if len(above) >= HEADER_SEARCH:
+            break
+    if all(_blank(cells) for _n, cells in above):
+        raise FileError(_("The sheet is empty."))
+    scored = [
+        (is_header([_header_text(c) for c in cells]), -number, number, cells)
+        for number, cells in above
+        if not _blank(cells)
+    ]
+    best = max(scored)
+    header_row = best[2] if best[0] > 0 else next(n for n, c in above if not _blank(c))
+    headers = [_header_text(c) for c in dict(above)[header_row]]
+
+    def rows() -> Iterator[tuple[int, list[Cell]]]:
+        for number, cells in above:
+            if number > header_row and not _blank(cells):
+                yield number, cells
+        for number, cells in numbered:
+            if number > MAX_ROWS + HEADER_SEARCH:
+                raise _too_many(number)
+            if not _blank(cells):
+                yield number, cells
+
+    return Sheet(header_row, headers, rows(), max(total - header_row, 0))
+
+
+def _header_text(value: Cell) -> str:
+    from dangvu.core.text import clean
+
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return clean(str(value))

@@ -1,0 +1,176 @@
+"""Imports as the web and the command line run them: a batch kept with its file, checked, then
+committed as one change set, and revertible as one (DESIGN.md principle 5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dangvu.accounts.models import Ability
+from dangvu.accounts.scope import scope_for
+from dangvu.core.changes import open_change_set
+from dangvu.core.errors import RuleError
+from dangvu.core.models import ChangeSet
+from dangvu.exchange.columns import KINDS, header_score, match_headers
+from dangvu.exchange.importing import Outcome, checksum, importer_for
+from dangvu.exchange.models import ImportBatch
+from dangvu.exchange.reading import FileError, open_sheet
+
+STORED_PROBLEMS = 5000  # a report keeps this many errors and warnings; the CLI prints them all
+STORED_ROWS = 20000
+
+
+def may_import(user: Any, kind: str) -> bool:
+    ability = Ability.MANAGE_ORGS if kind == "orgs" else Ability.MANAGE_MEMBERS
+    return bool(scope_for(user, ability).paths) or scope_for(user, ability).unrestricted
+
+
+def upload(*, user: Any, kind: str, filename: str, content: bytes) -> ImportBatch:
+    if kind not in KINDS or not may_import(user, kind):
+        raise PermissionDenied
+    return ImportBatch.objects.create(
+        kind=kind,
+        filename=filename[:255],
+        checksum=checksum(content),
+        size=len(content),
+        content=content,
+        user=user,
+    )
+
+
+def headers_of(batch: ImportBatch) -> tuple[list[str], dict[str, int], list[str]]:
+    """The file's headers, those recognised ({column key: index}) and those not."""
+    sheet = open_sheet(bytes(batch.content), batch.filename, header_score(batch.kind))
+    found, unmatched = match_headers(batch.kind, sheet.headers, batch.mapping)
+    return sheet.headers, found, unmatched
+
+
+def report_of(outcome: Outcome) -> dict[str, Any]:
+    data = outcome.as_json()
+    data["errors_total"] = len(outcome.errors)
+    data["warnings_total"] = len(outcome.warnings)
+    data["errors"] = data["errors"][:STORED_PROBLEMS]
+    data["warnings"] = data["warnings"][:STORED_PROBLEMS]
+    data["rows"] = outcome.rows[:STORED_ROWS]
+    data["rows_total"] = len(outcome.rows)
+    data["missing"] = outcome.missing
+    return data
+
+
+def _progress(batch: ImportBatch) -> Any:
+    def report(phase: str, done: int, total: int) -> None:
+        if transaction.get_connection().in_atomic_block:
+            return  # inside the commit's transaction nobody else would see it
+        ImportBatch.objects.filter(pk=batch.pk).update(phase=phase, done=done, total=total)
+
+    return report
+
+
+def check_batch(batch: ImportBatch) -> Outcome:
+    """The dry run: every problem of the file, and what a commit would create or change."""
+    ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.CHECKING, done=0)
+    importer = importer_for(
+        batch.kind,
+        bytes(batch.content),
+        batch.filename,
+        batch.user,
+        mapping=batch.mapping,
+        progress=_progress(batch),
+    )
+    outcome = importer.check()
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        state=ImportBatch.State.CHECKED, report=report_of(outcome), phase="", done=0, total=0
+    )
+    return outcome
+
+
+def commit_batch(batch: ImportBatch) -> Outcome:
+    """Check again and write every row, or none; the batch keeps the change set."""
+    if batch.state in (ImportBatch.State.COMMITTED, ImportBatch.State.REVERTED):
+        raise RuleError(_("This file was already imported."))
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        state=ImportBatch.State.COMMITTING, phase="write", done=0, total=0
+    )
+    importer = importer_for(
+        batch.kind,
+        bytes(batch.content),
+        batch.filename,
+        batch.user,
+        mapping=batch.mapping,
+        progress=_progress(batch),
+    )
+    outcome, changeset = importer.commit()
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        state=ImportBatch.State.COMMITTED if outcome.committed else ImportBatch.State.FAILED,
+        report=report_of(outcome),
+        changeset=changeset,
+        phase="",
+    )
+    return outcome
+
+
+def import_file(
+    *,
+    kind: str,
+    content: bytes,
+    filename: str,
+    actor: Any,
+    dry_run: bool,
+    mapping: dict[str, str] | None = None,
+    source: str = ChangeSet.Source.IMPORT,
+    progress: Any = None,
+) -> tuple[Outcome, ImportBatch | None]:
+    """One call for the command line: check, or check and commit, a file."""
+    importer = importer_for(
+        kind, content, filename, actor, mapping=mapping, progress=progress, source=source
+    )
+    if dry_run:
+        return importer.check(), None
+    outcome, changeset = importer.commit()
+    if changeset is None:
+        return outcome, None
+    batch = ImportBatch.objects.create(
+        kind=kind,
+        filename=filename[:255],
+        checksum=outcome.checksum,
+        size=len(content),
+        content=content,
+        user=actor,
+        mapping=mapping or {},
+        state=ImportBatch.State.COMMITTED,
+        report=report_of(outcome),
+        changeset=changeset,
+    )
+    return outcome, batch
+
+
+@transaction.atomic
+def revert_batch(batch: ImportBatch, *, actor: Any, reason: str) -> int:
+    """Take a committed import back as one change set, if nothing recorded later depends on it."""
+    from dangvu.members.services import members_revert_import
+    from dangvu.orgs.services import orgs_revert_import
+
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.state != ImportBatch.State.COMMITTED or batch.changeset is None:
+        raise RuleError(_("Only a committed import can be reverted."))
+    if not reason.strip():
+        raise RuleError(_("Say why the import is reverted."), field="reason")
+    revert = open_change_set(
+        actor=actor,
+        reason=_("Revert of the import of %(file)s: %(reason)s")
+        % {"file": batch.filename, "reason": reason},
+        source=ChangeSet.Source.IMPORT,
+    )
+    if batch.kind == "orgs":
+        count = orgs_revert_import(changeset=batch.changeset, actor=actor, revert=revert)
+    else:
+        count = members_revert_import(changeset=batch.changeset, actor=actor, revert=revert)
+    batch.state, batch.reverted_by = ImportBatch.State.REVERTED, revert
+    batch.save(update_fields=["state", "reverted_by"])
+    return count
+
+
+__all__ = ["FileError", "check_batch", "commit_batch", "import_file", "revert_batch", "upload"]

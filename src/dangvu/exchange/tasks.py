@@ -1,0 +1,42 @@
+"""Imports run by the task worker (db_worker), beside the web server."""
+
+from __future__ import annotations
+
+import logging
+
+from django_tasks import task
+
+from dangvu.exchange import services
+from dangvu.exchange.models import ImportBatch
+
+log = logging.getLogger(__name__)
+
+
+def _run(batch_id: str, commit: bool) -> None:
+    batch = ImportBatch.objects.select_related("user").get(pk=batch_id)
+    try:
+        if commit:
+            services.commit_batch(batch)
+        else:
+            services.check_batch(batch)
+    except Exception:  # the page must say it failed, not spin for ever
+        log.exception("import %s failed", batch_id)
+        ImportBatch.objects.filter(pk=batch_id).update(
+            state=ImportBatch.State.FAILED,
+            phase="",
+            report={
+                "errors": [{"row": 0, "column": "", "value": "", "message": "internal"}],
+                "errors_total": 1,
+                "internal": True,
+            },
+        )
+
+
+@task()
+def check_import(batch_id: str) -> None:
+    _run(batch_id, commit=False)
+
+
+@task()
+def commit_import(batch_id: str) -> None:
+    _run(batch_id, commit=True)

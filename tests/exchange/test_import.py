@@ -1,0 +1,454 @@
+"""Importing members, events and organisations: every problem at once, natural keys, a preview,
+all or nothing, revert, round trip (issue 6; DESIGN.md principles 5 and 6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import unicodedata
+
+import pytest
+from django.utils import translation
+
+from dangvu.core.models import ChangeLogEntry
+from dangvu.exchange import exporting
+from dangvu.exchange.models import ImportBatch
+from dangvu.exchange.services import import_file, revert_batch
+from dangvu.members.models import MembershipEvent, PartyMember, Person
+from dangvu.orgs.models import Organisation
+from tests.exchange.files import MEMBER_HEADER, csv_bytes, member_row, xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+def run(world, content, *, kind="members", dry_run=False, name="dang-vien.xlsx", user=None):
+    """The import, its messages in English for the assertions (the Vietnamese ones: test_cli)."""
+    with translation.override("en"):
+        return import_file(
+            kind=kind, content=content, filename=name, actor=user or world.an, dry_run=dry_run
+        )
+
+
+def problems(outcome):
+    return {(p.row, p.column): p.message for p in outcome.errors}
+
+
+def test_a_clean_file_creates_the_members_as_one_change_set(world):
+    content = xlsx(
+        [
+            MEMBER_HEADER,
+            member_row("Trần Văn Bảy", "058090000101"),
+            member_row(
+                "Lê Thị Tám", "058192000102", sex="Nữ", birth=dt.date(1992, 1, 1), cell="PH-2"
+            ),
+        ]
+    )
+    outcome, batch = run(world, content)
+    assert outcome.errors == [] and outcome.created == 2 and outcome.committed
+    bay = PartyMember.objects.get(person__citizen_id="058090000101")
+    assert (bay.status, bay.org, bay.official_date) == ("official", world.ph1, dt.date(2016, 3, 20))
+    assert bay.events.get(kind="admission").decision.number == "15-QĐ/HU"
+    assert batch is not None and batch.checksum == outcome.checksum
+    logged = ChangeLogEntry.objects.filter(changeset=batch.changeset)
+    assert sorted(logged.values_list("action", flat=True)) == ["member.create", "member.create"]
+    assert (
+        "dang-vien.xlsx" in batch.changeset.reason
+        and outcome.checksum[:16] in batch.changeset.reason
+    )
+
+
+def test_every_problem_is_listed_at_once_with_row_column_and_value_and_nothing_is_written(world):
+    persons = Person.objects.count()
+    content = xlsx(
+        [
+            MEMBER_HEADER,
+            member_row("Trần Văn Một", "058090000201", birth="31/02/1990"),  # row 2: no such day
+            member_row("Trần Văn Hai", "058090000202", birth="05/04/90"),  # row 3: two-digit year
+            member_row("Trần Văn Ba", "058090000203", cell="KHONG-CO"),  # row 4: unknown cell
+            member_row("Trần Văn Bốn", "058190000204"),  # row 5: the 4th digit says a woman
+            member_row("Trần Văn Năm", "058090000201"),  # row 6: same citizen ID as row 2
+            member_row("Trần Văn Sáu", "058090000206", ceremony=dt.date(2015, 2, 1)),  # 7: before
+            member_row("Trần Văn Bảy", "058090000207"),  # row 8: fine
+        ]
+    )
+    outcome, batch = run(world, content)
+    found = problems(outcome)
+    assert "no day 31 of month 2" in found[(2, "Ngày sinh")] or "31" in found[(2, "Ngày sinh")]
+    assert "two-digit year" in found[(3, "Ngày sinh")]
+    assert "KHONG-CO" in found[(4, "Mã chi bộ")]
+    assert "sex" in found[(5, "Số CCCD")]
+    assert "row 2" in found[(6, "Số CCCD")]
+    assert "cannot come first" in found[(7, "Ngày lễ kết nạp")]
+    assert not any(p.row == 8 for p in outcome.errors)
+    value = next(p.value for p in outcome.errors if p.row == 4)
+    assert value == "KHONG-CO"
+    assert batch is None and not outcome.committed and outcome.created == 0
+    assert Person.objects.count() == persons
+
+
+def test_natural_keys_decide_create_or_update_and_the_preview_shows_old_and_new(world):
+    hoa = world.members["hoa"]
+    header = ["Số CCCD", "Số thẻ đảng", "Họ và tên", "Quê quán", "Điện thoại"]
+    content = xlsx(
+        [
+            header,
+            ["058185000123", None, "Nguyễn Thị Hoa", "Phan Rang", "0912345678"],  # hoa: two changes
+            ["058050000001", None, "Nguyễn Văn An", None, None],  # an: blank cells keep the record
+        ]
+    )
+    outcome, _batch = run(world, content, dry_run=True)
+    assert (outcome.created, outcome.updated, outcome.unchanged) == (0, 1, 1), outcome.errors
+    change = next(r for r in outcome.rows if r["action"] == "update")
+    assert change["row"] == 2 and change["label"] == "Nguyễn Thị Hoa"
+    assert change["changes"] == {"Quê quán": ["", "Phan Rang"], "Điện thoại": ["", "0912345678"]}
+    hoa.person.refresh_from_db()
+    assert hoa.person.hometown == ""  # a dry run writes nothing
+    outcome, batch = run(world, content)
+    hoa.person.refresh_from_db()
+    assert (hoa.person.hometown, hoa.person.phone) == ("Phan Rang", "0912345678")
+    entry = ChangeLogEntry.objects.get(changeset=batch.changeset)
+    assert entry.before["hometown"] == "" and entry.after["hometown"] == "Phan Rang"
+
+
+def test_keys_naming_two_records_are_refused(world):
+    world.members["an"].card_number = "12345678"
+    world.members["an"].save()
+    content = xlsx([["Số CCCD", "Số thẻ đảng", "Quê quán"], ["058185000123", "12345678", "X"]])
+    outcome, _b = run(world, content)
+    assert "two different records" in problems(outcome)[(2, "Số thẻ đảng")]
+
+
+def test_the_cell_and_key_dates_are_not_changed_through_the_members_file(world):
+    content = xlsx([["Số CCCD", "Mã chi bộ"], ["058185000123", "PH-2"]])
+    outcome, _b = run(world, content)
+    assert "through events" in problems(outcome)[(2, "Mã chi bộ")]
+
+
+def test_a_secretary_cannot_touch_records_outside_the_cell_nor_write_sensitive_columns(world):
+    content = xlsx([["Số thẻ đảng", "Quê quán"], ["87654321", "X"]])
+    world.members["son"].card_number = "87654321"
+    world.members["son"].save()
+    outcome, _b = run(world, content, user=world.binh)
+    assert "outside your area" in problems(outcome)[(2, "Số thẻ đảng")]
+    content = xlsx([MEMBER_HEADER, member_row("Trần Văn Bảy", "058090000101")])
+    outcome, _b = run(world, content, user=world.binh)
+    assert "sensitive" in problems(outcome)[(2, "Số CCCD")]
+
+
+def test_same_name_birth_date_and_home_town_is_flagged_for_review(world):
+    world.members["hoa"].person.hometown = "Ninh Thuận"
+    world.members["hoa"].person.save()
+    row = member_row(
+        "Nguyễn Thị Hoa",
+        "058185000999",
+        sex="Nữ",
+        birth=dt.date(1985, 2, 1),
+        ethnicity="Chăm",
+        decided=dt.date(2010, 3, 2),
+        ceremony=dt.date(2010, 3, 20),
+        official=dt.date(2011, 3, 20),
+    )
+    outcome, _b = run(world, xlsx([MEMBER_HEADER, row]), dry_run=True)
+    assert outcome.errors == [] and outcome.created == 1
+    assert "same name, date of birth and home town" in outcome.warnings[0].message
+    row[0] = None  # with no identifier, the row is taken for that record, and says so
+    outcome, _b = run(world, xlsx([MEMBER_HEADER, row]), dry_run=True)
+    assert (outcome.created, outcome.unchanged, outcome.errors) == (0, 1, [])
+    assert "taken for the record" in outcome.warnings[0].message
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_an_exported_file_reimports_with_no_change(world, fmt):
+    members, _periods = exporting.members_of(world.an, world.province, None)
+    out = io.BytesIO()
+    count = exporting.write("members", exporting.member_records(members, world.an), out, fmt)
+    assert count == 4
+    outcome, batch = run(world, out.getvalue(), name=f"xuat.{fmt}")
+    assert outcome.errors == []
+    # Thành has no citizen ID, card or dossier number: found by name, birth date and home town.
+    assert [(p.row, p.column) for p in outcome.warnings] == [(5, "Họ và tên")]
+    assert (outcome.created, outcome.updated, outcome.unchanged) == (0, 0, 4)
+    assert not ChangeLogEntry.objects.filter(changeset=batch.changeset).exists()
+
+    events = exporting.events_of(world.an, world.province)
+    out = io.BytesIO()
+    exporting.write("events", exporting.event_records(events, world.an), out, fmt)
+    outcome, _batch = run(world, out.getvalue(), kind="events", name=f"su-kien.{fmt}")
+    assert outcome.errors == [] and (outcome.created, outcome.unchanged) == (0, len(events))
+
+    out = io.BytesIO()
+    exporting.write(
+        "orgs", exporting.org_records(exporting.orgs_of(world.an, world.province)), out, fmt
+    )
+    outcome, _batch = run(world, out.getvalue(), kind="orgs", name=f"to-chuc.{fmt}")
+    assert outcome.errors == [] and (outcome.created, outcome.updated) == (0, 0)
+    assert outcome.unchanged == Organisation.objects.count()
+
+
+def test_a_viewers_masked_export_reimports_without_touching_the_sensitive_fields(world):
+    hoa = world.members["hoa"]
+    hoa.card_number = "11112222"
+    hoa.save()
+    members, _p = exporting.members_of(world.binh, world.ph1, None)
+    out = io.BytesIO()
+    exporting.write("members", exporting.member_records(members, world.binh), out, "xlsx")
+    outcome, _b = run(world, out.getvalue(), user=world.binh)
+    assert outcome.errors == [] and (outcome.updated, outcome.unchanged) == (0, 2)
+    hoa.person.refresh_from_db()
+    assert hoa.person.citizen_id == "058185000123" and hoa.person.religion == "khac"
+
+
+def test_events_are_recorded_by_the_lifecycle_rules_and_a_wrong_sequence_names_its_row(world):
+    header = [
+        "Số CCCD",
+        "Họ và tên",
+        "Sự kiện",
+        "Ngày hiệu lực",
+        "Lý do",
+        "Số quyết định",
+        "Cơ quan ra quyết định",
+    ]
+    content = xlsx(
+        [
+            header,
+            [
+                "058050000001",
+                "Nguyễn Văn An",
+                "Miễn công tác và sinh hoạt đảng",
+                dt.date(2024, 9, 1),
+                "Tuổi cao",
+                "5-QĐ/ĐU",
+                "Đảng ủy xã",
+            ],
+            [
+                "056079000777",
+                "Lê Minh Sơn",
+                "Công nhận đảng viên chính thức",
+                dt.date(2024, 9, 1),
+                None,
+                "6-QĐ/ĐU",
+                "Đảng ủy",
+            ],
+            ["058185000123", "Nguyễn Văn Khác", "Từ trần", dt.date(2024, 9, 1), None, None, None],
+        ]
+    )
+    outcome, batch = run(world, content, kind="events")
+    found = problems(outcome)
+    assert "Only a probationary member" in found[(3, "")] or any(
+        "probationary" in m for (r, _c), m in found.items() if r == 3
+    )
+    assert "Nguyễn Thị Hoa" in found[(4, "Họ và tên")]
+    assert batch is None
+    assert not MembershipEvent.objects.filter(kind="exemption").exists()
+    outcome, batch = run(world, xlsx([header, content_rows(content)[0]]), kind="events")
+    assert outcome.created == 1 and outcome.committed, outcome.errors
+    an = world.members["an"]
+    an.refresh_from_db()
+    assert "exempted" in an.flags
+
+
+def content_rows(_content):
+    return [
+        [
+            "058050000001",
+            "Nguyễn Văn An",
+            "Miễn công tác và sinh hoạt đảng",
+            dt.date(2024, 9, 1),
+            "Tuổi cao",
+            "5-QĐ/ĐU",
+            "Đảng ủy xã",
+        ]
+    ]
+
+
+def test_organisations_are_created_parents_first_and_renamed_on_a_date(world):
+    header = [
+        "Mã",
+        "Tên",
+        "Loại",
+        "Mã cấp trên",
+        "Ngày thành lập",
+        "Số quyết định",
+        "Cơ quan ra quyết định",
+        "Ngày đổi tên",
+    ]
+    content = xlsx(
+        [
+            header,
+            [
+                "PH-3-1",
+                "Chi bộ Thôn Mới 1",
+                "Chi bộ trực thuộc",
+                "X-PH",
+                dt.date(2024, 1, 2),
+                "9-QĐ",
+                "Huyện ủy",
+                None,
+            ],
+            [
+                "PH-1",
+                "Chi bộ Thôn Phước Lập Mới",
+                None,
+                None,
+                None,
+                "10-QĐ",
+                "Đảng ủy xã",
+                dt.date(2024, 2, 1),
+            ],
+            ["PH-2", "Chi bộ đổi tên", None, None, None, None, None, None],
+            [
+                "ZZ-9",
+                "Chi bộ lạc",
+                "Chi bộ trực thuộc",
+                "KHONG",
+                dt.date(2024, 1, 2),
+                "9",
+                "X",
+                None,
+            ],
+        ]
+    )
+    outcome, _b = run(world, content, kind="orgs", dry_run=True)
+    found = problems(outcome)
+    assert "give the date" in found[(4, "Ngày đổi tên")]
+    assert "KHONG" in found[(5, "Mã cấp trên")]
+    assert not Organisation.objects.filter(code="PH-3-1").exists()
+    outcome, batch = run(world, xlsx(content_list(header)), kind="orgs")
+    assert (outcome.created, outcome.updated) == (1, 1) and outcome.committed, outcome.errors
+    world.ph1.refresh_from_db()
+    assert world.ph1.name == "Chi bộ Thôn Phước Lập Mới"
+    revert_batch(batch, actor=world.an, reason="nhầm tệp")
+    world.ph1.refresh_from_db()
+    assert (
+        world.ph1.name == "Chi bộ Thôn Phước Lập"
+        and not Organisation.objects.filter(code="PH-3-1").exists()
+    )
+
+
+def content_list(header):
+    return [
+        header,
+        [
+            "PH-3-1",
+            "Chi bộ Thôn Mới 1",
+            "Chi bộ trực thuộc",
+            "X-PH",
+            dt.date(2024, 1, 2),
+            "9-QĐ",
+            "Huyện ủy",
+            None,
+        ],
+        [
+            "PH-1",
+            "Chi bộ Thôn Phước Lập Mới",
+            None,
+            None,
+            None,
+            "10-QĐ",
+            "Đảng ủy xã",
+            dt.date(2024, 2, 1),
+        ],
+    ]
+
+
+def test_a_committed_import_is_reverted_as_one_unless_something_later_depends_on_it(world):
+    content = xlsx(
+        [
+            MEMBER_HEADER,
+            member_row("Trần Văn Bảy", "058090000101"),
+            [
+                "058185000123",
+                "Nguyễn Thị Hoa",
+                "Nữ",
+                dt.date(1985, 2, 1),
+                None,
+                "Phan Rang",
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            ],
+        ]
+    )
+    outcome, batch = run(world, content)
+    assert (outcome.created, outcome.updated) == (1, 1), outcome.errors
+    revert_batch(batch, actor=world.an, reason="nhầm tệp")
+    assert not Person.objects.filter(citizen_id="058090000101").exists()
+    world.members["hoa"].person.refresh_from_db()
+    assert world.members["hoa"].person.hometown == ""
+    batch.refresh_from_db()
+    assert batch.state == ImportBatch.State.REVERTED and batch.reverted_by is not None
+    assert (
+        ChangeLogEntry.objects.filter(changeset=batch.reverted_by, action="member.delete").count()
+        == 1
+    )
+
+    outcome, batch = run(world, content, name="lan-2.xlsx")
+    from dangvu.members.services import PersonInput, member_update
+
+    bay = PartyMember.objects.get(person__citizen_id="058090000101")
+    member_update(
+        member=bay,
+        person=PersonInput.from_mapping(
+            {
+                **{
+                    f: getattr(bay.person, f)
+                    for f in ("full_name", "sex", "birth_date", "citizen_id", "ethnicity")
+                },
+                "phone": "0900000000",
+            }
+        ),
+        actor=world.an,
+        reason="sửa",
+    )
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="changed afterwards"):
+        revert_batch(batch, actor=world.an, reason="nhầm")
+    assert Person.objects.filter(citizen_id="058090000101").exists()
+
+
+def test_decomposed_text_stray_spaces_and_a_citizen_id_that_lost_its_zero_are_cleaned(world):
+    nfd = unicodedata.normalize("NFD", "  Trần   Văn Bảy ")
+    row = member_row(nfd, 58090000101)  # a number cell: the leading zero is gone
+    outcome, _b = run(world, xlsx([MEMBER_HEADER, row]))
+    assert outcome.errors == [] and outcome.created == 1
+    person = Person.objects.get(citizen_id="058090000101")
+    assert person.full_name == "Trần Văn Bảy" and unicodedata.is_normalized("NFC", person.full_name)
+    assert "leading zero" in outcome.warnings[0].message and outcome.warnings[0].column == "Số CCCD"
+
+
+def test_one_bad_row_among_ten_thousand_writes_nothing_and_names_that_row(world):
+    rows = [MEMBER_HEADER]
+    for i in range(10_000):
+        rows.append(member_row(f"Trần Văn Số {'ABCDEFGHIK'[i % 10]}", f"0580900{i:05d}"))
+    rows[7_344][3] = "30/02/1990"  # spreadsheet row 7,345 (the header is row 1)
+    persons = Person.objects.count()
+    outcome, batch = run(world, xlsx(rows))
+    assert [(p.row, p.column) for p in outcome.errors] == [(7_345, "Ngày sinh")]
+    assert batch is None and Person.objects.count() == persons
+
+
+def test_a_csv_with_semicolons_and_excel_serial_dates_is_read(world):
+    row = member_row("Trần Văn Bảy", "058090000101", birth="32968")  # 05/04/1990 as a serial
+    outcome, _b = run(
+        world, csv_bytes([MEMBER_HEADER, row], delimiter=";"), name="a.csv", dry_run=True
+    )
+    assert outcome.errors == [] and outcome.created == 1
+
+
+def test_headers_in_english_and_a_mapping_for_other_names(world):
+    content = xlsx([["Citizen ID", "Điện thoại liên hệ"], ["058185000123", "0911222333"]])
+    outcome, _b = run(world, content, dry_run=True)
+    assert outcome.ignored == ["Điện thoại liên hệ"] and outcome.unchanged == 1
+    from dangvu.exchange.importing import importer_for
+
+    outcome = importer_for(
+        "members", content, "a.xlsx", world.an, mapping={"Điện thoại liên hệ": "phone"}
+    ).check()
+    assert outcome.updated == 1 and outcome.rows[0]["changes"] == {
+        "Điện thoại liên hệ": ["", "0911222333"]
+    }
