@@ -5,3 +5,11 @@ import os
 os.environ.setdefault("DANGVU_HTTPS", "0")
 
 from dangvu.settings import *  # noqa: F403
+
+# Imports run as tasks; in tests they run when enqueued (after the request's transaction commits).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "ENQUEUE_ON_COMMIT": False,
+    }
+}

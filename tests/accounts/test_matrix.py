@@ -49,11 +49,46 @@ RECORD_TABLES = (
     "accounts_rolegrant",
     "accounts_apitoken",
     "accounts_user",
+    "exchange_",
 )
 
 
 def records_state() -> dict[str, Any]:
     return {k: v for k, v in current_manifest().items() if k.startswith(RECORD_TABLES)}
+
+
+def upload() -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.exchange.files import MEMBER_HEADER, member_row, xlsx
+
+    content = xlsx([MEMBER_HEADER, member_row("Trần Văn Bảy", None, card="56000101", cell="TS-1")])
+    return SimpleUploadedFile("dang-vien.xlsx", content)
+
+
+def import_batches(world: Any) -> dict[str, Any]:
+    """Imports of cuong's (uploaded, checked, committed) and one of an's on the other subtree."""
+    from dangvu.exchange import services
+
+    def batch(user: User, citizen: str, cell: str) -> Any:
+        from tests.exchange.files import MEMBER_HEADER, member_row, xlsx
+
+        content = xlsx([MEMBER_HEADER, member_row("Trần Văn Tám", None, card=citizen, cell=cell)])
+        return services.upload(user=user, kind="members", filename="f.xlsx", content=content)
+
+    uploaded = batch(world.cuong, "56000102", "TS-1")
+    checked = batch(world.cuong, "56000103", "TS-1")
+    services.check_batch(checked)
+    committed = batch(world.cuong, "56000104", "TS-1")
+    services.check_batch(committed)
+    assert services.commit_batch(committed).committed
+    other = batch(world.an, "58000105", "PH-1")
+    return {
+        "uploaded": uploaded.pk,
+        "checked": checked.pk,
+        "committed": committed.pk,
+        "out": {"pk": other.pk},
+    }
 
 
 @dataclass
@@ -131,6 +166,7 @@ def matrix(world):
     Operation.objects.create(plan=plan_out, seq=1, kind="merge", source="PH-2", target="PH-1")
     member_in = {"pk": son.pk}
     member_out = {"pk": hoa.pk}
+    batches = import_batches(world)
     routes = {
         "home": Route("own", get_inside=302),
         "login": Route("public", post={"username": "nobody", "password": "sai-mat-khau-123"}),
@@ -325,6 +361,40 @@ def matrix(world):
             post={"action": "cancel", "reason": "Nhập nhầm"},
         ),
         "api-v1:openapi-json": Route("own"),
+        "exchange:imports": Route(
+            "own", post={"kind": "members"}, post_inside={"kind": "members", "sheet": upload()}
+        ),
+        "exchange:template": Route(
+            "scoped", inside={"kind": "members"}, outside={"kind": "khong-co"}
+        ),
+        "exchange:batch": Route(
+            "scoped", inside={"pk": batches["checked"]}, outside=batches["out"]
+        ),
+        "exchange:mapping": Route(
+            "scoped", inside={"pk": batches["uploaded"]}, outside=batches["out"], post_inside={}
+        ),
+        "exchange:commit": Route(
+            "scoped",
+            inside={"pk": batches["checked"]},
+            outside=batches["out"],
+            post_inside={"confirm": "1"},
+            get_inside=404,
+        ),
+        "exchange:revert": Route(
+            "scoped",
+            inside={"pk": batches["committed"]},
+            outside=batches["out"],
+            post={"reason": "nhầm"},
+            post_inside={"reason": "nhầm"},
+            get_inside=404,
+        ),
+        "exchange:export": Route(
+            "scoped",
+            inside={"kind": "members"},
+            outside={"kind": "members"},
+            query_inside={"org": "X-TS", "purpose": "report"},
+            query_outside={"org": "X-PH", "purpose": "report"},
+        ),
         "api-v1:api-root": Route("own", get_inside=404),
         "api-v1:org_tree": Route("own"),
         "api-v1:stats": Route(

@@ -17,6 +17,8 @@ def nav(request: HttpRequest) -> dict[str, Any]:
         return {
             "audit": not scope_for(user, Ability.AUDIT).empty,
             "accounts": not scope_for(user, Ability.MANAGE_ACCOUNTS).empty,
+            "imports": not scope_for(user, Ability.MANAGE_MEMBERS).empty
+            or not scope_for(user, Ability.MANAGE_ORGS).empty,
         }
 
     return {"can": SimpleLazyObject(flags)}

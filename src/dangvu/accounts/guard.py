@@ -40,12 +40,19 @@ def write_scope(user: Any) -> Scope:
     return Scope(paths=tuple(sorted({p for s in scopes for p in s.paths})))
 
 
+def _taken_out(scope: Scope, entries: list[ChangeLogEntry]) -> set[str]:
+    """Records taken out (a reverted import): gone, so judged by the path they were filed under."""
+    return {
+        e.subject_id for e in entries if e.action.endswith(".delete") and scope.covers(e.scope_path)
+    }
+
+
 def _members(user: Any, ids: set[str], entries: list[ChangeLogEntry]) -> set[str]:
     from dangvu.members.models import PartyMember
 
     scope = write_scope(user)
     found = PartyMember.objects.filter(scope.member_q(), pk__in=[int(i) for i in ids])
-    return {str(pk) for pk in found.values_list("pk", flat=True)}
+    return {str(pk) for pk in found.values_list("pk", flat=True)} | _taken_out(scope, entries)
 
 
 def _orgs(user: Any, ids: set[str], entries: list[ChangeLogEntry]) -> set[str]:
@@ -53,7 +60,7 @@ def _orgs(user: Any, ids: set[str], entries: list[ChangeLogEntry]) -> set[str]:
 
     scope = write_scope(user)
     found = Organisation.objects.filter(scope.q("path"), pk__in=[int(i) for i in ids])
-    return {str(pk) for pk in found.values_list("pk", flat=True)}
+    return {str(pk) for pk in found.values_list("pk", flat=True)} | _taken_out(scope, entries)
 
 
 def _accounts(user: Any, ids: set[str], entries: list[ChangeLogEntry]) -> set[str]:

@@ -206,6 +206,24 @@ def write(kind: str, records: Iterable[Record], out: BinaryIO, fmt: str, title: 
             wrapper.detach()
 
 
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def response(kind: str, records: Iterable[Record], fmt: str, filename: str, title: str = "") -> Any:
+    """A download of the records: `filename` without its suffix."""
+    from django.http import HttpResponse
+
+    fmt = fmt if fmt in CONTENT_TYPES else "xlsx"
+    out = io.BytesIO()
+    write(kind, records, out, fmt, title=title)
+    answer = HttpResponse(out.getvalue(), content_type=CONTENT_TYPES[fmt])
+    answer["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return answer
+
+
 def template(kind: str, out: BinaryIO) -> None:
     """An empty file with the headers, and a second sheet saying what each column holds."""
     import xlsxwriter

@@ -448,7 +448,7 @@ class MemberImporter(Importer):
         creates: list[tuple[Row, member_services.AdmitRow]] = []
         updates: list[tuple[Row, PartyMember, dict[str, Any]]] = []
         decisions: dict[tuple[str, dt.date, str], Decision] = {}
-        similar: dict[tuple[str, dt.date, str], int] = {}
+        twins: dict[tuple[str, dt.date, str], int] = {}
         refused = self.refused
         for index, row in enumerate(rows, start=1):
             if index % 2000 == 0:
@@ -465,16 +465,16 @@ class MemberImporter(Importer):
                     key = _similarity(
                         item.person.full_name, item.person.birth_date, item.person.hometown
                     )
-                    if key in similar:
+                    if key in twins:
                         self.warn(
                             row,
                             "full_name",
                             _(
                                 "Same name, date of birth and home town as row %(row)s: check that they are two people."
                             )
-                            % {"row": similar[key]},
+                            % {"row": twins[key]},
                         )
-                    similar.setdefault(key, row.number)
+                    twins.setdefault(key, row.number)
         problems, prepared = member_services.check_bulk_admit([a for _r, a in creates], self.actor)
         for where, messages in problems.items():
             position, _sep, name = where.partition(":")

@@ -25,7 +25,7 @@ STORED_ROWS = 20000
 
 def may_import(user: Any, kind: str) -> bool:
     ability = Ability.MANAGE_ORGS if kind == "orgs" else Ability.MANAGE_MEMBERS
-    return bool(scope_for(user, ability).paths) or scope_for(user, ability).unrestricted
+    return not scope_for(user, ability).empty
 
 
 def upload(*, user: Any, kind: str, filename: str, content: bytes) -> ImportBatch:

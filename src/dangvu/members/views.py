@@ -8,7 +8,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
 
 from dangvu.accounts.forms import PurposeForm
 from dangvu.accounts.models import Ability, AccessRecord
@@ -16,7 +15,6 @@ from dangvu.accounts.scope import can, can_see_sensitive, scope_for
 from dangvu.core.changes import get_or_create_decision, history_of
 from dangvu.core.dates import age_on, today
 from dangvu.core.errors import RuleError
-from dangvu.core.exports import csv_response
 from dangvu.core.forms import submit
 from dangvu.members import forms, selectors, services
 from dangvu.members.models import PartyMember
@@ -239,23 +237,6 @@ def admit(request: HttpRequest) -> HttpResponse:
     )
 
 
-CSV_HEADERS = [
-    pgettext_lazy("column", "Full name"),
-    pgettext_lazy("column", "Date of birth"),
-    pgettext_lazy("column", "Sex"),
-    pgettext_lazy("column", "Ethnicity"),
-    pgettext_lazy("column", "Status"),
-    pgettext_lazy("column", "Party cell"),
-    pgettext_lazy("column", "Cell code"),
-    pgettext_lazy("column", "Date of joining the Party"),
-    pgettext_lazy("column", "Official date"),
-    pgettext_lazy("column", "Party card number"),
-    pgettext_lazy("column", "Citizen ID"),
-    pgettext_lazy("column", "Religion"),
-    pgettext_lazy("column", "Health"),
-]
-
-
 def export_csv(request: HttpRequest) -> HttpResponse:
     org = get_org(request.user, request.GET.get("org", ""))
     purpose_form = PurposeForm(request.GET if "purpose" in request.GET else None)
@@ -279,33 +260,15 @@ def export_csv(request: HttpRequest) -> HttpResponse:
         object_type="members.partymember",
         ids=[m.pk for m in rows],
         org_path=org.path,
-        fields=["citizen_id", "religion", "health"] if sensitive.covers(org.path) else [],
+        fields=["citizen_id", "religion", "health", "family"] if sensitive.covers(org.path) else [],
         summary=f"{org.code}: {len(rows)}",
     )
 
-    def row(m: PartyMember) -> list[object]:
-        p = m.person
-        return [
-            p.full_name,
-            p.birth_date.strftime("%d/%m/%Y"),
-            p.get_sex_display(),
-            p.get_ethnicity_display(),
-            m.get_status_display(),
-            m.org.name if m.org else "",
-            m.org.code if m.org else "",
-            m.ceremony_date.strftime("%d/%m/%Y") if m.ceremony_date else "",
-            m.official_date.strftime("%d/%m/%Y") if m.official_date else "",
-            m.card_number or "",
-            *(
-                (p.citizen_id or "", p.get_religion_display(), p.health)
-                if sensitive.covers_member(m)
-                else (MASK, MASK, MASK)
-            ),
-        ]
+    from dangvu.exchange import exporting
 
-    return csv_response(
-        f"dang-vien-{org.code}.csv", [str(h) for h in CSV_HEADERS], (row(m) for m in rows)
-    )
+    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    records = exporting.member_records(rows, request.user)
+    return exporting.response("members", records, fmt, f"dang-vien-{org.code}", title=org.code)
 
 
 def stats_page(request: HttpRequest) -> HttpResponse:

@@ -1,0 +1,241 @@
+"""Pages of the import: upload, choose the columns, the check's report and preview, commit,
+revert; and exports of lists with the import's headers. Thin: the work is in services."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dangvu.accounts.models import Ability, AccessRecord
+from dangvu.accounts.scope import scope_for
+from dangvu.exchange import exporting, services, tasks
+from dangvu.exchange.columns import COLUMNS, KIND_LABELS, KINDS
+from dangvu.exchange.models import ImportBatch
+from dangvu.exchange.reading import MAX_BYTES, MAX_ROWS, FileError
+from dangvu.members.privacy import record_with_purpose
+from dangvu.orgs.selectors import get_org, scope_roots
+
+PREVIEW = 200
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Records in the file"), choices=list(KIND_LABELS.items())
+    )
+    sheet = forms.FileField(
+        label=gettext_lazy("File (.xlsx, .ods or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.ods,.csv"}),
+    )
+
+    def clean_sheet(self) -> Any:
+        sheet = self.cleaned_data["sheet"]
+        if sheet.size > MAX_BYTES:
+            raise ValidationError(
+                _("The file is larger than %(mb)s MB. Split it into several files.")
+                % {"mb": MAX_BYTES // (1024 * 1024)}
+            )
+        return sheet
+
+
+def _batch(request: HttpRequest, pk: uuid.UUID) -> ImportBatch:
+    """An import is seen by the user who sent it, and nobody else."""
+    batch = ImportBatch.objects.filter(pk=pk, user_id=request.user.pk).defer("content").first()
+    if batch is None:
+        raise Http404
+    return batch
+
+
+def imports(request: HttpRequest) -> HttpResponse:
+    allowed = [k for k in KINDS if services.may_import(request.user, k)]
+    if not allowed:
+        raise Http404
+    form = UploadForm(request.POST or None, request.FILES or None)
+    form.fields["kind"].choices = [(k, KIND_LABELS[k]) for k in allowed]
+    if request.method == "POST" and form.is_valid():
+        sheet = form.cleaned_data["sheet"]
+        batch = services.upload(
+            user=request.user,
+            kind=form.cleaned_data["kind"],
+            filename=sheet.name,
+            content=sheet.read(),
+        )
+        return redirect("exchange:mapping", batch.pk)
+    batches = ImportBatch.objects.filter(user_id=request.user.pk).defer("content")[:30]
+    return render(
+        request,
+        "exchange/imports.html",
+        {
+            "form": form,
+            "batches": batches,
+            "kinds": [(k, KIND_LABELS[k]) for k in allowed],
+            "max_rows": MAX_ROWS,
+        },
+    )
+
+
+def template(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in KINDS:
+        raise Http404
+    out = io.BytesIO()
+    exporting.template(kind, out)
+    response = HttpResponse(out.getvalue(), content_type=exporting.CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = f'attachment; filename="mau-{kind}.xlsx"'
+    return response
+
+
+def mapping(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """What each column of the file holds: recognised headers are chosen already; the user
+    names the others (or leaves them out), then the check starts."""
+    batch = ImportBatch.objects.filter(pk=pk, user_id=request.user.pk).first()
+    if batch is None:
+        raise Http404
+    if batch.state != ImportBatch.State.UPLOADED:
+        return redirect("exchange:batch", batch.pk)
+    try:
+        headers, found, _unmatched = services.headers_of(batch)
+    except FileError as exc:
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            state=ImportBatch.State.FAILED,
+            report={
+                "errors": [{"row": 0, "column": "", "value": "", "message": str(exc)}],
+                "errors_total": 1,
+            },
+        )
+        return redirect("exchange:batch", batch.pk)
+    columns = [c for c in COLUMNS[batch.kind] if c.imported]
+    choices = [("", _("— not imported —"))] + [(c.key, c.header) for c in columns]
+    by_index = {i: k for k, i in found.items()}
+    fields = {
+        f"c{i}": forms.ChoiceField(
+            label=h, choices=choices, required=False, initial=by_index.get(i, "")
+        )
+        for i, h in enumerate(headers)
+        if h
+    }
+    form = type("MappingForm", (forms.Form,), fields)(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        chosen = {headers[int(name[1:])]: value for name, value in form.cleaned_data.items()}
+        taken = [v for v in chosen.values() if v]
+        if len(taken) != len(set(taken)):
+            form.add_error(None, _("Each kind of data can come from one column only."))
+        else:
+            batch.mapping = chosen
+            batch.state = ImportBatch.State.CHECKING
+            batch.save(update_fields=["mapping", "state"])
+            tasks.check_import.enqueue(str(batch.pk))
+            return redirect("exchange:batch", batch.pk)
+    return render(
+        request,
+        "exchange/mapping.html",
+        {"batch": batch, "form": form, "kind": KIND_LABELS[batch.kind]},
+    )
+
+
+def batch_page(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    batch = _batch(request, pk)
+    report = batch.report or {}
+    rows = report.get("rows", [])
+    context = {
+        "batch": batch,
+        "kind": KIND_LABELS.get(batch.kind, batch.kind),
+        "report": report,
+        "changed": [r for r in rows if r["action"] != "unchanged"][:PREVIEW],
+        "preview_limit": PREVIEW,
+        "errors": report.get("errors", [])[:1000],
+    }
+    htmx = bool(getattr(request, "htmx", False))
+    template = "exchange/_progress.html" if htmx and batch.running else "exchange/batch.html"
+    response = render(request, template, context)
+    if htmx and not batch.running:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def commit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    if request.method != "POST":
+        raise Http404
+    batch = _batch(request, pk)
+    if batch.state == ImportBatch.State.CHECKED and not (batch.report or {}).get("errors_total"):
+        ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.COMMITTING)
+        tasks.commit_import.enqueue(str(batch.pk))
+    return redirect("exchange:batch", batch.pk)
+
+
+def revert(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    if request.method != "POST":
+        raise Http404
+    batch = _batch(request, pk)
+    try:
+        count = services.revert_batch(
+            batch, actor=request.user, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        from django.contrib import messages
+
+        messages.error(request, " ".join(exc.messages))
+        return redirect("exchange:batch", batch.pk)
+    from django.contrib import messages
+
+    messages.success(request, _("The import was reverted: %(n)s records set back.") % {"n": count})
+    return redirect("exchange:batch", batch.pk)
+
+
+def export(request: HttpRequest, kind: str) -> HttpResponse:
+    """A list of the user's subtree, with the import's headers, as XLSX or CSV."""
+    from dangvu.accounts.forms import PurposeForm
+
+    if kind not in KINDS:
+        raise Http404
+    code = request.GET.get("org", "")
+    if not code:
+        roots = scope_roots(request.user)
+        if not roots:
+            raise Http404
+        code = roots[0].code
+    org = get_org(request.user, code)
+    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    records: Any
+    if kind == "orgs":
+        records = exporting.org_records(exporting.orgs_of(request.user, org))
+    else:
+        purpose = PurposeForm(request.GET if "purpose" in request.GET else None)
+        if not purpose.is_bound or not purpose.is_valid():
+            return render(
+                request,
+                "accounts/purpose.html",
+                {
+                    "title": _("Export") + f" — {KIND_LABELS[kind]} — {org.name}",
+                    "form": purpose,
+                    "carried": [(k, v) for k, v in request.GET.items() if k not in purpose.fields],
+                },
+            )
+        if kind == "members":
+            members, _p = exporting.members_of(request.user, org, None)
+            ids, records = [m.pk for m in members], exporting.member_records(members, request.user)
+        else:
+            events = exporting.events_of(request.user, org)
+            ids, records = (
+                sorted({e.member_id for e in events}),
+                exporting.event_records(events, request.user),
+            )
+        sensitive = scope_for(request.user, Ability.VIEW_SENSITIVE).covers(org.path)
+        record_with_purpose(
+            request,
+            purpose,
+            action=AccessRecord.Action.EXPORT,
+            object_type="members.partymember",
+            ids=ids,
+            org_path=org.path,
+            fields=[c.key for c in COLUMNS[kind] if c.sensitive] if sensitive else [],
+            summary=f"{kind} {org.code}: {len(ids)}",
+        )
+    names = {"members": "dang-vien", "events": "su-kien", "orgs": "to-chuc"}
+    return exporting.response(kind, records, fmt, f"{names[kind]}-{org.code}", title=org.code)
