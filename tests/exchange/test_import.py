@@ -406,7 +406,7 @@ def test_a_committed_import_is_reverted_as_one_unless_something_later_depends_on
     )
     from django.core.exceptions import ValidationError
 
-    with pytest.raises(ValidationError, match="changed afterwards"):
+    with pytest.raises(ValidationError, match="thay đổi sau đó"):
         revert_batch(batch, actor=world.an, reason="nhầm")
     assert Person.objects.filter(citizen_id="058090000101").exists()
 

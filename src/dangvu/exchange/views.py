@@ -47,7 +47,7 @@ class UploadForm(forms.Form):
 
 def _batch(request: HttpRequest, pk: uuid.UUID) -> ImportBatch:
     """An import is seen by the user who sent it, and nobody else."""
-    batch = ImportBatch.objects.filter(pk=pk, user_id=request.user.pk).defer("content").first()
+    batch = ImportBatch.objects.filter(pk=pk, user_id=request.user.pk or 0).defer("content").first()
     if batch is None:
         raise Http404
     return batch
@@ -58,7 +58,7 @@ def imports(request: HttpRequest) -> HttpResponse:
     if not allowed:
         raise Http404
     form = UploadForm(request.POST or None, request.FILES or None)
-    form.fields["kind"].choices = [(k, KIND_LABELS[k]) for k in allowed]
+    form.fields["kind"].choices = [(k, KIND_LABELS[k]) for k in allowed]  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         sheet = form.cleaned_data["sheet"]
         batch = services.upload(
@@ -68,7 +68,7 @@ def imports(request: HttpRequest) -> HttpResponse:
             content=sheet.read(),
         )
         return redirect("exchange:mapping", batch.pk)
-    batches = ImportBatch.objects.filter(user_id=request.user.pk).defer("content")[:30]
+    batches = ImportBatch.objects.filter(user_id=request.user.pk or 0).defer("content")[:30]
     return render(
         request,
         "exchange/imports.html",
@@ -94,7 +94,7 @@ def template(request: HttpRequest, kind: str) -> HttpResponse:
 def mapping(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """What each column of the file holds: recognised headers are chosen already; the user
     names the others (or leaves them out), then the check starts."""
-    batch = ImportBatch.objects.filter(pk=pk, user_id=request.user.pk).first()
+    batch = ImportBatch.objects.filter(pk=pk, user_id=request.user.pk or 0).first()
     if batch is None:
         raise Http404
     if batch.state != ImportBatch.State.UPLOADED:
