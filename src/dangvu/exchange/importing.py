@@ -475,6 +475,16 @@ class MemberImporter(Importer):
                             % {"row": twins[key]},
                         )
                     twins.setdefault(key, row.number)
+        numbers = sorted({n for n, _d, _i in decisions if n})
+        for start in range(0, len(numbers), 500):
+            for known in Decision.objects.filter(number__in=numbers[start : start + 500]):
+                said = (known.number, known.date, known.issuer)
+                if said in decisions:  # the decision is on file already: the rows share it
+                    fresh = decisions[said]
+                    for _r, admit in creates:
+                        if admit.decision is fresh:
+                            admit.decision = known
+                    decisions[said] = known
         problems, prepared = member_services.check_bulk_admit([a for _r, a in creates], self.actor)
         for where, messages in problems.items():
             position, _sep, name = where.partition(":")
@@ -594,12 +604,7 @@ class MemberImporter(Importer):
         number, issuer = v.get("admission_number") or "", v.get("admission_issuer") or ""
         said = (number, on, issuer)
         if said not in decisions:
-            existing = (
-                Decision.objects.filter(number=number, date=on, issuer=issuer).first()
-                if number
-                else None
-            )
-            decisions[said] = existing or Decision(number=number, date=on, issuer=issuer)
+            decisions[said] = Decision(number=number, date=on, issuer=issuer)
         base = {"full_name": "", "sex": "", "birth_date": None}
         return member_services.AdmitRow(
             person=self._person_input(row, base),

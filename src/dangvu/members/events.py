@@ -291,10 +291,21 @@ CHECKS: dict[str, Callable[[PartyMember, dt.date, dict[str, Any]], None]] = {
 }
 
 
-def cell_problem(org: Organisation, on: dt.date) -> str | None:
+def cell_problem(org: Organisation, on: dt.date, placements: list[Any] | None = None) -> str | None:
     """Why members cannot be placed in `org` on `on` (it did not exist, or is not a party cell,
-    DOMAIN.md §4.4), or None. The one place this rule lives."""
-    placement = org_services.placement_on(org, on)
+    DOMAIN.md §4.4), or None. The one place this rule lives. `placements`: the organisation's
+    placements, when the caller has read them already (a bulk check)."""
+    if placements is None:
+        placement = org_services.placement_on(org, on)
+    else:
+        placement = next(
+            (
+                p
+                for p in placements
+                if p.valid_from <= on and (p.valid_to is None or on < p.valid_to)
+            ),
+            None,
+        )
     if placement is None:
         return _("%(org)s did not exist on %(date)s.") % {"org": org.name, "date": format_date(on)}
     if placement.kind not in org_rules.MEMBER_HOLDING_KINDS:

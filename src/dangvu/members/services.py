@@ -29,7 +29,7 @@ from dangvu.members.models import (
     Person,
 )
 from dangvu.orgs import services as org_services
-from dangvu.orgs.models import Organisation, valid_on
+from dangvu.orgs.models import Organisation, Placement, valid_on
 from dangvu.rules import citizen_id as cid
 from dangvu.rules import reference as ref
 
@@ -566,6 +566,9 @@ def check_bulk_admit(
     prepared: list[PreparedAdmission] = []
     seen: dict[str, dict[str, int]] = {"citizen_id": {}, "card_number": {}, "dossier_number": {}}
     cell_problems: dict[tuple[int, dt.date], str | None] = {}
+    placements: dict[int, list[Placement]] = {r.org.pk: [] for r in rows}
+    for placement in Placement.objects.filter(org_id__in=list(placements)):
+        placements[placement.org_id].append(placement)
     for index, row in enumerate(rows, start=1):
 
         def fail(field: str, message: str, index: int = index) -> None:
@@ -583,7 +586,7 @@ def check_bulk_admit(
         on = row.decision.date
         cell_key = (row.org.pk, on)
         if cell_key not in cell_problems:
-            cell_problems[cell_key] = events.cell_problem(row.org, on)
+            cell_problems[cell_key] = events.cell_problem(row.org, on, placements[row.org.pk])
         if cell_problems[cell_key] is not None:
             fail("org", str(cell_problems[cell_key]))
         birth = cleaned["birth_date"]

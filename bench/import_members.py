@@ -1,0 +1,330 @@
+"""Import of a 150,000-member XLSX (issue 6, point 8), side by side in one run:
+
+- dangvu: dry run (every check, nothing written) and commit (all validation on, one change set);
+- django-import-export (a ModelResource on the same Person and PartyMember tables, bulk mode)
+  importing the same file;
+- the floor: python-calamine reading the file plus a raw bulk insert of the same rows.
+
+Each contender starts from the same empty database with the same organisations. Prints a table and
+writes bench/results/import-<vendor>.json. `BENCH_ROWS` changes the size (default 150,000);
+`BENCH_IIE_ROWS` caps the rows given to django-import-export (default: all).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import platform
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangvu.settings")
+os.environ.setdefault("DANGVU_HTTPS", "0")
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+
+from dangvu.core.dates import add_months  # noqa: E402
+from dangvu.core.text import name_sort_key, search_key, split_full_name  # noqa: E402
+from dangvu.exchange.services import import_file  # noqa: E402
+from dangvu.members.models import PartyMember, Person  # noqa: E402
+from dangvu.orgs.services import org_create  # noqa: E402
+
+ROWS = int(os.environ.get("BENCH_ROWS", "150000"))
+IIE_ROWS = int(os.environ.get("BENCH_IIE_ROWS", str(ROWS)))
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ"]
+MIDDLE = ["Văn", "Thị", "Hữu", "Minh", "Ngọc", "Thanh", "Đức", "Xuân", "Hoàng", "Quốc"]
+GIVEN = ["An", "Bình", "Cường", "Dũng", "Hoa", "Lan", "Minh", "Nam", "Phương", "Sơn", "Tâm", "Vy"]
+HEADERS = [
+    "Số CCCD",
+    "Số thẻ đảng",
+    "Số hồ sơ",
+    "Họ và tên",
+    "Giới tính",
+    "Ngày sinh",
+    "Dân tộc",
+    "Tôn giáo",
+    "Quê quán",
+    "Nơi ở hiện nay",
+    "Điện thoại",
+    "Giáo dục phổ thông",
+    "Nghề nghiệp",
+    "Mã chi bộ",
+    "Ngày quyết định kết nạp",
+    "Số quyết định kết nạp",
+    "Cơ quan quyết định kết nạp",
+    "Ngày lễ kết nạp",
+    "Ngày chính thức",
+    "Lý luận chính trị",
+]
+CELLS = 300
+
+
+def build_file(path: Path) -> None:
+    import xlsxwriter
+
+    rng = random.Random(6)
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet()
+    date = book.add_format({"num_format": "dd/mm/yyyy"})
+    sheet.write_row(0, 0, HEADERS)
+    for i in range(1, ROWS + 1):
+        female = rng.random() < 0.4
+        birth = dt.date(1950 + rng.randrange(50), 1 + rng.randrange(12), 1 + rng.randrange(28))
+        decided = dt.date(
+            max(birth.year + 19, 1980) + rng.randrange(20),
+            1 + rng.randrange(12),
+            1 + rng.randrange(20),
+        )
+        ceremony = decided + dt.timedelta(days=10)
+        digit = ("1" if female else "0") if birth.year < 2000 else ("3" if female else "2")
+        citizen = f"058{digit}{birth.year % 100:02d}{i:06d}"
+        name = f"{rng.choice(FAMILY)} {'Thị' if female else rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+        values = [
+            citizen,
+            f"{58000000 + i}",
+            f"{i:06d}NT",
+            name,
+            "Nữ" if female else "Nam",
+            birth,
+            "Kinh",
+            "Không",
+            f"Xã {rng.randrange(100)}, Ninh Thuận",
+            f"Thôn {rng.randrange(50)}",
+            f"09{rng.randrange(10**8):08d}",
+            "Trung học phổ thông",
+            "Nông, lâm, ngư nghiệp",
+            f"CB-{i % CELLS:03d}",
+            decided,
+            f"{i}-QĐ/HU",
+            "Ban Thường vụ Huyện ủy",
+            ceremony,
+            add_months(ceremony, 12),
+            "Sơ cấp",
+        ]
+        for c, v in enumerate(values):
+            if isinstance(v, dt.date):
+                sheet.write_datetime(i, c, dt.datetime(v.year, v.month, v.day), date)
+            else:
+                sheet.write_string(i, c, v)
+    book.close()
+
+
+def fresh_database() -> None:
+    call_command("flush", "--noinput", verbosity=0)
+    with transaction.atomic():
+        root = org_create(
+            code="TU-BENCH",
+            name="Đảng bộ tỉnh Đo Đạc",
+            kind="provincial",
+            parent=None,
+            established_on=dt.date(1975, 1, 1),
+            decision=_decision(),
+            actor=None,
+        )
+        for n in range(CELLS):
+            org_create(
+                code=f"CB-{n:03d}",
+                name=f"Chi bộ {n}",
+                kind="grassroots_cell",
+                parent=root,
+                established_on=dt.date(1975, 1, 1),
+                decision=_decision(),
+                actor=None,
+            )
+
+
+def _decision():  # type: ignore[no-untyped-def]
+    from dangvu.core.changes import get_or_create_decision
+
+    return get_or_create_decision(number="1-QĐ/TU", date=dt.date(1975, 1, 1), issuer="Tỉnh ủy")
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(label: str, work) -> tuple[float, object]:  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    result = work()
+    seconds = time.perf_counter() - start
+    print(f"  {label}: {seconds:.1f} s", flush=True)
+    return seconds, result
+
+
+def dangvu_runs(content: bytes) -> dict[str, float]:
+    fresh_database()
+    dry, (outcome, _b) = timed(
+        "dangvu dry run",
+        lambda: import_file(
+            kind="members", content=content, filename="bench.xlsx", actor=None, dry_run=True
+        ),
+    )
+    assert outcome.ok and outcome.created == ROWS, outcome.errors[:3]  # type: ignore[attr-defined]
+    commit, (outcome, _b) = timed(
+        "dangvu commit",
+        lambda: import_file(
+            kind="members", content=content, filename="bench.xlsx", actor=None, dry_run=False
+        ),
+    )
+    assert outcome.committed and PartyMember.objects.count() == ROWS  # type: ignore[attr-defined]
+    return {"dry_run_s": dry, "commit_s": commit}
+
+
+def import_export_run(content: bytes) -> dict[str, float]:
+    """django-import-export on the same file into the same tables (Person, then PartyMember)."""
+    import tablib
+    from import_export import fields, resources, widgets
+
+    fresh_database()
+    date_widget = widgets.DateWidget(format="%d/%m/%Y")
+
+    class PersonResource(resources.ModelResource):
+        citizen_id = fields.Field(attribute="citizen_id", column_name="Số CCCD")
+        full_name = fields.Field(attribute="full_name", column_name="Họ và tên")
+        birth_date = fields.Field(
+            attribute="birth_date", column_name="Ngày sinh", widget=date_widget
+        )
+        hometown = fields.Field(attribute="hometown", column_name="Quê quán")
+        residence = fields.Field(attribute="residence", column_name="Nơi ở hiện nay")
+        phone = fields.Field(attribute="phone", column_name="Điện thoại")
+
+        class Meta:
+            model = Person
+            import_id_fields = ("citizen_id",)
+            fields = ("citizen_id", "full_name", "birth_date", "hometown", "residence", "phone")
+            use_bulk = True
+            batch_size = 1000
+            skip_diff = True
+
+        def before_save_instance(self, instance, row, **kwargs):  # type: ignore[no-untyped-def]
+            family, middle, given = split_full_name(instance.full_name)
+            instance.family_name, instance.middle_name, instance.given_name = family, middle, given
+            instance.search_name = search_key(instance.full_name)
+            instance.sort_key = name_sort_key(family, middle, given)
+            instance.sex = "F" if row["Giới tính"] == "Nữ" else "M"
+
+    def load() -> tablib.Dataset:
+        from python_calamine import CalamineWorkbook
+
+        rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+        data = tablib.Dataset(headers=rows[0])
+        for r in rows[1 : IIE_ROWS + 1]:
+            data.append([v.strftime("%d/%m/%Y") if isinstance(v, dt.date) else v for v in r])
+        return data
+
+    data = load()  # tablib's own XLSX reader is openpyxl; reading is timed for dangvu, not here
+    dry, result = timed(
+        "django-import-export dry run", lambda: PersonResource().import_data(data, dry_run=True)
+    )
+    assert not result.has_errors()  # type: ignore[attr-defined]
+    commit, result = timed(
+        "django-import-export commit", lambda: PersonResource().import_data(data, dry_run=False)
+    )
+    assert Person.objects.count() == IIE_ROWS
+    scale = ROWS / IIE_ROWS
+    return {"dry_run_s": dry * scale, "commit_s": commit * scale, "rows_given": IIE_ROWS}
+
+
+def floor_run(content: bytes) -> dict[str, float]:
+    """Reading with python-calamine plus a raw insert of the same rows (no checks at all)."""
+    from python_calamine import CalamineWorkbook
+
+    fresh_database()
+
+    def work() -> None:
+        rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).iter_rows()
+        next(rows)
+        table = Person._meta.db_table
+        sql = (
+            f"INSERT INTO {table} (family_name, middle_name, given_name, full_name, search_name, sort_key, sex, "  # noqa: S608
+            "birth_date, ethnicity, religion, citizen_id, hometown, residence, phone, health, family, "
+            "general_education, professional_level, academic_title, theory_level, occupation, created_at, updated_at) "
+            "VALUES (%s, '', '', %s, '', '', %s, %s, '01', 'none', %s, %s, %s, %s, '', '', '12/12', 'none', 'none', 'none', 'other', %s, %s)"
+        )
+        now = dt.datetime.now(dt.UTC)
+        batch = []
+        with transaction.atomic(), connection.cursor() as cursor:
+            for r in rows:
+                batch.append(
+                    (
+                        r[3].split(" ")[0],
+                        r[3],
+                        "F" if r[4] == "Nữ" else "M",
+                        r[5],
+                        r[0],
+                        r[8],
+                        r[9],
+                        r[10],
+                        now,
+                        now,
+                    )
+                )
+                if len(batch) == 5000:
+                    cursor.executemany(sql, batch)
+                    batch = []
+            if batch:
+                cursor.executemany(sql, batch)
+
+    seconds, _r = timed("floor (calamine + raw insert)", work)
+    return {"commit_s": seconds}
+
+
+def main() -> None:
+    vendor = connection.vendor
+    call_command("migrate", verbosity=0)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.xlsx"
+        start = time.perf_counter()
+        build_file(path)
+        content = path.read_bytes()
+        print(
+            f"{ROWS:,} rows × {len(HEADERS)} columns, {len(content) / 1e6:.1f} MB, written in "
+            f"{time.perf_counter() - start:.0f} s; database {vendor}",
+            flush=True,
+        )
+    results = {"dangvu": dangvu_runs(content)}
+    results["peak_rss_mb_after_dangvu"] = {"mb": peak_mb()}
+    results["floor"] = floor_run(content)
+    results["django_import_export"] = import_export_run(content)
+    d, iie, fl = results["dangvu"], results["django_import_export"], results["floor"]
+    summary = {
+        "rows": ROWS,
+        "vendor": vendor,
+        "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores",
+        "at": dt.datetime.now().isoformat(timespec="seconds"),
+        "results": results,
+        "speedup_vs_django_import_export_commit": iie["commit_s"] / d["commit_s"],
+        "share_of_floor_rate_commit": fl["commit_s"] / d["commit_s"],
+        "goals": {"vs_django_import_export": ">= 10x", "share_of_floor_rate": ">= 1/3"},
+    }
+    lines = [
+        f"Import of {ROWS:,} members from XLSX on {vendor} ({summary['machine']})",
+        f"  dangvu dry run        {d['dry_run_s']:8.1f} s  ({ROWS / d['dry_run_s']:,.0f} rows/s)",
+        f"  dangvu commit         {d['commit_s']:8.1f} s  ({ROWS / d['commit_s']:,.0f} rows/s)",
+        f"  django-import-export  {iie['commit_s']:8.1f} s  (dry run {iie['dry_run_s']:.1f} s; "
+        f"measured on {iie['rows_given']:,} rows, scaled)",
+        f"  floor                 {fl['commit_s']:8.1f} s",
+        f"  dangvu vs django-import-export: {summary['speedup_vs_django_import_export_commit']:.1f}x (goal >= 10x)",
+        f"  dangvu rate / floor rate: {summary['share_of_floor_rate_commit']:.2f} (goal >= 0.33)",
+        f"  peak memory of the process after dangvu's runs: {results['peak_rss_mb_after_dangvu']['mb']:.0f} MB",
+    ]
+    print("\n".join(lines))
+    out = Path(__file__).parent / "results"
+    out.mkdir(exist_ok=True)
+    (out / f"import-{vendor}.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))
+    (out / f"import-{vendor}.txt").write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
