@@ -374,38 +374,9 @@ class Importer:
                     found.setdefault(number, []).append((member_id, full))
         return found
 
-    def may_write_sensitive(self, row: Row, path: str | None) -> bool:
-        """Sensitive columns are written only with the permission to see them (no oracle)."""
-        given = [c.key for c in self.columns.values() if c.sensitive and row.values.get(c.key)]
-        if given and not self.sensitive.covers(path):
-            for key in given:
-                self.error(
-                    row,
-                    key,
-                    _("You may not write this column: it needs the permission for sensitive data."),
-                    value="",
-                )
-            return False
-        return True
-
-
-# --- members ----------------------------------------------------------------------------------
-LIFECYCLE = {
-    "org": "org",
-    "admission_date": "admission_decision_date",
-    "ceremony_date": "ceremony_date",
-    "official_date": "official_date",
-}
-CREATE_REQUIRED = ("full_name", "sex", "birth_date", "org", "admission_date")
-
-
-class MemberImporter(Importer):
-    kind = "members"
-    required_for_create = CREATE_REQUIRED
-
-    def plan(self, rows: list[Row], *, commit: bool, changeset: ChangeSet | None = None) -> None:
-        self.progress("check", 0, len(rows))
-        matched = self.members_by_keys(rows)
+    def identify_keyless(self, rows: list[Row], matched: dict[int, int]) -> None:
+        """Rows with no identifier are taken for the one record with the same name, date of birth
+        (and home town); a row with identifiers that only resembles a record is flagged."""
         similar = self.similar_records(rows)
         for row in rows:
             alike = similar.get(row.number, [])
@@ -442,6 +413,40 @@ class MemberImporter(Importer):
                         "ID, card or dossier number to say which."
                     ),
                 )
+
+    def may_write_sensitive(self, row: Row, path: str | None) -> bool:
+        """Sensitive columns are written only with the permission to see them (no oracle)."""
+        given = [c.key for c in self.columns.values() if c.sensitive and row.values.get(c.key)]
+        if given and not self.sensitive.covers(path):
+            for key in given:
+                self.error(
+                    row,
+                    key,
+                    _("You may not write this column: it needs the permission for sensitive data."),
+                    value="",
+                )
+            return False
+        return True
+
+
+# --- members ----------------------------------------------------------------------------------
+LIFECYCLE = {
+    "org": "org",
+    "admission_date": "admission_decision_date",
+    "ceremony_date": "ceremony_date",
+    "official_date": "official_date",
+}
+CREATE_REQUIRED = ("full_name", "sex", "birth_date", "org", "admission_date")
+
+
+class MemberImporter(Importer):
+    kind = "members"
+    required_for_create = CREATE_REQUIRED
+
+    def plan(self, rows: list[Row], *, commit: bool, changeset: ChangeSet | None = None) -> None:
+        self.progress("check", 0, len(rows))
+        matched = self.members_by_keys(rows)
+        self.identify_keyless(rows, matched)
         members = self.members({m for m in matched.values() if m})
         orgs = self.orgs_by_code({r.values.get("org") or "" for r in rows})
         manage = scope_for(self.actor, Ability.MANAGE_MEMBERS)
@@ -646,42 +651,7 @@ class EventImporter(Importer):
 
     def plan(self, rows: list[Row], *, commit: bool, changeset: ChangeSet | None = None) -> None:
         matched = self.members_by_keys(rows, one_row_each=False)
-        similar = self.similar_records(rows)
-        for row in rows:
-            alike = similar.get(row.number, [])
-            if not alike:
-                continue
-            if any(row.values.get(k) for k in KEYS):
-                if row.number not in matched:
-                    self.warn(
-                        row,
-                        "full_name",
-                        _(
-                            "A person with the same name, date of birth and home town is recorded "
-                            "(%(name)s): check that this is not the same person."
-                        )
-                        % {"name": alike[0][1]},
-                    )
-            elif len(alike) == 1 and alike[0][0] is not None:
-                matched[row.number] = alike[0][0]
-                self.warn(
-                    row,
-                    "full_name",
-                    _(
-                        "No citizen ID, card or dossier number: the row was taken for the record with "
-                        "the same name, date of birth and home town. Check it, or add an identifier."
-                    ),
-                )
-            else:
-                self.refused.add(row.number)
-                self.error(
-                    row,
-                    "full_name",
-                    _(
-                        "Several records have this name, date of birth and home town: add the citizen "
-                        "ID, card or dossier number to say which."
-                    ),
-                )
+        self.identify_keyless(rows, matched)
         members = self.members({m for m in matched.values() if m})
         orgs = self.orgs_by_code({r.values.get("org") or "" for r in rows})
         manage = scope_for(self.actor, Ability.MANAGE_MEMBERS)

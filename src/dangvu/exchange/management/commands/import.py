@@ -66,17 +66,31 @@ class Command(BaseCommand):
             sys.exit(1)
 
     def _text(self, doc: dict[str, Any], dry_run: bool) -> None:
+        from django.utils.translation import gettext as _
+
         for p in doc["errors"]:
-            where = f"dòng {p['row']}" if p["row"] else "tệp"
-            column = f", cột {p['column']}" if p["column"] else ""
+            where = _("row %(n)s") % {"n": p["row"]} if p["row"] else _("file")
+            column = f", {p['column']}" if p["column"] else ""
             value = f" «{p['value']}»" if p["value"] else ""
-            self.stderr.write(f"LỖI {where}{column}{value}: {p['message']}")
+            self.stderr.write(f"{_('Problem')} ({where}{column}){value}: {p['message']}")
         for p in doc["warnings"]:
-            self.stderr.write(f"Lưu ý dòng {p['row']}, cột {p['column']}: {p['message']}")
-        state = "kiểm tra" if dry_run else ("đã ghi" if doc["committed"] else "KHÔNG ghi gì")
+            where = _("row %(n)s") % {"n": p["row"]}
+            self.stderr.write(f"{_('To review')} ({where}, {p['column']}): {p['message']}")
+        if dry_run:
+            state = _("checked")
+        else:
+            state = _("committed") if doc["committed"] else _("not committed")
         self.stdout.write(
-            f"{state}: thêm mới {doc['created']}, cập nhật {doc['updated']}, "
-            f"không đổi {doc['unchanged']}, lỗi {len(doc['errors'])}"
+            _(
+                "%(state)s: to add %(created)s, to change %(updated)s, unchanged %(unchanged)s, problems %(errors)s"
+            )
+            % {
+                "state": state,
+                "created": doc["created"],
+                "updated": doc["updated"],
+                "unchanged": doc["unchanged"],
+                "errors": len(doc["errors"]),
+            }
         )
 
 
