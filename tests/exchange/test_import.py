@@ -16,7 +16,7 @@ from dangvu.exchange.models import ImportBatch
 from dangvu.exchange.services import import_file, revert_batch
 from dangvu.members.models import MembershipEvent, PartyMember, Person
 from dangvu.orgs.models import Organisation
-from tests.exchange.files import MEMBER_HEADER, csv_bytes, member_row, xlsx
+from tests.exchange.files import MEMBER_HEADER, csv_bytes, member_row, ods, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -396,6 +396,28 @@ def test_a_csv_with_semicolons_and_excel_serial_dates_is_read(world):
     assert outcome.errors == [] and outcome.created == 1
 
 
+def test_an_ods_file_from_libreoffice_is_read_like_xlsx(world):
+    rows = [
+        MEMBER_HEADER,
+        member_row("Trần Văn Bảy", "058090000101"),
+        member_row("Lê Thị Tám", "058192000102", sex="Nữ", birth=dt.date(1992, 1, 31)),
+        member_row("Phan Văn Chín", "058090000103", birth="31/02/1990"),
+    ]
+    outcome, _b = run(world, ods(rows), name="dang-vien.ods", dry_run=True)
+    assert problems(outcome) == {
+        (4, "Ngày sinh"): "“31/02/1990” is not a date: dates are read day/month/year, and there "
+        "is no day 31 of month 2 in 1990."
+    }
+    outcome, batch = run(world, ods(rows[:3]), name="dang-vien.ods")
+    assert outcome.committed and outcome.created == 2 and batch is not None
+    tam = PartyMember.objects.get(person__citizen_id="058192000102")
+    assert (tam.person.birth_date, tam.person.sex, tam.org) == (
+        dt.date(1992, 1, 31),
+        "F",
+        world.ph1,
+    )
+
+
 def test_headers_in_english_and_a_mapping_for_other_names(world):
     content = xlsx([["Citizen ID", "Điện thoại liên hệ"], ["058185000123", "0911222333"]])
     outcome, _b = run(world, content, dry_run=True)
@@ -408,3 +430,27 @@ def test_headers_in_english_and_a_mapping_for_other_names(world):
     assert outcome.updated == 1 and outcome.rows[0]["changes"] == {
         "Điện thoại liên hệ": ["", "0911222333"]
     }
+
+
+def test_a_big_import_leaves_no_reference_cycles_behind(world):
+    """core.memory.fewer_collections relies on it: the rows of an import are freed by reference
+    counting, not left for the cyclic collector (the person ↔ membership caches were a cycle)."""
+    import gc
+
+    rows = [MEMBER_HEADER] + [
+        member_row(f"Trần Văn Bảy {chr(65 + n % 26)}", f"0580900{n:05d}") for n in range(300)
+    ]
+    content = xlsx(rows)
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        outcome, _b = run(world, content)
+        gc.collect()
+        left = [type(o).__name__ for o in gc.garbage if type(o).__module__.startswith("dangvu")]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert outcome.committed and outcome.created == 300
+    assert left == []

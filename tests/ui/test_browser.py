@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 import shutil
 
 import pytest
@@ -116,3 +118,68 @@ def test_the_tree_is_readable_without_javascript(live_server, live_world, monkey
         page.get_by_role("link", name="Danh sách đảng viên").click()
         expect(page.locator("table.members tbody tr")).to_have_count(2)
         browser.close()
+
+
+def test_import_journey_check_correct_commit_and_revert(page, live_server, live_world):
+    """An officer sends a members file with a mistake, reads the problem by row and column,
+    sends the corrected file, reviews the preview, writes it, then takes it back (issue 6)."""
+    from playwright.sync_api import expect
+
+    from dangvu.members.models import PartyMember
+    from tests.exchange.files import MEMBER_HEADER, member_row, xlsx
+
+    good = [
+        MEMBER_HEADER,
+        member_row("Trần Văn Bảy", "058090000101"),
+        member_row("Lê Thị Tám", "058192000102", sex="Nữ", birth=dt.date(1992, 1, 1), cell="PH-2"),
+    ]
+    wrong = [*good[:2], member_row("Lê Thị Tám", "058192000102", sex="Nữ", birth="31/02/1992")]
+
+    def send(rows, name, mapping=None):
+        page.goto(live_server.url + "/nhap-du-lieu/")
+        page.get_by_label("Loại hồ sơ trong tệp").select_option(label="Đảng viên")
+        page.get_by_label("Tệp (.xlsx, .ods hoặc .csv)").set_input_files(
+            {"name": name, "mimeType": "application/octet-stream", "buffer": xlsx(rows)}
+        )
+        page.get_by_role("button", name="Gửi và kiểm tra").click()
+        # What each column holds: the template's headers are recognised, others are chosen.
+        expect(page.get_by_role("heading", name="Nội dung của từng cột")).to_be_visible()
+        column = lambda header: page.get_by_label(re.compile(f"^{re.escape(header)}:?$"))  # noqa: E731
+        expect(column("Số CCCD")).to_have_value("citizen_id")
+        for header, holds in (mapping or {}).items():
+            column(header).select_option(label=holds)
+        page.get_by_role("button", name="Kiểm tra tệp").click()
+        expect(page.get_by_role("heading", name=f"Nhập dữ liệu: {name}")).to_be_visible()
+
+    page.goto(live_server.url + "/")
+    page.get_by_label("Tên đăng nhập").fill("an")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("heading", name="Tổ chức đảng")).to_be_visible()
+    before = PartyMember.objects.count()
+
+    # The file with the mistake also names the date of birth its own way.
+    wrong[0] = ["Ngày tháng năm sinh" if h == "Ngày sinh" else h for h in MEMBER_HEADER]
+    send(wrong, "dang-vien-loi.xlsx", {"Ngày tháng năm sinh": "Ngày sinh"})
+    expect(page.get_by_role("heading", name="Các lỗi cần sửa")).to_be_visible()
+    problem = page.locator("table.grid tbody tr").first
+    expect(problem.locator("td").nth(0)).to_have_text("3")
+    expect(problem.locator("td").nth(1)).to_have_text("Ngày tháng năm sinh")
+    expect(problem.locator("td").nth(2)).to_have_text("31/02/1992")
+    expect(page.get_by_role("button", name="Ghi các hồ sơ này")).to_have_count(0)
+
+    send(good, "dang-vien.xlsx")
+    expect(page.get_by_role("heading", name="Xem trước")).to_be_visible()
+    preview = page.locator("table.grid tbody tr")
+    expect(preview).to_have_count(2)
+    expect(preview.nth(0)).to_contain_text("Trần Văn Bảy")
+    expect(preview.nth(1)).to_contain_text("thêm mới")
+    assert PartyMember.objects.count() == before  # checked, nothing written yet
+    page.get_by_role("button", name="Ghi các hồ sơ này").click()
+    expect(page.get_by_text("đã ghi", exact=True)).to_be_visible()
+    assert PartyMember.objects.count() == before + 2
+
+    page.get_by_label("Lý do").fill("Nhập nhầm tệp của chi bộ khác")
+    page.get_by_role("button", name="Hoàn tác").click()
+    expect(page.get_by_text("đã hoàn tác", exact=True)).to_be_visible()
+    assert PartyMember.objects.count() == before

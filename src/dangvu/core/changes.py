@@ -55,7 +55,12 @@ def open_change_set(
     return changeset
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def to_jsonable(value: Any) -> Any:
+    if type(value) in _SCALARS:  # most values: the checks below are slower (Mapping is an ABC)
+        return value
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):
@@ -112,9 +117,38 @@ def log_entry(
 ) -> ChangeLogEntry:
     """One entry of the change log. `scope_path` files it under a place in the tree when the
     records do not say it yet (a member being created has no cell until the first event)."""
-    target = subject if subject is not None else obj
     entry = ChangeLogEntry(
-        changeset=changeset,
+        **log_values(
+            changeset,
+            action=action,
+            obj=obj,
+            subject=subject,
+            before=before,
+            after=after,
+            reason=reason,
+            scope_path=scope_path,
+        )
+    )
+    if save:
+        entry.save()
+    return entry
+
+
+def log_values(
+    changeset: ChangeSet,
+    *,
+    action: str,
+    obj: models.Model,
+    subject: models.Model | None = None,
+    before: JSONable | None = None,
+    after: JSONable | None = None,
+    reason: str = "",
+    scope_path: str | None = None,
+) -> dict[str, Any]:
+    """The column values of a change log entry (`log_entry` makes it; `core.bulk` inserts many)."""
+    target = subject if subject is not None else obj
+    return dict(
+        changeset_id=changeset.pk,
         actor_id=changeset.actor_id,
         actor_name=changeset.actor_name,
         action=action,
@@ -128,9 +162,6 @@ def log_entry(
         reason=reason or changeset.reason,
         scope_path=scope_path if scope_path is not None else scope_path_of(target, obj),
     )
-    if save:
-        entry.save()
-    return entry
 
 
 def history_of(instance: models.Model) -> models.QuerySet[ChangeLogEntry]:

@@ -16,12 +16,23 @@ def clean(value: str | None) -> str:
     """NFC, no zero-width characters, single spaces, no leading or trailing space."""
     if value is None:
         return ""
+    return _clean(value)
+
+
+@lru_cache(maxsize=1 << 16)
+def _clean(value: str) -> str:
+    # Cached: an import cleans the same few hundred names, places and labels many times.
     text = unicodedata.normalize("NFC", value).translate(_ZERO_WIDTH)
     return _SPACES.sub(" ", text).strip()
 
 
 def clean_name(value: str | None) -> str:
     """A person's or organisation's name: `clean`, then each word with a capital initial."""
+    return _clean_name(value or "")
+
+
+@lru_cache(maxsize=1 << 16)
+def _clean_name(value: str) -> str:
     text = clean(value)
     return " ".join(_capitalise(word) for word in text.split(" ")) if text else ""
 
@@ -54,6 +65,11 @@ def join_name(family: str, middle: str, given: str) -> str:
 
 def search_key(value: str | None) -> str:
     """Lower case, no diacritics, đ as d: "Nguyễn Văn An" → "nguyen van an"."""
+    return _search_key(value or "")
+
+
+@lru_cache(maxsize=1 << 16)
+def _search_key(value: str) -> str:
     text = clean(value).lower().replace("đ", "d")
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
@@ -75,6 +91,9 @@ def name_sort_key(family: str, middle: str, given: str) -> str:
 
     Concatenated per-part keys keep the part order because ICU keys end with the lowest bytes.
     """
-    collator = vi_collator()
-    parts = (given, family, middle)
-    return "".join(bytes(collator.getSortKey(clean(part))).hex() for part in parts)
+    return "".join(_part_key(part) for part in (given, family, middle))
+
+
+@lru_cache(maxsize=1 << 16)
+def _part_key(part: str) -> str:
+    return bytes(vi_collator().getSortKey(clean(part))).hex()

@@ -24,6 +24,7 @@ from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import scope_for
 from dangvu.core.changes import get_or_create_decision, open_change_set
 from dangvu.core.dates import format_date
+from dangvu.core.memory import fewer_collections
 from dangvu.core.models import ChangeSet, Decision
 from dangvu.core.text import search_key
 from dangvu.exchange import values as cell
@@ -37,6 +38,7 @@ from dangvu.orgs.models import Organisation
 
 Progress = Callable[[str, int, int], None]
 ROW_OF_FILE = 0  # a problem of the whole file, not of a row
+MEMO_PER_COLUMN = 4096  # distinct parsed cells kept per column while reading
 KEYS = ("citizen_id", "card_number", "dossier_number")
 
 # Which column a service's field name is reported under.
@@ -101,11 +103,13 @@ class _Rollback(Exception):
     pass
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     number: int
     values: dict[str, Any]
-    cells: dict[str, str]  # as shown, for messages
+    # Cells as written in the file, kept only where they differ from what was read: those that
+    # could not be read and those read with a warning (a big file keeps no second copy).
+    cells: dict[str, str] = field(default_factory=dict)
     bad: set[str] = field(default_factory=set)  # columns whose cell could not be read
 
 
@@ -145,16 +149,26 @@ class Importer:
         column = self.columns.get(key)
         return column.header if column else key
 
+    def shown(self, row: Row, key: str) -> str:
+        """A cell as a message quotes it: as written when it could not be read, else as read."""
+        if key in row.cells:
+            return row.cells[key]
+        value = row.values.get(key)
+        column = self.columns.get(key)
+        if column is not None and column.choices and value is not None:
+            return str(dict(column.choices).get(value, value))
+        return _display(value)
+
     def error(self, row: Row | int, key: str, message: str, value: str | None = None) -> None:
         number = row.number if isinstance(row, Row) else row
         shown = (
-            value if value is not None else (row.cells.get(key, "") if isinstance(row, Row) else "")
+            value if value is not None else (self.shown(row, key) if isinstance(row, Row) else "")
         )
         self.outcome.errors.append(Problem(number, self.header(key), shown, message))
 
     def warn(self, row: Row, key: str, message: str) -> None:
         self.outcome.warnings.append(
-            Problem(row.number, self.header(key), row.cells.get(key, ""), message)
+            Problem(row.number, self.header(key), self.shown(row, key), message)
         )
 
     def service_errors(self, row: Row, exc: ValidationError) -> None:
@@ -183,26 +197,37 @@ class Importer:
         ]
         rows: list[Row] = []
         total = sheet.total
+        # Most columns repeat a few values (sex, ethnicity, cell code, dates): each distinct cell
+        # of a column is parsed once. Keys carry the type, as 1, 1.0 and True are equal in Python.
+        memo: dict[str, dict[tuple[type, Any], Any]] = {k: {} for k in usable}
         for number, cells in sheet.rows:
             values: dict[str, Any] = {}
-            shown: dict[str, str] = {}
-            bad: set[str] = set()
+            row = Row(number, values)
             for key, index in usable.items():
                 raw = cells[index] if index < len(cells) else None
-                shown[key] = cell.shown(raw)
+                seen = memo[key]
                 try:
-                    values[key] = self.parse(self.columns[key], raw)
-                except cell.CellError as exc:
+                    parsed = seen[type(raw), raw]
+                except KeyError:
+                    try:
+                        parsed = self.parse(self.columns[key], raw)
+                    except cell.CellError as exc:
+                        parsed = exc
+                    if len(seen) < MEMO_PER_COLUMN:
+                        seen[type(raw), raw] = parsed
+                if isinstance(parsed, cell.CellError):
+                    row.cells[key] = cell.shown(raw)
                     self.outcome.errors.append(
-                        Problem(number, self.headers[key], shown[key], str(exc))
+                        Problem(number, self.headers[key], row.cells[key], str(parsed))
                     )
                     values[key] = None
-                    bad.add(key)
-            row = Row(number, values, shown, bad)
-            for key, value in values.items():
-                if isinstance(value, cell.Warned):
-                    self.warn(row, key, value.note)
-                    values[key] = str(value)
+                    row.bad.add(key)
+                elif isinstance(parsed, cell.Warned):
+                    row.cells[key] = cell.shown(raw)
+                    self.warn(row, key, parsed.note)
+                    values[key] = str(parsed)
+                else:
+                    values[key] = parsed
             rows.append(row)
             if len(rows) % 2000 == 0:
                 self.progress("read", len(rows), max(total, len(rows)))
@@ -228,6 +253,15 @@ class Importer:
     # --- the whole run ----------------------------------------------------------------------
     def check(self) -> Outcome:
         """Read and check the file; nothing is written."""
+        with fewer_collections():
+            return self._check()
+
+    def commit(self) -> tuple[Outcome, ChangeSet | None]:
+        """Check and write, all rows or none, as one change set; with any error, nothing."""
+        with fewer_collections():
+            return self._commit()
+
+    def _check(self) -> Outcome:
         try:
             rows = self.read()
             self.plan(rows, commit=False)
@@ -235,8 +269,7 @@ class Importer:
             self.outcome.errors.append(Problem(ROW_OF_FILE, "", "", str(exc)))
         return self._sorted()
 
-    def commit(self) -> tuple[Outcome, ChangeSet | None]:
-        """Check and write, all rows or none, as one change set; with any error, nothing."""
+    def _commit(self) -> tuple[Outcome, ChangeSet | None]:
         changeset = None
         try:
             rows = self.read()
@@ -801,7 +834,9 @@ class EventImporter(Importer):
 
 def _keys_shown(row: Row) -> str:
     return " / ".join(
-        row.cells[k] for k in ("citizen_id", "card_number", "dossier_number") if row.cells.get(k)
+        str(row.values[k])
+        for k in ("citizen_id", "card_number", "dossier_number")
+        if row.values.get(k)
     )
 
 

@@ -127,15 +127,20 @@ def apply_state(member: PartyMember, state: lifecycle.State) -> None:
 
 
 def period_rows(member: PartyMember, state: lifecycle.State) -> list[MembershipPeriod]:
+    return [MembershipPeriod(**values) for values in period_values(member.pk, state)]
+
+
+def period_values(member_id: int, state: lifecycle.State) -> list[dict[str, Any]]:
+    """The membership periods of a derived state, as column values (for `core.bulk`)."""
     return [
-        MembershipPeriod(
-            member=member,
-            org_id=p.org_id,
-            status=p.status,
-            valid_from=p.valid_from,
-            valid_to=p.valid_to,
-            temporary=p.temporary,
-        )
+        {
+            "member_id": member_id,
+            "org_id": p.org_id,
+            "status": p.status,
+            "valid_from": p.valid_from,
+            "valid_to": p.valid_to,
+            "temporary": p.temporary,
+        }
         for p in state.periods
     ]
 

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_noop
 
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import require, scope_for
-from dangvu.core.changes import log_entry, open_change_set, snapshot, to_jsonable
+from dangvu.core import bulk
+from dangvu.core.changes import log_entry, log_values, open_change_set, snapshot, to_jsonable
 from dangvu.core.dates import format_date, today
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeLogEntry, ChangeSet, Decision
@@ -216,7 +217,7 @@ def clean_person(
     if citizen is not None:
         sex = data.sex if data.sex in ("M", "F") else None
         problems = cid.problems(citizen, sex=sex, birth_date=birth)
-        messages = _citizen_id_messages(citizen)
+        messages = _citizen_id_messages(citizen) if problems else {}
         for problem in problems:
             errors.add("citizen_id", messages[problem])
         if (
@@ -538,9 +539,7 @@ def _row_order(item: tuple[str, list[str]]) -> tuple[int, str]:
 
 
 @transaction.atomic
-def members_bulk_admit(
-    *, rows: list[AdmitRow], actor: Any, changeset: ChangeSet
-) -> list[PartyMember]:
+def members_bulk_admit(*, rows: list[AdmitRow], actor: Any, changeset: ChangeSet) -> int:
     """Record many admitted members at once, all or none, with the checks of `member_admit`.
 
     Errors are collected for every row and raised together as {"N:field": [messages]}, N
@@ -569,6 +568,7 @@ def check_bulk_admit(
     placements: dict[int, list[Placement]] = {r.org.pk: [] for r in rows}
     for placement in Placement.objects.filter(org_id__in=list(placements)):
         placements[placement.org_id].append(placement)
+    now = today()
     for index, row in enumerate(rows, start=1):
 
         def fail(field: str, message: str, index: int = index) -> None:
@@ -608,10 +608,10 @@ def check_bulk_admit(
         if row.ceremony_date is not None:
             facts.append(lifecycle.Fact("ceremony", row.ceremony_date))
             official = lifecycle.official_date_for(row.ceremony_date)
-            if row.recognised and official <= today() and row.official_date is None:
+            if row.recognised and official <= now and row.official_date is None:
                 facts.append(lifecycle.Fact("recognition", official, row.org.pk))
         if row.official_date is not None:
-            if row.official_date > today():
+            if row.official_date > now:
                 fail(
                     "official_date",
                     _("The date %(date)s is in the future.")
@@ -648,18 +648,27 @@ def _failing_date(facts: list[lifecycle.Fact]) -> str:
     return "ceremony_date"
 
 
-def write_bulk_admit(items: list[PreparedAdmission], changeset: ChangeSet) -> list[PartyMember]:
-    """Write admissions checked by `check_bulk_admit` (inside the caller's transaction)."""
+WRITE_CHUNK = 5000  # admissions built and inserted at a time: memory stays flat on big imports
+
+
+def write_bulk_admit(items: list[PreparedAdmission], changeset: ChangeSet) -> int:
+    """Write admissions checked by `check_bulk_admit` (inside the caller's transaction);
+    returns how many were written."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("bulk admissions are written inside the caller's transaction")
+    for start in range(0, len(items), WRITE_CHUNK):
+        _write_admissions(items[start : start + WRITE_CHUNK], changeset)
+    return len(items)
+
+
+def _write_admissions(items: list[PreparedAdmission], changeset: ChangeSet) -> None:
     prepared = [(i.row, i.cleaned, i.state) for i in items]
-    for decision in {id(r.decision): r.decision for r, _c, _s in prepared}.values():
-        if decision.pk is None:
-            decision.save()
-    persons = Person.objects.bulk_create(
-        [Person(**_person_values(c)) for _r, c, _s in prepared], batch_size=1000
+    fresh = {id(r.decision): r.decision for r, _c, _s in prepared if r.decision.pk is None}
+    bulk.insert(list(fresh.values()), returning_pk=True)
+    persons = bulk.insert(
+        [Person(**_person_values(c)) for _r, c, _s in prepared], returning_pk=True
     )
-    members = PartyMember.objects.bulk_create(
+    members = bulk.insert(
         [
             PartyMember(
                 person=p,
@@ -668,6 +677,7 @@ def write_bulk_admit(items: list[PreparedAdmission], changeset: ChangeSet) -> li
                 status=s.status,
                 status_since=s.status_since,
                 org_id=s.org_id,
+                temp_org_id=None,
                 first_admission_date=s.first_admission_date,
                 admission_decision_date=s.admission_decision_date,
                 ceremony_date=s.ceremony_date,
@@ -677,11 +687,12 @@ def write_bulk_admit(items: list[PreparedAdmission], changeset: ChangeSet) -> li
             )
             for p, (_r, c, s) in zip(persons, prepared, strict=True)
         ],
-        batch_size=1000,
+        returning_pk=True,
     )
-    event_rows: list[MembershipEvent] = []
-    periods: list[MembershipPeriod] = []
-    entries = []
+    # Events, periods and log entries go in as column values: no model instance per row.
+    event_rows: list[dict[str, Any]] = []
+    periods: list[dict[str, Any]] = []
+    entries: list[dict[str, Any]] = []
     for member, (row, cleaned, state) in zip(members, prepared, strict=True):
 
         def event(
@@ -691,16 +702,16 @@ def write_bulk_admit(items: list[PreparedAdmission], changeset: ChangeSet) -> li
             decision: Decision | None = None,
             details: dict[str, Any] | None = None,
             member: PartyMember = member,
-        ) -> MembershipEvent:
-            return MembershipEvent(
-                member=member,
-                kind=kind,
-                on=on,
-                org=org,
-                decision=decision,
-                details=details or {},
-                changeset=changeset,
-            )
+        ) -> dict[str, Any]:
+            return {
+                "member_id": member.pk,
+                "kind": kind,
+                "on": on,
+                "org_id": org.pk if org is not None else None,
+                "decision_id": decision.pk if decision is not None else None,
+                "details": details or {},
+                "changeset_id": changeset.pk,
+            }
 
         event_rows.append(event(EventKind.ADMISSION, row.decision.date, row.org, row.decision))
         if row.ceremony_date is not None:
@@ -712,13 +723,12 @@ def write_bulk_admit(items: list[PreparedAdmission], changeset: ChangeSet) -> li
                     EventKind.RECOGNITION, state.official_date, row.org, None, {"source": "dossier"}
                 )
             )
-        periods.extend(events.period_rows(member, state))
+        periods.extend(events.period_values(member.pk, state))
         entries.append(
-            log_entry(
+            log_values(
                 changeset,
                 action="member.create",
                 obj=member,
-                save=False,
                 scope_path=row.org.path,
                 after={
                     **{k: cleaned.get(k) for k in PERSON_FIELDS},
@@ -729,10 +739,11 @@ def write_bulk_admit(items: list[PreparedAdmission], changeset: ChangeSet) -> li
                 },
             )
         )
-    MembershipEvent.objects.bulk_create(event_rows, batch_size=2000)
-    MembershipPeriod.objects.bulk_create(periods, batch_size=2000)
-    ChangeLogEntry.objects.bulk_create(entries, batch_size=2000)
-    return members
+    bulk.insert_values(MembershipEvent, event_rows)
+    bulk.insert_values(MembershipPeriod, periods)
+    bulk.insert_values(ChangeLogEntry, entries)
+    for person in persons:  # person ↔ membership caches form a cycle: free them now
+        person._state.fields_cache.clear()
 
 
 @transaction.atomic

@@ -161,5 +161,12 @@ AGE_BAND_LABELS = {
 }
 
 
-def codes(choices: list[tuple[str, object]]) -> set[str]:
-    return {code for code, _label in choices}
+_CODES: dict[int, tuple[list[tuple[str, object]], frozenset[str]]] = {}
+
+
+def codes(choices: list[tuple[str, object]]) -> frozenset[str]:
+    """The codes of a list of choices (remembered: the lists are the constants above)."""
+    known = _CODES.get(id(choices))
+    if known is None or known[0] is not choices:
+        known = _CODES[id(choices)] = (choices, frozenset(code for code, _label in choices))
+    return known[1]

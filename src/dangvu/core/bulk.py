@@ -1,0 +1,159 @@
+"""Inserting many rows at once, for imports of whole provinces.
+
+`insert` does what `QuerySet.bulk_create` does for plain tables, without its per-value compiler
+work: each column's conversion is chosen once (plain text, numbers and integer keys go to the
+driver as they are; dates, times, JSON and UUIDs through the field's own `get_db_prep_save`), and
+the statements carry as many rows as the database allows (SQLite's compiled limit rather than the
+999 parameters Django assumes). No signals are sent and `save()` is not called, as with
+`bulk_create`; the caller has checked the rows.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from django.db import connections, models, router
+from django.db.models.fields import AutoFieldMixin
+from django.utils import timezone
+
+M = TypeVar("M", bound=models.Model)
+
+_PLAIN = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BooleanField,
+)
+_ROWS_PER_STATEMENT = 1000
+
+
+def _plain(field: models.Field) -> bool:
+    """Whether the driver takes the attribute as it is (text, numbers, integer keys)."""
+    if isinstance(field, models.ForeignKey):
+        return _plain(field.target_field)
+    return (
+        isinstance(field, _PLAIN) and type(field).get_db_prep_save is models.Field.get_db_prep_save
+    )
+
+
+def _max_parameters(connection: Any) -> int:
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        try:
+            return int(connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+        except AttributeError:  # Python < 3.11
+            return 999
+    if connection.vendor == "postgresql":
+        return 65535
+    return int(connection.features.max_query_params or 999)
+
+
+def _converter(field: models.Field, connection: Any) -> Callable[[Any], Any] | None:
+    """How a column's value goes to the driver: as it is (None), or converted by the field,
+    remembering the conversions of repeated values (dates, times, keys, empty JSON)."""
+    if _plain(field):
+        return None
+    seen: dict[Any, Any] = {}
+    json = isinstance(field, models.JSONField)
+
+    def convert(value: Any) -> Any:
+        if json and value:  # only the empty {} and [] repeat enough to remember
+            return field.get_db_prep_save(value, connection)
+        key = (type(value), repr(value)) if json else (type(value), value)
+        try:
+            return seen[key]
+        except KeyError:
+            done = seen[key] = field.get_db_prep_save(value, connection)
+            if len(seen) > 100_000:
+                seen.clear()
+            return done
+        except TypeError:
+            return field.get_db_prep_save(value, connection)
+
+    return convert
+
+
+def insert(objs: Sequence[M], *, returning_pk: bool = False) -> Sequence[M]:
+    """Insert unsaved instances of one model; with `returning_pk`, their new keys are set."""
+    if not objs:
+        return objs
+    relations = [f for f in objs[0]._meta.concrete_fields if isinstance(f, models.ForeignKey)]
+    for obj in objs:
+        for field in relations:  # a relation set to an object saved since: take its key
+            if getattr(obj, field.attname) is None and field.is_cached(obj):
+                related = field.get_cached_value(obj)
+                if related is not None:
+                    setattr(obj, field.attname, related.pk)
+    keys = insert_values(type(objs[0]), [obj.__dict__ for obj in objs], returning_pk=returning_pk)
+    connection = connections[router.db_for_write(type(objs[0]))]
+    for index, obj in enumerate(objs):
+        if keys:
+            obj.pk = keys[index]
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return objs
+
+
+def insert_values(
+    model: type[models.Model], rows: Sequence[dict[str, Any]], *, returning_pk: bool = False
+) -> list[Any]:
+    """Insert rows given as {attribute name: value} (`org_id`, not `org`); a missing attribute
+    takes the field's default. Returns the new keys in order when `returning_pk`, else []."""
+    if not rows:
+        return []
+    opts = model._meta
+    connection = connections[router.db_for_write(model)]
+    pk = opts.pk
+    generated_pk = isinstance(pk, AutoFieldMixin)
+    fields = [f for f in opts.concrete_fields if not (f is pk and generated_pk)]
+    now = timezone.now()
+    stamped = {
+        f.attname
+        for f in fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    }
+    convert = [_converter(f, connection) for f in fields]
+    columns = [
+        (
+            f.attname,
+            c,
+            now if f.attname in stamped else None,
+            f.get_default if f.has_default() else None,
+        )
+        for f, c in zip(fields, convert, strict=True)
+    ]
+    values: list[Any] = []
+    value: Any
+    for row in rows:
+        for attname, conv, stamp, default in columns:
+            if stamp is not None:
+                value = row[attname] = stamp
+            elif attname in row:
+                value = row[attname]
+            else:
+                value = default() if default is not None else None
+            values.append(value if conv is None else conv(value))
+    quote = connection.ops.quote_name
+    # Names come from the model's metadata, quoted by the backend; every value is a parameter.
+    head = (
+        f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "  # noqa: S608
+    )
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    tail = f" RETURNING {quote(pk.column)}" if returning_pk and generated_pk else ""
+    per = max(1, min(_ROWS_PER_STATEMENT, _max_parameters(connection) // len(fields)))
+    width = len(fields)
+    keys: list[Any] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per):
+            count = min(per, len(rows) - start)
+            cursor.execute(
+                head + ", ".join([one] * count) + tail,
+                values[start * width : (start + count) * width],
+            )
+            if tail:
+                keys.extend(key for (key,) in cursor.fetchall())
+    if returning_pk and not generated_pk:
+        keys = [row[pk.attname] for row in rows]
+    return keys

@@ -1,0 +1,87 @@
+"""core.bulk: many rows inserted with the same values the ORM would have written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+from django.db import transaction
+
+from dangvu.core import bulk
+from dangvu.core.changes import log_values, open_change_set
+from dangvu.core.models import ChangeLogEntry, Decision
+from dangvu.members.models import MembershipEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_insert_values_fills_defaults_converts_and_returns_keys_in_order(world):
+    member = world.members["hoa"]
+    with transaction.atomic():
+        changeset = open_change_set(actor=None, reason="bulk test")
+        rows = [
+            {
+                "member_id": member.pk,
+                "kind": "ceremony" if n % 2 else "admission",
+                "on": dt.date(2001, 1, 1) + dt.timedelta(days=n),
+                "org_id": world.ph1.pk if n % 3 == 0 else None,
+                "details": {"n": n, "name": "Nguyễn Thị Hoà"} if n % 5 == 0 else {},
+                "changeset_id": changeset.pk,  # a UUID key, converted on SQLite
+            }
+            for n in range(2500)  # more than one statement's worth of rows
+        ]
+        keys = bulk.insert_values(MembershipEvent, rows, returning_pk=True)
+    assert len(keys) == 2500 and len(set(keys)) == 2500
+    stored = {e.pk: e for e in MembershipEvent.objects.filter(pk__in=keys)}
+    for key, row in zip(keys, rows, strict=True):
+        event = stored[key]
+        assert (event.kind, event.on, event.org_id, event.details) == (
+            row["kind"],
+            row["on"],
+            row["org_id"],
+            row["details"],
+        )
+        assert event.changeset_id == changeset.pk
+        assert event.voided_by_id is None  # missing → the field's default
+        assert event.recorded_at is not None  # auto_now_add stamped
+
+
+def test_insert_instances_sets_keys_and_resolves_unsaved_relations(world):
+    with transaction.atomic():
+        changeset = open_change_set(actor=None, reason="bulk test")
+        decisions = [
+            Decision(number=f"{n}-QĐ/TU", date=dt.date(2020, 1, 1), issuer="Tỉnh ủy")
+            for n in range(3)
+        ]
+        bulk.insert(decisions, returning_pk=True)
+        assert all(d.pk for d in decisions) and not decisions[0]._state.adding
+        events = [
+            MembershipEvent(
+                member=world.members["hoa"],
+                kind="admission",
+                on=d.date,
+                decision=d,
+                changeset=changeset,
+            )
+            for d in decisions
+        ]
+        bulk.insert(events, returning_pk=True)
+        bulk.insert_values(
+            ChangeLogEntry,
+            [log_values(changeset, action="test.bulk", obj=e, after={"on": e.on}) for e in events],
+        )
+    assert sorted(
+        MembershipEvent.objects.filter(pk__in=[e.pk for e in events]).values_list(
+            "decision__number", flat=True
+        )
+    ) == ["0-QĐ/TU", "1-QĐ/TU", "2-QĐ/TU"]
+    entries = ChangeLogEntry.objects.filter(action="test.bulk")
+    assert entries.count() == 3
+    assert {e.after["on"] for e in entries} == {"2020-01-01"}
+    assert all(isinstance(e.changeset_id, uuid.UUID) for e in entries)
+
+
+def test_nothing_to_insert():
+    assert bulk.insert_values(Decision, []) == []
+    assert bulk.insert([]) == []
