@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext_lazy
+
 from dangvu.core.dates import add_months
 
 REPRIMAND = "khien_trach"
@@ -30,3 +32,22 @@ def effect_ends(form: str, announced_on: dt.date) -> dt.date | None:
     if form in PERMANENT:
         return None
     return add_months(announced_on, EFFECT_MONTHS)
+
+
+_FORM_LABELS = {
+    REPRIMAND: gettext_lazy("Reprimand"),
+    WARNING: gettext_lazy("Warning"),
+    DISMISSAL: gettext_lazy("Removal from post"),
+    EXPULSION: gettext_lazy("Expulsion"),
+    DISSOLUTION: gettext_lazy("Dissolution"),
+}
+
+
+def form_label(form: str) -> str:
+    return str(_FORM_LABELS.get(form, form))
+
+
+def at_least(form: str, lowest: str) -> bool:
+    """Whether `form` is `lowest` or heavier (reprimand < warning < removal < expulsion)."""
+    order = (REPRIMAND, WARNING, DISMISSAL, EXPULSION, DISSOLUTION)
+    return order.index(form) >= order.index(lowest)
