@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "dangvu.accounts",
     "dangvu.members",
     "dangvu.discipline",
+    "dangvu.evaluation",
+    "dangvu.awards",
     "dangvu.restructuring",
     "dangvu.exchange",
     "dangvu.demo",

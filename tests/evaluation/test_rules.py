@@ -146,7 +146,7 @@ def test_badge_tiers_award_days_and_party_age_with_gaps():
         False,
     )
     assert awards.is_award_day(dt.date(2025, 9, 2)) and not awards.is_award_day(dt.date(2025, 9, 3))
-    # Already received: nothing due.
+    # Already received, or a higher tier received (the 30 passed over is not awarded later).
     assert awards.badge_due(
         counted_from=dt.date(1985, 7, 26), on=dt.date(2025, 9, 2), received=[30, 40]
     ) == (None, None)

@@ -50,6 +50,7 @@ class Ability(models.TextChoices):
     MANAGE_MEMBERS = "manage_members", _("change member records")
     MANAGE_ORGS = "manage_orgs", _("change the organisation tree")
     MANAGE_DISCIPLINE = "manage_discipline", _("record discipline")
+    RATE = "rate", _("propose and decide quality ratings")
     VIEW_SENSITIVE = "view_sensitive", _("see sensitive personal data")
     AUDIT = "audit", _("read the change log and the access log")
     MANAGE_ACCOUNTS = "manage_accounts", _("manage accounts and roles")
@@ -65,10 +66,11 @@ ROLE_ABILITIES: dict[str, frozenset[str]] = {
             Ability.MANAGE_MEMBERS,
             Ability.MANAGE_ORGS,
             Ability.MANAGE_DISCIPLINE,
+            Ability.RATE,
             Ability.AUDIT,
         }
     ),
-    Role.SECRETARY: frozenset({Ability.VIEW, Ability.MANAGE_MEMBERS}),
+    Role.SECRETARY: frozenset({Ability.VIEW, Ability.MANAGE_MEMBERS, Ability.RATE}),
     Role.INSPECTION_OFFICER: frozenset({Ability.VIEW, Ability.MANAGE_DISCIPLINE, Ability.AUDIT}),
     Role.VIEWER: frozenset({Ability.VIEW}),
     Role.MEMBER_SELF: frozenset(),

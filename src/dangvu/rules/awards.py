@@ -93,7 +93,8 @@ def badge_due(
             return add_months(on, rules.ill_months(tier))
         return on
 
-    due = [t for t in BADGE_TIERS if t not in taken and add_years(counted_from, t) <= limit(t)]
+    above = max(taken, default=0)  # a tier passed over is not awarded after a higher one
+    due = [t for t in BADGE_TIERS if t > above and add_years(counted_from, t) <= limit(t)]
     if not due:
         return None, None
     tier = max(due)

@@ -342,7 +342,7 @@ def level_from_score(
     held: list[str] = []
     if level == HTXSNV:
         if not score.all_tasks_done:
-            held.append(_("HTXSNV needs 100% of the tasks done on time and with quality."))
+            held.append(_("HTXSNV needs every task done on time and with quality."))
         if (
             rules.htxsnv_min_exceeded_pct is not None
             and (score.exceeded_pct or 0) < rules.htxsnv_min_exceeded_pct
@@ -356,7 +356,7 @@ def level_from_score(
         if held:
             level = HTTNV
     if level == HTTNV and not score.all_tasks_done:
-        held.append(_("HTTNV needs 100% of the tasks done on time and with quality."))
+        held.append(_("HTTNV needs every task done on time and with quality."))
         level = HTNV
     if (
         level == HTNV

@@ -1,0 +1,47 @@
+"""`dangvu awards candidates --org CODE --period 2019-2023 [--format json]`."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from dangvu.core.cli import add_format, print_json
+
+
+class Command(BaseCommand):
+    help = "Commendation candidates: rated HTXSNV in every year of the period (DOMAIN.md §2.2)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        candidates = sub.add_parser("candidates", help="members and organisations of the subtree")
+        candidates.add_argument("--org", required=True, help="organisation code")
+        candidates.add_argument("--period", required=True, help="FIRST-LAST, e.g. 2019-2023")
+        add_format(candidates)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from dangvu.awards.services import five_year_candidates
+        from dangvu.core.errors import RuleError
+        from dangvu.orgs.models import Organisation
+
+        match = re.fullmatch(r"\s*(\d{4})\s*-\s*(\d{4})\s*", options["period"])
+        if not match:
+            raise CommandError("--period is written FIRST-LAST, e.g. 2019-2023")
+        first, last = int(match[1]), int(match[2])
+        code = options["org"].strip().upper()
+        org = Organisation.objects.filter(code=code).first()
+        if org is None:
+            raise CommandError(f"No organisation with code {code}")
+        try:
+            found = five_year_candidates(org, first, last, actor=None)
+        except RuleError as exc:
+            raise CommandError(str(exc)) from exc
+        if options["format"] == "json":
+            print_json(found, self.stdout._out)
+            return
+        self.stdout.write(f"{org.name} ({org.code}), {first}–{last}")
+        for m in found["members"]:
+            self.stdout.write(f"  {m['cccd'] or '—':12}  {m['name']:<32} {m['org']}")
+        for o in found["organisations"]:
+            self.stdout.write(f"  {o['code']:12}  {o['name']}")

@@ -1,0 +1,356 @@
+"""Commendation candidates from the rating history, the badges due on an award day, and recording
+both (DOMAIN.md §2.2, §2.4, §3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from dangvu.accounts.models import Ability
+from dangvu.accounts.scope import require
+from dangvu.awards.models import BadgeAward, Commendation, IllnessNote
+from dangvu.core.changes import log_entry, open_change_set
+from dangvu.core.dates import format_date
+from dangvu.core.errors import RuleError
+from dangvu.core.models import ChangeSet, Decision
+from dangvu.discipline.models import DisciplineDecision
+from dangvu.evaluation.models import Rating
+from dangvu.evaluation.services import members_in_subtree
+from dangvu.members.lifecycle import gap_days, party_age
+from dangvu.members.models import PartyMember
+from dangvu.orgs.models import Organisation, Placement, valid_on
+from dangvu.orgs.selectors import placement_of
+from dangvu.rules import awards as rules
+from dangvu.rules import evaluation as ev
+
+
+def _in_force(day: dt.date) -> Q:
+    """Discipline decisions in force on a day (DOMAIN.md §6.4)."""
+    return Q(announced_on__lte=day) & (Q(effect_until__isnull=True) | Q(effect_until__gt=day))
+
+
+def five_year_candidates(
+    org: Organisation, first_year: int, last_year: int, actor: Any
+) -> dict[str, list[dict[str, Any]]]:
+    """Members and organisations of the subtree rated HTXSNV every year of the period, leaving out
+    anyone under a discipline in force at the period's end (DOMAIN.md §2.2, §2.4). With a period of
+    one year: those outstanding in the year."""
+    require(actor, Ability.VIEW, org.path)
+    if last_year < first_year:
+        raise RuleError(_("The period ends before it starts."), field="period")
+    years = list(range(first_year, last_year + 1))
+    end = ev.review_day(last_year)
+    place = placement_of(org, end)
+    if place is None:
+        raise RuleError(
+            _("%(org)s did not exist on %(date)s.") % {"org": org.name, "date": format_date(end)},
+            field="org",
+        )
+    members = _member_candidates(org, years, end)
+    units = Placement.objects.filter(
+        valid_on(end), path__gte=place.path, path__lt=place.path + ":"
+    ).values("org_id")
+    orgs = _org_candidates(units, years, end)
+    return {"members": members, "organisations": orgs}
+
+
+def _streaks(ratings: Any, key: str, years: list[int]) -> dict[int, dict[str, str]]:
+    history: dict[int, dict[str, str]] = defaultdict(dict)
+    for subject_id, year, level in ratings.values_list(key, "year", "level"):
+        history[subject_id][str(year)] = level
+    return {sid: h for sid, h in history.items() if all(h.get(str(y)) == ev.HTXSNV for y in years)}
+
+
+def _member_candidates(org: Organisation, years: list[int], end: dt.date) -> list[dict[str, Any]]:
+    present = {p.member_id: p.org for p in members_in_subtree(org, end).select_related("org")}
+    streaks = _streaks(
+        Rating.objects.filter(member_id__in=list(present), year__in=years, subject=ev.MEMBER),
+        "member_id",
+        years,
+    )
+    barred = set(
+        DisciplineDecision.objects.filter(_in_force(end), member_id__in=list(streaks)).values_list(
+            "member_id", flat=True
+        )
+    )
+    members = PartyMember.objects.filter(pk__in=[m for m in streaks if m not in barred])
+    return sorted(
+        (
+            {
+                "cccd": m.person.citizen_id,
+                "name": m.person.full_name,
+                "org": present[m.pk].code,
+                "ratings": streaks[m.pk],
+            }
+            for m in members.select_related("person")
+        ),
+        key=lambda r: (r["org"], r["name"]),
+    )
+
+
+def _org_candidates(units: Any, years: list[int], end: dt.date) -> list[dict[str, Any]]:
+    streaks = _streaks(
+        Rating.objects.filter(org_id__in=units, year__in=years, subject=ev.ORG), "org_id", years
+    )
+    barred = set(
+        DisciplineDecision.objects.filter(_in_force(end), org_id__in=list(streaks)).values_list(
+            "org_id", flat=True
+        )
+    )
+    return sorted(
+        (
+            {"code": o.code, "name": o.name, "ratings": streaks[o.pk]}
+            for o in Organisation.objects.filter(pk__in=[o for o in streaks if o not in barred])
+        ),
+        key=lambda r: r["code"],
+    )
+
+
+def badges_due(org: Organisation, on: dt.date, actor: Any) -> list[dict[str, Any]]:
+    """Members of the subtree due a badge on the award day `on` (DOMAIN.md §3): by party age with
+    its gaps, early for a serious illness on file, posthumously for those who died since."""
+    require(actor, Ability.VIEW, org.path)
+    place = placement_of(org, on)
+    if place is None:
+        return []
+    units = Placement.objects.filter(
+        valid_on(on), path__gte=place.path, path__lt=place.path + ":"
+    ).values("org_id")
+    living = list(
+        PartyMember.objects.filter(
+            pk__in=members_in_subtree(org, on).filter(status="official").values("member_id")
+        ).select_related("person")
+    )
+    # Died in the two years before the award day, last kept in the subtree.
+    dead = list(
+        PartyMember.objects.filter(
+            status="deceased",
+            status_since__lte=on,
+            status_since__gt=on - dt.timedelta(days=730),
+            org_id__in=units,
+        ).select_related("person")
+    )
+    everyone = living + dead
+    ids = [m.pk for m in everyone]
+    received: dict[int, list[int]] = defaultdict(list)
+    for member_id, tier in BadgeAward.objects.filter(member_id__in=ids).values_list(
+        "member_id", "tier"
+    ):
+        received[member_id].append(tier)
+    ill = set(
+        IllnessNote.objects.filter(member_id__in=ids, noted_on__lte=on).values_list(
+            "member_id", flat=True
+        )
+    )
+    disciplines: dict[int, list[tuple[str, dt.date]]] = defaultdict(list)
+    for member_id, form, announced in DisciplineDecision.objects.filter(
+        member_id__in=ids, announced_on__lte=on
+    ).values_list("member_id", "form", "announced_on"):
+        disciplines[member_id].append((form, announced))
+    out = []
+    for m in everyone:
+        if m.first_admission_date is None:
+            continue
+        gaps = _gaps(m)
+        died = m.status_since if m.status == "deceased" else None
+        until = died or on
+        counted_from = m.first_admission_date + dt.timedelta(days=gap_days(gaps, until))
+        due, _why = rules.badge_due(
+            counted_from=counted_from,
+            on=on,
+            received=received[m.pk],
+            died_on=died,
+            seriously_ill=m.pk in ill,
+            disciplines=disciplines[m.pk],
+        )
+        if due is None:
+            continue
+        age = party_age(m.first_admission_date, gaps, until)
+        out.append(
+            {
+                "cccd": m.person.citizen_id,
+                "name": m.person.full_name,
+                "tier": due.tier,
+                "party_age": age.years,
+                "early": due.early,
+                "posthumous": due.posthumous,
+            }
+        )
+    return sorted(out, key=lambda r: (-r["tier"], r["name"]))
+
+
+def _gaps(member: PartyMember) -> list[tuple[dt.date, dt.date | None]]:
+    return [
+        (dt.date.fromisoformat(a), dt.date.fromisoformat(b) if b else None)
+        for a, b in (member.derived or {}).get("gaps", [])
+    ]
+
+
+def next_badge_of(member: PartyMember, on: dt.date) -> tuple[int, dt.date] | None:
+    """The next tier not yet received and the day party age reaches it (for the member page)."""
+    if member.first_admission_date is None:
+        return None
+    taken = set(BadgeAward.objects.filter(member=member).values_list("tier", flat=True))
+    counted_from = member.first_admission_date + dt.timedelta(days=gap_days(_gaps(member), on))
+    from dangvu.core.dates import add_years
+    from dangvu.rules.charter import BADGE_TIERS
+
+    for tier in BADGE_TIERS:
+        if tier not in taken and add_years(counted_from, tier) > on:
+            return tier, add_years(counted_from, tier)
+    return None
+
+
+@transaction.atomic
+def record_badge(
+    *,
+    member: PartyMember,
+    tier: int,
+    awarded_on: dt.date,
+    decision: Decision | None,
+    actor: Any,
+    source: str = ChangeSet.Source.WEB,
+) -> BadgeAward:
+    """Record a badge awarded; refused when it is not due on that day under the rules."""
+    require(actor, Ability.MANAGE_MEMBERS, member.scope_path)
+    if member.first_admission_date is None:
+        raise RuleError(_("The member has no admission date on file."), field="tier")
+    died = member.status_since if member.status == "deceased" else None
+    gaps = _gaps(member)
+    counted_from = member.first_admission_date + dt.timedelta(
+        days=gap_days(gaps, died or awarded_on)
+    )
+    received = list(BadgeAward.objects.filter(member=member).values_list("tier", flat=True))
+    if tier in received:
+        raise RuleError(
+            _("The %(tier)s-year badge is recorded already.") % {"tier": tier}, field="tier"
+        )
+    due, why = rules.badge_due(
+        counted_from=counted_from,
+        on=awarded_on,
+        received=received,
+        died_on=died,
+        seriously_ill=IllnessNote.objects.filter(member=member, noted_on__lte=awarded_on).exists(),
+        disciplines=list(
+            DisciplineDecision.objects.filter(
+                member=member, announced_on__lte=awarded_on
+            ).values_list("form", "announced_on")
+        ),
+    )
+    if due is None or due.tier != tier:
+        raise RuleError(
+            why
+            or _("The %(tier)s-year badge is not due on %(date)s.")
+            % {"tier": tier, "date": format_date(awarded_on)},
+            field="tier",
+        )
+    multiple = rules.BADGE_CASH_MULTIPLES.get(tier)
+    changeset = open_change_set(
+        actor=actor, reason=_("Party badge %(tier)s years") % {"tier": tier}, source=source
+    )
+    award = BadgeAward.objects.create(
+        member=member,
+        tier=tier,
+        awarded_on=awarded_on,
+        decision=decision,
+        early=due.early,
+        posthumous=due.posthumous,
+        multiple=multiple,
+        amount=rules.cash_amount(multiple, awarded_on),
+        changeset=changeset,
+    )
+    log_entry(
+        changeset,
+        action="badge.award",
+        obj=award,
+        subject=member,
+        after={
+            "tier": tier,
+            "awarded_on": awarded_on,
+            "early": due.early,
+            "posthumous": due.posthumous,
+        },
+    )
+    return award
+
+
+@transaction.atomic
+def record_commendation(
+    *,
+    kind: str,
+    basis: str,
+    first_year: int,
+    last_year: int,
+    giver: Organisation,
+    decision: Decision,
+    actor: Any,
+    member: PartyMember | None = None,
+    org: Organisation | None = None,
+    multiple: Decimal | None = None,
+    source: str = ChangeSet.Source.WEB,
+) -> Commendation:
+    """Record a commendation decided by `giver`; cash is the multiple × the base salary on the
+    decision's day (DOMAIN.md §2.3). Nobody under a discipline in force is commended (§2.4)."""
+    if (member is None) == (org is None):
+        raise RuleError(_("A commendation goes to one member or one organisation."), field="member")
+    require(actor, Ability.MANAGE_MEMBERS, giver.path)
+    subject_filter: dict[str, Any] = {"member": member} if member is not None else {"org": org}
+    barring = DisciplineDecision.objects.filter(_in_force(decision.date), **subject_filter).first()
+    if barring is not None:
+        raise RuleError(
+            _("Under a discipline in force (%(d)s): not commended while it lasts (QĐ 69-QĐ/TW).")
+            % {"d": str(barring)},
+            field="decision",
+        )
+    if basis == Commendation.Basis.FIVE_YEARS:
+        key = {"member_id": member.pk} if member is not None else {"org_id": org.pk}  # type: ignore[union-attr]
+        rated = set(
+            Rating.objects.filter(
+                **key, year__range=(first_year, last_year), level=ev.HTXSNV
+            ).values_list("year", flat=True)
+        )
+        missing = [y for y in range(first_year, last_year + 1) if y not in rated]
+        if missing or last_year - first_year != 4:
+            raise RuleError(
+                _("Not rated HTXSNV in every year of %(a)s–%(b)s (missing: %(m)s).")
+                % {"a": first_year, "b": last_year, "m": ", ".join(map(str, missing)) or "—"},
+                field="basis",
+            )
+    changeset = open_change_set(
+        actor=actor, reason=_("Commendation by %(org)s") % {"org": giver.name}, source=source
+    )
+    base = rules.base_salary_on(decision.date)
+    item = Commendation.objects.create(
+        member=member,
+        org=org,
+        kind=kind,
+        basis=basis,
+        first_year=first_year,
+        last_year=last_year,
+        giver=giver,
+        decision=decision,
+        multiple=multiple,
+        base_salary=base if multiple is not None else None,
+        amount=rules.cash_amount(multiple, decision.date),
+        changeset=changeset,
+    )
+    log_entry(
+        changeset,
+        action="commendation.record",
+        obj=item,
+        subject=member or org,
+        after={
+            "kind": kind,
+            "basis": basis,
+            "years": [first_year, last_year],
+            "amount": item.amount,
+        },
+        scope_path=member.scope_path if member is not None else org.path,  # type: ignore[union-attr]
+    )
+    return item

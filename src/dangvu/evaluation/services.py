@@ -1,0 +1,632 @@
+"""Rating members and organisations: the cell proposes, the competent level decides, the superior
+level may re-classify (DOMAIN.md §1.5, §16.1 1.6). Every rule of rules/evaluation.py is checked on
+each step, every problem of a submission is reported at once, and nothing is half-written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from dangvu.accounts.models import Ability
+from dangvu.accounts.scope import require
+from dangvu.core import bulk
+from dangvu.core.changes import log_values, open_change_set
+from dangvu.core.dates import today
+from dangvu.core.errors import RuleError
+from dangvu.core.models import ChangeLogEntry, ChangeSet, Decision
+from dangvu.discipline.models import DisciplineDecision
+from dangvu.evaluation.models import PeerGroup, Rating
+from dangvu.members.models import FlagPeriod, MembershipPeriod, PartyMember
+from dangvu.orgs.models import Organisation, Placement, valid_on
+from dangvu.orgs.selectors import placement_of
+from dangvu.rules import evaluation as ev
+from dangvu.rules.organisation import GRASSROOTS_KINDS
+
+
+@dataclass
+class Proposal:
+    """One subject's rating as the cell (or the organisation) proposes it."""
+
+    subject: PartyMember | Organisation
+    level: str
+    self_level: str = ""
+    score: ev.Score | None = None
+    tasks_not_done_pct: float | None = None
+    degradation: bool = False
+    self_remedied: bool = False  # a discipline of the year was self-detected and remedied
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class MemberFacts:
+    member: PartyMember
+    status: str
+    flags: set[str]
+    cell_id: int | None
+    joined_on: dt.date | None
+    disciplines: list[ev.DisciplineFact]
+
+
+def review_facts(members: Sequence[PartyMember], year: int) -> dict[int, MemberFacts]:
+    """Each member's status, flags and cell on the review day, and the year's discipline: three
+    queries for any number of members."""
+    on = ev.review_day(year)
+    ids = [m.pk for m in members]
+    periods = {
+        p.member_id: p
+        for p in MembershipPeriod.objects.filter(valid_on(on), member_id__in=ids, temporary=False)
+    }
+    flags: dict[int, set[str]] = defaultdict(set)
+    for member_id, flag in FlagPeriod.objects.filter(valid_on(on), member_id__in=ids).values_list(
+        "member_id", "flag"
+    ):
+        flags[member_id].add(flag)
+    disciplines: dict[int, list[ev.DisciplineFact]] = defaultdict(list)
+    for row in DisciplineDecision.objects.filter(member_id__in=ids, announced_on__year=year).values(
+        "member_id", "form", "announced_on", "duty_related"
+    ):
+        disciplines[row["member_id"]].append(
+            ev.DisciplineFact(row["form"], row["announced_on"], row["duty_related"])
+        )
+    out = {}
+    for m in members:
+        period = periods.get(m.pk)
+        out[m.pk] = MemberFacts(
+            member=m,
+            status=period.status if period else "",
+            flags=flags[m.pk],
+            cell_id=period.org_id if period else None,
+            joined_on=m.ceremony_date or m.admission_decision_date,
+            disciplines=disciplines[m.pk],
+        )
+    return out
+
+
+def grassroots_of(org: Organisation, on: dt.date) -> Organisation | None:
+    """The grassroots organisation (đảng bộ cơ sở or chi bộ cơ sở) an organisation lies in."""
+    place = placement_of(org, on)
+    if place is None:
+        return None
+    segments = [place.path[i : i + 7] for i in range(0, len(place.path), 7)]
+    paths = ["".join(segments[: n + 1]) for n in range(len(segments))]
+    found = (
+        Placement.objects.filter(valid_on(on), path__in=paths, kind__in=GRASSROOTS_KINDS)
+        .select_related("org")
+        .order_by("-path")
+        .first()
+    )
+    return found.org if found else None
+
+
+def _level_problems(
+    rules: ev.EvaluationRules, year: int, p: Proposal, level: str, subject: str
+) -> list[str]:
+    """Why `level` cannot be given to this subject: forced KHTNV, and the 2025 score."""
+    problems: list[str] = []
+    if level not in ev.RANK:
+        return [_("“%(value)s” is not a rating.") % {"value": level}]
+    if rules.scored:
+        if p.score is None:
+            problems.append(_("From 2025 a rating needs its score (30 general + 70 task points)."))
+        else:
+            problems += ev.score_problems(p.score)
+            if not problems:
+                allowed, held = ev.level_from_score(rules, p.score, subject=subject)
+                if ev.better(level, allowed):
+                    problems.append(
+                        _("A score of %(total)s allows %(allowed)s at best.")
+                        % {"total": f"{p.score.total:g}", "allowed": allowed}
+                    )
+                    problems += held
+    return problems
+
+
+def _forced(rules: ev.EvaluationRules, year: int, facts: MemberFacts, p: Proposal) -> list[str]:
+    disciplines = [
+        ev.DisciplineFact(f.form, f.announced_on, f.duty_related, p.self_remedied)
+        for f in facts.disciplines
+    ]
+    return ev.forced_khtnv(
+        rules,
+        year=year,
+        disciplines=disciplines,
+        tasks_not_done_pct=p.tasks_not_done_pct,
+        degradation=p.degradation,
+    )
+
+
+def _raise_all(problems: dict[str, list[str]]) -> None:
+    if problems:
+        raise ValidationError({k: [ValidationError(m) for m in ms] for k, ms in problems.items()})
+
+
+def _facts_json(p: Proposal) -> dict[str, Any]:
+    data = dict(p.facts)
+    if p.score is not None:
+        data.update(
+            exceeded_pct=p.score.exceeded_pct,
+            all_tasks_done=p.score.all_tasks_done,
+            behind_pct=p.score.behind_pct,
+            shortcomings_remedied=p.score.shortcomings_remedied,
+        )
+    if p.tasks_not_done_pct is not None:
+        data["tasks_not_done_pct"] = p.tasks_not_done_pct
+    if p.degradation:
+        data["degradation"] = True
+    if p.self_remedied:
+        data["self_remedied"] = True
+    return data
+
+
+@transaction.atomic
+def propose_member_ratings(
+    *,
+    cell: Organisation,
+    year: int,
+    proposals: Sequence[Proposal],
+    actor: Any,
+    on: dt.date | None = None,
+    source: str = ChangeSet.Source.WEB,
+) -> list[Rating]:
+    """The cell's proposal for its members, in one submission (§1.5: the cell meets, each member
+    has assessed themself, the meeting proposes a level). Problems are keyed by member id."""
+    require(actor, Ability.RATE, cell.path)
+    rules = ev.rules_for(year)
+    on = on or today()
+    members = [p.subject for p in proposals]
+    facts = review_facts(members, year)  # type: ignore[arg-type]
+    problems: dict[str, list[str]] = {}
+    for p in proposals:
+        member = p.subject
+        assert isinstance(member, PartyMember)
+        f = facts[member.pk]
+        key = str(member.pk)
+        if f.cell_id != cell.pk:
+            problems.setdefault(key, []).append(
+                _("%(name)s was not a member of %(cell)s on %(date)s.")
+                % {"name": member.person.full_name, "cell": cell.name, "date": _d(year)}
+            )
+            continue
+        why = ev.not_reviewed_reason(
+            rules, year=year, flags=f.flags, status=f.status, joined_on=f.joined_on
+        )
+        if why:
+            problems.setdefault(key, []).append(why)
+            continue
+        found = _level_problems(rules, year, p, p.level, ev.MEMBER)
+        forced = _forced(rules, year, f, p)
+        if forced and p.level != ev.KHTNV:
+            found += forced
+        if p.self_level and p.self_level not in ev.RANK:
+            found.append(_("“%(value)s” is not a rating.") % {"value": p.self_level})
+        if found:
+            problems.setdefault(key, []).extend(found)
+    _raise_all(problems)
+    changeset = open_change_set(
+        actor=actor,
+        reason=_("Ratings %(year)s proposed by %(cell)s") % {"year": year, "cell": cell.name},
+        source=source,
+    )
+    return _write_proposals(proposals, year, rules, cell, changeset, actor, on, ev.MEMBER)
+
+
+def _write_proposals(
+    proposals: Sequence[Proposal],
+    year: int,
+    rules: ev.EvaluationRules,
+    unit: Organisation,
+    changeset: ChangeSet,
+    actor: Any,
+    on: dt.date,
+    subject: str,
+) -> list[Rating]:
+    field_name = "member" if subject == ev.MEMBER else "org"
+    existing = {
+        getattr(r, f"{field_name}_id"): r
+        for r in Rating.objects.filter(
+            **{f"{field_name}_id__in": [p.subject.pk for p in proposals]}, year=year
+        )
+    }
+    user = actor if getattr(actor, "pk", None) else None
+    written, entries = [], []
+    for p in proposals:
+        rating = existing.get(p.subject.pk)
+        if rating is not None and rating.level:
+            raise RuleError(
+                _(
+                    "%(name)s's rating for %(year)s is decided already; the superior level may re-classify it."
+                )
+                % {"name": _name(p.subject), "year": year},
+                field="level",
+            )
+        before = _snapshot(rating) if rating else None
+        if rating is None:
+            rating = Rating(year=year, subject=subject, unit=unit, regulation=rules.code)
+            setattr(rating, field_name, p.subject)
+        rating.self_level = p.self_level or rating.self_level
+        rating.self_on = on if p.self_level else rating.self_on
+        rating.proposed_level = p.level
+        rating.proposed_on = on
+        rating.proposed_by = user
+        rating.unit = unit
+        rating.regulation = rules.code
+        rating.changeset = changeset
+        if p.score is not None:
+            rating.score_general = Decimal(str(p.score.general))
+            rating.score_tasks = Decimal(str(p.score.tasks))
+        rating.facts = _facts_json(p)
+        rating.save()
+        written.append(rating)
+        entries.append(
+            log_values(
+                changeset,
+                action="rating.propose",
+                obj=rating,
+                subject=p.subject,
+                before=before,
+                after=_snapshot(rating),
+                scope_path=unit.path,
+            )
+        )
+    bulk.insert_values(ChangeLogEntry, entries)
+    return written
+
+
+@transaction.atomic
+def decide_ratings(
+    *,
+    deciding_org: Organisation,
+    year: int,
+    levels: Sequence[tuple[Rating, str]],
+    decision: Decision | None,
+    actor: Any,
+    group: PeerGroup | None = None,
+    on: dt.date | None = None,
+    source: str = ChangeSet.Source.WEB,
+) -> list[Rating]:
+    """The competent level's decision (§1.5): members by their grassroots organisation; a cell
+    under a committee by that committee; a grassroots organisation by its direct superior. The
+    HTXSNV quota is checked over everything this level decided in the year, within the group."""
+    require(actor, Ability.RATE, deciding_org.path)
+    rules = ev.rules_for(year)
+    on = on or today()
+    review = ev.review_day(year)
+    problems: dict[str, list[str]] = {}
+    facts = review_facts([r.member for r, _l in levels if r.member_id], year)  # type: ignore[misc]
+    for rating, level in levels:
+        key = str(rating.pk)
+        if rating.year != year:
+            problems.setdefault(key, []).append(_("This rating is of another year."))
+            continue
+        if not rating.proposed_level:
+            problems.setdefault(key, []).append(
+                _("%(name)s has no proposal yet: the cell proposes first.")
+                % {"name": _name(rating.subject_record)}
+            )
+            continue
+        competent = competent_org(rating, review)
+        if competent is None or competent.pk != deciding_org.pk:
+            problems.setdefault(key, []).append(
+                _("%(name)s's rating is decided by %(org)s.")
+                % {
+                    "name": _name(rating.subject_record),
+                    "org": competent.name if competent else "—",
+                }
+            )
+            continue
+        p = _proposal_of(rating, level)
+        found = _level_problems(rules, year, p, level, rating.subject)
+        if rating.member_id:
+            forced = _forced(rules, year, facts[rating.member_id], p)
+        else:
+            forced = _org_caps(rules, year, rating.org, level)  # type: ignore[arg-type]
+        if forced and level != ev.KHTNV:
+            found += forced
+        if found:
+            problems.setdefault(key, []).extend(found)
+    if not problems:
+        problem = _quota_problem(rules, year, deciding_org, levels, group)
+        if problem:
+            problems["quota"] = [problem]
+    _raise_all(problems)
+    changeset = open_change_set(
+        actor=actor,
+        reason=_("Ratings %(year)s decided by %(org)s") % {"year": year, "org": deciding_org.name},
+        source=source,
+    )
+    user = actor if getattr(actor, "pk", None) else None
+    entries = []
+    for rating, level in levels:
+        before = _snapshot(rating)
+        rating.level = level
+        rating.decided_on = on
+        rating.decided_by = user
+        rating.deciding_org = deciding_org
+        rating.decision = decision
+        rating.group = group
+        rating.changeset = changeset
+        rating.save()
+        entries.append(
+            log_values(
+                changeset,
+                action="rating.decide",
+                obj=rating,
+                subject=rating.subject_record,
+                before=before,
+                after=_snapshot(rating),
+                scope_path=rating.unit.path,
+            )
+        )
+    bulk.insert_values(ChangeLogEntry, entries)
+    return [r for r, _l in levels]
+
+
+def competent_org(rating: Rating, on: dt.date) -> Organisation | None:
+    """Who decides this rating (DOMAIN.md §1.5)."""
+    if rating.member_id:
+        return grassroots_of(rating.unit, on)
+    org = rating.org
+    assert org is not None
+    place = placement_of(org, on)
+    if place is None or place.parent_id is None:
+        return None
+    parent = Organisation.objects.get(pk=place.parent_id)
+    if place.kind in GRASSROOTS_KINDS:
+        return parent  # a grassroots organisation: its direct superior
+    return grassroots_of(parent, on) or parent
+
+
+def _proposal_of(rating: Rating, level: str) -> Proposal:
+    facts = rating.facts or {}
+    score = None
+    if rating.score_general is not None and rating.score_tasks is not None:
+        score = ev.Score(
+            float(rating.score_general),
+            float(rating.score_tasks),
+            exceeded_pct=facts.get("exceeded_pct"),
+            all_tasks_done=facts.get("all_tasks_done", True),
+            behind_pct=facts.get("behind_pct"),
+            shortcomings_remedied=facts.get("shortcomings_remedied", True),
+        )
+    return Proposal(
+        subject=rating.subject_record,
+        level=level,
+        score=score,
+        tasks_not_done_pct=facts.get("tasks_not_done_pct"),
+        degradation=bool(facts.get("degradation")),
+        self_remedied=bool(facts.get("self_remedied")),
+    )
+
+
+def _org_caps(rules: ev.EvaluationRules, year: int, org: Organisation, level: str) -> list[str]:
+    """A collective's caps (§1.3): the organisation's own discipline in the year stands for its
+    leadership's until committee membership is recorded; its subordinates' discipline counts."""
+    review = ev.review_day(year)
+    own = [
+        ev.DisciplineFact(f, on, duty)
+        for f, on, duty in DisciplineDecision.objects.filter(
+            org=org, announced_on__year=year
+        ).values_list("form", "announced_on", "duty_related")
+    ]
+    children = list(
+        Placement.objects.filter(valid_on(review), parent=org).values_list("org_id", flat=True)
+    )
+    disciplined = (
+        DisciplineDecision.objects.filter(org_id__in=children, announced_on__year=year)
+        .values("org_id")
+        .distinct()
+        .count()
+    )
+    cap = ev.collective_cap(
+        rules,
+        year=year,
+        leader_disciplines=own,
+        subordinates=len(children),
+        subordinates_disciplined=disciplined,
+    )
+    if cap is not None and ev.better(level, cap[0]):
+        return [cap[1]]
+    return []
+
+
+def _quota_problem(
+    rules: ev.EvaluationRules,
+    year: int,
+    deciding_org: Organisation,
+    levels: Sequence[tuple[Rating, str]],
+    group: PeerGroup | None,
+) -> str | None:
+    """HTXSNV ≤ 20 % (25 % when raised) of HTTNV, per subject kind: HD 21 over everything the
+    grassroots organisation decides; QĐ 124 and QĐ 366 within the group the level chose."""
+    for subject in (ev.MEMBER, ev.ORG):
+        now = {r.pk: level for r, level in levels if r.subject == subject}
+        if not now:
+            continue
+        scope = Q(year=year, deciding_org=deciding_org, subject=subject)
+        if rules.quota_per == "group":
+            scope &= Q(group=group)
+        counts: dict[str, int] = defaultdict(int)
+        for level in (
+            Rating.objects.filter(scope).exclude(pk__in=list(now)).values_list("level", flat=True)
+        ):
+            counts[level] += 1
+        for level in now.values():
+            counts[level] += 1
+        name = group.name if group is not None and rules.quota_per == "group" else deciding_org.name
+        problem = ev.quota_problem(
+            rules,
+            htxsnv=counts[ev.HTXSNV],
+            httnv=counts[ev.HTTNV],
+            raised=bool(group and group.raised),
+            group=name,
+        )
+        if problem:
+            return problem
+    return None
+
+
+@transaction.atomic
+def reclassify(
+    *,
+    rating: Rating,
+    level: str,
+    reason: str,
+    actor: Any,
+    by: Organisation,
+    on: dt.date | None = None,
+    source: str = ChangeSet.Source.WEB,
+) -> Rating:
+    """The superior level cancels a rating and re-classifies it, with the reason (QĐ 124 Điều 13)."""
+    if not rating.level or rating.deciding_org is None:
+        raise RuleError(_("Only a decided rating can be re-classified."), field="level")
+    place = placement_of(rating.deciding_org, ev.review_day(rating.year))
+    superior_paths = place.path if place else ""
+    own = placement_of(by, ev.review_day(rating.year))
+    if own is None or not superior_paths.startswith(own.path) or own.path == superior_paths:
+        raise RuleError(
+            _("Only a level above %(org)s may re-classify its ratings.")
+            % {"org": rating.deciding_org.name},
+            field="level",
+        )
+    require(actor, Ability.RATE, by.path)
+    if not reason.strip():
+        raise RuleError(_("Give the reason for re-classifying."), field="reason")
+    rules = ev.rules_for(rating.year)
+    problems = _level_problems(
+        rules, rating.year, _proposal_of(rating, level), level, rating.subject
+    )
+    if rating.member_id:
+        facts = review_facts([rating.member], rating.year)[rating.member_id]  # type: ignore[list-item]
+        forced = _forced(rules, rating.year, facts, _proposal_of(rating, level))
+    else:
+        forced = _org_caps(rules, rating.year, rating.org, level)  # type: ignore[arg-type]
+    if forced and level != ev.KHTNV:
+        problems += forced
+    if problems:
+        raise RuleError(" ".join(problems), field="level")
+    changeset = open_change_set(actor=actor, reason=reason, source=source)
+    before = _snapshot(rating)
+    rating.reclassified_from = rating.level
+    rating.level = level
+    rating.reclassified_reason = reason.strip()
+    rating.reclassified_on = on or today()
+    rating.reclassified_by_org = by
+    rating.changeset = changeset
+    rating.save()
+    bulk.insert_values(
+        ChangeLogEntry,
+        [
+            log_values(
+                changeset,
+                action="rating.reclassify",
+                obj=rating,
+                subject=rating.subject_record,
+                before=before,
+                after=_snapshot(rating),
+                reason=reason,
+                scope_path=rating.unit.path,
+            )
+        ],
+    )
+    return rating
+
+
+def _snapshot(rating: Rating) -> dict[str, Any]:
+    return {
+        "year": rating.year,
+        "self_level": rating.self_level,
+        "proposed_level": rating.proposed_level,
+        "level": rating.level,
+        "score_general": str(rating.score_general) if rating.score_general is not None else None,
+        "score_tasks": str(rating.score_tasks) if rating.score_tasks is not None else None,
+        "deciding_org": rating.deciding_org_id,
+        "reclassified_from": rating.reclassified_from,
+    }
+
+
+def _name(subject: Any) -> str:
+    return subject.person.full_name if isinstance(subject, PartyMember) else subject.name
+
+
+def _d(year: int) -> str:
+    from dangvu.core.dates import format_date
+
+    return format_date(ev.review_day(year))
+
+
+# --- progress and results ------------------------------------------------------------------------
+def members_in_subtree(org: Organisation, on: dt.date) -> QuerySet[MembershipPeriod]:
+    place = placement_of(org, on)
+    if place is None:
+        return MembershipPeriod.objects.none()
+    cells = Placement.objects.filter(
+        valid_on(on), path__gte=place.path, path__lt=place.path + ":"
+    ).values("org_id")
+    return MembershipPeriod.objects.filter(valid_on(on), org_id__in=cells, temporary=False)
+
+
+def progress(org: Organisation, year: int) -> dict[str, Any]:
+    """Who is to be rated in the subtree, who is rated, who is not yet, and who is not reviewed."""
+    rules = ev.rules_for(year)
+    on = ev.review_day(year)
+    periods = list(members_in_subtree(org, on).select_related("member__person", "org"))
+    facts = review_facts([p.member for p in periods], year)
+    rated = dict(
+        Rating.objects.filter(member_id__in=[p.member_id for p in periods], year=year).values_list(
+            "member_id", "level"
+        )
+    )
+    to_rate, not_reviewed, pending = 0, [], []
+    for p in periods:
+        f = facts[p.member_id]
+        why = ev.not_reviewed_reason(
+            rules, year=year, flags=f.flags, status=f.status, joined_on=f.joined_on
+        )
+        if why:
+            not_reviewed.append((p.member, why))
+            continue
+        to_rate += 1
+        if not rated.get(p.member_id):
+            pending.append(p.member)
+    return {
+        "to_rate": to_rate,
+        "rated": to_rate - len(pending),
+        "pending": pending,
+        "not_reviewed": not_reviewed,
+    }
+
+
+def distribution(org: Organisation, year: int, subject: str = ev.MEMBER) -> dict[str, Any]:
+    """Ratings decided in the subtree by level, and the share rated HTTNV or above against the
+    90 % target of Nghị quyết 21-NQ/TW (DOMAIN.md §1.6)."""
+    on = ev.review_day(year)
+    place = placement_of(org, on)
+    counts = dict.fromkeys(ev.LEVELS, 0)
+    if place is not None:
+        units = Placement.objects.filter(
+            valid_on(on), path__gte=place.path, path__lt=place.path + ":"
+        ).values("org_id")
+        for level in (
+            Rating.objects.filter(year=year, subject=subject, unit_id__in=units)
+            .exclude(level="")
+            .values_list("level", flat=True)
+        ):
+            counts[level] += 1
+    total = sum(counts.values())
+    good = counts[ev.HTXSNV] + counts[ev.HTTNV]
+    return {
+        "counts": counts,
+        "total": total,
+        "good_or_better_pct": round(100 * good / total, 2) if total else None,
+        "target_pct": 90,
+        "meets_target": (100 * good >= 90 * total) if total else None,
+    }

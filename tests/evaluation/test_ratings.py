@@ -1,0 +1,302 @@
+"""The rating workflow on records: the cell proposes, the grassroots organisation decides, the
+superior level re-classifies; the rules block with their reasons (DOMAIN.md §1, §16.1–§16.2);
+commendation candidates and badges from the history (§2, §3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.db import connection
+from django.http import Http404
+from django.utils import translation
+
+from dangvu.awards.models import BadgeAward
+from dangvu.awards.services import badges_due, five_year_candidates, record_badge
+from dangvu.core.errors import RuleError
+from dangvu.discipline.services import discipline_record
+from dangvu.evaluation.models import Rating
+from dangvu.evaluation.services import (
+    Proposal,
+    decide_ratings,
+    distribution,
+    progress,
+    propose_member_ratings,
+    reclassify,
+)
+from dangvu.rules.evaluation import HTNV, HTTNV, HTXSNV, KHTNV, Score
+from tests.conftest import admit, decision, make_org
+
+pytestmark = pytest.mark.django_db
+
+NAMES = ["Võ Văn Một", "Võ Văn Hai", "Võ Văn Ba", "Võ Văn Bốn", "Võ Văn Năm", "Võ Văn Sáu"]
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def ph1_members(world):
+    """PH-1 with hoa, an and six more members admitted in 2010."""
+    extra = [admit(world.ph1, n, birth=dt.date(1981, 1, 1 + i)) for i, n in enumerate(NAMES)]
+    return [world.members["hoa"], world.members["an"], *extra]
+
+
+def rate(world, members, year, levels, *, group=None, score=None):
+    """The cell proposes and the commune decides the given levels (member → level)."""
+    proposals = [Proposal(m, levels[m], score=score(m) if score else None) for m in members]
+    ratings = propose_member_ratings(
+        cell=world.ph1, year=year, proposals=proposals, actor=world.binh
+    )
+    return decide_ratings(
+        deciding_org=world.phuoc_hai,
+        year=year,
+        levels=[(r, levels[r.member]) for r in ratings],
+        decision=decision(dt.date(year, 12, 20), f"{year}-QĐ/ĐU", "Đảng ủy xã Phước Hải"),
+        actor=world.an,
+        group=group,
+    )
+
+
+def messages(exc):
+    return [m for ms in exc.value.message_dict.values() for m in ms]
+
+
+def test_the_cell_proposes_and_the_grassroots_committee_decides_each_step_dated(world, ph1_members):
+    levels = dict.fromkeys(ph1_members, HTTNV)
+    levels[ph1_members[0]] = HTXSNV  # 1 of 7 HTTNV → 20 % allows 1
+    rated = rate(world, ph1_members, 2021, levels)
+    hoa = Rating.objects.get(member=world.members["hoa"], year=2021)
+    assert (hoa.proposed_level, hoa.level, hoa.regulation) == (HTXSNV, HTXSNV, "HD21")
+    assert hoa.proposed_by == world.binh and hoa.decided_by == world.an
+    assert hoa.deciding_org == world.phuoc_hai and hoa.decision.number == "2021-QĐ/ĐU"
+    assert len(rated) == 8
+    # The secretary of the cell cannot decide at the commune's level.
+    with pytest.raises((Http404, PermissionDenied)):
+        decide_ratings(
+            deciding_org=world.phuoc_hai,
+            year=2021,
+            levels=[(hoa, HTTNV)],
+            decision=None,
+            actor=world.binh,
+        )
+
+
+def test_discipline_in_the_year_blocks_a_rating_above_khtnv_with_the_reason(world, ph1_members):
+    # §1.3 (b): under HD 21 a member disciplined in the year is rated KHTNV.
+    hoa = world.members["hoa"]
+    discipline_record(
+        form="khien_trach",
+        decision=decision(dt.date(2021, 4, 2), "7-QĐ/ĐU", "Đảng ủy xã Phước Hải"),
+        announced_on=dt.date(2021, 4, 5),
+        deciding_body="Đảng ủy xã Phước Hải",
+        actor=None,
+        member=hoa,
+    )
+    with pytest.raises(ValidationError) as exc:
+        propose_member_ratings(
+            cell=world.ph1, year=2021, proposals=[Proposal(hoa, HTTNV)], actor=world.binh
+        )
+    assert messages(exc) == [
+        "Disciplined in the year (Reprimand, 05/04/2021): Hướng dẫn 21-HD/BTCTW (18/10/2019) "
+        "rates the member KHTNV."
+    ]
+    assert not Rating.objects.exists()  # nothing written
+    propose_member_ratings(
+        cell=world.ph1, year=2021, proposals=[Proposal(hoa, KHTNV)], actor=world.binh
+    )
+    # The next year the reprimand no longer forces anything.
+    propose_member_ratings(
+        cell=world.ph1, year=2022, proposals=[Proposal(hoa, HTTNV)], actor=world.binh
+    )
+
+
+def test_the_quota_refuses_a_sixth_htxsnv_and_names_the_limit(world, ph1_members):
+    # §1.3 (b): HTXSNV ≤ 20 % of those rated HTTNV in the grassroots organisation (HD 21).
+    levels = dict.fromkeys(ph1_members, HTTNV)  # 8 members
+    levels[ph1_members[0]] = levels[ph1_members[1]] = HTXSNV  # 2 of 6 HTTNV: 20 % is 1.2 → 1
+    with pytest.raises(ValidationError) as exc:
+        rate(world, ph1_members, 2022, levels)
+    assert messages(exc) == [
+        "2 rated HTXSNV in Đảng bộ xã Phước Hải, more than 20% of the 6 rated HTTNV (at most 1; "
+        "Hướng dẫn 21-HD/BTCTW (18/10/2019))."
+    ]
+    assert not Rating.objects.filter(level__gt="").exists()
+
+
+def test_members_not_reviewed_are_refused_and_listed_in_the_progress(world, ph1_members):
+    # §16.1 1.5 (from QĐ 124): admitted less than 6 months before the review.
+    new = admit(
+        world.ph1,
+        "Lê Văn Mới",
+        birth=dt.date(1999, 3, 3),
+        decided=dt.date(2024, 7, 20),
+        ceremony=dt.date(2024, 8, 1),
+        recognised=False,
+    )
+    with pytest.raises(ValidationError) as exc:
+        propose_member_ratings(
+            cell=world.ph1, year=2024, proposals=[Proposal(new, HTNV)], actor=world.binh
+        )
+    assert "less than 6 months" in messages(exc)[0]
+    state = progress(world.phuoc_hai, 2024)
+    assert [m.person.full_name for m, _why in state["not_reviewed"]] == ["Lê Văn Mới"]
+    # PH-1's eight plus Thành of PH-2 (admitted 20/6/2024: six months by 20/12) are to be rated.
+    assert state["to_rate"] == 9 and state["rated"] == 0
+
+
+def test_from_2025_the_score_decides_the_best_level(world, ph1_members):
+    # §16.1 1.2: 85 points allows HTTNV at best; HTXSNV needs ≥ 90 and ≥ 30 % of tasks exceeded.
+    hoa = world.members["hoa"]
+    with pytest.raises(ValidationError) as exc:
+        propose_member_ratings(
+            cell=world.ph1,
+            year=2025,
+            proposals=[Proposal(hoa, HTXSNV, score=Score(27, 58, exceeded_pct=40))],
+            actor=world.binh,
+        )
+    assert messages(exc) == ["A score of 85 allows HTTNV at best."]
+    with pytest.raises(ValidationError) as exc:
+        propose_member_ratings(
+            cell=world.ph1, year=2025, proposals=[Proposal(hoa, HTTNV)], actor=world.binh
+        )
+    assert "needs its score" in messages(exc)[0]
+    [rating] = propose_member_ratings(
+        cell=world.ph1,
+        year=2025,
+        proposals=[Proposal(hoa, HTXSNV, score=Score(28, 64, exceeded_pct=35))],
+        actor=world.binh,
+    )
+    assert (rating.score_general, rating.score_tasks) == (28, 64)
+
+
+def test_the_superior_level_reclassifies_with_a_reason(world, ph1_members):
+    levels = dict.fromkeys(ph1_members, HTTNV)
+    rate(world, ph1_members, 2020, levels)
+    hoa = Rating.objects.get(member=world.members["hoa"], year=2020)
+    with pytest.raises(RuleError):  # the commune cannot re-classify its own decision
+        reclassify(rating=hoa, level=HTNV, reason="x", actor=world.an, by=world.phuoc_hai)
+    with pytest.raises(RuleError):
+        reclassify(rating=hoa, level=HTNV, reason=" ", actor=world.an, by=world.province)
+    done = reclassify(
+        rating=hoa,
+        level=HTNV,
+        reason="Kiểm tra phát hiện chưa hoàn thành chỉ tiêu",
+        actor=world.an,
+        by=world.province,
+    )
+    assert (done.level, done.reclassified_from, done.reclassified_by_org) == (
+        HTNV,
+        HTTNV,
+        world.province,
+    )
+    result = distribution(world.province, 2020)
+    assert result["counts"] == {HTXSNV: 0, HTTNV: 7, HTNV: 1, KHTNV: 0}
+    assert (result["good_or_better_pct"], result["meets_target"]) == (87.5, False)
+
+
+def five_years(world, ph1_members):
+    """2019–2023: hoa HTXSNV every year (the quota allows one per 5 to 9 rated HTTNV), an HTNV
+    in 2021, the others HTTNV."""
+    hoa, an = ph1_members[:2]
+    for year in range(2019, 2024):
+        levels = dict.fromkeys(ph1_members, HTTNV)
+        levels[hoa] = HTXSNV
+        if year == 2021:
+            levels[an] = HTNV
+        group = None
+        if year >= 2023:
+            from dangvu.core.changes import open_change_set
+            from dangvu.evaluation.models import PeerGroup
+
+            group = PeerGroup.objects.create(
+                year=year,
+                deciding_org=world.phuoc_hai,
+                name="Đảng viên các chi bộ thôn",
+                changeset=open_change_set(actor=None, reason="nhóm"),
+            )
+        rate(world, ph1_members, year, levels, group=group)
+
+
+def test_five_year_candidates_equal_an_independent_sql_count(world, ph1_members):
+    # §2.2: members rated HTXSNV five years in a row, 2019–2023.
+    five_years(world, ph1_members)
+    found = five_year_candidates(world.province, 2019, 2023, actor=world.an)
+    assert [(m["name"], m["org"]) for m in found["members"]] == [("Nguyễn Thị Hoa", "PH-1")]
+    assert found["members"][0]["ratings"] == dict.fromkeys(map(str, range(2019, 2024)), HTXSNV)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT member_id FROM evaluation_rating WHERE subject = 'member' AND level = 'HTXSNV' "
+            "AND year BETWEEN 2019 AND 2023 GROUP BY member_id HAVING COUNT(DISTINCT year) = 5"
+        )
+        independent = {row[0] for row in cursor.fetchall()}
+    assert independent == {world.members["hoa"].pk}
+    # A discipline in force at the end of the period leaves her out (§2.4).
+    discipline_record(
+        form="khien_trach",
+        decision=decision(dt.date(2023, 12, 28), "9-QĐ/ĐU", "Đảng ủy xã Phước Hải"),
+        announced_on=dt.date(2023, 12, 29),
+        deciding_body="Đảng ủy xã Phước Hải",
+        actor=None,
+        member=world.members["hoa"],
+    )
+    assert five_year_candidates(world.province, 2019, 2023, actor=world.an)["members"] == []
+
+
+def test_the_cli_prints_candidates_and_badges_as_json(world, ph1_members):
+    five_years(world, ph1_members)
+    out = io.StringIO()
+    call_command(
+        "awards", "candidates", "--org", "TU-T", "--period", "2019-2023", "--format", "json",
+        stdout=out,
+    )  # fmt: skip
+    document = json.loads(out.getvalue())
+    assert document["members"] == [
+        {
+            "cccd": "058185000123",
+            "name": "Nguyễn Thị Hoa",
+            "org": "PH-1",
+            "ratings": dict.fromkeys(map(str, range(2019, 2024)), HTXSNV),
+        }
+    ]
+    assert document["organisations"] == []
+    # An older province, with a member admitted on 26/7/1985: 40 years on 26/7/2025 (§3.1–3.3).
+    old = make_org("TU-C", "Đảng bộ tỉnh Cũ", "provincial", None, on=dt.date(1975, 4, 30))
+    cell = make_org("CB-C", "Chi bộ Cũ", "grassroots_cell", old, on=dt.date(1975, 4, 30))
+    veteran = admit(
+        cell,
+        "Trần Văn Lão",
+        birth=dt.date(1960, 2, 2),
+        decided=dt.date(1985, 7, 26),
+        ceremony=dt.date(1985, 8, 10),
+        citizen_id="058060000999",
+    )
+    out = io.StringIO()
+    call_command(
+        "badges", "due", "--org", "TU-C", "--date", "2025-09-02", "--format", "json", stdout=out
+    )
+    assert json.loads(out.getvalue()) == {
+        "members": [
+            {
+                "cccd": "058060000999",
+                "name": "Trần Văn Lão",
+                "tier": 40,
+                "party_age": 40,
+                "early": False,
+                "posthumous": False,
+            }
+        ]
+    }
+    award = record_badge(
+        member=veteran, tier=40, awarded_on=dt.date(2025, 9, 2), decision=None, actor=None
+    )
+    assert award.amount == 2 * 2_340_000  # 2.0 × the base salary of 2/9/2025 (§3.6)
+    assert badges_due(old, dt.date(2025, 9, 2), actor=None) == []
+    assert BadgeAward.objects.count() == 1
