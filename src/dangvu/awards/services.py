@@ -40,7 +40,7 @@ def five_year_candidates(
 ) -> dict[str, list[dict[str, Any]]]:
     """Members and organisations of the subtree rated HTXSNV every year of the period, leaving out
     anyone under a discipline in force at the period's end (DOMAIN.md §2.2, §2.4). With a period of
-    one year: those outstanding in the year."""
+    one year: those outstanding in the year. Each entry carries the record's "id" (not printed)."""
     require(actor, Ability.VIEW, org.path)
     if last_year < first_year:
         raise RuleError(_("The period ends before it starts."), field="period")
@@ -83,6 +83,7 @@ def _member_candidates(org: Organisation, years: list[int], end: dt.date) -> lis
     return sorted(
         (
             {
+                "id": m.pk,
                 "cccd": m.person.citizen_id,
                 "name": m.person.full_name,
                 "org": present[m.pk].code,
@@ -105,7 +106,7 @@ def _org_candidates(units: Any, years: list[int], end: dt.date) -> list[dict[str
     )
     return sorted(
         (
-            {"code": o.code, "name": o.name, "ratings": streaks[o.pk]}
+            {"id": o.pk, "code": o.code, "name": o.name, "ratings": streaks[o.pk]}
             for o in Organisation.objects.filter(pk__in=[o for o in streaks if o not in barred])
         ),
         key=lambda r: r["code"],

@@ -75,6 +75,10 @@ def _converter(field: models.Field, connection: Any) -> Callable[[Any], Any] | N
     return convert
 
 
+def _constant(value: Any) -> Callable[[], Any]:
+    return lambda: value
+
+
 def insert(objs: Sequence[M], *, returning_pk: bool = False) -> Sequence[M]:
     """Insert unsaved instances of one model; with `returning_pk`, their new keys are set."""
     if not objs:
@@ -120,7 +124,11 @@ def insert_values(
             f.attname,
             c,
             now if f.attname in stamped else None,
-            f.get_default if f.has_default() else None,
+            # A missing value takes what the ORM would: the default (a callable one called for
+            # each row), else "" for text that may not be null, else None.
+            f.get_default
+            if f.has_default() and callable(f.default)
+            else _constant(f.get_default()),
         )
         for f, c in zip(fields, convert, strict=True)
     ]
@@ -133,7 +141,7 @@ def insert_values(
             elif attname in row:
                 value = row[attname]
             else:
-                value = default() if default is not None else None
+                value = default()
             values.append(value if conv is None else conv(value))
     quote = connection.ops.quote_name
     # Names come from the model's metadata, quoted by the backend; every value is a parameter.

@@ -551,5 +551,11 @@ class DemoBuilder:
             self.build_members(built)
             analyse()
         self.history = History(self, built)
-        self.history.run(HISTORY_FROM, history_until or today())
+        until = history_until or today()
+        self.history.run(HISTORY_FROM, until)
+        from dangvu.demo.ratings import DemoRatings
+
+        self.ratings = DemoRatings(self.rng, until)
+        self.ratings.run()
+        self.progress("ratings", sum(self.ratings.counts.values()))
         return built

@@ -38,7 +38,13 @@ class Command(BaseCommand):
         except RuleError as exc:
             raise CommandError(str(exc)) from exc
         if options["format"] == "json":
-            print_json(found, self.stdout._out)
+            print_json(
+                {
+                    k: [{f: v for f, v in e.items() if f != "id"} for e in rows]
+                    for k, rows in found.items()
+                },
+                self.stdout._out,
+            )
             return
         self.stdout.write(f"{org.name} ({org.code}), {first}–{last}")
         for m in found["members"]:

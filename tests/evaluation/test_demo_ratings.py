@@ -1,0 +1,104 @@
+"""The demo province's ratings, commendations and badges follow the rules (issue 7, point 7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+import pytest
+from django.db import connection
+
+from dangvu.awards.models import BadgeAward, Commendation
+from dangvu.awards.services import five_year_candidates
+from dangvu.demo.province import DemoBuilder
+from dangvu.discipline.models import DisciplineDecision
+from dangvu.evaluation.models import Rating
+from dangvu.orgs.models import Organisation
+from dangvu.rules import evaluation as ev
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(db):
+    builder = DemoBuilder(seed=7, scale=0.05)
+    builder.build(history_until=dt.date(2025, 12, 31))
+    return builder
+
+
+def test_the_demo_ratings_commendations_and_badges_follow_the_rules(demo):
+    """One demo build (30 s), three checks."""
+    ratings_follow_the_rules()
+    five_year_commendations_equal_an_independent_sql_computation()
+    badges_are_awarded_on_award_days_once_per_tier()
+
+
+def ratings_follow_the_rules():
+    for year in range(2019, 2026):
+        levels = Counter(
+            Rating.objects.filter(year=year, subject="member").values_list("level", flat=True)
+        )
+        total = sum(levels.values())
+        assert total > 100, year
+        # DOMAIN.md §1.7: about 90 % HTTNV or better, under 1 % KHTNV (plus the disciplined).
+        assert (levels["HTXSNV"] + levels["HTTNV"]) / total > 0.85, (year, levels)
+        assert levels["KHTNV"] / total < 0.03
+        assert levels["HTXSNV"] > 0
+        assert Rating.objects.filter(year=year, subject="org").count() > 20
+    # The quota, per deciding level and group, every year, for members and organisations.
+    groups = defaultdict(Counter)
+    for year, org, group, subject, level in Rating.objects.values_list(
+        "year", "deciding_org", "group", "subject", "level"
+    ):
+        groups[(year, org, group, subject)][level] += 1
+    for (year, _org, _g, _s), c in groups.items():
+        assert c["HTXSNV"] <= ev.quota(ev.rules_for(year), c["HTTNV"]), c
+    # Disciplined in the year → KHTNV under HD 21 and QĐ 124.
+    for member_id, day in DisciplineDecision.objects.filter(
+        member__isnull=False, announced_on__year__range=(2019, 2024)
+    ).values_list("member_id", "announced_on"):
+        rated = Rating.objects.filter(member_id=member_id, year=day.year).first()
+        if rated is not None:
+            assert rated.level == "KHTNV"
+    # 2025: each score lies in its level's band.
+    for rating in Rating.objects.filter(year=2025):
+        total = float(rating.score_general + rating.score_tasks)
+        assert ev.band_of(ev.QD366, total) == rating.level
+
+
+def five_year_commendations_equal_an_independent_sql_computation():
+    province = Organisation.objects.get(code="TU-NT")
+    found = five_year_candidates(province, 2019, 2023, actor=None)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT r.member_id FROM evaluation_rating r
+            WHERE r.subject = 'member' AND r.level = 'HTXSNV' AND r.year BETWEEN 2019 AND 2023
+              AND NOT EXISTS (
+                SELECT 1 FROM discipline_disciplinedecision d WHERE d.member_id = r.member_id
+                AND d.announced_on <= '2023-12-31'
+                AND (d.effect_until IS NULL OR d.effect_until > '2023-12-31'))
+              AND EXISTS (
+                SELECT 1 FROM members_membershipperiod mp
+                JOIN orgs_placement pl ON pl.org_id = mp.org_id
+                WHERE mp.member_id = r.member_id AND mp.temporary = %s
+                AND mp.valid_from <= '2023-12-31' AND (mp.valid_to IS NULL OR mp.valid_to > '2023-12-31')
+                AND pl.valid_from <= '2023-12-31' AND (pl.valid_to IS NULL OR pl.valid_to > '2023-12-31')
+                AND pl.path LIKE %s)
+            GROUP BY r.member_id HAVING COUNT(DISTINCT r.year) = 5
+            """,
+            [False, province.placements.order_by("valid_from").first().path + "%"],
+        )
+        independent = sorted(row[0] for row in cursor.fetchall())
+    assert independent and sorted(m["id"] for m in found["members"]) == independent
+    commended = Commendation.objects.filter(basis="five_years", first_year=2019, last_year=2023)
+    assert commended.filter(member__isnull=False).count() == len(found["members"])
+    assert commended.filter(org__isnull=False).count() == len(found["organisations"]) > 0
+
+
+def badges_are_awarded_on_award_days_once_per_tier():
+    awards = list(BadgeAward.objects.values_list("member_id", "tier", "awarded_on"))
+    assert len(awards) > 50
+    assert all((d.month, d.day) in ((2, 3), (5, 19), (9, 2), (11, 7)) for _m, _t, d in awards)
+    assert len({(m, t) for m, t, _d in awards}) == len(awards)
+    assert {t for _m, t, _d in awards} >= {30, 40}
