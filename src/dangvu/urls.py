@@ -18,6 +18,7 @@ urlpatterns = [
     path("to-chuc/sap-xep/", include("dangvu.restructuring.urls")),
     path("to-chuc/", include("dangvu.orgs.urls")),
     path("dang-vien/", include("dangvu.members.urls")),
+    path("xep-loai/", include("dangvu.evaluation.urls")),
     path("", include("dangvu.exchange.urls")),
     path("api/v1/", api_urls()),
     path("", include("dangvu.accounts.urls")),

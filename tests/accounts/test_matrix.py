@@ -50,6 +50,8 @@ RECORD_TABLES = (
     "accounts_apitoken",
     "accounts_user",
     "exchange_",
+    "evaluation_",
+    "awards_",
 )
 
 
@@ -235,6 +237,14 @@ def matrix(world):
             inside={"pk": plan_in.pk},
             outside={"pk": plan_out.pk},
             post={"action": "apply"},
+        ),
+        "evaluation:org": Route(
+            "scoped",
+            inside={"code": "TS-1", "year": 2024},
+            outside={"code": "PH-1", "year": 2024},
+            post={"action": "propose", f"level_{son.pk}": "HTTNV"},
+            post_outside={"action": "propose", f"level_{hoa.pk}": "HTTNV"},
+            post_inside={"action": "propose", f"level_{son.pk}": "HTTNV"},
         ),
         "orgs:tree": Route("own"),
         "orgs:compare": Route("own"),

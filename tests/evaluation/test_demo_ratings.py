@@ -45,6 +45,9 @@ def ratings_follow_the_rules():
         assert levels["KHTNV"] / total < 0.03
         assert levels["HTXSNV"] > 0
         assert Rating.objects.filter(year=year, subject="org").count() > 20
+    # After the reform of 1/7/2025 the commune committees decide for the village cells they hold.
+    per_year = Counter(Rating.objects.filter(subject="member").values_list("year", flat=True))
+    assert per_year[2025] > 0.8 * per_year[2024], per_year
     # The quota, per deciding level and group, every year, for members and organisations.
     groups = defaultdict(Counter)
     for year, org, group, subject, level in Rating.objects.values_list(

@@ -28,7 +28,7 @@ from dangvu.members.models import MembershipPeriod, PartyMember
 from dangvu.orgs.models import Organisation, Placement, valid_on
 from dangvu.rules import awards as award_rules
 from dangvu.rules import evaluation as ev
-from dangvu.rules.organisation import GRASSROOTS_KINDS
+from dangvu.rules.organisation import GRASSROOTS_KINDS, MEMBER_RATING_KINDS
 
 FIRST_YEAR = 2019
 SEGMENT = 7
@@ -74,7 +74,7 @@ class DemoRatings:
         rules = ev.rules_for(year)
         places = list(Placement.objects.filter(valid_on(on)).select_related("org"))
         by_id = {p.org_id: p for p in places}
-        grassroots = {p.path: p.org_id for p in places if p.kind in GRASSROOTS_KINDS}
+        grassroots = {p.path: p.org_id for p in places if p.kind in MEMBER_RATING_KINDS}
         periods = list(
             MembershipPeriod.objects.filter(valid_on(on), temporary=False).values_list(
                 "member_id", "org_id"

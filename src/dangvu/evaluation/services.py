@@ -29,7 +29,7 @@ from dangvu.members.models import FlagPeriod, MembershipPeriod, PartyMember
 from dangvu.orgs.models import Organisation, Placement, valid_on
 from dangvu.orgs.selectors import placement_of
 from dangvu.rules import evaluation as ev
-from dangvu.rules.organisation import GRASSROOTS_KINDS
+from dangvu.rules.organisation import GRASSROOTS_KINDS, MEMBER_RATING_KINDS
 
 
 @dataclass
@@ -92,14 +92,15 @@ def review_facts(members: Sequence[PartyMember], year: int) -> dict[int, MemberF
 
 
 def grassroots_of(org: Organisation, on: dt.date) -> Organisation | None:
-    """The grassroots organisation (đảng bộ cơ sở or chi bộ cơ sở) an organisation lies in."""
+    """The grassroots organisation (đảng bộ cơ sở or chi bộ cơ sở) an organisation lies in; from
+    1/7/2025 a commune committee for the village cells it holds directly."""
     place = placement_of(org, on)
     if place is None:
         return None
     segments = [place.path[i : i + 7] for i in range(0, len(place.path), 7)]
     paths = ["".join(segments[: n + 1]) for n in range(len(segments))]
     found = (
-        Placement.objects.filter(valid_on(on), path__in=paths, kind__in=GRASSROOTS_KINDS)
+        Placement.objects.filter(valid_on(on), path__in=paths, kind__in=MEMBER_RATING_KINDS)
         .select_related("org")
         .order_by("-path")
         .first()

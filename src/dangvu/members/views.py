@@ -132,6 +132,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             if reveal
             else [],
             "reveal": reveal,
+            "ratings": member.ratings.exclude(level="").order_by("-year"),
+            "badges": member.badges.order_by("tier"),
             "sensitive_allowed": allowed,
             "purpose_form": purpose_form,
             "mask": MASK,

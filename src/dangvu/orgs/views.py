@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -146,6 +147,10 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "org": org,
             "day": day,
             "member_count": counts.get(org.pk, 0),
+            # The last year whose review is over (ratings close before 31/12).
+            "rating_year": today().year - 1
+            if today() < dt.date(today().year, 12, 1)
+            else today().year,
             "children": children_items,
             "placements": selectors.placement_history(org),
             "names": selectors.name_history(org),

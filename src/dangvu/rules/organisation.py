@@ -23,6 +23,10 @@ GRASSROOTS_KINDS = frozenset({GRASSROOTS_COMMITTEE, GRASSROOTS_CELL})
 # Where members are kept: a party cell, either a grassroots cell (chi bộ cơ sở) or a cell under a
 # committee (chi bộ trực thuộc); party groups (tổ đảng) subdivide a cell (Điều lệ Điều 24).
 MEMBER_HOLDING_KINDS = frozenset({GRASSROOTS_CELL, CELL})
+# Who decides the ratings of the members of the cells below it (DOMAIN.md §1.5): the grassroots
+# organisation; from 1/7/2025 also a commune or ward committee for the village cells it holds
+# directly (QĐ 294; DOMAIN.md §10.2).
+MEMBER_RATING_KINDS = GRASSROOTS_KINDS | frozenset({COMMUNE_SUPERIOR})
 
 _SUPERIOR_LEVELS = frozenset({DISTRICT, COMMUNE_SUPERIOR, BLOCK, PROVINCIAL})
 

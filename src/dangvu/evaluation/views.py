@@ -1,0 +1,199 @@
+"""The rating page of an organisation for a year: progress and results for anyone who may see the
+organisation; the cell's proposal form and the grassroots committee's decision for those who rate."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from dangvu.accounts.models import Ability
+from dangvu.accounts.scope import can
+from dangvu.core.changes import get_or_create_decision
+from dangvu.core.dates import today
+from dangvu.core.errors import RuleError
+from dangvu.evaluation import services
+from dangvu.evaluation.models import Rating
+from dangvu.evaluation.services import Proposal
+from dangvu.members.models import PartyMember
+from dangvu.orgs.selectors import get_org, placement_of
+from dangvu.rules import evaluation as ev
+from dangvu.rules.organisation import MEMBER_HOLDING_KINDS, MEMBER_RATING_KINDS
+
+
+def org_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    org = get_org(request.user, code)
+    try:
+        rules = ev.rules_for(year)
+    except ev.NotRated as exc:
+        raise Http404 from exc
+    if year > today().year:
+        raise Http404
+    review = ev.review_day(year)
+    place = placement_of(org, review)
+    if place is None:
+        raise Http404
+    may_rate = can(request.user, Ability.RATE, org.path)
+    holds_members = place.kind in MEMBER_HOLDING_KINDS
+    decides = place.kind in MEMBER_RATING_KINDS
+    errors: list[str] = []
+    if request.method == "POST":
+        if not may_rate:
+            raise PermissionDenied
+        action = request.POST.get("action", "propose")
+        try:
+            if action == "decide" and decides:
+                _decide(request, org, year)
+                messages.success(request, _("The ratings are decided."))
+            elif holds_members:
+                _propose(request, org, year, rules)
+                messages.success(request, _("The cell's proposal is recorded."))
+            else:
+                raise Http404
+            return redirect("evaluation:org", code=org.code, year=year)
+        except ValidationError as exc:
+            errors = _named(exc)
+        except RuleError as exc:
+            errors = [m for ms in exc.message_dict.values() for m in ms]
+    state = services.progress(org, year)
+    members = []
+    if holds_members:
+        periods = services.members_in_subtree(org, review).filter(org=org)
+        ratings = {
+            r.member_id: r
+            for r in Rating.objects.filter(year=year, member__in=periods.values("member_id"))
+        }
+        not_reviewed = {m.pk: why for m, why in state["not_reviewed"]}
+        for p in periods.select_related("member__person").order_by("member__person__sort_key"):
+            members.append(
+                {
+                    "member": p.member,
+                    "rating": ratings.get(p.member_id),
+                    "why_not": not_reviewed.get(p.member_id),
+                    "posted": request.POST.get(f"level_{p.member_id}", "") if errors else "",
+                }
+            )
+    pending = []
+    if decides:
+        pending = list(
+            Rating.objects.filter(year=year, subject=ev.MEMBER, level="", proposed_level__gt="")
+            .filter(unit_id__in=_cells_of(org, review))
+            .select_related("member__person", "unit")
+            .order_by("unit__code", "member__person__sort_key")
+        )
+    return render(
+        request,
+        "evaluation/org_year.html",
+        {
+            "org": org,
+            "year": year,
+            "rules": rules,
+            "state": state,
+            "result": services.distribution(org, year),
+            "members": members,
+            "pending": pending,
+            "may_rate": may_rate,
+            "holds_members": holds_members,
+            "decides": decides,
+            "levels": [(code, ev.LEVEL_LABELS[code]) for code in ev.LEVELS],
+            "errors": errors,
+            "years": [y for y in range(2019, today().year + 1)],
+        },
+    )
+
+
+def _parse_day(value: str) -> dt.date | None:
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(value.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _cells_of(org: Any, on: dt.date) -> Any:
+    from dangvu.orgs.models import Placement, valid_on
+
+    place = placement_of(org, on)
+    assert place is not None
+    return Placement.objects.filter(
+        valid_on(on), path__gte=place.path, path__lt=place.path + ":"
+    ).values("org_id")
+
+
+def _number(value: str) -> float | None:
+    try:
+        return float(Decimal(value.replace(",", ".").strip()))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _propose(request: HttpRequest, cell: Any, year: int, rules: ev.EvaluationRules) -> None:
+    ids = [
+        int(k.removeprefix("level_"))
+        for k, v in request.POST.items()
+        if k.startswith("level_") and v
+    ]
+    members = {m.pk: m for m in PartyMember.objects.filter(pk__in=ids).select_related("person")}
+    proposals = []
+    for member_id in ids:
+        member = members.get(member_id)
+        if member is None:
+            continue
+        score = None
+        if rules.scored:
+            general = _number(request.POST.get(f"general_{member_id}", ""))
+            tasks = _number(request.POST.get(f"tasks_{member_id}", ""))
+            exceeded = _number(request.POST.get(f"exceeded_{member_id}", "")) or 0
+            if general is not None and tasks is not None:
+                score = ev.Score(general, tasks, exceeded_pct=exceeded)
+        proposals.append(Proposal(member, request.POST[f"level_{member_id}"], score=score))
+    if not proposals:
+        raise RuleError(_("Choose a level for at least one member."), field="level")
+    services.propose_member_ratings(cell=cell, year=year, proposals=proposals, actor=request.user)
+
+
+def _decide(request: HttpRequest, org: Any, year: int) -> None:
+    number = request.POST.get("decision_number", "").strip()
+    day = _parse_day(request.POST.get("decision_date", ""))
+    if not number or day is None:
+        raise RuleError(
+            _("Give the number and the date (dd/mm/yyyy) of the decision."), field="decision"
+        )
+    decision = get_or_create_decision(
+        number=number, date=day, issuer=request.POST.get("issuer", "").strip() or org.name
+    )
+    chosen = {
+        int(k.removeprefix("decide_")): str(v)
+        for k, v in request.POST.items()
+        if k.startswith("decide_") and v
+    }
+    ratings = list(Rating.objects.filter(pk__in=list(chosen), year=year, level=""))
+    services.decide_ratings(
+        deciding_org=org,
+        year=year,
+        levels=[(r, chosen[r.pk]) for r in ratings],
+        decision=decision,
+        actor=request.user,
+    )
+
+
+def _named(exc: ValidationError) -> list[str]:
+    """Problems keyed by member or rating id, each prefixed with the person's name."""
+    out = []
+    for key, problems in exc.message_dict.items():
+        name = ""
+        if key.isdigit():
+            member = PartyMember.objects.filter(pk=int(key)).select_related("person").first()
+            rating = None if member else Rating.objects.filter(pk=int(key)).first()
+            if rating is not None and rating.member_id:
+                member = rating.member
+            name = member.person.full_name if member else ""
+        out += [f"{name}: {p}" if name else p for p in problems]
+    return out
