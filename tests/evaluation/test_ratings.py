@@ -28,6 +28,8 @@ from dangvu.evaluation.services import (
     propose_member_ratings,
     reclassify,
 )
+from dangvu.orgs.models import Organisation
+from dangvu.rules import evaluation as ev
 from dangvu.rules.evaluation import HTNV, HTTNV, HTXSNV, KHTNV, Score
 from tests.conftest import admit, decision, make_org
 
@@ -300,3 +302,97 @@ def test_the_cli_prints_candidates_and_badges_as_json(world, ph1_members):
     assert award.amount == 2 * 2_340_000  # 2.0 × the base salary of 2/9/2025 (§3.6)
     assert badges_due(old, dt.date(2025, 9, 2), actor=None) == []
     assert BadgeAward.objects.count() == 1
+
+
+def test_an_organisation_rates_itself_its_superior_decides_and_discipline_caps_it(world):
+    # QĐ 124 (§1.3 c): a collective whose leadership was disciplined, or with more than 20 % of
+    # its subordinates disciplined, is KHTNV. PH-2 reprimanded in 2023: PH-2 is capped, and X-PH
+    # (1 of its 2 cells disciplined, 50 %) too.
+    from dangvu.evaluation.services import org_distribution, orgs_not_rated, propose_org_rating
+
+    discipline_record(
+        form="khien_trach",
+        decision=decision(dt.date(2023, 5, 8), "12-QĐ/HU", "Ban Thường vụ Huyện ủy"),
+        announced_on=dt.date(2023, 5, 10),
+        deciding_body="Ban Thường vụ Huyện ủy",
+        actor=None,
+        org=world.ph2,
+    )
+    with pytest.raises(ValidationError) as exc:
+        propose_org_rating(
+            org=world.ph2, year=2023, proposal=Proposal(world.ph2, HTTNV), actor=world.an
+        )
+    assert "the collective is rated KHTNV" in messages(exc)[0]
+    with pytest.raises(ValidationError) as exc:
+        propose_org_rating(
+            org=world.phuoc_hai,
+            year=2023,
+            proposal=Proposal(world.phuoc_hai, HTTNV),
+            actor=world.an,
+        )
+    assert messages(exc) == [
+        "1 of 2 subordinate organisations were disciplined in the year, more than 20%: the "
+        "collective is rated KHTNV (Quy định 124-QĐ/TW (04/10/2023), Hướng dẫn 25-HD/BTCTW "
+        "(10/11/2023))."
+    ]
+    # PH-1 proposes HTTNV; the commune (its grassroots committee) decides, not the district.
+    ph1 = propose_org_rating(
+        org=world.ph1, year=2023, proposal=Proposal(world.ph1, HTTNV), actor=world.binh
+    )
+    with pytest.raises(ValidationError) as exc:
+        decide_ratings(
+            deciding_org=world.province,
+            year=2023,
+            levels=[(ph1, HTTNV)],
+            decision=None,
+            actor=world.an,
+        )
+    assert messages(exc) == ["Chi bộ Thôn Phước Lập's rating is decided by Đảng bộ xã Phước Hải."]
+    decide_ratings(
+        deciding_org=world.phuoc_hai,
+        year=2023,
+        levels=[(ph1, HTTNV)],
+        decision=None,
+        actor=world.an,
+    )
+    # X-PH rated KHTNV by its superior, the district.
+    xph = propose_org_rating(
+        org=world.phuoc_hai, year=2023, proposal=Proposal(world.phuoc_hai, KHTNV), actor=world.an
+    )
+    district = Organisation.objects.get(code="HU-A")
+    decide_ratings(
+        deciding_org=district, year=2023, levels=[(xph, KHTNV)], decision=None, actor=world.an
+    )
+    by_kind = {
+        (g["kind"], g["category"]): g["counts"] for g in org_distribution(world.province, 2023)
+    }
+    assert by_kind[("cell", "")][HTTNV] == 1 and by_kind[("grassroots_committee", "xa")][KHTNV] == 1
+    assert [o.code for o in orgs_not_rated(world.province, 2023)] == [
+        "HU-A",
+        "PH-2",
+        "TS-1",
+        "X-TS",
+    ]
+
+
+def test_the_quota_may_be_raised_to_25_percent_only_from_2025_with_a_reason(world):
+    from dangvu.evaluation.services import peer_group_create
+
+    with pytest.raises(RuleError):
+        peer_group_create(
+            year=2024,
+            deciding_org=world.phuoc_hai,
+            name="Chi bộ thôn",
+            actor=world.an,
+            raised=True,
+            raise_reason="x",
+        )
+    with pytest.raises(RuleError):
+        peer_group_create(
+            year=2025, deciding_org=world.phuoc_hai, name="Chi bộ thôn", actor=world.an, raised=True
+        )
+    group = peer_group_create(
+        year=2025, deciding_org=world.phuoc_hai, name="Chi bộ thôn", actor=world.an, raised=True,
+        raise_reason="Hoàn thành vượt kế hoạch, chuyển biến rõ",
+    )  # fmt: skip
+    assert group.raised and ev.quota(ev.QD366, 8, raised=group.raised) == 2  # 25 % of 8

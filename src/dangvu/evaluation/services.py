@@ -220,6 +220,96 @@ def propose_member_ratings(
     return _write_proposals(proposals, year, rules, cell, changeset, actor, on, ev.MEMBER)
 
 
+@transaction.atomic
+def propose_org_rating(
+    *,
+    org: Organisation,
+    year: int,
+    proposal: Proposal,
+    actor: Any,
+    on: dt.date | None = None,
+    source: str = ChangeSet.Source.WEB,
+) -> Rating:
+    """An organisation's own assessment and proposal (§1.5: it rates itself; its superior, or its
+    grassroots committee for a cell, decides). The collective's caps from discipline apply."""
+    require(actor, Ability.RATE, org.path)
+    rules = ev.rules_for(year)
+    review = ev.review_day(year)
+    place = placement_of(org, review)
+    if place is None or place.parent_id is None:
+        raise RuleError(
+            _("%(org)s did not exist under a superior on %(date)s.")
+            % {"org": org.name, "date": _d(year)},
+            field="org",
+        )
+    problems = _level_problems(rules, year, proposal, proposal.level, ev.ORG)
+    capped = _org_caps(rules, year, org, proposal.level)
+    if capped and proposal.level != ev.KHTNV:
+        problems += capped
+    _raise_all({str(org.pk): problems} if problems else {})
+    changeset = open_change_set(
+        actor=actor,
+        reason=_("Rating %(year)s proposed by %(org)s") % {"year": year, "org": org.name},
+        source=source,
+    )
+    proposal.subject = org
+    parent = Organisation.objects.get(pk=place.parent_id)
+    [rating] = _write_proposals(
+        [proposal], year, rules, parent, changeset, actor, on or today(), ev.ORG
+    )
+    return rating
+
+
+@transaction.atomic
+def peer_group_create(
+    *,
+    year: int,
+    deciding_org: Organisation,
+    name: str,
+    actor: Any,
+    raised: bool = False,
+    raise_reason: str = "",
+) -> PeerGroup:
+    """A group of similar role within which the deciding level applies the quota (QĐ 124, QĐ 366);
+    raising it to 25 % needs QĐ 366 and a reason (§16.1 1.1)."""
+    require(actor, Ability.RATE, deciding_org.path)
+    rules = ev.rules_for(year)
+    if not name.strip():
+        raise RuleError(_("Name the group."), field="name")
+    if raised and rules.quota_raised_pct is None:
+        raise RuleError(
+            _("Before 2025 the quota cannot be raised (%(rules)s).") % {"rules": rules.citation},
+            field="raised",
+        )
+    if raised and not raise_reason.strip():
+        raise RuleError(
+            _("Say what outstanding results justify raising the quota to 25%."),
+            field="raise_reason",
+        )
+    changeset = open_change_set(
+        actor=actor, reason=raise_reason or _("Group of similar role"), source=ChangeSet.Source.WEB
+    )
+    group = PeerGroup.objects.create(
+        year=year,
+        deciding_org=deciding_org,
+        name=name.strip(),
+        raised=raised,
+        raise_reason=raise_reason.strip(),
+        changeset=changeset,
+    )
+    from dangvu.core.changes import log_entry
+
+    log_entry(
+        changeset,
+        action="rating.group",
+        obj=group,
+        subject=deciding_org,
+        after={"year": year, "name": group.name, "raised": raised},
+        scope_path=deciding_org.path,
+    )
+    return group
+
+
 def _write_proposals(
     proposals: Sequence[Proposal],
     year: int,
@@ -631,3 +721,103 @@ def distribution(org: Organisation, year: int, subject: str = ev.MEMBER) -> dict
         "target_pct": 90,
         "meets_target": (100 * good >= 90 * total) if total else None,
     }
+
+
+def org_distribution(org: Organisation, year: int) -> list[dict[str, Any]]:
+    """Organisations' ratings in the subtree by kind and base-unit category (as placed on the
+    review day), each with its counts and its share rated HTTNV or better (DOMAIN.md §1.6)."""
+    on = ev.review_day(year)
+    place = placement_of(org, on)
+    if place is None:
+        return []
+    placed = {
+        p.org_id: (p.kind, p.category)
+        for p in Placement.objects.filter(
+            valid_on(on), path__gte=place.path, path__lt=place.path + ":"
+        )
+    }
+    groups: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(ev.LEVELS, 0))
+    for org_id, level in (
+        Rating.objects.filter(year=year, subject=ev.ORG, org_id__in=list(placed))
+        .exclude(level="")
+        .values_list("org_id", "level")
+    ):
+        groups[placed[org_id]][level] += 1
+    out = []
+    for (kind, category), counts in sorted(groups.items()):
+        total = sum(counts.values())
+        good = counts[ev.HTXSNV] + counts[ev.HTTNV]
+        out.append(
+            {
+                "kind": kind,
+                "category": category,
+                "counts": counts,
+                "total": total,
+                "good_or_better_pct": round(100 * good / total, 2) if total else None,
+            }
+        )
+    return out
+
+
+def orgs_not_rated(org: Organisation, year: int) -> list[Organisation]:
+    """Organisations of the subtree (below it) with no decided rating for the year."""
+    on = ev.review_day(year)
+    place = placement_of(org, on)
+    if place is None:
+        return []
+    below = Placement.objects.filter(
+        valid_on(on), path__gt=place.path, path__lt=place.path + ":"
+    ).values("org_id")
+    rated = Rating.objects.filter(year=year, subject=ev.ORG).exclude(level="").values("org_id")
+    return list(Organisation.objects.filter(pk__in=below).exclude(pk__in=rated).order_by("code"))
+
+
+def ratings_revert_import(*, changeset: ChangeSet, actor: Any, revert: ChangeSet) -> int:
+    """Take back the ratings an import wrote (created ones removed, changed ones set back), unless
+    a later change touched them (the caller's transaction; exchange.services.revert_batch)."""
+    entries = list(ChangeLogEntry.objects.filter(changeset=changeset, action="rating.import"))
+    ids = [int(e.object_id) for e in entries]
+    later = (
+        ChangeLogEntry.objects.filter(
+            object_type="evaluation.rating", object_id__in=[str(i) for i in ids]
+        )
+        .exclude(changeset=changeset)
+        .exists()
+    )
+    if later:
+        raise RuleError(
+            _("A rating of this import was changed since: the import cannot be reverted."),
+            field="reason",
+        )
+    ratings = {r.pk: r for r in Rating.objects.filter(pk__in=ids).select_related("unit")}
+    log = []
+    for entry in entries:
+        rating = ratings[int(entry.object_id)]
+        require(actor, Ability.RATE, rating.unit.path)
+        if entry.before is None:
+            log.append(
+                log_values(
+                    revert,
+                    action="rating.delete",
+                    obj=rating,
+                    before=entry.after,
+                    scope_path=rating.unit.path,
+                )
+            )
+            rating.delete()
+        else:
+            rating.level = rating.proposed_level = entry.before["level"]
+            rating.changeset = revert
+            rating.save(update_fields=["level", "proposed_level", "changeset"])
+            log.append(
+                log_values(
+                    revert,
+                    action="rating.import",
+                    obj=rating,
+                    before=entry.after,
+                    after=entry.before,
+                    scope_path=rating.unit.path,
+                )
+            )
+    bulk.insert_values(ChangeLogEntry, log)
+    return len(entries)

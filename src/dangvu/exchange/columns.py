@@ -16,11 +16,12 @@ from dangvu.orgs.models import Category, Kind
 from dangvu.rules import reference as ref
 from dangvu.rules.charter import REMOVAL_GROUNDS
 
-KINDS = ("orgs", "members", "events")
+KINDS = ("orgs", "members", "events", "ratings")
 KIND_LABELS = {
     "orgs": _("Party organisations"),
     "members": _("Party members"),
     "events": _("Membership events"),
+    "ratings": _("Members' quality ratings"),
 }
 
 
@@ -311,10 +312,65 @@ ORG_COLUMNS: list[Column] = [
     Column("dissolved_on", "Ngày giải thể", ("dissolved on",), imported=False, note="Chỉ để đọc."),
 ]
 
+RATING_COLUMNS: list[Column] = [
+    Column(
+        "citizen_id",
+        "Số CCCD",
+        ("citizen id", "cccd", "số định danh cá nhân"),
+        "citizen_id",
+        12,
+        sensitive=True,
+        note=_KEYS_NOTE,
+    ),
+    Column("card_number", "Số thẻ đảng", ("party card number", "card number"), "code", 16),
+    Column("dossier_number", "Số hồ sơ", ("dossier number", "số lý lịch"), "code", 16),
+    Column(
+        "full_name",
+        "Họ và tên",
+        ("full name", "name", "họ tên"),
+        max_length=200,
+        note="Đối chiếu với hồ sơ; không thay đổi hồ sơ.",
+    ),
+    Column("year", "Năm", ("year", "năm xếp loại"), "year", note="Năm được xếp loại, ví dụ 2021."),
+    Column(
+        "level",
+        "Xếp loại",
+        ("rating", "mức xếp loại", "kết quả xếp loại"),
+        "rating",
+        note="HTXSNV, HTTNV, HTNV, KHTNV hoặc tên đầy đủ; tên mức của các năm trước 2018 "
+        "(“Đủ tư cách, hoàn thành tốt nhiệm vụ”…) được quy đổi.",
+    ),
+    Column(
+        "deciding_org",
+        "Mã cấp quyết định",
+        ("deciding organisation", "cấp quyết định"),
+        "code",
+        32,
+        note="Bỏ trống: tổ chức cơ sở đảng của chi bộ đảng viên sinh hoạt.",
+    ),
+    Column("decision_number", "Số quyết định", ("decision number",), max_length=64),
+    Column("decision_date", "Ngày quyết định", ("decision date",), "date"),
+    Column(
+        "score_general",
+        "Điểm tiêu chí chung",
+        ("general criteria points",),
+        "number",
+        note="Từ năm 2025: tối đa 30 điểm.",
+    ),
+    Column(
+        "score_tasks",
+        "Điểm kết quả nhiệm vụ",
+        ("task results points",),
+        "number",
+        note="Từ năm 2025: tối đa 70 điểm.",
+    ),
+]
+
 COLUMNS: dict[str, list[Column]] = {
     "orgs": ORG_COLUMNS,
     "members": MEMBER_COLUMNS,
     "events": EVENT_COLUMNS,
+    "ratings": RATING_COLUMNS,
 }
 
 

@@ -115,6 +115,41 @@ def event_records(events: Iterable[MembershipEvent], user: Any) -> Iterator[Reco
         yield record
 
 
+def rating_records(ratings: Iterable[Any], user: Any) -> Iterator[Record]:
+    """Members' decided ratings, with the import's headers (the level as its code)."""
+    sensitive = scope_for(user, Ability.VIEW_SENSITIVE)
+    for r in ratings:
+        m = r.member
+        yield {
+            "citizen_id": (m.person.citizen_id or "") if sensitive.covers_member(m) else MASK,
+            "card_number": m.card_number or "",
+            "dossier_number": m.dossier_number or "",
+            "full_name": m.person.full_name,
+            "year": r.year,
+            "level": r.level,
+            "deciding_org": r.deciding_org.code if r.deciding_org else "",
+            "decision_number": r.decision.number if r.decision else "",
+            "decision_date": r.decision.date if r.decision else None,
+            "score_general": float(r.score_general) if r.score_general is not None else None,
+            "score_tasks": float(r.score_tasks) if r.score_tasks is not None else None,
+        }
+
+
+def ratings_of(user: Any, org: Organisation) -> list[Any]:
+    from dangvu.evaluation.models import Rating
+    from dangvu.members.selectors import visible_members
+    from dangvu.orgs.models import subtree_range
+
+    low, high = subtree_range(org.path)
+    members = visible_members(user).filter(org__path__gte=low, org__path__lt=high)
+    return list(
+        Rating.objects.filter(member__in=members)
+        .exclude(level="")
+        .select_related("member__person", "deciding_org", "decision")
+        .order_by("member__person__sort_key", "year")
+    )
+
+
 def org_records(orgs: Iterable[Organisation]) -> Iterator[Record]:
     for o in orgs:
         decision = o.names.order_by("valid_from").first()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -248,6 +249,12 @@ class Importer:
             return cell.digits_id(raw, 12) or None
         if column.type == "code":
             return cell.text(raw, column.max_length).replace(" ", "").upper() or None
+        if column.type == "year":
+            return cell.year(raw)
+        if column.type == "number":
+            return cell.number(raw)
+        if column.type == "rating":
+            return cell.rating(raw)
         return cell.text(raw, column.max_length) or None
 
     # --- the whole run ----------------------------------------------------------------------
@@ -446,6 +453,47 @@ class Importer:
                         "ID, card or dossier number to say which."
                     ),
                 )
+
+    def member_of_row(
+        self, row: Row, matched: dict[int, int], members: dict[int, PartyMember], manage: Any
+    ) -> PartyMember | None:
+        """The member a row of events or ratings is about: named by its identifiers, within the
+        user's area, with the name on file when the row gives one; else the row's error."""
+        member = members.get(matched.get(row.number, 0))
+        if member is None:
+            if row.number not in matched and not any(row.values.get(k) for k in KEYS):
+                self.error(
+                    row,
+                    "card_number",
+                    _("Give the member's citizen ID, party card number or dossier number."),
+                )
+            elif row.number not in matched:
+                self.error(
+                    row,
+                    "card_number",
+                    _("No member has these identifiers."),
+                    value=_keys_shown(row),
+                )
+            return None
+        if not manage.covers(member.scope_path):
+            self.error(
+                row,
+                "card_number",
+                _("%(name)s's record is kept by an organisation outside your area.")
+                % {"name": member.person.full_name},
+                value=_keys_shown(row),
+            )
+            return None
+        name = row.values.get("full_name")
+        if name and search_key(name) != member.person.search_name:
+            self.error(
+                row,
+                "full_name",
+                _("The record with these identifiers is %(name)s.")
+                % {"name": member.person.full_name},
+            )
+            return None
+        return member
 
     def may_write_sensitive(self, row: Row, path: str | None) -> bool:
         """Sensitive columns are written only with the permission to see them (no oracle)."""
@@ -696,41 +744,8 @@ class EventImporter(Importer):
         todo: list[tuple[Row, PartyMember]] = []
         in_file: dict[tuple[int, str, dt.date], int] = {}
         for row in rows:
-            member = members.get(matched.get(row.number, 0))
+            member = self.member_of_row(row, matched, members, manage)
             if member is None:
-                if row.number not in matched and not any(
-                    row.values.get(k) for k in ("citizen_id", "card_number", "dossier_number")
-                ):
-                    self.error(
-                        row,
-                        "card_number",
-                        _("Give the member's citizen ID, party card number or dossier number."),
-                    )
-                elif row.number not in matched:
-                    self.error(
-                        row,
-                        "card_number",
-                        _("No member has these identifiers."),
-                        value=_keys_shown(row),
-                    )
-                continue
-            if not manage.covers(member.scope_path):
-                self.error(
-                    row,
-                    "card_number",
-                    _("%(name)s's record is kept by an organisation outside your area.")
-                    % {"name": member.person.full_name},
-                    value=_keys_shown(row),
-                )
-                continue
-            name = row.values.get("full_name")
-            if name and search_key(name) != member.person.search_name:
-                self.error(
-                    row,
-                    "full_name",
-                    _("The record with these identifiers is %(name)s.")
-                    % {"name": member.person.full_name},
-                )
                 continue
             for key in ("kind", "on"):
                 if not row.values.get(key) and not _bad_cell(self, row, key):
@@ -1012,10 +1027,251 @@ def _depth(row: Row, by_code: dict[Any, Row]) -> int:
     return depth
 
 
+# --- ratings ----------------------------------------------------------------------------------
+class RatingImporter(Importer):
+    """Members' ratings decided outside dangvu (earlier years, or another system): checked by the
+    rules of their year (who is reviewed, the cases that force KHTNV, the 2025 score) and written as
+    decided, with the competent level. Older years' labels are mapped (DOMAIN.md §1.2)."""
+
+    kind = "ratings"
+    required_for_create = ("year", "level")
+
+    def plan(self, rows: list[Row], *, commit: bool, changeset: ChangeSet | None = None) -> None:
+        from dangvu.evaluation.models import Rating
+        from dangvu.evaluation.services import grassroots_of, review_facts
+        from dangvu.rules import evaluation as ev
+
+        matched = self.members_by_keys(rows, one_row_each=False)
+        self.identify_keyless(rows, matched)
+        members = self.members({m for m in matched.values() if m})
+        orgs = self.orgs_by_code({r.values.get("deciding_org") or "" for r in rows})
+        manage = scope_for(self.actor, Ability.RATE)
+        by_year: dict[int, list[PartyMember]] = defaultdict(list)
+        todo: list[tuple[Row, PartyMember]] = []
+        in_file: dict[tuple[int, int], int] = {}
+        for row in rows:
+            member = self.member_of_row(row, matched, members, manage)
+            if member is None:
+                continue
+            v = row.values
+            missing = [k for k in ("year", "level") if not v.get(k) and not _bad_cell(self, row, k)]
+            for key in missing:
+                self.error(row, key, _("Required."))
+            if missing or row.bad & {"year", "level"}:
+                continue
+            if v.get("deciding_org") and v["deciding_org"] not in orgs:
+                self.error(
+                    row,
+                    "deciding_org",
+                    _("No organisation has the code %(code)s.") % {"code": v["deciding_org"]},
+                )
+                continue
+            pair = (member.pk, v["year"])
+            if pair in in_file:
+                self.error(
+                    row,
+                    "year",
+                    _("The same member's rating for the same year is in row %(row)s.")
+                    % {"row": in_file[pair]},
+                )
+                continue
+            in_file[pair] = row.number
+            by_year[v["year"]].append(member)
+            todo.append((row, member))
+        facts = {
+            year: review_facts(listed, year) for year, listed in by_year.items() if year >= 2018
+        }
+        existing = {
+            (r.member_id, r.year): r
+            for r in Rating.objects.filter(
+                member_id__in=[m.pk for _r, m in todo], year__in=list(by_year)
+            )
+        }
+        creates: list[dict[str, Any]] = []
+        updates: list[tuple[Any, dict[str, Any]]] = []
+        for row, member in todo:
+            v = row.values
+            year, level = v["year"], v["level"]
+            f = facts.get(year, {}).get(member.pk)
+            cell_id = f.cell_id if f else member.org_id
+            if f is not None:
+                rules = ev.rules_for(year)
+                why = ev.not_reviewed_reason(
+                    rules, year=year, flags=f.flags, status=f.status, joined_on=f.joined_on
+                )
+                if why:
+                    self.error(row, "year", why)
+                    continue
+                forced = ev.forced_khtnv(rules, year=year, disciplines=f.disciplines)
+                if forced and level != ev.KHTNV:
+                    self.error(row, "level", forced[0])
+                    continue
+                if (
+                    rules.scored
+                    and v.get("score_general") is not None
+                    and v.get("score_tasks") is not None
+                ):
+                    score = ev.Score(v["score_general"], v["score_tasks"], exceeded_pct=100)
+                    problems = ev.score_problems(score)
+                    band = None if problems else ev.band_of(rules, score.total)
+                    if problems or ev.better(level, band):  # type: ignore[arg-type]
+                        self.error(
+                            row,
+                            "level",
+                            problems[0]
+                            if problems
+                            else _("A score of %(total)s allows %(allowed)s at best.")
+                            % {"total": f"{score.total:g}", "allowed": band},
+                        )
+                        continue
+            if cell_id is None:
+                self.error(
+                    row,
+                    "year",
+                    _("Not a member on %(date)s.") % {"date": format_date(ev.review_day(year))},
+                )
+                continue
+            deciding = orgs.get(v.get("deciding_org") or "")
+            values = {
+                "level": level,
+                "proposed_level": level,
+                "score_general": v.get("score_general"),
+                "score_tasks": v.get("score_tasks"),
+                "decision_number": v.get("decision_number") or "",
+                "decision_date": v.get("decision_date"),
+            }
+            old = existing.get((member.pk, year))
+            label = f"{member.person.full_name} — {year}"
+            if old is not None:
+                if old.source != Rating.Source.IMPORT:
+                    self.error(
+                        row,
+                        "level",
+                        _(
+                            "This rating was decided in dangvu: the superior level re-classifies it."
+                        ),
+                    )
+                elif old.level == level:
+                    self.outcome.unchanged += 1
+                    self.outcome.rows.append(
+                        {"row": row.number, "action": "unchanged", "label": label, "changes": {}}
+                    )
+                else:
+                    self.outcome.updated += 1
+                    updates.append((old, values))
+                    self.outcome.rows.append(
+                        {
+                            "row": row.number,
+                            "action": "update",
+                            "label": label,
+                            "changes": {self.header("level"): [old.level, level]},
+                        }
+                    )
+                continue
+            creates.append(
+                {
+                    "member": member,
+                    "year": year,
+                    "cell_id": cell_id,
+                    "deciding": deciding,
+                    **values,
+                }
+            )
+            self.outcome.created += 1
+            self.outcome.rows.append(
+                {"row": row.number, "action": "create", "label": label, "changes": {}}
+            )
+        if commit and not self.outcome.errors:
+            assert changeset is not None
+            self._write(creates, updates, changeset, grassroots_of)
+
+    def _write(
+        self,
+        creates: list[dict[str, Any]],
+        updates: list[tuple[Any, dict[str, Any]]],
+        changeset: ChangeSet,
+        grassroots_of: Any,
+    ) -> None:
+        from decimal import Decimal
+
+        from dangvu.core import bulk
+        from dangvu.core.changes import log_values
+        from dangvu.core.models import ChangeLogEntry
+        from dangvu.evaluation.models import Rating
+        from dangvu.rules import evaluation as ev
+
+        cells = {
+            o.pk: o for o in Organisation.objects.filter(pk__in={c["cell_id"] for c in creates})
+        }
+        rows, entries = [], []
+        for c in creates:
+            cell = cells[c["cell_id"]]
+            deciding = c["deciding"] or grassroots_of(cell, ev.review_day(c["year"]))
+            decision = None
+            if c["decision_number"] and c["decision_date"] and deciding is not None:
+                decision = get_or_create_decision(
+                    number=c["decision_number"], date=c["decision_date"], issuer=deciding.name
+                )
+            rules_code = ev.rules_for(c["year"]).code if c["year"] >= 2018 else "HD20"
+            rows.append(
+                {
+                    "year": c["year"],
+                    "subject": ev.MEMBER,
+                    "member_id": c["member"].pk,
+                    "unit_id": cell.pk,
+                    "regulation": rules_code,
+                    "proposed_level": c["level"],
+                    "level": c["level"],
+                    "decided_on": c["decision_date"],
+                    "deciding_org_id": deciding.pk if deciding else None,
+                    "decision_id": decision.pk if decision else None,
+                    "score_general": Decimal(str(c["score_general"]))
+                    if c["score_general"] is not None
+                    else None,
+                    "score_tasks": Decimal(str(c["score_tasks"]))
+                    if c["score_tasks"] is not None
+                    else None,
+                    "source": Rating.Source.IMPORT,
+                    "changeset_id": changeset.pk,
+                    "facts": {},
+                }
+            )
+        keys = bulk.insert_values(Rating, rows, returning_pk=True)
+        for key, row, c in zip(keys, rows, creates, strict=True):
+            entries.append(
+                log_values(
+                    changeset,
+                    action="rating.import",
+                    obj=Rating(pk=key, year=row["year"], level=row["level"]),
+                    subject=c["member"],
+                    after={"year": row["year"], "level": row["level"]},
+                    scope_path=cells[c["cell_id"]].path,
+                )
+            )
+        for old, values in updates:
+            before = {"year": old.year, "level": old.level}
+            old.level = old.proposed_level = values["level"]
+            old.changeset = changeset
+            old.save(update_fields=["level", "proposed_level", "changeset"])
+            entries.append(
+                log_values(
+                    changeset,
+                    action="rating.import",
+                    obj=old,
+                    subject=old.member,
+                    before=before,
+                    after={"year": old.year, "level": old.level},
+                    scope_path=old.unit.path,
+                )
+            )
+        bulk.insert_values(ChangeLogEntry, entries)
+
+
 IMPORTERS: dict[str, type[Importer]] = {
     "orgs": OrgImporter,
     "members": MemberImporter,
     "events": EventImporter,
+    "ratings": RatingImporter,
 }
 
 

@@ -24,7 +24,9 @@ STORED_ROWS = 20000
 
 
 def may_import(user: Any, kind: str) -> bool:
-    ability = Ability.MANAGE_ORGS if kind == "orgs" else Ability.MANAGE_MEMBERS
+    ability = {"orgs": Ability.MANAGE_ORGS, "ratings": Ability.RATE}.get(
+        kind, Ability.MANAGE_MEMBERS
+    )
     return not scope_for(user, ability).empty
 
 
@@ -166,6 +168,10 @@ def revert_batch(batch: ImportBatch, *, actor: Any, reason: str) -> int:
     )
     if batch.kind == "orgs":
         count = orgs_revert_import(changeset=batch.changeset, actor=actor, revert=revert)
+    elif batch.kind == "ratings":
+        from dangvu.evaluation.services import ratings_revert_import
+
+        count = ratings_revert_import(changeset=batch.changeset, actor=actor, revert=revert)
     else:
         count = members_revert_import(changeset=batch.changeset, actor=actor, revert=revert)
     batch.state, batch.reverted_by = ImportBatch.State.REVERTED, revert

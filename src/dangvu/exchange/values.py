@@ -193,3 +193,51 @@ def choice(
             % {"value": raw, "allowed": allowed, "more": ", …" if len(choices) > 12 else ""}
         )
     return found
+
+
+def year(value: Cell) -> int | None:
+    """A year written as 2021 (a number cell or text)."""
+    written = text(value)
+    if not written:
+        return None
+    try:
+        number = float(written.replace(",", "."))
+    except ValueError:
+        number = -1
+    if number != int(number) or not 1930 <= number <= 2100:
+        raise CellError(_("“%(value)s” is not a year (write it as 2021).") % {"value": written})
+    return int(number)
+
+
+def number(value: Cell) -> float | None:
+    """A decimal number, with a comma or a point."""
+    if isinstance(value, bool):
+        raise CellError(_("“%(value)s” is not a number.") % {"value": value})
+    if isinstance(value, int | float):
+        return float(value)
+    written = text(value)
+    if not written:
+        return None
+    try:
+        return float(written.replace(",", "."))
+    except ValueError as exc:
+        raise CellError(_("“%(value)s” is not a number.") % {"value": written}) from exc
+
+
+def rating(value: Cell) -> str | None:
+    """A rating: its code, its name, or an older year's label (mapped, DOMAIN.md §1.2)."""
+    from dangvu.rules.evaluation import parse_level
+
+    written = text(value)
+    if not written:
+        return None
+    level = parse_level(written)
+    if level is None:
+        raise CellError(
+            _(
+                "“%(value)s” is not a rating: write HTXSNV, HTTNV, HTNV or KHTNV, or the name of "
+                "the level."
+            )
+            % {"value": written}
+        )
+    return level

@@ -220,6 +220,12 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
         if kind == "members":
             members, _p = exporting.members_of(request.user, org, None)
             ids, records = [m.pk for m in members], exporting.member_records(members, request.user)
+        elif kind == "ratings":
+            ratings = exporting.ratings_of(request.user, org)
+            ids, records = (
+                sorted({r.member_id for r in ratings}),
+                exporting.rating_records(ratings, request.user),
+            )
         else:
             events = exporting.events_of(request.user, org)
             ids, records = (
@@ -237,5 +243,5 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
             fields=[c.key for c in COLUMNS[kind] if c.sensitive] if sensitive else [],
             summary=f"{kind} {org.code}: {len(ids)}",
         )
-    names = {"members": "dang-vien", "events": "su-kien", "orgs": "to-chuc"}
+    names = {"members": "dang-vien", "events": "su-kien", "orgs": "to-chuc", "ratings": "xep-loai"}
     return exporting.response(kind, records, fmt, f"{names[kind]}-{org.code}", title=org.code)

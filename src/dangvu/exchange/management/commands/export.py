@@ -17,7 +17,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=["members", "events", "orgs"])
+        parser.add_argument("kind", choices=["members", "events", "orgs", "ratings"])
         parser.add_argument("file")
         parser.add_argument("--org", required=True, help="the code of the subtree's organisation")
         parser.add_argument("--as-of", dest="as_of", help="members on this date (YYYY-MM-DD)")
@@ -44,6 +44,9 @@ class Command(BaseCommand):
         elif options["kind"] == "events":
             events = exporting.events_of(None, org)
             records, ids = exporting.event_records(events, None), [e.member_id for e in events]
+        elif options["kind"] == "ratings":
+            ratings = exporting.ratings_of(None, org)
+            records, ids = exporting.rating_records(ratings, None), [r.member_id for r in ratings]
         else:
             orgs = exporting.orgs_of(None, org)
             records, ids = exporting.org_records(orgs), []

@@ -1,0 +1,88 @@
+"""Importing members' ratings of earlier years (issue 7, point 1; issue 6): older labels mapped,
+the year's rules applied, every problem at once, round trip, revert."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.utils import translation
+
+from dangvu.discipline.services import discipline_record
+from dangvu.evaluation.models import Rating
+from dangvu.exchange import exporting
+from dangvu.exchange.services import import_file, revert_batch
+from tests.conftest import decision
+from tests.exchange.files import xlsx
+
+pytestmark = pytest.mark.django_db
+HEADER = ["Số CCCD", "Họ và tên", "Năm", "Xếp loại", "Số quyết định", "Ngày quyết định"]
+
+
+def run(world, content, *, dry_run=False):
+    with translation.override("en"):
+        return import_file(
+            kind="ratings",
+            content=content,
+            filename="xep-loai.xlsx",
+            actor=world.an,
+            dry_run=dry_run,
+        )
+
+
+def test_older_labels_are_mapped_and_the_rules_of_each_year_apply(world):
+    discipline_record(
+        form="khien_trach",
+        decision=decision(dt.date(2020, 6, 1), "3-QĐ/ĐU", "Đảng ủy xã Phước Hải"),
+        announced_on=dt.date(2020, 6, 2),
+        deciding_body="Đảng ủy xã Phước Hải",
+        actor=None,
+        member=world.members["an"],
+    )
+    rows = [
+        HEADER,
+        ["058185000123", "Nguyễn Thị Hoa", 2016, "Đủ tư cách, hoàn thành tốt nhiệm vụ", "", None],
+        [
+            "058185000123",
+            "Nguyễn Thị Hoa",
+            2019,
+            "Hoàn thành xuất sắc nhiệm vụ",
+            "88-QĐ/ĐU",
+            dt.date(2019, 12, 20),
+        ],
+        ["058050000001", "Nguyễn Văn An", 2020, "HTTNV", "", None],  # disciplined in 2020
+        ["058050000001", "Nguyễn Văn An", 2021, "giỏi", "", None],  # not a rating
+        ["058050000001", "Trần Văn Ân", 2022, "HTTNV", "", None],  # another name
+        ["058185000123", "Nguyễn Thị Hoa", 2019, "HTTNV", "", None],  # twice
+    ]
+    outcome, batch = run(world, xlsx(rows))
+    problems = {(p.row, p.column): p.message for p in outcome.errors}
+    assert problems == {
+        (4, "Xếp loại"): "Disciplined in the year (Reprimand, 02/06/2020): Hướng dẫn 21-HD/BTCTW "
+        "(18/10/2019) rates the member KHTNV.",
+        (5, "Xếp loại"): "“giỏi” is not a rating: write HTXSNV, HTTNV, HTNV or KHTNV, or the name "
+        "of the level.",
+        (6, "Họ và tên"): "The record with these identifiers is Nguyễn Văn An.",
+        (7, "Năm"): "The same member's rating for the same year is in row 3.",
+    }
+    assert batch is None and not Rating.objects.exists()
+    outcome, batch = run(world, xlsx(rows[:3]))
+    assert outcome.committed and outcome.created == 2
+    hoa = {r.year: r for r in Rating.objects.filter(member=world.members["hoa"])}
+    assert (hoa[2016].level, hoa[2016].regulation) == ("HTTNV", "HD20")
+    assert (hoa[2019].level, hoa[2019].deciding_org, hoa[2019].decision.number) == (
+        "HTXSNV", world.phuoc_hai, "88-QĐ/ĐU",
+    )  # fmt: skip
+    # The export re-imports with no change; then the import is reverted as one.
+    out = io.BytesIO()
+    exporting.write(
+        "ratings",
+        exporting.rating_records(exporting.ratings_of(world.an, world.province), world.an),
+        out,
+        "xlsx",
+    )
+    again, _b = run(world, out.getvalue(), dry_run=True)
+    assert (again.errors, again.created, again.updated, again.unchanged) == ([], 0, 0, 2)
+    revert_batch(batch, actor=world.an, reason="Nhập nhầm")
+    assert not Rating.objects.exists()
