@@ -19,6 +19,7 @@ urlpatterns = [
     path("to-chuc/", include("dangvu.orgs.urls")),
     path("dang-vien/", include("dangvu.members.urls")),
     path("xep-loai/", include("dangvu.evaluation.urls")),
+    path("khen-thuong/", include("dangvu.awards.urls")),
     path("", include("dangvu.exchange.urls")),
     path("api/v1/", api_urls()),
     path("", include("dangvu.accounts.urls")),

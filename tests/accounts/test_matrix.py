@@ -246,6 +246,7 @@ def matrix(world):
             post_outside={"action": "propose", f"level_{hoa.pk}": "HTTNV"},
             post_inside={"action": "propose", f"level_{son.pk}": "HTTNV"},
         ),
+        "awards:org": Route("scoped", inside={"code": "TS-1"}, outside={"code": "PH-1"}),
         "orgs:tree": Route("own"),
         "orgs:compare": Route("own"),
         "orgs:detail": Route("scoped", inside={"code": "TS-1"}, outside={"code": "PH-1"}),

@@ -396,3 +396,22 @@ def test_the_quota_may_be_raised_to_25_percent_only_from_2025_with_a_reason(worl
         raise_reason="Hoàn thành vượt kế hoạch, chuyển biến rõ",
     )  # fmt: skip
     assert group.raised and ev.quota(ev.QD366, 8, raised=group.raised) == 2  # 25 % of 8
+
+
+def test_the_awards_page_lists_the_candidates_and_the_badges_due(client, world, ph1_members):
+    from django.urls import reverse
+
+    from tests.conftest import sign_in
+
+    five_years(world, ph1_members)
+    sign_in(client, world.an)
+    page = client.get(
+        reverse("awards:org", args=["TU-T"]), {"period": "2019-2023", "ngay": "19/05/2040"}
+    )
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Nguyễn Thị Hoa" in text.split("Huy hiệu Đảng đến hạn")[0]  # the five-year candidate
+    # Admitted 2/3/2010: 30 years on 2/3/2040, due at the award of 19/5/2040 — all of PH-1 and more.
+    assert text.count("30 năm") >= len(ph1_members)
+    bad = client.get(reverse("awards:org", args=["TU-T"]), {"period": "2023-2019"})
+    assert "Năm kết thúc trước năm bắt đầu." in bad.content.decode()

@@ -183,3 +183,48 @@ def test_import_journey_check_correct_commit_and_revert(page, live_server, live_
     page.get_by_role("button", name="Hoàn tác").click()
     expect(page.get_by_text("đã hoàn tác", exact=True)).to_be_visible()
     assert PartyMember.objects.count() == before
+
+
+def test_the_secretary_proposes_the_cells_ratings_in_the_browser(page, live_server, live_world):
+    """From the cell's page to its 2025 ratings: a level and a score per member; a score that does
+    not allow the level is refused with the member's name (issue 7, point 2)."""
+    from playwright.sync_api import expect
+
+    from dangvu.evaluation.models import Rating
+
+    hoa, an = live_world.members["hoa"], live_world.members["an"]
+    page.goto(live_server.url + "/")
+    page.get_by_label("Tên đăng nhập").fill("binh")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.goto(live_server.url + "/to-chuc/PH-1/")
+    page.get_by_role("link", name="Xếp loại chất lượng").click()
+    expect(
+        page.get_by_role("heading", name=re.compile(r"^Xếp loại chất lượng năm \d{4}$"))
+    ).to_be_visible()
+    year_2025 = page.get_by_role("link", name="2025", exact=True)  # the first year scored (QĐ 366)
+    if year_2025.count():  # from December 2026 the page opens on 2026
+        year_2025.click()
+    expect(page.get_by_role("heading", name="Xếp loại chất lượng năm 2025")).to_be_visible()
+
+    def propose(member, level, general, tasks, exceeded):
+        page.locator(f"#level_{member.pk}").select_option(level)
+        page.locator(f"input[name=general_{member.pk}]").fill(general)
+        page.locator(f"input[name=tasks_{member.pk}]").fill(tasks)
+        page.locator(f"input[name=exceeded_{member.pk}]").fill(exceeded)
+
+    propose(hoa, "HTXSNV", "27", "58", "40")  # 85 points: HTTNV at best
+    propose(an, "HTTNV", "25", "55", "0")
+    page.get_by_role("button", name="Ghi đề xuất của chi bộ").click()
+    expect(page.locator(".error-summary")).to_contain_text(
+        "Nguyễn Thị Hoa: Tổng điểm 85 chỉ đạt tối đa mức HTTNV."
+    )
+    assert not Rating.objects.exists()
+    propose(hoa, "HTXSNV", "28", "64", "35")
+    propose(an, "HTTNV", "25", "55", "0")
+    page.get_by_role("button", name="Ghi đề xuất của chi bộ").click()
+    expect(page.get_by_text("Đã ghi đề xuất của chi bộ.")).to_be_visible()
+    assert dict(Rating.objects.values_list("member_id", "proposed_level")) == {
+        hoa.pk: "HTXSNV",
+        an.pk: "HTTNV",
+    }

@@ -175,6 +175,7 @@ def badges_due(org: Organisation, on: dt.date, actor: Any) -> list[dict[str, Any
         age = party_age(m.first_admission_date, gaps, until)
         out.append(
             {
+                "id": m.pk,
                 "cccd": m.person.citizen_id,
                 "name": m.person.full_name,
                 "tier": due.tier,

@@ -96,6 +96,8 @@ def org_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "rules": rules,
             "state": state,
             "result": services.distribution(org, year),
+            "org_result": services.org_distribution(org, year),
+            "orgs_pending": services.orgs_not_rated(org, year)[:200],
             "members": members,
             "pending": pending,
             "may_rate": may_rate,

@@ -35,6 +35,14 @@ ACTIONS = {
     "token.revoke": _("API token revoked"),
     "restructuring.apply": _("Restructuring applied"),
     "restructuring.revert": _("Restructuring reverted"),
+    "rating.propose": _("Rating proposed"),
+    "rating.decide": _("Rating decided"),
+    "rating.reclassify": _("Rating re-classified"),
+    "rating.import": _("Rating imported"),
+    "rating.delete": _("Imported rating taken back"),
+    "rating.group": _("Group of similar role set up"),
+    "badge.award": _("Party badge awarded"),
+    "commendation.record": _("Commendation recorded"),
 }
 
 
@@ -78,6 +86,20 @@ DETAILS = {
 @register.filter
 def flag_label(code: str) -> str:
     return str(FLAGS.get(code, code))
+
+
+@register.filter
+def org_kind_label(code: str) -> str:
+    from dangvu.orgs.models import Kind
+
+    return str(dict(Kind.choices).get(code, code))
+
+
+@register.filter
+def org_category_label(code: str) -> str:
+    from dangvu.orgs.models import Category
+
+    return str(dict(Category.choices).get(code, code)) if code else ""
 
 
 @register.filter

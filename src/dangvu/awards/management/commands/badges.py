@@ -35,7 +35,10 @@ class Command(BaseCommand):
             raise CommandError(f"No organisation with code {code}")
         members = badges_due(org, on, actor=None)
         if options["format"] == "json":
-            print_json({"members": members}, self.stdout._out)
+            print_json(
+                {"members": [{k: v for k, v in m.items() if k != "id"} for m in members]},
+                self.stdout._out,
+            )
             return
         if not is_award_day(on):
             self.stdout.write("Note: badges are awarded on 3/2, 19/5, 2/9 and 7/11.")
