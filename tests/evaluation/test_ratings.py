@@ -415,3 +415,79 @@ def test_the_awards_page_lists_the_candidates_and_the_badges_due(client, world, 
     assert text.count("30 năm") >= len(ph1_members)
     bad = client.get(reverse("awards:org", args=["TU-T"]), {"period": "2023-2019"})
     assert "Năm kết thúc trước năm bắt đầu." in bad.content.decode()
+
+
+def test_a_commendation_is_recorded_with_its_cash_and_refused_without_the_five_years(
+    world, ph1_members
+):
+    # §2.3: a grassroots organisation "tiêu biểu" five years in a row — bằng khen, 5.0 × the base
+    # salary of the decision's day; §2.4: nobody under a discipline in force is commended.
+    from decimal import Decimal
+
+    from dangvu.awards.models import Commendation
+    from dangvu.awards.services import record_commendation
+
+    five_years(world, ph1_members)
+    hoa, an = ph1_members[:2]
+    giver_decision = decision(dt.date(2024, 1, 18), "1250-QĐ/TU", "Ban Thường vụ Tỉnh ủy")
+    item = record_commendation(
+        kind=Commendation.Kind.HONOUR,
+        basis=Commendation.Basis.FIVE_YEARS,
+        first_year=2019,
+        last_year=2023,
+        giver=world.province,
+        decision=giver_decision,
+        actor=world.an,
+        member=hoa,
+        multiple=Decimal("5.0"),
+    )
+    assert (item.base_salary, item.amount) == (1_800_000, 9_000_000)
+    with pytest.raises(RuleError) as exc:
+        record_commendation(
+            kind=Commendation.Kind.HONOUR,
+            basis=Commendation.Basis.FIVE_YEARS,
+            first_year=2019,
+            last_year=2023,
+            giver=world.province,
+            decision=giver_decision,
+            actor=world.an,
+            member=an,
+        )
+    assert "missing: 2019, 2020, 2021, 2022, 2023" in str(exc.value)
+    discipline_record(
+        form="khien_trach",
+        decision=decision(dt.date(2024, 2, 1), "5-QĐ/ĐU", "Đảng ủy xã Phước Hải"),
+        announced_on=dt.date(2024, 2, 2),
+        deciding_body="Đảng ủy xã Phước Hải",
+        actor=None,
+        member=hoa,
+    )
+    with pytest.raises(RuleError) as exc:
+        record_commendation(
+            kind=Commendation.Kind.CERTIFICATE,
+            basis=Commendation.Basis.YEAR,
+            first_year=2023,
+            last_year=2023,
+            giver=world.phuoc_hai,
+            decision=decision(dt.date(2024, 3, 1), "20-QĐ/ĐU", "Đảng ủy xã Phước Hải"),
+            actor=world.an,
+            member=hoa,
+        )
+    assert "Under a discipline in force" in str(exc.value)
+
+
+def test_the_member_assesses_themself_first_then_the_cell_proposes(world, ph1_members):
+    # §16.1 1.6: step 1 self-assessment, step 2 the proposal, step 3 the decision.
+    from dangvu.accounts.models import User
+    from dangvu.evaluation.services import self_assess
+
+    hoa = world.members["hoa"]
+    own = User.objects.create_user(username="hoa", password="mat-khau-rat-dai-2026", member=hoa)
+    rating = self_assess(member=hoa, year=2024, level=HTXSNV, actor=own)
+    assert (rating.self_level, rating.proposed_level, rating.level) == (HTXSNV, "", "")
+    with pytest.raises((Http404, PermissionDenied)):  # not her record, no role
+        self_assess(member=world.members["an"], year=2024, level=HTTNV, actor=own)
+    [proposed] = propose_member_ratings(
+        cell=world.ph1, year=2024, proposals=[Proposal(hoa, HTTNV)], actor=world.binh
+    )
+    assert (proposed.pk, proposed.self_level, proposed.proposed_level) == (rating.pk, HTXSNV, HTTNV)

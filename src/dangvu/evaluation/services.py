@@ -221,6 +221,80 @@ def propose_member_ratings(
 
 
 @transaction.atomic
+def self_assess(
+    *,
+    member: PartyMember,
+    year: int,
+    level: str,
+    actor: Any,
+    score: ev.Score | None = None,
+    on: dt.date | None = None,
+    source: str = ChangeSet.Source.WEB,
+) -> Rating:
+    """Step 1 (§16.1 1.6): the member assesses themself — from their own account, or entered by
+    the cell for them. The cell's proposal and the decision come after, and are checked."""
+    own = getattr(actor, "member_id", None) == member.pk and member.pk is not None
+    if not own:
+        require(actor, Ability.RATE, member.scope_path)
+    rules = ev.rules_for(year)
+    facts = review_facts([member], year)[member.pk]
+    why = ev.not_reviewed_reason(
+        rules, year=year, flags=facts.flags, status=facts.status, joined_on=facts.joined_on
+    )
+    problems = [why] if why else []
+    if level not in ev.RANK:
+        problems.append(_("“%(value)s” is not a rating.") % {"value": level})
+    if facts.cell_id is None:
+        problems.append(_("Not a member on %(date)s.") % {"date": _d(year)})
+    _raise_all({str(member.pk): problems} if problems else {})
+    rating = Rating.objects.filter(member=member, year=year).first()
+    if rating is not None and rating.level:
+        raise RuleError(
+            _(
+                "%(name)s's rating for %(year)s is decided already; the superior level may re-classify it."
+            )
+            % {"name": member.person.full_name, "year": year},
+            field="level",
+        )
+    changeset = open_change_set(
+        actor=actor,
+        reason=_("Self-assessment %(year)s") % {"year": year},
+        source=source,
+    )
+    before = _snapshot(rating) if rating else None
+    if rating is None:
+        assert facts.cell_id is not None  # checked above
+        rating = Rating(
+            year=year,
+            subject=ev.MEMBER,
+            member=member,
+            unit_id=facts.cell_id,
+            regulation=rules.code,
+        )
+    rating.self_level = level
+    rating.self_on = on or today()
+    rating.changeset = changeset
+    if score is not None and rating.score_general is None:
+        rating.facts = {**(rating.facts or {}), "self_score": [score.general, score.tasks]}
+    rating.save()
+    bulk.insert_values(
+        ChangeLogEntry,
+        [
+            log_values(
+                changeset,
+                action="rating.self",
+                obj=rating,
+                subject=member,
+                before=before,
+                after=_snapshot(rating),
+                scope_path=member.scope_path or "",
+            )
+        ],
+    )
+    return rating
+
+
+@transaction.atomic
 def propose_org_rating(
     *,
     org: Organisation,

@@ -35,6 +35,7 @@ ACTIONS = {
     "token.revoke": _("API token revoked"),
     "restructuring.apply": _("Restructuring applied"),
     "restructuring.revert": _("Restructuring reverted"),
+    "rating.self": _("Self-assessment recorded"),
     "rating.propose": _("Rating proposed"),
     "rating.decide": _("Rating decided"),
     "rating.reclassify": _("Rating re-classified"),
