@@ -491,3 +491,35 @@ def test_the_member_assesses_themself_first_then_the_cell_proposes(world, ph1_me
         cell=world.ph1, year=2024, proposals=[Proposal(hoa, HTTNV)], actor=world.binh
     )
     assert (proposed.pk, proposed.self_level, proposed.proposed_level) == (rating.pk, HTXSNV, HTTNV)
+
+
+def test_the_round_sets_the_review_day_and_closing_it_stops_proposals(world, ph1_members):
+    # HD 43 mục 4.1: the review ends before 31/12; a province may hold it on 15/12. A member
+    # admitted on 16/6/2023 has 6 months on 16/12: reviewed on 31/12, not on 15/12 (§16.1 1.5).
+    from django.core.management import call_command
+
+    from dangvu.evaluation.services import round_close, round_open
+
+    new = admit(world.ph1, "Lê Văn Mới", birth=dt.date(1999, 3, 3), decided=dt.date(2023, 6, 1),
+                ceremony=dt.date(2023, 6, 16), recognised=False)  # fmt: skip
+    [rating] = propose_member_ratings(
+        cell=world.ph1, year=2023, proposals=[Proposal(new, HTNV)], actor=world.binh
+    )
+    rating.delete()
+    with pytest.raises(RuleError):
+        round_open(year=2023, review_on=dt.date(2024, 1, 5), actor=None)
+    call_command("ratings", "open", "2023", "--review-on", "2023-12-15", stdout=io.StringIO())
+    with pytest.raises(ValidationError) as exc:
+        propose_member_ratings(
+            cell=world.ph1, year=2023, proposals=[Proposal(new, HTNV)], actor=world.binh
+        )
+    assert "less than 6 months before the review of 15/12/2023" in messages(exc)[0]
+    round_close(year=2023, on=dt.date(2024, 1, 10), actor=None)
+    with pytest.raises(RuleError) as closed:
+        propose_member_ratings(
+            cell=world.ph1,
+            year=2023,
+            proposals=[Proposal(world.members["an"], HTTNV)],
+            actor=world.binh,
+        )
+    assert "closed on 10/01/2024" in str(closed.value)

@@ -22,6 +22,25 @@ class Level(models.TextChoices):
     KHTNV = rules.KHTNV, rules.LEVEL_LABELS[rules.KHTNV]
 
 
+class Round(models.Model):
+    """The rating of a year: the regulation in force, the review day the facts are judged on
+    (by default 31/12, the deadline of HD 43 mục 4.1) and, once closed, no more proposals or
+    decisions (the superior level may still re-classify)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    regulation = models.CharField(max_length=16)
+    review_on = models.DateField(_("review day"))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    changeset = models.ForeignKey(ChangeSet, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("rating round")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year} ({self.regulation})"
+
+
 class PeerGroup(models.Model):
     """A group of similar role, within which the deciding level applies the HTXSNV quota
     (QĐ 124, QĐ 366); it may raise the quota to 25 % for an outstanding unit (QĐ 366)."""

@@ -20,11 +20,11 @@ from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import require
 from dangvu.core import bulk
 from dangvu.core.changes import log_values, open_change_set
-from dangvu.core.dates import today
+from dangvu.core.dates import format_date, today
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeLogEntry, ChangeSet, Decision
 from dangvu.discipline.models import DisciplineDecision
-from dangvu.evaluation.models import PeerGroup, Rating
+from dangvu.evaluation.models import PeerGroup, Rating, Round
 from dangvu.members.models import FlagPeriod, MembershipPeriod, PartyMember
 from dangvu.orgs.models import Organisation, Placement, valid_on
 from dangvu.orgs.selectors import placement_of
@@ -59,7 +59,7 @@ class MemberFacts:
 def review_facts(members: Sequence[PartyMember], year: int) -> dict[int, MemberFacts]:
     """Each member's status, flags and cell on the review day, and the year's discipline: three
     queries for any number of members."""
-    on = ev.review_day(year)
+    on = review_on(year)
     ids = [m.pk for m in members]
     periods = {
         p.member_id: p
@@ -106,6 +106,72 @@ def grassroots_of(org: Organisation, on: dt.date) -> Organisation | None:
         .first()
     )
     return found.org if found else None
+
+
+def review_on(year: int) -> dt.date:
+    """The day the year's facts are judged on: the round's review day, else 31/12 (HD 43 4.1)."""
+    found = Round.objects.filter(year=year).values_list("review_on", flat=True).first()
+    return found or ev.review_day(year)
+
+
+def _still_open(year: int) -> None:
+    closed = Round.objects.filter(year=year, closed_on__isnull=False).first()
+    if closed is not None:
+        raise RuleError(
+            _(
+                "The ratings of %(year)s were closed on %(date)s; the superior level may still re-classify."
+            )
+            % {"year": year, "date": format_date(closed.closed_on)},
+            field="year",
+        )
+
+
+@transaction.atomic
+def round_open(*, year: int, review_on: dt.date, actor: Any) -> Round:
+    """Open (or move the review day of) the year's round; the review day lies in December of
+    the year (HD 43 mục 4.1: the review ends before 31/12)."""
+    require(actor, Ability.MANAGE_ORGS, "")
+    rules = ev.rules_for(year)
+    if not (dt.date(year, 11, 1) <= review_on <= dt.date(year, 12, 31)):
+        raise RuleError(
+            _("The review day of %(year)s lies between 01/11 and 31/12 of that year.")
+            % {"year": year},
+            field="review_on",
+        )
+    changeset = open_change_set(
+        actor=actor, reason=_("Ratings of %(year)s opened") % {"year": year}
+    )
+    found, _new = Round.objects.update_or_create(
+        year=year,
+        defaults={"regulation": rules.code, "review_on": review_on, "changeset": changeset},
+    )
+    from dangvu.core.changes import log_entry
+
+    log_entry(
+        changeset,
+        action="rating.round",
+        obj=found,
+        after={"year": year, "review_on": review_on, "regulation": rules.code},
+        scope_path="",
+    )
+    return found
+
+
+@transaction.atomic
+def round_close(*, year: int, on: dt.date, actor: Any) -> Round:
+    require(actor, Ability.MANAGE_ORGS, "")
+    found = Round.objects.filter(year=year).first()
+    if found is None:
+        raise RuleError(_("No round of %(year)s is open.") % {"year": year}, field="year")
+    changeset = open_change_set(
+        actor=actor, reason=_("Ratings of %(year)s closed") % {"year": year}
+    )
+    found.closed_on, found.changeset = on, changeset
+    found.save(update_fields=["closed_on", "changeset"])
+    from dangvu.core.changes import log_entry
+
+    log_entry(changeset, action="rating.round", obj=found, after={"closed_on": on}, scope_path="")
+    return found
 
 
 def _level_problems(
@@ -181,6 +247,7 @@ def propose_member_ratings(
     """The cell's proposal for its members, in one submission (§1.5: the cell meets, each member
     has assessed themself, the meeting proposes a level). Problems are keyed by member id."""
     require(actor, Ability.RATE, cell.path)
+    _still_open(year)
     rules = ev.rules_for(year)
     on = on or today()
     members = [p.subject for p in proposals]
@@ -198,7 +265,12 @@ def propose_member_ratings(
             )
             continue
         why = ev.not_reviewed_reason(
-            rules, year=year, flags=f.flags, status=f.status, joined_on=f.joined_on
+            rules,
+            year=year,
+            flags=f.flags,
+            status=f.status,
+            joined_on=f.joined_on,
+            on=review_on(year),
         )
         if why:
             problems.setdefault(key, []).append(why)
@@ -236,10 +308,16 @@ def self_assess(
     own = getattr(actor, "member_id", None) == member.pk and member.pk is not None
     if not own:
         require(actor, Ability.RATE, member.scope_path)
+    _still_open(year)
     rules = ev.rules_for(year)
     facts = review_facts([member], year)[member.pk]
     why = ev.not_reviewed_reason(
-        rules, year=year, flags=facts.flags, status=facts.status, joined_on=facts.joined_on
+        rules,
+        year=year,
+        flags=facts.flags,
+        status=facts.status,
+        joined_on=facts.joined_on,
+        on=review_on(year),
     )
     problems = [why] if why else []
     if level not in ev.RANK:
@@ -307,8 +385,9 @@ def propose_org_rating(
     """An organisation's own assessment and proposal (§1.5: it rates itself; its superior, or its
     grassroots committee for a cell, decides). The collective's caps from discipline apply."""
     require(actor, Ability.RATE, org.path)
+    _still_open(year)
     rules = ev.rules_for(year)
-    review = ev.review_day(year)
+    review = review_on(year)
     place = placement_of(org, review)
     if place is None or place.parent_id is None:
         raise RuleError(
@@ -462,9 +541,10 @@ def decide_ratings(
     under a committee by that committee; a grassroots organisation by its direct superior. The
     HTXSNV quota is checked over everything this level decided in the year, within the group."""
     require(actor, Ability.RATE, deciding_org.path)
+    _still_open(year)
     rules = ev.rules_for(year)
     on = on or today()
-    review = ev.review_day(year)
+    review = review_on(year)
     problems: dict[str, list[str]] = {}
     facts = review_facts([r.member for r, _l in levels if r.member_id], year)  # type: ignore[misc]
     for rating, level in levels:
@@ -575,7 +655,7 @@ def _proposal_of(rating: Rating, level: str) -> Proposal:
 def _org_caps(rules: ev.EvaluationRules, year: int, org: Organisation, level: str) -> list[str]:
     """A collective's caps (§1.3): the organisation's own discipline in the year stands for its
     leadership's until committee membership is recorded; its subordinates' discipline counts."""
-    review = ev.review_day(year)
+    review = review_on(year)
     own = [
         ev.DisciplineFact(f, on, duty)
         for f, on, duty in DisciplineDecision.objects.filter(
@@ -653,9 +733,9 @@ def reclassify(
     """The superior level cancels a rating and re-classifies it, with the reason (QĐ 124 Điều 13)."""
     if not rating.level or rating.deciding_org is None:
         raise RuleError(_("Only a decided rating can be re-classified."), field="level")
-    place = placement_of(rating.deciding_org, ev.review_day(rating.year))
+    place = placement_of(rating.deciding_org, review_on(rating.year))
     superior_paths = place.path if place else ""
-    own = placement_of(by, ev.review_day(rating.year))
+    own = placement_of(by, review_on(rating.year))
     if own is None or not superior_paths.startswith(own.path) or own.path == superior_paths:
         raise RuleError(
             _("Only a level above %(org)s may re-classify its ratings.")
@@ -723,9 +803,7 @@ def _name(subject: Any) -> str:
 
 
 def _d(year: int) -> str:
-    from dangvu.core.dates import format_date
-
-    return format_date(ev.review_day(year))
+    return format_date(review_on(year))
 
 
 # --- progress and results ------------------------------------------------------------------------
@@ -742,7 +820,7 @@ def members_in_subtree(org: Organisation, on: dt.date) -> QuerySet[MembershipPer
 def progress(org: Organisation, year: int) -> dict[str, Any]:
     """Who is to be rated in the subtree, who is rated, who is not yet, and who is not reviewed."""
     rules = ev.rules_for(year)
-    on = ev.review_day(year)
+    on = review_on(year)
     periods = list(members_in_subtree(org, on).select_related("member__person", "org"))
     facts = review_facts([p.member for p in periods], year)
     rated = dict(
@@ -754,7 +832,12 @@ def progress(org: Organisation, year: int) -> dict[str, Any]:
     for p in periods:
         f = facts[p.member_id]
         why = ev.not_reviewed_reason(
-            rules, year=year, flags=f.flags, status=f.status, joined_on=f.joined_on
+            rules,
+            year=year,
+            flags=f.flags,
+            status=f.status,
+            joined_on=f.joined_on,
+            on=review_on(year),
         )
         if why:
             not_reviewed.append((p.member, why))
@@ -773,7 +856,7 @@ def progress(org: Organisation, year: int) -> dict[str, Any]:
 def distribution(org: Organisation, year: int, subject: str = ev.MEMBER) -> dict[str, Any]:
     """Ratings decided in the subtree by level, and the share rated HTTNV or above against the
     90 % target of Nghị quyết 21-NQ/TW (DOMAIN.md §1.6)."""
-    on = ev.review_day(year)
+    on = review_on(year)
     place = placement_of(org, on)
     counts = dict.fromkeys(ev.LEVELS, 0)
     if place is not None:
@@ -800,7 +883,7 @@ def distribution(org: Organisation, year: int, subject: str = ev.MEMBER) -> dict
 def org_distribution(org: Organisation, year: int) -> list[dict[str, Any]]:
     """Organisations' ratings in the subtree by kind and base-unit category (as placed on the
     review day), each with its counts and its share rated HTTNV or better (DOMAIN.md §1.6)."""
-    on = ev.review_day(year)
+    on = review_on(year)
     place = placement_of(org, on)
     if place is None:
         return []
@@ -835,7 +918,7 @@ def org_distribution(org: Organisation, year: int) -> list[dict[str, Any]]:
 
 def orgs_not_rated(org: Organisation, year: int) -> list[Organisation]:
     """Organisations of the subtree (below it) with no decided rating for the year."""
-    on = ev.review_day(year)
+    on = review_on(year)
     place = placement_of(org, on)
     if place is None:
         return []
