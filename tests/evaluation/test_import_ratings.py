@@ -86,3 +86,61 @@ def test_older_labels_are_mapped_and_the_rules_of_each_year_apply(world):
     assert (again.errors, again.created, again.updated, again.unchanged) == ([], 0, 0, 2)
     revert_batch(batch, actor=world.an, reason="Nhập nhầm")
     assert not Rating.objects.exists()
+
+
+def test_organisations_ratings_import_with_older_labels_and_the_caps_of_their_year(world, client):
+    from django.urls import reverse
+
+    from tests.conftest import sign_in
+
+    discipline_record(
+        form="khien_trach",
+        decision=decision(dt.date(2023, 5, 8), "12-QĐ/HU", "Ban Thường vụ Huyện ủy"),
+        announced_on=dt.date(2023, 5, 10),
+        deciding_body="Ban Thường vụ Huyện ủy",
+        actor=None,
+        org=world.ph2,
+    )
+    header = ["Mã tổ chức", "Tên tổ chức", "Năm", "Xếp loại"]
+    rows = [
+        header,
+        ["X-PH", "Đảng bộ xã Phước Hải", 2016, "Trong sạch, vững mạnh tiêu biểu"],
+        ["PH-1", "Chi bộ Thôn Phước Lập", 2023, "HTTNV"],
+        ["PH-2", "Chi bộ Thôn Hữu Đức", 2023, "Hoàn thành tốt nhiệm vụ"],  # reprimanded in 2023
+        ["PH-9", "Chi bộ Không Có", 2023, "HTNV"],
+        ["TS-1", "Chi bộ Thôn Phước Lập", 2023, "HTNV"],  # the name of another cell
+    ]
+    with translation.override("en"):
+        outcome, _b = import_file(
+            kind="org_ratings", content=xlsx(rows), filename="tc.xlsx", actor=world.an, dry_run=True
+        )
+    problems = {(p.row, p.column): p.message for p in outcome.errors}
+    assert set(problems) == {(4, "Xếp loại"), (5, "Mã tổ chức"), (6, "Tên tổ chức")}
+    assert "the collective is rated KHTNV" in problems[(4, "Xếp loại")]
+    with translation.override("en"):
+        outcome, batch = import_file(
+            kind="org_ratings",
+            content=xlsx(rows[:3]),
+            filename="tc.xlsx",
+            actor=world.an,
+            dry_run=False,
+        )
+    assert outcome.committed and outcome.created == 2
+    xph = Rating.objects.get(org=world.phuoc_hai, year=2016)
+    assert (xph.level, xph.unit.code, xph.deciding_org.code) == ("HTXSNV", "HU-A", "HU-A")
+    assert Rating.objects.get(org=world.ph1, year=2023).deciding_org == world.phuoc_hai
+    # The page's export re-imports with no change.
+    sign_in(client, world.an)
+    answer = client.get(reverse("exchange:export", args=["org_ratings"]), {"org": "TU-T"})
+    assert answer.status_code == 200
+    with translation.override("en"):
+        again, _b = import_file(
+            kind="org_ratings",
+            content=answer.content,
+            filename="x.xlsx",
+            actor=world.an,
+            dry_run=True,
+        )
+    assert (again.errors, again.created, again.unchanged) == ([], 0, 2)
+    revert_batch(batch, actor=world.an, reason="Sai năm")
+    assert not Rating.objects.exists()

@@ -16,12 +16,13 @@ from dangvu.orgs.models import Category, Kind
 from dangvu.rules import reference as ref
 from dangvu.rules.charter import REMOVAL_GROUNDS
 
-KINDS = ("orgs", "members", "events", "ratings")
+KINDS = ("orgs", "members", "events", "ratings", "org_ratings")
 KIND_LABELS = {
     "orgs": _("Party organisations"),
     "members": _("Party members"),
     "events": _("Membership events"),
     "ratings": _("Members' quality ratings"),
+    "org_ratings": _("Organisations' quality ratings"),
 }
 
 
@@ -366,11 +367,36 @@ RATING_COLUMNS: list[Column] = [
     ),
 ]
 
+ORG_RATING_COLUMNS: list[Column] = [
+    Column("code", "Mã tổ chức", ("code", "organisation code", "mã"), "code", 32),
+    Column(
+        "name",
+        "Tên tổ chức",
+        ("name", "organisation name", "tên"),
+        max_length=255,
+        note="Đối chiếu với tên đang dùng; không đổi tên.",
+    ),
+    *(
+        c
+        for c in RATING_COLUMNS
+        if c.key not in ("citizen_id", "card_number", "dossier_number", "full_name", "level")
+    ),
+    Column(
+        "level",
+        "Xếp loại",
+        ("rating", "mức xếp loại", "kết quả xếp loại"),
+        "org_rating",
+        note="HTXSNV, HTTNV, HTNV, KHTNV hoặc tên đầy đủ; “Trong sạch, vững mạnh (tiêu biểu)”, "
+        "“Yếu kém” của các năm trước 2018 được quy đổi.",
+    ),
+]
+
 COLUMNS: dict[str, list[Column]] = {
     "orgs": ORG_COLUMNS,
     "members": MEMBER_COLUMNS,
     "events": EVENT_COLUMNS,
     "ratings": RATING_COLUMNS,
+    "org_ratings": ORG_RATING_COLUMNS,
 }
 
 

@@ -150,6 +150,32 @@ def ratings_of(user: Any, org: Organisation) -> list[Any]:
     )
 
 
+def org_rating_records(ratings: Iterable[Any]) -> Iterator[Record]:
+    for r in ratings:
+        yield {
+            "code": r.org.code,
+            "name": r.org.name,
+            "year": r.year,
+            "level": r.level,
+            "deciding_org": r.deciding_org.code if r.deciding_org else "",
+            "decision_number": r.decision.number if r.decision else "",
+            "decision_date": r.decision.date if r.decision else None,
+            "score_general": float(r.score_general) if r.score_general is not None else None,
+            "score_tasks": float(r.score_tasks) if r.score_tasks is not None else None,
+        }
+
+
+def org_ratings_of(user: Any, org: Organisation) -> list[Any]:
+    from dangvu.evaluation.models import Rating
+
+    return list(
+        Rating.objects.filter(org__in=orgs_of(user, org))
+        .exclude(level="")
+        .select_related("org", "deciding_org", "decision")
+        .order_by("org__code", "year")
+    )
+
+
 def org_records(orgs: Iterable[Organisation]) -> Iterator[Record]:
     for o in orgs:
         decision = o.names.order_by("valid_from").first()

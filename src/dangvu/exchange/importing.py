@@ -255,6 +255,8 @@ class Importer:
             return cell.number(raw)
         if column.type == "rating":
             return cell.rating(raw)
+        if column.type == "org_rating":
+            return cell.rating(raw, "org")
         return cell.text(raw, column.max_length) or None
 
     # --- the whole run ----------------------------------------------------------------------
@@ -1034,11 +1036,12 @@ class RatingImporter(Importer):
     decided, with the competent level. Older years' labels are mapped (DOMAIN.md §1.2)."""
 
     kind = "ratings"
+    subject = "member"
     required_for_create = ("year", "level")
 
     def plan(self, rows: list[Row], *, commit: bool, changeset: ChangeSet | None = None) -> None:
         from dangvu.evaluation.models import Rating
-        from dangvu.evaluation.services import grassroots_of, review_facts
+        from dangvu.evaluation.services import review_facts
         from dangvu.rules import evaluation as ev
 
         matched = self.members_by_keys(rows, one_row_each=False)
@@ -1131,66 +1134,90 @@ class RatingImporter(Importer):
                     _("Not a member on %(date)s.") % {"date": format_date(ev.review_day(year))},
                 )
                 continue
-            deciding = orgs.get(v.get("deciding_org") or "")
-            values = {
-                "level": level,
-                "proposed_level": level,
-                "score_general": v.get("score_general"),
-                "score_tasks": v.get("score_tasks"),
-                "decision_number": v.get("decision_number") or "",
-                "decision_date": v.get("decision_date"),
-            }
-            old = existing.get((member.pk, year))
-            label = f"{member.person.full_name} — {year}"
-            if old is not None:
-                if old.source != Rating.Source.IMPORT:
-                    self.error(
-                        row,
-                        "level",
-                        _(
-                            "This rating was decided in dangvu: the superior level re-classifies it."
-                        ),
-                    )
-                elif old.level == level:
-                    self.outcome.unchanged += 1
-                    self.outcome.rows.append(
-                        {"row": row.number, "action": "unchanged", "label": label, "changes": {}}
-                    )
-                else:
-                    self.outcome.updated += 1
-                    updates.append((old, values))
-                    self.outcome.rows.append(
-                        {
-                            "row": row.number,
-                            "action": "update",
-                            "label": label,
-                            "changes": {self.header("level"): [old.level, level]},
-                        }
-                    )
-                continue
-            creates.append(
-                {
-                    "member": member,
-                    "year": year,
-                    "cell_id": cell_id,
-                    "deciding": deciding,
-                    **values,
-                }
-            )
-            self.outcome.created += 1
-            self.outcome.rows.append(
-                {"row": row.number, "action": "create", "label": label, "changes": {}}
+            self._settle(
+                row,
+                member,
+                cell_id,
+                orgs.get(v.get("deciding_org") or ""),
+                existing.get((member.pk, year)),
+                f"{member.person.full_name} — {year}",
+                creates,
+                updates,
             )
         if commit and not self.outcome.errors:
             assert changeset is not None
-            self._write(creates, updates, changeset, grassroots_of)
+            self._write(creates, updates, changeset)
+
+    def _settle(
+        self,
+        row: Row,
+        subject: Any,
+        unit_id: int,
+        deciding: Organisation | None,
+        old: Any,
+        label: str,
+        creates: list[dict[str, Any]],
+        updates: list[tuple[Any, dict[str, Any]]],
+    ) -> None:
+        """A checked row: unchanged, an update of an earlier import, or a new rating."""
+        from dangvu.evaluation.models import Rating
+
+        v = row.values
+        values = {
+            "level": v["level"],
+            "score_general": v.get("score_general"),
+            "score_tasks": v.get("score_tasks"),
+            "decision_number": v.get("decision_number") or "",
+            "decision_date": v.get("decision_date"),
+        }
+        if old is not None:
+            if old.source != Rating.Source.IMPORT:
+                self.error(
+                    row,
+                    "level",
+                    _("This rating was decided in dangvu: the superior level re-classifies it."),
+                )
+            elif old.level == v["level"]:
+                self.outcome.unchanged += 1
+                self.outcome.rows.append(
+                    {"row": row.number, "action": "unchanged", "label": label, "changes": {}}
+                )
+            else:
+                self.outcome.updated += 1
+                updates.append((old, values))
+                self.outcome.rows.append(
+                    {
+                        "row": row.number,
+                        "action": "update",
+                        "label": label,
+                        "changes": {self.header("level"): [old.level, v["level"]]},
+                    }
+                )
+            return
+        creates.append(
+            {
+                "subject": subject,
+                "year": v["year"],
+                "unit_id": unit_id,
+                "deciding": deciding,
+                **values,
+            }
+        )
+        self.outcome.created += 1
+        self.outcome.rows.append(
+            {"row": row.number, "action": "create", "label": label, "changes": {}}
+        )
+
+    def competent(self, unit: Organisation, subject: Any, year: int) -> Organisation | None:
+        from dangvu.evaluation.services import grassroots_of, review_on
+
+        return grassroots_of(unit, review_on(year))
 
     def _write(
         self,
         creates: list[dict[str, Any]],
         updates: list[tuple[Any, dict[str, Any]]],
         changeset: ChangeSet,
-        grassroots_of: Any,
     ) -> None:
         from decimal import Decimal
 
@@ -1201,12 +1228,13 @@ class RatingImporter(Importer):
         from dangvu.rules import evaluation as ev
 
         cells = {
-            o.pk: o for o in Organisation.objects.filter(pk__in={c["cell_id"] for c in creates})
+            o.pk: o for o in Organisation.objects.filter(pk__in={c["unit_id"] for c in creates})
         }
+        member = self.subject == ev.MEMBER
         rows, entries = [], []
         for c in creates:
-            cell = cells[c["cell_id"]]
-            deciding = c["deciding"] or grassroots_of(cell, ev.review_day(c["year"]))
+            cell = cells[c["unit_id"]]
+            deciding = c["deciding"] or self.competent(cell, c["subject"], c["year"])
             decision = None
             if c["decision_number"] and c["decision_date"] and deciding is not None:
                 decision = get_or_create_decision(
@@ -1216,8 +1244,9 @@ class RatingImporter(Importer):
             rows.append(
                 {
                     "year": c["year"],
-                    "subject": ev.MEMBER,
-                    "member_id": c["member"].pk,
+                    "subject": self.subject,
+                    "member_id": c["subject"].pk if member else None,
+                    "org_id": None if member else c["subject"].pk,
                     "unit_id": cell.pk,
                     "regulation": rules_code,
                     "proposed_level": c["level"],
@@ -1243,9 +1272,9 @@ class RatingImporter(Importer):
                     changeset,
                     action="rating.import",
                     obj=Rating(pk=key, year=row["year"], level=row["level"]),
-                    subject=c["member"],
+                    subject=c["subject"],
                     after={"year": row["year"], "level": row["level"]},
-                    scope_path=cells[c["cell_id"]].path,
+                    scope_path=cells[c["unit_id"]].path,
                 )
             )
         for old, values in updates:
@@ -1258,7 +1287,7 @@ class RatingImporter(Importer):
                     changeset,
                     action="rating.import",
                     obj=old,
-                    subject=old.member,
+                    subject=old.subject_record,
                     before=before,
                     after={"year": old.year, "level": old.level},
                     scope_path=old.unit.path,
@@ -1267,11 +1296,122 @@ class RatingImporter(Importer):
         bulk.insert_values(ChangeLogEntry, entries)
 
 
+class OrgRatingImporter(RatingImporter):
+    """Organisations' ratings decided outside dangvu, checked by the caps of their year
+    (DOMAIN.md §1.3) and written as decided by the competent level."""
+
+    kind = "org_ratings"
+    subject = "org"
+
+    def plan(self, rows: list[Row], *, commit: bool, changeset: ChangeSet | None = None) -> None:
+        from dangvu.evaluation.models import Rating
+        from dangvu.evaluation.services import _org_caps, review_on
+        from dangvu.orgs.selectors import placement_of
+        from dangvu.rules import evaluation as ev
+
+        orgs = self.orgs_by_code(
+            {r.values.get("code") or "" for r in rows}
+            | {r.values.get("deciding_org") or "" for r in rows}
+        )
+        manage = scope_for(self.actor, Ability.RATE)
+        todo: list[tuple[Row, Organisation]] = []
+        in_file: dict[tuple[int, int], int] = {}
+        for row in rows:
+            v = row.values
+            missing = [
+                k for k in ("code", "year", "level") if not v.get(k) and not _bad_cell(self, row, k)
+            ]
+            for key in missing:
+                self.error(row, key, _("Required."))
+            if missing or row.bad & {"code", "year", "level"}:
+                continue
+            org = orgs.get(v["code"])
+            if org is None or not manage.covers(org.path):
+                self.error(
+                    row, "code", _("No organisation has the code %(code)s.") % {"code": v["code"]}
+                )
+                continue
+            if v.get("name") and search_key(v["name"]) != search_key(org.name):
+                self.error(
+                    row,
+                    "name",
+                    _("The organisation with this code is %(name)s.") % {"name": org.name},
+                )
+                continue
+            if v.get("deciding_org") and v["deciding_org"] not in orgs:
+                self.error(
+                    row,
+                    "deciding_org",
+                    _("No organisation has the code %(code)s.") % {"code": v["deciding_org"]},
+                )
+                continue
+            pair = (org.pk, v["year"])
+            if pair in in_file:
+                self.error(
+                    row,
+                    "year",
+                    _("The same organisation's rating for the same year is in row %(row)s.")
+                    % {"row": in_file[pair]},
+                )
+                continue
+            in_file[pair] = row.number
+            todo.append((row, org))
+        existing = {
+            (r.org_id, r.year): r
+            for r in Rating.objects.filter(
+                org_id__in=[o.pk for _r, o in todo],
+                year__in=list({r.values["year"] for r, _o in todo}),
+            )
+        }
+        creates: list[dict[str, Any]] = []
+        updates: list[tuple[Any, dict[str, Any]]] = []
+        for row, org in todo:
+            year, level = row.values["year"], row.values["level"]
+            place = placement_of(org, review_on(year))
+            if place is None or place.parent_id is None:
+                self.error(
+                    row,
+                    "year",
+                    _("%(org)s did not exist under a superior on %(date)s.")
+                    % {"org": org.name, "date": format_date(review_on(year))},
+                )
+                continue
+            if year >= 2018:
+                capped = _org_caps(ev.rules_for(year), year, org, level)
+                if capped and level != ev.KHTNV:
+                    self.error(row, "level", capped[0])
+                    continue
+            self._settle(
+                row,
+                org,
+                place.parent_id,
+                orgs.get(row.values.get("deciding_org") or ""),
+                existing.get((org.pk, year)),
+                f"{org.name} — {year}",
+                creates,
+                updates,
+            )
+        if commit and not self.outcome.errors:
+            assert changeset is not None
+            self._write(creates, updates, changeset)
+
+    def competent(self, unit: Organisation, subject: Any, year: int) -> Organisation | None:
+        from dangvu.evaluation.services import grassroots_of, review_on
+        from dangvu.orgs.selectors import placement_of
+        from dangvu.rules.organisation import GRASSROOTS_KINDS
+
+        place = placement_of(subject, review_on(year))
+        if place is not None and place.kind in GRASSROOTS_KINDS:
+            return unit  # a grassroots organisation: its direct superior decides
+        return grassroots_of(unit, review_on(year)) or unit
+
+
 IMPORTERS: dict[str, type[Importer]] = {
     "orgs": OrgImporter,
     "members": MemberImporter,
     "events": EventImporter,
     "ratings": RatingImporter,
+    "org_ratings": OrgRatingImporter,
 }
 
 

@@ -168,7 +168,7 @@ def revert_batch(batch: ImportBatch, *, actor: Any, reason: str) -> int:
     )
     if batch.kind == "orgs":
         count = orgs_revert_import(changeset=batch.changeset, actor=actor, revert=revert)
-    elif batch.kind == "ratings":
+    elif batch.kind in ("ratings", "org_ratings"):
         from dangvu.evaluation.services import ratings_revert_import
 
         count = ratings_revert_import(changeset=batch.changeset, actor=actor, revert=revert)

@@ -224,14 +224,14 @@ def number(value: Cell) -> float | None:
         raise CellError(_("“%(value)s” is not a number.") % {"value": written}) from exc
 
 
-def rating(value: Cell) -> str | None:
+def rating(value: Cell, subject: str = "member") -> str | None:
     """A rating: its code, its name, or an older year's label (mapped, DOMAIN.md §1.2)."""
     from dangvu.rules.evaluation import parse_level
 
     written = text(value)
     if not written:
         return None
-    level = parse_level(written)
+    level = parse_level(written, subject)
     if level is None:
         raise CellError(
             _(

@@ -205,6 +205,8 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
     records: Any
     if kind == "orgs":
         records = exporting.org_records(exporting.orgs_of(request.user, org))
+    elif kind == "org_ratings":
+        records = exporting.org_rating_records(exporting.org_ratings_of(request.user, org))
     else:
         purpose = PurposeForm(request.GET if "purpose" in request.GET else None)
         if not purpose.is_bound or not purpose.is_valid():
@@ -243,5 +245,11 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
             fields=[c.key for c in COLUMNS[kind] if c.sensitive] if sensitive else [],
             summary=f"{kind} {org.code}: {len(ids)}",
         )
-    names = {"members": "dang-vien", "events": "su-kien", "orgs": "to-chuc", "ratings": "xep-loai"}
+    names = {
+        "members": "dang-vien",
+        "events": "su-kien",
+        "orgs": "to-chuc",
+        "ratings": "xep-loai",
+        "org_ratings": "xep-loai-to-chuc",
+    }
     return exporting.response(kind, records, fmt, f"{names[kind]}-{org.code}", title=org.code)

@@ -17,7 +17,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=["members", "events", "orgs", "ratings"])
+        parser.add_argument("kind", choices=["members", "events", "orgs", "ratings", "org_ratings"])
         parser.add_argument("file")
         parser.add_argument("--org", required=True, help="the code of the subtree's organisation")
         parser.add_argument("--as-of", dest="as_of", help="members on this date (YYYY-MM-DD)")
@@ -47,10 +47,12 @@ class Command(BaseCommand):
         elif options["kind"] == "ratings":
             ratings = exporting.ratings_of(None, org)
             records, ids = exporting.rating_records(ratings, None), [r.member_id for r in ratings]
+        elif options["kind"] == "org_ratings":
+            records, ids = exporting.org_rating_records(exporting.org_ratings_of(None, org)), []
         else:
             orgs = exporting.orgs_of(None, org)
             records, ids = exporting.org_records(orgs), []
-        if options["kind"] != "orgs":
+        if options["kind"] not in ("orgs", "org_ratings"):
             record_access(
                 None,
                 None,
