@@ -19,7 +19,7 @@ class Rollback(Exception):
 def build_and_fingerprint(seed: int) -> tuple[list, list]:
     try:
         with transaction.atomic():
-            DemoBuilder(seed=seed, scale=0.02).build()
+            DemoBuilder(seed=seed, scale=0.02, ratings=False).build()
             people = list(
                 Person.objects.order_by("citizen_id", "full_name", "birth_date").values_list(
                     "full_name", "birth_date", "citizen_id", "ethnicity", "sex"
@@ -43,7 +43,7 @@ def test_same_seed_gives_the_same_province_and_another_seed_another(db):
 
 
 def test_the_full_shape_matches_the_brief(db):
-    DemoBuilder(seed=2024, scale=0.02).build(history_until=dt.date(2019, 1, 1))
+    DemoBuilder(seed=2024, scale=0.02, ratings=False).build(history_until=dt.date(2019, 1, 1))
     nt = Organisation.objects.filter(path__startswith=Organisation.objects.get(code="TU-NT").path)
     kinds = ("district", "block", "grassroots_committee", "grassroots_cell", "cell")
     by_kind = {k: nt.filter(kind=k).count() for k in kinds}

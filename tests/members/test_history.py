@@ -20,7 +20,7 @@ def figures():
 
 
 def test_counts_as_of_31_12_2023_are_unchanged_by_the_events_of_2024_and_2025(db):
-    builder = DemoBuilder(seed=5, scale=0.05)
+    builder = DemoBuilder(seed=5, scale=0.05, ratings=False)
     builder.build(history_until=DAY)
     before = figures()
     events_before = MembershipEvent.objects.count()
@@ -32,7 +32,7 @@ def test_counts_as_of_31_12_2023_are_unchanged_by_the_events_of_2024_and_2025(db
 
 
 def test_the_history_holds_every_kind_of_event_and_rebuilding_gives_the_stored_state(db):
-    builder = DemoBuilder(seed=9, scale=0.08)
+    builder = DemoBuilder(seed=9, scale=0.08, ratings=False)
     builder.build(history_until=dt.date(2025, 12, 31))
     kinds = set(MembershipEvent.objects.values_list("kind", flat=True))
     assert {

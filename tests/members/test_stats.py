@@ -118,7 +118,7 @@ def test_age_is_counted_in_completed_years_on_the_day(world):
 def test_demo_province_stats_equal_independent_sql_and_bands_add_up(db):
     from dangvu.demo.province import DemoBuilder
 
-    DemoBuilder(seed=7, scale=0.05).build()
+    DemoBuilder(seed=7, scale=0.05, ratings=False).build()
     province = Organisation.objects.get(code="TU-NT")
     for code in ("TU-NT", "NT-NS", "NT-BA", "NT-KCQ"):
         org = Organisation.objects.get(code=code)

@@ -23,7 +23,7 @@ def figures():
 
 
 def test_the_reform_keeps_2023_and_2024_and_puts_every_member_under_tu_kh(db):
-    builder = DemoBuilder(seed=3, scale=0.04)
+    builder = DemoBuilder(seed=3, scale=0.04, ratings=False)
     builder.build(history_until=dt.date(2025, 6, 30))
     before = figures()
     builder.history.run(

@@ -104,8 +104,10 @@ class DemoBuilder:
         scale: float = 1.0,
         progress: Callable[[str, int], None] | None = None,
         reform: bool = True,
+        ratings: bool = True,
     ):
         self.reform = reform
+        self.with_ratings = ratings  # tests of the membership history leave them out (faster)
         self.rng = random.Random(seed)
         self.scale = scale
         self.progress = progress or (lambda phase, n: None)
@@ -553,9 +555,10 @@ class DemoBuilder:
         self.history = History(self, built)
         until = history_until or today()
         self.history.run(HISTORY_FROM, until)
-        from dangvu.demo.ratings import DemoRatings
+        if self.with_ratings:
+            from dangvu.demo.ratings import DemoRatings
 
-        self.ratings = DemoRatings(self.rng, until)
-        self.ratings.run()
-        self.progress("ratings", sum(self.ratings.counts.values()))
+            self.ratings = DemoRatings(self.rng, until)
+            self.ratings.run()
+            self.progress("ratings", sum(self.ratings.counts.values()))
         return built

@@ -74,6 +74,7 @@ class DemoRatings:
         rules = ev.rules_for(year)
         places = list(Placement.objects.filter(valid_on(on)).select_related("org"))
         by_id = {p.org_id: p for p in places}
+        self.paths = {p.org_id: p.path for p in places}
         grassroots = {p.path: p.org_id for p in places if p.kind in MEMBER_RATING_KINDS}
         periods = list(
             MembershipPeriod.objects.filter(valid_on(on), temporary=False).values_list(
@@ -295,6 +296,7 @@ class DemoRatings:
                         action="rating.decide",
                         obj=rating,
                         after={"year": row["year"], "level": row["level"]},
+                        scope_path=self.paths.get(row["unit_id"], ""),  # no query per row
                     ),
                     "object_label": f"{row['year']} {row['level']}",
                     "subject_type": "members.partymember"
