@@ -9,11 +9,10 @@ import io
 import pytest
 from django.utils import translation
 
-from dangvu.discipline.services import discipline_record
 from dangvu.evaluation.models import Rating
 from dangvu.exchange import exporting
 from dangvu.exchange.services import import_file, revert_batch
-from tests.conftest import decision
+from tests.evaluation.helpers import disciplined
 from tests.exchange.files import xlsx
 
 pytestmark = pytest.mark.django_db
@@ -32,14 +31,7 @@ def run(world, content, *, dry_run=False):
 
 
 def test_older_labels_are_mapped_and_the_rules_of_each_year_apply(world):
-    discipline_record(
-        form="khien_trach",
-        decision=decision(dt.date(2020, 6, 1), "3-QĐ/ĐU", "Đảng ủy xã Phước Hải"),
-        announced_on=dt.date(2020, 6, 2),
-        deciding_body="Đảng ủy xã Phước Hải",
-        actor=None,
-        member=world.members["an"],
-    )
+    disciplined("khien_trach", dt.date(2020, 6, 2), member=world.members["an"])
     rows = [
         HEADER,
         ["058185000123", "Nguyễn Thị Hoa", 2016, "Đủ tư cách, hoàn thành tốt nhiệm vụ", "", None],
@@ -93,14 +85,7 @@ def test_organisations_ratings_import_with_older_labels_and_the_caps_of_their_ye
 
     from tests.conftest import sign_in
 
-    discipline_record(
-        form="khien_trach",
-        decision=decision(dt.date(2023, 5, 8), "12-QĐ/HU", "Ban Thường vụ Huyện ủy"),
-        announced_on=dt.date(2023, 5, 10),
-        deciding_body="Ban Thường vụ Huyện ủy",
-        actor=None,
-        org=world.ph2,
-    )
+    disciplined("khien_trach", dt.date(2023, 5, 10), org=world.ph2)
     header = ["Mã tổ chức", "Tên tổ chức", "Năm", "Xếp loại"]
     rows = [
         header,

@@ -7,23 +7,16 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from dangvu.discipline.services import discipline_record
 from dangvu.evaluation.models import Rating
-from tests.conftest import decision, sign_in
+from tests.conftest import sign_in
+from tests.evaluation.helpers import disciplined
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_secretary_proposes_and_the_commune_decides_through_the_pages(client, world):
     hoa, an = world.members["hoa"], world.members["an"]
-    discipline_record(
-        form="canh_cao",
-        decision=decision(dt.date(2024, 3, 1), "4-QĐ/ĐU", "Đảng ủy xã Phước Hải"),
-        announced_on=dt.date(2024, 3, 4),
-        deciding_body="Đảng ủy xã Phước Hải",
-        actor=None,
-        member=hoa,
-    )
+    disciplined("canh_cao", dt.date(2024, 3, 4), member=hoa)
     sign_in(client, world.binh)
     url = reverse("evaluation:org", args=["PH-1", 2024])
     page = client.get(url)

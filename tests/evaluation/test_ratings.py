@@ -18,7 +18,6 @@ from django.utils import translation
 from dangvu.awards.models import BadgeAward
 from dangvu.awards.services import badges_due, five_year_candidates, record_badge
 from dangvu.core.errors import RuleError
-from dangvu.discipline.services import discipline_record
 from dangvu.evaluation.models import Rating
 from dangvu.evaluation.services import (
     Proposal,
@@ -32,6 +31,7 @@ from dangvu.orgs.models import Organisation
 from dangvu.rules import evaluation as ev
 from dangvu.rules.evaluation import HTNV, HTTNV, HTXSNV, KHTNV, Score
 from tests.conftest import admit, decision, make_org
+from tests.evaluation.helpers import disciplined
 
 pytestmark = pytest.mark.django_db
 
@@ -94,14 +94,7 @@ def test_the_cell_proposes_and_the_grassroots_committee_decides_each_step_dated(
 def test_discipline_in_the_year_blocks_a_rating_above_khtnv_with_the_reason(world, ph1_members):
     # §1.3 (b): under HD 21 a member disciplined in the year is rated KHTNV.
     hoa = world.members["hoa"]
-    discipline_record(
-        form="khien_trach",
-        decision=decision(dt.date(2021, 4, 2), "7-QĐ/ĐU", "Đảng ủy xã Phước Hải"),
-        announced_on=dt.date(2021, 4, 5),
-        deciding_body="Đảng ủy xã Phước Hải",
-        actor=None,
-        member=hoa,
-    )
+    disciplined("khien_trach", dt.date(2021, 4, 5), member=hoa)
     with pytest.raises(ValidationError) as exc:
         propose_member_ratings(
             cell=world.ph1, year=2021, proposals=[Proposal(hoa, HTTNV)], actor=world.binh
@@ -214,15 +207,14 @@ def five_years(world, ph1_members):
         if year == 2021:
             levels[an] = HTNV
         group = None
-        if year >= 2023:
-            from dangvu.core.changes import open_change_set
-            from dangvu.evaluation.models import PeerGroup
+        if year >= 2023:  # QĐ 124: the quota applies within a group the commune sets up
+            from dangvu.evaluation.services import peer_group_create
 
-            group = PeerGroup.objects.create(
+            group = peer_group_create(
                 year=year,
                 deciding_org=world.phuoc_hai,
                 name="Đảng viên các chi bộ thôn",
-                changeset=open_change_set(actor=None, reason="nhóm"),
+                actor=world.an,
             )
         rate(world, ph1_members, year, levels, group=group)
 
@@ -241,14 +233,7 @@ def test_five_year_candidates_equal_an_independent_sql_count(world, ph1_members)
         independent = {row[0] for row in cursor.fetchall()}
     assert independent == {world.members["hoa"].pk}
     # A discipline in force at the end of the period leaves her out (§2.4).
-    discipline_record(
-        form="khien_trach",
-        decision=decision(dt.date(2023, 12, 28), "9-QĐ/ĐU", "Đảng ủy xã Phước Hải"),
-        announced_on=dt.date(2023, 12, 29),
-        deciding_body="Đảng ủy xã Phước Hải",
-        actor=None,
-        member=world.members["hoa"],
-    )
+    disciplined("khien_trach", dt.date(2023, 12, 29), member=world.members["hoa"])
     assert five_year_candidates(world.province, 2019, 2023, actor=world.an)["members"] == []
 
 
@@ -310,14 +295,7 @@ def test_an_organisation_rates_itself_its_superior_decides_and_discipline_caps_i
     # (1 of its 2 cells disciplined, 50 %) too.
     from dangvu.evaluation.services import org_distribution, orgs_not_rated, propose_org_rating
 
-    discipline_record(
-        form="khien_trach",
-        decision=decision(dt.date(2023, 5, 8), "12-QĐ/HU", "Ban Thường vụ Huyện ủy"),
-        announced_on=dt.date(2023, 5, 10),
-        deciding_body="Ban Thường vụ Huyện ủy",
-        actor=None,
-        org=world.ph2,
-    )
+    disciplined("khien_trach", dt.date(2023, 5, 10), org=world.ph2)
     with pytest.raises(ValidationError) as exc:
         propose_org_rating(
             org=world.ph2, year=2023, proposal=Proposal(world.ph2, HTTNV), actor=world.an
@@ -454,14 +432,7 @@ def test_a_commendation_is_recorded_with_its_cash_and_refused_without_the_five_y
             member=an,
         )
     assert "missing: 2019, 2020, 2021, 2022, 2023" in str(exc.value)
-    discipline_record(
-        form="khien_trach",
-        decision=decision(dt.date(2024, 2, 1), "5-QĐ/ĐU", "Đảng ủy xã Phước Hải"),
-        announced_on=dt.date(2024, 2, 2),
-        deciding_body="Đảng ủy xã Phước Hải",
-        actor=None,
-        member=hoa,
-    )
+    disciplined("khien_trach", dt.date(2024, 2, 2), member=hoa)
     with pytest.raises(RuleError) as exc:
         record_commendation(
             kind=Commendation.Kind.CERTIFICATE,

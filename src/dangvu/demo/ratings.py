@@ -23,7 +23,7 @@ from dangvu.core import bulk
 from dangvu.core.changes import get_or_create_decision, log_values, open_change_set
 from dangvu.core.models import ChangeLogEntry, ChangeSet
 from dangvu.evaluation.models import PeerGroup, Rating
-from dangvu.evaluation.services import review_facts
+from dangvu.evaluation.services import not_reviewed, review_facts
 from dangvu.members.models import MembershipPeriod, PartyMember
 from dangvu.orgs.models import Organisation, Placement, valid_on
 from dangvu.rules import awards as award_rules
@@ -93,9 +93,7 @@ class DemoRatings:
             if root is None:
                 continue
             f = facts[member_id]
-            if ev.not_reviewed_reason(
-                rules, year=year, flags=f.flags, status=f.status, joined_on=f.joined_on
-            ):
+            if not_reviewed(rules, year, f):
                 continue
             by_grassroots[root].append(member_id)
         rows: list[dict[str, Any]] = []

@@ -211,6 +211,44 @@ def _forced(rules: ev.EvaluationRules, year: int, facts: MemberFacts, p: Proposa
     )
 
 
+def not_reviewed(rules: ev.EvaluationRules, year: int, facts: MemberFacts) -> str | None:
+    """Why a member is not reviewed this year (§1.1, §16.1 1.5), judged on the round's day."""
+    return ev.not_reviewed_reason(
+        rules,
+        year=year,
+        flags=facts.flags,
+        status=facts.status,
+        joined_on=facts.joined_on,
+        on=review_on(year),
+    )
+
+
+def level_problems(
+    rules: ev.EvaluationRules,
+    year: int,
+    p: Proposal,
+    level: str,
+    *,
+    member_facts: MemberFacts | None = None,
+    org: Organisation | None = None,
+    score_required: bool = True,
+) -> list[str]:
+    """Every reason `level` cannot be given: the 2025 score, then the cases that force KHTNV (a
+    member) or the collective's caps (an organisation). The one check of the workflow's steps and of
+    the ratings import."""
+    subject = ev.MEMBER if org is None else ev.ORG
+    if p.score is None and not score_required:
+        found = [] if level in ev.RANK else _level_problems(rules, year, p, level, subject)
+    else:
+        found = _level_problems(rules, year, p, level, subject)
+    if level in ev.RANK and level != ev.KHTNV:
+        if member_facts is not None:
+            found += _forced(rules, year, member_facts, p)
+        elif org is not None:
+            found += _org_caps(rules, year, org, level)
+    return found
+
+
 def _raise_all(problems: dict[str, list[str]]) -> None:
     if problems:
         raise ValidationError({k: [ValidationError(m) for m in ms] for k, ms in problems.items()})
@@ -264,21 +302,11 @@ def propose_member_ratings(
                 % {"name": member.person.full_name, "cell": cell.name, "date": _d(year)}
             )
             continue
-        why = ev.not_reviewed_reason(
-            rules,
-            year=year,
-            flags=f.flags,
-            status=f.status,
-            joined_on=f.joined_on,
-            on=review_on(year),
-        )
+        why = not_reviewed(rules, year, f)
         if why:
             problems.setdefault(key, []).append(why)
             continue
-        found = _level_problems(rules, year, p, p.level, ev.MEMBER)
-        forced = _forced(rules, year, f, p)
-        if forced and p.level != ev.KHTNV:
-            found += forced
+        found = level_problems(rules, year, p, p.level, member_facts=f)
         if p.self_level and p.self_level not in ev.RANK:
             found.append(_("“%(value)s” is not a rating.") % {"value": p.self_level})
         if found:
@@ -311,14 +339,7 @@ def self_assess(
     _still_open(year)
     rules = ev.rules_for(year)
     facts = review_facts([member], year)[member.pk]
-    why = ev.not_reviewed_reason(
-        rules,
-        year=year,
-        flags=facts.flags,
-        status=facts.status,
-        joined_on=facts.joined_on,
-        on=review_on(year),
-    )
+    why = not_reviewed(rules, year, facts)
     problems = [why] if why else []
     if level not in ev.RANK:
         problems.append(_("“%(value)s” is not a rating.") % {"value": level})
@@ -395,10 +416,7 @@ def propose_org_rating(
             % {"org": org.name, "date": _d(year)},
             field="org",
         )
-    problems = _level_problems(rules, year, proposal, proposal.level, ev.ORG)
-    capped = _org_caps(rules, year, org, proposal.level)
-    if capped and proposal.level != ev.KHTNV:
-        problems += capped
+    problems = level_problems(rules, year, proposal, proposal.level, org=org)
     _raise_all({str(org.pk): problems} if problems else {})
     changeset = open_change_set(
         actor=actor,
@@ -568,14 +586,14 @@ def decide_ratings(
                 }
             )
             continue
-        p = _proposal_of(rating, level)
-        found = _level_problems(rules, year, p, level, rating.subject)
-        if rating.member_id:
-            forced = _forced(rules, year, facts[rating.member_id], p)
-        else:
-            forced = _org_caps(rules, year, rating.org, level)  # type: ignore[arg-type]
-        if forced and level != ev.KHTNV:
-            found += forced
+        found = level_problems(
+            rules,
+            year,
+            _proposal_of(rating, level),
+            level,
+            member_facts=facts.get(rating.member_id) if rating.member_id else None,
+            org=rating.org,
+        )
         if found:
             problems.setdefault(key, []).extend(found)
     if not problems:
@@ -746,16 +764,16 @@ def reclassify(
     if not reason.strip():
         raise RuleError(_("Give the reason for re-classifying."), field="reason")
     rules = ev.rules_for(rating.year)
-    problems = _level_problems(
-        rules, rating.year, _proposal_of(rating, level), level, rating.subject
+    problems = level_problems(
+        rules,
+        rating.year,
+        _proposal_of(rating, level),
+        level,
+        member_facts=review_facts([rating.member], rating.year)[rating.member_id]  # type: ignore[list-item]
+        if rating.member_id
+        else None,
+        org=rating.org,
     )
-    if rating.member_id:
-        facts = review_facts([rating.member], rating.year)[rating.member_id]  # type: ignore[list-item]
-        forced = _forced(rules, rating.year, facts, _proposal_of(rating, level))
-    else:
-        forced = _org_caps(rules, rating.year, rating.org, level)  # type: ignore[arg-type]
-    if forced and level != ev.KHTNV:
-        problems += forced
     if problems:
         raise RuleError(" ".join(problems), field="level")
     changeset = open_change_set(actor=actor, reason=reason, source=source)
@@ -828,19 +846,12 @@ def progress(org: Organisation, year: int) -> dict[str, Any]:
             "member_id", "level"
         )
     )
-    to_rate, not_reviewed, pending = 0, [], []
+    to_rate, excluded, pending = 0, [], []
     for p in periods:
         f = facts[p.member_id]
-        why = ev.not_reviewed_reason(
-            rules,
-            year=year,
-            flags=f.flags,
-            status=f.status,
-            joined_on=f.joined_on,
-            on=review_on(year),
-        )
+        why = not_reviewed(rules, year, f)
         if why:
-            not_reviewed.append((p.member, why))
+            excluded.append((p.member, why))
             continue
         to_rate += 1
         if not rated.get(p.member_id):
@@ -849,7 +860,7 @@ def progress(org: Organisation, year: int) -> dict[str, Any]:
         "to_rate": to_rate,
         "rated": to_rate - len(pending),
         "pending": pending,
-        "not_reviewed": not_reviewed,
+        "not_reviewed": excluded,
     }
 
 

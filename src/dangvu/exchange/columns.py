@@ -314,24 +314,7 @@ ORG_COLUMNS: list[Column] = [
 ]
 
 RATING_COLUMNS: list[Column] = [
-    Column(
-        "citizen_id",
-        "Số CCCD",
-        ("citizen id", "cccd", "số định danh cá nhân"),
-        "citizen_id",
-        12,
-        sensitive=True,
-        note=_KEYS_NOTE,
-    ),
-    Column("card_number", "Số thẻ đảng", ("party card number", "card number"), "code", 16),
-    Column("dossier_number", "Số hồ sơ", ("dossier number", "số lý lịch"), "code", 16),
-    Column(
-        "full_name",
-        "Họ và tên",
-        ("full name", "name", "họ tên"),
-        max_length=200,
-        note="Đối chiếu với hồ sơ; không thay đổi hồ sơ.",
-    ),
+    *EVENT_COLUMNS[:4],  # the member's identifiers and name, as in a file of events
     Column("year", "Năm", ("year", "năm xếp loại"), "year", note="Năm được xếp loại, ví dụ 2021."),
     Column(
         "level",

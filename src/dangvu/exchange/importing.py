@@ -1041,7 +1041,7 @@ class RatingImporter(Importer):
 
     def plan(self, rows: list[Row], *, commit: bool, changeset: ChangeSet | None = None) -> None:
         from dangvu.evaluation.models import Rating
-        from dangvu.evaluation.services import review_facts
+        from dangvu.evaluation.services import level_problems, not_reviewed, review_facts
         from dangvu.rules import evaluation as ev
 
         matched = self.members_by_keys(rows, one_row_each=False)
@@ -1056,29 +1056,15 @@ class RatingImporter(Importer):
             member = self.member_of_row(row, matched, members, manage)
             if member is None:
                 continue
+            if not self.rating_row_ok(
+                row,
+                member.pk,
+                orgs,
+                in_file,
+                _("The same member's rating for the same year is in row %(row)s."),
+            ):
+                continue
             v = row.values
-            missing = [k for k in ("year", "level") if not v.get(k) and not _bad_cell(self, row, k)]
-            for key in missing:
-                self.error(row, key, _("Required."))
-            if missing or row.bad & {"year", "level"}:
-                continue
-            if v.get("deciding_org") and v["deciding_org"] not in orgs:
-                self.error(
-                    row,
-                    "deciding_org",
-                    _("No organisation has the code %(code)s.") % {"code": v["deciding_org"]},
-                )
-                continue
-            pair = (member.pk, v["year"])
-            if pair in in_file:
-                self.error(
-                    row,
-                    "year",
-                    _("The same member's rating for the same year is in row %(row)s.")
-                    % {"row": in_file[pair]},
-                )
-                continue
-            in_file[pair] = row.number
             by_year[v["year"]].append(member)
             todo.append((row, member))
         facts = {
@@ -1099,34 +1085,16 @@ class RatingImporter(Importer):
             cell_id = f.cell_id if f else member.org_id
             if f is not None:
                 rules = ev.rules_for(year)
-                why = ev.not_reviewed_reason(
-                    rules, year=year, flags=f.flags, status=f.status, joined_on=f.joined_on
-                )
+                why = not_reviewed(rules, year, f)
                 if why:
                     self.error(row, "year", why)
                     continue
-                forced = ev.forced_khtnv(rules, year=year, disciplines=f.disciplines)
-                if forced and level != ev.KHTNV:
-                    self.error(row, "level", forced[0])
+                problems = level_problems(
+                    rules, year, _imported(v), level, member_facts=f, score_required=False
+                )
+                if problems:
+                    self.error(row, "level", problems[0])
                     continue
-                if (
-                    rules.scored
-                    and v.get("score_general") is not None
-                    and v.get("score_tasks") is not None
-                ):
-                    score = ev.Score(v["score_general"], v["score_tasks"], exceeded_pct=100)
-                    problems = ev.score_problems(score)
-                    band = None if problems else ev.band_of(rules, score.total)
-                    if problems or ev.better(level, band):  # type: ignore[arg-type]
-                        self.error(
-                            row,
-                            "level",
-                            problems[0]
-                            if problems
-                            else _("A score of %(total)s allows %(allowed)s at best.")
-                            % {"total": f"{score.total:g}", "allowed": band},
-                        )
-                        continue
             if cell_id is None:
                 self.error(
                     row,
@@ -1147,6 +1115,36 @@ class RatingImporter(Importer):
         if commit and not self.outcome.errors:
             assert changeset is not None
             self._write(creates, updates, changeset)
+
+    def rating_row_ok(
+        self,
+        row: Row,
+        subject_id: int,
+        orgs: dict[str, Organisation],
+        in_file: dict[tuple[int, int], int],
+        twice: str,
+    ) -> bool:
+        """The year and level given and read, the deciding organisation known, and no second row
+        for the same subject and year; else the row's error."""
+        v = row.values
+        missing = [k for k in ("year", "level") if not v.get(k) and not _bad_cell(self, row, k)]
+        for key in missing:
+            self.error(row, key, _("Required."))
+        if missing or row.bad & {"year", "level"}:
+            return False
+        if v.get("deciding_org") and v["deciding_org"] not in orgs:
+            self.error(
+                row,
+                "deciding_org",
+                _("No organisation has the code %(code)s.") % {"code": v["deciding_org"]},
+            )
+            return False
+        pair = (subject_id, v["year"])
+        if pair in in_file:
+            self.error(row, "year", twice % {"row": in_file[pair]})
+            return False
+        in_file[pair] = row.number
+        return True
 
     def _settle(
         self,
@@ -1296,6 +1294,18 @@ class RatingImporter(Importer):
         bulk.insert_values(ChangeLogEntry, entries)
 
 
+def _imported(v: dict[str, Any]) -> Any:
+    """A rating decided elsewhere, as a proposal to check: its score when the file gives one, the
+    conditions beyond the score taken as met (the file does not record them)."""
+    from dangvu.evaluation.services import Proposal
+    from dangvu.rules import evaluation as ev
+
+    score = None
+    if v.get("score_general") is not None and v.get("score_tasks") is not None:
+        score = ev.Score(v["score_general"], v["score_tasks"], exceeded_pct=100)
+    return Proposal(subject=None, level=v["level"], score=score)  # type: ignore[arg-type]
+
+
 class OrgRatingImporter(RatingImporter):
     """Organisations' ratings decided outside dangvu, checked by the caps of their year
     (DOMAIN.md §1.3) and written as decided by the competent level."""
@@ -1305,7 +1315,7 @@ class OrgRatingImporter(RatingImporter):
 
     def plan(self, rows: list[Row], *, commit: bool, changeset: ChangeSet | None = None) -> None:
         from dangvu.evaluation.models import Rating
-        from dangvu.evaluation.services import _org_caps, review_on
+        from dangvu.evaluation.services import level_problems, review_on
         from dangvu.orgs.selectors import placement_of
         from dangvu.rules import evaluation as ev
 
@@ -1318,12 +1328,10 @@ class OrgRatingImporter(RatingImporter):
         in_file: dict[tuple[int, int], int] = {}
         for row in rows:
             v = row.values
-            missing = [
-                k for k in ("code", "year", "level") if not v.get(k) and not _bad_cell(self, row, k)
-            ]
-            for key in missing:
-                self.error(row, key, _("Required."))
-            if missing or row.bad & {"code", "year", "level"}:
+            if not v.get("code") or "code" in row.bad:
+                if not _bad_cell(self, row, "code"):
+                    self.error(row, "code", _("Required."))
+                self.rating_row_ok(row, -row.number, orgs, in_file, "")  # the other cells' errors
                 continue
             org = orgs.get(v["code"])
             if org is None or not manage.covers(org.path):
@@ -1338,23 +1346,14 @@ class OrgRatingImporter(RatingImporter):
                     _("The organisation with this code is %(name)s.") % {"name": org.name},
                 )
                 continue
-            if v.get("deciding_org") and v["deciding_org"] not in orgs:
-                self.error(
-                    row,
-                    "deciding_org",
-                    _("No organisation has the code %(code)s.") % {"code": v["deciding_org"]},
-                )
+            if not self.rating_row_ok(
+                row,
+                org.pk,
+                orgs,
+                in_file,
+                _("The same organisation's rating for the same year is in row %(row)s."),
+            ):
                 continue
-            pair = (org.pk, v["year"])
-            if pair in in_file:
-                self.error(
-                    row,
-                    "year",
-                    _("The same organisation's rating for the same year is in row %(row)s.")
-                    % {"row": in_file[pair]},
-                )
-                continue
-            in_file[pair] = row.number
             todo.append((row, org))
         existing = {
             (r.org_id, r.year): r
@@ -1377,9 +1376,16 @@ class OrgRatingImporter(RatingImporter):
                 )
                 continue
             if year >= 2018:
-                capped = _org_caps(ev.rules_for(year), year, org, level)
-                if capped and level != ev.KHTNV:
-                    self.error(row, "level", capped[0])
+                problems = level_problems(
+                    ev.rules_for(year),
+                    year,
+                    _imported(row.values),
+                    level,
+                    org=org,
+                    score_required=False,
+                )
+                if problems:
+                    self.error(row, "level", problems[0])
                     continue
             self._settle(
                 row,

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dangvu.core.cli import add_format, print_json
+from dangvu.core.cli import add_format, org_by_code, print_json
 
 
 class Command(BaseCommand):
@@ -23,16 +23,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from dangvu.awards.services import five_year_candidates
         from dangvu.core.errors import RuleError
-        from dangvu.orgs.models import Organisation
 
         match = re.fullmatch(r"\s*(\d{4})\s*-\s*(\d{4})\s*", options["period"])
         if not match:
             raise CommandError("--period is written FIRST-LAST, e.g. 2019-2023")
         first, last = int(match[1]), int(match[2])
-        code = options["org"].strip().upper()
-        org = Organisation.objects.filter(code=code).first()
-        if org is None:
-            raise CommandError(f"No organisation with code {code}")
+        org = org_by_code(options["org"])
         try:
             found = five_year_candidates(org, first, last, actor=None)
         except RuleError as exc:

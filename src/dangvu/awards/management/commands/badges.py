@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dangvu.core.cli import add_format, print_json
+from dangvu.core.cli import add_format, org_by_code, print_json
 
 
 class Command(BaseCommand):
@@ -22,17 +22,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from dangvu.awards.services import badges_due
-        from dangvu.orgs.models import Organisation
         from dangvu.rules.awards import is_award_day
 
         try:
             on = dt.date.fromisoformat(options["date"])
         except ValueError as exc:
             raise CommandError("--date is written YYYY-MM-DD") from exc
-        code = options["org"].strip().upper()
-        org = Organisation.objects.filter(code=code).first()
-        if org is None:
-            raise CommandError(f"No organisation with code {code}")
+        org = org_by_code(options["org"])
         members = badges_due(org, on, actor=None)
         if options["format"] == "json":
             print_json(
