@@ -93,7 +93,7 @@ class DemoRatings:
             if root is None:
                 continue
             f = facts[member_id]
-            if not_reviewed(rules, year, f):
+            if not_reviewed(rules, year, f, on):
                 continue
             by_grassroots[root].append(member_id)
         rows: list[dict[str, Any]] = []

@@ -211,15 +211,18 @@ def _forced(rules: ev.EvaluationRules, year: int, facts: MemberFacts, p: Proposa
     )
 
 
-def not_reviewed(rules: ev.EvaluationRules, year: int, facts: MemberFacts) -> str | None:
-    """Why a member is not reviewed this year (§1.1, §16.1 1.5), judged on the round's day."""
+def not_reviewed(
+    rules: ev.EvaluationRules, year: int, facts: MemberFacts, on: dt.date | None = None
+) -> str | None:
+    """Why a member is not reviewed this year (§1.1, §16.1 1.5), judged on the round's day (`on`
+    when the caller has it already: loops over many members ask for it once)."""
     return ev.not_reviewed_reason(
         rules,
         year=year,
         flags=facts.flags,
         status=facts.status,
         joined_on=facts.joined_on,
-        on=review_on(year),
+        on=on or review_on(year),
     )
 
 
@@ -290,6 +293,7 @@ def propose_member_ratings(
     on = on or today()
     members = [p.subject for p in proposals]
     facts = review_facts(members, year)  # type: ignore[arg-type]
+    day = review_on(year)
     problems: dict[str, list[str]] = {}
     for p in proposals:
         member = p.subject
@@ -302,7 +306,7 @@ def propose_member_ratings(
                 % {"name": member.person.full_name, "cell": cell.name, "date": _d(year)}
             )
             continue
-        why = not_reviewed(rules, year, f)
+        why = not_reviewed(rules, year, f, day)
         if why:
             problems.setdefault(key, []).append(why)
             continue
@@ -849,7 +853,7 @@ def progress(org: Organisation, year: int) -> dict[str, Any]:
     to_rate, excluded, pending = 0, [], []
     for p in periods:
         f = facts[p.member_id]
-        why = not_reviewed(rules, year, f)
+        why = not_reviewed(rules, year, f, on)
         if why:
             excluded.append((p.member, why))
             continue

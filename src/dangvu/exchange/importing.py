@@ -1041,7 +1041,7 @@ class RatingImporter(Importer):
 
     def plan(self, rows: list[Row], *, commit: bool, changeset: ChangeSet | None = None) -> None:
         from dangvu.evaluation.models import Rating
-        from dangvu.evaluation.services import level_problems, not_reviewed, review_facts
+        from dangvu.evaluation.services import level_problems, not_reviewed, review_facts, review_on
         from dangvu.rules import evaluation as ev
 
         matched = self.members_by_keys(rows, one_row_each=False)
@@ -1070,6 +1070,7 @@ class RatingImporter(Importer):
         facts = {
             year: review_facts(listed, year) for year, listed in by_year.items() if year >= 2018
         }
+        days = {year: review_on(year) for year in facts}
         existing = {
             (r.member_id, r.year): r
             for r in Rating.objects.filter(
@@ -1085,7 +1086,7 @@ class RatingImporter(Importer):
             cell_id = f.cell_id if f else member.org_id
             if f is not None:
                 rules = ev.rules_for(year)
-                why = not_reviewed(rules, year, f)
+                why = not_reviewed(rules, year, f, days[year])
                 if why:
                     self.error(row, "year", why)
                     continue
