@@ -30,7 +30,7 @@ run: install
 lint: install
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
-	$(VENV)/bin/mypy src/dangvu/core src/dangvu/exchange src/dangvu/rules src/dangvu/orgs src/dangvu/members src/dangvu/accounts src/dangvu/api src/dangvu/discipline src/dangvu/restructuring src/dangvu/evaluation src/dangvu/awards
+	$(VENV)/bin/mypy src/dangvu/core src/dangvu/exchange src/dangvu/rules src/dangvu/orgs src/dangvu/members src/dangvu/accounts src/dangvu/api src/dangvu/discipline src/dangvu/restructuring src/dangvu/evaluation src/dangvu/awards src/dangvu/reports
 	DANGVU_DATA_DIR=$$(mktemp -d) $(DANGVU) check --fail-level WARNING
 	DANGVU_DATA_DIR=$$(mktemp -d) $(DANGVU) makemigrations --check --dry-run
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "dangvu.discipline",
     "dangvu.evaluation",
     "dangvu.awards",
+    "dangvu.reports",
     "dangvu.restructuring",
     "dangvu.exchange",
     "dangvu.demo",

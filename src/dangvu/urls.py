@@ -20,6 +20,7 @@ urlpatterns = [
     path("dang-vien/", include("dangvu.members.urls")),
     path("xep-loai/", include("dangvu.evaluation.urls")),
     path("khen-thuong/", include("dangvu.awards.urls")),
+    path("bao-cao/", include("dangvu.reports.urls")),
     path("", include("dangvu.exchange.urls")),
     path("api/v1/", api_urls()),
     path("", include("dangvu.accounts.urls")),

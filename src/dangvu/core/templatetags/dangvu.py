@@ -158,3 +158,19 @@ def iso_date(value: str | None) -> str:
         return dt.date.fromisoformat(str(value)).strftime("%d/%m/%Y")
     except ValueError:
         return str(value)
+
+
+@register.filter
+def figure(value: object) -> str:
+    """A figure as printed in Vietnamese reports: 1.234 and 12,5."""
+    from dangvu.reports.review import n
+
+    try:
+        return n(value)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+@register.filter
+def get(mapping: dict[str, object], key: str) -> object:
+    return mapping.get(key, "")

@@ -1,39 +1,60 @@
+"""`dangvu stats --org CODE (--as-of D | --period YYYY[-YYYY]) [--format json]`: every indicator."""
+
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dangvu.core.cli import add_format, parse_as_of, print_json
-from dangvu.members.selectors import corrections_for, stats
-from dangvu.orgs.models import Organisation
+from dangvu.core.cli import add_format, org_by_code, parse_as_of, print_json
+from dangvu.members.selectors import corrections_for
 from dangvu.orgs.selectors import placement_of
 
 
+def parse_period(text: str) -> tuple[dt.date, dt.date]:
+    match = re.fullmatch(r"\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?", text or "")
+    if not match:
+        raise CommandError("--period is written YYYY or FIRST-LAST, e.g. 2023 or 2020-2025")
+    first = int(match[1])
+    last = int(match[2] or first)
+    if last < first:
+        raise CommandError("--period ends before it starts")
+    return dt.date(first, 1, 1), dt.date(last, 12, 31)
+
+
 class Command(BaseCommand):
-    help = "Basic indicators of an organisation's subtree as of a date."
+    help = (
+        "Every indicator of an organisation's subtree: stock figures on the day (--as-of, flows "
+        "from 1 January) or over a period of whole years (--period)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--org", required=True, help="organisation code")
-        parser.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD (default: today)")
+        when = parser.add_mutually_exclusive_group()
+        when.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD (default: today)")
+        when.add_argument("--period", help="YYYY or FIRST-LAST")
         add_format(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        on = parse_as_of(options.get("as_of"))
-        code = options["org"].strip().upper()
-        org = Organisation.objects.filter(code=code).first()
-        if org is None:
-            raise CommandError(f"No organisation with code {code}")
-        if placement_of(org, on) is None:
-            raise CommandError(f"{code} did not exist on {on.isoformat()}")
-        indicators = stats(org, on)
+        from dangvu.reports.indicators import REGISTRY, Scope, compute_all
+
+        org = org_by_code(options["org"])
+        if options.get("period"):
+            start, end = parse_period(options["period"])
+        else:
+            end = parse_as_of(options.get("as_of"))
+            start = dt.date(end.year, 1, 1)
+        if placement_of(org, end) is None:
+            raise CommandError(f"{org.code} did not exist on {end.isoformat()}")
+        indicators = compute_all(Scope(org, start, end))
         if options["format"] == "json":
-            document: dict[str, Any] = {
-                "org": org.code,
-                "as_of": on.isoformat(),
-                "indicators": indicators,
-            }
-            corrections = corrections_for(org, on)
+            document: dict[str, Any] = {"org": org.code, "as_of": end.isoformat()}
+            if options.get("period"):
+                document["period"] = {"from": start.isoformat(), "to": end.isoformat()}
+            document["indicators"] = indicators
+            corrections = corrections_for(org, end)
             if corrections:
                 # DESIGN.md principle 1: an answer that a later correction changed says so.
                 document["corrections"] = [
@@ -47,6 +68,7 @@ class Command(BaseCommand):
                 ]
             print_json(document, self.stdout._out)
             return
-        self.stdout.write(f"{org.name} ({org.code}), {on:%d/%m/%Y}")
+        self.stdout.write(f"{org.name} ({org.code}), {start:%d/%m/%Y}–{end:%d/%m/%Y}")
         for key, value in indicators.items():
-            self.stdout.write(f"  {key:<28} {value:>8}")
+            if value:
+                self.stdout.write(f"  {key:<44} {value:>10}  {REGISTRY[key].label_vi}")

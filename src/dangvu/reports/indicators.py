@@ -1,0 +1,1219 @@
+"""The indicator registry (issue 8): every figure a form, a review or a dashboard prints.
+
+An indicator has a code, a Vietnamese and an English label, a definition and a unit. Indicators
+come in families that compute together (one aggregate query, or one pass over the few records of
+a period); a family gives every value of a scope and, for one code, the records behind it. The
+value of an indicator and its records come from the same condition, so the drill-down always
+lists exactly what was counted.
+
+A scope is an organisation's subtree and a period [start, end]: stock figures ("in the list")
+are taken on `end` in the subtree as it stood then; flows (admissions, transfers, exits,
+awards) are the events of the period in the organisations that were in the subtree on the day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import translation
+
+from dangvu.core.dates import add_years
+from dangvu.members.models import MembershipEvent, MembershipPeriod, PartyMember
+from dangvu.orgs.models import Organisation, Placement, subtree_range, valid_on
+from dangvu.rules import charter
+from dangvu.rules import evaluation as ev
+from dangvu.rules import organisation as org_rules
+from dangvu.rules import reference as ref
+
+# "Dân tộc thiểu số": every group but Kinh; naturalised foreigners are not a minority (FORMS.md §5).
+NOT_MINORITY = (ref.KINH, "56")
+
+# Form 3's admission periods (FORMS.md §3.1), by the first admission decision.
+ADMISSION_PERIODS: list[tuple[str, str, str, dt.date | None, dt.date | None]] = [
+    ("before_1945", "Trước 19/8/1945", "Before 19/8/1945", None, dt.date(1945, 8, 19)),
+    (
+        "1945_1954",
+        "Từ 19/8/1945 đến 20/7/1954",
+        "19/8/1945 to 20/7/1954",
+        dt.date(1945, 8, 19),
+        dt.date(1954, 7, 21),
+    ),
+    (
+        "1954_1975",
+        "Từ 21/7/1954 đến 30/4/1975",
+        "21/7/1954 to 30/4/1975",
+        dt.date(1954, 7, 21),
+        dt.date(1975, 5, 1),
+    ),
+    ("since_1975", "Từ 01/5/1975 đến nay", "1/5/1975 to now", dt.date(1975, 5, 1), None),
+]
+
+ENTRY_KINDS = ("admission", "readmission", "restoration", "transfer_in")
+EXIT_KINDS = ("death", "expulsion", "removal", "resignation", "transfer_out")
+
+
+def vi(label: Any) -> str:
+    with translation.override("vi"):
+        return str(label)
+
+
+def en(label: Any) -> str:
+    with translation.override("en"):
+        return str(label)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    label_vi: str
+    label_en: str
+    unit: str  # người, tổ chức, lượt, %, tuổi
+    definition: str
+    family: str
+    record: str  # what the records behind it are: member, event, org, rating, commendation, badge
+
+    def label(self) -> str:
+        return self.label_vi if translation.get_language() != "en" else self.label_en
+
+
+@dataclass
+class Scope:
+    """An organisation's subtree over [start, end]; stock figures are on `end`."""
+
+    org: Organisation
+    start: dt.date
+    end: dt.date
+
+    @classmethod
+    def year(cls, org: Organisation, year: int) -> Scope:
+        return cls(org, dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+    @classmethod
+    def as_of(cls, org: Organisation, on: dt.date) -> Scope:
+        return cls(org, dt.date(on.year, 1, 1), on)
+
+    def previous(self) -> Scope:
+        """The same period a year earlier ("cùng kỳ năm trước")."""
+        return Scope(self.org, add_years(self.start, -1), add_years(self.end, -1))
+
+    @cached_property
+    def intervals(self) -> dict[int, list[tuple[dt.date, dt.date | None]]]:
+        """For each organisation, when it lay in the subtree between the eve of the period and
+        its end (the root's placements, then everything placed under each of them)."""
+        eve = self.start - dt.timedelta(days=1)
+        overlap = Q(valid_from__lte=self.end) & (Q(valid_to__isnull=True) | Q(valid_to__gt=eve))
+        found: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
+        for root in Placement.objects.filter(overlap, org=self.org):
+            low, high = subtree_range(root.path)
+            for p in Placement.objects.filter(overlap, path__gte=low, path__lt=high).filter(
+                Q(valid_from__lt=root.valid_to) if root.valid_to else Q(),
+                Q(valid_to__isnull=True) | Q(valid_to__gt=root.valid_from),
+            ):
+                start = max(p.valid_from, root.valid_from)
+                ends = [d for d in (p.valid_to, root.valid_to) if d is not None]
+                found[p.org_id].append((start, min(ends) if ends else None))
+        return dict(found)
+
+    def inside(self, org_id: int | None, day: dt.date) -> bool:
+        if org_id is None:
+            return False
+        return any(a <= day and (b is None or day < b) for a, b in self.intervals.get(org_id, ()))
+
+    def org_ids_on(self, day: dt.date) -> list[int]:
+        return [o for o in self.intervals if self.inside(o, day)]
+
+    def key(self) -> str:
+        return f"{self.org.code}:{self.start.isoformat()}:{self.end.isoformat()}"
+
+
+def completed_years(born: dt.date, on: dt.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def age_band(age: int) -> str:
+    for code, low, high in ref.AGE_BANDS:
+        if age >= low and (high is None or age <= high):
+            return code
+    return ref.AGE_BANDS[-1][0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Families
+
+
+class Family:
+    key = ""
+    record = "member"
+
+    def indicators(self) -> list[Indicator]:
+        raise NotImplementedError
+
+    def values(self, scope: Scope) -> dict[str, float]:
+        raise NotImplementedError
+
+    def records(self, scope: Scope, code: str) -> list[int]:
+        raise NotImplementedError
+
+    def _ind(
+        self, code: str, label_vi: str, label_en: str, unit: str, definition: str
+    ) -> Indicator:
+        return Indicator(code, label_vi, label_en, unit, definition, self.key, self.record)
+
+
+def _person_breakdowns(prefix: str) -> list[tuple[str, str, str, str, Q]]:
+    """(code, label vi, label en, field, condition on the person) for every breakdown of a
+    person that forms 2, 3 and 4 ask: sex, ethnicity, religion, education, levels, occupation."""
+    rows: list[tuple[str, str, str, str, Q]] = [
+        ("women", "Nữ", "Women", "sex", Q(sex="F")),
+        (
+            "ethnic_minority",
+            "Dân tộc thiểu số",
+            "Ethnic minorities",
+            "ethnicity",
+            ~Q(ethnicity__in=NOT_MINORITY),
+        ),
+        ("religious", "Người có đạo", "Followers of a religion", "religion", ~Q(religion="none")),
+    ]
+    for code, name in ref.ETHNIC_GROUPS:
+        rows.append((f"ethnicity.{code}", name, name, "ethnicity", Q(ethnicity=code)))
+    for code, label in ref.RELIGIONS:
+        if code != "none":
+            rows.append((f"religion.{code}", vi(label), en(label), "religion", Q(religion=code)))
+    for code, label in ref.GENERAL_EDUCATION:
+        rows.append(
+            (f"education.{code}", vi(label), en(label), "education", Q(general_education=code))
+        )
+    for code, label in ref.PROFESSIONAL_LEVELS:
+        if code != "none":
+            rows.append(
+                (
+                    f"professional.{code}",
+                    vi(label),
+                    en(label),
+                    "professional",
+                    Q(professional_level=code),
+                )
+            )
+    for code, label in ref.ACADEMIC_TITLES:
+        if code != "none":
+            rows.append((f"title.{code}", vi(label), en(label), "title", Q(academic_title=code)))
+    for code, label in ref.THEORY_LEVELS:
+        if code != "none":
+            rows.append((f"theory.{code}", vi(label), en(label), "theory", Q(theory_level=code)))
+    for code, label in ref.OCCUPATIONS:
+        rows.append((f"occupation.{code}", vi(label), en(label), "occupation", Q(occupation=code)))
+    return [(f"{prefix}.{code}", lv, le, f, q) for code, lv, le, f, q in rows]
+
+
+def _prefixed(q: Q, prefix: str) -> Q:
+    """The same condition on a related person (`member__person__…`)."""
+    out = Q()
+    out.connector, out.negated = q.connector, q.negated
+    for child in q.children:
+        if isinstance(child, Q):
+            out.children.append(_prefixed(child, prefix))
+        else:
+            key, value = child  # type: ignore[misc]
+            out.children.append((f"{prefix}{key}", value))
+    return out
+
+
+class MemberStock(Family):
+    """Members in the list on the scope's end day, and their structure (forms 3 and 4)."""
+
+    key = "members"
+
+    def conditions(self, on: dt.date) -> dict[str, Q]:
+        found: dict[str, Q] = {
+            "members.total": Q(),
+            "members.official": Q(status="official"),
+            "members.probationary": Q(status="probationary"),
+        }
+        for code, _lv, _le, _f, q in _person_breakdowns("members"):
+            person_q = _prefixed(q, "member__person__")
+            found[code] = person_q
+            if code.startswith(("members.ethnicity.", "members.religion.")):
+                found[f"{code}.women"] = person_q & Q(member__person__sex="F")
+        for code, low, high in ref.AGE_BANDS:
+            condition = Q(member__person__birth_date__lte=add_years(on, -low)) if low else Q()
+            if high is not None:
+                condition &= Q(member__person__birth_date__gt=add_years(on, -(high + 1)))
+            found[f"members.age.{code}"] = condition
+        for code, _lv, _le, low_day, high_day in ADMISSION_PERIODS:
+            condition = Q()
+            if low_day:
+                condition &= Q(member__first_admission_date__gte=low_day)
+            if high_day:
+                condition &= Q(member__first_admission_date__lt=high_day)
+            found[f"members.admitted.{code}"] = condition
+        return found
+
+    def indicators(self) -> list[Indicator]:
+        stock = "Đảng viên trong danh sách của các tổ chức trong cây vào ngày cuối kỳ"
+        out = [
+            self._ind("members.total", "Tổng số đảng viên", "Members in the list", "người", stock),
+            self._ind(
+                "members.official", "Đảng viên chính thức", "Official members", "người", stock
+            ),
+            self._ind(
+                "members.probationary", "Đảng viên dự bị", "Probationary members", "người", stock
+            ),
+        ]
+        for code, lv, le, _f, _q in _person_breakdowns("members"):
+            out.append(self._ind(code, lv, le, "người", f"{stock}, theo lý lịch"))
+            if code.startswith(("members.ethnicity.", "members.religion.")):
+                out.append(self._ind(f"{code}.women", f"{lv}: nữ", f"{le}: women", "người", stock))
+        for code, _low, _high in ref.AGE_BANDS:
+            label = ref.AGE_BAND_LABELS[code]
+            out.append(
+                self._ind(
+                    f"members.age.{code}",
+                    f"Tuổi {vi(label)}",
+                    f"Aged {en(label)}",
+                    "người",
+                    f"{stock}; tuổi tròn tính đến ngày cuối kỳ",
+                )
+            )
+        out.append(
+            self._ind(
+                "members.age.average",
+                "Tuổi bình quân",
+                "Average age",
+                "tuổi",
+                f"{stock}; trung bình tuổi tròn",
+            )
+        )
+        for code, lv, le, _a, _b in ADMISSION_PERIODS:
+            out.append(
+                self._ind(
+                    f"members.admitted.{code}",
+                    f"Vào Đảng {lv[0].lower()}{lv[1:]}",
+                    f"Admitted {le[0].lower()}{le[1:]}",
+                    "người",
+                    f"{stock}; theo ngày quyết định kết nạp lần đầu",
+                )
+            )
+        for tier in charter.BADGE_TIERS:
+            out.append(
+                self._ind(
+                    f"members.seniority.{tier}",
+                    f"Tuổi đảng từ {tier} năm",
+                    f"Party age {tier} years or more",
+                    "người",
+                    f"{stock}; tuổi đảng (trừ thời gian gián đoạn) từ {tier} năm trở lên",
+                )
+            )
+        out.append(
+            self._ind(
+                "members.exempted",
+                "Được miễn công tác và sinh hoạt đảng",
+                "Exempted from work and party activity",
+                "người",
+                stock,
+            )
+        )
+        return out
+
+    def base(self, scope: Scope) -> QuerySet[MembershipPeriod]:
+        return MembershipPeriod.objects.filter(
+            valid_on(scope.end), temporary=False, org_id__in=scope.org_ids_on(scope.end)
+        )
+
+    def values(self, scope: Scope) -> dict[str, float]:
+        conditions = self.conditions(scope.end)
+        base = self.base(scope)
+        aggregates = {
+            f"c{n}": Count("id", filter=q) if q else Count("id")
+            for n, q in enumerate(conditions.values())
+        }
+        result = base.aggregate(**aggregates)
+        values: dict[str, float] = {
+            code: int(result[f"c{n}"] or 0) for n, code in enumerate(conditions)
+        }
+        births = base.values_list("member__person__birth_date").annotate(n=Count("id"))
+        total = sum(n for _b, n in births)
+        ages = sum(completed_years(b, scope.end) * n for b, n in births)
+        values["members.age.average"] = round(ages / total, 1) if total else 0
+        seniority = self._seniority(scope)
+        for tier in charter.BADGE_TIERS:
+            values[f"members.seniority.{tier}"] = len(seniority[tier])
+        values["members.exempted"] = len(self._exempted(scope))
+        return values
+
+    def _seniority(self, scope: Scope) -> dict[int, list[int]]:
+        from dangvu.members import lifecycle
+        from dangvu.members.selectors import gaps_of
+
+        found: dict[int, list[int]] = {tier: [] for tier in charter.BADGE_TIERS}
+        oldest = add_years(scope.end, -charter.BADGE_TIERS[0])
+        members = PartyMember.objects.filter(
+            pk__in=self.base(scope).values("member_id"), first_admission_date__lte=oldest
+        ).only("id", "first_admission_date", "derived")
+        for m in members:
+            assert m.first_admission_date is not None
+            years = lifecycle.party_age(m.first_admission_date, gaps_of(m), scope.end).years
+            for tier in charter.BADGE_TIERS:
+                if years >= tier:
+                    found[tier].append(m.pk)
+        return found
+
+    def _exempted(self, scope: Scope) -> list[int]:
+        from dangvu.members.models import FlagPeriod
+
+        return list(
+            FlagPeriod.objects.filter(
+                valid_on(scope.end),
+                flag="exempted",
+                member_id__in=self.base(scope).values("member_id"),
+            ).values_list("member_id", flat=True)
+        )
+
+    def records(self, scope: Scope, code: str) -> list[int]:
+        if code.startswith("members.seniority."):
+            return self._seniority(scope)[int(code.rsplit(".", 1)[1])]
+        if code == "members.exempted":
+            return self._exempted(scope)
+        if code == "members.age.average":
+            code = "members.total"
+        condition = self.conditions(scope.end)[code]
+        return list(self.base(scope).filter(condition).values_list("member_id", flat=True))
+
+
+@dataclass
+class Flow:
+    """The entries into and exits from the list in a scope, with the events behind them."""
+
+    by_code: dict[str, list[int]] = field(default_factory=dict)
+    start_members: set[int] = field(default_factory=set)
+    end_members: set[int] = field(default_factory=set)
+
+
+class Flows(Family):
+    """Increase and decrease by reason (form 1) and the official and temporary transfers (form 7)."""
+
+    key = "flows"
+    record = "event"
+
+    CODES: list[tuple[str, str, str, str]] = [
+        ("flow.in.admitted", "Kết nạp", "Admitted", "kết nạp và kết nạp lại trong kỳ"),
+        ("flow.in.readmitted", "Trong đó: kết nạp lại", "Of which re-admitted", "kết nạp lại"),
+        (
+            "flow.in.transfer_other_province",
+            "Chuyển đến từ tỉnh khác (ngoài hệ thống)",
+            "Transferred in from another province",
+            "chuyển sinh hoạt chính thức đến, từ tổ chức không quản lý ở đây",
+        ),
+        (
+            "flow.in.transfer_other_unit",
+            "Chuyển đến từ đơn vị khác trong tỉnh",
+            "Transferred in from another unit of the province",
+            "chuyển sinh hoạt chính thức đến, từ tổ chức ngoài cây nhưng quản lý ở đây",
+        ),
+        ("flow.in.restored", "Phục hồi đảng tịch", "Membership restored", "phục hồi đảng tịch"),
+        ("flow.out.death", "Từ trần", "Died", "từ trần"),
+        ("flow.out.expulsion", "Khai trừ", "Expelled", "khai trừ"),
+        ("flow.out.removal", "Xóa tên", "Removed from the list", "xóa tên"),
+        (
+            "flow.out.removal_probationary",
+            "Trong đó: đảng viên dự bị",
+            "Of which probationary members",
+            "xóa tên khi đang là đảng viên dự bị",
+        ),
+        ("flow.out.resignation", "Xin ra khỏi Đảng", "Resigned", "xin ra khỏi Đảng"),
+        (
+            "flow.out.transfer_other_province",
+            "Chuyển đi tỉnh khác (ngoài hệ thống)",
+            "Transferred out to another province",
+            "chuyển sinh hoạt chính thức đi tổ chức không quản lý ở đây",
+        ),
+        (
+            "flow.out.transfer_other_unit",
+            "Chuyển đi đơn vị khác trong tỉnh",
+            "Transferred out to another unit of the province",
+            "chuyển sinh hoạt chính thức đi tổ chức ngoài cây nhưng quản lý ở đây",
+        ),
+        (
+            "flow.temporary.out",
+            "Lượt chuyển sinh hoạt tạm thời đi",
+            "Temporary transfers out",
+            "lượt chuyển sinh hoạt tạm thời đi khỏi các tổ chức trong cây",
+        ),
+        (
+            "flow.temporary.in",
+            "Lượt chuyển sinh hoạt tạm thời đến",
+            "Temporary transfers in",
+            "lượt chuyển sinh hoạt tạm thời đến các tổ chức trong cây",
+        ),
+    ]
+
+    def indicators(self) -> list[Indicator]:
+        out = [
+            Indicator(
+                "flow.start",
+                "Đảng viên trong danh sách đầu kỳ",
+                "Members in the list at the start",
+                "người",
+                "đảng viên trong danh sách ngày trước ngày đầu kỳ",
+                self.key,
+                "member",
+            ),
+            Indicator(
+                "flow.end",
+                "Đảng viên trong danh sách cuối kỳ",
+                "Members in the list at the end",
+                "người",
+                "đảng viên trong danh sách ngày cuối kỳ",
+                self.key,
+                "member",
+            ),
+            Indicator(
+                "flow.in.total",
+                "Tổng tăng",
+                "Total increase",
+                "người",
+                "tổng các lý do tăng",
+                self.key,
+                "event",
+            ),
+            Indicator(
+                "flow.out.total",
+                "Tổng giảm",
+                "Total decrease",
+                "người",
+                "tổng các lý do giảm",
+                self.key,
+                "event",
+            ),
+            Indicator(
+                "flow.adjustment",
+                "Chênh lệch do sắp xếp tổ chức hoặc đang chuyển sinh hoạt",
+                "Difference from restructuring or transfers under way",
+                "người",
+                "cuối kỳ − (đầu kỳ + tăng − giảm): đảng viên vào hoặc ra khỏi cây không qua một "
+                "quyết định tăng, giảm (tổ chức được sắp xếp lại, giấy giới thiệu chưa nộp)",
+                self.key,
+                "member",
+            ),
+        ]
+        out += [self._ind(c, lv, le, "người", d) for c, lv, le, d in self.CODES]
+        return out
+
+    def compute(self, scope: Scope) -> Flow:
+        flow = Flow(by_code={c: [] for c, *_ in self.CODES})
+        eve = scope.start - dt.timedelta(days=1)
+        stock = MemberStock()
+        flow.start_members = set(
+            MembershipPeriod.objects.filter(
+                valid_on(eve), temporary=False, org_id__in=scope.org_ids_on(eve)
+            ).values_list("member_id", flat=True)
+        )
+        flow.end_members = set(stock.base(scope).values_list("member_id", flat=True))
+        events = list(
+            MembershipEvent.objects.filter(
+                voided_by__isnull=True,
+                on__gte=scope.start,
+                on__lte=scope.end,
+                kind__in=(*ENTRY_KINDS, *EXIT_KINDS, "temp_transfer_out", "temp_transfer_in"),
+            )
+            .filter(
+                Q(org_id__in=list(scope.intervals)) | Q(org__isnull=True) | ~Q(kind__in=ENTRY_KINDS)
+            )
+            .values_list("id", "member_id", "kind", "on", "org_id")
+            .order_by("on", "id")
+        )
+        members = {m for _i, m, *_r in events}
+        periods: dict[int, list[tuple[dt.date, dt.date | None, int, str]]] = defaultdict(list)
+        for m, vf, vt, o, status in MembershipPeriod.objects.filter(
+            member_id__in=members, temporary=False, valid_from__lte=scope.end
+        ).values_list("member_id", "valid_from", "valid_to", "org_id", "status"):
+            periods[m].append((vf, vt, o, status))
+
+        def home_before(member: int, day: dt.date) -> tuple[int, str] | None:
+            """The home cell a period closed on `day` held (the cell left by an exit)."""
+            for vf, vt, o, status in periods[member]:
+                if vt == day and vf < day:
+                    return o, status
+            return None
+
+        def last_home_before(member: int, day: dt.date) -> tuple[int, dt.date] | None:
+            found = None
+            for _vf, vt, o, _s in periods[member]:
+                if vt is not None and vt <= day and (found is None or vt > found[1]):
+                    found = (o, vt)
+            return found
+
+        add = flow.by_code
+        for event_id, member, kind, on, org_id in events:
+            if kind in ("admission", "readmission"):
+                if scope.inside(org_id, on):
+                    add["flow.in.admitted"].append(event_id)
+                    if kind == "readmission":
+                        add["flow.in.readmitted"].append(event_id)
+            elif kind == "restoration":
+                if scope.inside(org_id, on):
+                    add["flow.in.restored"].append(event_id)
+            elif kind == "transfer_in":
+                if not scope.inside(org_id, on):
+                    continue
+                origin = last_home_before(member, on)
+                if origin is None:
+                    add["flow.in.transfer_other_province"].append(event_id)
+                elif not scope.inside(origin[0], origin[1] - dt.timedelta(days=1)):
+                    # Whether the origin is kept here: the transfer out named a cell.
+                    add[
+                        "flow.in.transfer_other_unit"
+                        if _went_to_cell(member, origin[1])
+                        else "flow.in.transfer_other_province"
+                    ].append(event_id)
+            elif kind == "temp_transfer_in":
+                if scope.inside(org_id, on):
+                    add["flow.temporary.in"].append(event_id)
+            elif kind == "temp_transfer_out":
+                home = _home_on(periods[member], on)
+                if home is not None and scope.inside(home, on):
+                    add["flow.temporary.out"].append(event_id)
+            else:  # an exit
+                left = home_before(member, on)
+                if left is None or not scope.inside(left[0], on - dt.timedelta(days=1)):
+                    continue
+                if kind == "transfer_out":
+                    if org_id is None:
+                        add["flow.out.transfer_other_province"].append(event_id)
+                    elif not scope.inside(org_id, on):
+                        add["flow.out.transfer_other_unit"].append(event_id)
+                    continue
+                add[f"flow.out.{'removal' if kind == 'removal' else kind}"].append(event_id)
+                if kind == "removal" and left[1] == "probationary":
+                    add["flow.out.removal_probationary"].append(event_id)
+        return flow
+
+    def values(self, scope: Scope) -> dict[str, float]:
+        flow = self.compute(scope)
+        values: dict[str, float] = {code: len(ids) for code, ids in flow.by_code.items()}
+        values["flow.start"] = len(flow.start_members)
+        values["flow.end"] = len(flow.end_members)
+        values["flow.in.total"] = sum(values[c] for c in IN_TOTAL)
+        values["flow.out.total"] = sum(values[c] for c in OUT_TOTAL)
+        values["flow.adjustment"] = (
+            values["flow.end"]
+            - values["flow.start"]
+            - values["flow.in.total"]
+            + values["flow.out.total"]
+        )
+        return values
+
+    def records(self, scope: Scope, code: str) -> list[int]:
+        flow = self.compute(scope)
+        if code == "flow.start":
+            return sorted(flow.start_members)
+        if code == "flow.end":
+            return sorted(flow.end_members)
+        if code == "flow.in.total":
+            return [i for c in IN_TOTAL for i in flow.by_code[c]]
+        if code == "flow.out.total":
+            return [i for c in OUT_TOTAL for i in flow.by_code[c]]
+        if code == "flow.adjustment":
+            counted_in = _members_of(i for c in IN_TOTAL for i in flow.by_code[c])
+            counted_out = _members_of(i for c in OUT_TOTAL for i in flow.by_code[c])
+            arrived = flow.end_members - flow.start_members - counted_in
+            left = flow.start_members - flow.end_members - counted_out
+            return sorted(arrived | left)
+        return flow.by_code[code]
+
+    @staticmethod
+    def record_kind(code: str) -> str:
+        return "member" if code in ("flow.start", "flow.end", "flow.adjustment") else "event"
+
+
+IN_TOTAL = (
+    "flow.in.admitted",
+    "flow.in.transfer_other_province",
+    "flow.in.transfer_other_unit",
+    "flow.in.restored",
+)
+OUT_TOTAL = (
+    "flow.out.death",
+    "flow.out.expulsion",
+    "flow.out.removal",
+    "flow.out.resignation",
+    "flow.out.transfer_other_province",
+    "flow.out.transfer_other_unit",
+)
+
+
+def _members_of(event_ids: Iterable[int]) -> set[int]:
+    return set(
+        MembershipEvent.objects.filter(pk__in=list(event_ids)).values_list("member_id", flat=True)
+    )
+
+
+def _went_to_cell(member: int, out_on: dt.date) -> bool:
+    return MembershipEvent.objects.filter(
+        member_id=member, kind="transfer_out", on=out_on, org__isnull=False, voided_by__isnull=True
+    ).exists()
+
+
+def _home_on(periods: list[tuple[dt.date, dt.date | None, int, str]], day: dt.date) -> int | None:
+    for vf, vt, o, _s in periods:
+        if vf <= day and (vt is None or day < vt):
+            return o
+    return None
+
+
+class Admitted(Family):
+    """The newly admitted of the period and their structure (forms 2 and 2B), against the target."""
+
+    key = "admitted"
+    record = "event"
+
+    def indicators(self) -> list[Indicator]:
+        d = "kết nạp và kết nạp lại trong kỳ vào các tổ chức trong cây"
+        out = [
+            self._ind(
+                "admitted.total", "Tổng số đảng viên mới kết nạp", "Newly admitted", "người", d
+            ),
+            self._ind("admitted.readmitted", "Kết nạp lại", "Re-admitted", "người", d),
+        ]
+        for code, lv, le, _f, _q in _person_breakdowns("admitted"):
+            out.append(self._ind(code, lv, le, "người", f"{d}, theo lý lịch"))
+            if code.startswith(("admitted.ethnicity.", "admitted.religion.")):
+                out.append(self._ind(f"{code}.women", f"{lv}: nữ", f"{le}: women", "người", d))
+        for code, _low, _high in ref.AGE_BANDS:
+            label = ref.AGE_BAND_LABELS[code]
+            out.append(
+                self._ind(
+                    f"admitted.age.{code}",
+                    f"Tuổi {vi(label)}",
+                    f"Aged {en(label)}",
+                    "người",
+                    f"{d}; tuổi tròn vào ngày kết nạp",
+                )
+            )
+        out.append(
+            self._ind(
+                "admitted.age.average",
+                "Tuổi bình quân khi kết nạp",
+                "Average age at admission",
+                "tuổi",
+                d,
+            )
+        )
+        out.append(
+            self._ind(
+                "admitted.target",
+                "Chỉ tiêu kết nạp trong năm",
+                "Admission target of the year",
+                "người",
+                "chỉ tiêu do cấp ủy giao cho tổ chức (nhập hoặc nhập từ tệp) cho năm cuối kỳ",
+            )
+        )
+        out.append(
+            self._ind(
+                "admitted.target_pct",
+                "Tỷ lệ kết nạp so với chỉ tiêu",
+                "Admissions against the target",
+                "%",
+                "số mới kết nạp × 100 / chỉ tiêu",
+            )
+        )
+        out.append(
+            Indicator(
+                "admitted.grassroots_admitting",
+                "Tổ chức cơ sở đảng có kết nạp đảng viên",
+                "Grassroots organisations that admitted members",
+                "tổ chức",
+                "tổ chức cơ sở đảng có ít nhất một đảng viên mới kết nạp trong kỳ",
+                self.key,
+                "org",
+            )
+        )
+        return out
+
+    def compute(self, scope: Scope) -> dict[str, list[int]]:
+        rows = list(
+            MembershipEvent.objects.filter(
+                voided_by__isnull=True,
+                kind__in=("admission", "readmission"),
+                on__gte=scope.start,
+                on__lte=scope.end,
+                org_id__in=list(scope.intervals),
+            ).values_list("id", "kind", "on", "org_id", "member__person_id")
+        )
+        rows = [r for r in rows if scope.inside(r[3], r[2])]
+        from dangvu.members.models import Person
+
+        people = {p.pk: p for p in Person.objects.filter(pk__in=[r[4] for r in rows])}
+        tests: list[tuple[str, Callable[[Any], bool]]] = []
+        for code, _lv, _le, _f, q in _person_breakdowns("admitted"):
+            tests.append((code, _matcher(q)))
+            if code.startswith(("admitted.ethnicity.", "admitted.religion.")):
+                tests.append((f"{code}.women", _women(_matcher(q))))
+        found: dict[str, list[int]] = defaultdict(list)
+        for event_id, kind, on, _org, person_id in rows:
+            person = people[person_id]
+            found["admitted.total"].append(event_id)
+            if kind == "readmission":
+                found["admitted.readmitted"].append(event_id)
+            for code, test in tests:
+                if test(person):
+                    found[code].append(event_id)
+            found[f"admitted.age.{age_band(completed_years(person.birth_date, on))}"].append(
+                event_id
+            )
+        return found
+
+    def admitting(self, scope: Scope) -> list[int]:
+        ids = self.compute(scope).get("admitted.total", [])
+        orgs = MembershipEvent.objects.filter(pk__in=ids).values_list("org_id", "on")
+        grassroots: set[int] = set()
+        for org_id, on in orgs:
+            found = _grassroots_of(org_id, on)
+            if found is not None:
+                grassroots.add(found)
+        return sorted(grassroots)
+
+    def values(self, scope: Scope) -> dict[str, float]:
+        found = self.compute(scope)
+        values: dict[str, float] = {
+            i.code: len(found.get(i.code, []))
+            for i in self.indicators()
+            if i.code not in ("admitted.age.average", "admitted.target", "admitted.target_pct")
+        }
+        ages = [
+            completed_years(b, on)
+            for on, b in MembershipEvent.objects.filter(
+                pk__in=found.get("admitted.total", [])
+            ).values_list("on", "member__person__birth_date")
+        ]
+        values["admitted.age.average"] = round(sum(ages) / len(ages), 1) if ages else 0
+        values["admitted.grassroots_admitting"] = len(self.admitting(scope))
+        target = target_of(scope.org, scope.end.year)
+        values["admitted.target"] = target or 0
+        values["admitted.target_pct"] = (
+            round(values["admitted.total"] * 100 / target, 1) if target else 0
+        )
+        return values
+
+    def records(self, scope: Scope, code: str) -> list[int]:
+        if code == "admitted.grassroots_admitting":
+            return self.admitting(scope)
+        if code in ("admitted.age.average", "admitted.target", "admitted.target_pct"):
+            code = "admitted.total"
+        return self.compute(scope).get(code, [])
+
+
+def _matcher(q: Q) -> Callable[[Any], bool]:
+    """A Python test of a person equal to a simple condition on its fields (no joins)."""
+
+    def test(obj: Any) -> bool:
+        results = []
+        for child in q.children:
+            if isinstance(child, Q):
+                results.append(_matcher(child)(obj))
+                continue
+            key, value = child  # type: ignore[misc]
+            name, _, lookup = key.partition("__")
+            actual = getattr(obj, name)
+            results.append(actual in value if lookup == "in" else actual == value)
+        outcome = all(results) if q.connector == "AND" else any(results)
+        return not outcome if q.negated else outcome
+
+    return test
+
+
+def _women(test: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    return lambda person: test(person) and person.sex == "F"
+
+
+def _grassroots_of(org_id: int, on: dt.date) -> int | None:
+    place = Placement.objects.filter(valid_on(on), org_id=org_id).first()
+    if place is None:
+        return None
+    width = 7
+    paths = [place.path[:end] for end in range(width, len(place.path) + 1, width)]
+    found = (
+        Placement.objects.filter(
+            valid_on(on), path__in=paths, kind__in=org_rules.MEMBER_RATING_KINDS
+        )
+        .order_by("-path")
+        .values_list("org_id", flat=True)
+        .first()
+    )
+    return found
+
+
+def target_of(org: Organisation, year: int) -> int | None:
+    from dangvu.reports.models import AdmissionTarget
+
+    return (
+        AdmissionTarget.objects.filter(org=org, year=year).values_list("target", flat=True).first()
+    )
+
+
+# Form 5's columns: how an organisation of the subtree counts under its base unit's category.
+ORG_COLUMNS: list[tuple[str, str, str]] = [
+    ("grassroots", "Tổng số tổ chức cơ sở đảng", "Grassroots organisations"),
+    ("committee", "Đảng bộ cơ sở", "Grassroots committees"),
+    ("cell", "Chi bộ cơ sở", "Grassroots cells"),
+    ("sub_committee", "Đảng bộ bộ phận", "Sub-committees"),
+    ("cell_under", "Chi bộ trực thuộc", "Cells under a committee"),
+    ("members", "Đảng viên", "Members"),
+]
+
+
+class Orgs(Family):
+    """Party organisations and members by the base unit's category on the end day (form 5)."""
+
+    key = "orgs"
+    record = "org"
+
+    def indicators(self) -> list[Indicator]:
+        from dangvu.orgs.models import Category
+
+        out = []
+        categories = [*Category.choices, ("", "Chưa phân loại")]
+        for category, label in [*categories, ("all", "Tổng số")]:
+            for column, lv, le in ORG_COLUMNS:
+                total = category == "all"
+                out.append(
+                    Indicator(
+                        f"orgs.{category or 'none'}.{column}",
+                        f"Tổng số {lv.lower()}" if total else f"{vi(label)}: {lv.lower()}",
+                        le if total else f"{en(label)}: {le.lower()}",
+                        "người" if column == "members" else "tổ chức",
+                        "tổ chức trong cây vào ngày cuối kỳ, theo loại hình của tổ chức cơ sở "
+                        "đảng chứa nó",
+                        self.key,
+                        "member" if column == "members" else "org",
+                    )
+                )
+        return out
+
+    def compute(self, scope: Scope) -> dict[str, list[int]]:
+        on = scope.end
+        ids = scope.org_ids_on(on)
+        placements = list(
+            Placement.objects.filter(valid_on(on), org_id__in=ids).values_list(
+                "org_id", "path", "kind", "category"
+            )
+        )
+        by_path = {path: (org_id, kind, category) for org_id, path, kind, category in placements}
+        base_of: dict[int, tuple[int, str] | None] = {}
+        width = 7
+        for org_id, path, _kind, _category in placements:
+            base = None
+            for end in range(len(path), 0, -width):
+                found = by_path.get(path[:end])
+                if found and found[1] in org_rules.MEMBER_RATING_KINDS:
+                    base = (found[0], found[2] or "none")
+                    break
+            base_of[org_id] = base
+        out: dict[str, list[int]] = defaultdict(list)
+        holds_cells = {
+            base[0] for org_id, base in base_of.items() if base is not None and base[0] != org_id
+        }
+        for org_id, _path, kind, _category in placements:
+            base = base_of[org_id]
+            if base is None:
+                continue
+            cat = base[1]
+            column = None
+            if kind == org_rules.GRASSROOTS_COMMITTEE or (
+                kind == org_rules.COMMUNE_SUPERIOR and org_id in holds_cells
+            ):
+                column = "committee"
+            elif kind == org_rules.GRASSROOTS_CELL:
+                column = "cell"
+            elif kind == org_rules.SUB_COMMITTEE:
+                column = "sub_committee"
+            elif kind == org_rules.CELL:
+                column = "cell_under"
+            if column is None:
+                continue
+            for c in (cat, "all"):
+                out[f"orgs.{c}.{column}"].append(org_id)
+                if column in ("committee", "cell"):
+                    out[f"orgs.{c}.grassroots"].append(org_id)
+        for member_id, org_id in MembershipPeriod.objects.filter(
+            valid_on(on), temporary=False, org_id__in=ids
+        ).values_list("member_id", "org_id"):
+            base = base_of.get(org_id)
+            if base is None:
+                continue
+            out[f"orgs.{base[1]}.members"].append(member_id)
+            out["orgs.all.members"].append(member_id)
+        return out
+
+    def values(self, scope: Scope) -> dict[str, float]:
+        found = self.compute(scope)
+        return {i.code: len(found.get(i.code, [])) for i in self.indicators()}
+
+    def records(self, scope: Scope, code: str) -> list[int]:
+        return self.compute(scope).get(code, [])
+
+
+class Ratings(Family):
+    """The quality ratings of the end day's year (form 6), of members and organisations."""
+
+    key = "ratings"
+    record = "rating"
+
+    def indicators(self) -> list[Indicator]:
+        out = []
+        d = "xếp loại đã quyết định của năm cuối kỳ, theo tổ chức vào ngày kiểm điểm"
+        for subject, lv, le in (
+            ("members", "Đảng viên", "Members"),
+            ("orgs", "Tổ chức đảng", "Organisations"),
+        ):
+            out.append(
+                self._ind(
+                    f"ratings.{subject}.rated",
+                    f"{lv} được xếp loại",
+                    f"{le} rated",
+                    "người" if subject == "members" else "tổ chức",
+                    d,
+                )
+            )
+            for level in ev.LEVELS:
+                out.append(
+                    self._ind(
+                        f"ratings.{subject}.{level}",
+                        f"{lv}: {ev.LEVEL_NAMES_VI[level].lower()}",
+                        f"{le}: {en(ev.LEVEL_LABELS[level]).lower()}",
+                        "người" if subject == "members" else "tổ chức",
+                        d,
+                    )
+                )
+            out.append(
+                self._ind(
+                    f"ratings.{subject}.good_pct",
+                    f"{lv}: tỷ lệ hoàn thành tốt nhiệm vụ trở lên",
+                    f"{le}: share rated HTTNV or better",
+                    "%",
+                    f"{d}; (HTXSNV + HTTNV) × 100 / số được xếp loại (mục tiêu 90 %, NQ 21-NQ/TW)",
+                )
+            )
+        for kind in (
+            org_rules.GRASSROOTS_COMMITTEE,
+            org_rules.GRASSROOTS_CELL,
+            org_rules.CELL,
+            org_rules.SUB_COMMITTEE,
+        ):
+            from dangvu.orgs.models import Kind
+
+            label = dict(Kind.choices)[kind]
+            for level in ev.LEVELS:
+                out.append(
+                    self._ind(
+                        f"ratings.orgs.{kind}.{level}",
+                        f"{vi(label)}: {ev.LEVEL_NAMES_VI[level].lower()}",
+                        f"{en(label)}: {level}",
+                        "tổ chức",
+                        d,
+                    )
+                )
+        out.append(
+            Indicator(
+                "ratings.members.unrated",
+                "Đảng viên trong danh sách chưa có xếp loại",
+                "Members in the list not rated",
+                "người",
+                "đảng viên trong danh sách vào ngày kiểm điểm chưa có xếp loại đã quyết định "
+                "(gồm người không kiểm điểm: miễn sinh hoạt, đình chỉ, mới kết nạp)",
+                self.key,
+                "member",
+            )
+        )
+        return out
+
+    def compute(self, scope: Scope) -> dict[str, list[int]]:
+        from dangvu.evaluation.models import Rating
+        from dangvu.evaluation.services import review_on
+
+        year = scope.end.year
+        on = review_on(year)
+        if on > scope.end and scope.end.month == 12 and scope.end.day == 31:
+            on = scope.end
+        units = [o for o in scope.intervals if scope.inside(o, on)]
+        kinds = dict(
+            Placement.objects.filter(valid_on(on), org_id__in=units).values_list("org_id", "kind")
+        )
+        found: dict[str, list[int]] = defaultdict(list)
+        rated_members: set[int] = set()
+        for rating_id, subject, level, _unit, org_id, member_id in (
+            Rating.objects.filter(year=year, unit_id__in=units)
+            .exclude(level="")
+            .values_list("id", "subject", "level", "unit_id", "org_id", "member_id")
+        ):
+            if subject == ev.MEMBER:
+                found["ratings.members.rated"].append(rating_id)
+                found[f"ratings.members.{level}"].append(rating_id)
+                rated_members.add(member_id)
+            else:
+                found["ratings.orgs.rated"].append(rating_id)
+                found[f"ratings.orgs.{level}"].append(rating_id)
+                kind = kinds.get(org_id)
+                if kind:
+                    found[f"ratings.orgs.{kind}.{level}"].append(rating_id)
+        listed = MembershipPeriod.objects.filter(valid_on(on), temporary=False, org_id__in=units)
+        found["ratings.members.unrated"] = sorted(
+            set(listed.values_list("member_id", flat=True)) - rated_members
+        )
+        return found
+
+    def values(self, scope: Scope) -> dict[str, float]:
+        found = self.compute(scope)
+        values: dict[str, float] = {
+            i.code: len(found.get(i.code, []))
+            for i in self.indicators()
+            if not i.code.endswith("good_pct")
+        }
+        for subject in ("members", "orgs"):
+            rated = values[f"ratings.{subject}.rated"]
+            good = (
+                values[f"ratings.{subject}.{ev.HTXSNV}"] + values[f"ratings.{subject}.{ev.HTTNV}"]
+            )
+            values[f"ratings.{subject}.good_pct"] = round(good * 100 / rated, 1) if rated else 0
+        return values
+
+    def records(self, scope: Scope, code: str) -> list[int]:
+        if code.endswith("good_pct"):
+            found = self.compute(scope)
+            subject = code.split(".")[1]
+            return found.get(f"ratings.{subject}.{ev.HTXSNV}", []) + found.get(
+                f"ratings.{subject}.{ev.HTTNV}", []
+            )
+        return self.compute(scope).get(code, [])
+
+
+class Awards(Family):
+    """Commendations decided and badges awarded in the period (form 7)."""
+
+    key = "awards"
+    record = "commendation"
+
+    def indicators(self) -> list[Indicator]:
+        from dangvu.awards.models import Commendation
+
+        out = []
+        for kind, label in Commendation.Kind.choices:
+            for subject, lv, le in (
+                ("orgs", "tổ chức đảng", "organisations"),
+                ("members", "đảng viên", "members"),
+            ):
+                out.append(
+                    self._ind(
+                        f"awards.{subject}.{kind}",
+                        f"{vi(label).split(' (')[0]} cho {lv}",
+                        f"{en(label).split(' (')[0]} to {le}",
+                        "lượt",
+                        "khen thưởng có quyết định ký trong kỳ, của tổ chức hoặc đảng viên trong cây",
+                    )
+                )
+        for tier in charter.BADGE_TIERS:
+            out.append(
+                Indicator(
+                    f"awards.badges.{tier}",
+                    f"Huy hiệu {tier} năm tuổi Đảng",
+                    f"{tier}-year party badges",
+                    "người",
+                    "huy hiệu Đảng trao trong kỳ cho đảng viên trong cây vào ngày trao",
+                    self.key,
+                    "badge",
+                )
+            )
+        out.append(
+            Indicator(
+                "awards.badges.total",
+                "Tổng số huy hiệu Đảng",
+                "Party badges",
+                "người",
+                "huy hiệu Đảng trao trong kỳ",
+                self.key,
+                "badge",
+            )
+        )
+        return out
+
+    def compute(self, scope: Scope) -> dict[str, list[int]]:
+        from dangvu.awards.models import BadgeAward, Commendation
+
+        found: dict[str, list[int]] = defaultdict(list)
+        comms = list(
+            Commendation.objects.filter(
+                decision__date__gte=scope.start, decision__date__lte=scope.end
+            ).values_list("id", "kind", "member_id", "org_id", "decision__date")
+        )
+        badges = list(
+            BadgeAward.objects.filter(
+                awarded_on__gte=scope.start, awarded_on__lte=scope.end
+            ).values_list("id", "tier", "member_id", "awarded_on")
+        )
+        member_ids = {c[2] for c in comms if c[2]} | {b[2] for b in badges}
+        periods: dict[int, list[tuple[dt.date, dt.date | None, int, str]]] = defaultdict(list)
+        for m, vf, vt, o, s in MembershipPeriod.objects.filter(
+            member_id__in=member_ids, temporary=False
+        ).values_list("member_id", "valid_from", "valid_to", "org_id", "status"):
+            periods[m].append((vf, vt, o, s))
+
+        def member_inside(member: int, day: dt.date) -> bool:
+            home = _home_on(periods[member], day)
+            if home is None:  # a posthumous badge, or after leaving: the last cell held
+                last = [
+                    (vt, o) for _vf, vt, o, _s in periods[member] if vt is not None and vt <= day
+                ]
+                if not last:
+                    return False
+                vt, home = max(last)
+                day = vt - dt.timedelta(days=1)
+            return scope.inside(home, day)
+
+        for cid, kind, member, org, day in comms:
+            if member and member_inside(member, day):
+                found[f"awards.members.{kind}"].append(cid)
+            elif org and scope.inside(org, day):
+                found[f"awards.orgs.{kind}"].append(cid)
+        for bid, tier, member, day in badges:
+            if member_inside(member, day):
+                found[f"awards.badges.{tier}"].append(bid)
+                found["awards.badges.total"].append(bid)
+        return found
+
+    def values(self, scope: Scope) -> dict[str, float]:
+        found = self.compute(scope)
+        return {i.code: len(found.get(i.code, [])) for i in self.indicators()}
+
+    def records(self, scope: Scope, code: str) -> list[int]:
+        return self.compute(scope).get(code, [])
+
+
+FAMILIES: list[Family] = [MemberStock(), Flows(), Admitted(), Orgs(), Ratings(), Awards()]
+FAMILY = {f.key: f for f in FAMILIES}
+REGISTRY: dict[str, Indicator] = {i.code: i for f in FAMILIES for i in f.indicators()}
+
+
+def record_kind(indicator: Indicator) -> str:
+    if indicator.family == "flows":
+        return Flows.record_kind(indicator.code)
+    return indicator.record
+
+
+def compute_all(scope: Scope, families: Iterable[str] | None = None) -> dict[str, float]:
+    """Every indicator of the scope (or of the named families), by code."""
+    wanted = set(families) if families is not None else None
+    values: dict[str, float] = {}
+    for family in FAMILIES:
+        if wanted is None or family.key in wanted:
+            values.update(family.values(scope))
+    return values
+
+
+def records_of(scope: Scope, code: str) -> list[int]:
+    indicator = REGISTRY[code]
+    return FAMILY[indicator.family].records(scope, code)

@@ -1,0 +1,526 @@
+"""The annual and term reviews of party-building work as DOCX (docxtpl), with charts
+(matplotlib) and an XLSX annex of every table. Figures first, document second: a report run
+stores the figures, and the document is always written from stored figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from dangvu.reports.forms import FORMS, fill, percent
+from dangvu.reports.heading import heading_of
+from dangvu.reports.indicators import REGISTRY, Scope, compute_all, target_of
+from dangvu.rules import evaluation as ev
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "docx"
+GOOD_TARGET = 90  # % rated HTTNV or better, Nghị quyết 21-NQ/TW (DOMAIN.md §1.6)
+SERIES_YEARS = 6
+
+
+def template_path(name: str) -> Path:
+    """The province's own template when it put one in DATA_DIR/report-templates/, else ours."""
+    own = Path(settings.DATA_DIR) / "report-templates" / f"{name}.docx"
+    return own if own.exists() else TEMPLATE_DIR / f"{name}.docx"
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures
+
+
+def annual_figures(org: Any, year: int) -> dict[str, Any]:
+    scope = Scope.year(org, year)
+    series = {}
+    for y in range(year - SERIES_YEARS + 1, year + 1):
+        s = Scope.year(org, y)
+        values = compute_all(s, ("members", "admitted"))
+        series[str(y)] = {
+            "members": values["members.total"],
+            "admitted": values["admitted.total"],
+            "target": values["admitted.target"],
+        }
+    return {
+        "kind": "annual",
+        "current": compute_all(scope),
+        "previous": compute_all(scope.previous()),
+        "series": series,
+        "next_target": target_of(org, year + 1) or 0,
+    }
+
+
+def term_figures(org: Any, first: int, last: int) -> dict[str, Any]:
+    years = {}
+    for y in range(first, last + 1):
+        values = compute_all(Scope.year(org, y), ("members", "admitted", "ratings"))
+        years[str(y)] = {
+            k: values[k]
+            for k in (
+                "members.total",
+                "admitted.total",
+                "admitted.target",
+                "admitted.target_pct",
+                "ratings.members.good_pct",
+                "ratings.orgs.good_pct",
+                *[f"ratings.members.{lv}" for lv in ev.LEVELS],
+                *[f"ratings.orgs.{lv}" for lv in ev.LEVELS],
+            )
+        }
+    whole = Scope(org, dt.date(first, 1, 1), dt.date(last, 12, 31))
+    return {
+        "kind": "term",
+        "current": compute_all(whole),
+        "start": compute_all(Scope.year(org, first - 1), ("members", "orgs")),
+        "years": years,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Wording
+
+
+def n(value: Any) -> str:
+    """A figure as printed in Vietnamese: 1.234 or 12,5."""
+    if value is None or value == "":
+        return ""
+    number = float(value)
+    if number.is_integer():
+        return f"{int(number):,}".replace(",", ".")
+    return f"{number:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def change(now: float, before: float) -> str:
+    diff = now - before
+    if not before:
+        return ""
+    if diff == 0:
+        return " (bằng cùng kỳ năm trước)"
+    word = "tăng" if diff > 0 else "giảm"
+    return f" ({word} {n(abs(diff))} so với cùng kỳ năm trước, {n(percent(now, before))} %)"
+
+
+def share(part: float, whole: float) -> str:
+    p = percent(part, whole)
+    return f"{n(part)} ({n(p)} %)" if p is not None else n(part)
+
+
+def annual_sections(figures: dict[str, Any], year: int) -> list[dict[str, Any]]:
+    c, p = figures["current"], figures["previous"]
+    total = c["members.total"]
+    sections = [
+        {
+            "key": "to-chuc",
+            "title": "I. CÔNG TÁC XÂY DỰNG TỔ CHỨC ĐẢNG VÀ ĐẢNG VIÊN",
+            "paragraphs": [
+                f"Đến ngày 31/12/{year}, toàn đảng bộ có {n(c['orgs.all.grassroots'])} tổ chức cơ "
+                f"sở đảng ({n(c['orgs.all.committee'])} đảng bộ cơ sở, {n(c['orgs.all.cell'])} chi "
+                f"bộ cơ sở), {n(c['orgs.all.sub_committee'])} đảng bộ bộ phận và "
+                f"{n(c['orgs.all.cell_under'])} chi bộ trực thuộc.",
+                f"Tổng số đảng viên trong danh sách là {n(total)}"
+                f"{change(total, p['members.total'])}; trong đó đảng viên chính thức "
+                f"{share(c['members.official'], total)}, dự bị {share(c['members.probationary'], total)}, "
+                f"nữ {share(c['members.women'], total)}, dân tộc thiểu số "
+                f"{share(c['members.ethnic_minority'], total)}, người có đạo "
+                f"{share(c['members.religious'], total)}. Tuổi bình quân {n(c['members.age.average'])}.",
+                f"Trong năm, đảng viên giảm {n(c['flow.out.total'])}: từ trần {n(c['flow.out.death'])}, "
+                f"khai trừ {n(c['flow.out.expulsion'])}, xóa tên {n(c['flow.out.removal'])}, xin ra "
+                f"khỏi Đảng {n(c['flow.out.resignation'])}, chuyển đi "
+                f"{n(c['flow.out.transfer_other_province'] + c['flow.out.transfer_other_unit'])}; "
+                f"tăng {n(c['flow.in.total'])}: kết nạp {n(c['flow.in.admitted'])}, chuyển đến "
+                f"{n(c['flow.in.transfer_other_province'] + c['flow.in.transfer_other_unit'])}, phục "
+                f"hồi đảng tịch {n(c['flow.in.restored'])}.",
+            ],
+            "chart": "members",
+        },
+        {
+            "key": "phat-trien",
+            "title": "II. CÔNG TÁC PHÁT TRIỂN ĐẢNG VIÊN",
+            "paragraphs": [
+                f"Kết nạp {n(c['admitted.total'])} đảng viên"
+                + (
+                    f", đạt {n(c['admitted.target_pct'])} % chỉ tiêu ({n(c['admitted.target'])})"
+                    if c["admitted.target"]
+                    else " (chưa nhập chỉ tiêu của năm)"
+                )
+                + f"{change(c['admitted.total'], p['admitted.total'])}; trong đó nữ "
+                f"{share(c['admitted.women'], c['admitted.total'])}, dân tộc thiểu số "
+                f"{share(c['admitted.ethnic_minority'], c['admitted.total'])}, tuổi 18–30 "
+                f"{share(c['admitted.age.18_30'], c['admitted.total'])}, kết nạp lại "
+                f"{n(c['admitted.readmitted'])}. Tuổi bình quân khi kết nạp "
+                f"{n(c['admitted.age.average'])}. Có {n(c['admitted.grassroots_admitting'])} tổ "
+                f"chức cơ sở đảng kết nạp được đảng viên.",
+            ],
+            "chart": "admitted",
+        },
+        {
+            "key": "danh-gia",
+            "title": "III. KIỂM ĐIỂM, ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG",
+            "paragraphs": [
+                f"Tổ chức đảng: {n(c['ratings.orgs.rated'])} được xếp loại; hoàn thành xuất sắc "
+                f"nhiệm vụ {share(c['ratings.orgs.HTXSNV'], c['ratings.orgs.rated'])}, hoàn thành "
+                f"tốt {share(c['ratings.orgs.HTTNV'], c['ratings.orgs.rated'])}, hoàn thành "
+                f"{share(c['ratings.orgs.HTNV'], c['ratings.orgs.rated'])}, không hoàn thành "
+                f"{share(c['ratings.orgs.KHTNV'], c['ratings.orgs.rated'])}. Tỷ lệ hoàn thành tốt "
+                f"nhiệm vụ trở lên {n(c['ratings.orgs.good_pct'])} % (mục tiêu trên {GOOD_TARGET} %).",
+                f"Đảng viên: {n(c['ratings.members.rated'])} được xếp loại; hoàn thành xuất sắc "
+                f"nhiệm vụ {share(c['ratings.members.HTXSNV'], c['ratings.members.rated'])}, hoàn "
+                f"thành tốt {share(c['ratings.members.HTTNV'], c['ratings.members.rated'])}, hoàn "
+                f"thành {share(c['ratings.members.HTNV'], c['ratings.members.rated'])}, không hoàn "
+                f"thành {share(c['ratings.members.KHTNV'], c['ratings.members.rated'])}. Tỷ lệ hoàn "
+                f"thành tốt nhiệm vụ trở lên {n(c['ratings.members.good_pct'])} % (năm trước "
+                f"{n(p['ratings.members.good_pct'])} %).",
+            ],
+            "chart": "ratings",
+        },
+        {
+            "key": "khen-thuong",
+            "title": "IV. KHEN THƯỞNG, TẶNG HUY HIỆU ĐẢNG",
+            "paragraphs": [
+                "Khen thưởng: "
+                + ", ".join(
+                    f"{REGISTRY[k].label_vi.lower()} {n(c[k])}"
+                    for k in REGISTRY
+                    if k.startswith(("awards.orgs.", "awards.members.")) and c.get(k)
+                )
+                + "."
+                if any(
+                    c.get(k) for k in REGISTRY if k.startswith(("awards.orgs.", "awards.members."))
+                )
+                else "Trong năm không có quyết định khen thưởng được ghi nhận.",
+                f"Tặng Huy hiệu Đảng cho {n(c['awards.badges.total'])} đảng viên"
+                + (
+                    ": "
+                    + ", ".join(
+                        f"{n(c[f'awards.badges.{t}'])} huy hiệu {t} năm"
+                        for t in (30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90)
+                        if c.get(f"awards.badges.{t}")
+                    )
+                    if c["awards.badges.total"]
+                    else ""
+                )
+                + ".",
+            ],
+            "chart": "",
+        },
+        {
+            "key": "phuong-huong",
+            "title": f"V. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM {year + 1}",
+            "paragraphs": [
+                f"Phấn đấu tỷ lệ tổ chức cơ sở đảng và đảng viên hoàn thành tốt nhiệm vụ trở lên "
+                f"đạt trên {GOOD_TARGET} %; kết nạp "
+                + (
+                    f"{n(figures['next_target'])} đảng viên mới theo chỉ tiêu được giao."
+                    if figures.get("next_target")
+                    else "đảng viên mới bằng 3–4 % tổng số đảng viên (Nghị quyết 21-NQ/TW)."
+                ),
+            ],
+            "chart": "",
+        },
+    ]
+    return sections
+
+
+MAIN_ROWS = [
+    ("orgs.all.grassroots", None),
+    ("members.total", None),
+    ("members.women", None),
+    ("members.ethnic_minority", None),
+    ("admitted.total", "admitted.target"),
+    ("flow.out.total", None),
+    ("ratings.orgs.good_pct", GOOD_TARGET),
+    ("ratings.members.good_pct", GOOD_TARGET),
+    ("awards.badges.total", None),
+]
+
+
+def annual_table(figures: dict[str, Any]) -> list[dict[str, str]]:
+    c, p = figures["current"], figures["previous"]
+    rows = []
+    for code, target in MAIN_ROWS:
+        unit = REGISTRY[code].unit
+        target_text = (
+            n(c[target])
+            if isinstance(target, str) and c.get(target)
+            else f"> {target} %"
+            if target
+            else ""
+        )
+        rows.append(
+            {
+                "code": code,
+                "label": REGISTRY[code].label_vi + (" (%)" if unit == "%" else ""),
+                "current": n(c[code]),
+                "previous": n(p[code]),
+                "pct": "" if unit == "%" else n(percent(c[code], p[code])),
+                "target": target_text,
+            }
+        )
+    return rows
+
+
+def term_sections(figures: dict[str, Any], first: int, last: int) -> list[dict[str, Any]]:
+    c, s, years = figures["current"], figures["start"], figures["years"]
+    admitted = sum(v["admitted.total"] for v in years.values())
+    targets = sum(v["admitted.target"] for v in years.values())
+    end_members = years[str(last)]["members.total"]
+    return [
+        {
+            "key": "to-chuc",
+            "title": "I. TỔ CHỨC ĐẢNG VÀ ĐẢNG VIÊN QUA NHIỆM KỲ",
+            "paragraphs": [
+                f"Đầu nhiệm kỳ (31/12/{first - 1}) toàn đảng bộ có {n(s['members.total'])} đảng viên "
+                f"và {n(s['orgs.all.grassroots'])} tổ chức cơ sở đảng; đến 31/12/{last} có "
+                f"{n(end_members)} đảng viên ({'tăng' if end_members >= s['members.total'] else 'giảm'} "
+                f"{n(abs(end_members - s['members.total']))}) và {n(c['orgs.all.grassroots'])} tổ chức "
+                f"cơ sở đảng.",
+                f"Trong nhiệm kỳ, đảng viên giảm {n(c['flow.out.total'])} (từ trần "
+                f"{n(c['flow.out.death'])}, khai trừ {n(c['flow.out.expulsion'])}, xóa tên "
+                f"{n(c['flow.out.removal'])}, xin ra khỏi Đảng {n(c['flow.out.resignation'])}).",
+            ],
+            "chart": "members",
+        },
+        {
+            "key": "phat-trien",
+            "title": "II. PHÁT TRIỂN ĐẢNG VIÊN",
+            "paragraphs": [
+                f"Cả nhiệm kỳ kết nạp {n(admitted)} đảng viên"
+                + (
+                    f", đạt {n(percent(admitted, targets))} % tổng chỉ tiêu ({n(targets)})"
+                    if targets
+                    else ""
+                )
+                + f"; trong đó nữ {share(c['admitted.women'], c['admitted.total'])}, dân tộc thiểu số "
+                f"{share(c['admitted.ethnic_minority'], c['admitted.total'])}, tuổi 18–30 "
+                f"{share(c['admitted.age.18_30'], c['admitted.total'])}."
+            ],
+            "chart": "admitted",
+        },
+        {
+            "key": "danh-gia",
+            "title": "III. ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG HẰNG NĂM",
+            "paragraphs": [
+                "Tỷ lệ đảng viên hoàn thành tốt nhiệm vụ trở lên qua các năm: "
+                + "; ".join(f"{y}: {n(v['ratings.members.good_pct'])} %" for y, v in years.items())
+                + ". Tỷ lệ tổ chức đảng: "
+                + "; ".join(f"{y}: {n(v['ratings.orgs.good_pct'])} %" for y, v in years.items())
+                + f" (mục tiêu trên {GOOD_TARGET} %)."
+            ],
+            "chart": "ratings",
+        },
+        {
+            "key": "khen-thuong",
+            "title": "IV. KHEN THƯỞNG, TẶNG HUY HIỆU ĐẢNG",
+            "paragraphs": [
+                f"Trong nhiệm kỳ đã tặng {n(c['awards.badges.total'])} Huy hiệu Đảng; bằng khen cho "
+                f"{n(c.get('awards.orgs.bang_khen', 0))} tổ chức đảng và "
+                f"{n(c.get('awards.members.bang_khen', 0))} đảng viên, giấy khen cho "
+                f"{n(c.get('awards.orgs.giay_khen', 0))} tổ chức đảng và "
+                f"{n(c.get('awards.members.giay_khen', 0))} đảng viên."
+            ],
+            "chart": "",
+        },
+    ]
+
+
+def term_table(figures: dict[str, Any]) -> list[dict[str, str]]:
+    return [
+        {
+            "year": y,
+            "members": n(v["members.total"]),
+            "admitted": n(v["admitted.total"]),
+            "target": n(v["admitted.target"]) if v["admitted.target"] else "",
+            "target_pct": n(v["admitted.target_pct"]) if v["admitted.target"] else "",
+            "members_good": n(v["ratings.members.good_pct"]),
+            "orgs_good": n(v["ratings.orgs.good_pct"]),
+        }
+        for y, v in figures["years"].items()
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Charts
+
+
+def _chart(kind: str, figures: dict[str, Any]) -> bytes:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.4, 3.0), dpi=150)
+    try:
+        if figures["kind"] == "annual":
+            series = figures["series"]
+        else:
+            series = {
+                y: {
+                    "members": v["members.total"],
+                    "admitted": v["admitted.total"],
+                    "target": v["admitted.target"],
+                }
+                for y, v in figures["years"].items()
+            }
+        years = list(series)
+        if kind == "members":
+            ax.plot(years, [series[y]["members"] for y in years], marker="o", color="#b71c1c")
+            ax.set_title("Đảng viên trong danh sách cuối năm")
+        elif kind == "admitted":
+            xs = range(len(years))
+            ax.bar(
+                [x - 0.2 for x in xs],
+                [series[y]["admitted"] for y in years],
+                0.4,
+                label="Kết nạp",
+                color="#b71c1c",
+            )
+            ax.bar(
+                [x + 0.2 for x in xs],
+                [series[y]["target"] for y in years],
+                0.4,
+                label="Chỉ tiêu",
+                color="#9e9e9e",
+            )
+            ax.set_xticks(list(xs), years)
+            ax.legend(frameon=False)
+            ax.set_title("Kết nạp đảng viên so với chỉ tiêu")
+        else:
+            if figures["kind"] == "annual":
+                c = figures["current"]
+                counts = [c[f"ratings.members.{lv}"] for lv in ev.LEVELS]
+                ax.bar(list(ev.LEVELS), counts, color=["#1b5e20", "#2e7d32", "#f9a825", "#b71c1c"])
+                ax.set_title("Xếp loại chất lượng đảng viên")
+            else:
+                ax.plot(
+                    years,
+                    [figures["years"][y]["ratings.members.good_pct"] for y in years],
+                    marker="o",
+                    label="Đảng viên",
+                )
+                ax.plot(
+                    years,
+                    [figures["years"][y]["ratings.orgs.good_pct"] for y in years],
+                    marker="s",
+                    label="Tổ chức đảng",
+                )
+                ax.axhline(
+                    GOOD_TARGET, color="#9e9e9e", linestyle="--", label=f"Mục tiêu {GOOD_TARGET} %"
+                )
+                ax.legend(frameon=False)
+                ax.set_title("Tỷ lệ hoàn thành tốt nhiệm vụ trở lên (%)")
+        ax.spines[["top", "right"]].set_visible(False)
+        fig.tight_layout()
+        out = io.BytesIO()
+        fig.savefig(out, format="png")
+        return out.getvalue()
+    finally:
+        plt.close(fig)
+
+
+# ---------------------------------------------------------------------------------------------
+# Documents
+
+
+def render(
+    kind: str,
+    org: Any,
+    start: dt.date,
+    end: dt.date,
+    figures: dict[str, Any],
+    *,
+    number: str = "",
+    draft: bool = False,
+    on: dt.date | None = None,
+) -> bytes:
+    """The review as DOCX from stored figures."""
+    from docx.shared import Cm
+    from docxtpl import DocxTemplate, InlineImage
+
+    heading = heading_of(org, end)
+    document = DocxTemplate(str(template_path(kind)))
+    if kind == "annual":
+        sections = annual_sections(figures, end.year)
+        table = annual_table(figures)
+    else:
+        sections = term_sections(figures, start.year, end.year)
+        table = term_table(figures)
+    for section in sections:
+        chart = section["chart"]
+        section["chart"] = (
+            InlineImage(document, io.BytesIO(_chart(chart, figures)), width=Cm(15)) if chart else ""
+        )
+    context = {
+        "h": heading,
+        "number_line": heading.number(number),
+        "place_date": heading.place_date(on or dt.date.today()),
+        "draft_mark": "DỰ THẢO" if draft else "",
+        "year": end.year,
+        "first_year": start.year,
+        "last_year": end.year,
+        "sections": sections,
+        "table": table,
+        "recipients": (
+            ["Ban Tổ chức Trung ương", "Văn phòng Trung ương Đảng"]
+            if heading.code == "TU"
+            else ["Cấp ủy cấp trên trực tiếp"]
+        )
+        + ["Các đồng chí cấp ủy viên"],
+        "signer_title": "BÍ THƯ"
+        if heading.issuer in ("TỈNH ỦY", "HUYỆN ỦY", "ĐẢNG ỦY", "CHI BỘ")
+        else "",
+        "signer_name": "",
+    }
+    document.render(context)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def annex(kind: str, org: Any, start: dt.date, end: dt.date, figures: dict[str, Any]) -> bytes:
+    """Every table of the review in one workbook: the main table, the year series, and the
+    statistics forms the figures fill."""
+    import xlsxwriter
+
+    from dangvu.reports.xlsx import write_form
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    bold = book.add_format({"bold": True, "font_name": "Times New Roman", "border": 1})
+    cell = book.add_format({"font_name": "Times New Roman", "border": 1})
+    sheet = book.add_worksheet("Bảng chỉ tiêu")
+    if kind == "annual":
+        headers = [
+            "Chỉ tiêu",
+            f"Năm {end.year}",
+            f"Năm {end.year - 1}",
+            "So sánh (%)",
+            "Chỉ tiêu, mục tiêu",
+        ]
+        rows = [
+            [r["label"], r["current"], r["previous"], r["pct"], r["target"]]
+            for r in annual_table(figures)
+        ]
+    else:
+        headers = [
+            "Năm",
+            "Đảng viên cuối năm",
+            "Kết nạp",
+            "Chỉ tiêu",
+            "% chỉ tiêu",
+            "ĐV HTTNV trở lên (%)",
+            "TCĐ HTTNV trở lên (%)",
+        ]
+        rows = [list(r.values()) for r in term_table(figures)]
+    sheet.set_column(0, 0, 48)
+    sheet.set_column(1, len(headers), 16)
+    sheet.write_row(0, 0, headers, bold)
+    for r, row in enumerate(rows, 1):
+        sheet.write_row(r, 0, row, cell)
+    if kind == "annual":
+        scope = Scope.year(org, end.year)
+        for number in ("1", "2", "3", "4", "5", "6", "7"):
+            table = fill(FORMS[number], scope, figures["current"], figures["previous"])
+            write_form(book, table)
+    book.close()
+    return out.getvalue()

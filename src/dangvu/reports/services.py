@@ -1,0 +1,429 @@
+"""Writes of the reports app: admission targets, report runs, the draft review."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dangvu.accounts.models import Ability
+from dangvu.accounts.scope import require
+from dangvu.core.changes import log_entry, open_change_set
+from dangvu.core.errors import RuleError
+from dangvu.core.models import ChangeSet
+from dangvu.orgs.models import Organisation
+from dangvu.reports import review
+from dangvu.reports.forms import FORMS
+from dangvu.reports.indicators import REGISTRY, Scope, compute_all
+from dangvu.reports.models import AdmissionTarget, Comment, ReportRun, Reviewer
+
+
+def set_target(
+    org: Organisation,
+    year: int,
+    target: int,
+    actor: Any,
+    *,
+    source: str = ChangeSet.Source.WEB,
+    reason: str = "",
+) -> AdmissionTarget:
+    """Record (or change) the organisation's admission target for a year (DOMAIN.md §5.2)."""
+    require(actor, Ability.MANAGE_ORGS, org.path)
+    if target < 0:
+        raise RuleError(_("A target is a whole number, zero or more."), field="target")
+    if not 1930 <= year <= 2100:
+        raise RuleError(_("The year is not plausible."), field="year")
+    with transaction.atomic():
+        cs = open_change_set(actor=actor, reason=reason or _("Admission target"), source=source)
+        found = AdmissionTarget.objects.filter(org=org, year=year).first()
+        before = {"target": found.target} if found else None
+        if found is None:
+            found = AdmissionTarget.objects.create(org=org, year=year, target=target, changeset=cs)
+        else:
+            found.target, found.changeset = target, cs
+            found.save(update_fields=["target", "changeset"])
+        log_entry(
+            cs,
+            action="update" if before else "create",
+            obj=found,
+            before=before,
+            after={"target": target, "year": year},
+            scope_path=org.path,
+        )
+    return found
+
+
+TARGET_HEADERS = {
+    "mã tổ chức": "code",
+    "code": "code",
+    "năm": "year",
+    "year": "year",
+    "chỉ tiêu": "target",
+    "chỉ tiêu kết nạp": "target",
+    "target": "target",
+}
+TARGET_LABELS = {"code": "Mã tổ chức", "year": "Năm", "target": "Chỉ tiêu"}
+
+
+def import_targets(data: bytes, name: str, actor: Any) -> int:
+    """Targets from a file (XLSX, ODS, CSV) with the columns Mã tổ chức, Năm, Chỉ tiêu: every
+    problem named by row and column, and nothing written unless every row is right."""
+    from dangvu.exchange.reading import FileError, open_sheet
+
+    def score(cells: list[str]) -> int:
+        return sum(1 for c in cells if c.strip().lower() in TARGET_HEADERS)
+
+    try:
+        sheet = open_sheet(data, name, score)
+    except FileError as error:
+        raise RuleError(str(error)) from error
+    keys = [TARGET_HEADERS.get(h.strip().lower(), "") for h in sheet.headers]
+    missing = [TARGET_LABELS[k] for k in TARGET_LABELS if k not in keys]
+    if missing:
+        raise RuleError(
+            _("The file has no column “%(cols)s” in its header row.")
+            % {"cols": "”, “".join(missing)}
+        )
+    problems: list[str] = []
+    parsed: list[tuple[Organisation, int, int]] = []
+    rows = [(number, dict(zip(keys, cells, strict=False))) for number, cells in sheet.rows]
+    codes = {str(r.get("code") or "").strip().upper() for _n, r in rows}
+    orgs = {o.code: o for o in Organisation.objects.filter(code__in=codes)}
+    for number, row in rows:
+        code = str(row.get("code") or "").strip().upper()
+        org = orgs.get(code)
+        if org is None:
+            problems.append(
+                _("Row %(row)s, column “%(col)s”: no organisation with code “%(v)s”.")
+                % {"row": number, "col": TARGET_LABELS["code"], "v": code}
+            )
+        values: list[int | None] = []
+        for column in ("year", "target"):
+            cell = row.get(column)
+            text = str(cell if cell is not None else "").strip().removesuffix(".0")
+            if not text.isdigit():
+                problems.append(
+                    _("Row %(row)s, column “%(col)s”: “%(v)s” is not a whole number.")
+                    % {"row": number, "col": TARGET_LABELS[column], "v": text}
+                )
+                values.append(None)
+            else:
+                values.append(int(text))
+        if org is not None and None not in values:
+            parsed.append((org, values[0], values[1]))  # type: ignore[arg-type]
+    if problems:
+        raise RuleError("\n".join(problems))
+    if not parsed:
+        raise RuleError(_("The file has no rows under its header."))
+    with transaction.atomic():
+        for org, year, target in parsed:
+            set_target(org, year, target, actor, source=ChangeSet.Source.IMPORT, reason=name)
+    return len(parsed)
+
+
+# ---------------------------------------------------------------------------------------------
+# Runs
+
+
+def figures_for(
+    kind: str, org: Organisation, start: dt.date, end: dt.date, form: str = ""
+) -> dict[str, Any]:
+    if kind == ReportRun.Kind.ANNUAL:
+        return review.annual_figures(org, end.year)
+    if kind == ReportRun.Kind.TERM:
+        return review.term_figures(org, start.year, end.year)
+    definition = FORMS[form]
+    scope = Scope(org, start, end)
+    figures: dict[str, Any] = {"kind": "form", "current": compute_all(scope, definition.families)}
+    if definition.layout == "compare":
+        figures["previous"] = compute_all(scope.previous(), definition.families)
+    return figures
+
+
+def create_run(
+    kind: str,
+    org: Organisation,
+    start: dt.date,
+    end: dt.date,
+    actor: Any,
+    *,
+    form: str = "",
+    number: str = "",
+    source: str = ChangeSet.Source.WEB,
+) -> ReportRun:
+    """Compute the figures of a report and keep them: the run is what was printed."""
+    require(actor, Ability.VIEW, org.path)
+    if kind == ReportRun.Kind.FORM and form not in FORMS:
+        raise RuleError(_("No statistics form %(n)s.") % {"n": form}, field="form")
+    if end < start:
+        raise RuleError(_("The period ends before it starts."), field="end")
+    figures = figures_for(kind, org, start, end, form)
+    with transaction.atomic():
+        cs = open_change_set(actor=actor, reason=_("Report generated"), source=source)
+        run = ReportRun.objects.create(
+            kind=kind,
+            form=form,
+            org=org,
+            start=start,
+            end=end,
+            number=number,
+            figures=figures,
+            created_by=actor if getattr(actor, "pk", None) else None,
+            changeset=cs,
+        )
+        log_entry(
+            cs,
+            action="create",
+            obj=run,
+            after={"kind": kind, "form": form, "start": start, "end": end},
+            scope_path=org.path,
+        )
+    return run
+
+
+def _flat(figures: dict[str, Any], prefix: str = "") -> dict[str, float]:
+    out: dict[str, float] = {}
+    for key, value in figures.items():
+        if isinstance(value, dict):
+            out.update(_flat(value, f"{prefix}{key}/"))
+        elif isinstance(value, int | float):
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def differences(run: ReportRun) -> list[dict[str, Any]]:
+    """What the records say now against what the run printed: each changed figure with its
+    label (later corrections, late entries)."""
+    now = _flat(figures_for(run.kind, run.org, run.start, run.end, run.form))
+    then = _flat(run.figures)
+    found = []
+    for key in sorted(set(now) | set(then)):
+        if now.get(key, 0) != then.get(key, 0):
+            code = key.rsplit("/", 1)[-1]
+            where = key.rsplit("/", 1)[0] if "/" in key else ""
+            indicator = REGISTRY.get(code)
+            found.append(
+                {
+                    "key": key,
+                    "where": where,
+                    "code": code,
+                    "label": indicator.label() if indicator else code,
+                    "printed": then.get(key, 0),
+                    "now": now.get(key, 0),
+                }
+            )
+    return found
+
+
+def document_of(run: ReportRun, on: dt.date | None = None) -> tuple[bytes, str, str]:
+    """The run's document from its stored figures: (bytes, file name, content type)."""
+    from dangvu.reports.forms import fill
+    from dangvu.reports.xlsx import form_xlsx
+
+    if run.kind == ReportRun.Kind.FORM:
+        table = fill(
+            FORMS[run.form],
+            Scope(run.org, run.start, run.end),
+            run.figures["current"],
+            run.figures.get("previous", {}),
+        )
+        return (
+            form_xlsx(table),
+            f"bieu-{run.form}-{run.org.code}-{run.end:%Y%m%d}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    data = review.render(
+        run.kind,
+        run.org,
+        run.start,
+        run.end,
+        run.figures,
+        number=run.number,
+        draft=run.status != ReportRun.Status.FINAL,
+        on=on or run.created_at.date(),
+    )
+    period = f"{run.end.year}" if run.kind == "annual" else f"{run.start.year}-{run.end.year}"
+    return (
+        data,
+        f"bao-cao-{run.kind}-{run.org.code}-{period}.docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+
+
+def annex_of(run: ReportRun) -> bytes:
+    return review.annex(run.kind, run.org, run.start, run.end, run.figures)
+
+
+# ---------------------------------------------------------------------------------------------
+# Draft review
+
+
+def publish(run: ReportRun, reviewers: list[Any], actor: Any) -> None:
+    """Publish a generated review as a draft to named reviewers."""
+    require(actor, Ability.MANAGE_MEMBERS, run.org.path)
+    if run.kind == ReportRun.Kind.FORM:
+        raise RuleError(_("Statistics forms are not put up for comments; reviews are."))
+    if not reviewers:
+        raise RuleError(_("Name at least one reviewer."), field="reviewers")
+    with transaction.atomic():
+        cs = open_change_set(actor=actor, reason=_("Draft published for comments"))
+        for user in reviewers:
+            Reviewer.objects.get_or_create(run=run, user=user)
+        run.status = ReportRun.Status.REVIEW
+        run.save(update_fields=["status"])
+        log_entry(
+            cs,
+            action="update",
+            obj=run,
+            after={"status": run.status, "reviewers": [u.username for u in reviewers]},
+            scope_path=run.org.path,
+        )
+
+
+def sections_of(run: ReportRun) -> list[dict[str, Any]]:
+    if run.kind == ReportRun.Kind.ANNUAL:
+        return review.annual_sections(run.figures, run.end.year)
+    if run.kind == ReportRun.Kind.TERM:
+        return review.term_sections(run.figures, run.start.year, run.end.year)
+    return []
+
+
+def add_comment(run: ReportRun, section: str, text: str, actor: Any) -> Comment:
+    if not Reviewer.objects.filter(run=run, user=actor).exists():
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    if run.status != ReportRun.Status.REVIEW:
+        raise RuleError(_("The draft is not open for comments."))
+    if section not in {s["key"] for s in sections_of(run)}:
+        raise RuleError(_("Choose the section the comment is about."), field="section")
+    if not text.strip():
+        raise RuleError(_("Write the comment."), field="text")
+    with transaction.atomic():
+        cs = open_change_set(actor=actor, reason=_("Comment on a draft report"))
+        comment = Comment.objects.create(run=run, section=section, author=actor, text=text.strip())
+        log_entry(
+            cs,
+            action="create",
+            obj=comment,
+            after={"section": section, "text": comment.text},
+            scope_path=run.org.path,
+        )
+    return comment
+
+
+def answer_comment(comment: Comment, answer: str, reason: str, actor: Any) -> Comment:
+    """The drafting officer's answer: accepted, explained or not accepted — with the reason
+    when not simply accepted."""
+    require(actor, Ability.MANAGE_MEMBERS, comment.run.org.path)
+    if answer not in Comment.Answer.values:
+        raise RuleError(_("Choose how the comment is answered."), field="answer")
+    if answer != Comment.Answer.ACCEPTED and not reason.strip():
+        raise RuleError(
+            _("Give the reason when a comment is explained or not accepted."), field="reason"
+        )
+    with transaction.atomic():
+        cs = open_change_set(actor=actor, reason=_("Answer to a comment"))
+        before = {"answer": comment.answer, "reason": comment.reason}
+        comment.answer, comment.reason = answer, reason.strip()
+        comment.answered_by, comment.answered_at = actor, timezone.now()
+        comment.save(update_fields=["answer", "reason", "answered_by", "answered_at"])
+        log_entry(
+            cs,
+            action="update",
+            obj=comment,
+            before=before,
+            after={"answer": answer, "reason": comment.reason},
+            scope_path=comment.run.org.path,
+        )
+    return comment
+
+
+ANSWER_VI = {
+    Comment.Answer.ACCEPTED: "Tiếp thu",
+    Comment.Answer.EXPLAINED: "Giải trình",
+    Comment.Answer.NOT_ACCEPTED: "Không tiếp thu",
+}
+
+
+def comments_docx(run: ReportRun) -> bytes:
+    """The table of comments and answers ("Bảng tổng hợp ý kiến góp ý và tiếp thu, giải trình"),
+    with the heading blocks of a party document."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENTATION
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
+
+    from dangvu.reports.heading import heading_of
+
+    heading = heading_of(run.org, run.end)
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENTATION.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    section.left_margin, section.right_margin = Cm(2.0), Cm(1.5)
+    normal = doc.styles["Normal"]
+    normal.font.name, normal.font.size = "Times New Roman", Pt(13)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "Times New Roman")
+
+    def para(
+        container: Any,
+        text: str,
+        *,
+        bold: bool = False,
+        italic: bool = False,
+        size: int = 13,
+        center: bool = True,
+    ) -> None:
+        p = container.add_paragraph() if container is not None else doc.add_paragraph()
+        if center:
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        r = p.add_run(text)
+        r.bold, r.italic, r.font.size = bold, italic, Pt(size)
+
+    top = doc.add_table(rows=1, cols=2)
+    left, right = top.rows[0].cells
+    left.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    left.paragraphs[0].add_run(heading.superior)
+    para(left, heading.issuer, bold=True)
+    para(left, "*")
+    right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    r = right.paragraphs[0].add_run("ĐẢNG CỘNG SẢN VIỆT NAM")
+    r.bold, r.underline, r.font.size = True, True, Pt(15)
+    para(right, heading.place_date(dt.date.today()), italic=True)
+    para(doc, "BẢNG TỔNG HỢP Ý KIẾN GÓP Ý VÀ TIẾP THU, GIẢI TRÌNH", bold=True, size=14)
+    title = (
+        "năm " + str(run.end.year)
+        if run.kind == "annual"
+        else f"nhiệm kỳ {run.start.year}–{run.end.year}"
+    )
+    para(doc, f"Dự thảo Báo cáo tổng kết công tác xây dựng Đảng {title}", bold=True)
+    titles = {s["key"]: s["title"] for s in sections_of(run)}
+    table = doc.add_table(rows=1, cols=6)
+    table.style = "Table Grid"
+    for cell, text in zip(
+        table.rows[0].cells,
+        ["TT", "Phần", "Người góp ý", "Nội dung góp ý", "Tiếp thu, giải trình", "Lý do"],
+        strict=True,
+    ):
+        cell.paragraphs[0].add_run(text).bold = True
+    for number, comment in enumerate(run.comments.select_related("author").all(), 1):
+        cells = table.add_row().cells
+        values = [
+            str(number),
+            titles.get(comment.section, comment.section),
+            comment.author.get_full_name() or comment.author.username,
+            comment.text,
+            ANSWER_VI.get(comment.answer, "Chưa trả lời"),  # type: ignore[call-overload]
+            comment.reason,
+        ]
+        for cell, text in zip(cells, values, strict=True):
+            cell.paragraphs[0].add_run(text)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from dangvu.reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("lan/<int:pk>/", views.run_page, name="run"),
+    path("lan/<int:pk>/tai/<str:what>/", views.run_file, name="run_file"),
+    path("lan/<int:pk>/du-thao/", views.publish, name="publish"),
+    path("lan/<int:pk>/gop-y/", views.comment, name="comment"),
+    path("lan/<int:pk>/gop-y/<int:comment_id>/", views.answer, name="answer"),
+    path("<str:code>/", views.org_reports, name="org"),
+    path("<str:code>/bieu/<str:number>/", views.form_page, name="form"),
+    path("<str:code>/ho-so/", views.records_page, name="records"),
+    path("<str:code>/tong-quan/", views.dashboard, name="dashboard"),
+    path("<str:code>/chi-tieu-ket-nap/", views.targets_page, name="targets"),
+    path("<str:code>/tong-ket/", views.create_review, name="create_review"),
+]

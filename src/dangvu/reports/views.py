@@ -1,0 +1,592 @@
+"""Report pages: the forms with every cell linked to its records, the dashboard, the targets,
+the reviews and their draft review."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dangvu.accounts.models import Ability
+from dangvu.accounts.scope import can, require, scope_for
+from dangvu.core.dates import today
+from dangvu.core.errors import RuleError
+from dangvu.orgs.selectors import children_on, get_org, placement_of, scope_roots
+from dangvu.reports import services
+from dangvu.reports.forms import FORMS, fill
+from dangvu.reports.indicators import REGISTRY, Scope, compute_all, record_kind, records_of
+from dangvu.reports.models import AdmissionTarget, Comment, ReportRun
+from dangvu.reports.xlsx import period_label
+
+RECORDS_SHOWN = 500
+
+
+def _errors(exc: RuleError) -> list[str]:
+    return [m for ms in exc.message_dict.values() for m in ms]
+
+
+def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
+    """The period asked for: ?nam=YYYY (a year), ?tu=&den= (dd/mm/yyyy), else the last full year."""
+    now = today()
+    year_text = request.GET.get("nam", "")
+    if re.fullmatch(r"\d{4}", year_text):
+        year = int(year_text)
+        return dt.date(year, 1, 1), min(dt.date(year, 12, 31), now)
+    try:
+        start = dt.datetime.strptime(request.GET.get("tu", ""), "%d/%m/%Y").date()
+        end = dt.datetime.strptime(request.GET.get("den", ""), "%d/%m/%Y").date()
+        if start <= end:
+            return start, end
+        messages.warning(
+            request, _("The period ends before it starts; showing the last full year.")
+        )
+    except ValueError:
+        if request.GET.get("tu") or request.GET.get("den"):
+            messages.warning(request, _("The dates were not understood; write them as dd/mm/yyyy."))
+    year = now.year - 1
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def _query(start: dt.date, end: dt.date) -> str:
+    if (
+        start.month == 1
+        and start.day == 1
+        and end.month == 12
+        and end.day == 31
+        and start.year == end.year
+    ):
+        return f"nam={end.year}"
+    return f"tu={start:%d/%m/%Y}&den={end:%d/%m/%Y}"
+
+
+def _org_for_period(request: HttpRequest, code: str, end: dt.date) -> Any:
+    org = get_org(request.user, code)
+    if placement_of(org, end) is None:
+        raise Http404
+    return org
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    code = request.GET.get("org", "")
+    if not code:
+        roots = scope_roots(request.user)
+        if not roots:
+            return render(request, "members/no_scope.html")
+        code = roots[0].code
+    return redirect("reports:org", code=code)
+
+
+def org_reports(request: HttpRequest, code: str) -> HttpResponse:
+    org = get_org(request.user, code)
+    start, end = _period(request)
+    runs = ReportRun.objects.filter(org=org).select_related("created_by")[:30]
+    return render(
+        request,
+        "reports/org.html",
+        {
+            "org": org,
+            "start": start,
+            "end": end,
+            "query": _query(start, end),
+            "forms": FORMS.values(),
+            "runs": runs,
+            "period": period_label(start, end),
+            "may_draft": can(request.user, Ability.MANAGE_MEMBERS, org.path),
+            "may_target": can(request.user, Ability.MANAGE_ORGS, org.path),
+            "last_year": today().year - 1,
+            "term": f"{today().year - 5}-{today().year - 1}",
+        },
+    )
+
+
+def form_page(request: HttpRequest, code: str, number: str) -> HttpResponse:
+    form = FORMS.get(number.upper())
+    if form is None:
+        raise Http404
+    start, end = _period(request)
+    org = _org_for_period(request, code, end)
+    scope = Scope(org, start, end)
+    if request.GET.get("format") == "xlsx":
+        run = services.create_run(
+            ReportRun.Kind.FORM, org, start, end, request.user, form=form.number
+        )
+        data, name, content_type = services.document_of(run)
+        response = HttpResponse(data, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    table = fill(form, scope)
+    return render(
+        request,
+        "reports/form.html",
+        {
+            "org": org,
+            "form": form,
+            "table": table,
+            "query": _query(start, end),
+            "previous_query": _query(scope.previous().start, scope.previous().end),
+            "period": period_label(start, end),
+            "start": start,
+            "end": end,
+        },
+    )
+
+
+def records_page(request: HttpRequest, code: str) -> HttpResponse:
+    """The records behind a figure: the same condition that counted them, listed."""
+    start, end = _period(request)
+    org = _org_for_period(request, code, end)
+    spec = request.GET.get("chi-tieu", "")
+    codes = [c for c in spec.split("+") if c]
+    if not codes or any(c not in REGISTRY for c in codes):
+        raise Http404
+    scope = Scope(org, start, end)
+    kind = record_kind(REGISTRY[codes[0]])
+    ids: list[int] = []
+    for c in codes:
+        ids += records_of(scope, c)
+    rows = _records(kind, ids[:RECORDS_SHOWN], request.user, end)
+    return render(
+        request,
+        "reports/records.html",
+        {
+            "org": org,
+            "indicators": [REGISTRY[c] for c in codes],
+            "kind": kind,
+            "count": len(ids),
+            "rows": rows,
+            "shown": min(len(ids), RECORDS_SHOWN),
+            "period": period_label(start, end),
+            "query": _query(start, end),
+        },
+    )
+
+
+def _records(kind: str, ids: list[int], user: Any, on: dt.date) -> list[dict[str, Any]]:
+    from dangvu.awards.models import BadgeAward, Commendation
+    from dangvu.evaluation.models import Rating
+    from dangvu.members.models import MembershipEvent, PartyMember
+    from dangvu.members.selectors import visible_members
+    from dangvu.orgs.models import Organisation
+
+    visible = set(
+        visible_members(user).filter(pk__in=_member_ids(kind, ids)).values_list("pk", flat=True)
+    )
+
+    def person(m: Any) -> dict[str, Any]:
+        shown = m.pk in visible
+        return {
+            "member_id": m.pk if shown else None,
+            "name": m.person.full_name if shown else _("(not in your scope)"),
+        }
+
+    rows: list[dict[str, Any]] = []
+    if kind == "member":
+        for m in (
+            PartyMember.objects.filter(pk__in=ids)
+            .select_related("person", "org")
+            .order_by("person__sort_key")
+        ):
+            rows.append(
+                {
+                    **person(m),
+                    "what": m.get_status_display(),
+                    "where": m.org.name if m.org else "",
+                    "on": m.admission_decision_date,
+                }
+            )
+    elif kind == "event":
+        for e in (
+            MembershipEvent.objects.filter(pk__in=ids)
+            .select_related("member__person", "org", "decision")
+            .order_by("on", "id")
+        ):
+            rows.append(
+                {
+                    **person(e.member),
+                    "what": e.get_kind_display(),
+                    "where": e.org.name if e.org else "",
+                    "on": e.on,
+                    "decision": str(e.decision) if e.decision else "",
+                }
+            )
+    elif kind == "org":
+        for o in Organisation.objects.filter(pk__in=ids).order_by("name"):
+            rows.append(
+                {
+                    "org_code": o.code,
+                    "name": o.name,
+                    "what": o.get_kind_display(),
+                    "where": o.get_category_display() if o.category else "",
+                    "on": o.established_on,
+                }
+            )
+    elif kind == "rating":
+        for r in Rating.objects.filter(pk__in=ids).select_related("member__person", "org", "unit"):
+            if r.member_id:
+                rows.append(
+                    {
+                        **person(r.member),
+                        "what": r.level,
+                        "where": r.unit.name if r.unit else "",
+                        "on": r.decided_on,
+                    }
+                )
+            else:
+                rows.append(
+                    {
+                        "org_code": r.org.code,  # type: ignore[union-attr]
+                        "name": r.org.name,  # type: ignore[union-attr]
+                        "what": r.level,
+                        "where": "",
+                        "on": r.decided_on,
+                    }
+                )
+    elif kind == "commendation":
+        for c in Commendation.objects.filter(pk__in=ids).select_related(
+            "member__person", "org", "decision"
+        ):
+            if c.member_id:
+                rows.append(
+                    {
+                        **person(c.member),
+                        "what": c.get_kind_display(),
+                        "where": str(c.decision),
+                        "on": c.decision.date,
+                    }
+                )
+            else:
+                rows.append(
+                    {
+                        "org_code": c.org.code,  # type: ignore[union-attr]
+                        "name": c.org.name,  # type: ignore[union-attr]
+                        "what": c.get_kind_display(),
+                        "where": str(c.decision),
+                        "on": c.decision.date,
+                    }
+                )
+    elif kind == "badge":
+        for b in (
+            BadgeAward.objects.filter(pk__in=ids)
+            .select_related("member__person")
+            .order_by("awarded_on")
+        ):
+            rows.append(
+                {
+                    **person(b.member),
+                    "what": _("%(n)s-year badge") % {"n": b.tier},
+                    "where": "",
+                    "on": b.awarded_on,
+                }
+            )
+    return rows
+
+
+def _member_ids(kind: str, ids: list[int]) -> Any:
+    from dangvu.awards.models import BadgeAward, Commendation
+    from dangvu.evaluation.models import Rating
+    from dangvu.members.models import MembershipEvent
+
+    if kind == "member":
+        return ids
+    model: Any = {
+        "event": MembershipEvent,
+        "rating": Rating,
+        "commendation": Commendation,
+        "badge": BadgeAward,
+    }.get(kind)
+    if model is None:
+        return []
+    return model.objects.filter(pk__in=ids, member__isnull=False).values("member_id")
+
+
+DASHBOARD_YEARS = 8
+
+
+def dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    """The main figures of an organisation on a day, with the members over the years, the
+    structure, admissions against the target and the ratings."""
+    from dangvu.orgs.views import _day
+
+    day = _day(request)
+    org = _org_for_period(request, code, day)
+    scope = Scope.as_of(org, day)
+    now = compute_all(scope, ("members", "admitted", "flows"))
+    year_ago = compute_all(Scope.as_of(org, scope.previous().end), ("members",))
+    rated_year = day.year if (day.month, day.day) == (12, 31) else day.year - 1
+    ratings = compute_all(Scope.year(org, rated_year), ("ratings",))
+    series = []
+    for y in range(day.year - DASHBOARD_YEARS + 1, day.year + 1):
+        s = Scope.year(org, y) if y < day.year else scope
+        if placement_of(org, s.end) is None:
+            continue
+        values = compute_all(s, ("members",)) if y < day.year else now
+        admitted = compute_all(s, ("admitted",)) if y < day.year else now
+        series.append(
+            {
+                "year": y,
+                "members": values["members.total"],
+                "admitted": admitted["admitted.total"],
+                "target": admitted["admitted.target"],
+            }
+        )
+    top = max([r["members"] for r in series] + [1])
+    top_admitted = max([max(r["admitted"], r["target"]) for r in series] + [1])
+    for r in series:
+        r["bar"] = round(r["members"] * 100 / top)
+        r["bar_admitted"] = round(r["admitted"] * 100 / top_admitted)
+        r["bar_target"] = round(r["target"] * 100 / top_admitted)
+    total = now["members.total"] or 1
+    structure = [
+        (REGISTRY[k].label(), now[k], round(now[k] * 100 / total))
+        for k in (
+            "members.women",
+            "members.ethnic_minority",
+            "members.religious",
+            "members.probationary",
+        )
+    ]
+    ages = [
+        (REGISTRY[k].label(), now[k], round(now[k] * 100 / total))
+        for k in REGISTRY
+        if k.startswith("members.age.") and k != "members.age.average"
+    ]
+    rated = ratings["ratings.members.rated"] or 1
+    levels = [
+        (
+            REGISTRY[f"ratings.members.{lv}"].label(),
+            lv,
+            ratings[f"ratings.members.{lv}"],
+            round(ratings[f"ratings.members.{lv}"] * 100 / rated),
+        )
+        for lv in ("HTXSNV", "HTTNV", "HTNV", "KHTNV")
+    ]
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "org": org,
+            "day": day,
+            "now": now,
+            "change": now["members.total"] - year_ago["members.total"],
+            "series": series,
+            "structure": structure,
+            "ages": ages,
+            "levels": levels,
+            "ratings": ratings,
+            "rated_year": rated_year,
+            "query": _query(scope.start, scope.end),
+            "year_query": f"nam={rated_year}",
+        },
+    )
+
+
+def targets_page(request: HttpRequest, code: str) -> HttpResponse:
+    org = get_org(request.user, code)
+    year_text = request.GET.get("nam") or request.POST.get("nam") or str(today().year)
+    year = int(year_text) if year_text.isdigit() else today().year
+    errors: list[str] = []
+    may = can(request.user, Ability.MANAGE_ORGS, org.path)
+    if request.method == "POST":
+        if not may:
+            raise PermissionDenied
+        try:
+            upload = request.FILES.get("file")
+            if upload is not None:
+                count = services.import_targets(upload.read(), upload.name or "", request.user)
+                messages.success(request, _("%(n)s targets recorded.") % {"n": count})
+            else:
+                target_org = get_org(request.user, request.POST.get("org", ""), Ability.MANAGE_ORGS)
+                text = request.POST.get("target", "").strip()
+                if not text.isdigit():
+                    raise RuleError(
+                        _("The target is a whole number, zero or more."), field="target"
+                    )
+                services.set_target(target_org, year, int(text), request.user)
+                messages.success(request, _("The target is recorded."))
+            return redirect(f"{request.path}?nam={year}")
+        except RuleError as exc:
+            errors = _errors(exc)
+    on = min(dt.date(year, 12, 31), today())
+    orgs = [org] + [p.org for p in children_on(org, on)] if placement_of(org, on) else [org]
+    targets = dict(
+        AdmissionTarget.objects.filter(org__in=orgs, year=year).values_list("org_id", "target")
+    )
+    rows = []
+    for o in orgs:
+        admitted = (
+            compute_all(Scope(o, dt.date(year, 1, 1), on), ("admitted",))
+            if placement_of(o, on)
+            else {"admitted.total": 0}
+        )
+        target = targets.get(o.pk)
+        rows.append(
+            {
+                "org": o,
+                "target": target,
+                "admitted": admitted["admitted.total"],
+                "pct": round(admitted["admitted.total"] * 100 / target, 1) if target else None,
+            }
+        )
+    return render(
+        request,
+        "reports/targets.html",
+        {"org": org, "year": year, "rows": rows, "may": may, "errors": errors},
+    )
+
+
+@require_POST
+def create_review(request: HttpRequest, code: str) -> HttpResponse:
+    org = get_org(request.user, code)
+    require(request.user, Ability.MANAGE_MEMBERS, org.path)
+    kind = request.POST.get("kind", "annual")
+    try:
+        if kind == "annual":
+            text = request.POST.get("year", "")
+            if not text.isdigit():
+                raise RuleError(_("Write the year, e.g. 2023."), field="year")
+            start, end = dt.date(int(text), 1, 1), dt.date(int(text), 12, 31)
+        else:
+            match = re.fullmatch(r"\s*(\d{4})\s*-\s*(\d{4})\s*", request.POST.get("period", ""))
+            if not match:
+                raise RuleError(_("Write the term as 2020-2025."), field="period")
+            start, end = dt.date(int(match[1]), 1, 1), dt.date(int(match[2]), 12, 31)
+        if end.year >= today().year + 1 or placement_of(org, min(end, today())) is None:
+            raise RuleError(
+                _("The organisation did not exist at the end of that period."), field="year"
+            )
+        run = services.create_run(
+            kind, org, start, end, request.user, number=request.POST.get("number", "").strip()
+        )
+    except RuleError as exc:
+        for m in _errors(exc):
+            messages.error(request, m)
+        return redirect("reports:org", code=org.code)
+    return redirect("reports:run", pk=run.pk)
+
+
+def _run_for(request: HttpRequest, pk: int) -> ReportRun:
+    run = get_object_or_404(ReportRun.objects.select_related("org"), pk=pk)
+    is_reviewer = run.reviewers.filter(user_id=getattr(request.user, "pk", None) or 0).exists()
+    if not is_reviewer and not scope_for(request.user, Ability.VIEW).covers(run.org.path):
+        raise Http404
+    return run
+
+
+def run_page(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_for(request, pk)
+    sections = services.sections_of(run)
+    comments: dict[str, list[Comment]] = {}
+    for c in run.comments.select_related("author", "answered_by"):
+        comments.setdefault(c.section, []).append(c)
+    for s in sections:
+        s["comments"] = comments.get(s["key"], [])
+    table = None
+    if run.kind == ReportRun.Kind.FORM:
+        table = fill(
+            FORMS[run.form],
+            Scope(run.org, run.start, run.end),
+            run.figures["current"],
+            run.figures.get("previous", {}),
+        )
+    differences = services.differences(run) if request.GET.get("so-sanh") else None
+    may_draft = can(request.user, Ability.MANAGE_MEMBERS, run.org.path)
+    users = []
+    if may_draft and run.kind != ReportRun.Kind.FORM:
+        users = list(
+            get_user_model()
+            .objects.filter(is_active=True)
+            .exclude(pk=getattr(request.user, "pk", 0))
+            .order_by("username")[:200]
+        )
+    return render(
+        request,
+        "reports/run.html",
+        {
+            "run": run,
+            "sections": sections,
+            "table": table,
+            "differences": differences,
+            "may_draft": may_draft,
+            "is_reviewer": run.reviewers.filter(
+                user_id=getattr(request.user, "pk", None) or 0
+            ).exists(),
+            "reviewers": run.reviewers.select_related("user"),
+            "users": users,
+            "answers": Comment.Answer.choices,
+            "period": period_label(run.start, run.end),
+        },
+    )
+
+
+def run_file(request: HttpRequest, pk: int, what: str) -> HttpResponse:
+    run = _run_for(request, pk)
+    if what == "van-ban":
+        data, name, content_type = services.document_of(run)
+    elif what == "phu-luc" and run.kind != ReportRun.Kind.FORM:
+        data = services.annex_of(run)
+        name = f"phu-luc-{run.kind}-{run.org.code}-{run.end.year}.xlsx"
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif what == "gop-y" and run.kind != ReportRun.Kind.FORM:
+        data = services.comments_docx(run)
+        name = f"tiep-thu-gop-y-{run.org.code}-{run.end.year}.docx"
+        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    else:
+        raise Http404
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_POST
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_for(request, pk)
+    users = list(
+        get_user_model().objects.filter(
+            pk__in=[int(v) for v in request.POST.getlist("reviewers") if v.isdigit()],
+            is_active=True,
+        )
+    )
+    try:
+        services.publish(run, users, request.user)
+        messages.success(request, _("The draft is published to the reviewers."))
+    except RuleError as exc:
+        for m in _errors(exc):
+            messages.error(request, m)
+    return redirect("reports:run", pk=run.pk)
+
+
+@require_POST
+def comment(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_for(request, pk)
+    try:
+        services.add_comment(
+            run, request.POST.get("section", ""), request.POST.get("text", ""), request.user
+        )
+        messages.success(request, _("Your comment is recorded."))
+    except RuleError as exc:
+        for m in _errors(exc):
+            messages.error(request, m)
+    return redirect("reports:run", pk=run.pk)
+
+
+@require_POST
+def answer(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse:
+    run = _run_for(request, pk)
+    found = get_object_or_404(Comment, pk=comment_id, run=run)
+    try:
+        services.answer_comment(
+            found, request.POST.get("answer", ""), request.POST.get("reason", ""), request.user
+        )
+        messages.success(request, _("The answer is recorded."))
+    except RuleError as exc:
+        for m in _errors(exc):
+            messages.error(request, m)
+    return redirect("reports:run", pk=run.pk)
