@@ -67,7 +67,8 @@ def _heading(doc):  # type: ignore[no-untyped-def]
     _no_borders(table)
     table.autofit = False
     left, right = table.rows[0].cells
-    left.width, right.width = Cm(7.0), Cm(9.5)
+    left.width, right.width = Cm(7.3), Cm(9.2)
+    table.columns[0].width, table.columns[1].width = Cm(7.3), Cm(9.2)
     center = WD_ALIGN_PARAGRAPH.CENTER
     left.paragraphs[0].alignment = center
     _font(left.paragraphs[0].add_run("{{ h.superior }}"), 14)
@@ -77,7 +78,7 @@ def _heading(doc):  # type: ignore[no-untyped-def]
     right.paragraphs[0].alignment = center
     _font(right.paragraphs[0].add_run("ĐẢNG CỘNG SẢN VIỆT NAM"), 15, bold=True, underline=True)
     _para(right, "", 8, align=center)
-    _para(right, "{{ place_date }}", 14, italic=True, align=center)
+    _para(right, "{{ place_date }}", 13, italic=True, align=center)
 
 
 def _title(doc, summary):  # type: ignore[no-untyped-def]
@@ -123,6 +124,8 @@ def _figures_table(doc, title, headers, cells):  # type: ignore[no-untyped-def]
     table.autofit = False
     first = Cm(5.5) if len(headers) <= 5 else Cm(1.8)
     rest = (Cm(16.5) - first) / (len(headers) - 1)
+    for index, column in enumerate(table.columns):
+        column.width = first if index == 0 else int(rest)
     for row in table.rows:
         for index, cell in enumerate(row.cells):
             cell.width = first if index == 0 else int(rest)
@@ -135,6 +138,7 @@ def _signature(doc):  # type: ignore[no-untyped-def]
     table.autofit = False
     left, right = table.rows[0].cells
     left.width, right.width = Cm(8.0), Cm(8.5)
+    table.columns[0].width, table.columns[1].width = Cm(8.0), Cm(8.5)
     _font(left.paragraphs[0].add_run("Nơi nhận:"), 12, bold=True, italic=True)
     _para(left, "{%p for r in recipients %}", 12, indent=False)
     _para(left, "- {{ r }},", 11, indent=False)

@@ -52,6 +52,7 @@ RECORD_TABLES = (
     "exchange_",
     "evaluation_",
     "awards_",
+    "reports_",
 )
 
 
@@ -135,6 +136,20 @@ def decision_fields() -> dict[str, str]:
     return {"decision_number": "15-QĐ/ĐU", "decision_date": DAY, "decision_issuer": "Đảng ủy"}
 
 
+def report_runs(world: Any) -> dict[str, Any]:
+    """An annual review of each subtree, published for comments, each with a comment; cuong
+    reviews the one of Tân Sơn, binh the one of Phước Hải."""
+    from dangvu.reports import services
+
+    found: dict[str, Any] = {}
+    for key, org, reviewer in (("in", world.tan_son, world.cuong), ("out", world.phuoc_hai, world.binh)):
+        run = services.create_run("annual", org, dt.date(2024, 1, 1), dt.date(2024, 12, 31), None)
+        services.publish(run, [reviewer], None)
+        found[key] = run
+        found[f"comment_{key}"] = services.add_comment(run, "to-chuc", "Góp ý thêm", reviewer)
+    return found
+
+
 @pytest.fixture
 def matrix(world):
     """The world, plus the objects the routes are tried on."""
@@ -169,6 +184,7 @@ def matrix(world):
     member_in = {"pk": son.pk}
     member_out = {"pk": hoa.pk}
     batches = import_batches(world)
+    runs = report_runs(world)
     routes = {
         "home": Route("own", get_inside=302),
         "login": Route("public", post={"username": "nobody", "password": "sai-mat-khau-123"}),
@@ -247,6 +263,68 @@ def matrix(world):
             post_inside={"action": "propose", f"level_{son.pk}": "HTTNV"},
         ),
         "awards:org": Route("scoped", inside={"code": "TS-1"}, outside={"code": "PH-1"}),
+        "reports:index": Route("own", get_inside=302),
+        "reports:org": Route("scoped", inside={"code": "X-TS"}, outside={"code": "X-PH"}),
+        "reports:form": Route(
+            "scoped",
+            inside={"code": "X-TS", "number": "1"},
+            outside={"code": "X-PH", "number": "1"},
+            query_inside={"nam": "2024"},
+            query_outside={"nam": "2024"},
+        ),
+        "reports:records": Route(
+            "scoped",
+            inside={"code": "X-TS"},
+            outside={"code": "X-PH"},
+            query_inside={"nam": "2024", "chi-tieu": "members.total"},
+            query_outside={"nam": "2024", "chi-tieu": "members.total"},
+        ),
+        "reports:dashboard": Route("scoped", inside={"code": "X-TS"}, outside={"code": "X-PH"}),
+        "reports:targets": Route(
+            "scoped",
+            inside={"code": "X-TS"},
+            outside={"code": "X-PH"},
+            post={"org": "X-PH", "target": "3", "nam": "2025"},
+            post_inside={"org": "X-TS", "target": "3", "nam": "2025"},
+        ),
+        "reports:create_review": Route(
+            "scoped",
+            inside={"code": "X-TS"},
+            outside={"code": "X-PH"},
+            post={"kind": "annual", "year": "2024"},
+            post_inside={"kind": "annual", "year": "2024"},
+            get_inside=405,
+        ),
+        "reports:run": Route("scoped", inside={"pk": runs["in"].pk}, outside={"pk": runs["out"].pk}),
+        "reports:run_file": Route(
+            "scoped",
+            inside={"pk": runs["in"].pk, "what": "gop-y"},
+            outside={"pk": runs["out"].pk, "what": "gop-y"},
+        ),
+        "reports:publish": Route(
+            "scoped",
+            inside={"pk": runs["in"].pk},
+            outside={"pk": runs["out"].pk},
+            post={"reviewers": [str(world.cuong.pk)]},
+            post_inside={"reviewers": [str(khoa.pk)]},
+            get_inside=405,
+        ),
+        "reports:comment": Route(
+            "scoped",
+            inside={"pk": runs["in"].pk},
+            outside={"pk": runs["out"].pk},
+            post={"section": "to-chuc", "text": "Góp ý"},
+            post_inside={"section": "to-chuc", "text": "Góp ý"},
+            get_inside=405,
+        ),
+        "reports:answer": Route(
+            "scoped",
+            inside={"pk": runs["in"].pk, "comment_id": runs["comment_in"].pk},
+            outside={"pk": runs["out"].pk, "comment_id": runs["comment_out"].pk},
+            post={"answer": "tiep_thu"},
+            post_inside={"answer": "tiep_thu"},
+            get_inside=405,
+        ),
         "orgs:tree": Route("own"),
         "orgs:compare": Route("own"),
         "orgs:detail": Route("scoped", inside={"code": "TS-1"}, outside={"code": "PH-1"}),

@@ -884,7 +884,9 @@ class Orgs(Family):
                 out.append(
                     Indicator(
                         f"orgs.{category or 'none'}.{column}",
-                        f"Tổng số {lv.lower()}" if total else f"{vi(label)}: {lv.lower()}",
+                        (lv if lv.startswith("Tổng số") else f"Tổng số {lv.lower()}")
+                        if total
+                        else f"{vi(label)}: {lv.lower()}",
                         le if total else f"{en(label)}: {le.lower()}",
                         "người" if column == "members" else "tổ chức",
                         "tổ chức trong cây vào ngày cuối kỳ, theo loại hình của tổ chức cơ sở "

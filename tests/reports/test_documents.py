@@ -1,0 +1,170 @@
+"""The forms as XLSX in the official layout, the reviews as DOCX in the Party's format (read back
+through a PDF made by LibreOffice), the draft review, and stored runs (issue 8, points 2–5, 7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+import zipfile
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+from docx import Document
+from openpyxl import load_workbook
+
+from dangvu.core.errors import RuleError
+from dangvu.reports import services
+from dangvu.reports.models import Comment, ReportRun
+from tests.reports.test_indicators import YEAR, event, history  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+def pdf_text(path, tmp_path):
+    """The text of a document as LibreOffice lays it out (headless), read by pdftotext."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is installed by scripts/system-deps.sh"
+    profile = tmp_path / "lo-profile"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(path)],
+        check=True, capture_output=True, timeout=180,
+    )
+    pdf = tmp_path / (path.stem + ".pdf")
+    out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True)
+    return " ".join(out.stdout.split())
+
+
+def test_form_1_as_xlsx_has_the_official_layout_and_the_figures(history, tmp_path):
+    out = tmp_path / "bieu-1.xlsx"
+    call_command("report", "form", "1", "--org", "TU-T", "--period", str(YEAR), "--out", str(out), stdout=io.StringIO())
+    sheet = load_workbook(out).active
+    assert sheet["A1"].value == "ĐẢNG BỘ TỈNH THỬ NGHIỆM" and sheet["A2"].value == "TỈNH ỦY"
+    assert sheet["C1"].value == "Biểu số 1-BTCTW"
+    assert sheet["A4"].value == "THỐNG KÊ TĂNG, GIẢM ĐẢNG VIÊN"
+    assert sheet["A5"].value == "Năm 2023 (từ 01/01/2023 đến 31/12/2023)"
+    assert [c.value for c in sheet[8]] == ["STT", "Chỉ tiêu", "Kỳ này", "Cùng kỳ năm trước", "% = (2) × 100 / (3)"]
+    assert [c.value for c in sheet[9]] == ["(A)", "(1)", "(2)", "(3)", "(4)"]
+    assert {"A1:B1", "C1:E1", "A4:E4"} <= {str(r) for r in sheet.merged_cells.ranges}
+    assert sheet["B10"].font.name == "Times New Roman"
+    rows = {sheet.cell(r, 1).value: r for r in range(10, 40) if sheet.cell(r, 1).value in ("A", "B", "C", "D")}
+    assert sheet.cell(rows["A"], 3).value == 9 and sheet.cell(rows["D"], 3).value == 7
+    assert sheet.cell(rows["B"], 3).value == 3 and sheet.cell(rows["C"], 3).value == 5
+    # 2022: hoa, an, son, chuyen, ra, khai, lao in the list at its start; 2 admitted in it.
+    assert sheet.cell(rows["A"], 4).value == 7 and sheet.cell(rows["B"], 4).value == 2
+    percent = sheet.cell(rows["A"], 5).value
+    assert percent.startswith("=IF(D") and "*100/" in percent
+    cached = load_workbook(out, data_only=True).active.cell(rows["A"], 5).value
+    assert cached == 128.6  # 9 × 100 / 7
+
+
+def test_the_annual_review_reads_as_a_party_document_with_its_figures(history, world, tmp_path):
+    from dangvu.reports.services import set_target
+
+    set_target(world.province, YEAR, 4, world.an)
+    out = tmp_path / "bao-cao-2023.docx"
+    call_command("report", "annual", "--org", "TU-T", "--year", str(YEAR), "--number", "12", "--out", str(out), stdout=io.StringIO())
+    document = Document(out)
+    assert document.styles["Normal"].font.name == "Times New Roman"
+    assert document.styles["Normal"].font.size.pt == 14
+    assert document.inline_shapes, "the charts are in the document"
+    text = pdf_text(out, tmp_path)
+    heading = text[: text.index("BÁO CÁO")]
+    for words in ("ĐẢNG BỘ TỈNH THỬ", "NGHIỆM", "TỈNH ỦY", "ĐẢNG CỘNG SẢN VIỆT NAM", "Số 12-BC/TU", "*"):
+        assert words in heading, words
+    for expected in (
+        "Thử Nghiệm, ngày",
+        "DỰ THẢO",
+        "Tổng kết công tác xây dựng Đảng năm 2023",
+        "Tổng số đảng viên trong danh sách là 7 (giảm 2 so với cùng kỳ năm trước, 77,8 %)",
+        "Kết nạp 2 đảng viên, đạt 50 % chỉ tiêu (4)",
+        "từ trần 1, khai trừ 1, xóa tên 1, xin ra khỏi Đảng 1, chuyển đi 1",
+        "T/M TỈNH ỦY",
+        "Nơi nhận:",
+    ):
+        # pdftotext spaces out letters of justified lines: compared without spaces.
+        assert expected.replace(" ", "") in text.replace(" ", ""), expected
+    annex = load_workbook(tmp_path / "bao-cao-2023-phu-luc.xlsx")
+    assert annex.sheetnames[0] == "Bảng chỉ tiêu"
+    assert {"Biểu 1", "Biểu 2", "Biểu 3", "Biểu 5", "Biểu 6", "Biểu 7"} <= set(annex.sheetnames)
+    main = annex["Bảng chỉ tiêu"]
+    assert [c.value for c in main[1]][:3] == ["Chỉ tiêu", "Năm 2023", "Năm 2022"]
+
+
+def test_the_term_review_has_a_row_per_year(history, tmp_path):
+    out = tmp_path / "nhiem-ky.docx"
+    call_command("report", "term", "--org", "TU-T", "--period", "2020-2024", "--out", str(out), stdout=io.StringIO())
+    table = Document(out).tables[-2]
+    years = [row.cells[0].text for row in table.rows[1:]]
+    assert years == ["2020", "2021", "2022", "2023", "2024"]
+    members = {row.cells[0].text: row.cells[1].text for row in table.rows[1:]}
+    assert members["2022"] == "9" and members["2023"] == "7"
+    text = pdf_text(out, tmp_path)
+    squeezed = text.replace(" ", "")
+    assert "Tổngkếtcôngtácxâydựng Đảngnhiệmkỳ2020–2024".replace(" ", "") in squeezed
+    assert "Đầunhiệmkỳ(31/12/2019)" in squeezed
+
+
+def test_a_draft_is_commented_by_section_and_each_comment_answered(history, world):
+    run = services.create_run(ReportRun.Kind.ANNUAL, world.province, D(YEAR, 1, 1), D(YEAR, 12, 31), world.an)
+    with pytest.raises(PermissionDenied):  # not named
+        services.add_comment(run, "phat-trien", "?", world.dung)
+    services.publish(run, [world.dung, world.cuong], world.an)
+    run.refresh_from_db()
+    assert run.status == ReportRun.Status.REVIEW
+    first = services.add_comment(run, "phat-trien", "Nêu rõ nguyên nhân chưa đạt chỉ tiêu.", world.dung)
+    second = services.add_comment(run, "danh-gia", "Bổ sung số tổ chức không xếp loại.", world.cuong)
+    with pytest.raises(RuleError) as exc:
+        services.add_comment(run, "khong-co", "…", world.dung)
+    assert "section" in exc.value.message_dict
+    with pytest.raises(RuleError) as exc:
+        services.answer_comment(second, Comment.Answer.EXPLAINED, "  ", world.an)
+    assert exc.value.message_dict["reason"]
+    services.answer_comment(first, Comment.Answer.ACCEPTED, "", world.an)
+    services.answer_comment(second, Comment.Answer.EXPLAINED, "Các tổ chức mới thành lập chưa đủ 6 tháng.", world.an)
+    with pytest.raises((PermissionDenied, Exception)):
+        services.answer_comment(second, Comment.Answer.ACCEPTED, "", world.dung)  # a viewer
+    table = Document(io.BytesIO(services.comments_docx(run))).tables[-1]
+    rows = [[c.text for c in row.cells] for row in table.rows[1:]]
+    assert rows[0][1] == "II. CÔNG TÁC PHÁT TRIỂN ĐẢNG VIÊN" and rows[0][3].startswith("Nêu rõ")
+    assert rows[0][4] == "Tiếp thu"
+    assert rows[1][4] == "Giải trình" and rows[1][5].startswith("Các tổ chức mới")
+    assert rows[1][2] == "Lê Văn Cường"
+
+
+def test_a_stored_run_shows_its_figures_and_what_later_corrections_changed(history, world):
+    run = services.create_run(ReportRun.Kind.FORM, world.province, D(YEAR, 1, 1), D(YEAR, 12, 31), world.an, form="1")
+    assert run.figures["current"]["flow.out.death"] == 1
+    assert services.differences(run) == []
+    # A death of 2023 entered late, in 2024.
+    event(history["hoa"], "death", D(2023, 11, 20))
+    run.refresh_from_db()
+    assert run.figures["current"]["flow.out.death"] == 1  # what was printed stays
+    changed = {d["key"]: (d["printed"], d["now"]) for d in services.differences(run)}
+    assert changed["current/flow.out.death"] == (1, 2)
+    assert changed["current/flow.end"] == (7, 6)
+    data, name, _t = services.document_of(run)
+    assert name.endswith(".xlsx") and zipfile.is_zipfile(io.BytesIO(data))
+    sheet = load_workbook(io.BytesIO(data)).active
+    d_row = next(r for r in range(10, 40) if sheet.cell(r, 1).value == "D")
+    assert sheet.cell(d_row, 3).value == 7  # the run's figure, not today's
+
+
+def test_targets_are_imported_with_every_bad_row_named_and_nothing_written(world, tmp_path):
+    from dangvu.reports.models import AdmissionTarget
+
+    bad = "Mã tổ chức,Năm,Chỉ tiêu\nX-PH,2024,12\nX-KHONG,2024,3\nX-TS,hai nghìn,4\n".encode()
+    with pytest.raises(RuleError) as exc:
+        services.import_targets(bad, "chi-tieu.csv", world.an)
+    text = str(exc.value)
+    assert "Row 3" in text and "X-KHONG" in text and "Row 4" in text and "Năm" in text
+    assert not AdmissionTarget.objects.exists()
+    good = "Mã tổ chức,Năm,Chỉ tiêu\nX-PH,2024,12\nX-TS,2024,4\n".encode()
+    assert services.import_targets(good, "chi-tieu.csv", world.an) == 2
+    assert dict(AdmissionTarget.objects.values_list("org__code", "target")) == {"X-PH": 12, "X-TS": 4}
+    with pytest.raises((PermissionDenied, Exception)):
+        services.set_target(world.phuoc_hai, 2024, 1, world.binh)  # a cell secretary
