@@ -142,7 +142,10 @@ def report_runs(world: Any) -> dict[str, Any]:
     from dangvu.reports import services
 
     found: dict[str, Any] = {}
-    for key, org, reviewer in (("in", world.tan_son, world.cuong), ("out", world.phuoc_hai, world.binh)):
+    for key, org, reviewer in (
+        ("in", world.tan_son, world.cuong),
+        ("out", world.phuoc_hai, world.binh),
+    ):
         run = services.create_run("annual", org, dt.date(2024, 1, 1), dt.date(2024, 12, 31), None)
         services.publish(run, [reviewer], None)
         found[key] = run
@@ -295,7 +298,9 @@ def matrix(world):
             post_inside={"kind": "annual", "year": "2024"},
             get_inside=405,
         ),
-        "reports:run": Route("scoped", inside={"pk": runs["in"].pk}, outside={"pk": runs["out"].pk}),
+        "reports:run": Route(
+            "scoped", inside={"pk": runs["in"].pk}, outside={"pk": runs["out"].pk}
+        ),
         "reports:run_file": Route(
             "scoped",
             inside={"pk": runs["in"].pk, "what": "gop-y"},

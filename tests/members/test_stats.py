@@ -83,7 +83,9 @@ def test_stats_of_the_named_world_equal_independent_sql(world, on):
             continue
         document = cli_stats(org.code, on)
         assert document["org"] == org.code and document["as_of"] == on.isoformat()
-        assert document["indicators"] == independent_counts(org, on)
+        expected = independent_counts(org, on)
+        # The command prints every indicator of the registry; these are the basic ones.
+        assert {k: document["indicators"][k] for k in expected} == expected
 
 
 def test_worked_example_of_the_named_world(world):

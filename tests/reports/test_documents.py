@@ -30,28 +30,61 @@ def pdf_text(path, tmp_path):
     assert soffice, "LibreOffice is installed by scripts/system-deps.sh"
     profile = tmp_path / "lo-profile"
     subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(path)],
-        check=True, capture_output=True, timeout=180,
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     pdf = tmp_path / (path.stem + ".pdf")
-    out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    )
     return " ".join(out.stdout.split())
 
 
 def test_form_1_as_xlsx_has_the_official_layout_and_the_figures(history, tmp_path):
     out = tmp_path / "bieu-1.xlsx"
-    call_command("report", "form", "1", "--org", "TU-T", "--period", str(YEAR), "--out", str(out), stdout=io.StringIO())
+    call_command(
+        "report",
+        "form",
+        "1",
+        "--org",
+        "TU-T",
+        "--period",
+        str(YEAR),
+        "--out",
+        str(out),
+        stdout=io.StringIO(),
+    )
     sheet = load_workbook(out).active
     assert sheet["A1"].value == "ĐẢNG BỘ TỈNH THỬ NGHIỆM" and sheet["A2"].value == "TỈNH ỦY"
     assert sheet["C1"].value == "Biểu số 1-BTCTW"
     assert sheet["A4"].value == "THỐNG KÊ TĂNG, GIẢM ĐẢNG VIÊN"
     assert sheet["A5"].value == "Năm 2023 (từ 01/01/2023 đến 31/12/2023)"
-    assert [c.value for c in sheet[8]] == ["STT", "Chỉ tiêu", "Kỳ này", "Cùng kỳ năm trước", "% = (2) × 100 / (3)"]
+    assert [c.value for c in sheet[8]] == [
+        "STT",
+        "Chỉ tiêu",
+        "Kỳ này",
+        "Cùng kỳ năm trước",
+        "% = (2) × 100 / (3)",
+    ]
     assert [c.value for c in sheet[9]] == ["(A)", "(1)", "(2)", "(3)", "(4)"]
     assert {"A1:B1", "C1:E1", "A4:E4"} <= {str(r) for r in sheet.merged_cells.ranges}
     assert sheet["B10"].font.name == "Times New Roman"
-    rows = {sheet.cell(r, 1).value: r for r in range(10, 40) if sheet.cell(r, 1).value in ("A", "B", "C", "D")}
+    rows = {
+        sheet.cell(r, 1).value: r
+        for r in range(10, 40)
+        if sheet.cell(r, 1).value in ("A", "B", "C", "D")
+    }
     assert sheet.cell(rows["A"], 3).value == 9 and sheet.cell(rows["D"], 3).value == 7
     assert sheet.cell(rows["B"], 3).value == 3 and sheet.cell(rows["C"], 3).value == 5
     # 2022: hoa, an, son, chuyen, ra, khai, lao in the list at its start; 2 admitted in it.
@@ -67,14 +100,33 @@ def test_the_annual_review_reads_as_a_party_document_with_its_figures(history, w
 
     set_target(world.province, YEAR, 4, world.an)
     out = tmp_path / "bao-cao-2023.docx"
-    call_command("report", "annual", "--org", "TU-T", "--year", str(YEAR), "--number", "12", "--out", str(out), stdout=io.StringIO())
+    call_command(
+        "report",
+        "annual",
+        "--org",
+        "TU-T",
+        "--year",
+        str(YEAR),
+        "--number",
+        "12",
+        "--out",
+        str(out),
+        stdout=io.StringIO(),
+    )
     document = Document(out)
     assert document.styles["Normal"].font.name == "Times New Roman"
     assert document.styles["Normal"].font.size.pt == 14
     assert document.inline_shapes, "the charts are in the document"
     text = pdf_text(out, tmp_path)
     heading = text[: text.index("BÁO CÁO")]
-    for words in ("ĐẢNG BỘ TỈNH THỬ", "NGHIỆM", "TỈNH ỦY", "ĐẢNG CỘNG SẢN VIỆT NAM", "Số 12-BC/TU", "*"):
+    for words in (
+        "ĐẢNG BỘ TỈNH THỬ",
+        "NGHIỆM",
+        "TỈNH ỦY",
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        "Số 12-BC/TU",
+        "*",
+    ):
         assert words in heading, words
     for expected in (
         "Thử Nghiệm, ngày",
@@ -97,7 +149,17 @@ def test_the_annual_review_reads_as_a_party_document_with_its_figures(history, w
 
 def test_the_term_review_has_a_row_per_year(history, tmp_path):
     out = tmp_path / "nhiem-ky.docx"
-    call_command("report", "term", "--org", "TU-T", "--period", "2020-2024", "--out", str(out), stdout=io.StringIO())
+    call_command(
+        "report",
+        "term",
+        "--org",
+        "TU-T",
+        "--period",
+        "2020-2024",
+        "--out",
+        str(out),
+        stdout=io.StringIO(),
+    )
     table = Document(out).tables[-2]
     years = [row.cells[0].text for row in table.rows[1:]]
     assert years == ["2020", "2021", "2022", "2023", "2024"]
@@ -110,14 +172,20 @@ def test_the_term_review_has_a_row_per_year(history, tmp_path):
 
 
 def test_a_draft_is_commented_by_section_and_each_comment_answered(history, world):
-    run = services.create_run(ReportRun.Kind.ANNUAL, world.province, D(YEAR, 1, 1), D(YEAR, 12, 31), world.an)
+    run = services.create_run(
+        ReportRun.Kind.ANNUAL, world.province, D(YEAR, 1, 1), D(YEAR, 12, 31), world.an
+    )
     with pytest.raises(PermissionDenied):  # not named
         services.add_comment(run, "phat-trien", "?", world.dung)
     services.publish(run, [world.dung, world.cuong], world.an)
     run.refresh_from_db()
     assert run.status == ReportRun.Status.REVIEW
-    first = services.add_comment(run, "phat-trien", "Nêu rõ nguyên nhân chưa đạt chỉ tiêu.", world.dung)
-    second = services.add_comment(run, "danh-gia", "Bổ sung số tổ chức không xếp loại.", world.cuong)
+    first = services.add_comment(
+        run, "phat-trien", "Nêu rõ nguyên nhân chưa đạt chỉ tiêu.", world.dung
+    )
+    second = services.add_comment(
+        run, "danh-gia", "Bổ sung số tổ chức không xếp loại.", world.cuong
+    )
     with pytest.raises(RuleError) as exc:
         services.add_comment(run, "khong-co", "…", world.dung)
     assert "section" in exc.value.message_dict
@@ -125,7 +193,9 @@ def test_a_draft_is_commented_by_section_and_each_comment_answered(history, worl
         services.answer_comment(second, Comment.Answer.EXPLAINED, "  ", world.an)
     assert exc.value.message_dict["reason"]
     services.answer_comment(first, Comment.Answer.ACCEPTED, "", world.an)
-    services.answer_comment(second, Comment.Answer.EXPLAINED, "Các tổ chức mới thành lập chưa đủ 6 tháng.", world.an)
+    services.answer_comment(
+        second, Comment.Answer.EXPLAINED, "Các tổ chức mới thành lập chưa đủ 6 tháng.", world.an
+    )
     with pytest.raises((PermissionDenied, Exception)):
         services.answer_comment(second, Comment.Answer.ACCEPTED, "", world.dung)  # a viewer
     table = Document(io.BytesIO(services.comments_docx(run))).tables[-1]
@@ -137,7 +207,9 @@ def test_a_draft_is_commented_by_section_and_each_comment_answered(history, worl
 
 
 def test_a_stored_run_shows_its_figures_and_what_later_corrections_changed(history, world):
-    run = services.create_run(ReportRun.Kind.FORM, world.province, D(YEAR, 1, 1), D(YEAR, 12, 31), world.an, form="1")
+    run = services.create_run(
+        ReportRun.Kind.FORM, world.province, D(YEAR, 1, 1), D(YEAR, 12, 31), world.an, form="1"
+    )
     assert run.figures["current"]["flow.out.death"] == 1
     assert services.differences(run) == []
     # A death of 2023 entered late, in 2024.
@@ -165,6 +237,9 @@ def test_targets_are_imported_with_every_bad_row_named_and_nothing_written(world
     assert not AdmissionTarget.objects.exists()
     good = "Mã tổ chức,Năm,Chỉ tiêu\nX-PH,2024,12\nX-TS,2024,4\n".encode()
     assert services.import_targets(good, "chi-tieu.csv", world.an) == 2
-    assert dict(AdmissionTarget.objects.values_list("org__code", "target")) == {"X-PH": 12, "X-TS": 4}
+    assert dict(AdmissionTarget.objects.values_list("org__code", "target")) == {
+        "X-PH": 12,
+        "X-TS": 4,
+    }
     with pytest.raises((PermissionDenied, Exception)):
         services.set_target(world.phuoc_hai, 2024, 1, world.binh)  # a cell secretary

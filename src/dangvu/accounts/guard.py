@@ -99,11 +99,28 @@ def _plans(user: Any, ids: set[str], entries: list[ChangeLogEntry]) -> set[str]:
     return ids if not scope_for(user, Ability.MANAGE_ORGS).empty else set()
 
 
+def _report_runs(user: Any, ids: set[str], entries: list[ChangeLogEntry]) -> set[str]:
+    """A report run, its reviewers, comments and answers: a record of what was printed and said
+    about the figures of a subtree the user may see, or of a draft the user was asked to review."""
+    from dangvu.reports.models import ReportRun
+
+    scope = scope_for(user, Ability.VIEW)
+    ok = set()
+    for run in ReportRun.objects.select_related("org").filter(pk__in=[int(i) for i in ids]):
+        if (
+            scope.covers(run.org.path)
+            or run.reviewers.filter(user_id=getattr(user, "pk", 0)).exists()
+        ):
+            ok.add(str(run.pk))
+    return ok
+
+
 CHECKS: dict[str, Callable[[Any, set[str], list[ChangeLogEntry]], set[str]]] = {
     "members.partymember": _members,
     "orgs.organisation": _orgs,
     "accounts.user": _accounts,
     "restructuring.plan": _plans,
+    "reports.reportrun": _report_runs,
 }
 
 

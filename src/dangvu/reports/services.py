@@ -50,6 +50,7 @@ def set_target(
             cs,
             action="update" if before else "create",
             obj=found,
+            subject=org,
             before=before,
             after={"target": target, "year": year},
             scope_path=org.path,
@@ -310,6 +311,7 @@ def add_comment(run: ReportRun, section: str, text: str, actor: Any) -> Comment:
             cs,
             action="create",
             obj=comment,
+            subject=run,
             after={"section": section, "text": comment.text},
             scope_path=run.org.path,
         )
@@ -336,6 +338,7 @@ def answer_comment(comment: Comment, answer: str, reason: str, actor: Any) -> Co
             cs,
             action="update",
             obj=comment,
+            subject=comment.run,
             before=before,
             after={"answer": answer, "reason": comment.reason},
             scope_path=comment.run.org.path,

@@ -1,0 +1,134 @@
+"""The report pages: every figure of a form links to its records, the dashboard, the targets, the
+draft review through the web, and the command line (issue 8, points 2, 4, 6, 7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from dangvu.reports.indicators import REGISTRY, Scope, compute_all
+from dangvu.reports.models import Comment, ReportRun
+from tests.conftest import sign_in
+from tests.reports.test_indicators import YEAR, history  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_figure_of_a_form_links_to_the_records_it_counts(history, world):
+    client = sign_in(Client(), world.an)
+    page = client.get(reverse("reports:form", args=["TU-T", "1"]), {"nam": YEAR}).content.decode()
+    links = re.findall(r'href="(/bao-cao/TU-T/ho-so/\?[^"]+)">([\d.,]+)</a>', page)
+    assert len(links) >= 30  # every row with a figure, this year and last
+    for url, shown in links:
+        records = client.get(url.replace("&amp;", "&"))
+        assert records.status_code == 200
+        count = records.context["count"]
+        assert str(count) == shown.replace(".", ""), url
+        assert len(records.context["rows"]) == count
+    # The deaths of 2023: one record, An, with the date.
+    body = client.get(
+        reverse("reports:records", args=["TU-T"]), {"nam": YEAR, "chi-tieu": "flow.out.death"}
+    ).content.decode()
+    assert "Nguyễn Văn An" in body and "01/07/2023" in body
+
+
+def test_the_records_of_a_figure_name_nobody_outside_the_users_scope(history, world):
+    # cuong (X-TS) asks for the province: refused; for X-TS: only Tân Sơn's people.
+    client = sign_in(Client(), world.cuong)
+    url = reverse("reports:records", args=["TU-T"])
+    assert client.get(url, {"nam": YEAR, "chi-tieu": "members.total"}).status_code == 404
+    body = client.get(
+        reverse("reports:records", args=["X-TS"]), {"nam": YEAR, "chi-tieu": "flow.out.total"}
+    ).content.decode()
+    assert "Vũ Văn Khai" in body and "Nguyễn Thị Hoa" not in body
+
+
+def test_the_dashboard_shows_the_figures_of_the_day(history, world):
+    client = sign_in(Client(), world.an)
+    response = client.get(reverse("reports:dashboard", args=["TU-T"]), {"ngay": "31/12/2023"})
+    assert response.status_code == 200
+    now = response.context["now"]
+    assert now == compute_all(
+        Scope(world.province, dt.date(2023, 1, 1), dt.date(2023, 12, 31)),
+        ("members", "admitted", "flows"),
+    )
+    assert now["members.total"] == 7 and response.context["change"] == -2
+    series = {r["year"]: r["members"] for r in response.context["series"]}
+    assert series[2022] == 9 and series[2023] == 7
+    body = response.content.decode()
+    assert "ratings.members.HTTNV" in body  # the rating bars link to their records
+
+
+def test_targets_page_sets_a_target_and_shows_admissions_against_it(history, world):
+    client = sign_in(Client(), world.an)
+    url = reverse("reports:targets", args=["TU-T"])
+    response = client.post(url, {"nam": YEAR, "org": "X-PH", "target": "4"})
+    assert response.status_code == 302
+    page = client.get(url, {"nam": YEAR})
+    row = next(r for r in page.context["rows"] if r["org"].code == "HU-A")
+    assert row["target"] is None
+    ph = compute_all(Scope.year(world.phuoc_hai, YEAR), ("admitted",))
+    assert ph["admitted.target"] == 4 and ph["admitted.target_pct"] == 25.0  # moi_a of 4
+    bad = client.post(url, {"nam": YEAR, "org": "X-PH", "target": "bốn"})
+    assert "whole number" in bad.content.decode() or "số nguyên" in bad.content.decode()
+
+
+def test_the_draft_review_through_the_pages(history, world):
+    officer = sign_in(Client(), world.an)
+    created = officer.post(
+        reverse("reports:create_review", args=["TU-T"]), {"kind": "annual", "year": YEAR}
+    )
+    run = ReportRun.objects.get()
+    assert created["Location"] == reverse("reports:run", args=[run.pk])
+    officer.post(reverse("reports:publish", args=[run.pk]), {"reviewers": [world.dung.pk]})
+    reviewer = sign_in(Client(), world.dung)
+    reviewer.post(
+        reverse("reports:comment", args=[run.pk]), {"section": "danh-gia", "text": "Làm rõ tỷ lệ."}
+    )
+    comment = Comment.objects.get()
+    assert comment.author == world.dung and comment.section == "danh-gia"
+    refused = officer.post(
+        reverse("reports:answer", args=[run.pk, comment.pk]),
+        {"answer": "khong_tiep_thu", "reason": ""},
+    )
+    assert refused.status_code == 302
+    comment.refresh_from_db()
+    assert comment.answer == ""  # a refusal needs its reason: nothing written
+    officer.post(
+        reverse("reports:answer", args=[run.pk, comment.pk]),
+        {"answer": "khong_tiep_thu", "reason": "Số liệu đã đủ."},
+    )
+    comment.refresh_from_db()
+    assert (comment.answer, comment.reason, comment.answered_by) == (
+        "khong_tiep_thu",
+        "Số liệu đã đủ.",
+        world.an,
+    )
+    page = reviewer.get(reverse("reports:run", args=[run.pk])).content.decode()
+    assert "Làm rõ tỷ lệ." in page and "Số liệu đã đủ." in page
+    docx = officer.get(reverse("reports:run_file", args=[run.pk, "gop-y"]))
+    assert docx["Content-Type"].endswith("wordprocessingml.document") and docx.content[:2] == b"PK"
+
+
+def test_stats_command_prints_every_indicator_for_a_day_or_a_period(history):
+    out = io.StringIO()
+    call_command("stats", "--org", "TU-T", "--period", str(YEAR), "--format", "json", stdout=out)
+    document = json.loads(out.getvalue())
+    assert document["period"] == {"from": "2023-01-01", "to": "2023-12-31"}
+    assert set(document["indicators"]) == set(REGISTRY)
+    assert document["indicators"]["flow.end"] == 7 and document["indicators"]["admitted.total"] == 2
+    out = io.StringIO()
+    call_command("stats", "--org", "TU-T", "--as-of", "2023-06-30", "--format", "json", stdout=out)
+    day = json.loads(out.getvalue())
+    assert day["as_of"] == "2023-06-30" and "period" not in day
+    # From 1 January to the day: the death of 1/7 is not in it yet, the resignation of 1/6 is.
+    assert (
+        day["indicators"]["flow.out.death"] == 0 and day["indicators"]["flow.out.resignation"] == 1
+    )
