@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from dangvu.core.errors import RuleError
 from dangvu.reports import services
 from dangvu.reports.models import Comment, ReportRun
-from tests.reports.test_indicators import YEAR, event, history  # noqa: F401 (fixture)
+from tests.reports.conftest import YEAR, event
 
 pytestmark = pytest.mark.django_db
 D = dt.date

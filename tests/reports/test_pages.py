@@ -16,7 +16,7 @@ from django.urls import reverse
 from dangvu.reports.indicators import REGISTRY, Scope, compute_all
 from dangvu.reports.models import Comment, ReportRun
 from tests.conftest import sign_in
-from tests.reports.test_indicators import YEAR, history  # noqa: F401 (fixture)
+from tests.reports.conftest import YEAR
 
 pytestmark = pytest.mark.django_db
 

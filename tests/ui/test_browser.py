@@ -228,3 +228,35 @@ def test_the_secretary_proposes_the_cells_ratings_in_the_browser(page, live_serv
         hoa.pk: "HTXSNV",
         an.pk: "HTTNV",
     }
+
+
+def test_a_figure_of_a_statistics_form_opens_the_records_behind_it(page, live_server, live_world):
+    """From the province's reports to form 1 of the year and, by a click on a figure, to the
+    members it counts (issue 8, point 2)."""
+    from playwright.sync_api import expect
+
+    from dangvu.members.events import record_event
+    from tests.conftest import decision
+
+    year = dt.date.today().year - 1
+    hoa = live_world.members["hoa"]
+    record_event(
+        member=hoa,
+        kind="resignation",
+        on=dt.date(year, 3, 2),
+        actor=None,
+        decision=decision(dt.date(year, 3, 2), "ra-dang"),
+    )
+    page.goto(live_server.url + "/")
+    page.get_by_label("Tên đăng nhập").fill("an")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("link", name="Báo cáo", exact=True).first.click()
+    expect(page.get_by_role("heading", name=re.compile("^Báo cáo: Đảng bộ tỉnh"))).to_be_visible()
+    page.get_by_role("link", name="Thống kê tăng, giảm đảng viên").click()
+    expect(page.get_by_role("heading", name="THỐNG KÊ TĂNG, GIẢM ĐẢNG VIÊN")).to_be_visible()
+    row = page.locator("tr", has=page.get_by_text("Xin ra khỏi Đảng", exact=True))
+    row.get_by_role("link", name="1", exact=True).first.click()
+    expect(page.get_by_role("heading", name="Xin ra khỏi Đảng: 1")).to_be_visible()
+    expect(page.get_by_role("link", name="Nguyễn Thị Hoa")).to_be_visible()
+    expect(page.get_by_role("cell", name=f"02/03/{year}", exact=True)).to_be_visible()
