@@ -13,3 +13,6 @@ TASKS = {
         "ENQUEUE_ON_COMMIT": False,
     }
 }
+
+# Figures are computed afresh in tests (tests/reports/test_cache.py turns the cache on).
+DANGVU_FIGURE_CACHE = False

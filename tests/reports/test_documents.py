@@ -233,7 +233,8 @@ def test_targets_are_imported_with_every_bad_row_named_and_nothing_written(world
     with pytest.raises(RuleError) as exc:
         services.import_targets(bad, "chi-tieu.csv", world.an)
     text = str(exc.value)
-    assert "Row 3" in text and "X-KHONG" in text and "Row 4" in text and "Năm" in text
+    assert "Dòng 3, cột “Mã tổ chức”" in text and "X-KHONG" in text
+    assert "Dòng 4, cột “Năm”: “hai nghìn” không phải là số nguyên" in text
     assert not AdmissionTarget.objects.exists()
     good = "Mã tổ chức,Năm,Chỉ tiêu\nX-PH,2024,12\nX-TS,2024,4\n".encode()
     assert services.import_targets(good, "chi-tieu.csv", world.an) == 2

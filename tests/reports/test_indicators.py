@@ -185,7 +185,8 @@ def test_stock_indicators_equal_the_independent_count(history):
     for code in ROOTS:
         root = Organisation.objects.get(code=code)
         for day in (D(2022, 12, 31), D(2023, 6, 15), D(YEAR, 12, 31)):
-            got = FAMILY["members"].values(Scope(root, D(day.year, 1, 1), day))
+            scope = Scope(root, D(day.year, 1, 1), day)
+            got = {**FAMILY["members"].values(scope), **FAMILY["seniority"].values(scope)}
             expected = independent_stock(root, day)
             assert {k: v for k, v in got.items() if v} == {
                 k: v for k, v in expected.items() if v and k in got
@@ -214,7 +215,7 @@ def test_flows_equal_the_independent_events_and_the_form_balances(history):
 def test_worked_example_of_the_year_for_the_province_district_and_communes(history):
     """FORMS.md §3.1 form 1 on the named world, 2023 (each figure worked by hand)."""
     province = Organisation.objects.get(code="TU-T")
-    v = compute_all(Scope.year(province, YEAR), ("flows", "admitted", "members"))
+    v = compute_all(Scope.year(province, YEAR), ("flows", "admitted", "members", "seniority"))
     # 31/12/2022: hoa, an, son, moi_2022, xoa, chuyen, ra, khai, lao = 9 (den was elsewhere).
     assert v["flow.start"] == 9
     assert (v["flow.in.admitted"], v["flow.in.transfer_other_province"]) == (2, 1)

@@ -231,7 +231,7 @@ FORM_3 = Form(
         ],
     ),
     COMPARE_COLUMNS,
-    families=("members",),
+    families=("members", "seniority"),
 )
 
 FORM_4 = Form(

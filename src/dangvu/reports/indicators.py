@@ -17,7 +17,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -30,6 +30,8 @@ from dangvu.rules import charter
 from dangvu.rules import evaluation as ev
 from dangvu.rules import organisation as org_rules
 from dangvu.rules import reference as ref
+
+REGISTRY_CODES: set[str] = set()  # filled once the families are declared (below)
 
 # "Dân tộc thiểu số": every group but Kinh; naturalised foreigners are not a minority (FORMS.md §5).
 NOT_MINORITY = (ref.KINH, "56")
@@ -224,6 +226,39 @@ def _prefixed(q: Q, prefix: str) -> Q:
     return out
 
 
+PERSON_FIELDS = (
+    ("ethnicity", "ethnicity"),
+    ("religion", "religion"),
+    ("education", "general_education"),
+    ("professional", "professional_level"),
+    ("title", "academic_title"),
+    ("theory", "theory_level"),
+    ("occupation", "occupation"),
+)
+PERSON_COLUMNS = ("sex", *[f for _s, f in PERSON_FIELDS])
+
+
+@lru_cache(maxsize=65536)
+def person_codes(prefix: str, attrs: tuple[str, ...]) -> tuple[str, ...]:
+    """The breakdown codes a person with these attributes (in PERSON_COLUMNS order) counts in:
+    the same conditions as `_person_breakdowns`, read off the values (grouped rows)."""
+    sex, *rest = attrs
+    values = dict(zip([f for _s, f in PERSON_FIELDS], rest, strict=True))
+    codes = []
+    if sex == "F":
+        codes.append(f"{prefix}.women")
+    if values["ethnicity"] not in NOT_MINORITY:
+        codes.append(f"{prefix}.ethnic_minority")
+    if values["religion"] != "none":
+        codes.append(f"{prefix}.religious")
+    for short, column in PERSON_FIELDS:
+        code = f"{prefix}.{short}.{values[column]}"
+        codes.append(code)
+        if short in ("ethnicity", "religion") and sex == "F":
+            codes.append(f"{code}.women")
+    return tuple(c for c in codes if c in REGISTRY_CODES)
+
+
 class MemberStock(Family):
     """Members in the list on the scope's end day, and their structure (forms 3 and 4)."""
 
@@ -254,7 +289,15 @@ class MemberStock(Family):
             found[f"members.admitted.{code}"] = condition
         return found
 
+    SENIOR = ("members.admitted.", "members.seniority.", "members.exempted")
+
+    def owns(self, code: str) -> bool:
+        return not code.startswith(self.SENIOR)
+
     def indicators(self) -> list[Indicator]:
+        return [i for i in self._declared() if self.owns(i.code)]
+
+    def _declared(self) -> list[Indicator]:
         stock = "Đảng viên trong danh sách của các tổ chức trong cây vào ngày cuối kỳ"
         out = [
             self._ind("members.total", "Tổng số đảng viên", "Members in the list", "người", stock),
@@ -326,24 +369,29 @@ class MemberStock(Family):
         )
 
     def values(self, scope: Scope) -> dict[str, float]:
-        conditions = self.conditions(scope.end)
+        """Three grouped queries (attributes, birth dates, admission dates) read off in Python;
+        the records of a code come from `conditions`, the same definitions as SQL filters."""
         base = self.base(scope)
-        aggregates = {
-            f"c{n}": Count("id", filter=q) if q else Count("id")
-            for n, q in enumerate(conditions.values())
-        }
-        result = base.aggregate(**aggregates)
-        values: dict[str, float] = {
-            code: int(result[f"c{n}"] or 0) for n, code in enumerate(conditions)
-        }
-        births = base.values_list("member__person__birth_date").annotate(n=Count("id"))
+        values: dict[str, float] = {i.code: 0 for i in self.indicators()}
+        columns = [f"member__person__{c}" for c in PERSON_COLUMNS]
+        for status, *attrs, n in (
+            base.values("status", *columns)
+            .annotate(n=Count("id"))
+            .values_list("status", *columns, "n")
+        ):
+            values["members.total"] += n
+            if status in ("official", "probationary"):
+                values[f"members.{status}"] += n
+            for code in person_codes("members", tuple(attrs)):
+                values[code] += n
+        births = list(base.values_list("member__person__birth_date").annotate(n=Count("id")))
         total = sum(n for _b, n in births)
-        ages = sum(completed_years(b, scope.end) * n for b, n in births)
+        ages = 0
+        for born, n in births:
+            age = completed_years(born, scope.end)
+            ages += age * n
+            values[f"members.age.{age_band(age)}"] += n
         values["members.age.average"] = round(ages / total, 1) if total else 0
-        seniority = self._seniority(scope)
-        for tier in charter.BADGE_TIERS:
-            values[f"members.seniority.{tier}"] = len(seniority[tier])
-        values["members.exempted"] = len(self._exempted(scope))
         return values
 
     def _seniority(self, scope: Scope) -> dict[int, list[int]]:
@@ -383,6 +431,33 @@ class MemberStock(Family):
             code = "members.total"
         condition = self.conditions(scope.end)[code]
         return list(self.base(scope).filter(condition).values_list("member_id", flat=True))
+
+
+class Seniority(MemberStock):
+    """The same members' time in the Party: admission periods, party age (gaps deducted) and
+    exemption (form 3); apart because it reads each long-standing member's history."""
+
+    key = "seniority"
+
+    def owns(self, code: str) -> bool:
+        return code.startswith(self.SENIOR)
+
+    def values(self, scope: Scope) -> dict[str, float]:
+        base = self.base(scope)
+        values: dict[str, float] = {i.code: 0 for i in self.indicators()}
+        for first, n in base.values_list("member__first_admission_date").annotate(n=Count("id")):
+            for code, _v, _e, low, high in ADMISSION_PERIODS:
+                if (
+                    first is not None
+                    and (low is None or first >= low)
+                    and (high is None or first < high)
+                ):
+                    values[f"members.admitted.{code}"] += n
+        seniority = self._seniority(scope)
+        for tier in charter.BADGE_TIERS:
+            values[f"members.seniority.{tier}"] = len(seniority[tier])
+        values["members.exempted"] = len(self._exempted(scope))
+        return values
 
 
 @dataclass
@@ -527,7 +602,8 @@ class Flows(Family):
             .values_list("id", "member_id", "kind", "on", "org_id")
             .order_by("on", "id")
         )
-        members = {m for _i, m, *_r in events}
+        # Only exits and transfers need the cells held before; admissions do not.
+        members = {m for _i, m, kind, *_r in events if kind not in ("admission", "readmission")}
         periods: dict[int, list[tuple[dt.date, dt.date | None, int, str]]] = defaultdict(list)
         for m, vf, vt, o, status in MembershipPeriod.objects.filter(
             member_id__in=members, temporary=False, valid_from__lte=scope.end
@@ -735,64 +811,48 @@ class Admitted(Family):
         )
         return out
 
-    def compute(self, scope: Scope) -> dict[str, list[int]]:
-        rows = list(
-            MembershipEvent.objects.filter(
-                voided_by__isnull=True,
-                kind__in=("admission", "readmission"),
-                on__gte=scope.start,
-                on__lte=scope.end,
-                org_id__in=list(scope.intervals),
-            ).values_list("id", "kind", "on", "org_id", "member__person_id")
-        )
-        rows = [r for r in rows if scope.inside(r[3], r[2])]
-        from dangvu.members.models import Person
+    def rows(self, scope: Scope) -> list[tuple[Any, ...]]:
+        """(event, kind, day, cell, birth date, *person attributes) of each admission of the
+        period into an organisation that lay in the subtree on the day."""
+        columns = [f"member__person__{c}" for c in PERSON_COLUMNS]
+        rows = MembershipEvent.objects.filter(
+            voided_by__isnull=True,
+            kind__in=("admission", "readmission"),
+            on__gte=scope.start,
+            on__lte=scope.end,
+            org_id__in=list(scope.intervals),
+        ).values_list("id", "kind", "on", "org_id", "member__person__birth_date", *columns)
+        return [r for r in rows if scope.inside(r[3], r[2])]
 
-        people = {p.pk: p for p in Person.objects.filter(pk__in=[r[4] for r in rows])}
-        tests: list[tuple[str, Callable[[Any], bool]]] = []
-        for code, _lv, _le, _f, q in _person_breakdowns("admitted"):
-            tests.append((code, _matcher(q)))
-            if code.startswith(("admitted.ethnicity.", "admitted.religion.")):
-                tests.append((f"{code}.women", _women(_matcher(q))))
+    def compute(
+        self, scope: Scope, rows: list[tuple[Any, ...]] | None = None
+    ) -> dict[str, list[int]]:
         found: dict[str, list[int]] = defaultdict(list)
-        for event_id, kind, on, _org, person_id in rows:
-            person = people[person_id]
+        for event_id, kind, on, _org, born, *attrs in self.rows(scope) if rows is None else rows:
             found["admitted.total"].append(event_id)
             if kind == "readmission":
                 found["admitted.readmitted"].append(event_id)
-            for code, test in tests:
-                if test(person):
-                    found[code].append(event_id)
-            found[f"admitted.age.{age_band(completed_years(person.birth_date, on))}"].append(
-                event_id
-            )
+            for code in person_codes("admitted", tuple(attrs)):
+                found[code].append(event_id)
+            found[f"admitted.age.{age_band(completed_years(born, on))}"].append(event_id)
         return found
 
-    def admitting(self, scope: Scope) -> list[int]:
-        ids = self.compute(scope).get("admitted.total", [])
-        orgs = MembershipEvent.objects.filter(pk__in=ids).values_list("org_id", "on")
-        grassroots: set[int] = set()
-        for org_id, on in orgs:
-            found = _grassroots_of(org_id, on)
-            if found is not None:
-                grassroots.add(found)
-        return sorted(grassroots)
+    def admitting(self, scope: Scope, rows: list[tuple[Any, ...]] | None = None) -> list[int]:
+        """The grassroots organisations (as placed on the day) that admitted in the period."""
+        pairs = {(r[3], r[2]) for r in (self.rows(scope) if rows is None else rows)}
+        return sorted({g for g in grassroots_of_many(pairs).values() if g is not None})
 
     def values(self, scope: Scope) -> dict[str, float]:
-        found = self.compute(scope)
+        rows = self.rows(scope)
+        found = self.compute(scope, rows)
         values: dict[str, float] = {
             i.code: len(found.get(i.code, []))
             for i in self.indicators()
             if i.code not in ("admitted.age.average", "admitted.target", "admitted.target_pct")
         }
-        ages = [
-            completed_years(b, on)
-            for on, b in MembershipEvent.objects.filter(
-                pk__in=found.get("admitted.total", [])
-            ).values_list("on", "member__person__birth_date")
-        ]
+        ages = [completed_years(r[4], r[2]) for r in rows]
         values["admitted.age.average"] = round(sum(ages) / len(ages), 1) if ages else 0
-        values["admitted.grassroots_admitting"] = len(self.admitting(scope))
+        values["admitted.grassroots_admitting"] = len(self.admitting(scope, rows))
         target = target_of(scope.org, scope.end.year)
         values["admitted.target"] = target or 0
         values["admitted.target_pct"] = (
@@ -808,43 +868,36 @@ class Admitted(Family):
         return self.compute(scope).get(code, [])
 
 
-def _matcher(q: Q) -> Callable[[Any], bool]:
-    """A Python test of a person equal to a simple condition on its fields (no joins)."""
-
-    def test(obj: Any) -> bool:
-        results = []
-        for child in q.children:
-            if isinstance(child, Q):
-                results.append(_matcher(child)(obj))
-                continue
-            key, value = child  # type: ignore[misc]
-            name, _, lookup = key.partition("__")
-            actual = getattr(obj, name)
-            results.append(actual in value if lookup == "in" else actual == value)
-        outcome = all(results) if q.connector == "AND" else any(results)
-        return not outcome if q.negated else outcome
-
-    return test
-
-
-def _women(test: Callable[[Any], bool]) -> Callable[[Any], bool]:
-    return lambda person: test(person) and person.sex == "F"
-
-
-def _grassroots_of(org_id: int, on: dt.date) -> int | None:
-    place = Placement.objects.filter(valid_on(on), org_id=org_id).first()
-    if place is None:
-        return None
+def grassroots_of_many(pairs: set[tuple[int, dt.date]]) -> dict[tuple[int, dt.date], int | None]:
+    """For each (organisation, day), the grassroots organisation it lay in then (itself, or the
+    nearest above of a kind that rates members), in two queries."""
     width = 7
-    paths = [place.path[:end] for end in range(width, len(place.path) + 1, width)]
-    found = (
-        Placement.objects.filter(
-            valid_on(on), path__in=paths, kind__in=org_rules.MEMBER_RATING_KINDS
-        )
-        .order_by("-path")
-        .values_list("org_id", flat=True)
-        .first()
-    )
+    placements: dict[int, list[Placement]] = defaultdict(list)
+    for p in Placement.objects.filter(org_id__in={o for o, _d in pairs}):
+        placements[p.org_id].append(p)
+    paths_on: dict[tuple[int, dt.date], str] = {}
+    for org_id, day in pairs:
+        for p in placements[org_id]:
+            if p.valid_from <= day and (p.valid_to is None or day < p.valid_to):
+                paths_on[(org_id, day)] = p.path
+    prefixes = {
+        path[:end] for path in paths_on.values() for end in range(width, len(path) + 1, width)
+    }
+    bases: dict[str, list[Placement]] = defaultdict(list)
+    for p in Placement.objects.filter(path__in=prefixes, kind__in=org_rules.MEMBER_RATING_KINDS):
+        bases[p.path].append(p)
+    found: dict[tuple[int, dt.date], int | None] = {}
+    for (org_id, day), path in paths_on.items():
+        found[(org_id, day)] = None
+        for end in range(len(path), 0, -width):
+            hit = [
+                b.org_id
+                for b in bases.get(path[:end], ())
+                if b.valid_from <= day and (b.valid_to is None or day < b.valid_to)
+            ]
+            if hit:
+                found[(org_id, day)] = hit[0]
+                break
     return found
 
 
@@ -1195,9 +1248,18 @@ class Awards(Family):
         return self.compute(scope).get(code, [])
 
 
-FAMILIES: list[Family] = [MemberStock(), Flows(), Admitted(), Orgs(), Ratings(), Awards()]
+FAMILIES: list[Family] = [
+    MemberStock(),
+    Seniority(),
+    Flows(),
+    Admitted(),
+    Orgs(),
+    Ratings(),
+    Awards(),
+]
 FAMILY = {f.key: f for f in FAMILIES}
 REGISTRY: dict[str, Indicator] = {i.code: i for f in FAMILIES for i in f.indicators()}
+REGISTRY_CODES.update(REGISTRY)
 
 
 def record_kind(indicator: Indicator) -> str:
@@ -1206,14 +1268,52 @@ def record_kind(indicator: Indicator) -> str:
     return indicator.record
 
 
+def data_version() -> str:
+    """Changes with every write to the records: every service write opens a change set
+    (DESIGN.md principle 3), so the newest change set names the state the figures are of."""
+    from dangvu.core.models import ChangeSet
+
+    last = ChangeSet.objects.order_by("-created_at").values_list("id", flat=True).first()
+    return str(last or "empty")
+
+
+def cached(key: str, compute: Callable[[], Any], version: str | None = None) -> Any:
+    """A figure computed once per state of the records (DANGVU_FIGURE_CACHE, on by default):
+    a page viewed again shows the same figures without computing them again, and any write
+    makes the next view compute afresh."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    if not getattr(settings, "DANGVU_FIGURE_CACHE", True):
+        return compute()
+    full = f"dangvu:figures:{version or data_version()}:{key}"
+    found = cache.get(full)
+    if found is None:
+        found = compute()
+        cache.set(full, found, 6 * 3600)
+    return found
+
+
 def compute_all(scope: Scope, families: Iterable[str] | None = None) -> dict[str, float]:
     """Every indicator of the scope (or of the named families), by code."""
     wanted = set(families) if families is not None else None
     values: dict[str, float] = {}
+    version = data_version()
     for family in FAMILIES:
         if wanted is None or family.key in wanted:
-            values.update(family.values(scope))
+            values.update(
+                cached(f"{family.key}:{scope.key()}", lambda f=family: f.values(scope), version)
+            )
     return values
+
+
+def members_total(scope: Scope) -> int:
+    """Members in the list on the scope's end day (the one figure of the members family)."""
+    return int(cached(f"total:{scope.key()}", lambda: MemberStock().base(scope).count()))
+
+
+def admitted_total(scope: Scope) -> int:
+    return int(cached(f"admitted:{scope.key()}", lambda: len(Admitted().rows(scope))))
 
 
 def records_of(scope: Scope, code: str) -> list[int]:

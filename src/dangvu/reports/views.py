@@ -22,7 +22,16 @@ from dangvu.core.errors import RuleError
 from dangvu.orgs.selectors import children_on, get_org, placement_of, scope_roots
 from dangvu.reports import services
 from dangvu.reports.forms import FORMS, fill
-from dangvu.reports.indicators import REGISTRY, Scope, compute_all, record_kind, records_of
+from dangvu.reports.indicators import (
+    REGISTRY,
+    Scope,
+    admitted_total,
+    compute_all,
+    members_total,
+    record_kind,
+    records_of,
+    target_of,
+)
 from dangvu.reports.models import AdmissionTarget, Comment, ReportRun
 from dangvu.reports.xlsx import period_label
 
@@ -319,7 +328,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     org = _org_for_period(request, code, day)
     scope = Scope.as_of(org, day)
     now = compute_all(scope, ("members", "admitted", "flows"))
-    year_ago = compute_all(Scope.as_of(org, scope.previous().end), ("members",))
+    year_ago = members_total(Scope.as_of(org, scope.previous().end))
     rated_year = day.year if (day.month, day.day) == (12, 31) else day.year - 1
     ratings = compute_all(Scope.year(org, rated_year), ("ratings",))
     series = []
@@ -327,14 +336,12 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         s = Scope.year(org, y) if y < day.year else scope
         if placement_of(org, s.end) is None:
             continue
-        values = compute_all(s, ("members",)) if y < day.year else now
-        admitted = compute_all(s, ("admitted",)) if y < day.year else now
         series.append(
             {
                 "year": y,
-                "members": values["members.total"],
-                "admitted": admitted["admitted.total"],
-                "target": admitted["admitted.target"],
+                "members": members_total(s) if y < day.year else now["members.total"],
+                "admitted": admitted_total(s) if y < day.year else now["admitted.total"],
+                "target": (target_of(org, y) or 0) if y < day.year else now["admitted.target"],
             }
         )
     top = max([r["members"] for r in series] + [1])
@@ -375,7 +382,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "org": org,
             "day": day,
             "now": now,
-            "change": now["members.total"] - year_ago["members.total"],
+            "change": now["members.total"] - year_ago,
             "series": series,
             "structure": structure,
             "ages": ages,
