@@ -106,21 +106,9 @@ class Scope:
 
     @cached_property
     def intervals(self) -> dict[int, list[tuple[dt.date, dt.date | None]]]:
-        """For each organisation, when it lay in the subtree between the eve of the period and
-        its end (the root's placements, then everything placed under each of them)."""
-        eve = self.start - dt.timedelta(days=1)
-        overlap = Q(valid_from__lte=self.end) & (Q(valid_to__isnull=True) | Q(valid_to__gt=eve))
-        found: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
-        for root in Placement.objects.filter(overlap, org=self.org):
-            low, high = subtree_range(root.path)
-            for p in Placement.objects.filter(overlap, path__gte=low, path__lt=high).filter(
-                Q(valid_from__lt=root.valid_to) if root.valid_to else Q(),
-                Q(valid_to__isnull=True) | Q(valid_to__gt=root.valid_from),
-            ):
-                start = max(p.valid_from, root.valid_from)
-                ends = [d for d in (p.valid_to, root.valid_to) if d is not None]
-                found[p.org_id].append((start, min(ends) if ends else None))
-        return dict(found)
+        """For each organisation, when it lay in the subtree (the root's placements, then
+        everything placed under each of them); the same for every period of the root."""
+        return cached(f"intervals:{self.org.pk}", lambda: subtree_intervals(self.org))
 
     def inside(self, org_id: int | None, day: dt.date) -> bool:
         if org_id is None:
@@ -130,8 +118,47 @@ class Scope:
     def org_ids_on(self, day: dt.date) -> list[int]:
         return [o for o in self.intervals if self.inside(o, day)]
 
+    def orgs_on(self, day: dt.date) -> QuerySet[Placement, Any]:
+        """The same organisations as `org_ids_on`, as a subquery (no list of ids to send)."""
+        root = (
+            Placement.objects.filter(valid_on(day), org=self.org)
+            .values_list("path", flat=True)
+            .first()
+        )
+        if root is None:
+            return Placement.objects.none().values("org_id")
+        low, high = subtree_range(root)
+        return Placement.objects.filter(valid_on(day), path__gte=low, path__lt=high).values(
+            "org_id"
+        )
+
+    def orgs_ever(self) -> QuerySet[Placement, Any]:
+        """Every organisation that lay in the subtree at some time, as a subquery."""
+        paths = Q(pk__in=[])
+        for root in Placement.objects.filter(org=self.org).values_list("path", flat=True):
+            low, high = subtree_range(root)
+            paths |= Q(path__gte=low, path__lt=high)
+        return Placement.objects.filter(paths).values("org_id")
+
     def key(self) -> str:
         return f"{self.org.code}:{self.start.isoformat()}:{self.end.isoformat()}"
+
+
+def subtree_intervals(org: Organisation) -> dict[int, list[tuple[dt.date, dt.date | None]]]:
+    found: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
+    roots = Placement.objects.filter(org=org).values_list("path", "valid_from", "valid_to")
+    for path, root_from, root_to in roots:
+        low, high = subtree_range(path)
+        rows = Placement.objects.filter(path__gte=low, path__lt=high).values_list(
+            "org_id", "valid_from", "valid_to"
+        )
+        for org_id, valid_from, valid_to in rows:
+            start = max(valid_from, root_from)
+            ends = [d for d in (valid_to, root_to) if d is not None]
+            end = min(ends) if ends else None
+            if end is None or start < end:
+                found[org_id].append((start, end))
+    return dict(found)
 
 
 def completed_years(born: dt.date, on: dt.date) -> int:
@@ -365,7 +392,7 @@ class MemberStock(Family):
 
     def base(self, scope: Scope) -> QuerySet[MembershipPeriod]:
         return MembershipPeriod.objects.filter(
-            valid_on(scope.end), temporary=False, org_id__in=scope.org_ids_on(scope.end)
+            valid_on(scope.end), temporary=False, org_id__in=scope.orgs_on(scope.end)
         )
 
     def values(self, scope: Scope) -> dict[str, float]:
@@ -585,7 +612,7 @@ class Flows(Family):
         stock = MemberStock()
         flow.start_members = set(
             MembershipPeriod.objects.filter(
-                valid_on(eve), temporary=False, org_id__in=scope.org_ids_on(eve)
+                valid_on(eve), temporary=False, org_id__in=scope.orgs_on(eve)
             ).values_list("member_id", flat=True)
         )
         flow.end_members = set(stock.base(scope).values_list("member_id", flat=True))
@@ -597,7 +624,7 @@ class Flows(Family):
                 kind__in=(*ENTRY_KINDS, *EXIT_KINDS, "temp_transfer_out", "temp_transfer_in"),
             )
             .filter(
-                Q(org_id__in=list(scope.intervals)) | Q(org__isnull=True) | ~Q(kind__in=ENTRY_KINDS)
+                Q(org_id__in=scope.orgs_ever()) | Q(org__isnull=True) | ~Q(kind__in=ENTRY_KINDS)
             )
             .values_list("id", "member_id", "kind", "on", "org_id")
             .order_by("on", "id")
@@ -820,7 +847,7 @@ class Admitted(Family):
             kind__in=("admission", "readmission"),
             on__gte=scope.start,
             on__lte=scope.end,
-            org_id__in=list(scope.intervals),
+            org_id__in=scope.orgs_ever(),
         ).values_list("id", "kind", "on", "org_id", "member__person__birth_date", *columns)
         return [r for r in rows if scope.inside(r[3], r[2])]
 
@@ -1312,8 +1339,16 @@ def members_total(scope: Scope) -> int:
     return int(cached(f"total:{scope.key()}", lambda: MemberStock().base(scope).count()))
 
 
-def admitted_total(scope: Scope) -> int:
-    return int(cached(f"admitted:{scope.key()}", lambda: len(Admitted().rows(scope))))
+def admitted_by_year(org: Organisation, first: int, last: int) -> dict[int, int]:
+    """The newly admitted of each year of [first, last], in one query."""
+
+    def count() -> dict[int, int]:
+        found = dict.fromkeys(range(first, last + 1), 0)
+        for row in Admitted().rows(Scope(org, dt.date(first, 1, 1), dt.date(last, 12, 31))):
+            found[row[2].year] += 1
+        return found
+
+    return dict(cached(f"admitted-years:{org.pk}:{first}:{last}", count))
 
 
 def records_of(scope: Scope, code: str) -> list[int]:

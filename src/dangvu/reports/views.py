@@ -25,7 +25,7 @@ from dangvu.reports.forms import FORMS, fill
 from dangvu.reports.indicators import (
     REGISTRY,
     Scope,
-    admitted_total,
+    admitted_by_year,
     compute_all,
     members_total,
     record_kind,
@@ -332,6 +332,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     rated_year = day.year if (day.month, day.day) == (12, 31) else day.year - 1
     ratings = compute_all(Scope.year(org, rated_year), ("ratings",))
     series = []
+    admitted_years = admitted_by_year(org, day.year - DASHBOARD_YEARS + 1, day.year - 1)
     for y in range(day.year - DASHBOARD_YEARS + 1, day.year + 1):
         s = Scope.year(org, y) if y < day.year else scope
         if placement_of(org, s.end) is None:
@@ -340,7 +341,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             {
                 "year": y,
                 "members": members_total(s) if y < day.year else now["members.total"],
-                "admitted": admitted_total(s) if y < day.year else now["admitted.total"],
+                "admitted": admitted_years[y] if y < day.year else now["admitted.total"],
                 "target": (target_of(org, y) or 0) if y < day.year else now["admitted.target"],
             }
         )
