@@ -301,7 +301,7 @@ def floor_run(content: bytes) -> dict[str, float]:
         next(rows)
         table = Person._meta.db_table
         sql = (
-            f"INSERT INTO {table} (family_name, middle_name, given_name, full_name, search_name, sort_key, sex, "  # noqa: S608
+            f"INSERT INTO {table} (family_name, middle_name, given_name, full_name, search_name, sort_key, sex, "
             "birth_date, ethnicity, religion, citizen_id, hometown, residence, phone, health, family, "
             "general_education, professional_level, academic_title, theory_level, occupation, created_at, updated_at) "
             "VALUES (%s, '', '', %s, '', '', %s, %s, '01', 'none', %s, %s, %s, %s, '', '', '12/12', 'none', 'none', 'none', 'other', %s, %s)"
