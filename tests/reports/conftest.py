@@ -6,8 +6,13 @@ import datetime as dt
 
 import pytest
 
-from dangvu.awards.services import record_badge
-from dangvu.evaluation.services import Proposal, decide_ratings, propose_member_ratings
+from dangvu.awards.services import record_badge, record_commendation
+from dangvu.evaluation.services import (
+    Proposal,
+    decide_ratings,
+    propose_member_ratings,
+    propose_org_rating,
+)
 from dangvu.members.events import record_event
 from dangvu.members.models import MembershipPeriod
 from dangvu.members.services import PersonInput, member_admit
@@ -141,5 +146,29 @@ def history(world):
         levels=[(r, r.proposed_level) for r in ratings],
         decision=decision(D(2023, 12, 20), "2023-QĐ/ĐU", "Đảng ủy xã Phước Hải"),
     )
+    # PH-1 itself rated by the commune; a certificate of merit to hoa and one to the cell.
+    cell_rating = propose_org_rating(
+        org=w.ph1, year=YEAR, proposal=Proposal(w.ph1, HTTNV), actor=w.an
+    )
+    decide_ratings(
+        deciding_org=w.phuoc_hai,
+        year=YEAR,
+        actor=w.an,
+        levels=[(cell_rating, HTTNV)],
+        decision=decision(D(2023, 12, 21), "2023-QĐ/ĐU-CB", "Đảng ủy xã Phước Hải"),
+    )
+    for subject in ({"member": m["hoa"]}, {"org": w.ph1}):
+        record_commendation(
+            kind="giay_khen",
+            basis="other",
+            first_year=YEAR,
+            last_year=YEAR,
+            giver=w.phuoc_hai,
+            decision=decision(
+                D(2023, 12, 28), f"khen-{next(iter(subject))}", "Đảng ủy xã Phước Hải"
+            ),
+            actor=None,
+            **subject,
+        )
     record_badge(member=m["lao"], tier=30, awarded_on=D(2018, 5, 19), decision=None, actor=None)
     return m

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from dangvu.awards.models import BadgeAward
+from dangvu.awards.models import BadgeAward, Commendation
 from dangvu.evaluation.models import Rating
 from dangvu.members.models import FlagPeriod, MembershipEvent, MembershipPeriod, PartyMember
 from dangvu.orgs.models import Organisation, Placement
@@ -289,9 +289,54 @@ def test_organisations_by_category_equal_the_independent_count(history, world):
     assert got["orgs.xa.members"] + got["orgs.thi_tran.members"] == members
 
 
+def independent_ratings_and_awards(root, year):
+    """Decided ratings by the unit's place on 31/12; awards by the member's cell on the day."""
+    out = Counter()
+    day = D(year, 12, 31)
+    for r in Rating.objects.filter(year=year).exclude(level=""):
+        if not inside(r.unit_id, day, root):
+            continue
+        who = "members" if r.member_id else "orgs"
+        out[f"ratings.{who}.rated"] += 1
+        out[f"ratings.{who}.{r.level}"] += 1
+        if r.org_id:
+            kind = (
+                Placement.objects.filter(org_id=r.org_id, valid_from__lte=day)
+                .exclude(valid_to__lte=day)
+                .get()
+                .kind
+            )
+            out[f"ratings.orgs.{kind}.{r.level}"] += 1
+    for c in Commendation.objects.filter(decision__date__year=year):
+        if c.member_id and listed(c.member, c.decision.date, root):
+            out[f"awards.members.{c.kind}"] += 1
+        elif c.org_id and inside(c.org_id, c.decision.date, root):
+            out[f"awards.orgs.{c.kind}"] += 1
+    for b in BadgeAward.objects.filter(awarded_on__year=year):
+        if listed(b.member, b.awarded_on, root):
+            out[f"awards.badges.{b.tier}"] += 1
+            out["awards.badges.total"] += 1
+    return out
+
+
+def test_ratings_and_awards_equal_the_independent_count_for_each_root(history):
+    for code in ROOTS:
+        root = Organisation.objects.get(code=code)
+        got = compute_all(Scope.year(root, YEAR), ("ratings", "awards"))
+        expected = independent_ratings_and_awards(root, YEAR)
+        assert {
+            k: v for k, v in got.items() if v and not k.endswith(("good_pct", "unrated"))
+        } == dict(expected), code
+    province = compute_all(
+        Scope.year(Organisation.objects.get(code="TU-T"), YEAR), ("ratings", "awards")
+    )
+    assert province["ratings.orgs.cell.HTTNV"] == 1 and province["ratings.orgs.good_pct"] == 100.0
+    assert province["awards.members.giay_khen"] == province["awards.orgs.giay_khen"] == 1
+
+
 def test_ratings_and_badges_equal_the_independent_count(history, world):
     got = compute_all(Scope.year(world.province, YEAR), ("ratings", "awards"))
-    rows = Rating.objects.filter(year=YEAR).exclude(level="")
+    rows = Rating.objects.filter(year=YEAR, subject="member").exclude(level="")
     levels = Counter(r.level for r in rows if r.subject == "member")
     assert got["ratings.members.rated"] == sum(levels.values()) > 0
     assert (got["ratings.members.HTTNV"], got["ratings.members.HTNV"]) == (
