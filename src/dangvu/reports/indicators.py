@@ -17,7 +17,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -1329,7 +1329,7 @@ def compute_all(scope: Scope, families: Iterable[str] | None = None) -> dict[str
     for family in FAMILIES:
         if wanted is None or family.key in wanted:
             values.update(
-                cached(f"{family.key}:{scope.key()}", lambda f=family: f.values(scope), version)
+                cached(f"{family.key}:{scope.key()}", partial(family.values, scope), version)
             )
     return values
 
