@@ -132,3 +132,22 @@ def test_stats_command_prints_every_indicator_for_a_day_or_a_period(history):
     assert (
         day["indicators"]["flow.out.death"] == 0 and day["indicators"]["flow.out.resignation"] == 1
     )
+
+
+def test_an_organisation_dissolved_within_the_period_reports_up_to_its_last_day(history, world):
+    from dangvu.orgs.services import org_dissolve
+    from tests.conftest import decision, make_org
+
+    cell = make_org("PH-3", "Chi bộ Thôn Mới", "cell", world.phuoc_hai, on=dt.date(2020, 1, 1))
+    org_dissolve(
+        org=cell, on=dt.date(2023, 7, 1), decision=decision(dt.date(2023, 7, 1)), actor=None
+    )
+    client = sign_in(Client(), world.an)
+    page = client.get(reverse("reports:form", args=["PH-3", "1"]), {"nam": YEAR})
+    assert page.status_code == 200
+    assert page.context["end"] == dt.date(2023, 6, 30)
+    assert "30/06/2023" in page.content.decode()
+    board = client.get(reverse("reports:dashboard", args=["PH-3"]))  # today: after its end
+    assert board.status_code == 200 and board.context["day"] == dt.date(2023, 6, 30)
+    # A year it did not exist in at all is not found.
+    assert client.get(reverse("reports:form", args=["PH-3", "1"]), {"nam": 2019}).status_code == 404

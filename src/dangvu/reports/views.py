@@ -83,6 +83,22 @@ def _org_for_period(request: HttpRequest, code: str, end: dt.date) -> Any:
     return org
 
 
+def _last_day(request: HttpRequest, code: str, start: dt.date, end: dt.date) -> tuple[Any, dt.date]:
+    """The organisation and the end of the period, cut at its last day when it was dissolved (or
+    merged) within the period, with a message saying so."""
+    org = get_org(request.user, code)
+    if placement_of(org, end) is None and org.dissolved_on and start < org.dissolved_on <= end:
+        end = org.dissolved_on - dt.timedelta(days=1)
+        messages.info(
+            request,
+            _("%(name)s ended on %(date)s: the figures are those of its last day.")
+            % {"name": org.name, "date": f"{org.dissolved_on:%d/%m/%Y}"},
+        )
+    if placement_of(org, end) is None:
+        raise Http404
+    return org, end
+
+
 def index(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("org", "")
     if not code:
@@ -121,7 +137,7 @@ def form_page(request: HttpRequest, code: str, number: str) -> HttpResponse:
     if form is None:
         raise Http404
     start, end = _period(request)
-    org = _org_for_period(request, code, end)
+    org, end = _last_day(request, code, start, end)
     scope = Scope(org, start, end)
     if request.GET.get("format") == "xlsx":
         run = services.create_run(
@@ -324,8 +340,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     structure, admissions against the target and the ratings."""
     from dangvu.orgs.views import _day
 
-    day = _day(request)
-    org = _org_for_period(request, code, day)
+    org, day = _last_day(request, code, dt.date(1900, 1, 1), _day(request))
     scope = Scope.as_of(org, day)
     now = compute_all(scope, ("members", "admitted", "flows"))
     year_ago = members_total(Scope.as_of(org, scope.previous().end))
