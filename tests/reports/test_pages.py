@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from dangvu.reports.indicators import REGISTRY, Scope, compute_all
+from dangvu.reports.indicators import REGISTRY, Scope, compute_all, is_sensitive
 from dangvu.reports.models import Comment, ReportRun
 from tests.conftest import sign_in
 from tests.reports.conftest import YEAR
@@ -27,7 +27,10 @@ def test_every_figure_of_a_form_links_to_the_records_it_counts(history, world):
     links = re.findall(r'href="(/bao-cao/TU-T/ho-so/\?[^"]+)">([\d.,]+)</a>', page)
     assert len(links) >= 30  # every row with a figure, this year and last
     for url, shown in links:
-        records = client.get(url.replace("&amp;", "&"))
+        url = url.replace("&amp;", "&")
+        if is_sensitive(url.rsplit("chi-tieu=", 1)[1]):
+            url += "&purpose=report"
+        records = client.get(url)
         assert records.status_code == 200
         count = records.context["count"]
         assert str(count) == shown.replace(".", ""), url
@@ -37,6 +40,30 @@ def test_every_figure_of_a_form_links_to_the_records_it_counts(history, world):
         reverse("reports:records", args=["TU-T"]), {"nam": YEAR, "chi-tieu": "flow.out.death"}
     ).content.decode()
     assert "Nguyễn Văn An" in body and "01/07/2023" in body
+
+
+def test_names_behind_a_figure_of_religion_ratings_or_discipline_need_the_permission(
+    history, world
+):
+    from dangvu.accounts.models import AccessRecord
+
+    url = reverse("reports:records", args=["TU-T"])
+    query = {"nam": YEAR, "chi-tieu": "members.religion.phat_giao"}
+    # dung sees the province's figures but not sensitive data: the count, no names.
+    viewer = sign_in(Client(), world.dung).get(url, {**query, "purpose": "report"})
+    assert viewer.context["count"] == 1 and viewer.context["rows"] == []
+    assert "Chamaléa Thị Mới" not in viewer.content.decode()
+    # an has the permission: first the purpose, then the names, and the reading is logged.
+    officer = sign_in(Client(), world.an)
+    asked = officer.get(url, query)
+    assert asked.context["hidden"] and "Chamaléa Thị Mới" not in asked.content.decode()
+    shown = officer.get(url, {**query, "purpose": "report"})
+    assert "Chamaléa Thị Mới" in shown.content.decode()
+    logged = AccessRecord.objects.get(action="view_sensitive", user=world.an)
+    assert logged.fields == ["religion"] and logged.row_count == 1
+    # Figures that reveal nothing of the kind list their names without asking.
+    plain = officer.get(url, {"nam": YEAR, "chi-tieu": "flow.out.death"})
+    assert not plain.context["hidden"] and "Nguyễn Văn An" in plain.content.decode()
 
 
 def test_the_records_of_a_figure_name_nobody_outside_the_users_scope(history, world):

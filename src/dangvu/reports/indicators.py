@@ -1289,6 +1289,13 @@ REGISTRY: dict[str, Indicator] = {i.code: i for f in FAMILIES for i in f.indicat
 REGISTRY_CODES.update(REGISTRY)
 
 
+def is_sensitive(code: str) -> bool:
+    """Whether the records behind a figure reveal a sensitive field of each person listed
+    (members/privacy.py: religion, evaluation results, discipline): the figure is shown to
+    anyone in scope, the names only with the permission and a stated purpose, logged."""
+    return ".religio" in code or code.startswith("ratings.members.") or code == "flow.out.expulsion"
+
+
 def record_kind(indicator: Indicator) -> str:
     if indicator.family == "flows":
         return Flows.record_kind(indicator.code)

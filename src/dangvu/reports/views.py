@@ -15,10 +15,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangvu.accounts.models import Ability
+from dangvu.accounts.forms import PurposeForm
+from dangvu.accounts.models import Ability, AccessRecord
 from dangvu.accounts.scope import can, require, scope_for
 from dangvu.core.dates import today
 from dangvu.core.errors import RuleError
+from dangvu.members.privacy import record_with_purpose
 from dangvu.orgs.selectors import children_on, get_org, placement_of, scope_roots
 from dangvu.reports import services
 from dangvu.reports.forms import FORMS, fill
@@ -27,6 +29,7 @@ from dangvu.reports.indicators import (
     Scope,
     admitted_by_year,
     compute_all,
+    is_sensitive,
     members_total,
     record_kind,
     records_of,
@@ -177,7 +180,8 @@ def records_page(request: HttpRequest, code: str) -> HttpResponse:
     ids: list[int] = []
     for c in codes:
         ids += records_of(scope, c)
-    rows = _records(kind, ids[:RECORDS_SHOWN], request.user, end)
+    hidden, purpose_form = _sensitive_gate(request, org, codes, kind, ids)
+    rows = [] if hidden else _records(kind, ids[:RECORDS_SHOWN], request.user, end)
     return render(
         request,
         "reports/records.html",
@@ -190,8 +194,48 @@ def records_page(request: HttpRequest, code: str) -> HttpResponse:
             "shown": min(len(ids), RECORDS_SHOWN),
             "period": period_label(start, end),
             "query": _query(start, end),
+            "hidden": hidden,
+            "purpose_form": purpose_form,
+            "carried": [
+                (k, v) for k, v in request.GET.items() if k not in ("purpose", "purpose_note")
+            ],
         },
     )
+
+
+def _sensitive_gate(
+    request: HttpRequest, org: Any, codes: list[str], kind: str, ids: list[int]
+) -> tuple[bool, Any]:
+    """Names behind a figure that reveals religion, evaluations or discipline: only with the
+    permission, after stating why, logged (DESIGN.md principle 2). Returns (hidden, the form)."""
+    if not any(is_sensitive(c) for c in codes):
+        return False, None
+    if not can(request.user, Ability.VIEW_SENSITIVE, org.path):
+        return True, None
+    form = PurposeForm(request.GET if "purpose" in request.GET else None)
+    if not (form.is_bound and form.is_valid()):
+        return True, form
+    record_with_purpose(
+        request,
+        form,
+        action=AccessRecord.Action.VIEW_SENSITIVE,
+        object_type="members.partymember",
+        ids=ids if kind == "member" else [r["member_id"] for r in _member_ids(kind, ids)],
+        org_path=org.path,
+        fields=sorted(
+            {
+                "religion"
+                if ".religio" in c
+                else "discipline"
+                if "expulsion" in c
+                else "evaluation"
+                for c in codes
+                if is_sensitive(c)
+            }
+        ),
+        summary=f"{org.code}: {'+'.join(codes)}",
+    )
+    return False, form
 
 
 def _records(kind: str, ids: list[int], user: Any, on: dt.date) -> list[dict[str, Any]]:
