@@ -30,6 +30,8 @@ from dangvu.reports.indicators import (
     admitted_by_year,
     compute_all,
     is_sensitive,
+    members_at,
+    members_some,
     members_total,
     record_kind,
     records_of,
@@ -37,6 +39,7 @@ from dangvu.reports.indicators import (
 )
 from dangvu.reports.models import AdmissionTarget, Comment, ReportRun
 from dangvu.reports.xlsx import period_label
+from dangvu.rules.reference import AGE_BANDS
 
 RECORDS_SHOWN = 500
 
@@ -386,24 +389,39 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
 
     org, day = _last_day(request, code, dt.date(1900, 1, 1), _day(request))
     scope = Scope.as_of(org, day)
-    now = compute_all(scope, ("members", "admitted", "flows"))
+    shown = (
+        "members.total",
+        "members.probationary",
+        "members.women",
+        "members.ethnic_minority",
+        "members.religious",
+        *[f"members.age.{code}" for code, _l, _h in AGE_BANDS],
+    )
+    now = {**members_some(scope, shown), **compute_all(scope, ("admitted", "flows"))}
     year_ago = members_total(Scope.as_of(org, scope.previous().end))
     rated_year = day.year if (day.month, day.day) == (12, 31) else day.year - 1
     ratings = compute_all(Scope.year(org, rated_year), ("ratings",))
-    series = []
-    admitted_years = admitted_by_year(org, day.year - DASHBOARD_YEARS + 1, day.year - 1)
-    for y in range(day.year - DASHBOARD_YEARS + 1, day.year + 1):
-        s = Scope.year(org, y) if y < day.year else scope
-        if placement_of(org, s.end) is None:
-            continue
-        series.append(
-            {
-                "year": y,
-                "members": members_total(s) if y < day.year else now["members.total"],
-                "admitted": admitted_years[y] if y < day.year else now["admitted.total"],
-                "target": (target_of(org, y) or 0) if y < day.year else now["admitted.target"],
-            }
-        )
+    years = list(range(day.year - DASHBOARD_YEARS + 1, day.year))
+    admitted_years = admitted_by_year(org, years[0], years[-1])
+    totals = members_at(org, [dt.date(y, 12, 31) for y in years])
+    series: list[dict[str, Any]] = [
+        {
+            "year": y,
+            "members": totals[dt.date(y, 12, 31)],
+            "admitted": admitted_years[y],
+            "target": target_of(org, y) or 0,
+        }
+        for y in years
+        if placement_of(org, dt.date(y, 12, 31)) is not None
+    ]
+    series.append(
+        {
+            "year": day.year,
+            "members": now["members.total"],
+            "admitted": now["admitted.total"],
+            "target": now["admitted.target"],
+        }
+    )
     top = max([r["members"] for r in series] + [1])
     top_admitted = max([max(r["admitted"], r["target"]) for r in series] + [1])
     for r in series:
@@ -422,8 +440,8 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     ]
     ages = [
         (REGISTRY[k].label(), now[k], round(now[k] * 100 / total))
-        for k in REGISTRY
-        if k.startswith("members.age.") and k != "members.age.average"
+        for k in shown
+        if k.startswith("members.age.")
     ]
     rated = ratings["ratings.members.rated"] or 1
     levels = [
