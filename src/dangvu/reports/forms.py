@@ -102,6 +102,36 @@ def _person_rows(prefix: str, number: str) -> list[Row]:
     return rows
 
 
+def _ethnic_religion_rows(prefix: str) -> tuple[Row, ...]:
+    """Forms 2B and 4: the 54 groups, "Dân tộc khác", "Quốc tịch gốc nước ngoài", the religions."""
+    religions = [code for code, _l in ref.RELIGIONS if code != "none"]
+    return (
+        Row("I", "Dân tộc", None),
+        *[
+            Row(str(n), name, f"{prefix}.ethnicity.{code}", 1)
+            for n, (code, name) in enumerate(ref.ETHNIC_GROUPS, 1)
+        ],
+        Row("II", "Tôn giáo", None),
+        *[
+            Row(
+                str(n),
+                REGISTRY[f"{prefix}.religion.{code}"].label_vi,
+                f"{prefix}.religion.{code}",
+                1,
+            )
+            for n, code in enumerate(religions, 1)
+        ],
+    )
+
+
+def _ethnic_religion_columns(total: str) -> tuple[Column, ...]:
+    return (
+        Column("total", "Tổng số"),
+        Column("women", "Trong đó nữ", "{code}.women"),
+        Column("pct", "Tỷ lệ %", "{code}", share_of=total),
+    )
+
+
 FORM_1 = Form(
     "1",
     "1-BTCTW",
@@ -174,28 +204,8 @@ FORM_2B = Form(
     "2B-BTCTW",
     "THỐNG KÊ ĐẢNG VIÊN MỚI KẾT NẠP THEO DÂN TỘC, TÔN GIÁO",
     "grid",
-    (
-        Row("I", "Dân tộc", None),
-        *[
-            Row(str(n), name, f"admitted.ethnicity.{code}", 1)
-            for n, (code, name) in enumerate(ref.ETHNIC_GROUPS, 1)
-        ],
-        Row("II", "Tôn giáo", None),
-        *[
-            Row(
-                str(n),
-                REGISTRY[f"admitted.religion.{code}"].label_vi,
-                f"admitted.religion.{code}",
-                1,
-            )
-            for n, (code, _l) in enumerate([r for r in ref.RELIGIONS if r[0] != "none"], 1)
-        ],
-    ),
-    (
-        Column("total", "Tổng số"),
-        Column("women", "Trong đó nữ", "{code}.women"),
-        Column("pct", "Tỷ lệ %", "{code}", share_of="admitted.total"),
-    ),
+    _ethnic_religion_rows("admitted"),
+    _ethnic_religion_columns("admitted.total"),
     families=("admitted",),
 )
 
@@ -239,25 +249,8 @@ FORM_4 = Form(
     "4-BTCTW",
     "THỐNG KÊ ĐẢNG VIÊN CHIA THEO DÂN TỘC VÀ TRONG CÁC TÔN GIÁO",
     "grid",
-    (
-        Row("I", "Dân tộc", None),
-        *[
-            Row(str(n), name, f"members.ethnicity.{code}", 1)
-            for n, (code, name) in enumerate(ref.ETHNIC_GROUPS, 1)
-        ],
-        Row("II", "Tôn giáo", None),
-        *[
-            Row(
-                str(n), REGISTRY[f"members.religion.{code}"].label_vi, f"members.religion.{code}", 1
-            )
-            for n, (code, _l) in enumerate([r for r in ref.RELIGIONS if r[0] != "none"], 1)
-        ],
-    ),
-    (
-        Column("total", "Tổng số"),
-        Column("women", "Trong đó nữ", "{code}.women"),
-        Column("pct", "Tỷ lệ %", "{code}", share_of="members.total"),
-    ),
+    _ethnic_religion_rows("members"),
+    _ethnic_religion_columns("members.total"),
     note="Có đến ngày cuối kỳ; tỷ lệ so với tổng số đảng viên trong danh sách.",
     families=("members",),
 )
