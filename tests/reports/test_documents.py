@@ -224,6 +224,16 @@ def test_a_stored_run_shows_its_figures_and_what_later_corrections_changed(histo
     sheet = load_workbook(io.BytesIO(data)).active
     d_row = next(r for r in range(10, 40) if sheet.cell(r, 1).value == "D")
     assert sheet.cell(d_row, 3).value == 7  # the run's figure, not today's
+    # The run's page: the stored table, and on request the differences with today's records.
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.conftest import sign_in
+
+    page = sign_in(Client(), world.an).get(reverse("reports:run", args=[run.pk]), {"so-sanh": "1"})
+    rows = {row.number: cells for row, cells in page.context["table"].rows if row.number}
+    assert rows["D"][0].value == 7
+    assert {d["code"] for d in page.context["differences"]} >= {"flow.out.death", "flow.end"}
 
 
 def test_targets_are_imported_with_every_bad_row_named_and_nothing_written(world, tmp_path):

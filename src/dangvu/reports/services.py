@@ -220,18 +220,24 @@ def differences(run: ReportRun) -> list[dict[str, Any]]:
     return found
 
 
+def stored_table(run: ReportRun) -> Any:
+    """A form run's table filled with the figures it stored."""
+    from dangvu.reports.forms import fill
+
+    return fill(
+        FORMS[run.form],
+        Scope(run.org, run.start, run.end),
+        run.figures["current"],
+        run.figures.get("previous", {}),
+    )
+
+
 def document_of(run: ReportRun, on: dt.date | None = None) -> tuple[bytes, str, str]:
     """The run's document from its stored figures: (bytes, file name, content type)."""
-    from dangvu.reports.forms import fill
     from dangvu.reports.xlsx import form_xlsx
 
     if run.kind == ReportRun.Kind.FORM:
-        table = fill(
-            FORMS[run.form],
-            Scope(run.org, run.start, run.end),
-            run.figures["current"],
-            run.figures.get("previous", {}),
-        )
+        table = stored_table(run)
         return (
             form_xlsx(table),
             f"bieu-{run.form}-{run.org.code}-{run.end:%Y%m%d}.xlsx",

@@ -573,14 +573,7 @@ def run_page(request: HttpRequest, pk: int) -> HttpResponse:
         comments.setdefault(c.section, []).append(c)
     for s in sections:
         s["comments"] = comments.get(s["key"], [])
-    table = None
-    if run.kind == ReportRun.Kind.FORM:
-        table = fill(
-            FORMS[run.form],
-            Scope(run.org, run.start, run.end),
-            run.figures["current"],
-            run.figures.get("previous", {}),
-        )
+    table = services.stored_table(run) if run.kind == ReportRun.Kind.FORM else None
     differences = services.differences(run) if request.GET.get("so-sanh") else None
     may_draft = can(request.user, Ability.MANAGE_MEMBERS, run.org.path)
     users = []
