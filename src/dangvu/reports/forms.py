@@ -28,6 +28,7 @@ class Row:
     label: str
     code: str | None = None  # None: a heading
     level: int = 0
+    compared: bool = True  # False: no "%" against last year (a note, a difference)
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,7 @@ FORM_1 = Form(
             "",
             "Ghi chú: chênh lệch do sắp xếp tổ chức, giấy giới thiệu chưa nộp (D − A − B + C)",
             "flow.adjustment",
+            compared=False,
         ),
     ),
     COMPARE_COLUMNS,
@@ -410,7 +412,11 @@ def fill(
             cells = [
                 Cell(now, row.code),
                 Cell(before, row.code, previous=True),
-                Cell(percent(now, before) if unit not in ("%", "tuổi") else None),
+                Cell(
+                    percent(now, before)
+                    if unit not in ("%", "tuổi") and row.compared and now >= 0 and before > 0
+                    else None
+                ),
             ]
         else:
             for column in form.columns:
