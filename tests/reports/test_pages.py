@@ -87,6 +87,9 @@ def test_the_dashboard_shows_the_figures_of_the_day(history, world):
         ("members", "admitted", "flows"),
     )
     assert now == {k: full[k] for k in now}  # the page's few figures, the registry's values
+    levels = response.context["ratings"]
+    rated = compute_all(Scope.year(world.province, 2023), ("ratings",))
+    assert levels == {k: rated[k] for k in levels} and levels["ratings.members.rated"] > 0
     assert {"members.women", "members.age.18_30", "flow.out.total"} <= set(now)
     assert now["members.total"] == 7 and response.context["change"] == -2
     series = {r["year"]: r["members"] for r in response.context["series"]}

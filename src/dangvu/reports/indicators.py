@@ -625,9 +625,12 @@ class Flows(Family):
             valid_on(day), temporary=False, org_id__in=scope.orgs_on(day)
         )
 
-    def compute(self, scope: Scope, with_lists: bool = True) -> Flow:
+    def compute(
+        self, scope: Scope, with_lists: bool = True, kinds: tuple[str, ...] | None = None
+    ) -> Flow:
         """The events of each reason; with `with_lists`, also who was in the list at each end
-        (the records of flow.start, flow.end and flow.adjustment)."""
+        (the records of flow.start, flow.end and flow.adjustment); `kinds` narrows the events
+        read (the exits alone, for a page that shows only them)."""
         flow = Flow(by_code={c: [] for c, *_ in self.CODES})
         eve = scope.start - dt.timedelta(days=1)
         if with_lists:
@@ -710,6 +713,11 @@ class Flows(Family):
                 if kind == "removal" and left[1] == "probationary":
                     add["flow.out.removal_probationary"].append(event_id)
         return flow
+
+    def exits_total(self, scope: Scope) -> int:
+        """flow.out.total, from the exit events alone."""
+        flow = self.compute(scope, with_lists=False, kinds=EXIT_KINDS)
+        return sum(len(flow.by_code[c]) for c in OUT_TOTAL)
 
     def values(self, scope: Scope) -> dict[str, float]:
         flow = self.compute(scope, with_lists=False)
@@ -1180,6 +1188,26 @@ class Ratings(Family):
         )
         return found
 
+    def member_levels(self, scope: Scope) -> dict[str, float]:
+        """ratings.members.rated, the four levels and good_pct alone (one grouped query)."""
+        on = self._day(scope)
+        values: dict[str, float] = {f"ratings.members.{lv}": 0 for lv in ev.LEVELS}
+        values["ratings.members.rated"] = 0
+        grouped = (
+            self._rows(scope, on)
+            .filter(subject=ev.MEMBER)
+            .values("level")
+            .annotate(n=Count("id"))
+            .values_list("level", "n")
+        )
+        for level, n in grouped:
+            values[f"ratings.members.{level}"] += n
+            values["ratings.members.rated"] += n
+        rated = values["ratings.members.rated"]
+        good = values[f"ratings.members.{ev.HTXSNV}"] + values[f"ratings.members.{ev.HTTNV}"]
+        values["ratings.members.good_pct"] = round(good * 100 / rated, 1) if rated else 0
+        return values
+
     def values(self, scope: Scope) -> dict[str, float]:
         """Counted in the database (grouped by subject, level and the organisation rated); the
         records of a code come from `compute`, the same filters row by row."""
@@ -1399,18 +1427,14 @@ def members_some(scope: Scope, codes: tuple[str, ...]) -> dict[str, float]:
     )
 
 
-def members_total(scope: Scope) -> int:
-    """Members in the list on the scope's end day (the one figure of the members family)."""
-    return int(cached(f"total:{scope.key()}", lambda: MemberStock().base(scope).count()))
-
-
-def admitted_by_year(org: Organisation, first: int, last: int) -> dict[int, int]:
-    """The newly admitted of each year of [first, last], in one query (the same events as
-    `admitted.total`: admissions and re-admissions into a cell under the root that day)."""
+def admitted_by_year(org: Organisation, first: int, end: dt.date) -> dict[int, int]:
+    """The newly admitted of each year from `first` to `end` (the last year up to `end`), in
+    one query: the same events as `admitted.total`, admissions and re-admissions into a cell
+    under the root that day."""
 
     def count() -> dict[int, int]:
-        scope = Scope(org, dt.date(first, 1, 1), dt.date(last, 12, 31))
-        found = dict.fromkeys(range(first, last + 1), 0)
+        scope = Scope(org, dt.date(first, 1, 1), end)
+        found = dict.fromkeys(range(first, end.year + 1), 0)
         for on, org_id in MembershipEvent.objects.filter(
             voided_by__isnull=True,
             kind__in=("admission", "readmission"),
@@ -1422,7 +1446,15 @@ def admitted_by_year(org: Organisation, first: int, last: int) -> dict[int, int]
                 found[on.year] += 1
         return found
 
-    return dict(cached(f"admitted-years:{org.pk}:{first}:{last}", count))
+    return dict(cached(f"admitted-years:{org.pk}:{first}:{end.isoformat()}", count))
+
+
+def exits_total(scope: Scope) -> int:
+    return int(cached(f"exits:{scope.key()}", lambda: Flows().exits_total(scope)))
+
+
+def member_levels(scope: Scope) -> dict[str, float]:
+    return dict(cached(f"member-levels:{scope.key()}", lambda: Ratings().member_levels(scope)))
 
 
 def members_at(org: Organisation, days: list[dt.date]) -> dict[dt.date, int]:

@@ -29,10 +29,11 @@ from dangvu.reports.indicators import (
     Scope,
     admitted_by_year,
     compute_all,
+    exits_total,
     is_sensitive,
+    member_levels,
     members_at,
     members_some,
-    members_total,
     record_kind,
     records_of,
     target_of,
@@ -397,31 +398,30 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "members.religious",
         *[f"members.age.{code}" for code, _l, _h in AGE_BANDS],
     )
-    now = {**members_some(scope, shown), **compute_all(scope, ("admitted", "flows"))}
-    year_ago = members_total(Scope.as_of(org, scope.previous().end))
+    years = list(range(day.year - DASHBOARD_YEARS + 1, day.year + 1))
+    year_ago = scope.previous().end
+    admitted_years = admitted_by_year(org, years[0], day)
+    totals = members_at(org, [*[dt.date(y, 12, 31) for y in years[:-1]], year_ago])
+    now = {
+        **members_some(scope, shown),
+        "flow.out.total": exits_total(scope),
+        "admitted.total": admitted_years[day.year],
+        "admitted.target": target_of(org, day.year) or 0,
+    }
+    target = now["admitted.target"]
+    now["admitted.target_pct"] = round(now["admitted.total"] * 100 / target, 1) if target else 0
     rated_year = day.year if (day.month, day.day) == (12, 31) else day.year - 1
-    ratings = compute_all(Scope.year(org, rated_year), ("ratings",))
-    years = list(range(day.year - DASHBOARD_YEARS + 1, day.year))
-    admitted_years = admitted_by_year(org, years[0], years[-1])
-    totals = members_at(org, [dt.date(y, 12, 31) for y in years])
+    ratings = member_levels(Scope.year(org, rated_year))
     series: list[dict[str, Any]] = [
         {
             "year": y,
-            "members": totals[dt.date(y, 12, 31)],
+            "members": totals[dt.date(y, 12, 31)] if y < day.year else now["members.total"],
             "admitted": admitted_years[y],
             "target": target_of(org, y) or 0,
         }
         for y in years
-        if placement_of(org, dt.date(y, 12, 31)) is not None
+        if placement_of(org, min(dt.date(y, 12, 31), day)) is not None
     ]
-    series.append(
-        {
-            "year": day.year,
-            "members": now["members.total"],
-            "admitted": now["admitted.total"],
-            "target": now["admitted.target"],
-        }
-    )
     top = max([r["members"] for r in series] + [1])
     top_admitted = max([max(r["admitted"], r["target"]) for r in series] + [1])
     for r in series:
@@ -460,7 +460,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "org": org,
             "day": day,
             "now": now,
-            "change": now["members.total"] - year_ago,
+            "change": now["members.total"] - totals[year_ago],
             "series": series,
             "structure": structure,
             "ages": ages,
