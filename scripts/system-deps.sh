@@ -9,7 +9,7 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
-fc-list 2>/dev/null | grep -q LiberationSerif || missing+=(fonts-liberation)
+[ -n "$(fc-list 'Liberation Serif' 2>/dev/null)" ] || missing+=(fonts-liberation)
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0
 fi
