@@ -169,8 +169,12 @@ def annual_sections(figures: dict[str, Any], year: int) -> list[dict[str, Any]]:
                 f"thành tốt {share(c['ratings.members.HTTNV'], c['ratings.members.rated'])}, hoàn "
                 f"thành {share(c['ratings.members.HTNV'], c['ratings.members.rated'])}, không hoàn "
                 f"thành {share(c['ratings.members.KHTNV'], c['ratings.members.rated'])}. Tỷ lệ hoàn "
-                f"thành tốt nhiệm vụ trở lên {n(c['ratings.members.good_pct'])} % (năm trước "
-                f"{n(p['ratings.members.good_pct'])} %).",
+                f"thành tốt nhiệm vụ trở lên {n(c['ratings.members.good_pct'])} %"
+                + (
+                    f" (năm trước {n(p['ratings.members.good_pct'])} %)."
+                    if p["ratings.members.rated"]
+                    else "."
+                ),
             ],
             "chart": "ratings",
         },
