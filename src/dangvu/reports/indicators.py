@@ -25,7 +25,11 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import translation
 
 from dangvu.core.dates import add_years
+from dangvu.core.dates import age_on as completed_years  # age in completed years on a day
 from dangvu.members.models import MembershipEvent, MembershipPeriod, PartyMember
+
+# "Dân tộc thiểu số" is defined once, beside the member list's filter (FORMS.md §5).
+from dangvu.members.selectors import NOT_MINORITY
 from dangvu.orgs.models import Organisation, Placement, subtree_range, valid_on
 from dangvu.rules import charter
 from dangvu.rules import evaluation as ev
@@ -34,8 +38,6 @@ from dangvu.rules import reference as ref
 
 REGISTRY_CODES: set[str] = set()  # filled once the families are declared (below)
 
-# "Dân tộc thiểu số": every group but Kinh; naturalised foreigners are not a minority (FORMS.md §5).
-NOT_MINORITY = (ref.KINH, "56")
 
 # Form 3's admission periods (FORMS.md §3.1), by the first admission decision.
 ADMISSION_PERIODS: list[tuple[str, str, str, dt.date | None, dt.date | None]] = [
@@ -160,10 +162,6 @@ def subtree_intervals(org: Organisation) -> dict[int, list[tuple[dt.date, dt.dat
             if end is None or start < end:
                 found[org_id].append((start, end))
     return dict(found)
-
-
-def completed_years(born: dt.date, on: dt.date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 def age_band(age: int) -> str:
