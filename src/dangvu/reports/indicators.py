@@ -418,6 +418,7 @@ class MemberStock(Family):
             ages += age * n
             values[f"members.age.{age_band(age)}"] += n
         values["members.age.average"] = round(ages / total, 1) if total else 0
+        values["_members.age.sum"] = ages  # to combine subtrees (reports/summaries.py)
         return values
 
     def some(self, scope: Scope, codes: Iterable[str]) -> dict[str, float]:
@@ -901,6 +902,7 @@ class Admitted(Family):
         }
         ages = [completed_years(r[4], r[2]) for r in rows]
         values["admitted.age.average"] = round(sum(ages) / len(ages), 1) if ages else 0
+        values["_admitted.age.sum"] = sum(ages)
         values["admitted.grassroots_admitting"] = len(self.admitting(scope, rows))
         target = target_of(scope.org, scope.end.year)
         values["admitted.target"] = target or 0
@@ -1398,8 +1400,11 @@ def cached(key: str, compute: Callable[[], Any], version: str | None = None) -> 
     return found
 
 
-def compute_all(scope: Scope, families: Iterable[str] | None = None) -> dict[str, float]:
-    """Every indicator of the scope (or of the named families), by code."""
+def compute_all(
+    scope: Scope, families: Iterable[str] | None = None, components: bool = False
+) -> dict[str, float]:
+    """Every indicator of the scope (or of the named families), by code; with `components`,
+    also the parts that averages are made of (keys starting with "_"), to combine subtrees."""
     wanted = set(families) if families is not None else None
     values: dict[str, float] = {}
     version = data_version()
@@ -1408,6 +1413,8 @@ def compute_all(scope: Scope, families: Iterable[str] | None = None) -> dict[str
             values.update(
                 cached(f"{family.key}:{scope.key()}", partial(family.values, scope), version)
             )
+    if not components:
+        return {k: v for k, v in values.items() if not k.startswith("_")}
     return values
 
 

@@ -100,3 +100,26 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.section}: {self.text[:60]}"
+
+
+class Summary(models.Model):
+    """Every indicator of an organisation's subtree over a period, as computed from the records
+    when the change log stood at `mark` (its newest entry's id). Read instead of the raw rows
+    while no later change could have moved a figure of the period (reports/summaries.py); the
+    figures of a nation are the sum of its provinces' summaries (issue 9)."""
+
+    org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    start = models.DateField()
+    end = models.DateField()
+    figures = models.JSONField()
+    mark = models.BigIntegerField()
+    computed_at = models.DateTimeField(auto_now=True)
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["org", "start", "end"], name="one_summary_per_scope")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.start}–{self.end} @{self.mark}"

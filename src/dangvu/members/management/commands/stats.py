@@ -1,4 +1,5 @@
-"""`dangvu stats --org CODE (--as-of D | --period YYYY[-YYYY]) [--format json]`: every indicator."""
+"""`dangvu stats (--org CODE | --nation) (--as-of D | --period YYYY[-YYYY]) [--format json]`:
+every indicator."""
 
 from __future__ import annotations
 
@@ -31,7 +32,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--org", required=True, help="organisation code")
+        who = parser.add_mutually_exclusive_group(required=True)
+        who.add_argument("--org", help="organisation code")
+        who.add_argument(
+            "--nation",
+            action="store_true",
+            help="every province together, from the stored summaries (dangvu summaries)",
+        )
         when = parser.add_mutually_exclusive_group()
         when.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD (default: today)")
         when.add_argument("--period", help="YYYY or FIRST-LAST")
@@ -40,12 +47,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from dangvu.reports.indicators import REGISTRY, Scope, compute_all
 
-        org = org_by_code(options["org"])
         if options.get("period"):
             start, end = parse_period(options["period"])
         else:
             end = parse_as_of(options.get("as_of"))
             start = dt.date(end.year, 1, 1)
+        if options["nation"]:
+            self._nation(start, end, options)
+            return
+        org = org_by_code(options["org"])
         if placement_of(org, end) is None:
             raise CommandError(f"{org.code} did not exist on {end.isoformat()}")
         indicators = compute_all(Scope(org, start, end))
@@ -69,6 +79,25 @@ class Command(BaseCommand):
             print_json(document, self.stdout._out)
             return
         self.stdout.write(f"{org.name} ({org.code}), {start:%d/%m/%Y}–{end:%d/%m/%Y}")
+        for key, value in indicators.items():
+            if value:
+                self.stdout.write(f"  {key:<44} {value:>10}  {REGISTRY[key].label_vi}")
+
+    def _nation(self, start: dt.date, end: dt.date, options: dict[str, Any]) -> None:
+        from dangvu.reports.indicators import REGISTRY
+        from dangvu.reports.summaries import national
+
+        indicators = national(start, end)
+        if options["format"] == "json":
+            document = {
+                "nation": True,
+                "as_of": end.isoformat(),
+                "period": {"from": start.isoformat(), "to": end.isoformat()},
+                "indicators": indicators,
+            }
+            print_json(document, self.stdout._out)
+            return
+        self.stdout.write(f"{start:%d/%m/%Y}–{end:%d/%m/%Y}")
         for key, value in indicators.items():
             if value:
                 self.stdout.write(f"  {key:<44} {value:>10}  {REGISTRY[key].label_vi}")
