@@ -25,7 +25,7 @@ from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeLogEntry, ChangeSet, Decision
 from dangvu.discipline.models import DisciplineDecision
 from dangvu.evaluation.models import PeerGroup, Rating, Round
-from dangvu.members.models import FlagPeriod, MembershipPeriod, PartyMember
+from dangvu.members.models import FlagPeriod, MembershipPeriod, PartyMember, Person
 from dangvu.orgs.models import Organisation, Placement, valid_on
 from dangvu.orgs.selectors import placement_of
 from dangvu.rules import evaluation as ev
@@ -503,7 +503,11 @@ def _write_proposals(
         )
     }
     user = actor if getattr(actor, "pk", None) else None
-    written, entries = [], []
+    _load_persons([p.subject for p in proposals])
+    written: list[Rating] = []
+    fresh: list[Rating] = []
+    changed: list[Rating] = []
+    befores: list[dict[str, Any] | None] = []
     for p in proposals:
         rating = existing.get(p.subject.pk)
         if rating is not None and rating.level:
@@ -530,21 +534,72 @@ def _write_proposals(
             rating.score_general = Decimal(str(p.score.general))
             rating.score_tasks = Decimal(str(p.score.tasks))
         rating.facts = _facts_json(p)
-        rating.save()
+        (changed if rating.pk else fresh).append(rating)
         written.append(rating)
-        entries.append(
-            log_values(
-                changeset,
-                action="rating.propose",
-                obj=rating,
-                subject=p.subject,
-                before=before,
-                after=_snapshot(rating),
-                scope_path=unit.path,
-            )
+        befores.append(before)
+    # One INSERT for the new ratings and one UPDATE for the proposals made again (issue 9).
+    Rating.objects.bulk_create(fresh, batch_size=1000)
+    Rating.objects.bulk_update(changed, PROPOSAL_FIELDS, batch_size=1000)
+    entries = [
+        log_values(
+            changeset,
+            action="rating.propose",
+            obj=rating,
+            subject=p.subject,
+            before=before,
+            after=_snapshot(rating),
+            scope_path=unit.path,
         )
+        for p, rating, before in zip(proposals, written, befores, strict=True)
+    ]
     bulk.insert_values(ChangeLogEntry, entries)
     return written
+
+
+PROPOSAL_FIELDS = [
+    "self_level",
+    "self_on",
+    "proposed_level",
+    "proposed_on",
+    "proposed_by",
+    "unit",
+    "regulation",
+    "changeset",
+    "score_general",
+    "score_tasks",
+    "facts",
+]
+
+
+def _load_persons(subjects: Sequence[Any]) -> None:
+    """The persons of the members among `subjects` in one query (their names go into the
+    change log and the messages), instead of one query each."""
+    missing = [
+        s for s in subjects if isinstance(s, PartyMember) and not PartyMember.person.is_cached(s)
+    ]
+    if missing:
+        persons = Person.objects.in_bulk([m.person_id for m in missing])
+        for member in missing:
+            member.person = persons[member.person_id]
+
+
+def _load_subjects(ratings: Sequence[Rating]) -> None:
+    """The members (with their persons), organisations and units of the ratings, in three
+    queries."""
+    members = PartyMember.objects.select_related("person").in_bulk(
+        [r.member_id for r in ratings if r.member_id and not Rating.member.is_cached(r)]
+    )
+    orgs = Organisation.objects.in_bulk(
+        {r.org_id for r in ratings if r.org_id} | {r.unit_id for r in ratings}
+    )
+    for rating in ratings:
+        if rating.member_id and not Rating.member.is_cached(rating):
+            rating.member = members[rating.member_id]
+        if rating.org_id and not Rating.org.is_cached(rating):
+            rating.org = orgs[rating.org_id]
+        if not Rating.unit.is_cached(rating):
+            rating.unit = orgs[rating.unit_id]
+    _load_persons([r.member for r in ratings if r.member_id])
 
 
 @transaction.atomic
@@ -568,7 +623,9 @@ def decide_ratings(
     on = on or today()
     review = review_on(year)
     problems: dict[str, list[str]] = {}
+    _load_subjects([r for r, _l in levels])
     facts = review_facts([r.member for r, _l in levels if r.member_id], year)  # type: ignore[misc]
+    competent_of: dict[tuple[int | None, int | None], Organisation | None] = {}
     for rating, level in levels:
         key = str(rating.pk)
         if rating.year != year:
@@ -580,7 +637,11 @@ def decide_ratings(
                 % {"name": _name(rating.subject_record)}
             )
             continue
-        competent = competent_org(rating, review)
+        # Members of one cell share the organisation that decides (one lookup per cell).
+        who = (rating.unit_id, None) if rating.member_id else (None, rating.org_id)
+        if who not in competent_of:
+            competent_of[who] = competent_org(rating, review)
+        competent = competent_of[who]
         if competent is None or competent.pk != deciding_org.pk:
             problems.setdefault(key, []).append(
                 _("%(name)s's rating is decided by %(org)s.")
@@ -621,7 +682,6 @@ def decide_ratings(
         rating.decision = decision
         rating.group = group
         rating.changeset = changeset
-        rating.save()
         entries.append(
             log_values(
                 changeset,
@@ -632,6 +692,20 @@ def decide_ratings(
                 after=_snapshot(rating),
                 scope_path=rating.unit.path,
             )
+        )
+    # The decision is the same for every rating but its level: one UPDATE per level.
+    by_level: dict[str, list[int]] = defaultdict(list)
+    for rating, level in levels:
+        by_level[level].append(rating.pk)
+    for level, ids in by_level.items():
+        Rating.objects.filter(pk__in=ids).update(
+            level=level,
+            decided_on=on,
+            decided_by=user,
+            deciding_org=deciding_org,
+            decision=decision,
+            group=group,
+            changeset=changeset,
         )
     bulk.insert_values(ChangeLogEntry, entries)
     return [r for r, _l in levels]
