@@ -191,7 +191,11 @@ class MembershipEvent(models.Model):
         verbose_name = _("membership event")
         verbose_name_plural = _("membership events")
         ordering = ["on", "id"]
-        indexes = [models.Index(fields=["member", "on"], name="event_member_on")]
+        indexes = [
+            models.Index(fields=["member", "on"], name="event_member_on"),
+            # The events of a period by kind (the flows of form 1): a range, not the whole table.
+            models.Index(fields=["kind", "on"], name="event_kind_on"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.on:%d/%m/%Y}"

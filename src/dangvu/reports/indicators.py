@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, partial
 from typing import Any
@@ -61,6 +61,7 @@ ADMISSION_PERIODS: list[tuple[str, str, str, dt.date | None, dt.date | None]] = 
 
 ENTRY_KINDS = ("admission", "readmission", "restoration", "transfer_in")
 EXIT_KINDS = ("death", "expulsion", "removal", "resignation", "transfer_out")
+ARRIVALS = (*ENTRY_KINDS, "temp_transfer_in")  # counted by the organisation arrived in
 
 
 def vi(label: Any) -> str:
@@ -394,27 +395,36 @@ class MemberStock(Family):
             valid_on(scope.end), temporary=False, org_id__in=scope.orgs_on(scope.end)
         )
 
+    def grouped(self, scope: Scope) -> list[tuple[Any, ...]]:
+        """(status, *PERSON_COLUMNS, birth date, first admission date, n): the list on the end day
+        in one grouped pass, shared by the members and seniority families of the same scope."""
+        found = scope.__dict__.get("_grouped")
+        if found is None or not scope.__dict__.get("_sharing"):
+            columns = [f"member__person__{c}" for c in PERSON_COLUMNS]
+            columns += ["member__person__birth_date", "member__first_admission_date"]
+            found = list(
+                self.base(scope)
+                .values("status", *columns)
+                .annotate(n=Count("id"))
+                .values_list("status", *columns, "n")
+            )
+            scope.__dict__["_grouped"] = found
+        return found
+
     def values(self, scope: Scope) -> dict[str, float]:
-        """Three grouped queries (attributes, birth dates, admission dates) read off in Python;
-        the records of a code come from `conditions`, the same definitions as SQL filters."""
-        base = self.base(scope)
+        """One grouped query read off in Python; the records of a code come from `conditions`,
+        the same definitions as SQL filters."""
         values: dict[str, float] = {i.code: 0 for i in self.indicators()}
-        columns = [f"member__person__{c}" for c in PERSON_COLUMNS]
-        for status, *attrs, n in (
-            base.values("status", *columns)
-            .annotate(n=Count("id"))
-            .values_list("status", *columns, "n")
-        ):
+        width = len(PERSON_COLUMNS)
+        total = ages = 0
+        for status, *rest, n in self.grouped(scope):
             values["members.total"] += n
             if status in ("official", "probationary"):
                 values[f"members.{status}"] += n
-            for code in person_codes("members", tuple(attrs)):
+            for code in person_codes("members", tuple(rest[:width])):
                 values[code] += n
-        births = list(base.values_list("member__person__birth_date").annotate(n=Count("id")))
-        total = sum(n for _b, n in births)
-        ages = 0
-        for born, n in births:
-            age = completed_years(born, scope.end)
+            age = completed_years(rest[width], scope.end)
+            total += n
             ages += age * n
             values[f"members.age.{age_band(age)}"] += n
         values["members.age.average"] = round(ages / total, 1) if total else 0
@@ -483,9 +493,8 @@ class Seniority(MemberStock):
         return code.startswith(self.SENIOR)
 
     def values(self, scope: Scope) -> dict[str, float]:
-        base = self.base(scope)
         values: dict[str, float] = {i.code: 0 for i in self.indicators()}
-        for first, n in base.values_list("member__first_admission_date").annotate(n=Count("id")):
+        for *_rest, first, n in self.grouped(scope):
             for code, _v, _e, low, high in ADMISSION_PERIODS:
                 if (
                     first is not None
@@ -637,22 +646,36 @@ class Flows(Family):
             flow.end_members = set(
                 self.listed_on(scope, scope.end).values_list("member_id", flat=True)
             )
+        # Entries into an organisation that lay in the subtree; exits and temporary transfers
+        # out of members who held a cell there in the period (not every exit of the nation).
+        held = MembershipPeriod.objects.filter(
+            temporary=False, org_id__in=scope.orgs_ever(), valid_from__lte=scope.end
+        ).exclude(valid_to__lt=scope.start)
         found = MembershipEvent.objects.filter(
             voided_by__isnull=True,
             on__gte=scope.start,
             on__lte=scope.end,
             kind__in=(*ENTRY_KINDS, *EXIT_KINDS, "temp_transfer_out", "temp_transfer_in"),
-        ).filter(Q(org_id__in=scope.orgs_ever()) | Q(org__isnull=True) | ~Q(kind__in=ENTRY_KINDS))
+        ).filter(
+            Q(kind__in=ARRIVALS, org_id__in=scope.orgs_ever())
+            | Q(kind__in=ARRIVALS, org__isnull=True)
+            | (~Q(kind__in=ARRIVALS) & Q(member_id__in=held.values("member_id")))
+        )
+        if kinds is not None:
+            found = found.filter(kind__in=kinds)
         events = list(
             found.values_list("id", "member_id", "kind", "on", "org_id").order_by("on", "id")
         )
-        # Only exits and transfers need the cells held before; admissions do not.
-        movers = found.exclude(kind__in=("admission", "readmission")).values("member_id")
+        # Only exits and transfers need the cells held before; admissions do not. The ids are
+        # read off the events (a few thousand for a province), not a second pass over them.
+        movers = sorted({e[1] for e in events if e[2] not in ("admission", "readmission")})
+        arrivals = sorted({e[1] for e in events if e[2] == "transfer_in"})
         periods: dict[int, list[tuple[dt.date, dt.date | None, int, str]]] = defaultdict(list)
-        for m, vf, vt, o, status in MembershipPeriod.objects.filter(
-            member_id__in=movers, temporary=False, valid_from__lte=scope.end
-        ).values_list("member_id", "valid_from", "valid_to", "org_id", "status"):
-            periods[m].append((vf, vt, o, status))
+        for chunk in chunked(movers):
+            for m, vf, vt, o, status in MembershipPeriod.objects.filter(
+                member_id__in=chunk, temporary=False, valid_from__lte=scope.end
+            ).values_list("member_id", "valid_from", "valid_to", "org_id", "status"):
+                periods[m].append((vf, vt, o, status))
 
         def home_before(member: int, day: dt.date) -> tuple[int, str] | None:
             """The home cell a period closed on `day` held (the cell left by an exit)."""
@@ -668,6 +691,18 @@ class Flows(Family):
                     found = (o, vt)
             return found
 
+        # Which transfers out named a cell (the origin is kept here): one query for all.
+        to_cell: set[tuple[int, dt.date]] = set()
+        for chunk in chunked(arrivals):
+            to_cell.update(
+                MembershipEvent.objects.filter(
+                    member_id__in=chunk,
+                    kind="transfer_out",
+                    org__isnull=False,
+                    voided_by__isnull=True,
+                    on__lte=scope.end,
+                ).values_list("member_id", "on")
+            )
         add = flow.by_code
         for event_id, member, kind, on, org_id in events:
             if kind in ("admission", "readmission"):
@@ -688,7 +723,7 @@ class Flows(Family):
                     # Whether the origin is kept here: the transfer out named a cell.
                     add[
                         "flow.in.transfer_other_unit"
-                        if _went_to_cell(member, origin[1])
+                        if (member, origin[1]) in to_cell
                         else "flow.in.transfer_other_province"
                     ].append(event_id)
             elif kind == "temp_transfer_in":
@@ -779,10 +814,10 @@ def _members_of(event_ids: Iterable[int]) -> set[int]:
     )
 
 
-def _went_to_cell(member: int, out_on: dt.date) -> bool:
-    return MembershipEvent.objects.filter(
-        member_id=member, kind="transfer_out", on=out_on, org__isnull=False, voided_by__isnull=True
-    ).exists()
+def chunked(ids: list[int], size: int = 10_000) -> Iterator[list[int]]:
+    """Ids in lists short enough for one IN (...) on every database."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 def _home_on(periods: list[tuple[dt.date, dt.date | None, int, str]], day: dt.date) -> int | None:
@@ -1408,11 +1443,18 @@ def compute_all(
     wanted = set(families) if families is not None else None
     values: dict[str, float] = {}
     version = data_version()
-    for family in FAMILIES:
-        if wanted is None or family.key in wanted:
-            values.update(
-                cached(f"{family.key}:{scope.key()}", partial(family.values, scope), version)
-            )
+    # The families of one call share the grouped pass over the list (MemberStock.grouped);
+    # nothing is kept on the scope past this call (a later write must be seen).
+    scope.__dict__["_sharing"] = True
+    try:
+        for family in FAMILIES:
+            if wanted is None or family.key in wanted:
+                values.update(
+                    cached(f"{family.key}:{scope.key()}", partial(family.values, scope), version)
+                )
+    finally:
+        scope.__dict__.pop("_sharing", None)
+        scope.__dict__.pop("_grouped", None)
     if not components:
         return {k: v for k, v in values.items() if not k.startswith("_")}
     return values
