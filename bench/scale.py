@@ -1,0 +1,486 @@
+"""National scale on PostgreSQL (issue 9): every measurement side by side with its floor, in one
+run, one table.
+
+    DANGVU_DATABASE_URL=postgres://… python bench/scale.py
+
+(a) all indicators of a province and of the nation for a closed year: dangvu's registry from the
+    records, and the nation from the stored summaries, vs the same figures by hand-written SQL;
+(b) member list, search and member page under 8 and 32 concurrent clients against gunicorn, vs a
+    bare SQL query per request from the same clients;
+(c) the import of 150,000 members vs COPY of the rows it wrote (bench/import_members.py);
+(d) an evaluation round of 1,000 cells × 30 members vs raw inserts (bench/round.py);
+(e) the memory of the web workers and of the worker processes.
+
+Uses the national dataset in the database (bench/national.py builds it when the database has no
+members, and the time is reported); (c) and (d) run in databases of their own beside it, created
+and dropped on the same server. Writes bench/results/scale-postgresql.json and .txt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import json
+import os
+import platform
+import random
+import resource
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlparse, urlunparse
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangvu.settings")
+os.environ.setdefault("DANGVU_HTTPS", "0")
+os.environ.setdefault("DANGVU_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+
+import django
+
+django.setup()
+
+import psycopg  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))
+
+YEAR = 2024
+PROVINCE = os.environ.get("BENCH_PROVINCE", "TU-01")
+CLIENTS = (8, 32)
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))  # per case and client count
+WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "4"))
+GOALS = {
+    "ratio_raw": 1.5,  # the registry within 1.5× of hand-written SQL
+    "national_s": 2.0,  # the nation's figures from the summaries
+    "list_p95_ms": 100,  # member list at 32 clients
+    "import_share": 0.30,  # import rate / COPY rate
+    "build_min": 30,
+}
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def url_with_db(name: str) -> str:
+    parts = urlparse(os.environ["DANGVU_DATABASE_URL"])
+    return urlunparse(parts._replace(path=f"/{name}"))
+
+
+def admin_sql(statement: str) -> None:
+    with psycopg.connect(url_with_db("postgres"), autocommit=True) as conn:
+        conn.execute(statement)
+
+
+# (a) ----------------------------------------------------------------------------------------
+
+
+def indicators() -> dict[str, Any]:
+    import reports as floor_bench  # bench/reports.py: the hand-written SQL of issue 8
+
+    from dangvu.orgs.models import Organisation
+    from dangvu.reports import summaries
+    from dangvu.reports.indicators import Scope, compute_all
+
+    settings.DANGVU_FIGURE_CACHE = False
+    start, end = dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)
+    org = Organisation.objects.get(code=PROVINCE)
+    out: dict[str, Any] = {}
+
+    def timed(fn: Any, repeats: int = 3) -> tuple[float, Any]:
+        samples, result = [], None
+        for _ in range(repeats):
+            began = time.perf_counter()
+            result = fn()
+            samples.append(time.perf_counter() - began)
+        return statistics.median(samples), result
+
+    ours_s, ours = timed(lambda: compute_all(Scope(org, start, end)))
+    floor_s, floor = timed(lambda: floor_bench.floor(org, start, end))
+    differ = [k for k in floor if k in ours and ours[k] != floor[k]]
+    if differ:
+        sys.exit(f"province: {len(differ)} figures differ from the floor: {differ[:5]}")
+    out["province"] = {
+        "code": PROVINCE,
+        "members": ours["members.total"],
+        "registry_s": ours_s,
+        "floor_s": floor_s,
+        "compared": len([k for k in floor if k in ours]),
+    }
+    say(f"  province {PROVINCE}: registry {ours_s:.2f} s, floor {floor_s:.2f} s")
+
+    provinces = summaries.provinces(start, end)
+    began = time.perf_counter()
+    raw = summaries.national_raw(start, end)
+    raw_s = time.perf_counter() - began
+    say(f"  nation from the records: {raw_s:.1f} s")
+    began = time.perf_counter()
+    floors = [floor_bench.floor(p, start, end) for p in provinces]
+    nation_floor = summaries.combine(floors)
+    nation_floor_s = time.perf_counter() - began
+    say(f"  nation by hand-written SQL: {nation_floor_s:.1f} s")
+    differ = [k for k in nation_floor if k in raw and raw[k] != nation_floor[k]]
+    if differ:
+        sys.exit(f"nation: {len(differ)} figures differ from the floor: {differ[:5]}")
+    began = time.perf_counter()
+    for p in provinces:
+        summaries.store(p, start, end)
+    store_s = time.perf_counter() - began
+    samples = []
+    for _ in range(5):
+        began = time.perf_counter()
+        stored = summaries.national(start, end)
+        samples.append(time.perf_counter() - began)
+    if stored != raw:
+        sys.exit("the nation from the summaries differs from the records")
+    out["nation"] = {
+        "provinces": len(provinces),
+        "members": raw["members.total"],
+        "figures": len(raw),
+        "registry_s": raw_s,
+        "floor_s": nation_floor_s,
+        "compared": len([k for k in nation_floor if k in raw]),
+        "summaries_built_s": store_s,
+        "from_summaries_s": statistics.median(samples),
+        "equal": True,
+    }
+    say(f"  nation from the summaries: {statistics.median(samples) * 1000:.0f} ms (equal)")
+    return out
+
+
+# (b) ----------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def session_cookie() -> str:
+    """A province officer of every province (a user made for the run, no password)."""
+    from dangvu.accounts.models import Role, User
+    from dangvu.accounts.services import grant_role
+    from dangvu.orgs.models import Organisation
+
+    user = User.objects.create_user(username=f"bench-{secrets.token_hex(4)}", password=None)
+    for org in Organisation.objects.filter(parent__isnull=True, dissolved_on__isnull=True):
+        grant_role(user=user, org=org, role=Role.ORG_OFFICER, valid_from=dt.date(2000, 1, 1),
+                   actor=None)  # fmt: skip
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    samples = sorted(samples)
+
+    def at(q: float) -> float:
+        return samples[min(len(samples) - 1, int(len(samples) * q))]
+
+    return {"p50": at(0.50), "p95": at(0.95), "p99": at(0.99), "n": len(samples)}
+
+
+def load(clients: int, work: Any, total: int) -> dict[str, float]:
+    """`total` calls of `work(thread_state)` from `clients` threads at once; latency of each."""
+    samples: list[float] = []
+    lock = threading.Lock()
+    left = [total]
+    errors: list[str] = []
+
+    def run() -> None:
+        state: dict[str, Any] = {}
+        mine = []
+        while True:
+            with lock:
+                if left[0] <= 0:
+                    break
+                left[0] -= 1
+            began = time.perf_counter()
+            try:
+                work(state)
+            except Exception as exc:  # a failed request fails the run, below
+                errors.append(repr(exc))
+            mine.append((time.perf_counter() - began) * 1000)
+        if "conn" in state:
+            state["conn"].close()
+        with lock:
+            samples.extend(mine)
+
+    threads = [threading.Thread(target=run) for _ in range(clients)]
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - began
+    if errors:
+        sys.exit(f"{len(errors)} requests failed: {errors[:3]}")
+    return {**percentiles(samples), "per_s": total / wall}
+
+
+def latency() -> dict[str, Any]:
+    from dangvu.core.text import search_key
+    from dangvu.orgs.models import Organisation, subtree_range
+
+    cookie = session_cookie()
+    provinces = list(Organisation.objects.filter(parent__isnull=True, dissolved_on__isnull=True))
+    rng = random.Random(9)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT max(id) FROM members_partymember")
+        top = cursor.fetchone()[0]
+        cursor.execute("SELECT full_name FROM members_person TABLESAMPLE SYSTEM (0.1) LIMIT 2000")
+        names = [r[0] for r in cursor.fetchall()]
+        cursor.execute("SELECT sort_key FROM members_person TABLESAMPLE SYSTEM (0.1) LIMIT 2000")
+        keys = [r[0] for r in cursor.fetchall()]
+    port = free_port()
+    env = {**os.environ, "DANGVU_HTTPS": "0", "DANGVU_ALLOWED_HOSTS": "127.0.0.1"}
+    web = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "dangvu.wsgi:application", "--bind",
+         f"127.0.0.1:{port}", "--workers", str(WEB_WORKERS), "--log-level", "warning"],
+        env=env, start_new_session=True,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+
+        def get(path: str, params: dict[str, str]) -> None:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            conn.request(
+                "GET",
+                f"{path}?{urlencode(params)}" if params else path,
+                headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}"},
+            )
+            response = conn.getresponse()
+            body = response.read()
+            conn.close()
+            if response.status != 200:
+                raise RuntimeError(f"{path} {params}: {response.status} {body[:200]!r}")
+
+        def province() -> Organisation:
+            return rng.choice(provinces)
+
+        def web_list(_s: dict[str, Any]) -> None:
+            params = {"org": province().code}
+            if rng.random() < 0.5:
+                params["sau"] = rng.choice(keys)  # a page further on (keyset)
+            get("/dang-vien/", params)
+
+        def web_search(_s: dict[str, Any]) -> None:
+            get("/dang-vien/", {"org": province().code, "q": search_key(rng.choice(names))})
+
+        def web_member(_s: dict[str, Any]) -> None:
+            get(f"/dang-vien/{rng.randint(1, top)}/", {})
+
+        dsn = os.environ["DANGVU_DATABASE_URL"]
+
+        def sql(state: dict[str, Any], statement: str, params: list[Any]) -> None:
+            if "conn" not in state:
+                state["conn"] = psycopg.connect(dsn, autocommit=True)
+            state["conn"].execute(statement, params).fetchall()
+
+        page = (
+            "SELECT m.id, p.full_name, p.birth_date, p.sex, m.status, o.name FROM "
+            "members_partymember m JOIN members_person p ON p.id = m.person_id JOIN "
+            "orgs_organisation o ON o.id = m.org_id WHERE o.path >= %s AND o.path < %s "
+            "AND m.status IN ('official', 'probationary') AND p.sort_key > %s {} "
+            "ORDER BY p.sort_key LIMIT 51"
+        )
+
+        def sql_list(state: dict[str, Any]) -> None:
+            low, high = subtree_range(province().path)
+            after = rng.choice(keys) if rng.random() < 0.5 else ""
+            sql(state, page.format(""), [low, high, after])
+
+        def sql_search(state: dict[str, Any]) -> None:
+            low, high = subtree_range(province().path)
+            key = f"%{search_key(rng.choice(names))}%"
+            sql(state, page.format("AND p.search_name LIKE %s"), [low, high, "", key])
+
+        def sql_member(state: dict[str, Any]) -> None:
+            member = rng.randint(1, top)
+            sql(state, "SELECT * FROM members_partymember m JOIN members_person p ON "
+                "p.id = m.person_id WHERE m.id = %s", [member])  # fmt: skip
+            sql(state, 'SELECT * FROM members_membershipevent WHERE member_id = %s ORDER BY "on"',
+                [member])  # fmt: skip
+
+        cases = [
+            ("member list", web_list, sql_list),
+            ("search", web_search, sql_search),
+            ("member page", web_member, sql_member),
+        ]
+        out: dict[str, Any] = {}
+        for name, ours, floor in cases:
+            for clients in CLIENTS:
+                load(clients, ours, clients * 2)  # warm
+                a = load(clients, ours, REQUESTS)
+                b = load(clients, floor, REQUESTS)
+                out[f"{name}, {clients} clients"] = {"dangvu": a, "floor": b}
+                say(f"  {name}, {clients} clients: p95 {a['p95']:.0f} ms vs {b['p95']:.1f} ms")
+        out["web_workers"] = worker_memory(web.pid)
+        return out
+    finally:
+        os.killpg(web.pid, signal.SIGTERM)
+        web.wait(timeout=30)
+
+
+def worker_memory(master: int) -> dict[str, float]:
+    """Resident and peak memory (MB) of the gunicorn workers (children of the master)."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    rss, peak = [], []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        rss.append(int(fields["VmRSS"].split()[0]) / 1024)
+        peak.append(int(fields["VmHWM"].split()[0]) / 1024)
+    return {"workers": len(children), "rss_mb_max": max(rss), "peak_mb_max": max(peak)}
+
+
+# (c), (d) -----------------------------------------------------------------------------------
+
+
+def in_own_database(script: str, extra: dict[str, str]) -> dict[str, Any]:
+    name = f"bench_{Path(script).stem}_{secrets.token_hex(3)}"
+    admin_sql(f'CREATE DATABASE "{name}"')
+    try:
+        env = {**os.environ, "DANGVU_DATABASE_URL": url_with_db(name), **extra}
+        done = subprocess.run(
+            [sys.executable, str(HERE / script)], env=env, capture_output=True, text=True
+        )
+        if done.returncode:
+            sys.exit(f"{script} failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
+        return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    finally:
+        admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def ensure_dataset() -> dict[str, Any]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_tables WHERE tablename = 'members_partymember')"
+        )
+        exists = cursor.fetchone()[0]
+        count = 0
+        if exists:
+            cursor.execute("SELECT count(*) FROM members_partymember")
+            count = cursor.fetchone()[0]
+    if count:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        return {"built_now": False}
+    import national
+
+    say("building the national dataset (bench/national.py)")
+    timings = national.build(int(os.environ.get("BENCH_NATIONAL_MEMBERS", "5960000")))
+    return {"built_now": True, **timings}
+
+
+def main() -> None:
+    if connection.vendor != "postgresql":
+        sys.exit("bench/scale.py measures PostgreSQL (DANGVU_DATABASE_URL).")
+    began = time.perf_counter()
+    results: dict[str, Any] = {"dataset": ensure_dataset()}
+    with connection.cursor() as cursor:
+        for table in ("orgs_organisation", "members_partymember", "evaluation_rating"):
+            cursor.execute(f"SELECT count(*) FROM {table}")
+            results["dataset"][table] = cursor.fetchone()[0]
+        cursor.execute("SHOW server_version")
+        results["dataset"]["postgresql"] = cursor.fetchone()[0]
+    say("(a) indicators")
+    results["indicators"] = indicators()
+    say("(b) latency under load")
+    results["latency"] = latency()
+    say("(c) import of 150,000 members (own database)")
+    results["import"] = in_own_database("import_members.py", {"BENCH_PG_ONLY": "1"})
+    say("(d) evaluation round, 1,000 cells × 30 (own database)")
+    results["round"] = in_own_database("round.py", {})
+    results["bench_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    results["seconds"] = time.perf_counter() - began
+    write(results)
+
+
+def write(r: dict[str, Any]) -> None:
+    d, ind, lat = r["dataset"], r["indicators"], r["latency"]
+    p, n = ind["province"], ind["nation"]
+    imp, rnd = r["import"], r["round"]
+    rows = [
+        ("measure", "dangvu", "floor", "ratio", "goal"),
+        ("(a) province, all indicators, 2024 (s)", f"{p['registry_s']:.2f}", f"{p['floor_s']:.2f}",
+         f"{p['registry_s'] / p['floor_s']:.2f}", f"≤ {GOALS['ratio_raw']}"),
+        ("(a) nation from the records (s)", f"{n['registry_s']:.1f}", f"{n['floor_s']:.1f}",
+         f"{n['registry_s'] / n['floor_s']:.2f}", f"≤ {GOALS['ratio_raw']}"),
+        ("(a) nation from the summaries (s)", f"{n['from_summaries_s']:.3f}", f"{n['floor_s']:.1f}",
+         f"{n['from_summaries_s'] / n['floor_s']:.4f}", f"< {GOALS['national_s']} s, equal"),
+    ]  # fmt: skip
+    for case in ("member list", "search", "member page"):
+        for clients in CLIENTS:
+            a = lat[f"{case}, {clients} clients"]["dangvu"]
+            b = lat[f"{case}, {clients} clients"]["floor"]
+            goal = (
+                f"p95 < {GOALS['list_p95_ms']}" if case == "member list" and clients == 32 else ""
+            )
+            rows.append((
+                f"(b) {case}, {clients} clients, p50/p95/p99 (ms)",
+                f"{a['p50']:.0f}/{a['p95']:.0f}/{a['p99']:.0f}",
+                f"{b['p50']:.1f}/{b['p95']:.1f}/{b['p99']:.1f}",
+                f"{a['p95'] / b['p95']:.1f}", goal,
+            ))  # fmt: skip
+    rows += [
+        ("(c) import 150,000 members, commit (s)", f"{imp['commit_s']:.1f}",
+         f"{imp['copy_s']:.1f}", f"{imp['copy_s'] / imp['commit_s']:.2f} of COPY rate",
+         f"≥ {GOALS['import_share']}"),
+        ("(c) import, dry run (s)", f"{imp['dry_run_s']:.1f}", "", "", ""),
+        ("(d) evaluation round, 1,000 cells × 30 (s)", f"{rnd['services_s']:.1f}",
+         f"{rnd['floor_s']:.2f}", f"{rnd['services_s'] / rnd['floor_s']:.0f}", ""),
+        ("(e) web worker, resident / peak (MB)",
+         f"{lat['web_workers']['rss_mb_max']:.0f} / {lat['web_workers']['peak_mb_max']:.0f}", "",
+         "", ""),
+        ("(e) worker: import of 150,000, peak (MB)", f"{imp['peak_mb']:.0f}", "", "", ""),
+        ("(e) worker: evaluation round, peak (MB)", f"{rnd['peak_mb']:.0f}", "", "", ""),
+        ("(e) summaries of 34 provinces (bench process), peak (MB)", f"{r['bench_peak_mb']:.0f}",
+         "", "", ""),
+    ]  # fmt: skip
+    widths = [max(len(str(row[i])) for row in rows) for i in range(5)]
+    lines = [
+        f"dangvu at national scale — PostgreSQL {d['postgresql']} — {platform.machine()}, "
+        f"{os.cpu_count()} cores — {dt.datetime.now():%Y-%m-%d %H:%M}",
+        f"{d['orgs_organisation']:,} organisations, {d['members_partymember']:,} members "
+        f"({n['members']:,} in the list on 31/12/{YEAR}), {d['evaluation_rating']:,} ratings; "
+        + (
+            f"built in {d['total'] / 60:.1f} min (goal < {GOALS['build_min']})"
+            if d.get("built_now")
+            else "dataset built before this run (bench/national.py)"
+        ),
+        f"gunicorn, {WEB_WORKERS} workers; {REQUESTS} requests per case; whole run "
+        f"{r['seconds'] / 60:.0f} min",
+        "",
+    ]
+    for row in rows:
+        lines.append("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
+    text = "\n".join(lines)
+    print(text)
+    out = HERE / "results"
+    out.mkdir(exist_ok=True)
+    (out / "scale-postgresql.txt").write_text(text + "\n")
+    (out / "scale-postgresql.json").write_text(json.dumps(r, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()
