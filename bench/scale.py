@@ -166,19 +166,23 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def session_cookie() -> str:
-    """A province officer of every province (a user made for the run, no password)."""
+def session_cookies() -> dict[str, str]:
+    """For each province, its officer's session (users made for the run, with no password):
+    every request is made by the officer of the province it reads, as in real use."""
     from dangvu.accounts.models import Role, User
     from dangvu.accounts.services import grant_role
     from dangvu.orgs.models import Organisation
 
-    user = User.objects.create_user(username=f"bench-{secrets.token_hex(4)}", password=None)
+    cookies = {}
+    tag = secrets.token_hex(3)
     for org in Organisation.objects.filter(parent__isnull=True, dissolved_on__isnull=True):
+        user = User.objects.create_user(username=f"bench-{tag}-{org.code}", password=None)
         grant_role(user=user, org=org, role=Role.ORG_OFFICER, valid_from=dt.date(2000, 1, 1),
                    actor=None)  # fmt: skip
-    client = Client()
-    client.force_login(user)
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
+        client = Client()
+        client.force_login(user)
+        cookies[org.path] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return cookies
 
 
 def percentiles(samples: list[float]) -> dict[str, float]:
@@ -232,12 +236,15 @@ def latency() -> dict[str, Any]:
     from dangvu.core.text import search_key
     from dangvu.orgs.models import Organisation, subtree_range
 
-    cookie = session_cookie()
+    cookies = session_cookies()
     provinces = list(Organisation.objects.filter(parent__isnull=True, dissolved_on__isnull=True))
     rng = random.Random(9)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT max(id) FROM members_partymember")
-        top = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT m.id, substr(o.path, 1, 7) FROM members_partymember m TABLESAMPLE SYSTEM (1) "
+            "JOIN orgs_organisation o ON o.id = m.org_id LIMIT 5000"
+        )
+        sampled = cursor.fetchall()
         cursor.execute("SELECT full_name FROM members_person TABLESAMPLE SYSTEM (0.1) LIMIT 2000")
         names = [r[0] for r in cursor.fetchall()]
         cursor.execute("SELECT sort_key FROM members_person TABLESAMPLE SYSTEM (0.1) LIMIT 2000")
@@ -257,12 +264,12 @@ def latency() -> dict[str, Any]:
             except OSError:
                 time.sleep(0.2)
 
-        def get(path: str, params: dict[str, str]) -> None:
+        def get(path: str, params: dict[str, str], root: str) -> None:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             conn.request(
                 "GET",
                 f"{path}?{urlencode(params)}" if params else path,
-                headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}"},
+                headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookies[root]}"},
             )
             response = conn.getresponse()
             body = response.read()
@@ -274,16 +281,19 @@ def latency() -> dict[str, Any]:
             return rng.choice(provinces)
 
         def web_list(_s: dict[str, Any]) -> None:
-            params = {"org": province().code}
+            org = province()
+            params = {"org": org.code}
             if rng.random() < 0.5:
                 params["sau"] = rng.choice(keys)  # a page further on (keyset)
-            get("/dang-vien/", params)
+            get("/dang-vien/", params, org.path)
 
         def web_search(_s: dict[str, Any]) -> None:
-            get("/dang-vien/", {"org": province().code, "q": search_key(rng.choice(names))})
+            org = province()
+            get("/dang-vien/", {"org": org.code, "q": search_key(rng.choice(names))}, org.path)
 
         def web_member(_s: dict[str, Any]) -> None:
-            get(f"/dang-vien/{rng.randint(1, top)}/", {})
+            member, root = rng.choice(sampled)
+            get(f"/dang-vien/{member}/", {}, root)
 
         dsn = os.environ["DANGVU_DATABASE_URL"]
 
@@ -311,7 +321,7 @@ def latency() -> dict[str, Any]:
             sql(state, page.format("AND p.search_name LIKE %s"), [low, high, "", key])
 
         def sql_member(state: dict[str, Any]) -> None:
-            member = rng.randint(1, top)
+            member, _root = rng.choice(sampled)
             sql(state, "SELECT * FROM members_partymember m JOIN members_person p ON "
                 "p.id = m.person_id WHERE m.id = %s", [member])  # fmt: skip
             sql(state, 'SELECT * FROM members_membershipevent WHERE member_id = %s ORDER BY "on"',
@@ -403,16 +413,24 @@ def main() -> None:
             results["dataset"][table] = cursor.fetchone()[0]
         cursor.execute("SHOW server_version")
         results["dataset"]["postgresql"] = cursor.fetchone()[0]
-    say("(a) indicators")
-    results["indicators"] = indicators()
-    say("(b) latency under load")
-    results["latency"] = latency()
-    say("(c) import of 150,000 members (own database)")
-    results["import"] = in_own_database("import_members.py", {"BENCH_PG_ONLY": "1"})
-    say("(d) evaluation round, 1,000 cells × 30 (own database)")
-    results["round"] = in_own_database("round.py", {})
+    parts = os.environ.get("BENCH_PARTS", "abcd")
+    if "b" in parts:
+        say("(b) latency under load")
+        results["latency"] = latency()
+    if "a" in parts:
+        say("(a) indicators")
+        results["indicators"] = indicators()
+    if "c" in parts:
+        say("(c) import of 150,000 members (own database)")
+        results["import"] = in_own_database("import_members.py", {"BENCH_PG_ONLY": "1"})
+    if "d" in parts:
+        say("(d) evaluation round, 1,000 cells × 30 (own database)")
+        results["round"] = in_own_database("round.py", {})
     results["bench_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     results["seconds"] = time.perf_counter() - began
+    if parts != "abcd":
+        print(json.dumps(results, indent=2, default=str))
+        return
     write(results)
 
 

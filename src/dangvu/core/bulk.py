@@ -55,9 +55,7 @@ def _converter(field: models.Field, connection: Any) -> Callable[[Any], Any] | N
     remembering the conversions of repeated values (dates, times, keys, empty JSON)."""
     if _plain(field):
         return None
-    if connection.vendor == "postgresql" and isinstance(
-        field, models.DateField | models.UUIDField
-    ):
+    if connection.vendor == "postgresql" and isinstance(field, models.DateField | models.UUIDField):
         return None  # psycopg sends dates, times and UUIDs as they are
     seen: dict[Any, Any] = {}
     json = isinstance(field, models.JSONField)

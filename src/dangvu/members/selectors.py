@@ -15,7 +15,7 @@ from dangvu.accounts.scope import scope_for
 from dangvu.core.dates import add_years, today
 from dangvu.core.text import search_key
 from dangvu.members.models import ACTIVE_STATUSES, MembershipPeriod, PartyMember
-from dangvu.orgs.models import Organisation, subtree_range, valid_on
+from dangvu.orgs.models import SEGMENT_WIDTH, Organisation, subtree_range, valid_on
 from dangvu.orgs.selectors import subtree_org_ids, subtree_placements
 from dangvu.rules import reference as ref
 
@@ -102,11 +102,48 @@ def member_list(
         qs = qs.filter(person__theory_level=filters.theory_level)
     if filters.admission_year:
         qs = qs.filter(admission_decision_date__year=filters.admission_year)
+    if org.kind in ROLL_KINDS and filters == MemberFilters(status=filters.status):
+        return _cell_by_cell(qs.select_related("person", "org"), after, limit)
     if after:
         qs = qs.filter(person__sort_key__gt=after)
     rows = list(qs.select_related("person", "org").order_by("person__sort_key")[: limit + 1])
     token = rows[limit - 1].person.sort_key if len(rows) > limit else ""
     return rows[:limit], token
+
+
+# The whole roll of a province, a district, a commune or a block, unfiltered, is read cell by cell
+# (names in order within each cell, as the paper registers are kept): each page is the next few
+# cells' rows by the organisation path index, instead of walking every name in the country for
+# the 1 in 34 that lie in the province (issue 9: 3 ms instead of 30–80 ms at national scale).
+ROLL_KINDS = ("provincial", "district", "commune_superior", "block")
+
+
+def _cell_by_cell(
+    qs: QuerySet[PartyMember], after: str, limit: int
+) -> tuple[list[PartyMember], str]:
+    """Keyset on (cell path, name key); the token is the path's length, the path, the key."""
+    path = key = ""
+    if after[:2].isdigit():
+        width = int(after[:2])
+        path, key = after[2 : 2 + width], after[2 + width :]
+        if not path.isdigit() or len(path) % SEGMENT_WIDTH:
+            path = key = ""
+
+    def page(rows: QuerySet[PartyMember], count: int) -> list[PartyMember]:
+        return list(rows.order_by("org__path", "person__sort_key")[:count])
+
+    if path:
+        found = page(qs.filter(org__path=path, person__sort_key__gt=key), limit + 1)
+        if len(found) <= limit:
+            found += page(qs.filter(org__path__gt=path), limit + 1 - len(found))
+    else:
+        found = page(qs, limit + 1)
+    token = ""
+    if len(found) > limit:
+        last = found[limit - 1]
+        assert last.org is not None
+        token = f"{len(last.org.path):02d}{last.org.path}{last.person.sort_key}"
+    return found[:limit], token
 
 
 # "Dân tộc thiểu số": every group but Kinh; naturalised foreigners are not an ethnic minority
