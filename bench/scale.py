@@ -241,14 +241,14 @@ def latency() -> dict[str, Any]:
     rng = random.Random(9)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT m.id, substr(o.path, 1, 7) FROM members_partymember m TABLESAMPLE SYSTEM (1) "
-            "JOIN orgs_organisation o ON o.id = m.org_id LIMIT 5000"
+            "SELECT m.id, substr(o.path, 1, 7), o.path, p.sort_key FROM members_partymember m "
+            "TABLESAMPLE SYSTEM (1) JOIN orgs_organisation o ON o.id = m.org_id "
+            "JOIN members_person p ON p.id = m.person_id LIMIT 5000"
         )
         sampled = cursor.fetchall()
+        by_path = {p.path: p for p in provinces}
         cursor.execute("SELECT full_name FROM members_person TABLESAMPLE SYSTEM (0.1) LIMIT 2000")
         names = [r[0] for r in cursor.fetchall()]
-        cursor.execute("SELECT sort_key FROM members_person TABLESAMPLE SYSTEM (0.1) LIMIT 2000")
-        keys = [r[0] for r in cursor.fetchall()]
     port = free_port()
     env = {**os.environ, "DANGVU_HTTPS": "0", "DANGVU_ALLOWED_HOSTS": "127.0.0.1"}
     web = subprocess.Popen(
@@ -281,39 +281,45 @@ def latency() -> dict[str, Any]:
             return rng.choice(provinces)
 
         def web_list(_s: dict[str, Any]) -> None:
-            org = province()
-            params = {"org": org.code}
-            if rng.random() < 0.5:
-                params["sau"] = rng.choice(keys)  # a page further on (keyset)
-            get("/dang-vien/", params, org.path)
+            _m, root, path, key = rng.choice(sampled)
+            params = {"org": by_path[root].code}
+            if rng.random() < 0.5:  # a page further on: after a member (keyset)
+                params["sau"] = f"{len(path):02d}{path}{key}"
+            get("/dang-vien/", params, root)
 
         def web_search(_s: dict[str, Any]) -> None:
             org = province()
             get("/dang-vien/", {"org": org.code, "q": search_key(rng.choice(names))}, org.path)
 
         def web_member(_s: dict[str, Any]) -> None:
-            member, root = rng.choice(sampled)
+            member, root, *_rest = rng.choice(sampled)
             get(f"/dang-vien/{member}/", {}, root)
 
         dsn = os.environ["DANGVU_DATABASE_URL"]
 
-        def sql(state: dict[str, Any], statement: str, params: list[Any]) -> None:
+        def sql(state: dict[str, Any], statement: str, params: list[Any]) -> int:
             if "conn" not in state:
                 state["conn"] = psycopg.connect(dsn, autocommit=True)
-            state["conn"].execute(statement, params).fetchall()
+            return len(state["conn"].execute(statement, params).fetchall())
 
-        page = (
+        columns = (
             "SELECT m.id, p.full_name, p.birth_date, p.sex, m.status, o.name FROM "
             "members_partymember m JOIN members_person p ON p.id = m.person_id JOIN "
             "orgs_organisation o ON o.id = m.org_id WHERE o.path >= %s AND o.path < %s "
-            "AND m.status IN ('official', 'probationary') AND p.sort_key > %s {} "
-            "ORDER BY p.sort_key LIMIT 51"
+            "AND m.status IN ('official', 'probationary') "
         )
+        page = columns + "AND p.sort_key > %s {} ORDER BY p.sort_key LIMIT 51"
+        roll = columns + "AND {} ORDER BY o.path, p.sort_key LIMIT 51"
 
         def sql_list(state: dict[str, Any]) -> None:
-            low, high = subtree_range(province().path)
-            after = rng.choice(keys) if rng.random() < 0.5 else ""
-            sql(state, page.format(""), [low, high, after])
+            _m, root, path, key = rng.choice(sampled)
+            low, high = subtree_range(root)
+            if rng.random() < 0.5:
+                rest = roll.format("o.path = %s AND p.sort_key > %s")
+                if sql(state, rest, [low, high, path, key]) < 51:  # the cell ends: the next ones
+                    sql(state, roll.format("o.path > %s"), [low, high, path])
+            else:
+                sql(state, roll.format("TRUE"), [low, high])
 
         def sql_search(state: dict[str, Any]) -> None:
             low, high = subtree_range(province().path)
@@ -321,7 +327,7 @@ def latency() -> dict[str, Any]:
             sql(state, page.format("AND p.search_name LIKE %s"), [low, high, "", key])
 
         def sql_member(state: dict[str, Any]) -> None:
-            member, _root = rng.choice(sampled)
+            member, _root, *_rest = rng.choice(sampled)
             sql(state, "SELECT * FROM members_partymember m JOIN members_person p ON "
                 "p.id = m.person_id WHERE m.id = %s", [member])  # fmt: skip
             sql(state, 'SELECT * FROM members_membershipevent WHERE member_id = %s ORDER BY "on"',
