@@ -90,13 +90,13 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict[str, object]:
+def _database(variable: str = "DANGVU_DATABASE_URL") -> dict[str, object]:
     default_url = f"sqlite:///{DATA_DIR / 'dangvu.sqlite3'}"
-    url = env_str("DANGVU_DATABASE_URL", default_url) or default_url
+    url = env_str(variable, default_url) or default_url
     try:
         config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=0))
     except Exception as exc:  # dj-database-url raises several types for a malformed URL
-        raise ConfigError(f"DANGVU_DATABASE_URL is not a database URL: {exc}") from exc
+        raise ConfigError(f"{variable} is not a database URL: {exc}") from exc
     engine = str(config.get("ENGINE", ""))
     if engine.endswith("sqlite3"):
         config["OPTIONS"] = {
@@ -108,12 +108,17 @@ def _database() -> dict[str, object]:
         config["CONN_MAX_AGE"] = 60
         config["CONN_HEALTH_CHECKS"] = True
     else:
-        raise ConfigError("DANGVU_DATABASE_URL must be a sqlite:// or postgres:// URL")
+        raise ConfigError(f"{variable} must be a sqlite:// or postgres:// URL")
     config["ATOMIC_REQUESTS"] = False
     return config
 
 
 DATABASES = {"default": _database()}
+# A read replica of the PostgreSQL primary (streaming replication): report figures are read there
+# (dangvu.core.routers); everything else, and every write, goes to the primary.
+if env_str("DANGVU_REPLICA_URL", ""):
+    DATABASES["replica"] = {**_database("DANGVU_REPLICA_URL"), "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["dangvu.core.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

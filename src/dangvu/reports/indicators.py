@@ -1425,12 +1425,16 @@ def cached(key: str, compute: Callable[[], Any], version: str | None = None) -> 
     from django.conf import settings
     from django.core.cache import cache
 
+    from dangvu.core.routers import reports_replica
+
     if not getattr(settings, "DANGVU_FIGURE_CACHE", True):
-        return compute()
+        with reports_replica():
+            return compute()
     full = f"dangvu:figures:{version or data_version()}:{key}"
     found = cache.get(full)
     if found is None:
-        found = compute()
+        with reports_replica():  # from the read replica, when there is one
+            found = compute()
         cache.set(full, found, 6 * 3600)
     return found
 
