@@ -16,7 +16,7 @@ def test_reads_inside_reports_go_to_the_replica_and_writes_to_the_primary(monkey
         assert router.db_for_read(PartyMember) == "replica"
         assert router.db_for_write(PartyMember) is None
     assert router.db_for_read(PartyMember) is None
-    # A figure is computed inside the replica's context; the cache lookup is not.
+    # A figure is computed inside the replica's context.
     seen = cached("router-test", lambda: router.db_for_read(PartyMember), version="t")
     assert seen == "replica"
     assert router.allow_migrate("replica", "members") is False
@@ -26,4 +26,4 @@ def test_reads_inside_reports_go_to_the_replica_and_writes_to_the_primary(monkey
 def test_without_a_replica_everything_reads_the_primary():
     router = ReplicaRouter()
     with reports_replica():
-    assert router.db_for_read(PartyMember) is None
+        assert router.db_for_read(PartyMember) is None
