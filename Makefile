@@ -44,6 +44,8 @@ test-postgres: install
 
 test: lint test-sqlite test-postgres
 
+BENCH_PG = -c shared_buffers=4GB -c effective_cache_size=16GB -c work_mem=64MB -c maintenance_work_mem=1GB -c max_wal_size=16GB -c max_connections=200 -c random_page_cost=1.1 -c jit=off
+
 bench: install
 	scripts/system-deps.sh
 	DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_DATABASE_URL= $(PY) bench/run.py
@@ -55,6 +57,7 @@ bench: install
 	$(VENV)/bin/pip install -q "django-import-export>=4.3" "pandas>=2.2"
 	DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_DATABASE_URL= $(PY) bench/import_members.py
 	DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_DATABASE_URL= $(PY) bench/reports.py
+	DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_PG_OPTIONS="$(BENCH_PG)" scripts/with-postgres.sh $(PY) bench/scale.py
 
 messages: install
 	scripts/messages.sh

@@ -170,6 +170,7 @@ def floor(root: Organisation, start: dt.date, end: dt.date) -> dict[str, float]:
             if (a is None or first >= a) and (b is None or first < b):
                 out[f"members.admitted.{code}"] += n
     out["members.age.average"] = round(ages / total, 1) if total else 0
+    out["_members.age.sum"] = ages  # to add provinces up (bench/scale.py)
     # Party age with its gaps, for those admitted at least 30 years before.
     old = add_years_sql(end, -charter.BADGE_TIERS[0])
     ids = [
@@ -360,6 +361,7 @@ def floor(root: Organisation, start: dt.date, end: dt.date) -> dict[str, float]:
     out["admitted.age.average"] = (
         round(sum(ages_admitted) / len(ages_admitted), 1) if ages_admitted else 0
     )
+    out["_admitted.age.sum"] = sum(ages_admitted)
 
     # Organisations by the category of the grassroots organisation they lie in, and its members.
     placements = []

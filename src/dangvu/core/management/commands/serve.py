@@ -9,7 +9,10 @@ from django.core.management.base import BaseCommand, CommandParser
 
 
 class Command(BaseCommand):
-    help = "Serve dangvu: the web server (gunicorn) with the task worker (db_worker) beside it."
+    help = (
+        "Serve dangvu: the web server (gunicorn) with the task worker (db_worker) and the "
+        "summaries' refresher (summaries refresh --watch) beside it."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default="127.0.0.1:8000", help="address:port to listen on")
@@ -19,6 +22,10 @@ class Command(BaseCommand):
         python = sys.executable
         worker = subprocess.Popen(
             [python, "-m", "dangvu.cli", "db_worker", "--queue-name", "default"]
+        )
+        # Recomputes the stored summaries that changes have moved (reports/summaries.py).
+        refresher = subprocess.Popen(
+            [python, "-m", "dangvu.cli", "summaries", "refresh", "--watch", "60"]
         )
         web = subprocess.Popen(
             [
@@ -39,7 +46,7 @@ class Command(BaseCommand):
         self.stdout.write(f"dangvu is served at http://{options['bind']}/ (Ctrl+C to stop)")
 
         def stop(signum: int, frame: object) -> None:
-            for process in (web, worker):
+            for process in (web, worker, refresher):
                 if process.poll() is None:
                     process.terminate()
 
@@ -47,14 +54,14 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         try:
             while True:
-                for process in (web, worker):
+                for process in (web, worker, refresher):
                     try:
                         code = process.wait(timeout=1)
                     except subprocess.TimeoutExpired:
                         continue
                     stop(signal.SIGTERM, None)
-                    web.wait(timeout=15)
-                    worker.wait(timeout=15)
+                    for other in (web, worker, refresher):
+                        other.wait(timeout=15)
                     if code not in (0, -signal.SIGTERM, -signal.SIGINT):
                         sys.exit(code)
                     return
