@@ -41,6 +41,7 @@ from django.db import connection  # noqa: E402
 
 from dangvu.core.text import join_name, name_sort_key, search_key  # noqa: E402
 from dangvu.demo import data  # noqa: E402
+from dangvu.members.services import PERSON_FIELDS  # noqa: E402
 from dangvu.orgs.models import path_segment  # noqa: E402
 from dangvu.rules import reference as ref  # noqa: E402
 
@@ -333,30 +334,10 @@ def copy_members(cursor: Any, m: Members, changeset: str) -> None:
         cursor,
         "members_person",
         [
-            "id",
-            "family_name",
-            "middle_name",
-            "given_name",
-            "full_name",
-            "search_name",
+            *("id", "family_name", "middle_name", "given_name", "full_name", "search_name"),
             "sort_key",
-            "sex",
-            "birth_date",
-            "ethnicity",
-            "religion",
-            "citizen_id",
-            "hometown",
-            "residence",
-            "phone",
-            "health",
-            "family",
-            "general_education",
-            "professional_level",
-            "academic_title",
-            "theory_level",
-            "occupation",
-            "created_at",
-            "updated_at",
+            *PERSON_FIELDS[1:],  # sex … occupation, in the order of the lines below
+            *("created_at", "updated_at"),
         ],
     )
     member = Copier(

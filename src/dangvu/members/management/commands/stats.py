@@ -45,7 +45,7 @@ class Command(BaseCommand):
         add_format(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from dangvu.reports.indicators import REGISTRY, Scope, compute_all
+        from dangvu.reports.indicators import Scope, compute_all
 
         if options.get("period"):
             start, end = parse_period(options["period"])
@@ -79,12 +79,16 @@ class Command(BaseCommand):
             print_json(document, self.stdout._out)
             return
         self.stdout.write(f"{org.name} ({org.code}), {start:%d/%m/%Y}–{end:%d/%m/%Y}")
+        self._table(indicators)
+
+    def _table(self, indicators: dict[str, Any]) -> None:
+        from dangvu.reports.indicators import REGISTRY
+
         for key, value in indicators.items():
             if value:
                 self.stdout.write(f"  {key:<44} {value:>10}  {REGISTRY[key].label_vi}")
 
     def _nation(self, start: dt.date, end: dt.date, options: dict[str, Any]) -> None:
-        from dangvu.reports.indicators import REGISTRY
         from dangvu.reports.summaries import national
 
         indicators = national(start, end)
@@ -98,6 +102,4 @@ class Command(BaseCommand):
             print_json(document, self.stdout._out)
             return
         self.stdout.write(f"{start:%d/%m/%Y}–{end:%d/%m/%Y}")
-        for key, value in indicators.items():
-            if value:
-                self.stdout.write(f"  {key:<44} {value:>10}  {REGISTRY[key].label_vi}")
+        self._table(indicators)
