@@ -7,6 +7,8 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from dangvu.accounts.forms import PurposeForm
@@ -17,7 +19,7 @@ from dangvu.core.dates import age_on, today
 from dangvu.core.errors import RuleError
 from dangvu.core.forms import submit
 from dangvu.members import forms, selectors, services
-from dangvu.members.models import PartyMember
+from dangvu.members.models import PartyMember, Status
 from dangvu.members.privacy import (
     MASK,
     SENSITIVE_FIELDS,
@@ -28,6 +30,7 @@ from dangvu.members.privacy import (
 )
 from dangvu.orgs.selectors import get_org, scope_roots, visible_orgs
 from dangvu.orgs.services import normalise_code
+from dangvu.rules import reference as ref
 
 PERSON_KEYS = list(forms.PersonForm.base_fields)
 
@@ -51,6 +54,31 @@ def _filters(form: forms.FilterForm) -> selectors.MemberFilters:
     )
 
 
+SEX_LABELS = dict(ref.SEXES)
+STATUS_LABELS = dict(Status.choices)
+_FILTER_HTML: dict[tuple[Any, ...], str] = {}
+
+
+def _filter_fields(form: forms.FilterForm, request: HttpRequest) -> str:
+    """The filter fields but the search box, as HTML: the same for every page of a list and for
+    most lists, so rendered once per language and set of values (its selects have hundreds of
+    options) and kept (at most 500 variants)."""
+    names = [name for name in form.fields if name != "q"]
+    key = (
+        translation.get_language(),
+        tuple(names),
+        tuple((name, tuple(request.GET.getlist(name))) for name in names),
+    )
+    found = _FILTER_HTML.get(key)
+    if found is None:
+        found = "".join(
+            f'<div class="field">{form[name].label_tag()}{form[name]}</div>' for name in names
+        )
+        if len(_FILTER_HTML) < 500:
+            _FILTER_HTML[key] = found
+    return mark_safe(found)  # noqa: S308 (rendered by Django's form widgets, escaped there)
+
+
 def member_list(request: HttpRequest) -> HttpResponse:
     roots = scope_roots(request.user)
     code = request.GET.get("org", "")
@@ -69,7 +97,17 @@ def member_list(request: HttpRequest) -> HttpResponse:
         after = ""
     rows, token = selectors.member_list(request.user, org, filters, after=after)
     on = today()
-    items = [{"m": m, "age": age_on(m.person.birth_date, on)} for m in rows]
+    # Labels by dictionary: `get_FOO_display` rebuilds the field's choices for every row.
+    items = [
+        {
+            "m": m,
+            "age": age_on(m.person.birth_date, on),
+            "sex": SEX_LABELS.get(m.person.sex, m.person.sex),
+            "ethnicity": ref.ETHNIC_LABELS.get(m.person.ethnicity, m.person.ethnicity),
+            "status": STATUS_LABELS.get(m.status, m.status),
+        }
+        for m in rows
+    ]
     query = request.GET.copy()
     query.pop("sau", None)
     query["org"] = org.code
@@ -77,6 +115,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         "org": org,
         "roots": roots,
         "form": form,
+        "filter_fields": _filter_fields(form, request),
         "items": items,
         "next_token": token,
         "query": query.urlencode(),
