@@ -155,3 +155,19 @@ def test_refresh_recomputes_only_what_moved_and_the_check_command_compares(two_p
     out = StringIO()
     call_command("summaries", "check", "--period", "2024", stdout=out)
     assert "figures equal" in out.getvalue()
+
+
+def test_a_summary_is_marked_where_its_figures_are_read(world, monkeypatch):
+    """With a read replica the figures come from it: so must the mark, or a change the replica
+    has not replayed yet would be taken as counted (docs/operations.md)."""
+    from dangvu.core import routers
+
+    seen = []
+
+    def last_mark():
+        seen.append(routers._reading_reports.get())
+        return 0
+
+    monkeypatch.setattr(summaries, "last_mark", last_mark)
+    summaries.store(world.province, *Y23)
+    assert seen == [True]
