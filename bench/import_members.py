@@ -18,7 +18,6 @@ import json
 import os
 import platform
 import random
-import resource
 import sys
 import tempfile
 import time
@@ -33,6 +32,7 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from procinfo import peak_mb  # noqa: E402
 
 from dangvu.core.dates import add_months  # noqa: E402
 from dangvu.core.text import name_sort_key, search_key, split_full_name  # noqa: E402
@@ -149,18 +149,6 @@ def _decision():  # type: ignore[no-untyped-def]
     from dangvu.core.changes import get_or_create_decision
 
     return get_or_create_decision(number="1-QĐ/TU", date=dt.date(1975, 1, 1), issuer="Tỉnh ủy")
-
-
-def peak_mb() -> float:
-    """The process's peak resident memory: VmHWM (ru_maxrss would carry over the peak of the
-    process that started this one, bench/scale.py)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def timed(label: str, work) -> tuple[float, object]:  # type: ignore[no-untyped-def]

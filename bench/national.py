@@ -43,6 +43,7 @@ from dangvu.core.text import join_name, name_sort_key, search_key  # noqa: E402
 from dangvu.demo import data  # noqa: E402
 from dangvu.members.services import PERSON_FIELDS  # noqa: E402
 from dangvu.orgs.models import path_segment  # noqa: E402
+from dangvu.rules import evaluation as ev  # noqa: E402
 from dangvu.rules import reference as ref  # noqa: E402
 
 FOUNDED = dt.date(2000, 1, 1)
@@ -436,35 +437,46 @@ def copy_members(cursor: Any, m: Members, changeset: str) -> None:
         c.flush()
 
 
-RATINGS_SQL = """
+# The ratings of each year, derived in the server: the regulation in force that year (from the
+# rules, as the services take it), a level by a hash of the subject and the year (about 15–20 %
+# HTXSNV, 65–70 % HTTNV, 13 % HTNV, 2 % KHTNV).
+RATED = {
+    "member": (
+        "member_id",
+        15,
+        "SELECT p.member_id AS subject, p.org_id AS unit, y FROM generate_series(%s, %s) AS y "
+        "JOIN members_membershipperiod p ON NOT p.temporary",
+    ),
+    "org": (
+        "org_id",
+        20,
+        "SELECT p.org_id AS subject, p.parent_id AS unit, y FROM generate_series(%s, %s) AS y "
+        "JOIN orgs_placement p ON p.kind IN ('cell', 'grassroots_committee', 'grassroots_cell')",
+    ),
+}
+
+
+def ratings_sql(subject: str) -> str:
+    column, best, source = RATED[subject]
+    regulations = " ".join(
+        f"WHEN y = {year} THEN '{ev.rules_for(year).code}'"
+        for year in range(FIRST_YEAR, LAST_YEAR + 1)
+    )
+    return f"""
 INSERT INTO evaluation_rating (year, subject, regulation, self_level, proposed_level, level,
-    decided_on, facts, reclassified_from, reclassified_reason, source, changeset_id, member_id,
+    decided_on, facts, reclassified_from, reclassified_reason, source, changeset_id, {column},
     unit_id)
-SELECT y, 'member', CASE WHEN y <= 2022 THEN 'HD21' WHEN y <= 2024 THEN 'QD124' ELSE 'QD366' END,
-    '', '', CASE WHEN h < 15 THEN 'HTXSNV' WHEN h < 85 THEN 'HTTNV' WHEN h < 98 THEN 'HTNV'
-    ELSE 'KHTNV' END, make_date(y, 12, 31), '{}', '', '', 'import', %s, member_id, org_id
+SELECT y, '{subject}', CASE {regulations} END, '', '',
+    CASE WHEN h < {best} THEN 'HTXSNV' WHEN h < 85 THEN 'HTTNV' WHEN h < 98 THEN 'HTNV'
+    ELSE 'KHTNV' END, make_date(y, 12, 31), '{{}}', '', '', 'import', %s, subject, unit
 FROM (
-    SELECT y, p.member_id, p.org_id, (p.member_id * 7919 + y * 104729) %% 100 AS h
-    FROM generate_series(%s, %s) AS y
-    JOIN members_membershipperiod p ON NOT p.temporary AND p.valid_from <= make_date(y, 12, 31)
-        AND (p.valid_to IS NULL OR p.valid_to > make_date(y, 12, 31))
-) rated
-"""
-ORG_RATINGS_SQL = """
-INSERT INTO evaluation_rating (year, subject, regulation, self_level, proposed_level, level,
-    decided_on, facts, reclassified_from, reclassified_reason, source, changeset_id, org_id,
-    unit_id)
-SELECT y, 'org', CASE WHEN y <= 2022 THEN 'HD21' WHEN y <= 2024 THEN 'QD124' ELSE 'QD366' END,
-    '', '', CASE WHEN h < 20 THEN 'HTXSNV' WHEN h < 85 THEN 'HTTNV' WHEN h < 98 THEN 'HTNV'
-    ELSE 'KHTNV' END, make_date(y, 12, 31), '{}', '', '', 'import', %s, org_id, parent_id
-FROM (
-    SELECT y, p.org_id, p.parent_id, (p.org_id * 7919 + y * 104729) %% 100 AS h
-    FROM generate_series(%s, %s) AS y
-    JOIN orgs_placement p ON p.kind IN ('cell', 'grassroots_committee', 'grassroots_cell')
+    SELECT picked.*, (subject * 7919 + y * 104729) %% 100 AS h FROM ({source}
         AND p.valid_from <= make_date(y, 12, 31)
-        AND (p.valid_to IS NULL OR p.valid_to > make_date(y, 12, 31))
+        AND (p.valid_to IS NULL OR p.valid_to > make_date(y, 12, 31))) picked
 ) rated
 """
+
+
 BIG_TABLES = [
     "members_person",
     "members_partymember",
@@ -528,14 +540,14 @@ def build(total: int, seed: int = 2026) -> dict[str, float]:
                 "changeset_id) VALUES (%s, %s, %s, %s, %s)",
                 [
                     year,
-                    "HD21" if year <= 2022 else "QD124" if year <= 2024 else "QD366",
+                    ev.rules_for(year).code,
                     dt.date(year, 12, 31),
                     dt.date(year + 1, 1, 31),
                     changeset,
                 ],
             )
-        cursor.execute(RATINGS_SQL, [changeset, FIRST_YEAR, LAST_YEAR])
-        cursor.execute(ORG_RATINGS_SQL, [changeset, FIRST_YEAR, LAST_YEAR])
+        for subject in RATED:
+            cursor.execute(ratings_sql(subject), [changeset, FIRST_YEAR, LAST_YEAR])
         mark("ratings")
         for _name, definition in indexes:
             cursor.execute(definition)

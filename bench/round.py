@@ -11,10 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import resource
 import sys
 import time
-from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangvu.settings")
 os.environ.setdefault("DANGVU_HTTPS", "0")
@@ -25,6 +23,7 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from procinfo import peak_mb  # noqa: E402
 
 from dangvu.core.changes import get_or_create_decision, open_change_set  # noqa: E402
 from dangvu.evaluation.models import Rating  # noqa: E402
@@ -70,14 +69,6 @@ def setup() -> list[tuple[object, list[object]]]:
             communes.append((commune, cells))
         members_bulk_admit(rows=rows, actor=None, changeset=open_change_set(actor=None, reason="x"))
     return communes
-
-
-def peak_mb() -> float:
-    """VmHWM: ru_maxrss would carry over the peak of the process that started this one."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main() -> dict[str, float]:

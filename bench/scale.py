@@ -24,7 +24,6 @@ import json
 import os
 import platform
 import random
-import resource
 import secrets
 import signal
 import socket
@@ -52,6 +51,8 @@ from django.test import Client  # noqa: E402
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
+
+from procinfo import peak_mb, status_mb  # noqa: E402
 
 YEAR = 2024
 PROVINCE = os.environ.get("BENCH_PROVINCE", "TU-01")
@@ -356,12 +357,9 @@ def latency() -> dict[str, Any]:
 def worker_memory(master: int) -> dict[str, float]:
     """Resident and peak memory (MB) of the gunicorn workers (children of the master)."""
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    rss, peak = [], []
-    for pid in children:
-        status = Path(f"/proc/{pid}/status").read_text()
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        rss.append(int(fields["VmRSS"].split()[0]) / 1024)
-        peak.append(int(fields["VmHWM"].split()[0]) / 1024)
+    memory = [status_mb(pid) for pid in children]
+    rss = [m["VmRSS"] for m in memory]
+    peak = [m["VmHWM"] for m in memory]
     return {"workers": len(children), "rss_mb_max": max(rss), "peak_mb_max": max(peak)}
 
 
@@ -441,7 +439,7 @@ def main() -> None:
             f"{parts} on {dt.datetime.now():%Y-%m-%d %H:%M}"
         )
     else:
-        results["bench_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        results["bench_peak_mb"] = peak_mb()
     write(results)
 
 
