@@ -121,7 +121,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         }
         for c in rows
     ]
-    from dangvu.members.selectors import MemberFilters, member_list
+    from dangvu.members.selectors import ROLL_COLUMNS, MemberFilters, member_list
     from dangvu.members.selectors import stats as member_stats
     from dangvu.rules.organisation import structure_notes
 
@@ -136,7 +136,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             )
         ]
 
-    preview, more = member_list(request.user, org, MemberFilters(), limit=20)
+    preview, more = member_list(request.user, org, MemberFilters(), limit=20, columns=ROLL_COLUMNS)
     parent_visible = (
         org.parent if org.parent and can(request.user, Ability.VIEW, org.parent.path) else None
     )
