@@ -1,4 +1,4 @@
-"""Memory of a process from /proc (Linux), for the benchmarks.
+"""Memory and CPU time of processes from /proc (Linux), for the benchmarks.
 
 Peak resident memory is VmHWM: `ru_maxrss` would carry over the peak of the process that started
 this one across exec (bench/scale.py starts the import and round benchmarks).
@@ -6,6 +6,7 @@ this one across exec (bench/scale.py starts the import and round benchmarks).
 
 from __future__ import annotations
 
+import os
 import resource
 from pathlib import Path
 
@@ -26,3 +27,38 @@ def peak_mb() -> float:
         return status_mb()["VmHWM"]
     except (OSError, KeyError):
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def cpu_seconds(pids: list[int | str]) -> dict[str, float]:
+    """User and system CPU time (s) each process has used so far; a process gone is left out."""
+    found = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # utime, stime (proc(5): fields 14 and 15)
+        found[str(pid)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return found
+
+
+def cpu_used(before: dict[str, float], after: dict[str, float]) -> float:
+    """CPU time (s) used between two readings of `cpu_seconds`, by the processes alive at the
+    second: one that ended between them (a closed connection's backend) would count as negative."""
+    return sum(t - before.get(pid, 0.0) for pid, t in after.items())
+
+
+def children(pid: int | str) -> list[str]:
+    return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+
+
+def named(name: str) -> list[str]:
+    """The processes whose command is `name` (e.g. every process of the PostgreSQL server)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "comm").read_text().strip() == name:
+                found.append(entry.name)
+        except OSError:
+            continue
+    return found

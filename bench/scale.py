@@ -5,8 +5,12 @@ run, one table.
 
 (a) all indicators of a province and of the nation for a closed year: dangvu's registry from the
     records, and the nation from the stored summaries, vs the same figures by hand-written SQL;
-(b) member list, search and member page under 8 and 32 concurrent clients against gunicorn, vs a
-    bare SQL query per request from the same clients;
+(b) member list, search and member page under 8 and 32 concurrent clients against gunicorn, vs the
+    same SQL by hand per request from the same clients (each with its connection open, as the
+    workers have theirs); beside them an empty page behind the whole middleware
+    (bench/stack_urls.py), the floor of the web stack, and for each case the CPU time a request
+    takes in the web workers, the PostgreSQL server and the load generator (BENCH_CASES="member
+    list,search" measures only those);
 (c) the import of 150,000 members vs COPY of the rows it wrote (bench/import_members.py);
 (d) an evaluation round of 1,000 cells × 30 members vs raw inserts (bench/round.py);
 (e) the memory of the web workers and of the worker processes.
@@ -52,7 +56,7 @@ from django.test import Client  # noqa: E402
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 
-from procinfo import peak_mb, status_mb  # noqa: E402
+from procinfo import children, cpu_seconds, cpu_used, named, peak_mb, status_mb  # noqa: E402
 
 YEAR = 2024
 PROVINCE = os.environ.get("BENCH_PROVINCE", "TU-01")
@@ -195,15 +199,21 @@ def percentiles(samples: list[float]) -> dict[str, float]:
     return {"p50": at(0.50), "p95": at(0.95), "p99": at(0.99), "n": len(samples)}
 
 
-def load(clients: int, work: Any, total: int) -> dict[str, float]:
-    """`total` calls of `work(thread_state)` from `clients` threads at once; latency of each."""
+def load(clients: int, work: Any, total: int, prepare: Any = None) -> dict[str, float]:
+    """`total` calls of `work(thread_state)` from `clients` threads at once; latency of each.
+    `prepare(thread_state)` runs in each thread before the clock starts (the floor's database
+    connection: gunicorn's workers keep theirs open too, CONN_MAX_AGE)."""
     samples: list[float] = []
     lock = threading.Lock()
     left = [total]
     errors: list[str] = []
+    ready = threading.Barrier(clients + 1)
 
     def run() -> None:
         state: dict[str, Any] = {}
+        if prepare is not None:
+            prepare(state)
+        ready.wait()
         mine = []
         while True:
             with lock:
@@ -222,9 +232,10 @@ def load(clients: int, work: Any, total: int) -> dict[str, float]:
             samples.extend(mine)
 
     threads = [threading.Thread(target=run) for _ in range(clients)]
-    began = time.perf_counter()
     for t in threads:
         t.start()
+    ready.wait()
+    began = time.perf_counter()
     for t in threads:
         t.join()
     wall = time.perf_counter() - began
@@ -251,10 +262,12 @@ def latency() -> dict[str, Any]:
         cursor.execute("SELECT full_name FROM members_person TABLESAMPLE SYSTEM (0.1) LIMIT 2000")
         names = [r[0] for r in cursor.fetchall()]
     port = free_port()
-    env = {**os.environ, "DANGVU_HTTPS": "0", "DANGVU_ALLOWED_HOSTS": "127.0.0.1"}
+    # dangvu's settings and pages, and one empty page besides (bench/stack_urls.py).
+    env = {**os.environ, "DANGVU_HTTPS": "0", "DANGVU_ALLOWED_HOSTS": "127.0.0.1",
+           "DJANGO_SETTINGS_MODULE": "stack_settings"}  # fmt: skip
     web = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "dangvu.wsgi:application", "--bind",
-         f"127.0.0.1:{port}", "--workers", str(WEB_WORKERS), "--log-level", "warning"],
+        [sys.executable, "-m", "gunicorn", "dangvu.wsgi:application", "--pythonpath", str(HERE),
+         "--bind", f"127.0.0.1:{port}", "--workers", str(WEB_WORKERS), "--log-level", "warning"],
         env=env, start_new_session=True,
     )  # fmt: skip
     try:
@@ -296,11 +309,21 @@ def latency() -> dict[str, Any]:
             member, root, *_rest = rng.choice(sampled)
             get(f"/dang-vien/{member}/", {}, root)
 
+        def web_empty(_s: dict[str, Any]) -> None:
+            get("/bench/trang-trong/", {}, province().path)
+
+        def nothing(_s: dict[str, Any]) -> None:
+            pass
+
         dsn = os.environ["DANGVU_DATABASE_URL"]
 
+        def connect(state: dict[str, Any], warm: Any) -> None:
+            """A connection per client, opened and warmed by one query before the clock
+            starts, as gunicorn's workers hold theirs (CONN_MAX_AGE) and were warmed."""
+            state["conn"] = psycopg.connect(dsn, autocommit=True)
+            warm(state)
+
         def sql(state: dict[str, Any], statement: str, params: list[Any]) -> int:
-            if "conn" not in state:
-                state["conn"] = psycopg.connect(dsn, autocommit=True)
             return len(state["conn"].execute(statement, params).fetchall())
 
         columns = (
@@ -312,15 +335,29 @@ def latency() -> dict[str, Any]:
         page = columns + "AND p.sort_key > %s {} ORDER BY p.sort_key LIMIT 51"
         roll = columns + "AND {} ORDER BY o.path, p.sort_key LIMIT 51"
 
+        # The next organisation with members after a path, then its members: dangvu's plan
+        # (members/selectors._cell_by_cell), by hand.
+        next_cell = (
+            "SELECT o.id, o.path FROM orgs_organisation o WHERE o.path {} %s AND o.path < %s AND EXISTS "
+            "(SELECT 1 FROM members_partymember m WHERE m.org_id = o.id AND m.status IN "
+            "('official', 'probationary')) ORDER BY o.path LIMIT 1"
+        )
+        in_cell = columns + "AND m.org_id = %s ORDER BY p.sort_key LIMIT %s"
+
         def sql_list(state: dict[str, Any]) -> None:
             _m, root, path, key = rng.choice(sampled)
             low, high = subtree_range(root)
-            if rng.random() < 0.5:
-                rest = roll.format("o.path = %s AND p.sort_key > %s")
-                if sql(state, rest, [low, high, path, key]) < 51:  # the cell ends: the next ones
-                    sql(state, roll.format("o.path > %s"), [low, high, path])
-            else:
-                sql(state, roll.format("TRUE"), [low, high])
+            got, after, op = 0, low, ">="
+            if rng.random() < 0.5:  # a page further on: the rest of a cell, then the next ones
+                got = sql(state, roll.format("o.path = %s AND lower(p.sort_key) > %s"),
+                          [low, high, path, key])  # fmt: skip
+                after, op = path, ">"
+            while got < 51:
+                cell = state["conn"].execute(next_cell.format(op), [after, high]).fetchone()
+                if cell is None:
+                    break
+                got += sql(state, in_cell, [low, high, cell[0], 51 - got])
+                after, op = cell[1], ">"
 
         def sql_search(state: dict[str, Any]) -> None:
             low, high = subtree_range(province().path)
@@ -335,16 +372,36 @@ def latency() -> dict[str, Any]:
                 [member])  # fmt: skip
 
         cases = [
+            # The floor of the web stack itself: the load generator and an empty page behind
+            # the whole middleware; the figure beside it is the load generator alone.
+            ("empty page", web_empty, nothing),
             ("member list", web_list, sql_list),
             ("search", web_search, sql_search),
             ("member page", web_member, sql_member),
         ]
         out: dict[str, Any] = {}
+
+        def cpu() -> dict[str, dict[str, float]]:
+            """CPU time so far of the web workers, the PostgreSQL server and this process (the
+            load generator): where each request's time goes when the cores are the limit."""
+            return {
+                "web": cpu_seconds(children(web.pid)),
+                "postgresql": cpu_seconds(named("postgres")),
+                "client": cpu_seconds(["self"]),
+            }
+
+        only = os.environ.get("BENCH_CASES", "")  # e.g. "member list": measure only those
         for name, ours, floor in cases:
+            if only and name not in only.split(","):
+                continue
             for clients in CLIENTS:
                 load(clients, ours, clients * 2)  # warm
+                before = cpu()
                 a = load(clients, ours, REQUESTS)
-                b = load(clients, floor, REQUESTS)
+                a["cpu_ms"] = {
+                    k: cpu_used(before[k], v) * 1000 / REQUESTS for k, v in cpu().items()
+                }
+                b = load(clients, floor, REQUESTS, prepare=lambda st, f=floor: connect(st, f))
                 out[f"{name}, {clients} clients"] = {"dangvu": a, "floor": b}
                 say(f"  {name}, {clients} clients: p95 {a['p95']:.0f} ms vs {b['p95']:.1f} ms")
         out["web_workers"] = worker_memory(web.pid)
@@ -356,11 +413,10 @@ def latency() -> dict[str, Any]:
 
 def worker_memory(master: int) -> dict[str, float]:
     """Resident and peak memory (MB) of the gunicorn workers (children of the master)."""
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    memory = [status_mb(pid) for pid in children]
+    memory = [status_mb(pid) for pid in children(master)]
     rss = [m["VmRSS"] for m in memory]
     peak = [m["VmHWM"] for m in memory]
-    return {"workers": len(children), "rss_mb_max": max(rss), "peak_mb_max": max(peak)}
+    return {"workers": len(memory), "rss_mb_max": max(rss), "peak_mb_max": max(peak)}
 
 
 # (c), (d) -----------------------------------------------------------------------------------
@@ -434,7 +490,11 @@ def main() -> None:
     if parts != "abcd":
         # Measure again only some parts: the others are taken from the last whole run.
         previous = json.loads((HERE / "results" / "scale-postgresql.json").read_text())
-        results = {**previous, **{k: v for k, v in results.items() if k != "seconds"}}
+        for key, value in results.items():
+            if key != "seconds":  # a part measured again, or some of its cases (BENCH_CASES)
+                merged = isinstance(value, dict) and isinstance(previous.get(key), dict)
+                previous[key] = {**previous[key], **value} if merged else value
+        results = previous
         results.setdefault("remeasured", []).append(
             f"{parts} on {dt.datetime.now():%Y-%m-%d %H:%M}"
         )
@@ -456,19 +516,28 @@ def write(r: dict[str, Any]) -> None:
         ("(a) nation from the summaries (s)", f"{n['from_summaries_s']:.3f}", f"{n['floor_s']:.1f}",
          f"{n['from_summaries_s'] / n['floor_s']:.4f}", f"< {GOALS['national_s']} s, equal"),
     ]  # fmt: skip
-    for case in ("member list", "search", "member page"):
+    for case in ("empty page", "member list", "search", "member page"):
         for clients in CLIENTS:
+            if f"{case}, {clients} clients" not in lat:  # measured by later versions only
+                continue
             a = lat[f"{case}, {clients} clients"]["dangvu"]
             b = lat[f"{case}, {clients} clients"]["floor"]
             goal = (
                 f"p95 < {GOALS['list_p95_ms']}" if case == "member list" and clients == 32 else ""
             )
             rows.append((
-                f"(b) {case}, {clients} clients, p50/p95/p99 (ms)",
-                f"{a['p50']:.0f}/{a['p95']:.0f}/{a['p99']:.0f}",
+                f"(b) {case}, {clients} clients, p50/p95/p99 (ms), pages/s",
+                f"{a['p50']:.0f}/{a['p95']:.0f}/{a['p99']:.0f}, {a['per_s']:.0f}/s",
                 f"{b['p50']:.1f}/{b['p95']:.1f}/{b['p99']:.1f}",
-                f"{a['p95'] / b['p95']:.1f}", goal,
+                f"{a['p95'] / b['p95']:.1f}" if case != "empty page" else "", goal,
             ))  # fmt: skip
+            if "cpu_ms" in a:
+                c = a["cpu_ms"]
+                rows.append((
+                    f"(b) {case}, {clients} clients, CPU a request: web / PostgreSQL / "
+                    "load generator (ms)",
+                    f"{c['web']:.1f} / {c['postgresql']:.1f} / {c['client']:.1f}", "", "", "",
+                ))  # fmt: skip
     rows += [
         (f"(c) import {imp['rows']:,} members, commit (s) vs COPY of its "
          f"{imp['copy_rows']:,} rows into the same tables", f"{imp['commit_s']:.1f}",
