@@ -260,3 +260,31 @@ def test_a_figure_of_a_statistics_form_opens_the_records_behind_it(page, live_se
     expect(page.get_by_role("heading", name="Xin ra khỏi Đảng: 1")).to_be_visible()
     expect(page.get_by_role("link", name="Nguyễn Thị Hoa")).to_be_visible()
     expect(page.get_by_role("cell", name=f"02/03/{year}", exact=True)).to_be_visible()
+
+
+def test_the_roll_of_a_province_loads_its_next_page_in_place(page, live_server, live_world):
+    """The province's roll: 50 rows, then "Trang sau" brings the next rows into the same table
+    (htmx, the page stays), cell after cell; a name opens the member's page (issue 9)."""
+    from playwright.sync_api import expect
+
+    from tests.conftest import admit
+
+    for i in range(60):
+        admit(live_world.ts1, f"Lê Văn Thử{chr(ord('a') + i % 26)}", birth=dt.date(1980, 1, 1))
+    page.goto(live_server.url + "/")
+    page.get_by_label("Tên đăng nhập").fill("an")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.goto(live_server.url + "/dang-vien/?org=TU-T")
+    rows = page.locator("#rows tr:not(.more)")
+    expect(rows).to_have_count(50)
+    address = page.url
+    page.get_by_role("link", name="Trang sau").click()
+    expect(rows).to_have_count(64)  # 4 of the world and 60 more
+    assert page.url == address  # the rows came into this page
+    expect(page.get_by_role("link", name="Trang sau")).to_have_count(0)
+    cells = rows.locator("td:nth-child(7)").all_inner_texts()
+    assert cells[:3] == ["Chi bộ Thôn Phước Lập"] * 2 + ["Chi bộ Thôn Hữu Đức"]
+    assert set(cells[3:]) == {"Chi bộ Khu phố 1"}
+    page.get_by_role("link", name="Nguyễn Thị Hoa").click()
+    expect(page.get_by_role("heading", name=re.compile("Nguyễn Thị Hoa"))).to_be_visible()
