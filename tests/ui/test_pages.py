@@ -132,6 +132,33 @@ def test_list_pages_by_key_in_vietnamese_order_with_a_bounded_number_of_queries(
     assert names_first.index("Nguyễn Văn An") < names_first.index("Nguyễn Thị Hoa")  # An before Hoa
 
 
+def test_the_rows_of_the_roll_are_escaped_and_labelled(as_an, world):
+    """The rows are written in Python (issue 9): every value escaped, labels in Vietnamese, the
+    date of birth as dd/mm/yyyy and the age in completed years, on the page and on the next page
+    that htmx asks for."""
+    from dangvu.core.dates import age_on, today
+    from dangvu.orgs.models import Organisation
+
+    Organisation.objects.filter(pk=world.ts1.pk).update(name="Chi bộ Điện & Nước <số 1>")
+    page = as_an.get(reverse("members:list"), {"org": "TU-T"}).content.decode()
+    assert "Chi bộ Điện &amp; Nước &lt;số 1&gt;" in page and "<số 1>" not in page
+    son = world.members["son"]
+    row = re.search(rf'<tr>\s*<td><a href="/dang-vien/{son.pk}/">Lê Minh Sơn</a></td>.*?</tr>',
+                    page, re.S).group(0)  # fmt: skip
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[1:]
+    age = age_on(dt.date(1979, 12, 30), today())
+    assert cells == ["30/12/1979", str(age), "Nam", "Kinh", "Đảng viên chính thức",
+                     "Chi bộ Điện &amp; Nước &lt;số 1&gt;"]  # fmt: skip
+    token = "".join(
+        [f"{len(world.ph1.path):02d}", world.ph1.path, world.members["an"].person.sort_key]
+    )
+    part = as_an.get(
+        reverse("members:list"), {"org": "TU-T", "sau": token}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "<html" not in part and part.lstrip().startswith("<tr>")
+    assert "Chi bộ Điện &amp; Nước &lt;số 1&gt;" in part
+
+
 def test_vietnamese_is_the_default_whatever_the_browser_asks(client, world):
     page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "Đăng nhập" in page and 'lang="vi"' in page
