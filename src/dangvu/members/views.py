@@ -16,7 +16,7 @@ from dangvu.accounts.forms import PurposeForm
 from dangvu.accounts.models import Ability, AccessRecord
 from dangvu.accounts.scope import can, can_see_sensitive, scope_for
 from dangvu.core.changes import get_or_create_decision, history_of
-from dangvu.core.dates import age_on, today
+from dangvu.core.dates import age_on, format_date, today
 from dangvu.core.errors import RuleError
 from dangvu.core.forms import submit
 from dangvu.members import forms, selectors, services
@@ -133,7 +133,7 @@ def _rows_html(rows: list[PartyMember], token: str, query: str) -> str:
         out.append(
             f'<tr>\n<td><a href="{head}{m.pk}{tail}">'
             f"{escape(person.full_name)}</a></td>\n"
-            f"<td>{born.strftime('%d/%m/%Y') if born else ''}</td>"
+            f"<td>{format_date(born)}</td>"
             f'<td class="num">{age_on(born, on) if born else ""}</td>\n'
             f"<td>{escape(SEX_LABELS.get(person.sex, person.sex))}</td>"
             f"<td>{escape(ref.ETHNIC_LABELS.get(person.ethnicity, person.ethnicity))}</td>\n"
