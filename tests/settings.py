@@ -14,5 +14,10 @@ TASKS = {
     }
 }
 
+# A fast hasher, as Django's documentation advises for tests: each Argon2 hash costs 0.3–0.7 s here.
+# The production hasher is checked by tests/accounts/test_login.py.
+PRODUCTION_PASSWORD_HASHERS = PASSWORD_HASHERS  # noqa: F405
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 # Figures are computed afresh in tests (tests/reports/test_cache.py turns the cache on).
 DANGVU_FIGURE_CACHE = False
