@@ -22,6 +22,7 @@ from dangvu.core.calendar import add_working_days
 from dangvu.core.changes import open_change_set
 from dangvu.core.dates import add_months, add_years, age_on
 from dangvu.core.models import ChangeSet, Decision
+from dangvu.demo import data
 from dangvu.discipline.services import discipline_record
 from dangvu.members.events import record_event
 from dangvu.members.lifecycle import official_date_for
@@ -74,7 +75,9 @@ class History:
         self.builder = builder
         self.built = built
         self.rng = random.Random(builder.rng.random())
-        self.scale = builder.scale
+        # Events a year follow the size: fewer in a province of some of its districts only.
+        kept = builder.districts if builder.districts is not None else len(data.DISTRICTS)
+        self.scale = builder.scale * min(kept, len(data.DISTRICTS)) / len(data.DISTRICTS)
         self.cells = built.cells
         self.cell_weights = [p.size for _c, p in built.cells]
         self.profile_of = {c.pk: p for c, p in built.cells}
@@ -156,10 +159,13 @@ class History:
                 )
                 self._generate(month, end)
                 horizon = min(add_months(month, 1) - dt.timedelta(days=1), end)
-                due = sorted(p for p in self.pending if p.on <= horizon)
-                self.pending = [p for p in self.pending if p.on > horizon]
-                for planned in due:
-                    self._apply(planned)
+                # Follow-ups that fall due within the month (a transfer letter presented a week
+                # after it was issued) are recorded within it too: recorded a month later, they
+                # would change the figures of a month already closed.
+                while due := sorted(p for p in self.pending if p.on <= horizon):
+                    self.pending = [p for p in self.pending if p.on > horizon]
+                    for planned in due:
+                        self._apply(planned)
             self.builder.progress(f"history {month:%m/%Y}", sum(self.applied.values()))
             month = add_months(month, 1)
 

@@ -105,13 +105,18 @@ class DemoBuilder:
         progress: Callable[[str, int], None] | None = None,
         reform: bool = True,
         ratings: bool = True,
+        districts: int | None = None,
     ):
         self.reform = reform
+        # The first `districts` districts of each province and no provincial blocks: a smaller
+        # province of the same shape, for the tests where the size does not matter.
+        self.districts = districts
         self.with_ratings = ratings  # tests of the membership history leave them out (faster)
         self.rng = random.Random(seed)
         self.scale = scale
         self.progress = progress or (lambda phase, n: None)
         self.changeset: ChangeSet | None = None
+        self.until = HISTORY_FROM - dt.timedelta(days=1)  # the last day of history built
         self._decisions: dict[tuple[str, str], Decision] = {}
 
     # --- the tree -------------------------------------------------------------------------
@@ -142,13 +147,14 @@ class DemoBuilder:
         province = self._org(PROVINCE_CODE, "Đảng bộ tỉnh Ninh Thuận", "provincial", None)
         built = Built(province=province)
         province_issuer = ("Ban Thường vụ Tỉnh ủy Ninh Thuận", "TU")
-        for dcode, dname, place, communes in data.DISTRICTS:
+        for dcode, dname, place, communes in data.DISTRICTS[: self.districts]:
             self._district(built, province, "NT", dcode, dname, place, communes, dcode, full=True)
-        self._blocks(built, province, province_issuer)
+        if self.districts is None:
+            self._blocks(built, province, province_issuer)
         # Khánh Hòa before 1/7/2025: a smaller synthetic set, merged with Ninh Thuận by the reform.
         neighbour = self._org(NEIGHBOUR_CODE, "Đảng bộ tỉnh Khánh Hòa", "provincial", None)
         built.neighbour = neighbour
-        for dcode, dname, place, communes in data.KH_DISTRICTS:
+        for dcode, dname, place, communes in data.KH_DISTRICTS[: self.districts]:
             self._district(built, neighbour, "KH", dcode, dname, place, communes, "KH", full=False)
         return built
 
@@ -553,12 +559,25 @@ class DemoBuilder:
             self.build_members(built)
             analyse()
         self.history = History(self, built)
-        until = history_until or today()
-        self.history.run(HISTORY_FROM, until)
+        self.until = HISTORY_FROM - dt.timedelta(days=1)
         if self.with_ratings:
             from dangvu.demo.ratings import DemoRatings
 
-            self.ratings = DemoRatings(self.rng, until)
-            self.ratings.run()
-            self.progress("ratings", sum(self.ratings.counts.values()))
+            self.ratings = DemoRatings(self.rng)
+        self.advance(history_until or today())
         return built
+
+    def advance(self, until: dt.date) -> None:
+        """The history from the day after the last one built up to `until` (the end of a month,
+        or today), then the ratings of the years closed since, the five-year commendations once
+        2023 is rated, and the badges of the award days reached. `build(until=d)` equals `build`
+        to an earlier month's end followed by `advance(d)` in its history; the ratings of a year
+        are drawn in the same order, on the records as they stood when it was rated."""
+        start = self.until + dt.timedelta(days=1)
+        if start.day != 1 or until < start:
+            raise ValueError(f"the demo advances by whole months from {start}, not to {until}")
+        self.history.run(start, until)
+        self.until = until
+        if self.with_ratings:
+            self.ratings.advance(until)
+            self.progress("ratings", sum(self.ratings.counts.values()))

@@ -44,17 +44,24 @@ def _grassroots_for(paths: dict[str, int], path: str) -> int | None:
 
 
 class DemoRatings:
-    def __init__(self, rng: random.Random, until: dt.date) -> None:
+    def __init__(self, rng: random.Random) -> None:
         self.rng = rng
-        self.until = until
+        self.until = dt.date(FIRST_YEAR, 1, 1)
+        self.rated: set[int] = set()
         self.previous: dict[tuple[str, int], str] = {}  # (subject, id) → last year's level
         self.counts: dict[str, int] = defaultdict(int)
 
-    def run(self) -> None:
+    def advance(self, until: dt.date) -> None:
+        """The years whose review day has come by `until` and are not yet rated, then the badges
+        of every award day up to `until` not yet given."""
+        self.until = until
         years = [
-            y for y in range(FIRST_YEAR, self.until.year + 1) if ev.review_day(y) <= self.until
+            y
+            for y in range(FIRST_YEAR, until.year + 1)
+            if ev.review_day(y) <= until and y not in self.rated
         ]
         for year in years:
+            self.rated.add(year)
             with transaction.atomic():
                 self.changeset = open_change_set(
                     actor=None,
@@ -380,17 +387,22 @@ class DemoRatings:
             for m, d in award_rules.AWARD_DAYS
             if dt.date(y, m, d) <= self.until
         ]
+        given: dict[int, list[int]] = defaultdict(list)  # by an earlier `advance`
+        for member_id, tier in BadgeAward.objects.values_list("member_id", "tier"):
+            given[member_id].append(tier)
         rows = []
         for member in PartyMember.objects.filter(
             status__in=("official", "deceased"), first_admission_date__isnull=False
         ).order_by("pk"):
             gaps = _gaps(member)
-            received: list[int] = []
+            received: list[int] = list(given[member.pk])
             died = member.status_since if member.status == "deceased" else None
             counted_from = member.first_admission_date + dt.timedelta(
                 days=gap_days(gaps, died or self.until)
             )
             for tier in BADGE_TIERS:
+                if tier in received:
+                    continue
                 reached = add_years(counted_from, tier)
                 if reached > self.until:
                     break
