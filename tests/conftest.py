@@ -8,6 +8,7 @@ of the Tân Sơn commune, `dung` a viewer of the province, `admin` an account ad
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ from dangvu.members.models import PartyMember
 from dangvu.members.services import PersonInput, member_admit
 from dangvu.orgs.models import Organisation
 from dangvu.orgs.services import org_create
+from tests.layers import Layers, commits, wanted_layers
 
 FOUNDED = dt.date(2000, 1, 1)
 PASSWORD = "đúng-mật-khẩu-2026"
@@ -121,9 +123,40 @@ def sign_in(client: Any, user: User) -> Any:
     return client
 
 
+@pytest.fixture(scope="session")
+def _layers(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Layers]:
+    """The shared states of this worker's test database (tests/layers.py)."""
+    layers = Layers()
+    yield layers
+    with django_db_blocker.unblock():
+        layers.close_all()
+
+
 @pytest.fixture
-def world(db: Any) -> World:
-    return build_world()
+def _layer_value(request: pytest.FixtureRequest, _layers: Layers, django_db_blocker: Any) -> Any:
+    """Opens the layers this test stands on (closing the others), before pytest-django's atomic
+    block of the test; a deep copy of what the top layer built."""
+    wanted = wanted_layers(request.fixturenames)
+    if wanted and commits(request.fixturenames, request.node.get_closest_marker("django_db")):
+        raise pytest.UsageError(
+            f"{request.node.nodeid} commits (transactional_db) and cannot stand on the shared "
+            f"layer {wanted[-1]}: build what it needs itself, as `live_world` does."
+        )
+    with django_db_blocker.unblock():
+        _layers.ensure(wanted)
+        return _layers.value(wanted[-1]) if wanted else None
+
+
+@pytest.fixture
+def _django_db_helper(_layer_value: Any, _django_db_helper: Any) -> Iterator[None]:
+    """pytest-django's database fixture, once this test's layers are open (tests/layers.py)."""
+    yield
+
+
+@pytest.fixture
+def world(db: Any, _layer_value: Any) -> World:
+    """The named world (module docstring), built once per worker; each test rolls back to it."""
+    return _layer_value if isinstance(_layer_value, World) else _layer_value[0]
 
 
 @pytest.fixture
@@ -211,3 +244,75 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: A
     from django.conf import settings
 
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+
+@pytest.fixture
+def recorded(_layers: Layers) -> Any:
+    """`recorded(reading)`: what a reading declared with `tests.layers.record_on` read when its
+    layer was built."""
+    return _layers.recorded
+
+
+@pytest.fixture
+def demo_2023(db: Any, _layer_value: Any) -> Any:
+    """The shared demo province (tests/layers.py) with its history to 31/12/2023: the builder."""
+    return _layer_value
+
+
+@pytest.fixture
+def demo(db: Any, _layer_value: Any) -> Any:
+    """The shared demo province to 31/12/2025, the reform of 1/7/2025 applied: the builder."""
+    return _layer_value
+
+
+# --- which database a test runs on, and in what order -------------------------------------------
+
+DATABASE_MARKERS = ("both_databases", "once")
+
+
+def declaration(item: pytest.Item) -> str | None:
+    """The closest of the two marks: a test's own mark overrides its module's."""
+    for marker in item.iter_markers():
+        if marker.name in DATABASE_MARKERS:
+            return marker.name
+    return None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> Iterator[None]:
+    """Every test declares whether the database can change its outcome, and the PostgreSQL pass
+    leaves out those it cannot; tests of the same layers run one after another, the demo's on one
+    worker (tests/layers.py)."""
+    declared = {item: declaration(item) for item in items}
+    undeclared = [item.nodeid for item, marker in declared.items() if marker is None]
+    if undeclared:
+        raise pytest.UsageError(
+            "Each test is marked `both_databases` (the database can change its outcome: queries, "
+            "constraints, triggers, transactions, collation, figures; it runs on SQLite and on "
+            "PostgreSQL) or `once` (a browser journey, a document, a command's formatting, a pure "
+            "rule: it runs in the SQLite pass only), on the test or its module. Not marked: "
+            + ", ".join(undeclared[:20])
+        )
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        once = [item for item in items if declared[item] == "once"]
+        if once:
+            config.hook.pytest_deselected(items=once)
+            items[:] = [item for item in items if declared[item] != "once"]
+
+    def order(item: pytest.Item) -> tuple[int, tuple[str, ...]]:
+        names = list(getattr(item, "fixturenames", ()))
+        if commits(names, item.get_closest_marker("django_db")):
+            return (2, ())
+        stack = wanted_layers(names)
+        return (0 if stack and stack[0].startswith("demo") else 1, stack)
+
+    items.sort(key=order)
+    for item in items:
+        if order(item)[0] == 0:
+            item.add_marker(pytest.mark.xdist_group("demo"))
+    # Before the other plugins' hooks (a wrapper runs first): pytest-xdist reads the group marks.
+    return (yield)

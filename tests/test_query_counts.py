@@ -15,7 +15,7 @@ from dangvu.rules.evaluation import HTTNV
 from tests.conftest import admit, decision, sign_in
 from tests.reports.conftest import event
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def queries(work):

@@ -27,6 +27,8 @@ from dangvu.core.backup import current_manifest
 from dangvu.restructuring.models import Operation, Plan
 from tests.conftest import FOUNDED, PASSWORD, decision, sign_in
 
+pytestmark = pytest.mark.both_databases
+
 # Data of the other subtree (Phước Hải): none of it may appear in cuong's answers.
 OTHER_SUBTREE = [
     "Nguyễn Thị Hoa",

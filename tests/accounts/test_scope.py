@@ -10,7 +10,7 @@ from dangvu.members.selectors import MemberFilters, member_list, visible_members
 from dangvu.orgs.selectors import visible_orgs
 from tests.conftest import sign_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def test_a_grant_covers_the_subtree(world):

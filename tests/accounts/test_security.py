@@ -41,6 +41,8 @@ from dangvu.members.privacy import MASK
 from dangvu.members.services import PersonInput, member_update
 from tests.conftest import PASSWORD, sign_in
 
+pytestmark = pytest.mark.both_databases
+
 HOA_ID = "058185000123"
 
 
@@ -429,6 +431,7 @@ def run_cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.once
 def test_role_and_token_commands(tmp_path):
     """The operator's commands, on a database of their own."""
     assert run_cli("migrate", "-v0", data_dir=tmp_path).returncode == 0
@@ -466,6 +469,7 @@ User.objects.create_user(username="lan", password="mot-mat-khau-dai-2026")
 """
 
 
+@pytest.mark.once
 def test_deploy_check_is_clean_with_production_settings(tmp_path):
     env = {
         k: v

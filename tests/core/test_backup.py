@@ -22,6 +22,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+pytestmark = pytest.mark.both_databases
+
 WRITER = """
 import datetime as dt, os
 signal = os.environ["BACKUP_TEST_SIGNAL"]

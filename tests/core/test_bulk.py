@@ -13,7 +13,7 @@ from dangvu.core.changes import log_values, open_change_set
 from dangvu.core.models import ChangeLogEntry, Decision
 from dangvu.members.models import MembershipEvent
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def test_insert_values_fills_defaults_converts_and_returns_keys_in_order(world):

@@ -6,7 +6,7 @@ from django.db import connection
 from dangvu.core.text import vi_collator
 from dangvu.members.models import Person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def test_database_orders_names_with_the_vi_icu_collation_like_the_sort_key(world):

@@ -7,6 +7,8 @@ import pytest
 
 from dangvu.envconf import ConfigError, env_bool, secret_key
 
+pytestmark = pytest.mark.once
+
 
 def test_a_bad_boolean_fails_fast(monkeypatch):
     monkeypatch.setenv("DANGVU_DEBUG", "maybe")

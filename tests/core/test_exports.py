@@ -1,6 +1,10 @@
 """CSV exports open in Excel without running anything they hold."""
 
+import pytest
+
 from dangvu.core.exports import csv_cell, csv_response
+
+pytestmark = pytest.mark.once
 
 
 def test_cells_that_a_spreadsheet_would_run_are_neutralised():

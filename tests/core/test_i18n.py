@@ -7,6 +7,8 @@ from babel.messages.pofile import read_po
 
 import dangvu
 
+pytestmark = pytest.mark.once
+
 LOCALE = Path(dangvu.__file__).parent / "locale"
 
 

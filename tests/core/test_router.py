@@ -3,9 +3,13 @@ write, from the primary (docs/operations.md "Past one machine")."""
 
 from __future__ import annotations
 
+import pytest
+
 from dangvu.core.routers import ReplicaRouter, reports_replica
 from dangvu.members.models import PartyMember
 from dangvu.reports.indicators import cached
+
+pytestmark = pytest.mark.both_databases
 
 
 def test_reads_inside_reports_go_to_the_replica_and_writes_to_the_primary(monkeypatch):

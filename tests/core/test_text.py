@@ -1,6 +1,10 @@
 import unicodedata
 
+import pytest
+
 from dangvu.core.text import clean, clean_name, name_sort_key, search_key, split_full_name
+
+pytestmark = pytest.mark.once
 
 
 def test_clean_composes_decomposed_diacritics_and_collapses_spaces():

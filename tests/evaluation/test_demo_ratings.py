@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter, defaultdict
 
 import pytest
@@ -10,24 +9,16 @@ from django.db import connection
 
 from dangvu.awards.models import BadgeAward, Commendation
 from dangvu.awards.services import five_year_candidates
-from dangvu.demo.province import DemoBuilder
 from dangvu.discipline.models import DisciplineDecision
 from dangvu.evaluation.models import Rating
 from dangvu.orgs.models import Organisation
 from dangvu.rules import evaluation as ev
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo(db):
-    builder = DemoBuilder(seed=7, scale=0.05)
-    builder.build(history_until=dt.date(2025, 12, 31))
-    return builder
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def test_the_demo_ratings_commendations_and_badges_follow_the_rules(demo):
-    """One demo build (30 s), three checks."""
+    """The shared demo to 31/12/2025 (tests/layers.py), three checks."""
     ratings_follow_the_rules()
     five_year_commendations_equal_an_independent_sql_computation()
     badges_are_awarded_on_award_days_once_per_tier()

@@ -15,7 +15,7 @@ from dangvu.exchange.services import import_file, revert_batch
 from tests.evaluation.helpers import disciplined
 from tests.exchange.files import xlsx
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 HEADER = ["Số CCCD", "Họ và tên", "Năm", "Xếp loại", "Số quyết định", "Ngày quyết định"]
 
 

@@ -11,7 +11,7 @@ from dangvu.evaluation.models import Rating
 from tests.conftest import sign_in
 from tests.evaluation.helpers import disciplined
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def test_the_secretary_proposes_and_the_commune_decides_through_the_pages(client, world):

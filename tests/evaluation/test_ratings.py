@@ -33,7 +33,7 @@ from dangvu.rules.evaluation import HTNV, HTTNV, HTXSNV, KHTNV, Score
 from tests.conftest import admit, decision, make_org
 from tests.evaluation.helpers import disciplined
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 NAMES = ["Võ Văn Một", "Võ Văn Hai", "Võ Văn Ba", "Võ Văn Bốn", "Võ Văn Năm", "Võ Văn Sáu"]
 

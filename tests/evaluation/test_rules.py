@@ -12,6 +12,8 @@ from dangvu.rules import discipline as d
 from dangvu.rules import evaluation as ev
 from dangvu.rules.evaluation import HTNV, HTTNV, HTXSNV, KHTNV, DisciplineFact, Score
 
+pytestmark = pytest.mark.once
+
 
 @pytest.fixture(autouse=True)
 def english():

@@ -12,7 +12,7 @@ from python_calamine import CalamineWorkbook
 from dangvu.members.models import Person
 from tests.exchange.files import MEMBER_HEADER, member_row, xlsx
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def dangvu(*args):

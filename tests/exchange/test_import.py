@@ -18,7 +18,7 @@ from dangvu.members.models import MembershipEvent, PartyMember, Person
 from dangvu.orgs.models import Organisation
 from tests.exchange.files import MEMBER_HEADER, csv_bytes, member_row, ods, xlsx
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def run(world, content, *, kind="members", dry_run=False, name="dang-vien.xlsx", user=None):

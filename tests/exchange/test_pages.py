@@ -12,7 +12,7 @@ from dangvu.members.models import Person
 from tests.conftest import sign_in
 from tests.exchange.files import MEMBER_HEADER, member_row, xlsx
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def choices(page):

@@ -10,7 +10,7 @@ from dangvu.core.models import ChangeLogEntry
 from dangvu.members.models import MembershipEvent, MembershipPeriod, PartyMember, Person
 from tests.conftest import admit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def counts():

@@ -18,7 +18,7 @@ from dangvu.members.models import MembershipEvent
 from dangvu.members.selectors import member_on, stats
 from tests.conftest import admit, decision
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 D = dt.date
 
 

@@ -4,36 +4,37 @@ import datetime as dt
 
 import pytest
 
-from dangvu.demo.province import DemoBuilder
 from dangvu.members.events import derive_for, state_to_json
 from dangvu.members.models import MembershipEvent, PartyMember
 from dangvu.members.selectors import stats
 from dangvu.orgs.models import Organisation
+from tests.layers import record_on
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 CODES = ("TU-NT", "NT-NP", "NT-BA", "NT-KCQ", "NT-PRTC")
 DAY = dt.date(2023, 12, 31)
 
 
+@record_on("demo_2023")
 def figures():
     return {code: stats(Organisation.objects.get(code=code), DAY) for code in CODES}
 
 
-def test_counts_as_of_31_12_2023_are_unchanged_by_the_events_of_2024_and_2025(db):
-    builder = DemoBuilder(seed=5, scale=0.05, ratings=False)
-    builder.build(history_until=DAY)
-    before = figures()
-    events_before = MembershipEvent.objects.count()
-    builder.history.run(dt.date(2024, 1, 1), dt.date(2025, 12, 31))
+@record_on("demo_2023")
+def events_recorded():
+    return MembershipEvent.objects.count()
+
+
+def test_counts_as_of_31_12_2023_are_unchanged_by_the_events_of_2024_and_2025(demo, recorded):
+    """The shared demo (tests/layers.py) to 31/12/2025, against what it counted when its history
+    had reached 31/12/2023."""
     assert MembershipEvent.objects.filter(on__gt=DAY).count() > 0
-    assert MembershipEvent.objects.count() > events_before
-    assert figures() == before
-    assert sum(builder.history.refused.values()) <= sum(builder.history.applied.values()) * 0.02
+    assert MembershipEvent.objects.count() > recorded(events_recorded)
+    assert figures() == recorded(figures)
+    assert sum(demo.history.refused.values()) <= sum(demo.history.applied.values()) * 0.02
 
 
-def test_the_history_holds_every_kind_of_event_and_rebuilding_gives_the_stored_state(db):
-    builder = DemoBuilder(seed=9, scale=0.08, ratings=False)
-    builder.build(history_until=dt.date(2025, 12, 31))
+def test_the_history_holds_every_kind_of_event_and_rebuilding_gives_the_stored_state(demo):
     kinds = set(MembershipEvent.objects.values_list("kind", flat=True))
     assert {
         "admission",

@@ -17,6 +17,8 @@ from dangvu.members.lifecycle import (
     state_on,
 )
 
+pytestmark = pytest.mark.once
+
 D = dt.date
 CELL, OTHER, HOST = 11, 12, 13
 
@@ -355,6 +357,7 @@ SERVICE_EVENTS = st.sampled_from(
 
 
 @pytest.mark.django_db
+@pytest.mark.both_databases
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -9,7 +9,7 @@ import pytest
 from dangvu.members.selectors import MemberFilters, member_list
 from tests.conftest import admit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def test_the_province_roll_pages_cell_by_cell_without_loss_or_repeat(world):

@@ -13,7 +13,7 @@ from dangvu.orgs.models import Organisation
 from dangvu.orgs.selectors import placement_of
 from tests.conftest import admit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 BANDS = [
     ("18_30", 0, 30),
@@ -117,10 +117,7 @@ def test_age_is_counted_in_completed_years_on_the_day(world):
     assert birthday["members.age.over_60"] == day_before["members.age.over_60"] + 1
 
 
-def test_demo_province_stats_equal_independent_sql_and_bands_add_up(db):
-    from dangvu.demo.province import DemoBuilder
-
-    DemoBuilder(seed=7, scale=0.05, ratings=False).build()
+def test_demo_province_stats_equal_independent_sql_and_bands_add_up(demo):
     province = Organisation.objects.get(code="TU-NT")
     for code in ("TU-NT", "NT-NS", "NT-BA", "NT-KCQ"):
         org = Organisation.objects.get(code=code)

@@ -12,7 +12,7 @@ from dangvu.orgs.selectors import subtree_placements, tree_on
 from dangvu.orgs.services import org_create, org_dissolve, org_move, org_rename
 from tests.conftest import decision, make_org
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def codes_under(org, on):

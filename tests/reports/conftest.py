@@ -30,8 +30,14 @@ def event(member, kind, on, **kwargs):
 
 
 @pytest.fixture
-def history(world):
-    """A year of comings and goings in the named world (2023), and the years around it."""
+def history(world, _layer_value):
+    """A year of comings and goings in the named world (2023), and the years around it: the
+    members by name (tests/layers.py builds it once per worker with `build_history`)."""
+    return _layer_value[1]
+
+
+def build_history(world):
+    """The named world's members and the year 2023 around them; returns (world, members)."""
     w = world
     m = dict(w.members)
     m["moi_a"] = admit(
@@ -171,4 +177,4 @@ def history(world):
             **subject,
         )
     record_badge(member=m["lao"], tier=30, awarded_on=D(2018, 5, 19), decision=None, actor=None)
-    return m
+    return w, m

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from dangvu.reports.indicators import Scope, compute_all
 from tests.reports.conftest import YEAR, event
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 @override_settings(DANGVU_FIGURE_CACHE=True)

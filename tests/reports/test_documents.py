@@ -20,7 +20,7 @@ from dangvu.reports import services
 from dangvu.reports.models import Comment, ReportRun
 from tests.reports.conftest import YEAR, event
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 D = dt.date
 
 
@@ -51,6 +51,7 @@ def pdf_text(path, tmp_path):
     return " ".join(out.stdout.split())
 
 
+@pytest.mark.once
 def test_form_1_as_xlsx_has_the_official_layout_and_the_figures(history, tmp_path):
     out = tmp_path / "bieu-1.xlsx"
     call_command(
@@ -95,6 +96,7 @@ def test_form_1_as_xlsx_has_the_official_layout_and_the_figures(history, tmp_pat
     assert cached == 128.6  # 9 × 100 / 7
 
 
+@pytest.mark.once
 def test_the_annual_review_reads_as_a_party_document_with_its_figures(history, world, tmp_path):
     from dangvu.reports.services import set_target
 
@@ -147,6 +149,7 @@ def test_the_annual_review_reads_as_a_party_document_with_its_figures(history, w
     assert [c.value for c in main[1]][:3] == ["Chỉ tiêu", "Năm 2023", "Năm 2022"]
 
 
+@pytest.mark.once
 def test_the_term_review_has_a_row_per_year(history, tmp_path):
     out = tmp_path / "nhiem-ky.docx"
     call_command(

@@ -8,14 +8,15 @@ import datetime as dt
 
 import pytest
 
-from dangvu.demo.province import DemoBuilder
 from dangvu.orgs.models import Organisation
 from dangvu.reports.indicators import Scope, compute_all
+from tests.layers import record_on
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 CODES = ("TU-NT", "TU-KHC", "NT-NP", "NT-BA", "NT-KCQ")
 
 
+@record_on("demo_before_reform")
 def figures():
     out = {}
     for code in CODES:
@@ -25,15 +26,14 @@ def figures():
     return out
 
 
-def test_every_indicator_of_2023_is_the_same_after_the_2025_reform(db):
-    builder = DemoBuilder(seed=5, scale=0.03)
-    builder.build(history_until=dt.date(2025, 6, 30))
-    before = figures()
+def test_every_indicator_of_2023_is_the_same_after_the_2025_reform(demo, recorded):
+    """The shared demo (tests/layers.py) to 31/12/2025, the reform of 1/7/2025 applied on the way,
+    against every indicator read when its history had reached 30/6/2025."""
+    before = recorded(figures)
     province = before[("TU-NT", "2023")]
     assert province["members.total"] > 300 and province["admitted.total"] > 0
     assert province["ratings.members.rated"] > 0 and province["orgs.all.grassroots"] > 0
-    builder.history.run(dt.date(2025, 7, 1), dt.date(2025, 12, 31))  # applies the reform
-    assert builder.history.reformed
+    assert demo.history.reformed
     assert Organisation.objects.get(code="NT-NP").dissolved_on == dt.date(2025, 7, 1)
     assert figures() == before
     # …while 2025 is counted in the new tree: the new province holds the old one's members.

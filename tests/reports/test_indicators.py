@@ -30,7 +30,7 @@ from dangvu.rules import reference as ref
 from dangvu.rules.evaluation import HTNV, HTTNV
 from tests.reports.conftest import YEAR
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 D = dt.date
 
 

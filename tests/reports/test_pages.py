@@ -18,7 +18,7 @@ from dangvu.reports.models import Comment, ReportRun
 from tests.conftest import sign_in
 from tests.reports.conftest import YEAR
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def test_every_figure_of_a_form_links_to_the_records_it_counts(history, world):

@@ -20,6 +20,8 @@ from dangvu.reports.models import Summary
 from tests.conftest import admit, make_org
 from tests.reports.conftest import event
 
+pytestmark = pytest.mark.both_databases
+
 D = dt.date
 Y23 = (D(2023, 1, 1), D(2023, 12, 31))
 Y24 = (D(2024, 1, 1), D(2024, 12, 31))

@@ -21,7 +21,7 @@ from dangvu.restructuring.services import (
 )
 from tests.conftest import decision, make_org
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 D = dt.date(2024, 7, 1)
 
 

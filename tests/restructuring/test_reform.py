@@ -4,16 +4,17 @@ import datetime as dt
 
 import pytest
 
-from dangvu.demo.province import DemoBuilder
 from dangvu.members.models import MembershipPeriod
 from dangvu.members.selectors import stats
 from dangvu.orgs.models import Lineage, Organisation, Placement, valid_on
+from tests.layers import record_on
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 CLOSED = (dt.date(2023, 12, 31), dt.date(2024, 12, 31))
 CODES = ("TU-NT", "TU-KHC", "NT-NP", "NT-BA", "NT-KCQ", "KH-NTR")
 
 
+@record_on("demo_before_reform")
 def figures():
     return {
         (code, day): stats(Organisation.objects.get(code=code), day)
@@ -22,15 +23,11 @@ def figures():
     }
 
 
-def test_the_reform_keeps_2023_and_2024_and_puts_every_member_under_tu_kh(db):
-    builder = DemoBuilder(seed=3, scale=0.04, ratings=False)
-    builder.build(history_until=dt.date(2025, 6, 30))
-    before = figures()
-    builder.history.run(
-        dt.date(2025, 7, 1), dt.date(2025, 12, 31)
-    )  # applies the reform on 1/7/2025
-    assert builder.history.reformed
-    assert figures() == before
+def test_the_reform_keeps_2023_and_2024_and_puts_every_member_under_tu_kh(demo, recorded):
+    """The shared demo (tests/layers.py) to 31/12/2025, the reform of 1/7/2025 applied on the way,
+    against the figures read when its history had reached 30/6/2025."""
+    assert demo.history.reformed
+    assert figures() == recorded(figures)
     end = dt.date(2025, 12, 31)
     kh = Organisation.objects.get(code="TU-KH")
     in_list = MembershipPeriod.objects.filter(valid_on(end), temporary=False).count()

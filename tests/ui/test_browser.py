@@ -23,7 +23,7 @@ FLAGS = [
     "--disable-dev-shm-usage",
 ]
 
-pytestmark = [pytest.mark.browser]
+pytestmark = [pytest.mark.browser, pytest.mark.once]
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.urls import reverse
 from dangvu.members.models import MembershipEvent
 from tests.conftest import admit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 DECISION = {
     "decision_number": "21-QĐ/ĐU",
     "decision_date": "10/01/2025",

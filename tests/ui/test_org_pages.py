@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from dangvu.orgs.models import Organisation
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 DECISION = {
     "decision_number": "15-QĐ/HU",

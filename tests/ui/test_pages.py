@@ -11,7 +11,7 @@ from django.urls import reverse
 from dangvu.core.models import ChangeLogEntry
 from tests.conftest import admit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 @pytest.fixture
@@ -159,11 +159,13 @@ def test_the_rows_of_the_roll_are_escaped_and_labelled(as_an, world):
     assert "Chi bộ Điện &amp; Nước &lt;số 1&gt;" in part
 
 
+@pytest.mark.once
 def test_vietnamese_is_the_default_whatever_the_browser_asks(client, world):
     page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "Đăng nhập" in page and 'lang="vi"' in page
 
 
+@pytest.mark.once
 def test_the_interface_speaks_english_on_request(as_an, world):
     as_an.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = as_an.get(reverse("orgs:tree")).content.decode()
@@ -218,6 +220,7 @@ def test_errors_never_show_a_stack_trace(client, world, settings):
     assert "Không tìm thấy" in response.content.decode()
 
 
+@pytest.mark.once
 def test_security_headers_are_sent(as_an, world):
     response = as_an.get(reverse("orgs:tree"))
     assert "default-src 'self'" in response["Content-Security-Policy"]
