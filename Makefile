@@ -7,8 +7,12 @@ DANGVU := $(VENV)/bin/dangvu
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 MO := src/dangvu/locale/vi/LC_MESSAGES/django.mo src/dangvu/locale/en/LC_MESSAGES/django.mo
 PYTEST_ARGS ?=
+# Two workers on this 2-core machine (pytest-xdist); the demo's tests share one of them.
+TEST_WORKERS ?= 2
+PYTEST := $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadgroup
+TIMED := scripts/timed.sh
 
-.PHONY: install run serve test lint test-sqlite test-postgres bench messages clean
+.PHONY: install run serve test test-phases lint test-sqlite test-postgres bench messages clean
 
 install: $(STAMP) $(MO)
 
@@ -28,21 +32,28 @@ run: install
 	DANGVU_HTTPS=0 $(DANGVU) serve
 
 lint: install
-	$(VENV)/bin/ruff check src tests bench
-	$(VENV)/bin/ruff format --check src tests bench
-	$(VENV)/bin/mypy src/dangvu/core src/dangvu/exchange src/dangvu/rules src/dangvu/orgs src/dangvu/members src/dangvu/accounts src/dangvu/api src/dangvu/discipline src/dangvu/restructuring src/dangvu/evaluation src/dangvu/awards src/dangvu/reports
-	DANGVU_DATA_DIR=$$(mktemp -d) $(DANGVU) check --fail-level WARNING
-	DANGVU_DATA_DIR=$$(mktemp -d) $(DANGVU) makemigrations --check --dry-run
+	@$(TIMED) "lint: ruff" $(VENV)/bin/ruff check src tests bench
+	@$(TIMED) "lint: ruff format" $(VENV)/bin/ruff format --check src tests bench
+	@$(TIMED) "lint: mypy" $(VENV)/bin/mypy src/dangvu/core src/dangvu/exchange src/dangvu/rules src/dangvu/orgs src/dangvu/members src/dangvu/accounts src/dangvu/api src/dangvu/discipline src/dangvu/restructuring src/dangvu/evaluation src/dangvu/awards src/dangvu/reports
+	@$(TIMED) "lint: check" env DANGVU_DATA_DIR=$$(mktemp -d) $(DANGVU) check --fail-level WARNING
+	@$(TIMED) "lint: migrations" env DANGVU_DATA_DIR=$$(mktemp -d) $(DANGVU) makemigrations --check --dry-run
 
+# Every test on SQLite; on PostgreSQL, those whose outcome the database can change (tests marked
+# `both_databases`; `once` marks the rest: tests/conftest.py).
 test-sqlite: install
 	scripts/system-deps.sh
-	DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_DATABASE_URL= $(VENV)/bin/pytest $(PYTEST_ARGS)
+	@$(TIMED) "tests on SQLite" env DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_DATABASE_URL= $(PYTEST) $(PYTEST_ARGS)
 
 test-postgres: install
 	scripts/system-deps.sh
-	DANGVU_DATA_DIR=$$(mktemp -d) scripts/with-postgres.sh $(VENV)/bin/pytest $(PYTEST_ARGS)
+	@$(TIMED) "tests on PostgreSQL" env DANGVU_DATA_DIR=$$(mktemp -d) scripts/with-postgres.sh $(PYTEST) $(PYTEST_ARGS)
 
-test: lint test-sqlite test-postgres
+test:
+	@$(TIMED) "make test, in all" $(MAKE) --no-print-directory test-phases
+
+test-phases:
+	@$(TIMED) install $(MAKE) --no-print-directory install
+	@$(MAKE) --no-print-directory lint test-sqlite test-postgres
 
 BENCH_PG = -c shared_buffers=4GB -c effective_cache_size=16GB -c work_mem=64MB -c maintenance_work_mem=1GB -c max_wal_size=16GB -c max_connections=200 -c random_page_cost=1.1 -c jit=off
 
