@@ -85,8 +85,9 @@ class TreeNode:
 
 
 def tree_on(user: Any, on: dt.date, root: Organisation | None = None) -> list[TreeNode]:
-    """The organisations the user may see, as the tree stood on `on`, in path order."""
-    roots = [root] if root is not None else scope_roots(user)
+    """The organisations the user may see, as the tree stood on `on`, in path order; with no root,
+    from the tops of that day (`roots_on`)."""
+    roots = [root] if root is not None else roots_on(user, on)
     nodes: list[TreeNode] = []
     seen: set[int] = set()
     for top in roots:
@@ -131,9 +132,18 @@ def name_history(org: Organisation) -> list[OrgName]:
 
 def roots_on(user: Any, on: dt.date) -> list[Organisation]:
     """The tops of the user's tree as it stood on a day: the organisations granted, or for a day
-    before they existed, the organisations they succeeded (merged, split, renamed into them)."""
+    before they existed, the organisations they succeeded (merged, split, renamed into them); for
+    a user who sees everything, the organisations at the top of the tree that day (Ninh Thuận
+    and Khánh Hòa on 31/12/2024, Khánh Hòa from 1/7/2025)."""
     from dangvu.orgs.models import Lineage
 
+    if scope_for(user).unrestricted:
+        return [
+            p.org
+            for p in Placement.objects.filter(valid_on(on), parent__isnull=True)
+            .select_related("org")
+            .order_by("path")
+        ]
     result: list[Organisation] = []
     seen: set[int] = set()
     frontier = scope_roots(user)
