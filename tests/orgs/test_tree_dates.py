@@ -16,7 +16,7 @@ from django.urls import reverse
 from dangvu.accounts.models import Role
 from dangvu.accounts.services import grant_role
 from dangvu.members.selectors import stats
-from dangvu.orgs.models import Organisation
+from dangvu.orgs.models import Organisation, Placement, valid_on
 from tests.conftest import make_user, sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
@@ -53,3 +53,36 @@ def test_the_tree_of_a_day_starts_from_the_tops_of_that_day(demo):
     count = stats(nt, dt.date(2024, 12, 31))["members.total"]
     assert "Đảng bộ tỉnh Ninh Thuận" in page
     assert count > 0 and f"{count} đảng viên" in page
+
+
+def test_then_and_now_of_the_demo_province_is_light_and_opens_deeper_levels_on_demand(demo):
+    """Issue 19, point 6: "then and now" for the demo province under 150 KB (it was 718 KB, 12 s
+    on a 512 kbit/s link): each date's tops and their direct subordinates, deeper on demand."""
+    officer = make_user("lan_kh", "Trần Thị Lan")
+    kh = Organisation.objects.get(code="TU-KH")
+    grant_role(user=officer, org=kh, role=Role.VIEWER, valid_from=dt.date(2025, 7, 1), actor=None)
+    client = sign_in(Client(), officer)
+    response = client.get(reverse("orgs:compare"), {"truoc": "30/06/2025", "sau": "31/12/2025"})
+    page = response.content.decode()
+    assert response.status_code == 200 and len(response.content) < 150_000
+    before, after = page.split("31/12/2025</h2>")
+    nt, khc = (Organisation.objects.get(code=c) for c in ("TU-NT", "TU-KHC"))
+    for org, column in ((nt, before), (khc, before), (kh, after)):
+        day = dt.date(2025, 6, 30) if column is before else dt.date(2025, 12, 31)
+        assert f"{stats(org, day)['members.total']} đảng viên" in column
+    # Every district of Ninh Thuận then, every new commune and ward of Khánh Hòa now, each opening
+    # on its own date; nothing deeper is on the page.
+    for district in Placement.objects.filter(valid_on(dt.date(2025, 6, 30)), parent=nt):
+        assert f"{district.org.code}/cap-duoi/?ngay=30/06/2025" in before
+    communes = Placement.objects.filter(valid_on(dt.date(2025, 12, 31)), parent=kh)
+    assert communes.count() > 20
+    for commune in communes:
+        assert f"{commune.org.code}/cap-duoi/?ngay=31/12/2025" in after
+    a_cell = Placement.objects.filter(valid_on(dt.date(2025, 6, 30)), kind="cell").first()
+    assert a_cell.org.name not in page
+    opened = client.get(
+        reverse("orgs:children", args=[a_cell.parent.code]),
+        {"ngay": "30/06/2025"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert a_cell.org.name in opened.content.decode()

@@ -389,7 +389,18 @@ def test_then_and_now_and_lineage_pages_show_the_tree_before_and_after(client, w
         reverse("orgs:compare"), {"truoc": "30/06/2024", "sau": "01/07/2024"}
     ).content.decode()
     before, after = page.split("01/07/2024</h2>")
-    assert "Chi bộ Thôn Hữu Đức" in before and "Chi bộ Thôn Hữu Đức" not in after
+    # Each date shows the tops and their subordinates; a node opened reads the level below it as
+    # it stood on its column's date.
+    assert "Đảng bộ huyện An Phước" in before and "Đảng bộ huyện An Phước" in after
+    assert reverse("orgs:children", args=["HU-A"]) + "?ngay=30/06/2024" in before
+    assert reverse("orgs:children", args=["HU-A"]) + "?ngay=01/07/2024" in after
+
+    def cells(day: str) -> str:
+        url = reverse("orgs:children", args=["X-PH"])
+        return client.get(url, {"ngay": day}, HTTP_HX_REQUEST="true").content.decode()
+
+    assert "Chi bộ Thôn Hữu Đức" in cells("30/06/2024")
+    assert "Chi bộ Thôn Hữu Đức" not in cells("01/07/2024")
     detail = client.get(reverse("orgs:detail", args=["PH-1"])).content.decode()
     assert "Chi bộ Thôn Hữu Đức (PH-2)" in detail and "01/07/2024" in detail
     # The secretary of the merged cell's successor reads the old cell's history too.

@@ -120,6 +120,27 @@ def test_the_tree_is_readable_without_javascript(live_server, live_world, monkey
         browser.close()
 
 
+def test_then_and_now_opens_a_level_of_each_date_in_place(page, live_server, live_world):
+    """ "Then and now" shows the tops of each date; opening a node reads the level below it as it
+    stood on that column's date, in place (htmx under the site's own CSP)."""
+    from playwright.sync_api import expect
+
+    page.goto(live_server.url + "/")
+    page.get_by_label("Tên đăng nhập").fill("an")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.goto(live_server.url + "/to-chuc/doi-chieu/?truoc=31/12/2020")
+    then = page.locator(".cols section").first
+    expect(then.get_by_role("heading", name="31/12/2020")).to_be_visible()
+    expect(then.get_by_role("link", name="Đảng bộ xã Phước Hải")).to_have_count(0)
+    summary = then.locator("summary", has=page.get_by_role("link", name="Đảng bộ huyện An Phước"))
+    summary.locator(".kind").click()
+    expect(then.get_by_role("link", name="Đảng bộ xã Phước Hải")).to_be_visible()
+    expect(then.get_by_role("link", name="Đảng bộ thị trấn Tân Sơn")).to_be_visible()
+    link = then.get_by_role("link", name="Đảng bộ xã Phước Hải")
+    assert link.get_attribute("href").endswith("?ngay=31/12/2020")
+
+
 def test_import_journey_check_correct_commit_and_revert(page, live_server, live_world):
     """An officer sends a members file with a mistake, reads the problem by row and column,
     sends the corrected file, reviews the preview, writes it, then takes it back (issue 6)."""

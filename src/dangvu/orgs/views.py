@@ -54,11 +54,11 @@ STRUCTURE_NOTES = {
 }
 
 
-def tree(request: HttpRequest) -> HttpResponse:
-    day = _day(request)
-    roots = selectors.roots_on(request.user, day)
+def _tree_blocks(user: Any, day: dt.date) -> list[dict[str, Any]]:
+    """The tops of the user's tree on `day`, each with its member count and its direct
+    subordinates; deeper levels are read when a node is opened (`children`)."""
     blocks = []
-    for root in roots:
+    for root in selectors.roots_on(user, day):
         placement = selectors.placement_of(root, day)
         if placement is None:
             continue
@@ -82,6 +82,12 @@ def tree(request: HttpRequest) -> HttpResponse:
                 ],
             }
         )
+    return blocks
+
+
+def tree(request: HttpRequest) -> HttpResponse:
+    day = _day(request)
+    blocks = _tree_blocks(request.user, day)
     return render(
         request, "orgs/tree.html", {"blocks": blocks, "day": day, "is_today": day == today()}
     )
@@ -297,14 +303,9 @@ def dissolve(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def compare(request: HttpRequest) -> HttpResponse:
-    """ "Then and now": the tree on two dates side by side, with member counts, down to `cap` levels
-    below the top (3 by default: province, district or commune, grassroots organisation, cell)."""
-    from dangvu.core.forms import parse_day
-
-    try:
-        cap = max(1, min(6, int(request.GET.get("cap", "3"))))
-    except ValueError:
-        cap = 3
+    """ "Then and now": the tree on two dates side by side, each as the tree page shows it — the
+    tops with their member counts and their direct subordinates, a deeper level read when a node
+    is opened — so that the page stays light for a whole province on a slow link."""
     columns = []
     for key, default in (("truoc", "30/06/2025"), ("sau", "")):
         day, ok = parse_day(request.GET.get(key) or default)
@@ -312,17 +313,5 @@ def compare(request: HttpRequest) -> HttpResponse:
             messages.warning(
                 request, _("The date was not understood; showing today. Write it as dd/mm/yyyy.")
             )
-        rows = []
-        for root in selectors.roots_on(request.user, day):
-            counts = subtree_member_counts(root, day)
-            for node in selectors.tree_on(request.user, day, root=root):
-                if node.depth <= cap:
-                    rows.append(
-                        {
-                            "node": node,
-                            "kind": Kind(node.kind).label,
-                            "count": counts.get(node.org.pk, 0),
-                        }
-                    )
-        columns.append({"day": day, "rows": rows, "key": key})
+        columns.append({"day": day, "blocks": _tree_blocks(request.user, day), "key": key})
     return render(request, "orgs/compare.html", {"columns": columns})
