@@ -87,6 +87,10 @@ class Layers:
 
     def push(self, name: str) -> None:
         _below, build = LAYERS[name]
+        if len(transaction.get_connection().atomic_blocks) != len(self.open):
+            # The test's own atomic block is already open: a layer built inside it would be
+            # rolled back with the test (pytest-django's `_django_db_helper` no longer ordered).
+            raise RuntimeError(f"the layer {name} must be opened before the test's transaction")
         below = copy.deepcopy(self.open[-1][2]) if self.open else None
         atomic = transaction.atomic()
         atomic.__enter__()

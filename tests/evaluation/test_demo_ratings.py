@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 
 import pytest
@@ -9,6 +10,7 @@ from django.db import connection
 
 from dangvu.awards.models import BadgeAward, Commendation
 from dangvu.awards.services import five_year_candidates
+from dangvu.demo.province import DemoBuilder
 from dangvu.discipline.models import DisciplineDecision
 from dangvu.evaluation.models import Rating
 from dangvu.orgs.models import Organisation
@@ -18,7 +20,18 @@ pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def test_the_demo_ratings_commendations_and_badges_follow_the_rules(demo):
-    """The shared demo to 31/12/2025 (tests/layers.py), three checks."""
+    """The shared demo to 31/12/2025 (tests/layers.py), built in steps: each year rated as it
+    closes. Three checks."""
+    ratings_follow_the_rules()
+    five_year_commendations_equal_an_independent_sql_computation()
+    badges_are_awarded_on_award_days_once_per_tier()
+
+
+def test_a_province_built_in_one_go_is_rated_by_the_same_rules(db):
+    """`make run` builds in one go: every year is rated after the whole history, the reform of
+    1/7/2025 included, and the commendations of 2019–2023 are found in Ninh Thuận after its
+    merger. One district of each province, to 31/12/2025; the same three checks."""
+    DemoBuilder(seed=7, scale=0.12, districts=1).build(history_until=dt.date(2025, 12, 31))
     ratings_follow_the_rules()
     five_year_commendations_equal_an_independent_sql_computation()
     badges_are_awarded_on_award_days_once_per_tier()

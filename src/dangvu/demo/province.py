@@ -563,16 +563,19 @@ class DemoBuilder:
         if self.with_ratings:
             from dangvu.demo.ratings import DemoRatings
 
-            self.ratings = DemoRatings(self.rng)
+            # A generator of their own: the history's draws do not depend on when ratings run.
+            self.ratings = DemoRatings(random.Random(self.rng.random()))
         self.advance(history_until or today())
         return built
 
     def advance(self, until: dt.date) -> None:
         """The history from the day after the last one built up to `until` (the end of a month,
         or today), then the ratings of the years closed since, the five-year commendations once
-        2023 is rated, and the badges of the award days reached. `build(until=d)` equals `build`
-        to an earlier month's end followed by `advance(d)` in its history; the ratings of a year
-        are drawn in the same order, on the records as they stood when it was rated."""
+        2023 is rated, and the badges of the award days reached. The history of `build(until=d)`
+        equals that of a build to an earlier month's end followed by `advance(d)`; the ratings
+        are drawn in the same order but on the records as they stand when `advance` rates them,
+        so a year rated before later events were recorded may come out differently from one
+        rated after them, as in a build in one go (`make run`)."""
         start = self.until + dt.timedelta(days=1)
         if start.day != 1 or until < start:
             raise ValueError(f"the demo advances by whole months from {start}, not to {until}")

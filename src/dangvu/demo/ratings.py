@@ -435,4 +435,4 @@ class DemoRatings:
                         received.append(tier)
                     break  # awarded, or passed over for a higher tier
         bulk.insert_values(BadgeAward, rows)
-        self.counts["badges"] = len(rows)
+        self.counts["badges"] += len(rows)
