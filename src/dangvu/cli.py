@@ -17,6 +17,13 @@ def main(argv: list[str] | None = None) -> None:
     except ConfigError as exc:
         print(f"dangvu: cấu hình sai / bad configuration: {exc}", file=sys.stderr)
         sys.exit(2)
+    except BrokenPipeError:
+        # The reader stopped early (`dangvu org tree | head`): end quietly, as other commands do.
+        # Python's documented recipe: point stdout at /dev/null so that the flush at exit does not
+        # fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
 
 
 if __name__ == "__main__":

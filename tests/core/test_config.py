@@ -45,3 +45,18 @@ def test_the_command_refuses_a_bad_database_url_with_a_message_and_no_traceback(
     assert result.returncode == 2
     assert "DANGVU_DATABASE_URL" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
+    """`dangvu … | head`: the command's output meets a closed pipe."""
+    env = {**os.environ, "DANGVU_DATA_DIR": str(tmp_path)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dangvu.cli", "help", "--commands"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    process.stdout.close()  # before the command has written anything
+    error = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 1
+    assert "Traceback" not in error and "BrokenPipe" not in error
