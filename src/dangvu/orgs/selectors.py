@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import scope_for
-from dangvu.orgs.models import Organisation, OrgName, Placement, subtree_range, valid_on
+from dangvu.orgs.models import (
+    SEGMENT_WIDTH,
+    Organisation,
+    OrgName,
+    Placement,
+    subtree_range,
+    valid_on,
+)
 
 
 def visible_orgs(user: Any, ability: str = Ability.VIEW) -> QuerySet[Organisation]:
@@ -44,12 +52,140 @@ def placement_of(org: Organisation, on: dt.date) -> Placement | None:
 
 
 def subtree_placements(org: Organisation, on: dt.date) -> QuerySet[Placement]:
-    """Placements valid on `on` of the organisation and everything below it then."""
+    """Placements valid on `on` of the organisation over time (`lineage_intervals`): its subtree
+    on that day; for a day before it was formed, the organisations that became it."""
     own = placement_of(org, on)
     if own is None:
-        return Placement.objects.none()
+        before = formed_on(org)
+        if before is None or on >= before:
+            return Placement.objects.none()
+        inside = [o for o, periods in lineage_intervals(org).items() if covers(periods, on)]
+        return Placement.objects.filter(valid_on(on), org_id__in=inside)
     low, high = subtree_range(own.path)
     return Placement.objects.filter(valid_on(on), path__gte=low, path__lt=high)
+
+
+# --- an organisation over time (docs/reports.md "An organisation over time") --------------------
+
+Periods = list[tuple[dt.date, dt.date | None]]
+
+
+def covers(periods: Periods, day: dt.date) -> bool:
+    return any(a <= day and (b is None or day < b) for a, b in periods)
+
+
+def formed_on(org: Organisation) -> dt.date | None:
+    """The first day the organisation stood in the tree."""
+    first = Placement.objects.filter(org=org).order_by("valid_from").first()
+    return first.valid_from if first is not None else None
+
+
+def subtree_intervals(org: Organisation) -> dict[int, Periods]:
+    """For each organisation, when it lay in the subtree of `org` (the root's placements, then
+    everything placed under each of them)."""
+    found: dict[int, Periods] = defaultdict(list)
+    roots = Placement.objects.filter(org=org).values_list("path", "valid_from", "valid_to")
+    for path, root_from, root_to in roots:
+        low, high = subtree_range(path)
+        rows = Placement.objects.filter(path__gte=low, path__lt=high).values_list(
+            "org_id", "valid_from", "valid_to"
+        )
+        for org_id, valid_from, valid_to in rows:
+            start = max(valid_from, root_from)
+            ends = [d for d in (valid_to, root_to) if d is not None]
+            end = min(ends) if ends else None
+            if end is None or start < end:
+                found[org_id].append((start, end))
+    return dict(found)
+
+
+def lineage_intervals(org: Organisation) -> dict[int, Periods]:
+    """Organisation X over time: for each organisation, the periods in which what it held
+    counted as part of X. From the day X was formed, its subtree as it stood each day. Before,
+    the organisations that became X: one *leads into* X when on the day X was formed it lay in
+    X's subtree, or it had ended by then merged, split or renamed into one that leads into X (the
+    lineage a restructuring records); one that ended with no successor follows the organisations
+    above it on each day (a district dissolved in 2025 counts for the province its communes went
+    to). A member counts for X on a day when the organisation holding them that day counts."""
+    found = subtree_intervals(org)
+    first = formed_on(org)
+    if first is None:
+        return found
+    for org_id, periods in _leading_into(org, first).items():
+        found.setdefault(org_id, []).extend(periods)
+    return found
+
+
+def _leading_into(org: Organisation, formed: dt.date) -> dict[int, Periods]:
+    from dangvu.orgs.models import Lineage
+
+    own = placement_of(org, formed)
+    if own is None:
+        return {}
+    low, high = subtree_range(own.path)
+    leads = set(
+        Placement.objects.filter(valid_on(formed), path__gte=low, path__lt=high).values_list(
+            "org_id", flat=True
+        )
+    )
+    frontier = set(leads)
+    while frontier:
+        before = set(
+            Lineage.objects.filter(successor_id__in=frontier, on__lte=formed).values_list(
+                "predecessor_id", flat=True
+            )
+        )
+        frontier = before - leads
+        leads |= frontier
+    ranges = Q(pk__in=[])
+    kept = ""
+    for path in sorted(
+        set(
+            Placement.objects.filter(org_id__in=leads, valid_from__lt=formed).values_list(
+                "path", flat=True
+            )
+        )
+    ):
+        if kept and path.startswith(kept):
+            continue  # within a subtree already read (sorted paths: a subtree comes together)
+        kept = path
+        a, b = subtree_range(path)
+        ranges |= Q(path__gte=a, path__lt=b)
+    earlier = list(
+        Placement.objects.filter(ranges, valid_from__lt=formed).values_list(
+            "org_id", "path", "valid_from", "valid_to"
+        )
+    )
+    if not earlier:
+        return {}
+    ids = {o for o, _p, _a, _b in earlier}
+    went_on = set(
+        Placement.objects.filter(valid_on(formed), org_id__in=ids).values_list("org_id", flat=True)
+    ) | set(
+        Lineage.objects.filter(predecessor_id__in=ids, on__lte=formed).values_list(
+            "predecessor_id", flat=True
+        )
+    )
+
+    def counts(org_id: int, path: str) -> bool:
+        if org_id in leads:
+            return True
+        if org_id in went_on:
+            return False  # it went on elsewhere
+        for end in range(len(path) - SEGMENT_WIDTH, 0, -SEGMENT_WIDTH):
+            above = int(path[end - SEGMENT_WIDTH : end])
+            if above in leads:
+                return True
+            if above in went_on:
+                return False
+        return False
+
+    result: dict[int, Periods] = defaultdict(list)
+    for org_id, path, valid_from, valid_to in earlier:
+        end = formed if valid_to is None or valid_to > formed else valid_to
+        if valid_from < end and counts(org_id, path):
+            result[org_id].append((valid_from, end))
+    return dict(result)
 
 
 def subtree_org_ids(org: Organisation, on: dt.date) -> QuerySet[Placement, Any]:

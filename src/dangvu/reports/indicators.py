@@ -31,6 +31,7 @@ from dangvu.members.models import MembershipEvent, MembershipPeriod, PartyMember
 # "Dân tộc thiểu số" is defined once, beside the member list's filter (FORMS.md §5).
 from dangvu.members.selectors import NOT_MINORITY
 from dangvu.orgs.models import Organisation, Placement, subtree_range, valid_on
+from dangvu.orgs.selectors import formed_on, lineage_intervals
 from dangvu.rules import charter
 from dangvu.rules import evaluation as ev
 from dangvu.rules import organisation as org_rules
@@ -110,9 +111,13 @@ class Scope:
 
     @cached_property
     def intervals(self) -> dict[int, list[tuple[dt.date, dt.date | None]]]:
-        """For each organisation, when it lay in the subtree (the root's placements, then
-        everything placed under each of them); the same for every period of the root."""
-        return cached(f"intervals:{self.org.pk}", lambda: subtree_intervals(self.org))
+        """For each organisation, when it counted as part of the root: the organisation over
+        time (`orgs.selectors.lineage_intervals`), its predecessors before it was formed."""
+        return cached(f"lineage:{self.org.pk}", lambda: lineage_intervals(self.org))
+
+    @cached_property
+    def formed(self) -> dt.date | None:
+        return formed_on(self.org)
 
     def inside(self, org_id: int | None, day: dt.date) -> bool:
         if org_id is None:
@@ -123,13 +128,18 @@ class Scope:
         return [o for o in self.intervals if self.inside(o, day)]
 
     def orgs_on(self, day: dt.date) -> QuerySet[Placement, Any]:
-        """The same organisations as `org_ids_on`, as a subquery (no list of ids to send)."""
+        """The same organisations as `org_ids_on`, as a subquery (no list of ids to send) while
+        the root stood in the tree; before it was formed, those that became it."""
         root = (
             Placement.objects.filter(valid_on(day), org=self.org)
             .values_list("path", flat=True)
             .first()
         )
         if root is None:
+            if self.formed is not None and day < self.formed:
+                return Placement.objects.filter(
+                    valid_on(day), org_id__in=self.org_ids_on(day)
+                ).values("org_id")
             return Placement.objects.none().values("org_id")
         low, high = subtree_range(root)
         return Placement.objects.filter(valid_on(day), path__gte=low, path__lt=high).values(
@@ -137,32 +147,21 @@ class Scope:
         )
 
     def orgs_ever(self) -> QuerySet[Placement, Any]:
-        """Every organisation that lay in the subtree at some time, as a subquery."""
+        """Every organisation that counted as part of the root at some time, as a subquery."""
         paths = Q(pk__in=[])
         for root in Placement.objects.filter(org=self.org).values_list("path", flat=True):
             low, high = subtree_range(root)
             paths |= Q(path__gte=low, path__lt=high)
-        return Placement.objects.filter(paths).values("org_id")
+        formed = self.formed
+        before = [
+            o
+            for o, periods in self.intervals.items()
+            if formed is not None and any(a < formed for a, _b in periods)
+        ]
+        return Placement.objects.filter(paths | Q(org_id__in=before)).values("org_id")
 
     def key(self) -> str:
         return f"{self.org.code}:{self.start.isoformat()}:{self.end.isoformat()}"
-
-
-def subtree_intervals(org: Organisation) -> dict[int, list[tuple[dt.date, dt.date | None]]]:
-    found: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
-    roots = Placement.objects.filter(org=org).values_list("path", "valid_from", "valid_to")
-    for path, root_from, root_to in roots:
-        low, high = subtree_range(path)
-        rows = Placement.objects.filter(path__gte=low, path__lt=high).values_list(
-            "org_id", "valid_from", "valid_to"
-        )
-        for org_id, valid_from, valid_to in rows:
-            start = max(valid_from, root_from)
-            ends = [d for d in (valid_to, root_to) if d is not None]
-            end = min(ends) if ends else None
-            if end is None or start < end:
-                found[org_id].append((start, end))
-    return dict(found)
 
 
 def age_band(age: int) -> str:

@@ -1,0 +1,99 @@
+"""An organisation over time (issue 19, point 1; docs/reports.md "An organisation over time"):
+the Khánh Hòa formed on 1/7/2025 by the merger of Ninh Thuận and the old Khánh Hòa, and each new
+commune and ward committee formed that day, answer for every earlier date through what became
+them (DOMAIN.md §10.2–§10.3), and a year begins where the last one ended."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dangvu.members.models import MembershipEvent
+from dangvu.members.selectors import members_on_list, stats
+from dangvu.orgs.models import Organisation, Placement, valid_on
+from dangvu.reports.indicators import Scope, compute_all, records_of
+
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
+REFORM = dt.date(2025, 7, 1)
+# Flows that a move between two organisations of the merger cannot touch.
+OWN_FLOWS = (
+    "flow.in.admitted",
+    "flow.in.readmitted",
+    "flow.in.restored",
+    "flow.in.transfer_other_province",
+    "flow.out.death",
+    "flow.out.expulsion",
+    "flow.out.removal",
+    "flow.out.resignation",
+    "flow.out.transfer_other_province",
+)
+
+
+def org(code: str) -> Organisation:
+    return Organisation.objects.get(code=code)
+
+
+def test_the_merged_province_answers_for_the_years_before_it_through_its_predecessors(demo):
+    kh, nt, khc = org("TU-KH"), org("TU-NT"), org("TU-KHC")
+    for year in range(2019, 2025):
+        merged = compute_all(Scope.year(kh, year), ("members", "flows"))
+        parts = [compute_all(Scope.year(o, year), ("members", "flows")) for o in (nt, khc)]
+        # The list and its structure on 31/12, the list carried over, the admissions and exits:
+        # the sum of the two provinces.
+        for code, value in merged.items():
+            if code.startswith("members.") and isinstance(value, int):
+                assert value == sum(p[code] for p in parts), (year, code)
+        for code in ("flow.start", "flow.end", *OWN_FLOWS):
+            assert merged[code] == sum(p[code] for p in parts), (year, code)
+        assert merged["flow.end"] > 4000
+        # A transfer between the two is one's "out" and the other's "in", and neither for both.
+        net = merged["flow.in.total"] - merged["flow.out.total"]
+        assert net == sum(p["flow.in.total"] - p["flow.out.total"] for p in parts), year
+    end = dt.date(2024, 12, 31)
+    assert stats(kh, end) == {k: stats(nt, end)[k] + stats(khc, end)[k] for k in stats(kh, end)}
+    assert len(members_on_list(kh, end)) == stats(kh, end)["members.total"]
+
+
+def test_a_year_begins_where_the_last_one_ended_through_the_reform(demo):
+    """A of year Y is D of year Y − 1 for the new province and every new commune and ward, the
+    reform year included; in 2025 the moves of the reform are neither an increase nor a
+    decrease."""
+    kh = org("TU-KH")
+    new = [
+        p.org
+        for p in Placement.objects.filter(valid_on(REFORM), parent=kh, kind="commune_superior")
+        .select_related("org")
+        .order_by("org__code")
+    ]
+    assert len(new) > 20
+    for unit in [kh, *new[:4]]:
+        previous = None
+        for year in range(2019, 2026):
+            figures = compute_all(Scope.year(unit, year), ("flows",))
+            if previous is not None:
+                assert figures["flow.start"] == previous, (unit.code, year)
+            previous = figures["flow.end"]
+        assert previous > 0
+        # What is left unexplained in the reform year is a transfer letter under way at one end
+        # of the year, each member listed — not the members the reform moved.
+        unexplained = records_of(Scope.year(unit, 2025), "flow.adjustment")
+        in_transit = set(
+            MembershipEvent.objects.filter(
+                member_id__in=unexplained,
+                kind__in=("transfer_out", "transfer_in"),
+                on__range=(dt.date(2024, 1, 1), dt.date(2025, 12, 31)),
+            ).values_list("member_id", flat=True)
+        )
+        assert set(unexplained) == in_transit, unit.code
+
+
+def test_the_new_units_of_the_reform_share_out_the_province_before_it(demo):
+    """On 31/12/2024 every member of the provinces that merged lay in something that became one
+    of the units under the new province on 1/7/2025: the units' figures for that day add up to
+    the province's, each member counted once."""
+    kh = org("TU-KH")
+    units = [p.org for p in Placement.objects.filter(valid_on(REFORM), parent=kh)]
+    end = dt.date(2024, 12, 31)
+    listed = [m.pk for unit in units for m, _s in members_on_list(unit, end)]
+    assert len(listed) == len(set(listed)) == stats(kh, end)["members.total"]
