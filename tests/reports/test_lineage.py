@@ -6,13 +6,21 @@ them (DOMAIN.md §10.2–§10.3), and a year begins where the last one ended."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 
 import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 
+from dangvu.accounts.models import Role
+from dangvu.accounts.services import grant_role
 from dangvu.members.models import MembershipEvent
 from dangvu.members.selectors import members_on_list, stats
 from dangvu.orgs.models import Organisation, Placement, valid_on
 from dangvu.reports.indicators import Scope, compute_all, records_of
+from tests.conftest import make_user, sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 REFORM = dt.date(2025, 7, 1)
@@ -97,3 +105,50 @@ def test_the_new_units_of_the_reform_share_out_the_province_before_it(demo):
     end = dt.date(2024, 12, 31)
     listed = [m.pk for unit in units for m, _s in members_on_list(unit, end)]
     assert len(listed) == len(set(listed)) == stats(kh, end)["members.total"]
+
+
+def candidates(code: str) -> dict:
+    out = io.StringIO()
+    call_command(
+        "awards",
+        "candidates",
+        "--org",
+        code,
+        "--period",
+        "2019-2023",
+        "--format",
+        "json",
+        stdout=out,
+    )
+    return json.loads(out.getvalue())
+
+
+def test_the_merged_province_s_five_year_candidates_are_its_predecessors(demo):
+    """`dangvu awards candidates --org TU-KH --period 2019-2023`: the union of the lists of
+    Ninh Thuận and the old Khánh Hòa (it refused: TU-KH did not exist on the review day of 2023),
+    and the statistics command answers for 2024 as well."""
+    merged = candidates("TU-KH")
+    parts = [candidates(code) for code in ("TU-NT", "TU-KHC")]
+    for kind in ("members", "organisations"):
+        found = sorted(json.dumps(e, sort_keys=True) for e in merged[kind])
+        assert found == sorted(json.dumps(e, sort_keys=True) for p in parts for e in p[kind])
+    assert merged["members"] and merged["organisations"]
+    out = io.StringIO()
+    call_command("stats", "--org", "TU-KH", "--period", "2024", "--format", "json", stdout=out)
+    figures = json.loads(out.getvalue())["indicators"]
+    assert figures["members.total"] == stats(org("TU-KH"), dt.date(2024, 12, 31))["members.total"]
+
+
+def test_form_1_and_the_dashboard_of_the_merged_province_for_the_years_before_it(demo):
+    """Form 1 of TU-KH for 2024 answered 404; the dashboard's series started in 2025."""
+    officer = make_user("hanh_kh", "Vũ Thị Hạnh")
+    kh = org("TU-KH")
+    grant_role(user=officer, org=kh, role=Role.VIEWER, valid_from=REFORM, actor=None)
+    client = sign_in(Client(), officer)
+    page = client.get(reverse("reports:form", args=["TU-KH", "1"]), {"nam": "2024"})
+    assert page.status_code == 200
+    end = stats(kh, dt.date(2024, 12, 31))["members.total"]
+    assert f"{end:,}".replace(",", ".") in page.content.decode()
+    dashboard = client.get(reverse("reports:dashboard", args=["TU-KH"])).content.decode()
+    for year in range(2020, 2025):
+        assert f">{year}<" in dashboard, year

@@ -24,8 +24,8 @@ from dangvu.evaluation.models import Rating
 from dangvu.evaluation.services import members_in_subtree
 from dangvu.members.lifecycle import gap_days, party_age
 from dangvu.members.models import PartyMember
-from dangvu.orgs.models import Organisation, Placement, valid_on
-from dangvu.orgs.selectors import placement_of
+from dangvu.orgs.models import Organisation
+from dangvu.orgs.selectors import answers_on, subtree_org_ids
 from dangvu.rules import awards as rules
 from dangvu.rules import evaluation as ev
 
@@ -46,17 +46,14 @@ def five_year_candidates(
         raise RuleError(_("The period ends before it starts."), field="period")
     years = list(range(first_year, last_year + 1))
     end = ev.review_day(last_year)
-    place = placement_of(org, end)
-    if place is None:
+    if not answers_on(org, end):
         raise RuleError(
             _("%(org)s did not exist on %(date)s.") % {"org": org.name, "date": format_date(end)},
             field="org",
         )
+    # The organisation over time: before it was formed, what became it (orgs.selectors).
     members = _member_candidates(org, years, end)
-    units = Placement.objects.filter(
-        valid_on(end), path__gte=place.path, path__lt=place.path + ":"
-    ).values("org_id")
-    orgs = _org_candidates(units, years, end)
+    orgs = _org_candidates(subtree_org_ids(org, end), years, end)
     return {"members": members, "organisations": orgs}
 
 
@@ -117,12 +114,9 @@ def badges_due(org: Organisation, on: dt.date, actor: Any) -> list[dict[str, Any
     """Members of the subtree due a badge on the award day `on` (DOMAIN.md §3): by party age with
     its gaps, early for a serious illness on file, posthumously for those who died since."""
     require(actor, Ability.VIEW, org.path)
-    place = placement_of(org, on)
-    if place is None:
+    if not answers_on(org, on):
         return []
-    units = Placement.objects.filter(
-        valid_on(on), path__gte=place.path, path__lt=place.path + ":"
-    ).values("org_id")
+    units = subtree_org_ids(org, on)
     living = list(
         PartyMember.objects.filter(
             pk__in=members_in_subtree(org, on).filter(status="official").values("member_id")

@@ -27,7 +27,7 @@ from dangvu.discipline.models import DisciplineDecision
 from dangvu.evaluation.models import PeerGroup, Rating, Round
 from dangvu.members.models import FlagPeriod, MembershipPeriod, PartyMember, Person
 from dangvu.orgs.models import Organisation, Placement, valid_on
-from dangvu.orgs.selectors import placement_of
+from dangvu.orgs.selectors import placement_of, subtree_org_ids
 from dangvu.rules import evaluation as ev
 from dangvu.rules.organisation import GRASSROOTS_KINDS, MEMBER_RATING_KINDS
 
@@ -904,13 +904,10 @@ def _d(year: int) -> str:
 
 # --- progress and results ------------------------------------------------------------------------
 def members_in_subtree(org: Organisation, on: dt.date) -> QuerySet[MembershipPeriod]:
-    place = placement_of(org, on)
-    if place is None:
-        return MembershipPeriod.objects.none()
-    cells = Placement.objects.filter(
-        valid_on(on), path__gte=place.path, path__lt=place.path + ":"
-    ).values("org_id")
-    return MembershipPeriod.objects.filter(valid_on(on), org_id__in=cells, temporary=False)
+    """The home periods of a day in the organisation over time (orgs.selectors)."""
+    return MembershipPeriod.objects.filter(
+        valid_on(on), org_id__in=subtree_org_ids(org, on), temporary=False
+    )
 
 
 def progress(org: Organisation, year: int) -> dict[str, Any]:

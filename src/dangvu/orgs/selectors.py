@@ -65,6 +65,12 @@ def subtree_placements(org: Organisation, on: dt.date) -> QuerySet[Placement]:
     return Placement.objects.filter(valid_on(on), path__gte=low, path__lt=high)
 
 
+def answers_on(org: Organisation, on: dt.date) -> bool:
+    """Whether the organisation has figures for a day: it stood in the tree that day, or what
+    became it did (`lineage_intervals`)."""
+    return placement_of(org, on) is not None or subtree_placements(org, on).exists()
+
+
 # --- an organisation over time (docs/reports.md "An organisation over time") --------------------
 
 Periods = list[tuple[dt.date, dt.date | None]]

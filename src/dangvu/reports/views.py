@@ -21,7 +21,7 @@ from dangvu.accounts.scope import can, require, scope_for
 from dangvu.core.dates import today
 from dangvu.core.errors import RuleError
 from dangvu.members.privacy import record_with_purpose
-from dangvu.orgs.selectors import children_on, get_org, placement_of, scope_roots
+from dangvu.orgs.selectors import answers_on, children_on, get_org, placement_of, scope_roots
 from dangvu.reports import services
 from dangvu.reports.forms import FORMS, fill
 from dangvu.reports.indicators import (
@@ -85,7 +85,7 @@ def _query(start: dt.date, end: dt.date) -> str:
 
 def _org_for_period(request: HttpRequest, code: str, end: dt.date) -> Any:
     org = get_org(request.user, code)
-    if placement_of(org, end) is None:
+    if not answers_on(org, end):
         raise Http404
     return org
 
@@ -101,7 +101,7 @@ def _last_day(request: HttpRequest, code: str, start: dt.date, end: dt.date) -> 
             _("%(name)s ended on %(date)s: the figures are those of its last day.")
             % {"name": org.name, "date": f"{org.dissolved_on:%d/%m/%Y}"},
         )
-    if placement_of(org, end) is None:
+    if not answers_on(org, end):
         raise Http404
     return org, end
 
@@ -420,7 +420,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "target": target_of(org, y) or 0,
         }
         for y in years
-        if placement_of(org, min(dt.date(y, 12, 31), day)) is not None
+        if answers_on(org, min(dt.date(y, 12, 31), day))
     ]
     top = max([r["members"] for r in series] + [1])
     top_admitted = max([max(r["admitted"], r["target"]) for r in series] + [1])
@@ -508,7 +508,7 @@ def targets_page(request: HttpRequest, code: str) -> HttpResponse:
     for o in orgs:
         admitted = (
             compute_all(Scope(o, dt.date(year, 1, 1), on), ("admitted",))
-            if placement_of(o, on)
+            if answers_on(o, on)
             else {"admitted.total": 0}
         )
         target = targets.get(o.pk)
@@ -543,7 +543,7 @@ def create_review(request: HttpRequest, code: str) -> HttpResponse:
             if not match:
                 raise RuleError(_("Write the term as 2020-2025."), field="period")
             start, end = dt.date(int(match[1]), 1, 1), dt.date(int(match[2]), 12, 31)
-        if end.year >= today().year + 1 or placement_of(org, min(end, today())) is None:
+        if end.year >= today().year + 1 or not answers_on(org, min(end, today())):
             raise RuleError(
                 _("The organisation did not exist at the end of that period."), field="year"
             )

@@ -8,7 +8,7 @@ from dangvu.core.cli import add_format, parse_as_of, print_json
 from dangvu.members.models import PartyMember
 from dangvu.members.selectors import member_on, members_on_list
 from dangvu.orgs.models import Organisation
-from dangvu.orgs.selectors import placement_of
+from dangvu.orgs.selectors import answers_on
 
 STATUSES = [
     "probationary",
@@ -59,7 +59,7 @@ class Command(BaseCommand):
             org = Organisation.objects.filter(code=code).first()
             if org is None:
                 raise CommandError(f"No organisation with code {code}")
-            if placement_of(org, on) is None:
+            if not answers_on(org, on):
                 raise CommandError(f"{code} did not exist on {on.isoformat()}")
             rows = []
             for member, status in members_on_list(org, on, options.get("status") or ""):

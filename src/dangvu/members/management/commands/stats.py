@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dangvu.core.cli import add_format, org_by_code, parse_as_of, print_json
 from dangvu.members.selectors import corrections_for
-from dangvu.orgs.selectors import placement_of
+from dangvu.orgs.selectors import answers_on
 
 
 def parse_period(text: str) -> tuple[dt.date, dt.date]:
@@ -56,7 +56,7 @@ class Command(BaseCommand):
             self._nation(start, end, options)
             return
         org = org_by_code(options["org"])
-        if placement_of(org, end) is None:
+        if not answers_on(org, end):
             raise CommandError(f"{org.code} did not exist on {end.isoformat()}")
         indicators = compute_all(Scope(org, start, end))
         if options["format"] == "json":
