@@ -152,3 +152,42 @@ def test_form_1_and_the_dashboard_of_the_merged_province_for_the_years_before_it
     dashboard = client.get(reverse("reports:dashboard", args=["TU-KH"])).content.decode()
     for year in range(2020, 2025):
         assert f">{year}<" in dashboard, year
+
+
+def review_table(path, first_cell: str) -> list[list[str]]:
+    from docx import Document
+
+    for table in Document(str(path)).tables:
+        rows = [[c.text.strip() for c in row.cells] for row in table.rows]
+        if rows and rows[0][0] == first_cell:
+            return rows
+    raise AssertionError(f"no table starting with {first_cell}")
+
+
+def number(text: str) -> int:
+    return int(text.replace(".", ""))
+
+
+@pytest.mark.once  # documents: their figures are the indicators', tested on both databases above
+def test_the_reviews_of_the_merged_province_hold_the_years_before_it(demo, tmp_path):
+    """The annual review of TU-KH for 2025 compares with 2024, and its term review 2020–2025 has
+    a figure for every year (they showed 0 before the merger), read back from the DOCX."""
+    kh = org("TU-KH")
+    annual, term = tmp_path / "nam.docx", tmp_path / "nhiem-ky.docx"
+    call_command(
+        "report", "annual", "--org", "TU-KH", "--year", "2025", "--out", str(annual),
+        stdout=io.StringIO(),
+    )  # fmt: skip
+    call_command(
+        "report", "term", "--org", "TU-KH", "--period", "2020-2025", "--out", str(term),
+        stdout=io.StringIO(),
+    )  # fmt: skip
+    rows = review_table(annual, "Chỉ tiêu")
+    members = next(r for r in rows if r[0] == "Tổng số đảng viên")
+    assert number(members[2]) == stats(kh, dt.date(2024, 12, 31))["members.total"] > 4000
+    years = review_table(term, "Năm")[1:]
+    assert [r[0] for r in years] == [str(y) for y in range(2020, 2026)]
+    for row in years:
+        day = dt.date(int(row[0]), 12, 31)
+        assert number(row[1]) == stats(kh, day)["members.total"] > 0, row
+        assert int(row[2]) > 0, row  # admitted in the year
