@@ -31,7 +31,7 @@ from dangvu.members.models import MembershipEvent, MembershipPeriod, PartyMember
 # "Dân tộc thiểu số" is defined once, beside the member list's filter (FORMS.md §5).
 from dangvu.members.selectors import NOT_MINORITY
 from dangvu.orgs.models import Organisation, Placement, subtree_range, valid_on
-from dangvu.orgs.selectors import formed_on, lineage_intervals
+from dangvu.orgs.selectors import covers, formed_on, lineage_intervals
 from dangvu.rules import charter
 from dangvu.rules import evaluation as ev
 from dangvu.rules import organisation as org_rules
@@ -122,7 +122,7 @@ class Scope:
     def inside(self, org_id: int | None, day: dt.date) -> bool:
         if org_id is None:
             return False
-        return any(a <= day and (b is None or day < b) for a, b in self.intervals.get(org_id, ()))
+        return covers(self.intervals.get(org_id, []), day)
 
     def org_ids_on(self, day: dt.date) -> list[int]:
         return [o for o in self.intervals if self.inside(o, day)]
