@@ -11,11 +11,18 @@ import xlsxwriter
 
 
 def xlsx(
-    rows: list[list[Any]], *, title: str | None = None, text_columns: tuple[int, ...] = ()
+    rows: list[list[Any]],
+    *,
+    title: str | None = None,
+    text_columns: tuple[int, ...] = (),
+    saved: dt.datetime | None = None,
 ) -> bytes:
-    """An XLSX file; dates become date cells, strings stay text; `title` adds a merged title row."""
+    """An XLSX file; dates become date cells, strings stay text; `title` adds a merged title row;
+    `saved` is the time its properties say it was saved."""
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"strings_to_numbers": False})
+    if saved is not None:
+        book.set_properties({"created": saved})
     sheet = book.add_worksheet("Sheet1")
     date = book.add_format({"num_format": "dd/mm/yyyy"})
     first = 0

@@ -456,3 +456,59 @@ def test_a_big_import_leaves_no_reference_cycles_behind(world):
         gc.enable()
     assert outcome.committed and outcome.created == 300
     assert left == []
+
+
+def test_a_change_in_a_file_takes_effect_on_its_date_and_the_preview_says_so(world):
+    """Issue 19, point 4: the import's dated changes go through the record's one rule."""
+    from dangvu.members.models import AttributeChange
+
+    hoa, an = world.members["hoa"], world.members["an"]
+    header = ["Số CCCD", "Họ và tên", "Nghề nghiệp", "Lý luận chính trị"]
+    saved = dt.datetime(2026, 3, 1, 9, 30)
+    content = xlsx(
+        [header, ["058185000123", "Nguyễn Thị Hoa", "Đã nghỉ hưu, nghỉ công tác", None]],
+        saved=saved,
+    )
+    outcome, batch = run(world, content, dry_run=True)
+    assert outcome.effective == dt.date(2026, 3, 1) and outcome.updated == 1, outcome.errors
+    change = next(r for r in outcome.rows if r["action"] == "update")
+    assert change["changes"]["Ngày có hiệu lực"] == ["", "01/03/2026"]
+    assert not AttributeChange.objects.exists()  # a dry run writes nothing
+    outcome, batch = run(world, content)
+    written = AttributeChange.objects.get(person=hoa.person)
+    assert (written.field, written.after, written.effective) == (
+        "occupation",
+        "retired",
+        dt.date(2026, 3, 1),
+    )
+    # A row's own date wins; one dated before the record's last change is refused, naming its
+    # row and column, and nothing of the file is written.
+    later = xlsx(
+        [
+            [*header, "Ngày có hiệu lực"],
+            ["058050000001", "Nguyễn Văn An", None, "Trung cấp", dt.date(2025, 6, 1)],
+            ["058185000123", "Nguyễn Thị Hoa", "Sinh viên", None, dt.date(2026, 1, 1)],
+        ]
+    )
+    refused, _b = run(world, later)
+    assert list(problems(refused)) == [(3, "Ngày có hiệu lực")]
+    assert "01/03/2026" in problems(refused)[(3, "Ngày có hiệu lực")]
+    assert AttributeChange.objects.count() == 1
+    # Without the bad row, An's change takes the row's date.
+    run(world, xlsx([[*header, "Ngày có hiệu lực"], later_row(an)]))
+    assert AttributeChange.objects.get(person=an.person).effective == dt.date(2025, 6, 1)
+    # Reverting the first import takes its history with it.
+    revert_batch(batch, actor=world.an, reason="nhầm tệp")
+    hoa.person.refresh_from_db()
+    assert not AttributeChange.objects.filter(person=hoa.person).exists()
+    assert hoa.person.occupation != "retired"
+
+
+def later_row(member):
+    return [
+        member.person.citizen_id,
+        member.person.full_name,
+        None,
+        "Trung cấp",
+        dt.date(2025, 6, 1),
+    ]

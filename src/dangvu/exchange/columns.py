@@ -127,6 +127,16 @@ MEMBER_COLUMNS: list[Column] = [
         choices=ref.THEORY_LEVELS,
     ),
     Column("occupation", "Nghề nghiệp", ("occupation",), "choice", choices=ref.OCCUPATIONS),
+    Column(
+        "effective_date",
+        "Ngày có hiệu lực",
+        ("effective date", "có hiệu lực từ", "ngày thay đổi", "ngay hieu luc"),
+        "date",
+        note=(
+            "Ngày thay đổi tôn giáo, trình độ, lý luận chính trị, nghề nghiệp có hiệu lực; báo cáo "
+            "cho ngày trước đó giữ giá trị cũ. Để trống: ngày lưu tệp (hoặc hôm nay)."
+        ),
+    ),
     Column("health", "Sức khỏe", ("health", "tình trạng sức khỏe"), "text", 255, sensitive=True),
     Column(
         "family", "Hoàn cảnh gia đình", ("family details", "gia đình"), "text", 2000, sensitive=True

@@ -24,16 +24,23 @@ from django.utils.translation import gettext as _
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import scope_for
 from dangvu.core.changes import get_or_create_decision, open_change_set
-from dangvu.core.dates import format_date
+from dangvu.core.dates import format_date, today
+from dangvu.core.errors import RuleError
 from dangvu.core.memory import fewer_collections
 from dangvu.core.models import ChangeSet, Decision
 from dangvu.core.text import search_key
 from dangvu.exchange import values as cell
 from dangvu.exchange.columns import COLUMNS, EVENT_DETAIL_KEYS, Column, header_score, match_headers
-from dangvu.exchange.reading import FileError, Sheet, open_sheet
+from dangvu.exchange.reading import FileError, Sheet, file_date, open_sheet
 from dangvu.members import events as member_events
 from dangvu.members import services as member_services
-from dangvu.members.models import EventKind, MembershipEvent, PartyMember, Person
+from dangvu.members.models import (
+    DATED_ATTRIBUTES,
+    EventKind,
+    MembershipEvent,
+    PartyMember,
+    Person,
+)
 from dangvu.orgs import services as org_services
 from dangvu.orgs.models import Organisation
 
@@ -80,6 +87,7 @@ class Outcome:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)  # the preview, row by row
+    effective: dt.date | None = None  # the day changes without their own date take effect
     ignored: list[str] = field(default_factory=list)  # headers matched to no column
     missing: list[str] = field(default_factory=list)  # headers of required columns not found
     committed: bool = False
@@ -97,6 +105,7 @@ class Outcome:
             "warnings": [p.as_dict() for p in self.warnings],
             "committed": self.committed,
             "ignored_columns": self.ignored,
+            "effective": self.effective.isoformat() if self.effective else None,
         }
 
 
@@ -533,6 +542,10 @@ class MemberImporter(Importer):
         members = self.members({m for m in matched.values() if m})
         orgs = self.orgs_by_code({r.values.get("org") or "" for r in rows})
         manage = scope_for(self.actor, Ability.MANAGE_MEMBERS)
+        # A change without its own date takes effect on the day the file was saved, or today;
+        # the preview says which (issue 19, point 4).
+        self.outcome.effective = file_date(self.content, self.filename) or today()
+        self.latest = member_services.latest_changes(m.person_id for m in members.values())
         creates: list[tuple[Row, member_services.AdmitRow]] = []
         updates: list[tuple[Row, PartyMember, dict[str, Any]]] = []
         decisions: dict[tuple[str, dt.date, str], Decision] = {}
@@ -595,8 +608,14 @@ class MemberImporter(Importer):
             self.progress("write", 0, len(rows))
             member_services.write_bulk_admit(prepared, changeset)
             member_services.members_bulk_update(
-                items=[(m, c) for _r, m, c in updates], actor=self.actor, changeset=changeset
+                items=[(m, c) for _r, m, c in updates],
+                actor=self.actor,
+                changeset=changeset,
+                effective={m.pk: self._effective(r) for r, m, _c in updates},
             )
+
+    def _effective(self, row: Row) -> dt.date:
+        return row.values.get("effective_date") or self.outcome.effective or today()
 
     def _person_input(self, row: Row, base: dict[str, Any]) -> member_services.PersonInput:
         data = dict(base)
@@ -655,6 +674,23 @@ class MemberImporter(Importer):
             for k in after
             if before.get(k) != after[k]
         }
+        try:  # the one rule of dated changes, checked here to name the row (nothing is written)
+            member_services.attribute_history(
+                member,
+                {f: getattr(member.person, f) for f in member_services.PERSON_FIELDS},
+                cleaned,
+                effective=self._effective(row),
+                correction=False,
+                reason="",
+                changeset=None,
+                latest=self.latest,
+                history=member_services.AttributeHistory(),
+            )
+        except RuleError as exc:
+            self.error(row, "effective_date", str(exc.messages[0]))
+            return
+        if any(before.get(k) != after.get(k) for k in DATED_ATTRIBUTES):
+            changes[self.header("effective_date")] = ["", format_date(self._effective(row))]
         if changes:
             self.outcome.updated += 1
             updates.append((row, member, cleaned))

@@ -219,3 +219,25 @@ def _header_text(value: Cell) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return clean(str(value))
+
+
+def file_date(content: bytes, filename: str) -> dt.date | None:
+    """The day a spreadsheet was last saved, as its own properties say (docProps/core.xml), or None
+    (a CSV file, a workbook without the property, a day still to come)."""
+    if not content.startswith(_ZIP):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as book:
+            core = book.read("docProps/core.xml").decode("utf-8", "replace")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return None
+    found = re.search(r"<dcterms:modified[^>]*>(\d{4})-(\d{2})-(\d{2})", core)
+    if not found:
+        return None
+    try:
+        day = dt.date(*(int(g) for g in found.groups()))
+    except ValueError:
+        return None
+    from dangvu.core.dates import today
+
+    return day if day <= today() else None

@@ -3,6 +3,7 @@ revert; and exports of lists with the import's headers. Thin: the work is in ser
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import uuid
 from typing import Any
@@ -150,6 +151,9 @@ def batch_page(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "changed": [r for r in rows if r["action"] != "unchanged"][:PREVIEW],
         "preview_limit": PREVIEW,
         "errors": report.get("errors", [])[:1000],
+        "effective": dt.date.fromisoformat(report["effective"])
+        if report.get("effective") and report.get("updated")
+        else None,
     }
     htmx = bool(getattr(request, "htmx", False))
     template = "exchange/_progress.html" if htmx and batch.running else "exchange/batch.html"

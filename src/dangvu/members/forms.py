@@ -38,6 +38,22 @@ class PersonForm(forms.Form):
 
 
 class MemberEditForm(PersonForm):
+    effective = VNDateField(
+        label=_("The change takes effect from"),
+        required=False,
+        help_text=_(
+            "For occupation, schooling, degrees, political theory and religion: reports for "
+            "earlier days keep the old value. Empty: today."
+        ),
+    )
+    correction = forms.BooleanField(
+        label=_("This is a correction: the old value was wrong from the start"),
+        required=False,
+        help_text=_(
+            "Reports for earlier days then change too, and list this correction. A change of sex, "
+            "date of birth or ethnicity is always a correction."
+        ),
+    )
     reason = forms.CharField(
         label=_("Reason for the change"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -8,6 +8,8 @@ rows (tests/members/test_lifecycle.py).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -256,11 +258,83 @@ class FlagPeriod(models.Model):
         return f"{self.member_id} {self.flag} [{self.valid_from}, {self.valid_to})"
 
 
+# The person attributes that figures count (forms 2, 3 and 4). Those that change in a life keep
+# dated values (AttributeChange); the others are fixed, and an edit of them is a correction.
+DATED_ATTRIBUTES = (
+    "religion",
+    "general_education",
+    "professional_level",
+    "academic_title",
+    "theory_level",
+    "occupation",
+)
+FIXED_COUNTED_ATTRIBUTES = ("sex", "birth_date", "ethnicity")
+
+
+class AttributeChange(models.Model):
+    """A change of one of the DATED_ATTRIBUTES of a person from a day on (issue 19, point 4): the
+    value was `before` until the day before `effective` and is `after` from it. The person's own
+    column holds the newest value; an answer about day d reads `before` of the first change after d,
+    so editing a record today never moves a figure for an earlier date."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="attribute_changes")
+    field = models.CharField(max_length=32)
+    effective = models.DateField(_("effective from"))
+    before = models.CharField(max_length=32)
+    after = models.CharField(max_length=32)
+    changeset = models.ForeignKey(ChangeSet, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["effective", "id"]
+        indexes = [
+            models.Index(fields=["person", "field", "effective"], name="attrchange_person"),
+            models.Index(fields=["effective"], name="attrchange_effective"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "field", "effective"], name="one_attribute_change_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.field} {self.before}→{self.after} @{self.effective}"
+
+
+def _person_field(name: str) -> models.Field[Any, Any]:
+    found = Person._meta.get_field(name)
+    assert isinstance(found, models.Field)
+    return found
+
+
+def attribute_label(field: str) -> str:
+    """The attribute's name as a person reads it ("nghề nghiệp")."""
+    return str(_person_field(field).verbose_name)
+
+
+def value_label(field: str, value: str) -> str:
+    """The value as a person reads it: the choice's label, a date as d/m/Y."""
+    choices = dict(_person_field(field).choices or ())
+    if value in choices:
+        return str(choices[value])
+    if field == "birth_date" and value:
+        year, month, day = value.split("-")
+        return f"{day}/{month}/{year}"
+    return value
+
+
 class Correction(models.Model):
-    """A wrong event set right: the event is voided (never edited) and may be replaced."""
+    """A wrong record set right. A wrong event is voided (never edited) and may be replaced; a wrong
+    attribute (`field`, the value was wrong from the start) is rewritten from `affects_from` on.
+    Either way the answers about days from `affects_from` on may move, and list the correction."""
 
     member = models.ForeignKey(PartyMember, on_delete=models.PROTECT, related_name="corrections")
-    voided = models.ForeignKey(MembershipEvent, on_delete=models.PROTECT, related_name="+")
+    voided = models.ForeignKey(
+        MembershipEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    field = models.CharField(max_length=32, blank=True)
+    value_before = models.CharField(max_length=255, blank=True)
+    value_after = models.CharField(max_length=255, blank=True)
     replacement = models.ForeignKey(
         MembershipEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -274,4 +348,16 @@ class Correction(models.Model):
         indexes = [models.Index(fields=["member", "affects_from"], name="correction_member_from")]
 
     def __str__(self) -> str:
+        if self.field:
+            return f"{self.member_id} {self.field}: {self.value_before} → {self.value_after}"
         return f"{self.member_id} {self.voided_id} → {self.replacement_id}"
+
+    def describe(self) -> str:
+        """What was corrected, in words: the attribute with its old and new values."""
+        if not self.field:
+            return str(self.voided)
+        name = attribute_label(self.field)
+        return (
+            f"{name[:1].upper()}{name[1:]}: {value_label(self.field, self.value_before)}"
+            f" → {value_label(self.field, self.value_after)}"
+        )

@@ -374,3 +374,24 @@ def corrections_for(org: Organisation, on: dt.date) -> list[Any]:
     here = PartyMember.objects.filter(org__path__gte=low, org__path__lt=high).values("pk")
     ids = set(counted.values_list("member_id", flat=True)) | set(here.values_list("pk", flat=True))
     return corrections_affecting(list(ids), on)
+
+
+def attribute_rows(person: Any, reveal: bool) -> list[dict[str, Any]]:
+    """The dated history of a person's attributes for the member's page, newest first; a
+    sensitive attribute (religion) only when the reader revealed the sensitive fields."""
+    from dangvu.members.models import AttributeChange, attribute_label, value_label
+    from dangvu.members.privacy import SENSITIVE_FIELDS
+
+    rows = []
+    for change in AttributeChange.objects.filter(person=person).order_by("-effective", "-id"):
+        if change.field in SENSITIVE_FIELDS and not reveal:
+            continue
+        rows.append(
+            {
+                "attribute": attribute_label(change.field),
+                "effective": change.effective,
+                "before": value_label(change.field, change.before),
+                "after": value_label(change.field, change.after),
+            }
+        )
+    return rows

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
@@ -23,11 +24,16 @@ from dangvu.core.models import ChangeLogEntry, ChangeSet, Decision
 from dangvu.core.text import clean, join_name, name_sort_key, search_key, split_full_name
 from dangvu.members import events, lifecycle
 from dangvu.members.models import (
+    DATED_ATTRIBUTES,
+    FIXED_COUNTED_ATTRIBUTES,
+    AttributeChange,
+    Correction,
     EventKind,
     MembershipEvent,
     MembershipPeriod,
     PartyMember,
     Person,
+    attribute_label,
 )
 from dangvu.orgs import services as org_services
 from dangvu.orgs.models import Organisation, Placement, valid_on
@@ -379,6 +385,126 @@ def _check_result(actor: Any, member: PartyMember) -> None:
         raise PermissionDenied
 
 
+@dataclass
+class AttributeHistory:
+    """What an edit of a record writes beside it, so that figures for earlier days do not move
+    (issue 19, point 4): dated changes, corrections, and the changes whose new value a
+    correction rewrites."""
+
+    changes: list[AttributeChange] = dataclasses.field(default_factory=list)
+    corrections: list[Correction] = dataclasses.field(default_factory=list)
+    rewritten: list[AttributeChange] = dataclasses.field(default_factory=list)
+
+    def save(self) -> None:
+        AttributeChange.objects.bulk_create(self.changes, batch_size=1000)
+        Correction.objects.bulk_create(self.corrections, batch_size=1000)
+        AttributeChange.objects.bulk_update(self.rewritten, ["after"], batch_size=1000)
+
+
+def latest_changes(person_ids: Iterable[int]) -> dict[tuple[int, str], AttributeChange]:
+    """Each person's newest dated change of each attribute."""
+    found: dict[tuple[int, str], AttributeChange] = {}
+    ids = sorted(set(person_ids))
+    for start in range(0, len(ids), 900):
+        for change in AttributeChange.objects.filter(person_id__in=ids[start : start + 900]):
+            key = (change.person_id, change.field)
+            if key not in found or change.effective > found[key].effective:
+                found[key] = change
+    return found
+
+
+def attribute_history(
+    member: PartyMember,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    *,
+    effective: dt.date | None,
+    correction: bool,
+    reason: str,
+    changeset: ChangeSet | None,
+    latest: Mapping[tuple[int, str], AttributeChange],
+    history: AttributeHistory,
+) -> None:
+    """The one rule for an edit of the attributes that figures count, for every door (the record's
+    page, the import, the API). A dated attribute (occupation, schooling, levels, religion) changes
+    from `effective` (default today) and keeps its value before; unless `correction` says the value
+    was wrong from the start, when it is rewritten since its last change and listed as a
+    correction. Sex, date of birth and ethnicity do not change in a life: an edit is a correction.
+    Raises RuleError naming the field `effective` when the date cannot hold."""
+    person = member.person
+    day = effective or today()
+    born = min(
+        d for d in (before.get("birth_date"), after.get("birth_date"), person.birth_date) if d
+    )
+    if isinstance(born, str):
+        born = dt.date.fromisoformat(born)
+    for name in DATED_ATTRIBUTES:
+        old, new = before.get(name), after.get(name)
+        if old == new:
+            continue
+        last = latest.get((person.pk, name))
+        if correction:
+            history.corrections.append(
+                Correction(
+                    member=member,
+                    field=name,
+                    value_before=old or "",
+                    value_after=new or "",
+                    affects_from=last.effective if last else born,
+                    reason=reason,
+                    changeset=changeset,
+                )
+            )
+            if last is not None:
+                last.after = new or ""
+                history.rewritten.append(last)
+            continue
+        if day > today():
+            raise RuleError(
+                _("A change takes effect on a day that has come: %(day)s is later than today.")
+                % {"day": format_date(day)},
+                field="effective",
+            )
+        if day <= born:
+            raise RuleError(
+                _("The change cannot take effect before the person's date of birth."),
+                field="effective",
+            )
+        if last is not None and day <= last.effective:
+            raise RuleError(
+                _(
+                    "%(attribute)s last changed on %(day)s: a change takes effect after it. If the "
+                    "value was wrong from the start, record a correction."
+                )
+                % {"attribute": attribute_label(name), "day": format_date(last.effective)},
+                field="effective",
+            )
+        history.changes.append(
+            AttributeChange(
+                person=person,
+                field=name,
+                effective=day,
+                before=old or "",
+                after=new or "",
+                changeset=changeset,
+            )
+        )
+    for name in FIXED_COUNTED_ATTRIBUTES:
+        old, new = to_jsonable(before.get(name)), to_jsonable(after.get(name))
+        if old != new:
+            history.corrections.append(
+                Correction(
+                    member=member,
+                    field=name,
+                    value_before=old or "",
+                    value_after=new or "",
+                    affects_from=born,
+                    reason=reason,
+                    changeset=changeset,
+                )
+            )
+
+
 @transaction.atomic
 def member_update(
     *,
@@ -387,21 +513,43 @@ def member_update(
     actor: Any,
     reason: str = "",
     source: str = ChangeSet.Source.WEB,
+    effective: dt.date | None = None,
+    correction: bool = False,
 ) -> PartyMember:
-    """Correct or complete the attributes of a member's record (not the lifecycle: that is events).
-    A correction says why: the reason goes into the change log with the before and after."""
+    """Change, complete or correct the attributes of a member's record (not the lifecycle: that is
+    events). An attribute that figures count changes from `effective` (default today), or, with
+    `correction`, was wrong from the start (`attribute_history`). Every edit says why: the reason
+    goes into the change log with the before and after."""
     require(actor, Ability.MANAGE_MEMBERS, member.scope_path)
     if not reason.strip():
-        raise RuleError(_("A correction needs its reason."), field="reason")
+        raise RuleError(_("A change of the record needs its reason."), field="reason")
     cleaned = clean_person(person, exclude_member_id=member.pk)
     before = member_snapshot(member)
+    values_before = {f: getattr(member.person, f) for f in PERSON_FIELDS}
     _assign(member, cleaned)
     after = member_snapshot(member)
     if before == after:
         return member
+    cs = open_change_set(actor=actor, reason=reason, source=source)
+    history = AttributeHistory()
+    attribute_history(
+        member,
+        values_before,
+        {f: getattr(member.person, f) for f in PERSON_FIELDS},
+        effective=effective,
+        correction=correction,
+        reason=reason,
+        changeset=cs,
+        latest=latest_changes([member.person_id]),
+        history=history,
+    )
     member.person.save()
     member.save(update_fields=["card_number", "dossier_number"])
-    cs = open_change_set(actor=actor, reason=reason, source=source)
+    history.save()
+    if history.changes:
+        after["effective"] = to_jsonable(effective or today())
+    if history.corrections:
+        after["correction"] = sorted(c.field for c in history.corrections)
     log_entry(cs, action="member.update", obj=member, before=before, after=after, reason=reason)
     return member
 
@@ -433,23 +581,47 @@ def updated_snapshot(member: PartyMember, cleaned: Mapping[str, Any]) -> dict[st
 
 
 def members_bulk_update(
-    *, items: list[tuple[PartyMember, dict[str, Any]]], actor: Any, changeset: ChangeSet
+    *,
+    items: list[tuple[PartyMember, dict[str, Any]]],
+    actor: Any,
+    changeset: ChangeSet,
+    effective: Mapping[int, dt.date | None] | None = None,
+    history: bool = True,
 ) -> int:
-    """Write corrections already checked by `clean_person` to many records at once (an import),
-    each logged with its before and after. Inside the caller's transaction; returns how many."""
+    """Write changes already checked by `clean_person` (and `attribute_history`) to many records at
+    once (an import), each logged with its before and after; a dated attribute changes from
+    `effective[member id]` (default today). `history=False` only to set back an import being
+    reverted, whose history rows are taken out. Inside the caller's transaction; returns how many."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("bulk updates are written inside the caller's transaction")
     scope = scope_for(actor, Ability.MANAGE_MEMBERS)
     entries = []
     changed: list[PartyMember] = []
+    written = AttributeHistory()
+    latest = latest_changes(m.person_id for m, _c in items) if history else {}
     for member, cleaned in items:
         if not scope.covers(member.scope_path):
             raise PermissionDenied
         before = member_snapshot(member)
+        values_before = {f: getattr(member.person, f) for f in PERSON_FIELDS}
         _assign(member, cleaned)
         after = member_snapshot(member)
         if before == after:
             continue
+        if history:
+            day = (effective or {}).get(member.pk)
+            attribute_history(
+                member,
+                values_before,
+                {f: getattr(member.person, f) for f in PERSON_FIELDS},
+                effective=day,
+                correction=False,
+                reason=changeset.reason,
+                changeset=changeset,
+                latest=latest,
+                history=written,
+            )
+            after["effective"] = to_jsonable(day or today())
         changed.append(member)
         entries.append(
             log_entry(
@@ -465,6 +637,7 @@ def members_bulk_update(
     person_fields += ["search_name", "sort_key"]
     Person.objects.bulk_update([m.person for m in changed], person_fields, batch_size=1000)
     PartyMember.objects.bulk_update(changed, ["card_number", "dossier_number"], batch_size=1000)
+    written.save()
     ChangeLogEntry.objects.bulk_create(entries, batch_size=2000)
     return len(changed)
 
@@ -849,7 +1022,10 @@ def members_revert_import(*, changeset: ChangeSet, actor: Any, revert: ChangeSet
         if before.get("birth_date"):
             before["birth_date"] = dt.date.fromisoformat(before["birth_date"])
         restore.append((member, clean_person(PersonInput.from_mapping(before), check_unique=False)))
-    members_bulk_update(items=restore, actor=actor, changeset=revert)
+    # The history the import wrote goes with it: the records are set back as they were.
+    AttributeChange.objects.filter(changeset=changeset).delete()
+    Correction.objects.filter(changeset=changeset, voided__isnull=True).delete()
+    members_bulk_update(items=restore, actor=actor, changeset=revert, history=False)
     for pk in subjects:
         if int(pk) not in created:
             events.rebuild(members[int(pk)])

@@ -202,6 +202,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "corrections": Correction.objects.filter(member=member).select_related(
                 "voided", "replacement"
             ),
+            "attribute_history": selectors.attribute_rows(person, reveal),
             "history": history,
             "can_edit": can_edit,
             "can_discipline": can(request.user, Ability.MANAGE_DISCIPLINE, member.scope_path),
@@ -251,6 +252,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             person=services.PersonInput.from_mapping(d),
             actor=request.user,
             reason=d["reason"],
+            effective=d.get("effective"),
+            correction=bool(d.get("correction")),
         )
 
     done = submit(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, partial
@@ -26,6 +26,7 @@ from django.utils import translation
 
 from dangvu.core.dates import add_years
 from dangvu.core.dates import age_on as completed_years  # age in completed years on a day
+from dangvu.members import attributes
 from dangvu.members.models import MembershipEvent, MembershipPeriod, PartyMember
 
 # "Dân tộc thiểu số" is defined once, beside the member list's filter (FORMS.md §5).
@@ -239,19 +240,6 @@ def _person_breakdowns(prefix: str) -> list[tuple[str, str, str, str, Q]]:
     return [(f"{prefix}.{code}", lv, le, f, q) for code, lv, le, f, q in rows]
 
 
-def _prefixed(q: Q, prefix: str) -> Q:
-    """The same condition on a related person (`member__person__…`)."""
-    out = Q()
-    out.connector, out.negated = q.connector, q.negated
-    for child in q.children:
-        if isinstance(child, Q):
-            out.children.append(_prefixed(child, prefix))
-        else:
-            key, value = child  # type: ignore[misc]
-            out.children.append((f"{prefix}{key}", value))
-    return out
-
-
 PERSON_FIELDS = (
     ("ethnicity", "ethnicity"),
     ("religion", "religion"),
@@ -297,7 +285,7 @@ class MemberStock(Family):
             "members.probationary": Q(status="probationary"),
         }
         for code, _lv, _le, _f, q in _person_breakdowns("members"):
-            person_q = _prefixed(q, "member__person__")
+            person_q = attributes.as_of(q, on, "member__person__")
             found[code] = person_q
             if code.startswith(("members.ethnicity.", "members.religion.")):
                 found[f"{code}.women"] = person_q & Q(member__person__sex="F")
@@ -407,8 +395,29 @@ class MemberStock(Family):
                 .annotate(n=Count("id"))
                 .values_list("status", *columns, "n")
             )
+            found = self._as_held(scope, columns, found)
             scope.__dict__["_grouped"] = found
         return found
+
+    def _as_held(
+        self, scope: Scope, columns: list[str], grouped: list[tuple[Any, ...]]
+    ) -> list[tuple[Any, ...]]:
+        """The grouped rows with the persons whose attributes changed after the end day moved to
+        the values they held on it (members/attributes.py): a few rows, not a second pass."""
+        held = attributes.held_on(self.base(scope).values("member__person_id"), scope.end)
+        if not held:
+            return grouped
+        counts: Counter[tuple[Any, ...]] = Counter({tuple(r[:-1]): r[-1] for r in grouped})
+        width = len(PERSON_COLUMNS)
+        rows = self.base(scope).filter(member__person_id__in=list(held))
+        for *key, person in rows.values_list("status", *columns, "member__person_id"):
+            counts[tuple(key)] -= 1
+            values = held[person]
+            key[1 : 1 + width] = [
+                values.get(c, v) for c, v in zip(PERSON_COLUMNS, key[1 : 1 + width], strict=True)
+            ]
+            counts[tuple(key)] += 1
+        return [(*key, n) for key, n in counts.items() if n]
 
     def values(self, scope: Scope) -> dict[str, float]:
         """One grouped query read off in Python; the records of a code come from `conditions`,
@@ -905,8 +914,19 @@ class Admitted(Family):
             on__gte=scope.start,
             on__lte=scope.end,
             org_id__in=scope.orgs_ever(),
-        ).values_list("id", "kind", "on", "org_id", "member__person__birth_date", *columns)
-        return [r for r in rows if scope.inside(r[3], r[2])]
+        ).values_list(
+            "id",
+            "kind",
+            "on",
+            "org_id",
+            "member__person__birth_date",
+            *columns,
+            "member__person_id",
+        )
+        inside = [r for r in rows if scope.inside(r[3], r[2])]
+        # Each admitted person as they were on the day of their admission.
+        held = attributes.restate(inside, PERSON_COLUMNS, first=5, person=-1, day=2)
+        return [r[:-1] for r in held]
 
     def compute(
         self, scope: Scope, rows: list[tuple[Any, ...]] | None = None
