@@ -191,3 +191,74 @@ def test_the_reviews_of_the_merged_province_hold_the_years_before_it(demo, tmp_p
         day = dt.date(int(row[0]), 12, 31)
         assert number(row[1]) == stats(kh, day)["members.total"] > 0, row
         assert int(row[2]) > 0, row  # admitted in the year
+
+
+@pytest.mark.once
+def test_a_successor_shows_its_predecessors_ratings_and_carries_their_years_only_when_asked(
+    demo, client
+):
+    """Issue 19, point 5 (DOMAIN.md §2.2; unsettled by the rules, so a parameter, off by default):
+    a commune formed on 1/7/2025 by merging others is listed with the ratings of those that became
+    it. Worked example: every predecessor HTXSNV in 2021–2024 and the commune HTXSNV in 2025 — a
+    five-year candidate only when the years carry through; one predecessor HTTNV in 2023 — not
+    even then."""
+    from dangvu.awards.services import five_year_candidates
+    from dangvu.evaluation.models import Rating
+    from dangvu.rules.evaluation import HTTNV, HTXSNV
+
+    kh = org("TU-KH")
+    found = five_year_candidates(kh, 2021, 2025, None)
+    successors = {s["code"]: s for s in found["successors"]}
+    assert {p["code"] for p in successors["TU-KH"]["predecessors"]} == {"TU-NT", "TU-KHC"}
+    merged = [
+        s
+        for s in found["successors"]
+        if len(s["predecessors"]) >= 2
+        and s["code"] != "TU-KH"
+        and Rating.objects.filter(org_id=s["id"], year=2025).exists()
+        and all(
+            Rating.objects.filter(org__code=p["code"], year__in=range(2021, 2025)).count() == 4
+            for p in s["predecessors"]
+        )
+    ]
+    assert merged, "the demo has communes merged in 2025 whose predecessors were rated 2021–2024"
+    commune = merged[0]
+    for p in commune["predecessors"]:
+        recorded = Rating.objects.filter(org__code=p["code"], year__in=range(2021, 2026))
+        assert p["ratings"] == {str(y): level for y, level in recorded.values_list("year", "level")}
+    assert commune["formed"] == REFORM
+    predecessors = [org(p["code"]) for p in commune["predecessors"]]
+    Rating.objects.filter(org__in=predecessors, year__in=range(2021, 2025)).update(level=HTXSNV)
+    Rating.objects.filter(org_id=commune["id"], year=2025).update(level=HTXSNV)
+
+    def candidates_of(**kwargs):
+        found = five_year_candidates(kh, 2021, 2025, None, **kwargs)
+        return {o["code"] for o in found["organisations"]}
+
+    assert commune["code"] not in candidates_of()  # off by default: its own years only
+    assert commune["code"] in candidates_of(carry_through=True)
+    out = io.StringIO()
+    call_command(
+        "awards",
+        "candidates",
+        "--org",
+        "TU-KH",
+        "--period",
+        "2021-2025",
+        "--carry-through",
+        "--format",
+        "json",
+        stdout=out,
+    )
+    assert commune["code"] in {o["code"] for o in json.loads(out.getvalue())["organisations"]}
+    Rating.objects.filter(org=predecessors[1], year=2023).update(level=HTTNV)
+    assert commune["code"] not in candidates_of(carry_through=True)
+    # The page shows the commune, the day it was formed and its predecessors' rows.
+    user = make_user("xem_khen_2", "Lê Thị Xem")
+    grant_role(user=user, org=kh, role=Role.VIEWER, valid_from=dt.date(2025, 7, 1), actor=None)
+    client.force_login(user)
+    page = client.get(reverse("awards:org", args=["TU-KH"]), {"period": "2021-2025"})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert commune["name"] in text and "01/07/2025" in text
+    assert all(p["name"] in text for p in commune["predecessors"])

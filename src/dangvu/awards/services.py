@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils.translation import gettext as _
 
 from dangvu.accounts.models import Ability
@@ -24,7 +24,7 @@ from dangvu.evaluation.models import Rating
 from dangvu.evaluation.services import members_in_subtree
 from dangvu.members.lifecycle import gap_days, party_age
 from dangvu.members.models import PartyMember
-from dangvu.orgs.models import Organisation
+from dangvu.orgs.models import Lineage, Organisation, Placement
 from dangvu.orgs.selectors import answers_on, subtree_org_ids
 from dangvu.rules import awards as rules
 from dangvu.rules import evaluation as ev
@@ -36,11 +36,23 @@ def _in_force(day: dt.date) -> Q:
 
 
 def five_year_candidates(
-    org: Organisation, first_year: int, last_year: int, actor: Any
+    org: Organisation,
+    first_year: int,
+    last_year: int,
+    actor: Any,
+    *,
+    carry_through: bool | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     """Members and organisations of the subtree rated HTXSNV every year of the period, leaving out
     anyone under a discipline in force at the period's end (DOMAIN.md §2.2, §2.4). With a period of
-    one year: those outstanding in the year. Each entry carries the record's "id" (not printed)."""
+    one year: those outstanding in the year. Each entry carries the record's "id" (not printed).
+
+    "successors" lists the organisations of the subtree formed during the period by a
+    restructuring, each with its own ratings and those of the organisations that became it;
+    whether their years count for it is `carry_through` (default: the rules' parameter
+    STREAKS_CARRY_THROUGH_RESTRUCTURING, off)."""
+    if carry_through is None:
+        carry_through = rules.STREAKS_CARRY_THROUGH_RESTRUCTURING
     require(actor, Ability.VIEW, org.path)
     if last_year < first_year:
         raise RuleError(_("The period ends before it starts."), field="period")
@@ -53,8 +65,8 @@ def five_year_candidates(
         )
     # The organisation over time: before it was formed, what became it (orgs.selectors).
     members = _member_candidates(org, years, end)
-    orgs = _org_candidates(subtree_org_ids(org, end), years, end)
-    return {"members": members, "organisations": orgs}
+    orgs, successors = _org_candidates(subtree_org_ids(org, end), years, end, carry_through)
+    return {"members": members, "organisations": orgs, "successors": successors}
 
 
 def _streaks(ratings: Any, key: str, years: list[int]) -> dict[int, dict[str, str]]:
@@ -92,22 +104,108 @@ def _member_candidates(org: Organisation, years: list[int], end: dt.date) -> lis
     )
 
 
-def _org_candidates(units: Any, years: list[int], end: dt.date) -> list[dict[str, Any]]:
-    streaks = _streaks(
-        Rating.objects.filter(org_id__in=units, year__in=years, subject=ev.ORG), "org_id", years
+def _predecessors(org_ids: set[int], formed_by: dt.date) -> dict[int, set[int]]:
+    """For each organisation, those that became it (merged, split or renamed into it, and those
+    that became them) by a restructuring recorded on or before the day."""
+    found: dict[int, set[int]] = {o: set() for o in org_ids}
+    reached = {o: {o} for o in org_ids}
+    frontier = {o: {o} for o in org_ids}
+    while any(frontier.values()):
+        everyone = set().union(*frontier.values())
+        links: dict[int, set[int]] = defaultdict(set)
+        for before, after in Lineage.objects.filter(
+            successor_id__in=everyone, on__lte=formed_by
+        ).values_list("predecessor_id", "successor_id"):
+            links[after].add(before)
+        for o in org_ids:
+            new = (
+                set().union(*(links[s] for s in frontier[o])) - reached[o] if frontier[o] else set()
+            )
+            reached[o] |= new
+            found[o] |= new
+            frontier[o] = new
+    return found
+
+
+def _org_candidates(
+    units: Any, years: list[int], end: dt.date, carry_through: bool
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    ids = (
+        set(units.values_list("org_id", flat=True)) if hasattr(units, "values_list") else set(units)
     )
+    formed = {
+        org_id: day
+        for org_id, day in Placement.objects.filter(org_id__in=ids)
+        .values_list("org_id")
+        .annotate(first=Min("valid_from"))
+        .values_list("org_id", "first")
+    }
+    start = dt.date(years[0], 1, 1)
+    late = {o for o in ids if formed.get(o) and formed[o] > start}
+    before = _predecessors(late, end)
+    before = {o: p for o, p in before.items() if p}
+    rated = ids | set().union(*before.values()) if before else ids
+    history: dict[int, dict[str, str]] = defaultdict(dict)
+    for org_id, year, level in Rating.objects.filter(
+        org_id__in=rated, year__in=years, subject=ev.ORG
+    ).values_list("org_id", "year", "level"):
+        history[org_id][str(year)] = level
+
+    def counted(org_id: int) -> dict[str, str]:
+        """The org's year-by-year levels for the streak: its own; before it was formed, and only
+        with `carry_through`, HTXSNV when every predecessor rated that year was HTXSNV."""
+        own = dict(history.get(org_id, {}))
+        if carry_through and org_id in before:
+            for y in years:
+                if str(y) in own or ev.review_day(y) >= formed[org_id]:
+                    continue
+                levels = [history[p][str(y)] for p in before[org_id] if str(y) in history[p]]
+                if levels and all(level == ev.HTXSNV for level in levels):
+                    own[str(y)] = ev.HTXSNV
+        return own
+
+    streaks = {
+        o: levels
+        for o in ids
+        if all((levels := counted(o)).get(str(y)) == ev.HTXSNV for y in years)
+    }
     barred = set(
         DisciplineDecision.objects.filter(_in_force(end), org_id__in=list(streaks)).values_list(
             "org_id", flat=True
         )
     )
-    return sorted(
+    names = dict(Organisation.objects.filter(pk__in=rated).values_list("pk", "name"))
+    codes = dict(Organisation.objects.filter(pk__in=rated).values_list("pk", "code"))
+    candidates = sorted(
         (
-            {"id": o.pk, "code": o.code, "name": o.name, "ratings": streaks[o.pk]}
-            for o in Organisation.objects.filter(pk__in=[o for o in streaks if o not in barred])
+            {"id": o, "code": codes[o], "name": names[o], "ratings": streaks[o]}
+            for o in streaks
+            if o not in barred
         ),
         key=lambda r: r["code"],
     )
+    successors = sorted(
+        (
+            {
+                "id": o,
+                "code": codes[o],
+                "name": names[o],
+                "formed": formed[o],
+                "ratings": history.get(o, {}),
+                "candidate": o in streaks and o not in barred,
+                "predecessors": sorted(
+                    (
+                        {"code": codes[p], "name": names[p], "ratings": history.get(p, {})}
+                        for p in before[o]
+                    ),
+                    key=lambda r: r["code"],
+                ),
+            }
+            for o in before
+        ),
+        key=lambda r: r["code"],
+    )
+    return candidates, successors
 
 
 def badges_due(org: Organisation, on: dt.date, actor: Any) -> list[dict[str, Any]]:

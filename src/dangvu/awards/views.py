@@ -13,7 +13,7 @@ from dangvu.awards.services import badges_due, five_year_candidates
 from dangvu.core.dates import today
 from dangvu.core.errors import RuleError
 from dangvu.orgs.selectors import get_org
-from dangvu.rules.awards import AWARD_DAYS
+from dangvu.rules.awards import AWARD_DAYS, STREAKS_CARRY_THROUGH_RESTRUCTURING
 
 
 def next_award_day(on: dt.date) -> dt.date:
@@ -39,7 +39,12 @@ def org_awards(request: HttpRequest, code: str) -> HttpResponse:
         found = five_year_candidates(org, first, last, request.user)
     except RuleError as exc:
         problems += [m for ms in exc.message_dict.values() for m in ms]
-        found = {"members": [], "organisations": []}
+        found = {"members": [], "organisations": [], "successors": []}
+    years = [str(y) for y in range(first, last + 1)]
+    for entry in found["successors"]:  # levels in the years' order, for the table
+        entry["levels"] = [entry["ratings"].get(y, "") for y in years]
+        for p in entry["predecessors"]:
+            p["levels"] = [p["ratings"].get(y, "") for y in years]
     return render(
         request,
         "awards/org.html",
@@ -51,5 +56,7 @@ def org_awards(request: HttpRequest, code: str) -> HttpResponse:
             "day": day,
             "badges": badges_due(org, day, request.user),
             "problems": problems,
+            "years": years,
+            "carry_through": STREAKS_CARRY_THROUGH_RESTRUCTURING,
         },
     )

@@ -14,6 +14,15 @@ from dangvu.core.dates import add_months, add_years, format_date
 from dangvu.rules import discipline as d
 from dangvu.rules.charter import BADGE_TIERS
 
+# §2.2: an organisation "trong sạch vững mạnh tiêu biểu 5 năm liền" is rated HTXSNV five years in a
+# row. Whether an organisation formed by a merger, a split or a reorganisation (most of them, since
+# the 2025 reform) carries the years of the organisations that became it is settled by no rule found
+# (DOMAIN.md §2.2 names none): UNSETTLED, so off by default — the successor's streak starts with
+# its own first rating, and its predecessors' ratings are shown beside it for the committee to
+# weigh. When on, a year before the successor was formed counts as HTXSNV only when every
+# organisation that became it and was rated that year was rated HTXSNV.
+STREAKS_CARRY_THROUGH_RESTRUCTURING = False
+
 # §3.3: badges are awarded on 3/2, 19/5, 2/9 and 7/11 (HD 01-HD/TW 2021, mục 18).
 AWARD_DAYS = ((2, 3), (5, 19), (9, 2), (11, 7))  # (month, day)
 

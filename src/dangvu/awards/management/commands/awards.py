@@ -18,6 +18,14 @@ class Command(BaseCommand):
         candidates = sub.add_parser("candidates", help="members and organisations of the subtree")
         candidates.add_argument("--org", required=True, help="organisation code")
         candidates.add_argument("--period", required=True, help="FIRST-LAST, e.g. 2019-2023")
+        candidates.add_argument(
+            "--carry-through",
+            action="store_true",
+            help=(
+                "count the years of the organisations that became one formed in the period "
+                "(unsettled by the rules; off by default: rules/awards.py)"
+            ),
+        )
         add_format(candidates)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -30,7 +38,9 @@ class Command(BaseCommand):
         first, last = int(match[1]), int(match[2])
         org = org_by_code(options["org"])
         try:
-            found = five_year_candidates(org, first, last, actor=None)
+            found = five_year_candidates(
+                org, first, last, actor=None, carry_through=options["carry_through"] or None
+            )
         except RuleError as exc:
             raise CommandError(str(exc)) from exc
         if options["format"] == "json":
@@ -47,3 +57,15 @@ class Command(BaseCommand):
             self.stdout.write(f"  {m['cccd'] or '—':12}  {m['name']:<32} {m['org']}")
         for o in found["organisations"]:
             self.stdout.write(f"  {o['code']:12}  {o['name']}")
+        years = [str(y) for y in range(first, last + 1)]
+        if found["successors"]:
+            self.stdout.write(
+                "Formed in the period, with the ratings of the organisations that became them:"
+            )
+        for o in found["successors"]:
+            self.stdout.write(
+                f"  {o['name']:<44} {' '.join(o['ratings'].get(y, '—') for y in years)}"
+            )
+            for p in o["predecessors"]:
+                levels = " ".join(p["ratings"].get(y, "—") for y in years)
+                self.stdout.write(f"    {p['name']:<42} {levels}")
