@@ -261,3 +261,21 @@ def test_editing_the_demo_today_moves_no_figure_of_an_earlier_year_but_a_correct
         before[2024]["members.occupation.agriculture"] + 1
     )
     assert [c.member_id for c in corrections_for(kh, dt.date(2024, 12, 31))] == [other.pk]
+
+
+def test_an_export_as_of_a_day_gives_the_attributes_of_that_day(world, history, tmp_path):
+    import openpyxl
+
+    moi = history["moi_a"]
+    edit(moi, effective=D(2025, 9, 1), occupation="public_employee")
+
+    def occupation_in_export(as_of: str) -> str:
+        path = tmp_path / f"dang-vien-{as_of}.xlsx"
+        call_command("export", "members", "--org", "TU-T", "--as-of", as_of, str(path))
+        rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
+        header = next(r for r in rows if "Nghề nghiệp" in r)
+        row = next(r for r in rows if moi.person.full_name in r)
+        return row[header.index("Nghề nghiệp")]
+
+    assert occupation_in_export("2023-12-31") == "Sinh viên"
+    assert occupation_in_export("2025-12-31") == "Viên chức trong đơn vị sự nghiệp công lập"

@@ -27,7 +27,7 @@ from dangvu.discipline.models import DisciplineDecision
 from dangvu.evaluation.models import PeerGroup, Rating, Round
 from dangvu.members.models import FlagPeriod, MembershipPeriod, PartyMember, Person
 from dangvu.orgs.models import Organisation, Placement, valid_on
-from dangvu.orgs.selectors import placement_of, subtree_org_ids
+from dangvu.orgs.selectors import placement_of, subtree_org_ids, subtree_placements
 from dangvu.rules import evaluation as ev
 from dangvu.rules.organisation import GRASSROOTS_KINDS, MEMBER_RATING_KINDS
 
@@ -943,18 +943,15 @@ def distribution(org: Organisation, year: int, subject: str = ev.MEMBER) -> dict
     """Ratings decided in the subtree by level, and the share rated HTTNV or above against the
     90 % target of Nghị quyết 21-NQ/TW (DOMAIN.md §1.6)."""
     on = review_on(year)
-    place = placement_of(org, on)
     counts = dict.fromkeys(ev.LEVELS, 0)
-    if place is not None:
-        units = Placement.objects.filter(
-            valid_on(on), path__gte=place.path, path__lt=place.path + ":"
-        ).values("org_id")
-        for level in (
-            Rating.objects.filter(year=year, subject=subject, unit_id__in=units)
-            .exclude(level="")
-            .values_list("level", flat=True)
-        ):
-            counts[level] += 1
+    # The organisation over time: before it was formed, what became it (orgs.selectors).
+    units = subtree_org_ids(org, on)
+    for level in (
+        Rating.objects.filter(year=year, subject=subject, unit_id__in=units)
+        .exclude(level="")
+        .values_list("level", flat=True)
+    ):
+        counts[level] += 1
     total = sum(counts.values())
     good = counts[ev.HTXSNV] + counts[ev.HTTNV]
     return {
@@ -970,15 +967,7 @@ def org_distribution(org: Organisation, year: int) -> list[dict[str, Any]]:
     """Organisations' ratings in the subtree by kind and base-unit category (as placed on the
     review day), each with its counts and its share rated HTTNV or better (DOMAIN.md §1.6)."""
     on = review_on(year)
-    place = placement_of(org, on)
-    if place is None:
-        return []
-    placed = {
-        p.org_id: (p.kind, p.category)
-        for p in Placement.objects.filter(
-            valid_on(on), path__gte=place.path, path__lt=place.path + ":"
-        )
-    }
+    placed = {p.org_id: (p.kind, p.category) for p in subtree_placements(org, on)}
     groups: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(ev.LEVELS, 0))
     for org_id, level in (
         Rating.objects.filter(year=year, subject=ev.ORG, org_id__in=list(placed))
@@ -1005,12 +994,9 @@ def org_distribution(org: Organisation, year: int) -> list[dict[str, Any]]:
 def orgs_not_rated(org: Organisation, year: int) -> list[Organisation]:
     """Organisations of the subtree (below it) with no decided rating for the year."""
     on = review_on(year)
-    place = placement_of(org, on)
-    if place is None:
-        return []
-    below = Placement.objects.filter(
-        valid_on(on), path__gt=place.path, path__lt=place.path + ":"
-    ).values("org_id")
+    placed = dict(subtree_placements(org, on).values_list("org_id", "parent_id"))
+    # Below the organisation: before it was formed, below what became it.
+    below = [o for o, parent in placed.items() if o != org.pk and parent in placed]
     rated = Rating.objects.filter(year=year, subject=ev.ORG).exclude(level="").values("org_id")
     return list(Organisation.objects.filter(pk__in=below).exclude(pk__in=rated).order_by("code"))
 

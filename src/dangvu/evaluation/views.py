@@ -22,7 +22,7 @@ from dangvu.evaluation import services
 from dangvu.evaluation.models import Rating
 from dangvu.evaluation.services import Proposal
 from dangvu.members.models import PartyMember
-from dangvu.orgs.selectors import get_org, placement_of
+from dangvu.orgs.selectors import answers_on, get_org, placement_of
 from dangvu.rules import evaluation as ev
 from dangvu.rules.organisation import MEMBER_HOLDING_KINDS, MEMBER_RATING_KINDS
 
@@ -37,11 +37,12 @@ def org_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
         raise Http404
     review = ev.review_day(year)
     place = placement_of(org, review)
-    if place is None:
+    if place is None and not answers_on(org, review):
         raise Http404
-    may_rate = can(request.user, Ability.RATE, org.path)
-    holds_members = place.kind in MEMBER_HOLDING_KINDS
-    decides = place.kind in MEMBER_RATING_KINDS
+    # Before the organisation was formed its page reads what became it, and rates nothing.
+    may_rate = place is not None and can(request.user, Ability.RATE, org.path)
+    holds_members = place is not None and place.kind in MEMBER_HOLDING_KINDS
+    decides = place is not None and place.kind in MEMBER_RATING_KINDS
     errors: list[str] = []
     if request.method == "POST":
         if not may_rate:
@@ -106,6 +107,7 @@ def org_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "levels": [(code, ev.LEVEL_LABELS[code]) for code in ev.LEVELS],
             "errors": errors,
             "years": [y for y in range(2019, today().year + 1)],
+            "before_formed": place is None,
         },
     )
 

@@ -19,6 +19,7 @@ from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import scope_for
 from dangvu.core.exports import csv_cell
 from dangvu.exchange.columns import COLUMNS, Column
+from dangvu.members.attributes import held_on
 from dangvu.members.models import EventKind, MembershipEvent, PartyMember
 from dangvu.members.privacy import MASK
 from dangvu.orgs.models import Organisation
@@ -39,7 +40,8 @@ def member_records(
     on: dt.date | None = None,
     periods: dict[int, tuple[Organisation, str]] | None = None,
 ) -> Iterator[Record]:
-    """One record per member, keyed by column; `periods` gives the cell and status on a past date."""
+    """One record per member, keyed by column; `periods` gives the cell and status on a past date
+    `on`, whose attributes are those the person held that day."""
     sensitive = scope_for(user, Ability.VIEW_SENSITIVE)
     members = list(members)
     admissions: dict[int, Any] = {}
@@ -52,6 +54,8 @@ def member_records(
     from dangvu.members.models import Status
 
     statuses = dict(Status.choices)
+    # On a past day, each person's attributes as they were then (members/attributes.py).
+    held = held_on([m.person_id for m in members], on) if on is not None else {}
     for m in members:
         p = m.person
         org, status = (periods or {}).get(m.pk, (m.org, m.status))
@@ -76,9 +80,11 @@ def member_records(
             "official_date": m.official_date,
             "status": str(statuses.get(status, status)),
         }
+        then = held.get(m.person_id, {})
         for column in COLUMNS["members"]:
             if column.choices:
-                record[column.key] = _label(column, getattr(p, column.key))
+                value = then.get(column.key, getattr(p, column.key))
+                record[column.key] = _label(column, value)
         if not sensitive.covers_member(m):
             for column in COLUMNS["members"]:
                 if column.sensitive:

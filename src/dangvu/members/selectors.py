@@ -15,6 +15,7 @@ from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import scope_for
 from dangvu.core.dates import add_years, today
 from dangvu.core.text import search_key
+from dangvu.members import attributes
 from dangvu.members.models import ACTIVE_STATUSES, MembershipPeriod, PartyMember
 from dangvu.orgs.models import SEGMENT_WIDTH, Organisation, subtree_range, valid_on
 from dangvu.orgs.selectors import subtree_org_ids, subtree_placements
@@ -224,7 +225,10 @@ def stats(org: Organisation, on: dt.date) -> dict[str, int]:
         "members.ethnic_minority": Count(
             "id", filter=~Q(member__person__ethnicity__in=NOT_MINORITY)
         ),
-        "members.religious": Count("id", filter=~Q(member__person__religion="none")),
+        # Religion changes in a life: the one held on the day (members/attributes.py).
+        "members.religious": Count(
+            "id", filter=attributes.as_of(~Q(religion="none"), on, "member__person__")
+        ),
     }
     for code, low, high in ref.AGE_BANDS:
         condition = Q(member__person__birth_date__lte=add_years(on, -low)) if low else Q()

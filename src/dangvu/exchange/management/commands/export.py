@@ -39,7 +39,7 @@ class Command(BaseCommand):
         on = parse_as_of(options["as_of"]) if options.get("as_of") else None
         if options["kind"] == "members":
             members, periods = exporting.members_of(None, org, on)
-            records: Any = exporting.member_records(members, None, periods=periods)
+            records: Any = exporting.member_records(members, None, on=on, periods=periods)
             ids = [m.pk for m in members]
         elif options["kind"] == "events":
             events = exporting.events_of(None, org)
