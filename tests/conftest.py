@@ -254,6 +254,13 @@ def recorded(_layers: Layers) -> Any:
 
 
 @pytest.fixture
+def history(world, _layer_value):
+    """A year of comings and goings in the named world (2023), and the years around it: the
+    members by name (tests/layers.py builds it once per worker with `build_history`)."""
+    return _layer_value[1]
+
+
+@pytest.fixture
 def demo_2023(db: Any, _layer_value: Any) -> Any:
     """The shared demo province (tests/layers.py) with its history to 31/12/2023: the builder."""
     return _layer_value

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from dangvu.awards.services import record_badge, record_commendation
 from dangvu.evaluation.services import (
     Proposal,
@@ -27,13 +25,6 @@ def event(member, kind, on, **kwargs):
     if kind not in ("death", "transfer_in", "temp_transfer_in", "temp_transfer_end"):
         kwargs.setdefault("decision", decision(on, f"{kind}-{on}-{member.pk}"))
     return record_event(member=member, kind=kind, on=on, actor=None, **kwargs)
-
-
-@pytest.fixture
-def history(world, _layer_value):
-    """A year of comings and goings in the named world (2023), and the years around it: the
-    members by name (tests/layers.py builds it once per worker with `build_history`)."""
-    return _layer_value[1]
 
 
 def build_history(world):

@@ -401,6 +401,29 @@ def _orphans(run: _Run) -> list[Problem]:
                     % {"child": child.org.code, "org": org.code}
                 )
             )
+        # A plan dated before events already recorded into the organisation would leave them
+        # pointing at an organisation that no longer exists (the member falls out of every list).
+        later = (
+            MembershipEvent.objects.filter(org=org, on__gte=on, voided_by__isnull=True)
+            .exclude(kind=EventKind.REASSIGNMENT)
+            .select_related("member__person")
+            .order_by("on", "id")
+        )
+        for event in later:
+            problems.append(
+                Problem(
+                    _(
+                        "%(name)s is recorded in %(org)s on %(date)s (%(event)s), when it would "
+                        "no longer exist: date the plan after that day, or correct the event first."
+                    )
+                    % {
+                        "name": event.member.person.full_name,
+                        "org": org.code,
+                        "date": format_date(event.on),
+                        "event": event.get_kind_display().lower(),
+                    }
+                )
+            )
     return problems
 
 
