@@ -383,3 +383,83 @@ def test_form_1_holds_for_every_organisation_of_the_demo_in_every_year(demo):
             ends[(unit.pk, year)] = d
             checked += 1
     assert checked > (10000 if FULL else 500)
+
+
+def test_form_1_of_the_merged_province_for_2025_is_what_the_raw_events_say(demo):
+    """The bar of issue 19: TU-KH's form 1 for 2025 against a computation of our own over the raw
+    rows — placements, membership periods and events — with nothing of the report code: a cell
+    counts on a day when it lay under TU-NT or TU-KHC (before 1/7/2025) or TU-KH (from it)."""
+    from collections import defaultdict
+
+    from dangvu.members.models import MembershipPeriod
+
+    roots = {o.pk for o in (org("TU-KH"), org("TU-NT"), org("TU-KHC"))}
+    placements = defaultdict(list)
+    for p in Placement.objects.values_list("org_id", "path", "valid_from", "valid_to"):
+        placements[p[0]].append(p[1:])
+    root_paths = [(path, a, b) for o in roots for path, a, b in placements[o]]
+
+    def on_day(rows, day):
+        return next((path for path, a, b in rows if a <= day and (b is None or day < b)), None)
+
+    def inside(org_id, day):
+        path = on_day(placements.get(org_id, []), day)
+        tops = [p for p, a, b in root_paths if a <= day and (b is None or day < b)]
+        return path is not None and any(path.startswith(top) for top in tops)
+
+    def listed(day):
+        return {
+            m
+            for m, o in MembershipPeriod.objects.filter(valid_on(day), temporary=False).values_list(
+                "member_id", "org_id"
+            )
+            if inside(o, day)
+        }
+
+    start, end = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
+    homes = defaultdict(list)
+    for m, o, a, b in MembershipPeriod.objects.filter(temporary=False).values_list(
+        "member_id", "org_id", "valid_from", "valid_to"
+    ):
+        homes[m].append((o, a, b))
+    mine = defaultdict(int)
+    events = MembershipEvent.objects.filter(
+        voided_by__isnull=True, on__range=(start, end)
+    ).values_list("member_id", "kind", "on", "org_id")
+    for member, kind, on, org_id in events:
+        left = [o for o, a, b in homes[member] if b == on and a < on]  # the cell an exit closed
+        if kind in ("admission", "readmission") and inside(org_id, on):
+            mine["flow.in.admitted"] += 1
+        elif kind == "transfer_in" and inside(org_id, on):
+            before = max(
+                ((o, b) for o, a, b in homes[member] if b is not None and b <= on),
+                key=lambda x: x[1],
+                default=None,
+            )
+            if before is None or not inside(before[0], before[1] - dt.timedelta(days=1)):
+                mine["flow.in.transfer"] += 1
+        elif kind in ("death", "expulsion", "removal", "resignation"):
+            if left and inside(left[0], on - dt.timedelta(days=1)):
+                mine[f"flow.out.{kind}"] += 1
+        elif (
+            kind == "transfer_out"
+            and left
+            and inside(left[0], on - dt.timedelta(days=1))
+            and (org_id is None or not inside(org_id, on))
+        ):
+            mine["flow.out.transfer"] += 1
+    figures = compute_all(Scope.year(org("TU-KH"), 2025), ("flows",))
+    assert figures["flow.start"] == len(listed(dt.date(2024, 12, 31)))
+    assert figures["flow.end"] == len(listed(end))
+    assert figures["flow.in.admitted"] == mine["flow.in.admitted"] > 10
+    for kind in ("death", "expulsion", "removal", "resignation"):
+        assert figures[f"flow.out.{kind}"] == mine[f"flow.out.{kind}"], kind
+    assert (
+        figures["flow.in.transfer_other_province"] + figures["flow.in.transfer_other_unit"]
+        == mine["flow.in.transfer"]
+    )
+    assert (
+        figures["flow.out.transfer_other_province"] + figures["flow.out.transfer_other_unit"]
+        == mine["flow.out.transfer"]
+    )
+    assert figures["flow.out.death"] > 0 and mine["flow.out.transfer"] > 0
