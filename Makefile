@@ -68,6 +68,8 @@ bench: install
 	$(VENV)/bin/pip install -q "django-import-export>=4.3" "pandas>=2.2"
 	DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_DATABASE_URL= $(PY) bench/import_members.py
 	DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_DATABASE_URL= $(PY) bench/reports.py
+	DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_DATABASE_URL= $(PY) bench/lineage.py
+	DANGVU_DATA_DIR=$$(mktemp -d) scripts/with-postgres.sh $(PY) bench/lineage.py
 	DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_PG_OPTIONS="$(BENCH_PG)" scripts/with-postgres.sh $(PY) bench/scale.py
 
 messages: install
