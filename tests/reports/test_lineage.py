@@ -192,6 +192,26 @@ def test_the_reviews_of_the_merged_province_hold_the_years_before_it(demo, tmp_p
         day = dt.date(int(row[0]), 12, 31)
         assert number(row[1]) == stats(kh, day)["members.total"] > 0, row
         assert int(row[2]) > 0, row  # admitted in the year
+    # The charts: each embedded image is the chart drawn from the run's figures, whose every
+    # year has the members of TU-KH over time (the chart of 2020–2024 showed 0 before).
+    import zipfile
+
+    from dangvu.reports import review
+    from dangvu.reports.models import ReportRun
+
+    for path, kind, years_of in (
+        (annual, "annual", lambda f: {y: v["members"] for y, v in f["series"].items()}),
+        (term, "term", lambda f: {y: v["members.total"] for y, v in f["years"].items()}),
+    ):
+        run = ReportRun.objects.filter(org=kh, kind=kind).latest("created_at")
+        plotted = years_of(run.figures)
+        assert len(plotted) >= 5, kind
+        for year, value in plotted.items():
+            assert value == stats(kh, dt.date(int(year), 12, 31))["members.total"] > 0, (kind, year)
+        with zipfile.ZipFile(path) as docx:
+            images = {docx.read(n) for n in docx.namelist() if n.startswith("word/media/")}
+        assert review._chart("members", run.figures) in images, kind
+        assert review._chart("admitted", run.figures) in images, kind
 
 
 @pytest.mark.once

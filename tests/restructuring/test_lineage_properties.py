@@ -36,8 +36,8 @@ from tests.conftest import decision
 pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 FLOWS = FAMILY["flows"]
-# A day in a transfer letter's transit (3/3–10/3), a day with a death (1/7), an ordinary day.
-DAYS = (dt.date(2023, 3, 5), dt.date(2023, 7, 1), dt.date(2023, 9, 15))
+# A day in a transfer letter's transit (3/3–10/3), a day with a death (1/7), two ordinary days.
+DAYS = (dt.date(2023, 3, 5), dt.date(2023, 7, 1), dt.date(2023, 9, 15), dt.date(2023, 11, 20))
 
 
 def commune(code: str, name: str, parent: str = "HU-A") -> dict[str, Any]:
@@ -58,7 +58,7 @@ def plans(draw: Any) -> list[dict[str, Any]]:
     district dissolved with its communes answering to the province."""
     ops: list[dict[str, Any]] = []
     shape = draw(
-        st.sampled_from(["keep", "merge_into_ph", "new_for_both", "split_ph", "move_cell"])
+        st.sampled_from(["keep", "merge_into_ph", "new_for_both", "split_ph", "move_cell", "share"])
     )
     # The district may go when no commune it keeps was changed by the plan (one change a day).
     district_goes = shape in ("keep", "new_for_both", "split_ph") and draw(st.booleans())
@@ -86,6 +86,15 @@ def plans(draw: Any) -> list[dict[str, Any]]:
             ops.append({"kind": "merge", "source": "X-TS", "target": "X-NAM"})
     elif shape == "move_cell":
         ops.append({"kind": "move", "source": "TS-1", "parent": "X-PH"})
+    elif shape == "share" and not ops:
+        # PH-1's members shared out between two new cells, one by one ("members": filled in
+        # by the test with the members PH-1 holds on the day, alternately).
+        cell = {"kind": "create", "org_kind": "cell", "parent": "X-PH"}
+        ops += [
+            {**cell, "target": "PH-1A", "name": "Chi bộ Thôn Phước Lập A"},
+            {**cell, "target": "PH-1B", "name": "Chi bộ Thôn Phước Lập B"},
+            {"kind": "split", "source": "PH-1", "assignment": {"members": "share"}},
+        ]
     if district_goes:
         ended = {o["source"] for o in ops if o["kind"] in ("merge", "split")}
         ops += [
@@ -128,7 +137,7 @@ def standing(day: dt.date) -> list[Organisation]:
 
 
 @settings(
-    max_examples=40,
+    max_examples=60,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -144,6 +153,19 @@ def test_any_restructuring_keeps_form_1_whole_through_the_lineage(world, history
         province_2023 = FLOWS.values(Scope.year(province, 2023))
         district_on_eve = lists(Organisation.objects.get(code="HU-A"), eve)
 
+        ops = [dict(op) for op in ops]  # the drawn plan stays as drawn
+        for op in ops:
+            if op.get("assignment", {}).get("members") == "share":
+                event("a cell's members shared out")
+                held = MembershipPeriod.objects.filter(
+                    valid_on(day), org__code="PH-1", temporary=False
+                ).order_by("member_id")
+                op["assignment"] = {
+                    "members": {
+                        str(p.member_id): ("PH-1A", "PH-1B")[n % 2] for n, p in enumerate(held)
+                    },
+                    "default": "PH-1A",
+                }
         plan = Plan.objects.create(name="Thử", effective_on=day, decision=decision(day, "7-QĐ/TU"))
         for seq, op in enumerate(ops, start=1):
             Operation.objects.create(plan=plan, seq=seq, **op)

@@ -7,7 +7,7 @@ import pytest
 
 from dangvu.accounts.models import Role, RoleGrant
 from dangvu.accounts.services import grant_role
-from dangvu.members.models import PartyMember
+from dangvu.members.models import MembershipEvent, PartyMember
 from dangvu.members.selectors import member_on, stats
 from dangvu.orgs.models import Lineage, Organisation, Placement
 from dangvu.restructuring.models import Operation, Plan
@@ -407,3 +407,41 @@ def test_then_and_now_and_lineage_pages_show_the_tree_before_and_after(client, w
     grant_role(user=world.cuong, org=world.ph1, role=Role.VIEWER, valid_from=D, actor=None)
     client.force_login(world.cuong)
     assert client.get(reverse("orgs:detail", args=["PH-2"])).status_code == 200
+
+
+def test_a_cell_shared_out_between_two_new_cells_counts_member_by_member_before(world):
+    """Issue 19, point 1: a split predecessor contributes only what went to each successor. PH-1
+    (Hoa and An) is split on 1/7/2024 into PH-1A (Hoa) and PH-1B (An): before that day, each new
+    cell answers for its own member — its list, its admissions, its form 1 — and the two make
+    PH-1 again."""
+    from dangvu.members.selectors import members_on_list
+    from dangvu.reports.indicators import FAMILY, Scope, records_of
+
+    hoa, an = world.members["hoa"], world.members["an"]
+    cell = {"org_kind": "cell", "parent": "X-PH"}
+    plan = plan_of(
+        {"kind": "create", "target": "PH-1A", "name": "Chi bộ Thôn Phước Lập A", **cell},
+        {"kind": "create", "target": "PH-1B", "name": "Chi bộ Thôn Phước Lập B", **cell},
+        {
+            "kind": "split",
+            "source": "PH-1",
+            "assignment": {"members": {str(hoa.pk): "PH-1A", str(an.pk): "PH-1B"}},
+        },
+    )
+    assert plan_check(plan) == []
+    plan_apply(plan, actor=world.an)
+    a, b = (Organisation.objects.get(code=c) for c in ("PH-1A", "PH-1B"))
+    eve = dt.date(2024, 6, 30)
+    assert [m.pk for m, _s in members_on_list(a, eve)] == [hoa.pk]
+    assert [m.pk for m, _s in members_on_list(b, eve)] == [an.pk]
+    assert stats(a, eve)["members.total"] + stats(b, eve)["members.total"] == 2
+    assert stats(world.phuoc_hai, eve)["members.total"] == 3  # the commune as it was
+    ever = (dt.date(2000, 1, 1), eve)
+    admitted_a = records_of(Scope(a, *ever), "flow.in.admitted")
+    assert {e.member_id for e in MembershipEvent.objects.filter(pk__in=admitted_a)} == {hoa.pk}
+    assert records_of(Scope(a, *ever), "members.total") == [hoa.pk]
+    flows = FAMILY["flows"]
+    for unit, member in ((a, hoa), (b, an)):
+        flow = flows.compute(Scope.year(unit, 2024))
+        assert flow.start_members == flow.end_members == {member.pk}
+        assert flows.unexplained(flow) == {}

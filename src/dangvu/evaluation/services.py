@@ -904,10 +904,10 @@ def _d(year: int) -> str:
 
 # --- progress and results ------------------------------------------------------------------------
 def members_in_subtree(org: Organisation, on: dt.date) -> QuerySet[MembershipPeriod]:
-    """The home periods of a day in the organisation over time (orgs.selectors)."""
-    return MembershipPeriod.objects.filter(
-        valid_on(on), org_id__in=subtree_org_ids(org, on), temporary=False
-    )
+    """The home periods of a day in the organisation over time: the members' one rule."""
+    from dangvu.members.selectors import members_on
+
+    return members_on(org, on)
 
 
 def progress(org: Organisation, year: int) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from dangvu.core.text import search_key
 from dangvu.members import attributes
 from dangvu.members.models import ACTIVE_STATUSES, MembershipPeriod, PartyMember
 from dangvu.orgs.models import SEGMENT_WIDTH, Organisation, subtree_range, valid_on
-from dangvu.orgs.selectors import subtree_org_ids, subtree_placements
+from dangvu.orgs.selectors import placement_of, split_shares, subtree_org_ids, subtree_placements
 from dangvu.rules import reference as ref
 
 PAGE_SIZE = 50
@@ -208,10 +208,16 @@ NOT_MINORITY = (ref.KINH, "56")
 
 
 def members_on(org: Organisation, on: dt.date) -> QuerySet[MembershipPeriod]:
-    """Membership periods valid on `on` in the organisation's subtree as it stood then."""
-    return MembershipPeriod.objects.filter(
+    """Membership periods valid on `on` in the organisation over time (orgs.selectors): its
+    subtree as it stood then; before it was formed, what became it, member by member from a
+    split predecessor (`split_shares`)."""
+    periods = MembershipPeriod.objects.filter(
         valid_on(on), temporary=False, org_id__in=subtree_org_ids(org, on)
     )
+    if placement_of(org, on) is None:
+        for org_id, members in split_shares(org).items():
+            periods = periods.exclude(Q(org_id=org_id) & ~Q(member_id__in=sorted(members)))
+    return periods
 
 
 def stats(org: Organisation, on: dt.date) -> dict[str, int]:

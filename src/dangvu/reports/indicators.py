@@ -32,7 +32,7 @@ from dangvu.members.models import MembershipEvent, MembershipPeriod, PartyMember
 # "Dân tộc thiểu số" is defined once, beside the member list's filter (FORMS.md §5).
 from dangvu.members.selectors import NOT_MINORITY
 from dangvu.orgs.models import Organisation, Placement, subtree_range, valid_on
-from dangvu.orgs.selectors import covers, formed_on, lineage_intervals
+from dangvu.orgs.selectors import covers, formed_on, lineage_intervals, split_shares
 from dangvu.rules import charter
 from dangvu.rules import evaluation as ev
 from dangvu.rules import organisation as org_rules
@@ -120,10 +120,28 @@ class Scope:
     def formed(self) -> dt.date | None:
         return formed_on(self.org)
 
-    def inside(self, org_id: int | None, day: dt.date) -> bool:
+    @cached_property
+    def shares(self) -> dict[int, frozenset[int]]:
+        """Split predecessors and the members each handed on to the root
+        (`orgs.selectors.split_shares`): only they count for the root from it."""
+        return cached(f"shares:{self.org.pk}", lambda: split_shares(self.org))
+
+    def inside(self, org_id: int | None, day: dt.date, member: int | None = None) -> bool:
+        """Whether what organisation `org_id` held on the day counted for the root; with
+        `member`, whether that member did (a split predecessor counts member by member)."""
         if org_id is None:
             return False
+        if member is not None and org_id in self.shares and member not in self.shares[org_id]:
+            return False
         return covers(self.intervals.get(org_id, []), day)
+
+    def held(self, org: str = "org_id") -> Q:
+        """The condition on membership periods (or any row with `org_id` — or the field `org` —
+        and `member_id`) that leaves out the members a split predecessor handed on to others."""
+        found = Q()
+        for org_id, members in self.shares.items():
+            found &= ~Q(**{org: org_id}) | Q(member_id__in=sorted(members))
+        return found
 
     def org_ids_on(self, day: dt.date) -> list[int]:
         return [o for o in self.intervals if self.inside(o, day)]
@@ -379,7 +397,7 @@ class MemberStock(Family):
 
     def base(self, scope: Scope) -> QuerySet[MembershipPeriod]:
         return MembershipPeriod.objects.filter(
-            valid_on(scope.end), temporary=False, org_id__in=scope.orgs_on(scope.end)
+            scope.held(), valid_on(scope.end), temporary=False, org_id__in=scope.orgs_on(scope.end)
         )
 
     def grouped(self, scope: Scope) -> list[tuple[Any, ...]]:
@@ -638,7 +656,7 @@ class Flows(Family):
 
     def listed_on(self, scope: Scope, day: dt.date) -> QuerySet[MembershipPeriod]:
         return MembershipPeriod.objects.filter(
-            valid_on(day), temporary=False, org_id__in=scope.orgs_on(day)
+            scope.held(), valid_on(day), temporary=False, org_id__in=scope.orgs_on(day)
         )
 
     def compute(
@@ -714,20 +732,20 @@ class Flows(Family):
         add = flow.by_code
         for event_id, member, kind, on, org_id in events:
             if kind in ("admission", "readmission"):
-                if scope.inside(org_id, on):
+                if scope.inside(org_id, on, member):
                     add["flow.in.admitted"].append(event_id)
                     if kind == "readmission":
                         add["flow.in.readmitted"].append(event_id)
             elif kind == "restoration":
-                if scope.inside(org_id, on):
+                if scope.inside(org_id, on, member):
                     add["flow.in.restored"].append(event_id)
             elif kind == "transfer_in":
-                if not scope.inside(org_id, on):
+                if not scope.inside(org_id, on, member):
                     continue
                 origin = last_home_before(member, on)
                 if origin is None:
                     add["flow.in.transfer_other_province"].append(event_id)
-                elif not scope.inside(origin[0], origin[1] - dt.timedelta(days=1)):
+                elif not scope.inside(origin[0], origin[1] - dt.timedelta(days=1), member):
                     # Whether the origin is kept here: the transfer out named a cell.
                     add[
                         "flow.in.transfer_other_unit"
@@ -735,20 +753,20 @@ class Flows(Family):
                         else "flow.in.transfer_other_province"
                     ].append(event_id)
             elif kind == "temp_transfer_in":
-                if scope.inside(org_id, on):
+                if scope.inside(org_id, on, member):
                     add["flow.temporary.in"].append(event_id)
             elif kind == "temp_transfer_out":
                 home = _home_on(periods[member], on)
-                if home is not None and scope.inside(home, on):
+                if home is not None and scope.inside(home, on, member):
                     add["flow.temporary.out"].append(event_id)
             else:  # an exit
                 left = home_before(member, on)
-                if left is None or not scope.inside(left[0], on - dt.timedelta(days=1)):
+                if left is None or not scope.inside(left[0], on - dt.timedelta(days=1), member):
                     continue
                 if kind == "transfer_out":
                     if org_id is None:
                         add["flow.out.transfer_other_province"].append(event_id)
-                    elif not scope.inside(org_id, on):
+                    elif not scope.inside(org_id, on, member):
                         add["flow.out.transfer_other_unit"].append(event_id)
                     continue
                 add[f"flow.out.{'removal' if kind == 'removal' else kind}"].append(event_id)
@@ -947,8 +965,9 @@ class Admitted(Family):
             "member__person__birth_date",
             *columns,
             "member__person_id",
+            "member_id",
         )
-        inside = [r for r in rows if scope.inside(r[3], r[2])]
+        inside = [r[:-1] for r in rows if scope.inside(r[3], r[2], r[-1])]
         # Each admitted person as they were on the day of their admission.
         held = attributes.restate(inside, PERSON_COLUMNS, first=5, person=-1, day=2)
         return [r[:-1] for r in held]
@@ -1228,9 +1247,9 @@ class Ratings(Family):
     def _rows(self, scope: Scope, on: dt.date) -> Any:
         from dangvu.evaluation.models import Rating
 
-        return Rating.objects.filter(year=scope.end.year, unit_id__in=scope.orgs_on(on)).exclude(
-            level=""
-        )
+        return Rating.objects.filter(
+            scope.held("unit_id"), year=scope.end.year, unit_id__in=scope.orgs_on(on)
+        ).exclude(level="")
 
     def _kinds(self, scope: Scope, on: dt.date) -> dict[int, str]:
         return dict(
@@ -1241,7 +1260,7 @@ class Ratings(Family):
 
     def _listed(self, scope: Scope, on: dt.date) -> QuerySet[MembershipPeriod]:
         return MembershipPeriod.objects.filter(
-            valid_on(on), temporary=False, org_id__in=scope.orgs_on(on)
+            scope.held(), valid_on(on), temporary=False, org_id__in=scope.orgs_on(on)
         )
 
     def compute(self, scope: Scope) -> dict[str, list[int]]:
@@ -1405,7 +1424,7 @@ class Awards(Family):
                     return False
                 vt, home = max(last)
                 day = vt - dt.timedelta(days=1)
-            return scope.inside(home, day)
+            return scope.inside(home, day, member)
 
         for cid, kind, member, org, day in comms:
             if member and member_inside(member, day):
@@ -1530,14 +1549,14 @@ def admitted_by_year(org: Organisation, first: int, end: dt.date) -> dict[int, i
     def count() -> dict[int, int]:
         scope = Scope(org, dt.date(first, 1, 1), end)
         found = dict.fromkeys(range(first, end.year + 1), 0)
-        for on, org_id in MembershipEvent.objects.filter(
+        for on, org_id, member_id in MembershipEvent.objects.filter(
             voided_by__isnull=True,
             kind__in=("admission", "readmission"),
             on__gte=scope.start,
             on__lte=scope.end,
             org_id__in=scope.orgs_ever(),
-        ).values_list("on", "org_id"):
-            if scope.inside(org_id, on):
+        ).values_list("on", "org_id", "member_id"):
+            if scope.inside(org_id, on, member_id):
                 found[on.year] += 1
         return found
 
