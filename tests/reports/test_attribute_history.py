@@ -279,3 +279,20 @@ def test_an_export_as_of_a_day_gives_the_attributes_of_that_day(world, history, 
 
     assert occupation_in_export("2023-12-31") == "Sinh viên"
     assert occupation_in_export("2025-12-31") == "Viên chức trong đơn vị sự nghiệp công lập"
+
+
+def test_a_correction_takes_no_date_and_the_log_says_in_words(world, history, client):
+    moi = history["moi_a"]
+    with pytest.raises(RuleError) as refused:
+        edit(moi, correction=True, effective=D(2025, 1, 1), occupation="retired")
+    assert "effective" in refused.value.message_dict
+    edit(moi, effective=D(2025, 9, 1), occupation="public_employee", reason="Đi làm")
+    from dangvu.core.models import ChangeLogEntry
+
+    entry = ChangeLogEntry.objects.filter(action="member.update").latest("id")
+    assert entry.reason == "Đi làm (có hiệu lực từ 01/09/2025)"
+    assert "effective" not in entry.after and "correction" not in entry.after
+    edit(moi, correction=True, general_education="thcs", reason="Ghi nhầm")
+    client.force_login(world.an)
+    page = client.get(reverse("members:detail", args=[moi.pk])).content.decode()
+    assert "tính từ " in page  # from when the correction counts, d/m/Y

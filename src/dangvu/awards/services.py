@@ -175,6 +175,13 @@ def _org_candidates(
         )
     )
     names = dict(Organisation.objects.filter(pk__in=rated).values_list("pk", "name"))
+    ended = {
+        pk: day - dt.timedelta(days=1)
+        for pk, day in Organisation.objects.filter(
+            pk__in=rated, dissolved_on__isnull=False
+        ).values_list("pk", "dissolved_on")
+        if day is not None
+    }
     codes = dict(Organisation.objects.filter(pk__in=rated).values_list("pk", "code"))
     candidates = sorted(
         (
@@ -195,13 +202,20 @@ def _org_candidates(
                 "candidate": o in streaks and o not in barred,
                 "predecessors": sorted(
                     (
-                        {"code": codes[p], "name": names[p], "ratings": history.get(p, {})}
+                        {
+                            "code": codes[p],
+                            "name": names[p],
+                            "until": ended.get(p),
+                            "ratings": history.get(p, {}),
+                        }
                         for p in before[o]
                     ),
                     key=lambda r: r["code"],
                 ),
             }
             for o in before
+            # An organisation rated by none of the years (a province) has nothing to weigh.
+            if history.get(o) or any(history.get(p) for p in before[o])
         ),
         key=lambda r: r["code"],
     )

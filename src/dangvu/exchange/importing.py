@@ -544,7 +544,8 @@ class MemberImporter(Importer):
         manage = scope_for(self.actor, Ability.MANAGE_MEMBERS)
         # A change without its own date takes effect on the day the file was saved, or today;
         # the preview says which (issue 19, point 4).
-        self.outcome.effective = file_date(self.content, self.filename) or today()
+        self.saved_on = file_date(self.content, self.filename)
+        self.outcome.effective = self.saved_on or today()
         self.latest = member_services.latest_changes(m.person_id for m in members.values())
         creates: list[tuple[Row, member_services.AdmitRow]] = []
         updates: list[tuple[Row, PartyMember, dict[str, Any]]] = []
@@ -687,7 +688,20 @@ class MemberImporter(Importer):
                 history=member_services.AttributeHistory(),
             )
         except RuleError as exc:
-            self.error(row, "effective_date", str(exc.messages[0]))
+            own = row.values.get("effective_date")
+            self.error(
+                row,
+                "effective_date",
+                str(exc.messages[0]),
+                value=format_date(own)
+                if own
+                else (
+                    _("%(day)s (the day the file was saved)")
+                    if self.saved_on
+                    else _("%(day)s (today)")
+                )
+                % {"day": format_date(self._effective(row))},
+            )
             return
         if any(before.get(k) != after.get(k) for k in DATED_ATTRIBUTES):
             changes[self.header("effective_date")] = ["", format_date(self._effective(row))]

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -432,6 +433,14 @@ def attribute_history(
     correction. Sex, date of birth and ethnicity do not change in a life: an edit is a correction.
     Raises RuleError naming the field `effective` when the date cannot hold."""
     person = member.person
+    if correction and effective is not None:
+        raise RuleError(
+            _(
+                "A correction has no effective date: the value was wrong from the start. Leave the "
+                "date empty, or untick the correction for a change from that day."
+            ),
+            field="effective",
+        )
     day = effective or today()
     born = min(
         d for d in (before.get("birth_date"), after.get("birth_date"), person.birth_date) if d
@@ -474,9 +483,12 @@ def attribute_history(
             raise RuleError(
                 _(
                     "%(attribute)s last changed on %(day)s: a change takes effect after it. If the "
-                    "value was wrong from the start, record a correction."
+                    "value was wrong from the start, record a correction on the member's page."
                 )
-                % {"attribute": attribute_label(name), "day": format_date(last.effective)},
+                % {
+                    "attribute": capfirst(attribute_label(name)),
+                    "day": format_date(last.effective),
+                },
                 field="effective",
             )
         history.changes.append(
@@ -546,11 +558,13 @@ def member_update(
     member.person.save()
     member.save(update_fields=["card_number", "dossier_number"])
     history.save()
+    # The change log says in words from when the change counts, or that it is a correction.
+    said = reason
     if history.changes:
-        after["effective"] = to_jsonable(effective or today())
+        said += " " + _("(takes effect from %(day)s)") % {"day": format_date(effective or today())}
     if history.corrections:
-        after["correction"] = sorted(c.field for c in history.corrections)
-    log_entry(cs, action="member.update", obj=member, before=before, after=after, reason=reason)
+        said += " " + _("(correction: the old value was wrong)")
+    log_entry(cs, action="member.update", obj=member, before=before, after=after, reason=said)
     return member
 
 
@@ -621,7 +635,6 @@ def members_bulk_update(
                 latest=latest,
                 history=written,
             )
-            after["effective"] = to_jsonable(day or today())
         changed.append(member)
         entries.append(
             log_entry(

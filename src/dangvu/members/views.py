@@ -199,9 +199,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sensitive_allowed": allowed,
             "purpose_form": purpose_form,
             "mask": MASK,
-            "corrections": Correction.objects.filter(member=member).select_related(
-                "voided", "replacement"
-            ),
+            "corrections": [
+                c
+                for c in Correction.objects.filter(member=member).select_related(
+                    "voided", "replacement"
+                )
+                if reveal or c.field not in SENSITIVE_FIELDS
+            ],
             "attribute_history": selectors.attribute_rows(person, reveal),
             "history": history,
             "can_edit": can_edit,

@@ -21,6 +21,7 @@ from dangvu.accounts.scope import can, require, scope_for
 from dangvu.core.dates import today
 from dangvu.core.errors import RuleError
 from dangvu.members.privacy import record_with_purpose
+from dangvu.members.selectors import corrections_for
 from dangvu.orgs.selectors import answers_on, children_on, get_org, placement_of, scope_roots
 from dangvu.reports import services
 from dangvu.reports.forms import FORMS, fill
@@ -167,6 +168,8 @@ def form_page(request: HttpRequest, code: str, number: str) -> HttpResponse:
             "period": period_label(start, end),
             "start": start,
             "end": end,
+            # DESIGN.md principle 1: an answer a later correction changed says so.
+            "corrections": corrections_for(org, end),
         },
     )
 
