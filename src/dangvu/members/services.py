@@ -454,14 +454,8 @@ def attribute_history(
         last = latest.get((person.pk, name))
         if correction:
             history.corrections.append(
-                Correction(
-                    member=member,
-                    field=name,
-                    value_before=old or "",
-                    value_after=new or "",
-                    affects_from=last.effective if last else born,
-                    reason=reason,
-                    changeset=changeset,
+                _correction(
+                    member, name, old, new, last.effective if last else born, reason, changeset
                 )
             )
             if last is not None:
@@ -504,17 +498,27 @@ def attribute_history(
     for name in FIXED_COUNTED_ATTRIBUTES:
         old, new = to_jsonable(before.get(name)), to_jsonable(after.get(name))
         if old != new:
-            history.corrections.append(
-                Correction(
-                    member=member,
-                    field=name,
-                    value_before=old or "",
-                    value_after=new or "",
-                    affects_from=born,
-                    reason=reason,
-                    changeset=changeset,
-                )
-            )
+            history.corrections.append(_correction(member, name, old, new, born, reason, changeset))
+
+
+def _correction(
+    member: PartyMember,
+    name: str,
+    old: Any,
+    new: Any,
+    since: dt.date,
+    reason: str,
+    changeset: ChangeSet | None,
+) -> Correction:
+    return Correction(
+        member=member,
+        field=name,
+        value_before=old or "",
+        value_after=new or "",
+        affects_from=since,
+        reason=reason,
+        changeset=changeset,
+    )
 
 
 @transaction.atomic
