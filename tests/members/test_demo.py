@@ -100,3 +100,28 @@ def test_the_full_shape_matches_the_brief(demo_2023):
     baseline = Person.objects.filter(membership__first_admission_date__lt=dt.date(2019, 1, 1))
     ethnic = set(baseline.values_list("ethnicity", flat=True))
     assert {"01", "17", "21"} <= ethnic  # Kinh, Chăm, Raglai
+
+
+def test_a_refused_event_takes_its_new_decision_with_it(demo_2023):
+    """A demo event refused by the rules rolls back the decision written for it; the builder must
+    not hand that decision to a later event (PostgreSQL refused the whole month at COMMIT: the
+    demo at scale 1 could not be built on it)."""
+    from django.core.exceptions import ValidationError
+
+    from dangvu.core.models import Decision
+    from dangvu.demo.history import Planned
+
+    history = demo_2023.history
+    cell = history.cells[0][0]
+    day = dt.date(2024, 1, 15)
+
+    def refused(on):
+        history._decision(cell, on)  # a decision no earlier event of that issuer and day had
+        raise ValidationError("refused by the rules")
+
+    history.do_test_refusal = refused
+    with transaction.atomic():
+        history._apply(Planned(day, 0, "test_refusal"))
+        decision = history._decision(cell, day)  # what the next event that day is given
+        assert Decision.objects.filter(pk=decision.pk).exists()
+    assert history.refused["test_refusal"] == 1

@@ -256,10 +256,16 @@ class History:
 
     def _apply(self, planned: Planned) -> None:
         handler = getattr(self, f"do_{planned.kind}")
+        known = len(self.builder._decisions)  # in order of creation
         try:
             with transaction.atomic():
                 done = handler(planned.on, **planned.args)
         except ValidationError:
+            # The decisions written for the refused event went with its savepoint: forget them, or
+            # a later event would name a decision that is not there (PostgreSQL refuses the month
+            # at COMMIT; SQLite hands the same id to the next decision and hides it).
+            for key in list(self.builder._decisions)[known:]:
+                del self.builder._decisions[key]
             self.refused[planned.kind] += 1
             return
         if done is not False:
