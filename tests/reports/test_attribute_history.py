@@ -295,4 +295,5 @@ def test_a_correction_takes_no_date_and_the_log_says_in_words(world, history, cl
     edit(moi, correction=True, general_education="thcs", reason="Ghi nhầm")
     client.force_login(world.an)
     page = client.get(reverse("members:detail", args=[moi.pk])).content.decode()
-    assert "tính từ " in page  # from when the correction counts, d/m/Y
+    # From when the correction counts: no earlier change of schooling, so from her birth.
+    assert f"(tính từ {moi.person.birth_date:%d/%m/%Y})" in page

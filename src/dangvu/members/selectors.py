@@ -16,9 +16,15 @@ from dangvu.accounts.scope import scope_for
 from dangvu.core.dates import add_years, today
 from dangvu.core.text import search_key
 from dangvu.members import attributes
-from dangvu.members.models import ACTIVE_STATUSES, MembershipPeriod, PartyMember
+from dangvu.members.models import ACTIVE_STATUSES, MembershipEvent, MembershipPeriod, PartyMember
 from dangvu.orgs.models import SEGMENT_WIDTH, Organisation, subtree_range, valid_on
-from dangvu.orgs.selectors import placement_of, split_shares, subtree_org_ids, subtree_placements
+from dangvu.orgs.selectors import (
+    formed_on,
+    lineage_intervals,
+    placement_of,
+    subtree_org_ids,
+    subtree_placements,
+)
 from dangvu.rules import reference as ref
 
 PAGE_SIZE = 50
@@ -205,6 +211,36 @@ def _cell_by_cell(
 # "Dân tộc thiểu số": every group but Kinh; naturalised foreigners are not an ethnic minority
 # (FORMS.md §5 "Ethnicity": the definition is an app's choice, UNCONFIRMED, kept here in one place).
 NOT_MINORITY = (ref.KINH, "56")
+
+
+def split_shares(org: Organisation) -> dict[int, frozenset[int]]:
+    """Member by member, what a split predecessor gave organisation X: for each organisation that
+    leads into X but was split by a restructuring between X and others, the members it handed on
+    that day to something that leads into X. Before X was formed, only they count for X from it
+    (a split predecessor contributes only what went to X); those that went elsewhere, and those
+    that left it before the split, count for the others or for none."""
+    from dangvu.orgs.models import Lineage
+
+    first = formed_on(org)
+    if first is None:
+        return {}
+    leading = lineage_intervals(org)
+    splits: dict[int, set[int]] = defaultdict(set)
+    days: dict[int, dt.date] = {}
+    for before, after, on in Lineage.objects.filter(
+        predecessor_id__in=list(leading), relation=Lineage.Relation.SPLIT_INTO, on__lte=first
+    ).values_list("predecessor_id", "successor_id", "on"):
+        splits[before].add(after)
+        days[before] = on
+    shares: dict[int, frozenset[int]] = {}
+    for before, successors in splits.items():
+        if successors <= set(leading):
+            continue  # wholly into X
+        handed = MembershipEvent.objects.filter(
+            kind="reassignment", on=days[before], voided_by__isnull=True, org_id__in=list(leading)
+        ).values_list("member_id", "details")
+        shares[before] = frozenset(m for m, d in handed if (d or {}).get("from") == before)
+    return shares
 
 
 def members_on(org: Organisation, on: dt.date) -> QuerySet[MembershipPeriod]:

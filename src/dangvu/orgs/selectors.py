@@ -122,37 +122,6 @@ def lineage_intervals(org: Organisation) -> dict[int, Periods]:
     return found
 
 
-def split_shares(org: Organisation) -> dict[int, frozenset[int]]:
-    """Member by member, what a split predecessor gave organisation X: for each organisation that
-    leads into X but was split by a restructuring between X and others, the members it handed on
-    that day to something that leads into X. Before X was formed, only they count for X from it
-    (a split predecessor contributes only what went to X); those that went elsewhere, and those
-    that left it before the split, count for the others or for none."""
-    from dangvu.members.models import MembershipEvent
-    from dangvu.orgs.models import Lineage
-
-    first = formed_on(org)
-    if first is None:
-        return {}
-    leading = lineage_intervals(org)
-    splits: dict[int, set[int]] = defaultdict(set)
-    days: dict[int, dt.date] = {}
-    for before, after, on in Lineage.objects.filter(
-        predecessor_id__in=list(leading), relation=Lineage.Relation.SPLIT_INTO, on__lte=first
-    ).values_list("predecessor_id", "successor_id", "on"):
-        splits[before].add(after)
-        days[before] = on
-    shares: dict[int, frozenset[int]] = {}
-    for before, successors in splits.items():
-        if successors <= set(leading):
-            continue  # wholly into X
-        handed = MembershipEvent.objects.filter(
-            kind="reassignment", on=days[before], voided_by__isnull=True, org_id__in=list(leading)
-        ).values_list("member_id", "details")
-        shares[before] = frozenset(m for m, d in handed if (d or {}).get("from") == before)
-    return shares
-
-
 def _leading_into(org: Organisation, formed: dt.date) -> dict[int, Periods]:
     from dangvu.orgs.models import Lineage
 

@@ -30,9 +30,9 @@ from dangvu.members import attributes
 from dangvu.members.models import MembershipEvent, MembershipPeriod, PartyMember
 
 # "Dân tộc thiểu số" is defined once, beside the member list's filter (FORMS.md §5).
-from dangvu.members.selectors import NOT_MINORITY
+from dangvu.members.selectors import NOT_MINORITY, split_shares
 from dangvu.orgs.models import Organisation, Placement, subtree_range, valid_on
-from dangvu.orgs.selectors import covers, formed_on, lineage_intervals, split_shares
+from dangvu.orgs.selectors import covers, formed_on, lineage_intervals
 from dangvu.rules import charter
 from dangvu.rules import evaluation as ev
 from dangvu.rules import organisation as org_rules
@@ -123,7 +123,7 @@ class Scope:
     @cached_property
     def shares(self) -> dict[int, frozenset[int]]:
         """Split predecessors and the members each handed on to the root
-        (`orgs.selectors.split_shares`): only they count for the root from it."""
+        (`members.selectors.split_shares`): only they count for the root from it."""
         return cached(f"shares:{self.org.pk}", lambda: split_shares(self.org))
 
     def inside(self, org_id: int | None, day: dt.date, member: int | None = None) -> bool:
