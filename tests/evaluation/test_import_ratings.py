@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 HEADER = ["Số CCCD", "Họ và tên", "Năm", "Xếp loại", "Số quyết định", "Ngày quyết định"]
 
 
-def run(world, content, *, dry_run=False):
+def run(world, content, *, dry_run=False, **override):
     with translation.override("en"):
         return import_file(
             kind="ratings",
@@ -27,6 +27,7 @@ def run(world, content, *, dry_run=False):
             filename="xep-loai.xlsx",
             actor=world.an,
             dry_run=dry_run,
+            **override,
         )
 
 
@@ -51,6 +52,10 @@ def test_older_labels_are_mapped_and_the_rules_of_each_year_apply(world):
     outcome, batch = run(world, xlsx(rows))
     problems = {(p.row, p.column): p.message for p in outcome.errors}
     assert problems == {
+        # Hoa alone rated HTXSNV by Phước Hải in 2019, which rated nobody HTTNV: the quota of
+        # HD 21 (DOMAIN.md §1.3 b) allows 20 % of 0, none (issue 20: the import obeys it too).
+        (3, "Xếp loại"): "1 rated HTXSNV in Đảng bộ xã Phước Hải, more than 20% of the 0 rated "
+        "HTTNV (at most 0; Hướng dẫn 21-HD/BTCTW (18/10/2019)).",
         (4, "Xếp loại"): "Disciplined in the year (Reprimand, 02/06/2020): Hướng dẫn 21-HD/BTCTW "
         "(18/10/2019) rates the member KHTNV.",
         (5, "Xếp loại"): "“giỏi” is not a rating: write HTXSNV, HTTNV, HTNV or KHTNV, or the name "
@@ -59,13 +64,22 @@ def test_older_labels_are_mapped_and_the_rules_of_each_year_apply(world):
         (7, "Năm"): "The same member's rating for the same year is in row 3.",
     }
     assert batch is None and not Rating.objects.exists()
-    outcome, batch = run(world, xlsx(rows[:3]))
+    # The rating was decided so: the officer keeps row 3 with a reason the change log records.
+    outcome, batch = run(
+        world, xlsx(rows[:3]), override_rows={3}, override_reason="Quyết định 88 đã ban hành"
+    )
     assert outcome.committed and outcome.created == 2
+    assert [(w.row, w.message[:26]) for w in outcome.warnings] == [(3, "Kept against the rules (Qu")]
     hoa = {r.year: r for r in Rating.objects.filter(member=world.members["hoa"])}
     assert (hoa[2016].level, hoa[2016].regulation) == ("HTTNV", "HD20")
     assert (hoa[2019].level, hoa[2019].deciding_org, hoa[2019].decision.number) == (
         "HTXSNV", world.phuoc_hai, "88-QĐ/ĐU",
     )  # fmt: skip
+    assert hoa[2019].override_reason == "Quyết định 88 đã ban hành"
+    from dangvu.core.models import ChangeLogEntry
+
+    logged = ChangeLogEntry.objects.get(object_id=str(hoa[2019].pk), action="rating.import")
+    assert logged.reason == "Quyết định 88 đã ban hành"
     # The export re-imports with no change; then the import is reverted as one.
     out = io.BytesIO()
     exporting.write(

@@ -23,7 +23,14 @@ from dangvu.core import bulk
 from dangvu.core.changes import get_or_create_decision, log_values, open_change_set
 from dangvu.core.models import ChangeLogEntry, ChangeSet
 from dangvu.evaluation.models import PeerGroup, Rating
-from dangvu.evaluation.services import not_reviewed, review_facts
+from dangvu.evaluation.services import (
+    Decided,
+    Proposal,
+    check_decided,
+    not_reviewed,
+    org_caps,
+    review_facts,
+)
 from dangvu.members.models import MembershipPeriod, PartyMember
 from dangvu.orgs.models import Organisation, Placement, valid_on
 from dangvu.rules import awards as award_rules
@@ -117,8 +124,8 @@ class DemoRatings:
                 rules,
                 year,
                 [("member", i) for i in ids],
-                forced={
-                    i
+                best={
+                    i: ev.KHTNV
                     for i in ids
                     if ev.forced_khtnv(rules, year=year, disciplines=facts[i].disciplines)
                 },
@@ -140,7 +147,47 @@ class DemoRatings:
                     )
                 )
         rows += self._org_rows(year, rules, places, by_id, grassroots)
+        self._check(year, rows, members, by_id, facts)
         self._write(rows)
+
+    def _check(
+        self,
+        year: int,
+        rows: list[dict[str, Any]],
+        members: dict[int, PartyMember],
+        by_id: dict[int, Placement],
+        facts: dict[int, Any],
+    ) -> None:
+        """The year's ratings go through the services' checks before they are written, as an
+        import's do (evaluation.services.check_decided): a refusal is a fault of the demo."""
+        deciding = {p.org_id: p.org for p in by_id.values()}
+        items = []
+        for n, row in enumerate(rows):
+            subject = members[row["member_id"]] if row["member_id"] else deciding[row["org_id"]]
+            score = None
+            if row.get("score_general") is not None:
+                score = ev.Score(
+                    row["score_general"],
+                    row["score_tasks"],
+                    exceeded_pct=row["facts"]["exceeded_pct"],
+                    all_tasks_done=row["facts"]["all_tasks_done"],
+                )
+            items.append(
+                Decided(
+                    key=n,
+                    subject=subject,
+                    level=row["level"],
+                    unit=deciding[row["unit_id"]],
+                    deciding_org=deciding[row["deciding_org_id"]],
+                    proposal=Proposal(subject=subject, level=row["level"], score=score),
+                    decided_on=row["decided_on"],
+                    group_id=row["group_id"],
+                )
+            )
+        refused = check_decided(year, items, facts=facts)
+        if refused:
+            shown = "; ".join(f"{rows[p.key]['level']}: {p.message}" for p in refused[:5])
+            raise RuntimeError(f"the demo's ratings of {year} break the rules: {shown}")
 
     def _org_rows(
         self,
@@ -174,8 +221,15 @@ class DemoRatings:
             group = (
                 self._group(year, decider, "Tổ chức đảng") if rules.quota_per == "group" else None
             )
+            # The collective's caps from discipline (§1.3), by the services' own rule.
+            caps = org_caps(rules, year, [by_id[i].org for i in ids])
             levels = self._levels(
-                rules, year, [("org", i) for i in ids], forced=set(), stay=0.8, fresh=0.12
+                rules,
+                year,
+                [("org", i) for i in ids],
+                best={i: cap[0] for i, cap in caps.items() if cap is not None},
+                stay=0.8,
+                fresh=0.12,
             )
             for org_id in ids:
                 rows.append(
@@ -204,16 +258,17 @@ class DemoRatings:
         year: int,
         keys: list[tuple[str, int]],
         *,
-        forced: set[int],
+        best: dict[int, str],
         stay: float,
         fresh: float,
     ) -> dict[tuple[str, int], str]:
-        """Levels for one deciding level's subjects, with the HTXSNV quota kept."""
+        """Levels for one deciding level's subjects, none better than its `best` allowed, with
+        the HTXSNV quota kept."""
         rng = self.rng
         levels: dict[tuple[str, int], str] = {}
         hopefuls: list[tuple[int, tuple[str, int]]] = []
         for key in keys:
-            if key[1] in forced:
+            if best.get(key[1]) == ev.KHTNV:
                 levels[key] = ev.KHTNV
                 continue
             draw = rng.random()
@@ -225,7 +280,7 @@ class DemoRatings:
                 levels[key] = ev.HTTNV
                 before = self.previous.get(key)
                 chance = stay if before == ev.HTXSNV else fresh
-                if rng.random() < chance:
+                if rng.random() < chance and key[1] not in best:
                     hopefuls.append((0 if before == ev.HTXSNV else 1, key))
         hopefuls.sort()
         good = sum(1 for v in levels.values() if v == ev.HTTNV)
@@ -279,7 +334,9 @@ class DemoRatings:
                 ev.KHTNV: (35, 49),
             }[level]
             total = rng.randint(low, high)
-            general = min(30, max(0, round(total * 0.3 + rng.uniform(-1.5, 1.5))))
+            # 30 general + 70 task points at most (§16.1 1.4): each part within its range.
+            general = round(total * 0.3 + rng.uniform(-1.5, 1.5))
+            general = min(ev.GENERAL_MAX, max(total - ev.TASKS_MAX, 0, general))
             row["score_general"] = Decimal(general)
             row["score_tasks"] = Decimal(total - general)
             row["facts"] = {

@@ -120,6 +120,10 @@ class Rating(models.Model):
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.WORKFLOW)
+    # Why a decision after the year's deadline (DOMAIN.md §16.1 1.6) was still recorded.
+    late_reason = models.TextField(_("reason for the late decision"), blank=True)
+    # Why an imported rating the rules of its year refuse was kept, as the officer stated it.
+    override_reason = models.TextField(_("reason for keeping it against the rules"), blank=True)
     changeset = models.ForeignKey(ChangeSet, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

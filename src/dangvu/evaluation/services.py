@@ -8,18 +8,17 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import require
 from dangvu.core import bulk
-from dangvu.core.changes import log_values, open_change_set
+from dangvu.core.changes import get_or_create_decision, log_values, open_change_set
 from dangvu.core.dates import format_date, today
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeLogEntry, ChangeSet, Decision
@@ -191,7 +190,7 @@ def _level_problems(
                 if ev.better(level, allowed):
                     problems.append(
                         _("A score of %(total)s allows %(allowed)s at best.")
-                        % {"total": f"{p.score.total:g}", "allowed": allowed}
+                        % {"total": ev.format_score(p.score.total), "allowed": allowed}
                     )
                     problems += held
     return problems
@@ -235,10 +234,12 @@ def level_problems(
     member_facts: MemberFacts | None = None,
     org: Organisation | None = None,
     score_required: bool = True,
+    org_cap: tuple[str, str] | bool | None = False,
 ) -> list[str]:
     """Every reason `level` cannot be given: the 2025 score, then the cases that force KHTNV (a
-    member) or the collective's caps (an organisation). The one check of the workflow's steps and of
-    the ratings import."""
+    member) or the collective's caps (an organisation; `org_cap` when the caller has it from
+    `org_caps` already). The one check of every way a rating enters: the workflow's steps, the
+    re-classification, the ratings import and the demo (through `check_decided`)."""
     subject = ev.MEMBER if org is None else ev.ORG
     if p.score is None and not score_required:
         found = [] if level in ev.RANK else _level_problems(rules, year, p, level, subject)
@@ -248,7 +249,9 @@ def level_problems(
         if member_facts is not None:
             found += _forced(rules, year, member_facts, p)
         elif org is not None:
-            found += _org_caps(rules, year, org, level)
+            cap = org_caps(rules, year, [org])[org.pk] if org_cap is False else org_cap
+            if cap is not None and ev.better(level, cap[0]):  # type: ignore[index]
+                found.append(cap[1])  # type: ignore[index]
     return found
 
 
@@ -531,8 +534,8 @@ def _write_proposals(
         rating.regulation = rules.code
         rating.changeset = changeset
         if p.score is not None:
-            rating.score_general = Decimal(str(p.score.general))
-            rating.score_tasks = Decimal(str(p.score.tasks))
+            rating.score_general = p.score.general  # checked exactly as stored
+            rating.score_tasks = p.score.tasks
         rating.facts = _facts_json(p)
         (changed if rating.pk else fresh).append(rating)
         written.append(rating)
@@ -612,17 +615,23 @@ def decide_ratings(
     actor: Any,
     group: PeerGroup | None = None,
     on: dt.date | None = None,
+    late_reason: str = "",
     source: str = ChangeSet.Source.WEB,
 ) -> list[Rating]:
     """The competent level's decision (§1.5): members by their grassroots organisation; a cell
     under a committee by that committee; a grassroots organisation by its direct superior. The
-    HTXSNV quota is checked over everything this level decided in the year, within the group."""
+    HTXSNV quota is checked over everything this level decided in the year, within the group. A
+    decision after the year's deadline (§16.1 1.6) is recorded only with its reason."""
     require(actor, Ability.RATE, deciding_org.path)
     _still_open(year)
     rules = ev.rules_for(year)
     on = on or today()
     review = review_on(year)
     problems: dict[str, list[str]] = {}
+    late = ev.late_problem(rules, year, on)
+    late_reason = late_reason.strip() if late else ""
+    if late and not late_reason:
+        problems["late_reason"] = [late]
     _load_subjects([r for r, _l in levels])
     facts = review_facts([r.member for r, _l in levels if r.member_id], year)  # type: ignore[misc]
     competent_of: dict[tuple[int | None, int | None], Organisation | None] = {}
@@ -666,11 +675,10 @@ def decide_ratings(
         if problem:
             problems["quota"] = [problem]
     _raise_all(problems)
-    changeset = open_change_set(
-        actor=actor,
-        reason=_("Ratings %(year)s decided by %(org)s") % {"year": year, "org": deciding_org.name},
-        source=source,
-    )
+    reason = _("Ratings %(year)s decided by %(org)s") % {"year": year, "org": deciding_org.name}
+    if late_reason:
+        reason += " — " + _("decided late: %(reason)s") % {"reason": late_reason}
+    changeset = open_change_set(actor=actor, reason=reason, source=source)
     user = actor if getattr(actor, "pk", None) else None
     entries = []
     for rating, level in levels:
@@ -681,6 +689,7 @@ def decide_ratings(
         rating.deciding_org = deciding_org
         rating.decision = decision
         rating.group = group
+        rating.late_reason = late_reason
         rating.changeset = changeset
         entries.append(
             log_values(
@@ -705,10 +714,305 @@ def decide_ratings(
             deciding_org=deciding_org,
             decision=decision,
             group=group,
+            late_reason=late_reason,
             changeset=changeset,
         )
     bulk.insert_values(ChangeLogEntry, entries)
     return [r for r, _l in levels]
+
+
+def _imported(v: dict[str, Any], subject: Any = None) -> Proposal:
+    """A rating decided elsewhere, as a proposal to check: its score when the file gives one, the
+    conditions beyond the score taken as met (the file does not record them)."""
+    score = None
+    if v.get("score_general") is not None and v.get("score_tasks") is not None:
+        score = ev.Score(v["score_general"], v["score_tasks"], exceeded_pct=100)
+    return Proposal(subject=subject, level=v["level"], score=score)
+
+
+# --- ratings decided outside the workflow: imports, the demo, and the audit of what is stored ----
+@dataclass
+class Decided:
+    """A rating as decided elsewhere (an import of earlier years, another system) or written by
+    the demo, checked by the same rules as the workflow's decision (`check_decided`)."""
+
+    key: Any  # the caller's name for it in problems: a row number, a member id
+    subject: PartyMember | Organisation
+    level: str
+    unit: Organisation  # a member's cell on the review day; an organisation's parent then
+    deciding_org: Organisation | None = None  # the competent level when not given
+    proposal: Proposal | None = None  # the score and the facts, when known
+    decided_on: dt.date | None = None
+    group_id: int | None = None
+    stored_level: str = ""  # the level of the stored rating it replaces (the quota's count)
+    stored_deciding_id: int | None = None
+    override: str = ""  # the officer's reason for keeping what the rules of the year refuse
+    late_reason: str = ""  # the reason a decision after the year's deadline is recorded
+    decision_number: str = ""
+    rating: Rating | None = None  # the stored rating it replaces
+
+    @property
+    def subject_kind(self) -> str:
+        return ev.MEMBER if isinstance(self.subject, PartyMember) else ev.ORG
+
+
+@dataclass(frozen=True)
+class RuleProblem:
+    key: Any
+    kind: str  # "member": not a member or not reviewed; "level"; "late"; "quota"
+    message: str
+
+
+def check_decided(
+    year: int, items: Sequence[Decided], *, facts: dict[int, MemberFacts] | None = None
+) -> list[RuleProblem]:
+    """Every rule of the year a set of decided ratings breaks: who is reviewed, the forced KHTNV,
+    the collective's caps, the score and its bands, the deadline, and the HTXSNV quota of each
+    deciding level (counted with what it decided already). The import, the demo and the audit of
+    stored ratings go through here; the workflow's steps call the same rules one by one."""
+    rules = ev.rules_for(year)
+    day = review_on(year)
+    members = [i.subject for i in items if isinstance(i.subject, PartyMember)]
+    if facts is None:
+        facts = review_facts(members, year)  # type: ignore[arg-type]
+    orgs = [i.subject for i in items if isinstance(i.subject, Organisation)]
+    caps = org_caps(rules, year, orgs) if orgs else {}  # type: ignore[arg-type]
+    found: list[RuleProblem] = []
+    for item in items:
+        p = item.proposal or Proposal(subject=item.subject, level=item.level)
+        if isinstance(item.subject, PartyMember):
+            f = facts.get(item.subject.pk)
+            if f is None or f.cell_id is None:
+                found.append(
+                    RuleProblem(
+                        item.key,
+                        "member",
+                        _("Not a member on %(date)s.") % {"date": format_date(day)},
+                    )
+                )
+                continue
+            why = not_reviewed(rules, year, f, day)
+            if why:
+                found.append(RuleProblem(item.key, "member", why))
+                continue
+            problems = level_problems(
+                rules, year, p, item.level, member_facts=f, score_required=False
+            )
+        else:
+            problems = level_problems(
+                rules,
+                year,
+                p,
+                item.level,
+                org=item.subject,
+                score_required=False,
+                org_cap=caps.get(item.subject.pk),
+            )
+        found += [RuleProblem(item.key, "level", m) for m in problems]
+        late = ev.late_problem(rules, year, item.decided_on)
+        if late and not item.late_reason.strip():
+            found.append(RuleProblem(item.key, "late", late))
+    found += _quota_of_decided(rules, year, items)
+    return found
+
+
+def _quota_of_decided(
+    rules: ev.EvaluationRules, year: int, items: Sequence[Decided]
+) -> list[RuleProblem]:
+    """The quota of each deciding level the items touch, reported once, on its first HTXSNV."""
+    groups: dict[tuple[int, str, int | None], list[Decided]] = defaultdict(list)
+    for item in items:
+        deciding = item.deciding_org or competent_for(item, review_on(year))
+        if deciding is None:
+            continue
+        item.deciding_org = deciding
+        group = item.group_id if rules.quota_per == "group" else None
+        groups[deciding.pk, item.subject_kind, group].append(item)
+    found = []
+    raised = set(
+        PeerGroup.objects.filter(
+            pk__in=[g for _d, _s, g in groups if g is not None], raised=True
+        ).values_list("pk", flat=True)
+    )
+    for (deciding_id, subject, group_id), listed in groups.items():
+        if not any(i.level == ev.HTXSNV for i in listed):
+            continue
+        counts = quota_counts(
+            rules,
+            year,
+            deciding_id,
+            subject,
+            group_id,
+            leaving=[
+                i.stored_level
+                for i in listed
+                if i.stored_level and i.stored_deciding_id == deciding_id
+            ],
+            coming=[i.level for i in listed],
+        )
+        problem = ev.quota_problem(
+            rules,
+            htxsnv=counts[ev.HTXSNV],
+            httnv=counts[ev.HTTNV],
+            raised=group_id in raised,
+            group=listed[0].deciding_org.name,  # type: ignore[union-attr]
+        )
+        if problem:
+            first = next(i for i in listed if i.level == ev.HTXSNV)
+            found.append(RuleProblem(first.key, "quota", problem))
+    return found
+
+
+def competent_for(item: Decided, on: dt.date) -> Organisation | None:
+    """Who decides a rating of `item`'s subject (DOMAIN.md §1.5), as `competent_org` does."""
+    if isinstance(item.subject, PartyMember):
+        return grassroots_of(item.unit, on)
+    place = placement_of(item.subject, on)
+    if place is not None and place.kind in GRASSROOTS_KINDS:
+        return item.unit
+    return grassroots_of(item.unit, on) or item.unit
+
+
+def record_decided(
+    *,
+    year: int,
+    items: Sequence[Decided],
+    changeset: ChangeSet,
+    actor: Any,
+    action: str = "rating.import",
+    source: str = "import",
+) -> list[int]:
+    """Write decided ratings that `check_decided` passed (or that the officer kept by an override
+    with its reason): new ones inserted, earlier imported ones updated, each logged with the
+    reason it was kept. The caller's transaction; returns the ratings' ids."""
+    rules_code = ev.rules_for(year).code if year >= 2018 else "HD20"
+    user = actor if getattr(actor, "pk", None) else None
+    for item in items:
+        require(actor, Ability.RATE, item.unit.path)
+    fresh = [i for i in items if i.rating is None]
+    rows = []
+    for i in fresh:
+        deciding = i.deciding_org or competent_for(i, review_on(year))
+        decision = None
+        if i.decision_number and i.decided_on and deciding is not None:
+            decision = get_or_create_decision(
+                number=i.decision_number, date=i.decided_on, issuer=deciding.name
+            )
+        member = isinstance(i.subject, PartyMember)
+        score = i.proposal.score if i.proposal is not None else None
+        rows.append(
+            {
+                "year": year,
+                "subject": i.subject_kind,
+                "member_id": i.subject.pk if member else None,
+                "org_id": None if member else i.subject.pk,
+                "unit_id": i.unit.pk,
+                "regulation": rules_code,
+                "proposed_level": i.level,
+                "level": i.level,
+                "decided_on": i.decided_on,
+                "decided_by_id": user.pk if user else None,
+                "deciding_org_id": deciding.pk if deciding else None,
+                "decision_id": decision.pk if decision else None,
+                "group_id": i.group_id,
+                "score_general": score.general if score else None,
+                "score_tasks": score.tasks if score else None,
+                "source": source,
+                "late_reason": i.late_reason.strip(),
+                "override_reason": i.override.strip(),
+                "changeset_id": changeset.pk,
+                "facts": _facts_json(i.proposal) if i.proposal is not None else {},
+            }
+        )
+    keys = bulk.insert_values(Rating, rows, returning_pk=True)
+    entries = []
+    for key, row, i in zip(keys, rows, fresh, strict=True):
+        entries.append(
+            log_values(
+                changeset,
+                action=action,
+                obj=Rating(pk=key, year=year, level=i.level),
+                subject=i.subject,
+                after={
+                    "year": year,
+                    "level": i.level,
+                    "override_reason": row["override_reason"] or None,
+                    "late_reason": row["late_reason"] or None,
+                },
+                reason=i.override.strip() or i.late_reason.strip(),
+                scope_path=i.unit.path,
+            )
+        )
+    for i in items:
+        old = i.rating
+        if old is None:
+            continue
+        before = {"year": old.year, "level": old.level}
+        old.level = old.proposed_level = i.level
+        old.override_reason = i.override.strip()
+        old.late_reason = i.late_reason.strip()
+        old.changeset = changeset
+        old.save(
+            update_fields=["level", "proposed_level", "override_reason", "late_reason", "changeset"]
+        )
+        entries.append(
+            log_values(
+                changeset,
+                action=action,
+                obj=old,
+                subject=i.subject,
+                before=before,
+                after={
+                    "year": old.year,
+                    "level": old.level,
+                    "override_reason": old.override_reason or None,
+                },
+                reason=i.override.strip() or i.late_reason.strip(),
+                scope_path=i.unit.path,
+            )
+        )
+    bulk.insert_values(ChangeLogEntry, entries)
+    return list(keys) + [i.rating.pk for i in items if i.rating is not None]
+
+
+def decided_of(ratings: Sequence[Rating]) -> list[Decided]:
+    """Stored decided ratings as `Decided` items, to check them again (`audit_ratings`)."""
+    _load_subjects(ratings)
+    return [
+        Decided(
+            key=r.pk,
+            subject=r.subject_record,
+            level=r.level,
+            unit=r.unit,
+            deciding_org=Organisation(pk=r.deciding_org_id) if r.deciding_org_id else None,
+            proposal=_proposal_of(r, r.level),
+            decided_on=r.decided_on,
+            group_id=r.group_id,
+            stored_level=r.level,
+            stored_deciding_id=r.deciding_org_id,
+            override=r.override_reason,
+            late_reason=r.late_reason,
+            rating=r,
+        )
+        for r in ratings
+    ]
+
+
+def audit_ratings(year: int) -> list[RuleProblem]:
+    """The decided ratings of a year that the rules of that year refuse, found again from the
+    records: those kept by an officer's override are left out (their reason is on record)."""
+    ratings = list(Rating.objects.filter(year=year).exclude(level="").order_by("pk"))
+    items = decided_of(ratings)
+    names = dict(
+        Organisation.objects.filter(
+            pk__in={i.deciding_org.pk for i in items if i.deciding_org is not None}
+        ).values_list("pk", "name")
+    )
+    for i in items:
+        if i.deciding_org is not None:
+            i.deciding_org.name = names[i.deciding_org.pk]
+    kept = {i.key for i in items if i.override}
+    return [p for p in check_decided(year, items) if p.key not in kept]
 
 
 def competent_org(rating: Rating, on: dt.date) -> Organisation | None:
@@ -731,8 +1035,8 @@ def _proposal_of(rating: Rating, level: str) -> Proposal:
     score = None
     if rating.score_general is not None and rating.score_tasks is not None:
         score = ev.Score(
-            float(rating.score_general),
-            float(rating.score_tasks),
+            rating.score_general,
+            rating.score_tasks,
             exceeded_pct=facts.get("exceeded_pct"),
             all_tasks_done=facts.get("all_tasks_done", True),
             behind_pct=facts.get("behind_pct"),
@@ -748,35 +1052,67 @@ def _proposal_of(rating: Rating, level: str) -> Proposal:
     )
 
 
-def _org_caps(rules: ev.EvaluationRules, year: int, org: Organisation, level: str) -> list[str]:
-    """A collective's caps (§1.3): the organisation's own discipline in the year stands for its
-    leadership's until committee membership is recorded; its subordinates' discipline counts."""
+def org_caps(
+    rules: ev.EvaluationRules, year: int, orgs: Sequence[Organisation]
+) -> dict[int, tuple[str, str] | None]:
+    """Each collective's cap (§1.3), in three queries for any number of organisations: its own
+    discipline in the year stands for its leadership's until committee membership is recorded;
+    its subordinates' discipline counts."""
     review = review_on(year)
-    own = [
-        ev.DisciplineFact(f, on, duty)
-        for f, on, duty in DisciplineDecision.objects.filter(
-            org=org, announced_on__year=year
-        ).values_list("form", "announced_on", "duty_related")
-    ]
-    children = list(
-        Placement.objects.filter(valid_on(review), parent=org).values_list("org_id", flat=True)
+    ids = [o.pk for o in orgs]
+    own: dict[int, list[ev.DisciplineFact]] = defaultdict(list)
+    for org_id, form, on, duty in DisciplineDecision.objects.filter(
+        org_id__in=ids, announced_on__year=year
+    ).values_list("org_id", "form", "announced_on", "duty_related"):
+        own[org_id].append(ev.DisciplineFact(form, on, duty))
+    children: dict[int, list[int]] = defaultdict(list)
+    for parent_id, child_id in Placement.objects.filter(
+        valid_on(review), parent_id__in=ids
+    ).values_list("parent_id", "org_id"):
+        children[parent_id].append(child_id)
+    disciplined = set(
+        DisciplineDecision.objects.filter(
+            org_id__in=[c for cs in children.values() for c in cs], announced_on__year=year
+        ).values_list("org_id", flat=True)
     )
-    disciplined = (
-        DisciplineDecision.objects.filter(org_id__in=children, announced_on__year=year)
-        .values("org_id")
-        .distinct()
-        .count()
-    )
-    cap = ev.collective_cap(
-        rules,
-        year=year,
-        leader_disciplines=own,
-        subordinates=len(children),
-        subordinates_disciplined=disciplined,
-    )
-    if cap is not None and ev.better(level, cap[0]):
-        return [cap[1]]
-    return []
+    return {
+        org_id: ev.collective_cap(
+            rules,
+            year=year,
+            leader_disciplines=own[org_id],
+            subordinates=len(children[org_id]),
+            subordinates_disciplined=sum(1 for c in children[org_id] if c in disciplined),
+        )
+        for org_id in ids
+    }
+
+
+def quota_counts(
+    rules: ev.EvaluationRules,
+    year: int,
+    deciding_org_id: int,
+    subject: str,
+    group_id: int | None,
+    *,
+    leaving: Sequence[str] = (),
+    coming: Sequence[str] = (),
+) -> dict[str, int]:
+    """The levels one deciding level gave in the year, as the quota counts them (HD 21: over
+    everything it decides; QĐ 124 and QĐ 366: within the group), with the stored levels of the
+    ratings being replaced taken out (`leaving`) and the new ones put in (`coming`)."""
+    scope = Q(year=year, deciding_org_id=deciding_org_id, subject=subject)
+    if rules.quota_per == "group":
+        scope &= Q(group_id=group_id)
+    counts: dict[str, int] = defaultdict(int)
+    for level, n in (
+        Rating.objects.filter(scope).values_list("level").annotate(n=Count("id")).order_by()
+    ):
+        counts[level] += n
+    for level in leaving:
+        counts[level] -= 1
+    for level in coming:
+        counts[level] += 1
+    return counts
 
 
 def _quota_problem(
@@ -789,19 +1125,25 @@ def _quota_problem(
     """HTXSNV ≤ 20 % (25 % when raised) of HTTNV, per subject kind: HD 21 over everything the
     grassroots organisation decides; QĐ 124 and QĐ 366 within the group the level chose."""
     for subject in (ev.MEMBER, ev.ORG):
-        now = {r.pk: level for r, level in levels if r.subject == subject}
+        now = [(r, level) for r, level in levels if r.subject == subject]
         if not now:
             continue
-        scope = Q(year=year, deciding_org=deciding_org, subject=subject)
-        if rules.quota_per == "group":
-            scope &= Q(group=group)
-        counts: dict[str, int] = defaultdict(int)
-        for level in (
-            Rating.objects.filter(scope).exclude(pk__in=list(now)).values_list("level", flat=True)
-        ):
-            counts[level] += 1
-        for level in now.values():
-            counts[level] += 1
+        # A rating decided again leaves its stored level (and group) for the new one.
+        counts = quota_counts(
+            rules,
+            year,
+            deciding_org.pk,
+            subject,
+            group.pk if group else None,
+            leaving=[
+                r.level
+                for r, _l in now
+                if r.level
+                and r.deciding_org_id == deciding_org.pk
+                and (rules.quota_per != "group" or r.group_id == (group.pk if group else None))
+            ],
+            coming=[level for _r, level in now],
+        )
         name = group.name if group is not None and rules.quota_per == "group" else deciding_org.name
         problem = ev.quota_problem(
             rules,
@@ -852,6 +1194,14 @@ def reclassify(
         else None,
         org=rating.org,
     )
+    # The re-classified level counts in the quota of the level that decided it (QĐ 124 Điều 13:
+    # the superior re-classifies within the same rules).
+    if rating.deciding_org is not None:
+        quota = _quota_problem(
+            rules, rating.year, rating.deciding_org, [(rating, level)], rating.group
+        )
+        if quota:
+            problems.append(quota)
     if problems:
         raise RuleError(" ".join(problems), field="level")
     changeset = open_change_set(actor=actor, reason=reason, source=source)
@@ -891,6 +1241,8 @@ def _snapshot(rating: Rating) -> dict[str, Any]:
         "score_tasks": str(rating.score_tasks) if rating.score_tasks is not None else None,
         "deciding_org": rating.deciding_org_id,
         "reclassified_from": rating.reclassified_from,
+        "late_reason": rating.late_reason or None,
+        "override_reason": rating.override_reason or None,
     }
 
 

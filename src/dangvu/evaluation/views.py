@@ -4,7 +4,7 @@ organisation; the cell's proposal form and the grassroots committee's decision f
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -131,11 +131,14 @@ def _cells_of(org: Any, on: dt.date) -> Any:
     ).values("org_id")
 
 
-def _number(value: str) -> float | None:
-    try:
-        return float(Decimal(value.replace(",", ".").strip()))
-    except (InvalidOperation, ValueError):
+def _number(value: str, field: str) -> Decimal | None:
+    """A number typed with a comma or a point; the score rules then check it as typed."""
+    if not value.strip():
         return None
+    try:
+        return ev.score_value(value)
+    except ev.ScoreError as exc:
+        raise RuleError(str(exc), field=field) from exc
 
 
 def _propose(request: HttpRequest, cell: Any, year: int, rules: ev.EvaluationRules) -> None:
@@ -152,11 +155,11 @@ def _propose(request: HttpRequest, cell: Any, year: int, rules: ev.EvaluationRul
             continue
         score = None
         if rules.scored:
-            general = _number(request.POST.get(f"general_{member_id}", ""))
-            tasks = _number(request.POST.get(f"tasks_{member_id}", ""))
-            exceeded = _number(request.POST.get(f"exceeded_{member_id}", "")) or 0
+            general = _number(request.POST.get(f"general_{member_id}", ""), "general")
+            tasks = _number(request.POST.get(f"tasks_{member_id}", ""), "tasks")
+            exceeded = _number(request.POST.get(f"exceeded_{member_id}", ""), "exceeded") or 0
             if general is not None and tasks is not None:
-                score = ev.Score(general, tasks, exceeded_pct=exceeded)
+                score = ev.Score(general, tasks, exceeded_pct=float(exceeded))
         proposals.append(Proposal(member, request.POST[f"level_{member_id}"], score=score))
     if not proposals:
         raise RuleError(_("Choose a level for at least one member."), field="level")

@@ -66,14 +66,18 @@ class Problem:
     column: str
     value: str
     message: str
+    rule: bool = False  # a rule of the year refuses it: an override with a reason may keep it
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        found = {
             "row": self.row,
             "column": self.column,
             "value": self.value,
             "message": self.message,
         }
+        if self.rule:
+            found["rule"] = True
+        return found
 
 
 @dataclass
@@ -140,8 +144,13 @@ class Importer:
         mapping: dict[str, str] | None = None,
         progress: Progress | None = None,
         source: str = ChangeSet.Source.IMPORT,
+        override_rows: set[int] | str = frozenset(),
+        override_reason: str = "",
     ) -> None:
         self.content, self.filename, self.actor = content, filename, actor
+        # Rows whose refusal by a rule the officer sets aside ("all", or row numbers), and why.
+        self.override_rows = override_rows
+        self.override_reason = override_reason
         self.mapping = mapping or {}
         self.progress = progress or (lambda phase, done, total: None)
         self.source = source
@@ -169,12 +178,20 @@ class Importer:
             return str(dict(column.choices).get(value, value))
         return _display(value)
 
-    def error(self, row: Row | int, key: str, message: str, value: str | None = None) -> None:
+    def error(
+        self,
+        row: Row | int,
+        key: str,
+        message: str,
+        value: str | None = None,
+        *,
+        rule: bool = False,
+    ) -> None:
         number = row.number if isinstance(row, Row) else row
         shown = (
             value if value is not None else (self.shown(row, key) if isinstance(row, Row) else "")
         )
-        self.outcome.errors.append(Problem(number, self.header(key), shown, message))
+        self.outcome.errors.append(Problem(number, self.header(key), shown, message, rule))
 
     def warn(self, row: Row, key: str, message: str) -> None:
         self.outcome.warnings.append(
@@ -1080,27 +1097,28 @@ def _depth(row: Row, by_code: dict[Any, Row]) -> int:
 
 
 # --- ratings ----------------------------------------------------------------------------------
+# Where a rule's problem with a decided rating is reported (evaluation.services.RuleProblem.kind).
+RULE_COLUMNS = {"member": "year", "level": "level", "late": "decision_date", "quota": "level"}
+
+
 class RatingImporter(Importer):
-    """Members' ratings decided outside dangvu (earlier years, or another system): checked by the
-    rules of their year (who is reviewed, the cases that force KHTNV, the 2025 score) and written as
-    decided, with the competent level. Older years' labels are mapped (DOMAIN.md §1.2)."""
+    """Members' ratings decided outside dangvu (earlier years, or another system), checked by the
+    rules of their year through `evaluation.services.check_decided` — who is reviewed, the cases
+    that force KHTNV, the 2025 score, the deadline and the HTXSNV quota of each deciding level —
+    and written by `record_decided`. A row the rules refuse is kept only when the officer
+    overrides it, with a reason the change log records. Older years' labels are mapped (§1.2)."""
 
     kind = "ratings"
     subject = "member"
     required_for_create = ("year", "level")
 
     def plan(self, rows: list[Row], *, commit: bool, changeset: ChangeSet | None = None) -> None:
-        from dangvu.evaluation.models import Rating
-        from dangvu.evaluation.services import level_problems, not_reviewed, review_facts, review_on
-        from dangvu.rules import evaluation as ev
-
         matched = self.members_by_keys(rows, one_row_each=False)
         self.identify_keyless(rows, matched)
         members = self.members({m for m in matched.values() if m})
         orgs = self.orgs_by_code({r.values.get("deciding_org") or "" for r in rows})
         manage = scope_for(self.actor, Ability.RATE)
-        by_year: dict[int, list[PartyMember]] = defaultdict(list)
-        todo: list[tuple[Row, PartyMember]] = []
+        todo: list[tuple[Row, Any]] = []
         in_file: dict[tuple[int, int], int] = {}
         for row in rows:
             member = self.member_of_row(row, matched, members, manage)
@@ -1114,58 +1132,121 @@ class RatingImporter(Importer):
                 _("The same member's rating for the same year is in row %(row)s."),
             ):
                 continue
-            v = row.values
-            by_year[v["year"]].append(member)
             todo.append((row, member))
-        facts = {
-            year: review_facts(listed, year) for year, listed in by_year.items() if year >= 2018
-        }
-        days = {year: review_on(year) for year in facts}
+        self.decide(todo, orgs, commit=commit, changeset=changeset)
+
+    def units(self, todo: list[tuple[Row, Any]], year: int) -> tuple[dict[int, Any], Any]:
+        """Each subject's unit on the year's review day, and the facts the check needs."""
+        from dangvu.evaluation.services import review_facts
+
+        if year < 2018:
+            return {m.pk: m.org_id for _r, m in todo}, None
+        facts = review_facts([m for _r, m in todo], year)
+        return {m.pk: facts[m.pk].cell_id for _r, m in todo}, facts
+
+    def decide(
+        self,
+        todo: list[tuple[Row, Any]],
+        orgs: dict[str, Organisation],
+        *,
+        commit: bool,
+        changeset: ChangeSet | None,
+    ) -> None:
+        """Rows of each year checked as one set of decided ratings, then settled and written."""
+        from dangvu.evaluation.models import Rating
+        from dangvu.evaluation.services import Decided, _imported, check_decided, record_decided
+        from dangvu.rules import evaluation as ev
+
+        field_name = "member_id" if self.subject == ev.MEMBER else "org_id"
+        by_year: dict[int, list[tuple[Row, Any]]] = defaultdict(list)
+        for row, subject in todo:
+            by_year[row.values["year"]].append((row, subject))
         existing = {
-            (r.member_id, r.year): r
+            (getattr(r, field_name), r.year): r
             for r in Rating.objects.filter(
-                member_id__in=[m.pk for _r, m in todo], year__in=list(by_year)
-            )
+                **{f"{field_name[:-3]}__in": [s.pk for _r, s in todo]}, year__in=list(by_year)
+            ).select_related("unit")
         }
-        creates: list[dict[str, Any]] = []
-        updates: list[tuple[Any, dict[str, Any]]] = []
-        for row, member in todo:
-            v = row.values
-            year, level = v["year"], v["level"]
-            f = facts.get(year, {}).get(member.pk)
-            cell_id = f.cell_id if f else member.org_id
-            if f is not None:
-                rules = ev.rules_for(year)
-                why = not_reviewed(rules, year, f, days[year])
-                if why:
-                    self.error(row, "year", why)
+        written: dict[int, list[Any]] = defaultdict(list)
+        for year in sorted(by_year):
+            listed = by_year[year]
+            unit_of, facts = self.units(listed, year)
+            units = Organisation.objects.in_bulk({u for u in unit_of.values() if u})
+            items = []
+            for row, subject in listed:
+                unit = units.get(unit_of.get(subject.pk) or 0)
+                if unit is None:
+                    self.error(row, "year", self.no_unit(subject, year))
                     continue
-                problems = level_problems(
-                    rules, year, _imported(v), level, member_facts=f, score_required=False
+                v = row.values
+                old = existing.get((subject.pk, year))
+                items.append(
+                    Decided(
+                        key=row.number,
+                        subject=subject,
+                        level=v["level"],
+                        unit=unit,
+                        deciding_org=orgs.get(v.get("deciding_org") or ""),
+                        proposal=_imported(v, subject),
+                        decided_on=v.get("decision_date"),
+                        decision_number=v.get("decision_number") or "",
+                        stored_level=old.level if old is not None else "",
+                        stored_deciding_id=old.deciding_org_id if old is not None else None,
+                        # A rating kept by an override stays kept when imported again unchanged.
+                        override=old.override_reason
+                        if old is not None and old.level == v["level"]
+                        else "",
+                    )
                 )
-                if problems:
-                    self.error(row, "level", problems[0])
+            problems = check_decided(year, items, facts=facts) if year >= 2018 else []
+            by_row: dict[int, list[Any]] = defaultdict(list)
+            for problem in problems:
+                by_row[problem.key].append(problem)
+            rows_by_number = {row.number: row for row, _s in listed}
+            for item in items:
+                row = rows_by_number[item.key]
+                found = by_row.get(item.key, [])
+                if found and not self.kept(row, item, found):
                     continue
-            if cell_id is None:
-                self.error(
-                    row,
-                    "year",
-                    _("Not a member on %(date)s.") % {"date": format_date(ev.review_day(year))},
-                )
-                continue
-            self._settle(
-                row,
-                member,
-                cell_id,
-                orgs.get(v.get("deciding_org") or ""),
-                existing.get((member.pk, year)),
-                f"{member.person.full_name} — {year}",
-                creates,
-                updates,
-            )
+                if self.settle(row, item, existing.get((item.subject.pk, year))):
+                    written[year].append(item)
         if commit and not self.outcome.errors:
             assert changeset is not None
-            self._write(creates, updates, changeset)
+            for year, items in written.items():
+                record_decided(year=year, items=items, changeset=changeset, actor=self.actor)
+
+    def no_unit(self, subject: Any, year: int) -> str:
+        from dangvu.rules import evaluation as ev
+
+        return _("Not a member on %(date)s.") % {"date": format_date(ev.review_day(year))}
+
+    def kept(self, row: Row, item: Any, problems: list[Any]) -> bool:
+        """A row the rules refuse: kept, with each problem as a warning, when the officer
+        overrides it with a reason; else its errors, marked as a rule an override may set aside."""
+        reason = self.override_reason.strip()
+        overridden = bool(reason) and (
+            self.override_rows == "all" or row.number in self.override_rows
+        )
+        if item.override:  # kept by an earlier import, with its reason
+            reason, overridden = item.override, True
+        overridable = all(p.kind != "member" for p in problems)
+        for p in problems:
+            column = RULE_COLUMNS.get(p.kind, "level")
+            if overridden and overridable:
+                self.warn(
+                    row,
+                    column,
+                    _("Kept against the rules (%(reason)s): %(problem)s")
+                    % {"reason": reason, "problem": p.message},
+                )
+            else:
+                self.error(row, column, p.message, rule=overridable)
+        if overridden and overridable:
+            item.override = reason
+            if any(p.kind == "late" for p in problems):
+                item.late_reason = reason
+            return True
+        return False
 
     def rating_row_ok(
         self,
@@ -1197,28 +1278,12 @@ class RatingImporter(Importer):
         in_file[pair] = row.number
         return True
 
-    def _settle(
-        self,
-        row: Row,
-        subject: Any,
-        unit_id: int,
-        deciding: Organisation | None,
-        old: Any,
-        label: str,
-        creates: list[dict[str, Any]],
-        updates: list[tuple[Any, dict[str, Any]]],
-    ) -> None:
-        """A checked row: unchanged, an update of an earlier import, or a new rating."""
+    def settle(self, row: Row, item: Any, old: Any) -> bool:
+        """A checked row: unchanged, an update of an earlier import, or a new rating; True when
+        it is to be written."""
         from dangvu.evaluation.models import Rating
 
-        v = row.values
-        values = {
-            "level": v["level"],
-            "score_general": v.get("score_general"),
-            "score_tasks": v.get("score_tasks"),
-            "decision_number": v.get("decision_number") or "",
-            "decision_date": v.get("decision_date"),
-        }
+        label = f"{_subject_name(item.subject)} — {row.values['year']}"
         if old is not None:
             if old.source != Rating.Source.IMPORT:
                 self.error(
@@ -1226,156 +1291,49 @@ class RatingImporter(Importer):
                     "level",
                     _("This rating was decided in dangvu: the superior level re-classifies it."),
                 )
-            elif old.level == v["level"]:
+                return False
+            if old.level == item.level and old.override_reason == item.override:
                 self.outcome.unchanged += 1
                 self.outcome.rows.append(
                     {"row": row.number, "action": "unchanged", "label": label, "changes": {}}
                 )
-            else:
-                self.outcome.updated += 1
-                updates.append((old, values))
-                self.outcome.rows.append(
-                    {
-                        "row": row.number,
-                        "action": "update",
-                        "label": label,
-                        "changes": {self.header("level"): [old.level, v["level"]]},
-                    }
-                )
-            return
-        creates.append(
-            {
-                "subject": subject,
-                "year": v["year"],
-                "unit_id": unit_id,
-                "deciding": deciding,
-                **values,
-            }
-        )
+                return False
+            item.rating = old
+            self.outcome.updated += 1
+            self.outcome.rows.append(
+                {
+                    "row": row.number,
+                    "action": "update",
+                    "label": label,
+                    "changes": {self.header("level"): [old.level, item.level]},
+                }
+            )
+            return True
         self.outcome.created += 1
         self.outcome.rows.append(
             {"row": row.number, "action": "create", "label": label, "changes": {}}
         )
-
-    def competent(self, unit: Organisation, subject: Any, year: int) -> Organisation | None:
-        from dangvu.evaluation.services import grassroots_of, review_on
-
-        return grassroots_of(unit, review_on(year))
-
-    def _write(
-        self,
-        creates: list[dict[str, Any]],
-        updates: list[tuple[Any, dict[str, Any]]],
-        changeset: ChangeSet,
-    ) -> None:
-        from decimal import Decimal
-
-        from dangvu.core import bulk
-        from dangvu.core.changes import log_values
-        from dangvu.core.models import ChangeLogEntry
-        from dangvu.evaluation.models import Rating
-        from dangvu.rules import evaluation as ev
-
-        cells = {
-            o.pk: o for o in Organisation.objects.filter(pk__in={c["unit_id"] for c in creates})
-        }
-        member = self.subject == ev.MEMBER
-        rows, entries = [], []
-        for c in creates:
-            cell = cells[c["unit_id"]]
-            deciding = c["deciding"] or self.competent(cell, c["subject"], c["year"])
-            decision = None
-            if c["decision_number"] and c["decision_date"] and deciding is not None:
-                decision = get_or_create_decision(
-                    number=c["decision_number"], date=c["decision_date"], issuer=deciding.name
-                )
-            rules_code = ev.rules_for(c["year"]).code if c["year"] >= 2018 else "HD20"
-            rows.append(
-                {
-                    "year": c["year"],
-                    "subject": self.subject,
-                    "member_id": c["subject"].pk if member else None,
-                    "org_id": None if member else c["subject"].pk,
-                    "unit_id": cell.pk,
-                    "regulation": rules_code,
-                    "proposed_level": c["level"],
-                    "level": c["level"],
-                    "decided_on": c["decision_date"],
-                    "deciding_org_id": deciding.pk if deciding else None,
-                    "decision_id": decision.pk if decision else None,
-                    "score_general": Decimal(str(c["score_general"]))
-                    if c["score_general"] is not None
-                    else None,
-                    "score_tasks": Decimal(str(c["score_tasks"]))
-                    if c["score_tasks"] is not None
-                    else None,
-                    "source": Rating.Source.IMPORT,
-                    "changeset_id": changeset.pk,
-                    "facts": {},
-                }
-            )
-        keys = bulk.insert_values(Rating, rows, returning_pk=True)
-        for key, row, c in zip(keys, rows, creates, strict=True):
-            entries.append(
-                log_values(
-                    changeset,
-                    action="rating.import",
-                    obj=Rating(pk=key, year=row["year"], level=row["level"]),
-                    subject=c["subject"],
-                    after={"year": row["year"], "level": row["level"]},
-                    scope_path=cells[c["unit_id"]].path,
-                )
-            )
-        for old, values in updates:
-            before = {"year": old.year, "level": old.level}
-            old.level = old.proposed_level = values["level"]
-            old.changeset = changeset
-            old.save(update_fields=["level", "proposed_level", "changeset"])
-            entries.append(
-                log_values(
-                    changeset,
-                    action="rating.import",
-                    obj=old,
-                    subject=old.subject_record,
-                    before=before,
-                    after={"year": old.year, "level": old.level},
-                    scope_path=old.unit.path,
-                )
-            )
-        bulk.insert_values(ChangeLogEntry, entries)
+        return True
 
 
-def _imported(v: dict[str, Any]) -> Any:
-    """A rating decided elsewhere, as a proposal to check: its score when the file gives one, the
-    conditions beyond the score taken as met (the file does not record them)."""
-    from dangvu.evaluation.services import Proposal
-    from dangvu.rules import evaluation as ev
-
-    score = None
-    if v.get("score_general") is not None and v.get("score_tasks") is not None:
-        score = ev.Score(v["score_general"], v["score_tasks"], exceeded_pct=100)
-    return Proposal(subject=None, level=v["level"], score=score)  # type: ignore[arg-type]
+def _subject_name(subject: Any) -> str:
+    return subject.person.full_name if isinstance(subject, PartyMember) else subject.name
 
 
 class OrgRatingImporter(RatingImporter):
     """Organisations' ratings decided outside dangvu, checked by the caps of their year
-    (DOMAIN.md §1.3) and written as decided by the competent level."""
+    (DOMAIN.md §1.3) and the quota of the level that decided them, as members' ratings are."""
 
     kind = "org_ratings"
     subject = "org"
 
     def plan(self, rows: list[Row], *, commit: bool, changeset: ChangeSet | None = None) -> None:
-        from dangvu.evaluation.models import Rating
-        from dangvu.evaluation.services import level_problems, review_on
-        from dangvu.orgs.selectors import placement_of
-        from dangvu.rules import evaluation as ev
-
         orgs = self.orgs_by_code(
             {r.values.get("code") or "" for r in rows}
             | {r.values.get("deciding_org") or "" for r in rows}
         )
         manage = scope_for(self.actor, Ability.RATE)
-        todo: list[tuple[Row, Organisation]] = []
+        todo: list[tuple[Row, Any]] = []
         in_file: dict[tuple[int, int], int] = {}
         for row in rows:
             v = row.values
@@ -1406,61 +1364,26 @@ class OrgRatingImporter(RatingImporter):
             ):
                 continue
             todo.append((row, org))
-        existing = {
-            (r.org_id, r.year): r
-            for r in Rating.objects.filter(
-                org_id__in=[o.pk for _r, o in todo],
-                year__in=list({r.values["year"] for r, _o in todo}),
-            )
+        self.decide(todo, orgs, commit=commit, changeset=changeset)
+
+    def units(self, todo: list[tuple[Row, Any]], year: int) -> tuple[dict[int, Any], Any]:
+        from dangvu.evaluation.services import review_on
+        from dangvu.orgs.models import Placement, valid_on
+
+        parents = dict(
+            Placement.objects.filter(
+                valid_on(review_on(year)), org_id__in=[o.pk for _r, o in todo]
+            ).values_list("org_id", "parent_id")
+        )
+        return parents, None
+
+    def no_unit(self, subject: Any, year: int) -> str:
+        from dangvu.evaluation.services import review_on
+
+        return _("%(org)s did not exist under a superior on %(date)s.") % {
+            "org": subject.name,
+            "date": format_date(review_on(year)),
         }
-        creates: list[dict[str, Any]] = []
-        updates: list[tuple[Any, dict[str, Any]]] = []
-        for row, org in todo:
-            year, level = row.values["year"], row.values["level"]
-            place = placement_of(org, review_on(year))
-            if place is None or place.parent_id is None:
-                self.error(
-                    row,
-                    "year",
-                    _("%(org)s did not exist under a superior on %(date)s.")
-                    % {"org": org.name, "date": format_date(review_on(year))},
-                )
-                continue
-            if year >= 2018:
-                problems = level_problems(
-                    ev.rules_for(year),
-                    year,
-                    _imported(row.values),
-                    level,
-                    org=org,
-                    score_required=False,
-                )
-                if problems:
-                    self.error(row, "level", problems[0])
-                    continue
-            self._settle(
-                row,
-                org,
-                place.parent_id,
-                orgs.get(row.values.get("deciding_org") or ""),
-                existing.get((org.pk, year)),
-                f"{org.name} — {year}",
-                creates,
-                updates,
-            )
-        if commit and not self.outcome.errors:
-            assert changeset is not None
-            self._write(creates, updates, changeset)
-
-    def competent(self, unit: Organisation, subject: Any, year: int) -> Organisation | None:
-        from dangvu.evaluation.services import grassroots_of, review_on
-        from dangvu.orgs.selectors import placement_of
-        from dangvu.rules.organisation import GRASSROOTS_KINDS
-
-        place = placement_of(subject, review_on(year))
-        if place is not None and place.kind in GRASSROOTS_KINDS:
-            return unit  # a grassroots organisation: its direct superior decides
-        return grassroots_of(unit, review_on(year)) or unit
 
 
 IMPORTERS: dict[str, type[Importer]] = {

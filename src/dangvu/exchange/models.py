@@ -28,6 +28,9 @@ class ImportBatch(models.Model):
     size = models.PositiveIntegerField(default=0)
     content = models.BinaryField()
     mapping = models.JSONField(default=dict, blank=True)
+    # Rows refused by a rule of their year that the officer keeps, and why: {"rows": [..] or
+    # "all", "reason": "..."} (ratings imports; evaluation.services.check_decided).
+    override = models.JSONField(default=dict, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )

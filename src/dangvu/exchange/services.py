@@ -71,6 +71,32 @@ def _progress(batch: ImportBatch) -> Any:
     return report
 
 
+def _override(batch: ImportBatch) -> dict[str, Any]:
+    chosen = batch.override or {}
+    rows = chosen.get("rows") or []
+    return {
+        "override_rows": "all" if rows == "all" else {int(r) for r in rows},
+        "override_reason": chosen.get("reason", ""),
+    }
+
+
+@transaction.atomic
+def set_override(batch: ImportBatch, *, rows: list[int] | str, reason: str, actor: Any) -> None:
+    """Keep rows a rule of their year refuses, with the reason the change log will record; the
+    file is checked again with them (nobody keeps rows of a file they may not import)."""
+    if batch.user_id != getattr(actor, "pk", None):
+        raise PermissionDenied
+    if batch.state not in (ImportBatch.State.CHECKED, ImportBatch.State.FAILED):
+        raise RuleError(_("Only a checked file can be imported with exceptions."))
+    if rows and not reason.strip():
+        raise RuleError(
+            _("Say why these rows are kept against the rules: the change log records it."),
+            field="reason",
+        )
+    batch.override = {"rows": rows, "reason": reason.strip()} if rows else {}
+    batch.save(update_fields=["override"])
+
+
 def check_batch(batch: ImportBatch) -> Outcome:
     """The dry run: every problem of the file, and what a commit would create or change."""
     ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.CHECKING, done=0)
@@ -81,6 +107,7 @@ def check_batch(batch: ImportBatch) -> Outcome:
         batch.user,
         mapping=batch.mapping,
         progress=_progress(batch),
+        **_override(batch),
     )
     outcome = importer.check()
     ImportBatch.objects.filter(pk=batch.pk).update(
@@ -103,6 +130,7 @@ def commit_batch(batch: ImportBatch) -> Outcome:
         batch.user,
         mapping=batch.mapping,
         progress=_progress(batch),
+        **_override(batch),
     )
     outcome, changeset = importer.commit()
     ImportBatch.objects.filter(pk=batch.pk).update(
@@ -124,10 +152,25 @@ def import_file(
     mapping: dict[str, str] | None = None,
     source: str = ChangeSet.Source.IMPORT,
     progress: Any = None,
+    override_rows: set[int] | str = frozenset(),
+    override_reason: str = "",
 ) -> tuple[Outcome, ImportBatch | None]:
     """One call for the command line: check, or check and commit, a file."""
+    if override_rows and not override_reason.strip():
+        raise RuleError(
+            _("Say why these rows are kept against the rules: the change log records it."),
+            field="reason",
+        )
     importer = importer_for(
-        kind, content, filename, actor, mapping=mapping, progress=progress, source=source
+        kind,
+        content,
+        filename,
+        actor,
+        mapping=mapping,
+        progress=progress,
+        source=source,
+        override_rows=override_rows,
+        override_reason=override_reason,
     )
     if dry_run:
         return importer.check(), None
@@ -142,6 +185,12 @@ def import_file(
         content=content,
         user=actor,
         mapping=mapping or {},
+        override={
+            "rows": override_rows if override_rows == "all" else sorted(override_rows),
+            "reason": override_reason,
+        }
+        if override_rows
+        else {},
         state=ImportBatch.State.COMMITTED,
         report=report_of(outcome),
         changeset=changeset,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("nhap-du-lieu/<uuid:pk>/", views.batch_page, name="batch"),
     path("nhap-du-lieu/<uuid:pk>/cot/", views.mapping, name="mapping"),
     path("nhap-du-lieu/<uuid:pk>/ghi/", views.commit, name="commit"),
+    path("nhap-du-lieu/<uuid:pk>/ngoai-le/", views.override, name="override"),
     path("nhap-du-lieu/<uuid:pk>/hoan-tac/", views.revert, name="revert"),
     path("xuat-du-lieu/<str:kind>/", views.export, name="export"),
 ]

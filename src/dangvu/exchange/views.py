@@ -151,6 +151,8 @@ def batch_page(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "changed": [r for r in rows if r["action"] != "unchanged"][:PREVIEW],
         "preview_limit": PREVIEW,
         "errors": report.get("errors", [])[:1000],
+        "rule_rows": sorted({p["row"] for p in report.get("errors", []) if p.get("rule")}),
+        "kept": batch.override or {},
         "effective": dt.date.fromisoformat(report["effective"])
         if report.get("effective") and report.get("updated")
         else None,
@@ -161,6 +163,26 @@ def batch_page(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     if htmx and not batch.running:
         response["HX-Refresh"] = "true"
     return response
+
+
+def override(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """Keep the chosen rows a rule of their year refuses, with the reason; then check again."""
+    if request.method != "POST":
+        raise Http404
+    batch = _batch(request, pk)
+    rows = sorted({int(r) for r in request.POST.getlist("keep") if r.isdigit()})
+    try:
+        services.set_override(
+            batch, rows=rows, reason=request.POST.get("reason", ""), actor=request.user
+        )
+    except ValidationError as exc:
+        from django.contrib import messages
+
+        messages.error(request, " ".join(exc.messages))
+        return redirect("exchange:batch", batch.pk)
+    ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.CHECKING, done=0)
+    tasks.check_import.enqueue(str(batch.pk))
+    return redirect("exchange:batch", batch.pk)
 
 
 def commit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:

@@ -12,6 +12,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -79,6 +80,10 @@ class EvaluationRules:
     bands: tuple[tuple[int, str], ...] = ()
     htxsnv_min_exceeded_pct: int | None = None  # share of tasks done beyond what was asked
     htnv_max_behind_pct: int | None = None  # collectives: tasks behind schedule
+    # §16.1 1.6 (HD 43 mục 4.1): the year's ratings are decided before this day of the year
+    # (month, day); units whose year does not close in December before 15/01 of the next year.
+    # None where no deadline was found in the guidance of the time (§1.4: UNCONFIRMED).
+    decide_before: tuple[int, int] | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -131,6 +136,7 @@ QD366 = EvaluationRules(
     bands=((90, HTXSNV), (70, HTTNV), (50, HTNV), (0, KHTNV)),
     htxsnv_min_exceeded_pct=30,
     htnv_max_behind_pct=20,
+    decide_before=(12, 31),
 )
 VERSIONS = (HD16, HD21, QD124, QD366)
 
@@ -151,6 +157,32 @@ def rules_for(year: int) -> EvaluationRules:
 def review_day(year: int) -> dt.date:
     """The review closes before 31/12 (HD 43 mục 4.1): the day facts are judged on."""
     return dt.date(year, 12, 31)
+
+
+def decision_deadline(rules: EvaluationRules, year: int) -> dt.date | None:
+    """The last day a decision of the year's ratings is on time, or None where the guidance of
+    the time set no deadline found (DOMAIN.md §1.4). HD 43 mục 4.1 (§16.1 1.6): the review
+    "kết thúc trước ngày 31/12 hằng năm" — read as written, before 31/12, so 30/12 is the last day."""
+    if rules.decide_before is None:
+        return None
+    month, day = rules.decide_before
+    return dt.date(year, month, day) - dt.timedelta(days=1)
+
+
+def late_problem(rules: EvaluationRules, year: int, decided_on: dt.date | None) -> str | None:
+    """Why a decision dated `decided_on` is late for the year's deadline, or None."""
+    deadline = decision_deadline(rules, year)
+    if deadline is None or decided_on is None or decided_on <= deadline:
+        return None
+    return _(
+        "Decided on %(date)s, after the deadline of %(year)s (%(deadline)s at the latest, "
+        "%(rules)s): a late decision is recorded only with its reason."
+    ) % {
+        "date": format_date(decided_on),
+        "year": year,
+        "deadline": format_date(deadline),
+        "rules": rules.citation,
+    }
 
 
 # --- who is reviewed ------------------------------------------------------------------------------
@@ -306,30 +338,79 @@ def collective_cap(
 
 # --- the 2025 score ------------------------------------------------------------------------------
 GENERAL_MAX, TASKS_MAX = 30, 70
+# The precision scores are written and stored at: tenths of a point. The frameworks of QĐ 366
+# (§16.1 1.4) give each criterion whole or half points; no finer figure is asked for, so a score
+# with more decimals is refused rather than rounded (a rounded 89,96 would cross the 90 band).
+SCORE_PLACES = 1
+_STEP = Decimal(1).scaleb(-SCORE_PLACES)
+
+
+class ScoreError(ValueError):
+    """A score that cannot be read: the message names the text."""
+
+
+def score_value(value: object) -> Decimal:
+    """A score as the exact decimal it was written: "89,5" and "89.5" alike, a number from a
+    spreadsheet by its shortest decimal form (89.95 is 89.95, not 89.9499…)."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool):
+        raise ScoreError(_("“%(value)s” is not a number.") % {"value": value})
+    if isinstance(value, int | float):
+        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    written = str(value).strip().replace(" ", "")
+    if written.count(",") == 1 and "." not in written:
+        written = written.replace(",", ".")
+    try:
+        found = Decimal(written)
+    except InvalidOperation:
+        raise ScoreError(_("“%(value)s” is not a number.") % {"value": value}) from None
+    if not found.is_finite():
+        raise ScoreError(_("“%(value)s” is not a number.") % {"value": value})
+    return found
+
+
+def format_score(value: Decimal) -> str:
+    """A score as officers write it: a decimal comma, no trailing zeros (89,5; 90)."""
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
 
 
 @dataclass(frozen=True)
 class Score:
-    general: float  # 0–30
-    tasks: float  # 0–70
+    general: Decimal  # 0–30
+    tasks: Decimal  # 0–70
     exceeded_pct: float | None = None  # share of tasks done beyond what was asked
     all_tasks_done: bool = True  # 100 % of tasks done on time, with quality
     behind_pct: float | None = None  # collectives: tasks behind schedule
     shortcomings_remedied: bool = True  # 100 % of earlier shortcomings remedied
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "general", score_value(self.general))
+        object.__setattr__(self, "tasks", score_value(self.tasks))
+
     @property
-    def total(self) -> float:
+    def total(self) -> Decimal:
         return self.general + self.tasks
 
 
 def score_problems(score: Score) -> list[str]:
+    """Each part within its range and written to a tenth of a point at most: the number checked
+    is the number stored."""
     problems = []
-    if not 0 <= score.general <= GENERAL_MAX:
-        problems.append(
-            _("General criteria are scored from 0 to %(max)s points.") % {"max": GENERAL_MAX}
-        )
-    if not 0 <= score.tasks <= TASKS_MAX:
-        problems.append(_("Task results are scored from 0 to %(max)s points.") % {"max": TASKS_MAX})
+    for part, maximum, message in (
+        (score.general, GENERAL_MAX, _("General criteria are scored from 0 to %(max)s points.")),
+        (score.tasks, TASKS_MAX, _("Task results are scored from 0 to %(max)s points.")),
+    ):
+        if not 0 <= part <= maximum:
+            problems.append(message % {"max": maximum})
+        elif part != part.quantize(_STEP):
+            problems.append(
+                _("%(value)s points: scores are written to a tenth of a point at most.")
+                % {"value": format_score(part)}
+            )
     return problems
 
 
@@ -372,7 +453,7 @@ def level_from_score(
     return level, held
 
 
-def band_of(rules: EvaluationRules, total: float) -> str:
+def band_of(rules: EvaluationRules, total: Decimal) -> str:
     return next(lv for floor_, lv in rules.bands if total >= floor_)
 
 

@@ -1,4 +1,4 @@
-"""`dangvu import (orgs|members|events) FILE [--dry-run] [--format json]`."""
+"""`dangvu import KIND FILE [--dry-run] [--keep-rows 5,7 --reason …] [--format json]`."""
 
 from __future__ import annotations
 
@@ -25,6 +25,13 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help="check only; write nothing")
         parser.add_argument("--user", help="act as this user, within the user's roles")
+        parser.add_argument(
+            "--keep-rows",
+            dest="keep_rows",
+            help="ratings: rows a rule of their year refuses to keep anyway (e.g. 5,7,12 or all); "
+            "needs --reason",
+        )
+        parser.add_argument("--reason", default="", help="why those rows are kept (change log)")
         add_format(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -44,6 +51,19 @@ class Command(BaseCommand):
             content = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
+        keep: set[int] | str = frozenset()
+        if options.get("keep_rows"):
+            written = options["keep_rows"].strip().lower()
+            try:
+                keep = (
+                    "all" if written == "all" else {int(n) for n in written.split(",") if n.strip()}
+                )
+            except ValueError as exc:
+                raise CommandError(
+                    "--keep-rows takes row numbers separated by commas, or all"
+                ) from exc
+            if not options["reason"].strip():
+                raise CommandError("--keep-rows needs --reason: the change log records why")
         rich = options["format"] != "json" and sys.stderr.isatty()
         progress = _bar() if rich else None
         outcome, batch = import_file(
@@ -54,6 +74,8 @@ class Command(BaseCommand):
             dry_run=options["dry_run"],
             source=ChangeSet.Source.CLI,
             progress=progress,
+            override_rows=keep,
+            override_reason=options["reason"],
         )
         document = outcome.as_json()
         if batch is not None:
@@ -73,6 +95,13 @@ class Command(BaseCommand):
             column = f", {p['column']}" if p["column"] else ""
             value = f" «{p['value']}»" if p["value"] else ""
             self.stderr.write(f"{_('Problem')} ({where}{column}){value}: {p['message']}")
+        if any(p.get("rule") for p in doc["errors"]):
+            self.stderr.write(
+                _(
+                    "Rows refused only by a rule of their year may be kept with --keep-rows N,M "
+                    "--reason “…”; the reason goes into the change log."
+                )
+            )
         for p in doc["warnings"]:
             where = _("row %(n)s") % {"n": p["row"]}
             self.stderr.write(f"{_('To review')} ({where}, {p['column']}): {p['message']}")
