@@ -69,7 +69,9 @@ def test_older_labels_are_mapped_and_the_rules_of_each_year_apply(world):
         world, xlsx(rows[:3]), override_rows={3}, override_reason="Quyết định 88 đã ban hành"
     )
     assert outcome.committed and outcome.created == 2
-    assert [(w.row, w.message[:26]) for w in outcome.warnings] == [(3, "Kept against the rules (Qu")]
+    assert [(w.row, w.message[:26]) for w in outcome.warnings] == [
+        (3, "Kept against the rules (Qu")
+    ]
     hoa = {r.year: r for r in Rating.objects.filter(member=world.members["hoa"])}
     assert (hoa[2016].level, hoa[2016].regulation) == ("HTTNV", "HD20")
     assert (hoa[2019].level, hoa[2019].deciding_org, hoa[2019].decision.number) == (

@@ -13,14 +13,15 @@ def today() -> dt.date:
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
-    """The same day `years` later; 29 February becomes 28 February in a common year."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
+    """The same day `years` later; 29 February becomes 28 February in a common year (the
+    month-end convention of `add_months`, of which this is the twelve-month case)."""
+    return add_months(day, 12 * years)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day of the month `months` later, or that month's last day when it has no such
+    day: 31/1 + 1 month = 28/2 (29/2 in a leap year). DOMAIN.md §3.2 and §4.3 count party age and
+    probation in months and years without saying more; this one convention serves both."""
     index = day.year * 12 + (day.month - 1) + months
     year, month = divmod(index, 12)
     month += 1

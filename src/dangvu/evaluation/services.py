@@ -774,9 +774,9 @@ def check_decided(
     day = review_on(year)
     members = [i.subject for i in items if isinstance(i.subject, PartyMember)]
     if facts is None:
-        facts = review_facts(members, year)  # type: ignore[arg-type]
+        facts = review_facts(members, year)
     orgs = [i.subject for i in items if isinstance(i.subject, Organisation)]
-    caps = org_caps(rules, year, orgs) if orgs else {}  # type: ignore[arg-type]
+    caps = org_caps(rules, year, orgs) if orgs else {}
     found: list[RuleProblem] = []
     for item in items:
         p = item.proposal or Proposal(subject=item.subject, level=item.level)

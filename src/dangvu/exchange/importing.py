@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -144,7 +145,7 @@ class Importer:
         mapping: dict[str, str] | None = None,
         progress: Progress | None = None,
         source: str = ChangeSet.Source.IMPORT,
-        override_rows: set[int] | str = frozenset(),
+        override_rows: AbstractSet[int] | str = frozenset(),
         override_reason: str = "",
     ) -> None:
         self.content, self.filename, self.actor = content, filename, actor

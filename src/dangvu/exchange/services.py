@@ -3,6 +3,7 @@ committed as one change set, and revertible as one (DESIGN.md principle 5)."""
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -152,7 +153,7 @@ def import_file(
     mapping: dict[str, str] | None = None,
     source: str = ChangeSet.Source.IMPORT,
     progress: Any = None,
-    override_rows: set[int] | str = frozenset(),
+    override_rows: AbstractSet[int] | str = frozenset(),
     override_reason: str = "",
 ) -> tuple[Outcome, ImportBatch | None]:
     """One call for the command line: check, or check and commit, a file."""

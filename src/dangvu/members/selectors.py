@@ -348,6 +348,34 @@ def status_on(member: PartyMember, on: dt.date) -> str:
     return status
 
 
+def _membership_on(member: PartyMember, on: dt.date) -> dict[str, dt.date | None]:
+    """The dates of the membership in force on a day — before a re-admission, those of the
+    earlier membership — from the member's events up to that day (DOMAIN.md §4.8)."""
+    from dangvu.members import lifecycle
+    from dangvu.members.events import facts_of
+
+    facts = facts_of(member)
+    try:
+        if not facts:
+            raise lifecycle.LifecycleError("no events")
+        state = lifecycle.derive([f for f in facts if f.on <= on])
+    except lifecycle.LifecycleError:  # no events, or inconsistent: the stored dates, as of the day
+        state = lifecycle.State(
+            admission_decision_date=member.admission_decision_date,
+            ceremony_date=member.ceremony_date,
+            official_date=member.official_date,
+        )
+
+    def until(day: dt.date | None) -> dt.date | None:
+        return day if day is not None and day <= on else None
+
+    return {
+        "admission_decision_date": until(state.admission_decision_date),
+        "ceremony_date": until(state.ceremony_date),
+        "official_date": until(state.official_date),
+    }
+
+
 def member_on(member: PartyMember, on: dt.date) -> dict[str, Any]:
     """A member's status, flags, party cells and party age on a day, from the stored derived state."""
     from dangvu.members import lifecycle
@@ -369,10 +397,10 @@ def member_on(member: PartyMember, on: dt.date) -> dict[str, Any]:
         "flags": flags,
         "org": home.org.code if home else None,
         "temp_org": temp.org.code if temp else None,
-        "official_date": member.official_date
-        if member.official_date and member.official_date <= on
+        **_membership_on(member, on),
+        "first_admission_date": member.first_admission_date
+        if member.first_admission_date and member.first_admission_date <= on
         else None,
-        "first_admission_date": member.first_admission_date,
         "party_age": None,
         "next_badge": None,
     }

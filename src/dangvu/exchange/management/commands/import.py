@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,7 @@ class Command(BaseCommand):
             content = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
-        keep: set[int] | str = frozenset()
+        keep: AbstractSet[int] | str = frozenset()
         if options.get("keep_rows"):
             written = options["keep_rows"].strip().lower()
             try:
