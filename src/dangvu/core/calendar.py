@@ -8,14 +8,18 @@ that CalendarDay marks as a working (make-up) day. A year not yet in the databas
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 import holidays
 from django.db import transaction
 
 from dangvu.core.models import CalendarDay, CalendarYear
 
+ANNOUNCED_FILE = Path(__file__).with_name("calendar_vn.json")
 _SUBSTITUTED = re.compile(r"substituted from (\d{2})/(\d{2})/(\d{4})")
 
 
@@ -45,6 +49,50 @@ def seed_year(year: int) -> int:
     CalendarDay.objects.bulk_create(rows)
     CalendarYear.objects.create(year=year)
     return len(rows)
+
+
+def announced_days() -> dict[int, list[dict[str, Any]]]:
+    """The days off and make-up days the government announced, by year, as shipped."""
+    data = json.loads(ANNOUNCED_FILE.read_text(encoding="utf-8"))
+    return {int(year): days for year, days in data["years"].items()}
+
+
+def load_announced(day_model: Any = CalendarDay, year_model: Any = CalendarYear) -> int:
+    """Write the shipped announcements (run by `migrate`): a year's days seeded from the package
+    give way to them; a day an officer entered by hand stays as entered. Returns the days written."""
+    written = 0
+    for year, days in announced_days().items():
+        by_hand = set(
+            day_model.objects.filter(day__year=year, source="manual").values_list("day", flat=True)
+        )
+        day_model.objects.filter(day__year=year).exclude(source="manual").delete()
+        rows = [
+            day_model(
+                day=dt.date.fromisoformat(d["day"]),
+                is_working=d["working"],
+                name=d["name"][:200],
+                source="announced",
+                citation=d["source"][:400],
+            )
+            for d in days
+            if dt.date.fromisoformat(d["day"]) not in by_hand
+        ]
+        day_model.objects.bulk_create(rows)
+        year_model.objects.get_or_create(year=year)
+        written += len(rows)
+    return written
+
+
+def next_year_missing(on: dt.date) -> int | None:
+    """In December, next year when none of its days off is recorded from an announcement or by
+    hand yet (the package's guess does not count): the administrator's reminder."""
+    if on.month != 12:
+        return None
+    year = on.year + 1
+    recorded = CalendarDay.objects.filter(
+        day__year=year, source__in=(CalendarDay.Source.ANNOUNCED, CalendarDay.Source.MANUAL)
+    ).exists()
+    return None if recorded else year
 
 
 def _exceptions(first: dt.date, last: dt.date) -> dict[dt.date, bool]:

@@ -138,11 +138,13 @@ class CalendarDay(models.Model):
     """A day that is not what its weekday says: a day off on a weekday (holidays, Tết and the
     bridging days the government announces) or a working Saturday or Sunday (make-up day).
 
-    Seeded for each year from the `holidays` package's Vietnamese calendar and editable, because
-    each year's actual days off are announced by the government (DESIGN.md "Working days").
+    The years the government has announced ship with dangvu (core/calendar_vn.json, loaded by
+    `migrate`, each day citing its announcement); a later year is seeded from the `holidays`
+    package until its days are recorded. Every day is editable (DESIGN.md "Working days").
     """
 
     class Source(models.TextChoices):
+        ANNOUNCED = "announced", _("announced by the government")
         PACKAGE = "package", _("holiday calendar")
         MANUAL = "manual", _("entered by hand")
 
@@ -150,6 +152,7 @@ class CalendarDay(models.Model):
     is_working = models.BooleanField(_("working day"))
     name = models.CharField(_("name"), max_length=200)
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.MANUAL)
+    citation = models.CharField(_("announced by"), max_length=400, blank=True)
 
     class Meta:
         verbose_name = _("calendar day")

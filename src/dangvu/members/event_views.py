@@ -221,9 +221,17 @@ def work_list_page(request: HttpRequest) -> HttpResponse:
                 "org": org.code,
                 "as_of": today().isoformat(),
                 "lists": {k: [i.as_dict() for i in v] for k, v in lists.items()},
+                "calendar_missing": worklists.calendar_missing(request.user, org),
             }
         )
     sections = [(worklists.SECTIONS[k], v) for k, v in lists.items()]
     return render(
-        request, "members/worklist.html", {"org": org, "sections": sections, "day": today()}
+        request,
+        "members/worklist.html",
+        {
+            "org": org,
+            "sections": sections,
+            "day": today(),
+            "calendar_missing": worklists.calendar_missing(request.user, org),
+        },
     )

@@ -50,6 +50,21 @@ SECTIONS = {
 }
 
 
+def calendar_missing(user: Any, org: Organisation, on: dt.date | None = None) -> int | None:
+    """In December, on the work list of whoever manages the tree from its top: next year, when
+    its days off are not recorded yet (deadlines in working days would count them wrong)."""
+    from dangvu.accounts.models import Ability
+    from dangvu.accounts.scope import can
+    from dangvu.core.calendar import next_year_missing
+    from dangvu.orgs.selectors import placement_of
+
+    day = on or today()
+    place = placement_of(org, day)
+    if place is None or place.parent_id is not None or not can(user, Ability.MANAGE_ORGS, org.path):
+        return None
+    return next_year_missing(day)
+
+
 def work_list(user: Any, org: Organisation, on: dt.date | None = None) -> dict[str, list[Item]]:
     day = on or today()
     horizon = day + dt.timedelta(days=HORIZON_DAYS)

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dangvu.core.calendar import _exceptions, seed_year
+from dangvu.core.calendar import _exceptions, load_announced, seed_year
 from dangvu.core.cli import add_format, print_json
 from dangvu.core.models import CalendarDay
 
@@ -27,6 +27,9 @@ class Command(BaseCommand):
         set_.add_argument("--off", action="store_true")
         set_.add_argument("--work", action="store_true")
         set_.add_argument("--name", required=True)
+        sub.add_parser(
+            "load", help="write again the days the government announced, as shipped with dangvu"
+        )
         unset = sub.add_parser("unset", help="forget what is recorded for a day")
         unset.add_argument("day", help="YYYY-MM-DD")
 
@@ -35,9 +38,19 @@ class Command(BaseCommand):
         if action == "show":
             year = options["year"]
             table = _exceptions(dt.date(year, 1, 1), dt.date(year, 12, 31))
-            names = dict(CalendarDay.objects.filter(day__year=year).values_list("day", "name"))
+            names = {
+                d: (name, citation)
+                for d, name, citation in CalendarDay.objects.filter(day__year=year).values_list(
+                    "day", "name", "citation"
+                )
+            }
             rows = [
-                {"day": d.isoformat(), "working": w, "name": names.get(d, "")}
+                {
+                    "day": d.isoformat(),
+                    "working": w,
+                    "name": names.get(d, ("", ""))[0],
+                    "citation": names.get(d, ("", ""))[1],
+                }
                 for d, w in sorted(table.items())
             ]
             if options["format"] == "json":
@@ -47,6 +60,9 @@ class Command(BaseCommand):
                     self.stdout.write(
                         f"{r['day']}  {'làm việc' if r['working'] else 'nghỉ':9}  {r['name']}"
                     )
+            return
+        if action == "load":
+            self.stdout.write(f"{load_announced()} days written")
             return
         if action == "seed":
             self.stdout.write(f"{seed_year(options['year'])} days written")
