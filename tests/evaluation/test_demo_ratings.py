@@ -25,6 +25,25 @@ def test_the_demo_ratings_commendations_and_badges_follow_the_rules(demo):
     ratings_follow_the_rules()
     five_year_commendations_equal_an_independent_sql_computation()
     badges_are_awarded_on_award_days_once_per_tier()
+    the_services_checks_refuse_nothing()
+    the_audit_finds_what_the_rules_refuse()
+
+
+def the_audit_finds_what_the_rules_refuse():
+    """The same audit on a rating of 2025 written with 71 task points (above the 70 of §16.1 1.4,
+    as the demo once wrote them) and a badge moved a year before its tier is reached (§3.1)."""
+    from dangvu.awards.services import audit_awards
+    from dangvu.core.dates import add_years
+    from dangvu.evaluation.services import audit_ratings
+
+    rating = Rating.objects.filter(year=2025, subject="member", level="HTTNV").first()
+    Rating.objects.filter(pk=rating.pk).update(score_general=10, score_tasks=71)
+    [(key, kind, message)] = [(p.key, p.kind, p.message) for p in audit_ratings(2025)]
+    assert (key, kind) == (rating.pk, "level")
+    assert message == "Nhóm tiêu chí kết quả thực hiện nhiệm vụ được chấm từ 0 đến 70 điểm."
+    badge = BadgeAward.objects.filter(tier=30).first()
+    BadgeAward.objects.filter(pk=badge.pk).update(awarded_on=add_years(badge.awarded_on, -1))
+    assert [a.pk for a, _why in audit_awards()] == [badge.pk]
 
 
 def test_a_province_built_in_one_go_is_rated_by_the_same_rules(db):
@@ -35,6 +54,26 @@ def test_a_province_built_in_one_go_is_rated_by_the_same_rules(db):
     ratings_follow_the_rules()
     five_year_commendations_equal_an_independent_sql_computation()
     badges_are_awarded_on_award_days_once_per_tier()
+    the_services_checks_refuse_nothing()
+
+
+def the_services_checks_refuse_nothing():
+    """Issue 20, point 6: every rating, commendation and badge of the build, run again through
+    the checks the services apply at every door (evaluation.services.check_decided: who is
+    reviewed, forced KHTNV, caps, the score within 30 + 70 and its band, the deadline, the quota of
+    each deciding level and group; awards.services.commendation_problem and badge_check), is
+    refused by none. An audit that found nothing in an empty year would prove nothing: each year
+    holds ratings, and there are commendations and badges."""
+    from dangvu.awards.services import audit_awards
+    from dangvu.evaluation.services import audit_ratings
+
+    for year in range(2019, 2026):
+        assert Rating.objects.filter(year=year).exclude(level="").exists(), year
+        refused = audit_ratings(year)
+        assert refused == [], (year, refused[:5])
+    assert Commendation.objects.exists() and BadgeAward.objects.exists()
+    refused_awards = audit_awards()
+    assert refused_awards == [], [(str(a), why) for a, why in refused_awards[:5]]
 
 
 def ratings_follow_the_rules():

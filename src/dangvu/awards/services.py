@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -315,6 +316,41 @@ def next_badge_of(member: PartyMember, on: dt.date) -> tuple[int, dt.date] | Non
     return None
 
 
+def badge_check(
+    member: PartyMember,
+    tier: int,
+    awarded_on: dt.date,
+    *,
+    received: Sequence[int],
+    seriously_ill: bool,
+    disciplines: Sequence[tuple[str, dt.date]],
+) -> tuple[rules.BadgeDue | None, str | None]:
+    """Whether the `tier` badge is due to the member on `awarded_on` (DOMAIN.md §3): the one check
+    of recording a badge and of auditing those on record; (due, None) or (None, why not)."""
+    if member.first_admission_date is None:
+        return None, _("The member has no admission date on file.")
+    if tier in received:
+        return None, _("The %(tier)s-year badge is recorded already.") % {"tier": tier}
+    died = member.status_since if member.status == "deceased" else None
+    counted_from = member.first_admission_date + dt.timedelta(
+        days=gap_days(_gaps(member), died or awarded_on)
+    )
+    due, why = rules.badge_due(
+        counted_from=counted_from,
+        on=awarded_on,
+        received=received,
+        died_on=died,
+        seriously_ill=seriously_ill,
+        disciplines=[d for d in disciplines if d[1] <= awarded_on],
+    )
+    if due is None or due.tier != tier:
+        return None, why or _("The %(tier)s-year badge is not due on %(date)s.") % {
+            "tier": tier,
+            "date": format_date(awarded_on),
+        }
+    return due, None
+
+
 @transaction.atomic
 def record_badge(
     *,
@@ -327,23 +363,11 @@ def record_badge(
 ) -> BadgeAward:
     """Record a badge awarded; refused when it is not due on that day under the rules."""
     require(actor, Ability.MANAGE_MEMBERS, member.scope_path)
-    if member.first_admission_date is None:
-        raise RuleError(_("The member has no admission date on file."), field="tier")
-    died = member.status_since if member.status == "deceased" else None
-    gaps = _gaps(member)
-    counted_from = member.first_admission_date + dt.timedelta(
-        days=gap_days(gaps, died or awarded_on)
-    )
-    received = list(BadgeAward.objects.filter(member=member).values_list("tier", flat=True))
-    if tier in received:
-        raise RuleError(
-            _("The %(tier)s-year badge is recorded already.") % {"tier": tier}, field="tier"
-        )
-    due, why = rules.badge_due(
-        counted_from=counted_from,
-        on=awarded_on,
-        received=received,
-        died_on=died,
+    due, why = badge_check(
+        member,
+        tier,
+        awarded_on,
+        received=list(BadgeAward.objects.filter(member=member).values_list("tier", flat=True)),
         seriously_ill=IllnessNote.objects.filter(member=member, noted_on__lte=awarded_on).exists(),
         disciplines=list(
             DisciplineDecision.objects.filter(
@@ -351,13 +375,8 @@ def record_badge(
             ).values_list("form", "announced_on")
         ),
     )
-    if due is None or due.tier != tier:
-        raise RuleError(
-            why
-            or _("The %(tier)s-year badge is not due on %(date)s.")
-            % {"tier": tier, "date": format_date(awarded_on)},
-            field="tier",
-        )
+    if due is None:
+        raise RuleError(why or "", field="tier")
     multiple = rules.BADGE_CASH_MULTIPLES.get(tier)
     changeset = open_change_set(
         actor=actor, reason=_("Party badge %(tier)s years") % {"tier": tier}, source=source
@@ -388,6 +407,86 @@ def record_badge(
     return award
 
 
+def commendation_problem(
+    *,
+    basis: str,
+    first_year: int,
+    last_year: int,
+    decided_on: dt.date,
+    member: PartyMember | None = None,
+    org: Organisation | None = None,
+) -> tuple[str, str] | None:
+    """Why a commendation may not be given, as (field, message), or None: the one check of
+    recording one and of auditing those on record. Nobody under a discipline in force on the
+    decision's day (§2.4); five years in a row rated HTXSNV for the five-year basis (§2.2)."""
+    subject_filter: dict[str, Any] = {"member": member} if member is not None else {"org": org}
+    barring = DisciplineDecision.objects.filter(_in_force(decided_on), **subject_filter).first()
+    if barring is not None:
+        return "decision", _(
+            "Under a discipline in force (%(d)s): not commended while it lasts (QĐ 69-QĐ/TW)."
+        ) % {"d": str(barring)}
+    if basis == Commendation.Basis.FIVE_YEARS:
+        key = {"member_id": member.pk} if member is not None else {"org_id": org.pk}  # type: ignore[union-attr]
+        rated = set(
+            Rating.objects.filter(
+                **key, year__range=(first_year, last_year), level=ev.HTXSNV
+            ).values_list("year", flat=True)
+        )
+        missing = [y for y in range(first_year, last_year + 1) if y not in rated]
+        if missing or last_year - first_year != 4:
+            return "basis", _("Not rated HTXSNV in every year of %(a)s–%(b)s (missing: %(m)s).") % {
+                "a": first_year,
+                "b": last_year,
+                "m": ", ".join(map(str, missing)) or "—",
+            }
+    return None
+
+
+def audit_awards() -> list[tuple[Any, str]]:
+    """Commendations and badges on record that the rules refuse, found again: each commendation
+    by `commendation_problem`, each badge by `badge_check` with the badges received before it."""
+    found: list[tuple[Any, str]] = []
+    for item in Commendation.objects.select_related("member", "org", "decision"):
+        problem = commendation_problem(
+            basis=item.basis,
+            first_year=item.first_year,
+            last_year=item.last_year,
+            decided_on=item.decision.date,
+            member=item.member,
+            org=item.org,
+        )
+        if problem is not None:
+            found.append((item, problem[1]))
+    awards = list(BadgeAward.objects.order_by("member_id", "awarded_on", "tier"))
+    ids = {a.member_id for a in awards}
+    members = PartyMember.objects.in_bulk(list(ids))
+    ill: dict[int, dt.date] = {}
+    for member_id, noted in IllnessNote.objects.filter(member_id__in=ids).values_list(
+        "member_id", "noted_on"
+    ):
+        ill[member_id] = min(noted, ill.get(member_id, noted))
+    disciplines: dict[int, list[tuple[str, dt.date]]] = defaultdict(list)
+    for member_id, form, day in DisciplineDecision.objects.filter(member_id__in=ids).values_list(
+        "member_id", "form", "announced_on"
+    ):
+        disciplines[member_id].append((form, day))
+    before: dict[int, list[int]] = defaultdict(list)
+    for award in awards:
+        member = members[award.member_id]
+        due, why = badge_check(
+            member,
+            award.tier,
+            award.awarded_on,
+            received=before[award.member_id],
+            seriously_ill=award.member_id in ill and ill[award.member_id] <= award.awarded_on,
+            disciplines=disciplines[award.member_id],
+        )
+        if due is None:
+            found.append((award, why or ""))
+        before[award.member_id].append(award.tier)
+    return found
+
+
 @transaction.atomic
 def record_commendation(
     *,
@@ -408,28 +507,16 @@ def record_commendation(
     if (member is None) == (org is None):
         raise RuleError(_("A commendation goes to one member or one organisation."), field="member")
     require(actor, Ability.MANAGE_MEMBERS, giver.path)
-    subject_filter: dict[str, Any] = {"member": member} if member is not None else {"org": org}
-    barring = DisciplineDecision.objects.filter(_in_force(decision.date), **subject_filter).first()
-    if barring is not None:
-        raise RuleError(
-            _("Under a discipline in force (%(d)s): not commended while it lasts (QĐ 69-QĐ/TW).")
-            % {"d": str(barring)},
-            field="decision",
-        )
-    if basis == Commendation.Basis.FIVE_YEARS:
-        key = {"member_id": member.pk} if member is not None else {"org_id": org.pk}  # type: ignore[union-attr]
-        rated = set(
-            Rating.objects.filter(
-                **key, year__range=(first_year, last_year), level=ev.HTXSNV
-            ).values_list("year", flat=True)
-        )
-        missing = [y for y in range(first_year, last_year + 1) if y not in rated]
-        if missing or last_year - first_year != 4:
-            raise RuleError(
-                _("Not rated HTXSNV in every year of %(a)s–%(b)s (missing: %(m)s).")
-                % {"a": first_year, "b": last_year, "m": ", ".join(map(str, missing)) or "—"},
-                field="basis",
-            )
+    problem = commendation_problem(
+        basis=basis,
+        first_year=first_year,
+        last_year=last_year,
+        decided_on=decision.date,
+        member=member,
+        org=org,
+    )
+    if problem is not None:
+        raise RuleError(problem[1], field=problem[0])
     changeset = open_change_set(
         actor=actor, reason=_("Commendation by %(org)s") % {"org": giver.name}, source=source
     )

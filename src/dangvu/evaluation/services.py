@@ -1283,12 +1283,29 @@ def progress(org: Organisation, year: int) -> dict[str, Any]:
         to_rate += 1
         if not rated.get(p.member_id):
             pending.append(p.member)
+    deadline = ev.decision_deadline(rules, year)
     return {
         "to_rate": to_rate,
         "rated": to_rate - len(pending),
         "pending": pending,
         "not_reviewed": excluded,
+        "deadline": deadline,
+        # After the deadline (§16.1 1.6) whatever is not decided is overdue.
+        "overdue": deadline is not None and today() > deadline,
+        "late": late_decisions(org, year, [p.member_id for p in periods]),
     }
+
+
+def late_decisions(org: Organisation, year: int, member_ids: Sequence[int]) -> list[Rating]:
+    """Ratings of the subtree decided after the year's deadline, each with its stated reason."""
+    units = subtree_org_ids(org, review_on(year))
+    found = list(
+        Rating.objects.filter(Q(member_id__in=list(member_ids)) | Q(org_id__in=units), year=year)
+        .exclude(late_reason="")
+        .select_related("member__person", "org")
+        .order_by("decided_on", "pk")
+    )
+    return found
 
 
 def distribution(org: Organisation, year: int, subject: str = ev.MEMBER) -> dict[str, Any]:

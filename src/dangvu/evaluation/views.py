@@ -188,6 +188,8 @@ def _decide(request: HttpRequest, org: Any, year: int) -> None:
         levels=[(r, chosen[r.pk]) for r in ratings],
         decision=decision,
         actor=request.user,
+        on=day,  # decided on the decision's date: the deadline is judged on it
+        late_reason=request.POST.get("late_reason", ""),
     )
 
 

@@ -1,0 +1,313 @@
+"""One rule, every door (issue 20, points 1, 2 and 5): the HTXSNV quota holds on re-classification
+and in the ratings import, scores are checked exactly as stored, and a decision after the year's
+deadline needs its reason. Worked examples computed by hand from DOMAIN.md §1.3 (b), §16.1 1.1,
+1.2 and 1.6."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from dangvu.core.errors import RuleError
+from dangvu.core.models import ChangeLogEntry
+from dangvu.evaluation.models import Rating
+from dangvu.evaluation.services import (
+    Proposal,
+    decide_ratings,
+    progress,
+    propose_member_ratings,
+    reclassify,
+)
+from dangvu.exchange.models import ImportBatch
+from dangvu.rules import evaluation as ev
+from dangvu.rules.evaluation import HTNV, HTTNV, HTXSNV, Score
+from tests.conftest import admit, decision, sign_in
+from tests.exchange.files import xlsx
+
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
+D = dt.date
+HEADER = ["Số CCCD", "Họ và tên", "Năm", "Xếp loại", "Số quyết định", "Ngày quyết định"]
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def ten(world):
+    """PH-1 with hoa, an and eight more members admitted in 2010, each with a citizen ID."""
+    extra = [
+        admit(world.ph1, f"Phan Văn {n}", birth=D(1981, 1, 1 + i), citizen_id=f"05808100{i:04d}")
+        for i, n in enumerate(["Một", "Hai", "Ba", "Bốn", "Năm", "Sáu", "Bảy", "Tám"])
+    ]
+    return [world.members["hoa"], world.members["an"], *extra]
+
+
+def rate(world, members, year, levels, *, on=None, score=None, late_reason=""):
+    ratings = propose_member_ratings(
+        cell=world.ph1,
+        year=year,
+        proposals=[Proposal(m, levels[m], score=score) for m in members],
+        actor=world.binh,
+    )
+    return decide_ratings(
+        deciding_org=world.phuoc_hai,
+        year=year,
+        levels=[(r, levels[r.member]) for r in ratings],
+        decision=decision(on or D(year, 12, 20), f"{year}-QĐ/ĐU", "Đảng ủy xã Phước Hải"),
+        actor=world.an,
+        on=on or D(year, 12, 20),
+        late_reason=late_reason,
+    )
+
+
+# --- point 1: re-classification ------------------------------------------------------------------
+def test_reclassifying_up_to_htxsnv_keeps_the_quota_of_the_level_that_decided(world, ten):
+    """§1.3 (b), HD 21: in 2021 Phước Hải rated 1 HTXSNV and 9 HTTNV (20 % of 9 is 1.8: at most 1).
+    The province raising one more to HTXSNV would make 2 beside 8 HTTNV (20 % of 8 is 1.6: at most
+    1): refused, naming the commune and the numbers. Lowering the HTXSNV to HTTNV is allowed."""
+    levels = dict.fromkeys(ten, HTTNV)
+    levels[ten[0]] = HTXSNV
+    rate(world, ten, 2021, levels)
+    an = Rating.objects.get(member=ten[1], year=2021)
+    with pytest.raises(RuleError) as caught:
+        reclassify(
+            rating=an, level=HTXSNV, reason="Thành tích nổi bật", actor=world.an, by=world.province
+        )
+    assert caught.value.messages == [
+        "2 rated HTXSNV in Đảng bộ xã Phước Hải, more than 20% of the 8 rated HTTNV (at most 1; "
+        "Hướng dẫn 21-HD/BTCTW (18/10/2019))."
+    ]
+    assert Rating.objects.get(pk=an.pk).level == HTTNV  # nothing written
+    hoa = Rating.objects.get(member=ten[0], year=2021)
+    reclassify(
+        rating=hoa, level=HTTNV, reason="Chưa đủ tiêu chuẩn", actor=world.an, by=world.province
+    )
+    assert Rating.objects.filter(year=2021, level=HTXSNV).count() == 0
+
+
+# --- point 1: the import -------------------------------------------------------------------------
+def over_quota(world, ten, tmp_path):
+    """The issue's case: 5 HTXSNV beside 5 HTTNV in one commune, 2022. 20 % of 5 HTTNV is 1."""
+    rows = [HEADER]
+    for i, m in enumerate(ten):
+        level = HTXSNV if i < 5 else HTTNV
+        rows.append(
+            [m.person.citizen_id, m.person.full_name, 2022, level, "88-QĐ/ĐU", D(2022, 12, 20)]
+        )
+    path = Path(tmp_path) / "xep-loai-2022.xlsx"
+    path.write_bytes(xlsx(rows))
+    return path
+
+
+def test_importing_a_year_over_the_quota_exits_1_naming_the_organisation_and_the_numbers(
+    world, ten, tmp_path, capsys
+):
+    path = over_quota(world, ten, tmp_path)
+    with pytest.raises(SystemExit) as stopped:
+        call_command("import", "ratings", str(path))
+    assert stopped.value.code == 1
+    err = capsys.readouterr().err
+    assert (
+        "5 rated HTXSNV in Đảng bộ xã Phước Hải, more than 20% of the 5 rated HTTNV (at most 1; "
+        "Hướng dẫn 21-HD/BTCTW (18/10/2019))." in err
+    )
+    assert "--keep-rows" in err
+    assert not Rating.objects.exists()
+
+
+def test_the_officer_keeps_such_a_year_only_with_a_reason_the_change_log_records(
+    world, ten, tmp_path, capsys
+):
+    path = over_quota(world, ten, tmp_path)
+    with pytest.raises(CommandError, match="--reason"):  # no reason: refused before anything
+        call_command("import", "ratings", str(path), "--keep-rows", "2")
+    reason = "Quyết định 88-QĐ/ĐU đã ban hành; nhập đúng như hồ sơ"
+    call_command("import", "ratings", str(path), "--keep-rows", "2", "--reason", reason)
+    kept = Rating.objects.filter(year=2022, override_reason=reason)
+    # The quota is the commune's, reported on its first HTXSNV (row 2): that row keeps the set.
+    assert Rating.objects.filter(year=2022).count() == 10 and kept.count() == 1
+    entry = ChangeLogEntry.objects.get(action="rating.import", object_id=str(kept.get().pk))
+    assert entry.reason == reason and entry.after["override_reason"] == reason
+    # The same file again changes nothing and is not refused: the kept rating stays kept.
+    call_command("import", "ratings", str(path), "--dry-run")
+    assert "unchanged 10, problems 0" in capsys.readouterr().out
+
+
+def test_on_the_import_page_the_officer_chooses_the_rows_to_keep_and_says_why(world, ten, tmp_path):
+    client = sign_in(Client(), world.an)
+    path = over_quota(world, ten, tmp_path)
+    upload = SimpleUploadedFile("xep-loai-2022.xlsx", path.read_bytes())
+    answer = client.post(reverse("exchange:imports"), {"kind": "ratings", "sheet": upload})
+    batch = ImportBatch.objects.get()
+    mapping = client.get(answer["Location"])
+    fields = {n: f.initial for n, f in mapping.context["form"].fields.items()}
+    page = client.get(client.post(answer["Location"], fields)["Location"])
+    assert page.context["rule_rows"] == [2]
+    assert reverse("exchange:override", args=[batch.pk]) in page.content.decode()
+    # Without a reason nothing is kept.
+    client.post(reverse("exchange:override", args=[batch.pk]), {"keep": ["2"], "reason": " "})
+    batch.refresh_from_db()
+    assert batch.override == {} and batch.report["errors_total"] == 1
+    client.post(
+        reverse("exchange:override", args=[batch.pk]), {"keep": ["2"], "reason": "Đúng hồ sơ"}
+    )
+    batch.refresh_from_db()
+    assert batch.report["errors_total"] == 0 and batch.override == {
+        "rows": [2],
+        "reason": "Đúng hồ sơ",
+    }
+    client.post(reverse("exchange:commit", args=[batch.pk]))
+    assert Rating.objects.get(member=ten[0], year=2022).override_reason == "Đúng hồ sơ"
+
+
+# --- point 2: scores -----------------------------------------------------------------------------
+def test_the_score_checked_is_the_score_stored_with_a_comma_or_a_point(world, ten):
+    """§16.1 1.2: 90 points and above may be HTXSNV. 29,96 + 60 = 89,96 was refused HTXSNV as
+    typed and, proposed HTTNV, stored as 90,0 and accepted HTXSNV at the decision. Now a score
+    finer than a tenth is refused wherever it is typed; 29,9 + 60 = 89,9 allows HTTNV at best at
+    the proposal and at the decision; 30 + 60 = 90 allows HTXSNV."""
+    hoa = ten[0]
+    assert ev.score_value("29,9") == ev.score_value("29.9") == Decimal("29.9")
+    assert ev.score_value(29.95) == Decimal("29.95")  # a spreadsheet's number, as written
+    with pytest.raises(ValidationError) as caught:
+        propose_member_ratings(
+            cell=world.ph1,
+            year=2025,
+            proposals=[Proposal(hoa, HTTNV, score=Score("29,96", 60))],
+            actor=world.binh,
+        )
+    assert "29,96 points: scores are written to a tenth of a point at most." in str(caught.value)
+    assert not Rating.objects.exists()
+    with pytest.raises(ValidationError) as caught:
+        propose_member_ratings(
+            cell=world.ph1,
+            year=2025,
+            proposals=[Proposal(hoa, HTXSNV, score=Score("29,9", 60, exceeded_pct=40))],
+            actor=world.binh,
+        )
+    assert "A score of 89,9 allows HTTNV at best." in str(caught.value)
+    [proposed] = propose_member_ratings(
+        cell=world.ph1,
+        year=2025,
+        proposals=[Proposal(hoa, HTTNV, score=Score("29.9", 60, exceeded_pct=40))],
+        actor=world.binh,
+    )
+    assert (proposed.score_general, proposed.score_tasks) == (Decimal("29.9"), Decimal("60"))
+    with pytest.raises(ValidationError) as caught:
+        decide_ratings(
+            deciding_org=world.phuoc_hai,
+            year=2025,
+            levels=[(proposed, HTXSNV)],
+            decision=None,
+            actor=world.an,
+            on=D(2025, 12, 20),
+        )
+    assert "A score of 89,9 allows HTTNV at best." in str(caught.value)
+
+
+def test_the_web_form_reads_a_comma_and_a_point_alike(world, ten, client):
+    sign_in(client, world.binh)
+    url = reverse("evaluation:org", args=[world.ph1.code, 2025])
+    hoa, an = ten[0], ten[1]
+    client.post(
+        url,
+        {
+            "action": "propose",
+            f"level_{hoa.pk}": HTTNV,
+            f"general_{hoa.pk}": "25,5",
+            f"tasks_{hoa.pk}": "60",
+            f"level_{an.pk}": HTTNV,
+            f"general_{an.pk}": "25.5",
+            f"tasks_{an.pk}": "60",
+        },
+    )
+    stored = set(Rating.objects.filter(year=2025).values_list("score_general", "score_tasks"))
+    assert stored == {(Decimal("25.5"), Decimal("60"))}
+    page = client.post(
+        url,
+        {
+            "action": "propose",
+            f"level_{hoa.pk}": HTTNV,
+            f"general_{hoa.pk}": "25,5đ",
+            f"tasks_{hoa.pk}": "60",
+        },
+    )
+    assert "“25,5đ” không phải là số." in page.content.decode()
+
+
+# --- point 5: deadlines --------------------------------------------------------------------------
+def test_a_decision_after_the_deadline_needs_its_reason_and_shows_on_the_progress(
+    world, ten, client
+):
+    """§16.1 1.6 (HD 43 mục 4.1): the 2025 review 'kết thúc trước ngày 31/12': 30/12/2025 is the
+    last day. A decision dated 15/2/2026 is refused without a reason and recorded with one; the
+    progress page lists it with the reason, and what is not decided as overdue."""
+    score = Score(28, 60, exceeded_pct=10)  # 88 points: HTTNV at best
+    levels = dict.fromkeys(ten[:5], HTTNV)
+    with pytest.raises(ValidationError) as caught:
+        rate(world, ten[:5], 2025, levels, on=D(2026, 2, 15), score=score)
+    assert (
+        "Decided on 15/02/2026, after the deadline of 2025 (30/12/2025 at the latest, Quy định "
+        "366-QĐ/TW (30/8/2025), Hướng dẫn 43-HD/BTCTW (31/10/2025)): a late decision is recorded "
+        "only with its reason." in str(caught.value)
+    )
+    assert not Rating.objects.filter(level__gt="").exists()
+    why = "Chờ kết luận kiểm tra của Ủy ban Kiểm tra"
+    rate(world, ten[:5], 2025, levels, on=D(2026, 2, 15), score=score, late_reason=why)
+    late = Rating.objects.filter(year=2025, late_reason=why)
+    assert late.count() == 5
+    entry = ChangeLogEntry.objects.filter(action="rating.decide").first()
+    assert why in entry.reason and entry.after["late_reason"] == why
+    state = progress(world.phuoc_hai, 2025)
+    assert state["deadline"] == D(2025, 12, 30) and state["overdue"]
+    assert {r.member for r in state["late"]} == set(ten[:5])
+    pending = {m.pk for m in state["pending"]}
+    assert pending >= {m.pk for m in ten[5:]} and not pending & {m.pk for m in ten[:5]}
+    sign_in(client, world.an)
+    page = client.get(reverse("evaluation:org", args=[world.phuoc_hai.code, 2025])).content.decode()
+    assert "Overdue: the ratings of 2025 were to be decided by 30/12/2025" in page
+    assert why in page and "15/02/2026" in page
+
+
+def test_the_years_before_2025_set_no_deadline_found(world, ten):
+    """§1.4: no party deadline was found for HD 21 or QĐ 124 (UNCONFIRMED): a 2024 decision dated
+    15/2/2025 is recorded without a reason."""
+    assert ev.decision_deadline(ev.rules_for(2024), 2024) is None
+    rate(world, ten[:5], 2024, dict.fromkeys(ten[:5], HTNV), on=D(2025, 2, 15))
+    assert Rating.objects.filter(year=2024, level=HTNV, late_reason="").count() == 5
+
+
+def test_an_import_with_a_late_decision_date_is_refused_unless_kept(world, ten, tmp_path, capsys):
+    rows = [
+        HEADER,
+        [ten[0].person.citizen_id, ten[0].person.full_name, 2025, HTNV, "9-QĐ/ĐU", D(2026, 1, 20)],
+    ]
+    path = Path(tmp_path) / "muon.xlsx"
+    path.write_bytes(xlsx(rows))
+    with pytest.raises(SystemExit):
+        call_command("import", "ratings", str(path))
+    assert "Decided on 20/01/2026, after the deadline of 2025" in capsys.readouterr().err
+    call_command(
+        "import",
+        "ratings",
+        str(path),
+        "--keep-rows",
+        "all",
+        "--reason",
+        "Đơn vị đặc thù: hạn 15/01",
+    )
+    assert Rating.objects.get(member=ten[0], year=2025).late_reason == "Đơn vị đặc thù: hạn 15/01"
+    assert sys.modules  # the command returned normally (exit 0)
