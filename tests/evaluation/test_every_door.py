@@ -278,7 +278,7 @@ def test_a_decision_after_the_deadline_needs_its_reason_and_shows_on_the_progres
     assert pending >= {m.pk for m in ten[5:]} and not pending & {m.pk for m in ten[:5]}
     sign_in(client, world.an)
     page = client.get(reverse("evaluation:org", args=[world.phuoc_hai.code, 2025])).content.decode()
-    assert "Overdue: the ratings of 2025 were to be decided by 30/12/2025" in page
+    assert "Quá hạn: xếp loại chất lượng năm 2025 phải quyết định chậm nhất ngày 30/12/2025" in page
     assert why in page and "15/02/2026" in page
 
 
