@@ -311,3 +311,31 @@ def test_an_import_with_a_late_decision_date_is_refused_unless_kept(world, ten, 
     )
     assert Rating.objects.get(member=ten[0], year=2025).late_reason == "Đơn vị đặc thù: hạn 15/01"
     assert sys.modules  # the command returned normally (exit 0)
+
+
+def test_the_superior_re_classifies_in_the_browser_through_the_same_checks(world, ten, client):
+    """The province re-classifies from the cell's page; raising a second HTXSNV is refused with the
+    quota's figures (2 beside 8 HTTNV, at most 1), lowering one is recorded with its reason."""
+    levels = dict.fromkeys(ten, HTTNV)
+    levels[ten[0]] = HTXSNV
+    rate(world, ten, 2021, levels)
+    an = Rating.objects.get(member=ten[1], year=2021)
+    url = reverse("evaluation:reclassify", args=[an.pk])
+    sign_in(client, world.binh)
+    assert client.get(url).status_code == 403  # the cell's secretary is no superior level
+    client.logout()
+    sign_in(client, world.an)
+    cell_page = client.get(reverse("evaluation:org", args=[world.ph1.code, 2021])).content.decode()
+    assert url in cell_page
+    refused = client.post(url, {"level": HTXSNV, "reason": "Thành tích nổi bật"}).content.decode()
+    assert (
+        "2 trường hợp xếp loại HTXSNV trong Đảng bộ xã Phước Hải, vượt quá 20% của 8 trường hợp "
+        "xếp loại HTTNV (tối đa 1;" in refused
+    )
+    assert Rating.objects.get(pk=an.pk).level == HTTNV
+    done = client.post(url, {"level": HTNV, "reason": "Chưa hoàn thành chỉ tiêu"})
+    assert done.status_code == 302
+    an.refresh_from_db()
+    assert (an.level, an.reclassified_from, an.reclassified_reason) == (
+        HTNV, HTTNV, "Chưa hoàn thành chỉ tiêu",
+    )  # fmt: skip

@@ -22,7 +22,7 @@ from dangvu.evaluation import services
 from dangvu.evaluation.models import Rating
 from dangvu.evaluation.services import Proposal
 from dangvu.members.models import PartyMember
-from dangvu.orgs.selectors import answers_on, get_org, placement_of
+from dangvu.orgs.selectors import answers_on, get_org, placement_of, scope_roots
 from dangvu.rules import evaluation as ev
 from dangvu.rules.organisation import MEMBER_HOLDING_KINDS, MEMBER_RATING_KINDS
 
@@ -108,6 +108,70 @@ def org_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "errors": errors,
             "years": [y for y in range(2019, today().year + 1)],
             "before_formed": place is None,
+            "reclassifier": _reclassifier(request.user, services.grassroots_of(org, review), year)
+            if holds_members
+            else None,
+        },
+    )
+
+
+def _reclassifier(user: Any, deciding: Any, year: int) -> Any:
+    """The organisation above `deciding` from which the user may re-classify its ratings (QĐ 124
+    Điều 13: the superior level), or None."""
+    review = ev.review_day(year)
+    below = placement_of(deciding, review) if deciding is not None else None
+    if below is None:
+        return None
+    for root in scope_roots(user):
+        place = placement_of(root, review)
+        if (
+            place is not None
+            and below.path.startswith(place.path)
+            and below.path != place.path
+            and can(user, Ability.RATE, root.path)
+        ):
+            return root
+    return None
+
+
+def reclassify_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The superior level cancels a decided rating and re-classifies it, with its reason; the
+    same checks as the decision, the quota of the level that decided included."""
+    rating = (
+        Rating.objects.filter(pk=pk)
+        .exclude(level="")
+        .select_related("member__person", "org", "unit", "deciding_org")
+        .first()
+    )
+    if rating is None or not can(request.user, Ability.VIEW, rating.unit.path):
+        raise Http404
+    by = _reclassifier(request.user, rating.deciding_org, rating.year)
+    if by is None:
+        raise PermissionDenied
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            services.reclassify(
+                rating=rating,
+                level=request.POST.get("level", ""),
+                reason=request.POST.get("reason", ""),
+                actor=request.user,
+                by=by,
+            )
+            messages.success(request, _("The rating is re-classified."))
+            return redirect("evaluation:org", code=rating.unit.code, year=rating.year)
+        except RuleError as exc:
+            errors = [m for ms in exc.message_dict.values() for m in ms]
+    return render(
+        request,
+        "evaluation/reclassify.html",
+        {
+            "rating": rating,
+            "subject": rating.subject_record,
+            "by": by,
+            "levels": [(code, ev.LEVEL_LABELS[code]) for code in ev.LEVELS],
+            "errors": errors,
+            "posted": request.POST,
         },
     )
 
