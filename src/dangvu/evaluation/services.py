@@ -352,6 +352,8 @@ def self_assess(
         problems.append(_("“%(value)s” is not a rating.") % {"value": level})
     if facts.cell_id is None:
         problems.append(_("Not a member on %(date)s.") % {"date": _d(year)})
+    if score is not None:
+        problems += ev.score_problems(score)
     _raise_all({str(member.pk): problems} if problems else {})
     rating = Rating.objects.filter(member=member, year=year).first()
     if rating is not None and rating.level:
@@ -381,7 +383,11 @@ def self_assess(
     rating.self_on = on or today()
     rating.changeset = changeset
     if score is not None and rating.score_general is None:
-        rating.facts = {**(rating.facts or {}), "self_score": [score.general, score.tasks]}
+        # As written, to the tenth the score rules accept (score_problems, checked above).
+        rating.facts = {
+            **(rating.facts or {}),
+            "self_score": [str(score.general), str(score.tasks)],
+        }
     rating.save()
     bulk.insert_values(
         ChangeLogEntry,
