@@ -155,6 +155,25 @@ def report_runs(world: Any) -> dict[str, Any]:
     return found
 
 
+def ratings_decided(world: Any, cell: Any, member: Any, commune: Any) -> Any:
+    """A member's 2023 rating proposed by the cell and decided by the commune (2024 is left for
+    the rating page's own write)."""
+    from dangvu.evaluation.services import Proposal, decide_ratings, propose_member_ratings
+
+    [rating] = propose_member_ratings(
+        cell=cell, year=2023, proposals=[Proposal(member, "HTTNV")], actor=world.an
+    )
+    decide_ratings(
+        deciding_org=commune,
+        year=2023,
+        levels=[(rating, "HTTNV")],
+        decision=None,
+        actor=world.an,
+        on=dt.date(2023, 12, 20),
+    )
+    return rating
+
+
 @pytest.fixture
 def matrix(world):
     """The world, plus the objects the routes are tried on."""
@@ -190,6 +209,10 @@ def matrix(world):
     member_out = {"pk": hoa.pk}
     batches = import_batches(world)
     runs = report_runs(world)
+    rated_in, rated_out = (
+        ratings_decided(world, world.ts1, son, world.tan_son),
+        ratings_decided(world, world.ph1, hoa, world.phuoc_hai),
+    )
     routes = {
         "home": Route("own", get_inside=302),
         "login": Route("public", post={"username": "nobody", "password": "sai-mat-khau-123"}),
@@ -266,6 +289,14 @@ def matrix(world):
             post={"action": "propose", f"level_{son.pk}": "HTTNV"},
             post_outside={"action": "propose", f"level_{hoa.pk}": "HTTNV"},
             post_inside={"action": "propose", f"level_{son.pk}": "HTTNV"},
+        ),
+        "evaluation:reclassify": Route(
+            "scoped",
+            inside={"pk": rated_in.pk},
+            outside={"pk": rated_out.pk},
+            post={"level": "HTNV", "reason": "Kiểm tra"},
+            post_inside={"level": "HTNV", "reason": "Kiểm tra"},
+            user="an",  # the province, above the commune that decided
         ),
         "awards:org": Route("scoped", inside={"code": "TS-1"}, outside={"code": "PH-1"}),
         "reports:index": Route("own", get_inside=302),
@@ -469,6 +500,14 @@ def matrix(world):
         "exchange:mapping": Route(
             "scoped", inside={"pk": batches["uploaded"]}, outside=batches["out"], post_inside={}
         ),
+        "exchange:override": Route(
+            "scoped",
+            inside={"pk": batches["checked"]},
+            outside=batches["out"],
+            post={"keep": ["2"], "reason": "Đúng hồ sơ"},
+            post_inside={"keep": ["2"], "reason": "Đúng hồ sơ"},
+            get_inside=404,
+        ),
         "exchange:commit": Route(
             "scoped",
             inside={"pk": batches["checked"]},
@@ -500,7 +539,7 @@ def matrix(world):
             "scoped", query_inside={"org": "X-TS"}, query_outside={"org": "X-PH"}
         ),
     }
-    users = {"nobody": nobody, "khoa": khoa, "cuong": world.cuong}
+    users = {"nobody": nobody, "khoa": khoa, "cuong": world.cuong, "an": world.an}
     return routes, users
 
 

@@ -38,9 +38,23 @@ def test_the_shipped_file_covers_2019_to_2026_and_cites_each_day():
             assert (day.weekday() >= 5) == d["working"], d
 
 
-def test_migrate_loaded_the_announcements_with_their_citations():
+def test_migrate_loads_the_announcements_with_their_citations():
     """The New Year 2026 swap for the state sector (Văn bản 12729/VPCP-KGVX, 25/12/2025): Friday
-    2/1/2026 off, Saturday 10/1/2026 worked — which the `holidays` package does not know."""
+    2/1/2026 off, Saturday 10/1/2026 worked — which the `holidays` package does not know. The
+    migration's own step is run on an emptied calendar (a test that commits empties the tables
+    the migrations filled), then read back."""
+    from django.apps import apps as registry
+    from django.db.migrations.loader import MigrationLoader
+
+    from dangvu.core.models import CalendarYear
+
+    migration = MigrationLoader(None, ignore_no_migrations=True).get_migration(
+        "core", "0004_announced_calendar"
+    )
+    [step] = [op for op in migration.operations if op.__class__.__name__ == "RunPython"]
+    CalendarDay.objects.all().delete()
+    CalendarYear.objects.all().delete()
+    step.code(registry, None)
     friday = CalendarDay.objects.get(day=D(2026, 1, 2))
     saturday = CalendarDay.objects.get(day=D(2026, 1, 10))
     assert (friday.is_working, friday.source) == (False, "announced")
@@ -49,6 +63,10 @@ def test_migrate_loaded_the_announcements_with_their_citations():
     loaded = CalendarDay.objects.filter(source="announced")
     assert loaded.count() == sum(len(v) for v in announced_days().values())
     assert not loaded.filter(citation="").exists()
+    # Emptied again, the deadlines still read the shipped announcements, not the package's guess.
+    CalendarDay.objects.all().delete()
+    CalendarYear.objects.all().delete()
+    assert not is_working_day(D(2026, 1, 2)) and is_working_day(D(2026, 1, 10))
 
 
 def test_a_ceremony_on_time_under_the_announced_calendar_is_accepted(world):

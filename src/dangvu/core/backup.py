@@ -33,10 +33,18 @@ class BackupError(Exception):
 
 
 # --- checksums ----------------------------------------------------------------------------------
+def _shown(v: Any) -> str:
+    """A value as the plain SQLite driver gives it: Django's connection turns the stored 0/1 of a
+    boolean column into False/True, which must hash as the backup's plain read hashed it."""
+    if v is None:
+        return "\x00"
+    if isinstance(v, bool):
+        return str(int(v))
+    return v.hex() if isinstance(v, bytes) else str(v)
+
+
 def _row_hash(row: Iterable[Any]) -> int:
-    text = "\x1f".join(
-        "\x00" if v is None else (v.hex() if isinstance(v, bytes) else str(v)) for v in row
-    )
+    text = "\x1f".join(_shown(v) for v in row)
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
 
 

@@ -2,7 +2,8 @@
 
 A working day is Monday to Friday, unless CalendarDay marks it off, plus any Saturday or Sunday
 that CalendarDay marks as a working (make-up) day. A year not yet in the database is read from the
-`holidays` package without being written; `seed_year` writes it so that it can be edited.
+government's announcements shipped in calendar_vn.json (2019–2026, loaded by `migrate`), or else
+from the `holidays` package, without being written; `seed_year` writes it so that it can be edited.
 """
 
 from __future__ import annotations
@@ -38,9 +39,27 @@ def package_days(year: int) -> dict[dt.date, tuple[bool, str]]:
 
 @transaction.atomic
 def seed_year(year: int) -> int:
-    """Write a year's days from the package into the database, once; returns the days written."""
+    """Write a year's days into the database, once, to edit them: the shipped announcements, or
+    else the package's; returns the days written."""
     if CalendarYear.objects.filter(year=year).exists():
         return 0
+    if year in announced_days():
+        by_hand = set(CalendarDay.objects.filter(day__year=year).values_list("day", flat=True))
+        found = [
+            d for d in announced_days()[year] if dt.date.fromisoformat(d["day"]) not in by_hand
+        ]
+        CalendarDay.objects.bulk_create(
+            CalendarDay(
+                day=dt.date.fromisoformat(d["day"]),
+                is_working=d["working"],
+                name=d["name"][:200],
+                source=CalendarDay.Source.ANNOUNCED,
+                citation=d["source"][:400],
+            )
+            for d in found
+        )
+        CalendarYear.objects.create(year=year)
+        return len(found)
     rows = [
         CalendarDay(day=day, is_working=working, name=name, source=CalendarDay.Source.PACKAGE)
         for day, (working, name) in package_days(year).items()
@@ -51,6 +70,7 @@ def seed_year(year: int) -> int:
     return len(rows)
 
 
+@lru_cache(maxsize=1)
 def announced_days() -> dict[int, list[dict[str, Any]]]:
     """The days off and make-up days the government announced, by year, as shipped."""
     data = json.loads(ANNOUNCED_FILE.read_text(encoding="utf-8"))
@@ -89,6 +109,8 @@ def next_year_missing(on: dt.date) -> int | None:
     if on.month != 12:
         return None
     year = on.year + 1
+    if year in announced_days():
+        return None
     recorded = CalendarDay.objects.filter(
         day__year=year, source__in=(CalendarDay.Source.ANNOUNCED, CalendarDay.Source.MANUAL)
     ).exists()
@@ -100,11 +122,19 @@ def _exceptions(first: dt.date, last: dt.date) -> dict[dt.date, bool]:
     result: dict[dt.date, bool] = {}
     years = range(first.year, last.year + 1)
     seeded = set(CalendarYear.objects.filter(year__in=list(years)).values_list("year", flat=True))
+    shipped = announced_days()
     for year in years:
-        if year not in seeded:
-            for day, (working, _name) in package_days(year).items():
+        if year in seeded:
+            continue
+        if year in shipped:  # not in this database (an emptied one): the shipped announcements
+            for d in shipped[year]:
+                day = dt.date.fromisoformat(d["day"])
                 if first <= day <= last:
-                    result[day] = working
+                    result[day] = d["working"]
+            continue
+        for day, (working, _name) in package_days(year).items():
+            if first <= day <= last:
+                result[day] = working
     rows = CalendarDay.objects.filter(day__gte=first, day__lte=last).values_list(
         "day", "is_working"
     )
