@@ -34,6 +34,11 @@ def test_the_shipped_file_covers_2019_to_2026_and_cites_each_day():
         for d in listed:
             day = D.fromisoformat(d["day"])
             assert day.year == year and d["name"] and d["source"], d
+            # Each day cites a statute (a holiday of the law) or an announcement by its number or
+            # its report, and says when its number was not checked.
+            assert (
+                "Bộ luật Lao động" in d["source"] or "/" in d["source"] or "tin " in d["source"]
+            ), d
             # A day off is a weekday; a day worked in exchange is a Saturday or a Sunday.
             assert (day.weekday() >= 5) == d["working"], d
 
@@ -90,7 +95,11 @@ def test_a_day_entered_by_hand_survives_loading_the_file_again():
     call_command("calendar", "set", "2026-01-02", "--work", "--name", "Đơn vị làm việc")
     call_command("calendar", "load", stdout=io.StringIO())
     kept = CalendarDay.objects.get(day=D(2026, 1, 2))
-    assert (kept.is_working, kept.source) == (True, "manual")
+    assert (kept.is_working, kept.source, kept.citation) == (True, "manual", "")
+    # A shipped day removed by hand stays removed when the file is loaded again.
+    call_command("calendar", "unset", "2026-08-31")
+    call_command("calendar", "load", stdout=io.StringIO())
+    assert is_working_day(D(2026, 8, 31))
     out = io.StringIO()
     call_command("calendar", "show", "2026", "--format", "json", stdout=out)
     shown = {d["day"]: d for d in json.loads(out.getvalue())["days"]}

@@ -39,7 +39,7 @@ def the_audit_finds_what_the_rules_refuse():
     rating = Rating.objects.filter(year=2025, subject="member", level="HTTNV").first()
     Rating.objects.filter(pk=rating.pk).update(score_general=10, score_tasks=71)
     [(key, kind, message)] = [(p.key, p.kind, p.message) for p in audit_ratings(2025)]
-    assert (key, kind) == (rating.pk, "level")
+    assert (key, kind) == (rating.pk, "score")  # out of range: no override keeps it
     assert message == "Nhóm tiêu chí kết quả thực hiện nhiệm vụ được chấm từ 0 đến 70 điểm."
     badge = BadgeAward.objects.filter(tier=30).first()
     BadgeAward.objects.filter(pk=badge.pk).update(awarded_on=add_years(badge.awarded_on, -1))

@@ -132,18 +132,26 @@ def test_the_officer_keeps_such_a_year_only_with_a_reason_the_change_log_records
     world, ten, tmp_path, capsys
 ):
     path = over_quota(world, ten, tmp_path)
-    with pytest.raises(CommandError, match="--reason"):  # no reason: refused before anything
+    with pytest.raises(CommandError, match="Say why"):  # no reason: refused before anything
         call_command("import", "ratings", str(path), "--keep-rows", "2")
     reason = "Quyết định 88-QĐ/ĐU đã ban hành; nhập đúng như hồ sơ"
-    call_command("import", "ratings", str(path), "--keep-rows", "2", "--reason", reason)
+    # The breach is reported on each of the five HTXSNV rows (2–6): keeping one is not enough.
+    with pytest.raises(SystemExit):
+        call_command("import", "ratings", str(path), "--keep-rows", "2", "--reason", reason)
+    assert "Problem (row 3, Xếp loại)" in capsys.readouterr().err
+    assert not Rating.objects.exists()
+    call_command("import", "ratings", str(path), "--keep-rows", "2,3,4,5,6", "--reason", reason)
     kept = Rating.objects.filter(year=2022, override_reason=reason)
-    # The quota is the commune's, reported on its first HTXSNV (row 2): that row keeps the set.
-    assert Rating.objects.filter(year=2022).count() == 10 and kept.count() == 1
-    entry = ChangeLogEntry.objects.get(action="rating.import", object_id=str(kept.get().pk))
+    assert Rating.objects.filter(year=2022).count() == 10
+    assert set(kept.values_list("member", flat=True)) == {m.pk for m in ten[:5]}
+    entry = ChangeLogEntry.objects.get(action="rating.import", object_id=str(kept.first().pk))
     assert entry.reason == reason and entry.after["override_reason"] == reason
-    # The same file again changes nothing and is not refused: the kept rating stays kept.
+    # The same file again changes nothing and is not refused: the kept ratings stay kept.
     call_command("import", "ratings", str(path), "--dry-run")
     assert "unchanged 10, problems 0" in capsys.readouterr().out
+    # A new reason for the same rows replaces the old one, as an update of each.
+    call_command("import", "ratings", str(path), "--keep-rows", "all", "--reason", "Lý do mới")
+    assert Rating.objects.filter(year=2022, override_reason="Lý do mới").count() == 5
 
 
 def test_on_the_import_page_the_officer_chooses_the_rows_to_keep_and_says_why(world, ten, tmp_path):
@@ -155,18 +163,19 @@ def test_on_the_import_page_the_officer_chooses_the_rows_to_keep_and_says_why(wo
     mapping = client.get(answer["Location"])
     fields = {n: f.initial for n, f in mapping.context["form"].fields.items()}
     page = client.get(client.post(answer["Location"], fields)["Location"])
-    assert page.context["rule_rows"] == [2]
+    assert page.context["rule_rows"] == [2, 3, 4, 5, 6]
     assert reverse("exchange:override", args=[batch.pk]) in page.content.decode()
     # Without a reason nothing is kept.
-    client.post(reverse("exchange:override", args=[batch.pk]), {"keep": ["2"], "reason": " "})
+    five = ["2", "3", "4", "5", "6"]
+    client.post(reverse("exchange:override", args=[batch.pk]), {"keep": five, "reason": " "})
     batch.refresh_from_db()
-    assert batch.override == {} and batch.report["errors_total"] == 1
+    assert batch.override == {} and batch.report["errors_total"] == 5
     client.post(
-        reverse("exchange:override", args=[batch.pk]), {"keep": ["2"], "reason": "Đúng hồ sơ"}
+        reverse("exchange:override", args=[batch.pk]), {"keep": five, "reason": "Đúng hồ sơ"}
     )
     batch.refresh_from_db()
     assert batch.report["errors_total"] == 0 and batch.override == {
-        "rows": [2],
+        "rows": [2, 3, 4, 5, 6],
         "reason": "Đúng hồ sơ",
     }
     client.post(reverse("exchange:commit", args=[batch.pk]))
@@ -252,15 +261,16 @@ def test_the_web_form_reads_a_comma_and_a_point_alike(world, ten, client):
 def test_a_decision_after_the_deadline_needs_its_reason_and_shows_on_the_progress(
     world, ten, client
 ):
-    """§16.1 1.6 (HD 43 mục 4.1): the 2025 review 'kết thúc trước ngày 31/12': 30/12/2025 is the
-    last day. A decision dated 15/2/2026 is refused without a reason and recorded with one; the
-    progress page lists it with the reason, and what is not decided as overdue."""
+    """§16.1 1.6 (HD 43 mục 4.1): the 2025 review 'kết thúc trước ngày 31/12', read with the review
+    day of the same sentence (the facts of 31/12): 31/12/2025 is the last day on time. A decision
+    dated 15/2/2026 is refused without a reason and recorded with one; the progress page lists it
+    with the reason, and what is not decided as overdue."""
     score = Score(28, 60, exceeded_pct=10)  # 88 points: HTTNV at best
     levels = dict.fromkeys(ten[:5], HTTNV)
     with pytest.raises(ValidationError) as caught:
         rate(world, ten[:5], 2025, levels, on=D(2026, 2, 15), score=score)
     assert (
-        "Decided on 15/02/2026, after the deadline of 2025 (30/12/2025 at the latest, Quy định "
+        "Decided on 15/02/2026, after the deadline of 2025 (31/12/2025 at the latest, Quy định "
         "366-QĐ/TW (30/8/2025), Hướng dẫn 43-HD/BTCTW (31/10/2025)): a late decision is recorded "
         "only with its reason." in str(caught.value)
     )
@@ -272,13 +282,13 @@ def test_a_decision_after_the_deadline_needs_its_reason_and_shows_on_the_progres
     entry = ChangeLogEntry.objects.filter(action="rating.decide").first()
     assert why in entry.reason and entry.after["late_reason"] == why
     state = progress(world.phuoc_hai, 2025)
-    assert state["deadline"] == D(2025, 12, 30) and state["overdue"]
+    assert state["deadline"] == D(2025, 12, 31) and state["overdue"]
     assert {r.member for r in state["late"]} == set(ten[:5])
     pending = {m.pk for m in state["pending"]}
     assert pending >= {m.pk for m in ten[5:]} and not pending & {m.pk for m in ten[:5]}
     sign_in(client, world.an)
     page = client.get(reverse("evaluation:org", args=[world.phuoc_hai.code, 2025])).content.decode()
-    assert "Quá hạn: xếp loại chất lượng năm 2025 phải quyết định chậm nhất ngày 30/12/2025" in page
+    assert "Quá hạn: xếp loại chất lượng năm 2025 phải quyết định chậm nhất ngày 31/12/2025" in page
     assert why in page and "15/02/2026" in page
 
 
@@ -339,3 +349,226 @@ def test_the_superior_re_classifies_in_the_browser_through_the_same_checks(world
     assert (an.level, an.reclassified_from, an.reclassified_reason) == (
         HTNV, HTTNV, "Chưa hoàn thành chỉ tiêu",
     )  # fmt: skip
+
+
+# --- the review's cases --------------------------------------------------------------------------
+def write(tmp_path, name, rows):
+    path = Path(tmp_path) / name
+    path.write_bytes(xlsx(rows))
+    return path
+
+
+SCORED = [*HEADER, "Điểm tiêu chí chung", "Điểm kết quả nhiệm vụ"]
+
+
+def test_an_import_again_with_other_values_stores_every_value_it_checked(world, ten, tmp_path):
+    """§16.1 1.2: 20 + 60 = 80 allows HTTNV; imported again as HTXSNV at 28 + 65 = 93, the rating
+    is HTXSNV at 93 points (the score stored is the score checked), decided on the new date."""
+    hoa = ten[0]
+    first = [
+        SCORED,
+        [hoa.person.citizen_id, hoa.person.full_name, 2025, HTTNV, "1-QĐ", D(2025, 12, 20), 20, 60],
+    ]
+    call_command("import", "ratings", str(write(tmp_path, "a.xlsx", first)))
+    again = [
+        SCORED,
+        [
+            hoa.person.citizen_id,
+            hoa.person.full_name,
+            2025,
+            HTXSNV,
+            "2-QĐ",
+            D(2025, 12, 22),
+            "28",
+            "65",
+        ],
+    ]
+    # One HTXSNV beside no HTTNV would break the quota: nine others rated HTTNV first.
+    others = [SCORED] + [
+        [m.person.citizen_id, m.person.full_name, 2025, HTTNV, "1-QĐ", D(2025, 12, 20), 20, 60]
+        for m in ten[1:]
+    ]
+    call_command("import", "ratings", str(write(tmp_path, "b.xlsx", others)))
+    call_command("import", "ratings", str(write(tmp_path, "c.xlsx", again)))
+    stored = Rating.objects.get(member=hoa, year=2025)
+    assert (stored.level, stored.score_general, stored.score_tasks) == (HTXSNV, 28, 65)
+    assert (stored.decided_on, stored.decision.number) == (D(2025, 12, 22), "2-QĐ")
+    from dangvu.evaluation.services import audit_ratings
+
+    assert audit_ratings(2025) == []
+
+
+def test_an_impossible_score_or_a_future_date_is_an_error_no_override_keeps(
+    world, ten, tmp_path, capsys
+):
+    hoa, an = ten[0], ten[1]
+    rows = [
+        SCORED,
+        [hoa.person.citizen_id, hoa.person.full_name, 2025, HTTNV, "1-QĐ", D(2025, 12, 20), 31, 50],
+        [an.person.citizen_id, an.person.full_name, 2025, HTTNV, "1-QĐ", D(2027, 1, 5), 20, 55],
+        [
+            ten[2].person.citizen_id,
+            ten[2].person.full_name,
+            2025,
+            HTTNV,
+            "1-QĐ",
+            D(2025, 12, 20),
+            "nan",
+            55,
+        ],
+    ]
+    path = write(tmp_path, "x.xlsx", rows)
+    with pytest.raises(SystemExit):
+        call_command("import", "ratings", str(path), "--keep-rows", "all", "--reason", "Giữ")
+    err = capsys.readouterr().err
+    assert (
+        "(row 2, Điểm tiêu chí chung) «31»: General criteria are scored from 0 to 30 points." in err
+    )
+    assert "(row 3, Ngày quyết định)" in err and "cannot be dated after today" in err
+    assert "(row 4, Điểm tiêu chí chung) «nan»" in err
+    assert not Rating.objects.exists()
+
+
+def test_rows_not_reviewed_count_in_no_quota(world, ten, tmp_path, capsys):
+    """§16.1 1.5 (QĐ 124): admitted on 20/9/2023, less than 6 months before the review: not
+    reviewed. With one real HTXSNV beside 5 HTTNV (20 % of 5 is 1) the quota holds; only the new
+    member's row is refused, for not being reviewed."""
+    newcomer = admit(
+        world.ph1,
+        "Hồ Văn Mới",
+        decided=D(2023, 9, 20),
+        ceremony=D(2023, 9, 25),
+        recognised=False,
+        citizen_id="058080001111",
+    )
+    rows = [HEADER, [newcomer.person.citizen_id, newcomer.person.full_name, 2023, HTXSNV, "", None]]
+    rows += [
+        [m.person.citizen_id, m.person.full_name, 2023, HTXSNV if i == 0 else HTTNV, "", None]
+        for i, m in enumerate(ten[:6])
+    ]
+    with pytest.raises(SystemExit):
+        call_command("import", "ratings", str(write(tmp_path, "n.xlsx", rows)))
+    err = capsys.readouterr().err
+    assert "(row 2, Năm)" in err and "not reviewed" in err
+    assert "rated HTXSNV" not in err
+
+
+def test_the_quota_of_a_group_of_similar_role_counts_what_the_group_already_holds(
+    world, ten, client
+):
+    """QĐ 124 (§1.3 c, §16.2): from 2023 the quota is counted within the group the deciding level
+    set up. The commune decided 1 HTXSNV and 5 HTTNV in its group in 2024 (20 % of 5 is 1); a new
+    HTXSNV decided in the same group through the page is refused (2 beside 5), with the group named."""
+    from dangvu.evaluation.services import peer_group_create
+
+    group = peer_group_create(
+        year=2024, deciding_org=world.phuoc_hai, name="Đảng viên chi bộ thôn", actor=world.an
+    )
+    levels = dict.fromkeys(ten[:6], HTTNV)
+    levels[ten[0]] = HTXSNV
+    ratings = propose_member_ratings(
+        cell=world.ph1,
+        year=2024,
+        proposals=[Proposal(m, levels[m]) for m in ten[:6]],
+        actor=world.binh,
+    )
+    decide_ratings(
+        deciding_org=world.phuoc_hai, year=2024, levels=[(r, levels[r.member]) for r in ratings],
+        decision=None, actor=world.an, group=group, on=D(2024, 12, 20),
+    )  # fmt: skip
+    [late] = propose_member_ratings(
+        cell=world.ph1, year=2024, proposals=[Proposal(ten[6], HTXSNV)], actor=world.binh
+    )
+    sign_in(client, world.an)
+    url = reverse("evaluation:org", args=[world.phuoc_hai.code, 2024])
+    page = client.get(url)
+    assert [g.pk for g in page.context["groups"]] == [group.pk]
+    answer = client.post(url, {
+        "action": "decide", f"decide_{late.pk}": HTXSNV, "group": str(group.pk),
+        "decision_number": "9-QĐ/ĐU", "decision_date": "22/12/2024",
+    }).content.decode()  # fmt: skip
+    assert "nhóm “Đảng viên chi bộ thôn” của Đảng bộ xã Phước Hải" in answer
+    assert 'value="9-QĐ/ĐU"' in answer  # what was typed is kept
+    from dangvu.core.models import Decision
+
+    assert not Decision.objects.filter(number="9-QĐ/ĐU").exists()  # refused: no decision left
+
+
+def test_an_organisation_s_rating_outside_the_officer_s_reach_is_an_error_not_a_fault(
+    world, tmp_path, capsys
+):
+    """The Tân Sơn officer importing the rating of X-TS itself: decided by the level above Tân
+    Sơn, so refused as a row error (the commit would otherwise find it out of scope)."""
+    rows = [
+        ["Mã tổ chức", "Tên tổ chức", "Năm", "Xếp loại"],
+        ["X-TS", world.tan_son.name, 2021, HTTNV],
+    ]
+    with pytest.raises(SystemExit):
+        call_command(
+            "import",
+            "org_ratings",
+            str(write(tmp_path, "o.xlsx", rows)),
+            "--user",
+            world.cuong.username,
+        )
+    assert "decided by a level above your area" in capsys.readouterr().err
+    assert not Rating.objects.exists()
+
+
+def test_reverting_an_import_restores_every_value_and_the_reasons(world, ten, tmp_path):
+    from dangvu.exchange.services import import_file, revert_batch
+
+    hoa = ten[0]
+    first = write(
+        tmp_path,
+        "1.xlsx",
+        [
+            HEADER,
+            [hoa.person.citizen_id, hoa.person.full_name, 2019, HTXSNV, "5-QĐ", D(2019, 12, 20)],
+        ],
+    )
+    _o, _one = import_file(
+        kind="ratings",
+        content=first.read_bytes(),
+        filename="1.xlsx",
+        actor=world.an,
+        dry_run=False,
+        override_rows="all",
+        override_reason="Đúng hồ sơ 2019",
+    )
+    second = write(
+        tmp_path,
+        "2.xlsx",
+        [
+            HEADER,
+            [hoa.person.citizen_id, hoa.person.full_name, 2019, HTTNV, "6-QĐ", D(2019, 12, 27)],
+        ],
+    )
+    _o, two = import_file(
+        kind="ratings",
+        content=second.read_bytes(),
+        filename="2.xlsx",
+        actor=world.an,
+        dry_run=False,
+    )
+    stored = Rating.objects.get(member=hoa, year=2019)
+    assert (stored.level, stored.override_reason, stored.decision.number) == (HTTNV, "", "6-QĐ")
+    revert_batch(two, actor=world.an, reason="Nhầm tệp")
+    stored.refresh_from_db()
+    assert (stored.level, stored.override_reason, stored.decided_on, stored.decision.number) == (
+        HTXSNV, "Đúng hồ sơ 2019", D(2019, 12, 20), "5-QĐ",
+    )  # fmt: skip
+
+
+def test_lowering_a_rating_is_never_held_back_by_the_quota(world, ten):
+    """1 HTXSNV beside 5 HTTNV in 2021 (HD 21: at most 1). A discipline found later makes one of
+    the HTTNV KHTNV: 1 beside 4 would exceed 20 % of 4 (0), yet the superior records it; raising
+    is what the quota holds back."""
+    levels = dict.fromkeys(ten[:6], HTTNV)
+    levels[ten[0]] = HTXSNV
+    rate(world, ten[:6], 2021, levels)
+    an = Rating.objects.get(member=ten[1], year=2021)
+    reclassify(
+        rating=an, level=ev.KHTNV, reason="Vi phạm phát hiện sau", actor=world.an, by=world.province
+    )
+    assert Rating.objects.get(pk=an.pk).level == ev.KHTNV

@@ -9,9 +9,9 @@ import json
 import pytest
 from django.core.management import call_command
 
-from dangvu.core.dates import add_months, add_years
+from dangvu.core.dates import add_months, add_years, months_between
 from dangvu.members.events import record_event
-from dangvu.members.lifecycle import months_reached, next_badge, official_date_for, party_age
+from dangvu.members.lifecycle import next_badge, official_date_for, party_age
 from dangvu.rules.awards import badge_due
 from dangvu.rules.charter import BADGE_TIERS
 from tests.conftest import admit, decision
@@ -43,9 +43,47 @@ def test_worked_examples_of_the_month_end():
     }
     assert official_date_for(D(2024, 2, 29)) == D(2025, 2, 28)
     # The 31st: one month after 31/3 is 30/4, two months 31/5.
-    assert months_reached(D(2024, 3, 31), D(2024, 4, 30)) == 1
-    assert months_reached(D(2024, 3, 31), D(2024, 5, 30)) == 1
-    assert months_reached(D(2024, 3, 31), D(2024, 5, 31)) == 2
+    assert months_between(D(2024, 3, 31), D(2024, 4, 30)) == 1
+    assert months_between(D(2024, 3, 31), D(2024, 5, 30)) == 1
+    assert months_between(D(2024, 3, 31), D(2024, 5, 31)) == 2
+
+
+@pytest.mark.once
+def test_a_gap_moves_the_start_and_the_same_convention_applies():
+    """§3.2: admitted 31/1/1995, struck off 1/3/2000 and re-admitted 1/3/2001 (365 days out): the
+    start moves to 31/1/1996; the 30-year badge falls on 31/1/2026, and a start moved onto 29/2
+    (admitted 28/2/1995, 366 days out from 1/3/2003 to 1/3/2004) reaches 30 years on 28/2/2026."""
+    gaps = [(D(2000, 3, 1), D(2001, 3, 1))]
+    assert party_age(D(1995, 1, 31), gaps, D(2026, 1, 31)).as_dict() == {
+        "years": 30,
+        "months": 0,
+        "days": 0,
+    }
+    assert next_badge(D(1995, 1, 31), gaps, D(2026, 1, 30)) == (30, D(2026, 1, 31))
+    leap_gap = [(D(2003, 3, 1), D(2004, 3, 1))]  # 366 days: 28/2/1995 + 366 days = 29/2/1996
+    assert party_age(D(1995, 2, 28), leap_gap, D(2026, 2, 28)).counted_from == D(1996, 2, 29)
+    assert party_age(D(1995, 2, 28), leap_gap, D(2026, 2, 28)).years == 30
+    assert party_age(D(1995, 2, 28), leap_gap, D(2026, 2, 27)).years == 29
+
+
+@pytest.mark.once
+def test_ages_count_the_same_way_and_the_sql_bound_is_their_exact_inverse():
+    """Born 29/2/2008: 18 on 28/2/2026 (DOMAIN.md §4.1 counts the admission age by month; the
+    same convention). For every birth day of 2007–2009 and every day of February–March 2026,
+    `age_on(b, d) >= 18` exactly when b <= born_on_or_before_for_age(18, d): the statistics'
+    SQL bands and the pages' ages agree."""
+    from dangvu.core.dates import age_on, born_on_or_before_for_age
+    from dangvu.members.events import months_of_age
+
+    assert age_on(D(2008, 2, 29), D(2026, 2, 28)) == 18
+    assert age_on(D(2008, 2, 29), D(2026, 2, 27)) == 17
+    assert months_of_age(D(2008, 1, 31), D(2008, 2, 29)) == 1
+    births = [D(2007, 1, 1) + dt.timedelta(days=n) for n in range(3 * 366)]
+    days = [D(2026, 2, 1) + dt.timedelta(days=n) for n in range(59)]
+    for day in days:
+        bound = born_on_or_before_for_age(18, day)
+        for birth in births:
+            assert (age_on(birth, day) >= 18) == (birth <= bound), (birth, day, bound)
 
 
 @pytest.mark.once
@@ -62,10 +100,11 @@ def test_every_day_of_a_leap_year_as_start_agrees_on_badges_and_probation():
             assert party_age(start, [], due).months == party_age(start, [], due).days == 0
             assert party_age(start, [], due - ONE_DAY).years == tier - 1, (start, tier)
             assert next_badge(start, [], due - ONE_DAY) == (tier, due)
-            found, _why = badge_due(
-                counted_from=start, on=due, received=[t for t in BADGE_TIERS if t < tier]
-            )
+            before = [t for t in BADGE_TIERS if t < tier]
+            found, _why = badge_due(counted_from=start, on=due, received=before)
             assert found is not None and found.tier == tier and not found.early
+            early, _why = badge_due(counted_from=start, on=due - ONE_DAY, received=before)
+            assert early is None, (start, tier)
             checked += 1
         official = official_date_for(start)
         assert official == add_months(start, 12)

@@ -44,22 +44,11 @@ def seed_year(year: int) -> int:
     if CalendarYear.objects.filter(year=year).exists():
         return 0
     if year in announced_days():
-        by_hand = set(CalendarDay.objects.filter(day__year=year).values_list("day", flat=True))
-        found = [
-            d for d in announced_days()[year] if dt.date.fromisoformat(d["day"]) not in by_hand
-        ]
-        CalendarDay.objects.bulk_create(
-            CalendarDay(
-                day=dt.date.fromisoformat(d["day"]),
-                is_working=d["working"],
-                name=d["name"][:200],
-                source=CalendarDay.Source.ANNOUNCED,
-                citation=d["source"][:400],
-            )
-            for d in found
-        )
+        taken = set(CalendarDay.objects.filter(day__year=year).values_list("day", flat=True))
+        rows = _announced_rows(CalendarDay, year, taken)
+        CalendarDay.objects.bulk_create(rows)
         CalendarYear.objects.create(year=year)
-        return len(found)
+        return len(rows)
     rows = [
         CalendarDay(day=day, is_working=working, name=name, source=CalendarDay.Source.PACKAGE)
         for day, (working, name) in package_days(year).items()
@@ -77,30 +66,90 @@ def announced_days() -> dict[int, list[dict[str, Any]]]:
     return {int(year): days for year, days in data["years"].items()}
 
 
+def _announced_rows(day_model: Any, year: int, taken: set[dt.date]) -> list[Any]:
+    """A year's shipped announcements as calendar rows, leaving out the days in `taken`."""
+    return [
+        day_model(
+            day=dt.date.fromisoformat(d["day"]),
+            is_working=d["working"],
+            name=d["name"][:200],
+            source="announced",
+            citation=d["source"][:400],
+        )
+        for d in announced_days()[year]
+        if dt.date.fromisoformat(d["day"]) not in taken
+    ]
+
+
 def load_announced(day_model: Any = CalendarDay, year_model: Any = CalendarYear) -> int:
     """Write the shipped announcements (run by `migrate`): a year's days seeded from the package
-    give way to them; a day an officer entered by hand stays as entered. Returns the days written."""
+    give way to them; a day an officer entered or removed by hand stays as the officer left it.
+    Returns the days written."""
     written = 0
-    for year, days in announced_days().items():
+    for year in announced_days():
         by_hand = set(
             day_model.objects.filter(day__year=year, source="manual").values_list("day", flat=True)
         )
         day_model.objects.filter(day__year=year).exclude(source="manual").delete()
-        rows = [
-            day_model(
-                day=dt.date.fromisoformat(d["day"]),
-                is_working=d["working"],
-                name=d["name"][:200],
-                source="announced",
-                citation=d["source"][:400],
-            )
-            for d in days
-            if dt.date.fromisoformat(d["day"]) not in by_hand
-        ]
+        rows = _announced_rows(day_model, year, by_hand)
         day_model.objects.bulk_create(rows)
         year_model.objects.get_or_create(year=year)
         written += len(rows)
     return written
+
+
+def set_day(day: dt.date, *, working: bool, name: str) -> CalendarDay:
+    """Record by hand a day off or a day worked in exchange (the year is seeded first, so that the
+    rest of it stays as announced)."""
+    seed_year(day.year)
+    found, _new = CalendarDay.objects.update_or_create(
+        day=day,
+        defaults={
+            "is_working": working,
+            "name": name,
+            "source": CalendarDay.Source.MANUAL,
+            "citation": "",
+        },
+    )
+    return found
+
+
+def unset_day(day: dt.date) -> None:
+    """Make a day what its weekday says. A day the shipped announcements list is kept as an
+    officer's entry saying so, so that loading the announcements again does not bring it back."""
+    seed_year(day.year)
+    listed = any(d["day"] == day.isoformat() for d in announced_days().get(day.year, []))
+    if listed:
+        set_day(day, working=day.weekday() < 5, name="Bỏ theo quyết định của cán bộ vận hành")
+    else:
+        CalendarDay.objects.filter(day=day).delete()
+
+
+def days_of(year: int) -> list[dict[str, Any]]:
+    """The days of a year that differ from their weekday, with their name and where they come
+    from: recorded in this database, shipped as announced, or the package's estimate."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    table = _exceptions(first, last)
+    recorded = {d.day: d for d in CalendarDay.objects.filter(day__gte=first, day__lte=last)}
+    shipped = {d["day"]: d for d in announced_days().get(year, [])}
+    package = {d: name for d, name in holidays.Vietnam(years=year, language="vi").items()}
+    out = []
+    for day, working in sorted(table.items()):
+        if working == (day.weekday() < 5):
+            continue  # not different from its weekday (a holiday on a Sunday, a removed day)
+        row = recorded.get(day)
+        if row is not None:
+            name, citation = (
+                row.name,
+                row.citation or ("nhập tay" if row.source == CalendarDay.Source.MANUAL else ""),
+            )
+        elif day.isoformat() in shipped:
+            name, citation = shipped[day.isoformat()]["name"], shipped[day.isoformat()]["source"]
+        else:
+            name = package.get(day, "Làm bù" if working else "Nghỉ bù")
+            citation = "ước tính theo lịch nghỉ của gói holidays, chưa có thông báo của Chính phủ"
+        out.append({"day": day, "working": working, "name": name, "citation": citation})
+    return out
 
 
 def next_year_missing(on: dt.date) -> int | None:

@@ -33,17 +33,32 @@ def add_months(day: dt.date, months: int) -> dt.date:
     raise ValueError(day)
 
 
+def months_between(start: dt.date, on: dt.date) -> int:
+    """Whole months from `start` to `on` under the one month-end convention (DOMAIN.md §3.2,
+    §4.1, §4.3): n months are reached on `add_months(start, n)` — the same day of the month, or the
+    month's last day when it has no such day (29/2 → 28/2 a year later; 31/1 → 28/2 a month
+    later), as Bộ luật Dân sự 2015, Điều 148 ends a period counted in months or years. Party age,
+    badge dates, probation, and ages all count this way; 0 before `start`."""
+    months = (on.year - start.year) * 12 + on.month - start.month
+    while months > 0 and add_months(start, months) > on:
+        months -= 1
+    return max(months, 0)
+
+
 def age_on(birth_date: dt.date, on: dt.date) -> int:
-    """Age in completed years on a date."""
-    years = on.year - birth_date.year
-    if (on.month, on.day) < (birth_date.month, birth_date.day):
-        years -= 1
-    return years
+    """Age in completed years on a date (someone born on 29/2 turns a year older on 28/2)."""
+    return months_between(birth_date, on) // 12
 
 
 def born_on_or_before_for_age(age: int, on: dt.date) -> dt.date:
-    """The latest birth date of someone who is at least `age` completed years old on `on`."""
-    return add_years(on, -age)
+    """The latest birth date of someone who is at least `age` completed years old on `on`: the
+    exact inverse of `age_on`, for filters in SQL (on the last day of a month, everyone born in
+    that month `age` years before has reached it)."""
+    found = add_months(on, -12 * age)
+    if (on + dt.timedelta(days=1)).month != on.month:  # `on` is its month's last day
+        following = dt.date(found.year + found.month // 12, found.month % 12 + 1, 1)
+        return following - dt.timedelta(days=1)
+    return found
 
 
 def format_date(day: dt.date | None) -> str:

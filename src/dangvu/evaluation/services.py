@@ -8,6 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -84,7 +85,10 @@ def review_facts(members: Sequence[PartyMember], year: int) -> dict[int, MemberF
             status=period.status if period else "",
             flags=flags[m.pk],
             cell_id=period.org_id if period else None,
-            joined_on=m.ceremony_date or m.admission_decision_date,
+            # Joined: the ceremony (ngày vào Đảng) when held by the review day, else the decision.
+            joined_on=m.ceremony_date
+            if m.ceremony_date and m.ceremony_date <= on
+            else m.admission_decision_date,
             disciplines=disciplines[m.pk],
         )
     return out
@@ -634,6 +638,8 @@ def decide_ratings(
     on = on or today()
     review = review_on(year)
     problems: dict[str, list[str]] = {}
+    if on > today():
+        problems["decided_on"] = [_future(on)]
     late = ev.late_problem(rules, year, on)
     late_reason = late_reason.strip() if late else ""
     if late and not late_reason:
@@ -742,7 +748,7 @@ class Decided:
     """A rating as decided elsewhere (an import of earlier years, another system) or written by
     the demo, checked by the same rules as the workflow's decision (`check_decided`)."""
 
-    key: Any  # the caller's name for it in problems: a row number, a member id
+    key: Any  # the caller's name for it in problems: a row number, a rating id
     subject: PartyMember | Organisation
     level: str
     unit: Organisation  # a member's cell on the review day; an organisation's parent then
@@ -750,12 +756,11 @@ class Decided:
     proposal: Proposal | None = None  # the score and the facts, when known
     decided_on: dt.date | None = None
     group_id: int | None = None
-    stored_level: str = ""  # the level of the stored rating it replaces (the quota's count)
-    stored_deciding_id: int | None = None
     override: str = ""  # the officer's reason for keeping what the rules of the year refuse
     late_reason: str = ""  # the reason a decision after the year's deadline is recorded
     decision_number: str = ""
-    rating: Rating | None = None  # the stored rating it replaces
+    rating: Rating | None = None  # the stored rating it replaces (its level leaves the quota)
+    written: bool = True  # False: refused by the caller, so it counts in no quota
 
     @property
     def subject_kind(self) -> str:
@@ -765,17 +770,26 @@ class Decided:
 @dataclass(frozen=True)
 class RuleProblem:
     key: Any
-    kind: str  # "member": not a member or not reviewed; "level"; "late"; "quota"
+    # "member": not a member or not reviewed; "competent": decided by another level; "score": a
+    # score out of range; "date": dated in the future (none of these may be overridden); "level";
+    # "late";
+    # "quota" (an officer may keep these with a reason).
+    kind: str
     message: str
+
+    @property
+    def overridable(self) -> bool:
+        return self.kind in ("level", "late", "quota")
 
 
 def check_decided(
     year: int, items: Sequence[Decided], *, facts: dict[int, MemberFacts] | None = None
 ) -> list[RuleProblem]:
-    """Every rule of the year a set of decided ratings breaks: who is reviewed, the forced KHTNV,
-    the collective's caps, the score and its bands, the deadline, and the HTXSNV quota of each
-    deciding level (counted with what it decided already). The import, the demo and the audit of
-    stored ratings go through here; the workflow's steps call the same rules one by one."""
+    """Every rule of the year a set of decided ratings breaks: who is reviewed, who decides, the
+    forced KHTNV, the collective's caps, the score (required from 2025) and its bands, the
+    deadline, and the HTXSNV quota of each deciding level and group, counted with what it decided
+    already. The import, the demo and the audit of stored ratings go through here; the workflow's
+    steps call the same rules one by one."""
     rules = ev.rules_for(year)
     day = review_on(year)
     members = [i.subject for i in items if isinstance(i.subject, PartyMember)]
@@ -783,66 +797,104 @@ def check_decided(
         facts = review_facts(members, year)
     orgs = [i.subject for i in items if isinstance(i.subject, Organisation)]
     caps = org_caps(rules, year, orgs) if orgs else {}
+    competent = _Competent(day)
     found: list[RuleProblem] = []
+    counted: list[Decided] = []
+    now = today()
     for item in items:
         p = item.proposal or Proposal(subject=item.subject, level=item.level)
+        # A score out of its range or finer than a tenth, a decision dated in the future: facts
+        # that cannot be true, which no override keeps.
+        hard = [
+            RuleProblem(item.key, "score", m)
+            for m in (ev.score_problems(p.score) if p.score is not None else [])
+        ]
+        if item.decided_on is not None and item.decided_on > now:
+            hard.append(RuleProblem(item.key, "date", _future(item.decided_on)))
+        if hard:
+            found += hard
+            continue
         if isinstance(item.subject, PartyMember):
             f = facts.get(item.subject.pk)
+            why = not_reviewed(rules, year, f, day) if f is not None and f.cell_id else None
             if f is None or f.cell_id is None:
-                found.append(
-                    RuleProblem(
-                        item.key,
-                        "member",
-                        _("Not a member on %(date)s.") % {"date": format_date(day)},
-                    )
-                )
-                continue
-            why = not_reviewed(rules, year, f, day)
+                why = _("Not a member on %(date)s.") % {"date": format_date(day)}
             if why:
                 found.append(RuleProblem(item.key, "member", why))
                 continue
-            problems = level_problems(
-                rules, year, p, item.level, member_facts=f, score_required=False
-            )
+            problems = level_problems(rules, year, p, item.level, member_facts=f)
         else:
             problems = level_problems(
-                rules,
-                year,
-                p,
-                item.level,
-                org=item.subject,
-                score_required=False,
-                org_cap=caps.get(item.subject.pk),
+                rules, year, p, item.level, org=item.subject, org_cap=caps.get(item.subject.pk)
             )
+        deciding = competent.of(item)
+        if item.deciding_org is None:
+            item.deciding_org = deciding
+        elif deciding is not None and item.deciding_org.pk != deciding.pk:
+            found.append(
+                RuleProblem(
+                    item.key,
+                    "competent",
+                    _("%(name)s's rating is decided by %(org)s.")
+                    % {"name": _name(item.subject), "org": deciding.name},
+                )
+            )
+            continue
         found += [RuleProblem(item.key, "level", m) for m in problems]
         late = ev.late_problem(rules, year, item.decided_on)
         if late and not item.late_reason.strip():
             found.append(RuleProblem(item.key, "late", late))
-    found += _quota_of_decided(rules, year, items)
-    return found
+        if item.written:
+            counted.append(item)
+    return found + _quota_of_decided(rules, year, counted)
+
+
+class _Competent:
+    """Who decides (DOMAIN.md §1.5), looked up once per cell for members, once per organisation."""
+
+    def __init__(self, on: dt.date) -> None:
+        self.on = on
+        self.found: dict[tuple[str, int], Organisation | None] = {}
+
+    def of(self, item: Decided) -> Organisation | None:
+        member = isinstance(item.subject, PartyMember)
+        key = ("unit", item.unit.pk) if member else ("org", item.subject.pk)
+        if key not in self.found:
+            self.found[key] = _competent(item.subject, item.unit, self.on)
+        return self.found[key]
+
+
+def _competent(subject: Any, unit: Organisation | None, on: dt.date) -> Organisation | None:
+    """A member's grassroots organisation; a grassroots organisation's direct superior; a cell
+    under a committee, that committee (DOMAIN.md §1.5): the one rule of `competent_org` too."""
+    if isinstance(subject, PartyMember):
+        return grassroots_of(unit, on) if unit is not None else None
+    place = placement_of(subject, on)
+    if place is None or place.parent_id is None:
+        return None
+    parent = unit if unit is not None and unit.pk == place.parent_id else None
+    parent = parent or Organisation.objects.get(pk=place.parent_id)
+    if place.kind in GRASSROOTS_KINDS:
+        return parent
+    return grassroots_of(parent, on) or parent
 
 
 def _quota_of_decided(
     rules: ev.EvaluationRules, year: int, items: Sequence[Decided]
 ) -> list[RuleProblem]:
-    """The quota of each deciding level the items touch, reported once, on its first HTXSNV."""
+    """The quota of each deciding level and group the items fall in, counted with what is stored
+    (the ratings they replace taken out). A breach is reported on each HTXSNV of the items in that
+    group (on each item when none is HTXSNV): keeping the set needs each of them kept."""
     groups: dict[tuple[int, str, int | None], list[Decided]] = defaultdict(list)
     for item in items:
-        deciding = item.deciding_org or competent_for(item, review_on(year))
-        if deciding is None:
+        if item.deciding_org is None:
             continue
-        item.deciding_org = deciding
         group = item.group_id if rules.quota_per == "group" else None
-        groups[deciding.pk, item.subject_kind, group].append(item)
+        groups[item.deciding_org.pk, item.subject_kind, group].append(item)
+    group_ids = [g for _d, _s, g in groups if g is not None]
+    named = {g.pk: g for g in PeerGroup.objects.filter(pk__in=group_ids)}
     found = []
-    raised = set(
-        PeerGroup.objects.filter(
-            pk__in=[g for _d, _s, g in groups if g is not None], raised=True
-        ).values_list("pk", flat=True)
-    )
     for (deciding_id, subject, group_id), listed in groups.items():
-        if not any(i.level == ev.HTXSNV for i in listed):
-            continue
         counts = quota_counts(
             rules,
             year,
@@ -850,33 +902,48 @@ def _quota_of_decided(
             subject,
             group_id,
             leaving=[
-                i.stored_level
+                i.rating.level
                 for i in listed
-                if i.stored_level and i.stored_deciding_id == deciding_id
+                if i.rating is not None
+                and i.rating.level
+                and i.rating.deciding_org_id == deciding_id
+                and (rules.quota_per != "group" or i.rating.group_id == group_id)
             ],
             coming=[i.level for i in listed],
         )
+        peer = named.get(group_id) if group_id is not None else None
         problem = ev.quota_problem(
             rules,
             htxsnv=counts[ev.HTXSNV],
             httnv=counts[ev.HTTNV],
-            raised=group_id in raised,
-            group=listed[0].deciding_org.name,  # type: ignore[union-attr]
+            raised=bool(peer and peer.raised),
+            group=_group_label(peer, listed[0].deciding_org),  # type: ignore[arg-type]
         )
         if problem:
-            first = next(i for i in listed if i.level == ev.HTXSNV)
-            found.append(RuleProblem(first.key, "quota", problem))
+            best = [i for i in listed if i.level == ev.HTXSNV] or list(listed)
+            found += [RuleProblem(i.key, "quota", problem) for i in best]
     return found
 
 
 def competent_for(item: Decided, on: dt.date) -> Organisation | None:
-    """Who decides a rating of `item`'s subject (DOMAIN.md §1.5), as `competent_org` does."""
-    if isinstance(item.subject, PartyMember):
-        return grassroots_of(item.unit, on)
-    place = placement_of(item.subject, on)
-    if place is not None and place.kind in GRASSROOTS_KINDS:
-        return item.unit
-    return grassroots_of(item.unit, on) or item.unit
+    """Who decides a rating of `item`'s subject (DOMAIN.md §1.5)."""
+    return _competent(item.subject, item.unit, on)
+
+
+IMPORT_FIELDS = [
+    "level",
+    "proposed_level",
+    "score_general",
+    "score_tasks",
+    "decided_on",
+    "deciding_org",
+    "decision",
+    "group",
+    "late_reason",
+    "override_reason",
+    "facts",
+    "changeset",
+]
 
 
 def record_decided(
@@ -889,113 +956,87 @@ def record_decided(
     source: str = "import",
 ) -> list[int]:
     """Write decided ratings that `check_decided` passed (or that the officer kept by an override
-    with its reason): new ones inserted, earlier imported ones updated, each logged with the
-    reason it was kept. The caller's transaction; returns the ratings' ids."""
+    with its reason): new ones inserted, earlier imported ones updated in every field the check
+    read, each logged in full with the reason it was kept. The caller's transaction; returns the
+    ratings' ids."""
     rules_code = ev.rules_for(year).code if year >= 2018 else "HD20"
     user = actor if getattr(actor, "pk", None) else None
     for item in items:
         require(actor, Ability.RATE, item.unit.path)
-    fresh = [i for i in items if i.rating is None]
-    rows = []
-    for i in fresh:
-        deciding = i.deciding_org or competent_for(i, review_on(year))
+    on = review_on(year)
+    entries = []
+    fresh: list[Rating] = []
+    changed: list[tuple[Rating, dict[str, Any]]] = []
+    for i in items:
+        deciding = i.deciding_org or competent_for(i, on)
         decision = None
         if i.decision_number and i.decided_on and deciding is not None:
             decision = get_or_create_decision(
                 number=i.decision_number, date=i.decided_on, issuer=deciding.name
             )
-        member = isinstance(i.subject, PartyMember)
         score = i.proposal.score if i.proposal is not None else None
-        rows.append(
-            {
-                "year": year,
-                "subject": i.subject_kind,
-                "member_id": i.subject.pk if member else None,
-                "org_id": None if member else i.subject.pk,
-                "unit_id": i.unit.pk,
-                "regulation": rules_code,
-                "proposed_level": i.level,
-                "level": i.level,
-                "decided_on": i.decided_on,
-                "decided_by_id": user.pk if user else None,
-                "deciding_org_id": deciding.pk if deciding else None,
-                "decision_id": decision.pk if decision else None,
-                "group_id": i.group_id,
-                "score_general": score.general if score else None,
-                "score_tasks": score.tasks if score else None,
-                "source": source,
-                "late_reason": i.late_reason.strip(),
-                "override_reason": i.override.strip(),
-                "changeset_id": changeset.pk,
-                "facts": _facts_json(i.proposal) if i.proposal is not None else {},
-            }
+        rating = i.rating or Rating(
+            year=year,
+            subject=i.subject_kind,
+            member=i.subject if isinstance(i.subject, PartyMember) else None,
+            org=i.subject if isinstance(i.subject, Organisation) else None,
+            unit=i.unit,
+            regulation=rules_code,
+            source=source,
+            decided_by=user,
         )
-    keys = bulk.insert_values(Rating, rows, returning_pk=True)
-    entries = []
-    for key, row, i in zip(keys, rows, fresh, strict=True):
+        before = _snapshot(rating) if rating.pk else None
+        rating.level = rating.proposed_level = i.level
+        rating.score_general = score.general if score else None
+        rating.score_tasks = score.tasks if score else None
+        rating.decided_on = i.decided_on
+        rating.deciding_org = deciding
+        rating.decision = decision
+        rating.group_id = i.group_id
+        rating.late_reason = i.late_reason.strip()
+        rating.override_reason = i.override.strip()
+        rating.facts = _facts_json(i.proposal) if i.proposal is not None else {}
+        rating.changeset = changeset
+        if rating.pk:
+            changed.append((rating, before or {}))
+        else:
+            fresh.append(rating)
+    Rating.objects.bulk_create(fresh, batch_size=1000)
+    Rating.objects.bulk_update([r for r, _b in changed], IMPORT_FIELDS, batch_size=1000)
+    by_rating = [(r, None) for r in fresh] + changed
+    for rating, before in by_rating:
         entries.append(
             log_values(
                 changeset,
                 action=action,
-                obj=Rating(pk=key, year=year, level=i.level),
-                subject=i.subject,
-                after={
-                    "year": year,
-                    "level": i.level,
-                    "override_reason": row["override_reason"] or None,
-                    "late_reason": row["late_reason"] or None,
-                },
-                reason=i.override.strip() or i.late_reason.strip(),
-                scope_path=i.unit.path,
-            )
-        )
-    for i in items:
-        old = i.rating
-        if old is None:
-            continue
-        before = {"year": old.year, "level": old.level}
-        old.level = old.proposed_level = i.level
-        old.override_reason = i.override.strip()
-        old.late_reason = i.late_reason.strip()
-        old.changeset = changeset
-        old.save(
-            update_fields=["level", "proposed_level", "override_reason", "late_reason", "changeset"]
-        )
-        entries.append(
-            log_values(
-                changeset,
-                action=action,
-                obj=old,
-                subject=i.subject,
+                obj=rating,
+                subject=rating.subject_record,
                 before=before,
-                after={
-                    "year": old.year,
-                    "level": old.level,
-                    "override_reason": old.override_reason or None,
-                },
-                reason=i.override.strip() or i.late_reason.strip(),
-                scope_path=i.unit.path,
+                after=_snapshot(rating),
+                reason=rating.override_reason or rating.late_reason,
+                scope_path=rating.unit.path,
             )
         )
     bulk.insert_values(ChangeLogEntry, entries)
-    return list(keys) + [i.rating.pk for i in items if i.rating is not None]
+    return [r.pk for r, _b in by_rating]
 
 
 def decided_of(ratings: Sequence[Rating]) -> list[Decided]:
     """Stored decided ratings as `Decided` items, to check them again (`audit_ratings`)."""
     _load_subjects(ratings)
+    deciding = Organisation.objects.in_bulk(
+        {r.deciding_org_id for r in ratings if r.deciding_org_id}
+    )
     return [
         Decided(
             key=r.pk,
             subject=r.subject_record,
             level=r.level,
             unit=r.unit,
-            deciding_org=Organisation(pk=r.deciding_org_id) if r.deciding_org_id else None,
+            deciding_org=deciding.get(r.deciding_org_id) if r.deciding_org_id else None,
             proposal=_proposal_of(r, r.level),
             decided_on=r.decided_on,
             group_id=r.group_id,
-            stored_level=r.level,
-            stored_deciding_id=r.deciding_org_id,
             override=r.override_reason,
             late_reason=r.late_reason,
             rating=r,
@@ -1009,31 +1050,13 @@ def audit_ratings(year: int) -> list[RuleProblem]:
     records: those kept by an officer's override are left out (their reason is on record)."""
     ratings = list(Rating.objects.filter(year=year).exclude(level="").order_by("pk"))
     items = decided_of(ratings)
-    names = dict(
-        Organisation.objects.filter(
-            pk__in={i.deciding_org.pk for i in items if i.deciding_org is not None}
-        ).values_list("pk", "name")
-    )
-    for i in items:
-        if i.deciding_org is not None:
-            i.deciding_org.name = names[i.deciding_org.pk]
     kept = {i.key for i in items if i.override}
     return [p for p in check_decided(year, items) if p.key not in kept]
 
 
 def competent_org(rating: Rating, on: dt.date) -> Organisation | None:
     """Who decides this rating (DOMAIN.md §1.5)."""
-    if rating.member_id:
-        return grassroots_of(rating.unit, on)
-    org = rating.org
-    assert org is not None
-    place = placement_of(org, on)
-    if place is None or place.parent_id is None:
-        return None
-    parent = Organisation.objects.get(pk=place.parent_id)
-    if place.kind in GRASSROOTS_KINDS:
-        return parent  # a grassroots organisation: its direct superior
-    return grassroots_of(parent, on) or parent
+    return _competent(rating.subject_record, rating.unit, on)
 
 
 def _proposal_of(rating: Rating, level: str) -> Proposal:
@@ -1150,7 +1173,7 @@ def _quota_problem(
             ],
             coming=[level for _r, level in now],
         )
-        name = group.name if group is not None and rules.quota_per == "group" else deciding_org.name
+        name = _group_label(group if rules.quota_per == "group" else None, deciding_org)
         problem = ev.quota_problem(
             rules,
             htxsnv=counts[ev.HTXSNV],
@@ -1172,9 +1195,11 @@ def reclassify(
     actor: Any,
     by: Organisation,
     on: dt.date | None = None,
+    score: ev.Score | None = None,
     source: str = ChangeSet.Source.WEB,
 ) -> Rating:
-    """The superior level cancels a rating and re-classifies it, with the reason (QĐ 124 Điều 13)."""
+    """The superior level cancels a rating and re-classifies it, with the reason (QĐ 124 Điều 13;
+    QĐ 366 Điều 13). From 2025 it may score the rating again: the new score is checked and kept."""
     if not rating.level or rating.deciding_org is None:
         raise RuleError(_("Only a decided rating can be re-classified."), field="level")
     place = placement_of(rating.deciding_org, review_on(rating.year))
@@ -1190,19 +1215,24 @@ def reclassify(
     if not reason.strip():
         raise RuleError(_("Give the reason for re-classifying."), field="reason")
     rules = ev.rules_for(rating.year)
+    proposal = _proposal_of(rating, level)
+    if score is not None:
+        proposal.score = score
     problems = level_problems(
         rules,
         rating.year,
-        _proposal_of(rating, level),
+        proposal,
         level,
         member_facts=review_facts([rating.member], rating.year)[rating.member_id]  # type: ignore[list-item]
         if rating.member_id
         else None,
         org=rating.org,
     )
-    # The re-classified level counts in the quota of the level that decided it (QĐ 124 Điều 13:
-    # the superior re-classifies within the same rules).
-    if rating.deciding_org is not None:
+    # A level raised to HTXSNV counts in the quota of the level that decided it (QĐ 124 Điều 13:
+    # the superior re-classifies within the same rules). Lowering a rating is never held back by
+    # the quota: a KHTNV found later must be recordable, and the quota's excess, if any, is then
+    # for the same superior to correct.
+    if rating.deciding_org is not None and level == ev.HTXSNV and rating.level != ev.HTXSNV:
         quota = _quota_problem(
             rules, rating.year, rating.deciding_org, [(rating, level)], rating.group
         )
@@ -1217,6 +1247,9 @@ def reclassify(
     rating.reclassified_reason = reason.strip()
     rating.reclassified_on = on or today()
     rating.reclassified_by_org = by
+    if score is not None:
+        rating.score_general, rating.score_tasks = score.general, score.tasks
+        rating.facts = {**(rating.facts or {}), **_facts_json(proposal)}
     rating.changeset = changeset
     rating.save()
     bulk.insert_values(
@@ -1246,10 +1279,25 @@ def _snapshot(rating: Rating) -> dict[str, Any]:
         "score_general": str(rating.score_general) if rating.score_general is not None else None,
         "score_tasks": str(rating.score_tasks) if rating.score_tasks is not None else None,
         "deciding_org": rating.deciding_org_id,
+        "decided_on": rating.decided_on,
+        "decision": rating.decision_id,
+        "group": rating.group_id,
         "reclassified_from": rating.reclassified_from,
         "late_reason": rating.late_reason or None,
         "override_reason": rating.override_reason or None,
     }
+
+
+def _future(on: dt.date) -> str:
+    return _("A decision cannot be dated after today (%(date)s).") % {"date": format_date(on)}
+
+
+def _group_label(group: PeerGroup | None, deciding: Organisation) -> str:
+    """Where the quota is counted, as its message names it: the group of similar role the level
+    set up (QĐ 124, QĐ 366), or the organisation that decides (HD 21)."""
+    if group is None:
+        return deciding.name
+    return _("the group “%(group)s” of %(org)s") % {"group": group.name, "org": deciding.name}
 
 
 def _name(subject: Any) -> str:
@@ -1298,20 +1346,20 @@ def progress(org: Organisation, year: int) -> dict[str, Any]:
         "deadline": deadline,
         # After the deadline (§16.1 1.6) whatever is not decided is overdue.
         "overdue": deadline is not None and today() > deadline,
-        "late": late_decisions(org, year, [p.member_id for p in periods]),
+        "late": late_decisions(org, year),
     }
 
 
-def late_decisions(org: Organisation, year: int, member_ids: Sequence[int]) -> list[Rating]:
-    """Ratings of the subtree decided after the year's deadline, each with its stated reason."""
+def late_decisions(org: Organisation, year: int) -> list[Rating]:
+    """Ratings of the subtree decided after the year's deadline, each with its stated reason: its
+    members' (by the cell they were rated in) and its organisations'."""
     units = subtree_org_ids(org, review_on(year))
-    found = list(
-        Rating.objects.filter(Q(member_id__in=list(member_ids)) | Q(org_id__in=units), year=year)
+    return list(
+        Rating.objects.filter(Q(unit_id__in=units) | Q(org_id__in=units), year=year)
         .exclude(late_reason="")
         .select_related("member__person", "org")
         .order_by("decided_on", "pk")
     )
-    return found
 
 
 def distribution(org: Organisation, year: int, subject: str = ev.MEMBER) -> dict[str, Any]:
@@ -1377,13 +1425,18 @@ def orgs_not_rated(org: Organisation, year: int) -> list[Organisation]:
 
 
 def ratings_revert_import(*, changeset: ChangeSet, actor: Any, revert: ChangeSet) -> int:
-    """Take back the ratings an import wrote (created ones removed, changed ones set back), unless
-    a later change touched them (the caller's transaction; exchange.services.revert_batch)."""
+    """Take back the ratings an import wrote (created ones removed, changed ones set back to
+    every field they had, the reasons for keeping them included), unless a later change touched
+    them (the caller's transaction; exchange.services.revert_batch)."""
     entries = list(ChangeLogEntry.objects.filter(changeset=changeset, action="rating.import"))
     ids = [int(e.object_id) for e in entries]
+    # Changed since: an entry of these ratings after the import's own (an earlier import of the
+    # same ratings is what the revert goes back to).
     later = (
         ChangeLogEntry.objects.filter(
-            object_type="evaluation.rating", object_id__in=[str(i) for i in ids]
+            object_type="evaluation.rating",
+            object_id__in=[str(i) for i in ids],
+            pk__gt=max((e.pk for e in entries), default=0),
         )
         .exclude(changeset=changeset)
         .exists()
@@ -1409,19 +1462,34 @@ def ratings_revert_import(*, changeset: ChangeSet, actor: Any, revert: ChangeSet
                 )
             )
             rating.delete()
-        else:
-            rating.level = rating.proposed_level = entry.before["level"]
-            rating.changeset = revert
-            rating.save(update_fields=["level", "proposed_level", "changeset"])
-            log.append(
-                log_values(
-                    revert,
-                    action="rating.import",
-                    obj=rating,
-                    before=entry.after,
-                    after=entry.before,
-                    scope_path=rating.unit.path,
-                )
+            continue
+        was = entry.before
+        now = _snapshot(rating)
+        rating.level = was["level"]
+        rating.proposed_level = was.get("proposed_level") or was["level"]
+        for name in ("score_general", "score_tasks"):
+            if name in was:
+                setattr(rating, name, Decimal(was[name]) if was[name] is not None else None)
+        if "decided_on" in was:
+            rating.decided_on = (
+                dt.date.fromisoformat(was["decided_on"]) if was["decided_on"] else None
             )
+        for name in ("deciding_org", "decision", "group"):
+            if name in was:
+                setattr(rating, f"{name}_id", was[name])
+        rating.late_reason = was.get("late_reason") or ""
+        rating.override_reason = was.get("override_reason") or ""
+        rating.changeset = revert
+        rating.save()
+        log.append(
+            log_values(
+                revert,
+                action="rating.import",
+                obj=rating,
+                before=now,
+                after=_snapshot(rating),
+                scope_path=rating.unit.path,
+            )
+        )
     bulk.insert_values(ChangeLogEntry, log)
     return len(entries)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -63,6 +64,7 @@ def org_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
         except RuleError as exc:
             errors = [m for ms in exc.message_dict.values() for m in ms]
     state = services.progress(org, year)
+    orgs_pending = services.orgs_not_rated(org, year)
     members = []
     if holds_members:
         periods = services.members_in_subtree(org, review).filter(org=org)
@@ -72,12 +74,15 @@ def org_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
         }
         not_reviewed = {m.pk: why for m, why in state["not_reviewed"]}
         for p in periods.select_related("member__person").order_by("member__person__sort_key"):
+            rating = ratings.get(p.member_id)
             members.append(
                 {
                     "member": p.member,
-                    "rating": ratings.get(p.member_id),
+                    "rating": rating,
                     "why_not": not_reviewed.get(p.member_id),
                     "posted": request.POST.get(f"level_{p.member_id}", "") if errors else "",
+                    # What was typed, after a refusal; else what is on record.
+                    **_scores_shown(request.POST if errors else None, p.member_id, rating),
                 }
             )
     pending = []
@@ -88,6 +93,13 @@ def org_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
             .select_related("member__person", "unit")
             .order_by("unit__code", "member__person__sort_key")
         )
+        for r in pending:
+            r.decide_key = f"decide_{r.pk}"  # type: ignore[attr-defined]
+            r.score_shown = (  # type: ignore[attr-defined]
+                ev.format_score(r.score_general + r.score_tasks)
+                if r.score_general is not None and r.score_tasks is not None
+                else ""
+            )
     return render(
         request,
         "evaluation/org_year.html",
@@ -98,7 +110,8 @@ def org_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "state": state,
             "result": services.distribution(org, year),
             "org_result": services.org_distribution(org, year),
-            "orgs_pending": services.orgs_not_rated(org, year)[:200],
+            "orgs_pending": orgs_pending[:200],
+            "orgs_pending_total": len(orgs_pending),
             "members": members,
             "pending": pending,
             "may_rate": may_rate,
@@ -108,6 +121,8 @@ def org_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "errors": errors,
             "years": [y for y in range(2019, today().year + 1)],
             "before_formed": place is None,
+            "groups": _groups(org, year) if decides else [],
+            "posted": request.POST if errors else {},
             "reclassifier": _reclassifier(request.user, services.grassroots_of(org, review), year)
             if holds_members
             else None,
@@ -149,23 +164,43 @@ def reclassify_page(request: HttpRequest, pk: int) -> HttpResponse:
     if by is None:
         raise PermissionDenied
     errors: list[str] = []
+    rules = ev.rules_for(rating.year)
     if request.method == "POST":
         try:
+            score = None
+            general = _number(request.POST.get("general", ""))
+            tasks = _number(request.POST.get("tasks", ""))
+            if rules.scored and general is not None and tasks is not None:
+                exceeded = _number(request.POST.get("exceeded", ""))
+                score = ev.Score(
+                    general,
+                    tasks,
+                    exceeded_pct=float(exceeded)
+                    if exceeded is not None
+                    else (rating.facts or {}).get("exceeded_pct"),
+                )
             services.reclassify(
                 rating=rating,
                 level=request.POST.get("level", ""),
                 reason=request.POST.get("reason", ""),
                 actor=request.user,
                 by=by,
+                score=score,
             )
             messages.success(request, _("The rating is re-classified."))
             return redirect("evaluation:org", code=rating.unit.code, year=rating.year)
+        except ev.ScoreError as exc:
+            errors = [str(exc)]
         except RuleError as exc:
             errors = [m for ms in exc.message_dict.values() for m in ms]
     return render(
         request,
         "evaluation/reclassify.html",
         {
+            "rules": rules,
+            "score_shown": ev.format_score(rating.score_general + rating.score_tasks)
+            if rating.score_general is not None and rating.score_tasks is not None
+            else "",
             "rating": rating,
             "subject": rating.subject_record,
             "by": by,
@@ -185,6 +220,23 @@ def _parse_day(value: str) -> dt.date | None:
     return None
 
 
+def _scores_shown(posted: Any, member_id: int, rating: Rating | None) -> dict[str, str]:
+    if posted is not None:
+        return {
+            key: posted.get(f"{key}_{member_id}", "") for key in ("general", "tasks", "exceeded")
+        }
+    if rating is None:
+        return {"general": "", "tasks": "", "exceeded": ""}
+    exceeded = (rating.facts or {}).get("exceeded_pct")
+    return {
+        "general": ev.format_score(rating.score_general)
+        if rating.score_general is not None
+        else "",
+        "tasks": ev.format_score(rating.score_tasks) if rating.score_tasks is not None else "",
+        "exceeded": f"{exceeded:g}".replace(".", ",") if exceeded is not None else "",
+    }
+
+
 def _cells_of(org: Any, on: dt.date) -> Any:
     from dangvu.orgs.models import Placement, valid_on
 
@@ -195,14 +247,9 @@ def _cells_of(org: Any, on: dt.date) -> Any:
     ).values("org_id")
 
 
-def _number(value: str, field: str) -> Decimal | None:
+def _number(value: str) -> Decimal | None:
     """A number typed with a comma or a point; the score rules then check it as typed."""
-    if not value.strip():
-        return None
-    try:
-        return ev.score_value(value)
-    except ev.ScoreError as exc:
-        raise RuleError(str(exc), field=field) from exc
+    return ev.score_value(value) if value.strip() else None
 
 
 def _propose(request: HttpRequest, cell: Any, year: int, rules: ev.EvaluationRules) -> None:
@@ -213,23 +260,31 @@ def _propose(request: HttpRequest, cell: Any, year: int, rules: ev.EvaluationRul
     ]
     members = {m.pk: m for m in PartyMember.objects.filter(pk__in=ids).select_related("person")}
     proposals = []
+    unreadable: dict[str, list[str]] = {}  # every member's unreadable numbers, at once
     for member_id in ids:
         member = members.get(member_id)
         if member is None:
             continue
         score = None
         if rules.scored:
-            general = _number(request.POST.get(f"general_{member_id}", ""), "general")
-            tasks = _number(request.POST.get(f"tasks_{member_id}", ""), "tasks")
-            exceeded = _number(request.POST.get(f"exceeded_{member_id}", ""), "exceeded") or 0
+            try:
+                general = _number(request.POST.get(f"general_{member_id}", ""))
+                tasks = _number(request.POST.get(f"tasks_{member_id}", ""))
+                exceeded = _number(request.POST.get(f"exceeded_{member_id}", "")) or 0
+            except ev.ScoreError as exc:
+                unreadable.setdefault(str(member_id), []).append(str(exc))
+                continue
             if general is not None and tasks is not None:
                 score = ev.Score(general, tasks, exceeded_pct=float(exceeded))
         proposals.append(Proposal(member, request.POST[f"level_{member_id}"], score=score))
+    if unreadable:
+        raise ValidationError({k: [ValidationError(m) for m in ms] for k, ms in unreadable.items()})
     if not proposals:
         raise RuleError(_("Choose a level for at least one member."), field="level")
     services.propose_member_ratings(cell=cell, year=year, proposals=proposals, actor=request.user)
 
 
+@transaction.atomic  # a refused decision leaves no decision record behind
 def _decide(request: HttpRequest, org: Any, year: int) -> None:
     number = request.POST.get("decision_number", "").strip()
     day = _parse_day(request.POST.get("decision_date", ""))
@@ -237,6 +292,15 @@ def _decide(request: HttpRequest, org: Any, year: int) -> None:
         raise RuleError(
             _("Give the number and the date (dd/mm/yyyy) of the decision."), field="decision"
         )
+    groups = _groups(org, year)
+    group = None
+    if groups:
+        chosen_group = request.POST.get("group", "")
+        group = next((g for g in groups if str(g.pk) == chosen_group), None)
+        if group is None:
+            raise RuleError(
+                _("Choose the group of similar role the quota is counted in."), field="group"
+            )
     decision = get_or_create_decision(
         number=number, date=day, issuer=request.POST.get("issuer", "").strip() or org.name
     )
@@ -252,9 +316,20 @@ def _decide(request: HttpRequest, org: Any, year: int) -> None:
         levels=[(r, chosen[r.pk]) for r in ratings],
         decision=decision,
         actor=request.user,
+        group=group,
         on=day,  # decided on the decision's date: the deadline is judged on it
         late_reason=request.POST.get("late_reason", ""),
     )
+
+
+def _groups(org: Any, year: int) -> list[Any]:
+    """The groups of similar role the deciding level set up for members that year (QĐ 124, QĐ
+    366: the quota is counted within the group); none under HD 21, where it is the organisation."""
+    from dangvu.evaluation.models import PeerGroup
+
+    if ev.rules_for(year).quota_per != "group":
+        return []
+    return list(PeerGroup.objects.filter(year=year, deciding_org=org).order_by("name"))
 
 
 def _named(exc: ValidationError) -> list[str]:

@@ -348,15 +348,15 @@ RATING_COLUMNS: list[Column] = [
         "score_general",
         "Điểm tiêu chí chung",
         ("general criteria points",),
-        "number",
-        note="Từ năm 2025: tối đa 30 điểm.",
+        "score",
+        note="Từ năm 2025: tối đa 30 điểm, ghi đến một chữ số thập phân (dấu phẩy hoặc dấu chấm).",
     ),
     Column(
         "score_tasks",
         "Điểm kết quả nhiệm vụ",
         ("task results points",),
-        "number",
-        note="Từ năm 2025: tối đa 70 điểm.",
+        "score",
+        note="Từ năm 2025: tối đa 70 điểm, ghi đến một chữ số thập phân (dấu phẩy hoặc dấu chấm).",
     ),
 ]
 

@@ -163,7 +163,8 @@ class Importer:
 
     # --- messages ---------------------------------------------------------------------------
     def header(self, key: str) -> str:
-        key = FIELD_COLUMNS.get(key, key)
+        if key not in self.columns:  # a service's field name: the column it is reported under
+            key = FIELD_COLUMNS.get(key, key)
         if key in self.headers:
             return self.headers[key]
         column = self.columns.get(key)
@@ -280,6 +281,8 @@ class Importer:
             return cell.year(raw)
         if column.type == "number":
             return cell.number(raw)
+        if column.type == "score":
+            return cell.score(raw)
         if column.type == "rating":
             return cell.rating(raw)
         if column.type == "org_rating":
@@ -1099,7 +1102,15 @@ def _depth(row: Row, by_code: dict[Any, Row]) -> int:
 
 # --- ratings ----------------------------------------------------------------------------------
 # Where a rule's problem with a decided rating is reported (evaluation.services.RuleProblem.kind).
-RULE_COLUMNS = {"member": "year", "level": "level", "late": "decision_date", "quota": "level"}
+RULE_COLUMNS = {
+    "member": "year",
+    "competent": "deciding_org",
+    "score": "score_general",
+    "date": "decision_date",
+    "level": "level",
+    "late": "decision_date",
+    "quota": "level",
+}
 
 
 class RatingImporter(Importer):
@@ -1155,9 +1166,17 @@ class RatingImporter(Importer):
     ) -> None:
         """Rows of each year checked as one set of decided ratings, then settled and written."""
         from dangvu.evaluation.models import Rating
-        from dangvu.evaluation.services import Decided, _imported, check_decided, record_decided
+        from dangvu.evaluation.services import (
+            Decided,
+            _imported,
+            check_decided,
+            competent_for,
+            record_decided,
+            review_on,
+        )
         from dangvu.rules import evaluation as ev
 
+        manage = scope_for(self.actor, Ability.RATE)
         field_name = "member_id" if self.subject == ev.MEMBER else "org_id"
         by_year: dict[int, list[tuple[Row, Any]]] = defaultdict(list)
         for row, subject in todo:
@@ -1166,9 +1185,10 @@ class RatingImporter(Importer):
             (getattr(r, field_name), r.year): r
             for r in Rating.objects.filter(
                 **{f"{field_name[:-3]}__in": [s.pk for _r, s in todo]}, year__in=list(by_year)
-            ).select_related("unit")
+            ).select_related("unit", "decision")
         }
         written: dict[int, list[Any]] = defaultdict(list)
+        rule_rows: set[int] = set()
         for year in sorted(by_year):
             listed = by_year[year]
             unit_of, facts = self.units(listed, year)
@@ -1179,8 +1199,20 @@ class RatingImporter(Importer):
                 if unit is None:
                     self.error(row, "year", self.no_unit(subject, year))
                     continue
+                if not manage.covers(unit.path):
+                    self.error(row, "year", self.unit_outside(year))
+                    continue
                 v = row.values
                 old = existing.get((subject.pk, year))
+                here = old is not None and old.source != Rating.Source.IMPORT
+                if here:
+                    self.error(
+                        row,
+                        "level",
+                        _(
+                            "This rating was decided in dangvu: the superior level re-classifies it."
+                        ),
+                    )
                 items.append(
                     Decided(
                         key=row.number,
@@ -1191,15 +1223,16 @@ class RatingImporter(Importer):
                         proposal=_imported(v, subject),
                         decided_on=v.get("decision_date"),
                         decision_number=v.get("decision_number") or "",
-                        stored_level=old.level if old is not None else "",
-                        stored_deciding_id=old.deciding_org_id if old is not None else None,
-                        # A rating kept by an override stays kept when imported again unchanged.
-                        override=old.override_reason
-                        if old is not None and old.level == v["level"]
-                        else "",
+                        rating=None if here else old,
+                        written=not here,
                     )
                 )
-            problems = check_decided(year, items, facts=facts) if year >= 2018 else []
+            if year >= 2018:
+                problems = check_decided(year, items, facts=facts)
+            else:  # the four levels' rules do not reach back; who decided still does
+                problems = []
+                for item in items:
+                    item.deciding_org = item.deciding_org or competent_for(item, review_on(year))
             by_row: dict[int, list[Any]] = defaultdict(list)
             for problem in problems:
                 by_row[problem.key].append(problem)
@@ -1207,33 +1240,63 @@ class RatingImporter(Importer):
             for item in items:
                 row = rows_by_number[item.key]
                 found = by_row.get(item.key, [])
+                if found and all(p.overridable for p in found):
+                    rule_rows.add(row.number)
+                if not item.written:  # refused above: its other problems too, at once
+                    for p in found:
+                        self.error(row, RULE_COLUMNS.get(p.kind, "level"), p.message)
+                    continue
                 if found and not self.kept(row, item, found):
                     continue
-                if self.settle(row, item, existing.get((item.subject.pk, year))):
+                if self.settle(row, item):
                     written[year].append(item)
+        self.keep_rows_unused(rule_rows)
         if commit and not self.outcome.errors:
             assert changeset is not None
             for year, items in written.items():
                 record_decided(year=year, items=items, changeset=changeset, actor=self.actor)
+
+    def keep_rows_unused(self, rule_rows: set[int]) -> None:
+        """Rows named to keep that no rule refused: said, not silently ignored."""
+        if isinstance(self.override_rows, str) or not self.override_reason.strip():
+            return
+        for number in sorted(set(self.override_rows) - rule_rows):
+            self.outcome.warnings.append(
+                Problem(
+                    number,
+                    "",
+                    "",
+                    _("Row %(row)s was named to keep, but no rule of its year refuses it.")
+                    % {"row": number},
+                )
+            )
 
     def no_unit(self, subject: Any, year: int) -> str:
         from dangvu.rules import evaluation as ev
 
         return _("Not a member on %(date)s.") % {"date": format_date(ev.review_day(year))}
 
+    def unit_outside(self, year: int) -> str:
+        from dangvu.rules import evaluation as ev
+
+        return _(
+            "On %(date)s this member's party cell lay outside your area: the rating is imported "
+            "there."
+        ) % {"date": format_date(ev.review_day(year))}
+
     def kept(self, row: Row, item: Any, problems: list[Any]) -> bool:
-        """A row the rules refuse: kept, with each problem as a warning, when the officer
-        overrides it with a reason; else its errors, marked as a rule an override may set aside."""
+        """A row the rules refuse: kept, each problem shown as a warning, when the officer keeps
+        it with a reason (or an earlier import kept the same rating, unchanged, with its reason);
+        else its errors, marked as rules an override may set aside when all of them are."""
         reason = self.override_reason.strip()
-        overridden = bool(reason) and (
-            self.override_rows == "all" or row.number in self.override_rows
-        )
-        if item.override:  # kept by an earlier import, with its reason
-            reason, overridden = item.override, True
-        overridable = all(p.kind != "member" for p in problems)
+        chosen = bool(reason) and (self.override_rows == "all" or row.number in self.override_rows)
+        old = item.rating
+        if not chosen and old is not None and old.override_reason and _same(old, item):
+            reason, chosen = old.override_reason, True
+        overridable = all(p.overridable for p in problems)
         for p in problems:
             column = RULE_COLUMNS.get(p.kind, "level")
-            if overridden and overridable:
+            if chosen and overridable:
                 self.warn(
                     row,
                     column,
@@ -1242,7 +1305,7 @@ class RatingImporter(Importer):
                 )
             else:
                 self.error(row, column, p.message, rule=overridable)
-        if overridden and overridable:
+        if chosen and overridable:
             item.override = reason
             if any(p.kind == "late" for p in problems):
                 item.late_reason = reason
@@ -1279,42 +1342,67 @@ class RatingImporter(Importer):
         in_file[pair] = row.number
         return True
 
-    def settle(self, row: Row, item: Any, old: Any) -> bool:
-        """A checked row: unchanged, an update of an earlier import, or a new rating; True when
-        it is to be written."""
-        from dangvu.evaluation.models import Rating
-
+    def settle(self, row: Row, item: Any) -> bool:
+        """A checked row: unchanged, an update of an earlier import (every value compared), or a
+        new rating; True when it is to be written."""
         label = f"{_subject_name(item.subject)} — {row.values['year']}"
+        old = item.rating
         if old is not None:
-            if old.source != Rating.Source.IMPORT:
-                self.error(
-                    row,
-                    "level",
-                    _("This rating was decided in dangvu: the superior level re-classifies it."),
-                )
-                return False
-            if old.level == item.level and old.override_reason == item.override:
+            if _same(old, item) and old.override_reason == item.override:
                 self.outcome.unchanged += 1
                 self.outcome.rows.append(
                     {"row": row.number, "action": "unchanged", "label": label, "changes": {}}
                 )
                 return False
-            item.rating = old
             self.outcome.updated += 1
             self.outcome.rows.append(
                 {
                     "row": row.number,
                     "action": "update",
                     "label": label,
-                    "changes": {self.header("level"): [old.level, item.level]},
+                    "changes": {
+                        self.header(key): pair for key, pair in _differences(old, item).items()
+                    },
                 }
             )
             return True
         self.outcome.created += 1
         self.outcome.rows.append(
-            {"row": row.number, "action": "create", "label": label, "changes": {}}
+            {
+                "row": row.number,
+                "action": "create",
+                "label": label,
+                "changes": {self.header("level"): ["", item.level]},
+            }
         )
         return True
+
+
+def _differences(old: Any, item: Any) -> dict[str, list[str]]:
+    """What an imported row changes in the stored rating, column by column, as shown."""
+    from dangvu.rules import evaluation as ev
+
+    score = item.proposal.score if item.proposal is not None else None
+
+    def points(value: Any) -> str:
+        return ev.format_score(value) if value is not None else ""
+
+    pairs = {
+        "level": (old.level, item.level),
+        "score_general": (points(old.score_general), points(score.general if score else None)),
+        "score_tasks": (points(old.score_tasks), points(score.tasks if score else None)),
+        "decision_number": (old.decision.number if old.decision else "", item.decision_number),
+        "decision_date": (format_date(old.decided_on), format_date(item.decided_on)),
+        "deciding_org": (
+            old.deciding_org.name if old.deciding_org else "",
+            item.deciding_org.name if item.deciding_org else "",
+        ),
+    }
+    return {k: [a, b] for k, (a, b) in pairs.items() if a != b}
+
+
+def _same(old: Any, item: Any) -> bool:
+    return not _differences(old, item)
 
 
 def _subject_name(subject: Any) -> str:
@@ -1377,6 +1465,9 @@ class OrgRatingImporter(RatingImporter):
             ).values_list("org_id", "parent_id")
         )
         return parents, None
+
+    def unit_outside(self, year: int) -> str:
+        return _("This organisation's rating is decided by a level above your area.")
 
     def no_unit(self, subject: Any, year: int) -> str:
         from dangvu.evaluation.services import review_on

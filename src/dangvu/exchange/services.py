@@ -81,6 +81,15 @@ def _override(batch: ImportBatch) -> dict[str, Any]:
     }
 
 
+def require_reason(rows: Any, reason: str) -> None:
+    """Rows kept against the rules are kept only with the reason the change log records."""
+    if rows and not reason.strip():
+        raise RuleError(
+            _("Say why these rows are kept against the rules: the change log records it."),
+            field="reason",
+        )
+
+
 @transaction.atomic
 def set_override(batch: ImportBatch, *, rows: list[int] | str, reason: str, actor: Any) -> None:
     """Keep rows a rule of their year refuses, with the reason the change log will record; the
@@ -89,11 +98,7 @@ def set_override(batch: ImportBatch, *, rows: list[int] | str, reason: str, acto
         raise PermissionDenied
     if batch.state not in (ImportBatch.State.CHECKED, ImportBatch.State.FAILED):
         raise RuleError(_("Only a checked file can be imported with exceptions."))
-    if rows and not reason.strip():
-        raise RuleError(
-            _("Say why these rows are kept against the rules: the change log records it."),
-            field="reason",
-        )
+    require_reason(rows, reason)
     batch.override = {"rows": rows, "reason": reason.strip()} if rows else {}
     batch.save(update_fields=["override"])
 
@@ -157,11 +162,7 @@ def import_file(
     override_reason: str = "",
 ) -> tuple[Outcome, ImportBatch | None]:
     """One call for the command line: check, or check and commit, a file."""
-    if override_rows and not override_reason.strip():
-        raise RuleError(
-            _("Say why these rows are kept against the rules: the change log records it."),
-            field="reason",
-        )
+    require_reason(override_rows, override_reason)
     importer = importer_for(
         kind,
         content,

@@ -224,6 +224,20 @@ def number(value: Cell) -> float | None:
         raise CellError(_("“%(value)s” is not a number.") % {"value": written}) from exc
 
 
+def score(value: Cell) -> Any:
+    """A score of the 2025 rating, read by the score rules' own reader (a comma or a point; a
+    spreadsheet's number by its shortest decimal form); its range and precision are checked with
+    the rating."""
+    from dangvu.rules.evaluation import ScoreError, score_value
+
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        return score_value(value)
+    except ScoreError as exc:
+        raise CellError(str(exc)) from exc
+
+
 def rating(value: Cell, subject: str = "member") -> str | None:
     """A rating: its code, its name, or an older year's label (mapped, DOMAIN.md §1.2)."""
     from dangvu.rules.evaluation import parse_level

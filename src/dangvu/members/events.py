@@ -14,7 +14,7 @@ from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import require
 from dangvu.core.calendar import add_working_days
 from dangvu.core.changes import log_entry, open_change_set
-from dangvu.core.dates import add_months, age_on, format_date, today
+from dangvu.core.dates import add_months, age_on, format_date, months_between, today
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeSet, Decision
 from dangvu.members import lifecycle
@@ -169,9 +169,9 @@ def rebuild(member: PartyMember) -> PartyMember:
 
 # --- rule checks that need more than the order of the facts ------------------------------------
 def months_of_age(birth: dt.date, on: dt.date) -> int:
-    """Completed months of age: DOMAIN.md §4.1 counts the admission age by month."""
-    months = (on.year - birth.year) * 12 + on.month - birth.month
-    return months - 1 if on.day < birth.day else months
+    """Completed months of age: DOMAIN.md §4.1 counts the admission age by month (the one
+    month-end convention of `core.dates.months_between`)."""
+    return months_between(birth, on)
 
 
 def admission_age_problem(

@@ -16,7 +16,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangvu.core.dates import add_months, add_years, format_date
+from dangvu.core.dates import add_months, add_years, format_date, months_between
 from dangvu.rules.charter import BADGE_TIERS, REMOVAL_GROUNDS, rules_on
 
 ACTIVE = ("probationary", "official")
@@ -529,28 +529,17 @@ class PartyAge:
         return {"years": self.years, "months": self.months, "days": self.days}
 
 
-def months_reached(start: dt.date, on: dt.date) -> int:
-    """Whole months from `start` to `on` under the one month-end convention of dangvu (DOMAIN.md
-    §3.2, §4.3): n months are reached on `add_months(start, n)` — the same day of the month, or
-    the month's last day when it has no such day (29/2 → 28/2 a year later; 31/1 → 28/2 a month
-    later). Party age, badge dates and the end of probation all count this way."""
-    months = (on.year - start.year) * 12 + on.month - start.month
-    while months > 0 and add_months(start, months) > on:
-        months -= 1
-    return max(months, 0)
-
-
 def party_age(
     first_admission: dt.date, gaps: Sequence[tuple[dt.date, dt.date | None]], on: dt.date
 ) -> PartyAge:
     """Party age on a day: from the first admission decision, minus the days not in party activity
     (§3.2: expulsion, removal, interruption by transfer; a restoration leaves no gap), in years,
-    months and days under `months_reached`'s month-end convention: on the day a badge falls due
-    the member has exactly the tier's years."""
+    months and days under the month-end convention of `core.dates.months_between`: on the day a
+    badge falls due the member has exactly the tier's years."""
     start = first_admission + dt.timedelta(days=gap_days(gaps, on))
     if on < start:
         return PartyAge(0, 0, 0, start)
-    months = months_reached(start, on)
+    months = months_between(start, on)
     anchor = add_months(start, months)
     return PartyAge(months // 12, months % 12, (on - anchor).days, start)
 

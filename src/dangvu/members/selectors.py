@@ -13,7 +13,7 @@ from django.http import Http404
 
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import scope_for
-from dangvu.core.dates import add_years, today
+from dangvu.core.dates import born_on_or_before_for_age, today
 from dangvu.core.text import search_key
 from dangvu.members import attributes
 from dangvu.members.models import ACTIVE_STATUSES, MembershipEvent, MembershipPeriod, PartyMember
@@ -60,9 +60,11 @@ def birth_range_for_band(band: str, on: dt.date) -> Q:
     """Members whose age in completed years on `on` falls in the form's age band."""
     for code, low, high in ref.AGE_BANDS:
         if code == band:
-            condition = Q(person__birth_date__lte=add_years(on, -low)) if low else Q()
+            condition = (
+                Q(person__birth_date__lte=born_on_or_before_for_age(low, on)) if low else Q()
+            )
             if high is not None:
-                condition &= Q(person__birth_date__gt=add_years(on, -(high + 1)))
+                condition &= Q(person__birth_date__gt=born_on_or_before_for_age(high + 1, on))
             return condition
     return Q(pk__in=[])
 
@@ -273,9 +275,11 @@ def stats(org: Organisation, on: dt.date) -> dict[str, int]:
         ),
     }
     for code, low, high in ref.AGE_BANDS:
-        condition = Q(member__person__birth_date__lte=add_years(on, -low)) if low else Q()
+        condition = (
+            Q(member__person__birth_date__lte=born_on_or_before_for_age(low, on)) if low else Q()
+        )
         if high is not None:
-            condition &= Q(member__person__birth_date__gt=add_years(on, -(high + 1)))
+            condition &= Q(member__person__birth_date__gt=born_on_or_before_for_age(high + 1, on))
         aggregates[f"members.age.{code}"] = (
             Count("id", filter=condition) if condition else Count("id")
         )
@@ -376,7 +380,7 @@ def _membership_on(member: PartyMember, on: dt.date) -> dict[str, dt.date | None
     }
 
 
-def member_on(member: PartyMember, on: dt.date) -> dict[str, Any]:
+def member_on(member: PartyMember, on: dt.date, *, dated: bool = True) -> dict[str, Any]:
     """A member's status, flags, party cells and party age on a day, from the stored derived state."""
     from dangvu.members import lifecycle
     from dangvu.members.models import FlagPeriod
@@ -397,7 +401,9 @@ def member_on(member: PartyMember, on: dt.date) -> dict[str, Any]:
         "flags": flags,
         "org": home.org.code if home else None,
         "temp_org": temp.org.code if temp else None,
-        **_membership_on(member, on),
+        # The dates of the membership in force that day (its events replayed): `member show`;
+        # a list of members shows none of them and skips the replay.
+        **(_membership_on(member, on) if dated else {}),
         "first_admission_date": member.first_admission_date
         if member.first_admission_date and member.first_admission_date <= on
         else None,

@@ -24,7 +24,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import translation
 
-from dangvu.core.dates import add_years
+from dangvu.core.dates import add_years, born_on_or_before_for_age
 from dangvu.core.dates import age_on as completed_years  # age in completed years on a day
 from dangvu.members import attributes
 from dangvu.members.models import MembershipEvent, MembershipPeriod, PartyMember
@@ -309,9 +309,15 @@ class MemberStock(Family):
             if code.startswith(("members.ethnicity.", "members.religion.")):
                 found[f"{code}.women"] = person_q & Q(member__person__sex="F")
         for code, low, high in ref.AGE_BANDS:
-            condition = Q(member__person__birth_date__lte=add_years(on, -low)) if low else Q()
+            condition = (
+                Q(member__person__birth_date__lte=born_on_or_before_for_age(low, on))
+                if low
+                else Q()
+            )
             if high is not None:
-                condition &= Q(member__person__birth_date__gt=add_years(on, -(high + 1)))
+                condition &= Q(
+                    member__person__birth_date__gt=born_on_or_before_for_age(high + 1, on)
+                )
             found[f"members.age.{code}"] = condition
         for code, _lv, _le, low_day, high_day in ADMISSION_PERIODS:
             condition = Q()

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -80,8 +81,9 @@ class EvaluationRules:
     bands: tuple[tuple[int, str], ...] = ()
     htxsnv_min_exceeded_pct: int | None = None  # share of tasks done beyond what was asked
     htnv_max_behind_pct: int | None = None  # collectives: tasks behind schedule
-    # §16.1 1.6 (HD 43 mục 4.1): the year's ratings are decided before this day of the year
-    # (month, day); units whose year does not close in December before 15/01 of the next year.
+    # §16.1 1.6 (HD 43 mục 4.1): the year's ratings are decided by this day of the year (month,
+    # day; `decision_deadline`). Units whose year does not close in December have until 15/01 of
+    # the next year: no unit records that yet, so their late decision states it as its reason.
     # None where no deadline was found in the guidance of the time (§1.4: UNCONFIRMED).
     decide_before: tuple[int, int] | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
@@ -162,11 +164,13 @@ def review_day(year: int) -> dt.date:
 def decision_deadline(rules: EvaluationRules, year: int) -> dt.date | None:
     """The last day a decision of the year's ratings is on time, or None where the guidance of
     the time set no deadline found (DOMAIN.md §1.4). HD 43 mục 4.1 (§16.1 1.6): the review
-    "kết thúc trước ngày 31/12 hằng năm" — read as written, before 31/12, so 30/12 is the last day."""
+    "kết thúc trước ngày 31/12 hằng năm". Read together with the review day of the same sentence
+    (`review_day`: the facts of 31/12), the year's ratings close with the year: 31/12 is the last
+    day on time — one reading for both, so that a decision on the review day is not late."""
     if rules.decide_before is None:
         return None
     month, day = rules.decide_before
-    return dt.date(year, month, day) - dt.timedelta(days=1)
+    return dt.date(year, month, day)
 
 
 def late_problem(rules: EvaluationRules, year: int, decided_on: dt.date | None) -> str | None:
@@ -349,25 +353,32 @@ class ScoreError(ValueError):
     """A score that cannot be read: the message names the text."""
 
 
+_WRITTEN = re.compile(r"-?\d+(?:[.,]\d+)?")
+
+
 def score_value(value: object) -> Decimal:
-    """A score as the exact decimal it was written: "89,5" and "89.5" alike, a number from a
-    spreadsheet by its shortest decimal form (89.95 is 89.95, not 89.9499…)."""
+    """A score as the exact decimal it was written: "89,5" and "89.5" alike; a number from a
+    spreadsheet by its shortest decimal form to 15 significant digits (89.95 is 89,95, and a
+    formula's 0.1 + 0.2 is 0,3). Digits with one decimal separator only: no exponent, no
+    thousands separator, no NaN or infinity."""
     if isinstance(value, Decimal):
-        return value
-    if isinstance(value, bool):
+        found = value
+    elif isinstance(value, bool):
         raise ScoreError(_("“%(value)s” is not a number.") % {"value": value})
-    if isinstance(value, int | float):
-        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    written = str(value).strip().replace(" ", "")
-    if written.count(",") == 1 and "." not in written:
-        written = written.replace(",", ".")
-    try:
-        found = Decimal(written)
-    except InvalidOperation:
-        raise ScoreError(_("“%(value)s” is not a number.") % {"value": value}) from None
+    elif isinstance(value, int):
+        found = Decimal(value)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise ScoreError(_("“%(value)s” is not a number.") % {"value": value})
+        found = Decimal(format(value, ".15g"))
+    else:
+        written = str(value).strip()
+        if not _WRITTEN.fullmatch(written):
+            raise ScoreError(_("“%(value)s” is not a number.") % {"value": value})
+        found = Decimal(written.replace(",", "."))
     if not found.is_finite():
         raise ScoreError(_("“%(value)s” is not a number.") % {"value": value})
-    return found
+    return found + 0 if found.is_zero() else found  # -0 is 0
 
 
 def format_score(value: Decimal) -> str:
@@ -397,9 +408,13 @@ class Score:
 
 
 def score_problems(score: Score) -> list[str]:
-    """Each part within its range and written to a tenth of a point at most: the number checked
-    is the number stored."""
+    """Each part within its range and written to a tenth of a point at most (the number checked
+    is the number stored); the share of tasks exceeded a percentage."""
     problems = []
+    if score.exceeded_pct is not None and not 0 <= score.exceeded_pct <= 100:
+        problems.append(
+            _("The share of tasks done beyond what was asked is a percentage from 0 to 100.")
+        )
     for part, maximum, message in (
         (score.general, GENERAL_MAX, _("General criteria are scored from 0 to %(max)s points.")),
         (score.tasks, TASKS_MAX, _("Task results are scored from 0 to %(max)s points.")),

@@ -5,9 +5,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dangvu.core.calendar import _exceptions, load_announced, seed_year
+from dangvu.core.calendar import days_of, load_announced, seed_year, set_day, unset_day
 from dangvu.core.cli import add_format, print_json
-from dangvu.core.models import CalendarDay
+from dangvu.core.dates import format_date
 
 
 class Command(BaseCommand):
@@ -37,28 +37,22 @@ class Command(BaseCommand):
         action = options["action"]
         if action == "show":
             year = options["year"]
-            table = _exceptions(dt.date(year, 1, 1), dt.date(year, 12, 31))
-            names = {
-                d: (name, citation)
-                for d, name, citation in CalendarDay.objects.filter(day__year=year).values_list(
-                    "day", "name", "citation"
-                )
-            }
             rows = [
                 {
-                    "day": d.isoformat(),
-                    "working": w,
-                    "name": names.get(d, ("", ""))[0],
-                    "citation": names.get(d, ("", ""))[1],
+                    "day": r["day"].isoformat(),
+                    "working": r["working"],
+                    "name": r["name"],
+                    "citation": r["citation"],
                 }
-                for d, w in sorted(table.items())
+                for r in days_of(year)
             ]
             if options["format"] == "json":
                 print_json({"year": year, "days": rows}, self.stdout._out)
             else:
-                for r in rows:
+                for r, raw in zip(rows, days_of(year), strict=True):
                     self.stdout.write(
-                        f"{r['day']}  {'làm việc' if r['working'] else 'nghỉ':9}  {r['name']}"
+                        f"{format_date(raw['day'])}  {'làm việc' if r['working'] else 'nghỉ':9}  "
+                        f"{r['name']}  ({r['citation']})"
                     )
             return
         if action == "load":
@@ -71,17 +65,9 @@ class Command(BaseCommand):
             day = dt.date.fromisoformat(options["day"])
         except ValueError as exc:
             raise CommandError("the day must be YYYY-MM-DD") from exc
-        seed_year(day.year)
         if action == "unset":
-            CalendarDay.objects.filter(day=day).delete()
+            unset_day(day)
             return
         if options["off"] == options["work"]:
             raise CommandError("say --off or --work")
-        CalendarDay.objects.update_or_create(
-            day=day,
-            defaults={
-                "is_working": options["work"],
-                "name": options["name"],
-                "source": CalendarDay.Source.MANUAL,
-            },
-        )
+        set_day(day, working=options["work"], name=options["name"])

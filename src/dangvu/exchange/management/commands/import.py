@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from dangvu.core.cli import add_format, print_json
 from dangvu.core.models import ChangeSet
@@ -38,7 +39,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from django.contrib.auth import get_user_model
 
-        from dangvu.exchange.services import import_file
+        from dangvu.core.errors import RuleError
+        from dangvu.exchange.services import import_file, require_reason
 
         actor = None
         if options.get("user"):
@@ -61,10 +63,12 @@ class Command(BaseCommand):
                 )
             except ValueError as exc:
                 raise CommandError(
-                    "--keep-rows takes row numbers separated by commas, or all"
+                    _("--keep-rows takes row numbers separated by commas, or all.")
                 ) from exc
-            if not options["reason"].strip():
-                raise CommandError("--keep-rows needs --reason: the change log records why")
+        try:
+            require_reason(keep, options["reason"])
+        except RuleError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
         rich = options["format"] != "json" and sys.stderr.isatty()
         progress = _bar() if rich else None
         outcome, batch = import_file(
@@ -89,7 +93,6 @@ class Command(BaseCommand):
             sys.exit(1)
 
     def _text(self, doc: dict[str, Any], dry_run: bool) -> None:
-        from django.utils.translation import gettext as _
 
         for p in doc["errors"]:
             where = _("row %(n)s") % {"n": p["row"]} if p["row"] else _("file")

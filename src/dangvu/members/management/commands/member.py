@@ -63,7 +63,7 @@ class Command(BaseCommand):
                 raise CommandError(f"{code} did not exist on {on.isoformat()}")
             rows = []
             for member, status in members_on_list(org, on, options.get("status") or ""):
-                state = member_on(member, on)
+                state = member_on(member, on, dated=False)
                 rows.append(
                     {
                         "cccd": member.person.citizen_id,
