@@ -26,7 +26,7 @@ from dangvu.core.models import ChangeLogEntry, ChangeSet, Decision
 from dangvu.discipline.models import DisciplineDecision
 from dangvu.evaluation.models import PeerGroup, Rating, Round
 from dangvu.members.models import FlagPeriod, MembershipPeriod, PartyMember, Person
-from dangvu.orgs.models import Organisation, Placement, valid_on
+from dangvu.orgs.models import SEGMENT_WIDTH, Organisation, Placement, valid_on
 from dangvu.orgs.selectors import placement_of, subtree_org_ids, subtree_placements
 from dangvu.rules import evaluation as ev
 from dangvu.rules.organisation import GRASSROOTS_KINDS, MEMBER_RATING_KINDS
@@ -797,7 +797,7 @@ def check_decided(
         facts = review_facts(members, year)
     orgs = [i.subject for i in items if isinstance(i.subject, Organisation)]
     caps = org_caps(rules, year, orgs) if orgs else {}
-    competent = _Competent(day)
+    competent = _Competent(day, items)
     found: list[RuleProblem] = []
     counted: list[Decided] = []
     now = today()
@@ -850,18 +850,60 @@ def check_decided(
 
 
 class _Competent:
-    """Who decides (DOMAIN.md §1.5), looked up once per cell for members, once per organisation."""
+    """Who decides (DOMAIN.md §1.5) for many items at once: the placements of the day read in a
+    few queries (the rule of `_competent`, over paths), not two queries an item."""
 
-    def __init__(self, on: dt.date) -> None:
-        self.on = on
-        self.found: dict[tuple[str, int], Organisation | None] = {}
+    def __init__(self, on: dt.date, items: Sequence[Decided]) -> None:
+        ids = {i.unit.pk for i in items} | {
+            i.subject.pk for i in items if isinstance(i.subject, Organisation)
+        }
+        self.places: dict[int, tuple[str, str, int | None]] = {}
+        listed = sorted(ids)
+        for start in range(0, len(listed), 500):
+            for org_id, path, kind, parent_id in Placement.objects.filter(
+                valid_on(on), org_id__in=listed[start : start + 500]
+            ).values_list("org_id", "path", "kind", "parent_id"):
+                self.places[org_id] = (path, kind, parent_id)
+        prefixes = sorted(
+            {
+                path[:end]
+                for path, _k, _p in self.places.values()
+                for end in range(SEGMENT_WIDTH, len(path) + 1, SEGMENT_WIDTH)
+            }
+        )
+        self.rating: dict[str, int] = {}
+        for start in range(0, len(prefixes), 500):
+            self.rating.update(
+                Placement.objects.filter(
+                    valid_on(on),
+                    path__in=prefixes[start : start + 500],
+                    kind__in=MEMBER_RATING_KINDS,
+                ).values_list("path", "org_id")
+            )
+        wanted = set(self.rating.values()) | {p for _a, _k, p in self.places.values() if p}
+        self.orgs = Organisation.objects.in_bulk(list(wanted))
+
+    def _grassroots(self, path: str) -> int | None:
+        for end in range(len(path), 0, -SEGMENT_WIDTH):
+            found = self.rating.get(path[:end])
+            if found is not None:
+                return found
+        return None
 
     def of(self, item: Decided) -> Organisation | None:
-        member = isinstance(item.subject, PartyMember)
-        key = ("unit", item.unit.pk) if member else ("org", item.subject.pk)
-        if key not in self.found:
-            self.found[key] = _competent(item.subject, item.unit, self.on)
-        return self.found[key]
+        if isinstance(item.subject, PartyMember):
+            place = self.places.get(item.unit.pk)
+            found = self._grassroots(place[0]) if place else None
+            return self.orgs.get(found) if found else None
+        place = self.places.get(item.subject.pk)
+        if place is None or place[2] is None:
+            return None
+        path, kind, parent_id = place
+        parent = self.orgs.get(parent_id)
+        if kind in GRASSROOTS_KINDS:
+            return parent
+        found = self._grassroots(path[:-SEGMENT_WIDTH])
+        return self.orgs.get(found) if found else parent
 
 
 def _competent(subject: Any, unit: Organisation | None, on: dt.date) -> Organisation | None:
