@@ -935,24 +935,33 @@ def _quota_of_decided(
         groups[item.deciding_org.pk, item.subject_kind, group].append(item)
     group_ids = [g for _d, _s, g in groups if g is not None]
     named = {g.pk: g for g in PeerGroup.objects.filter(pk__in=group_ids)}
+    # What each deciding level holds already, in one query for all of them.
+    stored: dict[tuple[int, str, int | None], dict[str, int]] = defaultdict(
+        lambda: defaultdict(int)
+    )
+    deciding_ids = sorted({d for d, _s, _g in groups})
+    for start in range(0, len(deciding_ids), 500):
+        for deciding_id, subject, group_id, level, n in (
+            Rating.objects.filter(year=year, deciding_org_id__in=deciding_ids[start : start + 500])
+            .values_list("deciding_org_id", "subject", "group_id", "level")
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            key = (deciding_id, subject, group_id if rules.quota_per == "group" else None)
+            stored[key][level] += n
     found = []
     for (deciding_id, subject, group_id), listed in groups.items():
-        counts = quota_counts(
-            rules,
-            year,
-            deciding_id,
-            subject,
-            group_id,
-            leaving=[
-                i.rating.level
-                for i in listed
-                if i.rating is not None
-                and i.rating.level
-                and i.rating.deciding_org_id == deciding_id
-                and (rules.quota_per != "group" or i.rating.group_id == group_id)
-            ],
-            coming=[i.level for i in listed],
-        )
+        counts = defaultdict(int, stored[deciding_id, subject, group_id])
+        for i in listed:
+            old = i.rating
+            if (
+                old is not None
+                and old.level
+                and old.deciding_org_id == deciding_id
+                and (rules.quota_per != "group" or old.group_id == group_id)
+            ):
+                counts[old.level] -= 1  # replaced: its stored level leaves the count
+            counts[i.level] += 1
         peer = named.get(group_id) if group_id is not None else None
         problem = ev.quota_problem(
             rules,
