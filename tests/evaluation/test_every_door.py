@@ -424,7 +424,7 @@ def test_an_impossible_score_or_a_future_date_is_an_error_no_override_keeps(
     assert (
         "(row 2, Điểm tiêu chí chung) «31»: General criteria are scored from 0 to 30 points." in err
     )
-    assert "(row 3, Ngày quyết định)" in err and "cannot be dated after today" in err
+    assert "(row 3, Ngày quyết định)" in err and "cannot be dated in the future" in err
     assert "(row 4, Điểm tiêu chí chung) «nan»" in err
     assert not Rating.objects.exists()
 
@@ -572,3 +572,55 @@ def test_lowering_a_rating_is_never_held_back_by_the_quota(world, ten):
         rating=an, level=ev.KHTNV, reason="Vi phạm phát hiện sau", actor=world.an, by=world.province
     )
     assert Rating.objects.get(pk=an.pk).level == ev.KHTNV
+
+
+def test_the_decide_form_refuses_what_cannot_be_a_decision_and_leaves_no_record(world, ten, client):
+    """No level chosen, no group chosen (from 2023 the quota is counted in one), a date before the
+    year's end (HD 43 mục 4.1: the review is held at the end of the year): each refused, and no
+    decision record is left behind."""
+    from dangvu.core.models import Decision
+    from dangvu.evaluation.services import peer_group_create
+
+    peer_group_create(year=2024, deciding_org=world.phuoc_hai, name="Đảng viên", actor=world.an)
+    [proposed] = propose_member_ratings(
+        cell=world.ph1, year=2024, proposals=[Proposal(ten[0], HTTNV)], actor=world.binh
+    )
+    group = str(page_groups(client, world)[0].pk)
+    url = reverse("evaluation:org", args=[world.phuoc_hai.code, 2024])
+    base = {"action": "decide", "decision_number": "7-QĐ/ĐU", "decision_date": "20/12/2024"}
+    for data in (
+        {**base, "group": group},  # no level chosen
+        {**base, f"decide_{proposed.pk}": HTTNV},  # no group
+        {**base, "group": group, f"decide_{proposed.pk}": HTTNV, "decision_date": "15/10/2024"},
+    ):
+        answer = client.post(url, data)
+        assert answer.status_code == 200 and "error-summary" in answer.content.decode()
+    assert not Decision.objects.filter(number="7-QĐ/ĐU").exists()
+    assert Rating.objects.get(pk=proposed.pk).level == ""
+
+
+def page_groups(client, world):
+    sign_in(client, world.an)
+    page = client.get(reverse("evaluation:org", args=[world.phuoc_hai.code, 2024]))
+    return page.context["groups"]
+
+
+def test_an_unreadable_number_does_not_hide_the_other_rows_problems(world, ten, client):
+    sign_in(client, world.binh)
+    url = reverse("evaluation:org", args=[world.ph1.code, 2025])
+    hoa, an = ten[0], ten[1]
+    page = client.post(
+        url,
+        {
+            "action": "propose",
+            f"level_{hoa.pk}": HTTNV,
+            f"general_{hoa.pk}": "abc",
+            f"tasks_{hoa.pk}": "60",
+            f"level_{an.pk}": HTTNV,
+            f"general_{an.pk}": "35",
+            f"tasks_{an.pk}": "60",
+        },
+    ).content.decode()
+    assert f"{hoa.person.full_name}: “abc” không phải là số." in page
+    assert f"{an.person.full_name}: Nhóm tiêu chí chung được chấm từ 0 đến 30 điểm." in page
+    assert not Rating.objects.filter(year=2025).exists()

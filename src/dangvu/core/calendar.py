@@ -147,7 +147,7 @@ def days_of(year: int) -> list[dict[str, Any]]:
             name, citation = shipped[day.isoformat()]["name"], shipped[day.isoformat()]["source"]
         else:
             name = package.get(day, "Làm bù" if working else "Nghỉ bù")
-            citation = "ước tính theo lịch nghỉ của gói holidays, chưa có thông báo của Chính phủ"
+            citation = "ước tính theo các ngày lễ trong luật, chưa có thông báo của Chính phủ"
         out.append({"day": day, "working": working, "name": name, "citation": citation})
     return out
 

@@ -640,6 +640,9 @@ def decide_ratings(
     problems: dict[str, list[str]] = {}
     if on > today():
         problems["decided_on"] = [_future(on)]
+    early = ev.early_problem(year, on) if year >= 2018 else None
+    if early:
+        problems["decided_on"] = [early]
     late = ev.late_problem(rules, year, on)
     late_reason = late_reason.strip() if late else ""
     if late and not late_reason:
@@ -811,6 +814,9 @@ def check_decided(
         ]
         if item.decided_on is not None and item.decided_on > now:
             hard.append(RuleProblem(item.key, "date", _future(item.decided_on)))
+        early = ev.early_problem(year, item.decided_on)
+        if early:
+            hard.append(RuleProblem(item.key, "date", early))
         if hard:
             found += hard
             continue
@@ -1340,7 +1346,9 @@ def _snapshot(rating: Rating) -> dict[str, Any]:
 
 
 def _future(on: dt.date) -> str:
-    return _("A decision cannot be dated after today (%(date)s).") % {"date": format_date(on)}
+    return _("Dated %(date)s, after today: a decision cannot be dated in the future.") % {
+        "date": format_date(on)
+    }
 
 
 def _group_label(group: PeerGroup | None, deciding: Organisation) -> str:

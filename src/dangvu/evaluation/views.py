@@ -247,6 +247,10 @@ def _cells_of(org: Any, on: dt.date) -> Any:
     ).values("org_id")
 
 
+class _Undo(Exception):
+    """Rolls back a trial whose only purpose was to list its problems."""
+
+
 def _number(value: str) -> Decimal | None:
     """A number typed with a comma or a point; the score rules then check it as typed."""
     return ev.score_value(value) if value.strip() else None
@@ -270,14 +274,30 @@ def _propose(request: HttpRequest, cell: Any, year: int, rules: ev.EvaluationRul
             try:
                 general = _number(request.POST.get(f"general_{member_id}", ""))
                 tasks = _number(request.POST.get(f"tasks_{member_id}", ""))
-                exceeded = _number(request.POST.get(f"exceeded_{member_id}", "")) or 0
+                exceeded = _number(request.POST.get(f"exceeded_{member_id}", ""))
             except ev.ScoreError as exc:
                 unreadable.setdefault(str(member_id), []).append(str(exc))
                 continue
             if general is not None and tasks is not None:
-                score = ev.Score(general, tasks, exceeded_pct=float(exceeded))
+                score = ev.Score(
+                    general, tasks, exceeded_pct=float(exceeded) if exceeded is not None else None
+                )
         proposals.append(Proposal(member, request.POST[f"level_{member_id}"], score=score))
     if unreadable:
+        # The other rows are checked too, so that every problem is listed at once: their
+        # proposal is tried and rolled back.
+        try:
+            with transaction.atomic():
+                if proposals:
+                    services.propose_member_ratings(
+                        cell=cell, year=year, proposals=proposals, actor=request.user
+                    )
+                raise _Undo
+        except ValidationError as exc:
+            for key, messages_ in exc.message_dict.items():
+                unreadable.setdefault(key, []).extend(messages_)
+        except _Undo:
+            pass
         raise ValidationError({k: [ValidationError(m) for m in ms] for k, ms in unreadable.items()})
     if not proposals:
         raise RuleError(_("Choose a level for at least one member."), field="level")
@@ -310,6 +330,8 @@ def _decide(request: HttpRequest, org: Any, year: int) -> None:
         if k.startswith("decide_") and v
     }
     ratings = list(Rating.objects.filter(pk__in=list(chosen), year=year, level=""))
+    if not ratings:
+        raise RuleError(_("Choose a level for at least one proposal."), field="level")
     services.decide_ratings(
         deciding_org=org,
         year=year,

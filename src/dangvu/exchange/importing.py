@@ -1257,19 +1257,18 @@ class RatingImporter(Importer):
                 record_decided(year=year, items=items, changeset=changeset, actor=self.actor)
 
     def keep_rows_unused(self, rule_rows: set[int]) -> None:
-        """Rows named to keep that no rule refused: said, not silently ignored."""
+        """Rows named to keep that no rule refused, or that are refused for what no override sets
+        aside: said, not silently ignored."""
         if isinstance(self.override_rows, str) or not self.override_reason.strip():
             return
+        refused = {p.row for p in self.outcome.errors}
         for number in sorted(set(self.override_rows) - rule_rows):
-            self.outcome.warnings.append(
-                Problem(
-                    number,
-                    "",
-                    "",
-                    _("Row %(row)s was named to keep, but no rule of its year refuses it.")
-                    % {"row": number},
-                )
+            message = (
+                _("Row %(row)s cannot be kept: its problems are not rules an override sets aside.")
+                if number in refused
+                else _("Row %(row)s was named to keep, but no rule of its year refuses it.")
             )
+            self.outcome.warnings.append(Problem(number, "", "", message % {"row": number}))
 
     def no_unit(self, subject: Any, year: int) -> str:
         from dangvu.rules import evaluation as ev

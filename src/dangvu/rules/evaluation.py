@@ -173,6 +173,18 @@ def decision_deadline(rules: EvaluationRules, year: int) -> dt.date | None:
     return dt.date(year, month, day)
 
 
+def early_problem(year: int, decided_on: dt.date | None) -> str | None:
+    """A decision of the year's ratings dated before the review at the end of the year (HD 43
+    mục 4.1: "tiến hành vào dịp cuối năm"; the round's review day lies from 1/11): refused."""
+    first = dt.date(year, 11, 1)
+    if decided_on is None or decided_on >= first:
+        return None
+    return _(
+        "Decided on %(date)s: the ratings of %(year)s are decided at the year's end, from "
+        "%(first)s."
+    ) % {"date": format_date(decided_on), "year": year, "first": format_date(first)}
+
+
 def late_problem(rules: EvaluationRules, year: int, decided_on: dt.date | None) -> str | None:
     """Why a decision dated `decided_on` is late for the year's deadline, or None."""
     deadline = decision_deadline(rules, year)

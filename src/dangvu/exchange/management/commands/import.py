@@ -108,7 +108,8 @@ class Command(BaseCommand):
             )
         for p in doc["warnings"]:
             where = _("row %(n)s") % {"n": p["row"]}
-            self.stderr.write(f"{_('To review')} ({where}, {p['column']}): {p['message']}")
+            column = f", {p['column']}" if p["column"] else ""
+            self.stderr.write(f"{_('To review')} ({where}{column}): {p['message']}")
         if dry_run:
             state = _("checked")
         else:
