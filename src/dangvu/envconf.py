@@ -30,6 +30,20 @@ def env_bool(name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be 0 or 1 (true/false), not {value!r}")
 
 
+def env_int(name: str, default: int, *, minimum: int = 1) -> int:
+    """A whole number of the environment (seconds, counts), or a plain message saying which."""
+    value = env_str(name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
+    if number < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, not {number}")
+    return number
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = env_str(name)
     if value is None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from dangvu.envconf import ConfigError, data_dir, env_bool, env_list, env_str, secret_key
+from dangvu.envconf import ConfigError, data_dir, env_bool, env_int, env_list, env_str, secret_key
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 _REPO = PACKAGE_DIR.parents[1]
@@ -148,8 +148,8 @@ AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 
-SESSION_IDLE_SECONDS = int(env_str("DANGVU_SESSION_IDLE", "3600") or 3600)
-SESSION_MAX_SECONDS = int(env_str("DANGVU_SESSION_MAX", str(10 * 3600)) or 10 * 3600)
+SESSION_IDLE_SECONDS = env_int("DANGVU_SESSION_IDLE", 3600)
+SESSION_MAX_SECONDS = env_int("DANGVU_SESSION_MAX", 10 * 3600)
 SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

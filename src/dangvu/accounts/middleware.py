@@ -42,7 +42,11 @@ class SessionLimitMiddleware:
                 if request.path.startswith("/api/"):
                     return JsonResponse({"detail": _("The session has expired.")}, status=401)
                 return redirect(f"{reverse('login')}?next={request.path}")
-            if now - seen > 60:  # write the session at most once a minute
+            # The last request's time is written when it is missing and then at most once a
+            # minute (more often for an idle limit under four minutes), so that activity keeps a
+            # session and idleness ends it.
+            every = min(60, settings.SESSION_IDLE_SECONDS // 4)
+            if "dangvu_seen" not in request.session or now - seen >= every:
                 request.session["dangvu_seen"] = now
         return self.get_response(request)
 
@@ -64,6 +68,7 @@ def has_device(user: Any) -> bool:
 
 
 OPEN_PATHS = ("/static/", "/ngon-ngu/", "/dang-xuat/", "/dang-nhap/", "/xac-thuc/")
+ADMIN_PATHS = ("/quan-tri/",)
 
 
 class SecondFactorMiddleware:
@@ -81,9 +86,11 @@ class SecondFactorMiddleware:
             and not user.is_verified()
             and not request.path.startswith(OPEN_PATHS)
         ):
-            # Users who neither have nor need a second factor are checked again every 5 minutes.
+            # Users who neither have nor need a second factor are checked again every 5 minutes;
+            # the account administration pages check every time (a role given a minute ago).
             now = int(time.time())
-            if now - int(request.session.get("dangvu_2fa_free", 0)) < 300:
+            admin_page = request.path.startswith(ADMIN_PATHS)
+            if not admin_page and now - int(request.session.get("dangvu_2fa_free", 0)) < 300:
                 return self.get_response(request)
             if has_device(user):
                 target = "otp_verify"

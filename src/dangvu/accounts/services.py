@@ -191,6 +191,13 @@ def token_create(
         raise RuleError(_("You can make tokens for your own account only."))
     if not 1 <= days <= 366:
         raise RuleError(_("A token lasts from 1 to 366 days."), field="days")
+    from dangvu.accounts.middleware import needs_second_factor
+
+    if needs_second_factor(user):
+        raise RuleError(
+            _("An account administrator signs in in two steps and holds no API token."),
+            field="label",
+        )
     secret = "dv_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,

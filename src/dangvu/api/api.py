@@ -26,7 +26,12 @@ from dangvu.orgs import selectors as org_selectors
 # No interactive docs page: ninja's loads Swagger UI from a CDN, and dangvu fetches nothing from outside.
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> object | None:
+        from dangvu.accounts.middleware import needs_second_factor
+
         user = user_for_token(token)
+        # An account administrator signs in with two steps; a token would skip the second.
+        if user is not None and needs_second_factor(user):
+            return None
         if user is not None:
             request.user = user
             request.dangvu_via = "api-token"  # type: ignore[attr-defined]
