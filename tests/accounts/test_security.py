@@ -613,3 +613,31 @@ def test_security_headers(world):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_nobody_grants_themselves_a_role_and_the_reason_is_kept(world):
+    """Issue 21, point 1: the account administrator of X-TS cannot give itself a viewer role with
+    the sensitive permission (the hole found from outside), nor keep a role of its own; a grant to
+    someone else keeps its reason in the change set and the change log."""
+    from dangvu.accounts.models import User
+    from dangvu.accounts.services import grant_role
+
+    khoa = User.objects.create_user(username="khoa", password=PASSWORD)
+    grant_role(
+        user=khoa, org=world.tan_son, role=Role.ACCOUNT_ADMIN, valid_from=FOUNDED, actor=None
+    )
+    with pytest.raises(RuleError, match="another administrator"):
+        grant_role(
+            user=khoa, org=world.tan_son, role=Role.VIEWER, valid_from=FOUNDED, actor=khoa,
+            sensitive=True, reason="Cần xem hồ sơ",
+        )  # fmt: skip
+    assert not RoleGrant.objects.filter(user=khoa, role=Role.VIEWER).exists()
+    with pytest.raises(RuleError, match="Say why"):
+        grant_role(user=world.dung, org=world.ts1, role=Role.VIEWER, valid_from=FOUNDED, actor=khoa)
+    grant = grant_role(
+        user=world.dung, org=world.ts1, role=Role.VIEWER, valid_from=FOUNDED, actor=khoa,
+        reason="Theo Quyết định phân công 12-QĐ/ĐU",
+    )  # fmt: skip
+    entry = ChangeLogEntry.objects.get(action="role.grant", object_id=str(grant.pk))
+    assert entry.reason == "Theo Quyết định phân công 12-QĐ/ĐU"
+    assert entry.changeset.reason == "Theo Quyết định phân công 12-QĐ/ĐU"

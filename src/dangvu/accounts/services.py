@@ -57,7 +57,13 @@ def grant_role(
     actor: Any,
     valid_to: dt.date | None = None,
     sensitive: bool = False,
+    reason: str = "",
 ) -> RoleGrant:
+    """Grant a role, with the reason the change log keeps. Nobody grants a role to themselves:
+    another administrator does (separation of duties, docs/security.md)."""
+    _not_oneself(actor, user)
+    if actor is not None and not reason.strip():
+        raise RuleError(_("Say why the role is granted: the change log records it."), field="reason")
     if actor is not None and not scope_for(actor, Ability.MANAGE_ACCOUNTS).covers(org.path):
         raise RuleError(
             _("You do not administer accounts for %(org)s.") % {"org": org.code}, field="org"
@@ -82,7 +88,9 @@ def grant_role(
         user=user, org=org, role=role, valid_from=valid_from, valid_to=valid_to, sensitive=sensitive
     )
     cs = open_change_set(
-        actor=actor, source=ChangeSet.Source.CLI if actor is None else ChangeSet.Source.WEB
+        actor=actor,
+        reason=reason.strip(),
+        source=ChangeSet.Source.CLI if actor is None else ChangeSet.Source.WEB,
     )
     log_entry(
         cs,
@@ -99,6 +107,14 @@ def grant_role(
     )
     forget_cached_scope(user)
     return grant
+
+
+def _not_oneself(actor: Any, user: Any) -> None:
+    if actor is not None and getattr(actor, "pk", None) == user.pk:
+        raise RuleError(
+            _("Nobody grants, widens or keeps a role of their own: another administrator does."),
+            field="username",
+        )
 
 
 def _check_administers(actor: Any, grant: RoleGrant) -> None:
@@ -134,6 +150,7 @@ def role_end(*, grant: RoleGrant, on: dt.date, actor: Any, reason: str = "") -> 
 @transaction.atomic
 def role_confirm(*, grant: RoleGrant, actor: Any, reason: str = "") -> RoleGrant:
     """Keep a role that a restructuring carried over (it leaves the review list)."""
+    _not_oneself(actor, grant.user)
     _check_administers(actor, grant)
     grant.needs_review = False
     grant.save(update_fields=["needs_review"])

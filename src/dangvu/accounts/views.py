@@ -197,6 +197,7 @@ def roles(request: HttpRequest) -> HttpResponse:
                         valid_to=d["valid_to"],
                         sensitive=d["sensitive"],
                         actor=request.user,
+                        reason=d["reason"],
                     )
             except ValidationError as exc:
                 add_service_errors(form, exc)

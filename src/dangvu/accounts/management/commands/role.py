@@ -26,6 +26,7 @@ class Command(BaseCommand):
         grant.add_argument("--role", required=True, choices=[r.value for r in Role])
         grant.add_argument("--from", dest="valid_from", help="YYYY-MM-DD (default: today)")
         grant.add_argument("--until", dest="valid_to", help="YYYY-MM-DD, the first day without it")
+        grant.add_argument("--reason", default="", help="why the role is granted (change log)")
         grant.add_argument(
             "--sensitive", action="store_true", help="may see sensitive personal data"
         )
@@ -62,6 +63,7 @@ class Command(BaseCommand):
             valid_to=parse_as_of(options["valid_to"]) if options["valid_to"] else None,
             sensitive=options["sensitive"],
             actor=None,
+            reason=options.get("reason") or "",
         )
         self.stdout.write(f"Role {grant.pk}: {grant}")
 
