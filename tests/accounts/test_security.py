@@ -641,3 +641,30 @@ def test_nobody_grants_themselves_a_role_and_the_reason_is_kept(world):
     entry = ChangeLogEntry.objects.get(action="role.grant", object_id=str(grant.pk))
     assert entry.reason == "Theo Quyết định phân công 12-QĐ/ĐU"
     assert entry.changeset.reason == "Theo Quyết định phân công 12-QĐ/ĐU"
+
+
+# --- bad input is a clear answer (issue 21, point 7, the inputs found from outside) --------------
+@pytest.mark.parametrize(
+    "url, params",
+    [
+        ("members:stats", {"org": "PH-1", "ngay": "01/01/0001"}),
+        ("members:stats", {"org": "PH-1", "ngay": "0001-01-01"}),
+        ("orgs:tree", {"ngay": "31/12/9999"}),
+    ],
+)
+def test_a_date_outside_1900_2100_is_a_warning_not_a_fault(world, url, params):
+    client = signed_in(world.an)
+    answer = client.get(reverse(url), params)
+    assert answer.status_code == 200
+    assert "Không đọc được ngày; đang hiển thị hôm nay." in answer.content.decode()
+
+
+def test_years_and_ids_that_overflow_are_clear_answers(world):
+    client = signed_in(world.an)
+    form = client.get(reverse("reports:form", args=["PH-1", "1"]), {"nam": "0001"})
+    assert form.status_code == 200
+    targets = client.get(reverse("reports:targets", args=["PH-1"]), {"nam": "2147483648"})
+    assert targets.status_code == 200
+    api = client.get("/api/v1/stats", {"org": "PH-1", "as_of": "0001-01-01"})
+    assert api.status_code == 422 and "between 1900 and 2100" in api.content.decode()
+    assert client.get("/api/v1/orgs/tree", {"as_of": "2020-01-01"}).status_code == 200

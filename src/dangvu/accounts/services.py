@@ -63,7 +63,9 @@ def grant_role(
     another administrator does (separation of duties, docs/security.md)."""
     _not_oneself(actor, user)
     if actor is not None and not reason.strip():
-        raise RuleError(_("Say why the role is granted: the change log records it."), field="reason")
+        raise RuleError(
+            _("Say why the role is granted: the change log records it."), field="reason"
+        )
     if actor is not None and not scope_for(actor, Ability.MANAGE_ACCOUNTS).covers(org.path):
         raise RuleError(
             _("You do not administer accounts for %(org)s.") % {"org": org.code}, field="org"

@@ -93,9 +93,20 @@ class MemberPage(Schema):
     next: str
 
 
+def _day(as_of: dt.date | None) -> dt.date:
+    """The day asked about, within the dates dangvu answers for (a clear 422, not a fault)."""
+    from ninja.errors import HttpError
+
+    from dangvu.core.dates import FIRST_YEAR, LAST_YEAR, in_range
+
+    if as_of is not None and not in_range(as_of):
+        raise HttpError(422, f"as_of must lie between {FIRST_YEAR} and {LAST_YEAR}")
+    return as_of or today()
+
+
 @api.get("/orgs/tree", response=TreeOut)
 def org_tree(request: HttpRequest, as_of: dt.date | None = None) -> dict[str, object]:
-    on = as_of or today()
+    on = _day(as_of)
     nodes = org_selectors.tree_on(request.user, on)
     return {
         "as_of": on,
@@ -105,7 +116,7 @@ def org_tree(request: HttpRequest, as_of: dt.date | None = None) -> dict[str, ob
 
 @api.get("/stats", response=StatsOut)
 def stats(request: HttpRequest, org: str, as_of: dt.date | None = None) -> dict[str, object]:
-    on = as_of or today()
+    on = _day(as_of)
     found, figures = member_selectors.stats_for(request.user, org, on)
     return {"org": found.code, "as_of": on, "indicators": figures}
 

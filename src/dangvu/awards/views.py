@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from dangvu.awards.services import badges_due, five_year_candidates
-from dangvu.core.dates import today
+from dangvu.core.dates import in_range, today
 from dangvu.core.errors import RuleError
 from dangvu.orgs.selectors import get_org
 from dangvu.rules.awards import AWARD_DAYS, STREAKS_CARRY_THROUGH_RESTRUCTURING
@@ -33,6 +33,8 @@ def org_awards(request: HttpRequest, code: str) -> HttpResponse:
         problems.append(_("Write the period as 2019-2023."))
     try:
         day = dt.datetime.strptime(request.GET.get("ngay", ""), "%d/%m/%Y").date()
+        if not in_range(day):
+            raise ValueError
     except ValueError:
         day = next_award_day(now)
     try:

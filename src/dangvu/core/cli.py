@@ -19,10 +19,15 @@ def parse_as_of(value: str | None) -> dt.date:
 
     if not value:
         return today()
+    from dangvu.core.dates import FIRST_YEAR, LAST_YEAR, in_range
+
     try:
-        return dt.date.fromisoformat(value)
+        found = dt.date.fromisoformat(value)
     except ValueError as exc:
         raise CommandError(f"--as-of must be a date written YYYY-MM-DD, not {value!r}") from exc
+    if not in_range(found):
+        raise CommandError(f"--as-of must lie between {FIRST_YEAR} and {LAST_YEAR}, not {value!r}")
+    return found
 
 
 def print_json(document: Any, stream: Any = None) -> None:

@@ -61,6 +61,19 @@ def born_on_or_before_for_age(age: int, on: dt.date) -> dt.date:
     return found
 
 
+# Dates a user may ask about or record: the records span the Party's members since the 1930s;
+# years far outside are typing slips, and year 1 would overflow the arithmetic of periods.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+def in_range(day: dt.date) -> bool:
+    return FIRST_YEAR <= day.year <= LAST_YEAR
+
+
+def year_in_range(year: int) -> bool:
+    return FIRST_YEAR <= year <= LAST_YEAR
+
+
 def format_date(day: dt.date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 

@@ -14,7 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from dangvu.core.dates import today
+from dangvu.core.dates import in_range, today
 
 
 class DateInput(forms.DateInput):
@@ -61,9 +61,10 @@ def parse_day(value: str | None) -> tuple[dt.date, bool]:
         return today(), True
     for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
         try:
-            return dt.datetime.strptime(value.strip(), fmt).date(), True
+            found = dt.datetime.strptime(value.strip(), fmt).date()
         except ValueError:
             continue
+        return (found, True) if in_range(found) else (today(), False)
     return today(), False
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from dangvu.accounts.forms import PurposeForm
 from dangvu.accounts.models import Ability, AccessRecord
 from dangvu.accounts.scope import can, require, scope_for
-from dangvu.core.dates import today
+from dangvu.core.dates import in_range, today, year_in_range
 from dangvu.core.errors import RuleError
 from dangvu.members.privacy import record_with_purpose
 from dangvu.members.selectors import corrections_for
@@ -54,12 +54,14 @@ def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
     """The period asked for: ?nam=YYYY (a year), ?tu=&den= (dd/mm/yyyy), else the last full year."""
     now = today()
     year_text = request.GET.get("nam", "")
-    if re.fullmatch(r"\d{4}", year_text):
+    if re.fullmatch(r"\d{4}", year_text) and year_in_range(int(year_text)):
         year = int(year_text)
         return dt.date(year, 1, 1), min(dt.date(year, 12, 31), now)
     try:
         start = dt.datetime.strptime(request.GET.get("tu", ""), "%d/%m/%Y").date()
         end = dt.datetime.strptime(request.GET.get("den", ""), "%d/%m/%Y").date()
+        if not (in_range(start) and in_range(end)):
+            raise ValueError
         if start <= end:
             return start, end
         messages.warning(
@@ -479,7 +481,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
 def targets_page(request: HttpRequest, code: str) -> HttpResponse:
     org = get_org(request.user, code)
     year_text = request.GET.get("nam") or request.POST.get("nam") or str(today().year)
-    year = int(year_text) if year_text.isdigit() else today().year
+    year = int(year_text) if year_text.isdigit() and year_in_range(int(year_text)) else today().year
     errors: list[str] = []
     may = can(request.user, Ability.MANAGE_ORGS, org.path)
     if request.method == "POST":
@@ -631,7 +633,9 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_for(request, pk)
     users = list(
         get_user_model().objects.filter(
-            pk__in=[int(v) for v in request.POST.getlist("reviewers") if v.isdigit()],
+            pk__in=[
+                int(v) for v in request.POST.getlist("reviewers") if v.isdigit() and len(v) < 10
+            ],
             is_active=True,
         )
     )
