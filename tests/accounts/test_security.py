@@ -668,3 +668,34 @@ def test_years_and_ids_that_overflow_are_clear_answers(world):
     api = client.get("/api/v1/stats", {"org": "PH-1", "as_of": "0001-01-01"})
     assert api.status_code == 422 and "between 1900 and 2100" in api.content.decode()
     assert client.get("/api/v1/orgs/tree", {"as_of": "2020-01-01"}).status_code == 200
+
+
+# --- no name, no existence across subtrees (issue 21, point 4, in part) ---------------------------
+def test_an_import_naming_people_of_another_area_names_nobody_and_is_logged(world, tmp_path):
+    """cuong (Tân Sơn) imports a ratings file and a members file carrying Hoa's citizen ID (Phước
+    Hải): the answers name nobody and read as for identifiers nobody has; the attempts are in the
+    access log."""
+    from dangvu.exchange.services import import_file
+    from tests.exchange.files import xlsx
+
+    ratings = xlsx([["Số CCCD", "Năm", "Xếp loại"], ["058185000123", 2021, "HTTNV"]])
+    members = xlsx([["Số CCCD", "Quê quán"], ["058185000123", "X"]])
+    for kind, content in (("ratings", ratings), ("members", members)):
+        outcome, _b = import_file(
+            kind=kind, content=content, filename=f"{kind}.xlsx", actor=world.cuong, dry_run=False
+        )
+        said = " ".join(p.message for p in outcome.errors)
+        assert outcome.errors and "Hoa" not in said and "Nguyễn Thị Hoa" not in said
+    logged = AccessRecord.objects.filter(action="out_of_scope", user=world.cuong)
+    assert logged.count() == 2
+    assert all(r.object_ids == [str(world.members["hoa"].pk)] for r in logged)
+
+
+def test_a_rating_form_posting_an_id_of_another_area_names_nobody(world, client):
+    sign_in(client, world.cuong)
+    hoa = world.members["hoa"]
+    answer = client.post(
+        reverse("evaluation:org", args=["TS-1", 2021]),
+        {"action": "propose", f"level_{hoa.pk}": "HTTNV"},
+    )
+    assert "Hoa" not in answer.content.decode()

@@ -129,7 +129,7 @@ def test_a_secretary_cannot_touch_records_outside_the_cell_nor_write_sensitive_c
     world.members["son"].card_number = "87654321"
     world.members["son"].save()
     outcome, _b = run(world, content, user=world.binh)
-    assert "outside your area" in problems(outcome)[(2, "Số thẻ đảng")]
+    assert "outside your area" in problems(outcome)[(2, "Số thẻ đảng")]  # and no name
     content = xlsx([MEMBER_HEADER, member_row("Trần Văn Bảy", "058090000101")])
     outcome, _b = run(world, content, user=world.binh)
     assert "sensitive" in problems(outcome)[(2, "Số CCCD")]

@@ -123,6 +123,9 @@ class AccessRecord(AppendOnly):
         EXPORT = "export", _("exported member data")
         API = "api", _("read member data through the API")
         AUDIT_EXPORT = "audit_export", _("exported a log")
+        # Named a record outside the user's area (an import's identifiers, a posted id): the
+        # answer neither names it nor confirms it exists; the attempt is kept here.
+        OUT_OF_SCOPE = "out_of_scope", _("asked about a record outside their area")
 
     class Purpose(models.TextChoices):
         DOSSIER = "dossier", _("checking or updating the dossier")

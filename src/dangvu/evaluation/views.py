@@ -22,7 +22,7 @@ from dangvu.core.errors import RuleError
 from dangvu.evaluation import services
 from dangvu.evaluation.models import Rating
 from dangvu.evaluation.services import Proposal
-from dangvu.members.models import PartyMember
+from dangvu.members.selectors import visible_members
 from dangvu.orgs.selectors import answers_on, get_org, placement_of, scope_roots
 from dangvu.rules import evaluation as ev
 from dangvu.rules.organisation import MEMBER_HOLDING_KINDS, MEMBER_RATING_KINDS
@@ -60,7 +60,7 @@ def org_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
                 raise Http404
             return redirect("evaluation:org", code=org.code, year=year)
         except ValidationError as exc:
-            errors = _named(exc)
+            errors = _named(exc, request.user, "rating" if action == "decide" else "member")
         except RuleError as exc:
             errors = [m for ms in exc.message_dict.values() for m in ms]
     state = services.progress(org, year)
@@ -262,7 +262,10 @@ def _propose(request: HttpRequest, cell: Any, year: int, rules: ev.EvaluationRul
         for k, v in request.POST.items()
         if k.startswith("level_") and v
     ]
-    members = {m.pk: m for m in PartyMember.objects.filter(pk__in=ids).select_related("person")}
+    # Only members the user may see: a posted id of another area is dropped, never named.
+    members = {
+        m.pk: m for m in visible_members(request.user).filter(pk__in=ids).select_related("person")
+    }
     proposals = []
     unreadable: dict[str, list[str]] = {}  # every member's unreadable numbers, at once
     for member_id in ids:
@@ -329,7 +332,14 @@ def _decide(request: HttpRequest, org: Any, year: int) -> None:
         for k, v in request.POST.items()
         if k.startswith("decide_") and v
     }
-    ratings = list(Rating.objects.filter(pk__in=list(chosen), year=year, level=""))
+    ratings = list(
+        Rating.objects.filter(
+            pk__in=list(chosen),
+            year=year,
+            level="",
+            unit_id__in=_cells_of(org, ev.review_day(year)),
+        )
+    )
     if not ratings:
         raise RuleError(_("Choose a level for at least one proposal."), field="level")
     services.decide_ratings(
@@ -354,16 +364,19 @@ def _groups(org: Any, year: int) -> list[Any]:
     return list(PeerGroup.objects.filter(year=year, deciding_org=org).order_by("name"))
 
 
-def _named(exc: ValidationError) -> list[str]:
-    """Problems keyed by member or rating id, each prefixed with the person's name."""
+def _named(exc: ValidationError, user: Any, keyed_by: str) -> list[str]:
+    """Problems keyed by member id (a proposal) or rating id (a decision), each prefixed with the
+    person's name — of members the user may see only."""
+    visible = visible_members(user)
     out = []
     for key, problems in exc.message_dict.items():
         name = ""
         if key.isdigit():
-            member = PartyMember.objects.filter(pk=int(key)).select_related("person").first()
-            rating = None if member else Rating.objects.filter(pk=int(key)).first()
-            if rating is not None and rating.member_id:
-                member = rating.member
+            if keyed_by == "rating":
+                rating = Rating.objects.filter(pk=int(key), member__in=visible).first()
+                member = rating.member if rating is not None else None
+            else:
+                member = visible.filter(pk=int(key)).select_related("person").first()
             name = member.person.full_name if member else ""
         out += [f"{name}: {p}" if name else p for p in problems]
     return out

@@ -160,6 +160,7 @@ class Importer:
         self.headers: dict[str, str] = {}  # column key → the file's own header
         self.sensitive = scope_for(actor, Ability.VIEW_SENSITIVE)
         self.refused: set[int] = set()  # rows whose identity could not be settled
+        self.outside: list[tuple[int, int]] = []  # (row, member) named outside the user's area
 
     # --- messages ---------------------------------------------------------------------------
     def header(self, key: str) -> str:
@@ -306,6 +307,7 @@ class Importer:
             self.plan(rows, commit=False)
         except FileError as exc:
             self.outcome.errors.append(Problem(ROW_OF_FILE, "", "", str(exc)))
+        self._log_outside()
         return self._sorted()
 
     def _commit(self) -> tuple[Outcome, ChangeSet | None]:
@@ -327,10 +329,30 @@ class Importer:
             self.outcome.errors.append(Problem(ROW_OF_FILE, "", "", str(exc)))
         except _Rollback:
             changeset = None
+        self._log_outside()
         self._sorted()
         if not self.outcome.committed:
             self.outcome.created = self.outcome.updated = 0
         return self.outcome, changeset if self.outcome.committed else None
+
+    def _log_outside(self) -> None:
+        """Rows that named members outside the user's area, in the access log, once per run."""
+        if not self.outside:
+            return
+        from dangvu.accounts.models import AccessRecord
+        from dangvu.members.privacy import record_access
+
+        record_access(
+            None,
+            self.actor,
+            action=AccessRecord.Action.OUT_OF_SCOPE,
+            purpose=AccessRecord.Purpose.OTHER,
+            object_type="members.partymember",
+            ids=[member for _row, member in self.outside],
+            summary=_("Import of %(file)s, rows %(rows)s")
+            % {"file": self.filename, "rows": ", ".join(str(r) for r, _m in self.outside)},
+            via="import",
+        )
 
     def _sorted(self) -> Outcome:
         self.outcome.errors.sort(key=lambda p: (p.row, p.column))
@@ -508,13 +530,12 @@ class Importer:
                 )
             return None
         if not manage.covers(member.scope_path):
+            # No name, no existence: the same answer as for identifiers nobody has, and the
+            # attempt goes to the access log (after the run: a refused commit rolls back).
             self.error(
-                row,
-                "card_number",
-                _("%(name)s's record is kept by an organisation outside your area.")
-                % {"name": member.person.full_name},
-                value=_keys_shown(row),
+                row, "card_number", _("No member has these identifiers."), value=_keys_shown(row)
             )
+            self.outside.append((row.number, member.pk))
             return None
         name = row.values.get("full_name")
         if name and search_key(name) != member.person.search_name:
@@ -655,12 +676,13 @@ class MemberImporter(Importer):
     ) -> None:
         label = member.person.full_name
         if not manage.covers(member.scope_path):
+            # No name: the attempt goes to the access log instead.
             self.error(
                 row,
                 "citizen_id" if row.values.get("citizen_id") else "card_number",
-                _("%(name)s's record is kept by an organisation outside your area.")
-                % {"name": label},
+                _("The identifiers of this row lie outside your area: the row is not imported."),
             )
+            self.outside.append((row.number, member.pk))
             return
         if not self.may_write_sensitive(row, member.scope_path):
             return
