@@ -626,13 +626,13 @@ def test_nobody_grants_themselves_a_role_and_the_reason_is_kept(world):
     grant_role(
         user=khoa, org=world.tan_son, role=Role.ACCOUNT_ADMIN, valid_from=FOUNDED, actor=None
     )
-    with pytest.raises(RuleError, match="another administrator"):
+    with pytest.raises(RuleError, match="một quản trị viên khác"):
         grant_role(
             user=khoa, org=world.tan_son, role=Role.VIEWER, valid_from=FOUNDED, actor=khoa,
             sensitive=True, reason="Cần xem hồ sơ",
         )  # fmt: skip
     assert not RoleGrant.objects.filter(user=khoa, role=Role.VIEWER).exists()
-    with pytest.raises(RuleError, match="Say why"):
+    with pytest.raises(RuleError, match="Hãy ghi lý do giao vai trò"):
         grant_role(user=world.dung, org=world.ts1, role=Role.VIEWER, valid_from=FOUNDED, actor=khoa)
     grant = grant_role(
         user=world.dung, org=world.ts1, role=Role.VIEWER, valid_from=FOUNDED, actor=khoa,
