@@ -699,3 +699,21 @@ def test_a_rating_form_posting_an_id_of_another_area_names_nobody(world, client)
         {"action": "propose", f"level_{hoa.pk}": "HTTNV"},
     )
     assert "Hoa" not in answer.content.decode()
+
+
+def test_a_review_is_offered_to_the_accounts_of_its_tree_only(world):
+    """Issue 21, point 8: the run page listed every active account as a possible reviewer. For a
+    review of Phước Hải: those with a role on it, above it or within it — an (province), dung
+    (province viewer), binh (PH-1) — not cuong (Tân Sơn) nor the account administrator."""
+    from dangvu.reports import services
+    from dangvu.reports.models import ReportRun
+
+    run = services.create_run(
+        ReportRun.Kind.ANNUAL, world.phuoc_hai, dt.date(2024, 1, 1), dt.date(2024, 12, 31), None
+    )
+    offered = {u.username for u in services.possible_reviewers(run, world.an)}
+    assert offered == {"dung", "binh"}  # an is the one publishing
+    with pytest.raises(RuleError):
+        services.publish(run, [world.cuong], world.an)
+    services.publish(run, [world.binh, world.cuong], world.an)
+    assert [r.user.username for r in run.reviewers.all()] == ["binh"]

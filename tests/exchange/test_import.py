@@ -10,7 +10,7 @@ import unicodedata
 import pytest
 from django.utils import translation
 
-from dangvu.core.models import ChangeLogEntry
+from dangvu.core.models import ChangeLogEntry, ChangeSet
 from dangvu.exchange import exporting
 from dangvu.exchange.models import ImportBatch
 from dangvu.exchange.services import import_file, revert_batch
@@ -170,7 +170,11 @@ def test_an_exported_file_reimports_with_no_change(world, fmt):
     thanh = 2 + [m.pk for m in members].index(world.members["thanh"].pk)
     assert [(p.row, p.column) for p in outcome.warnings] == [(thanh, "Họ và tên")]
     assert (outcome.created, outcome.updated, outcome.unchanged) == (0, 0, 4)
-    assert not ChangeLogEntry.objects.filter(changeset=batch.changeset).exists()
+    # Nothing changes, so nothing is written: no batch, no change set (issue 21, point 7).
+    before = ChangeSet.objects.count()
+    assert outcome.committed and batch is None
+    outcome, batch = run(world, out.getvalue(), name=f"xuat.{fmt}")
+    assert batch is None and ChangeSet.objects.count() == before
 
     events = exporting.events_of(world.an, world.province)
     out = io.BytesIO()

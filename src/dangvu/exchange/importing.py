@@ -118,6 +118,10 @@ class _Rollback(Exception):
     pass
 
 
+class _NothingToWrite(Exception):
+    pass
+
+
 @dataclass(slots=True)
 class Row:
     number: int
@@ -324,9 +328,14 @@ class Importer:
                 self.plan(rows, commit=True, changeset=changeset)
                 if self.outcome.errors:
                     raise _Rollback
+                if not (self.outcome.created or self.outcome.updated):
+                    raise _NothingToWrite  # an import that changes nothing writes nothing
                 self.outcome.committed = True
         except FileError as exc:
             self.outcome.errors.append(Problem(ROW_OF_FILE, "", "", str(exc)))
+        except _NothingToWrite:
+            changeset = None
+            self.outcome.committed = True
         except _Rollback:
             changeset = None
         self._log_outside()

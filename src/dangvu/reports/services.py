@@ -269,11 +269,37 @@ def annex_of(run: ReportRun) -> bytes:
 # Draft review
 
 
+def possible_reviewers(run: ReportRun, actor: Any) -> Any:
+    """Who may be asked to comment on a review: active accounts holding a role in force on the
+    reviewed organisation, above it or within it — not every account of the system."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    from dangvu.accounts.models import RoleGrant
+    from dangvu.core.dates import today
+    from dangvu.orgs.models import SEGMENT_WIDTH, subtree_range, valid_on
+
+    path = run.org.path
+    low, high = subtree_range(path)
+    above = [path[:end] for end in range(SEGMENT_WIDTH, len(path) + 1, SEGMENT_WIDTH)]
+    holders = RoleGrant.objects.filter(valid_on(today())).filter(
+        Q(org__path__in=above) | Q(org__path__gte=low, org__path__lt=high)
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=holders.values("user_id"))
+        .exclude(pk=getattr(actor, "pk", 0) or 0)
+        .order_by("username")
+    )
+
+
 def publish(run: ReportRun, reviewers: list[Any], actor: Any) -> None:
-    """Publish a generated review as a draft to named reviewers."""
+    """Publish a generated review as a draft to named reviewers (of `possible_reviewers`)."""
     require(actor, Ability.MANAGE_MEMBERS, run.org.path)
     if run.kind == ReportRun.Kind.FORM:
         raise RuleError(_("Statistics forms are not put up for comments; reviews are."))
+    allowed = set(possible_reviewers(run, actor).values_list("pk", flat=True))
+    reviewers = [u for u in reviewers if u.pk in allowed]
     if not reviewers:
         raise RuleError(_("Name at least one reviewer."), field="reviewers")
     with transaction.atomic():

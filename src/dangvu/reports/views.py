@@ -583,12 +583,7 @@ def run_page(request: HttpRequest, pk: int) -> HttpResponse:
     may_draft = can(request.user, Ability.MANAGE_MEMBERS, run.org.path)
     users = []
     if may_draft and run.kind != ReportRun.Kind.FORM:
-        users = list(
-            get_user_model()
-            .objects.filter(is_active=True)
-            .exclude(pk=getattr(request.user, "pk", 0))
-            .order_by("username")[:200]
-        )
+        users = list(services.possible_reviewers(run, request.user)[:200])
     return render(
         request,
         "reports/run.html",
