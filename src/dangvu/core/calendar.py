@@ -17,6 +17,7 @@ from typing import Any
 
 import holidays
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from dangvu.core.models import CalendarDay, CalendarYear
 
@@ -120,7 +121,7 @@ def unset_day(day: dt.date) -> None:
     seed_year(day.year)
     listed = any(d["day"] == day.isoformat() for d in announced_days().get(day.year, []))
     if listed:
-        set_day(day, working=day.weekday() < 5, name="Bỏ theo quyết định của cán bộ vận hành")
+        set_day(day, working=day.weekday() < 5, name=_("Removed by the operator"))
     else:
         CalendarDay.objects.filter(day=day).delete()
 
@@ -141,13 +142,16 @@ def days_of(year: int) -> list[dict[str, Any]]:
         if row is not None:
             name, citation = (
                 row.name,
-                row.citation or ("nhập tay" if row.source == CalendarDay.Source.MANUAL else ""),
+                row.citation
+                or (_("entered by hand") if row.source == CalendarDay.Source.MANUAL else ""),
             )
         elif day.isoformat() in shipped:
             name, citation = shipped[day.isoformat()]["name"], shipped[day.isoformat()]["source"]
         else:
-            name = package.get(day, "Làm bù" if working else "Nghỉ bù")
-            citation = "ước tính theo các ngày lễ trong luật, chưa có thông báo của Chính phủ"
+            name = package.get(day, _("Day worked in exchange") if working else _("Day off"))
+            citation = _(
+                "estimated from the statutory holidays; not yet announced by the government"
+            )
         out.append({"day": day, "working": working, "name": name, "citation": citation})
     return out
 

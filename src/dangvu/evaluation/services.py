@@ -237,7 +237,6 @@ def level_problems(
     *,
     member_facts: MemberFacts | None = None,
     org: Organisation | None = None,
-    score_required: bool = True,
     org_cap: tuple[str, str] | bool | None = False,
 ) -> list[str]:
     """Every reason `level` cannot be given: the 2025 score, then the cases that force KHTNV (a
@@ -245,10 +244,7 @@ def level_problems(
     `org_caps` already). The one check of every way a rating enters: the workflow's steps, the
     re-classification, the ratings import and the demo (through `check_decided`)."""
     subject = ev.MEMBER if org is None else ev.ORG
-    if p.score is None and not score_required:
-        found = [] if level in ev.RANK else _level_problems(rules, year, p, level, subject)
-    else:
-        found = _level_problems(rules, year, p, level, subject)
+    found = _level_problems(rules, year, p, level, subject)
     if level in ev.RANK and level != ev.KHTNV:
         if member_facts is not None:
             found += _forced(rules, year, member_facts, p)
@@ -856,8 +852,9 @@ def check_decided(
 
 
 class _Competent:
-    """Who decides (DOMAIN.md §1.5) for many items at once: the placements of the day read in a
-    few queries (the rule of `_competent`, over paths), not two queries an item."""
+    """Who decides a rating (DOMAIN.md §1.5): a member's grassroots organisation; a grassroots
+    organisation's direct superior; a cell under a committee, that committee. For any number of
+    ratings at once: the placements of the day read in a few queries, not two a rating."""
 
     def __init__(self, on: dt.date, items: Sequence[Decided]) -> None:
         ids = {i.unit.pk for i in items} | {
@@ -912,19 +909,10 @@ class _Competent:
         return self.orgs.get(found) if found else parent
 
 
-def _competent(subject: Any, unit: Organisation | None, on: dt.date) -> Organisation | None:
-    """A member's grassroots organisation; a grassroots organisation's direct superior; a cell
-    under a committee, that committee (DOMAIN.md §1.5): the one rule of `competent_org` too."""
-    if isinstance(subject, PartyMember):
-        return grassroots_of(unit, on) if unit is not None else None
-    place = placement_of(subject, on)
-    if place is None or place.parent_id is None:
-        return None
-    parent = unit if unit is not None and unit.pk == place.parent_id else None
-    parent = parent or Organisation.objects.get(pk=place.parent_id)
-    if place.kind in GRASSROOTS_KINDS:
-        return parent
-    return grassroots_of(parent, on) or parent
+def _competent(subject: Any, unit: Organisation, on: dt.date) -> Organisation | None:
+    """Who decides one rating: `_Competent`, the one rule, for a single subject."""
+    item = Decided(key=None, subject=subject, level="", unit=unit)
+    return _Competent(on, [item]).of(item)
 
 
 def _quota_of_decided(
