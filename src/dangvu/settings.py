@@ -100,7 +100,9 @@ def _database(variable: str = "DANGVU_DATABASE_URL") -> dict[str, object]:
     engine = str(config.get("ENGINE", ""))
     if engine.endswith("sqlite3"):
         config["OPTIONS"] = {
-            "timeout": 20,
+            # Seconds a writer waits for another's lock before giving up: the web's pages answer
+            # "busy, nothing written" then (core.dblock); the task worker waits longer.
+            "timeout": env_int("DANGVU_SQLITE_TIMEOUT", 20),
             "transaction_mode": "IMMEDIATE",
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
@@ -148,6 +150,8 @@ AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 
+# Sessions in the database; a read does not wait on a long write for its session (accounts.sessions).
+SESSION_ENGINE = "dangvu.accounts.sessions"
 SESSION_IDLE_SECONDS = env_int("DANGVU_SESSION_IDLE", 3600)
 SESSION_MAX_SECONDS = env_int("DANGVU_SESSION_MAX", 10 * 3600)
 SESSION_COOKIE_AGE = SESSION_MAX_SECONDS

@@ -2,6 +2,7 @@
 whole, applied as one and reverted as one; earlier figures never change (DOMAIN.md §10)."""
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -445,3 +446,45 @@ def test_a_cell_shared_out_between_two_new_cells_counts_member_by_member_before(
         flow = flows.compute(Scope.year(unit, 2024))
         assert flow.start_members == flow.end_members == {member.pk}
         assert flows.unexplained(flow) == {}
+
+
+def test_a_plan_upload_is_in_the_change_log_and_one_beyond_the_users_area_is_not_saved(
+    client, world
+):
+    """Issue 21, point 8: an uploaded plan has its change-log entry, filed under the organisations
+    it names; a plan naming an organisation outside the officer's area is refused whole, with the
+    same words whether the code is another area's or nobody's."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from dangvu.core.models import ChangeLogEntry
+
+    def upload(text: str) -> Any:
+        return client.post(
+            reverse("restructuring:list"),
+            {
+                "name": "Hợp nhất chi bộ",
+                "effective_on": "01/07/2024",
+                "decision_number": "7-QĐ/ĐU",
+                "decision_date": "25/06/2024",
+                "decision_issuer": "Đảng ủy",
+                "sheet": SimpleUploadedFile("p.csv", text.encode(), content_type="text/csv"),
+            },
+        )
+
+    client.force_login(world.cuong)  # an officer of Tân Sơn only
+    plans = Plan.objects.count()
+    page = upload("Mã cũ,Mã mới\nPH-2,PH-1\n").content.decode()
+    assert Plan.objects.count() == plans
+    assert "Dòng 2: PH-2 không phải tổ chức bạn được thay đổi." in page
+    nobody = upload("Mã cũ,Mã mới\nKHONG-CO,PH-1\n").content.decode()
+    assert "Dòng 2: KHONG-CO không phải tổ chức bạn được thay đổi." in nobody
+    assert "Phước Lập" not in page + nobody and "Hữu Đức" not in page + nobody
+    assert not ChangeLogEntry.objects.filter(action="plan.create").exists()
+
+    response = upload("Mã cũ,Tên mới\nTS-1,Chi bộ Khu phố Một\n")
+    assert response.status_code == 302
+    plan = Plan.objects.latest("pk")
+    entry = ChangeLogEntry.objects.get(action="plan.create")
+    assert entry.object_id == str(plan.pk) and entry.actor_id == world.cuong.pk
+    assert entry.after["operations"] == 1 and entry.scope_path == world.ts1.path

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.core.models import AppendOnly
@@ -136,7 +137,9 @@ class AccessRecord(AppendOnly):
         OWN = "own", _("my own record")
         OTHER = "other", _("other (stated)")
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # When the data was read: now, or for a line spooled while the database was locked, the time
+    # it was read (accounts.accesslog).
+    at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     user = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
     username = models.CharField(max_length=150)
     ip = models.GenericIPAddressField(null=True, blank=True)

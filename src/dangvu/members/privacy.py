@@ -14,6 +14,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from dangvu.accounts import accesslog
 from dangvu.accounts.models import AccessRecord
 
 # Person fields that are sensitive; discipline and evaluation results are whole sections.
@@ -68,27 +69,32 @@ def record_access(
     fields: Iterable[str] = (),
     summary: str = "",
     via: str = "web",
-) -> AccessRecord:
-    """Write one line of the access log. Called before the data leaves the server."""
+) -> AccessRecord | None:
+    """Write one line of the access log. Called before the data leaves the server. While a long
+    write holds SQLite's lock, the line is spooled and written after it (accounts.accesslog)."""
     id_list = [str(i) for i in ids]
-    return AccessRecord.objects.create(
-        user=user if getattr(user, "pk", None) else None,
-        username=getattr(user, "username", "") or "system",
-        ip=client_ip(request),
-        via=via,
-        action=action,
-        purpose=purpose if purpose in AccessRecord.Purpose.values else AccessRecord.Purpose.OTHER,
-        purpose_note=purpose_note.strip()[:300],
-        object_type=object_type,
-        object_ids=id_list[:1000],
-        row_count=len(id_list),
-        org_path=org_path,
-        fields=sorted(fields),
-        summary=summary[:300],
+    return accesslog.write(
+        dict(
+            user=user if getattr(user, "pk", None) else None,
+            username=getattr(user, "username", "") or "system",
+            ip=client_ip(request),
+            via=via,
+            action=action,
+            purpose=purpose
+            if purpose in AccessRecord.Purpose.values
+            else AccessRecord.Purpose.OTHER,
+            purpose_note=purpose_note.strip()[:300],
+            object_type=object_type,
+            object_ids=id_list[:1000],
+            row_count=len(id_list),
+            org_path=org_path,
+            fields=sorted(fields),
+            summary=summary[:300],
+        )
     )
 
 
-def record_with_purpose(request: HttpRequest, form: Any, **fields: Any) -> AccessRecord:
+def record_with_purpose(request: HttpRequest, form: Any, **fields: Any) -> AccessRecord | None:
     """`record_access` for the signed-in user, with the purpose a PurposeForm was given."""
     return record_access(
         request,

@@ -21,7 +21,15 @@ from dangvu.core.models import ChangeLogEntry, ChangeSet
 from dangvu.members.events import rebuild, rebuild_many
 from dangvu.members.models import EventKind, MembershipEvent, MembershipPeriod, PartyMember
 from dangvu.orgs import services as orgs
-from dangvu.orgs.models import Kind, Lineage, Organisation, OrgName, Placement, valid_on
+from dangvu.orgs.models import (
+    SEGMENT_WIDTH,
+    Kind,
+    Lineage,
+    Organisation,
+    OrgName,
+    Placement,
+    valid_on,
+)
 from dangvu.restructuring.models import Operation, Plan, PlanEffect
 from dangvu.rules import organisation as org_rules
 
@@ -834,3 +842,86 @@ def order_operations(ops: list[Operation]) -> list[Operation]:
         return (PHASE[op.kind], 0, op.row or 0)
 
     return sorted(ops, key=key)
+
+
+def _common_path(paths: list[str]) -> str:
+    """The deepest organisation whose subtree holds every path (whole segments)."""
+    if not paths:
+        return ""
+    first, last = min(paths), max(paths)
+    length = 0
+    while length < min(len(first), len(last)) and first[length] == last[length]:
+        length += 1
+    return first[: length - length % SEGMENT_WIDTH]
+
+
+def _outside_problems(plan: Plan, actor: Any) -> list[Problem]:
+    """Rows naming an organisation the actor may not change. The message is the same whether the
+    code is someone else's or nobody's: a plan does not tell what lies outside one's area."""
+    from dangvu.accounts.models import Ability
+    from dangvu.accounts.scope import scope_for
+
+    scope = scope_for(actor, Ability.MANAGE_ORGS)
+    if scope.unrestricted:
+        return []
+    ops = list(plan.operations.all())
+    named = {c for op in ops for c in (op.source, op.target, op.parent) if c}
+    paths = dict(Organisation.objects.filter(code__in=named).values_list("code", "path"))
+    created = {op.target for op in ops if op.kind == Operation.Kind.CREATE}
+    problems = []
+    for op in ops:
+        for code in (op.source, op.target, op.parent):
+            if not code or (code in created and code not in paths):
+                continue
+            if code not in paths or not scope.covers(paths[code]):
+                problems.append(
+                    Problem(
+                        _("%(code)s is not an organisation you may change.") % {"code": code},
+                        op.seq,
+                        op.row,
+                    )
+                )
+    return problems
+
+
+def plan_create(
+    *,
+    name: str,
+    effective_on: dt.date,
+    decision: Any,
+    rows: list[dict[str, str]],
+    actor: Any,
+    source: str = ChangeSet.Source.WEB,
+) -> Plan:
+    """A draft plan from a spreadsheet's rows, the one way a plan is made (page, command, demo).
+    Refused as a whole (PlanRefused) when a row cannot be read or, for a user with a limited
+    area, names an organisation outside it; otherwise saved, with its entry in the change log."""
+    with transaction.atomic():
+        plan = Plan.objects.create(
+            name=name,
+            effective_on=effective_on,
+            decision=decision,
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
+        problems = plan_from_rows(plan, rows)
+        if not problems and actor is not None:
+            problems = _outside_problems(plan, actor)
+        if problems:
+            raise PlanRefused(problems)
+        ops = list(plan.operations.all())
+        named = {c for op in ops for c in (op.source, op.target, op.parent) if c}
+        paths = list(Organisation.objects.filter(code__in=named).values_list("path", flat=True))
+        changeset = open_change_set(actor=actor, reason=name, source=source)
+        log_entry(
+            changeset,
+            action="plan.create",
+            obj=plan,
+            after={
+                "name": plan.name,
+                "effective_on": plan.effective_on,
+                "decision": str(plan.decision),
+                "operations": len(ops),
+            },
+            scope_path=_common_path(paths),
+        )
+    return plan

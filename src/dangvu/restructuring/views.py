@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,7 +20,7 @@ from dangvu.restructuring.models import Plan
 from dangvu.restructuring.services import (
     plan_apply,
     plan_check,
-    plan_from_rows,
+    plan_create,
     plan_preview,
     plan_revert,
     revert_problems,
@@ -79,29 +78,17 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         try:
             rows = read_rows(d["sheet"].read(), d["sheet"].name)
-            with transaction.atomic():
-                decision = get_or_create_decision(
+            plan = plan_create(
+                name=d["name"],
+                effective_on=d["effective_on"],
+                decision=get_or_create_decision(
                     number=d["decision_number"],
                     date=d["decision_date"],
                     issuer=d["decision_issuer"],
-                )
-                plan = Plan.objects.create(
-                    name=d["name"],
-                    effective_on=d["effective_on"],
-                    decision=decision,
-                    created_by=request.user if request.user.is_authenticated else None,
-                )
-                problems = plan_from_rows(plan, rows)
-                if problems:
-                    raise ValidationError(
-                        [
-                            p.message
-                            if p.row is None
-                            else _("Row %(row)s: %(message)s")
-                            % {"row": p.row, "message": p.message}
-                            for p in problems
-                        ]
-                    )
+                ),
+                rows=rows,
+                actor=request.user,
+            )
         except SheetError as exc:
             form.add_error("sheet", str(exc))
         except ValidationError as exc:

@@ -9,11 +9,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dangvu.core.changes import get_or_create_decision
 from dangvu.core.cli import add_format, parse_as_of, print_json
+from dangvu.core.models import ChangeSet
 from dangvu.restructuring.models import Plan
 from dangvu.restructuring.services import (
+    PlanRefused,
     plan_apply,
     plan_check,
-    plan_from_rows,
+    plan_create,
     plan_preview,
     plan_revert,
 )
@@ -80,6 +82,8 @@ class Command(BaseCommand):
     def _import(self, options: dict[str, Any]) -> None:
         from django.db import transaction
 
+        from dangvu.core.dblock import on_a_snapshot
+
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"No file {path}")
@@ -90,31 +94,55 @@ class Command(BaseCommand):
         on = parse_as_of(options["on"])
         decided = parse_as_of(options["decision_date"]) if options.get("decision_date") else on
 
-        class DryRun(Exception):
-            pass
-
-        try:
-            with transaction.atomic():
-                decision = get_or_create_decision(
+        def create() -> Plan:
+            return plan_create(
+                name=options["name"],
+                effective_on=on,
+                decision=get_or_create_decision(
                     number=options["decision_number"],
                     date=decided,
                     issuer=options["decision_issuer"],
-                )
-                plan = Plan.objects.create(name=options["name"], effective_on=on, decision=decision)
-                problems = plan_from_rows(plan, rows)
-                if not problems:
-                    problems = plan_check(plan)
-                report = [p.as_dict() for p in problems]
-                preview = plan_preview(plan) if not problems else []
-                if options["apply"] and not problems:
-                    plan_apply(plan, actor=None)
-                if options["dry_run"] or problems:
-                    raise DryRun
-        except DryRun:
+                ),
+                rows=rows,
+                actor=None,
+                source=ChangeSet.Source.CLI,
+            )
+
+        class Trial(Exception):
+            pass
+
+        # The plan is read, checked and previewed on a snapshot of the database (on SQLite), in
+        # a transaction rolled back: the service's write lock is not taken for the trial. Only a
+        # plan without problems is then saved, and applied with --apply, in one transaction.
+        report: list[dict[str, Any]] = []
+        preview: list[dict[str, Any]] = []
+        trial: Plan | None = None
+        with on_a_snapshot():
+            try:
+                with transaction.atomic():
+                    trial = create()
+                    report = [p.as_dict() for p in plan_check(trial)]
+                    preview = plan_preview(trial) if not report else []
+                    raise Trial
+            except PlanRefused as exc:
+                report = [p.as_dict() for p in exc.problems]
+            except Trial:
+                pass
+        if options["dry_run"] or report or trial is None:
+            shown = trial or Plan(name=options["name"], effective_on=on)
             self._report(
-                plan, report, options["format"], preview=preview, failed=bool(report), kept=False
+                shown, report, options["format"], preview=preview, failed=bool(report), kept=False
             )
             return
+        plan = create()
+        if options["apply"]:
+            try:
+                plan_apply(plan, actor=None)
+            except PlanRefused as exc:
+                self._report(
+                    plan, [p.as_dict() for p in exc.problems], options["format"], failed=True
+                )
+            plan.refresh_from_db()
         self._report(plan, report, options["format"], preview=preview)
 
     def _report(
