@@ -14,6 +14,7 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import re
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -260,3 +261,12 @@ def test_a_thirty_second_write_lock_leaves_the_site_and_its_worker_running(serve
         time.sleep(0.2)
     assert len(logged) == reveals
     assert not list((data / "access-spool").glob("*.json"))
+    # A worker that dies (killed, out of memory) is started again by `dangvu serve`.
+    os.kill(next(iter(workers)), signal.SIGKILL)
+    for _ in range(50):
+        again = {p for p, c in _children(server.pid).items() if "dangvu.cli worker" in c}
+        if again and not again & workers.keys():
+            break
+        time.sleep(0.2)
+    assert again and not again & workers.keys()
+    assert server.poll() is None and officer.get("/")[0] == 200

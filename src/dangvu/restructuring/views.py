@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import scope_for
 from dangvu.core.changes import get_or_create_decision
+from dangvu.core.dblock import on_a_snapshot
 from dangvu.core.forms import DecisionFormMixin, VNDateField, add_service_errors
 from dangvu.restructuring.models import Plan
 from dangvu.restructuring.services import (
@@ -126,9 +127,10 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "revert_form": revert_form,
     }
     if plan.status == Plan.Status.DRAFT:
-        problems = plan_check(plan, request.user)
-        context["problems"] = problems
-        context["preview"] = plan_preview(plan, request.user) if not problems else []
+        with on_a_snapshot():  # the trial takes no lock from the service (core.dblock)
+            problems = plan_check(plan, request.user)
+            context["problems"] = problems
+            context["preview"] = plan_preview(plan, request.user) if not problems else []
     elif plan.status == Plan.Status.APPLIED:
         context["revert_problems"] = revert_problems(plan)
     return render(request, "restructuring/detail.html", context)
