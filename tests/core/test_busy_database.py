@@ -208,9 +208,9 @@ def test_a_thirty_second_write_lock_leaves_the_site_and_its_worker_running(serve
     sheet = data / "plan.csv"
     sheet.write_text("Mã cũ,Mã mới\nPH-2,PH-1\n", encoding="utf-8")
     started = time.monotonic()
+    command = ["plan", "import", str(sheet), "--name", "Sáp nhập", "--on", "2026-01-01"]
     checked = subprocess.run(
-        [sys.executable, "-m", "dangvu.cli", "plan", "import", str(sheet), "--name", "Sáp nhập"]
-        + ["--on", "2026-01-01", "--decision-issuer", "Huyện ủy", "--dry-run"],
+        [sys.executable, "-m", "dangvu.cli", *command, "--decision-issuer", "Huyện", "--dry-run"],
         env=env,
         cwd=ROOT,
         capture_output=True,

@@ -8,6 +8,7 @@ made from an exported snapshot, so that the dump and the manifest see the same i
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import json
@@ -17,11 +18,16 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import uuid
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db import connection
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
 
 FORMAT = 1
@@ -211,6 +217,96 @@ def _pg_kwargs() -> dict[str, Any]:
     return {k: v for k, v in kwargs.items() if v}
 
 
+# --- a manifest whatever the driver --------------------------------------------------------------
+def _canonical(value: Any) -> str:
+    """A value as the same text on SQLite and PostgreSQL, read through Django's fields."""
+    if value is None:
+        return "\x00"
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None).isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value else "0"
+    if isinstance(value, uuid.UUID):
+        return value.hex
+    if isinstance(value, bytes | memoryview):
+        return bytes(value).hex()
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return str(value)
+
+
+def _models() -> list[type[models.Model]]:
+    """Every table of the application and of the libraries it uses, as Django models."""
+    return [
+        m
+        for m in apps.get_models(include_auto_created=True)
+        if m._meta.managed and not m._meta.proxy and not m._meta.swapped
+    ]
+
+
+def logical_manifest(using: str = DEFAULT_DB_ALIAS) -> dict[str, dict[str, Any]]:
+    """Rows and checksum of every table, each value read through its Django field and written as
+    the same text on either database: the manifest that compares an SQLite database with a
+    PostgreSQL one."""
+    out: dict[str, dict[str, Any]] = {}
+    for model in _models():
+        names = [f.attname for f in model._meta.concrete_fields]
+        rows, total = 0, 0
+        rows_of = model._base_manager.using(using).order_by().values_list(*names)
+        for row in rows_of.iterator(chunk_size=5000):
+            rows += 1
+            text = "\x1f".join(_canonical(v) for v in row)
+            total = (total + int.from_bytes(hashlib.sha256(text.encode()).digest()[:8])) & MASK64
+        out[model._meta.db_table] = {"rows": rows, "checksum": f"{total:016x}"}
+    return out
+
+
+def copy_rows(source: str, target: Any, progress: Any = None) -> None:
+    """Every row of every table from the database `source` (an alias) to another of the same
+    schema (the same migrations; `target` a connection), inside the caller's transaction on the
+    target: its tables are emptied first and its sequences set after. Foreign keys are checked at
+    the commit (Django creates them deferred)."""
+    every = _models()
+    quote = target.ops.quote_name
+    with target.cursor() as cursor:
+        tables = [quote(m._meta.db_table) for m in every]
+        if target.vendor == "postgresql":
+            cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+        else:
+            for table in tables:
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - names from the models
+        for model in every:
+            fields = model._meta.concrete_fields
+            columns = ", ".join(quote(f.column) for f in fields)
+            holes = ", ".join(["%s"] * len(fields))
+            insert = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({holes})"  # noqa: S608
+            rows_of = (
+                model._base_manager.using(source)
+                .order_by()
+                .values_list(*[f.attname for f in fields])
+            )
+            batch: list[tuple[Any, ...]] = []
+            for row in rows_of.iterator(chunk_size=5000):
+                batch.append(
+                    tuple(f.get_db_prep_save(v, target) for f, v in zip(fields, row, strict=True))
+                )
+                if len(batch) >= 2000:
+                    cursor.executemany(insert, batch)
+                    batch.clear()
+            if batch:
+                cursor.executemany(insert, batch)
+            if progress is not None:
+                progress(model._meta.db_table)
+        for statement in target.ops.sequence_reset_sql(no_style(), every):
+            cursor.execute(statement)
+
+
 # --- restore ------------------------------------------------------------------------------------
 def read_manifest(source: Path) -> dict[str, Any]:
     try:
@@ -219,23 +315,34 @@ def read_manifest(source: Path) -> dict[str, Any]:
             if handle is None:
                 raise KeyError("manifest.json")
             manifest: dict[str, Any] = json.load(handle)
-    except (OSError, tarfile.TarError, KeyError, ValueError) as exc:
-        raise BackupError(f"{source} is not a dangvu backup ({exc})") from exc
+    except (OSError, tarfile.TarError, KeyError, ValueError, EOFError) as exc:
+        raise BackupError(f"{source} is not a dangvu backup, or it is damaged ({exc})") from exc
     if manifest.get("format") != FORMAT:
         raise BackupError(f"{source}: unknown backup format {manifest.get('format')!r}")
+    if manifest.get("vendor") not in ("sqlite", "postgresql") or not isinstance(
+        manifest.get("tables"), dict
+    ):
+        raise BackupError(f"{source}: the backup's manifest is damaged")
     return manifest
 
 
 def _extract(source: Path, member: str, into: Path) -> Path:
-    with tarfile.open(source) as tar:
-        info = tar.getmember(member)
-        if not info.isfile():
-            raise BackupError(f"{source}: {member} is not a file")
-        handle = tar.extractfile(info)
-        assert handle is not None
-        out = into / member
-        with out.open("wb") as f:
-            shutil.copyfileobj(handle, f)
+    try:
+        with tarfile.open(source) as tar:
+            info = tar.getmember(member)
+            if not info.isfile():
+                raise BackupError(f"{source}: {member} is not a file")
+            handle = tar.extractfile(info)
+            assert handle is not None
+            out = into / member
+            with out.open("wb") as f:
+                shutil.copyfileobj(handle, f)
+    except KeyError:
+        raise BackupError(
+            f"{source} holds no database ({member} is missing): the backup is damaged"
+        ) from None
+    except (OSError, tarfile.TarError, EOFError) as exc:
+        raise BackupError(f"{source}: the database in the backup cannot be read ({exc})") from exc
     return out
 
 
@@ -243,11 +350,23 @@ def _database_is_empty() -> bool:
     return not connection.introspection.table_names()
 
 
+def _plain_sqlite_manifest(path: Path) -> dict[str, dict[str, Any]]:
+    """The manifest of an SQLite file through the plain driver, as the backup computed it."""
+    try:
+        plain = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return sqlite_manifest(plain)
+        finally:
+            plain.close()
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"the database in the backup is damaged ({exc})") from exc
+
+
 def current_manifest() -> dict[str, dict[str, Any]]:
-    """Counts and checksums of the configured database, computed as the backup computed them."""
+    """Counts and checksums of the configured database, computed as the backup computed them:
+    on SQLite through the plain driver on the file, on PostgreSQL by the server."""
     if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        return sqlite_manifest(connection.connection)
+        return _plain_sqlite_manifest(Path(connection.settings_dict["NAME"]))
     with connection.cursor() as cursor:
         return pg_manifest(cursor)
 
@@ -263,51 +382,167 @@ def compare(expected: dict[str, dict[str, Any]], found: dict[str, dict[str, Any]
         elif a["rows"] != b["rows"]:
             problems.append(f"{table}: {a['rows']} rows in the backup, {b['rows']} restored")
         elif a["checksum"] != b["checksum"]:
-            problems.append(f"{table}: the checksum differs")
+            problems.append(
+                f"{table}: the same {a['rows']} rows, but their contents differ from the backup's"
+            )
     return problems
 
 
+def _mismatch(problems: list[str]) -> BackupError:
+    return BackupError(
+        "the restored copy does not match the backup, so nothing was restored (the database is "
+        "as it was): " + "; ".join(problems)
+    )
+
+
+def _code_migrations() -> list[list[str]]:
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    return sorted([list(key) for key in loader.disk_migrations])
+
+
 def restore(source: Path) -> dict[str, Any]:
-    """Restore a backup into the configured database, which must be empty, then check it."""
+    """Restore a backup into the configured database, which must be empty. The copy is made and
+    checked against the backup's manifest before it takes the database's place: on SQLite in a
+    file beside it, moved into place only when it matches; on PostgreSQL in one transaction, or
+    when the check fails after pg_restore, the database is emptied again. An SQLite backup
+    restores into PostgreSQL too (a province leaving the embedded database)."""
     manifest = read_manifest(source)
-    if manifest["vendor"] != connection.vendor:
-        raise BackupError(
-            f"this backup is of a {manifest['vendor']} database; the configured one is {connection.vendor}"
-        )
     if not _database_is_empty():
         raise BackupError("the configured database is not empty; restore only into an empty one")
-    with tempfile.TemporaryDirectory() as tmp:
+    folder = (
+        Path(connection.settings_dict["NAME"]).parent if connection.vendor == "sqlite" else None
+    )
+    with tempfile.TemporaryDirectory(dir=folder, prefix=".restoring-") as tmp:
         work = Path(tmp)
-        if connection.vendor == "sqlite":
+        if manifest["vendor"] == "sqlite":
             copy = _extract(source, "database.sqlite3", work)
-            src = sqlite3.connect(copy)
-            try:
-                connection.ensure_connection()
-                src.backup(connection.connection)
-            finally:
-                src.close()
+            problems = compare(manifest["tables"], _plain_sqlite_manifest(copy))
+            if problems:
+                raise _mismatch(problems)
+            if connection.vendor == "sqlite":
+                _sqlite_into_place(copy, manifest)
+            else:
+                _sqlite_into_postgresql(copy, manifest)
+        elif connection.vendor == "postgresql":
+            _postgresql(_extract(source, "database.pgdump", work), manifest)
         else:
-            dump = _extract(source, "database.pgdump", work)
-            done = subprocess.run(
-                [
-                    _tool("pg_restore"),
-                    "--no-owner",
-                    "--no-privileges",
-                    "--exit-on-error",
-                    "--single-transaction",
-                    "--dbname",
-                    connection.settings_dict["NAME"],
-                    str(dump),
-                ],
-                env=_pg_env(),
-                capture_output=True,
-                text=True,
-                check=False,
+            raise BackupError(
+                "this is a backup of a PostgreSQL database; restore it into PostgreSQL "
+                "(DANGVU_DATABASE_URL)"
             )
-            if done.returncode != 0:
-                raise BackupError(f"pg_restore failed: {done.stderr.strip()}")
+    return manifest
+
+
+def _sqlite_into_place(copy: Path, manifest: dict[str, Any]) -> None:
+    target = Path(connection.settings_dict["NAME"])
+    staging = target.with_name(target.name + ".restoring")
+    shutil.copyfile(copy, staging)
+    os.chmod(staging, 0o600)  # the members' records: readable by the service's account only
+    try:
+        problems = compare(manifest["tables"], _plain_sqlite_manifest(staging))
+        if problems:
+            raise _mismatch(problems)
+        connection.close()
+        for suffix in ("-wal", "-shm"):  # the empty database's journal, not the copy's
+            target.with_name(target.name + suffix).unlink(missing_ok=True)
+        staging.replace(target)
+    finally:
+        for leftover in ("", "-wal", "-shm"):
+            staging.with_name(staging.name + leftover).unlink(missing_ok=True)
+    problems = compare(manifest["tables"], current_manifest())
+    if problems:  # pragma: no cover - the file just checked is the file in place
+        raise _mismatch(problems)
+
+
+PG_LEFT_BY_A_RESTORE = (
+    # What a restore creates besides tables (the extensions' own objects are left to them).
+    "SELECT format('DROP COLLATION IF EXISTS %I.%I', n.nspname, c.collname) FROM pg_collation c "
+    "JOIN pg_namespace n ON n.oid = c.collnamespace WHERE n.nspname = 'public' AND NOT EXISTS "
+    "(SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')",
+    "SELECT format('DROP FUNCTION IF EXISTS %s CASCADE', p.oid::regprocedure) FROM pg_proc p "
+    "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' AND NOT EXISTS "
+    "(SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')",
+    "SELECT format('DROP SEQUENCE IF EXISTS public.%I CASCADE', c.relname) FROM pg_class c "
+    "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'S'",
+)
+
+
+def _drop_everything() -> None:
+    """Back to an empty PostgreSQL database (the restore's target was empty): its tables, and the
+    collations, functions and sequences a restore makes."""
+    connection.close()
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(table)} CASCADE")
+        for query in PG_LEFT_BY_A_RESTORE:
+            cursor.execute(query)
+            for (statement,) in cursor.fetchall():
+                cursor.execute(statement)
+
+
+def _sqlite_into_postgresql(copy: Path, manifest: dict[str, Any]) -> None:
+    if sorted(manifest["migrations"]) != _code_migrations():
+        raise BackupError(
+            "this SQLite backup was made by another version of dangvu; restore it into SQLite "
+            "with that version, upgrade it there (dangvu migrate), then back it up again"
+        )
+    alias = "restore_source"
+    connections.databases[alias] = {
+        **connection.settings_dict,
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(copy),
+        "OPTIONS": {},
+        "CONN_MAX_AGE": 0,
+        "CONN_HEALTH_CHECKS": False,
+        "HOST": "",
+        "PORT": "",
+        "USER": "",
+        "PASSWORD": "",
+    }
+    try:
+        call_command("migrate", verbosity=0, interactive=False)
+        try:
+            with transaction.atomic():
+                copy_rows(alias, connection)
+                expected, found = logical_manifest(alias), logical_manifest()
+                problems = compare(expected, found)
+                if problems:
+                    raise _mismatch(problems)
+        except BaseException:
+            _drop_everything()
+            raise
+    finally:
+        connections[alias].close()
+        del connections[alias]
+        connections.databases.pop(alias, None)
+
+
+def _postgresql(dump: Path, manifest: dict[str, Any]) -> None:
+    done = subprocess.run(
+        [
+            _tool("pg_restore"),
+            "--no-owner",
+            "--no-privileges",
+            "--exit-on-error",
+            "--single-transaction",
+            "--dbname",
+            connection.settings_dict["NAME"],
+            str(dump),
+        ],
+        env=_pg_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        # One transaction: nothing of it stayed.
+        raise BackupError(
+            f"the database in the backup cannot be restored (pg_restore: {done.stderr.strip()})"
+        )
     connection.close()
     problems = compare(manifest["tables"], current_manifest())
     if problems:
-        raise BackupError("the restored copy does not match the backup: " + "; ".join(problems))
-    return manifest
+        _drop_everything()
+        raise _mismatch(problems)
