@@ -160,16 +160,55 @@ def test_api_masks_sensitive_fields_and_logs_reads(world):
     assert [r.fields for r in logged] == [[], [], ["citizen_id", "religion"]]
 
 
-def test_search_by_citizen_id_needs_the_permission(world):
+def test_search_by_citizen_id_needs_the_permission_and_a_stated_purpose(world):
+    """Issue 21, point 5: a number is looked up among card numbers; among citizen IDs only for a
+    user with the permission who says why, and the search is in the access log."""
     url = reverse("members:list")
-    assert (
-        "Nguyễn Thị Hoa"
-        not in signed_in(world.dung).get(url, {"org": "TU-T", "q": HOA_ID}).content.decode()
+    search = {"org": "TU-T", "q": HOA_ID}
+    assert "Nguyễn Thị Hoa" not in signed_in(world.dung).get(url, search).content.decode()
+    page = signed_in(world.an).get(url, search).content.decode()
+    assert "Nguyễn Thị Hoa" not in page and "Tìm theo số CCCD" in page
+    page = signed_in(world.an).get(url, {**search, "purpose": "dossier"}).content.decode()
+    assert "Nguyễn Thị Hoa" in page
+    read = AccessRecord.objects.latest("at")
+    assert read.fields == ["citizen_id"] and read.purpose == "dossier"
+    assert read.username == "an" and read.object_ids == [str(world.members["hoa"].pk)]
+    # dung (a viewer without the permission) gets nothing by stating a purpose either
+    page = signed_in(world.dung).get(url, {**search, "purpose": "dossier"}).content.decode()
+    assert "Nguyễn Thị Hoa" not in page
+
+
+def test_filtering_by_religion_and_the_edit_form_ask_why_first(world):
+    hoa = world.members["hoa"]
+    url = reverse("members:list")
+    asked = signed_in(world.an).get(url, {"org": "TU-T", "religion": "khac"}).content.decode()
+    assert "Nguyễn Thị Hoa" not in asked and 'name="purpose"' in asked
+    before = AccessRecord.objects.count()
+    found = (
+        signed_in(world.an)
+        .get(url, {"org": "TU-T", "religion": "khac", "purpose": "report"})
+        .content.decode()
     )
-    assert (
-        "Nguyễn Thị Hoa"
-        in signed_in(world.an).get(url, {"org": "TU-T", "q": HOA_ID}).content.decode()
-    )
+    assert "Nguyễn Thị Hoa" in found and "Lê Minh Sơn" not in found
+    read = AccessRecord.objects.latest("at")
+    assert AccessRecord.objects.count() == before + 1
+    assert read.fields == ["religion"] and read.purpose == "report"
+    edit = reverse("members:edit", args=[hoa.pk])
+    asked = signed_in(world.an).get(edit).content.decode()
+    assert HOA_ID not in asked and 'name="purpose"' in asked
+    shown = signed_in(world.an).get(edit, {"purpose": "dossier"}).content.decode()
+    assert HOA_ID in shown
+    assert AccessRecord.objects.latest("at").summary == "Nguyễn Thị Hoa"
+
+
+def test_the_api_wants_the_details_of_an_other_purpose(world):
+    client = signed_in(world.an)
+    url = "/api/v1/members"
+    vague = client.get(url, {"org": "TU-T", "purpose": "other"})
+    assert vague.status_code == 422
+    stated = client.get(url, {"org": "TU-T", "purpose": "other", "purpose_note": "Đối chiếu"})
+    assert stated.status_code == 200
+    assert any(m["citizen_id"] == HOA_ID for m in stated.json()["members"])
 
 
 # --- the access log and the change log ----------------------------------------------------------
@@ -208,8 +247,16 @@ def test_the_change_log_by_user_organisation_and_record_masks_and_exports(world)
         reason="Sửa số CCCD theo căn cước mới",
     )
     url = reverse("change_log")
+    # Even with the permission, a sensitive value shows only once the reader says why (issue 21,
+    # point 5), and the reading is in the access log.
     an_page = signed_in(world.an).get(url, {"user": "an"}).content.decode()
-    assert "Sửa số CCCD theo căn cước mới" in an_page and "058185000124" in an_page
+    assert "Sửa số CCCD theo căn cước mới" in an_page and "058185000124" not in an_page
+    reads = AccessRecord.objects.filter(object_type="core.changelogentry").count()
+    an_page = signed_in(world.an).get(url, {"user": "an", "purpose": "inspection"}).content.decode()
+    assert "058185000124" in an_page
+    read = AccessRecord.objects.filter(object_type="core.changelogentry").latest("at")
+    assert AccessRecord.objects.filter(object_type="core.changelogentry").count() == reads + 1
+    assert read.purpose == "inspection" and read.username == "an" and read.row_count == 1
     # the same entry, read by someone without the sensitive permission, is masked
     RoleGrant.objects.create(
         user=world.dung,
@@ -585,7 +632,9 @@ def test_discipline_is_sensitive_in_the_record_and_in_the_logs(world):
     assert rows and not any("Khiển trách" in value for r in rows for value in r.values())
     revealed = signed_in(world.an).get(detail, {"purpose": "inspection"}).content.decode()
     assert "Khiển trách" in revealed
-    assert "Khiển trách" in signed_in(world.an).get(reverse("change_log")).content.decode()
+    log = reverse("change_log")
+    assert "Khiển trách" not in signed_in(world.an).get(log).content.decode()
+    assert "Khiển trách" in signed_in(world.an).get(log, {"purpose": "inspection"}).content.decode()
 
 
 def test_a_write_without_the_csrf_token_is_refused(world):
@@ -717,3 +766,73 @@ def test_a_review_is_offered_to_the_accounts_of_its_tree_only(world):
         services.publish(run, [world.cuong], world.an)
     services.publish(run, [world.binh, world.cuong], world.an)
     assert [r.user.username for r in run.reviewers.all()] == ["binh"]
+
+
+def test_ratings_and_discipline_events_are_sensitive_on_every_page_and_export(world):
+    """Issue 21, point 5: one list (members.privacy) applied on the member page, its timeline,
+    the cell's rating page, the events and ratings exports: without the permission (binh, the
+    cell's secretary, is not a rater of a decided year's page here; dung a viewer) a rating's
+    level and a suspension show as masked; with it, only after saying why, and logged."""
+    from dangvu.evaluation.models import Rating
+    from dangvu.members.events import record_event
+    from tests.conftest import decision
+
+    hoa = world.members["hoa"]
+    record_event(
+        member=hoa,
+        kind="suspension",
+        on=dt.date(2025, 3, 1),
+        actor=None,
+        check_scope=False,
+        decision=decision(dt.date(2025, 3, 1), number="5-QĐ/ĐU"),
+        details={"until": "2025-06-01"},
+    )
+    from dangvu.core.models import ChangeSet
+
+    Rating.objects.create(
+        changeset=ChangeSet.objects.create(actor_name="thử", reason="thử"),
+        year=2024,
+        subject="member",
+        member=hoa,
+        unit=world.ph1,
+        regulation="QD366",
+        level="HTXSNV",
+        decided_on=dt.date(2024, 12, 20),
+        deciding_org=world.phuoc_hai,
+    )
+    detail = reverse("members:detail", args=[hoa.pk])
+    for user in (world.dung, world.an):  # an too, until she says why
+        page = signed_in(user).get(detail).content.decode()
+        assert "Đình chỉ sinh hoạt" not in page and "5-QĐ/ĐU" not in page
+        assert "HTXSNV" not in page and "••••••" in page
+    page = signed_in(world.an).get(detail, {"purpose": "inspection"}).content.decode()
+    assert "Đình chỉ sinh hoạt" in page and "5-QĐ/ĐU" in page and "HTXSNV" in page
+
+    rating_page = reverse("evaluation:org", args=["PH-1", 2024])
+    seen = signed_in(world.dung).get(rating_page).content.decode()
+    assert "Nguyễn Thị Hoa" in seen and "HTXSNV</td>" not in seen.split("Đảng viên của chi bộ")[-1]
+    before = AccessRecord.objects.count()
+    shown = signed_in(world.an).get(rating_page, {"purpose": "report"}).content.decode()
+    assert "HTXSNV" in shown.split("Đảng viên của chi bộ")[-1]
+    assert AccessRecord.objects.count() == before + 1
+    assert AccessRecord.objects.latest("at").fields == ["evaluation"]
+
+    export = reverse("exchange:export", args=["events"])
+    rows = csv_rows(
+        signed_in(world.dung).get(export, {"org": "TU-T", "format": "csv", "purpose": "report"})
+    )
+    hers = [r for r in rows if r["Họ và tên"] == "Nguyễn Thị Hoa"]
+    assert hers and not any("Đình chỉ" in v or "5-QĐ/ĐU" in v for r in hers for v in r.values())
+    rows = csv_rows(
+        signed_in(world.an).get(export, {"org": "TU-T", "format": "csv", "purpose": "report"})
+    )
+    assert any("Đình chỉ" in v for r in rows for v in r.values())
+    export = reverse("exchange:export", args=["ratings"])
+    rows = csv_rows(
+        signed_in(world.dung).get(export, {"org": "TU-T", "format": "csv", "purpose": "report"})
+    )
+    assert rows and not any("HTXSNV" in v for r in rows for v in r.values())
+    rows = csv_rows(
+        signed_in(world.an).get(export, {"org": "TU-T", "format": "csv", "purpose": "report"})
+    )
+    assert any("HTXSNV" in v for r in rows for v in r.values())

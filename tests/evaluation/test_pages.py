@@ -67,5 +67,8 @@ def test_the_secretary_proposes_and_the_commune_decides_through_the_pages(client
         an.pk: "HTTNV",
     }
     assert Rating.objects.get(member=an).decision.number == "120-QĐ/ĐU"
-    # The member page shows the rating.
-    assert "HTTNV" in client.get(reverse("members:detail", args=[an.pk])).content.decode()
+    # The member page shows the rating to a user with the permission who says why (issue 21,
+    # point 5: ratings are sensitive), not otherwise.
+    page = reverse("members:detail", args=[an.pk])
+    assert "HTTNV" not in client.get(page).content.decode()
+    assert "HTTNV" in client.get(page, {"purpose": "dossier"}).content.decode()

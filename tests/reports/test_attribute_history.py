@@ -184,7 +184,9 @@ def test_the_record_page_asks_for_the_date_and_shows_the_history(world, history,
     moi = m["moi_a"]
     client.force_login(w.an)
     url = reverse("members:edit", args=[moi.pk])
-    assert "Thay đổi có hiệu lực từ ngày" in client.get(url).content.decode()
+    assert (
+        "Thay đổi có hiệu lực từ ngày" in client.get(url, {"purpose": "dossier"}).content.decode()
+    )
     done = client.post(
         url,
         edit_payload(moi, occupation="public_employee", effective="01/09/2025", reason="Đi làm"),

@@ -85,6 +85,9 @@ def test_main_journey(page, live_server, live_world):
     # The member page; edit with a deliberate mistake.
     expect(page.get_by_role("heading", name="Nguyễn Thị Hoa")).to_be_visible()
     page.get_by_role("link", name="Sửa hồ sơ").click()
+    # The form shows her citizen ID and religion: first, why (issue 21, point 5).
+    page.get_by_label("Mục đích:", exact=True).select_option("dossier")
+    page.get_by_role("button", name="Tiếp tục").click()
     page.get_by_label("Số CCCD (12 chữ số)").fill("05818500012")
     page.get_by_label("Nơi ở hiện nay").fill("Thôn Phước Lập, xã Phước Hải")
     page.get_by_label("Lý do thay đổi").fill("Bổ sung nơi ở theo lý lịch")

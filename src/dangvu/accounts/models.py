@@ -135,6 +135,7 @@ class AccessRecord(AppendOnly):
         REPORT = "report", _("statistics and reports")
         TRANSFER = "transfer", _("transfer of party activity")
         OWN = "own", _("my own record")
+        RATING = "rating", _("deciding the annual quality rating")
         OTHER = "other", _("other (stated)")
 
     # When the data was read: now, or for a line spooled while the database was locked, the time

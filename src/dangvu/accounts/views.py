@@ -37,7 +37,7 @@ from dangvu.core.dates import today
 from dangvu.core.exports import csv_response
 from dangvu.core.forms import add_service_errors, parse_day
 from dangvu.core.models import ChangeLogEntry
-from dangvu.members.privacy import mask_entry, record_with_purpose
+from dangvu.members.privacy import entry_is_sensitive, mask_entry, record_with_purpose
 from dangvu.orgs.models import Organisation, subtree_range, valid_on
 
 
@@ -360,13 +360,38 @@ def change_log(request: HttpRequest) -> HttpResponse:
             ),
         )
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    # Sensitive values (ratings, discipline, citizen ID, …) are shown only to a user with the
+    # permission over the entry's place who has said why; the reading is in the access log.
+    purpose = PurposeForm(request.GET if "purpose" in request.GET else None)
+    reveal = not sensitive.empty and purpose.is_bound and purpose.is_valid()
+    revealed = []
     for entry in page.object_list:
-        if not sensitive.covers(entry.scope_path):
+        if reveal and sensitive.covers(entry.scope_path):
+            if entry_is_sensitive(entry):
+                revealed.append(entry.pk)
+        else:
             mask_entry(entry)
+    if revealed:
+        record_with_purpose(
+            request,
+            purpose,
+            action=AccessRecord.Action.VIEW_SENSITIVE,
+            object_type="core.changelogentry",
+            ids=revealed,
+            summary=_("Change log"),
+        )
     return render(
         request,
         "accounts/change_log.html",
-        {"page": page, "query": request.GET.urlencode(), "filters": request.GET},
+        {
+            "page": page,
+            "query": request.GET.urlencode(),
+            "filters": request.GET,
+            "may_reveal": not sensitive.empty,
+            "reveal": reveal,
+            "purpose_form": purpose,
+            "carried": [(k, v) for k, v in request.GET.items() if k not in purpose.fields],
+        },
     )
 
 

@@ -132,17 +132,19 @@ def members(
 ) -> dict[str, object]:
     """One page of members. With `purpose` (one of the access log's purposes) and the permission,
     citizen ID and religion are included and the read is logged; otherwise they are null."""
+    from ninja.errors import HttpError
+
     from dangvu.members.privacy import record_access
 
+    if purpose == AccessRecord.Purpose.OTHER and not purpose_note.strip():
+        raise HttpError(422, _("Say what the data is needed for."))
+    stated = purpose in AccessRecord.Purpose.values
     found = org_selectors.get_org(request.user, org)
-    rows, token = member_selectors.member_list(
-        request.user, found, member_selectors.MemberFilters(q=q), after=after
-    )
-    shown = (
-        {m.pk for m in rows if can_see_sensitive(request.user, m)}
-        if purpose in AccessRecord.Purpose.values
-        else set()
-    )
+    # A number matches citizen IDs only for a stated purpose (and the permission); card numbers
+    # always.
+    filters = member_selectors.MemberFilters(q=q, by_citizen_id=stated)
+    rows, token = member_selectors.member_list(request.user, found, filters, after=after)
+    shown = {m.pk for m in rows if can_see_sensitive(request.user, m)} if stated else set()
     record_access(
         request,
         request.user,

@@ -366,7 +366,11 @@ def current_manifest() -> dict[str, dict[str, Any]]:
     """Counts and checksums of the configured database, computed as the backup computed them:
     on SQLite through the plain driver on the file, on PostgreSQL by the server."""
     if connection.vendor == "sqlite":
-        return _plain_sqlite_manifest(Path(connection.settings_dict["NAME"]))
+        name = str(connection.settings_dict["NAME"])
+        if Path(name).is_file():
+            return _plain_sqlite_manifest(Path(name))
+        connection.ensure_connection()  # an in-memory database (the tests'): Django's driver
+        return sqlite_manifest(connection.connection)
     with connection.cursor() as cursor:
         return pg_manifest(cursor)
 

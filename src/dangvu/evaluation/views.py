@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib import messages
@@ -14,7 +15,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from dangvu.accounts.models import Ability
+from dangvu.accounts.forms import PurposeForm
+from dangvu.accounts.models import Ability, AccessRecord
 from dangvu.accounts.scope import can
 from dangvu.core.changes import get_or_create_decision
 from dangvu.core.dates import today
@@ -22,6 +24,7 @@ from dangvu.core.errors import RuleError
 from dangvu.evaluation import services
 from dangvu.evaluation.models import Rating
 from dangvu.evaluation.services import Proposal
+from dangvu.members.privacy import MASK, record_access
 from dangvu.members.selectors import visible_members
 from dangvu.orgs.selectors import answers_on, get_org, placement_of, scope_roots
 from dangvu.rules import evaluation as ev
@@ -100,10 +103,37 @@ def org_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
                 if r.score_general is not None and r.score_tasks is not None
                 else ""
             )
+    # Members' ratings are sensitive (members.privacy): the raters of this organisation see them
+    # as their work (logged as such); another user with the permission says why first; others
+    # see who is rated, not how.
+    purpose = PurposeForm(request.GET if "purpose" in request.GET else None)
+    may_reveal = can(request.user, Ability.VIEW_SENSITIVE, org.path)
+    reveal = may_rate or (may_reveal and purpose.is_bound and purpose.is_valid())
+    shown = [row["rating"].member_id for row in members if row["rating"] is not None] + [
+        r.member_id for r in pending
+    ]
+    if not reveal:
+        _mask_ratings(members, pending, state)
+    elif shown:
+        record_access(
+            request,
+            request.user,
+            action=AccessRecord.Action.VIEW_SENSITIVE,
+            purpose=AccessRecord.Purpose.RATING if may_rate else purpose.cleaned_data["purpose"],
+            purpose_note="" if may_rate else purpose.cleaned_data["purpose_note"],
+            object_type="members.partymember",
+            ids=sorted(set(shown)),
+            org_path=org.path,
+            fields=["evaluation"],
+            summary=f"{org.name} {year}",
+        )
     return render(
         request,
         "evaluation/org_year.html",
         {
+            "reveal": reveal,
+            "may_reveal": may_reveal and not reveal,
+            "purpose_form": purpose,
             "org": org,
             "year": year,
             "rules": rules,
@@ -128,6 +158,27 @@ def org_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
             else None,
         },
     )
+
+
+def _mask_ratings(members: list[dict[str, Any]], pending: list[Any], state: Any) -> None:
+    """The page without the ratings' levels and scores (nothing is saved)."""
+    for row in members:
+        rating = row["rating"]
+        if rating is not None:
+            row["rating"] = SimpleNamespace(
+                pk=rating.pk,
+                member_id=rating.member_id,
+                self_level=MASK if rating.self_level else "",
+                proposed_level=MASK if rating.proposed_level else "",
+                level=MASK if rating.level else "",
+                reclassified_from=None,
+            )
+            row.update(general="", tasks="", exceeded="")
+    for r in pending:
+        r.proposed_level, r.score_shown = MASK, ""
+    for r in state.get("late", []) if isinstance(state, dict) else []:
+        if r.member_id:
+            r.level = MASK
 
 
 def _reclassifier(user: Any, deciding: Any, year: int) -> Any:

@@ -21,7 +21,7 @@ from dangvu.core.exports import csv_cell
 from dangvu.exchange.columns import COLUMNS, Column
 from dangvu.members.attributes import held_on
 from dangvu.members.models import EventKind, MembershipEvent, PartyMember
-from dangvu.members.privacy import MASK
+from dangvu.members.privacy import MASK, is_sensitive_event
 from dangvu.orgs.models import Organisation
 
 Record = dict[str, Any]
@@ -118,6 +118,13 @@ def event_records(events: Iterable[MembershipEvent], user: Any) -> Iterator[Reco
                 if column.type == "date" and isinstance(value, str):
                     value = dt.date.fromisoformat(value)
                 record[column.key] = _label(column, value)
+        if is_sensitive_event(e.kind) and not sensitive.covers_member(m):
+            # A discipline event: that there is one, not which, nor its decision.
+            for key in ("kind", "decision_number", "decision_date", "decision_issuer", "org"):
+                record[key] = MASK
+            for column in COLUMNS["events"]:
+                if column.key in d:
+                    record[column.key] = MASK
         yield record
 
 
@@ -126,6 +133,22 @@ def rating_records(ratings: Iterable[Any], user: Any) -> Iterator[Record]:
     sensitive = scope_for(user, Ability.VIEW_SENSITIVE)
     for r in ratings:
         m = r.member
+        if not sensitive.covers_member(m):
+            # Quality ratings are sensitive: the list says who, not how they were rated.
+            yield {
+                "citizen_id": MASK,
+                "card_number": m.card_number or "",
+                "dossier_number": m.dossier_number or "",
+                "full_name": m.person.full_name,
+                "year": r.year,
+                "level": MASK,
+                "deciding_org": r.deciding_org.code if r.deciding_org else "",
+                "decision_number": MASK,
+                "decision_date": None,
+                "score_general": None,
+                "score_tasks": None,
+            }
+            continue
         yield {
             "citizen_id": (m.person.citizen_id or "") if sensitive.covers_member(m) else MASK,
             "card_number": m.card_number or "",

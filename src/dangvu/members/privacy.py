@@ -17,6 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from dangvu.accounts import accesslog
 from dangvu.accounts.models import AccessRecord
 
+# The one list of what is sensitive (DESIGN.md principle 2; Decree 13/2023 art. 2(4)). Pages,
+# exports, the change log, the API and documents all ask the functions below; nothing else decides.
+# A date of birth is basic personal data under the decree and the 2025 law (not sensitive): it is
+# shown to whoever may see the member.
 # Person fields that are sensitive; discipline and evaluation results are whole sections.
 SENSITIVE_FIELDS: dict[str, Any] = {
     "citizen_id": _("Citizen ID"),
@@ -25,8 +29,16 @@ SENSITIVE_FIELDS: dict[str, Any] = {
     "family": _("Family details"),
 }
 SENSITIVE_SECTIONS = ("discipline", "evaluation")
-# Change-log actions whose every value is sensitive (their record is a discipline decision, …).
-SENSITIVE_ACTIONS = ("discipline.", "evaluation.")
+# Membership events that are discipline (the decision itself is in the discipline section).
+SENSITIVE_EVENT_KINDS = frozenset({"expulsion", "suspension", "suspension_end"})
+# Change-log actions whose every value is sensitive: discipline decisions, ratings, and the
+# events above.
+SENSITIVE_ACTIONS = (
+    "discipline.",
+    "evaluation.",
+    "rating.",
+    *(f"member.event.{kind}" for kind in sorted(SENSITIVE_EVENT_KINDS)),
+)
 MASK = "••••••"
 
 
@@ -39,10 +51,39 @@ def mask_mapping(values: dict[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
+def is_sensitive_event(kind: str) -> bool:
+    return kind in SENSITIVE_EVENT_KINDS
+
+
+def is_sensitive_action(action: str) -> bool:
+    return action.startswith(SENSITIVE_ACTIONS)
+
+
+def mask_event(event: Any) -> Any:
+    """A membership event as shown without the permission (not saved): a discipline event says
+    only that there is an event, not which, nor its decision."""
+    if is_sensitive_event(event.kind):
+        event.masked = True
+    return event
+
+
+def entry_is_sensitive(entry: Any) -> bool:
+    """Whether a change-log entry holds anything sensitive (what masking would hide)."""
+    if is_sensitive_action(entry.action):
+        return True
+    return any(
+        key in SENSITIVE_FIELDS and value not in (None, "")
+        for values in (entry.before or {}, entry.after or {})
+        for key, value in values.items()
+    )
+
+
 def mask_entry(entry: Any) -> Any:
     """A change-log entry as shown to someone without the permission (the entry is not saved)."""
     entry.before, entry.after = mask_mapping(entry.before), mask_mapping(entry.after)
-    if entry.action.startswith(SENSITIVE_ACTIONS):
+    if is_sensitive_action(entry.action) and entry.action.startswith("member.event."):
+        entry.action = MASK  # the kind of a discipline event is itself what is hidden
+    if entry.action == MASK or is_sensitive_action(entry.action):
         entry.before = dict.fromkeys(entry.before, MASK) if entry.before else entry.before
         entry.after = dict.fromkeys(entry.after, MASK) if entry.after else entry.after
         whose, sep, _what = entry.object_label.partition(" — ")

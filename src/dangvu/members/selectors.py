@@ -54,6 +54,9 @@ class MemberFilters:
     theory_level: str = ""
     admission_year: int | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    # A digit search matches citizen IDs only when the user may see them and said why (the
+    # page logs it); otherwise card numbers only.
+    by_citizen_id: bool = False
 
 
 def birth_range_for_band(band: str, on: dt.date) -> Q:
@@ -109,7 +112,9 @@ def member_list(
     if filters.q:
         key = search_key(filters.q)
         if key.isdigit():
-            by_id = Q(person__citizen_id=key) if sensitive else Q(pk__in=[])
+            by_id = (
+                Q(person__citizen_id=key) if sensitive and filters.by_citizen_id else Q(pk__in=[])
+            )
             qs = qs.filter(by_id | Q(card_number=key))
         else:
             qs = qs.filter(person__search_name__contains=key)

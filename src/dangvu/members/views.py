@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,6 +20,7 @@ from dangvu.core.changes import get_or_create_decision, history_of
 from dangvu.core.dates import age_on, format_date, today
 from dangvu.core.errors import RuleError
 from dangvu.core.forms import submit
+from dangvu.core.text import search_key
 from dangvu.members import forms, selectors, services
 from dangvu.members.models import PartyMember, Status
 from dangvu.members.privacy import (
@@ -26,7 +28,7 @@ from dangvu.members.privacy import (
     SENSITIVE_FIELDS,
     SENSITIVE_SECTIONS,
     mask_entry,
-    record_access,
+    mask_event,
     record_with_purpose,
 )
 from dangvu.orgs.selectors import get_org, scope_roots, visible_orgs
@@ -89,15 +91,48 @@ def member_list(request: HttpRequest) -> HttpResponse:
     else:
         return render(request, "members/no_scope.html")
     form = forms.FilterForm(request.GET or None)
-    if not scope_for(request.user, Ability.VIEW_SENSITIVE).covers(org.path):
+    sensitive = scope_for(request.user, Ability.VIEW_SENSITIVE).covers(org.path)
+    if not sensitive:
         form.fields.pop("religion")  # filtering by a sensitive field would reveal it
     filters = _filters(form)
+    # Filtering by religion, or searching by a citizen ID, reads a sensitive field: the user says
+    # why first, and the rows found are in the access log (members.privacy).
+    purpose = PurposeForm(request.GET if "purpose" in request.GET else None)
+    stated = sensitive and purpose.is_bound and purpose.is_valid()
+    digits = bool(filters.q) and search_key(filters.q).isdigit()
+    if filters.religion and not stated:
+        return render(
+            request,
+            "accounts/purpose.html",
+            {
+                "title": _("Filter by religion") + f" — {org.name}",
+                "reading": True,
+                "form": purpose,
+                "carried": [(k, v) for k, v in request.GET.items() if k not in purpose.fields],
+            },
+        )
+    filters = replace(filters, by_citizen_id=stated and digits)
     after = request.GET.get("sau", "")
     if after and not all(c in "0123456789abcdef" for c in after):
         after = ""
     rows, token = selectors.member_list(
         request.user, org, filters, after=after, columns=selectors.ROLL_COLUMNS
     )
+    if stated and (filters.religion or digits):
+        record_with_purpose(
+            request,
+            purpose,
+            action=AccessRecord.Action.VIEW_SENSITIVE,
+            object_type="members.partymember",
+            ids=[m.pk for m in rows],
+            org_path=org.path,
+            fields=[
+                name
+                for name, used in (("religion", filters.religion), ("citizen_id", digits))
+                if used
+            ],
+            summary=_("Member list") + f" — {org.name}",
+        )
     query = request.GET.copy()
     query.pop("sau", None)
     query["org"] = org.code
@@ -113,6 +148,10 @@ def member_list(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "paged": bool(after),
         "can_admit": can(request.user, Ability.MANAGE_MEMBERS, org.path),
+        # A digit search looked at card numbers only: offer the citizen-ID search, with a purpose.
+        "citizen_id_offer": sensitive and digits and not stated,
+        "purpose_form": purpose,
+        "carried": [(k, v) for k, v in request.GET.items() if k not in purpose.fields],
     }
     return render(request, "members/list.html", context)
 
@@ -187,14 +226,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "age": age_on(person.birth_date, today()),
             "now": selectors.member_on(member, today()),
-            "events": selectors.events_of(member),
+            "events": [e if reveal else mask_event(e) for e in selectors.events_of(member)],
             "discipline": DisciplineDecision.objects.filter(member=member).select_related(
                 "decision"
             )
             if reveal
             else [],
             "reveal": reveal,
-            "ratings": member.ratings.exclude(level="").order_by("-year"),
+            "ratings": member.ratings.exclude(level="").order_by("-year") if reveal else [],
             "badges": member.badges.order_by("tier"),
             "sensitive_allowed": allowed,
             "purpose_form": purpose_form,
@@ -236,11 +275,23 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         for name in SENSITIVE_FIELDS:
             form.fields.pop(name, None)
     elif request.method == "GET":
-        record_access(
+        # The form shows the sensitive fields filled in: the user says why first.
+        purpose = PurposeForm(request.GET if "purpose" in request.GET else None)
+        if not purpose.is_bound or not purpose.is_valid():
+            return render(
+                request,
+                "accounts/purpose.html",
+                {
+                    "title": _("Edit the record") + f" — {member.person.full_name}",
+                    "reading": True,
+                    "form": purpose,
+                    "carried": [(k, v) for k, v in request.GET.items() if k not in purpose.fields],
+                },
+            )
+        record_with_purpose(
             request,
-            request.user,
+            purpose,
             action=AccessRecord.Action.VIEW_SENSITIVE,
-            purpose=AccessRecord.Purpose.DOSSIER,
             object_type="members.partymember",
             ids=[member.pk],
             org_path=member.scope_path or "",
