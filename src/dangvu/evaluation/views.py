@@ -109,7 +109,7 @@ def org_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
     purpose = PurposeForm(request.GET if "purpose" in request.GET else None)
     may_reveal = can(request.user, Ability.VIEW_SENSITIVE, org.path)
     reveal = may_rate or (may_reveal and purpose.is_bound and purpose.is_valid())
-    shown = [row["rating"].member_id for row in members if row["rating"] is not None] + [
+    shown = [row["member"].pk for row in members if row["rating"] is not None] + [
         r.member_id for r in pending
     ]
     if not reveal:
