@@ -68,7 +68,7 @@ def org_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
             errors = [m for ms in exc.message_dict.values() for m in ms]
     state = services.progress(org, year)
     orgs_pending = services.orgs_not_rated(org, year)
-    members = []
+    members: list[dict[str, Any]] = []
     if holds_members:
         periods = services.members_in_subtree(org, review).filter(org=org)
         ratings = {
