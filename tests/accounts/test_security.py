@@ -836,3 +836,34 @@ def test_ratings_and_discipline_events_are_sensitive_on_every_page_and_export(wo
         signed_in(world.an).get(export, {"org": "TU-T", "format": "csv", "purpose": "report"})
     )
     assert any("HTXSNV" in v for r in rows for v in r.values())
+
+
+def test_the_sensitive_permission_holds_only_after_a_second_administrator(world):
+    """Issue 21, point 1 (four eyes): asked for by one account administrator, refused to that
+    one and to the user, approved by a second; until then the role sees no sensitive field."""
+    from dangvu.accounts.scope import can_see_sensitive
+    from dangvu.accounts.services import grant_role, sensitive_decide
+    from tests.conftest import make_user
+
+    second = make_user("quantri2", "Hồ Quản Trị", account_admin=True)
+    grant = grant_role(
+        user=world.cuong,
+        org=world.province,
+        role=Role.VIEWER,
+        valid_from=dt.date(2026, 1, 1),
+        actor=world.admin,
+        sensitive=True,
+        reason="Theo dõi hồ sơ",
+    )
+    assert not grant.sensitive and grant.sensitive_requested_by == world.admin
+    assert not can_see_sensitive(world.cuong, world.members["hoa"])
+    with pytest.raises(RuleError, match="quản trị thứ hai"):
+        sensitive_decide(grant=grant, actor=world.admin, approve=True, reason="Đồng ý")
+    with pytest.raises(RuleError):  # the user: not an account administrator at all
+        sensitive_decide(grant=grant, actor=world.cuong, approve=True, reason="Đồng ý")
+    sensitive_decide(grant=grant, actor=second, approve=True, reason="Đã kiểm tra")
+    grant.refresh_from_db()
+    assert grant.sensitive and grant.sensitive_approved_by == second
+    assert can_see_sensitive(world.cuong, world.members["hoa"])
+    entry = ChangeLogEntry.objects.get(action="role.sensitive_approve")
+    assert entry.actor_id == second.pk and entry.reason == "Đã kiểm tra"

@@ -312,3 +312,72 @@ def test_the_roll_of_a_province_loads_its_next_page_in_place(page, live_server, 
     assert set(cells[3:]) == {"Chi bộ Khu phố 1"}
     page.get_by_role("link", name="Nguyễn Thị Hoa").click()
     expect(page.get_by_role("heading", name=re.compile("Nguyễn Thị Hoa"))).to_be_visible()
+
+
+def _sign_in_with_code(page, base: str, username: str, key: str) -> None:
+    """Password, then the authenticator app's code, as an account administrator signs in."""
+    from django_otp.oath import totp
+    from playwright.sync_api import expect
+
+    page.goto(f"{base}/dang-nhap/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.locator("form:has(input[name=username]) button[type=submit]").click()
+    page.get_by_label("Mã trên ứng dụng xác thực").fill(f"{totp(bytes.fromhex(key)):06d}")
+    page.get_by_role("button", name="Xác nhận").click()
+    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
+
+
+def test_a_sensitive_grant_needs_a_second_administrator(page, live_server, live_world):
+    """Issue 21, point 1, in Chromium: an account administrator cannot grant itself a role; it
+    asks for the sensitive permission for dung, which holds nothing until a second administrator
+    approves it (the first sees no button to approve its own request); dung then sees Hoa's
+    citizen ID for a stated purpose."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from playwright.sync_api import expect
+
+    from dangvu.accounts.models import RoleGrant
+    from tests.conftest import make_user
+
+    world = live_world
+    second = make_user("quantri2", "Hồ Quản Trị", account_admin=True)
+    keys = {}
+    for user in (world.admin, second):
+        device = TOTPDevice.objects.create(user=user, name="điện thoại", confirmed=True)
+        keys[user.username] = device.key
+    base = live_server.url
+    _sign_in_with_code(page, base, "admin", keys["admin"])
+    page.goto(f"{base}/quan-tri/vai-tro/")
+
+    def grant(username: str, sensitive: bool) -> None:
+        page.get_by_label("Tên đăng nhập").fill(username)
+        page.get_by_label("Mã tổ chức").fill("TU-T")
+        page.get_by_label("Vai trò").select_option("viewer")
+        if sensitive:
+            page.get_by_label("Được xem thông tin cá nhân nhạy cảm").check()
+        page.get_by_label("Lý do").fill("Phân công theo dõi hồ sơ")
+        page.get_by_role("button", name="Lưu").click()
+
+    grant("admin", sensitive=True)  # itself: refused
+    expect(page.locator(".field-error").first).to_contain_text(
+        "Không ai tự giao, mở rộng hay giữ vai trò cho chính mình"
+    )
+    assert not RoleGrant.objects.filter(user=world.admin).exists()
+    grant("dung", sensitive=True)
+    expect(page.locator(".messages")).to_contain_text("quản trị tài khoản thứ hai phê duyệt")
+    pending = page.locator("#pending + p + table")
+    expect(pending).to_contain_text("Phạm Thị Dung")
+    expect(pending).to_contain_text("Quản trị khác sẽ quyết định.")
+    expect(pending.get_by_role("button", name="Phê duyệt")).to_have_count(0)
+    asked = RoleGrant.objects.get(user=world.dung, sensitive_requested_by=world.admin)
+    assert not asked.sensitive
+
+    page.get_by_role("button", name="Đăng xuất").click()
+    _sign_in_with_code(page, base, "quantri2", keys["quantri2"])
+    page.goto(f"{base}/quan-tri/vai-tro/")
+    row = page.locator("#pending + p + table tr", has_text="Phạm Thị Dung")
+    row.get_by_label("Lý do").fill("Đã kiểm tra quyết định phân công")
+    row.get_by_role("button", name="Phê duyệt").click()
+    expect(page.locator(".messages")).to_contain_text("Đã phê duyệt")
+    asked.refresh_from_db()
+    assert asked.sensitive and asked.sensitive_approved_by == second

@@ -96,6 +96,14 @@ class RoleGrant(models.Model):
         help_text=_("Citizen ID, religion, health, family, discipline and evaluation results."),
     )
     granted_at = models.DateTimeField(auto_now_add=True)
+    # Four eyes: the sensitive permission asked for by one account administrator holds only once
+    # a second one (neither the asker nor the user) approves it (accounts.services).
+    sensitive_requested_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sensitive_approved_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     needs_review = models.BooleanField(_("to be reviewed"), default=False)
     review_note = models.CharField(max_length=300, blank=True)
 

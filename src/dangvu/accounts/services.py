@@ -86,8 +86,17 @@ def grant_role(
         )
     if role == Role.MEMBER_SELF and user.member_id is None:
         raise RuleError(_("The account is not linked to a party member's record."), field="role")
+    # An administrator asks for the sensitive permission; it holds once a second one approves
+    # (sensitive_approve). The system (tests, the demo, the operator's command line) grants it.
+    asked = sensitive and actor is not None
     grant = RoleGrant.objects.create(
-        user=user, org=org, role=role, valid_from=valid_from, valid_to=valid_to, sensitive=sensitive
+        user=user,
+        org=org,
+        role=role,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        sensitive=sensitive and not asked,
+        sensitive_requested_by=actor if asked else None,
     )
     cs = open_change_set(
         actor=actor,
@@ -104,10 +113,57 @@ def grant_role(
             "role": role,
             "valid_from": valid_from,
             "valid_to": valid_to,
-            "sensitive": sensitive,
+            "sensitive": sensitive and not asked,
+            "sensitive_requested": asked,
         },
     )
     forget_cached_scope(user)
+    return grant
+
+
+def sensitive_pending(actor: Any) -> Any:
+    """The sensitive permissions asked for on roles the actor administers, awaiting a second
+    administrator."""
+    scope = scope_for(actor, Ability.MANAGE_ACCOUNTS)
+    return (
+        RoleGrant.objects.filter(scope.q("org__path"), sensitive_requested_by__isnull=False)
+        .filter(sensitive=False)
+        .select_related("user", "org", "sensitive_requested_by")
+        .order_by("granted_at")
+    )
+
+
+@transaction.atomic
+def sensitive_decide(*, grant: RoleGrant, actor: Any, approve: bool, reason: str) -> RoleGrant:
+    """A second account administrator approves or refuses the sensitive permission asked for on
+    a role: not the one who asked, not the user it is for."""
+    _check_administers(actor, grant)
+    if grant.sensitive or grant.sensitive_requested_by_id is None:
+        raise RuleError(_("There is no request for the sensitive permission on this role."))
+    if getattr(actor, "pk", None) in (grant.sensitive_requested_by_id, grant.user_id):
+        raise RuleError(
+            _(
+                "A second administrator decides: not the one who asked for the permission, "
+                "nor the user it is for."
+            )
+        )
+    if not reason.strip():
+        raise RuleError(_("Say why: the change log records it."), field="reason")
+    grant.sensitive = approve
+    grant.sensitive_approved_by = actor if approve else None
+    if not approve:
+        grant.sensitive_requested_by = None
+    grant.save(update_fields=["sensitive", "sensitive_approved_by", "sensitive_requested_by"])
+    cs = open_change_set(actor=actor, reason=reason.strip(), source=_source(actor))
+    log_entry(
+        cs,
+        action="role.sensitive_approve" if approve else "role.sensitive_refuse",
+        obj=grant,
+        subject=grant.user,
+        before={"sensitive": False},
+        after={"sensitive": approve},
+    )
+    forget_cached_scope(grant.user)
     return grant
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("quan-tri/vai-tro/", views.roles, name="roles"),
     path("quan-tri/vai-tro/<int:pk>/ket-thuc/", views.role_end, name="role_end"),
     path("quan-tri/vai-tro/<int:pk>/giu/", views.role_confirm, name="role_confirm"),
+    path("quan-tri/vai-tro/<int:pk>/nhay-cam/", views.sensitive_decide, name="sensitive_decide"),
     path("nhat-ky/thay-doi/", views.change_log, name="change_log"),
     path("nhat-ky/truy-cap/", views.access_log, name="access_log"),
 ]

@@ -202,7 +202,16 @@ def roles(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, _("The role was granted."))
+                if d["sensitive"]:
+                    messages.success(
+                        request,
+                        _(
+                            "The role was granted. The permission to see sensitive data holds "
+                            "once a second account administrator approves it."
+                        ),
+                    )
+                else:
+                    messages.success(request, _("The role was granted."))
                 return redirect("roles")
     current = grants.filter(valid_on(today())).order_by("org__code", "user__username")
     return render(
@@ -211,10 +220,35 @@ def roles(request: HttpRequest) -> HttpResponse:
         {
             "grants": current,
             "review": services.roles_to_review(request.user),
+            "pending": services.sensitive_pending(request.user),
             "form": form,
             "end_form": EndGrantForm(initial={"on": today()}),
         },
     )
+
+
+@require_POST
+def sensitive_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """A second administrator approves or refuses a requested sensitive permission."""
+    grant = _grant(request, pk)
+    try:
+        services.sensitive_decide(
+            grant=grant,
+            actor=request.user,
+            approve=request.POST.get("decision") == "approve",
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("The permission to see sensitive data was approved.")
+            if grant.sensitive
+            else _("The permission to see sensitive data was refused."),
+        )
+    return redirect("roles")
 
 
 def _grant(request: HttpRequest, pk: int) -> RoleGrant:
