@@ -111,3 +111,34 @@ def test_a_title_merged_above_the_header_keeps_the_spreadsheet_row_numbers(world
     row = member_row("Trần Văn Bảy", "058090000101", birth="31/02/1990")
     outcome = run(world, xlsx([MEMBER_HEADER, row], title="DANH SÁCH ĐẢNG VIÊN CHI BỘ PH-1"))
     assert [(p.row, p.column) for p in outcome.errors] == [(3, "Ngày sinh")]
+
+
+def test_a_formula_without_its_value_and_a_merged_header_are_named_errors(world):
+    """Issue 21, point 7: a cell holding a formula never computed (a file written by a program)
+    would read as blank, and a header merged across columns hides the columns under it: both are
+    refused, naming the cells, and nothing is written."""
+    import openpyxl
+
+    def made(fill) -> bytes:
+        book = openpyxl.Workbook()
+        fill(book.active)
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+    def formula(sheet) -> None:
+        sheet.append(MEMBER_HEADER)
+        row = member_row("Trần Văn Bảy", "058090000101")
+        row[0] = '="Trần Văn " & "Bảy"'
+        sheet.append(row)
+
+    message = file_message(run(world, made(formula)))
+    assert "A2" in message and "formulas" in message and "Paste special" in message
+
+    def merged(sheet) -> None:
+        sheet.append(MEMBER_HEADER)
+        sheet.append(member_row("Trần Văn Bảy", "058090000101"))
+        sheet.merge_cells("B1:C1")
+
+    message = file_message(run(world, made(merged)))
+    assert "B1 to C1" in message and "merged" in message

@@ -7,6 +7,7 @@ the user sees. A sheet larger than MAX_ROWS is refused before it is loaded.
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import datetime as dt
 import io
@@ -128,6 +129,40 @@ def _csv_rows(content: bytes) -> Iterator[list[Cell]]:
         yield list(row)
 
 
+def _column_letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+_CELL = re.compile(rb"<c\b[^>]*?\br=\"([A-Z]+[0-9]+)\"[^>]*>(.*?)</c>", re.S)
+
+
+def _formulas_without_values(content: bytes) -> list[str]:
+    """Cells of the first sheet of an .xlsx holding a formula whose value was never computed (a
+    file written by a program rather than saved by Excel): they would read as blank."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            names = sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
+            if not names:
+                return []
+            xml = archive.read(names[0])
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return []
+    if b"<f" not in xml:
+        return []
+    found = []
+    for ref, inner in _CELL.findall(xml):
+        if b"<f" in inner and not re.search(rb"<v>[^<]+</v>", inner):
+            found.append(ref.decode())
+            if len(found) == 5:
+                break
+    return found
+
+
 def _spreadsheet_rows(content: bytes) -> tuple[Iterator[list[Cell]], int]:
     from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
@@ -146,7 +181,18 @@ def _spreadsheet_rows(content: bytes) -> tuple[Iterator[list[Cell]], int]:
         raise FileError(_("The file is damaged: it cannot be opened as a spreadsheet.")) from exc
     if sheet.height > MAX_ROWS + HEADER_SEARCH:
         raise _too_many(sheet.height)
+    formulas = _formulas_without_values(content)
+    if formulas:
+        raise FileError(
+            _(
+                "Cells %(cells)s hold formulas whose values were never computed, so they would be "
+                "read as blank. Open the file, copy the sheet and paste the values only (Paste "
+                "special → Values), save it, and import it again."
+            )
+            % {"cells": ", ".join(formulas)}
+        )
     start = sheet.start[0] if sheet.start else 0
+    _MERGED.set(list(sheet.merged_cell_ranges or []))
 
     def rows() -> Iterator[list[Cell]]:
         for _i in range(start):
@@ -159,6 +205,27 @@ def _spreadsheet_rows(content: bytes) -> tuple[Iterator[list[Cell]], int]:
 
 def _blank(cells: list[Cell]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+
+# The merged cells of the sheet being opened (set by _spreadsheet_rows, read by open_sheet).
+_MERGED: contextvars.ContextVar[list[Any]] = contextvars.ContextVar("merged", default=[])
+
+
+def _refuse_merged_header(header_row: int) -> None:
+    """A header cell merged across columns hides the columns under it: refuse, naming them."""
+    for (top, left), (bottom, right) in _MERGED.get():
+        if top <= header_row - 1 <= bottom and right > left:
+            raise FileError(
+                _(
+                    "The header cells %(first)s to %(last)s are merged, which hides the columns "
+                    "under them. Unmerge them and give each column its own header, then import "
+                    "the file again."
+                )
+                % {
+                    "first": f"{_column_letters(left)}{header_row}",
+                    "last": f"{_column_letters(right)}{header_row}",
+                }
+            )
 
 
 def open_sheet(content: bytes, filename: str, is_header: Callable[[list[str]], int]) -> Sheet:
@@ -197,6 +264,8 @@ def open_sheet(content: bytes, filename: str, is_header: Callable[[list[str]], i
     best = max(scored)
     header_row = best[2] if best[0] > 0 else next(n for n, c in above if not _blank(c))
     headers = [_header_text(c) for c in dict(above)[header_row]]
+    if kind != "csv":
+        _refuse_merged_header(header_row)
 
     def rows() -> Iterator[tuple[int, list[Cell]]]:
         for number, cells in above:
