@@ -7,7 +7,6 @@ the user sees. A sheet larger than MAX_ROWS is refused before it is loaded.
 
 from __future__ import annotations
 
-import contextvars
 import csv
 import datetime as dt
 import io
@@ -163,7 +162,7 @@ def _formulas_without_values(content: bytes) -> list[str]:
     return found
 
 
-def _spreadsheet_rows(content: bytes) -> tuple[Iterator[list[Cell]], int]:
+def _spreadsheet_rows(content: bytes) -> tuple[Iterator[list[Cell]], int, list[Any]]:
     from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
     try:
@@ -192,7 +191,7 @@ def _spreadsheet_rows(content: bytes) -> tuple[Iterator[list[Cell]], int]:
             % {"cells": ", ".join(formulas)}
         )
     start = sheet.start[0] if sheet.start else 0
-    _MERGED.set(list(sheet.merged_cell_ranges or []))
+    merged = list(sheet.merged_cell_ranges or [])
 
     def rows() -> Iterator[list[Cell]]:
         for _i in range(start):
@@ -200,20 +199,16 @@ def _spreadsheet_rows(content: bytes) -> tuple[Iterator[list[Cell]], int]:
         for cells in sheet.iter_rows():
             yield list(cells)
 
-    return rows(), sheet.height
+    return rows(), sheet.height, merged
 
 
 def _blank(cells: list[Cell]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
-# The merged cells of the sheet being opened (set by _spreadsheet_rows, read by open_sheet).
-_MERGED: contextvars.ContextVar[list[Any]] = contextvars.ContextVar("merged", default=[])
-
-
-def _refuse_merged_header(header_row: int) -> None:
+def _refuse_merged_header(header_row: int, merged: list[Any]) -> None:
     """A header cell merged across columns hides the columns under it: refuse, naming them."""
-    for (top, left), (bottom, right) in _MERGED.get():
+    for (top, left), (bottom, right) in merged:
         if top <= header_row - 1 <= bottom and right > left:
             raise FileError(
                 _(
@@ -242,12 +237,13 @@ def open_sheet(content: bytes, filename: str, is_header: Callable[[list[str]], i
         if total > MAX_ROWS + HEADER_SEARCH:
             raise _too_many(total)
         source: Iterator[list[Cell]] = _csv_rows(content)
+        merged: list[Any] = []
     elif kind == "xls":
         raise FileError(
             _("Old Excel files (.xls) are not read: open the file and save it as .xlsx.")
         )
     else:
-        source, total = _spreadsheet_rows(content)
+        source, total, merged = _spreadsheet_rows(content)
     numbered = enumerate(source, start=1)
     above: list[tuple[int, list[Cell]]] = []
     for number, cells in numbered:
@@ -264,8 +260,7 @@ def open_sheet(content: bytes, filename: str, is_header: Callable[[list[str]], i
     best = max(scored)
     header_row = best[2] if best[0] > 0 else next(n for n, c in above if not _blank(c))
     headers = [_header_text(c) for c in dict(above)[header_row]]
-    if kind != "csv":
-        _refuse_merged_header(header_row)
+    _refuse_merged_header(header_row, merged)
 
     def rows() -> Iterator[tuple[int, list[Cell]]]:
         for number, cells in above:
