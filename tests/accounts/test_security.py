@@ -867,3 +867,41 @@ def test_the_sensitive_permission_holds_only_after_a_second_administrator(world)
     assert can_see_sensitive(world.cuong, world.members["hoa"])
     entry = ChangeLogEntry.objects.get(action="role.sensitive_approve")
     assert entry.actor_id == second.pk and entry.reason == "Đã kiểm tra"
+
+
+@pytest.mark.parametrize("kind", ["members", "events", "ratings"])
+@pytest.mark.parametrize("key", ["Số CCCD", "Số thẻ đảng", "Số hồ sơ"])
+def test_every_import_answers_about_another_areas_person_as_about_nobody(world, kind, key):
+    """Issue 21, point 4 (the probe as a test): cuong (Tân Sơn) imports each kind of file naming
+    Hoa (Phước Hải) by citizen ID, card or dossier number. The answer names nobody, and for
+    events and ratings it is word for word the answer about a number nobody has; the attempt is
+    in the access log."""
+    from dangvu.exchange.services import import_file
+    from dangvu.members.models import PartyMember
+    from tests.exchange.files import xlsx
+
+    hoa = world.members["hoa"]
+    PartyMember.objects.filter(pk=hoa.pk).update(card_number="58000123", dossier_number="HS-123")
+    hers = {"Số CCCD": "058185000123", "Số thẻ đảng": "58000123", "Số hồ sơ": "HS-123"}[key]
+    nobodys = {"Số CCCD": "058185000999", "Số thẻ đảng": "58000999", "Số hồ sơ": "HS-999"}[key]
+    rows = {
+        "members": ([key, "Quê quán"], ["{}", "Ninh Hải"]),
+        "events": ([key, "Sự kiện", "Ngày hiệu lực"], ["{}", "Chuyển đi", "01/03/2025"]),
+        "ratings": ([key, "Năm", "Xếp loại"], ["{}", 2024, "HTTNV"]),
+    }[kind]
+
+    def answer(number: str) -> list[str]:
+        content = xlsx([rows[0], [c.format(number) if c == "{}" else c for c in rows[1]]])
+        outcome, _b = import_file(
+            kind=kind, content=content, filename="a.xlsx", actor=world.cuong, dry_run=True
+        )
+        return [f"{p.row}:{p.column}:{p.message}" for p in outcome.errors]
+
+    before = AccessRecord.objects.filter(action="out_of_scope").count()
+    about_her, about_nobody = answer(hers), answer(nobodys)
+    said = " ".join(about_her)
+    assert about_her and "Hoa" not in said and "Phước" not in said
+    if kind != "members":
+        assert about_her == [m.replace(nobodys, hers) for m in about_nobody]
+    logged = AccessRecord.objects.filter(action="out_of_scope").count()
+    assert logged == before + 1
