@@ -905,3 +905,43 @@ def test_every_import_answers_about_another_areas_person_as_about_nobody(world, 
         assert about_her == [m.replace(nobodys, hers) for m in about_nobody]
     logged = AccessRecord.objects.filter(action="out_of_scope").count()
     assert logged == before + 1
+
+
+def test_the_openapi_document_answers_a_token_as_the_operations_do(world, client):
+    """Issue 21, point 8: a token opened the operations but not their description."""
+    from dangvu.accounts.services import token_create
+
+    _token, secret = token_create(user=world.cuong, actor=None, label="máy trạm")
+    url = "/api/v1/openapi.json"
+    assert client.get(url).status_code in (302, 401)
+    assert client.get(url, HTTP_AUTHORIZATION="Bearer sai").status_code == 401
+    answer = client.get(url, HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert answer.status_code == 200 and "/api/v1/members" in answer.json()["paths"]
+
+
+def test_a_transfer_the_guard_rolls_back_does_not_say_it_was_recorded(world, client):
+    """Issue 21, point 8: binh (secretary of PH-1) transfers Hoa to TS-1, a cell of another
+    commune. The write guard rolls the transfer back; the page says nothing was recorded, and
+    no "recorded" message waits on the next page."""
+    from dangvu.members.models import MembershipEvent
+
+    hoa = world.members["hoa"]
+    sign_in(client, world.binh)
+    events = MembershipEvent.objects.filter(member=hoa).count()
+    answer = client.post(
+        reverse("members:event", args=[hoa.pk, "transfer_out"]),
+        {
+            "on": "01/11/2026",
+            "to_org": "TS-1",
+            "decision_number": "3-QĐ/ĐU",
+            "decision_date": "01/11/2026",
+            "decision_issuer": "Đảng ủy xã Phước Hải",
+            "reason": "Chuyển nơi ở",
+        },
+    )
+    assert MembershipEvent.objects.filter(member=hoa).count() == events
+    said = answer.content.decode()
+    assert answer.status_code == 403, said[-2000:]
+    assert "Đã ghi nhận sự kiện" not in said and "Chưa ghi gì" in said
+    following = client.get(reverse("members:detail", args=[hoa.pk])).content.decode()
+    assert "Đã ghi nhận sự kiện" not in following

@@ -131,7 +131,20 @@ class CheckedWritesMiddleware:
             return response
         except OutOfScopeWrite as exc:
             log.error("write outside scope rolled back for %s: %s", user, exc.problems)
+            from django.contrib import messages
+            from django.contrib.messages.storage import default_storage
+
             from dangvu.core.views import forbidden
 
+            # The view said "recorded" before the guard rolled its write back: that message goes,
+            # and the page says what happened.
+            request._messages = default_storage(request)  # type: ignore[attr-defined]
+            messages.error(
+                request,
+                _(
+                    "Nothing was recorded: the change would have reached records outside the "
+                    "organisations you work on. Ask the officer who manages them."
+                ),
+            )
             return forbidden(request, exc)
         return response

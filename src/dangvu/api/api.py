@@ -8,6 +8,7 @@ Sensitive fields come only with the permission and a stated `purpose`, and are l
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest
 from django.urls import URLPattern, URLResolver
@@ -51,10 +52,30 @@ def api_urls() -> tuple[list[URLResolver | URLPattern], str, str]:
     """The API's URLs, answering 401 themselves rather than redirecting to the sign-in page."""
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
-        # The OpenAPI document is for signed-in users; the operations answer 401 themselves.
-        if isinstance(pattern, URLPattern) and pattern.name != "openapi-json":
-            pattern.callback.login_required = False  # type: ignore[attr-defined]
+        if not isinstance(pattern, URLPattern):
+            continue
+        if pattern.name == "openapi-json":
+            # The OpenAPI document is for signed-in users and for holders of a token, like the
+            # operations it describes.
+            pattern.callback = _signed_in_or_token(pattern.callback)
+        pattern.callback.login_required = False  # type: ignore[attr-defined]
     return patterns, app_name, namespace
+
+
+def _signed_in_or_token(view: Any) -> Any:
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        from django.http import JsonResponse
+
+        if not request.user.is_authenticated:
+            scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
+            if (
+                scheme.lower() != "bearer"
+                or TokenAuth().authenticate(request, token.strip()) is None
+            ):
+                return JsonResponse({"detail": "Unauthorized"}, status=401)
+        return view(request, *args, **kwargs)
+
+    return guarded
 
 
 class OrgOut(Schema):
