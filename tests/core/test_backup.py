@@ -208,20 +208,24 @@ def _logical(env: dict[str, str]) -> dict[str, Any]:
     return json.loads(done.stdout)
 
 
-def _empty_pg(name: str, made: list[str]) -> dict[str, str]:
-    """A new empty PostgreSQL database on the suite's server, as an environment for `dangvu`."""
+def _pg_admin() -> Any:
     import psycopg
 
-    made.append(name)
-
     settings = connection.settings_dict
-    with psycopg.connect(
+    return psycopg.connect(
         dbname="postgres",
         user=settings["USER"],
         host=settings["HOST"],
         port=settings["PORT"],
         autocommit=True,
-    ) as admin:
+    )
+
+
+def _empty_pg(name: str, made: list[str]) -> dict[str, str]:
+    """A new empty PostgreSQL database on the suite's server, as an environment for `dangvu`."""
+    made.append(name)
+    settings = connection.settings_dict
+    with _pg_admin() as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
         admin.execute(f'CREATE DATABASE "{name}"')
     url = f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{name}"
@@ -281,16 +285,7 @@ def test_the_demo_province_round_trips_exactly(demo, tmp_path):
 
 
 def _drop_pg(names: list[str]) -> None:
-    import psycopg
-
-    settings = connection.settings_dict
-    with psycopg.connect(
-        dbname="postgres",
-        user=settings["USER"],
-        host=settings["HOST"],
-        port=settings["PORT"],
-        autocommit=True,
-    ) as admin:
+    with _pg_admin() as admin:
         for name in names:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from dangvu.accounts import purpose as asked_why
 from dangvu.accounts import services
 from dangvu.accounts.forms import (
     ApiTokenForm,
@@ -396,7 +397,7 @@ def change_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     # Sensitive values (ratings, discipline, citizen ID, …) are shown only to a user with the
     # permission over the entry's place who has said why; the reading is in the access log.
-    purpose = PurposeForm(request.GET if "purpose" in request.GET else None)
+    purpose = asked_why.stated(request)
     reveal = not sensitive.empty and purpose.is_bound and purpose.is_valid()
     revealed = []
     for entry in page.object_list:
@@ -424,7 +425,7 @@ def change_log(request: HttpRequest) -> HttpResponse:
             "may_reveal": not sensitive.empty,
             "reveal": reveal,
             "purpose_form": purpose,
-            "carried": [(k, v) for k, v in request.GET.items() if k not in purpose.fields],
+            "carried": asked_why.carried(request, purpose),
         },
     )
 
@@ -434,11 +435,7 @@ def _shown(entry: ChangeLogEntry, sensitive: Any) -> ChangeLogEntry:
 
 
 def _purpose_page(request: HttpRequest, title: str) -> HttpResponse:
-    form = PurposeForm(request.GET if "purpose" in request.GET else None)
-    carried = [(k, v) for k, v in request.GET.items() if k not in form.fields]
-    return render(
-        request, "accounts/purpose.html", {"form": form, "carried": carried, "title": title}
-    )
+    return asked_why.ask(request, asked_why.stated(request), title)
 
 
 def access_log(request: HttpRequest) -> HttpResponse:

@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from dangvu.accounts.forms import PurposeForm
+from dangvu.accounts import purpose as asked_why
 from dangvu.accounts.models import Ability, AccessRecord
 from dangvu.accounts.scope import can
 from dangvu.core.changes import get_or_create_decision
@@ -106,7 +106,7 @@ def org_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
     # Members' ratings are sensitive (members.privacy): the raters of this organisation see them
     # as their work (logged as such); another user with the permission says why first; others
     # see who is rated, not how.
-    purpose = PurposeForm(request.GET if "purpose" in request.GET else None)
+    purpose = asked_why.stated(request)
     may_reveal = can(request.user, Ability.VIEW_SENSITIVE, org.path)
     reveal = may_rate or (may_reveal and purpose.is_bound and purpose.is_valid())
     shown = [row["member"].pk for row in members if row["rating"] is not None] + [

@@ -216,7 +216,7 @@ def revert(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 def export(request: HttpRequest, kind: str) -> HttpResponse:
     """A list of the user's subtree, with the import's headers, as XLSX or CSV."""
-    from dangvu.accounts.forms import PurposeForm
+    from dangvu.accounts import purpose as asked_why
 
     if kind not in KINDS:
         raise Http404
@@ -234,16 +234,10 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
     elif kind == "org_ratings":
         records = exporting.org_rating_records(exporting.org_ratings_of(request.user, org))
     else:
-        purpose = PurposeForm(request.GET if "purpose" in request.GET else None)
+        purpose = asked_why.stated(request)
         if not purpose.is_bound or not purpose.is_valid():
-            return render(
-                request,
-                "accounts/purpose.html",
-                {
-                    "title": _("Export") + f" — {KIND_LABELS[kind]} — {org.name}",
-                    "form": purpose,
-                    "carried": [(k, v) for k, v in request.GET.items() if k not in purpose.fields],
-                },
+            return asked_why.ask(
+                request, purpose, _("Export") + f" — {KIND_LABELS[kind]} — {org.name}"
             )
         if kind == "members":
             members, _p = exporting.members_of(request.user, org, None)

@@ -13,6 +13,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from dangvu.accounts import purpose as asked_why
 from dangvu.accounts.forms import PurposeForm
 from dangvu.accounts.models import Ability, AccessRecord
 from dangvu.accounts.scope import can, can_see_sensitive, scope_for
@@ -97,20 +98,12 @@ def member_list(request: HttpRequest) -> HttpResponse:
     filters = _filters(form)
     # Filtering by religion, or searching by a citizen ID, reads a sensitive field: the user says
     # why first, and the rows found are in the access log (members.privacy).
-    purpose = PurposeForm(request.GET if "purpose" in request.GET else None)
+    purpose = asked_why.stated(request)
     stated = sensitive and purpose.is_bound and purpose.is_valid()
     digits = bool(filters.q) and search_key(filters.q).isdigit()
     if filters.religion and not stated:
-        return render(
-            request,
-            "accounts/purpose.html",
-            {
-                "title": _("Filter by religion") + f" — {org.name}",
-                "reading": True,
-                "form": purpose,
-                "carried": [(k, v) for k, v in request.GET.items() if k not in purpose.fields],
-            },
-        )
+        title = _("Filter by religion") + f" — {org.name}"
+        return asked_why.ask(request, purpose, title, reading=True)
     filters = replace(filters, by_citizen_id=stated and digits)
     after = request.GET.get("sau", "")
     if after and not all(c in "0123456789abcdef" for c in after):
@@ -151,7 +144,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         # A digit search looked at card numbers only: offer the citizen-ID search, with a purpose.
         "citizen_id_offer": sensitive and digits and not stated,
         "purpose_form": purpose,
-        "carried": [(k, v) for k, v in request.GET.items() if k not in purpose.fields],
+        "carried": asked_why.carried(request, purpose),
     }
     return render(request, "members/list.html", context)
 
@@ -276,18 +269,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.fields.pop(name, None)
     elif request.method == "GET":
         # The form shows the sensitive fields filled in: the user says why first.
-        purpose = PurposeForm(request.GET if "purpose" in request.GET else None)
+        purpose = asked_why.stated(request)
         if not purpose.is_bound or not purpose.is_valid():
-            return render(
-                request,
-                "accounts/purpose.html",
-                {
-                    "title": _("Edit the record") + f" — {member.person.full_name}",
-                    "reading": True,
-                    "form": purpose,
-                    "carried": [(k, v) for k, v in request.GET.items() if k not in purpose.fields],
-                },
-            )
+            title = _("Edit the record") + f" — {member.person.full_name}"
+            return asked_why.ask(request, purpose, title, reading=True)
         record_with_purpose(
             request,
             purpose,
@@ -361,19 +346,13 @@ def admit(request: HttpRequest) -> HttpResponse:
 
 def export_csv(request: HttpRequest) -> HttpResponse:
     org = get_org(request.user, request.GET.get("org", ""))
-    purpose_form = PurposeForm(request.GET if "purpose" in request.GET else None)
+    purpose_form = asked_why.stated(request)
     if not purpose_form.is_bound or not purpose_form.is_valid():
         # Every export of member data says what it is for, and is logged.
-        return render(
-            request,
-            "accounts/purpose.html",
-            {
-                "title": _("Export party members") + f" — {org.name}",
-                "form": purpose_form,
-                "carried": [(k, v) for k, v in request.GET.items() if k not in purpose_form.fields],
-            },
-        )
-    rows = selectors.export_rows(request.user, org, _filters(forms.FilterForm(request.GET or None)))
+        return asked_why.ask(request, purpose_form, _("Export party members") + f" — {org.name}")
+    # The purpose is stated: a number is looked up among citizen IDs too (with the permission).
+    filters = replace(_filters(forms.FilterForm(request.GET or None)), by_citizen_id=True)
+    rows = selectors.export_rows(request.user, org, filters)
     sensitive = scope_for(request.user, Ability.VIEW_SENSITIVE)
     record_with_purpose(
         request,

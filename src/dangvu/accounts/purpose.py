@@ -1,0 +1,31 @@
+"""Asking why before sensitive data is read or member data leaves: one page for every door."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from dangvu.accounts.forms import PurposeForm
+
+
+def stated(request: HttpRequest) -> PurposeForm:
+    """The purpose the request states (a bound form when it states one)."""
+    return PurposeForm(request.GET if "purpose" in request.GET else None)
+
+
+def carried(request: HttpRequest, form: PurposeForm) -> list[tuple[str, Any]]:
+    """The request's other parameters, carried through the purpose form."""
+    return [(k, v) for k, v in request.GET.items() if k not in form.fields]
+
+
+def ask(
+    request: HttpRequest, form: PurposeForm, title: str, *, reading: bool = False
+) -> HttpResponse:
+    """The page asking for the purpose; `reading`: to see data, not to export it."""
+    return render(
+        request,
+        "accounts/purpose.html",
+        {"title": title, "form": form, "carried": carried(request, form), "reading": reading},
+    )
