@@ -220,10 +220,15 @@ def _pg_kwargs() -> dict[str, Any]:
 # --- a manifest whatever the driver --------------------------------------------------------------
 def _canonical(value: Any) -> str:
     """A value as the same text on SQLite and PostgreSQL, read through Django's fields."""
+    kind = type(value)  # the commonest first; bool before int (it is one)
+    if kind is str:
+        return value
     if value is None:
         return "\x00"
-    if isinstance(value, bool):
+    if kind is bool:
         return "1" if value else "0"
+    if kind is int:
+        return str(value)
     if isinstance(value, dt.datetime):
         if timezone.is_aware(value):
             value = value.astimezone(dt.UTC)
@@ -261,10 +266,28 @@ def logical_manifest(using: str = DEFAULT_DB_ALIAS) -> dict[str, dict[str, Any]]
         rows_of = model._base_manager.using(using).order_by().values_list(*names)
         for row in rows_of.iterator(chunk_size=5000):
             rows += 1
-            text = "\x1f".join(_canonical(v) for v in row)
-            total = (total + int.from_bytes(hashlib.sha256(text.encode()).digest()[:8])) & MASK64
+            text = "\x1f".join(map(_canonical, row)).encode()
+            total = (total + int.from_bytes(hashlib.blake2b(text, digest_size=8).digest())) & MASK64
         out[model._meta.db_table] = {"rows": rows, "checksum": f"{total:016x}"}
     return out
+
+
+PLAIN_TYPES = frozenset(
+    {
+        "AutoField", "BigAutoField", "SmallAutoField", "BooleanField", "CharField", "TextField",
+        "SlugField", "EmailField", "URLField", "IntegerField", "BigIntegerField",
+        "SmallIntegerField", "PositiveIntegerField", "PositiveSmallIntegerField",
+        "PositiveBigIntegerField",
+    }
+)  # fmt: skip
+NATIVE_ON_POSTGRESQL = frozenset(
+    {"DateField", "DateTimeField", "TimeField", "DecimalField", "UUIDField", "FloatField"}
+)
+
+
+def _stored_type(field: Any) -> str:
+    """The field's type as stored: a foreign key's is that of the key it points to."""
+    return str((field.target_field if field.is_relation else field).get_internal_type())
 
 
 def copy_rows(source: str, target: Any, progress: Any = None) -> None:
@@ -274,6 +297,9 @@ def copy_rows(source: str, target: Any, progress: Any = None) -> None:
     the commit (Django creates them deferred)."""
     every = _models()
     quote = target.ops.quote_name
+    # Values the driver takes as they come; the others go through their field (JSON, and on
+    # SQLite dates, times, decimals and UUIDs as Django stores them there).
+    plain = PLAIN_TYPES | (NATIVE_ON_POSTGRESQL if target.vendor == "postgresql" else frozenset())
     with target.cursor() as cursor:
         tables = [quote(m._meta.db_table) for m in every]
         if target.vendor == "postgresql":
@@ -283,24 +309,42 @@ def copy_rows(source: str, target: Any, progress: Any = None) -> None:
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - names from the models
         for model in every:
             fields = model._meta.concrete_fields
+            table = quote(model._meta.db_table)
             columns = ", ".join(quote(f.column) for f in fields)
             holes = ", ".join(["%s"] * len(fields))
-            insert = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({holes})"  # noqa: S608
-            rows_of = (
+            insert = f"INSERT INTO {table} ({columns}) VALUES ({holes})"  # noqa: S608
+            prepared = [f for f in fields if _stored_type(f) not in plain]
+            read = (
                 model._base_manager.using(source)
                 .order_by()
                 .values_list(*[f.attname for f in fields])
+                .iterator(chunk_size=5000)
             )
-            batch: list[tuple[Any, ...]] = []
-            for row in rows_of.iterator(chunk_size=5000):
-                batch.append(
-                    tuple(f.get_db_prep_save(v, target) for f, v in zip(fields, row, strict=True))
+            rows_of: Iterable[Any] = (
+                (
+                    tuple(
+                        f.get_db_prep_save(v, target) if f in prepared else v
+                        for f, v in zip(fields, row, strict=True)
+                    )
+                    for row in read
                 )
-                if len(batch) >= 2000:
+                if prepared
+                else read
+            )
+            if target.vendor == "postgresql":
+                # COPY: the rows stream in, several times faster than INSERTs.
+                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in rows_of:
+                        copy.write_row(row)
+            else:
+                batch: list[Any] = []
+                for row in rows_of:
+                    batch.append(row)
+                    if len(batch) >= 2000:
+                        cursor.executemany(insert, batch)
+                        batch.clear()
+                if batch:
                     cursor.executemany(insert, batch)
-                    batch.clear()
-            if batch:
-                cursor.executemany(insert, batch)
             if progress is not None:
                 progress(model._meta.db_table)
         for statement in target.ops.sequence_reset_sql(no_style(), every):
