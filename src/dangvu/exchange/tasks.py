@@ -1,4 +1,4 @@
-"""Imports run by the task worker (db_worker), beside the web server."""
+"""Imports run by the task worker (`dangvu worker`), beside the web server."""
 
 from __future__ import annotations
 
