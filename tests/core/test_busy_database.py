@@ -1,8 +1,10 @@
 """A long write does not take the service down (issue 21, point 2).
 
 The way it fails in life: `dangvu serve` on an SQLite database of its own, the named world in it,
-an officer signed in; then another process takes the database's write lock and holds it for 30
-seconds, as a large plan or import did. Throughout, the officer's pages answer (WAL readers do not
+an officer signed in; then another process takes the database's write lock and holds it for three
+times the busy timeout, as a large plan or import did for longer than the shipped 20 seconds. The
+timeout is set to 5 seconds here (DANGVU_SQLITE_TIMEOUT, the setting an operator has) and the lock
+held 15: the same code path as 20 and 60 in life, a quarter of the wait. Throughout, the officer's pages answer (WAL readers do not
 wait for the writer; what a read writes beside it — the session's seen time, the access log — does
 not hold the page up), a write answers a plain "busy, try again" within the busy timeout instead of
 a 500, and the task worker keeps running: after the lock, a queued import is checked by the same
@@ -34,7 +36,8 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.once
 
 ROOT = Path(__file__).resolve().parents[2]
-HOLD = 30
+TIMEOUT = 5
+HOLD = 3 * TIMEOUT
 
 BUILD = """
 import django
@@ -120,8 +123,9 @@ def served(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes], Path]
         "DANGVU_DATA_DIR": str(tmp_path),
         "DANGVU_DATABASE_URL": "",
         "DANGVU_HTTPS": "0",
-        # The seen time is then written every 15 seconds: some reads write it during the lock.
-        "DANGVU_SESSION_IDLE": "60",
+        "DANGVU_SQLITE_TIMEOUT": str(TIMEOUT),
+        # The seen time is then written every 5 seconds: some reads write it during the lock.
+        "DANGVU_SESSION_IDLE": "20",
         "DJANGO_SETTINGS_MODULE": "dangvu.settings",
         "PYTHONPATH": str(ROOT),
     }
@@ -152,10 +156,13 @@ def served(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes], Path]
         log.close()
 
 
-def test_a_thirty_second_write_lock_leaves_the_site_and_its_worker_running(served) -> None:
+def test_a_write_lock_longer_than_the_busy_timeout_leaves_the_site_and_its_worker_running(
+    served,
+) -> None:
     base, server, data = served
     env = {**os.environ, "DANGVU_DATA_DIR": str(data), "DANGVU_DATABASE_URL": ""}
     env.update(DJANGO_SETTINGS_MODULE="dangvu.settings", PYTHONPATH=str(ROOT), DANGVU_HTTPS="0")
+    env["DANGVU_SQLITE_TIMEOUT"] = str(TIMEOUT)
     officer = Browser(base)
     status, page, _ = officer.get("/dang-nhap/")
     assert status == 200
@@ -195,9 +202,8 @@ def test_a_thirty_second_write_lock_leaves_the_site_and_its_worker_running(serve
     )
     thread.start()
     answered = []
-    # Reads, throughout the 30 seconds, each well within a person's patience, while the write
-    # waits.
-    while time.monotonic() - held_from < HOLD - 4:
+    # Reads, throughout the lock, each well within a person's patience, while the write waits.
+    while time.monotonic() - held_from < HOLD - 6:
         for path in pages:
             status, page, took = officer.get(path)
             answered.append((path, status, round(took, 2)))
@@ -223,7 +229,7 @@ def test_a_thirty_second_write_lock_leaves_the_site_and_its_worker_running(serve
     status, page, took = wrote[0]
     assert status == 503, (status, took, page[:300])
     assert "đang bận" in page and "chưa được ghi" in page and "Traceback" not in page
-    assert took < 25
+    assert TIMEOUT <= took < TIMEOUT + 4
     assert holder.wait(timeout=HOLD + 5) == 0
     assert time.monotonic() - held_from >= HOLD
     assert server.poll() is None, "dangvu serve stopped"

@@ -93,11 +93,6 @@ def test_no_route_answers_500_to_odd_parameters(officer: Any, world: Any, data: 
     query = data.draw(st.dictionaries(st.sampled_from(PARAMS), VALUE, max_size=5))
     method = data.draw(st.sampled_from(["get", "post"]))
     response = getattr(officer, method)(path, query)
-    import os
-
-    if os.environ.get("FUZZ_STATS"):
-        with open(os.environ["FUZZ_STATS"], "a") as out:
-            out.write(f"{response.status_code} {method} {route}\n")
     assert response.status_code != 500, (method, path, query)
 
 
@@ -112,9 +107,24 @@ def test_no_route_answers_500_to_odd_parameters(officer: Any, world: Any, data: 
         ("/api/v1/stats", {"org": "TU-T/X", "as_of": "0001-01-01"}),
         ("/xep-loai/TU-T/99999999999999999999/", {}),
         ("/dang-vien/99999999999999999999/", {}),
+        # PostgreSQL refuses text holding NUL even in a comparison: found by the fuzz on 3/12/2026.
+        ("/khen-thuong/)\x00/", {}),
+        ("/dang-vien/", {"q": "Ho\x00a"}),
+        ("/to-chuc/PH-1\x00/", {"ngay": "01/07/2025"}),
     ],
 )
 def test_the_inputs_that_answered_500_answer_plainly(officer: Any, path: str, query: dict) -> None:
     for method in ("get", "post"):
         response = getattr(officer, method)(path, query)
         assert response.status_code in (200, 302, 400, 403, 404, 405, 422), (method, path)
+
+
+def test_a_nul_character_is_refused_at_the_door_with_the_sites_page(officer: Any) -> None:
+    """Address, parameter, form field or cookie: 400 with the plain page, before any view or query."""
+    assert officer.get("/khen-thuong/)\x00/").status_code == 400
+    assert officer.get("/dang-vien/", {"q": "Ho\x00a"}).status_code == 400
+    posted = officer.post("/dang-vien/", {"name\x00": "x"})
+    assert posted.status_code == 400
+    assert "Yêu cầu không hợp lệ" in posted.content.decode()
+    officer.cookies["csrftoken"] = "a\x00b"
+    assert officer.get("/dang-vien/").status_code == 400

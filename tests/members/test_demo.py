@@ -76,6 +76,8 @@ def tree_fingerprint(seed: int) -> list:
         return orgs
 
 
+@pytest.mark.once  # the builder's draws do not depend on the database; its PostgreSQL build is
+# exercised by the demo fixture and the backup's round trip there.
 def test_same_seed_gives_the_same_province_and_another_seed_another(db):
     first = build_and_fingerprint(11)
     assert first == build_and_fingerprint(11)
