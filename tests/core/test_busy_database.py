@@ -1,10 +1,8 @@
 """A long write does not take the service down (issue 21, point 2).
 
 The way it fails in life: `dangvu serve` on an SQLite database of its own, the named world in it,
-an officer signed in; then another process takes the database's write lock and holds it for three
-times the busy timeout, as a large plan or import did for longer than the shipped 20 seconds. The
-timeout is set to 5 seconds here (DANGVU_SQLITE_TIMEOUT, the setting an operator has) and the lock
-held 15: the same code path as 20 and 60 in life, a quarter of the wait. Throughout, the officer's pages answer (WAL readers do not
+an officer signed in; then another process takes the database's write lock and holds it for 30
+seconds, as a large plan or import did — longer than the shipped busy timeout of 20 seconds. Throughout, the officer's pages answer (WAL readers do not
 wait for the writer; what a read writes beside it — the session's seen time, the access log — does
 not hold the page up), a write answers a plain "busy, try again" within the busy timeout instead of
 a 500, and the task worker keeps running: after the lock, a queued import is checked by the same
@@ -36,8 +34,8 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.once
 
 ROOT = Path(__file__).resolve().parents[2]
-TIMEOUT = 5
-HOLD = 3 * TIMEOUT
+TIMEOUT = 20  # the shipped DANGVU_SQLITE_TIMEOUT
+HOLD = 30
 
 BUILD = """
 import django
@@ -124,8 +122,8 @@ def served(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes], Path]
         "DANGVU_DATABASE_URL": "",
         "DANGVU_HTTPS": "0",
         "DANGVU_SQLITE_TIMEOUT": str(TIMEOUT),
-        # The seen time is then written every 5 seconds: some reads write it during the lock.
-        "DANGVU_SESSION_IDLE": "20",
+        # The seen time is then written every 15 seconds: some reads write it during the lock.
+        "DANGVU_SESSION_IDLE": "60",
         "DJANGO_SETTINGS_MODULE": "dangvu.settings",
         "PYTHONPATH": str(ROOT),
     }
@@ -156,7 +154,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes], Path]
         log.close()
 
 
-def test_a_write_lock_longer_than_the_busy_timeout_leaves_the_site_and_its_worker_running(
+def test_a_thirty_second_write_lock_leaves_the_site_and_its_worker_running(
     served,
 ) -> None:
     base, server, data = served
@@ -203,7 +201,7 @@ def test_a_write_lock_longer_than_the_busy_timeout_leaves_the_site_and_its_worke
     thread.start()
     answered = []
     # Reads, throughout the lock, each well within a person's patience, while the write waits.
-    while time.monotonic() - held_from < HOLD - 6:
+    while time.monotonic() - held_from < HOLD - 7:
         for path in pages:
             status, page, took = officer.get(path)
             answered.append((path, status, round(took, 2)))
