@@ -39,7 +39,7 @@ from dangvu.core.text import name_sort_key, search_key, split_full_name  # noqa:
 from dangvu.exchange.services import import_file  # noqa: E402
 from dangvu.members.models import PartyMember, Person  # noqa: E402
 from dangvu.orgs.models import Organisation  # noqa: E402
-from dangvu.orgs.services import org_create  # noqa: E402
+from dangvu.tree.services import org_create  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_ROWS", "150000"))
 IIE_ROWS = int(os.environ.get("BENCH_IIE_ROWS", str(ROWS)))

@@ -30,8 +30,8 @@ from django.db import connection, transaction  # noqa: E402
 from dangvu.core.changes import get_or_create_decision  # noqa: E402
 from dangvu.evaluation.services import Proposal, decide_ratings, propose_member_ratings  # noqa: E402
 from dangvu.members.services import AdmitRow, PersonInput, members_bulk_admit  # noqa: E402
-from dangvu.orgs.services import org_create  # noqa: E402
 from dangvu.rules.evaluation import HTNV, HTTNV, HTXSNV  # noqa: E402
+from dangvu.tree.services import org_create  # noqa: E402
 
 REPEATS = int(os.environ.get("BENCH_REPEATS", "30"))
 TARGET_MS = 200

@@ -30,8 +30,8 @@ from dangvu.evaluation.models import Rating  # noqa: E402
 from dangvu.evaluation.services import Proposal, decide_ratings, propose_member_ratings  # noqa: E402
 from dangvu.members.models import PartyMember  # noqa: E402
 from dangvu.members.services import AdmitRow, PersonInput, members_bulk_admit  # noqa: E402
-from dangvu.orgs.services import org_create  # noqa: E402
 from dangvu.rules.evaluation import HTNV, HTTNV, HTXSNV  # noqa: E402
+from dangvu.tree.services import org_create  # noqa: E402
 
 COMMUNES, CELLS, MEMBERS = int(os.environ.get("BENCH_COMMUNES", "100")), 10, 30
 YEAR = 2024

@@ -21,7 +21,7 @@ from dangvu.core.changes import get_or_create_decision
 from dangvu.members.models import PartyMember
 from dangvu.members.services import PersonInput, member_admit
 from dangvu.orgs.models import Organisation
-from dangvu.orgs.services import org_create
+from dangvu.tree.services import org_create
 from tests.layers import Layers, commits, wanted_layers
 
 FOUNDED = dt.date(2000, 1, 1)

@@ -9,7 +9,7 @@ import pytest
 
 from dangvu.accounts.models import User
 from dangvu.orgs.models import Organisation
-from dangvu.orgs.services import org_rename
+from dangvu.tree.services import org_rename
 from tests.conftest import decision, make_org
 
 # Run in this order on one worker: the second and third test read what the first left.

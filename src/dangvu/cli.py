@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import sys
 
+from dangvu.envconf import ConfigError
+
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangvu.settings")
-    from dangvu.envconf import ConfigError
 
     try:
         from django.core.management import execute_from_command_line

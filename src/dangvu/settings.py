@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "dangvu.rules",
     "dangvu.orgs",
     "dangvu.accounts",
+    "dangvu.tree",
     "dangvu.members",
     "dangvu.discipline",
     "dangvu.evaluation",

@@ -451,7 +451,7 @@ def matrix(world):
                 **decision_fields(),
             },
         ),
-        "members:export_csv": Route(
+        "exchange:member_export": Route(
             "scoped",
             query_inside={"org": "X-TS", "purpose": "report"},
             query_outside={"org": "X-PH", "purpose": "report"},
@@ -470,7 +470,7 @@ def matrix(world):
             post=person_payload("Nguyễn Thị Hoa", "01/02/1985"),
             post_inside=person_payload("Lê Minh Sơn", "30/12/1979"),
         ),
-        "members:discipline": Route(
+        "discipline:record": Route(
             "scoped",
             inside=member_in,
             outside=member_out,

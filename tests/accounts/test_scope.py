@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from dangvu.accounts.scope import scope_for
 from dangvu.members.selectors import MemberFilters, member_list, visible_members
-from dangvu.orgs.selectors import visible_orgs
+from dangvu.tree.selectors import visible_orgs
 from tests.conftest import sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
@@ -55,7 +55,7 @@ def test_secretary_gets_404_for_another_cells_member_page_and_edit_form(as_binh,
 
 
 def test_secretary_gets_404_for_another_cells_list_stats_and_export(as_binh, world):
-    for name in ("members:list", "members:stats", "members:export_csv"):
+    for name in ("members:list", "members:stats", "exchange:member_export"):
         response = as_binh.get(reverse(name), {"org": "PH-2"})
         assert response.status_code == 404, name
     assert as_binh.get(reverse("orgs:detail", args=["PH-2"])).status_code == 404
@@ -70,7 +70,7 @@ def test_secretary_search_in_own_cell_does_not_reach_other_cells(as_binh, world)
 
 def test_secretary_export_holds_only_own_cell(as_binh, world):
     body = as_binh.get(
-        reverse("members:export_csv"), {"org": "PH-1", "purpose": "report"}
+        reverse("exchange:member_export"), {"org": "PH-1", "purpose": "report"}
     ).content.decode("utf-8-sig")
     assert "Nguyễn Thị Hoa" in body and "Nguyễn Văn An" in body
     assert "Đàng Văn Thành" not in body and "Lê Minh Sơn" not in body

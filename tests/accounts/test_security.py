@@ -27,6 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dangvu.accounts.guard import OutOfScopeWrite, checked_write
 from dangvu.accounts.models import AccessRecord, ApiToken, Role, RoleGrant
+from dangvu.accounts.privacy import MASK
 from dangvu.accounts.services import (
     grant_role,
     hash_token,
@@ -37,7 +38,6 @@ from dangvu.accounts.services import (
 )
 from dangvu.core.errors import RuleError
 from dangvu.core.models import AppendOnlyError, ChangeLogEntry
-from dangvu.members.privacy import MASK
 from dangvu.members.services import PersonInput, member_update
 from tests.conftest import FOUNDED, PASSWORD, sign_in
 
@@ -121,7 +121,7 @@ def csv_rows(response) -> list[dict[str, str]]:
 
 
 def test_a_viewers_export_holds_no_unmasked_sensitive_field(world):
-    url = reverse("members:export_csv")
+    url = reverse("exchange:member_export")
     client = signed_in(world.dung)
     asked = client.get(url, {"org": "TU-T"})
     assert asked["Content-Type"].startswith("text/html")  # first: for what purpose?
@@ -559,7 +559,7 @@ SEED = """
 import datetime as dt
 from dangvu.accounts.models import User
 from dangvu.core.changes import get_or_create_decision
-from dangvu.orgs.services import org_create
+from dangvu.tree.services import org_create
 d = get_or_create_decision(number="1", date=dt.date(2020, 1, 1), issuer="Tỉnh ủy")
 org_create(code="TS-9", name="Chi bộ Chín", kind="provincial", parent=None,
            established_on=dt.date(2020, 1, 1), decision=d, actor=None)
@@ -769,7 +769,7 @@ def test_a_review_is_offered_to_the_accounts_of_its_tree_only(world):
 
 
 def test_ratings_and_discipline_events_are_sensitive_on_every_page_and_export(world):
-    """Issue 21, point 5: one list (members.privacy) applied on the member page, its timeline,
+    """Issue 21, point 5: one list (accounts.privacy) applied on the member page, its timeline,
     the cell's rating page, the events and ratings exports: without the permission (binh, the
     cell's secretary, is not a rater of a decided year's page here; dung a viewer) a rating's
     level and a suspension show as masked; with it, only after saying why, and logged."""

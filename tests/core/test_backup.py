@@ -32,7 +32,7 @@ import datetime as dt, os
 signal = os.environ["BACKUP_TEST_SIGNAL"]
 from dangvu.core.changes import get_or_create_decision
 from dangvu.orgs.models import Organisation
-from dangvu.orgs.services import org_create
+from dangvu.tree.services import org_create
 d = get_or_create_decision(number="1", date=dt.date(2020, 1, 1), issuer="Tỉnh ủy")
 root = org_create(code="TU-B", name="Đảng bộ tỉnh Sao Lưu", kind="provincial", parent=None,
                   established_on=dt.date(2020, 1, 1), decision=d, actor=None)

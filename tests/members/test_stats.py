@@ -10,7 +10,7 @@ from django.db import connection
 
 from dangvu.members.selectors import stats
 from dangvu.orgs.models import Organisation
-from dangvu.orgs.selectors import placement_of
+from dangvu.tree.selectors import placement_of
 from tests.conftest import admit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]

@@ -8,8 +8,8 @@ from django.http import Http404
 
 from dangvu.core.models import ChangeLogEntry
 from dangvu.orgs.models import Lineage, Organisation, Placement
-from dangvu.orgs.selectors import subtree_placements, tree_on
-from dangvu.orgs.services import org_create, org_dissolve, org_move, org_rename
+from dangvu.tree.selectors import subtree_placements, tree_on
+from dangvu.tree.services import org_create, org_dissolve, org_move, org_rename
 from tests.conftest import decision, make_org
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]

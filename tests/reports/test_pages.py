@@ -167,7 +167,7 @@ def test_stats_command_prints_every_indicator_for_a_day_or_a_period(history):
 
 
 def test_an_organisation_dissolved_within_the_period_reports_up_to_its_last_day(history, world):
-    from dangvu.orgs.services import org_dissolve
+    from dangvu.tree.services import org_dissolve
     from tests.conftest import decision, make_org
 
     cell = make_org("PH-3", "Chi bộ Thôn Mới", "cell", world.phuoc_hai, on=dt.date(2020, 1, 1))

@@ -27,10 +27,10 @@ from hypothesis import strategies as st
 
 from dangvu.members.models import MembershipEvent, MembershipPeriod
 from dangvu.orgs.models import Organisation, Placement, valid_on
-from dangvu.orgs.selectors import formed_on
 from dangvu.reports.indicators import FAMILY, IN_TOTAL, OUT_TOTAL, Scope
 from dangvu.restructuring.models import Operation, Plan
 from dangvu.restructuring.services import PlanRefused, plan_apply, plan_check
+from dangvu.tree.selectors import formed_on
 from tests.conftest import decision
 
 pytestmark = [pytest.mark.django_db, pytest.mark.once]

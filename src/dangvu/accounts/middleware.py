@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangvu.accounts.guard import OutOfScopeWrite, checked_write
+from dangvu.core.views import forbidden
 
 log = logging.getLogger("dangvu.security")
 
@@ -133,8 +134,6 @@ class CheckedWritesMiddleware:
             log.error("write outside scope rolled back for %s: %s", user, exc.problems)
             from django.contrib import messages
             from django.contrib.messages.storage import default_storage
-
-            from dangvu.core.views import forbidden
 
             # The view said "recorded" before the guard rolled its write back: that message goes,
             # and the page says what happened.

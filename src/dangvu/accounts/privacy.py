@@ -1,4 +1,5 @@
-"""Sensitive personal data of party members: which fields, masking, and the access log.
+"""Sensitive personal data of party members: which fields, masking, and the access log (kept with the
+scope, below every area, so that every area and the change log apply the same list).
 
 Sensitive here follows Decree 13/2023/NĐ-CP art. 2(4) and the personal data protection law in
 force from 1/1/2026: citizen ID, religion, health, family details, and the member's discipline and

@@ -19,7 +19,7 @@ from django.http import Http404
 
 from dangvu.accounts.models import ROLE_ABILITIES, SENSITIVE_CAPABLE, Ability, Role, RoleGrant
 from dangvu.core.dates import today
-from dangvu.orgs.models import subtree_range, valid_on
+from dangvu.orgs.models import Lineage, Organisation, subtree_range, valid_on
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,6 @@ def _minimal(paths: list[str]) -> tuple[str, ...]:
 def _predecessor_paths(org_ids: set[int]) -> list[str]:
     """A grant covers the history of its organisation too: the organisations merged or split into
     it, and theirs, keep their last paths (DOMAIN.md §10: a report for 2023 as 2023 was)."""
-    from dangvu.orgs.models import Lineage, Organisation
 
     found: set[int] = set()
     frontier = set(org_ids)

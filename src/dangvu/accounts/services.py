@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from dangvu.accounts.models import SENSITIVE_CAPABLE, Ability, ApiToken, Role, RoleGrant, User
 from dangvu.accounts.scope import forget_cached_scope, scope_for
 from dangvu.core.changes import log_entry, open_change_set
+from dangvu.core.dates import today
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeSet
-from dangvu.orgs.models import Organisation
+from dangvu.orgs.models import Organisation, valid_on
 
 
 @transaction.atomic
@@ -232,9 +233,6 @@ def roles_to_review(actor: Any) -> list[RoleGrant]:
     """Roles in force that a restructuring carried to a successor, or that sit on an organisation
     that no longer exists (merged, split or dissolved): someone must confirm or end them."""
     from django.db.models import Q
-
-    from dangvu.core.dates import today
-    from dangvu.orgs.models import valid_on
 
     grants = (
         RoleGrant.objects.filter(valid_on(today()))

@@ -32,13 +32,13 @@ from dangvu.accounts.forms import (
 )
 from dangvu.accounts.middleware import needs_second_factor
 from dangvu.accounts.models import Ability, AccessRecord, ApiToken, RoleGrant, User
+from dangvu.accounts.privacy import entry_is_sensitive, mask_entry, record_with_purpose
 from dangvu.accounts.scope import scope_for
 from dangvu.core.changes import log_entry, open_change_set
 from dangvu.core.dates import today
 from dangvu.core.exports import csv_response
 from dangvu.core.forms import add_service_errors, parse_day
 from dangvu.core.models import ChangeLogEntry
-from dangvu.members.privacy import entry_is_sensitive, mask_entry, record_with_purpose
 from dangvu.orgs.models import Organisation, subtree_range, valid_on
 
 

@@ -16,18 +16,19 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.security import HttpBearer, SessionAuth
 
+from dangvu.accounts.middleware import needs_second_factor
 from dangvu.accounts.models import AccessRecord
+from dangvu.accounts.privacy import record_access
 from dangvu.accounts.scope import can_see_sensitive
 from dangvu.accounts.services import user_for_token
-from dangvu.core.dates import today
+from dangvu.core.dates import FIRST_YEAR, LAST_YEAR, in_range, today
 from dangvu.members import selectors as member_selectors
-from dangvu.orgs import selectors as org_selectors
+from dangvu.tree import selectors as org_selectors
 
 
 # No interactive docs page: ninja's loads Swagger UI from a CDN, and dangvu fetches nothing from outside.
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> object | None:
-        from dangvu.accounts.middleware import needs_second_factor
 
         user = user_for_token(token)
         # An account administrator signs in with two steps; a token would skip the second.
@@ -118,8 +119,6 @@ def _day(as_of: dt.date | None) -> dt.date:
     """The day asked about, within the dates dangvu answers for (a clear 422, not a fault)."""
     from ninja.errors import HttpError
 
-    from dangvu.core.dates import FIRST_YEAR, LAST_YEAR, in_range
-
     if as_of is not None and not in_range(as_of):
         raise HttpError(422, f"as_of must lie between {FIRST_YEAR} and {LAST_YEAR}")
     return as_of or today()
@@ -154,8 +153,6 @@ def members(
     """One page of members. With `purpose` (one of the access log's purposes) and the permission,
     citizen ID and religion are included and the read is logged; otherwise they are null."""
     from ninja.errors import HttpError
-
-    from dangvu.members.privacy import record_access
 
     if purpose == AccessRecord.Purpose.OTHER and not purpose_note.strip():
         raise HttpError(422, _("Say what the data is needed for."))

@@ -17,7 +17,7 @@ from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import require
 from dangvu.awards.models import BadgeAward, Commendation, IllnessNote
 from dangvu.core.changes import log_entry, open_change_set
-from dangvu.core.dates import format_date
+from dangvu.core.dates import add_years, format_date
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeSet, Decision
 from dangvu.discipline.models import DisciplineDecision
@@ -26,9 +26,10 @@ from dangvu.evaluation.services import members_in_subtree
 from dangvu.members.lifecycle import gap_days, party_age
 from dangvu.members.models import PartyMember
 from dangvu.orgs.models import Lineage, Organisation, Placement
-from dangvu.orgs.selectors import answers_on, subtree_org_ids
 from dangvu.rules import awards as rules
 from dangvu.rules import evaluation as ev
+from dangvu.rules.charter import BADGE_TIERS
+from dangvu.tree.selectors import answers_on, subtree_org_ids
 
 
 def _in_force(day: dt.date) -> Q:
@@ -64,7 +65,7 @@ def five_year_candidates(
             _("%(org)s did not exist on %(date)s.") % {"org": org.name, "date": format_date(end)},
             field="org",
         )
-    # The organisation over time: before it was formed, what became it (orgs.selectors).
+    # The organisation over time: before it was formed, what became it (tree.selectors).
     members = _member_candidates(org, years, end)
     orgs, successors = _org_candidates(subtree_org_ids(org, end), years, end, carry_through)
     return {"members": members, "organisations": orgs, "successors": successors}
@@ -307,8 +308,6 @@ def next_badge_of(member: PartyMember, on: dt.date) -> tuple[int, dt.date] | Non
         return None
     taken = set(BadgeAward.objects.filter(member=member).values_list("tier", flat=True))
     counted_from = member.first_admission_date + dt.timedelta(days=gap_days(_gaps(member), on))
-    from dangvu.core.dates import add_years
-    from dangvu.rules.charter import BADGE_TIERS
 
     for tier in BADGE_TIERS:
         if tier not in taken and add_years(counted_from, tier) > on:

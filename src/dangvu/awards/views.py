@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from dangvu.awards.services import badges_due, five_year_candidates
 from dangvu.core.dates import in_range, today
 from dangvu.core.errors import RuleError
-from dangvu.orgs.selectors import get_org
 from dangvu.rules.awards import AWARD_DAYS, STREAKS_CARRY_THROUGH_RESTRUCTURING
+from dangvu.tree.selectors import get_org
 
 
 def next_award_day(on: dt.date) -> dt.date:

@@ -34,14 +34,3 @@ def print_json(document: Any, stream: Any = None) -> None:
     """One JSON document, and nothing else, on standard output (or the command's stdout)."""
     out = stream if stream is not None else sys.stdout
     out.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
-
-
-def org_by_code(code: str) -> Any:
-    """The organisation a command's --org names, or the command's error."""
-    from dangvu.orgs.models import Organisation
-
-    code = code.strip().upper()
-    org = Organisation.objects.filter(code=code).first()
-    if org is None:
-        raise CommandError(f"No organisation with code {code}")
-    return org

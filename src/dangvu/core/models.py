@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dangvu.orgs.fields import PathField
+from dangvu.core.fields import PathField
 
 
 class Decision(models.Model):

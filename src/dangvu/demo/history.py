@@ -29,6 +29,7 @@ from dangvu.members.lifecycle import official_date_for
 from dangvu.members.models import PartyMember
 from dangvu.members.services import member_admit, member_issue_card
 from dangvu.orgs.models import Organisation, Placement, valid_on
+from dangvu.restructuring.services import plan_apply
 
 if TYPE_CHECKING:
     from dangvu.demo.province import Built, CellProfile, DemoBuilder
@@ -173,7 +174,6 @@ class History:
         """The reform of 1/7/2025 as a plan, then the cells and members as they stand after it."""
         from dangvu.demo.province import MERGED_CODE, NEIGHBOUR_CODE, PROVINCE_CODE
         from dangvu.demo.reform import reform_plan
-        from dangvu.restructuring.services import plan_apply
 
         with transaction.atomic():
             self.plan = reform_plan(MERGED_CODE, [PROVINCE_CODE, NEIGHBOUR_CODE])

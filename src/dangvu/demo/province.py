@@ -21,13 +21,13 @@ from typing import TypeVar
 from django.db import transaction
 
 from dangvu.core.changes import get_or_create_decision, open_change_set
-from dangvu.core.dates import add_years
+from dangvu.core.dates import add_years, today
 from dangvu.core.models import ChangeSet, Decision
 from dangvu.core.text import search_key
 from dangvu.demo import data
 from dangvu.members.services import AdmitRow, PersonInput, members_bulk_admit
 from dangvu.orgs.models import Organisation
-from dangvu.orgs.services import org_create
+from dangvu.tree.services import org_create
 
 T = TypeVar("T")
 ESTABLISHED = dt.date(1975, 5, 1)
@@ -552,7 +552,6 @@ class DemoBuilder:
     def build(self, history_until: dt.date | None = None) -> Built:
         """The tree, the members admitted before 2019, then their history up to `history_until`
         (default: today) through the lifecycle services."""
-        from dangvu.core.dates import today
         from dangvu.demo.history import History
 
         with transaction.atomic():

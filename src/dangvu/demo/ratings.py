@@ -19,9 +19,13 @@ from typing import Any
 
 from django.db import transaction
 
+from dangvu.awards.models import BadgeAward, Commendation
+from dangvu.awards.services import _gaps, five_year_candidates
 from dangvu.core import bulk
 from dangvu.core.changes import get_or_create_decision, log_values, open_change_set
+from dangvu.core.dates import add_years
 from dangvu.core.models import ChangeLogEntry, ChangeSet
+from dangvu.discipline.models import DisciplineDecision
 from dangvu.evaluation.models import PeerGroup, Rating
 from dangvu.evaluation.services import (
     Decided,
@@ -31,10 +35,12 @@ from dangvu.evaluation.services import (
     org_caps,
     review_facts,
 )
+from dangvu.members.lifecycle import gap_days
 from dangvu.members.models import MembershipPeriod, PartyMember
 from dangvu.orgs.models import Organisation, Placement, valid_on
 from dangvu.rules import awards as award_rules
 from dangvu.rules import evaluation as ev
+from dangvu.rules.charter import BADGE_TIERS
 from dangvu.rules.organisation import GRASSROOTS_KINDS, MEMBER_RATING_KINDS
 
 FIRST_YEAR = 2019
@@ -371,8 +377,6 @@ class DemoRatings:
 
     # --- commendations ---------------------------------------------------------------------
     def commend(self, first: int, last: int) -> None:
-        from dangvu.awards.models import Commendation
-        from dangvu.awards.services import five_year_candidates
         from dangvu.demo.province import PROVINCE_CODE
 
         province = Organisation.objects.get(code=PROVINCE_CODE)
@@ -423,12 +427,6 @@ class DemoRatings:
     def badges(self) -> None:
         """Each member's badges on the award day after each tier is reached, from 2005, with the
         waits after discipline (the rules decide each one)."""
-        from dangvu.awards.models import BadgeAward
-        from dangvu.awards.services import _gaps
-        from dangvu.core.dates import add_years
-        from dangvu.discipline.models import DisciplineDecision
-        from dangvu.members.lifecycle import gap_days
-        from dangvu.rules.charter import BADGE_TIERS
 
         changeset = open_change_set(
             actor=None, reason="Dữ liệu mẫu: Huy hiệu Đảng", source=ChangeSet.Source.SYSTEM

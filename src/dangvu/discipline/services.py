@@ -15,7 +15,7 @@ from dangvu.core.dates import format_date, today
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeSet, Decision
 from dangvu.discipline.models import DisciplineDecision, Form
-from dangvu.members.events import record_event
+from dangvu.members.events import derive_for, record_event
 from dangvu.members.lifecycle import STATUS_LABELS, state_on
 from dangvu.members.models import EventKind, PartyMember
 from dangvu.orgs.models import Organisation
@@ -23,7 +23,6 @@ from dangvu.rules import discipline as rules
 
 
 def _member_status_on(member: PartyMember, day: dt.date) -> str:
-    from dangvu.members.events import derive_for
 
     return str(state_on(derive_for(member), day)["status"])
 

@@ -19,17 +19,18 @@ from django.utils.translation import gettext as _
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import require
 from dangvu.core import bulk
-from dangvu.core.changes import get_or_create_decision, log_values, open_change_set
+from dangvu.core.changes import get_or_create_decision, log_entry, log_values, open_change_set
 from dangvu.core.dates import format_date, today
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeLogEntry, ChangeSet, Decision
 from dangvu.discipline.models import DisciplineDecision
 from dangvu.evaluation.models import PeerGroup, Rating, Round
 from dangvu.members.models import FlagPeriod, MembershipPeriod, PartyMember, Person
+from dangvu.members.selectors import members_on
 from dangvu.orgs.models import SEGMENT_WIDTH, Organisation, Placement, valid_on
-from dangvu.orgs.selectors import placement_of, subtree_org_ids, subtree_placements
 from dangvu.rules import evaluation as ev
 from dangvu.rules.organisation import GRASSROOTS_KINDS, MEMBER_RATING_KINDS
+from dangvu.tree.selectors import placement_of, subtree_org_ids, subtree_placements
 
 
 @dataclass
@@ -148,7 +149,6 @@ def round_open(*, year: int, review_on: dt.date, actor: Any) -> Round:
         year=year,
         defaults={"regulation": rules.code, "review_on": review_on, "changeset": changeset},
     )
-    from dangvu.core.changes import log_entry
 
     log_entry(
         changeset,
@@ -171,7 +171,6 @@ def round_close(*, year: int, on: dt.date, actor: Any) -> Round:
     )
     found.closed_on, found.changeset = on, changeset
     found.save(update_fields=["closed_on", "changeset"])
-    from dangvu.core.changes import log_entry
 
     log_entry(changeset, action="rating.round", obj=found, after={"closed_on": on}, scope_path="")
     return found
@@ -481,7 +480,6 @@ def peer_group_create(
         raise_reason=raise_reason.strip(),
         changeset=changeset,
     )
-    from dangvu.core.changes import log_entry
 
     log_entry(
         changeset,
@@ -1358,7 +1356,6 @@ def _d(year: int) -> str:
 # --- progress and results ------------------------------------------------------------------------
 def members_in_subtree(org: Organisation, on: dt.date) -> QuerySet[MembershipPeriod]:
     """The home periods of a day in the organisation over time: the members' one rule."""
-    from dangvu.members.selectors import members_on
 
     return members_on(org, on)
 
@@ -1414,7 +1411,7 @@ def distribution(org: Organisation, year: int, subject: str = ev.MEMBER) -> dict
     90 % target of Nghị quyết 21-NQ/TW (DOMAIN.md §1.6)."""
     on = review_on(year)
     counts = dict.fromkeys(ev.LEVELS, 0)
-    # The organisation over time: before it was formed, what became it (orgs.selectors).
+    # The organisation over time: before it was formed, what became it (tree.selectors).
     units = subtree_org_ids(org, on)
     for level in (
         Rating.objects.filter(year=year, subject=subject, unit_id__in=units)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from dangvu.accounts import purpose as asked_why
 from dangvu.accounts.models import Ability, AccessRecord
+from dangvu.accounts.privacy import MASK, record_access
 from dangvu.accounts.scope import can
 from dangvu.core.changes import get_or_create_decision
 from dangvu.core.dates import today
@@ -24,11 +25,11 @@ from dangvu.core.errors import RuleError
 from dangvu.evaluation import services
 from dangvu.evaluation.models import Rating
 from dangvu.evaluation.services import Proposal
-from dangvu.members.privacy import MASK, record_access
 from dangvu.members.selectors import visible_members
-from dangvu.orgs.selectors import answers_on, get_org, placement_of, scope_roots
+from dangvu.orgs.models import Placement, valid_on
 from dangvu.rules import evaluation as ev
 from dangvu.rules.organisation import MEMBER_HOLDING_KINDS, MEMBER_RATING_KINDS
+from dangvu.tree.selectors import answers_on, get_org, placement_of, scope_roots
 
 
 def org_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
@@ -103,7 +104,7 @@ def org_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
                 if r.score_general is not None and r.score_tasks is not None
                 else ""
             )
-    # Members' ratings are sensitive (members.privacy): the raters of this organisation see them
+    # Members' ratings are sensitive (accounts.privacy): the raters of this organisation see them
     # as their work (logged as such); another user with the permission says why first; others
     # see who is rated, not how.
     purpose = asked_why.stated(request)
@@ -289,7 +290,6 @@ def _scores_shown(posted: Any, member_id: int, rating: Rating | None) -> dict[st
 
 
 def _cells_of(org: Any, on: dt.date) -> Any:
-    from dangvu.orgs.models import Placement, valid_on
 
     place = placement_of(org, on)
     assert place is not None

@@ -16,13 +16,16 @@ from typing import Any, BinaryIO
 from django.utils import translation
 
 from dangvu.accounts.models import Ability
+from dangvu.accounts.privacy import MASK, is_sensitive_event
 from dangvu.accounts.scope import scope_for
 from dangvu.core.exports import csv_cell
+from dangvu.evaluation.models import Rating
 from dangvu.exchange.columns import COLUMNS, Column
 from dangvu.members.attributes import held_on
-from dangvu.members.models import EventKind, MembershipEvent, PartyMember
-from dangvu.members.privacy import MASK, is_sensitive_event
-from dangvu.orgs.models import Organisation
+from dangvu.members.models import EventKind, MembershipEvent, PartyMember, Status
+from dangvu.members.selectors import MemberFilters, export_rows, members_on, visible_members
+from dangvu.orgs.models import Organisation, subtree_range
+from dangvu.tree.selectors import visible_orgs
 
 Record = dict[str, Any]
 
@@ -51,7 +54,6 @@ def member_records(
             member_id__in=ids[start : start + 500], kind=EventKind.ADMISSION, voided_by__isnull=True
         ).select_related("decision"):
             admissions[event.member_id] = event.decision
-    from dangvu.members.models import Status
 
     statuses = dict(Status.choices)
     # On a past day, each person's attributes as they were then (members/attributes.py).
@@ -165,9 +167,6 @@ def rating_records(ratings: Iterable[Any], user: Any) -> Iterator[Record]:
 
 
 def ratings_of(user: Any, org: Organisation) -> list[Any]:
-    from dangvu.evaluation.models import Rating
-    from dangvu.members.selectors import visible_members
-    from dangvu.orgs.models import subtree_range
 
     low, high = subtree_range(org.path)
     members = visible_members(user).filter(org__path__gte=low, org__path__lt=high)
@@ -195,7 +194,6 @@ def org_rating_records(ratings: Iterable[Any]) -> Iterator[Record]:
 
 
 def org_ratings_of(user: Any, org: Organisation) -> list[Any]:
-    from dangvu.evaluation.models import Rating
 
     return list(
         Rating.objects.filter(org__in=orgs_of(user, org))
@@ -360,7 +358,6 @@ def members_of(
     user: Any, org: Organisation, on: dt.date | None
 ) -> tuple[list[PartyMember], dict[int, tuple[Organisation, str]] | None]:
     """The members of the organisation's subtree the user may see: today's, or those on `on`."""
-    from dangvu.members.selectors import MemberFilters, export_rows, members_on, visible_members
 
     if on is None:
         return export_rows(user, org, MemberFilters()), None
@@ -384,8 +381,6 @@ def members_of(
 
 
 def events_of(user: Any, org: Organisation) -> list[MembershipEvent]:
-    from dangvu.members.selectors import visible_members
-    from dangvu.orgs.models import subtree_range
 
     low, high = subtree_range(org.path)
     members = visible_members(user).filter(org__path__gte=low, org__path__lt=high)
@@ -398,8 +393,6 @@ def events_of(user: Any, org: Organisation) -> list[MembershipEvent]:
 
 
 def orgs_of(user: Any, org: Organisation) -> list[Organisation]:
-    from dangvu.orgs.models import subtree_range
-    from dangvu.orgs.selectors import visible_orgs
 
     low, high = subtree_range(org.path)
     return list(

@@ -3,7 +3,7 @@ deciding create or update, a preview of each change, then all rows committed or 
 
 The rules are the services' own: members are checked by `members.services.check_bulk_admit` and
 `clean_person`, events are recorded by `members.events.record_event` and organisations by
-`orgs.services`; a dry run of events or organisations records them inside a transaction that is
+`tree.services`; a dry run of events or organisations records them inside a transaction that is
 then rolled back, so that the dry run and the commit cannot disagree.
 """
 
@@ -22,17 +22,28 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from dangvu.accounts.models import Ability
+from dangvu.accounts.models import Ability, AccessRecord
+from dangvu.accounts.privacy import record_access
 from dangvu.accounts.scope import scope_for
 from dangvu.core.changes import get_or_create_decision, open_change_set
 from dangvu.core.dates import format_date, today
 from dangvu.core.errors import RuleError
 from dangvu.core.memory import fewer_collections
 from dangvu.core.models import ChangeSet, Decision
+from dangvu.core.sheets import FileError, Sheet, file_date, open_sheet
 from dangvu.core.text import search_key
+from dangvu.evaluation.models import Rating
+from dangvu.evaluation.services import (
+    Decided,
+    _imported,
+    check_decided,
+    competent_for,
+    record_decided,
+    review_facts,
+    review_on,
+)
 from dangvu.exchange import values as cell
 from dangvu.exchange.columns import COLUMNS, EVENT_DETAIL_KEYS, Column, header_score, match_headers
-from dangvu.exchange.reading import FileError, Sheet, file_date, open_sheet
 from dangvu.members import events as member_events
 from dangvu.members import services as member_services
 from dangvu.members.models import (
@@ -42,8 +53,9 @@ from dangvu.members.models import (
     PartyMember,
     Person,
 )
-from dangvu.orgs import services as org_services
-from dangvu.orgs.models import Organisation
+from dangvu.orgs.models import Organisation, Placement, valid_on
+from dangvu.rules import evaluation as ev
+from dangvu.tree import services as org_services
 
 Progress = Callable[[str, int, int], None]
 ROW_OF_FILE = 0  # a problem of the whole file, not of a row
@@ -348,8 +360,6 @@ class Importer:
         """Rows that named members outside the user's area, in the access log, once per run."""
         if not self.outside:
             return
-        from dangvu.accounts.models import AccessRecord
-        from dangvu.members.privacy import record_access
 
         record_access(
             None,
@@ -1180,7 +1190,6 @@ class RatingImporter(Importer):
 
     def units(self, todo: list[tuple[Row, Any]], year: int) -> tuple[dict[int, Any], Any]:
         """Each subject's unit on the year's review day, and the facts the check needs."""
-        from dangvu.evaluation.services import review_facts
 
         if year < 2018:
             return {m.pk: m.org_id for _r, m in todo}, None
@@ -1196,16 +1205,6 @@ class RatingImporter(Importer):
         changeset: ChangeSet | None,
     ) -> None:
         """Rows of each year checked as one set of decided ratings, then settled and written."""
-        from dangvu.evaluation.models import Rating
-        from dangvu.evaluation.services import (
-            Decided,
-            _imported,
-            check_decided,
-            competent_for,
-            record_decided,
-            review_on,
-        )
-        from dangvu.rules import evaluation as ev
 
         manage = scope_for(self.actor, Ability.RATE)
         field_name = "member_id" if self.subject == ev.MEMBER else "org_id"
@@ -1302,12 +1301,10 @@ class RatingImporter(Importer):
             self.outcome.warnings.append(Problem(number, "", "", message % {"row": number}))
 
     def no_unit(self, subject: Any, year: int) -> str:
-        from dangvu.rules import evaluation as ev
 
         return _("Not a member on %(date)s.") % {"date": format_date(ev.review_day(year))}
 
     def unit_outside(self, year: int) -> str:
-        from dangvu.rules import evaluation as ev
 
         return _(
             "On %(date)s this member's party cell lay outside your area: the rating is imported "
@@ -1410,7 +1407,6 @@ class RatingImporter(Importer):
 
 def _differences(old: Any, item: Any) -> dict[str, list[str]]:
     """What an imported row changes in the stored rating, column by column, as shown."""
-    from dangvu.rules import evaluation as ev
 
     score = item.proposal.score if item.proposal is not None else None
 
@@ -1486,8 +1482,6 @@ class OrgRatingImporter(RatingImporter):
         self.decide(todo, orgs, commit=commit, changeset=changeset)
 
     def units(self, todo: list[tuple[Row, Any]], year: int) -> tuple[dict[int, Any], Any]:
-        from dangvu.evaluation.services import review_on
-        from dangvu.orgs.models import Placement, valid_on
 
         parents = dict(
             Placement.objects.filter(
@@ -1500,7 +1494,6 @@ class OrgRatingImporter(RatingImporter):
         return _("This organisation's rating is decided by a level above your area.")
 
     def no_unit(self, subject: Any, year: int) -> str:
-        from dangvu.evaluation.services import review_on
 
         return _("%(org)s did not exist under a superior on %(date)s.") % {
             "org": subject.name,

@@ -15,10 +15,13 @@ from dangvu.accounts.scope import scope_for
 from dangvu.core.changes import open_change_set
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeSet
+from dangvu.core.sheets import FileError, open_sheet
+from dangvu.evaluation.services import ratings_revert_import
 from dangvu.exchange.columns import KINDS, header_score, match_headers
 from dangvu.exchange.importing import Outcome, checksum, importer_for
 from dangvu.exchange.models import ImportBatch
-from dangvu.exchange.reading import FileError, open_sheet
+from dangvu.members.services import members_revert_import
+from dangvu.tree.services import orgs_revert_import
 
 STORED_PROBLEMS = 5000  # a report keeps this many errors and warnings; the CLI prints them all
 STORED_ROWS = 20000
@@ -203,8 +206,6 @@ def import_file(
 @transaction.atomic
 def revert_batch(batch: ImportBatch, *, actor: Any, reason: str) -> int:
     """Take a committed import back as one change set, if nothing recorded later depends on it."""
-    from dangvu.members.services import members_revert_import
-    from dangvu.orgs.services import orgs_revert_import
 
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.state != ImportBatch.State.COMMITTED or batch.changeset is None:
@@ -220,8 +221,6 @@ def revert_batch(batch: ImportBatch, *, actor: Any, reason: str) -> int:
     if batch.kind == "orgs":
         count = orgs_revert_import(changeset=batch.changeset, actor=actor, revert=revert)
     elif batch.kind in ("ratings", "org_ratings"):
-        from dangvu.evaluation.services import ratings_revert_import
-
         count = ratings_revert_import(changeset=batch.changeset, actor=actor, revert=revert)
     else:
         count = members_revert_import(changeset=batch.changeset, actor=actor, revert=revert)

@@ -12,4 +12,5 @@ urlpatterns = [
     path("nhap-du-lieu/<uuid:pk>/ngoai-le/", views.override, name="override"),
     path("nhap-du-lieu/<uuid:pk>/hoan-tac/", views.revert, name="revert"),
     path("xuat-du-lieu/<str:kind>/", views.export, name="export"),
+    path("dang-vien/xuat.csv", views.member_export, name="member_export"),
 ]

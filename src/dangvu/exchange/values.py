@@ -10,9 +10,10 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from dangvu.accounts.privacy import MASK
+from dangvu.core.sheets import Cell
 from dangvu.core.text import clean, search_key
-from dangvu.exchange.reading import Cell
-from dangvu.members.privacy import MASK
+from dangvu.rules.evaluation import ScoreError, parse_level, score_value
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 FIRST_SERIAL = 3654  # 01/01/1910: smaller numbers are not taken for dates
@@ -228,7 +229,6 @@ def score(value: Cell) -> Any:
     """A score of the 2025 rating, read by the score rules' own reader (a comma or a point; a
     spreadsheet's number by its shortest decimal form); its range and precision are checked with
     the rating."""
-    from dangvu.rules.evaluation import ScoreError, score_value
 
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -240,7 +240,6 @@ def score(value: Cell) -> Any:
 
 def rating(value: Cell, subject: str = "member") -> str | None:
     """A rating: its code, its name, or an older year's label (mapped, DOMAIN.md §1.2)."""
-    from dangvu.rules.evaluation import parse_level
 
     written = text(value)
     if not written:

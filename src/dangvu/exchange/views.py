@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from django import forms
@@ -15,14 +16,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dangvu.accounts import purpose as asked_why
 from dangvu.accounts.models import Ability, AccessRecord
+from dangvu.accounts.privacy import record_with_purpose
 from dangvu.accounts.scope import scope_for
+from dangvu.core.sheets import MAX_BYTES, MAX_ROWS, FileError
 from dangvu.exchange import exporting, services, tasks
 from dangvu.exchange.columns import COLUMNS, KIND_LABELS, KINDS
 from dangvu.exchange.models import ImportBatch
-from dangvu.exchange.reading import MAX_BYTES, MAX_ROWS, FileError
-from dangvu.members.privacy import record_with_purpose
-from dangvu.orgs.selectors import get_org, scope_roots
+from dangvu.members.forms import FilterForm, filters_of
+from dangvu.members.selectors import export_rows
+from dangvu.tree.selectors import get_org, scope_roots
 
 PREVIEW = 200
 
@@ -216,7 +220,6 @@ def revert(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 def export(request: HttpRequest, kind: str) -> HttpResponse:
     """A list of the user's subtree, with the import's headers, as XLSX or CSV."""
-    from dangvu.accounts import purpose as asked_why
 
     if kind not in KINDS:
         raise Http404
@@ -273,3 +276,30 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
         "org_ratings": "xep-loai-to-chuc",
     }
     return exporting.response(kind, records, fmt, f"{names[kind]}-{org.code}", title=org.code)
+
+
+def member_export(request: HttpRequest) -> HttpResponse:
+    """The member list as CSV or XLSX, with the list's filters, for a stated purpose."""
+    org = get_org(request.user, request.GET.get("org", ""))
+    purpose_form = asked_why.stated(request)
+    if not purpose_form.is_bound or not purpose_form.is_valid():
+        # Every export of member data says what it is for, and is logged.
+        return asked_why.ask(request, purpose_form, _("Export party members") + f" — {org.name}")
+    # The purpose is stated: a number is looked up among citizen IDs too (with the permission).
+    filters = replace(filters_of(FilterForm(request.GET or None)), by_citizen_id=True)
+    rows = export_rows(request.user, org, filters)
+    sensitive = scope_for(request.user, Ability.VIEW_SENSITIVE)
+    record_with_purpose(
+        request,
+        purpose_form,
+        action=AccessRecord.Action.EXPORT,
+        object_type="members.partymember",
+        ids=[m.pk for m in rows],
+        org_path=org.path,
+        fields=["citizen_id", "religion", "health", "family"] if sensitive.covers(org.path) else [],
+        summary=f"{org.code}: {len(rows)}",
+    )
+
+    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    records = exporting.member_records(rows, request.user)
+    return exporting.response("members", records, fmt, f"dang-vien-{org.code}", title=org.code)

@@ -8,7 +8,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.core.forms import DecisionFormMixin, VNDateField
-from dangvu.discipline.models import Form as DisciplineForm
 from dangvu.members.events import NO_DECISION
 from dangvu.members.models import EventKind
 from dangvu.rules.charter import REMOVAL_GROUNDS
@@ -79,18 +78,6 @@ def event_form(kind: str, data: Any = None, initial: dict[str, Any] | None = Non
     )
     form_class = type(f"{kind}Form", (base,), attrs)
     return form_class(data, initial=initial)
-
-
-class DisciplineForm_(DecisionFormMixin):
-    form = forms.ChoiceField(label=_("Form of discipline"), choices=DisciplineForm.choices)
-    announced_on = VNDateField(label=_("Announced on"))
-    deciding_body = forms.CharField(label=_("Deciding body"), max_length=200)
-    violation = forms.CharField(
-        label=_("Violation"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    duty_related = forms.BooleanField(
-        label=_("Related to the performance of duties"), required=False
-    )
 
 
 class CorrectionForm(forms.Form):

@@ -1,4 +1,4 @@
-"""Pages that record lifecycle events, discipline decisions and corrections, and the work lists."""
+"""Pages that record lifecycle events and corrections, and the work lists."""
 
 from __future__ import annotations
 
@@ -15,12 +15,11 @@ from dangvu.core.changes import get_or_create_decision
 from dangvu.core.dates import today
 from dangvu.core.errors import RuleError
 from dangvu.core.forms import submit
-from dangvu.discipline.services import discipline_record
 from dangvu.members import event_forms, events, lifecycle, selectors, worklists
 from dangvu.members.models import EventKind, MembershipEvent, PartyMember
 from dangvu.orgs.models import Organisation
-from dangvu.orgs.selectors import get_org, scope_roots, visible_orgs
-from dangvu.orgs.services import normalise_code
+from dangvu.tree.selectors import get_org, scope_roots, visible_orgs
+from dangvu.tree.services import normalise_code
 
 
 def available_events(member: PartyMember) -> list[tuple[str, str]]:
@@ -62,9 +61,10 @@ def available_events(member: PartyMember) -> list[tuple[str, str]]:
     return [(k, str(EventKind(k).label)) for k in kinds]
 
 
-def _managed_member(
+def managed_member(
     request: HttpRequest, pk: int, ability: str = Ability.MANAGE_MEMBERS
 ) -> PartyMember:
+    """The member the page is about, if the user may change it with `ability` (else 404)."""
     member = selectors.get_member(request.user, pk)
     if not can(request.user, ability, member.scope_path):
         raise Http404
@@ -99,7 +99,7 @@ def _initial(member: PartyMember, kind: str) -> dict[str, Any]:
 
 
 def event_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    member = _managed_member(request, pk)
+    member = managed_member(request, pk)
     if kind not in dict(available_events(member)):
         raise Http404
     form = event_forms.event_form(kind, request.POST or None, initial=_initial(member, kind))
@@ -129,7 +129,7 @@ def event_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             reason=reason,
         )
 
-    done = submit(request, form, act, _("The event was recorded."), lambda e: _member_url(member))
+    done = submit(request, form, act, _("The event was recorded."), lambda e: member_url(member))
     return done or render(
         request,
         "members/form.html",
@@ -137,45 +137,12 @@ def event_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     )
 
 
-def _member_url(member: PartyMember) -> str:
+def member_url(member: PartyMember) -> str:
     return reverse("members:detail", args=[member.pk])
 
 
-def discipline_create(request: HttpRequest, pk: int) -> HttpResponse:
-    member = _managed_member(request, pk, Ability.MANAGE_DISCIPLINE)
-    form = event_forms.DisciplineForm_(request.POST or None, initial={"announced_on": today()})
-
-    def act(d: dict[str, Any]) -> Any:
-        decision = get_or_create_decision(
-            number=d["decision_number"], date=d["decision_date"], issuer=d["decision_issuer"]
-        )
-        return discipline_record(
-            member=member,
-            form=d["form"],
-            decision=decision,
-            announced_on=d["announced_on"],
-            deciding_body=d["deciding_body"],
-            violation=d["violation"],
-            duty_related=d["duty_related"],
-            actor=request.user,
-        )
-
-    done = submit(
-        request,
-        form,
-        act,
-        _("The discipline decision was recorded."),
-        lambda r: _member_url(member),
-    )
-    return done or render(
-        request,
-        "members/form.html",
-        {"form": form, "member": member, "title": _("Discipline decision")},
-    )
-
-
 def correct(request: HttpRequest, pk: int, event_id: int) -> HttpResponse:
-    member = _managed_member(request, pk)
+    member = managed_member(request, pk)
     event = MembershipEvent.objects.filter(
         pk=event_id, member=member, voided_by__isnull=True
     ).first()
@@ -198,7 +165,7 @@ def correct(request: HttpRequest, pk: int, event_id: int) -> HttpResponse:
         )
 
     done = submit(
-        request, form, act, _("The correction was recorded."), lambda c: _member_url(member)
+        request, form, act, _("The correction was recorded."), lambda c: member_url(member)
     )
     title = _("Correct: %(event)s") % {"event": str(event)}
     return done or render(
@@ -224,7 +191,8 @@ def work_list_page(request: HttpRequest) -> HttpResponse:
                 "calendar_missing": worklists.calendar_missing(request.user, org),
             }
         )
-    sections = [(worklists.SECTIONS[k], v) for k, v in lists.items()]
+    labels = worklists.sections()
+    sections = [(labels[k], v) for k, v in lists.items()]
     return render(
         request,
         "members/worklist.html",

@@ -26,10 +26,10 @@ from dangvu.members.models import (
     MembershipPeriod,
     PartyMember,
 )
-from dangvu.orgs import services as org_services
 from dangvu.orgs.models import Organisation
 from dangvu.rules import organisation as org_rules
 from dangvu.rules.charter import rules_on
+from dangvu.tree import services as org_services
 
 # Events that stand without a decision of their own.
 NO_DECISION = {

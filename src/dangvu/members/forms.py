@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.core.forms import DecisionFormMixin, VNDateField
+from dangvu.members.selectors import MemberFilters
 from dangvu.rules import reference as ref
 
 
@@ -114,4 +115,24 @@ class FilterForm(forms.Form):
     )
     admission_year = forms.IntegerField(
         label=_("Year of admission"), required=False, min_value=1930, max_value=2100
+    )
+
+
+def filters_of(form: FilterForm) -> MemberFilters:
+    """The list's filters as the form gives them (none when the form is not valid)."""
+    if not form.is_valid():
+        return MemberFilters()
+    d = form.cleaned_data
+    ethnicity = d.get("ethnicity") or ""
+    return MemberFilters(
+        q=d.get("q") or "",
+        status=d.get("status") or "active",
+        sex=d.get("sex") or "",
+        age_band=d.get("age_band") or "",
+        ethnicity="" if ethnicity == "minority" else ethnicity,
+        minority=ethnicity == "minority",
+        religion=d.get("religion") or "",
+        general_education=d.get("general_education") or "",
+        theory_level=d.get("theory_level") or "",
+        admission_year=d.get("admission_year"),
     )

@@ -11,21 +11,25 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404
 
+from dangvu.accounts.guard import taken_out, write_scope
 from dangvu.accounts.models import Ability
+from dangvu.accounts.privacy import SENSITIVE_FIELDS
 from dangvu.accounts.scope import scope_for
 from dangvu.core.dates import born_on_or_before_for_age, today
+from dangvu.core.models import ChangeLogEntry
 from dangvu.core.text import search_key
 from dangvu.members import attributes
 from dangvu.members.models import ACTIVE_STATUSES, MembershipEvent, MembershipPeriod, PartyMember
-from dangvu.orgs.models import SEGMENT_WIDTH, Organisation, subtree_range, valid_on
-from dangvu.orgs.selectors import (
+from dangvu.orgs.models import SEGMENT_WIDTH, Lineage, Organisation, subtree_range, valid_on
+from dangvu.rules import reference as ref
+from dangvu.tree.selectors import (
     formed_on,
+    get_org,
     lineage_intervals,
     placement_of,
     subtree_org_ids,
     subtree_placements,
 )
-from dangvu.rules import reference as ref
 
 PAGE_SIZE = 50
 
@@ -226,7 +230,6 @@ def split_shares(org: Organisation) -> dict[int, frozenset[int]]:
     that day to something that leads into X. Before X was formed, only they count for X from it
     (a split predecessor contributes only what went to X); those that went elsewhere, and those
     that left it before the split, count for the others or for none."""
-    from dangvu.orgs.models import Lineage
 
     first = formed_on(org)
     if first is None:
@@ -251,7 +254,7 @@ def split_shares(org: Organisation) -> dict[int, frozenset[int]]:
 
 
 def members_on(org: Organisation, on: dt.date) -> QuerySet[MembershipPeriod]:
-    """Membership periods valid on `on` in the organisation over time (orgs.selectors): its
+    """Membership periods valid on `on` in the organisation over time (tree.selectors): its
     subtree as it stood then; before it was formed, what became it, member by member from a
     split predecessor (`split_shares`)."""
     periods = MembershipPeriod.objects.filter(
@@ -323,7 +326,6 @@ def events_of(member: PartyMember) -> list[Any]:
 
 def stats_for(user: Any, code: str, on: dt.date) -> tuple[Organisation, dict[str, int]]:
     """The indicators of an organisation the user may see (404 otherwise)."""
-    from dangvu.orgs.selectors import get_org
 
     org = get_org(user, code)
     return org, stats(org, on)
@@ -465,7 +467,6 @@ def attribute_rows(person: Any, reveal: bool) -> list[dict[str, Any]]:
     """The dated history of a person's attributes for the member's page, newest first; a
     sensitive attribute (religion) only when the reader revealed the sensitive fields."""
     from dangvu.members.models import AttributeChange, attribute_label, value_label
-    from dangvu.members.privacy import SENSITIVE_FIELDS
 
     rows = []
     for change in AttributeChange.objects.filter(person=person).order_by("-effective", "-id"):
@@ -480,3 +481,23 @@ def attribute_rows(person: Any, reveal: bool) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def written_members(user: Any, ids: set[str], entries: list[ChangeLogEntry]) -> set[str]:
+    """The write guard's read-back (accounts.guard): the members among `ids` the user may change."""
+    scope = write_scope(user)
+    found = PartyMember.objects.filter(scope.member_q(), pk__in=[int(i) for i in ids])
+    return {str(pk) for pk in found.values_list("pk", flat=True)} | taken_out(scope, entries)
+
+
+def org_page_roll(user: Any, org: Organisation, day: dt.date) -> dict[str, Any]:
+    """What the organisation page shows of its members (registered with orgs.extensions): the
+    first rows of its roll, and the counts the Charter's notes on its structure read."""
+    figures = stats(org, day)
+    preview, more = member_list(user, org, MemberFilters(), limit=20, columns=ROLL_COLUMNS)
+    return {
+        "preview": preview,
+        "more_members": bool(more),
+        "official": figures["members.official"],
+        "total": figures["members.total"],
+    }

@@ -36,10 +36,10 @@ from dangvu.members.models import (
     Person,
     attribute_label,
 )
-from dangvu.orgs import services as org_services
 from dangvu.orgs.models import Organisation, Placement, valid_on
 from dangvu.rules import citizen_id as cid
 from dangvu.rules import reference as ref
+from dangvu.tree import services as org_services
 
 _NAME_CHARS = re.compile(r"^[^\W\d_]+(?:[ '’-][^\W\d_]+)*$")
 _CARD = re.compile(r"^\d{8,12}$")

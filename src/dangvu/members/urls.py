@@ -6,12 +6,10 @@ app_name = "members"
 urlpatterns = [
     path("", views.member_list, name="list"),
     path("ket-nap/", views.admit, name="admit"),
-    path("xuat.csv", views.export_csv, name="export_csv"),
     path("so-lieu/", views.stats_page, name="stats"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/sua/", views.edit, name="edit"),
     path("<int:pk>/su-kien/<str:kind>/", event_views.event_create, name="event"),
-    path("<int:pk>/ky-luat/", event_views.discipline_create, name="discipline"),
     path("<int:pk>/dinh-chinh/<int:event_id>/", event_views.correct, name="correct"),
     path("viec-can-lam/", event_views.work_list_page, name="worklist"),
 ]

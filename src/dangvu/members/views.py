@@ -16,15 +16,7 @@ from django.utils.translation import gettext as _
 from dangvu.accounts import purpose as asked_why
 from dangvu.accounts.forms import PurposeForm
 from dangvu.accounts.models import Ability, AccessRecord
-from dangvu.accounts.scope import can, can_see_sensitive, scope_for
-from dangvu.core.changes import get_or_create_decision, history_of
-from dangvu.core.dates import age_on, format_date, today
-from dangvu.core.errors import RuleError
-from dangvu.core.forms import submit
-from dangvu.core.text import search_key
-from dangvu.members import forms, selectors, services
-from dangvu.members.models import PartyMember, Status
-from dangvu.members.privacy import (
+from dangvu.accounts.privacy import (
     MASK,
     SENSITIVE_FIELDS,
     SENSITIVE_SECTIONS,
@@ -32,30 +24,21 @@ from dangvu.members.privacy import (
     mask_event,
     record_with_purpose,
 )
-from dangvu.orgs.selectors import get_org, scope_roots, visible_orgs
-from dangvu.orgs.services import normalise_code
+from dangvu.accounts.scope import can, can_see_sensitive, scope_for
+from dangvu.core.changes import get_or_create_decision, history_of
+from dangvu.core.dates import age_on, format_date, today
+from dangvu.core.errors import RuleError
+from dangvu.core.forms import submit
+from dangvu.core.text import search_key
+from dangvu.members import extensions, forms, selectors, services
+from dangvu.members.models import PartyMember, Status
 from dangvu.rules import reference as ref
+from dangvu.rules.reference import AGE_BAND_LABELS
+from dangvu.tree.selectors import get_org, scope_roots, visible_orgs
+from dangvu.tree.services import normalise_code
+from dangvu.tree.views import _day
 
 PERSON_KEYS = list(forms.PersonForm.base_fields)
-
-
-def _filters(form: forms.FilterForm) -> selectors.MemberFilters:
-    if not form.is_valid():
-        return selectors.MemberFilters()
-    d = form.cleaned_data
-    ethnicity = d.get("ethnicity") or ""
-    return selectors.MemberFilters(
-        q=d.get("q") or "",
-        status=d.get("status") or "active",
-        sex=d.get("sex") or "",
-        age_band=d.get("age_band") or "",
-        ethnicity="" if ethnicity == "minority" else ethnicity,
-        minority=ethnicity == "minority",
-        religion=d.get("religion") or "",
-        general_education=d.get("general_education") or "",
-        theory_level=d.get("theory_level") or "",
-        admission_year=d.get("admission_year"),
-    )
 
 
 SEX_LABELS = dict(ref.SEXES)
@@ -95,9 +78,9 @@ def member_list(request: HttpRequest) -> HttpResponse:
     sensitive = scope_for(request.user, Ability.VIEW_SENSITIVE).covers(org.path)
     if not sensitive:
         form.fields.pop("religion")  # filtering by a sensitive field would reveal it
-    filters = _filters(form)
+    filters = forms.filters_of(form)
     # Filtering by religion, or searching by a citizen ID, reads a sensitive field: the user says
-    # why first, and the rows found are in the access log (members.privacy).
+    # why first, and the rows found are in the access log (accounts.privacy).
     purpose = asked_why.stated(request)
     stated = sensitive and purpose.is_bound and purpose.is_valid()
     digits = bool(filters.q) and search_key(filters.q).isdigit()
@@ -182,7 +165,6 @@ def _rows_html(rows: list[PartyMember], token: str, query: str) -> str:
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    from dangvu.discipline.models import DisciplineDecision
     from dangvu.members.event_views import available_events
     from dangvu.members.models import Correction
 
@@ -220,11 +202,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "age": age_on(person.birth_date, today()),
             "now": selectors.member_on(member, today()),
             "events": [e if reveal else mask_event(e) for e in selectors.events_of(member)],
-            "discipline": DisciplineDecision.objects.filter(member=member).select_related(
-                "decision"
-            )
-            if reveal
-            else [],
+            # The sections of the areas above (discipline): only when revealed.
+            **(extensions.member_sections(member) if reveal else {}),
             "reveal": reveal,
             "ratings": member.ratings.exclude(level="").order_by("-year") if reveal else [],
             "badges": member.badges.order_by("tier"),
@@ -344,39 +323,8 @@ def admit(request: HttpRequest) -> HttpResponse:
     )
 
 
-def export_csv(request: HttpRequest) -> HttpResponse:
-    org = get_org(request.user, request.GET.get("org", ""))
-    purpose_form = asked_why.stated(request)
-    if not purpose_form.is_bound or not purpose_form.is_valid():
-        # Every export of member data says what it is for, and is logged.
-        return asked_why.ask(request, purpose_form, _("Export party members") + f" — {org.name}")
-    # The purpose is stated: a number is looked up among citizen IDs too (with the permission).
-    filters = replace(_filters(forms.FilterForm(request.GET or None)), by_citizen_id=True)
-    rows = selectors.export_rows(request.user, org, filters)
-    sensitive = scope_for(request.user, Ability.VIEW_SENSITIVE)
-    record_with_purpose(
-        request,
-        purpose_form,
-        action=AccessRecord.Action.EXPORT,
-        object_type="members.partymember",
-        ids=[m.pk for m in rows],
-        org_path=org.path,
-        fields=["citizen_id", "religion", "health", "family"] if sensitive.covers(org.path) else [],
-        summary=f"{org.code}: {len(rows)}",
-    )
-
-    from dangvu.exchange import exporting
-
-    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
-    records = exporting.member_records(rows, request.user)
-    return exporting.response("members", records, fmt, f"dang-vien-{org.code}", title=org.code)
-
-
 def stats_page(request: HttpRequest) -> HttpResponse:
     from django.http import JsonResponse
-
-    from dangvu.orgs.views import _day
-    from dangvu.rules.reference import AGE_BAND_LABELS
 
     day = _day(request)
     code = request.GET.get("org", "")

@@ -6,17 +6,18 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dangvu.core.calendar import add_working_days
+from dangvu.accounts.models import Ability
+from dangvu.accounts.scope import can
+from dangvu.core.calendar import add_working_days, next_year_missing
 from dangvu.core.dates import today
-from dangvu.discipline.models import DisciplineDecision
-from dangvu.members import lifecycle
+from dangvu.members import extensions, lifecycle
 from dangvu.members.models import FlagPeriod, PartyMember
 from dangvu.members.selectors import visible_members
 from dangvu.orgs.models import Organisation, subtree_range
 from dangvu.rules.charter import rules_on
+from dangvu.tree.selectors import placement_of
 
 HORIZON_DAYS = 30
 
@@ -46,17 +47,18 @@ SECTIONS = {
     "transfer_letter": _("Transfer letters not yet presented"),
     "temporary_transfer_ending": _("Temporary transfers ending"),
     "exemption_ending": _("Temporary exemptions ending"),
-    "discipline_ending": _("Discipline decisions ending"),
 }
+
+
+def sections() -> dict[str, Any]:
+    """Every work list's label: the members area's own, then those the areas above register
+    (members.extensions)."""
+    return {**SECTIONS, **{key: label for key, (label, _items) in extensions.work_lists().items()}}
 
 
 def calendar_missing(user: Any, org: Organisation, on: dt.date | None = None) -> int | None:
     """In December, on the work list of whoever manages the tree from its top: next year, when
     its days off are not recorded yet (deadlines in working days would count them wrong)."""
-    from dangvu.accounts.models import Ability
-    from dangvu.accounts.scope import can
-    from dangvu.core.calendar import next_year_missing
-    from dangvu.orgs.selectors import placement_of
 
     day = on or today()
     place = placement_of(org, day)
@@ -82,7 +84,7 @@ def work_list(user: Any, org: Organisation, on: dt.date | None = None) -> dict[s
             deadlines[key] = add_working_days(start, count)
         return deadlines[key]
 
-    result: dict[str, list[Item]] = {key: [] for key in SECTIONS}
+    result: dict[str, list[Item]] = {key: [] for key in sections()}
     for m in members.filter(status="probationary"):
         if m.ceremony_date is None and m.admission_decision_date is not None:
             rules = rules_on(m.admission_decision_date)
@@ -114,13 +116,8 @@ def work_list(user: Any, org: Organisation, on: dt.date | None = None) -> dict[s
     ).select_related("member__person", "member__org"):
         assert fp.until is not None
         result["exemption_ending"].append(Item(fp.member, fp.until, day >= fp.until))
-    for d in DisciplineDecision.objects.filter(
-        Q(effect_until__gt=day) & Q(effect_until__lte=horizon), member_id__in=ids
-    ).select_related("member__person", "member__org"):
-        assert d.member is not None and d.effect_until is not None
-        result["discipline_ending"].append(
-            Item(d.member, d.effect_until, False, note=d.get_form_display())
-        )
+    for key, (_label, due) in extensions.work_lists().items():
+        result[key] += due(ids, day, horizon)
     for items in result.values():
         items.sort(key=lambda i: (not i.overdue, i.due))
     return result

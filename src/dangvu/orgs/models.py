@@ -3,7 +3,7 @@
 The tree is kept as placements: for each organisation, its parent, kind and materialised path for
 a period [valid_from, valid_to). "The subtree of X as of D" is one range scan on the path index.
 The current name, kind, parent and path are cached on Organisation for display and for scoping;
-only the services in orgs/services.py write any of these tables.
+only the services in tree/services.py write any of these tables.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dangvu.core.fields import PathField
 from dangvu.core.models import Decision
-from dangvu.orgs.fields import PathField
 from dangvu.rules import organisation as rules
 
 SEGMENT_WIDTH = 7  # up to 9,999,999 organisations

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from dangvu.orgs.models import Category
 from dangvu.reports.indicators import (
     ADMISSION_PERIODS,
     ORG_COLUMNS,
@@ -259,7 +260,6 @@ FORM_4 = Form(
 
 
 def _category_rows() -> tuple[Row, ...]:
-    from dangvu.orgs.models import Category
     from dangvu.reports.indicators import vi
 
     rows = [

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from dangvu.orgs.models import Organisation, Placement, valid_on
 from dangvu.rules import organisation as org_rules
+from dangvu.tree.selectors import names_on
 
 # The issuer's abbreviation after "Số …-BC/" (DOMAIN.md §9.4: TU, HU, ĐU; a cell: CB).
 ISSUER_CODES = {
@@ -55,7 +56,6 @@ def _place_of(name: str) -> str:
 
 def heading_of(org: Organisation, on: dt.date) -> Heading:
     """The heading of a document the organisation's committee issues on `on`."""
-    from dangvu.orgs.selectors import names_on
 
     place = Placement.objects.filter(valid_on(on), org=org).first()
     kind = place.kind if place else org.kind

@@ -24,19 +24,24 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import translation
 
+from dangvu.awards.models import BadgeAward, Commendation
 from dangvu.core.dates import add_years, born_on_or_before_for_age
 from dangvu.core.dates import age_on as completed_years  # age in completed years on a day
-from dangvu.members import attributes
-from dangvu.members.models import MembershipEvent, MembershipPeriod, PartyMember
+from dangvu.core.models import ChangeSet
+from dangvu.core.routers import reports_replica
+from dangvu.evaluation.models import Rating
+from dangvu.evaluation.services import review_on
+from dangvu.members import attributes, lifecycle
+from dangvu.members.models import FlagPeriod, MembershipEvent, MembershipPeriod, PartyMember
 
 # "Dân tộc thiểu số" is defined once, beside the member list's filter (FORMS.md §5).
-from dangvu.members.selectors import NOT_MINORITY, split_shares
-from dangvu.orgs.models import Organisation, Placement, subtree_range, valid_on
-from dangvu.orgs.selectors import covers, formed_on, lineage_intervals
+from dangvu.members.selectors import NOT_MINORITY, gaps_of, split_shares
+from dangvu.orgs.models import Category, Kind, Organisation, Placement, subtree_range, valid_on
 from dangvu.rules import charter
 from dangvu.rules import evaluation as ev
 from dangvu.rules import organisation as org_rules
 from dangvu.rules import reference as ref
+from dangvu.tree.selectors import covers, formed_on, lineage_intervals
 
 REGISTRY_CODES: set[str] = set()  # filled once the families are declared (below)
 
@@ -113,7 +118,7 @@ class Scope:
     @cached_property
     def intervals(self) -> dict[int, list[tuple[dt.date, dt.date | None]]]:
         """For each organisation, when it counted as part of the root: the organisation over
-        time (`orgs.selectors.lineage_intervals`), its predecessors before it was formed."""
+        time (`tree.selectors.lineage_intervals`), its predecessors before it was formed."""
         return cached(f"lineage:{self.org.pk}", lambda: lineage_intervals(self.org))
 
     @cached_property
@@ -478,8 +483,6 @@ class MemberStock(Family):
         return {c: int(result[f"c{n}"] or 0) for n, c in enumerate(wanted)}
 
     def _seniority(self, scope: Scope) -> dict[int, list[int]]:
-        from dangvu.members import lifecycle
-        from dangvu.members.selectors import gaps_of
 
         found: dict[int, list[int]] = {tier: [] for tier in charter.BADGE_TIERS}
         oldest = add_years(scope.end, -charter.BADGE_TIERS[0])
@@ -495,7 +498,6 @@ class MemberStock(Family):
         return found
 
     def _exempted(self, scope: Scope) -> list[int]:
-        from dangvu.members.models import FlagPeriod
 
         return list(
             FlagPeriod.objects.filter(
@@ -1083,7 +1085,6 @@ class Orgs(Family):
     record = "org"
 
     def indicators(self) -> list[Indicator]:
-        from dangvu.orgs.models import Category
 
         out = []
         categories = [*Category.choices, ("", "Chưa phân loại")]
@@ -1216,8 +1217,6 @@ class Ratings(Family):
             org_rules.CELL,
             org_rules.SUB_COMMITTEE,
         ):
-            from dangvu.orgs.models import Kind
-
             label = dict(Kind.choices)[kind]
             for level in ev.LEVELS:
                 out.append(
@@ -1244,7 +1243,6 @@ class Ratings(Family):
         return out
 
     def _day(self, scope: Scope) -> dt.date:
-        from dangvu.evaluation.services import review_on
 
         on = review_on(scope.end.year)
         if on > scope.end and scope.end.month == 12 and scope.end.day == 31:
@@ -1252,7 +1250,6 @@ class Ratings(Family):
         return on
 
     def _rows(self, scope: Scope, on: dt.date) -> Any:
-        from dangvu.evaluation.models import Rating
 
         return Rating.objects.filter(
             scope.held("unit_id"), year=scope.end.year, unit_id__in=scope.orgs_on(on)
@@ -1358,7 +1355,6 @@ class Awards(Family):
     record = "commendation"
 
     def indicators(self) -> list[Indicator]:
-        from dangvu.awards.models import Commendation
 
         out = []
         for kind, label in Commendation.Kind.choices:
@@ -1401,7 +1397,6 @@ class Awards(Family):
         return out
 
     def compute(self, scope: Scope) -> dict[str, list[int]]:
-        from dangvu.awards.models import BadgeAward, Commendation
 
         found: dict[str, list[int]] = defaultdict(list)
         comms = list(
@@ -1468,7 +1463,7 @@ REGISTRY_CODES.update(REGISTRY)
 
 def is_sensitive(code: str) -> bool:
     """Whether the records behind a figure reveal a sensitive field of each person listed
-    (members/privacy.py: religion, evaluation results, discipline): the figure is shown to
+    (accounts/privacy.py: religion, evaluation results, discipline): the figure is shown to
     anyone in scope, the names only with the permission and a stated purpose, logged."""
     return ".religio" in code or code.startswith("ratings.members.") or code == "flow.out.expulsion"
 
@@ -1482,7 +1477,6 @@ def record_kind(indicator: Indicator) -> str:
 def data_version() -> str:
     """Changes with every write to the records: every service write opens a change set
     (DESIGN.md principle 3), so the newest change set names the state the figures are of."""
-    from dangvu.core.models import ChangeSet
 
     last = ChangeSet.objects.order_by("-created_at").values_list("id", flat=True).first()
     return str(last or "empty")
@@ -1494,8 +1488,6 @@ def cached(key: str, compute: Callable[[], Any], version: str | None = None) -> 
     makes the next view compute afresh."""
     from django.conf import settings
     from django.core.cache import cache
-
-    from dangvu.core.routers import reports_replica
 
     if not getattr(settings, "DANGVU_FIGURE_CACHE", True):
         with reports_replica():

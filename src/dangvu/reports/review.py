@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 
+from dangvu.core.numbers import vn_number
 from dangvu.reports.forms import FORMS, fill, percent
 from dangvu.reports.heading import heading_of
 from dangvu.reports.indicators import REGISTRY, Scope, compute_all, target_of
@@ -81,16 +82,6 @@ def term_figures(org: Any, first: int, last: int) -> dict[str, Any]:
 # Wording
 
 
-def n(value: Any) -> str:
-    """A figure as printed in Vietnamese: 1.234 or 12,5."""
-    if value is None or value == "":
-        return ""
-    number = float(value)
-    if number.is_integer():
-        return f"{int(number):,}".replace(",", ".")
-    return f"{number:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-
-
 def change(now: float, before: float) -> str:
     diff = now - before
     if not before:
@@ -98,12 +89,12 @@ def change(now: float, before: float) -> str:
     if diff == 0:
         return " (bằng cùng kỳ năm trước)"
     word = "tăng" if diff > 0 else "giảm"
-    return f" ({word} {n(abs(diff))} so với cùng kỳ năm trước, {n(percent(now, before))} %)"
+    return f" ({word} {vn_number(abs(diff))} so với cùng kỳ năm trước, {vn_number(percent(now, before))} %)"
 
 
 def share(part: float, whole: float) -> str:
     p = percent(part, whole)
-    return f"{n(part)} ({n(p)} %)" if p is not None else n(part)
+    return f"{vn_number(part)} ({vn_number(p)} %)" if p is not None else vn_number(part)
 
 
 def annual_sections(figures: dict[str, Any], year: int) -> list[dict[str, Any]]:
@@ -114,23 +105,23 @@ def annual_sections(figures: dict[str, Any], year: int) -> list[dict[str, Any]]:
             "key": "to-chuc",
             "title": "I. CÔNG TÁC XÂY DỰNG TỔ CHỨC ĐẢNG VÀ ĐẢNG VIÊN",
             "paragraphs": [
-                f"Đến ngày 31/12/{year}, toàn đảng bộ có {n(c['orgs.all.grassroots'])} tổ chức cơ "
-                f"sở đảng ({n(c['orgs.all.committee'])} đảng bộ cơ sở, {n(c['orgs.all.cell'])} chi "
-                f"bộ cơ sở), {n(c['orgs.all.sub_committee'])} đảng bộ bộ phận và "
-                f"{n(c['orgs.all.cell_under'])} chi bộ trực thuộc.",
-                f"Tổng số đảng viên trong danh sách là {n(total)}"
+                f"Đến ngày 31/12/{year}, toàn đảng bộ có {vn_number(c['orgs.all.grassroots'])} tổ chức cơ "
+                f"sở đảng ({vn_number(c['orgs.all.committee'])} đảng bộ cơ sở, {vn_number(c['orgs.all.cell'])} chi "
+                f"bộ cơ sở), {vn_number(c['orgs.all.sub_committee'])} đảng bộ bộ phận và "
+                f"{vn_number(c['orgs.all.cell_under'])} chi bộ trực thuộc.",
+                f"Tổng số đảng viên trong danh sách là {vn_number(total)}"
                 f"{change(total, p['members.total'])}; trong đó đảng viên chính thức "
                 f"{share(c['members.official'], total)}, dự bị {share(c['members.probationary'], total)}, "
                 f"nữ {share(c['members.women'], total)}, dân tộc thiểu số "
                 f"{share(c['members.ethnic_minority'], total)}, người có đạo "
-                f"{share(c['members.religious'], total)}. Tuổi bình quân {n(c['members.age.average'])}.",
-                f"Trong năm, đảng viên giảm {n(c['flow.out.total'])}: từ trần {n(c['flow.out.death'])}, "
-                f"khai trừ {n(c['flow.out.expulsion'])}, xóa tên {n(c['flow.out.removal'])}, xin ra "
-                f"khỏi Đảng {n(c['flow.out.resignation'])}, chuyển đi "
-                f"{n(c['flow.out.transfer_other_province'] + c['flow.out.transfer_other_unit'])}; "
-                f"tăng {n(c['flow.in.total'])}: kết nạp {n(c['flow.in.admitted'])}, chuyển đến "
-                f"{n(c['flow.in.transfer_other_province'] + c['flow.in.transfer_other_unit'])}, phục "
-                f"hồi đảng tịch {n(c['flow.in.restored'])}.",
+                f"{share(c['members.religious'], total)}. Tuổi bình quân {vn_number(c['members.age.average'])}.",
+                f"Trong năm, đảng viên giảm {vn_number(c['flow.out.total'])}: từ trần {vn_number(c['flow.out.death'])}, "
+                f"khai trừ {vn_number(c['flow.out.expulsion'])}, xóa tên {vn_number(c['flow.out.removal'])}, xin ra "
+                f"khỏi Đảng {vn_number(c['flow.out.resignation'])}, chuyển đi "
+                f"{vn_number(c['flow.out.transfer_other_province'] + c['flow.out.transfer_other_unit'])}; "
+                f"tăng {vn_number(c['flow.in.total'])}: kết nạp {vn_number(c['flow.in.admitted'])}, chuyển đến "
+                f"{vn_number(c['flow.in.transfer_other_province'] + c['flow.in.transfer_other_unit'])}, phục "
+                f"hồi đảng tịch {vn_number(c['flow.in.restored'])}.",
             ],
             "chart": "members",
         },
@@ -138,9 +129,9 @@ def annual_sections(figures: dict[str, Any], year: int) -> list[dict[str, Any]]:
             "key": "phat-trien",
             "title": "II. CÔNG TÁC PHÁT TRIỂN ĐẢNG VIÊN",
             "paragraphs": [
-                f"Kết nạp {n(c['admitted.total'])} đảng viên"
+                f"Kết nạp {vn_number(c['admitted.total'])} đảng viên"
                 + (
-                    f", đạt {n(c['admitted.target_pct'])} % chỉ tiêu ({n(c['admitted.target'])})"
+                    f", đạt {vn_number(c['admitted.target_pct'])} % chỉ tiêu ({vn_number(c['admitted.target'])})"
                     if c["admitted.target"]
                     else " (chưa nhập chỉ tiêu của năm)"
                 )
@@ -148,8 +139,8 @@ def annual_sections(figures: dict[str, Any], year: int) -> list[dict[str, Any]]:
                 f"{share(c['admitted.women'], c['admitted.total'])}, dân tộc thiểu số "
                 f"{share(c['admitted.ethnic_minority'], c['admitted.total'])}, tuổi 18–30 "
                 f"{share(c['admitted.age.18_30'], c['admitted.total'])}, kết nạp lại "
-                f"{n(c['admitted.readmitted'])}. Tuổi bình quân khi kết nạp "
-                f"{n(c['admitted.age.average'])}. Có {n(c['admitted.grassroots_admitting'])} tổ "
+                f"{vn_number(c['admitted.readmitted'])}. Tuổi bình quân khi kết nạp "
+                f"{vn_number(c['admitted.age.average'])}. Có {vn_number(c['admitted.grassroots_admitting'])} tổ "
                 f"chức cơ sở đảng kết nạp được đảng viên.",
             ],
             "chart": "admitted",
@@ -158,20 +149,20 @@ def annual_sections(figures: dict[str, Any], year: int) -> list[dict[str, Any]]:
             "key": "danh-gia",
             "title": "III. KIỂM ĐIỂM, ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG",
             "paragraphs": [
-                f"Tổ chức đảng: {n(c['ratings.orgs.rated'])} được xếp loại; hoàn thành xuất sắc "
+                f"Tổ chức đảng: {vn_number(c['ratings.orgs.rated'])} được xếp loại; hoàn thành xuất sắc "
                 f"nhiệm vụ {share(c['ratings.orgs.HTXSNV'], c['ratings.orgs.rated'])}, hoàn thành "
                 f"tốt {share(c['ratings.orgs.HTTNV'], c['ratings.orgs.rated'])}, hoàn thành "
                 f"{share(c['ratings.orgs.HTNV'], c['ratings.orgs.rated'])}, không hoàn thành "
                 f"{share(c['ratings.orgs.KHTNV'], c['ratings.orgs.rated'])}. Tỷ lệ hoàn thành tốt "
-                f"nhiệm vụ trở lên {n(c['ratings.orgs.good_pct'])} % (mục tiêu trên {GOOD_TARGET} %).",
-                f"Đảng viên: {n(c['ratings.members.rated'])} được xếp loại; hoàn thành xuất sắc "
+                f"nhiệm vụ trở lên {vn_number(c['ratings.orgs.good_pct'])} % (mục tiêu trên {GOOD_TARGET} %).",
+                f"Đảng viên: {vn_number(c['ratings.members.rated'])} được xếp loại; hoàn thành xuất sắc "
                 f"nhiệm vụ {share(c['ratings.members.HTXSNV'], c['ratings.members.rated'])}, hoàn "
                 f"thành tốt {share(c['ratings.members.HTTNV'], c['ratings.members.rated'])}, hoàn "
                 f"thành {share(c['ratings.members.HTNV'], c['ratings.members.rated'])}, không hoàn "
                 f"thành {share(c['ratings.members.KHTNV'], c['ratings.members.rated'])}. Tỷ lệ hoàn "
-                f"thành tốt nhiệm vụ trở lên {n(c['ratings.members.good_pct'])} %"
+                f"thành tốt nhiệm vụ trở lên {vn_number(c['ratings.members.good_pct'])} %"
                 + (
-                    f" (năm trước {n(p['ratings.members.good_pct'])} %)."
+                    f" (năm trước {vn_number(p['ratings.members.good_pct'])} %)."
                     if p["ratings.members.rated"]
                     else "."
                 ),
@@ -184,7 +175,7 @@ def annual_sections(figures: dict[str, Any], year: int) -> list[dict[str, Any]]:
             "paragraphs": [
                 "Khen thưởng: "
                 + ", ".join(
-                    f"{REGISTRY[k].label_vi.lower()} {n(c[k])}"
+                    f"{REGISTRY[k].label_vi.lower()} {vn_number(c[k])}"
                     for k in REGISTRY
                     if k.startswith(("awards.orgs.", "awards.members.")) and c.get(k)
                 )
@@ -193,11 +184,11 @@ def annual_sections(figures: dict[str, Any], year: int) -> list[dict[str, Any]]:
                     c.get(k) for k in REGISTRY if k.startswith(("awards.orgs.", "awards.members."))
                 )
                 else "Trong năm không có quyết định khen thưởng được ghi nhận.",
-                f"Tặng Huy hiệu Đảng cho {n(c['awards.badges.total'])} đảng viên"
+                f"Tặng Huy hiệu Đảng cho {vn_number(c['awards.badges.total'])} đảng viên"
                 + (
                     ": "
                     + ", ".join(
-                        f"{n(c[f'awards.badges.{t}'])} huy hiệu {t} năm"
+                        f"{vn_number(c[f'awards.badges.{t}'])} huy hiệu {t} năm"
                         for t in (30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90)
                         if c.get(f"awards.badges.{t}")
                     )
@@ -215,7 +206,7 @@ def annual_sections(figures: dict[str, Any], year: int) -> list[dict[str, Any]]:
                 f"Phấn đấu tỷ lệ tổ chức cơ sở đảng và đảng viên hoàn thành tốt nhiệm vụ trở lên "
                 f"đạt trên {GOOD_TARGET} %; kết nạp "
                 + (
-                    f"{n(figures['next_target'])} đảng viên mới theo chỉ tiêu được giao."
+                    f"{vn_number(figures['next_target'])} đảng viên mới theo chỉ tiêu được giao."
                     if figures.get("next_target")
                     else "đảng viên mới bằng 3–4 % tổng số đảng viên (Nghị quyết 21-NQ/TW)."
                 ),
@@ -245,7 +236,7 @@ def annual_table(figures: dict[str, Any]) -> list[dict[str, str]]:
     for code, target in MAIN_ROWS:
         unit = REGISTRY[code].unit
         target_text = (
-            n(c[target])
+            vn_number(c[target])
             if isinstance(target, str) and c.get(target)
             else f"> {target} %"
             if target
@@ -255,9 +246,9 @@ def annual_table(figures: dict[str, Any]) -> list[dict[str, str]]:
             {
                 "code": code,
                 "label": REGISTRY[code].label_vi + (" (%)" if unit == "%" else ""),
-                "current": n(c[code]),
-                "previous": n(p[code]),
-                "pct": "" if unit == "%" else n(percent(c[code], p[code])),
+                "current": vn_number(c[code]),
+                "previous": vn_number(p[code]),
+                "pct": "" if unit == "%" else vn_number(percent(c[code], p[code])),
                 "target": target_text,
             }
         )
@@ -274,14 +265,14 @@ def term_sections(figures: dict[str, Any], first: int, last: int) -> list[dict[s
             "key": "to-chuc",
             "title": "I. TỔ CHỨC ĐẢNG VÀ ĐẢNG VIÊN QUA NHIỆM KỲ",
             "paragraphs": [
-                f"Đầu nhiệm kỳ (31/12/{first - 1}) toàn đảng bộ có {n(s['members.total'])} đảng viên "
-                f"và {n(s['orgs.all.grassroots'])} tổ chức cơ sở đảng; đến 31/12/{last} có "
-                f"{n(end_members)} đảng viên ({'tăng' if end_members >= s['members.total'] else 'giảm'} "
-                f"{n(abs(end_members - s['members.total']))}) và {n(c['orgs.all.grassroots'])} tổ chức "
+                f"Đầu nhiệm kỳ (31/12/{first - 1}) toàn đảng bộ có {vn_number(s['members.total'])} đảng viên "
+                f"và {vn_number(s['orgs.all.grassroots'])} tổ chức cơ sở đảng; đến 31/12/{last} có "
+                f"{vn_number(end_members)} đảng viên ({'tăng' if end_members >= s['members.total'] else 'giảm'} "
+                f"{vn_number(abs(end_members - s['members.total']))}) và {vn_number(c['orgs.all.grassroots'])} tổ chức "
                 f"cơ sở đảng.",
-                f"Trong nhiệm kỳ, đảng viên giảm {n(c['flow.out.total'])} (từ trần "
-                f"{n(c['flow.out.death'])}, khai trừ {n(c['flow.out.expulsion'])}, xóa tên "
-                f"{n(c['flow.out.removal'])}, xin ra khỏi Đảng {n(c['flow.out.resignation'])}).",
+                f"Trong nhiệm kỳ, đảng viên giảm {vn_number(c['flow.out.total'])} (từ trần "
+                f"{vn_number(c['flow.out.death'])}, khai trừ {vn_number(c['flow.out.expulsion'])}, xóa tên "
+                f"{vn_number(c['flow.out.removal'])}, xin ra khỏi Đảng {vn_number(c['flow.out.resignation'])}).",
             ],
             "chart": "members",
         },
@@ -289,9 +280,9 @@ def term_sections(figures: dict[str, Any], first: int, last: int) -> list[dict[s
             "key": "phat-trien",
             "title": "II. PHÁT TRIỂN ĐẢNG VIÊN",
             "paragraphs": [
-                f"Cả nhiệm kỳ kết nạp {n(admitted)} đảng viên"
+                f"Cả nhiệm kỳ kết nạp {vn_number(admitted)} đảng viên"
                 + (
-                    f", đạt {n(percent(admitted, targets))} % tổng chỉ tiêu ({n(targets)})"
+                    f", đạt {vn_number(percent(admitted, targets))} % tổng chỉ tiêu ({vn_number(targets)})"
                     if targets
                     else ""
                 )
@@ -306,9 +297,13 @@ def term_sections(figures: dict[str, Any], first: int, last: int) -> list[dict[s
             "title": "III. ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG HẰNG NĂM",
             "paragraphs": [
                 "Tỷ lệ đảng viên hoàn thành tốt nhiệm vụ trở lên qua các năm: "
-                + "; ".join(f"{y}: {n(v['ratings.members.good_pct'])} %" for y, v in years.items())
+                + "; ".join(
+                    f"{y}: {vn_number(v['ratings.members.good_pct'])} %" for y, v in years.items()
+                )
                 + ". Tỷ lệ tổ chức đảng: "
-                + "; ".join(f"{y}: {n(v['ratings.orgs.good_pct'])} %" for y, v in years.items())
+                + "; ".join(
+                    f"{y}: {vn_number(v['ratings.orgs.good_pct'])} %" for y, v in years.items()
+                )
                 + f" (mục tiêu trên {GOOD_TARGET} %)."
             ],
             "chart": "ratings",
@@ -317,11 +312,11 @@ def term_sections(figures: dict[str, Any], first: int, last: int) -> list[dict[s
             "key": "khen-thuong",
             "title": "IV. KHEN THƯỞNG, TẶNG HUY HIỆU ĐẢNG",
             "paragraphs": [
-                f"Trong nhiệm kỳ đã tặng {n(c['awards.badges.total'])} Huy hiệu Đảng; bằng khen cho "
-                f"{n(c.get('awards.orgs.bang_khen', 0))} tổ chức đảng và "
-                f"{n(c.get('awards.members.bang_khen', 0))} đảng viên, giấy khen cho "
-                f"{n(c.get('awards.orgs.giay_khen', 0))} tổ chức đảng và "
-                f"{n(c.get('awards.members.giay_khen', 0))} đảng viên."
+                f"Trong nhiệm kỳ đã tặng {vn_number(c['awards.badges.total'])} Huy hiệu Đảng; bằng khen cho "
+                f"{vn_number(c.get('awards.orgs.bang_khen', 0))} tổ chức đảng và "
+                f"{vn_number(c.get('awards.members.bang_khen', 0))} đảng viên, giấy khen cho "
+                f"{vn_number(c.get('awards.orgs.giay_khen', 0))} tổ chức đảng và "
+                f"{vn_number(c.get('awards.members.giay_khen', 0))} đảng viên."
             ],
             "chart": "",
         },
@@ -332,12 +327,12 @@ def term_table(figures: dict[str, Any]) -> list[dict[str, str]]:
     return [
         {
             "year": y,
-            "members": n(v["members.total"]),
-            "admitted": n(v["admitted.total"]),
-            "target": n(v["admitted.target"]) if v["admitted.target"] else "",
-            "target_pct": n(v["admitted.target_pct"]) if v["admitted.target"] else "",
-            "members_good": n(v["ratings.members.good_pct"]),
-            "orgs_good": n(v["ratings.orgs.good_pct"]),
+            "members": vn_number(v["members.total"]),
+            "admitted": vn_number(v["admitted.total"]),
+            "target": vn_number(v["admitted.target"]) if v["admitted.target"] else "",
+            "target_pct": vn_number(v["admitted.target_pct"]) if v["admitted.target"] else "",
+            "members_good": vn_number(v["ratings.members.good_pct"]),
+            "orgs_good": vn_number(v["ratings.orgs.good_pct"]),
         }
         for y, v in figures["years"].items()
     ]

@@ -10,12 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangvu.accounts.models import Ability
+from dangvu.accounts.models import Ability, RoleGrant
 from dangvu.accounts.scope import require
 from dangvu.core.changes import log_entry, open_change_set
+from dangvu.core.dates import today
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeSet
-from dangvu.orgs.models import Organisation
+from dangvu.core.sheets import FileError, open_sheet
+from dangvu.orgs.models import SEGMENT_WIDTH, Organisation, subtree_range, valid_on
 from dangvu.reports import review
 from dangvu.reports.forms import FORMS
 from dangvu.reports.indicators import REGISTRY, Scope, compute_all
@@ -73,7 +75,6 @@ TARGET_LABELS = {"code": "Mã tổ chức", "year": "Năm", "target": "Chỉ ti�
 def import_targets(data: bytes, name: str, actor: Any) -> int:
     """Targets from a file (XLSX, ODS, CSV) with the columns Mã tổ chức, Năm, Chỉ tiêu: every
     problem named by row and column, and nothing written unless every row is right."""
-    from dangvu.exchange.reading import FileError, open_sheet
 
     def score(cells: list[str]) -> int:
         return sum(1 for c in cells if c.strip().lower() in TARGET_HEADERS)
@@ -274,10 +275,6 @@ def possible_reviewers(run: ReportRun, actor: Any) -> Any:
     reviewed organisation, above it or within it — not every account of the system."""
     from django.contrib.auth import get_user_model
     from django.db.models import Q
-
-    from dangvu.accounts.models import RoleGrant
-    from dangvu.core.dates import today
-    from dangvu.orgs.models import SEGMENT_WIDTH, subtree_range, valid_on
 
     path = run.org.path
     low, high = subtree_range(path)

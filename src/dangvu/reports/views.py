@@ -17,12 +17,15 @@ from django.views.decorators.http import require_POST
 
 from dangvu.accounts.forms import PurposeForm
 from dangvu.accounts.models import Ability, AccessRecord
+from dangvu.accounts.privacy import record_with_purpose
 from dangvu.accounts.scope import can, require, scope_for
+from dangvu.awards.models import BadgeAward, Commendation
 from dangvu.core.dates import in_range, today, year_in_range
 from dangvu.core.errors import RuleError
-from dangvu.members.privacy import record_with_purpose
-from dangvu.members.selectors import corrections_for
-from dangvu.orgs.selectors import answers_on, children_on, get_org, placement_of, scope_roots
+from dangvu.evaluation.models import Rating
+from dangvu.members.models import MembershipEvent, PartyMember
+from dangvu.members.selectors import corrections_for, visible_members
+from dangvu.orgs.models import Organisation
 from dangvu.reports import services
 from dangvu.reports.forms import FORMS, fill
 from dangvu.reports.indicators import (
@@ -42,6 +45,8 @@ from dangvu.reports.indicators import (
 from dangvu.reports.models import AdmissionTarget, Comment, ReportRun
 from dangvu.reports.xlsx import period_label
 from dangvu.rules.reference import AGE_BANDS
+from dangvu.tree.selectors import answers_on, children_on, get_org, placement_of, scope_roots
+from dangvu.tree.views import _day
 
 RECORDS_SHOWN = 500
 
@@ -248,11 +253,6 @@ def _sensitive_gate(
 
 
 def _records(kind: str, ids: list[int], user: Any, on: dt.date) -> list[dict[str, Any]]:
-    from dangvu.awards.models import BadgeAward, Commendation
-    from dangvu.evaluation.models import Rating
-    from dangvu.members.models import MembershipEvent, PartyMember
-    from dangvu.members.selectors import visible_members
-    from dangvu.orgs.models import Organisation
 
     visible = set(
         visible_members(user).filter(pk__in=_member_ids(kind, ids)).values_list("pk", flat=True)
@@ -368,9 +368,6 @@ def _records(kind: str, ids: list[int], user: Any, on: dt.date) -> list[dict[str
 
 
 def _member_ids(kind: str, ids: list[int]) -> Any:
-    from dangvu.awards.models import BadgeAward, Commendation
-    from dangvu.evaluation.models import Rating
-    from dangvu.members.models import MembershipEvent
 
     if kind == "member":
         return ids
@@ -391,7 +388,6 @@ DASHBOARD_YEARS = 8
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     """The main figures of an organisation on a day, with the members over the years, the
     structure, admissions against the target and the ratings."""
-    from dangvu.orgs.views import _day
 
     org, day = _last_day(request, code, dt.date(1900, 1, 1), _day(request))
     scope = Scope.as_of(org, day)

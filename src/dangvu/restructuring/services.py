@@ -13,14 +13,15 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from dangvu.accounts.models import RoleGrant
+from dangvu.accounts.models import Ability, RoleGrant
+from dangvu.accounts.scope import scope_for
 from dangvu.core.changes import log_entry, open_change_set
 from dangvu.core.dates import format_date, today
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeLogEntry, ChangeSet
 from dangvu.members.events import rebuild, rebuild_many
 from dangvu.members.models import EventKind, MembershipEvent, MembershipPeriod, PartyMember
-from dangvu.orgs import services as orgs
+from dangvu.members.selectors import stats
 from dangvu.orgs.models import (
     SEGMENT_WIDTH,
     Kind,
@@ -32,6 +33,7 @@ from dangvu.orgs.models import (
 )
 from dangvu.restructuring.models import Operation, Plan, PlanEffect
 from dangvu.rules import organisation as org_rules
+from dangvu.tree import services as orgs
 
 TRACKED: dict[str, Any] = {
     "placement": Placement,
@@ -484,7 +486,6 @@ def plan_check(plan: Plan, actor: Any = None) -> list[Problem]:
 
 def plan_preview(plan: Plan, actor: Any = None) -> list[dict[str, Any]]:
     """Per organisation concerned: members and subordinate organisations the day before and on the day."""
-    from dangvu.members.selectors import stats
 
     on, before_day = plan.effective_on, plan.effective_on - dt.timedelta(days=1)
     codes = {
@@ -858,8 +859,6 @@ def _common_path(paths: list[str]) -> str:
 def _outside_problems(plan: Plan, actor: Any) -> list[Problem]:
     """Rows naming an organisation the actor may not change. The message is the same whether the
     code is someone else's or nobody's: a plan does not tell what lies outside one's area."""
-    from dangvu.accounts.models import Ability
-    from dangvu.accounts.scope import scope_for
 
     scope = scope_for(actor, Ability.MANAGE_ORGS)
     if scope.unrestricted:

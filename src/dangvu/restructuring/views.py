@@ -17,6 +17,7 @@ from dangvu.accounts.scope import scope_for
 from dangvu.core.changes import get_or_create_decision
 from dangvu.core.dblock import on_a_snapshot
 from dangvu.core.forms import DecisionFormMixin, VNDateField, add_service_errors
+from dangvu.orgs.models import Organisation
 from dangvu.restructuring.models import Plan
 from dangvu.restructuring.services import (
     plan_apply,
@@ -46,7 +47,6 @@ def _officer(request: HttpRequest) -> None:
 
 def visible_plans(user: Any) -> list[Plan]:
     """Plans the user made, or whose every named organisation lies in what the user may change."""
-    from dangvu.orgs.models import Organisation
 
     scope = scope_for(user, Ability.MANAGE_ORGS)
     plans = list(Plan.objects.select_related("decision").prefetch_related("operations")[:500])

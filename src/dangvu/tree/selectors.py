@@ -10,10 +10,13 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from dangvu.accounts.guard import taken_out, write_scope
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import scope_for
+from dangvu.core.models import ChangeLogEntry
 from dangvu.orgs.models import (
     SEGMENT_WIDTH,
+    Lineage,
     Organisation,
     OrgName,
     Placement,
@@ -123,7 +126,6 @@ def lineage_intervals(org: Organisation) -> dict[int, Periods]:
 
 
 def _leading_into(org: Organisation, formed: dt.date) -> dict[int, Periods]:
-    from dangvu.orgs.models import Lineage
 
     own = placement_of(org, formed)
     if own is None:
@@ -277,7 +279,6 @@ def roots_on(user: Any, on: dt.date) -> list[Organisation]:
     before they existed, the organisations they succeeded (merged, split, renamed into them); for
     a user who sees everything, the organisations at the top of the tree that day (Ninh Thuận
     and Khánh Hòa on 31/12/2024, Khánh Hòa from 1/7/2025)."""
-    from dangvu.orgs.models import Lineage
 
     if scope_for(user).unrestricted:
         return [
@@ -307,7 +308,6 @@ def roots_on(user: Any, on: dt.date) -> list[Organisation]:
 
 
 def lineage_of(org: Organisation) -> dict[str, list[Any]]:
-    from dangvu.orgs.models import Lineage
 
     return {
         "predecessors": list(
@@ -317,3 +317,11 @@ def lineage_of(org: Organisation) -> dict[str, list[Any]]:
             Lineage.objects.filter(predecessor=org).select_related("successor", "decision")
         ),
     }
+
+
+def written_orgs(user: Any, ids: set[str], entries: list[ChangeLogEntry]) -> set[str]:
+    """The write guard's read-back (accounts.guard): the organisations among `ids` the user may
+    change."""
+    scope = write_scope(user)
+    found = Organisation.objects.filter(scope.q("path"), pk__in=[int(i) for i in ids])
+    return {str(pk) for pk in found.values_list("pk", flat=True)} | taken_out(scope, entries)

@@ -15,7 +15,7 @@ from dangvu.accounts.scope import require
 from dangvu.core.changes import log_entry, open_change_set, snapshot
 from dangvu.core.dates import format_date, today
 from dangvu.core.errors import RuleError
-from dangvu.core.models import ChangeSet, Decision
+from dangvu.core.models import ChangeLogEntry, ChangeSet, Decision
 from dangvu.core.text import clean, search_key
 from dangvu.orgs.models import (
     Kind,
@@ -452,8 +452,6 @@ def orgs_revert_import(*, changeset: ChangeSet, actor: Any, revert: ChangeSet) -
     """Undo an import of organisations recorded as `changeset` while nothing later depends on it:
     organisations it created are taken out (kept in the change log), renames are taken back."""
     from django.db.models import ProtectedError
-
-    from dangvu.core.models import ChangeLogEntry
 
     entries = list(ChangeLogEntry.objects.filter(changeset=changeset).order_by("-id"))
     ids = {e.subject_id for e in entries if e.subject_type == "orgs.organisation"}

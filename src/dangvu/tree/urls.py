@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangvu.orgs import views
+from dangvu.tree import views
 
 app_name = "orgs"
 urlpatterns = [

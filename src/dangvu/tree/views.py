@@ -20,9 +20,10 @@ from dangvu.core.dates import today
 from dangvu.core.errors import RuleError
 from dangvu.core.forms import parse_day, submit
 from dangvu.core.models import Decision
-from dangvu.members.selectors import subtree_member_counts
-from dangvu.orgs import forms, selectors, services
 from dangvu.orgs.models import Kind, Organisation
+from dangvu.rules.organisation import structure_notes
+from dangvu.tree import forms, selectors, services
+from dangvu.tree.extensions import org_panels, subtree_counts
 
 
 def _day(request: HttpRequest) -> Any:
@@ -62,7 +63,7 @@ def _tree_blocks(user: Any, day: dt.date) -> list[dict[str, Any]]:
         placement = selectors.placement_of(root, day)
         if placement is None:
             continue
-        counts = subtree_member_counts(root, day)
+        counts = subtree_counts(root, day)
         children = selectors.children_on(root, day)
         names = selectors.names_on([root.pk, *[c.org_id for c in children]], day)
         blocks.append(
@@ -96,7 +97,7 @@ def tree(request: HttpRequest) -> HttpResponse:
 def children(request: HttpRequest, code: str) -> HttpResponse:
     org = selectors.get_org(request.user, code)
     day = _day(request)
-    counts = subtree_member_counts(org, day)
+    counts = subtree_counts(org, day)
     rows = selectors.children_on(org, day)
     names = selectors.names_on([c.org_id for c in rows], day)
     items = [
@@ -115,7 +116,7 @@ def children(request: HttpRequest, code: str) -> HttpResponse:
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     org = selectors.get_org(request.user, code)
     day = _day(request)
-    counts = subtree_member_counts(org, day)
+    counts = subtree_counts(org, day)
     rows = selectors.children_on(org, day)
     names = selectors.names_on([c.org_id for c in rows], day)
     children_items = [
@@ -127,22 +128,14 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         }
         for c in rows
     ]
-    from dangvu.members.selectors import ROLL_COLUMNS, MemberFilters, member_list
-    from dangvu.members.selectors import stats as member_stats
-    from dangvu.rules.organisation import structure_notes
-
+    panels = org_panels(request.user, org, day)
     placement = selectors.placement_of(org, day)
     notes = []
-    if placement is not None:
-        figures = member_stats(org, day)
+    if placement is not None and "official" in panels:
         notes = [
             str(STRUCTURE_NOTES[n])
-            for n in structure_notes(
-                placement.kind, figures["members.official"], figures["members.total"]
-            )
+            for n in structure_notes(placement.kind, panels["official"], panels["total"])
         ]
-
-    preview, more = member_list(request.user, org, MemberFilters(), limit=20, columns=ROLL_COLUMNS)
     parent_visible = (
         org.parent if org.parent and can(request.user, Ability.VIEW, org.parent.path) else None
     )
@@ -163,10 +156,9 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "history": history_of(org)[:50],
             "parent_visible": parent_visible,
             "can_manage": can(request.user, Ability.MANAGE_ORGS, org.path),
-            "preview": preview,
             "lineage": selectors.lineage_of(org),
             "notes": notes,
-            "more_members": bool(more),
+            **panels,  # the members' roll (members registers it: orgs.extensions)
         },
     )
 

@@ -7,7 +7,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dangvu.core.cli import add_format, org_by_code, print_json
+from dangvu.core.cli import add_format, print_json
+from dangvu.core.errors import RuleError
+from dangvu.tree.cli import org_by_code
 
 
 class Command(BaseCommand):
@@ -30,7 +32,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from dangvu.awards.services import five_year_candidates
-        from dangvu.core.errors import RuleError
 
         match = re.fullmatch(r"\s*(\d{4})\s*-\s*(\d{4})\s*", options["period"])
         if not match:

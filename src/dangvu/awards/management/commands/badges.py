@@ -7,7 +7,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dangvu.core.cli import add_format, org_by_code, print_json
+from dangvu.core.cli import add_format, print_json
+from dangvu.rules.awards import is_award_day
+from dangvu.tree.cli import org_by_code
 
 
 class Command(BaseCommand):
@@ -22,7 +24,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from dangvu.awards.services import badges_due
-        from dangvu.rules.awards import is_award_day
 
         try:
             on = dt.date.fromisoformat(options["date"])

@@ -17,25 +17,24 @@ from django.db import OperationalError, connections
 from django_tasks_db.management.commands import db_worker
 
 from dangvu.core.dblock import is_locked
+from dangvu.core.periodic import PERIODIC, Periodic
 from dangvu.envconf import env_int
 
 log = logging.getLogger("dangvu.worker")
 
 
-def carry_spooled_access(every: float) -> None:
-    """Carry the access records spooled while the database was locked (accounts.accesslog) into
-    the database, every few seconds, in a thread of the worker's own."""
-    from dangvu.accounts import accesslog
-
+def run_every(job: Periodic) -> None:
+    """Run a registered job (core.periodic) every few seconds, in a thread of the worker's own; a
+    locked database is waited out, another error logged, and the job goes on."""
     while True:
-        time.sleep(every)
+        time.sleep(job.every)
         try:
-            accesslog.drain()
+            job.run()
         except OperationalError as exc:
             if not is_locked(exc):
-                log.exception("the spooled access records could not be written")
+                log.exception("%s failed", job.name)
         except Exception:
-            log.exception("the spooled access records could not be written")
+            log.exception("%s failed", job.name)
         finally:
             connections.close_all()
 
@@ -44,7 +43,8 @@ class SteadyWorker(db_worker.Worker):
     pause = 2.0
 
     def run(self) -> None:
-        threading.Thread(target=carry_spooled_access, args=(5.0,), daemon=True).start()
+        for job in PERIODIC:
+            threading.Thread(target=run_every, args=(job,), daemon=True).start()
         while self.running:
             try:
                 super().run()

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 
 from dangvu.demo.province import DemoBuilder
+from dangvu.members.models import ACTIVE_STATUSES, MembershipEvent, PartyMember
 from dangvu.orgs.models import Organisation
 
 
@@ -44,7 +45,6 @@ class Command(BaseCommand):
             built = DemoBuilder(
                 seed=options["seed"], scale=options["scale"], progress=progress
             ).build()
-        from dangvu.members.models import ACTIVE_STATUSES, MembershipEvent, PartyMember
 
         in_list = PartyMember.objects.filter(status__in=ACTIVE_STATUSES).count()
         self.stdout.write(

@@ -7,6 +7,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from dangvu.core.dates import today
+from dangvu.core.errors import RuleError
+
 
 class Command(BaseCommand):
     help = "Open the ratings of a year with its review day, or close them (DOMAIN.md §1.4)."
@@ -21,8 +24,6 @@ class Command(BaseCommand):
         closed.add_argument("--on", help="YYYY-MM-DD (default: today)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from dangvu.core.dates import today
-        from dangvu.core.errors import RuleError
         from dangvu.evaluation.services import round_close, round_open
 
         try:

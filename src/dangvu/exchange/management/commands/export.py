@@ -7,7 +7,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from dangvu.accounts.models import AccessRecord
+from dangvu.accounts.privacy import record_access
 from dangvu.core.cli import parse_as_of
+from dangvu.orgs.models import Organisation
 
 
 class Command(BaseCommand):
@@ -23,10 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", dest="as_of", help="members on this date (YYYY-MM-DD)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from dangvu.accounts.models import AccessRecord
         from dangvu.exchange import exporting
-        from dangvu.members.privacy import record_access
-        from dangvu.orgs.models import Organisation
 
         path = Path(options["file"])
         fmt = path.suffix.lower().lstrip(".")

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from dangvu.core.cli import add_format, print_json
+from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeSet
 from dangvu.exchange.columns import KINDS
 
@@ -39,7 +40,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from django.contrib.auth import get_user_model
 
-        from dangvu.core.errors import RuleError
         from dangvu.exchange.services import import_file, require_reason
 
         actor = None

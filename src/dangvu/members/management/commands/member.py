@@ -8,7 +8,7 @@ from dangvu.core.cli import add_format, parse_as_of, print_json
 from dangvu.members.models import PartyMember
 from dangvu.members.selectors import member_on, members_on_list
 from dangvu.orgs.models import Organisation
-from dangvu.orgs.selectors import answers_on
+from dangvu.tree.selectors import answers_on
 
 STATUSES = [
     "probationary",

@@ -9,7 +9,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dangvu.core.cli import org_by_code
+from dangvu.core.errors import RuleError
+from dangvu.core.models import ChangeSet
+from dangvu.tree.cli import org_by_code
 
 
 class Command(BaseCommand):
@@ -36,10 +38,8 @@ class Command(BaseCommand):
         term.add_argument("--annex")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from dangvu.core.errors import RuleError
-        from dangvu.core.models import ChangeSet
-        from dangvu.members.management.commands.stats import parse_period
         from dangvu.reports import services
+        from dangvu.reports.management.commands.stats import parse_period
         from dangvu.reports.models import ReportRun
 
         org = org_by_code(options["org"])

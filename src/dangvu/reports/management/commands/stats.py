@@ -9,9 +9,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dangvu.core.cli import add_format, org_by_code, parse_as_of, print_json
+from dangvu.core.cli import add_format, parse_as_of, print_json
 from dangvu.members.selectors import corrections_for
-from dangvu.orgs.selectors import answers_on
+from dangvu.tree.cli import org_by_code
+from dangvu.tree.selectors import answers_on
 
 
 def parse_period(text: str) -> tuple[dt.date, dt.date]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dangvu.core.cli import org_by_code
+from dangvu.tree.cli import org_by_code
 
 
 class Command(BaseCommand):
@@ -31,8 +31,8 @@ class Command(BaseCommand):
         check.add_argument("--period", required=True, help="YYYY")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from dangvu.members.management.commands.stats import parse_period
         from dangvu.reports import summaries
+        from dangvu.reports.management.commands.stats import parse_period
 
         if options["action"] == "build":
             start, end = parse_period(options["period"])

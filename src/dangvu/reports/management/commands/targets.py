@@ -7,7 +7,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dangvu.core.cli import org_by_code
+from dangvu.core.errors import RuleError
+from dangvu.core.models import ChangeSet
+from dangvu.tree.cli import org_by_code
 
 
 class Command(BaseCommand):
@@ -23,8 +25,6 @@ class Command(BaseCommand):
         many.add_argument("file")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from dangvu.core.errors import RuleError
-        from dangvu.core.models import ChangeSet
         from dangvu.reports import services
 
         try:

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dangvu.core.changes import get_or_create_decision
 from dangvu.core.cli import add_format, parse_as_of, print_json
+from dangvu.core.dblock import on_a_snapshot
 from dangvu.core.models import ChangeSet
 from dangvu.restructuring.models import Plan
 from dangvu.restructuring.services import (
@@ -81,8 +82,6 @@ class Command(BaseCommand):
 
     def _import(self, options: dict[str, Any]) -> None:
         from django.db import transaction
-
-        from dangvu.core.dblock import on_a_snapshot
 
         path = Path(options["file"])
         if not path.is_file():

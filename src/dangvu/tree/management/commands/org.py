@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dangvu.core.cli import add_format, parse_as_of, print_json
 from dangvu.orgs.models import Kind, Organisation
-from dangvu.orgs.selectors import tree_on
+from dangvu.tree.selectors import tree_on
 
 
 class Command(BaseCommand):

@@ -1,0 +1,55 @@
+"""Labels that pages shared by every area show — a change-log action, a record's field — registered at
+start-up by the area that owns them (its AppConfig.ready), so that `core` knows no area.
+
+An area registers its change-log actions (`register_actions`), a rule naming a whole family of actions
+(`register_action_family`, as `members` does for `member.event.<kind>`), and the models whose fields' names a
+change-log entry may carry (`register_field_models`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+
+from django.apps import apps
+
+_ACTIONS: dict[str, object] = {}
+_FAMILIES: list[tuple[str, Callable[[str], object | None]]] = []
+_FIELD_MODELS: list[str] = []
+
+
+def register_actions(labels: Mapping[str, object]) -> None:
+    _ACTIONS.update(labels)
+
+
+def register_action_family(prefix: str, label: Callable[[str], object | None]) -> None:
+    """Actions `prefix<rest>` read as `label(rest)`, or as the code when it answers None."""
+    _FAMILIES.append((prefix, label))
+
+
+def register_field_models(*model_labels: str) -> None:
+    _FIELD_MODELS.extend(model_labels)
+    field_labels.cache_clear()
+
+
+def action_label(code: str) -> str:
+    if code in _ACTIONS:
+        return str(_ACTIONS[code])
+    for prefix, label in _FAMILIES:
+        if code.startswith(prefix):
+            found = label(code.removeprefix(prefix))
+            if found is not None:
+                return str(found)
+    return code
+
+
+@lru_cache(maxsize=1)
+def field_labels() -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for model_label in _FIELD_MODELS:
+        for field in apps.get_model(model_label)._meta.get_fields():
+            verbose = getattr(field, "verbose_name", None)
+            if verbose:
+                labels.setdefault(field.name, verbose)
+                labels.setdefault(f"{field.name}_id", verbose)
+    return labels

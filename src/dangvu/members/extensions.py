@@ -1,0 +1,38 @@
+"""What the member pages show of the areas above `members`, registered at start-up by those areas
+(their AppConfig.ready): `discipline` gives the member page's discipline section and the work list of
+decisions ending. `members` knows no area above it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from dangvu.members.models import PartyMember
+
+# (the member) -> the rows of a section of the member page shown only when sensitive data is
+# revealed (accounts.privacy: SENSITIVE_SECTIONS)
+MemberSection = Callable[[PartyMember], Any]
+# (the ids of the members in the list, the day, the horizon) -> the items due, as
+# members.worklists.Item
+WorkList = Callable[[list[int], dt.date, dt.date], list[Any]]
+
+_sections: dict[str, MemberSection] = {}
+_work_lists: dict[str, tuple[Any, WorkList]] = {}
+
+
+def register_member_section(name: str, rows: MemberSection) -> None:
+    _sections[name] = rows
+
+
+def register_work_list(key: str, label: Any, items: WorkList) -> None:
+    _work_lists[key] = (label, items)
+
+
+def member_sections(member: PartyMember) -> dict[str, Any]:
+    return {name: rows(member) for name, rows in _sections.items()}
+
+
+def work_lists() -> dict[str, tuple[Any, WorkList]]:
+    return dict(_work_lists)

@@ -1,0 +1,89 @@
+"""The layers of shared/DESIGN.md (issue 22): the import-linter contracts of `make lint` hold, a
+new import that breaks a layer breaks them, and no app imports another inside a function — the
+way a cycle used to be dodged — except where Django wants it, in an AppConfig's `ready()`."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.once
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "src" / "dangvu"
+
+
+def _imports_inside_functions(path: Path) -> list[str]:
+    app = path.relative_to(SOURCE).parts[0].removesuffix(".py")
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        if node.name == "ready" and path.name == "apps.py":
+            continue
+        for inner in ast.walk(node):
+            module = ""
+            if isinstance(inner, ast.ImportFrom) and inner.level == 0 and inner.module:
+                module = inner.module
+            elif isinstance(inner, ast.Import):
+                module = next((a.name for a in inner.names if a.name.startswith("dangvu.")), "")
+            parts = module.split(".")
+            if parts[0] == "dangvu" and len(parts) > 1 and parts[1] != app:
+                found.append(f"{path.relative_to(ROOT)}:{inner.lineno} {module}")
+    return found
+
+
+def test_no_app_imports_another_inside_a_function() -> None:
+    found = [
+        hit
+        for path in sorted(SOURCE.rglob("*.py"))
+        if "migrations" not in path.parts
+        for hit in _imports_inside_functions(path)
+    ]
+    assert found == []
+
+
+def test_the_checker_sees_an_import_inside_a_function(tmp_path: Path) -> None:
+    planted = SOURCE / "members" / "_planted_for_the_test.py"
+    planted.write_text("def f():\n    from dangvu.reports import indicators\n", encoding="utf-8")
+    try:
+        assert _imports_inside_functions(planted) == [
+            "src/dangvu/members/_planted_for_the_test.py:2 dangvu.reports"
+        ]
+    finally:
+        planted.unlink()
+
+
+def _lint_imports(cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    command = shutil.which("lint-imports", path=str(ROOT / ".venv" / "bin")) or "lint-imports"
+    return subprocess.run(
+        [command, "--no-cache", "--config", str(ROOT / "pyproject.toml")],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_layers_hold_and_an_upward_import_breaks_them(tmp_path: Path) -> None:
+    """The contracts as `make lint` runs them; then a copy of the package where `members` imports
+    `reports` (as its `stats` command once did): the layers contract fails, naming that import."""
+    kept = _lint_imports(ROOT)
+    assert kept.returncode == 0, kept.stdout
+    assert "Contracts: 2 kept, 0 broken." in kept.stdout
+    copy = tmp_path / "src"
+    shutil.copytree(SOURCE, copy / "dangvu", ignore=shutil.ignore_patterns("__pycache__"))
+    worklists = copy / "dangvu" / "members" / "worklists.py"
+    worklists.write_text(
+        worklists.read_text(encoding="utf-8") + "\nfrom dangvu.reports import indicators\n",
+        encoding="utf-8",
+    )
+    broken = _lint_imports(copy, env={"PYTHONPATH": str(copy), "PATH": "/usr/bin:/bin"})
+    assert broken.returncode != 0
+    assert "An app imports only from the layers below it BROKEN" in broken.stdout
+    assert "dangvu.members.worklists -> dangvu.reports" in broken.stdout
