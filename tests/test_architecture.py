@@ -87,3 +87,64 @@ def test_the_layers_hold_and_an_upward_import_breaks_them(tmp_path: Path) -> Non
     assert broken.returncode != 0
     assert "An app imports only from the layers below it BROKEN" in broken.stdout
     assert "dangvu.members.worklists -> dangvu.reports" in broken.stdout
+
+
+WRITES = {"save", "delete", "bulk_create", "bulk_update", "update_or_create", "get_or_create"}
+LOGGING = {"open_change_set", "log_entry"}
+
+
+def _writes_outside_services(path: Path, root: Path = ROOT) -> list[str]:
+    """Calls in a page, a command, a task or the API that write the database or the change log
+    themselves, instead of asking a service: `.save()`, `.delete()`, `.objects.create()`, a
+    queryset's `.update()`, `open_change_set`, `log_entry`."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        receiver = func.value if isinstance(func, ast.Attribute) else None
+        on_a_queryset = isinstance(receiver, ast.Call) and getattr(receiver.func, "attr", "") in {
+            "filter",
+            "exclude",
+            "all",
+        }
+        on_a_manager = getattr(receiver, "attr", "") == "objects"
+        if (
+            (isinstance(func, ast.Attribute) and name in WRITES)
+            or name in LOGGING
+            or (name == "create" and on_a_manager)
+            or (name == "update" and (on_a_queryset or on_a_manager))
+        ):
+            found.append(f"{path.relative_to(root)}:{node.lineno} {name}")
+    return found
+
+
+def _doors() -> list[Path]:
+    doors = [*SOURCE.glob("*/views.py"), *SOURCE.glob("*/*_views.py"), *SOURCE.glob("*/tasks.py")]
+    doors += [*SOURCE.glob("*/management/commands/*.py"), *SOURCE.glob("api/*.py")]
+    return sorted(doors)
+
+
+def test_every_door_writes_through_a_service() -> None:
+    """Issue 22, point 2: pages, commands, tasks and the API change nothing themselves; the
+    services do, with their change-log entry (the demo builder, a program writing a province of
+    made-up people, and the services' own modules are not doors)."""
+    assert len(_doors()) > 30
+    assert [hit for path in _doors() for hit in _writes_outside_services(path)] == []
+
+
+def test_the_write_checker_sees_a_write_in_a_view(tmp_path: Path) -> None:
+    planted = tmp_path / "views.py"
+    planted.write_text(
+        "def page(request, batch):\n"
+        "    batch.state = 'checking'\n"
+        "    batch.save(update_fields=['state'])\n"
+        "    Batch.objects.filter(pk=1).update(state='x')\n"
+        "    Batch.objects.create(state='x')\n"
+        "    context = {}\n"
+        "    context.update(a=1)\n",
+        encoding="utf-8",
+    )
+    hits = [hit.split(" ", 1)[1] for hit in _writes_outside_services(planted, tmp_path)]
+    assert hits == ["save", "update", "create"]

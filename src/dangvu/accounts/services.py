@@ -11,6 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dangvu.accounts.models import SENSITIVE_CAPABLE, Ability, ApiToken, Role, RoleGrant, User
 from dangvu.accounts.scope import forget_cached_scope, scope_for
@@ -326,3 +327,38 @@ def user_for_token(secret: str) -> User | None:
     if token.last_used_at is None or timezone.now() - token.last_used_at > dt.timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token.user
+
+
+# --- the account's own sign-in: two-step sign-in and the password ------------------------------
+
+
+def second_factor_device(*, user: User) -> TOTPDevice:
+    """The authenticator being set up for the user: the unconfirmed one, or a new one (it signs
+    nobody in until a code confirms it)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="dangvu", confirmed=False)
+
+
+def second_factor_confirm(*, user: User, device: TOTPDevice, code: str) -> bool:
+    """Turn two-step sign-in on once the app gives a right code; in the change log. False when
+    the code is wrong or expired (nothing changes)."""
+    if device.user_id != user.pk or not device.verify_token(code.strip()):
+        return False
+    with transaction.atomic():
+        TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
+        changeset = open_change_set(actor=user, source=_source(user))
+        log_entry(changeset, action="account.second_factor", obj=user, after={"totp": True})
+    device.refresh_from_db()
+    return device.confirmed
+
+
+def password_change(*, user: User, form: Any) -> User:
+    """The owner's new password (Django's validated PasswordChangeForm), with the change in the
+    change log — never the password itself."""
+    with transaction.atomic():
+        form.save()
+        changeset = open_change_set(
+            actor=user, reason=_("Password changed by its owner"), source=_source(user)
+        )
+        log_entry(changeset, action="account.password", obj=user, after={"changed": True})
+    return User.objects.get(pk=user.pk)

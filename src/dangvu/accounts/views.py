@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.views import PasswordChangeView
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -34,7 +35,6 @@ from dangvu.accounts.middleware import needs_second_factor
 from dangvu.accounts.models import Ability, AccessRecord, ApiToken, RoleGrant, User
 from dangvu.accounts.privacy import entry_is_sensitive, mask_entry, record_with_purpose
 from dangvu.accounts.scope import scope_for
-from dangvu.core.changes import log_entry, open_change_set
 from dangvu.core.dates import today
 from dangvu.core.exports import csv_response
 from dangvu.core.forms import add_service_errors, parse_day
@@ -79,17 +79,10 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists() and not user.is_verified():
         return redirect(f"{reverse('otp_verify')}?next={_next(request)}")
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="dangvu", confirmed=False)
+    device = services.second_factor_device(user=user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"].strip()):
-            with transaction.atomic():
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
-                cs = open_change_set(actor=user)
-                log_entry(cs, action="account.second_factor", obj=user, after={"totp": True})
+        if services.second_factor_confirm(user=user, device=device, code=form.cleaned_data["code"]):
             otp_login(request, device)
             messages.success(request, _("Two-step sign-in is on for your account."))
             return redirect(_next(request))
@@ -115,16 +108,10 @@ class PasswordChange(PasswordChangeView):
     success_url = reverse_lazy("account")
 
     def form_valid(self, form: Any) -> HttpResponse:
-        with transaction.atomic():
-            response = super().form_valid(form)
-            cs = open_change_set(actor=self.request.user, reason=_("Password changed by its owner"))
-            log_entry(
-                cs,
-                action="account.password",
-                obj=cast(User, self.request.user),
-                after={"changed": True},
-            )
-        return response
+        services.password_change(user=cast(User, self.request.user), form=form)
+        # As Django's view does after form.save(): the session stays signed in.
+        update_session_auth_hash(self.request, form.user)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 def account(request: HttpRequest) -> HttpResponse:

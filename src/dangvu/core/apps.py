@@ -16,4 +16,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from dangvu.core import labels
+
         connection_created.connect(_register_sqlite_collation, dispatch_uid="dangvu-vi-icu")
+        labels.register_actions(
+            {
+                "calendar.set": _("Day of the working calendar recorded"),
+                "calendar.unset": _("Day of the working calendar reset to its weekday"),
+            }
+        )

@@ -19,7 +19,8 @@ import holidays
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from dangvu.core.models import CalendarDay, CalendarYear
+from dangvu.core.changes import log_entry, open_change_set
+from dangvu.core.models import CalendarDay, CalendarYear, ChangeSet
 
 ANNOUNCED_FILE = Path(__file__).with_name("calendar_vn.json")
 _SUBSTITUTED = re.compile(r"substituted from (\d{2})/(\d{2})/(\d{4})")
@@ -99,9 +100,7 @@ def load_announced(day_model: Any = CalendarDay, year_model: Any = CalendarYear)
     return written
 
 
-def set_day(day: dt.date, *, working: bool, name: str) -> CalendarDay:
-    """Record by hand a day off or a day worked in exchange (the year is seeded first, so that the
-    rest of it stays as announced)."""
+def _set_day(day: dt.date, *, working: bool, name: str) -> CalendarDay:
     seed_year(day.year)
     found, _new = CalendarDay.objects.update_or_create(
         day=day,
@@ -115,15 +114,54 @@ def set_day(day: dt.date, *, working: bool, name: str) -> CalendarDay:
     return found
 
 
-def unset_day(day: dt.date) -> None:
-    """Make a day what its weekday says. A day the shipped announcements list is kept as an
-    officer's entry saying so, so that loading the announcements again does not bring it back."""
-    seed_year(day.year)
-    listed = any(d["day"] == day.isoformat() for d in announced_days().get(day.year, []))
-    if listed:
-        set_day(day, working=day.weekday() < 5, name=_("Removed by the operator"))
-    else:
-        CalendarDay.objects.filter(day=day).delete()
+def _as_logged(day: dt.date) -> dict[str, Any]:
+    found = CalendarDay.objects.filter(day=day).first()
+    if found is None:
+        return {"day": day, "is_working": day.weekday() < 5, "name": ""}
+    return {"day": day, "is_working": found.is_working, "name": found.name}
+
+
+def calendar_day_set(
+    *,
+    day: dt.date,
+    working: bool,
+    name: str,
+    actor: Any,
+    reason: str = "",
+    source: str = ChangeSet.Source.CLI,
+) -> CalendarDay:
+    """Record by hand a day off or a day worked in exchange (the year is seeded first, so that the
+    rest of it stays as announced), with its entry in the change log; read back."""
+    with transaction.atomic():
+        before = _as_logged(day)
+        _set_day(day, working=working, name=name)
+        found = CalendarDay.objects.get(day=day)
+        changeset = open_change_set(actor=actor, reason=reason, source=source)
+        log_entry(changeset, action="calendar.set", obj=found, before=before, after=_as_logged(day))
+    return found
+
+
+def calendar_day_unset(
+    *, day: dt.date, actor: Any, reason: str = "", source: str = ChangeSet.Source.CLI
+) -> None:
+    """Make a day what its weekday says, with its entry in the change log. A day the shipped
+    announcements list is kept as an officer's entry saying so, so that loading the
+    announcements again does not bring it back."""
+    with transaction.atomic():
+        seed_year(day.year)
+        before = _as_logged(day)
+        listed = any(d["day"] == day.isoformat() for d in announced_days().get(day.year, []))
+        if listed:
+            found = _set_day(day, working=day.weekday() < 5, name=_("Removed by the operator"))
+        else:
+            found = CalendarDay.objects.filter(day=day).first()
+            CalendarDay.objects.filter(day=day).delete()
+        if found is None:
+            return  # nothing was recorded for that day: nothing changes
+        changeset = open_change_set(actor=actor, reason=reason, source=source)
+        log_entry(
+            changeset, action="calendar.unset", obj=found, before=before, after=_as_logged(day)
+        )
 
 
 def days_of(year: int) -> list[dict[str, Any]]:

@@ -22,13 +22,17 @@ _opened: ContextVar[list[uuid.UUID] | None] = ContextVar("dangvu_opened_changese
 
 @contextmanager
 def collecting_change_sets() -> Iterator[list[uuid.UUID]]:
-    """Collect the ids of the change sets opened inside the block."""
+    """Collect the ids of the change sets opened inside the block (an enclosing collection gets
+    them too: a checked write inside another is checked by both)."""
     found: list[uuid.UUID] = []
+    outer = _opened.get()
     token = _opened.set(found)
     try:
         yield found
     finally:
         _opened.reset(token)
+        if outer is not None:
+            outer.extend(found)
 
 
 def actor_name(actor: Any) -> str:

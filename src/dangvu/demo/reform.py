@@ -15,10 +15,11 @@ import datetime as dt
 from typing import Any
 
 from dangvu.core.changes import get_or_create_decision
+from dangvu.core.models import ChangeSet
 from dangvu.core.text import search_key
 from dangvu.orgs.models import Organisation, Placement, valid_on
 from dangvu.restructuring.models import Operation, Plan
-from dangvu.restructuring.services import order_operations
+from dangvu.restructuring.services import plan_create
 
 REFORM_ON = dt.date(2025, 7, 1)
 GROUP = 3
@@ -37,17 +38,12 @@ def reform_plan(merged_code: str, provinces: list[str]) -> Plan:
         summary="Thành lập Đảng bộ tỉnh Khánh Hòa trên cơ sở hợp nhất Đảng bộ tỉnh Ninh Thuận và "
         "Đảng bộ tỉnh Khánh Hòa; sắp xếp tổ chức đảng cấp xã (dữ liệu mẫu)",
     )
-    plan = Plan.objects.create(
-        name="Sắp xếp tổ chức đảng từ 1/7/2025 (dữ liệu mẫu)",
-        effective_on=REFORM_ON,
-        decision=decision,
-    )
     day_before = REFORM_ON - dt.timedelta(days=1)
     ops: list[Operation] = []
     used: set[str] = set(Organisation.objects.values_list("code", flat=True))
 
     def add(kind: str, **fields: Any) -> None:
-        ops.append(Operation(plan=plan, seq=len(ops) + 1, kind=kind, **fields))
+        ops.append(Operation(seq=len(ops) + 1, kind=kind, **fields))
 
     add("create", target=merged_code, name="Đảng bộ tỉnh Khánh Hòa", org_kind="provincial")
     for province_code in provinces:
@@ -118,8 +114,11 @@ def reform_plan(merged_code: str, provinces: list[str]) -> Plan:
                     add("move", source=child.org.code, parent=seat)
             add("dissolve", source=district.code)
         add("merge", source=province_code, target=merged_code)
-    ordered = order_operations(ops)
-    for seq, op in enumerate(ordered, start=1):
-        op.seq = seq
-    Operation.objects.bulk_create(ordered)
-    return plan
+    return plan_create(
+        name="Sắp xếp tổ chức đảng từ 1/7/2025 (dữ liệu mẫu)",
+        effective_on=REFORM_ON,
+        decision=decision,
+        actor=None,
+        operations=ops,
+        source=ChangeSet.Source.SYSTEM,
+    )

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from dangvu.accounts.guard import OutOfScopeWrite, checked_write
 from dangvu.accounts.models import Ability, AccessRecord
 from dangvu.accounts.privacy import record_access
 from dangvu.accounts.scope import scope_for
@@ -330,7 +331,13 @@ class Importer:
         changeset = None
         try:
             rows = self.read()
-            with transaction.atomic():
+            # Read back before the commit, whoever runs it (the page's worker, the command): a
+            # row that reached a record outside the user's area undoes the whole file.
+            with (
+                checked_write(self.actor)
+                if getattr(self.actor, "pk", None)
+                else transaction.atomic()
+            ):
                 changeset = open_change_set(
                     actor=self.actor,
                     reason=_("Import of %(file)s (SHA-256 %(sum)s)")
@@ -350,6 +357,21 @@ class Importer:
             self.outcome.committed = True
         except _Rollback:
             changeset = None
+        except OutOfScopeWrite:
+            # Read back at the end of the transaction, after the rows were written: undone.
+            changeset = None
+            self.outcome.committed = False
+            self.outcome.errors.append(
+                Problem(
+                    ROW_OF_FILE,
+                    "",
+                    "",
+                    _(
+                        "Nothing was written: the file would have changed records outside the "
+                        "organisations you work on."
+                    ),
+                )
+            )
         self._log_outside()
         self._sorted()
         if not self.outcome.committed:

@@ -230,3 +230,51 @@ def revert_batch(batch: ImportBatch, *, actor: Any, reason: str) -> int:
 
 
 __all__ = ["FileError", "check_batch", "commit_batch", "import_file", "revert_batch", "upload"]
+
+
+# --- a batch's steps on the page: each changes its state here, and queues the worker's part -----
+
+
+def batch_failed(batch: ImportBatch, message: str, *, internal: bool = False) -> None:
+    """The batch cannot go on: its page says why (a file that cannot be read, a failed run)."""
+    report: dict[str, Any] = {
+        "errors": [{"row": 0, "column": "", "value": "", "message": message}],
+        "errors_total": 1,
+    }
+    if internal:
+        report["internal"] = True
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        state=ImportBatch.State.FAILED, phase="", report=report
+    )
+
+
+def batch_map(batch: ImportBatch, mapping: dict[str, str]) -> None:
+    """What each column holds, as the user chose it; then the worker checks the file."""
+    from dangvu.exchange import tasks
+
+    taken = [v for v in mapping.values() if v]
+    if len(taken) != len(set(taken)):
+        raise RuleError(_("Each kind of data can come from one column only."))
+    ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.UPLOADED).update(
+        mapping=mapping, state=ImportBatch.State.CHECKING
+    )
+    tasks.check_import.enqueue(str(batch.pk))
+
+
+def batch_check_again(batch: ImportBatch) -> None:
+    """After rows were kept against the rules (set_override): the worker checks the file again."""
+    from dangvu.exchange import tasks
+
+    ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.CHECKING, done=0)
+    tasks.check_import.enqueue(str(batch.pk))
+
+
+def batch_queue_commit(batch: ImportBatch) -> bool:
+    """A checked batch without errors is queued for the worker to write; otherwise nothing."""
+    from dangvu.exchange import tasks
+
+    if batch.state != ImportBatch.State.CHECKED or (batch.report or {}).get("errors_total"):
+        return False
+    ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.COMMITTING)
+    tasks.commit_import.enqueue(str(batch.pk))
+    return True

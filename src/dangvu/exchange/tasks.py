@@ -21,15 +21,7 @@ def _run(batch_id: str, commit: bool) -> None:
             services.check_batch(batch)
     except Exception:  # the page must say it failed, not spin for ever
         log.exception("import %s failed", batch_id)
-        ImportBatch.objects.filter(pk=batch_id).update(
-            state=ImportBatch.State.FAILED,
-            phase="",
-            report={
-                "errors": [{"row": 0, "column": "", "value": "", "message": "internal"}],
-                "errors_total": 1,
-                "internal": True,
-            },
-        )
+        services.batch_failed(batch, "internal", internal=True)
 
 
 @task()

@@ -20,8 +20,9 @@ from dangvu.accounts import purpose as asked_why
 from dangvu.accounts.models import Ability, AccessRecord
 from dangvu.accounts.privacy import record_with_purpose
 from dangvu.accounts.scope import scope_for
+from dangvu.core.errors import RuleError
 from dangvu.core.sheets import MAX_BYTES, MAX_ROWS, FileError
-from dangvu.exchange import exporting, services, tasks
+from dangvu.exchange import exporting, services
 from dangvu.exchange.columns import COLUMNS, KIND_LABELS, KINDS
 from dangvu.exchange.models import ImportBatch
 from dangvu.members.forms import FilterForm, filters_of
@@ -107,13 +108,7 @@ def mapping(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     try:
         headers, found, _unmatched = services.headers_of(batch)
     except FileError as exc:
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            state=ImportBatch.State.FAILED,
-            report={
-                "errors": [{"row": 0, "column": "", "value": "", "message": str(exc)}],
-                "errors_total": 1,
-            },
-        )
+        services.batch_failed(batch, str(exc))
         return redirect("exchange:batch", batch.pk)
     columns = [c for c in COLUMNS[batch.kind] if c.imported]
     choices = [("", _("— not imported —"))] + [(c.key, c.header) for c in columns]
@@ -128,14 +123,11 @@ def mapping(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     form = type("MappingForm", (forms.Form,), fields)(request.POST or None)
     if request.method == "POST" and form.is_valid():
         chosen = {headers[int(name[1:])]: value for name, value in form.cleaned_data.items()}
-        taken = [v for v in chosen.values() if v]
-        if len(taken) != len(set(taken)):
-            form.add_error(None, _("Each kind of data can come from one column only."))
+        try:
+            services.batch_map(batch, chosen)
+        except RuleError as exc:
+            form.add_error(None, " ".join(exc.messages))
         else:
-            batch.mapping = chosen
-            batch.state = ImportBatch.State.CHECKING
-            batch.save(update_fields=["mapping", "state"])
-            tasks.check_import.enqueue(str(batch.pk))
             return redirect("exchange:batch", batch.pk)
     return render(
         request,
@@ -184,8 +176,7 @@ def override(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
         messages.error(request, " ".join(exc.messages))
         return redirect("exchange:batch", batch.pk)
-    ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.CHECKING, done=0)
-    tasks.check_import.enqueue(str(batch.pk))
+    services.batch_check_again(batch)
     return redirect("exchange:batch", batch.pk)
 
 
@@ -193,9 +184,7 @@ def commit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     if request.method != "POST":
         raise Http404
     batch = _batch(request, pk)
-    if batch.state == ImportBatch.State.CHECKED and not (batch.report or {}).get("errors_total"):
-        ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.COMMITTING)
-        tasks.commit_import.enqueue(str(batch.pk))
+    services.batch_queue_commit(batch)
     return redirect("exchange:batch", batch.pk)
 
 

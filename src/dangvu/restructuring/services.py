@@ -888,13 +888,17 @@ def plan_create(
     name: str,
     effective_on: dt.date,
     decision: Any,
-    rows: list[dict[str, str]],
     actor: Any,
+    rows: list[dict[str, str]] | None = None,
+    operations: list[Operation] | None = None,
     source: str = ChangeSet.Source.WEB,
 ) -> Plan:
-    """A draft plan from a spreadsheet's rows, the one way a plan is made (page, command, demo).
+    """A draft plan, the one way a plan is made: from a spreadsheet's rows (the page, the command)
+    or from operations built by a program (the demo's 2025 reform), put in a workable order.
     Refused as a whole (PlanRefused) when a row cannot be read or, for a user with a limited
     area, names an organisation outside it; otherwise saved, with its entry in the change log."""
+    if (rows is None) == (operations is None):
+        raise TypeError("plan_create takes either rows or operations")
     with transaction.atomic():
         plan = Plan.objects.create(
             name=name,
@@ -902,7 +906,15 @@ def plan_create(
             decision=decision,
             created_by=actor if getattr(actor, "pk", None) else None,
         )
-        problems = plan_from_rows(plan, rows)
+        if rows is not None:
+            problems = plan_from_rows(plan, rows)
+        else:
+            assert operations is not None
+            ordered = order_operations(operations)
+            for seq, op in enumerate(ordered, start=1):
+                op.plan, op.seq = plan, seq
+            Operation.objects.bulk_create(ordered)
+            problems = []
         if not problems and actor is not None:
             problems = _outside_problems(plan, actor)
         if problems:

@@ -5,7 +5,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dangvu.core.calendar import days_of, load_announced, seed_year, set_day, unset_day
+from dangvu.core.calendar import (
+    calendar_day_set,
+    calendar_day_unset,
+    days_of,
+    load_announced,
+    seed_year,
+)
 from dangvu.core.cli import add_format, print_json
 from dangvu.core.dates import format_date
 
@@ -27,11 +33,13 @@ class Command(BaseCommand):
         set_.add_argument("--off", action="store_true")
         set_.add_argument("--work", action="store_true")
         set_.add_argument("--name", required=True)
+        set_.add_argument("--reason", default="", help="kept in the change log")
         sub.add_parser(
             "load", help="write again the days the government announced, as shipped with dangvu"
         )
         unset = sub.add_parser("unset", help="forget what is recorded for a day")
         unset.add_argument("day", help="YYYY-MM-DD")
+        unset.add_argument("--reason", default="", help="kept in the change log")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -66,8 +74,14 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError("the day must be YYYY-MM-DD") from exc
         if action == "unset":
-            unset_day(day)
+            calendar_day_unset(day=day, actor=None, reason=options.get("reason") or "")
             return
         if options["off"] == options["work"]:
             raise CommandError("say --off or --work")
-        set_day(day, working=options["work"], name=options["name"])
+        calendar_day_set(
+            day=day,
+            working=options["work"],
+            name=options["name"],
+            actor=None,
+            reason=options.get("reason") or "",
+        )
