@@ -151,6 +151,7 @@ def calendar_day_unset(
         seed_year(day.year)
         before = _as_logged(day)
         listed = any(d["day"] == day.isoformat() for d in announced_days().get(day.year, []))
+        found: CalendarDay | None
         if listed:
             found = _set_day(day, working=day.weekday() < 5, name=_("Removed by the operator"))
         else:
