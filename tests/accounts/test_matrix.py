@@ -185,7 +185,11 @@ def matrix(world):
     ts_grant = grant_role(
         user=world.dung, org=world.ts1, role=Role.VIEWER, valid_from=FOUNDED, actor=None
     )
-    RoleGrant.objects.filter(pk=ts_grant.pk).update(needs_review=True)
+    # A second role to keep after a review (ending the first, another route, leaves none).
+    ts_review = grant_role(
+        user=world.dung, org=world.ts1, role=Role.SECRETARY, valid_from=FOUNDED, actor=None
+    )
+    RoleGrant.objects.filter(pk__in=[ts_grant.pk, ts_review.pk]).update(needs_review=True)
     ph_grant = RoleGrant.objects.get(user=world.binh)
     RoleGrant.objects.filter(pk=ph_grant.pk).update(needs_review=True)
     # The sensitive permission asked for by another administrator, awaiting a second one.
@@ -271,7 +275,7 @@ def matrix(world):
         "role_confirm": Route(
             "scoped",
             user="khoa",
-            inside={"pk": ts_grant.pk},
+            inside={"pk": ts_review.pk},
             outside={"pk": ph_grant.pk},
             post={"reason": "Giữ"},
             post_inside={"reason": "Giữ"},

@@ -511,7 +511,7 @@ def test_roles_carried_by_a_merger_are_listed_for_review(world):
     assert "PH-2 → PH-1" in review[0].review_note
     body = signed_in(world.admin).get(reverse("roles")).content.decode()
     assert "PH-2 → PH-1" in body
-    role_confirm(grant=review[0], actor=world.admin)
+    role_confirm(grant=review[0], actor=world.admin, reason="Vẫn làm bí thư sau sáp nhập")
     assert roles_to_review(None) == []
 
 
@@ -838,6 +838,58 @@ def test_ratings_and_discipline_events_are_sensitive_on_every_page_and_export(wo
     assert any("HTXSNV" in v for r in rows for v in r.values())
 
 
+def test_members_ratings_show_as_work_only_to_those_who_rate_them(world):
+    """Found by the probe of issue 21: a province officer without the sensitive permission read
+    every member's rating on a cell's page, because the officer may rate there. Now the cell's
+    secretary (who proposes) and the commune (which decides) see the ratings as their work, in
+    the access log as such; an officer of a level above sees who is rated, not how, and with the
+    permission says why first (DOMAIN.md §1.5: the grassroots organisation decides)."""
+    from dangvu.accounts.services import grant_role
+    from dangvu.core.models import ChangeSet
+    from dangvu.evaluation.models import Rating
+    from tests.conftest import FOUNDED, make_user
+
+    hoa = world.members["hoa"]
+    Rating.objects.create(
+        changeset=ChangeSet.objects.create(actor_name="thử", reason="thử"),
+        year=2024,
+        subject="member",
+        member=hoa,
+        unit=world.ph1,
+        regulation="QD366",
+        level="HTXSNV",
+        decided_on=dt.date(2024, 12, 20),
+        deciding_org=world.phuoc_hai,
+    )
+    board = make_user("bantochuc", "Lê Ban Tổ Chức")
+    grant_role(
+        user=board, org=world.province, role=Role.ORG_OFFICER, valid_from=FOUNDED, actor=None
+    )
+    commune = make_user("xaph", "Trần Cán Bộ Xã")
+    grant_role(
+        user=commune, org=world.phuoc_hai, role=Role.ORG_OFFICER, valid_from=FOUNDED, actor=None
+    )
+    page = reverse("evaluation:org", args=["PH-1", 2024])
+
+    def members_part(user, **query):
+        return signed_in(user).get(page, query).content.decode().split("Đảng viên của chi bộ")[-1]
+
+    def rated(part):  # the level on record, shown or chosen in the form (not the form's options)
+        return "<td>HTXSNV" in part or 'value="HTXSNV" selected' in part
+
+    seen = members_part(board)
+    assert "Nguyễn Thị Hoa" in seen and not rated(seen) and "••••••" in seen
+    assert not rated(members_part(board, purpose="report"))  # no permission: no purpose helps
+    for rater in (world.binh, commune):
+        before = AccessRecord.objects.count()
+        assert rated(members_part(rater))
+        record = AccessRecord.objects.latest("at")
+        assert AccessRecord.objects.count() == before + 1
+        assert (record.username, record.purpose) == (rater.username, AccessRecord.Purpose.RATING)
+    assert not rated(members_part(world.an))  # the province's officer, with the permission
+    assert rated(members_part(world.an, purpose="report"))
+
+
 def test_the_sensitive_permission_holds_only_after_a_second_administrator(world):
     """Issue 21, point 1 (four eyes): asked for by one account administrator, refused to that
     one and to the user, approved by a second; until then the role sees no sensitive field."""
@@ -856,6 +908,12 @@ def test_the_sensitive_permission_holds_only_after_a_second_administrator(world)
         reason="Theo dõi hồ sơ",
     )
     assert not grant.sensitive and grant.sensitive_requested_by == world.admin
+    # The second administrator decides on the asker's reason (the probe found it not shown).
+    from dangvu.accounts.services import sensitive_pending
+
+    assert [(g.pk, g.asked_reason) for g in sensitive_pending(second)] == [
+        (grant.pk, "Theo dõi hồ sơ")
+    ]
     assert not can_see_sensitive(world.cuong, world.members["hoa"])
     with pytest.raises(RuleError, match="quản trị thứ hai"):
         sensitive_decide(grant=grant, actor=world.admin, approve=True, reason="Đồng ý")
@@ -945,3 +1003,122 @@ def test_a_transfer_the_guard_rolls_back_does_not_say_it_was_recorded(world, cli
     assert "Đã ghi nhận sự kiện" not in said and "Chưa ghi gì" in said
     following = client.get(reverse("members:detail", args=[hoa.pk])).content.decode()
     assert "Đã ghi nhận sự kiện" not in following
+
+
+def test_an_expulsion_is_not_told_by_the_status_the_list_the_timeline_or_the_log(world):
+    """Found by the probe of issue 21: without the permission, an expelled member's status
+    ("Khai trừ"), a list filtered to the expelled, the decision's line in the history and the
+    offer to restore membership each told of the expulsion. Now the three ways of leaving read
+    alike ("Đã ra khỏi Đảng"), a filter by one of them asks why, and the lines go."""
+    from dangvu.discipline.services import discipline_record
+    from tests.conftest import decision
+
+    son = world.members["son"]
+    discipline_record(
+        member=son,
+        form="khai_tru",
+        decision=decision(dt.date(2026, 3, 13), number="9-QĐ/ĐU"),
+        announced_on=dt.date(2026, 3, 13),
+        deciding_body="Đảng ủy xã Phước Hải",
+        actor=None,
+    )
+    son.refresh_from_db()
+    assert son.status == "expelled"
+    detail = reverse("members:detail", args=[son.pk])
+    for user in (world.dung, world.an):  # an until she says why
+        page = signed_in(user).get(detail).content.decode()
+        assert "Đã ra khỏi Đảng" in page
+        for told in (
+            "Khai trừ",
+            "khai trừ",
+            "9-QĐ/ĐU",
+            "expelled",
+            "Phục hồi đảng tịch",
+        ):
+            assert told not in page.split("</h1>", 1)[-1].split("<footer")[0], (user, told)
+    shown = signed_in(world.an).get(detail, {"purpose": "inspection"}).content.decode()
+    assert "Khai trừ" in shown and "9-QĐ/ĐU" in shown
+
+    roll = reverse("members:list")
+    left = signed_in(world.dung).get(roll, {"org": "TU-T", "status": "left"}).content.decode()
+    assert "Lê Minh Sơn" in left and "<td>Khai trừ</td>" not in left
+    assert "<td>Đã ra khỏi Đảng</td>" in left
+    asked = signed_in(world.dung).get(roll, {"org": "TU-T", "status": "expelled"}).content.decode()
+    assert "Lê Minh Sơn" not in asked and 'name="purpose"' in asked
+    before = AccessRecord.objects.count()
+    found = signed_in(world.an).get(
+        roll, {"org": "TU-T", "status": "expelled", "purpose": "inspection"}
+    )
+    assert "Lê Minh Sơn" in found.content.decode()
+    assert "<td>Khai trừ</td>" in found.content.decode()
+    assert AccessRecord.objects.count() == before + 1
+    assert AccessRecord.objects.latest("at").fields == ["discipline"]
+
+
+def test_own_record_is_a_purpose_for_ones_own_record_only(world):
+    hoa = world.members["hoa"]
+    page = (
+        signed_in(world.an)
+        .get(reverse("members:detail", args=[hoa.pk]), {"purpose": "own"})
+        .content.decode()
+    )
+    assert "058185000123" not in page
+    assert "Đây không phải hồ sơ của bạn" in page
+
+
+def test_keeping_a_role_needs_one_under_review_and_a_reason_and_never_answers_500(world, client):
+    from dangvu.accounts.services import role_confirm
+
+    grant = RoleGrant.objects.get(user=world.binh)
+    with pytest.raises(RuleError, match="không ở trong danh sách chờ rà soát"):
+        role_confirm(grant=grant, actor=world.admin, reason="Giữ")
+    RoleGrant.objects.filter(pk=grant.pk).update(needs_review=True)
+    grant.refresh_from_db()
+    with pytest.raises(RuleError, match="nêu lý do"):
+        role_confirm(grant=grant, actor=world.admin, reason=" ")
+    from dangvu.accounts.services import grant_role
+    from tests.conftest import FOUNDED, make_user
+
+    second = make_user("quantri3", "Võ Quản Trị", account_admin=True)
+    own = grant_role(
+        user=second, org=world.province, role=Role.ACCOUNT_ADMIN, valid_from=FOUNDED, actor=None
+    )
+    RoleGrant.objects.filter(pk=own.pk).update(needs_review=True)
+    answer = sign_in(client, second).post(
+        reverse("role_confirm", args=[own.pk]), {"reason": "Giữ"}, follow=True
+    )
+    assert answer.status_code == 200
+    assert "Không ai tự giao" in answer.content.decode()
+
+
+def test_the_awards_period_is_bounded_and_never_answers_500(world):
+    page = reverse("awards:org", args=["TU-T"])
+    for period, said in (
+        ("0000-9999", "tối đa 10 năm"),
+        ("2000-2004", "Xếp loại được lưu từ năm"),
+        ("1000-3000", "tối đa 10 năm"),
+    ):
+        answer = signed_in(world.an).get(page, {"period": period})
+        assert answer.status_code == 200 and said in answer.content.decode(), period
+
+
+def test_a_reveal_in_the_change_log_is_filed_where_the_entries_are(world):
+    """Found by the probe: the reading was logged with no organisation, so the access log of the
+    subtree — and "who has seen this record" — did not list it."""
+    from dangvu.members.events import record_event
+    from tests.conftest import decision
+
+    hoa = world.members["hoa"]
+    record_event(
+        member=hoa,
+        kind="suspension",
+        on=dt.date(2025, 3, 1),
+        actor=world.an,
+        decision=decision(dt.date(2025, 3, 1), number="5-QĐ/ĐU"),
+        details={"until": "2025-06-01"},
+    )
+    signed_in(world.an).get(reverse("change_log"), {"org": "PH-1", "purpose": "inspection"})
+    record = AccessRecord.objects.filter(object_type="core.changelogentry").latest("at")
+    assert record.org_path == world.ph1.path
+    listed = signed_in(world.an).get(reverse("access_log"), {"org": "X-PH"}).content.decode()
+    assert "Nhật ký thay đổi" in listed

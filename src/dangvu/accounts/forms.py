@@ -19,10 +19,17 @@ class PurposeForm(forms.Form):
         label=_("Details of the purpose"), max_length=300, required=False
     )
 
+    def __init__(self, *args: Any, own_record: bool = False, **kwargs: Any) -> None:
+        """`own_record`: the data read is the user's own (only then may that be the purpose)."""
+        super().__init__(*args, **kwargs)
+        self.own_record = own_record
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("purpose") == AccessRecord.Purpose.OTHER and not data.get("purpose_note"):
             self.add_error("purpose_note", _("Say what the data is needed for."))
+        if data.get("purpose") == AccessRecord.Purpose.OWN and not self.own_record:
+            self.add_error("purpose", _("This is not your own record: choose the work it is for."))
         return data
 
 

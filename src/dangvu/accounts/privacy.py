@@ -32,6 +32,8 @@ SENSITIVE_FIELDS: dict[str, Any] = {
 SENSITIVE_SECTIONS = ("discipline", "evaluation")
 # Membership events that are discipline (the decision itself is in the discipline section).
 SENSITIVE_EVENT_KINDS = frozenset({"expulsion", "suspension", "suspension_end"})
+# The flag a suspension sets on the member while it lasts.
+SENSITIVE_FLAGS = frozenset({"suspended"})
 # Change-log actions whose every value is sensitive: discipline decisions, ratings, and the
 # events above.
 SENSITIVE_ACTIONS = (
@@ -41,6 +43,17 @@ SENSITIVE_ACTIONS = (
     *(f"member.event.{kind}" for kind in sorted(SENSITIVE_EVENT_KINDS)),
 )
 MASK = "••••••"
+# Ways of leaving the Party. Expulsion is discipline: so that it cannot be told apart, the three
+# read alike ("left the Party") to whoever has not revealed sensitive data, and a list filtered
+# by one of them asks the purpose, like a filter by religion.
+LEFT_STATUSES = frozenset({"removed", "expelled", "resigned"})
+LEFT_LABEL = _("Left the Party")
+
+
+def status_shown(status: str, label: object, *, revealed: bool) -> str:
+    """A member's status as shown: the label, or "left the Party" for the three ways of leaving
+    when sensitive data is not revealed."""
+    return str(LEFT_LABEL if status in LEFT_STATUSES and not revealed else label)
 
 
 def mask_mapping(values: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -82,8 +95,10 @@ def entry_is_sensitive(entry: Any) -> bool:
 def mask_entry(entry: Any) -> Any:
     """A change-log entry as shown to someone without the permission (the entry is not saved)."""
     entry.before, entry.after = mask_mapping(entry.before), mask_mapping(entry.after)
-    if is_sensitive_action(entry.action) and entry.action.startswith("member.event."):
-        entry.action = MASK  # the kind of a discipline event is itself what is hidden
+    if is_sensitive_action(entry.action) and entry.action.startswith(
+        ("member.event.", "discipline.")
+    ):
+        entry.action = MASK  # that there is a discipline event or decision is itself hidden
     if entry.action == MASK or is_sensitive_action(entry.action):
         entry.before = dict.fromkeys(entry.before, MASK) if entry.before else entry.before
         entry.after = dict.fromkeys(entry.after, MASK) if entry.after else entry.after

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.db.models import CharField, OuterRef, Subquery
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -18,7 +20,7 @@ from dangvu.accounts.scope import forget_cached_scope, scope_for
 from dangvu.core.changes import log_entry, open_change_set
 from dangvu.core.dates import today
 from dangvu.core.errors import RuleError
-from dangvu.core.models import ChangeSet
+from dangvu.core.models import ChangeLogEntry, ChangeSet
 from dangvu.orgs.models import Organisation, valid_on
 
 
@@ -127,10 +129,16 @@ def sensitive_pending(actor: Any) -> Any:
     """The sensitive permissions asked for on roles the actor administers, awaiting a second
     administrator."""
     scope = scope_for(actor, Ability.MANAGE_ACCOUNTS)
+    # The reason the asker gave, from the grant's entry in the change log: the second
+    # administrator decides on it.
+    asked_why = ChangeLogEntry.objects.filter(
+        object_type="accounts.rolegrant", object_id=Cast(OuterRef("pk"), CharField())
+    ).order_by("at")
     return (
         RoleGrant.objects.filter(scope.q("org__path"), sensitive_requested_by__isnull=False)
         .filter(sensitive=False)
         .select_related("user", "org", "sensitive_requested_by")
+        .annotate(asked_reason=Subquery(asked_why.values("changeset__reason")[:1]))
         .order_by("granted_at")
     )
 
@@ -209,9 +217,14 @@ def role_end(*, grant: RoleGrant, on: dt.date, actor: Any, reason: str = "") -> 
 
 @transaction.atomic
 def role_confirm(*, grant: RoleGrant, actor: Any, reason: str = "") -> RoleGrant:
-    """Keep a role that a restructuring carried over (it leaves the review list)."""
+    """Keep a role that a restructuring carried over (it leaves the review list), with the reason
+    the change log keeps. A role not under review has nothing to keep."""
     _not_oneself(actor, grant.user)
     _check_administers(actor, grant)
+    if not grant.needs_review:
+        raise RuleError(_("This role is not waiting for a review."))
+    if not reason.strip():
+        raise RuleError(_("Say why: the change log records it."), field="reason")
     grant.needs_review = False
     grant.save(update_fields=["needs_review"])
     cs = open_change_set(actor=actor, reason=reason, source=_source(actor))

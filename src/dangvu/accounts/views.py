@@ -39,7 +39,7 @@ from dangvu.core.dates import today
 from dangvu.core.exports import csv_response
 from dangvu.core.forms import add_service_errors, parse_day
 from dangvu.core.models import ChangeLogEntry
-from dangvu.orgs.models import Organisation, subtree_range, valid_on
+from dangvu.orgs.models import Organisation, common_path, subtree_range, valid_on
 
 
 def _next(request: HttpRequest) -> str:
@@ -270,8 +270,14 @@ def role_end(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def role_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     grant = _grant(request, pk)
-    services.role_confirm(grant=grant, actor=request.user, reason=request.POST.get("reason", ""))
-    messages.success(request, _("The role was kept."))
+    try:
+        services.role_confirm(
+            grant=grant, actor=request.user, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The role was kept."))
     return redirect("roles")
 
 
@@ -386,11 +392,12 @@ def change_log(request: HttpRequest) -> HttpResponse:
     # permission over the entry's place who has said why; the reading is in the access log.
     purpose = asked_why.stated(request)
     reveal = not sensitive.empty and purpose.is_bound and purpose.is_valid()
-    revealed = []
+    revealed, paths = [], []
     for entry in page.object_list:
         if reveal and sensitive.covers(entry.scope_path):
             if entry_is_sensitive(entry):
                 revealed.append(entry.pk)
+                paths.append(entry.scope_path)
         else:
             mask_entry(entry)
     if revealed:
@@ -400,6 +407,8 @@ def change_log(request: HttpRequest) -> HttpResponse:
             action=AccessRecord.Action.VIEW_SENSITIVE,
             object_type="core.changelogentry",
             ids=revealed,
+            # Filed where the entries were, so that the access log of that subtree lists it.
+            org_path=common_path(paths),
             summary=_("Change log"),
         )
     return render(

@@ -156,6 +156,8 @@ def members(
 
     if purpose == AccessRecord.Purpose.OTHER and not purpose_note.strip():
         raise HttpError(422, _("Say what the data is needed for."))
+    if purpose == AccessRecord.Purpose.OWN:
+        raise HttpError(422, _("This is not your own record: choose the work it is for."))
     stated = purpose in AccessRecord.Purpose.values
     found = org_selectors.get_org(request.user, org)
     # A number matches citizen IDs only for a stated purpose (and the permission); card numbers

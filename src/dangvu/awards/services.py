@@ -17,7 +17,7 @@ from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import require
 from dangvu.awards.models import BadgeAward, Commendation, IllnessNote
 from dangvu.core.changes import log_entry, open_change_set
-from dangvu.core.dates import add_years, format_date
+from dangvu.core.dates import add_years, format_date, today
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeSet, Decision
 from dangvu.discipline.models import DisciplineDecision
@@ -35,6 +35,10 @@ from dangvu.tree.selectors import answers_on, subtree_org_ids
 def _in_force(day: dt.date) -> Q:
     """Discipline decisions in force on a day (DOMAIN.md §6.4)."""
     return Q(announced_on__lte=day) & (Q(effect_until__isnull=True) | Q(effect_until__gt=day))
+
+
+# The longest period the streaks are read over: two terms.
+MAX_PERIOD_YEARS = 10
 
 
 def five_year_candidates(
@@ -58,6 +62,17 @@ def five_year_candidates(
     require(actor, Ability.VIEW, org.path)
     if last_year < first_year:
         raise RuleError(_("The period ends before it starts."), field="period")
+    if last_year - first_year + 1 > MAX_PERIOD_YEARS:
+        raise RuleError(
+            _("A period covers at most %(n)s years (a term is five).") % {"n": MAX_PERIOD_YEARS},
+            field="period",
+        )
+    if first_year < ev.VERSIONS[0].first_year or last_year > today().year:
+        raise RuleError(
+            _("Ratings are kept from %(first)s to this year: choose a period within them.")
+            % {"first": ev.VERSIONS[0].first_year},
+            field="period",
+        )
     years = list(range(first_year, last_year + 1))
     end = ev.review_day(last_year)
     if not answers_on(org, end):

@@ -24,6 +24,7 @@ from dangvu.core.dates import today
 from dangvu.core.errors import RuleError
 from dangvu.evaluation import services
 from dangvu.evaluation.models import Rating
+from dangvu.evaluation.selectors import rates_as_work
 from dangvu.evaluation.services import Proposal
 from dangvu.members.selectors import visible_members
 from dangvu.orgs.models import Placement, valid_on
@@ -104,12 +105,13 @@ def org_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
                 if r.score_general is not None and r.score_tasks is not None
                 else ""
             )
-    # Members' ratings are sensitive (accounts.privacy): the raters of this organisation see them
-    # as their work (logged as such); another user with the permission says why first; others
-    # see who is rated, not how.
+    # Members' ratings are sensitive (accounts.privacy): those who rate them — the cell, the level
+    # that decides — see them as their work (logged as such); another user with the permission,
+    # an officer of a level above included, says why first; others see who is rated, not how.
     purpose = asked_why.stated(request)
+    as_work = may_rate and rates_as_work(request.user, org, review)
     may_reveal = can(request.user, Ability.VIEW_SENSITIVE, org.path)
-    reveal = may_rate or (may_reveal and purpose.is_bound and purpose.is_valid())
+    reveal = as_work or (may_reveal and purpose.is_bound and purpose.is_valid())
     shown = [row["member"].pk for row in members if row["rating"] is not None] + [
         r.member_id for r in pending
     ]
@@ -120,8 +122,8 @@ def org_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
             request,
             request.user,
             action=AccessRecord.Action.VIEW_SENSITIVE,
-            purpose=AccessRecord.Purpose.RATING if may_rate else purpose.cleaned_data["purpose"],
-            purpose_note="" if may_rate else purpose.cleaned_data["purpose_note"],
+            purpose=AccessRecord.Purpose.RATING if as_work else purpose.cleaned_data["purpose"],
+            purpose_note="" if as_work else purpose.cleaned_data["purpose_note"],
             object_type="members.partymember",
             ids=sorted(set(shown)),
             org_path=org.path,

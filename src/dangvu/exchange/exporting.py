@@ -16,7 +16,7 @@ from typing import Any, BinaryIO
 from django.utils import translation
 
 from dangvu.accounts.models import Ability
-from dangvu.accounts.privacy import MASK, is_sensitive_event
+from dangvu.accounts.privacy import MASK, is_sensitive_event, status_shown
 from dangvu.accounts.scope import scope_for
 from dangvu.core.exports import csv_cell
 from dangvu.evaluation.models import Rating
@@ -80,7 +80,9 @@ def member_records(
             "admission_issuer": decision.issuer if decision else "",
             "ceremony_date": m.ceremony_date,
             "official_date": m.official_date,
-            "status": str(statuses.get(status, status)),
+            "status": status_shown(
+                status, statuses.get(status, status), revealed=sensitive.covers_member(m)
+            ),
         }
         then = held.get(m.person_id, {})
         for column in COLUMNS["members"]:

@@ -84,6 +84,7 @@ class FilterForm(forms.Form):
             ("active", _("In the list (official and probationary)")),
             ("official", _("Official")),
             ("probationary", _("Probationary")),
+            ("left", _("Left the Party (removed, expelled or resigned)")),
             ("removed", _("Removed")),
             ("expelled", _("Expelled")),
             ("resigned", _("Resigned")),

@@ -13,7 +13,7 @@ from django.http import Http404
 
 from dangvu.accounts.guard import taken_out, write_scope
 from dangvu.accounts.models import Ability
-from dangvu.accounts.privacy import SENSITIVE_FIELDS
+from dangvu.accounts.privacy import LEFT_STATUSES, SENSITIVE_FIELDS
 from dangvu.accounts.scope import scope_for
 from dangvu.core.dates import born_on_or_before_for_age, today
 from dangvu.core.models import ChangeLogEntry
@@ -109,6 +109,8 @@ def member_list(
     qs = visible_members(user).filter(org__path__gte=low, org__path__lt=high)
     if filters.status == "active":
         qs = qs.filter(status__in=ACTIVE_STATUSES)
+    elif filters.status == "left":
+        qs = qs.filter(status__in=sorted(LEFT_STATUSES))
     elif filters.status:
         qs = qs.filter(status=filters.status)
     # Searching or filtering by a sensitive field would reveal it: only with the permission.

@@ -17,12 +17,15 @@ from dangvu.accounts import purpose as asked_why
 from dangvu.accounts.forms import PurposeForm
 from dangvu.accounts.models import Ability, AccessRecord
 from dangvu.accounts.privacy import (
+    LEFT_STATUSES,
     MASK,
     SENSITIVE_FIELDS,
+    SENSITIVE_FLAGS,
     SENSITIVE_SECTIONS,
     mask_entry,
     mask_event,
     record_with_purpose,
+    status_shown,
 )
 from dangvu.accounts.scope import can, can_see_sensitive, scope_for
 from dangvu.core.changes import get_or_create_decision, history_of
@@ -87,6 +90,10 @@ def member_list(request: HttpRequest) -> HttpResponse:
     if filters.religion and not stated:
         title = _("Filter by religion") + f" — {org.name}"
         return asked_why.ask(request, purpose, title, reading=True)
+    if filters.status in LEFT_STATUSES and not stated:
+        # Which way a member left tells of an expulsion: discipline (accounts.privacy).
+        title = _("Filter by the way members left the Party") + f" — {org.name}"
+        return asked_why.ask(request, purpose, title, reading=True)
     filters = replace(filters, by_citizen_id=stated and digits)
     after = request.GET.get("sau", "")
     if after and not all(c in "0123456789abcdef" for c in after):
@@ -94,7 +101,8 @@ def member_list(request: HttpRequest) -> HttpResponse:
     rows, token = selectors.member_list(
         request.user, org, filters, after=after, columns=selectors.ROLL_COLUMNS
     )
-    if stated and (filters.religion or digits):
+    specific = filters.status in LEFT_STATUSES
+    if stated and (filters.religion or digits or specific):
         record_with_purpose(
             request,
             purpose,
@@ -104,7 +112,11 @@ def member_list(request: HttpRequest) -> HttpResponse:
             org_path=org.path,
             fields=[
                 name
-                for name, used in (("religion", filters.religion), ("citizen_id", digits))
+                for name, used in (
+                    ("religion", filters.religion),
+                    ("citizen_id", digits),
+                    ("discipline", specific),
+                )
                 if used
             ],
             summary=_("Member list") + f" — {org.name}",
@@ -112,7 +124,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("sau", None)
     query["org"] = org.code
-    rows_html = _rows_html(rows, token, query.urlencode())
+    rows_html = _rows_html(rows, token, query.urlencode(), revealed=bool(stated))
     if request.htmx and after:  # type: ignore[attr-defined]
         return HttpResponse(rows_html)
     context = {
@@ -132,7 +144,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
     return render(request, "members/list.html", context)
 
 
-def _rows_html(rows: list[PartyMember], token: str, query: str) -> str:
+def _rows_html(rows: list[PartyMember], token: str, query: str, *, revealed: bool) -> str:
     """The rows of a page of the roll, and the link to the next page, as HTML. Written here rather
     than in a template: the page is the most read of all, and a template of 51 rows cost a third
     of its time (issue 9). Every value is escaped; labels by dictionary (`get_FOO_display`
@@ -152,7 +164,7 @@ def _rows_html(rows: list[PartyMember], token: str, query: str) -> str:
             f'<td class="num">{age_on(born, on) if born else ""}</td>\n'
             f"<td>{escape(SEX_LABELS.get(person.sex, person.sex))}</td>"
             f"<td>{escape(ref.ETHNIC_LABELS.get(person.ethnicity, person.ethnicity))}</td>\n"
-            f"<td>{escape(STATUS_LABELS.get(m.status, m.status))}</td>"
+            f"<td>{escape(status_shown(m.status, STATUS_LABELS.get(m.status, m.status), revealed=revealed))}</td>"
             f"<td>{escape(m.org.name if m.org else '')}</td></tr>"
         )
     if token:
@@ -175,6 +187,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     own = getattr(request.user, "member_id", None) == member.pk
     purpose_form = PurposeForm(
         request.GET if "purpose" in request.GET else None,
+        own_record=own,
         initial={"purpose": AccessRecord.Purpose.OWN if own else AccessRecord.Purpose.DOSSIER},
     )
     reveal = allowed and purpose_form.is_bound and purpose_form.is_valid()
@@ -190,9 +203,17 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             summary=person.full_name,
         )
     history = list(history_of(member)[:100])
+    now = selectors.member_on(member, today())
+    events = selectors.events_of(member)
+    next_events = available_events(member) if can_edit else []
     if not reveal:
-        for entry in history:
-            mask_entry(entry)
+        # That there is a discipline event or decision at all is hidden: its lines go, the ways
+        # of leaving read alike, suspension is not among the flags, and restoring membership
+        # (after an expulsion) is offered only once revealed.
+        history = [e for e in (mask_entry(entry) for entry in history) if e.action != MASK]
+        events = [e for e in map(mask_event, events) if not getattr(e, "masked", False)]
+        now["flags"] = [f for f in now.get("flags") or [] if f not in SENSITIVE_FLAGS]
+        next_events = [(k, label) for k, label in next_events if k != "restoration"]
     return render(
         request,
         "members/detail.html",
@@ -200,8 +221,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "member": member,
             "person": person,
             "age": age_on(person.birth_date, today()),
-            "now": selectors.member_on(member, today()),
-            "events": [e if reveal else mask_event(e) for e in selectors.events_of(member)],
+            "now": now,
+            "status": status_shown(member.status, member.get_status_display(), revealed=reveal),
+            "status_class": member.status
+            if reveal or member.status not in LEFT_STATUSES
+            else "left",
+            "events": events,
             # The sections of the areas above (discipline): only when revealed.
             **(extensions.member_sections(member) if reveal else {}),
             "reveal": reveal,
@@ -222,7 +247,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": can_edit,
             "can_discipline": can(request.user, Ability.MANAGE_DISCIPLINE, member.scope_path),
             "can_audit": can(request.user, Ability.AUDIT, member.scope_path),
-            "next_events": available_events(member) if can_edit else [],
+            "next_events": next_events,
         },
     )
 

@@ -78,6 +78,17 @@ def path_segment(org_id: int) -> str:
     return str(org_id).zfill(SEGMENT_WIDTH)
 
 
+def common_path(paths: list[str]) -> str:
+    """The deepest organisation whose subtree holds every path (whole segments)."""
+    if not paths:
+        return ""
+    first, last = min(paths), max(paths)
+    length = 0
+    while length < min(len(first), len(last)) and first[length] == last[length]:
+        length += 1
+    return first[: length - length % SEGMENT_WIDTH]
+
+
 def subtree_range(path: str) -> tuple[str, str]:
     """[path, upper) holding the path and every path below it (paths are digits; ':' follows '9')."""
     return path, path + ":"

@@ -23,12 +23,12 @@ from dangvu.members.events import rebuild, rebuild_many
 from dangvu.members.models import EventKind, MembershipEvent, MembershipPeriod, PartyMember
 from dangvu.members.selectors import stats
 from dangvu.orgs.models import (
-    SEGMENT_WIDTH,
     Kind,
     Lineage,
     Organisation,
     OrgName,
     Placement,
+    common_path,
     valid_on,
 )
 from dangvu.restructuring.models import Operation, Plan, PlanEffect
@@ -845,17 +845,6 @@ def order_operations(ops: list[Operation]) -> list[Operation]:
     return sorted(ops, key=key)
 
 
-def _common_path(paths: list[str]) -> str:
-    """The deepest organisation whose subtree holds every path (whole segments)."""
-    if not paths:
-        return ""
-    first, last = min(paths), max(paths)
-    length = 0
-    while length < min(len(first), len(last)) and first[length] == last[length]:
-        length += 1
-    return first[: length - length % SEGMENT_WIDTH]
-
-
 def _outside_problems(plan: Plan, actor: Any) -> list[Problem]:
     """Rows naming an organisation the actor may not change. The message is the same whether the
     code is someone else's or nobody's: a plan does not tell what lies outside one's area."""
@@ -933,6 +922,6 @@ def plan_create(
                 "decision": str(plan.decision),
                 "operations": len(ops),
             },
-            scope_path=_common_path(paths),
+            scope_path=common_path(paths),
         )
     return plan
