@@ -16,7 +16,8 @@ demo's tests run on one worker (`xdist_group`), so the demo is built once per da
 test that a rollback cannot undo — it commits for real, like the live server's and the browser's —
 asks for `transactional_db` or is marked `django_db(transaction=True)`: every layer is closed
 first, it gets an empty database and it is flushed after, as before. Python objects handed to a
-test are deep copies of the ones the layer built: a test may change them freely.
+test are deep copies of the ones the layer built (the demo's builder copied when the test first
+reads it, `LazyCopy`): a test may change them freely.
 """
 
 from __future__ import annotations
@@ -130,8 +131,33 @@ class Layers:
     def value(self, name: str) -> Any:
         for have, _atomic, value in self.open:
             if have == name:
-                return copy.deepcopy(value)
+                # The demo's builder holds the whole province: a deep copy of it cost 1.2–1.6 s a
+                # test, and most of its tests read only the database. It is copied when a test
+                # first reads it.
+                return LazyCopy(value) if name.startswith("demo") else copy.deepcopy(value)
         raise LookupError(f"the layer {name} is not open (open: {self.names})")
+
+
+class LazyCopy:
+    """A layer's value, deep-copied the first time a test reads or sets one of its attributes:
+    the test may still change it freely, and a test that never reads it pays nothing."""
+
+    def __init__(self, source: Any) -> None:
+        object.__setattr__(self, "_source", source)
+        object.__setattr__(self, "_copied", None)
+
+    def _target(self) -> Any:
+        copied = object.__getattribute__(self, "_copied")
+        if copied is None:
+            copied = copy.deepcopy(object.__getattribute__(self, "_source"))
+            object.__setattr__(self, "_copied", copied)
+        return copied
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._target(), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._target(), name, value)
 
 
 # --- the layers ---------------------------------------------------------------------------------
