@@ -1,0 +1,614 @@
+"""What every import shares: reading the file into rows, checking each cell against its column,
+the problems named by row and column, and the all-or-nothing commit read back by the write guard."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dangvu.accounts.guard import OutOfScopeWrite, checked_write
+from dangvu.accounts.models import Ability, AccessRecord
+from dangvu.accounts.privacy import record_access
+from dangvu.accounts.scope import scope_for
+from dangvu.core.changes import open_change_set
+from dangvu.core.dates import format_date
+from dangvu.core.memory import fewer_collections
+from dangvu.core.models import ChangeSet
+from dangvu.core.sheets import FileError, Sheet, open_sheet
+from dangvu.core.text import search_key
+from dangvu.exchange import values as cell
+from dangvu.exchange.columns import COLUMNS, Column, header_score, match_headers
+from dangvu.members import services as member_services
+from dangvu.members.models import (
+    PartyMember,
+    Person,
+)
+from dangvu.orgs.models import Organisation
+
+Progress = Callable[[str, int, int], None]
+
+ROW_OF_FILE = 0  # a problem of the whole file, not of a row
+
+MEMO_PER_COLUMN = 4096  # distinct parsed cells kept per column while reading
+
+KEYS = ("citizen_id", "card_number", "dossier_number")
+
+# Which column a service's field name is reported under.
+FIELD_COLUMNS = {
+    "decision": "decision_number",
+    "decision_date": "admission_date",
+    "over_60_authorisation": "birth_date",
+    "to_org": "org",
+    "established_on": "established_on",
+    "parent": "parent",
+}
+
+
+@dataclass
+class Problem:
+    row: int
+    column: str
+    value: str
+    message: str
+    rule: bool = False  # a rule of the year refuses it: an override with a reason may keep it
+
+    def as_dict(self) -> dict[str, Any]:
+        found = {
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+        }
+        if self.rule:
+            found["rule"] = True
+        return found
+
+
+@dataclass
+class Outcome:
+    kind: str
+    filename: str
+    checksum: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)  # the preview, row by row
+    effective: dt.date | None = None  # the day changes without their own date take effect
+    ignored: list[str] = field(default_factory=list)  # headers matched to no column
+    missing: list[str] = field(default_factory=list)  # headers of required columns not found
+    committed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": [p.as_dict() for p in self.errors],
+            "warnings": [p.as_dict() for p in self.warnings],
+            "committed": self.committed,
+            "ignored_columns": self.ignored,
+            "effective": self.effective.isoformat() if self.effective else None,
+        }
+
+
+class _Rollback(Exception):
+    pass
+
+
+class _NothingToWrite(Exception):
+    pass
+
+
+@dataclass(slots=True)
+class Row:
+    number: int
+    values: dict[str, Any]
+    # Cells as written in the file, kept only where they differ from what was read: those that
+    # could not be read and those read with a warning (a big file keeps no second copy).
+    cells: dict[str, str] = field(default_factory=dict)
+    bad: set[str] = field(default_factory=set)  # columns whose cell could not be read
+
+
+def checksum(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+class Importer:
+    kind = ""
+    required_for_create: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        content: bytes,
+        filename: str,
+        actor: Any,
+        *,
+        mapping: dict[str, str] | None = None,
+        progress: Progress | None = None,
+        source: str = ChangeSet.Source.IMPORT,
+        override_rows: AbstractSet[int] | str = frozenset(),
+        override_reason: str = "",
+    ) -> None:
+        self.content, self.filename, self.actor = content, filename, actor
+        # Rows whose refusal by a rule the officer sets aside ("all", or row numbers), and why.
+        self.override_rows = override_rows
+        self.override_reason = override_reason
+        self.mapping = mapping or {}
+        self.progress = progress or (lambda phase, done, total: None)
+        self.source = source
+        self.outcome = Outcome(self.kind, filename, checksum(content))
+        self.columns: dict[str, Column] = {c.key: c for c in COLUMNS[self.kind]}
+        self.headers: dict[str, str] = {}  # column key → the file's own header
+        self.sensitive = scope_for(actor, Ability.VIEW_SENSITIVE)
+        self.refused: set[int] = set()  # rows whose identity could not be settled
+        self.outside: list[tuple[int, int]] = []  # (row, member) named outside the user's area
+
+    # --- messages ---------------------------------------------------------------------------
+    def header(self, key: str) -> str:
+        if key not in self.columns:  # a service's field name: the column it is reported under
+            key = FIELD_COLUMNS.get(key, key)
+        if key in self.headers:
+            return self.headers[key]
+        column = self.columns.get(key)
+        return column.header if column else key
+
+    def shown(self, row: Row, key: str) -> str:
+        """A cell as a message quotes it: as written when it could not be read, else as read."""
+        if key in row.cells:
+            return row.cells[key]
+        value = row.values.get(key)
+        column = self.columns.get(key)
+        if column is not None and column.choices and value is not None:
+            return str(dict(column.choices).get(value, value))
+        return _display(value)
+
+    def error(
+        self,
+        row: Row | int,
+        key: str,
+        message: str,
+        value: str | None = None,
+        *,
+        rule: bool = False,
+    ) -> None:
+        number = row.number if isinstance(row, Row) else row
+        shown = (
+            value if value is not None else (self.shown(row, key) if isinstance(row, Row) else "")
+        )
+        self.outcome.errors.append(Problem(number, self.header(key), shown, message, rule))
+
+    def warn(self, row: Row, key: str, message: str) -> None:
+        self.outcome.warnings.append(
+            Problem(row.number, self.header(key), self.shown(row, key), message)
+        )
+
+    def service_errors(self, row: Row, exc: ValidationError) -> None:
+        for name, message in member_services.iter_field_errors(exc):
+            key = FIELD_COLUMNS.get(name or "", name or "")
+            self.error(row, key if key in self.columns else "", message)
+
+    # --- reading ----------------------------------------------------------------------------
+    def read(self) -> list[Row]:
+        """Every row read and its cells parsed; problems of cells are recorded, rows kept."""
+        sheet: Sheet = open_sheet(self.content, self.filename, header_score(self.kind))
+        found, unmatched = match_headers(self.kind, sheet.headers, self.mapping)
+        self.outcome.ignored = unmatched
+        self.headers = {key: sheet.headers[index] for key, index in found.items()}
+        usable = {k: i for k, i in found.items() if self.columns[k].imported}
+        if not usable:
+            raise FileError(
+                _(
+                    "No column of the file was recognised (row %(row)s was read as the header). "
+                    "Use the template's headers or choose what each column holds."
+                )
+                % {"row": sheet.header_row}
+            )
+        self.outcome.missing = [
+            self.columns[k].header for k in self.required_for_create if k not in usable
+        ]
+        rows: list[Row] = []
+        total = sheet.total
+        # Most columns repeat a few values (sex, ethnicity, cell code, dates): each distinct cell
+        # of a column is parsed once. Keys carry the type, as 1, 1.0 and True are equal in Python.
+        memo: dict[str, dict[tuple[type, Any], Any]] = {k: {} for k in usable}
+        for number, cells in sheet.rows:
+            values: dict[str, Any] = {}
+            row = Row(number, values)
+            for key, index in usable.items():
+                raw = cells[index] if index < len(cells) else None
+                seen = memo[key]
+                try:
+                    parsed = seen[type(raw), raw]
+                except KeyError:
+                    try:
+                        parsed = self.parse(self.columns[key], raw)
+                    except cell.CellError as exc:
+                        parsed = exc
+                    if len(seen) < MEMO_PER_COLUMN:
+                        seen[type(raw), raw] = parsed
+                if isinstance(parsed, cell.CellError):
+                    row.cells[key] = cell.shown(raw)
+                    self.outcome.errors.append(
+                        Problem(number, self.headers[key], row.cells[key], str(parsed))
+                    )
+                    values[key] = None
+                    row.bad.add(key)
+                elif isinstance(parsed, cell.Warned):
+                    row.cells[key] = cell.shown(raw)
+                    self.warn(row, key, parsed.note)
+                    values[key] = str(parsed)
+                else:
+                    values[key] = parsed
+            rows.append(row)
+            if len(rows) % 2000 == 0:
+                self.progress("read", len(rows), max(total, len(rows)))
+        self.progress("read", len(rows), len(rows))
+        if not rows:
+            raise FileError(_("The file has a header but no rows of data."))
+        return rows
+
+    def parse(self, column: Column, raw: cell.Cell) -> Any:
+        if column.sensitive and cell.masked(raw):
+            return None  # a masked export: keep what is recorded
+        if column.type == "date":
+            return cell.date(raw)
+        if column.type == "choice":
+            assert column.choices is not None
+            return cell.choice(raw, column.choices, column.choice_aliases)
+        if column.type == "citizen_id":
+            return cell.digits_id(raw, 12) or None
+        if column.type == "code":
+            return cell.text(raw, column.max_length).replace(" ", "").upper() or None
+        if column.type == "year":
+            return cell.year(raw)
+        if column.type == "number":
+            return cell.number(raw)
+        if column.type == "score":
+            return cell.score(raw)
+        if column.type == "rating":
+            return cell.rating(raw)
+        if column.type == "org_rating":
+            return cell.rating(raw, "org")
+        return cell.text(raw, column.max_length) or None
+
+    # --- the whole run ----------------------------------------------------------------------
+    def check(self) -> Outcome:
+        """Read and check the file; nothing is written."""
+        with fewer_collections():
+            return self._check()
+
+    def commit(self) -> tuple[Outcome, ChangeSet | None]:
+        """Check and write, all rows or none, as one change set; with any error, nothing."""
+        with fewer_collections():
+            return self._commit()
+
+    def _check(self) -> Outcome:
+        try:
+            rows = self.read()
+            self.plan(rows, commit=False)
+        except FileError as exc:
+            self.outcome.errors.append(Problem(ROW_OF_FILE, "", "", str(exc)))
+        self._log_outside()
+        return self._sorted()
+
+    def _commit(self) -> tuple[Outcome, ChangeSet | None]:
+        changeset = None
+        try:
+            rows = self.read()
+            # Read back before the commit, whoever runs it (the page's worker, the command): a
+            # row that reached a record outside the user's area undoes the whole file.
+            with (
+                checked_write(self.actor)
+                if getattr(self.actor, "pk", None)
+                else transaction.atomic()
+            ):
+                changeset = open_change_set(
+                    actor=self.actor,
+                    reason=_("Import of %(file)s (SHA-256 %(sum)s)")
+                    % {"file": self.filename, "sum": self.outcome.checksum[:16]},
+                    source=self.source,
+                )
+                self.plan(rows, commit=True, changeset=changeset)
+                if self.outcome.errors:
+                    raise _Rollback
+                if not (self.outcome.created or self.outcome.updated):
+                    raise _NothingToWrite  # an import that changes nothing writes nothing
+                self.outcome.committed = True
+        except FileError as exc:
+            self.outcome.errors.append(Problem(ROW_OF_FILE, "", "", str(exc)))
+        except _NothingToWrite:
+            changeset = None
+            self.outcome.committed = True
+        except _Rollback:
+            changeset = None
+        except OutOfScopeWrite:
+            # Read back at the end of the transaction, after the rows were written: undone.
+            changeset = None
+            self.outcome.committed = False
+            self.outcome.errors.append(
+                Problem(
+                    ROW_OF_FILE,
+                    "",
+                    "",
+                    _(
+                        "Nothing was written: the file would have changed records outside the "
+                        "organisations you work on."
+                    ),
+                )
+            )
+        self._log_outside()
+        self._sorted()
+        if not self.outcome.committed:
+            self.outcome.created = self.outcome.updated = 0
+        return self.outcome, changeset if self.outcome.committed else None
+
+    def _log_outside(self) -> None:
+        """Rows that named members outside the user's area, in the access log, once per run."""
+        if not self.outside:
+            return
+
+        record_access(
+            None,
+            self.actor,
+            action=AccessRecord.Action.OUT_OF_SCOPE,
+            purpose=AccessRecord.Purpose.OTHER,
+            object_type="members.partymember",
+            ids=[member for _row, member in self.outside],
+            summary=_("Import of %(file)s, rows %(rows)s")
+            % {"file": self.filename, "rows": ", ".join(str(r) for r, _m in self.outside)},
+            via="import",
+        )
+
+    def _sorted(self) -> Outcome:
+        self.outcome.errors.sort(key=lambda p: (p.row, p.column))
+        self.outcome.warnings.sort(key=lambda p: (p.row, p.column))
+        self.outcome.rows.sort(key=lambda r: r["row"])
+        return self.outcome
+
+    def plan(self, rows: list[Row], *, commit: bool, changeset: ChangeSet | None = None) -> None:
+        raise NotImplementedError
+
+    # --- shared lookups ---------------------------------------------------------------------
+    def orgs_by_code(self, codes: set[str]) -> dict[str, Organisation]:
+        found: dict[str, Organisation] = {}
+        listed = sorted(c for c in codes if c)
+        for start in range(0, len(listed), 500):
+            for org in Organisation.objects.filter(code__in=listed[start : start + 500]):
+                found[org.code] = org
+        return found
+
+    def members(self, ids: set[int]) -> dict[int, PartyMember]:
+        found: dict[int, PartyMember] = {}
+        listed = sorted(ids)
+        for start in range(0, len(listed), 500):
+            for m in PartyMember.objects.filter(pk__in=listed[start : start + 500]).select_related(
+                "person", "org"
+            ):
+                found[m.pk] = m
+        return found
+
+    def members_by_keys(self, rows: list[Row], *, one_row_each: bool = True) -> dict[int, int]:
+        """{row number: member id} for rows whose citizen ID, card or dossier number is on file;
+        a row whose keys name two records, or repeat another row's key, is an error."""
+        keys = ("citizen_id", "card_number", "dossier_number")
+        wanted: dict[str, set[str]] = {k: set() for k in keys}
+        for row in rows:
+            for k in keys:
+                if row.values.get(k):
+                    wanted[k].add(row.values[k])
+        owners: dict[str, dict[str, int | None]] = {k: {} for k in keys}
+        for k in keys:
+            listed = sorted(wanted[k])
+            for start in range(0, len(listed), 500):
+                chunk = listed[start : start + 500]
+                if k == "citizen_id":
+                    for citizen, member_id in Person.objects.filter(
+                        citizen_id__in=chunk
+                    ).values_list("citizen_id", "membership__id"):
+                        owners[k][str(citizen)] = member_id
+                else:
+                    owners[k].update(
+                        PartyMember.objects.filter(**{f"{k}__in": chunk}).values_list(k, "id")
+                    )
+        matched: dict[int, int] = {}
+        seen: dict[str, dict[str, int]] = {k: {} for k in keys}
+        for row in rows:
+            ids: dict[int | None, str] = {}
+            for k in keys:
+                value = row.values.get(k)
+                if not value:
+                    continue
+                if one_row_each and value in seen[k]:
+                    self.refused.add(row.number)
+                    self.error(
+                        row,
+                        k,
+                        _("%(value)s also appears in row %(row)s of the file.")
+                        % {"value": value, "row": seen[k][value]},
+                    )
+                seen[k].setdefault(value, row.number)
+                if value in owners[k]:
+                    ids.setdefault(owners[k][value], k)
+            if None in ids or len(ids) > 1:
+                self.refused.add(row.number)
+            if None in ids:
+                self.error(
+                    row,
+                    ids[None],
+                    _("This citizen ID belongs to a person who is not a party member."),
+                )
+            elif len(ids) > 1:
+                self.error(
+                    row,
+                    list(ids.values())[1],
+                    _("The identifiers of this row belong to two different records (%(cols)s).")
+                    % {"cols": ", ".join(self.header(k) for k in ids.values())},
+                )
+            elif ids:
+                matched[row.number] = next(iter(ids))  # type: ignore[assignment]
+        return matched
+
+    def similar_records(self, rows: list[Row]) -> dict[int, list[tuple[int | None, str]]]:
+        """{row number: [(member id, name)]} of recorded persons with the row's name, date of
+        birth and home town: the identity of a row that has no identifier."""
+        wanted: dict[tuple[str, dt.date, str], list[int]] = {}
+        for row in rows:
+            if row.values.get("full_name") and row.values.get("birth_date"):
+                key = _similarity(
+                    row.values["full_name"],
+                    row.values["birth_date"],
+                    row.values.get("hometown") or "",
+                )
+                if "hometown" not in self.columns:
+                    key = (key[0], key[1], "")
+                wanted.setdefault(key, []).append(row.number)
+        found: dict[int, list[tuple[int | None, str]]] = {}
+        names = sorted({k[0] for k in wanted})
+        for start in range(0, len(names), 500):
+            for name, birth, hometown, member_id, full in Person.objects.filter(
+                search_name__in=names[start : start + 500]
+            ).values_list("search_name", "birth_date", "hometown", "membership__id", "full_name"):
+                town = search_key(hometown) if "hometown" in self.columns else ""
+                for number in wanted.get((name, birth, town), []):
+                    found.setdefault(number, []).append((member_id, full))
+        return found
+
+    def identify_keyless(self, rows: list[Row], matched: dict[int, int]) -> None:
+        """Rows with no identifier are taken for the one record with the same name, date of birth
+        (and home town); a row with identifiers that only resembles a record is flagged."""
+        similar = self.similar_records(rows)
+        for row in rows:
+            alike = similar.get(row.number, [])
+            if not alike:
+                continue
+            if any(row.values.get(k) for k in KEYS):
+                if row.number not in matched:
+                    self.warn(
+                        row,
+                        "full_name",
+                        _(
+                            "A person with the same name, date of birth and home town is recorded "
+                            "(%(name)s): check that this is not the same person."
+                        )
+                        % {"name": alike[0][1]},
+                    )
+            elif len(alike) == 1 and alike[0][0] is not None:
+                matched[row.number] = alike[0][0]
+                self.warn(
+                    row,
+                    "full_name",
+                    _(
+                        "No citizen ID, card or dossier number: the row was taken for the record with "
+                        "the same name, date of birth and home town. Check it, or add an identifier."
+                    ),
+                )
+            else:
+                self.refused.add(row.number)
+                self.error(
+                    row,
+                    "full_name",
+                    _(
+                        "Several records have this name, date of birth and home town: add the citizen "
+                        "ID, card or dossier number to say which."
+                    ),
+                )
+
+    def member_of_row(
+        self, row: Row, matched: dict[int, int], members: dict[int, PartyMember], manage: Any
+    ) -> PartyMember | None:
+        """The member a row of events or ratings is about: named by its identifiers, within the
+        user's area, with the name on file when the row gives one; else the row's error."""
+        member = members.get(matched.get(row.number, 0))
+        if member is None:
+            if row.number not in matched and not any(row.values.get(k) for k in KEYS):
+                self.error(
+                    row,
+                    "card_number",
+                    _("Give the member's citizen ID, party card number or dossier number."),
+                )
+            elif row.number not in matched:
+                self.error(
+                    row,
+                    "card_number",
+                    _("No member has these identifiers."),
+                    value=_keys_shown(row),
+                )
+            return None
+        if not manage.covers(member.scope_path):
+            # No name, no existence: the same answer as for identifiers nobody has, and the
+            # attempt goes to the access log (after the run: a refused commit rolls back).
+            self.error(
+                row, "card_number", _("No member has these identifiers."), value=_keys_shown(row)
+            )
+            self.outside.append((row.number, member.pk))
+            return None
+        name = row.values.get("full_name")
+        if name and search_key(name) != member.person.search_name:
+            self.error(
+                row,
+                "full_name",
+                _("The record with these identifiers is %(name)s.")
+                % {"name": member.person.full_name},
+            )
+            return None
+        return member
+
+    def may_write_sensitive(self, row: Row, path: str | None) -> bool:
+        """Sensitive columns are written only with the permission to see them (no oracle)."""
+        given = [c.key for c in self.columns.values() if c.sensitive and row.values.get(c.key)]
+        if given and not self.sensitive.covers(path):
+            for key in given:
+                self.error(
+                    row,
+                    key,
+                    _("You may not write this column: it needs the permission for sensitive data."),
+                    value="",
+                )
+            return False
+        return True
+
+
+def _similarity(name: str, birth: dt.date | None, hometown: str) -> tuple[str, dt.date, str]:
+    return (search_key(name), birth or dt.date.min, search_key(hometown))
+
+
+def _bad_cell(importer: Importer, row: Row, key: str) -> bool:
+    return key in row.bad
+
+
+def _display(value: Any, key: str = "") -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.date):
+        return format_date(value)
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return format_date(dt.date.fromisoformat(value))
+        except ValueError:
+            return value
+    choices = {c.key: c.choices for c in COLUMNS["members"] if c.choices}.get(key)
+    if choices:
+        return str(dict(choices).get(value, value))
+    return str(value)
+
+
+def _keys_shown(row: Row) -> str:
+    return " / ".join(
+        str(row.values[k])
+        for k in ("citizen_id", "card_number", "dossier_number")
+        if row.values.get(k)
+    )
