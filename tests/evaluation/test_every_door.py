@@ -21,10 +21,10 @@ from django.utils import translation
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeLogEntry
 from dangvu.evaluation.models import Rating
+from dangvu.evaluation.selectors import progress
 from dangvu.evaluation.services import (
     Proposal,
     decide_ratings,
-    progress,
     propose_member_ratings,
     reclassify,
 )

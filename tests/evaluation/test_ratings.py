@@ -19,11 +19,10 @@ from dangvu.awards.models import BadgeAward
 from dangvu.awards.services import badges_due, five_year_candidates, record_badge
 from dangvu.core.errors import RuleError
 from dangvu.evaluation.models import Rating
+from dangvu.evaluation.selectors import distribution, progress
 from dangvu.evaluation.services import (
     Proposal,
     decide_ratings,
-    distribution,
-    progress,
     propose_member_ratings,
     reclassify,
 )
@@ -293,7 +292,8 @@ def test_an_organisation_rates_itself_its_superior_decides_and_discipline_caps_i
     # QĐ 124 (§1.3 c): a collective whose leadership was disciplined, or with more than 20 % of
     # its subordinates disciplined, is KHTNV. PH-2 reprimanded in 2023: PH-2 is capped, and X-PH
     # (1 of its 2 cells disciplined, 50 %) too.
-    from dangvu.evaluation.services import org_distribution, orgs_not_rated, propose_org_rating
+    from dangvu.evaluation.selectors import org_distribution, orgs_not_rated
+    from dangvu.evaluation.services import propose_org_rating
 
     disciplined("khien_trach", dt.date(2023, 5, 10), org=world.ph2)
     with pytest.raises(ValidationError) as exc:

@@ -289,23 +289,23 @@ def test_a_successor_shows_its_predecessors_ratings_and_carries_their_years_only
 def test_the_merged_province_s_ratings_of_2024_are_its_predecessors(demo, client):
     """Ratings history and progress (issue 19, point 2): the distribution of TU-KH's 2024 ratings
     is the sum of TU-NT's and TU-KHC's; its rating page for 2024 opens, read-only, and says why."""
-    from dangvu.evaluation import services as ev_services
+    from dangvu.evaluation import selectors as ev_selectors
     from dangvu.rules import evaluation as ev
 
     kh, nt, khc = org("TU-KH"), org("TU-NT"), org("TU-KHC")
-    merged = ev_services.distribution(kh, 2024)
-    parts = [ev_services.distribution(o, 2024) for o in (nt, khc)]
+    merged = ev_selectors.distribution(kh, 2024)
+    parts = [ev_selectors.distribution(o, 2024) for o in (nt, khc)]
     assert merged["total"] > 1000
     assert merged["counts"] == {lv: sum(p["counts"][lv] for p in parts) for lv in ev.LEVELS}
-    by_org = ev_services.org_distribution(kh, 2024)
+    by_org = ev_selectors.org_distribution(kh, 2024)
     assert sum(g["total"] for g in by_org) == sum(
-        g["total"] for o in (nt, khc) for g in ev_services.org_distribution(o, 2024)
+        g["total"] for o in (nt, khc) for g in ev_selectors.org_distribution(o, 2024)
     )
     assert sum(g["total"] for g in by_org) > 50
-    pending = {o.pk for o in ev_services.orgs_not_rated(kh, 2024)}
-    assert pending == {o.pk for p in (nt, khc) for o in ev_services.orgs_not_rated(p, 2024)}
-    progress = ev_services.progress(kh, 2024)
-    assert progress["to_rate"] == sum(ev_services.progress(o, 2024)["to_rate"] for o in (nt, khc))
+    pending = {o.pk for o in ev_selectors.orgs_not_rated(kh, 2024)}
+    assert pending == {o.pk for p in (nt, khc) for o in ev_selectors.orgs_not_rated(p, 2024)}
+    progress = ev_selectors.progress(kh, 2024)
+    assert progress["to_rate"] == sum(ev_selectors.progress(o, 2024)["to_rate"] for o in (nt, khc))
     user = make_user("xem_xeploai", "Lê Văn Xem")
     grant_role(user=user, org=kh, role=Role.VIEWER, valid_from=dt.date(2025, 7, 1), actor=None)
     client.force_login(user)

@@ -22,7 +22,7 @@ from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeSet, Decision
 from dangvu.discipline.models import DisciplineDecision
 from dangvu.evaluation.models import Rating
-from dangvu.evaluation.services import members_in_subtree
+from dangvu.evaluation.selectors import members_in_subtree
 from dangvu.members.lifecycle import gap_days, party_age
 from dangvu.members.models import PartyMember
 from dangvu.orgs.models import Lineage, Organisation, Placement

@@ -1,14 +1,25 @@
-"""Reads of the ratings area, through the user's scope."""
+"""Reads of the ratings area: who sees ratings as their work, a year's progress and results."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from typing import Any
+
+from django.db.models import Q, QuerySet
 
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import scope_for
+from dangvu.core.dates import today
+from dangvu.evaluation.models import Rating
+from dangvu.evaluation.services.common import review_facts, review_on
+from dangvu.evaluation.services.proposals import not_reviewed
+from dangvu.members.models import MembershipPeriod
+from dangvu.members.selectors import members_on
 from dangvu.orgs.models import SEGMENT_WIDTH, Organisation, Placement, valid_on
+from dangvu.rules import evaluation as ev
 from dangvu.rules.organisation import MEMBER_RATING_KINDS
+from dangvu.tree.selectors import subtree_org_ids, subtree_placements
 
 
 def rates_as_work(user: Any, org: Organisation, day: dt.date) -> bool:
@@ -33,3 +44,119 @@ def rates_as_work(user: Any, org: Organisation, day: dt.date) -> bool:
         .first()
     )
     return deciding is not None and deciding in held
+
+
+# --- progress and results of a year's review -------------------------------------------------
+# --- progress and results ------------------------------------------------------------------------
+def members_in_subtree(org: Organisation, on: dt.date) -> QuerySet[MembershipPeriod]:
+    """The home periods of a day in the organisation over time: the members' one rule."""
+
+    return members_on(org, on)
+
+
+def progress(org: Organisation, year: int) -> dict[str, Any]:
+    """Who is to be rated in the subtree, who is rated, who is not yet, and who is not reviewed."""
+    rules = ev.rules_for(year)
+    on = review_on(year)
+    periods = list(members_in_subtree(org, on).select_related("member__person", "org"))
+    facts = review_facts([p.member for p in periods], year)
+    rated = dict(
+        Rating.objects.filter(member_id__in=[p.member_id for p in periods], year=year).values_list(
+            "member_id", "level"
+        )
+    )
+    to_rate, excluded, pending = 0, [], []
+    for p in periods:
+        f = facts[p.member_id]
+        why = not_reviewed(rules, year, f, on)
+        if why:
+            excluded.append((p.member, why))
+            continue
+        to_rate += 1
+        if not rated.get(p.member_id):
+            pending.append(p.member)
+    deadline = ev.decision_deadline(rules, year)
+    return {
+        "to_rate": to_rate,
+        "rated": to_rate - len(pending),
+        "pending": pending,
+        "not_reviewed": excluded,
+        "deadline": deadline,
+        # After the deadline (§16.1 1.6) whatever is not decided is overdue.
+        "overdue": deadline is not None and today() > deadline,
+        "late": late_decisions(org, year),
+    }
+
+
+def late_decisions(org: Organisation, year: int) -> list[Rating]:
+    """Ratings of the subtree decided after the year's deadline, each with its stated reason: its
+    members' (by the cell they were rated in) and its organisations'."""
+    units = subtree_org_ids(org, review_on(year))
+    return list(
+        Rating.objects.filter(Q(unit_id__in=units) | Q(org_id__in=units), year=year)
+        .exclude(late_reason="")
+        .select_related("member__person", "org")
+        .order_by("decided_on", "pk")
+    )
+
+
+def distribution(org: Organisation, year: int, subject: str = ev.MEMBER) -> dict[str, Any]:
+    """Ratings decided in the subtree by level, and the share rated HTTNV or above against the
+    90 % target of Nghị quyết 21-NQ/TW (DOMAIN.md §1.6)."""
+    on = review_on(year)
+    counts = dict.fromkeys(ev.LEVELS, 0)
+    # The organisation over time: before it was formed, what became it (tree.selectors).
+    units = subtree_org_ids(org, on)
+    for level in (
+        Rating.objects.filter(year=year, subject=subject, unit_id__in=units)
+        .exclude(level="")
+        .values_list("level", flat=True)
+    ):
+        counts[level] += 1
+    total = sum(counts.values())
+    good = counts[ev.HTXSNV] + counts[ev.HTTNV]
+    return {
+        "counts": counts,
+        "total": total,
+        "good_or_better_pct": round(100 * good / total, 2) if total else None,
+        "target_pct": 90,
+        "meets_target": (100 * good >= 90 * total) if total else None,
+    }
+
+
+def org_distribution(org: Organisation, year: int) -> list[dict[str, Any]]:
+    """Organisations' ratings in the subtree by kind and base-unit category (as placed on the
+    review day), each with its counts and its share rated HTTNV or better (DOMAIN.md §1.6)."""
+    on = review_on(year)
+    placed = {p.org_id: (p.kind, p.category) for p in subtree_placements(org, on)}
+    groups: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(ev.LEVELS, 0))
+    for org_id, level in (
+        Rating.objects.filter(year=year, subject=ev.ORG, org_id__in=list(placed))
+        .exclude(level="")
+        .values_list("org_id", "level")
+    ):
+        groups[placed[org_id]][level] += 1
+    out = []
+    for (kind, category), counts in sorted(groups.items()):
+        total = sum(counts.values())
+        good = counts[ev.HTXSNV] + counts[ev.HTTNV]
+        out.append(
+            {
+                "kind": kind,
+                "category": category,
+                "counts": counts,
+                "total": total,
+                "good_or_better_pct": round(100 * good / total, 2) if total else None,
+            }
+        )
+    return out
+
+
+def orgs_not_rated(org: Organisation, year: int) -> list[Organisation]:
+    """Organisations of the subtree (below it) with no decided rating for the year."""
+    on = review_on(year)
+    placed = dict(subtree_placements(org, on).values_list("org_id", "parent_id"))
+    # Below the organisation: before it was formed, below what became it.
+    below = [o for o, parent in placed.items() if o != org.pk and parent in placed]
+    rated = Rating.objects.filter(year=year, subject=ev.ORG).exclude(level="").values("org_id")
+    return list(Organisation.objects.filter(pk__in=below).exclude(pk__in=rated).order_by("code"))

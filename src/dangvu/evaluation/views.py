@@ -22,7 +22,7 @@ from dangvu.accounts.scope import can
 from dangvu.core.changes import get_or_create_decision
 from dangvu.core.dates import today
 from dangvu.core.errors import RuleError
-from dangvu.evaluation import services
+from dangvu.evaluation import selectors, services
 from dangvu.evaluation.models import Rating
 from dangvu.evaluation.selectors import rates_as_work
 from dangvu.evaluation.services import Proposal
@@ -68,11 +68,11 @@ def org_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
             errors = _named(exc, request.user, "rating" if action == "decide" else "member")
         except RuleError as exc:
             errors = [m for ms in exc.message_dict.values() for m in ms]
-    state = services.progress(org, year)
-    orgs_pending = services.orgs_not_rated(org, year)
+    state = selectors.progress(org, year)
+    orgs_pending = selectors.orgs_not_rated(org, year)
     members: list[dict[str, Any]] = []
     if holds_members:
-        periods = services.members_in_subtree(org, review).filter(org=org)
+        periods = selectors.members_in_subtree(org, review).filter(org=org)
         ratings = {
             r.member_id: r
             for r in Rating.objects.filter(year=year, member__in=periods.values("member_id"))
@@ -141,8 +141,8 @@ def org_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "year": year,
             "rules": rules,
             "state": state,
-            "result": services.distribution(org, year),
-            "org_result": services.org_distribution(org, year),
+            "result": selectors.distribution(org, year),
+            "org_result": selectors.org_distribution(org, year),
             "orgs_pending": orgs_pending[:200],
             "orgs_pending_total": len(orgs_pending),
             "members": members,
