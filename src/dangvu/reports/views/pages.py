@@ -1,5 +1,5 @@
-"""Report pages: the forms with every cell linked to its records, the dashboard, the targets,
-the reviews and their draft review."""
+"""The report pages of an organisation: its forms, the records behind a figure, the dashboard,
+the admission targets."""
 
 from __future__ import annotations
 
@@ -8,24 +8,19 @@ import re
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangvu.accounts.forms import PurposeForm
 from dangvu.accounts.models import Ability, AccessRecord
 from dangvu.accounts.privacy import record_with_purpose
-from dangvu.accounts.scope import can, require, scope_for
-from dangvu.awards.models import BadgeAward, Commendation
+from dangvu.accounts.scope import can, require
 from dangvu.core.dates import in_range, today, year_in_range
 from dangvu.core.errors import RuleError
-from dangvu.evaluation.models import Rating
-from dangvu.members.models import MembershipEvent, PartyMember
-from dangvu.members.selectors import corrections_for, visible_members
-from dangvu.orgs.models import Organisation
+from dangvu.members.selectors import corrections_for
 from dangvu.reports import services
 from dangvu.reports.forms import FORMS, fill
 from dangvu.reports.indicators import (
@@ -42,11 +37,15 @@ from dangvu.reports.indicators import (
     records_of,
     target_of,
 )
-from dangvu.reports.models import AdmissionTarget, Comment, ReportRun
+from dangvu.reports.models import AdmissionTarget, ReportRun
+from dangvu.reports.selectors import figure_member_ids, figure_records
 from dangvu.reports.xlsx import period_label
 from dangvu.rules.reference import AGE_BANDS
 from dangvu.tree.selectors import answers_on, children_on, get_org, placement_of, scope_roots
 from dangvu.tree.views import _day
+
+DASHBOARD_YEARS = 8
+
 
 RECORDS_SHOWN = 500
 
@@ -195,7 +194,7 @@ def records_page(request: HttpRequest, code: str) -> HttpResponse:
     for c in codes:
         ids += records_of(scope, c)
     hidden, purpose_form = _sensitive_gate(request, org, codes, kind, ids)
-    rows = [] if hidden else _records(kind, ids[:RECORDS_SHOWN], request.user, end)
+    rows = [] if hidden else figure_records(kind, ids[:RECORDS_SHOWN], request.user, end)
     return render(
         request,
         "reports/records.html",
@@ -234,7 +233,7 @@ def _sensitive_gate(
         form,
         action=AccessRecord.Action.VIEW_SENSITIVE,
         object_type="members.partymember",
-        ids=ids if kind == "member" else [r["member_id"] for r in _member_ids(kind, ids)],
+        ids=ids if kind == "member" else [r["member_id"] for r in figure_member_ids(kind, ids)],
         org_path=org.path,
         fields=sorted(
             {
@@ -250,139 +249,6 @@ def _sensitive_gate(
         summary=f"{org.code}: {'+'.join(codes)}",
     )
     return False, form
-
-
-def _records(kind: str, ids: list[int], user: Any, on: dt.date) -> list[dict[str, Any]]:
-
-    visible = set(
-        visible_members(user).filter(pk__in=_member_ids(kind, ids)).values_list("pk", flat=True)
-    )
-
-    def person(m: Any) -> dict[str, Any]:
-        shown = m.pk in visible
-        return {
-            "member_id": m.pk if shown else None,
-            "name": m.person.full_name if shown else _("(not in your scope)"),
-        }
-
-    rows: list[dict[str, Any]] = []
-    if kind == "member":
-        for m in (
-            PartyMember.objects.filter(pk__in=ids)
-            .select_related("person", "org")
-            .order_by("person__sort_key")
-        ):
-            rows.append(
-                {
-                    **person(m),
-                    "what": m.get_status_display(),
-                    "where": m.org.name if m.org else "",
-                    "on": m.admission_decision_date,
-                }
-            )
-    elif kind == "event":
-        for e in (
-            MembershipEvent.objects.filter(pk__in=ids)
-            .select_related("member__person", "org", "decision")
-            .order_by("on", "id")
-        ):
-            rows.append(
-                {
-                    **person(e.member),
-                    "what": e.get_kind_display(),
-                    "where": e.org.name if e.org else "",
-                    "on": e.on,
-                    "decision": str(e.decision) if e.decision else "",
-                }
-            )
-    elif kind == "org":
-        for o in Organisation.objects.filter(pk__in=ids).order_by("name"):
-            rows.append(
-                {
-                    "org_code": o.code,
-                    "name": o.name,
-                    "what": o.get_kind_display(),
-                    "where": o.get_category_display() if o.category else "",
-                    "on": o.established_on,
-                }
-            )
-    elif kind == "rating":
-        for r in Rating.objects.filter(pk__in=ids).select_related("member__person", "org", "unit"):
-            if r.member_id:
-                rows.append(
-                    {
-                        **person(r.member),
-                        "what": r.level,
-                        "where": r.unit.name if r.unit else "",
-                        "on": r.decided_on,
-                    }
-                )
-            else:
-                rows.append(
-                    {
-                        "org_code": r.org.code,  # type: ignore[union-attr]
-                        "name": r.org.name,  # type: ignore[union-attr]
-                        "what": r.level,
-                        "where": "",
-                        "on": r.decided_on,
-                    }
-                )
-    elif kind == "commendation":
-        for c in Commendation.objects.filter(pk__in=ids).select_related(
-            "member__person", "org", "decision"
-        ):
-            if c.member_id:
-                rows.append(
-                    {
-                        **person(c.member),
-                        "what": c.get_kind_display(),
-                        "where": str(c.decision),
-                        "on": c.decision.date,
-                    }
-                )
-            else:
-                rows.append(
-                    {
-                        "org_code": c.org.code,  # type: ignore[union-attr]
-                        "name": c.org.name,  # type: ignore[union-attr]
-                        "what": c.get_kind_display(),
-                        "where": str(c.decision),
-                        "on": c.decision.date,
-                    }
-                )
-    elif kind == "badge":
-        for b in (
-            BadgeAward.objects.filter(pk__in=ids)
-            .select_related("member__person")
-            .order_by("awarded_on")
-        ):
-            rows.append(
-                {
-                    **person(b.member),
-                    "what": _("%(n)s-year badge") % {"n": b.tier},
-                    "where": "",
-                    "on": b.awarded_on,
-                }
-            )
-    return rows
-
-
-def _member_ids(kind: str, ids: list[int]) -> Any:
-
-    if kind == "member":
-        return ids
-    model: Any = {
-        "event": MembershipEvent,
-        "rating": Rating,
-        "commendation": Commendation,
-        "badge": BadgeAward,
-    }.get(kind)
-    if model is None:
-        return []
-    return model.objects.filter(pk__in=ids, member__isnull=False).values("member_id")
-
-
-DASHBOARD_YEARS = 8
 
 
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
@@ -556,119 +422,3 @@ def create_review(request: HttpRequest, code: str) -> HttpResponse:
             messages.error(request, m)
         return redirect("reports:org", code=org.code)
     return redirect("reports:run", pk=run.pk)
-
-
-def _run_for(request: HttpRequest, pk: int) -> ReportRun:
-    run = get_object_or_404(ReportRun.objects.select_related("org"), pk=pk)
-    is_reviewer = run.reviewers.filter(user_id=getattr(request.user, "pk", None) or 0).exists()
-    if not is_reviewer and not scope_for(request.user, Ability.VIEW).covers(run.org.path):
-        raise Http404
-    return run
-
-
-def run_page(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _run_for(request, pk)
-    sections = services.sections_of(run)
-    comments: dict[str, list[Comment]] = {}
-    for c in run.comments.select_related("author", "answered_by"):
-        comments.setdefault(c.section, []).append(c)
-    for s in sections:
-        s["comments"] = comments.get(s["key"], [])
-    table = services.stored_table(run) if run.kind == ReportRun.Kind.FORM else None
-    differences = services.differences(run) if request.GET.get("so-sanh") else None
-    may_draft = can(request.user, Ability.MANAGE_MEMBERS, run.org.path)
-    users = []
-    if may_draft and run.kind != ReportRun.Kind.FORM:
-        users = list(services.possible_reviewers(run, request.user)[:200])
-    return render(
-        request,
-        "reports/run.html",
-        {
-            "run": run,
-            "sections": sections,
-            "table": table,
-            "differences": differences,
-            "may_draft": may_draft,
-            "is_reviewer": run.reviewers.filter(
-                user_id=getattr(request.user, "pk", None) or 0
-            ).exists(),
-            "reviewers": run.reviewers.select_related("user"),
-            "users": users,
-            "answers": Comment.Answer.choices,
-            "period": period_label(run.start, run.end),
-        },
-    )
-
-
-def run_file(request: HttpRequest, pk: int, what: str) -> HttpResponse:
-    run = _run_for(request, pk)
-    if what == "van-ban":
-        data, name, content_type = services.document_of(run)
-    elif what == "phu-luc" and run.kind != ReportRun.Kind.FORM:
-        data = services.annex_of(run)
-        name = f"phu-luc-{run.kind}-{run.org.code}-{run.end.year}.xlsx"
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    elif what == "gop-y" and run.kind != ReportRun.Kind.FORM:
-        data = services.comments_docx(run)
-        name = f"tiep-thu-gop-y-{run.org.code}-{run.end.year}.docx"
-        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    else:
-        raise Http404
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-@require_POST
-def publish(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _run_for(request, pk)
-    users = list(
-        get_user_model().objects.filter(
-            pk__in=[
-                int(v) for v in request.POST.getlist("reviewers") if v.isdigit() and len(v) < 10
-            ],
-            is_active=True,
-        )
-    )
-    return _act(
-        request,
-        run,
-        lambda: services.publish(run, users, request.user),
-        _("The draft is published to the reviewers."),
-    )
-
-
-def _act(request: HttpRequest, run: ReportRun, write: Any, done: str) -> HttpResponse:
-    """A write from the run's page: its message, or the rule's in Vietnamese; back to the page."""
-    try:
-        write()
-        messages.success(request, done)
-    except RuleError as exc:
-        for m in _errors(exc):
-            messages.error(request, m)
-    return redirect("reports:run", pk=run.pk)
-
-
-@require_POST
-def comment(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _run_for(request, pk)
-    section, text = request.POST.get("section", ""), request.POST.get("text", "")
-    return _act(
-        request,
-        run,
-        lambda: services.add_comment(run, section, text, request.user),
-        _("Your comment is recorded."),
-    )
-
-
-@require_POST
-def answer(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse:
-    run = _run_for(request, pk)
-    found = get_object_or_404(Comment, pk=comment_id, run=run)
-    kind, reason = request.POST.get("answer", ""), request.POST.get("reason", "")
-    return _act(
-        request,
-        run,
-        lambda: services.answer_comment(found, kind, reason, request.user),
-        _("The answer is recorded."),
-    )
