@@ -148,3 +148,22 @@ def test_the_write_checker_sees_a_write_in_a_view(tmp_path: Path) -> None:
     )
     hits = [hit.split(" ", 1)[1] for hit in _writes_outside_services(planted, tmp_path)]
     assert hits == ["save", "update", "create"]
+
+
+def test_no_app_reads_another_apps_private_names() -> None:
+    """A name with a leading underscore is its module's own; another app asks for a public one."""
+    found = []
+    for path in sorted(SOURCE.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        app = path.relative_to(SOURCE).parts[0].removesuffix(".py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                parts = node.module.split(".")
+                if parts[0] == "dangvu" and len(parts) > 1 and parts[1] != app:
+                    found += [
+                        f"{path.relative_to(ROOT)}:{node.lineno} {node.module}.{a.name}"
+                        for a in node.names
+                        if a.name.startswith("_")
+                    ]
+    assert found == []

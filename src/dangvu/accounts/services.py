@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dangvu.accounts.models import SENSITIVE_CAPABLE, Ability, ApiToken, Role, RoleGrant, User
 from dangvu.accounts.scope import forget_cached_scope, scope_for
+from dangvu.core.actors import Actor, as_user
 from dangvu.core.changes import log_entry, open_change_set
 from dangvu.core.dates import today
 from dangvu.core.errors import RuleError
@@ -26,7 +27,7 @@ from dangvu.orgs.models import Organisation, valid_on
 
 @transaction.atomic
 def user_create(
-    *, username: str, full_name: str, password: str, actor: Any, account_admin: bool = False
+    *, username: str, full_name: str, password: str, actor: Actor, account_admin: bool = False
 ) -> User:
     family, _sep, given = full_name.strip().rpartition(" ")
     user = User(
@@ -58,7 +59,7 @@ def grant_role(
     org: Organisation,
     role: str,
     valid_from: dt.date,
-    actor: Any,
+    actor: Actor,
     valid_to: dt.date | None = None,
     sensitive: bool = False,
     reason: str = "",
@@ -100,7 +101,7 @@ def grant_role(
         valid_from=valid_from,
         valid_to=valid_to,
         sensitive=sensitive and not asked,
-        sensitive_requested_by=actor if asked else None,
+        sensitive_requested_by=as_user(actor) if asked else None,
     )
     cs = open_change_set(
         actor=actor,
@@ -125,7 +126,7 @@ def grant_role(
     return grant
 
 
-def sensitive_pending(actor: Any) -> Any:
+def sensitive_pending(actor: Actor) -> Any:
     """The sensitive permissions asked for on roles the actor administers, awaiting a second
     administrator."""
     scope = scope_for(actor, Ability.MANAGE_ACCOUNTS)
@@ -144,7 +145,7 @@ def sensitive_pending(actor: Any) -> Any:
 
 
 @transaction.atomic
-def sensitive_decide(*, grant: RoleGrant, actor: Any, approve: bool, reason: str) -> RoleGrant:
+def sensitive_decide(*, grant: RoleGrant, actor: Actor, approve: bool, reason: str) -> RoleGrant:
     """A second account administrator approves or refuses the sensitive permission asked for on
     a role: not the one who asked, not the user it is for."""
     _check_administers(actor, grant)
@@ -160,7 +161,7 @@ def sensitive_decide(*, grant: RoleGrant, actor: Any, approve: bool, reason: str
     if not reason.strip():
         raise RuleError(_("Say why: the change log records it."), field="reason")
     grant.sensitive = approve
-    grant.sensitive_approved_by = actor if approve else None
+    grant.sensitive_approved_by = as_user(actor) if approve else None
     if not approve:
         grant.sensitive_requested_by = None
     grant.save(update_fields=["sensitive", "sensitive_approved_by", "sensitive_requested_by"])
@@ -177,7 +178,7 @@ def sensitive_decide(*, grant: RoleGrant, actor: Any, approve: bool, reason: str
     return grant
 
 
-def _not_oneself(actor: Any, user: Any) -> None:
+def _not_oneself(actor: Actor, user: Any) -> None:
     if actor is not None and getattr(actor, "pk", None) == user.pk:
         raise RuleError(
             _("Nobody grants, widens or keeps a role of their own: another administrator does."),
@@ -185,13 +186,13 @@ def _not_oneself(actor: Any, user: Any) -> None:
         )
 
 
-def _check_administers(actor: Any, grant: RoleGrant) -> None:
+def _check_administers(actor: Actor, grant: RoleGrant) -> None:
     if actor is not None and not scope_for(actor, Ability.MANAGE_ACCOUNTS).covers(grant.org.path):
         raise RuleError(_("You do not administer accounts for %(org)s.") % {"org": grant.org.code})
 
 
 @transaction.atomic
-def role_end(*, grant: RoleGrant, on: dt.date, actor: Any, reason: str = "") -> RoleGrant:
+def role_end(*, grant: RoleGrant, on: dt.date, actor: Actor, reason: str = "") -> RoleGrant:
     """End a role from `on` (the last day it holds is the day before)."""
     _check_administers(actor, grant)
     if on <= grant.valid_from:
@@ -216,7 +217,7 @@ def role_end(*, grant: RoleGrant, on: dt.date, actor: Any, reason: str = "") -> 
 
 
 @transaction.atomic
-def role_confirm(*, grant: RoleGrant, actor: Any, reason: str = "") -> RoleGrant:
+def role_confirm(*, grant: RoleGrant, actor: Actor, reason: str = "") -> RoleGrant:
     """Keep a role that a restructuring carried over (it leaves the review list), with the reason
     the change log keeps. A role not under review has nothing to keep."""
     _not_oneself(actor, grant.user)
@@ -239,11 +240,11 @@ def role_confirm(*, grant: RoleGrant, actor: Any, reason: str = "") -> RoleGrant
     return grant
 
 
-def _source(actor: Any) -> str:
+def _source(actor: Actor) -> str:
     return ChangeSet.Source.CLI if actor is None else ChangeSet.Source.WEB
 
 
-def roles_to_review(actor: Any) -> list[RoleGrant]:
+def roles_to_review(actor: Actor) -> list[RoleGrant]:
     """Roles in force that a restructuring carried to a successor, or that sit on an organisation
     that no longer exists (merged, split or dissolved): someone must confirm or end them."""
     from django.db.models import Q
@@ -267,7 +268,7 @@ def hash_token(token: str) -> str:
 
 @transaction.atomic
 def token_create(
-    *, user: User, actor: Any, label: str = "", days: int = TOKEN_DAYS
+    *, user: User, actor: Actor, label: str = "", days: int = TOKEN_DAYS
 ) -> tuple[ApiToken, str]:
     """A new API token for `user`; returns the row and the token, which is not kept."""
     if (
@@ -305,7 +306,7 @@ def token_create(
 
 
 @transaction.atomic
-def token_revoke(*, token: ApiToken, actor: Any) -> ApiToken:
+def token_revoke(*, token: ApiToken, actor: Actor) -> ApiToken:
     if (
         actor is not None
         and actor.pk != token.user_id

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import require
 from dangvu.awards.models import BadgeAward, Commendation, IllnessNote
+from dangvu.core.actors import Actor
 from dangvu.core.changes import log_entry, open_change_set
 from dangvu.core.dates import add_years, format_date, today
 from dangvu.core.errors import RuleError
@@ -45,7 +46,7 @@ def five_year_candidates(
     org: Organisation,
     first_year: int,
     last_year: int,
-    actor: Any,
+    actor: Actor,
     *,
     carry_through: bool | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
@@ -239,7 +240,7 @@ def _org_candidates(
     return candidates, successors
 
 
-def badges_due(org: Organisation, on: dt.date, actor: Any) -> list[dict[str, Any]]:
+def badges_due(org: Organisation, on: dt.date, actor: Actor) -> list[dict[str, Any]]:
     """Members of the subtree due a badge on the award day `on` (DOMAIN.md §3): by party age with
     its gaps, early for a serious illness on file, posthumously for those who died since."""
     require(actor, Ability.VIEW, org.path)
@@ -281,7 +282,7 @@ def badges_due(org: Organisation, on: dt.date, actor: Any) -> list[dict[str, Any
     for m in everyone:
         if m.first_admission_date is None:
             continue
-        gaps = _gaps(m)
+        gaps = party_gaps(m)
         died = m.status_since if m.status == "deceased" else None
         until = died or on
         counted_from = m.first_admission_date + dt.timedelta(days=gap_days(gaps, until))
@@ -310,7 +311,7 @@ def badges_due(org: Organisation, on: dt.date, actor: Any) -> list[dict[str, Any
     return sorted(out, key=lambda r: (-r["tier"], r["name"]))
 
 
-def _gaps(member: PartyMember) -> list[tuple[dt.date, dt.date | None]]:
+def party_gaps(member: PartyMember) -> list[tuple[dt.date, dt.date | None]]:
     return [
         (dt.date.fromisoformat(a), dt.date.fromisoformat(b) if b else None)
         for a, b in (member.derived or {}).get("gaps", [])
@@ -322,7 +323,7 @@ def next_badge_of(member: PartyMember, on: dt.date) -> tuple[int, dt.date] | Non
     if member.first_admission_date is None:
         return None
     taken = set(BadgeAward.objects.filter(member=member).values_list("tier", flat=True))
-    counted_from = member.first_admission_date + dt.timedelta(days=gap_days(_gaps(member), on))
+    counted_from = member.first_admission_date + dt.timedelta(days=gap_days(party_gaps(member), on))
 
     for tier in BADGE_TIERS:
         if tier not in taken and add_years(counted_from, tier) > on:
@@ -347,7 +348,7 @@ def badge_check(
         return None, _("The %(tier)s-year badge is recorded already.") % {"tier": tier}
     died = member.status_since if member.status == "deceased" else None
     counted_from = member.first_admission_date + dt.timedelta(
-        days=gap_days(_gaps(member), died or awarded_on)
+        days=gap_days(party_gaps(member), died or awarded_on)
     )
     due, why = rules.badge_due(
         counted_from=counted_from,
@@ -372,7 +373,7 @@ def record_badge(
     tier: int,
     awarded_on: dt.date,
     decision: Decision | None,
-    actor: Any,
+    actor: Actor,
     source: str = ChangeSet.Source.WEB,
 ) -> BadgeAward:
     """Record a badge awarded; refused when it is not due on that day under the rules."""
@@ -510,7 +511,7 @@ def record_commendation(
     last_year: int,
     giver: Organisation,
     decision: Decision,
-    actor: Any,
+    actor: Actor,
     member: PartyMember | None = None,
     org: Organisation | None = None,
     multiple: Decimal | None = None,

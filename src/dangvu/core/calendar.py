@@ -19,6 +19,7 @@ import holidays
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from dangvu.core.actors import Actor
 from dangvu.core.changes import log_entry, open_change_set
 from dangvu.core.models import CalendarDay, CalendarYear, ChangeSet
 
@@ -126,7 +127,7 @@ def calendar_day_set(
     day: dt.date,
     working: bool,
     name: str,
-    actor: Any,
+    actor: Actor,
     reason: str = "",
     source: str = ChangeSet.Source.CLI,
 ) -> CalendarDay:
@@ -142,7 +143,7 @@ def calendar_day_set(
 
 
 def calendar_day_unset(
-    *, day: dt.date, actor: Any, reason: str = "", source: str = ChangeSet.Source.CLI
+    *, day: dt.date, actor: Actor, reason: str = "", source: str = ChangeSet.Source.CLI
 ) -> None:
     """Make a day what its weekday says, with its entry in the change log. A day the shipped
     announcements list is kept as an officer's entry saying so, so that loading the

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import models, transaction
 
+from dangvu.core.actors import Actor, as_user
 from dangvu.core.models import ChangeLogEntry, ChangeSet, Decision
 
 JSONable = dict[str, Any]
@@ -35,7 +36,7 @@ def collecting_change_sets() -> Iterator[list[uuid.UUID]]:
             outer.extend(found)
 
 
-def actor_name(actor: Any) -> str:
+def actor_name(actor: Actor) -> str:
     if actor is None:
         return "system"
     full = getattr(actor, "get_full_name", lambda: "")()
@@ -43,12 +44,12 @@ def actor_name(actor: Any) -> str:
 
 
 def open_change_set(
-    *, actor: Any, reason: str = "", source: str = ChangeSet.Source.WEB
+    *, actor: Actor, reason: str = "", source: str = ChangeSet.Source.WEB
 ) -> ChangeSet:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("a change set must be opened inside the service's transaction")
     changeset = ChangeSet.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=as_user(actor),
         actor_name=actor_name(actor),
         reason=reason,
         source=source,

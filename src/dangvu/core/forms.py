@@ -68,6 +68,17 @@ def parse_day(value: str | None) -> tuple[dt.date, bool]:
     return today(), False
 
 
+def day_asked(request: Any) -> dt.date:
+    """The day a page is asked for (?ngay=dd/mm/yyyy); today, with a warning on the page, when the
+    date cannot be read."""
+    day, ok = parse_day(request.GET.get("ngay"))
+    if not ok:
+        messages.warning(
+            request, _("The date was not understood; showing today. Write it as dd/mm/yyyy.")
+        )
+    return day
+
+
 def submit(
     request: Any,
     form: forms.Form,

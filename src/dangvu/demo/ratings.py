@@ -20,7 +20,7 @@ from typing import Any
 from django.db import transaction
 
 from dangvu.awards.models import BadgeAward, Commendation
-from dangvu.awards.services import _gaps, five_year_candidates
+from dangvu.awards.services import five_year_candidates, party_gaps
 from dangvu.core import bulk
 from dangvu.core.changes import get_or_create_decision, log_values, open_change_set
 from dangvu.core.dates import add_years
@@ -449,7 +449,7 @@ class DemoRatings:
         for member in PartyMember.objects.filter(
             status__in=("official", "deceased"), first_admission_date__isnull=False
         ).order_by("pk"):
-            gaps = _gaps(member)
+            gaps = party_gaps(member)
             received: list[int] = list(given[member.pk])
             died = member.status_since if member.status == "deceased" else None
             counted_from = member.first_admission_date + dt.timedelta(

@@ -12,7 +12,9 @@ from dangvu.orgs.models import Organisation
 from dangvu.rules import discipline as rules
 
 
-class Form(models.TextChoices):
+class Penalty(models.TextChoices):
+    """The forms of discipline ("hình thức kỷ luật", Party Charter art. 35; DOMAIN.md §6)."""
+
     REPRIMAND = rules.REPRIMAND, _("Reprimand")
     WARNING = rules.WARNING, _("Warning")
     DISMISSAL = rules.DISMISSAL, _("Removal from post")
@@ -27,7 +29,7 @@ class DisciplineDecision(models.Model):
     org = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="discipline"
     )
-    form = models.CharField(_("form of discipline"), max_length=16, choices=Form.choices)
+    form = models.CharField(_("form of discipline"), max_length=16, choices=Penalty.choices)
     deciding_body = models.CharField(_("deciding body"), max_length=200)
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="+")
     announced_on = models.DateField(_("announced on"))

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import require
+from dangvu.core.actors import Actor
 from dangvu.core.changes import log_entry, open_change_set
 from dangvu.core.dates import format_date, today
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeSet, Decision
-from dangvu.discipline.models import DisciplineDecision, Form
+from dangvu.discipline.models import DisciplineDecision, Penalty
 from dangvu.members.events import derive_for, record_event
 from dangvu.members.lifecycle import STATUS_LABELS, state_on
 from dangvu.members.models import EventKind, PartyMember
@@ -34,7 +34,7 @@ def discipline_record(
     decision: Decision,
     announced_on: dt.date,
     deciding_body: str,
-    actor: Any,
+    actor: Actor,
     member: PartyMember | None = None,
     org: Organisation | None = None,
     violation: str = "",
@@ -46,7 +46,7 @@ def discipline_record(
         raise RuleError(
             _("A discipline decision concerns one member or one organisation."), field="member"
         )
-    if form not in Form.values:
+    if form not in Penalty.values:
         raise RuleError(_("Unknown form of discipline."), field="form")
     if announced_on > today():
         raise RuleError(
@@ -69,7 +69,7 @@ def discipline_record(
                     "A member who is %(status)s cannot be given “%(form)s” (Party Charter, Article 35; QĐ 69-QĐ/TW, "
                     "Article 7)."
                 )
-                % {"status": STATUS_LABELS.get(status, status), "form": Form(form).label},
+                % {"status": STATUS_LABELS.get(status, status), "form": Penalty(form).label},
                 field="form",
             )
     else:

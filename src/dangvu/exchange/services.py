@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import scope_for
+from dangvu.core.actors import Actor, as_user
 from dangvu.core.changes import open_change_set
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeSet
@@ -94,7 +95,7 @@ def require_reason(rows: Any, reason: str) -> None:
 
 
 @transaction.atomic
-def set_override(batch: ImportBatch, *, rows: list[int] | str, reason: str, actor: Any) -> None:
+def set_override(batch: ImportBatch, *, rows: list[int] | str, reason: str, actor: Actor) -> None:
     """Keep rows a rule of their year refuses, with the reason the change log will record; the
     file is checked again with them (nobody keeps rows of a file they may not import)."""
     if batch.user_id != getattr(actor, "pk", None):
@@ -156,7 +157,7 @@ def import_file(
     kind: str,
     content: bytes,
     filename: str,
-    actor: Any,
+    actor: Actor,
     dry_run: bool,
     mapping: dict[str, str] | None = None,
     source: str = ChangeSet.Source.IMPORT,
@@ -188,7 +189,7 @@ def import_file(
         checksum=outcome.checksum,
         size=len(content),
         content=content,
-        user=actor,
+        user=as_user(actor),
         mapping=mapping or {},
         override={
             "rows": override_rows if override_rows == "all" else sorted(override_rows),
@@ -204,7 +205,7 @@ def import_file(
 
 
 @transaction.atomic
-def revert_batch(batch: ImportBatch, *, actor: Any, reason: str) -> int:
+def revert_batch(batch: ImportBatch, *, actor: Actor, reason: str) -> int:
     """Take a committed import back as one change set, if nothing recorded later depends on it."""
 
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)

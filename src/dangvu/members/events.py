@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import require
+from dangvu.core.actors import Actor
 from dangvu.core.calendar import add_working_days
 from dangvu.core.changes import log_entry, open_change_set
 from dangvu.core.dates import add_months, age_on, format_date, months_between, today
@@ -335,7 +336,7 @@ def record_event(
     member: PartyMember,
     kind: str,
     on: dt.date,
-    actor: Any,
+    actor: Actor,
     org: Organisation | None = None,
     decision: Decision | None = None,
     details: dict[str, Any] | None = None,
@@ -400,7 +401,7 @@ def correct_event(
     *,
     event: MembershipEvent,
     reason: str,
-    actor: Any,
+    actor: Actor,
     replacement: dict[str, Any] | None = None,
     source: str = ChangeSet.Source.WEB,
 ) -> Correction:

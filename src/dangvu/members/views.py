@@ -31,7 +31,7 @@ from dangvu.accounts.scope import can, can_see_sensitive, scope_for
 from dangvu.core.changes import get_or_create_decision, history_of
 from dangvu.core.dates import age_on, format_date, today
 from dangvu.core.errors import RuleError
-from dangvu.core.forms import submit
+from dangvu.core.forms import day_asked, submit
 from dangvu.core.text import search_key
 from dangvu.members import extensions, forms, selectors, services
 from dangvu.members.models import PartyMember, Status
@@ -39,7 +39,6 @@ from dangvu.rules import reference as ref
 from dangvu.rules.reference import AGE_BAND_LABELS
 from dangvu.tree.selectors import get_org, scope_roots, visible_orgs
 from dangvu.tree.services import normalise_code
-from dangvu.tree.views import _day
 
 PERSON_KEYS = list(forms.PersonForm.base_fields)
 
@@ -351,7 +350,7 @@ def admit(request: HttpRequest) -> HttpResponse:
 def stats_page(request: HttpRequest) -> HttpResponse:
     from django.http import JsonResponse
 
-    day = _day(request)
+    day = day_asked(request)
     code = request.GET.get("org", "")
     if not code:
         roots = scope_roots(request.user)

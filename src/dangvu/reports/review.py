@@ -12,9 +12,9 @@ from typing import Any
 from django.conf import settings
 
 from dangvu.core.numbers import vn_number
-from dangvu.reports.forms import FORMS, fill, percent
 from dangvu.reports.heading import heading_of
 from dangvu.reports.indicators import REGISTRY, Scope, compute_all, target_of
+from dangvu.reports.statutory_forms import FORMS, fill, percent
 from dangvu.rules import evaluation as ev
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "docx"

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from dangvu.accounts.models import Ability, RoleGrant
 from dangvu.accounts.scope import require
+from dangvu.core.actors import Actor, as_user
 from dangvu.core.changes import log_entry, open_change_set
 from dangvu.core.dates import today
 from dangvu.core.errors import RuleError
@@ -19,16 +20,16 @@ from dangvu.core.models import ChangeSet
 from dangvu.core.sheets import FileError, open_sheet
 from dangvu.orgs.models import SEGMENT_WIDTH, Organisation, subtree_range, valid_on
 from dangvu.reports import review
-from dangvu.reports.forms import FORMS
 from dangvu.reports.indicators import REGISTRY, Scope, compute_all
 from dangvu.reports.models import AdmissionTarget, Comment, ReportRun, Reviewer
+from dangvu.reports.statutory_forms import FORMS
 
 
 def set_target(
     org: Organisation,
     year: int,
     target: int,
-    actor: Any,
+    actor: Actor,
     *,
     source: str = ChangeSet.Source.WEB,
     reason: str = "",
@@ -72,7 +73,7 @@ TARGET_HEADERS = {
 TARGET_LABELS = {"code": "Mã tổ chức", "year": "Năm", "target": "Chỉ tiêu"}
 
 
-def import_targets(data: bytes, name: str, actor: Any) -> int:
+def import_targets(data: bytes, name: str, actor: Actor) -> int:
     """Targets from a file (XLSX, ODS, CSV) with the columns Mã tổ chức, Năm, Chỉ tiêu: every
     problem named by row and column, and nothing written unless every row is right."""
 
@@ -151,7 +152,7 @@ def create_run(
     org: Organisation,
     start: dt.date,
     end: dt.date,
-    actor: Any,
+    actor: Actor,
     *,
     form: str = "",
     number: str = "",
@@ -174,7 +175,7 @@ def create_run(
             end=end,
             number=number,
             figures=figures,
-            created_by=actor if getattr(actor, "pk", None) else None,
+            created_by=as_user(actor),
             changeset=cs,
         )
         log_entry(
@@ -223,7 +224,7 @@ def differences(run: ReportRun) -> list[dict[str, Any]]:
 
 def stored_table(run: ReportRun) -> Any:
     """A form run's table filled with the figures it stored."""
-    from dangvu.reports.forms import fill
+    from dangvu.reports.statutory_forms import fill
 
     return fill(
         FORMS[run.form],
@@ -270,7 +271,7 @@ def annex_of(run: ReportRun) -> bytes:
 # Draft review
 
 
-def possible_reviewers(run: ReportRun, actor: Any) -> Any:
+def possible_reviewers(run: ReportRun, actor: Actor) -> Any:
     """Who may be asked to comment on a review: active accounts holding a role in force on the
     reviewed organisation, above it or within it — not every account of the system."""
     from django.contrib.auth import get_user_model
@@ -290,7 +291,7 @@ def possible_reviewers(run: ReportRun, actor: Any) -> Any:
     )
 
 
-def publish(run: ReportRun, reviewers: list[Any], actor: Any) -> None:
+def publish(run: ReportRun, reviewers: list[Any], actor: Actor) -> None:
     """Publish a generated review as a draft to named reviewers (of `possible_reviewers`)."""
     require(actor, Ability.MANAGE_MEMBERS, run.org.path)
     if run.kind == ReportRun.Kind.FORM:
@@ -322,8 +323,8 @@ def sections_of(run: ReportRun) -> list[dict[str, Any]]:
     return []
 
 
-def add_comment(run: ReportRun, section: str, text: str, actor: Any) -> Comment:
-    if not Reviewer.objects.filter(run=run, user=actor).exists():
+def add_comment(run: ReportRun, section: str, text: str, actor: Actor) -> Comment:
+    if not Reviewer.objects.filter(run=run, user=as_user(actor)).exists():
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied
@@ -335,7 +336,9 @@ def add_comment(run: ReportRun, section: str, text: str, actor: Any) -> Comment:
         raise RuleError(_("Write the comment."), field="text")
     with transaction.atomic():
         cs = open_change_set(actor=actor, reason=_("Comment on a draft report"))
-        comment = Comment.objects.create(run=run, section=section, author=actor, text=text.strip())
+        comment = Comment.objects.create(
+            run=run, section=section, author=as_user(actor), text=text.strip()
+        )
         log_entry(
             cs,
             action="create",
@@ -347,7 +350,7 @@ def add_comment(run: ReportRun, section: str, text: str, actor: Any) -> Comment:
     return comment
 
 
-def answer_comment(comment: Comment, answer: str, reason: str, actor: Any) -> Comment:
+def answer_comment(comment: Comment, answer: str, reason: str, actor: Actor) -> Comment:
     """The drafting officer's answer: accepted, explained or not accepted — with the reason
     when not simply accepted."""
     require(actor, Ability.MANAGE_MEMBERS, comment.run.org.path)
@@ -361,7 +364,7 @@ def answer_comment(comment: Comment, answer: str, reason: str, actor: Any) -> Co
         cs = open_change_set(actor=actor, reason=_("Answer to a comment"))
         before = {"answer": comment.answer, "reason": comment.reason}
         comment.answer, comment.reason = answer, reason.strip()
-        comment.answered_by, comment.answered_at = actor, timezone.now()
+        comment.answered_by, comment.answered_at = as_user(actor), timezone.now()
         comment.save(update_fields=["answer", "reason", "answered_by", "answered_at"])
         log_entry(
             cs,

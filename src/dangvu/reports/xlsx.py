@@ -9,8 +9,8 @@ from typing import Any
 
 import xlsxwriter
 
-from dangvu.reports.forms import Table
 from dangvu.reports.heading import heading_of
+from dangvu.reports.statutory_forms import Table
 
 FONT = "Times New Roman"
 

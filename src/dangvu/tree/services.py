@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import require
+from dangvu.core.actors import Actor
 from dangvu.core.changes import log_entry, open_change_set, snapshot
 from dangvu.core.dates import format_date, today
 from dangvu.core.errors import RuleError
@@ -106,7 +107,7 @@ def org_create(
     parent: Organisation | None,
     established_on: dt.date,
     decision: Decision | None,
-    actor: Any,
+    actor: Actor,
     category: str = "",
     reason: str = "",
     changeset: ChangeSet | None = None,
@@ -177,7 +178,7 @@ def org_rename(
     name: str,
     on: dt.date,
     decision: Decision | None,
-    actor: Any,
+    actor: Actor,
     reason: str = "",
     source: str = ChangeSet.Source.WEB,
     changeset: ChangeSet | None = None,
@@ -217,7 +218,7 @@ def _log_change(
     action: str,
     before: dict[str, Any],
     decision: Decision,
-    actor: Any,
+    actor: Actor,
     reason: str,
     source: str,
     on: dt.date | None = None,
@@ -246,7 +247,7 @@ def org_move(
     new_parent: Organisation,
     on: dt.date,
     decision: Decision | None,
-    actor: Any,
+    actor: Actor,
     reason: str = "",
     source: str = ChangeSet.Source.WEB,
     changeset: ChangeSet | None = None,
@@ -323,7 +324,7 @@ def org_dissolve(
     org: Organisation,
     on: dt.date,
     decision: Decision | None,
-    actor: Any,
+    actor: Actor,
     successor: Organisation | None = None,
     reason: str = "",
     source: str = ChangeSet.Source.WEB,
@@ -391,7 +392,7 @@ def org_change_kind(
     kind: str,
     on: dt.date,
     decision: Decision | None,
-    actor: Any,
+    actor: Actor,
     category: str | None = None,
     reason: str = "",
     source: str = ChangeSet.Source.WEB,
@@ -448,7 +449,7 @@ def org_change_kind(
 
 
 @transaction.atomic
-def orgs_revert_import(*, changeset: ChangeSet, actor: Any, revert: ChangeSet) -> int:
+def orgs_revert_import(*, changeset: ChangeSet, actor: Actor, revert: ChangeSet) -> int:
     """Undo an import of organisations recorded as `changeset` while nothing later depends on it:
     organisations it created are taken out (kept in the change log), renames are taken back."""
     from django.db.models import ProtectedError

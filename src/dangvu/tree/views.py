@@ -18,22 +18,12 @@ from dangvu.accounts.scope import can
 from dangvu.core.changes import get_or_create_decision, history_of
 from dangvu.core.dates import today
 from dangvu.core.errors import RuleError
-from dangvu.core.forms import parse_day, submit
+from dangvu.core.forms import day_asked, parse_day, submit
 from dangvu.core.models import Decision
 from dangvu.orgs.models import Kind, Organisation
 from dangvu.rules.organisation import structure_notes
 from dangvu.tree import forms, selectors, services
 from dangvu.tree.extensions import org_panels, subtree_counts
-
-
-def _day(request: HttpRequest) -> Any:
-    day, ok = parse_day(request.GET.get("ngay"))
-    if not ok:
-        messages.warning(
-            request, _("The date was not understood; showing today. Write it as dd/mm/yyyy.")
-        )
-    return day
-
 
 STRUCTURE_NOTES = {
     "grassroots_below_3_official": gettext_lazy(
@@ -87,7 +77,7 @@ def _tree_blocks(user: Any, day: dt.date) -> list[dict[str, Any]]:
 
 
 def tree(request: HttpRequest) -> HttpResponse:
-    day = _day(request)
+    day = day_asked(request)
     blocks = _tree_blocks(request.user, day)
     return render(
         request, "orgs/tree.html", {"blocks": blocks, "day": day, "is_today": day == today()}
@@ -96,7 +86,7 @@ def tree(request: HttpRequest) -> HttpResponse:
 
 def children(request: HttpRequest, code: str) -> HttpResponse:
     org = selectors.get_org(request.user, code)
-    day = _day(request)
+    day = day_asked(request)
     counts = subtree_counts(org, day)
     rows = selectors.children_on(org, day)
     names = selectors.names_on([c.org_id for c in rows], day)
@@ -115,7 +105,7 @@ def children(request: HttpRequest, code: str) -> HttpResponse:
 
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     org = selectors.get_org(request.user, code)
-    day = _day(request)
+    day = day_asked(request)
     counts = subtree_counts(org, day)
     rows = selectors.children_on(org, day)
     names = selectors.names_on([c.org_id for c in rows], day)

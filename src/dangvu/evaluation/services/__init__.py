@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 from django.utils.translation import gettext as _
 
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import require
 from dangvu.core import bulk
+from dangvu.core.actors import Actor
 from dangvu.core.changes import log_values
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeLogEntry, ChangeSet
@@ -39,7 +39,7 @@ from dangvu.evaluation.services.decided import (
     decided_of,
     record_decided,
 )
-from dangvu.evaluation.services.decisions import _imported, decide_ratings, reclassify
+from dangvu.evaluation.services.decisions import decide_ratings, proposal_of_import, reclassify
 from dangvu.evaluation.services.proposals import (
     PROPOSAL_FIELDS,
     _facts_json,
@@ -70,7 +70,7 @@ from dangvu.evaluation.services.quotas import (
 from dangvu.evaluation.services.rounds import round_close, round_open
 
 
-def ratings_revert_import(*, changeset: ChangeSet, actor: Any, revert: ChangeSet) -> int:
+def ratings_revert_import(*, changeset: ChangeSet, actor: Actor, revert: ChangeSet) -> int:
     """Take back the ratings an import wrote (created ones removed, changed ones set back to
     every field they had, the reasons for keeping them included), unless a later change touched
     them (the caller's transaction; exchange.services.revert_batch)."""
@@ -155,7 +155,6 @@ __all__ = [
     "_forced",
     "_future",
     "_group_label",
-    "_imported",
     "_level_problems",
     "_load_persons",
     "_load_subjects",
@@ -178,6 +177,7 @@ __all__ = [
     "not_reviewed",
     "org_caps",
     "peer_group_create",
+    "proposal_of_import",
     "propose_member_ratings",
     "propose_org_rating",
     "quota_counts",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import require
 from dangvu.core import bulk
+from dangvu.core.actors import Actor, as_user
 from dangvu.core.changes import get_or_create_decision, log_values
 from dangvu.core.dates import format_date, today
 from dangvu.core.models import ChangeLogEntry, ChangeSet
@@ -135,7 +136,7 @@ def record_decided(
     year: int,
     items: Sequence[Decided],
     changeset: ChangeSet,
-    actor: Any,
+    actor: Actor,
     action: str = "rating.import",
     source: str = "import",
 ) -> list[int]:
@@ -144,7 +145,7 @@ def record_decided(
     read, each logged in full with the reason it was kept. The caller's transaction; returns the
     ratings' ids."""
     rules_code = ev.rules_for(year).code if year >= 2018 else "HD20"
-    user = actor if getattr(actor, "pk", None) else None
+    user = as_user(actor)
     for item in items:
         require(actor, Ability.RATE, item.unit.path)
     on = review_on(year)

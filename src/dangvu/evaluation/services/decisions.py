@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import require
 from dangvu.core import bulk
+from dangvu.core.actors import Actor, as_user
 from dangvu.core.changes import log_values, open_change_set
 from dangvu.core.dates import today
 from dangvu.core.errors import RuleError
@@ -47,7 +48,7 @@ def decide_ratings(
     year: int,
     levels: Sequence[tuple[Rating, str]],
     decision: Decision | None,
-    actor: Any,
+    actor: Actor,
     group: PeerGroup | None = None,
     on: dt.date | None = None,
     late_reason: str = "",
@@ -119,7 +120,7 @@ def decide_ratings(
     if late_reason:
         reason += " — " + _("decided late: %(reason)s") % {"reason": late_reason}
     changeset = open_change_set(actor=actor, reason=reason, source=source)
-    user = actor if getattr(actor, "pk", None) else None
+    user = as_user(actor)
     entries = []
     for rating, level in levels:
         before = _snapshot(rating)
@@ -161,7 +162,7 @@ def decide_ratings(
     return [r for r, _l in levels]
 
 
-def _imported(v: dict[str, Any], subject: Any = None) -> Proposal:
+def proposal_of_import(v: dict[str, Any], subject: Any = None) -> Proposal:
     """A rating decided elsewhere, as a proposal to check: its score when the file gives one, the
     conditions beyond the score taken as met (the file does not record them)."""
     score = None
@@ -176,7 +177,7 @@ def reclassify(
     rating: Rating,
     level: str,
     reason: str,
-    actor: Any,
+    actor: Actor,
     by: Organisation,
     on: dt.date | None = None,
     score: ev.Score | None = None,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import require
 from dangvu.core import bulk
+from dangvu.core.actors import Actor, as_user
 from dangvu.core.changes import log_entry, log_values, open_change_set
 from dangvu.core.dates import today
 from dangvu.core.errors import RuleError
@@ -143,7 +144,7 @@ def propose_member_ratings(
     cell: Organisation,
     year: int,
     proposals: Sequence[Proposal],
-    actor: Any,
+    actor: Actor,
     on: dt.date | None = None,
     source: str = ChangeSet.Source.WEB,
 ) -> list[Rating]:
@@ -192,7 +193,7 @@ def self_assess(
     member: PartyMember,
     year: int,
     level: str,
-    actor: Any,
+    actor: Actor,
     score: ev.Score | None = None,
     on: dt.date | None = None,
     source: str = ChangeSet.Source.WEB,
@@ -271,7 +272,7 @@ def propose_org_rating(
     org: Organisation,
     year: int,
     proposal: Proposal,
-    actor: Any,
+    actor: Actor,
     on: dt.date | None = None,
     source: str = ChangeSet.Source.WEB,
 ) -> Rating:
@@ -309,7 +310,7 @@ def peer_group_create(
     year: int,
     deciding_org: Organisation,
     name: str,
-    actor: Any,
+    actor: Actor,
     raised: bool = False,
     raise_reason: str = "",
 ) -> PeerGroup:
@@ -358,7 +359,7 @@ def _write_proposals(
     rules: ev.EvaluationRules,
     unit: Organisation,
     changeset: ChangeSet,
-    actor: Any,
+    actor: Actor,
     on: dt.date,
     subject: str,
 ) -> list[Rating]:
@@ -369,7 +370,7 @@ def _write_proposals(
             **{f"{field_name}_id__in": [p.subject.pk for p in proposals]}, year=year
         )
     }
-    user = actor if getattr(actor, "pk", None) else None
+    user = as_user(actor)
     _load_persons([p.subject for p in proposals])
     written: list[Rating] = []
     fresh: list[Rating] = []

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import require
+from dangvu.core.actors import Actor
 from dangvu.core.changes import log_entry, open_change_set
 from dangvu.core.errors import RuleError
 from dangvu.evaluation.models import Round
@@ -17,7 +17,7 @@ from dangvu.rules import evaluation as ev
 
 
 @transaction.atomic
-def round_open(*, year: int, review_on: dt.date, actor: Any) -> Round:
+def round_open(*, year: int, review_on: dt.date, actor: Actor) -> Round:
     """Open (or move the review day of) the year's round; the review day lies in December of
     the year (HD 43 mục 4.1: the review ends before 31/12)."""
     require(actor, Ability.MANAGE_ORGS, "")
@@ -47,7 +47,7 @@ def round_open(*, year: int, review_on: dt.date, actor: Any) -> Round:
 
 
 @transaction.atomic
-def round_close(*, year: int, on: dt.date, actor: Any) -> Round:
+def round_close(*, year: int, on: dt.date, actor: Actor) -> Round:
     require(actor, Ability.MANAGE_ORGS, "")
     found = Round.objects.filter(year=year).first()
     if found is None:

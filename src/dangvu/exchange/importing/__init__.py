@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import translation
 
+from dangvu.core.actors import Actor
 from dangvu.exchange.importing.base import (
     FIELD_COLUMNS,
     KEYS,
@@ -52,7 +53,9 @@ IMPORTERS: dict[str, type[Importer]] = {
 }
 
 
-def importer_for(kind: str, content: bytes, filename: str, actor: Any, **options: Any) -> Importer:
+def importer_for(
+    kind: str, content: bytes, filename: str, actor: Actor, **options: Any
+) -> Importer:
     return IMPORTERS[kind](content, filename, actor, **options)
 
 

@@ -18,13 +18,14 @@ from dangvu.accounts.guard import OutOfScopeWrite, checked_write
 from dangvu.accounts.models import Ability, AccessRecord
 from dangvu.accounts.privacy import record_access
 from dangvu.accounts.scope import scope_for
+from dangvu.core.actors import Actor
 from dangvu.core.changes import open_change_set
 from dangvu.core.dates import format_date
 from dangvu.core.memory import fewer_collections
 from dangvu.core.models import ChangeSet
 from dangvu.core.sheets import FileError, Sheet, open_sheet
 from dangvu.core.text import search_key
-from dangvu.exchange import values as cell
+from dangvu.exchange import values as parsing
 from dangvu.exchange.columns import COLUMNS, Column, header_score, match_headers
 from dangvu.members import services as member_services
 from dangvu.members.models import (
@@ -135,7 +136,7 @@ class Importer:
         self,
         content: bytes,
         filename: str,
-        actor: Any,
+        actor: Actor,
         *,
         mapping: dict[str, str] | None = None,
         progress: Progress | None = None,
@@ -236,19 +237,19 @@ class Importer:
                 except KeyError:
                     try:
                         parsed = self.parse(self.columns[key], raw)
-                    except cell.CellError as exc:
+                    except parsing.CellError as exc:
                         parsed = exc
                     if len(seen) < MEMO_PER_COLUMN:
                         seen[type(raw), raw] = parsed
-                if isinstance(parsed, cell.CellError):
-                    row.cells[key] = cell.shown(raw)
+                if isinstance(parsed, parsing.CellError):
+                    row.cells[key] = parsing.shown(raw)
                     self.outcome.errors.append(
                         Problem(number, self.headers[key], row.cells[key], str(parsed))
                     )
                     values[key] = None
                     row.bad.add(key)
-                elif isinstance(parsed, cell.Warned):
-                    row.cells[key] = cell.shown(raw)
+                elif isinstance(parsed, parsing.Warned):
+                    row.cells[key] = parsing.shown(raw)
                     self.warn(row, key, parsed.note)
                     values[key] = str(parsed)
                 else:
@@ -261,29 +262,29 @@ class Importer:
             raise FileError(_("The file has a header but no rows of data."))
         return rows
 
-    def parse(self, column: Column, raw: cell.Cell) -> Any:
-        if column.sensitive and cell.masked(raw):
+    def parse(self, column: Column, raw: parsing.Cell) -> Any:
+        if column.sensitive and parsing.masked(raw):
             return None  # a masked export: keep what is recorded
         if column.type == "date":
-            return cell.date(raw)
+            return parsing.date(raw)
         if column.type == "choice":
             assert column.choices is not None
-            return cell.choice(raw, column.choices, column.choice_aliases)
+            return parsing.choice(raw, column.choices, column.choice_aliases)
         if column.type == "citizen_id":
-            return cell.digits_id(raw, 12) or None
+            return parsing.digits_id(raw, 12) or None
         if column.type == "code":
-            return cell.text(raw, column.max_length).replace(" ", "").upper() or None
+            return parsing.text(raw, column.max_length).replace(" ", "").upper() or None
         if column.type == "year":
-            return cell.year(raw)
+            return parsing.year(raw)
         if column.type == "number":
-            return cell.number(raw)
+            return parsing.number(raw)
         if column.type == "score":
-            return cell.score(raw)
+            return parsing.score(raw)
         if column.type == "rating":
-            return cell.rating(raw)
+            return parsing.rating(raw)
         if column.type == "org_rating":
-            return cell.rating(raw, "org")
-        return cell.text(raw, column.max_length) or None
+            return parsing.rating(raw, "org")
+        return parsing.text(raw, column.max_length) or None
 
     # --- the whole run ----------------------------------------------------------------------
     def check(self) -> Outcome:

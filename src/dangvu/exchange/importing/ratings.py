@@ -16,9 +16,9 @@ from dangvu.core.text import search_key
 from dangvu.evaluation.models import Rating
 from dangvu.evaluation.services import (
     Decided,
-    _imported,
     check_decided,
     competent_for,
+    proposal_of_import,
     record_decided,
     review_facts,
     review_on,
@@ -139,7 +139,7 @@ class RatingImporter(Importer):
                         level=v["level"],
                         unit=unit,
                         deciding_org=orgs.get(v.get("deciding_org") or ""),
-                        proposal=_imported(v, subject),
+                        proposal=proposal_of_import(v, subject),
                         decided_on=v.get("decision_date"),
                         decision_number=v.get("decision_number") or "",
                         rating=None if here else old,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import scope_for
 from dangvu.core import bulk
+from dangvu.core.actors import Actor
 from dangvu.core.changes import log_entry, log_values
 from dangvu.core.dates import format_date, today
 from dangvu.core.errors import RuleError
@@ -45,7 +46,7 @@ from dangvu.orgs.models import Organisation, Placement
 def members_bulk_update(
     *,
     items: list[tuple[PartyMember, dict[str, Any]]],
-    actor: Any,
+    actor: Actor,
     changeset: ChangeSet,
     effective: Mapping[int, dt.date | None] | None = None,
     history: bool = True,
@@ -140,7 +141,7 @@ def _row_order(item: tuple[str, list[str]]) -> tuple[int, str]:
 
 
 @transaction.atomic
-def members_bulk_admit(*, rows: list[AdmitRow], actor: Any, changeset: ChangeSet) -> int:
+def members_bulk_admit(*, rows: list[AdmitRow], actor: Actor, changeset: ChangeSet) -> int:
     """Record many admitted members at once, all or none, with the checks of `member_admit`.
 
     Errors are collected for every row and raised together as {"N:field": [messages]}, N
@@ -158,7 +159,7 @@ def members_bulk_admit(*, rows: list[AdmitRow], actor: Any, changeset: ChangeSet
 
 
 def check_bulk_admit(
-    rows: list[AdmitRow], actor: Any
+    rows: list[AdmitRow], actor: Actor
 ) -> tuple[dict[str, list[str]], list[PreparedAdmission]]:
     """Every check of `members_bulk_admit`, writing nothing: ({"N:field": messages}, prepared)."""
     scope = scope_for(actor, Ability.MANAGE_MEMBERS)
@@ -348,7 +349,7 @@ def _write_admissions(items: list[PreparedAdmission], changeset: ChangeSet) -> N
 
 
 @transaction.atomic
-def members_revert_import(*, changeset: ChangeSet, actor: Any, revert: ChangeSet) -> int:
+def members_revert_import(*, changeset: ChangeSet, actor: Actor, revert: ChangeSet) -> int:
     """Undo an import of members or events recorded as `changeset`, as long as nothing recorded
     later touches the same records: members it created are taken out (their record stays in the
     change log), corrections it made are set back, events it recorded are taken out and the

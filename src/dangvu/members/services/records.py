@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import require, scope_for
+from dangvu.core.actors import Actor
 from dangvu.core.changes import log_entry, open_change_set, snapshot, to_jsonable
 from dangvu.core.dates import format_date, today
 from dangvu.core.errors import RuleError
@@ -53,7 +54,7 @@ def member_admit(
     org: Organisation,
     decision: Decision,
     ceremony_date: dt.date | None,
-    actor: Any,
+    actor: Actor,
     recognised: bool = False,
     reason: str = "",
     source: str = ChangeSet.Source.WEB,
@@ -120,7 +121,12 @@ def member_admit(
             "dossier_number": member.dossier_number,
         },
     )
-    common = {"member": member, "actor": actor, "changeset": cs, "check_scope": False}
+    common: dict[str, Any] = {
+        "member": member,
+        "actor": actor,
+        "changeset": cs,
+        "check_scope": False,
+    }
     if external_org:
         # Admitted elsewhere (a member arriving from another province): the dossier's dates, then
         # a transfer in, recorded by the caller, places the member here.
@@ -156,7 +162,7 @@ def member_admit(
     return member
 
 
-def _check_result(actor: Any, member: PartyMember) -> None:
+def _check_result(actor: Actor, member: PartyMember) -> None:
     """STYLE.md practice 7: what was written must lie inside the actor's scope, or nothing is."""
     member.refresh_from_db(fields=["org"])
     path = member.scope_path
@@ -304,7 +310,7 @@ def member_update(
     *,
     member: PartyMember,
     person: PersonInput,
-    actor: Any,
+    actor: Actor,
     reason: str = "",
     source: str = ChangeSet.Source.WEB,
     effective: dt.date | None = None,
@@ -414,7 +420,7 @@ def member_issue_card(
     *,
     member: PartyMember,
     number: str,
-    actor: Any,
+    actor: Actor,
     changeset: ChangeSet | None = None,
     source: str = ChangeSet.Source.WEB,
 ) -> PartyMember:

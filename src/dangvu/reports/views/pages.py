@@ -20,9 +20,9 @@ from dangvu.accounts.privacy import record_with_purpose
 from dangvu.accounts.scope import can, require
 from dangvu.core.dates import in_range, today, year_in_range
 from dangvu.core.errors import RuleError
+from dangvu.core.forms import day_asked
 from dangvu.members.selectors import corrections_for
 from dangvu.reports import services
-from dangvu.reports.forms import FORMS, fill
 from dangvu.reports.indicators import (
     REGISTRY,
     Scope,
@@ -39,10 +39,10 @@ from dangvu.reports.indicators import (
 )
 from dangvu.reports.models import AdmissionTarget, ReportRun
 from dangvu.reports.selectors import figure_member_ids, figure_records
+from dangvu.reports.statutory_forms import FORMS, fill
 from dangvu.reports.xlsx import period_label
 from dangvu.rules.reference import AGE_BANDS
 from dangvu.tree.selectors import answers_on, children_on, get_org, placement_of, scope_roots
-from dangvu.tree.views import _day
 
 DASHBOARD_YEARS = 8
 
@@ -255,7 +255,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     """The main figures of an organisation on a day, with the members over the years, the
     structure, admissions against the target and the ratings."""
 
-    org, day = _last_day(request, code, dt.date(1900, 1, 1), _day(request))
+    org, day = _last_day(request, code, dt.date(1900, 1, 1), day_asked(request))
     scope = Scope.as_of(org, day)
     shown = (
         "members.total",

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from dangvu.core.actors import Actor
 from dangvu.core.changes import log_entry, open_change_set
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeSet
@@ -38,7 +39,7 @@ def _marks() -> dict[str, int]:
 
 
 @transaction.atomic
-def plan_apply(plan: Plan, actor: Any) -> ChangeSet:
+def plan_apply(plan: Plan, actor: Actor) -> ChangeSet:
     if plan.status != Plan.Status.DRAFT:
         raise RuleError(_("Only a draft plan can be applied."))
     if _static_problems(plan):
@@ -53,7 +54,7 @@ def plan_apply(plan: Plan, actor: Any) -> ChangeSet:
         ) from None
 
 
-def _apply(plan: Plan, actor: Any) -> ChangeSet:
+def _apply(plan: Plan, actor: Actor) -> ChangeSet:
     on = plan.effective_on
     marks = _marks()
     open_before = {
@@ -152,7 +153,7 @@ def revert_problems(plan: Plan) -> list[str]:
 
 
 @transaction.atomic
-def plan_revert(plan: Plan, actor: Any, reason: str) -> ChangeSet:
+def plan_revert(plan: Plan, actor: Actor, reason: str) -> ChangeSet:
     problems = revert_problems(plan)
     if problems:
         raise RuleError(" ".join(problems))

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from dangvu.accounts.models import RoleGrant
+from dangvu.core.actors import Actor
 from dangvu.core.changes import log_entry
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeLogEntry, ChangeSet
@@ -61,7 +62,7 @@ class PlanRefused(ValidationError):
 @dataclass
 class _Run:
     plan: Plan
-    actor: Any
+    actor: Actor
     changeset: ChangeSet
     codes: dict[str, Organisation] = field(default_factory=dict)
     reassigned: set[int] = field(default_factory=set)

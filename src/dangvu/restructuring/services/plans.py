@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import scope_for
+from dangvu.core.actors import Actor, as_user
 from dangvu.core.changes import log_entry, open_change_set
 from dangvu.core.models import ChangeSet
 from dangvu.orgs.models import (
@@ -141,7 +142,7 @@ def order_operations(ops: list[Operation]) -> list[Operation]:
     return sorted(ops, key=key)
 
 
-def _outside_problems(plan: Plan, actor: Any) -> list[Problem]:
+def _outside_problems(plan: Plan, actor: Actor) -> list[Problem]:
     """Rows naming an organisation the actor may not change. The message is the same whether the
     code is someone else's or nobody's: a plan does not tell what lies outside one's area."""
 
@@ -173,7 +174,7 @@ def plan_create(
     name: str,
     effective_on: dt.date,
     decision: Any,
-    actor: Any,
+    actor: Actor,
     rows: list[dict[str, str]] | None = None,
     operations: list[Operation] | None = None,
     source: str = ChangeSet.Source.WEB,
@@ -189,7 +190,7 @@ def plan_create(
             name=name,
             effective_on=effective_on,
             decision=decision,
-            created_by=actor if getattr(actor, "pk", None) else None,
+            created_by=as_user(actor),
         )
         if rows is not None:
             problems = plan_from_rows(plan, rows)

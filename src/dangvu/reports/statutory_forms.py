@@ -41,7 +41,7 @@ class Column:
 
 
 @dataclass(frozen=True)
-class Form:
+class StatutoryForm:
     number: str
     code: str
     title: str
@@ -134,7 +134,7 @@ def _ethnic_religion_columns(total: str) -> tuple[Column, ...]:
     )
 
 
-FORM_1 = Form(
+FORM_1 = StatutoryForm(
     "1",
     "1-BTCTW",
     "THỐNG KÊ TĂNG, GIẢM ĐẢNG VIÊN",
@@ -177,7 +177,7 @@ FORM_1 = Form(
     families=("flows",),
 )
 
-FORM_2 = Form(
+FORM_2 = StatutoryForm(
     "2",
     "2-BTCTW",
     "THỐNG KÊ ĐẢNG VIÊN MỚI KẾT NẠP",
@@ -202,7 +202,7 @@ FORM_2 = Form(
     families=("admitted",),
 )
 
-FORM_2B = Form(
+FORM_2B = StatutoryForm(
     "2B",
     "2B-BTCTW",
     "THỐNG KÊ ĐẢNG VIÊN MỚI KẾT NẠP THEO DÂN TỘC, TÔN GIÁO",
@@ -212,7 +212,7 @@ FORM_2B = Form(
     families=("admitted",),
 )
 
-FORM_3 = Form(
+FORM_3 = StatutoryForm(
     "3",
     "3-BTCTW",
     "THỐNG KÊ ĐỘI NGŨ ĐẢNG VIÊN",
@@ -247,7 +247,7 @@ FORM_3 = Form(
     families=("members", "seniority"),
 )
 
-FORM_4 = Form(
+FORM_4 = StatutoryForm(
     "4",
     "4-BTCTW",
     "THỐNG KÊ ĐẢNG VIÊN CHIA THEO DÂN TỘC VÀ TRONG CÁC TÔN GIÁO",
@@ -270,7 +270,7 @@ def _category_rows() -> tuple[Row, ...]:
     return tuple(rows)
 
 
-FORM_5 = Form(
+FORM_5 = StatutoryForm(
     "5",
     "5-BTCTW",
     "THỐNG KÊ TỔ CHỨC ĐẢNG VÀ ĐẢNG VIÊN TRONG CÁC LOẠI HÌNH CƠ SỞ",
@@ -281,7 +281,7 @@ FORM_5 = Form(
     families=("orgs",),
 )
 
-FORM_6 = Form(
+FORM_6 = StatutoryForm(
     "6",
     "6-BTCTW",
     "THỐNG KÊ KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG TỔ CHỨC ĐẢNG VÀ ĐẢNG VIÊN",
@@ -319,7 +319,7 @@ FORM_6 = Form(
     families=("ratings",),
 )
 
-FORM_7 = Form(
+FORM_7 = StatutoryForm(
     "7",
     "7-BTCTW",
     "THỐNG KÊ VỀ NGHIỆP VỤ CÔNG TÁC ĐẢNG VIÊN",
@@ -353,7 +353,7 @@ FORM_7 = Form(
     families=("awards", "flows"),
 )
 
-FORMS: dict[str, Form] = {
+FORMS: dict[str, StatutoryForm] = {
     f.number: f for f in (FORM_1, FORM_2, FORM_2B, FORM_3, FORM_4, FORM_5, FORM_6, FORM_7)
 }
 
@@ -380,7 +380,7 @@ class Cell:
 
 @dataclass
 class Table:
-    form: Form
+    form: StatutoryForm
     scope: Scope
     header: list[str]
     rows: list[tuple[Row, list[Cell]]]
@@ -389,7 +389,7 @@ class Table:
 
 
 def fill(
-    form: Form,
+    form: StatutoryForm,
     scope: Scope,
     values: dict[str, Any] | None = None,
     previous: dict[str, Any] | None = None,
