@@ -23,41 +23,9 @@ from dangvu.tree.services import normalise_code
 
 
 def available_events(member: PartyMember) -> list[tuple[str, str]]:
-    """The events that may come next for the member, as (kind, label)."""
-    status, flags = member.status, set(member.flags or [])
-    derived = member.derived or {}
-    kinds: list[str] = []
-    if (
-        status in ("probationary", "official")
-        and "in_transit" not in flags
-        and not derived.get("outside")
-    ):
-        if status == "probationary":
-            kinds.append(
-                EventKind.CEREMONY if member.ceremony_date is None else EventKind.RECOGNITION
-            )
-        kinds.append(EventKind.TRANSFER_OUT)
-        if derived.get("temp_transit"):
-            kinds += (
-                [EventKind.TEMP_TRANSFER_IN, EventKind.TEMP_TRANSFER_END]
-                if member.temp_org_id is None
-                else [EventKind.TEMP_TRANSFER_END]
-            )
-        else:
-            kinds.append(EventKind.TEMP_TRANSFER_OUT)
-        for flag, start, end in (
-            ("exempted", EventKind.EXEMPTION, EventKind.EXEMPTION_END),
-            ("temporarily_exempted", EventKind.TEMP_EXEMPTION, EventKind.TEMP_EXEMPTION_END),
-            ("suspended", EventKind.SUSPENSION, EventKind.SUSPENSION_END),
-        ):
-            kinds.append(end if flag in flags else start)
-        kinds += [EventKind.REMOVAL, EventKind.RESIGNATION, EventKind.DEATH]
-    if "in_transit" in flags or status == "transferred_out" or derived.get("outside"):
-        kinds.append(EventKind.TRANSFER_IN)
-    if status in ("removed", "expelled"):
-        kinds.append(EventKind.RESTORATION)
-    if status in ("removed", "expelled", "resigned") and not derived.get("readmitted"):
-        kinds.append(EventKind.READMISSION)
+    """The events that may come next for the member, as (kind, label): the engine's answer
+    (lifecycle.may_follow), not a second copy of its rules."""
+    kinds = lifecycle.may_follow(events.facts_of(member), today())
     return [(k, str(EventKind(k).label)) for k in kinds]
 
 

@@ -372,6 +372,8 @@ class _Engine:
         s = self.s
         if s.temp_transit is None:
             raise _fail(_("No temporary transfer out was recorded for this member."))
+        if s.temp_org_id is not None:
+            raise _fail(_("The member's temporary transfer was already received."))
         if s.temp_transit["to"] is not None and f.org_id != s.temp_transit["to"]:
             raise _fail(_("The introduction letter sends the member to another party cell."))
         if f.org_id is None:
@@ -506,6 +508,69 @@ def derive(facts: Sequence[Fact]) -> State:
         s.gaps.append((s._gap_open, None))
     s.periods.sort(key=lambda p: (p.valid_from, p.temporary))
     return s
+
+
+# --- what may come next -------------------------------------------------------------------------
+# The kinds a person may record on a member, in the order the member page offers them. A
+# reassignment is written by a restructuring, never by hand; an admission only opens a record.
+OFFERED = (
+    "ceremony",
+    "recognition",
+    "transfer_out",
+    "temp_transfer_out",
+    "temp_transfer_in",
+    "temp_transfer_end",
+    "exemption",
+    "exemption_end",
+    "temp_exemption",
+    "temp_exemption_end",
+    "suspension",
+    "suspension_end",
+    "removal",
+    "resignation",
+    "death",
+    "transfer_in",
+    "restoration",
+    "readmission",
+)
+_ANY_CELL = -1  # a party cell other than the member's own, for a trial
+
+
+def _trial(kind: str, s: State, on: dt.date) -> Fact:
+    """The event of `kind` as a person would write it on `on`, with the details the engine asks of
+    any such event (a cell, an end date, a ground): what is left to judge is the member's state."""
+    org: int | None = None
+    details: dict[str, Any] = {}
+    if kind == "recognition" and s.ceremony_date is not None:
+        on = official_date_for(s.ceremony_date)
+    elif kind == "transfer_in":
+        org = s.transit["to"] if s.transit is not None else _ANY_CELL
+    elif kind == "temp_transfer_in":
+        org = (s.temp_transit or {}).get("to") or _ANY_CELL
+    elif kind in ("restoration", "readmission"):
+        org = _ANY_CELL
+        details = {"hardship": True}  # the page asks; the rule is judged on what is written
+    elif kind == "temp_exemption":
+        details = {"until": add_months(on, 1)}
+    elif kind == "removal":
+        details = {"ground": next(g for g in REMOVAL_GROUNDS if g != "probation_unqualified")}
+    return Fact(kind, on, org, details)
+
+
+def may_follow(facts: Sequence[Fact], on: dt.date) -> list[str]:
+    """The kinds of event that may be recorded next on `on`, as the engine judges them: each one
+    tried after the member's facts, kept when the engine accepts it. The member page offers these;
+    nothing else decides what may follow (issue 22, point 3)."""
+    state = derive(facts)
+    day = max([on, *(f.on for f in facts)])
+    allowed = []
+    for kind in OFFERED:
+        try:
+            derive([*facts, _trial(kind, state, day)])
+        except LifecycleError:
+            continue
+        allowed.append(kind)
+    return allowed
 
 
 # --- party age and badges (DOMAIN.md §3) -------------------------------------------------------
