@@ -36,7 +36,7 @@ from procinfo import peak_mb  # noqa: E402
 
 from dangvu.core.dates import add_months  # noqa: E402
 from dangvu.core.text import name_sort_key, search_key, split_full_name  # noqa: E402
-from dangvu.exchange.services import import_file  # noqa: E402
+from dangvu.exchange.services import file_import  # noqa: E402
 from dangvu.members.models import PartyMember, Person  # noqa: E402
 from dangvu.orgs.models import Organisation  # noqa: E402
 from dangvu.tree.services import org_create  # noqa: E402
@@ -163,14 +163,14 @@ def dangvu_runs(content: bytes) -> dict[str, float]:
     fresh_database()
     dry, (outcome, _b) = timed(
         "dangvu dry run",
-        lambda: import_file(
+        lambda: file_import(
             kind="members", content=content, filename="bench.xlsx", actor=None, dry_run=True
         ),
     )
     assert outcome.ok and outcome.created == ROWS, outcome.errors[:3]  # type: ignore[attr-defined]
     commit, (outcome, _b) = timed(
         "dangvu commit",
-        lambda: import_file(
+        lambda: file_import(
             kind="members", content=content, filename="bench.xlsx", actor=None, dry_run=False
         ),
     )

@@ -28,7 +28,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from dangvu.core.changes import get_or_create_decision  # noqa: E402
-from dangvu.evaluation.services import Proposal, decide_ratings, propose_member_ratings  # noqa: E402
+from dangvu.evaluation.services import Proposal, ratings_decide, ratings_propose  # noqa: E402
 from dangvu.members.services import AdmitRow, PersonInput, members_bulk_admit  # noqa: E402
 from dangvu.rules.evaluation import HTNV, HTTNV, HTXSNV  # noqa: E402
 from dangvu.tree.services import org_create  # noqa: E402
@@ -89,12 +89,12 @@ def main() -> None:
         try:
             with transaction.atomic():
                 started = time.perf_counter()
-                ratings = propose_member_ratings(
+                ratings = ratings_propose(
                     cell=cell, year=YEAR, actor=None,
                     proposals=[Proposal(m, lv) for m, lv in zip(members, levels, strict=True)],
                 )  # fmt: skip
                 proposed = time.perf_counter()
-                decide_ratings(deciding_org=commune, year=YEAR, decision=decision, actor=None,
+                ratings_decide(deciding_org=commune, year=YEAR, decision=decision, actor=None,
                                levels=[(r, r.proposed_level) for r in ratings])  # fmt: skip
                 done = time.perf_counter()
                 propose_ms.append((proposed - started) * 1000)

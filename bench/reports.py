@@ -42,7 +42,7 @@ from django.test import Client  # noqa: E402
 from django.utils import translation  # noqa: E402
 
 from dangvu.accounts.models import Role, User  # noqa: E402
-from dangvu.accounts.services import grant_role  # noqa: E402
+from dangvu.accounts.services import role_grant  # noqa: E402
 from dangvu.demo.province import DemoBuilder  # noqa: E402
 from dangvu.members.models import MembershipPeriod  # noqa: E402
 from dangvu.orgs.models import Organisation, Placement, valid_on  # noqa: E402
@@ -619,7 +619,7 @@ def one_province(scale: float, label: str) -> dict[str, Any]:
     user = User.objects.create_user(username="bench-reports", password=None)
     # The successor's grant covers the history of the organisations merged into it (TU-NT).
     successor = Organisation.objects.get(code="TU-KH")
-    grant_role(
+    role_grant(
         user=user, org=successor, role=Role.VIEWER, valid_from=successor.established_on, actor=None
     )
     client = Client()

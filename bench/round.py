@@ -27,7 +27,7 @@ from procinfo import peak_mb  # noqa: E402
 
 from dangvu.core.changes import get_or_create_decision, open_change_set  # noqa: E402
 from dangvu.evaluation.models import Rating  # noqa: E402
-from dangvu.evaluation.services import Proposal, decide_ratings, propose_member_ratings  # noqa: E402
+from dangvu.evaluation.services import Proposal, ratings_decide, ratings_propose  # noqa: E402
 from dangvu.members.models import PartyMember  # noqa: E402
 from dangvu.members.services import AdmitRow, PersonInput, members_bulk_admit  # noqa: E402
 from dangvu.rules.evaluation import HTNV, HTTNV, HTXSNV  # noqa: E402
@@ -88,12 +88,12 @@ def main() -> dict[str, float]:
         proposed = []
         for cell in cells:
             with transaction.atomic():
-                proposed += propose_member_ratings(
+                proposed += ratings_propose(
                     cell=cell, year=YEAR, actor=None,
                     proposals=[Proposal(m, lv) for m, lv in zip(members[cell.pk], LEVELS, strict=True)],
                 )  # fmt: skip
         with transaction.atomic():
-            decide_ratings(deciding_org=commune, year=YEAR, decision=decision, actor=None,
+            ratings_decide(deciding_org=commune, year=YEAR, decision=decision, actor=None,
                            levels=[(r, r.proposed_level) for r in proposed])  # fmt: skip
         rated += len(proposed)
     services_s = time.perf_counter() - began

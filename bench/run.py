@@ -29,7 +29,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from dangvu.accounts.models import Role, User  # noqa: E402
-from dangvu.accounts.services import grant_role  # noqa: E402
+from dangvu.accounts.services import role_grant  # noqa: E402
 from dangvu.demo.province import DemoBuilder  # noqa: E402
 from dangvu.members.models import PartyMember  # noqa: E402
 from dangvu.orgs.models import Organisation  # noqa: E402
@@ -65,7 +65,7 @@ def lifecycle_cases() -> list[dict[str, object]]:
     """A lifecycle operation through its service (validation, event, rebuild, log), and a forced
     rebuild of every member's derived state."""
     from dangvu.core.changes import get_or_create_decision
-    from dangvu.members.events import rebuild_all, record_event
+    from dangvu.members.events import event_record, rebuild_all
 
     day = dt.date.today() - dt.timedelta(days=3)
     decision = get_or_create_decision(number="1-BENCH", date=day, issuer="bench")
@@ -75,7 +75,7 @@ def lifecycle_cases() -> list[dict[str, object]]:
     samples = []
     for member in candidates:
         started = time.perf_counter()
-        record_event(member=member, kind="suspension", on=day, actor=None, decision=decision)
+        event_record(member=member, kind="suspension", on=day, actor=None, decision=decision)
         samples.append((time.perf_counter() - started) * 1000)
     samples = sorted(samples[3:])
     results = [
@@ -117,7 +117,7 @@ def main() -> int:
     )
     user, _created = User.objects.get_or_create(username="bench")
     if not user.grants.exists():
-        grant_role(
+        role_grant(
             user=user,
             org=province,
             role=Role.ORG_OFFICER,

@@ -182,14 +182,14 @@ def session_cookies() -> dict[str, str]:
     """For each province, its officer's session (users made for the run, with no password):
     every request is made by the officer of the province it reads, as in real use."""
     from dangvu.accounts.models import Role, User
-    from dangvu.accounts.services import grant_role
+    from dangvu.accounts.services import role_grant
     from dangvu.orgs.models import Organisation
 
     cookies = {}
     tag = secrets.token_hex(3)
     for org in Organisation.objects.filter(parent__isnull=True, dissolved_on__isnull=True):
         user = User.objects.create_user(username=f"bench-{tag}-{org.code}", password=None)
-        grant_role(user=user, org=org, role=Role.ORG_OFFICER, valid_from=dt.date(2000, 1, 1),
+        role_grant(user=user, org=org, role=Role.ORG_OFFICER, valid_from=dt.date(2000, 1, 1),
                    actor=None)  # fmt: skip
         client = Client()
         client.force_login(user)

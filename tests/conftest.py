@@ -16,7 +16,7 @@ import pytest
 from django.db import transaction
 
 from dangvu.accounts.models import Role, User
-from dangvu.accounts.services import grant_role
+from dangvu.accounts.services import role_grant
 from dangvu.core.changes import get_or_create_decision
 from dangvu.members.models import PartyMember
 from dangvu.members.services import PersonInput, member_admit
@@ -187,7 +187,7 @@ def build_world() -> World:
         cuong = make_user("cuong", "Lê Văn Cường")
         dung = make_user("dung", "Phạm Thị Dung")
         admin = make_user("admin", "Quản Trị Viên", account_admin=True)
-        grant_role(
+        role_grant(
             user=an,
             org=province,
             role=Role.ORG_OFFICER,
@@ -195,9 +195,9 @@ def build_world() -> World:
             actor=None,
             sensitive=True,
         )
-        grant_role(user=binh, org=ph1, role=Role.SECRETARY, valid_from=FOUNDED, actor=None)
-        grant_role(user=cuong, org=tan_son, role=Role.ORG_OFFICER, valid_from=FOUNDED, actor=None)
-        grant_role(user=dung, org=province, role=Role.VIEWER, valid_from=FOUNDED, actor=None)
+        role_grant(user=binh, org=ph1, role=Role.SECRETARY, valid_from=FOUNDED, actor=None)
+        role_grant(user=cuong, org=tan_son, role=Role.ORG_OFFICER, valid_from=FOUNDED, actor=None)
+        role_grant(user=dung, org=province, role=Role.VIEWER, valid_from=FOUNDED, actor=None)
         members = {
             "hoa": admit(
                 ph1,

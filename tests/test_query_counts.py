@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from dangvu.evaluation.services import Proposal, decide_ratings, propose_member_ratings
+from dangvu.evaluation.services import Proposal, ratings_decide, ratings_propose
 from dangvu.rules.evaluation import HTTNV
 from tests.conftest import admit, decision, sign_in
 from tests.reports.conftest import event
@@ -37,13 +37,13 @@ def more_members(world, count, start=0):
 
 def rate(world, members, year):
     levels = dict.fromkeys(members, HTTNV)
-    ratings = propose_member_ratings(
+    ratings = ratings_propose(
         cell=world.ph1,
         year=year,
         proposals=[Proposal(m, levels[m]) for m in members],
         actor=world.binh,
     )
-    decide_ratings(
+    ratings_decide(
         deciding_org=world.phuoc_hai,
         year=year,
         levels=[(r, levels[r.member]) for r in ratings],

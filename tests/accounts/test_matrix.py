@@ -21,7 +21,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from dangvu.accounts.models import Role, RoleGrant, User
-from dangvu.accounts.services import grant_role, token_create
+from dangvu.accounts.services import role_grant, token_create
 from dangvu.api.api import api
 from dangvu.core.backup import current_manifest
 from dangvu.restructuring.models import Operation, Plan
@@ -83,10 +83,10 @@ def import_batches(world: Any) -> dict[str, Any]:
 
     uploaded = batch(world.cuong, "56000102", "TS-1")
     checked = batch(world.cuong, "56000103", "TS-1")
-    services.check_batch(checked)
+    services.batch_check(checked)
     committed = batch(world.cuong, "56000104", "TS-1")
-    services.check_batch(committed)
-    assert services.commit_batch(committed).committed
+    services.batch_check(committed)
+    assert services.batch_commit(committed).committed
     other = batch(world.an, "58000105", "PH-1")
     return {
         "uploaded": uploaded.pk,
@@ -148,22 +148,22 @@ def report_runs(world: Any) -> dict[str, Any]:
         ("in", world.tan_son, world.cuong),
         ("out", world.phuoc_hai, world.binh),
     ):
-        run = services.create_run("annual", org, dt.date(2024, 1, 1), dt.date(2024, 12, 31), None)
-        services.publish(run, [reviewer], None)
+        run = services.run_create("annual", org, dt.date(2024, 1, 1), dt.date(2024, 12, 31), None)
+        services.run_publish(run, [reviewer], None)
         found[key] = run
-        found[f"comment_{key}"] = services.add_comment(run, "to-chuc", "Góp ý thêm", reviewer)
+        found[f"comment_{key}"] = services.comment_add(run, "to-chuc", "Góp ý thêm", reviewer)
     return found
 
 
 def ratings_decided(world: Any, cell: Any, member: Any, commune: Any) -> Any:
     """A member's 2023 rating proposed by the cell and decided by the commune (2024 is left for
     the rating page's own write)."""
-    from dangvu.evaluation.services import Proposal, decide_ratings, propose_member_ratings
+    from dangvu.evaluation.services import Proposal, ratings_decide, ratings_propose
 
-    [rating] = propose_member_ratings(
+    [rating] = ratings_propose(
         cell=cell, year=2023, proposals=[Proposal(member, "HTTNV")], actor=world.an
     )
-    decide_ratings(
+    ratings_decide(
         deciding_org=commune,
         year=2023,
         levels=[(rating, "HTTNV")],
@@ -179,14 +179,14 @@ def matrix(world):
     """The world, plus the objects the routes are tried on."""
     nobody = User.objects.create_user(username="nobody", password=PASSWORD)
     khoa = User.objects.create_user(username="khoa", password=PASSWORD, first_name="Khoa")
-    grant_role(
+    role_grant(
         user=khoa, org=world.tan_son, role=Role.ACCOUNT_ADMIN, valid_from=FOUNDED, actor=None
     )
-    ts_grant = grant_role(
+    ts_grant = role_grant(
         user=world.dung, org=world.ts1, role=Role.VIEWER, valid_from=FOUNDED, actor=None
     )
     # A second role to keep after a review (ending the first, another route, leaves none).
-    ts_review = grant_role(
+    ts_review = role_grant(
         user=world.dung, org=world.ts1, role=Role.SECRETARY, valid_from=FOUNDED, actor=None
     )
     RoleGrant.objects.filter(pk__in=[ts_grant.pk, ts_review.pk]).update(needs_review=True)

@@ -29,9 +29,9 @@ from dangvu.accounts.guard import OutOfScopeWrite, checked_write
 from dangvu.accounts.models import AccessRecord, ApiToken, Role, RoleGrant
 from dangvu.accounts.privacy import MASK
 from dangvu.accounts.services import (
-    grant_role,
     hash_token,
     role_confirm,
+    role_grant,
     roles_to_review,
     token_create,
     token_revoke,
@@ -362,11 +362,11 @@ def test_a_new_account_administrator_sets_up_two_steps_before_the_roles_page(wor
     """The 5-minute pass of users who need no second factor does not reach the account pages: made
     account administrator a minute ago, the user is sent to set up two-step sign-in."""
     from dangvu.accounts.models import Role
-    from dangvu.accounts.services import grant_role
+    from dangvu.accounts.services import role_grant
 
     client = signed_in(world.an)
     assert client.get(reverse("orgs:tree")).status_code == 200  # no second factor needed yet
-    grant_role(
+    role_grant(
         user=world.an, org=world.province, role=Role.ACCOUNT_ADMIN, valid_from=FOUNDED, actor=None
     )
     answer = client.get(reverse("roles"))
@@ -490,7 +490,7 @@ def test_roles_carried_by_a_merger_are_listed_for_review(world):
     from dangvu.restructuring.services import plan_apply
     from tests.conftest import decision
 
-    grant_role(
+    role_grant(
         user=world.dung,
         org=world.ph2,
         role=Role.SECRETARY,
@@ -669,21 +669,21 @@ def test_nobody_grants_themselves_a_role_and_the_reason_is_kept(world):
     the sensitive permission (the hole found from outside), nor keep a role of its own; a grant to
     someone else keeps its reason in the change set and the change log."""
     from dangvu.accounts.models import User
-    from dangvu.accounts.services import grant_role
+    from dangvu.accounts.services import role_grant
 
     khoa = User.objects.create_user(username="khoa", password=PASSWORD)
-    grant_role(
+    role_grant(
         user=khoa, org=world.tan_son, role=Role.ACCOUNT_ADMIN, valid_from=FOUNDED, actor=None
     )
     with pytest.raises(RuleError, match="một quản trị viên khác"):
-        grant_role(
+        role_grant(
             user=khoa, org=world.tan_son, role=Role.VIEWER, valid_from=FOUNDED, actor=khoa,
             sensitive=True, reason="Cần xem hồ sơ",
         )  # fmt: skip
     assert not RoleGrant.objects.filter(user=khoa, role=Role.VIEWER).exists()
     with pytest.raises(RuleError, match="Hãy ghi lý do giao vai trò"):
-        grant_role(user=world.dung, org=world.ts1, role=Role.VIEWER, valid_from=FOUNDED, actor=khoa)
-    grant = grant_role(
+        role_grant(user=world.dung, org=world.ts1, role=Role.VIEWER, valid_from=FOUNDED, actor=khoa)
+    grant = role_grant(
         user=world.dung, org=world.ts1, role=Role.VIEWER, valid_from=FOUNDED, actor=khoa,
         reason="Theo Quyết định phân công 12-QĐ/ĐU",
     )  # fmt: skip
@@ -724,13 +724,13 @@ def test_an_import_naming_people_of_another_area_names_nobody_and_is_logged(worl
     """cuong (Tân Sơn) imports a ratings file and a members file carrying Hoa's citizen ID (Phước
     Hải): the answers name nobody and read as for identifiers nobody has; the attempts are in the
     access log."""
-    from dangvu.exchange.services import import_file
+    from dangvu.exchange.services import file_import
     from tests.exchange.files import xlsx
 
     ratings = xlsx([["Số CCCD", "Năm", "Xếp loại"], ["058185000123", 2021, "HTTNV"]])
     members = xlsx([["Số CCCD", "Quê quán"], ["058185000123", "X"]])
     for kind, content in (("ratings", ratings), ("members", members)):
-        outcome, _b = import_file(
+        outcome, _b = file_import(
             kind=kind, content=content, filename=f"{kind}.xlsx", actor=world.cuong, dry_run=False
         )
         said = " ".join(p.message for p in outcome.errors)
@@ -757,14 +757,14 @@ def test_a_review_is_offered_to_the_accounts_of_its_tree_only(world):
     from dangvu.reports import services
     from dangvu.reports.models import ReportRun
 
-    run = services.create_run(
+    run = services.run_create(
         ReportRun.Kind.ANNUAL, world.phuoc_hai, dt.date(2024, 1, 1), dt.date(2024, 12, 31), None
     )
     offered = {u.username for u in services.possible_reviewers(run, world.an)}
     assert offered == {"dung", "binh"}  # an is the one publishing
     with pytest.raises(RuleError):
-        services.publish(run, [world.cuong], world.an)
-    services.publish(run, [world.binh, world.cuong], world.an)
+        services.run_publish(run, [world.cuong], world.an)
+    services.run_publish(run, [world.binh, world.cuong], world.an)
     assert [r.user.username for r in run.reviewers.all()] == ["binh"]
 
 
@@ -774,11 +774,11 @@ def test_ratings_and_discipline_events_are_sensitive_on_every_page_and_export(wo
     cell's secretary, is not a rater of a decided year's page here; dung a viewer) a rating's
     level and a suspension show as masked; with it, only after saying why, and logged."""
     from dangvu.evaluation.models import Rating
-    from dangvu.members.events import record_event
+    from dangvu.members.events import event_record
     from tests.conftest import decision
 
     hoa = world.members["hoa"]
-    record_event(
+    event_record(
         member=hoa,
         kind="suspension",
         on=dt.date(2025, 3, 1),
@@ -844,7 +844,7 @@ def test_members_ratings_show_as_work_only_to_those_who_rate_them(world):
     secretary (who proposes) and the commune (which decides) see the ratings as their work, in
     the access log as such; an officer of a level above sees who is rated, not how, and with the
     permission says why first (DOMAIN.md §1.5: the grassroots organisation decides)."""
-    from dangvu.accounts.services import grant_role
+    from dangvu.accounts.services import role_grant
     from dangvu.core.models import ChangeSet
     from dangvu.evaluation.models import Rating
     from tests.conftest import FOUNDED, make_user
@@ -862,11 +862,11 @@ def test_members_ratings_show_as_work_only_to_those_who_rate_them(world):
         deciding_org=world.phuoc_hai,
     )
     board = make_user("bantochuc", "Lê Ban Tổ Chức")
-    grant_role(
+    role_grant(
         user=board, org=world.province, role=Role.ORG_OFFICER, valid_from=FOUNDED, actor=None
     )
     commune = make_user("xaph", "Trần Cán Bộ Xã")
-    grant_role(
+    role_grant(
         user=commune, org=world.phuoc_hai, role=Role.ORG_OFFICER, valid_from=FOUNDED, actor=None
     )
     page = reverse("evaluation:org", args=["PH-1", 2024])
@@ -894,11 +894,11 @@ def test_the_sensitive_permission_holds_only_after_a_second_administrator(world)
     """Issue 21, point 1 (four eyes): asked for by one account administrator, refused to that
     one and to the user, approved by a second; until then the role sees no sensitive field."""
     from dangvu.accounts.scope import can_see_sensitive
-    from dangvu.accounts.services import grant_role, sensitive_decide
+    from dangvu.accounts.services import role_grant, sensitive_decide
     from tests.conftest import make_user
 
     second = make_user("quantri2", "Hồ Quản Trị", account_admin=True)
-    grant = grant_role(
+    grant = role_grant(
         user=world.cuong,
         org=world.province,
         role=Role.VIEWER,
@@ -934,7 +934,7 @@ def test_every_import_answers_about_another_areas_person_as_about_nobody(world, 
     Hoa (Phước Hải) by citizen ID, card or dossier number. The answer names nobody, and for
     events and ratings it is word for word the answer about a number nobody has; the attempt is
     in the access log."""
-    from dangvu.exchange.services import import_file
+    from dangvu.exchange.services import file_import
     from dangvu.members.models import PartyMember
     from tests.exchange.files import xlsx
 
@@ -950,7 +950,7 @@ def test_every_import_answers_about_another_areas_person_as_about_nobody(world, 
 
     def answer(number: str) -> list[str]:
         content = xlsx([rows[0], [c.format(number) if c == "{}" else c for c in rows[1]]])
-        outcome, _b = import_file(
+        outcome, _b = file_import(
             kind=kind, content=content, filename="a.xlsx", actor=world.cuong, dry_run=True
         )
         return [f"{p.row}:{p.column}:{p.message}" for p in outcome.errors]
@@ -1076,11 +1076,11 @@ def test_keeping_a_role_needs_one_under_review_and_a_reason_and_never_answers_50
     grant.refresh_from_db()
     with pytest.raises(RuleError, match="nêu lý do"):
         role_confirm(grant=grant, actor=world.admin, reason=" ")
-    from dangvu.accounts.services import grant_role
+    from dangvu.accounts.services import role_grant
     from tests.conftest import FOUNDED, make_user
 
     second = make_user("quantri3", "Võ Quản Trị", account_admin=True)
-    own = grant_role(
+    own = role_grant(
         user=second, org=world.province, role=Role.ACCOUNT_ADMIN, valid_from=FOUNDED, actor=None
     )
     RoleGrant.objects.filter(pk=own.pk).update(needs_review=True)
@@ -1105,11 +1105,11 @@ def test_the_awards_period_is_bounded_and_never_answers_500(world):
 def test_a_reveal_in_the_change_log_is_filed_where_the_entries_are(world):
     """Found by the probe: the reading was logged with no organisation, so the access log of the
     subtree — and "who has seen this record" — did not list it."""
-    from dangvu.members.events import record_event
+    from dangvu.members.events import event_record
     from tests.conftest import decision
 
     hoa = world.members["hoa"]
-    record_event(
+    event_record(
         member=hoa,
         kind="suspension",
         on=dt.date(2025, 3, 1),

@@ -18,7 +18,7 @@ from dangvu.core.calendar import (
     next_year_missing,
 )
 from dangvu.core.models import CalendarDay
-from dangvu.members.events import record_event
+from dangvu.members.events import event_record
 from dangvu.members.worklists import calendar_missing
 from tests.conftest import admit
 
@@ -83,12 +83,12 @@ def test_a_ceremony_on_time_under_the_announced_calendar_is_accepted(world):
     member = admit(
         world.ph1, "Đặng Thị Yến", decided=D(2025, 11, 21), ceremony=None, recognised=False
     )
-    record_event(member=member, kind="ceremony", on=D(2026, 1, 6), actor=None)
+    event_record(member=member, kind="ceremony", on=D(2026, 1, 6), actor=None)
     late = admit(
         world.ph1, "Đặng Văn Yên", decided=D(2025, 11, 21), ceremony=None, recognised=False
     )
     with pytest.raises(ValidationError, match="06/01/2026"):
-        record_event(member=late, kind="ceremony", on=D(2026, 1, 7), actor=None)
+        event_record(member=late, kind="ceremony", on=D(2026, 1, 7), actor=None)
 
 
 def test_a_day_entered_by_hand_survives_loading_the_file_again():

@@ -24,8 +24,8 @@ from dangvu.evaluation.models import Rating
 from dangvu.evaluation.selectors import progress
 from dangvu.evaluation.services import (
     Proposal,
-    decide_ratings,
-    propose_member_ratings,
+    ratings_decide,
+    ratings_propose,
     reclassify,
 )
 from dangvu.exchange.models import ImportBatch
@@ -56,13 +56,13 @@ def ten(world):
 
 
 def rate(world, members, year, levels, *, on=None, score=None, late_reason=""):
-    ratings = propose_member_ratings(
+    ratings = ratings_propose(
         cell=world.ph1,
         year=year,
         proposals=[Proposal(m, levels[m], score=score) for m in members],
         actor=world.binh,
     )
-    return decide_ratings(
+    return ratings_decide(
         deciding_org=world.phuoc_hai,
         year=year,
         levels=[(r, levels[r.member]) for r in ratings],
@@ -192,7 +192,7 @@ def test_the_score_checked_is_the_score_stored_with_a_comma_or_a_point(world, te
     assert ev.score_value("29,9") == ev.score_value("29.9") == Decimal("29.9")
     assert ev.score_value(29.95) == Decimal("29.95")  # a spreadsheet's number, as written
     with pytest.raises(ValidationError) as caught:
-        propose_member_ratings(
+        ratings_propose(
             cell=world.ph1,
             year=2025,
             proposals=[Proposal(hoa, HTTNV, score=Score("29,96", 60))],
@@ -201,14 +201,14 @@ def test_the_score_checked_is_the_score_stored_with_a_comma_or_a_point(world, te
     assert "29,96 points: scores are written to a tenth of a point at most." in str(caught.value)
     assert not Rating.objects.exists()
     with pytest.raises(ValidationError) as caught:
-        propose_member_ratings(
+        ratings_propose(
             cell=world.ph1,
             year=2025,
             proposals=[Proposal(hoa, HTXSNV, score=Score("29,9", 60, exceeded_pct=40))],
             actor=world.binh,
         )
     assert "A score of 89,9 allows HTTNV at best." in str(caught.value)
-    [proposed] = propose_member_ratings(
+    [proposed] = ratings_propose(
         cell=world.ph1,
         year=2025,
         proposals=[Proposal(hoa, HTTNV, score=Score("29.9", 60, exceeded_pct=40))],
@@ -216,7 +216,7 @@ def test_the_score_checked_is_the_score_stored_with_a_comma_or_a_point(world, te
     )
     assert (proposed.score_general, proposed.score_tasks) == (Decimal("29.9"), Decimal("60"))
     with pytest.raises(ValidationError) as caught:
-        decide_ratings(
+        ratings_decide(
             deciding_org=world.phuoc_hai,
             year=2025,
             levels=[(proposed, HTXSNV)],
@@ -466,17 +466,17 @@ def test_the_quota_of_a_group_of_similar_role_counts_what_the_group_already_hold
     )
     levels = dict.fromkeys(ten[:6], HTTNV)
     levels[ten[0]] = HTXSNV
-    ratings = propose_member_ratings(
+    ratings = ratings_propose(
         cell=world.ph1,
         year=2024,
         proposals=[Proposal(m, levels[m]) for m in ten[:6]],
         actor=world.binh,
     )
-    decide_ratings(
+    ratings_decide(
         deciding_org=world.phuoc_hai, year=2024, levels=[(r, levels[r.member]) for r in ratings],
         decision=None, actor=world.an, group=group, on=D(2024, 12, 20),
     )  # fmt: skip
-    [late] = propose_member_ratings(
+    [late] = ratings_propose(
         cell=world.ph1, year=2024, proposals=[Proposal(ten[6], HTXSNV)], actor=world.binh
     )
     sign_in(client, world.an)
@@ -516,7 +516,7 @@ def test_an_organisation_s_rating_outside_the_officer_s_reach_is_an_error_not_a_
 
 
 def test_reverting_an_import_restores_every_value_and_the_reasons(world, ten, tmp_path):
-    from dangvu.exchange.services import import_file, revert_batch
+    from dangvu.exchange.services import batch_revert, file_import
 
     hoa = ten[0]
     first = write(
@@ -527,7 +527,7 @@ def test_reverting_an_import_restores_every_value_and_the_reasons(world, ten, tm
             [hoa.person.citizen_id, hoa.person.full_name, 2019, HTXSNV, "5-QĐ", D(2019, 12, 20)],
         ],
     )
-    _o, _one = import_file(
+    _o, _one = file_import(
         kind="ratings",
         content=first.read_bytes(),
         filename="1.xlsx",
@@ -544,7 +544,7 @@ def test_reverting_an_import_restores_every_value_and_the_reasons(world, ten, tm
             [hoa.person.citizen_id, hoa.person.full_name, 2019, HTTNV, "6-QĐ", D(2019, 12, 27)],
         ],
     )
-    _o, two = import_file(
+    _o, two = file_import(
         kind="ratings",
         content=second.read_bytes(),
         filename="2.xlsx",
@@ -553,7 +553,7 @@ def test_reverting_an_import_restores_every_value_and_the_reasons(world, ten, tm
     )
     stored = Rating.objects.get(member=hoa, year=2019)
     assert (stored.level, stored.override_reason, stored.decision.number) == (HTTNV, "", "6-QĐ")
-    revert_batch(two, actor=world.an, reason="Nhầm tệp")
+    batch_revert(two, actor=world.an, reason="Nhầm tệp")
     stored.refresh_from_db()
     assert (stored.level, stored.override_reason, stored.decided_on, stored.decision.number) == (
         HTXSNV, "Đúng hồ sơ 2019", D(2019, 12, 20), "5-QĐ",
@@ -582,7 +582,7 @@ def test_the_decide_form_refuses_what_cannot_be_a_decision_and_leaves_no_record(
     from dangvu.evaluation.services import peer_group_create
 
     peer_group_create(year=2024, deciding_org=world.phuoc_hai, name="Đảng viên", actor=world.an)
-    [proposed] = propose_member_ratings(
+    [proposed] = ratings_propose(
         cell=world.ph1, year=2024, proposals=[Proposal(ten[0], HTTNV)], actor=world.binh
     )
     group = str(page_groups(client, world)[0].pk)

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from dangvu.evaluation.models import Rating
 from dangvu.exchange import exporting
-from dangvu.exchange.services import import_file, revert_batch
+from dangvu.exchange.services import batch_revert, file_import
 from tests.evaluation.helpers import disciplined
 from tests.exchange.files import xlsx
 
@@ -21,7 +21,7 @@ HEADER = ["Số CCCD", "Họ và tên", "Năm", "Xếp loại", "Số quyết đ
 
 def run(world, content, *, dry_run=False, **override):
     with translation.override("en"):
-        return import_file(
+        return file_import(
             kind="ratings",
             content=content,
             filename="xep-loai.xlsx",
@@ -92,7 +92,7 @@ def test_older_labels_are_mapped_and_the_rules_of_each_year_apply(world):
     )
     again, _b = run(world, out.getvalue(), dry_run=True)
     assert (again.errors, again.created, again.updated, again.unchanged) == ([], 0, 0, 2)
-    revert_batch(batch, actor=world.an, reason="Nhập nhầm")
+    batch_revert(batch, actor=world.an, reason="Nhập nhầm")
     assert not Rating.objects.exists()
 
 
@@ -112,14 +112,14 @@ def test_organisations_ratings_import_with_older_labels_and_the_caps_of_their_ye
         ["TS-1", "Chi bộ Thôn Phước Lập", 2023, "HTNV"],  # the name of another cell
     ]
     with translation.override("en"):
-        outcome, _b = import_file(
+        outcome, _b = file_import(
             kind="org_ratings", content=xlsx(rows), filename="tc.xlsx", actor=world.an, dry_run=True
         )
     problems = {(p.row, p.column): p.message for p in outcome.errors}
     assert set(problems) == {(4, "Xếp loại"), (5, "Mã tổ chức"), (6, "Tên tổ chức")}
     assert "the collective is rated KHTNV" in problems[(4, "Xếp loại")]
     with translation.override("en"):
-        outcome, batch = import_file(
+        outcome, batch = file_import(
             kind="org_ratings",
             content=xlsx(rows[:3]),
             filename="tc.xlsx",
@@ -135,7 +135,7 @@ def test_organisations_ratings_import_with_older_labels_and_the_caps_of_their_ye
     answer = client.get(reverse("exchange:export", args=["org_ratings"]), {"org": "TU-T"})
     assert answer.status_code == 200
     with translation.override("en"):
-        again, _b = import_file(
+        again, _b = file_import(
             kind="org_ratings",
             content=answer.content,
             filename="x.xlsx",
@@ -143,5 +143,5 @@ def test_organisations_ratings_import_with_older_labels_and_the_caps_of_their_ye
             dry_run=True,
         )
     assert (again.errors, again.created, again.unchanged) == ([], 0, 2)
-    revert_batch(batch, actor=world.an, reason="Sai năm")
+    batch_revert(batch, actor=world.an, reason="Sai năm")
     assert not Rating.objects.exists()

@@ -16,14 +16,14 @@ from django.http import Http404
 from django.utils import translation
 
 from dangvu.awards.models import BadgeAward
-from dangvu.awards.services import badges_due, five_year_candidates, record_badge
+from dangvu.awards.services import badge_record, badges_due, five_year_candidates
 from dangvu.core.errors import RuleError
 from dangvu.evaluation.models import Rating
 from dangvu.evaluation.selectors import distribution, progress
 from dangvu.evaluation.services import (
     Proposal,
-    decide_ratings,
-    propose_member_ratings,
+    ratings_decide,
+    ratings_propose,
     reclassify,
 )
 from dangvu.orgs.models import Organisation
@@ -53,10 +53,8 @@ def ph1_members(world):
 def rate(world, members, year, levels, *, group=None, score=None):
     """The cell proposes and the commune decides the given levels (member → level)."""
     proposals = [Proposal(m, levels[m], score=score(m) if score else None) for m in members]
-    ratings = propose_member_ratings(
-        cell=world.ph1, year=year, proposals=proposals, actor=world.binh
-    )
-    return decide_ratings(
+    ratings = ratings_propose(cell=world.ph1, year=year, proposals=proposals, actor=world.binh)
+    return ratings_decide(
         deciding_org=world.phuoc_hai,
         year=year,
         levels=[(r, levels[r.member]) for r in ratings],
@@ -81,7 +79,7 @@ def test_the_cell_proposes_and_the_grassroots_committee_decides_each_step_dated(
     assert len(rated) == 8
     # The secretary of the cell cannot decide at the commune's level.
     with pytest.raises((Http404, PermissionDenied)):
-        decide_ratings(
+        ratings_decide(
             deciding_org=world.phuoc_hai,
             year=2021,
             levels=[(hoa, HTTNV)],
@@ -95,7 +93,7 @@ def test_discipline_in_the_year_blocks_a_rating_above_khtnv_with_the_reason(worl
     hoa = world.members["hoa"]
     disciplined("khien_trach", dt.date(2021, 4, 5), member=hoa)
     with pytest.raises(ValidationError) as exc:
-        propose_member_ratings(
+        ratings_propose(
             cell=world.ph1, year=2021, proposals=[Proposal(hoa, HTTNV)], actor=world.binh
         )
     assert messages(exc) == [
@@ -103,13 +101,9 @@ def test_discipline_in_the_year_blocks_a_rating_above_khtnv_with_the_reason(worl
         "rates the member KHTNV."
     ]
     assert not Rating.objects.exists()  # nothing written
-    propose_member_ratings(
-        cell=world.ph1, year=2021, proposals=[Proposal(hoa, KHTNV)], actor=world.binh
-    )
+    ratings_propose(cell=world.ph1, year=2021, proposals=[Proposal(hoa, KHTNV)], actor=world.binh)
     # The next year the reprimand no longer forces anything.
-    propose_member_ratings(
-        cell=world.ph1, year=2022, proposals=[Proposal(hoa, HTTNV)], actor=world.binh
-    )
+    ratings_propose(cell=world.ph1, year=2022, proposals=[Proposal(hoa, HTTNV)], actor=world.binh)
 
 
 def test_the_quota_refuses_a_sixth_htxsnv_and_names_the_limit(world, ph1_members):
@@ -136,7 +130,7 @@ def test_members_not_reviewed_are_refused_and_listed_in_the_progress(world, ph1_
         recognised=False,
     )
     with pytest.raises(ValidationError) as exc:
-        propose_member_ratings(
+        ratings_propose(
             cell=world.ph1, year=2024, proposals=[Proposal(new, HTNV)], actor=world.binh
         )
     assert "less than 6 months" in messages(exc)[0]
@@ -150,7 +144,7 @@ def test_from_2025_the_score_decides_the_best_level(world, ph1_members):
     # §16.1 1.2: 85 points allows HTTNV at best; HTXSNV needs ≥ 90 and ≥ 30 % of tasks exceeded.
     hoa = world.members["hoa"]
     with pytest.raises(ValidationError) as exc:
-        propose_member_ratings(
+        ratings_propose(
             cell=world.ph1,
             year=2025,
             proposals=[Proposal(hoa, HTXSNV, score=Score(27, 58, exceeded_pct=40))],
@@ -158,11 +152,11 @@ def test_from_2025_the_score_decides_the_best_level(world, ph1_members):
         )
     assert messages(exc) == ["A score of 85 allows HTTNV at best."]
     with pytest.raises(ValidationError) as exc:
-        propose_member_ratings(
+        ratings_propose(
             cell=world.ph1, year=2025, proposals=[Proposal(hoa, HTTNV)], actor=world.binh
         )
     assert "needs its score" in messages(exc)[0]
-    [rating] = propose_member_ratings(
+    [rating] = ratings_propose(
         cell=world.ph1,
         year=2025,
         proposals=[Proposal(hoa, HTXSNV, score=Score(28, 64, exceeded_pct=35))],
@@ -280,7 +274,7 @@ def test_the_cli_prints_candidates_and_badges_as_json(world, ph1_members):
             }
         ]
     }
-    award = record_badge(
+    award = badge_record(
         member=veteran, tier=40, awarded_on=dt.date(2025, 9, 2), decision=None, actor=None
     )
     assert award.amount == 2 * 2_340_000  # 2.0 × the base salary of 2/9/2025 (§3.6)
@@ -293,16 +287,16 @@ def test_an_organisation_rates_itself_its_superior_decides_and_discipline_caps_i
     # its subordinates disciplined, is KHTNV. PH-2 reprimanded in 2023: PH-2 is capped, and X-PH
     # (1 of its 2 cells disciplined, 50 %) too.
     from dangvu.evaluation.selectors import org_distribution, orgs_not_rated
-    from dangvu.evaluation.services import propose_org_rating
+    from dangvu.evaluation.services import org_rating_propose
 
     disciplined("khien_trach", dt.date(2023, 5, 10), org=world.ph2)
     with pytest.raises(ValidationError) as exc:
-        propose_org_rating(
+        org_rating_propose(
             org=world.ph2, year=2023, proposal=Proposal(world.ph2, HTTNV), actor=world.an
         )
     assert "the collective is rated KHTNV" in messages(exc)[0]
     with pytest.raises(ValidationError) as exc:
-        propose_org_rating(
+        org_rating_propose(
             org=world.phuoc_hai,
             year=2023,
             proposal=Proposal(world.phuoc_hai, HTTNV),
@@ -314,11 +308,11 @@ def test_an_organisation_rates_itself_its_superior_decides_and_discipline_caps_i
         "(10/11/2023))."
     ]
     # PH-1 proposes HTTNV; the commune (its grassroots committee) decides, not the district.
-    ph1 = propose_org_rating(
+    ph1 = org_rating_propose(
         org=world.ph1, year=2023, proposal=Proposal(world.ph1, HTTNV), actor=world.binh
     )
     with pytest.raises(ValidationError) as exc:
-        decide_ratings(
+        ratings_decide(
             deciding_org=world.province,
             year=2023,
             levels=[(ph1, HTTNV)],
@@ -326,7 +320,7 @@ def test_an_organisation_rates_itself_its_superior_decides_and_discipline_caps_i
             actor=world.an,
         )
     assert messages(exc) == ["Chi bộ Thôn Phước Lập's rating is decided by Đảng bộ xã Phước Hải."]
-    decide_ratings(
+    ratings_decide(
         deciding_org=world.phuoc_hai,
         year=2023,
         levels=[(ph1, HTTNV)],
@@ -334,11 +328,11 @@ def test_an_organisation_rates_itself_its_superior_decides_and_discipline_caps_i
         actor=world.an,
     )
     # X-PH rated KHTNV by its superior, the district.
-    xph = propose_org_rating(
+    xph = org_rating_propose(
         org=world.phuoc_hai, year=2023, proposal=Proposal(world.phuoc_hai, KHTNV), actor=world.an
     )
     district = Organisation.objects.get(code="HU-A")
-    decide_ratings(
+    ratings_decide(
         deciding_org=district, year=2023, levels=[(xph, KHTNV)], decision=None, actor=world.an
     )
     by_kind = {
@@ -403,12 +397,12 @@ def test_a_commendation_is_recorded_with_its_cash_and_refused_without_the_five_y
     from decimal import Decimal
 
     from dangvu.awards.models import Commendation
-    from dangvu.awards.services import record_commendation
+    from dangvu.awards.services import commendation_record
 
     five_years(world, ph1_members)
     hoa, an = ph1_members[:2]
     giver_decision = decision(dt.date(2024, 1, 18), "1250-QĐ/TU", "Ban Thường vụ Tỉnh ủy")
-    item = record_commendation(
+    item = commendation_record(
         kind=Commendation.Kind.HONOUR,
         basis=Commendation.Basis.FIVE_YEARS,
         first_year=2019,
@@ -421,7 +415,7 @@ def test_a_commendation_is_recorded_with_its_cash_and_refused_without_the_five_y
     )
     assert (item.base_salary, item.amount) == (1_800_000, 9_000_000)
     with pytest.raises(RuleError) as exc:
-        record_commendation(
+        commendation_record(
             kind=Commendation.Kind.HONOUR,
             basis=Commendation.Basis.FIVE_YEARS,
             first_year=2019,
@@ -434,7 +428,7 @@ def test_a_commendation_is_recorded_with_its_cash_and_refused_without_the_five_y
     assert "missing: 2019, 2020, 2021, 2022, 2023" in str(exc.value)
     disciplined("khien_trach", dt.date(2024, 2, 2), member=hoa)
     with pytest.raises(RuleError) as exc:
-        record_commendation(
+        commendation_record(
             kind=Commendation.Kind.CERTIFICATE,
             basis=Commendation.Basis.YEAR,
             first_year=2023,
@@ -450,15 +444,15 @@ def test_a_commendation_is_recorded_with_its_cash_and_refused_without_the_five_y
 def test_the_member_assesses_themself_first_then_the_cell_proposes(world, ph1_members):
     # §16.1 1.6: step 1 self-assessment, step 2 the proposal, step 3 the decision.
     from dangvu.accounts.models import User
-    from dangvu.evaluation.services import self_assess
+    from dangvu.evaluation.services import rating_self_assess
 
     hoa = world.members["hoa"]
     own = User.objects.create_user(username="hoa", password="mat-khau-rat-dai-2026", member=hoa)
-    rating = self_assess(member=hoa, year=2024, level=HTXSNV, actor=own)
+    rating = rating_self_assess(member=hoa, year=2024, level=HTXSNV, actor=own)
     assert (rating.self_level, rating.proposed_level, rating.level) == (HTXSNV, "", "")
     with pytest.raises((Http404, PermissionDenied)):  # not her record, no role
-        self_assess(member=world.members["an"], year=2024, level=HTTNV, actor=own)
-    [proposed] = propose_member_ratings(
+        rating_self_assess(member=world.members["an"], year=2024, level=HTTNV, actor=own)
+    [proposed] = ratings_propose(
         cell=world.ph1, year=2024, proposals=[Proposal(hoa, HTTNV)], actor=world.binh
     )
     assert (proposed.pk, proposed.self_level, proposed.proposed_level) == (rating.pk, HTXSNV, HTTNV)
@@ -473,7 +467,7 @@ def test_the_round_sets_the_review_day_and_closing_it_stops_proposals(world, ph1
 
     new = admit(world.ph1, "Lê Văn Mới", birth=dt.date(1999, 3, 3), decided=dt.date(2023, 6, 1),
                 ceremony=dt.date(2023, 6, 16), recognised=False)  # fmt: skip
-    [rating] = propose_member_ratings(
+    [rating] = ratings_propose(
         cell=world.ph1, year=2023, proposals=[Proposal(new, HTNV)], actor=world.binh
     )
     rating.delete()
@@ -481,13 +475,13 @@ def test_the_round_sets_the_review_day_and_closing_it_stops_proposals(world, ph1
         round_open(year=2023, review_on=dt.date(2024, 1, 5), actor=None)
     call_command("ratings", "open", "2023", "--review-on", "2023-12-15", stdout=io.StringIO())
     with pytest.raises(ValidationError) as exc:
-        propose_member_ratings(
+        ratings_propose(
             cell=world.ph1, year=2023, proposals=[Proposal(new, HTNV)], actor=world.binh
         )
     assert "less than 6 months before the review of 15/12/2023" in messages(exc)[0]
     round_close(year=2023, on=dt.date(2024, 1, 10), actor=None)
     with pytest.raises(RuleError) as closed:
-        propose_member_ratings(
+        ratings_propose(
             cell=world.ph1,
             year=2023,
             proposals=[Proposal(world.members["an"], HTTNV)],

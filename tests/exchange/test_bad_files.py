@@ -10,7 +10,7 @@ import pytest
 import xlsxwriter
 from django.utils import translation
 
-from dangvu.exchange.services import import_file
+from dangvu.exchange.services import file_import
 from dangvu.members.models import Person
 from tests.exchange.files import MEMBER_HEADER, member_row, xlsx
 
@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.once]
 def run(world, content, name="tep.xlsx"):
     persons = Person.objects.count()
     with translation.override("en"):
-        outcome, batch = import_file(
+        outcome, batch = file_import(
             kind="members", content=content, filename=name, actor=world.an, dry_run=False
         )
     assert batch is None and not outcome.committed and Person.objects.count() == persons
@@ -100,7 +100,7 @@ def test_formulas_are_read_as_their_values(world):
     sheet.write_formula(1, 1, '=CONCATENATE("Trần ","Văn Bảy")', None, "Trần Văn Bảy")
     book.close()
     with translation.override("en"):
-        outcome, batch = import_file(
+        outcome, batch = file_import(
             kind="members", content=out.getvalue(), filename="f.xlsx", actor=world.an, dry_run=False
         )
     assert outcome.errors == [] and batch is not None

@@ -13,7 +13,7 @@ from django.utils import translation
 from dangvu.core.models import ChangeLogEntry, ChangeSet
 from dangvu.exchange import exporting
 from dangvu.exchange.models import ImportBatch
-from dangvu.exchange.services import import_file, revert_batch
+from dangvu.exchange.services import batch_revert, file_import
 from dangvu.members.models import MembershipEvent, PartyMember, Person
 from dangvu.orgs.models import Organisation
 from tests.exchange.files import MEMBER_HEADER, csv_bytes, member_row, ods, xlsx
@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 def run(world, content, *, kind="members", dry_run=False, name="dang-vien.xlsx", user=None):
     """The import, its messages in English for the assertions (the Vietnamese ones: test_cli)."""
     with translation.override("en"):
-        return import_file(
+        return file_import(
             kind=kind, content=content, filename=name, actor=user or world.an, dry_run=dry_run
         )
 
@@ -305,7 +305,7 @@ def test_organisations_are_created_parents_first_and_renamed_on_a_date(world):
     assert (outcome.created, outcome.updated) == (1, 1) and outcome.committed, outcome.errors
     world.ph1.refresh_from_db()
     assert world.ph1.name == "Chi bộ Thôn Phước Lập Mới"
-    revert_batch(batch, actor=world.an, reason="nhầm tệp")
+    batch_revert(batch, actor=world.an, reason="nhầm tệp")
     world.ph1.refresh_from_db()
     assert (
         world.ph1.name == "Chi bộ Thôn Phước Lập"
@@ -337,7 +337,7 @@ def test_a_committed_import_is_reverted_as_one_unless_something_later_depends_on
     )
     outcome, batch = run(world, content)
     assert (outcome.created, outcome.updated) == (1, 1), outcome.errors
-    revert_batch(batch, actor=world.an, reason="nhầm tệp")
+    batch_revert(batch, actor=world.an, reason="nhầm tệp")
     assert not Person.objects.filter(citizen_id="058090000101").exists()
     world.members["hoa"].person.refresh_from_db()
     assert world.members["hoa"].person.hometown == ""
@@ -369,7 +369,7 @@ def test_a_committed_import_is_reverted_as_one_unless_something_later_depends_on
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError, match="thay đổi sau đó"):
-        revert_batch(batch, actor=world.an, reason="nhầm")
+        batch_revert(batch, actor=world.an, reason="nhầm")
     assert Person.objects.filter(citizen_id="058090000101").exists()
 
 
@@ -502,7 +502,7 @@ def test_a_change_in_a_file_takes_effect_on_its_date_and_the_preview_says_so(wor
     run(world, xlsx([[*header, "Ngày có hiệu lực"], later_row(an)]))
     assert AttributeChange.objects.get(person=an.person).effective == dt.date(2025, 6, 1)
     # Reverting the first import takes its history with it.
-    revert_batch(batch, actor=world.an, reason="nhầm tệp")
+    batch_revert(batch, actor=world.an, reason="nhầm tệp")
     hoa.person.refresh_from_db()
     assert not AttributeChange.objects.filter(person=hoa.person).exists()
     assert hoa.person.occupation != "retired"

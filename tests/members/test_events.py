@@ -13,7 +13,7 @@ from dangvu.core.calendar import add_working_days, working_days_between
 from dangvu.core.models import CalendarDay
 from dangvu.discipline.selectors import member_under_discipline
 from dangvu.discipline.services import discipline_record
-from dangvu.members.events import correct_event, months_of_age, record_event
+from dangvu.members.events import event_correct, event_record, months_of_age
 from dangvu.members.models import MembershipEvent
 from dangvu.members.selectors import member_on, stats
 from tests.conftest import admit, decision
@@ -29,7 +29,7 @@ def event(member, kind, on, actor=None, **kwargs):
         if kind in ("ceremony", "death", "transfer_in", "temp_transfer_in", "temp_transfer_end")
         else decision(on, f"{kind}-{on}"),
     )
-    return record_event(member=member, kind=kind, on=on, actor=actor, **kwargs)
+    return event_record(member=member, kind=kind, on=on, actor=actor, **kwargs)
 
 
 def test_working_days_skip_weekends_and_tet():
@@ -224,7 +224,7 @@ def test_a_correction_voids_the_wrong_event_and_answers_for_earlier_dates_say_so
     hoa = world.members["hoa"]
     wrong = event(hoa, "exemption", D(2023, 1, 10), details={"ground": "health"})
     assert stats(world.ph1, D(2023, 6, 1))["members.total"] == 2
-    correction = correct_event(
+    correction = event_correct(
         event=wrong, reason="Nhập nhầm người: miễn sinh hoạt là của đồng chí khác", actor=world.an
     )
     wrong.refresh_from_db()
@@ -259,7 +259,7 @@ def test_a_correction_voids_the_wrong_event_and_answers_for_earlier_dates_say_so
     )
     assert json.loads(out.getvalue())["corrections"] == []
     with pytest.raises(ValidationError):
-        correct_event(event=wrong, reason="again", actor=world.an)
+        event_correct(event=wrong, reason="again", actor=world.an)
     out = io.StringIO()
     call_command("stats", "--org", "PH-1", "--as-of", "2023-06-01", "--format", "json", stdout=out)
     assert json.loads(out.getvalue())["corrections"][0]["reason"] == correction.reason
@@ -271,7 +271,7 @@ def test_a_correction_voids_the_wrong_event_and_answers_for_earlier_dates_say_so
 def test_a_correction_can_replace_the_event(world):
     hoa = world.members["hoa"]
     wrong = event(hoa, "exemption", D(2023, 1, 10), details={"ground": "health"})
-    correct_event(
+    event_correct(
         event=wrong,
         reason="Sai ngày",
         actor=world.an,

@@ -371,7 +371,7 @@ def test_events_recorded_through_the_services_rebuild_to_the_stored_state(world,
     from django.core.exceptions import ValidationError
     from django.db import transaction
 
-    from dangvu.members.events import derive_for, record_event, state_to_json
+    from dangvu.members.events import derive_for, event_record, state_to_json
     from dangvu.members.models import PartyMember
     from tests.conftest import decision
 
@@ -404,7 +404,7 @@ def test_events_recorded_through_the_services_rebuild_to_the_stored_state(world,
                 if kind == "transfer_in" and org is None:
                     org = world.ts1
                 try:
-                    record_event(
+                    event_record(
                         member=member,
                         kind=kind,
                         on=day,

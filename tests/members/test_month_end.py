@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from dangvu.core.dates import add_months, add_years, months_between
-from dangvu.members.events import record_event
+from dangvu.members.events import event_record
 from dangvu.members.lifecycle import next_badge, official_date_for, party_age
 from dangvu.rules.awards import badge_due
 from dangvu.rules.charter import BADGE_TIERS
@@ -128,7 +128,7 @@ def test_official_date_as_of_a_day_before_a_readmission_is_that_of_the_membershi
         ceremony=D(2010, 3, 20),
         citizen_id="058080004321",
     )
-    record_event(
+    event_record(
         member=member,
         kind="removal",
         on=D(2015, 6, 1),
@@ -136,7 +136,7 @@ def test_official_date_as_of_a_day_before_a_readmission_is_that_of_the_membershi
         decision=decision(D(2015, 6, 1), "xoa-ten-2015"),
         details={"ground": "no_progress"},
     )
-    record_event(
+    event_record(
         member=member,
         kind="readmission",
         on=D(2018, 6, 1),
@@ -144,7 +144,7 @@ def test_official_date_as_of_a_day_before_a_readmission_is_that_of_the_membershi
         org=world.ph1,
         decision=decision(D(2018, 6, 1), "ket-nap-lai-2018"),
     )
-    record_event(member=member, kind="ceremony", on=D(2018, 6, 20), actor=None)
+    event_record(member=member, kind="ceremony", on=D(2018, 6, 20), actor=None)
     member.refresh_from_db()
     assert member.official_date is None  # today: probationary again
 

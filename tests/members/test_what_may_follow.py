@@ -19,7 +19,7 @@ from django.utils import translation
 
 from dangvu.members import lifecycle
 from dangvu.members.event_views import available_events
-from dangvu.members.events import facts_of, record_event
+from dangvu.members.events import event_record, facts_of
 from dangvu.members.models import PartyMember
 from tests.conftest import decision
 
@@ -38,7 +38,7 @@ def test_the_member_page_offers_what_the_engine_accepts(world):
         "removal", "resignation", "death",
     }  # fmt: skip
 
-    record_event(
+    event_record(
         member=hoa,
         kind="transfer_out",
         on=dt.date(2026, 3, 2),
@@ -49,7 +49,7 @@ def test_the_member_page_offers_what_the_engine_accepts(world):
     )
     assert offered(hoa) == {"transfer_in", "removal", "resignation", "death"}
     with translation.override("en"), pytest.raises(Exception, match="not in a party cell kept"):
-        record_event(
+        event_record(
             member=hoa,
             kind="suspension",
             on=dt.date(2026, 3, 9),
@@ -58,7 +58,7 @@ def test_the_member_page_offers_what_the_engine_accepts(world):
             decision=decision(dt.date(2026, 3, 9), number="8-QĐ/ĐU"),
             details={"until": "2026-06-09"},
         )
-    record_event(
+    event_record(
         member=hoa, kind="transfer_in", on=dt.date(2026, 3, 10), org=world.ts1, actor=None,
         check_scope=False,
     )  # fmt: skip
@@ -67,7 +67,7 @@ def test_the_member_page_offers_what_the_engine_accepts(world):
 
 def test_a_temporary_transfer_is_received_once(world):
     son = world.members["son"]
-    record_event(
+    event_record(
         member=son,
         kind="temp_transfer_out",
         on=dt.date(2026, 2, 2),
@@ -77,7 +77,7 @@ def test_a_temporary_transfer_is_received_once(world):
         decision=decision(dt.date(2026, 2, 2), number="9-QĐ/ĐU"),
     )
     assert {"temp_transfer_in", "temp_transfer_end"} <= offered(son)
-    record_event(
+    event_record(
         member=son, kind="temp_transfer_in", on=dt.date(2026, 2, 9), org=world.ts1, actor=None,
         check_scope=False, check_org=False,
     )  # fmt: skip

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from dangvu.accounts.models import Role
-from dangvu.accounts.services import grant_role
+from dangvu.accounts.services import role_grant
 from dangvu.members.selectors import stats
 from dangvu.orgs.models import Organisation, Placement, valid_on
 from tests.conftest import make_user, sign_in
@@ -42,7 +42,7 @@ def test_the_tree_of_a_day_starts_from_the_tops_of_that_day(demo):
 
     officer = make_user("hoa_kh", "Lê Thị Hòa")
     kh = Organisation.objects.get(code="TU-KH")
-    grant_role(user=officer, org=kh, role=Role.VIEWER, valid_from=dt.date(2025, 7, 1), actor=None)
+    role_grant(user=officer, org=kh, role=Role.VIEWER, valid_from=dt.date(2025, 7, 1), actor=None)
     client = sign_in(Client(), officer)
     api = client.get("/api/v1/orgs/tree", {"as_of": "2024-12-31"}).json()["organisations"]
     assert [o["code"] for o in api if o["parent"] is None] == ["TU-NT", "TU-KHC"]
@@ -60,7 +60,7 @@ def test_then_and_now_of_the_demo_province_is_light_and_opens_deeper_levels_on_d
     on a 512 kbit/s link): each date's tops and their direct subordinates, deeper on demand."""
     officer = make_user("lan_kh", "Trần Thị Lan")
     kh = Organisation.objects.get(code="TU-KH")
-    grant_role(user=officer, org=kh, role=Role.VIEWER, valid_from=dt.date(2025, 7, 1), actor=None)
+    role_grant(user=officer, org=kh, role=Role.VIEWER, valid_from=dt.date(2025, 7, 1), actor=None)
     client = sign_in(Client(), officer)
     response = client.get(reverse("orgs:compare"), {"truoc": "30/06/2025", "sau": "31/12/2025"})
     page = response.content.decode()

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dangvu.awards.services import record_badge, record_commendation
+from dangvu.awards.services import badge_record, commendation_record
 from dangvu.evaluation.services import (
     Proposal,
-    decide_ratings,
-    propose_member_ratings,
-    propose_org_rating,
+    org_rating_propose,
+    ratings_decide,
+    ratings_propose,
 )
-from dangvu.members.events import record_event
+from dangvu.members.events import event_record
 from dangvu.members.models import MembershipPeriod
 from dangvu.members.services import PersonInput, member_admit
 from dangvu.rules.evaluation import HTNV, HTTNV
@@ -24,7 +24,7 @@ YEAR = 2023
 def event(member, kind, on, **kwargs):
     if kind not in ("death", "transfer_in", "temp_transfer_in", "temp_transfer_end"):
         kwargs.setdefault("decision", decision(on, f"{kind}-{on}-{member.pk}"))
-    return record_event(member=member, kind=kind, on=on, actor=None, **kwargs)
+    return event_record(member=member, kind=kind, on=on, actor=None, **kwargs)
 
 
 def build_history(world):
@@ -130,13 +130,13 @@ def build_history(world):
         for p in MembershipPeriod.objects.filter(org=w.ph1, valid_to__isnull=True, temporary=False)
     ]
     reviewed = [x for x in cell if x.admission_decision_date <= D(2023, 6, 30)]
-    ratings = propose_member_ratings(
+    ratings = ratings_propose(
         cell=w.ph1,
         year=YEAR,
         actor=w.binh,
         proposals=[Proposal(x, HTNV if x == m["den"] else HTTNV) for x in reviewed],
     )
-    decide_ratings(
+    ratings_decide(
         deciding_org=w.phuoc_hai,
         year=YEAR,
         actor=w.an,
@@ -144,10 +144,10 @@ def build_history(world):
         decision=decision(D(2023, 12, 20), "2023-QĐ/ĐU", "Đảng ủy xã Phước Hải"),
     )
     # PH-1 itself rated by the commune; a certificate of merit to hoa and one to the cell.
-    cell_rating = propose_org_rating(
+    cell_rating = org_rating_propose(
         org=w.ph1, year=YEAR, proposal=Proposal(w.ph1, HTTNV), actor=w.an
     )
-    decide_ratings(
+    ratings_decide(
         deciding_org=w.phuoc_hai,
         year=YEAR,
         actor=w.an,
@@ -155,7 +155,7 @@ def build_history(world):
         decision=decision(D(2023, 12, 21), "2023-QĐ/ĐU-CB", "Đảng ủy xã Phước Hải"),
     )
     for subject in ({"member": m["hoa"]}, {"org": w.ph1}):
-        record_commendation(
+        commendation_record(
             kind="giay_khen",
             basis="other",
             first_year=YEAR,
@@ -167,5 +167,5 @@ def build_history(world):
             actor=None,
             **subject,
         )
-    record_badge(member=m["lao"], tier=30, awarded_on=D(2018, 5, 19), decision=None, actor=None)
+    badge_record(member=m["lao"], tier=30, awarded_on=D(2018, 5, 19), decision=None, actor=None)
     return w, m

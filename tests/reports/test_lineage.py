@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from dangvu.accounts.models import Role
-from dangvu.accounts.services import grant_role
+from dangvu.accounts.services import role_grant
 from dangvu.members.models import MembershipEvent
 from dangvu.members.selectors import members_on_list, stats
 from dangvu.orgs.models import Organisation, Placement, valid_on
@@ -144,7 +144,7 @@ def test_form_1_and_the_dashboard_of_the_merged_province_for_the_years_before_it
     """Form 1 of TU-KH for 2024 answered 404; the dashboard's series started in 2025."""
     officer = make_user("hanh_kh", "Vũ Thị Hạnh")
     kh = org("TU-KH")
-    grant_role(user=officer, org=kh, role=Role.VIEWER, valid_from=REFORM, actor=None)
+    role_grant(user=officer, org=kh, role=Role.VIEWER, valid_from=REFORM, actor=None)
     client = sign_in(Client(), officer)
     page = client.get(reverse("reports:form", args=["TU-KH", "1"]), {"nam": "2024"})
     assert page.status_code == 200
@@ -277,7 +277,7 @@ def test_a_successor_shows_its_predecessors_ratings_and_carries_their_years_only
     assert commune["code"] not in candidates_of(carry_through=True)
     # The page shows the commune, the day it was formed and its predecessors' rows.
     user = make_user("xem_khen_2", "Lê Thị Xem")
-    grant_role(user=user, org=kh, role=Role.VIEWER, valid_from=dt.date(2025, 7, 1), actor=None)
+    role_grant(user=user, org=kh, role=Role.VIEWER, valid_from=dt.date(2025, 7, 1), actor=None)
     client.force_login(user)
     page = client.get(reverse("awards:org", args=["TU-KH"]), {"period": "2021-2025"})
     text = page.content.decode()
@@ -307,7 +307,7 @@ def test_the_merged_province_s_ratings_of_2024_are_its_predecessors(demo, client
     progress = ev_selectors.progress(kh, 2024)
     assert progress["to_rate"] == sum(ev_selectors.progress(o, 2024)["to_rate"] for o in (nt, khc))
     user = make_user("xem_xeploai", "Lê Văn Xem")
-    grant_role(user=user, org=kh, role=Role.VIEWER, valid_from=dt.date(2025, 7, 1), actor=None)
+    role_grant(user=user, org=kh, role=Role.VIEWER, valid_from=dt.date(2025, 7, 1), actor=None)
     client.force_login(user)
     page = client.get(reverse("evaluation:org", args=["TU-KH", 2024]))
     assert page.status_code == 200

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from dangvu.accounts.models import Role, RoleGrant
-from dangvu.accounts.services import grant_role
+from dangvu.accounts.services import role_grant
 from dangvu.members.models import MembershipEvent, PartyMember
 from dangvu.members.selectors import member_on, stats
 from dangvu.orgs.models import Lineage, Organisation, Placement
@@ -43,7 +43,7 @@ def snapshot(world):
 
 
 def test_merging_two_cells_moves_the_members_and_the_roles_and_keeps_earlier_figures(world):
-    grant_role(
+    role_grant(
         user=world.dung,
         org=world.ph2,
         role=Role.SECRETARY,
@@ -160,12 +160,12 @@ def test_an_applied_plan_is_reverted_as_one_while_nothing_later_depends_on_it(wo
 
 
 def test_a_plan_cannot_be_reverted_once_later_records_depend_on_it(world):
-    from dangvu.members.events import record_event
+    from dangvu.members.events import event_record
 
     plan = plan_of({"kind": "merge", "source": "PH-2", "target": "PH-1"})
     plan_apply(plan, actor=world.an)
     thanh = PartyMember.objects.get(pk=world.members["thanh"].pk)
-    record_event(
+    event_record(
         member=thanh,
         kind="exemption",
         on=dt.date(2024, 9, 1),
@@ -405,7 +405,7 @@ def test_then_and_now_and_lineage_pages_show_the_tree_before_and_after(client, w
     detail = client.get(reverse("orgs:detail", args=["PH-1"])).content.decode()
     assert "Chi bộ Thôn Hữu Đức (PH-2)" in detail and "01/07/2024" in detail
     # The secretary of the merged cell's successor reads the old cell's history too.
-    grant_role(user=world.cuong, org=world.ph1, role=Role.VIEWER, valid_from=D, actor=None)
+    role_grant(user=world.cuong, org=world.ph1, role=Role.VIEWER, valid_from=D, actor=None)
     client.force_login(world.cuong)
     assert client.get(reverse("orgs:detail", args=["PH-2"])).status_code == 200
 

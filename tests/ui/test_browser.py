@@ -259,12 +259,12 @@ def test_a_figure_of_a_statistics_form_opens_the_records_behind_it(page, live_se
     members it counts (issue 8, point 2)."""
     from playwright.sync_api import expect
 
-    from dangvu.members.events import record_event
+    from dangvu.members.events import event_record
     from tests.conftest import decision
 
     year = dt.date.today().year - 1
     hoa = live_world.members["hoa"]
-    record_event(
+    event_record(
         member=hoa,
         kind="resignation",
         on=dt.date(year, 3, 2),

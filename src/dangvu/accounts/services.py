@@ -53,7 +53,7 @@ def user_create(
 
 
 @transaction.atomic
-def grant_role(
+def role_grant(
     *,
     user: User,
     org: Organisation,

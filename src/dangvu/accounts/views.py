@@ -177,7 +177,7 @@ def roles(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 with transaction.atomic():
-                    services.grant_role(
+                    services.role_grant(
                         user=user,
                         org=org,
                         role=d["role"],

@@ -367,7 +367,7 @@ def badge_check(
 
 
 @transaction.atomic
-def record_badge(
+def badge_record(
     *,
     member: PartyMember,
     tier: int,
@@ -503,7 +503,7 @@ def audit_awards() -> list[tuple[Any, str]]:
 
 
 @transaction.atomic
-def record_commendation(
+def commendation_record(
     *,
     kind: str,
     basis: str,

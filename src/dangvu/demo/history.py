@@ -24,7 +24,7 @@ from dangvu.core.dates import add_months, add_years, age_on
 from dangvu.core.models import ChangeSet, Decision
 from dangvu.demo import data
 from dangvu.discipline.services import discipline_record
-from dangvu.members.events import record_event
+from dangvu.members.events import event_record
 from dangvu.members.lifecycle import official_date_for
 from dangvu.members.models import PartyMember
 from dangvu.members.services import member_admit, member_issue_card
@@ -272,7 +272,7 @@ class History:
             self.applied[planned.kind] += 1
 
     def _event(self, member: PartyMember, kind: str, on: dt.date, **kwargs: Any) -> None:
-        record_event(
+        event_record(
             member=member,
             kind=kind,
             on=on,

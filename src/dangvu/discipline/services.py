@@ -15,7 +15,7 @@ from dangvu.core.dates import format_date, today
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeSet, Decision
 from dangvu.discipline.models import DisciplineDecision, Penalty
-from dangvu.members.events import derive_for, record_event
+from dangvu.members.events import derive_for, event_record
 from dangvu.members.lifecycle import STATUS_LABELS, state_on
 from dangvu.members.models import EventKind, PartyMember
 from dangvu.orgs.models import Organisation
@@ -108,7 +108,7 @@ def discipline_record(
         },
     )
     if form == rules.EXPULSION and member is not None:
-        record_event(
+        event_record(
             member=member,
             kind=EventKind.EXPULSION,
             on=announced_on,

@@ -345,7 +345,7 @@ def _propose(request: HttpRequest, cell: Any, year: int, rules: ev.EvaluationRul
         try:
             with transaction.atomic():
                 if proposals:
-                    services.propose_member_ratings(
+                    services.ratings_propose(
                         cell=cell, year=year, proposals=proposals, actor=request.user
                     )
                 raise _Undo
@@ -357,7 +357,7 @@ def _propose(request: HttpRequest, cell: Any, year: int, rules: ev.EvaluationRul
         raise ValidationError({k: [ValidationError(m) for m in ms] for k, ms in unreadable.items()})
     if not proposals:
         raise RuleError(_("Choose a level for at least one member."), field="level")
-    services.propose_member_ratings(cell=cell, year=year, proposals=proposals, actor=request.user)
+    services.ratings_propose(cell=cell, year=year, proposals=proposals, actor=request.user)
 
 
 @transaction.atomic  # a refused decision leaves no decision record behind
@@ -395,7 +395,7 @@ def _decide(request: HttpRequest, org: Any, year: int) -> None:
     )
     if not ratings:
         raise RuleError(_("Choose a level for at least one proposal."), field="level")
-    services.decide_ratings(
+    services.ratings_decide(
         deciding_org=org,
         year=year,
         levels=[(r, chosen[r.pk]) for r in ratings],

@@ -95,7 +95,7 @@ def require_reason(rows: Any, reason: str) -> None:
 
 
 @transaction.atomic
-def set_override(batch: ImportBatch, *, rows: list[int] | str, reason: str, actor: Actor) -> None:
+def batch_override(batch: ImportBatch, *, rows: list[int] | str, reason: str, actor: Actor) -> None:
     """Keep rows a rule of their year refuses, with the reason the change log will record; the
     file is checked again with them (nobody keeps rows of a file they may not import)."""
     if batch.user_id != getattr(actor, "pk", None):
@@ -107,7 +107,7 @@ def set_override(batch: ImportBatch, *, rows: list[int] | str, reason: str, acto
     batch.save(update_fields=["override"])
 
 
-def check_batch(batch: ImportBatch) -> Outcome:
+def batch_check(batch: ImportBatch) -> Outcome:
     """The dry run: every problem of the file, and what a commit would create or change."""
     ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.CHECKING, done=0)
     importer = importer_for(
@@ -126,7 +126,7 @@ def check_batch(batch: ImportBatch) -> Outcome:
     return outcome
 
 
-def commit_batch(batch: ImportBatch) -> Outcome:
+def batch_commit(batch: ImportBatch) -> Outcome:
     """Check again and write every row, or none; the batch keeps the change set."""
     if batch.state in (ImportBatch.State.COMMITTED, ImportBatch.State.REVERTED):
         raise RuleError(_("This file was already imported."))
@@ -152,7 +152,7 @@ def commit_batch(batch: ImportBatch) -> Outcome:
     return outcome
 
 
-def import_file(
+def file_import(
     *,
     kind: str,
     content: bytes,
@@ -205,7 +205,7 @@ def import_file(
 
 
 @transaction.atomic
-def revert_batch(batch: ImportBatch, *, actor: Actor, reason: str) -> int:
+def batch_revert(batch: ImportBatch, *, actor: Actor, reason: str) -> int:
     """Take a committed import back as one change set, if nothing recorded later depends on it."""
 
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
@@ -230,7 +230,7 @@ def revert_batch(batch: ImportBatch, *, actor: Actor, reason: str) -> int:
     return count
 
 
-__all__ = ["FileError", "check_batch", "commit_batch", "import_file", "revert_batch", "upload"]
+__all__ = ["FileError", "batch_check", "batch_commit", "batch_revert", "file_import", "upload"]
 
 
 # --- a batch's steps on the page: each changes its state here, and queues the worker's part -----
@@ -263,7 +263,7 @@ def batch_map(batch: ImportBatch, mapping: dict[str, str]) -> None:
 
 
 def batch_check_again(batch: ImportBatch) -> None:
-    """After rows were kept against the rules (set_override): the worker checks the file again."""
+    """After rows were kept against the rules (batch_override): the worker checks the file again."""
     from dangvu.exchange import tasks
 
     ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.CHECKING, done=0)

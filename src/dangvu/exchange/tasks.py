@@ -16,9 +16,9 @@ def _run(batch_id: str, commit: bool) -> None:
     batch = ImportBatch.objects.select_related("user").get(pk=batch_id)
     try:
         if commit:
-            services.commit_batch(batch)
+            services.batch_commit(batch)
         else:
-            services.check_batch(batch)
+            services.batch_check(batch)
     except Exception:  # the page must say it failed, not spin for ever
         log.exception("import %s failed", batch_id)
         services.batch_failed(batch, "internal", internal=True)

@@ -168,7 +168,7 @@ def override(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     batch = _batch(request, pk)
     rows = sorted({int(r) for r in request.POST.getlist("keep") if r.isdigit()})
     try:
-        services.set_override(
+        services.batch_override(
             batch, rows=rows, reason=request.POST.get("reason", ""), actor=request.user
         )
     except ValidationError as exc:
@@ -193,7 +193,7 @@ def revert(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         raise Http404
     batch = _batch(request, pk)
     try:
-        count = services.revert_batch(
+        count = services.batch_revert(
             batch, actor=request.user, reason=request.POST.get("reason", "")
         )
     except ValidationError as exc:

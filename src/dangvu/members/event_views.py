@@ -86,7 +86,7 @@ def event_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         if kind == EventKind.TRANSFER_IN and org is None:
             org = member.org
         details = {k: v for k, v in d.items() if v not in (None, "", False)}
-        return events.record_event(
+        return events.event_record(
             member=member,
             kind=kind,
             on=on,
@@ -128,7 +128,7 @@ def correct(request: HttpRequest, pk: int, event_id: int) -> HttpResponse:
                 "decision": event.decision,
                 "details": events._details_in(event.details),
             }
-        return events.correct_event(
+        return events.event_correct(
             event=event, reason=d["reason"], actor=request.user, replacement=replacement
         )
 

@@ -331,7 +331,7 @@ def _check_org(kind: str, org: Organisation | None, on: dt.date) -> None:
 
 
 @transaction.atomic
-def record_event(
+def event_record(
     *,
     member: PartyMember,
     kind: str,
@@ -397,7 +397,7 @@ def record_event(
 
 
 @transaction.atomic
-def correct_event(
+def event_correct(
     *,
     event: MembershipEvent,
     reason: str,
@@ -418,7 +418,7 @@ def correct_event(
     event.save(update_fields=["voided_by"])
     new_event = None
     if replacement is not None:
-        new_event = record_event(
+        new_event = event_record(
             member=member,
             actor=actor,
             changeset=cs,

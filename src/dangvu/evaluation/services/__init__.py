@@ -37,9 +37,9 @@ from dangvu.evaluation.services.decided import (
     audit_ratings,
     check_decided,
     decided_of,
-    record_decided,
+    ratings_record_decided,
 )
-from dangvu.evaluation.services.decisions import decide_ratings, proposal_of_import, reclassify
+from dangvu.evaluation.services.decisions import proposal_of_import, ratings_decide, reclassify
 from dangvu.evaluation.services.proposals import (
     PROPOSAL_FIELDS,
     _facts_json,
@@ -51,10 +51,10 @@ from dangvu.evaluation.services.proposals import (
     _write_proposals,
     level_problems,
     not_reviewed,
+    org_rating_propose,
     peer_group_create,
-    propose_member_ratings,
-    propose_org_rating,
-    self_assess,
+    rating_self_assess,
+    ratings_propose,
 )
 from dangvu.evaluation.services.quotas import (
     _Competent,
@@ -73,7 +73,7 @@ from dangvu.evaluation.services.rounds import round_close, round_open
 def ratings_revert_import(*, changeset: ChangeSet, actor: Actor, revert: ChangeSet) -> int:
     """Take back the ratings an import wrote (created ones removed, changed ones set back to
     every field they had, the reasons for keeping them included), unless a later change touched
-    them (the caller's transaction; exchange.services.revert_batch)."""
+    them (the caller's transaction; exchange.services.batch_revert)."""
     entries = list(ChangeLogEntry.objects.filter(changeset=changeset, action="rating.import"))
     ids = [int(e.object_id) for e in entries]
     # Changed since: an entry of these ratings after the import's own (an earlier import of the
@@ -170,23 +170,23 @@ __all__ = [
     "check_decided",
     "competent_for",
     "competent_org",
-    "decide_ratings",
     "decided_of",
     "grassroots_of",
     "level_problems",
     "not_reviewed",
     "org_caps",
+    "org_rating_propose",
     "peer_group_create",
     "proposal_of_import",
-    "propose_member_ratings",
-    "propose_org_rating",
     "quota_counts",
+    "rating_self_assess",
+    "ratings_decide",
+    "ratings_propose",
+    "ratings_record_decided",
     "ratings_revert_import",
     "reclassify",
-    "record_decided",
     "review_facts",
     "review_on",
     "round_close",
     "round_open",
-    "self_assess",
 ]

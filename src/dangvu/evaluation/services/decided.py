@@ -131,7 +131,7 @@ IMPORT_FIELDS = [
 ]
 
 
-def record_decided(
+def ratings_record_decided(
     *,
     year: int,
     items: Sequence[Decided],

@@ -42,7 +42,7 @@ from dangvu.tree.selectors import placement_of
 
 
 @transaction.atomic
-def decide_ratings(
+def ratings_decide(
     *,
     deciding_org: Organisation,
     year: int,

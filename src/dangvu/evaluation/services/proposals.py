@@ -139,7 +139,7 @@ def _facts_json(p: Proposal) -> dict[str, Any]:
 
 
 @transaction.atomic
-def propose_member_ratings(
+def ratings_propose(
     *,
     cell: Organisation,
     year: int,
@@ -188,7 +188,7 @@ def propose_member_ratings(
 
 
 @transaction.atomic
-def self_assess(
+def rating_self_assess(
     *,
     member: PartyMember,
     year: int,
@@ -267,7 +267,7 @@ def self_assess(
 
 
 @transaction.atomic
-def propose_org_rating(
+def org_rating_propose(
     *,
     org: Organisation,
     year: int,

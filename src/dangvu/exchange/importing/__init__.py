@@ -2,7 +2,7 @@
 deciding create or update, a preview of each change, then all rows committed or none.
 
 The rules are the services' own: members are checked by `members.services.check_bulk_admit` and
-`clean_person`, events are recorded by `members.events.record_event` and organisations by
+`clean_person`, events are recorded by `members.events.event_record` and organisations by
 `tree.services`; a dry run of events or organisations records them inside a transaction that is
 then rolled back, so that the dry run and the commit cannot disagree."""
 

@@ -112,7 +112,7 @@ class EventImporter(Importer):
                         date=v.get("decision_date") or v["on"],
                         issuer=v.get("decision_issuer") or "",
                     )
-                member_events.record_event(
+                member_events.event_record(
                     member=member,
                     kind=kind,
                     on=v["on"],

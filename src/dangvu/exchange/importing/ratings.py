@@ -19,7 +19,7 @@ from dangvu.evaluation.services import (
     check_decided,
     competent_for,
     proposal_of_import,
-    record_decided,
+    ratings_record_decided,
     review_facts,
     review_on,
 )
@@ -47,7 +47,7 @@ class RatingImporter(Importer):
     """Members' ratings decided outside dangvu (earlier years, or another system), checked by the
     rules of their year through `evaluation.services.check_decided` — who is reviewed, the cases
     that force KHTNV, the 2025 score, the deadline and the HTXSNV quota of each deciding level —
-    and written by `record_decided`. A row the rules refuse is kept only when the officer
+    and written by `ratings_record_decided`. A row the rules refuse is kept only when the officer
     overrides it, with a reason the change log records. Older years' labels are mapped (§1.2)."""
 
     kind = "ratings"
@@ -173,7 +173,9 @@ class RatingImporter(Importer):
         if commit and not self.outcome.errors:
             assert changeset is not None
             for year, items in written.items():
-                record_decided(year=year, items=items, changeset=changeset, actor=self.actor)
+                ratings_record_decided(
+                    year=year, items=items, changeset=changeset, actor=self.actor
+                )
 
     def keep_rows_unused(self, rule_rows: set[int]) -> None:
         """Rows named to keep that no rule refused, or that are refused for what no override sets

@@ -131,11 +131,11 @@ def member_admit(
         # Admitted elsewhere (a member arriving from another province): the dossier's dates, then
         # a transfer in, recorded by the caller, places the member here.
         admission = {**(admission_details or {}), "external_org": external_org}
-        events.record_event(
+        events.event_record(
             kind=EventKind.ADMISSION, on=on, decision=decision, details=admission, **common
         )
     else:
-        events.record_event(
+        events.event_record(
             kind=EventKind.ADMISSION,
             on=on,
             org=org,
@@ -144,14 +144,14 @@ def member_admit(
             **common,
         )
     if ceremony_date is not None:
-        events.record_event(
+        events.event_record(
             kind=EventKind.CEREMONY,
             on=ceremony_date,
             details=dict(ceremony_details or {}),
             **common,
         )
     if official is not None:
-        events.record_event(
+        events.event_record(
             kind=EventKind.RECOGNITION,
             on=official,
             org=None if external_org else org,

@@ -154,7 +154,7 @@ def form_page(request: HttpRequest, code: str, number: str) -> HttpResponse:
     org, end = _last_day(request, code, start, end)
     scope = Scope(org, start, end)
     if request.GET.get("format") == "xlsx":
-        run = services.create_run(
+        run = services.run_create(
             ReportRun.Kind.FORM, org, start, end, request.user, form=form.number
         )
         data, name, content_type = services.document_of(run)
@@ -352,7 +352,7 @@ def targets_page(request: HttpRequest, code: str) -> HttpResponse:
         try:
             upload = request.FILES.get("file")
             if upload is not None:
-                count = services.import_targets(upload.read(), upload.name or "", request.user)
+                count = services.targets_import(upload.read(), upload.name or "", request.user)
                 messages.success(request, _("%(n)s targets recorded.") % {"n": count})
             else:
                 target_org = get_org(request.user, request.POST.get("org", ""), Ability.MANAGE_ORGS)
@@ -361,7 +361,7 @@ def targets_page(request: HttpRequest, code: str) -> HttpResponse:
                     raise RuleError(
                         _("The target is a whole number, zero or more."), field="target"
                     )
-                services.set_target(target_org, year, int(text), request.user)
+                services.target_set(target_org, year, int(text), request.user)
                 messages.success(request, _("The target is recorded."))
             return redirect(f"{request.path}?nam={year}")
         except RuleError as exc:
@@ -414,7 +414,7 @@ def create_review(request: HttpRequest, code: str) -> HttpResponse:
             raise RuleError(
                 _("The organisation did not exist at the end of that period."), field="year"
             )
-        run = services.create_run(
+        run = services.run_create(
             kind, org, start, end, request.user, number=request.POST.get("number", "").strip()
         )
     except RuleError as exc:

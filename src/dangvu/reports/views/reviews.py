@@ -96,7 +96,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         run,
-        lambda: services.publish(run, users, request.user),
+        lambda: services.run_publish(run, users, request.user),
         _("The draft is published to the reviewers."),
     )
 
@@ -119,7 +119,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         run,
-        lambda: services.add_comment(run, section, text, request.user),
+        lambda: services.comment_add(run, section, text, request.user),
         _("Your comment is recorded."),
     )
 
@@ -132,6 +132,6 @@ def answer(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse:
     return _act(
         request,
         run,
-        lambda: services.answer_comment(found, kind, reason, request.user),
+        lambda: services.comment_answer(found, kind, reason, request.user),
         _("The answer is recorded."),
     )

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from dangvu.accounts.models import Role
-from dangvu.accounts.services import grant_role, user_create
+from dangvu.accounts.services import role_grant, user_create
 from dangvu.core.cli import parse_as_of
 from dangvu.orgs.models import Organisation
 
@@ -67,7 +67,7 @@ class Command(BaseCommand):
                 actor=None,
             )
             if org is not None:
-                grant_role(
+                role_grant(
                     user=user,
                     org=org,
                     role=options["role"],

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dangvu.accounts.models import Role, RoleGrant, User
-from dangvu.accounts.services import grant_role, role_end, roles_to_review
+from dangvu.accounts.services import role_end, role_grant, roles_to_review
 from dangvu.core.cli import add_format, parse_as_of, print_json
 from dangvu.core.dates import today
 from dangvu.orgs.models import Organisation, valid_on
@@ -55,7 +55,7 @@ class Command(BaseCommand):
         org = Organisation.objects.filter(code=options["org"].strip().upper()).first()
         if org is None:
             raise CommandError(f"No organisation with code {options['org']}")
-        grant = grant_role(
+        grant = role_grant(
             user=user,
             org=org,
             role=options["role"],

@@ -40,7 +40,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from django.contrib.auth import get_user_model
 
-        from dangvu.exchange.services import import_file, require_reason
+        from dangvu.exchange.services import file_import, require_reason
 
         actor = None
         if options.get("user"):
@@ -71,7 +71,7 @@ class Command(BaseCommand):
             raise CommandError(" ".join(exc.messages)) from exc
         rich = options["format"] != "json" and sys.stderr.isatty()
         progress = _bar() if rich else None
-        outcome, batch = import_file(
+        outcome, batch = file_import(
             kind=options["kind"],
             content=content,
             filename=path.name,

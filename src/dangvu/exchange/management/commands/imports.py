@@ -22,7 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from dangvu.exchange.models import ImportBatch
-        from dangvu.exchange.services import revert_batch
+        from dangvu.exchange.services import batch_revert
 
         if options["action"] == "list":
             rows = [
@@ -55,7 +55,7 @@ class Command(BaseCommand):
         if batch is None:
             raise CommandError(f"No import {options['batch']}")
         try:
-            count = revert_batch(batch, actor=None, reason=options["reason"])
+            count = batch_revert(batch, actor=None, reason=options["reason"])
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(f"Reverted: {count} records set back")

@@ -55,7 +55,7 @@ class Command(BaseCommand):
             start, end = parse_period(options["period"])
             kind, form = ReportRun.Kind.TERM, ""
         try:
-            run = services.create_run(
+            run = services.run_create(
                 kind,
                 org,
                 start,

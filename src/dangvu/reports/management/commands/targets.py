@@ -30,13 +30,13 @@ class Command(BaseCommand):
         try:
             if options["action"] == "set":
                 org = org_by_code(options["org"])
-                services.set_target(
+                services.target_set(
                     org, options["year"], options["target"], None, source=ChangeSet.Source.CLI
                 )
                 self.stdout.write(f"{org.code} {options['year']}: {options['target']}")
             else:
                 path = Path(options["file"])
-                count = services.import_targets(path.read_bytes(), path.name, None)
+                count = services.targets_import(path.read_bytes(), path.name, None)
                 self.stdout.write(f"{count} targets recorded")
         except RuleError as exc:
             raise CommandError(str(exc)) from exc
