@@ -47,7 +47,7 @@ def run(label: str, scale: float, history_until: dt.date) -> dict[str, object]:
     plan = reform_plan(MERGED_CODE, [PROVINCE_CODE, NEIGHBOUR_CODE])
     planned = time.perf_counter() - started
     started = time.perf_counter()
-    plan_apply(plan, actor=None)
+    plan_apply(plan=plan, actor=None)
     applied = time.perf_counter() - started
     return {
         "case": label,

@@ -83,10 +83,10 @@ def import_batches(world: Any) -> dict[str, Any]:
 
     uploaded = batch(world.cuong, "56000102", "TS-1")
     checked = batch(world.cuong, "56000103", "TS-1")
-    services.batch_check(checked)
+    services.batch_check(batch=checked)
     committed = batch(world.cuong, "56000104", "TS-1")
-    services.batch_check(committed)
-    assert services.batch_commit(committed).committed
+    services.batch_check(batch=committed)
+    assert services.batch_commit(batch=committed).committed
     other = batch(world.an, "58000105", "PH-1")
     return {
         "uploaded": uploaded.pk,
@@ -148,10 +148,14 @@ def report_runs(world: Any) -> dict[str, Any]:
         ("in", world.tan_son, world.cuong),
         ("out", world.phuoc_hai, world.binh),
     ):
-        run = services.run_create("annual", org, dt.date(2024, 1, 1), dt.date(2024, 12, 31), None)
-        services.run_publish(run, [reviewer], None)
+        run = services.run_create(
+            kind="annual", org=org, start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31), actor=None
+        )
+        services.run_publish(run=run, reviewers=[reviewer], actor=None)
         found[key] = run
-        found[f"comment_{key}"] = services.comment_add(run, "to-chuc", "Góp ý thêm", reviewer)
+        found[f"comment_{key}"] = services.comment_add(
+            run=run, section="to-chuc", text="Góp ý thêm", actor=reviewer
+        )
     return found
 
 

@@ -503,7 +503,7 @@ def test_roles_carried_by_a_merger_are_listed_for_review(world):
         decision=decision(dt.date(2026, 11, 1)),
     )
     Operation.objects.create(plan=plan, seq=1, kind="merge", source="PH-2", target="PH-1")
-    plan_apply(plan, actor=world.an)
+    plan_apply(plan=plan, actor=world.an)
     review = roles_to_review(None)
     assert [(g.user.username, g.org.code, g.role) for g in review] == [
         ("dung", "PH-1", "secretary")
@@ -758,13 +758,17 @@ def test_a_review_is_offered_to_the_accounts_of_its_tree_only(world):
     from dangvu.reports.models import ReportRun
 
     run = services.run_create(
-        ReportRun.Kind.ANNUAL, world.phuoc_hai, dt.date(2024, 1, 1), dt.date(2024, 12, 31), None
+        kind=ReportRun.Kind.ANNUAL,
+        org=world.phuoc_hai,
+        start=dt.date(2024, 1, 1),
+        end=dt.date(2024, 12, 31),
+        actor=None,
     )
     offered = {u.username for u in services.possible_reviewers(run, world.an)}
     assert offered == {"dung", "binh"}  # an is the one publishing
     with pytest.raises(RuleError):
-        services.run_publish(run, [world.cuong], world.an)
-    services.run_publish(run, [world.binh, world.cuong], world.an)
+        services.run_publish(run=run, reviewers=[world.cuong], actor=world.an)
+    services.run_publish(run=run, reviewers=[world.binh, world.cuong], actor=world.an)
     assert [r.user.username for r in run.reviewers.all()] == ["binh"]
 
 

@@ -553,7 +553,7 @@ def test_reverting_an_import_restores_every_value_and_the_reasons(world, ten, tm
     )
     stored = Rating.objects.get(member=hoa, year=2019)
     assert (stored.level, stored.override_reason, stored.decision.number) == (HTTNV, "", "6-QĐ")
-    batch_revert(two, actor=world.an, reason="Nhầm tệp")
+    batch_revert(batch=two, actor=world.an, reason="Nhầm tệp")
     stored.refresh_from_db()
     assert (stored.level, stored.override_reason, stored.decided_on, stored.decision.number) == (
         HTXSNV, "Đúng hồ sơ 2019", D(2019, 12, 20), "5-QĐ",

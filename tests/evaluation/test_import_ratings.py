@@ -92,7 +92,7 @@ def test_older_labels_are_mapped_and_the_rules_of_each_year_apply(world):
     )
     again, _b = run(world, out.getvalue(), dry_run=True)
     assert (again.errors, again.created, again.updated, again.unchanged) == ([], 0, 0, 2)
-    batch_revert(batch, actor=world.an, reason="Nhập nhầm")
+    batch_revert(batch=batch, actor=world.an, reason="Nhập nhầm")
     assert not Rating.objects.exists()
 
 
@@ -143,5 +143,5 @@ def test_organisations_ratings_import_with_older_labels_and_the_caps_of_their_ye
             dry_run=True,
         )
     assert (again.errors, again.created, again.unchanged) == ([], 0, 2)
-    batch_revert(batch, actor=world.an, reason="Sai năm")
+    batch_revert(batch=batch, actor=world.an, reason="Sai năm")
     assert not Rating.objects.exists()

@@ -43,10 +43,12 @@ def test_an_import_the_worker_runs_is_read_back_like_a_page(world):
     batch = services.upload(
         user=world.binh, kind="events", filename="chuyen-di.xlsx", content=_transfer_to("TS-1")
     )
-    services.batch_map(batch, {})  # the headers are all recognised: the check is queued
+    services.batch_map(
+        batch=batch, mapping={}
+    )  # the headers are all recognised: the check is queued
     batch.refresh_from_db()
     assert batch.state == ImportBatch.State.CHECKED, batch.report
-    assert services.batch_queue_commit(batch)
+    assert services.batch_queue_commit(batch=batch)
     batch.refresh_from_db()
     assert batch.state == ImportBatch.State.FAILED
     assert [e["message"] for e in batch.report["errors"]] == [
@@ -59,7 +61,7 @@ def test_an_import_the_worker_runs_is_read_back_like_a_page(world):
     batch = services.upload(
         user=world.an, kind="events", filename="chuyen-di.xlsx", content=_transfer_to("TS-1")
     )
-    services.batch_map(batch, {})
+    services.batch_map(batch=batch, mapping={})
     batch.refresh_from_db()
     tasks.commit_import.call(str(batch.pk))
     batch.refresh_from_db()
@@ -71,12 +73,14 @@ def test_a_batch_goes_on_only_from_the_step_it_is_at(world):
     batch = services.upload(
         user=world.an, kind="events", filename="chuyen-di.xlsx", content=_transfer_to("TS-1")
     )
-    assert not services.batch_queue_commit(batch)  # not checked yet
+    assert not services.batch_queue_commit(batch=batch)  # not checked yet
     with pytest.raises(services.RuleError):
-        services.batch_map(batch, {"Số CCCD": "citizen_id", "Họ và tên": "citizen_id"})
+        services.batch_map(
+            batch=batch, mapping={"Số CCCD": "citizen_id", "Họ và tên": "citizen_id"}
+        )
     batch.refresh_from_db()
     assert batch.state == ImportBatch.State.UPLOADED and not batch.mapping
-    services.batch_failed(batch, "Tệp hỏng")
+    services.batch_failed(batch=batch, message="Tệp hỏng")
     batch.refresh_from_db()
     assert batch.state == ImportBatch.State.FAILED
     assert batch.report["errors"][0]["message"] == "Tệp hỏng"

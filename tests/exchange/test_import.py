@@ -305,7 +305,7 @@ def test_organisations_are_created_parents_first_and_renamed_on_a_date(world):
     assert (outcome.created, outcome.updated) == (1, 1) and outcome.committed, outcome.errors
     world.ph1.refresh_from_db()
     assert world.ph1.name == "Chi bộ Thôn Phước Lập Mới"
-    batch_revert(batch, actor=world.an, reason="nhầm tệp")
+    batch_revert(batch=batch, actor=world.an, reason="nhầm tệp")
     world.ph1.refresh_from_db()
     assert (
         world.ph1.name == "Chi bộ Thôn Phước Lập"
@@ -337,7 +337,7 @@ def test_a_committed_import_is_reverted_as_one_unless_something_later_depends_on
     )
     outcome, batch = run(world, content)
     assert (outcome.created, outcome.updated) == (1, 1), outcome.errors
-    batch_revert(batch, actor=world.an, reason="nhầm tệp")
+    batch_revert(batch=batch, actor=world.an, reason="nhầm tệp")
     assert not Person.objects.filter(citizen_id="058090000101").exists()
     world.members["hoa"].person.refresh_from_db()
     assert world.members["hoa"].person.hometown == ""
@@ -369,7 +369,7 @@ def test_a_committed_import_is_reverted_as_one_unless_something_later_depends_on
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError, match="thay đổi sau đó"):
-        batch_revert(batch, actor=world.an, reason="nhầm")
+        batch_revert(batch=batch, actor=world.an, reason="nhầm")
     assert Person.objects.filter(citizen_id="058090000101").exists()
 
 
@@ -502,7 +502,7 @@ def test_a_change_in_a_file_takes_effect_on_its_date_and_the_preview_says_so(wor
     run(world, xlsx([[*header, "Ngày có hiệu lực"], later_row(an)]))
     assert AttributeChange.objects.get(person=an.person).effective == dt.date(2025, 6, 1)
     # Reverting the first import takes its history with it.
-    batch_revert(batch, actor=world.an, reason="nhầm tệp")
+    batch_revert(batch=batch, actor=world.an, reason="nhầm tệp")
     hoa.person.refresh_from_db()
     assert not AttributeChange.objects.filter(person=hoa.person).exists()
     assert hoa.person.occupation != "retired"

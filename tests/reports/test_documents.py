@@ -100,7 +100,7 @@ def test_form_1_as_xlsx_has_the_official_layout_and_the_figures(history, tmp_pat
 def test_the_annual_review_reads_as_a_party_document_with_its_figures(history, world, tmp_path):
     from dangvu.reports.services import target_set
 
-    target_set(world.province, YEAR, 4, world.an)
+    target_set(org=world.province, year=YEAR, target=4, actor=world.an)
     out = tmp_path / "bao-cao-2023.docx"
     call_command(
         "report",
@@ -176,31 +176,47 @@ def test_the_term_review_has_a_row_per_year(history, tmp_path):
 
 def test_a_draft_is_commented_by_section_and_each_comment_answered(history, world):
     run = services.run_create(
-        ReportRun.Kind.ANNUAL, world.province, D(YEAR, 1, 1), D(YEAR, 12, 31), world.an
+        kind=ReportRun.Kind.ANNUAL,
+        org=world.province,
+        start=D(YEAR, 1, 1),
+        end=D(YEAR, 12, 31),
+        actor=world.an,
     )
     with pytest.raises(PermissionDenied):  # not named
-        services.comment_add(run, "phat-trien", "?", world.dung)
-    services.run_publish(run, [world.dung, world.cuong], world.an)
+        services.comment_add(run=run, section="phat-trien", text="?", actor=world.dung)
+    services.run_publish(run=run, reviewers=[world.dung, world.cuong], actor=world.an)
     run.refresh_from_db()
     assert run.status == ReportRun.Status.REVIEW
     first = services.comment_add(
-        run, "phat-trien", "Nêu rõ nguyên nhân chưa đạt chỉ tiêu.", world.dung
+        run=run,
+        section="phat-trien",
+        text="Nêu rõ nguyên nhân chưa đạt chỉ tiêu.",
+        actor=world.dung,
     )
     second = services.comment_add(
-        run, "danh-gia", "Bổ sung số tổ chức không xếp loại.", world.cuong
+        run=run, section="danh-gia", text="Bổ sung số tổ chức không xếp loại.", actor=world.cuong
     )
     with pytest.raises(RuleError) as exc:
-        services.comment_add(run, "khong-co", "…", world.dung)
+        services.comment_add(run=run, section="khong-co", text="…", actor=world.dung)
     assert "section" in exc.value.message_dict
     with pytest.raises(RuleError) as exc:
-        services.comment_answer(second, Comment.Answer.EXPLAINED, "  ", world.an)
+        services.comment_answer(
+            comment=second, answer=Comment.Answer.EXPLAINED, reason="  ", actor=world.an
+        )
     assert exc.value.message_dict["reason"]
-    services.comment_answer(first, Comment.Answer.ACCEPTED, "", world.an)
     services.comment_answer(
-        second, Comment.Answer.EXPLAINED, "Các tổ chức mới thành lập chưa đủ 6 tháng.", world.an
+        comment=first, answer=Comment.Answer.ACCEPTED, reason="", actor=world.an
+    )
+    services.comment_answer(
+        comment=second,
+        answer=Comment.Answer.EXPLAINED,
+        reason="Các tổ chức mới thành lập chưa đủ 6 tháng.",
+        actor=world.an,
     )
     with pytest.raises((PermissionDenied, Exception)):
-        services.comment_answer(second, Comment.Answer.ACCEPTED, "", world.dung)  # a viewer
+        services.comment_answer(
+            comment=second, answer=Comment.Answer.ACCEPTED, reason="", actor=world.dung
+        )  # a viewer
     table = Document(io.BytesIO(services.comments_docx(run))).tables[-1]
     rows = [[c.text for c in row.cells] for row in table.rows[1:]]
     assert rows[0][1] == "II. CÔNG TÁC PHÁT TRIỂN ĐẢNG VIÊN" and rows[0][3].startswith("Nêu rõ")
@@ -211,7 +227,12 @@ def test_a_draft_is_commented_by_section_and_each_comment_answered(history, worl
 
 def test_a_stored_run_shows_its_figures_and_what_later_corrections_changed(history, world):
     run = services.run_create(
-        ReportRun.Kind.FORM, world.province, D(YEAR, 1, 1), D(YEAR, 12, 31), world.an, form="1"
+        kind=ReportRun.Kind.FORM,
+        org=world.province,
+        start=D(YEAR, 1, 1),
+        end=D(YEAR, 12, 31),
+        actor=world.an,
+        form="1",
     )
     assert run.figures["current"]["flow.out.death"] == 1
     assert services.differences(run) == []
@@ -244,16 +265,18 @@ def test_targets_are_imported_with_every_bad_row_named_and_nothing_written(world
 
     bad = "Mã tổ chức,Năm,Chỉ tiêu\nX-PH,2024,12\nX-KHONG,2024,3\nX-TS,hai nghìn,4\n".encode()
     with pytest.raises(RuleError) as exc:
-        services.targets_import(bad, "chi-tieu.csv", world.an)
+        services.targets_import(data=bad, name="chi-tieu.csv", actor=world.an)
     text = str(exc.value)
     assert "Dòng 3, cột “Mã tổ chức”" in text and "X-KHONG" in text
     assert "Dòng 4, cột “Năm”: “hai nghìn” không phải là số nguyên" in text
     assert not AdmissionTarget.objects.exists()
     good = "Mã tổ chức,Năm,Chỉ tiêu\nX-PH,2024,12\nX-TS,2024,4\n".encode()
-    assert services.targets_import(good, "chi-tieu.csv", world.an) == 2
+    assert services.targets_import(data=good, name="chi-tieu.csv", actor=world.an) == 2
     assert dict(AdmissionTarget.objects.values_list("org__code", "target")) == {
         "X-PH": 12,
         "X-TS": 4,
     }
     with pytest.raises((PermissionDenied, Exception)):
-        services.target_set(world.phuoc_hai, 2024, 1, world.binh)  # a cell secretary
+        services.target_set(
+            org=world.phuoc_hai, year=2024, target=1, actor=world.binh
+        )  # a cell secretary

@@ -260,7 +260,7 @@ def test_admitted_structure_equals_the_independent_count(history):
 def test_admissions_against_the_target_and_the_grassroots_that_admitted(history, world):
     from dangvu.reports.services import target_set
 
-    target_set(world.province, YEAR, 4, world.an)
+    target_set(org=world.province, year=YEAR, target=4, actor=world.an)
     v = compute_all(Scope.year(world.province, YEAR), ("admitted",))
     assert (v["admitted.target"], v["admitted.target_pct"]) == (4, 50.0)  # 2 of 4
     assert sorted(

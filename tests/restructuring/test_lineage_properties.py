@@ -169,20 +169,20 @@ def test_any_restructuring_keeps_form_1_whole_through_the_lineage(world, history
         plan = Plan.objects.create(name="Thử", effective_on=day, decision=decision(day, "7-QĐ/TU"))
         for seq, op in enumerate(ops, start=1):
             Operation.objects.create(plan=plan, seq=seq, **op)
-        problems = plan_check(plan)
+        problems = plan_check(plan=plan)
         if problems:
             # The only refusal a plan of this shape meets: an event recorded after the day into
             # an organisation the plan ends (Sơn's arrival in PH-2 on 10/3). Refused whole.
             assert all("khi tổ chức này đã không còn" in p.message for p in problems), problems
             with pytest.raises(PlanRefused):
-                plan_apply(plan, actor=world.an)
+                plan_apply(plan=plan, actor=world.an)
             assert {o.code: (lists(o, eve), lists(o, end_2022)) for o in standing(eve)} == before
             assert FLOWS.values(Scope.year(province, 2023)) == province_2023
             event("refused: an event after the day")
             transaction.set_rollback(True)
             return
         event("applied")
-        plan_apply(plan, actor=world.an)
+        plan_apply(plan=plan, actor=world.an)
         cache.clear()
 
         # The past does not move.

@@ -52,11 +52,11 @@ def test_merging_two_cells_moves_the_members_and_the_roles_and_keeps_earlier_fig
     )
     before = snapshot(world)
     plan = plan_of({"kind": "merge", "source": "PH-2", "target": "PH-1"})
-    assert plan_check(plan) == []
-    preview = {row["code"]: row for row in plan_preview(plan)}
+    assert plan_check(plan=plan) == []
+    preview = {row["code"]: row for row in plan_preview(plan=plan)}
     assert preview["PH-1"]["members_before"] == 2 and preview["PH-1"]["members_after"] == 3
     assert preview["PH-2"]["members_after"] is None
-    plan_apply(plan, actor=world.an)
+    plan_apply(plan=plan, actor=world.an)
     thanh = PartyMember.objects.get(pk=world.members["thanh"].pk)
     assert thanh.org.code == "PH-1" and member_on(thanh, D)["org"] == "PH-1"
     assert member_on(thanh, dt.date(2024, 6, 30))["org"] == "PH-2"
@@ -79,11 +79,11 @@ def test_a_plan_with_an_orphan_a_cycle_and_an_unknown_code_lists_every_problem_a
         {"kind": "move", "source": "X-PH", "parent": "PH-1"},
         {"kind": "merge", "source": "ZZ-1", "target": "PH-1"},
     )
-    problems = plan_check(plan)
+    problems = plan_check(plan=plan)
     messages = " ".join(p.message for p in problems)
     assert "chu trình" in messages and "ZZ-1" in messages
     orphan = plan_of({"kind": "dissolve", "source": "X-TS"})
-    problems = plan_check(orphan)
+    problems = plan_check(plan=orphan)
     assert problems and any("TS-1" in p.message for p in problems)
     member_orphan = plan_of(
         {
@@ -95,10 +95,10 @@ def test_a_plan_with_an_orphan_a_cycle_and_an_unknown_code_lists_every_problem_a
         },
         {"kind": "dissolve", "source": "PH-2"},
     )
-    problems = plan_check(member_orphan)
+    problems = plan_check(plan=member_orphan)
     assert any("Đàng Văn Thành" in p.message for p in problems)
     with pytest.raises(PlanRefused):
-        plan_apply(member_orphan, actor=world.an)
+        plan_apply(plan=member_orphan, actor=world.an)
     assert not Organisation.objects.filter(code="PH-9").exists()
     assert Organisation.objects.get(code="PH-2").dissolved_on is None
 
@@ -127,7 +127,7 @@ def test_split_and_new_organisations_follow_the_assignment(world):
             "assignment": {"children": {"PH-1": "X-PH-A", "PH-2": "X-PH-B"}, "default": "X-PH-A"},
         },
     )
-    plan_apply(plan, actor=world.an)
+    plan_apply(plan=plan, actor=world.an)
     assert Organisation.objects.get(code="PH-1").parent.code == "X-PH-A"
     assert Organisation.objects.get(code="PH-2").parent.code == "X-PH-B"
     assert set(
@@ -142,9 +142,9 @@ def test_an_applied_plan_is_reverted_as_one_while_nothing_later_depends_on_it(wo
         {"kind": "merge", "source": "PH-2", "target": "PH-1"},
         {"kind": "rename", "source": "PH-1", "name": "Chi bộ Thôn Phước Lập – Hữu Đức"},
     )
-    plan_apply(plan, actor=world.an)
+    plan_apply(plan=plan, actor=world.an)
     assert Organisation.objects.get(code="PH-1").name == "Chi bộ Thôn Phước Lập – Hữu Đức"
-    plan_revert(plan, actor=world.an, reason="Quyết định bị thu hồi")
+    plan_revert(plan=plan, actor=world.an, reason="Quyết định bị thu hồi")
     ph1, ph2 = Organisation.objects.get(code="PH-1"), Organisation.objects.get(code="PH-2")
     assert (
         ph1.name == "Chi bộ Thôn Phước Lập"
@@ -163,7 +163,7 @@ def test_a_plan_cannot_be_reverted_once_later_records_depend_on_it(world):
     from dangvu.members.events import event_record
 
     plan = plan_of({"kind": "merge", "source": "PH-2", "target": "PH-1"})
-    plan_apply(plan, actor=world.an)
+    plan_apply(plan=plan, actor=world.an)
     thanh = PartyMember.objects.get(pk=world.members["thanh"].pk)
     event_record(
         member=thanh,
@@ -176,7 +176,7 @@ def test_a_plan_cannot_be_reverted_once_later_records_depend_on_it(world):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as caught:
-        plan_revert(plan, actor=world.an, reason="thử")
+        plan_revert(plan=plan, actor=world.an, reason="thử")
     assert "1" in " ".join(caught.value.messages)
     plan.refresh_from_db()
     assert plan.status == "applied"
@@ -203,8 +203,8 @@ def test_a_plan_from_a_spreadsheet_old_code_to_new_code(world):
     assert plan_from_rows(plan, rows) == []
     kinds = list(plan.operations.values_list("kind", "source", "target"))
     assert kinds[0] == ("create", "", "X-MOI") and ("merge", "X-PH", "X-MOI") in kinds
-    assert plan_check(plan) == []
-    plan_apply(plan, actor=world.an)
+    assert plan_check(plan=plan) == []
+    plan_apply(plan=plan, actor=world.an)
     assert stats(Organisation.objects.get(code="X-MOI"), D)["members.total"] == 4
     bad = Plan.objects.create(name="Sai", effective_on=D, decision=decision(D, "101-QĐ/TU"))
     problems = plan_from_rows(
@@ -215,7 +215,7 @@ def test_a_plan_from_a_spreadsheet_old_code_to_new_code(world):
 
 def test_change_of_kind_keeps_the_place_and_the_history(world):
     plan = plan_of({"kind": "change_kind", "source": "X-TS", "org_kind": "grassroots_cell"})
-    problems = plan_check(plan)
+    problems = plan_check(plan=plan)
     # TS-1 (Chi bộ Khu phố 1) could not stay under a grassroots cell
     assert any("Chi bộ Khu phố 1" in p.message for p in problems)
     empty = make_org(
@@ -225,7 +225,7 @@ def test_change_of_kind_keeps_the_place_and_the_history(world):
         Organisation.objects.get(code="HU-A"),
     )
     plan_apply(
-        plan_of({"kind": "change_kind", "source": "X-NEW", "org_kind": "grassroots_cell"}),
+        plan=plan_of({"kind": "change_kind", "source": "X-NEW", "org_kind": "grassroots_cell"}),
         actor=world.an,
     )
     kinds = list(
@@ -345,10 +345,10 @@ def test_one_plan_with_an_orphaned_member_an_orphaned_organisation_and_a_cycle_l
         {"kind": "dissolve", "source": "X-TS"},  # leaves TS-1 without a superior
         {"kind": "dissolve", "source": "PH-2"},  # leaves Đàng Văn Thành without a cell
     )
-    messages = " ".join(p.message for p in plan_check(plan))
+    messages = " ".join(p.message for p in plan_check(plan=plan))
     assert "chu trình" in messages and "TS-1" in messages and "Đàng Văn Thành" in messages
     with pytest.raises(PlanRefused) as refused:
-        plan_apply(plan, actor=world.an)
+        plan_apply(plan=plan, actor=world.an)
     refused_messages = " ".join(p.message for p in refused.value.problems)
     assert "TS-1" in refused_messages and "Đàng Văn Thành" in refused_messages
     assert Organisation.objects.get(code="PH-2").dissolved_on is None
@@ -377,14 +377,14 @@ def test_a_plan_from_an_xlsx_file(world, tmp_path):
     assert rows[0]["kind"] == "cell" and rows[1]["_row"] == "3"
     plan = Plan.objects.create(name="Từ xlsx", effective_on=D, decision=decision(D, "102-QĐ/TU"))
     assert plan_from_rows(plan, rows) == []
-    plan_apply(plan, actor=world.an)
+    plan_apply(plan=plan, actor=world.an)
     assert stats(Organisation.objects.get(code="PH-M"), D)["members.total"] == 3
 
 
 def test_then_and_now_and_lineage_pages_show_the_tree_before_and_after(client, world):
     from django.urls import reverse
 
-    plan_apply(plan_of({"kind": "merge", "source": "PH-2", "target": "PH-1"}), actor=world.an)
+    plan_apply(plan=plan_of({"kind": "merge", "source": "PH-2", "target": "PH-1"}), actor=world.an)
     client.force_login(world.an)
     page = client.get(
         reverse("orgs:compare"), {"truoc": "30/06/2024", "sau": "01/07/2024"}
@@ -429,8 +429,8 @@ def test_a_cell_shared_out_between_two_new_cells_counts_member_by_member_before(
             "assignment": {"members": {str(hoa.pk): "PH-1A", str(an.pk): "PH-1B"}},
         },
     )
-    assert plan_check(plan) == []
-    plan_apply(plan, actor=world.an)
+    assert plan_check(plan=plan) == []
+    plan_apply(plan=plan, actor=world.an)
     a, b = (Organisation.objects.get(code=c) for c in ("PH-1A", "PH-1B"))
     eve = dt.date(2024, 6, 30)
     assert [m.pk for m, _s in members_on_list(a, eve)] == [hoa.pk]

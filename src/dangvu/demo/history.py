@@ -177,7 +177,7 @@ class History:
 
         with transaction.atomic():
             self.plan = reform_plan(MERGED_CODE, [PROVINCE_CODE, NEIGHBOUR_CODE])
-            plan_apply(self.plan, actor=None)
+            plan_apply(plan=self.plan, actor=None)
         self.reformed = True
         from dangvu.demo.province import analyse
 

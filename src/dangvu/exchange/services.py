@@ -95,7 +95,7 @@ def require_reason(rows: Any, reason: str) -> None:
 
 
 @transaction.atomic
-def batch_override(batch: ImportBatch, *, rows: list[int] | str, reason: str, actor: Actor) -> None:
+def batch_override(*, batch: ImportBatch, rows: list[int] | str, reason: str, actor: Actor) -> None:
     """Keep rows a rule of their year refuses, with the reason the change log will record; the
     file is checked again with them (nobody keeps rows of a file they may not import)."""
     if batch.user_id != getattr(actor, "pk", None):
@@ -107,7 +107,7 @@ def batch_override(batch: ImportBatch, *, rows: list[int] | str, reason: str, ac
     batch.save(update_fields=["override"])
 
 
-def batch_check(batch: ImportBatch) -> Outcome:
+def batch_check(*, batch: ImportBatch) -> Outcome:
     """The dry run: every problem of the file, and what a commit would create or change."""
     ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.CHECKING, done=0)
     importer = importer_for(
@@ -126,7 +126,7 @@ def batch_check(batch: ImportBatch) -> Outcome:
     return outcome
 
 
-def batch_commit(batch: ImportBatch) -> Outcome:
+def batch_commit(*, batch: ImportBatch) -> Outcome:
     """Check again and write every row, or none; the batch keeps the change set."""
     if batch.state in (ImportBatch.State.COMMITTED, ImportBatch.State.REVERTED):
         raise RuleError(_("This file was already imported."))
@@ -205,7 +205,7 @@ def file_import(
 
 
 @transaction.atomic
-def batch_revert(batch: ImportBatch, *, actor: Actor, reason: str) -> int:
+def batch_revert(*, batch: ImportBatch, actor: Actor, reason: str) -> int:
     """Take a committed import back as one change set, if nothing recorded later depends on it."""
 
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
@@ -236,7 +236,7 @@ __all__ = ["FileError", "batch_check", "batch_commit", "batch_revert", "file_imp
 # --- a batch's steps on the page: each changes its state here, and queues the worker's part -----
 
 
-def batch_failed(batch: ImportBatch, message: str, *, internal: bool = False) -> None:
+def batch_failed(*, batch: ImportBatch, message: str, internal: bool = False) -> None:
     """The batch cannot go on: its page says why (a file that cannot be read, a failed run)."""
     report: dict[str, Any] = {
         "errors": [{"row": 0, "column": "", "value": "", "message": message}],
@@ -249,7 +249,7 @@ def batch_failed(batch: ImportBatch, message: str, *, internal: bool = False) ->
     )
 
 
-def batch_map(batch: ImportBatch, mapping: dict[str, str]) -> None:
+def batch_map(*, batch: ImportBatch, mapping: dict[str, str]) -> None:
     """What each column holds, as the user chose it; then the worker checks the file."""
     from dangvu.exchange import tasks
 
@@ -262,7 +262,7 @@ def batch_map(batch: ImportBatch, mapping: dict[str, str]) -> None:
     tasks.check_import.enqueue(str(batch.pk))
 
 
-def batch_check_again(batch: ImportBatch) -> None:
+def batch_check_again(*, batch: ImportBatch) -> None:
     """After rows were kept against the rules (batch_override): the worker checks the file again."""
     from dangvu.exchange import tasks
 
@@ -270,7 +270,7 @@ def batch_check_again(batch: ImportBatch) -> None:
     tasks.check_import.enqueue(str(batch.pk))
 
 
-def batch_queue_commit(batch: ImportBatch) -> bool:
+def batch_queue_commit(*, batch: ImportBatch) -> bool:
     """A checked batch without errors is queued for the worker to write; otherwise nothing."""
     from dangvu.exchange import tasks
 

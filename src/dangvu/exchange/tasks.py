@@ -16,12 +16,12 @@ def _run(batch_id: str, commit: bool) -> None:
     batch = ImportBatch.objects.select_related("user").get(pk=batch_id)
     try:
         if commit:
-            services.batch_commit(batch)
+            services.batch_commit(batch=batch)
         else:
-            services.batch_check(batch)
+            services.batch_check(batch=batch)
     except Exception:  # the page must say it failed, not spin for ever
         log.exception("import %s failed", batch_id)
-        services.batch_failed(batch, "internal", internal=True)
+        services.batch_failed(batch=batch, message="internal", internal=True)
 
 
 @task()

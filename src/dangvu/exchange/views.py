@@ -108,7 +108,7 @@ def mapping(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     try:
         headers, found, _unmatched = services.headers_of(batch)
     except FileError as exc:
-        services.batch_failed(batch, str(exc))
+        services.batch_failed(batch=batch, message=str(exc))
         return redirect("exchange:batch", batch.pk)
     columns = [c for c in COLUMNS[batch.kind] if c.imported]
     choices = [("", _("— not imported —"))] + [(c.key, c.header) for c in columns]
@@ -124,7 +124,7 @@ def mapping(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         chosen = {headers[int(name[1:])]: value for name, value in form.cleaned_data.items()}
         try:
-            services.batch_map(batch, chosen)
+            services.batch_map(batch=batch, mapping=chosen)
         except RuleError as exc:
             form.add_error(None, " ".join(exc.messages))
         else:
@@ -169,14 +169,14 @@ def override(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     rows = sorted({int(r) for r in request.POST.getlist("keep") if r.isdigit()})
     try:
         services.batch_override(
-            batch, rows=rows, reason=request.POST.get("reason", ""), actor=request.user
+            batch=batch, rows=rows, reason=request.POST.get("reason", ""), actor=request.user
         )
     except ValidationError as exc:
         from django.contrib import messages
 
         messages.error(request, " ".join(exc.messages))
         return redirect("exchange:batch", batch.pk)
-    services.batch_check_again(batch)
+    services.batch_check_again(batch=batch)
     return redirect("exchange:batch", batch.pk)
 
 
@@ -184,7 +184,7 @@ def commit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     if request.method != "POST":
         raise Http404
     batch = _batch(request, pk)
-    services.batch_queue_commit(batch)
+    services.batch_queue_commit(batch=batch)
     return redirect("exchange:batch", batch.pk)
 
 
@@ -194,7 +194,7 @@ def revert(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     batch = _batch(request, pk)
     try:
         count = services.batch_revert(
-            batch, actor=request.user, reason=request.POST.get("reason", "")
+            batch=batch, actor=request.user, reason=request.POST.get("reason", "")
         )
     except ValidationError as exc:
         from django.contrib import messages

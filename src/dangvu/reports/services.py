@@ -26,11 +26,11 @@ from dangvu.reports.statutory_forms import FORMS
 
 
 def target_set(
+    *,
     org: Organisation,
     year: int,
     target: int,
     actor: Actor,
-    *,
     source: str = ChangeSet.Source.WEB,
     reason: str = "",
 ) -> AdmissionTarget:
@@ -73,7 +73,7 @@ TARGET_HEADERS = {
 TARGET_LABELS = {"code": "Mã tổ chức", "year": "Năm", "target": "Chỉ tiêu"}
 
 
-def targets_import(data: bytes, name: str, actor: Actor) -> int:
+def targets_import(*, data: bytes, name: str, actor: Actor) -> int:
     """Targets from a file (XLSX, ODS, CSV) with the columns Mã tổ chức, Năm, Chỉ tiêu: every
     problem named by row and column, and nothing written unless every row is right."""
 
@@ -124,7 +124,14 @@ def targets_import(data: bytes, name: str, actor: Actor) -> int:
         raise RuleError(_("The file has no rows under its header."))
     with transaction.atomic():
         for org, year, target in parsed:
-            target_set(org, year, target, actor, source=ChangeSet.Source.IMPORT, reason=name)
+            target_set(
+                org=org,
+                year=year,
+                target=target,
+                actor=actor,
+                source=ChangeSet.Source.IMPORT,
+                reason=name,
+            )
     return len(parsed)
 
 
@@ -148,12 +155,12 @@ def figures_for(
 
 
 def run_create(
+    *,
     kind: str,
     org: Organisation,
     start: dt.date,
     end: dt.date,
     actor: Actor,
-    *,
     form: str = "",
     number: str = "",
     source: str = ChangeSet.Source.WEB,
@@ -291,7 +298,7 @@ def possible_reviewers(run: ReportRun, actor: Actor) -> Any:
     )
 
 
-def run_publish(run: ReportRun, reviewers: list[Any], actor: Actor) -> None:
+def run_publish(*, run: ReportRun, reviewers: list[Any], actor: Actor) -> None:
     """Publish a generated review as a draft to named reviewers (of `possible_reviewers`)."""
     require(actor, Ability.MANAGE_MEMBERS, run.org.path)
     if run.kind == ReportRun.Kind.FORM:
@@ -323,7 +330,7 @@ def sections_of(run: ReportRun) -> list[dict[str, Any]]:
     return []
 
 
-def comment_add(run: ReportRun, section: str, text: str, actor: Actor) -> Comment:
+def comment_add(*, run: ReportRun, section: str, text: str, actor: Actor) -> Comment:
     if not Reviewer.objects.filter(run=run, user=as_user(actor)).exists():
         from django.core.exceptions import PermissionDenied
 
@@ -350,7 +357,7 @@ def comment_add(run: ReportRun, section: str, text: str, actor: Actor) -> Commen
     return comment
 
 
-def comment_answer(comment: Comment, answer: str, reason: str, actor: Actor) -> Comment:
+def comment_answer(*, comment: Comment, answer: str, reason: str, actor: Actor) -> Comment:
     """The drafting officer's answer: accepted, explained or not accepted — with the reason
     when not simply accepted."""
     require(actor, Ability.MANAGE_MEMBERS, comment.run.org.path)

@@ -111,11 +111,13 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("action") == "apply":
-                plan_apply(plan, actor=request.user)
+                plan_apply(plan=plan, actor=request.user)
                 messages.success(request, _("The plan was applied."))
                 return redirect("restructuring:detail", pk=plan.pk)
             if request.POST.get("action") == "revert" and revert_form.is_valid():
-                plan_revert(plan, actor=request.user, reason=revert_form.cleaned_data["reason"])
+                plan_revert(
+                    plan=plan, actor=request.user, reason=revert_form.cleaned_data["reason"]
+                )
                 messages.success(request, _("The plan was reverted."))
                 return redirect("restructuring:detail", pk=plan.pk)
         except ValidationError as exc:
@@ -128,9 +130,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if plan.status == Plan.Status.DRAFT:
         with on_a_snapshot():  # the trial takes no lock from the service (core.dblock)
-            problems = plan_check(plan, request.user)
+            problems = plan_check(plan=plan, actor=request.user)
             context["problems"] = problems
-            context["preview"] = plan_preview(plan, request.user) if not problems else []
+            context["preview"] = plan_preview(plan=plan, actor=request.user) if not problems else []
     elif plan.status == Plan.Status.APPLIED:
         context["revert_problems"] = revert_problems(plan)
     return render(request, "restructuring/detail.html", context)

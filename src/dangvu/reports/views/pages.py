@@ -155,7 +155,12 @@ def form_page(request: HttpRequest, code: str, number: str) -> HttpResponse:
     scope = Scope(org, start, end)
     if request.GET.get("format") == "xlsx":
         run = services.run_create(
-            ReportRun.Kind.FORM, org, start, end, request.user, form=form.number
+            kind=ReportRun.Kind.FORM,
+            org=org,
+            start=start,
+            end=end,
+            actor=request.user,
+            form=form.number,
         )
         data, name, content_type = services.document_of(run)
         response = HttpResponse(data, content_type=content_type)
@@ -352,7 +357,9 @@ def targets_page(request: HttpRequest, code: str) -> HttpResponse:
         try:
             upload = request.FILES.get("file")
             if upload is not None:
-                count = services.targets_import(upload.read(), upload.name or "", request.user)
+                count = services.targets_import(
+                    data=upload.read(), name=upload.name or "", actor=request.user
+                )
                 messages.success(request, _("%(n)s targets recorded.") % {"n": count})
             else:
                 target_org = get_org(request.user, request.POST.get("org", ""), Ability.MANAGE_ORGS)
@@ -361,7 +368,7 @@ def targets_page(request: HttpRequest, code: str) -> HttpResponse:
                     raise RuleError(
                         _("The target is a whole number, zero or more."), field="target"
                     )
-                services.target_set(target_org, year, int(text), request.user)
+                services.target_set(org=target_org, year=year, target=int(text), actor=request.user)
                 messages.success(request, _("The target is recorded."))
             return redirect(f"{request.path}?nam={year}")
         except RuleError as exc:
@@ -415,7 +422,12 @@ def create_review(request: HttpRequest, code: str) -> HttpResponse:
                 _("The organisation did not exist at the end of that period."), field="year"
             )
         run = services.run_create(
-            kind, org, start, end, request.user, number=request.POST.get("number", "").strip()
+            kind=kind,
+            org=org,
+            start=start,
+            end=end,
+            actor=request.user,
+            number=request.POST.get("number", "").strip(),
         )
     except RuleError as exc:
         for m in _errors(exc):

@@ -96,7 +96,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         run,
-        lambda: services.run_publish(run, users, request.user),
+        lambda: services.run_publish(run=run, reviewers=users, actor=request.user),
         _("The draft is published to the reviewers."),
     )
 
@@ -119,7 +119,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         run,
-        lambda: services.comment_add(run, section, text, request.user),
+        lambda: services.comment_add(run=run, section=section, text=text, actor=request.user),
         _("Your comment is recorded."),
     )
 
@@ -132,6 +132,8 @@ def answer(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse:
     return _act(
         request,
         run,
-        lambda: services.comment_answer(found, kind, reason, request.user),
+        lambda: services.comment_answer(
+            comment=found, answer=kind, reason=reason, actor=request.user
+        ),
         _("The answer is recorded."),
     )

@@ -39,18 +39,18 @@ def _marks() -> dict[str, int]:
 
 
 @transaction.atomic
-def plan_apply(plan: Plan, actor: Actor) -> ChangeSet:
+def plan_apply(*, plan: Plan, actor: Actor) -> ChangeSet:
     if plan.status != Plan.Status.DRAFT:
         raise RuleError(_("Only a draft plan can be applied."))
     if _static_problems(plan):
-        raise PlanRefused(plan_check(plan, actor))
+        raise PlanRefused(plan_check(plan=plan, actor=actor))
     try:
         with transaction.atomic():
             return _apply(plan, actor)
     except PlanRefused:
         # Something refused on the way: nothing was applied; list every problem of the plan.
         raise PlanRefused(
-            plan_check(plan, actor) or [Problem(_("The plan was refused."))]
+            plan_check(plan=plan, actor=actor) or [Problem(_("The plan was refused."))]
         ) from None
 
 
@@ -153,7 +153,7 @@ def revert_problems(plan: Plan) -> list[str]:
 
 
 @transaction.atomic
-def plan_revert(plan: Plan, actor: Actor, reason: str) -> ChangeSet:
+def plan_revert(*, plan: Plan, actor: Actor, reason: str) -> ChangeSet:
     problems = revert_problems(plan)
     if problems:
         raise RuleError(" ".join(problems))

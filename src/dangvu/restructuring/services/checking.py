@@ -149,7 +149,7 @@ def _run_operations(run: _Run, ops: list[Operation], collect: list[Problem] | No
             collect.extend(Problem(m, op.seq, op.row) for m in exc.messages)
 
 
-def plan_check(plan: Plan, actor: Actor = None) -> list[Problem]:
+def plan_check(*, plan: Plan, actor: Actor = None) -> list[Problem]:
     """Every problem of the plan at once: the static ones, then those of a trial of every operation
     (each in its own savepoint) and the members and organisations it would orphan. Nothing is
     written: the trial is rolled back."""
@@ -176,7 +176,7 @@ def plan_check(plan: Plan, actor: Actor = None) -> list[Problem]:
     return list(unique.values())
 
 
-def plan_preview(plan: Plan, actor: Actor = None) -> list[dict[str, Any]]:
+def plan_preview(*, plan: Plan, actor: Actor = None) -> list[dict[str, Any]]:
     """Per organisation concerned: members and subordinate organisations the day before and on the day."""
 
     on, before_day = plan.effective_on, plan.effective_on - dt.timedelta(days=1)

@@ -55,7 +55,7 @@ class Command(BaseCommand):
         if batch is None:
             raise CommandError(f"No import {options['batch']}")
         try:
-            count = batch_revert(batch, actor=None, reason=options["reason"])
+            count = batch_revert(batch=batch, actor=None, reason=options["reason"])
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(f"Reverted: {count} records set back")

@@ -56,11 +56,11 @@ class Command(BaseCommand):
             kind, form = ReportRun.Kind.TERM, ""
         try:
             run = services.run_create(
-                kind,
-                org,
-                start,
-                end,
-                None,
+                kind=kind,
+                org=org,
+                start=start,
+                end=end,
+                actor=None,
                 form=form,
                 number=options.get("number", ""),
                 source=ChangeSet.Source.CLI,

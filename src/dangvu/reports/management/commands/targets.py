@@ -31,12 +31,16 @@ class Command(BaseCommand):
             if options["action"] == "set":
                 org = org_by_code(options["org"])
                 services.target_set(
-                    org, options["year"], options["target"], None, source=ChangeSet.Source.CLI
+                    org=org,
+                    year=options["year"],
+                    target=options["target"],
+                    actor=None,
+                    source=ChangeSet.Source.CLI,
                 )
                 self.stdout.write(f"{org.code} {options['year']}: {options['target']}")
             else:
                 path = Path(options["file"])
-                count = services.targets_import(path.read_bytes(), path.name, None)
+                count = services.targets_import(data=path.read_bytes(), name=path.name, actor=None)
                 self.stdout.write(f"{count} targets recorded")
         except RuleError as exc:
             raise CommandError(str(exc)) from exc

@@ -59,10 +59,10 @@ class Command(BaseCommand):
         if plan is None:
             raise CommandError(f"No plan {options['plan']}")
         if action == "show":
-            self._report(plan, [p.as_dict() for p in plan_check(plan)], options["format"])
+            self._report(plan, [p.as_dict() for p in plan_check(plan=plan)], options["format"])
         elif action == "apply":
             try:
-                plan_apply(plan, actor=None)
+                plan_apply(plan=plan, actor=None)
             except ValidationError as exc:
                 problems = [p.as_dict() for p in getattr(exc, "problems", [])] or [
                     {"message": m} for m in exc.messages
@@ -75,7 +75,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"Plan {plan.pk} applied.")
         elif action == "revert":
             try:
-                plan_revert(plan, actor=None, reason=options["reason"])
+                plan_revert(plan=plan, actor=None, reason=options["reason"])
             except ValidationError as exc:
                 raise CommandError(" ".join(exc.messages)) from exc
             self.stdout.write(f"Plan {plan.pk} reverted.")
@@ -120,8 +120,8 @@ class Command(BaseCommand):
             try:
                 with transaction.atomic():
                     trial = create()
-                    report = [p.as_dict() for p in plan_check(trial)]
-                    preview = plan_preview(trial) if not report else []
+                    report = [p.as_dict() for p in plan_check(plan=trial)]
+                    preview = plan_preview(plan=trial) if not report else []
                     raise Trial
             except PlanRefused as exc:
                 report = [p.as_dict() for p in exc.problems]
@@ -136,7 +136,7 @@ class Command(BaseCommand):
         plan = create()
         if options["apply"]:
             try:
-                plan_apply(plan, actor=None)
+                plan_apply(plan=plan, actor=None)
             except PlanRefused as exc:
                 self._report(
                     plan, [p.as_dict() for p in exc.problems], options["format"], failed=True
