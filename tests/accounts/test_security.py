@@ -1047,8 +1047,8 @@ def test_an_expulsion_is_not_told_by_the_status_the_list_the_timeline_or_the_log
     left = signed_in(world.dung).get(roll, {"org": "TU-T", "status": "left"}).content.decode()
     assert "Lê Minh Sơn" in left and "<td>Khai trừ</td>" not in left
     assert "<td>Đã ra khỏi Đảng</td>" in left
-    asked = signed_in(world.dung).get(roll, {"org": "TU-T", "status": "expelled"}).content.decode()
-    assert "Lê Minh Sơn" not in asked and 'name="purpose"' in asked
+    asked = signed_in(world.an).get(roll, {"org": "TU-T", "status": "expelled"}).content.decode()
+    assert "Lê Minh Sơn" not in asked and 'name="purpose"' in asked  # with the permission: why?
     before = AccessRecord.objects.count()
     found = signed_in(world.an).get(
         roll, {"org": "TU-T", "status": "expelled", "purpose": "inspection"}
@@ -1057,6 +1057,43 @@ def test_an_expulsion_is_not_told_by_the_status_the_list_the_timeline_or_the_log
     assert "<td>Khai trừ</td>" in found.content.decode()
     assert AccessRecord.objects.count() == before + 1
     assert AccessRecord.objects.latest("at").fields == ["discipline"]
+
+    # The second probe: the export filtered to the expelled for a viewer without the permission,
+    # and the list asking that viewer a purpose it could never state. One rule now for both: the
+    # filter is not applied — the ways of leaving together, the specific ones not offered.
+    from dangvu.members.events import event_record
+
+    event_record(
+        member=world.members["thanh"], kind="resignation", on=dt.date(2026, 4, 1), actor=None,
+        check_scope=False, decision=decision(dt.date(2026, 4, 1), number="10-QĐ/ĐU"),
+    )  # fmt: skip
+    export = signed_in(world.dung).get(
+        reverse("exchange:member_export"),
+        {"org": "TU-T", "status": "expelled", "purpose": "report"},
+    )
+    names = {r["Họ và tên"] for r in csv_rows(export)}
+    assert names == {"Lê Minh Sơn", "Đàng Văn Thành"}  # all who left, not the expelled alone
+    listed = signed_in(world.dung).get(roll, {"org": "TU-T", "status": "expelled"})
+    page = listed.content.decode()
+    assert 'name="purpose"' not in page and "Đàng Văn Thành" in page
+    assert 'value="expelled"' not in page
+    rows = csv_rows(
+        signed_in(world.an).get(
+            reverse("exchange:member_export"),
+            {"org": "TU-T", "status": "expelled", "purpose": "inspection"},
+        )
+    )
+    assert {r["Họ và tên"] for r in rows} == {"Lê Minh Sơn"}
+    assert "discipline" in AccessRecord.objects.latest("at").fields
+    # The work lists: the decisions ending are discipline, not for the viewer; no citizen ID.
+    work = reverse("members:worklist")
+    seen = signed_in(world.dung).get(work, {"org": "TU-T", "format": "json"}).json()
+    assert "discipline_ending" not in seen["lists"]
+    assert all("cccd" not in item for items in seen["lists"].values() for item in items)
+    assert (
+        "discipline_ending"
+        in signed_in(world.an).get(work, {"org": "TU-T", "format": "json"}).json()["lists"]
+    )
 
 
 def test_own_record_is_a_purpose_for_ones_own_record_only(world):

@@ -15,7 +15,7 @@ class DisciplineConfig(AppConfig):
 
         extensions.register_member_section("discipline", decisions_of)
         extensions.register_work_list(
-            "discipline_ending", _("Discipline decisions ending"), ending_between
+            "discipline_ending", _("Discipline decisions ending"), ending_between, sensitive=True
         )
         labels.register_actions(
             {

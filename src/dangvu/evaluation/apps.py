@@ -12,6 +12,7 @@ class EvaluationConfig(AppConfig):
     def ready(self) -> None:
         labels.register_actions(
             {
+                "rating.round": _("Rating round opened or closed"),
                 "rating.self": _("Self-assessment recorded"),
                 "rating.propose": _("Rating proposed"),
                 "rating.decide": _("Rating decided"),

@@ -26,7 +26,7 @@ from dangvu.exchange import exporting, services
 from dangvu.exchange.columns import COLUMNS, KIND_LABELS, KINDS
 from dangvu.exchange.models import ImportBatch
 from dangvu.members.forms import FilterForm, filters_of
-from dangvu.members.selectors import export_rows
+from dangvu.members.selectors import export_rows, sensitive_filters, without_sensitive_filters
 from dangvu.tree.selectors import get_org, scope_roots
 
 PREVIEW = 200
@@ -276,8 +276,11 @@ def member_export(request: HttpRequest) -> HttpResponse:
         return asked_why.ask(request, purpose_form, _("Export party members") + f" — {org.name}")
     # The purpose is stated: a number is looked up among citizen IDs too (with the permission).
     filters = replace(filters_of(FilterForm(request.GET or None)), by_citizen_id=True)
-    rows = export_rows(request.user, org, filters)
     sensitive = scope_for(request.user, Ability.VIEW_SENSITIVE)
+    if not sensitive.covers(org.path):
+        # The same rule as the list's: a filter by a sensitive field is not applied.
+        filters = without_sensitive_filters(filters)
+    rows = export_rows(request.user, org, filters)
     record_with_purpose(
         request,
         purpose_form,
@@ -285,7 +288,11 @@ def member_export(request: HttpRequest) -> HttpResponse:
         object_type="members.partymember",
         ids=[m.pk for m in rows],
         org_path=org.path,
-        fields=["citizen_id", "religion", "health", "family"] if sensitive.covers(org.path) else [],
+        fields=sorted(
+            {"citizen_id", "religion", "health", "family", *sensitive_filters(filters)}
+            if sensitive.covers(org.path)
+            else set()
+        ),
         summary=f"{org.code}: {len(rows)}",
     )
 

@@ -16,6 +16,7 @@ class MembersConfig(AppConfig):
         register_write_check("members.partymember", written_members)
         labels.register_actions(
             {
+                "member.delete": _("Imported record taken back"),
                 "member.create": _("Record created"),
                 "member.update": _("Record edited"),
                 "member.card": _("Party card issued"),

@@ -9,13 +9,15 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dangvu.accounts.models import Ability
+from dangvu.accounts.models import Ability, AccessRecord
+from dangvu.accounts.privacy import record_access
 from dangvu.accounts.scope import can
 from dangvu.core.changes import get_or_create_decision
 from dangvu.core.dates import today
 from dangvu.core.errors import RuleError
 from dangvu.core.forms import submit
 from dangvu.members import event_forms, events, lifecycle, selectors, worklists
+from dangvu.members.extensions import is_sensitive_list
 from dangvu.members.models import EventKind, MembershipEvent, PartyMember
 from dangvu.orgs.models import Organisation
 from dangvu.tree.selectors import get_org, scope_roots, visible_orgs
@@ -150,6 +152,19 @@ def work_list_page(request: HttpRequest) -> HttpResponse:
         code = roots[0].code
     org = get_org(request.user, code)
     lists = worklists.work_list(request.user, org)
+    shown = [i.member.pk for k, items in lists.items() if is_sensitive_list(k) for i in items]
+    if shown:  # the discipline lists, shown to a user with the permission: in the access log
+        record_access(
+            request,
+            request.user,
+            action=AccessRecord.Action.VIEW_SENSITIVE,
+            purpose=AccessRecord.Purpose.DOSSIER,
+            object_type="members.partymember",
+            ids=shown,
+            org_path=org.path,
+            fields=["discipline"],
+            summary=_("Work lists") + f" — {org.name}",
+        )
     if request.GET.get("format") == "json":
         return JsonResponse(
             {

@@ -20,14 +20,23 @@ WorkList = Callable[[list[int], dt.date, dt.date], list[Any]]
 
 _sections: dict[str, MemberSection] = {}
 _work_lists: dict[str, tuple[Any, WorkList]] = {}
+_sensitive_lists: set[str] = set()
 
 
 def register_member_section(name: str, rows: MemberSection) -> None:
     _sections[name] = rows
 
 
-def register_work_list(key: str, label: Any, items: WorkList) -> None:
+def register_work_list(key: str, label: Any, items: WorkList, *, sensitive: bool = False) -> None:
+    """`sensitive`: the list tells of sensitive data (discipline): shown only to a user with the
+    permission over the organisation, and the reading logged."""
     _work_lists[key] = (label, items)
+    if sensitive:
+        _sensitive_lists.add(key)
+
+
+def is_sensitive_list(key: str) -> bool:
+    return key in _sensitive_lists
 
 
 def member_sections(member: PartyMember) -> dict[str, Any]:

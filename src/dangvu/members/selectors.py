@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -492,8 +492,31 @@ def written_members(user: Any, ids: set[str], entries: list[ChangeLogEntry]) -> 
     return {str(pk) for pk in found.values_list("pk", flat=True)} | taken_out(scope, entries)
 
 
+def sensitive_filters(filters: MemberFilters) -> list[str]:
+    """The sensitive fields a list's filters read (accounts.privacy): religion, discipline (which
+    way a member left tells of an expulsion), the citizen ID. One rule for the list and its
+    export: with the permission the user says why first and the read is logged; without it the
+    filter is not applied (`without_sensitive_filters`)."""
+    return [
+        name
+        for name, used in (
+            ("religion", bool(filters.religion)),
+            ("discipline", filters.status in LEFT_STATUSES),
+            ("citizen_id", filters.by_citizen_id),
+        )
+        if used
+    ]
+
+
+def without_sensitive_filters(filters: MemberFilters) -> MemberFilters:
+    """The filters a user without the sensitive permission gets: no religion, the ways of leaving
+    together, numbers matched among card numbers only."""
+    status = "left" if filters.status in LEFT_STATUSES else filters.status
+    return replace(filters, religion="", status=status, by_citizen_id=False)
+
+
 def org_page_roll(user: Any, org: Organisation, day: dt.date) -> dict[str, Any]:
-    """What the organisation page shows of its members (registered with orgs.extensions): the
+    """What the organisation page shows of its members (registered with tree.extensions): the
     first rows of its roll, and the counts the Charter's notes on its structure read."""
     figures = stats(org, day)
     preview, more = member_list(user, org, MemberFilters(), limit=20, columns=ROLL_COLUMNS)

@@ -22,6 +22,7 @@ from dangvu.accounts.privacy import (
     SENSITIVE_FIELDS,
     SENSITIVE_FLAGS,
     SENSITIVE_SECTIONS,
+    is_sensitive_event,
     mask_entry,
     mask_event,
     record_with_purpose,
@@ -76,11 +77,19 @@ def member_list(request: HttpRequest) -> HttpResponse:
         org = roots[0]
     else:
         return render(request, "members/no_scope.html")
-    form = forms.FilterForm(request.GET or None)
     sensitive = scope_for(request.user, Ability.VIEW_SENSITIVE).covers(org.path)
+    data = request.GET.copy() if request.GET else None
+    if data is not None and not sensitive and data.get("status") in LEFT_STATUSES:
+        data["status"] = "left"  # a way of leaving is discipline: all who left, together
+    form = forms.FilterForm(data)
     if not sensitive:
-        form.fields.pop("religion")  # filtering by a sensitive field would reveal it
+        # Filtering by a sensitive field would reveal it: not offered, and not applied.
+        form.fields.pop("religion")
+        status = form.fields["status"]
+        status.choices = [c for c in status.choices if c[0] not in LEFT_STATUSES]  # type: ignore[attr-defined]
     filters = forms.filters_of(form)
+    if not sensitive:
+        filters = selectors.without_sensitive_filters(filters)
     # Filtering by religion, or searching by a citizen ID, reads a sensitive field: the user says
     # why first, and the rows found are in the access log (accounts.privacy).
     purpose = asked_why.stated(request)
@@ -239,7 +248,15 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for c in Correction.objects.filter(member=member).select_related(
                     "voided", "replacement"
                 )
-                if reveal or c.field not in SENSITIVE_FIELDS
+                if reveal
+                or (
+                    c.field not in SENSITIVE_FIELDS
+                    # a corrected discipline event tells of the event
+                    and not any(
+                        e is not None and is_sensitive_event(e.kind)
+                        for e in (c.voided, c.replacement)
+                    )
+                )
             ],
             "attribute_history": selectors.attribute_rows(person, reveal),
             "history": history,

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.accounts.models import Ability
-from dangvu.accounts.scope import can
+from dangvu.accounts.scope import can, scope_for
 from dangvu.core.calendar import add_working_days, next_year_missing
 from dangvu.core.dates import today
 from dangvu.members import extensions, lifecycle
@@ -33,7 +33,6 @@ class Item:
         return {
             "member": self.member.pk,
             "name": self.member.person.full_name,
-            "cccd": self.member.person.citizen_id,
             "org": self.member.org.code if self.member.org else None,
             "due": self.due.isoformat(),
             "overdue": self.overdue,
@@ -116,7 +115,11 @@ def work_list(user: Any, org: Organisation, on: dt.date | None = None) -> dict[s
     ).select_related("member__person", "member__org"):
         assert fp.until is not None
         result["exemption_ending"].append(Item(fp.member, fp.until, day >= fp.until))
+    sensitive = scope_for(user, Ability.VIEW_SENSITIVE).covers(org.path)
     for key, (_label, due) in extensions.work_lists().items():
+        if extensions.is_sensitive_list(key) and not sensitive:
+            result.pop(key, None)  # discipline: not even that there is any (accounts.privacy)
+            continue
         result[key] += due(ids, day, horizon)
     for items in result.values():
         items.sort(key=lambda i: (not i.overdue, i.due))

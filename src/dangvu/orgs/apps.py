@@ -12,6 +12,8 @@ class OrgsConfig(AppConfig):
     def ready(self) -> None:
         labels.register_actions(
             {
+                "org.change_kind": _("Kind changed"),
+                "org.delete": _("Imported organisation taken back"),
                 "org.create": _("Established"),
                 "org.rename": _("Renamed"),
                 "org.move": _("Moved under another organisation"),

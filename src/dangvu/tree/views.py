@@ -148,7 +148,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "can_manage": can(request.user, Ability.MANAGE_ORGS, org.path),
             "lineage": selectors.lineage_of(org),
             "notes": notes,
-            **panels,  # the members' roll (members registers it: orgs.extensions)
+            **panels,  # the members' roll (members registers it: tree.extensions)
         },
     )
 
