@@ -772,12 +772,29 @@ def test_a_review_is_offered_to_the_accounts_of_its_tree_only(world):
     assert [r.user.username for r in run.reviewers.all()] == ["binh"]
 
 
+def _rate_hoa_htxsnv_2024(world):
+    """Hoa's 2024 rating, decided HTXSNV by the commune: what the masking tests look for."""
+    from dangvu.core.models import ChangeSet
+    from dangvu.evaluation.models import Rating
+
+    return Rating.objects.create(
+        changeset=ChangeSet.objects.create(actor_name="thử", reason="thử"),
+        year=2024,
+        subject="member",
+        member=world.members["hoa"],
+        unit=world.ph1,
+        regulation="QD366",
+        level="HTXSNV",
+        decided_on=dt.date(2024, 12, 20),
+        deciding_org=world.phuoc_hai,
+    )
+
+
 def test_ratings_and_discipline_events_are_sensitive_on_every_page_and_export(world):
     """Issue 21, point 5: one list (accounts.privacy) applied on the member page, its timeline,
     the cell's rating page, the events and ratings exports: without the permission (binh, the
     cell's secretary, is not a rater of a decided year's page here; dung a viewer) a rating's
     level and a suspension show as masked; with it, only after saying why, and logged."""
-    from dangvu.evaluation.models import Rating
     from dangvu.members.events import event_record
     from tests.conftest import decision
 
@@ -791,19 +808,8 @@ def test_ratings_and_discipline_events_are_sensitive_on_every_page_and_export(wo
         decision=decision(dt.date(2025, 3, 1), number="5-QĐ/ĐU"),
         details={"until": "2025-06-01"},
     )
-    from dangvu.core.models import ChangeSet
 
-    Rating.objects.create(
-        changeset=ChangeSet.objects.create(actor_name="thử", reason="thử"),
-        year=2024,
-        subject="member",
-        member=hoa,
-        unit=world.ph1,
-        regulation="QD366",
-        level="HTXSNV",
-        decided_on=dt.date(2024, 12, 20),
-        deciding_org=world.phuoc_hai,
-    )
+    _rate_hoa_htxsnv_2024(world)
     detail = reverse("members:detail", args=[hoa.pk])
     for user in (world.dung, world.an):  # an too, until she says why
         page = signed_in(user).get(detail).content.decode()
@@ -849,22 +855,9 @@ def test_members_ratings_show_as_work_only_to_those_who_rate_them(world):
     the access log as such; an officer of a level above sees who is rated, not how, and with the
     permission says why first (DOMAIN.md §1.5: the grassroots organisation decides)."""
     from dangvu.accounts.services import role_grant
-    from dangvu.core.models import ChangeSet
-    from dangvu.evaluation.models import Rating
     from tests.conftest import FOUNDED, make_user
 
-    hoa = world.members["hoa"]
-    Rating.objects.create(
-        changeset=ChangeSet.objects.create(actor_name="thử", reason="thử"),
-        year=2024,
-        subject="member",
-        member=hoa,
-        unit=world.ph1,
-        regulation="QD366",
-        level="HTXSNV",
-        decided_on=dt.date(2024, 12, 20),
-        deciding_org=world.phuoc_hai,
-    )
+    _rate_hoa_htxsnv_2024(world)
     board = make_user("bantochuc", "Lê Ban Tổ Chức")
     role_grant(
         user=board, org=world.province, role=Role.ORG_OFFICER, valid_from=FOUNDED, actor=None
