@@ -31,17 +31,19 @@ SENSITIVE_FIELDS: dict[str, Any] = {
 }
 SENSITIVE_SECTIONS = ("discipline", "evaluation")
 # Membership events that are discipline (the decision itself is in the discipline section).
-SENSITIVE_EVENT_KINDS = frozenset({"expulsion", "suspension", "suspension_end"})
+# (registered at start-up by members from its registry of kinds, members.kinds: `sensitive`)
+SENSITIVE_EVENT_KINDS: set[str] = set()
+
+
+def register_sensitive_event_kinds(kinds: set[str] | frozenset[str]) -> None:
+    SENSITIVE_EVENT_KINDS.update(kinds)
+
+
 # The flag a suspension sets on the member while it lasts.
 SENSITIVE_FLAGS = frozenset({"suspended"})
 # Change-log actions whose every value is sensitive: discipline decisions, ratings, and the
 # events above.
-SENSITIVE_ACTIONS = (
-    "discipline.",
-    "evaluation.",
-    "rating.",
-    *(f"member.event.{kind}" for kind in sorted(SENSITIVE_EVENT_KINDS)),
-)
+SENSITIVE_ACTIONS = ("discipline.", "evaluation.", "rating.")
 MASK = "••••••"
 # Ways of leaving the Party. Expulsion is discipline: so that it cannot be told apart, the three
 # read alike ("left the Party") to whoever has not revealed sensitive data, and a list filtered
@@ -70,6 +72,8 @@ def is_sensitive_event(kind: str) -> bool:
 
 
 def is_sensitive_action(action: str) -> bool:
+    if action.startswith("member.event."):
+        return is_sensitive_event(action.removeprefix("member.event."))
     return action.startswith(SENSITIVE_ACTIONS)
 
 

@@ -28,10 +28,13 @@ class MembersConfig(AppConfig):
         )
         labels.register_action_family("member.event.", _event_label)
         labels.register_field_models("members.Person", "members.PartyMember")
+        from dangvu.accounts.privacy import register_sensitive_event_kinds
+        from dangvu.members import kinds
         from dangvu.members.selectors import org_page_roll, subtree_member_counts
         from dangvu.members.services import register_dissolve_check
         from dangvu.tree import extensions
 
+        register_sensitive_event_kinds(kinds.sensitive())
         extensions.register_subtree_counts(subtree_member_counts)
         extensions.register_org_panel(org_page_roll)
 

@@ -4,7 +4,6 @@ member's derived state rebuilt from the events (DOMAIN.md §4; STYLE.md practice
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -13,12 +12,13 @@ from django.utils.translation import gettext as _
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import require
 from dangvu.core.actors import Actor
-from dangvu.core.calendar import add_working_days
 from dangvu.core.changes import log_entry, open_change_set
-from dangvu.core.dates import add_months, age_on, format_date, months_between, today
+from dangvu.core.dates import format_date, today
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeSet, Decision
-from dangvu.members import lifecycle
+from dangvu.members import kinds, lifecycle
+from dangvu.members.checks import admission_age_problem as admission_age_problem
+from dangvu.members.checks import months_of_age as months_of_age
 from dangvu.members.models import (
     Correction,
     EventKind,
@@ -29,17 +29,10 @@ from dangvu.members.models import (
 )
 from dangvu.orgs.models import Organisation
 from dangvu.rules import organisation as org_rules
-from dangvu.rules.charter import rules_on
 from dangvu.tree import services as org_services
 
 # Events that stand without a decision of their own.
-NO_DECISION = {
-    EventKind.CEREMONY,
-    EventKind.TEMP_TRANSFER_END,
-    EventKind.DEATH,
-    EventKind.TRANSFER_IN,
-    EventKind.TEMP_TRANSFER_IN,
-}
+NO_DECISION = kinds.without_decision()  # (members.kinds)
 # Events that place the member in a party cell of this system.
 PLACING = {
     EventKind.ADMISSION,
@@ -169,132 +162,6 @@ def rebuild(member: PartyMember) -> PartyMember:
 
 
 # --- rule checks that need more than the order of the facts ------------------------------------
-def months_of_age(birth: dt.date, on: dt.date) -> int:
-    """Completed months of age: DOMAIN.md §4.1 counts the admission age by month (the one
-    month-end convention of `core.dates.months_between`)."""
-    return months_between(birth, on)
-
-
-def admission_age_problem(
-    birth: dt.date, on: dt.date, details: dict[str, Any]
-) -> tuple[str, str] | None:
-    """§4.1: at the cell's vote, from full 18 to full 60 years counted by month; over 60 only with
-    the written agreement of the provincial standing committee, recorded here. (field, message)."""
-    vote = details.get("vote_date") or on
-    if vote > on:
-        return "vote_date", _(
-            "The cell's vote (%(vote)s) cannot come after the decision (%(date)s)."
-        ) % {"vote": format_date(vote), "date": format_date(on)}
-    rules = rules_on(vote)
-    months = months_of_age(birth, vote)
-    if months < rules.min_admission_months:
-        return "birth_date", _(
-            "At the cell's vote on %(date)s the person was not yet full 18 years old (%(rule)s)."
-        ) % {"date": format_date(vote), "rule": rules.citation}
-    if months > rules.max_admission_months and not details.get("over_60_authorisation"):
-        return "over_60_authorisation", _(
-            "At the cell's vote on %(date)s the person was over 60: record the written agreement of the "
-            "provincial standing committee (%(rule)s)."
-        ) % {"date": format_date(vote), "rule": rules.citation}
-    return None
-
-
-def check_admission_age(member: PartyMember, on: dt.date, details: dict[str, Any]) -> None:
-    problem = admission_age_problem(member.person.birth_date, on, details)
-    if problem is not None:
-        raise RuleError(problem[1], field=problem[0])
-
-
-def check_ceremony(member: PartyMember, on: dt.date, details: dict[str, Any]) -> None:
-    """§4.2: the ceremony within 30 working days of receiving the decision, or an explained exception."""
-    decided = member.admission_decision_date
-    if decided is None:
-        return
-    received = details.get("received_on") or decided
-    deadline = add_working_days(received, rules_on(received).ceremony_working_days)
-    if on > deadline and not details.get("exception"):
-        raise RuleError(
-            _(
-                "The ceremony is due by %(deadline)s (30 working days after the decision was received on "
-                "%(received)s). A later ceremony needs the consent of the superior committee: write it as the "
-                "exception."
-            )
-            % {"deadline": format_date(deadline), "received": format_date(received)},
-            field="exception",
-        )
-
-
-def check_transfer_in(member: PartyMember, on: dt.date, details: dict[str, Any]) -> None:
-    """§4.5: the letter is presented within 30 working days of its issue; if late, an explanation."""
-    transit = (member.derived or {}).get("transit") or (member.derived or {}).get("temp_transit")
-    if not transit:
-        return
-    issued = dt.date.fromisoformat(transit["out_on"])
-    deadline = add_working_days(issued, rules_on(issued).letter_presentation_working_days)
-    if on > deadline and not details.get("explanation"):
-        raise RuleError(
-            _(
-                "The letter issued on %(issued)s had to be presented by %(deadline)s: write the explanation of the "
-                "delay."
-            )
-            % {"issued": format_date(issued), "deadline": format_date(deadline)},
-            field="explanation",
-        )
-
-
-def check_temp_transfer(member: PartyMember, on: dt.date, details: dict[str, Any]) -> None:
-    """§4.5: 3 months to under 1 year (study in Vietnam: up to 2 years)."""
-    until = details.get("until")
-    if until is None:
-        raise RuleError(_("A temporary transfer needs its planned end date."), field="until")
-    longest = (
-        24 if details.get("purpose") == "study" else rules_on(on).temporary_transfer_max_months
-    )
-    if until < add_months(on, 3) or until > add_months(on, longest):
-        raise RuleError(
-            _(
-                "A temporary transfer lasts from 3 months to %(n)s months: the end must fall between "
-                "%(a)s and %(b)s."
-            )
-            % {
-                "n": longest,
-                "a": format_date(add_months(on, 3)),
-                "b": format_date(add_months(on, longest)),
-            },
-            field="until",
-        )
-
-
-def check_exemption(member: PartyMember, on: dt.date, details: dict[str, Any]) -> None:
-    """§4.6: exemption for advanced age (men over 60, women over 55) or poor health."""
-    ground = details.get("ground")
-    if ground not in ("age", "health"):
-        raise RuleError(
-            _("Give the ground of the exemption: advanced age or poor health."), field="ground"
-        )
-    if ground == "age":
-        rules = rules_on(on)
-        limit = rules.exemption_age_women if member.person.sex == "F" else rules.exemption_age_men
-        if age_on(member.person.birth_date, on) <= limit:
-            raise RuleError(
-                _(
-                    "On %(date)s the member is not past %(limit)s, the age for an exemption on the ground "
-                    "of age (HD 27-HD/BTCTW)."
-                )
-                % {"date": format_date(on), "limit": limit},
-                field="ground",
-            )
-
-
-CHECKS: dict[str, Callable[[PartyMember, dt.date, dict[str, Any]], None]] = {
-    EventKind.EXEMPTION: check_exemption,
-    EventKind.ADMISSION: check_admission_age,
-    EventKind.READMISSION: check_admission_age,
-    EventKind.CEREMONY: check_ceremony,
-    EventKind.TRANSFER_IN: check_transfer_in,
-    EventKind.TEMP_TRANSFER_IN: check_transfer_in,
-    EventKind.TEMP_TRANSFER_OUT: check_temp_transfer,
-}
 
 
 def cell_problem(org: Organisation, on: dt.date, placements: list[Any] | None = None) -> str | None:
@@ -365,7 +232,7 @@ def event_record(
         raise RuleError(_("A decision (number, date, issuing body) is required."), field="decision")
     if check_org:
         _check_org(kind, org, on)
-    check = CHECKS.get(kind)
+    check = kinds.check_of(kind)
     if check is not None:
         check(member, on, details)
     cs = changeset or open_change_set(actor=actor, reason=reason, source=source)

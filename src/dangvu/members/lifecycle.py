@@ -511,28 +511,6 @@ def derive(facts: Sequence[Fact]) -> State:
 
 
 # --- what may come next -------------------------------------------------------------------------
-# The kinds a person may record on a member, in the order the member page offers them. A
-# reassignment is written by a restructuring, never by hand; an admission only opens a record.
-OFFERED = (
-    "ceremony",
-    "recognition",
-    "transfer_out",
-    "temp_transfer_out",
-    "temp_transfer_in",
-    "temp_transfer_end",
-    "exemption",
-    "exemption_end",
-    "temp_exemption",
-    "temp_exemption_end",
-    "suspension",
-    "suspension_end",
-    "removal",
-    "resignation",
-    "death",
-    "transfer_in",
-    "restoration",
-    "readmission",
-)
 _ANY_CELL = -1  # a party cell other than the member's own, for a trial
 
 
@@ -557,14 +535,14 @@ def _trial(kind: str, s: State, on: dt.date) -> Fact:
     return Fact(kind, on, org, details)
 
 
-def may_follow(facts: Sequence[Fact], on: dt.date) -> list[str]:
-    """The kinds of event that may be recorded next on `on`, as the engine judges them: each one
-    tried after the member's facts, kept when the engine accepts it. The member page offers these;
-    nothing else decides what may follow (issue 22, point 3)."""
+def may_follow(facts: Sequence[Fact], on: dt.date, kinds: Sequence[str]) -> list[str]:
+    """Those of `kinds` (the ones a person records, members.kinds.offered) that may be recorded
+    next on `on`, as the engine judges them: each one tried after the member's facts, kept when the
+    engine accepts it. Nothing else decides what may follow (issue 22, point 3)."""
     state = derive(facts)
     day = max([on, *(f.on for f in facts)])
     allowed = []
-    for kind in OFFERED:
+    for kind in kinds:
         try:
             derive([*facts, _trial(kind, state, day)])
         except LifecycleError:

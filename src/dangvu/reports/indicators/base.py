@@ -15,6 +15,7 @@ from django.utils import translation
 from dangvu.core.dates import add_years
 from dangvu.core.models import ChangeSet
 from dangvu.core.routers import reports_replica
+from dangvu.members import kinds as member_kinds
 from dangvu.members.selectors import NOT_MINORITY, split_shares
 from dangvu.orgs.models import Organisation, Placement, subtree_range, valid_on
 from dangvu.rules import reference as ref
@@ -42,11 +43,11 @@ ADMISSION_PERIODS: list[tuple[str, str, str, dt.date | None, dt.date | None]] = 
     ("since_1975", "Từ 01/5/1975 đến nay", "1/5/1975 to now", dt.date(1975, 5, 1), None),
 ]
 
-ENTRY_KINDS = ("admission", "readmission", "restoration", "transfer_in")
+ENTRY_KINDS = member_kinds.of_flow("entry")  # (members.kinds: one entry per kind)
 
-EXIT_KINDS = ("death", "expulsion", "removal", "resignation", "transfer_out")
+EXIT_KINDS = member_kinds.of_flow("exit")
 
-ARRIVALS = (*ENTRY_KINDS, "temp_transfer_in")  # counted by the organisation arrived in
+ARRIVALS = member_kinds.arrivals()  # counted by the organisation arrived in
 
 
 def vi(label: Any) -> str:
