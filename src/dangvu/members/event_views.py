@@ -16,7 +16,7 @@ from dangvu.core.changes import get_or_create_decision
 from dangvu.core.dates import today
 from dangvu.core.errors import RuleError
 from dangvu.core.forms import submit
-from dangvu.members import event_forms, events, kinds, lifecycle, selectors, worklists
+from dangvu.members import event_forms, events, following, kinds, lifecycle, selectors, worklists
 from dangvu.members.extensions import is_sensitive_list
 from dangvu.members.models import EventKind, MembershipEvent, PartyMember
 from dangvu.orgs.models import Organisation
@@ -27,7 +27,7 @@ from dangvu.tree.services import normalise_code
 def available_events(member: PartyMember) -> list[tuple[str, str]]:
     """The events that may come next for the member, as (kind, label): the engine's answer
     (lifecycle.may_follow), not a second copy of its rules."""
-    allowed = lifecycle.may_follow(events.facts_of(member), today(), kinds.offered())
+    allowed = following.may_follow(events.facts_of(member), today(), kinds.offered())
     return [(k, str(EventKind(k).label)) for k in allowed]
 
 

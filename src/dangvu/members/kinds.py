@@ -5,7 +5,7 @@ member page offers it, how the reports count it, whether it is discipline.
 Adding a kind touches its entry here, `EventKind` (with a migration for the choices and the label's
 translation) and its handler `on_<kind>` in the engine (members/lifecycle.py). The form
 (members.event_forms), the service's checks (members.events), what may follow
-(lifecycle.may_follow over `offered()`), the reports' flows (reports.indicators) and the privacy
+(following.may_follow over `offered()`), the reports' flows (reports.indicators) and the privacy
 list (accounts.privacy, registered at start-up) read it from here.
 """
 

@@ -510,47 +510,6 @@ def derive(facts: Sequence[Fact]) -> State:
     return s
 
 
-# --- what may come next -------------------------------------------------------------------------
-_ANY_CELL = -1  # a party cell other than the member's own, for a trial
-
-
-def _trial(kind: str, s: State, on: dt.date) -> Fact:
-    """The event of `kind` as a person would write it on `on`, with the details the engine asks of
-    any such event (a cell, an end date, a ground): what is left to judge is the member's state."""
-    org: int | None = None
-    details: dict[str, Any] = {}
-    if kind == "recognition" and s.ceremony_date is not None:
-        on = official_date_for(s.ceremony_date)
-    elif kind == "transfer_in":
-        org = s.transit["to"] if s.transit is not None else _ANY_CELL
-    elif kind == "temp_transfer_in":
-        org = (s.temp_transit or {}).get("to") or _ANY_CELL
-    elif kind in ("restoration", "readmission"):
-        org = _ANY_CELL
-        details = {"hardship": True}  # the page asks; the rule is judged on what is written
-    elif kind == "temp_exemption":
-        details = {"until": add_months(on, 1)}
-    elif kind == "removal":
-        details = {"ground": next(g for g in REMOVAL_GROUNDS if g != "probation_unqualified")}
-    return Fact(kind, on, org, details)
-
-
-def may_follow(facts: Sequence[Fact], on: dt.date, kinds: Sequence[str]) -> list[str]:
-    """Those of `kinds` (the ones a person records, members.kinds.offered) that may be recorded
-    next on `on`, as the engine judges them: each one tried after the member's facts, kept when the
-    engine accepts it. Nothing else decides what may follow (issue 22, point 3)."""
-    state = derive(facts)
-    day = max([on, *(f.on for f in facts)])
-    allowed = []
-    for kind in kinds:
-        try:
-            derive([*facts, _trial(kind, state, day)])
-        except LifecycleError:
-            continue
-        allowed.append(kind)
-    return allowed
-
-
 # --- party age and badges (DOMAIN.md §3) -------------------------------------------------------
 def gap_days(gaps: Sequence[tuple[dt.date, dt.date | None]], on: dt.date) -> int:
     total = 0
