@@ -26,7 +26,7 @@ from dangvu.tree.services import normalise_code
 
 def available_events(member: PartyMember) -> list[tuple[str, str]]:
     """The events that may come next for the member, as (kind, label): the engine's answer
-    (lifecycle.may_follow), not a second copy of its rules."""
+    (following.may_follow), not a second copy of its rules."""
     allowed = following.may_follow(events.facts_of(member), today(), kinds.offered())
     return [(k, str(EventKind(k).label)) for k in allowed]
 
