@@ -381,3 +381,47 @@ def test_a_sensitive_grant_needs_a_second_administrator(page, live_server, live_
     expect(page.locator(".messages")).to_contain_text("Đã phê duyệt")
     asked.refresh_from_db()
     assert asked.sensitive and asked.sensitive_approved_by == second
+
+
+def test_the_dashboards_bars_draw_and_the_forms_rows_indent_under_the_sites_own_csp(
+    page, live_server, live_world
+):
+    """Issue 23, point 1: the dashboard's bars drew as 1-pixel lines, and a form's sub-rows lost
+    their indentation, because the site's Content-Security-Policy (style-src 'self') blocks inline
+    styles. Measured where a person looks: in Chromium, each bar of the structure is as long, in
+    its chart, as the share printed beside it, and no CSP violation is logged."""
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    page.goto(live_server.url + "/")
+    page.get_by_label("Tên đăng nhập").fill("an")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.goto(live_server.url + "/bao-cao/TU-T/tong-quan/")
+    rows = page.locator("section", has=page.get_by_role("heading", name="Cơ cấu")).locator(
+        "table.bars tr"
+    )
+    assert rows.count() >= 3
+    measured = []
+    for i in range(rows.count()):
+        row = rows.nth(i)
+        printed = re.search(r"\(([\d.,]+) %\)", row.inner_text())
+        assert printed, row.inner_text()
+        share = float(printed.group(1).replace(".", "").replace(",", ".")) / 100
+        chart = row.locator("svg.bar").bounding_box()
+        drawn = row.locator("svg.bar rect").bounding_box()
+        assert chart and chart["width"] > 50
+        length = drawn["width"] / chart["width"] if drawn else 0.0
+        measured.append((share, round(length, 3)))
+        assert abs(length - share) < 0.01, measured
+    assert any(share > 0.2 for share, _length in measured), measured
+    page.goto(live_server.url + "/bao-cao/TU-T/bieu/1/")
+
+    def padding(selector: str) -> float:
+        cell = page.locator(selector).first
+        return float(cell.evaluate("cell => getComputedStyle(cell).paddingLeft").removesuffix("px"))
+
+    rem = float(
+        page.evaluate("getComputedStyle(document.documentElement).fontSize").removesuffix("px")
+    )
+    assert padding("td.indent-1") == rem > padding("td.indent-0")  # a sub-row, 1 rem in, as before
+    assert not [m for m in console if "Content Security Policy" in m], console

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from dangvu.core import labels
 from dangvu.core.numbers import vn_number
@@ -48,3 +50,19 @@ def figure(value: object) -> str:
 @register.filter
 def get(mapping: dict[str, object], key: str) -> object:
     return mapping.get(key, "")
+
+
+@register.simple_tag
+def bar(percent: object, kind: str = "") -> SafeString:
+    """A bar of a chart, `percent` of its full length, as SVG: its length is an attribute, not an
+    inline style, so the site's Content-Security-Policy (style-src 'self') lets it draw."""
+    try:
+        length = max(0.0, min(100.0, float(str(percent).replace(",", "."))))
+    except ValueError:
+        length = 0.0
+    return format_html(
+        '<svg class="bar {}" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" '
+        'focusable="false"><rect width="{}" height="10"></rect></svg>',
+        kind,
+        f"{length:.2f}",
+    )
