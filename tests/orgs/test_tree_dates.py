@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from dangvu.accounts.models import Role
 from dangvu.accounts.services import role_grant
+from dangvu.core.numbers import vn_number
 from dangvu.members.selectors import stats
 from dangvu.orgs.models import Organisation, Placement, valid_on
 from tests.conftest import make_user, sign_in
@@ -52,7 +53,7 @@ def test_the_tree_of_a_day_starts_from_the_tops_of_that_day(demo):
     nt = Organisation.objects.get(code="TU-NT")
     count = stats(nt, dt.date(2024, 12, 31))["members.total"]
     assert "Đảng bộ tỉnh Ninh Thuận" in page
-    assert count > 0 and f"{count} đảng viên" in page
+    assert count > 0 and f"{vn_number(count)} đảng viên" in page
 
 
 def test_then_and_now_of_the_demo_province_is_light_and_opens_deeper_levels_on_demand(demo):
@@ -69,7 +70,7 @@ def test_then_and_now_of_the_demo_province_is_light_and_opens_deeper_levels_on_d
     nt, khc = (Organisation.objects.get(code=c) for c in ("TU-NT", "TU-KHC"))
     for org, column in ((nt, before), (khc, before), (kh, after)):
         day = dt.date(2025, 6, 30) if column is before else dt.date(2025, 12, 31)
-        assert f"{stats(org, day)['members.total']} đảng viên" in column
+        assert f"{vn_number(stats(org, day)['members.total'])} đảng viên" in column
     # Every district of Ninh Thuận then, every new commune and ward of Khánh Hòa now, each opening
     # on its own date; nothing deeper is on the page.
     for district in Placement.objects.filter(valid_on(dt.date(2025, 6, 30)), parent=nt):

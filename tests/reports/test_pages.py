@@ -106,6 +106,9 @@ def test_targets_page_sets_a_target_and_shows_admissions_against_it(history, wor
     page = client.get(url, {"nam": YEAR})
     row = next(r for r in page.context["rows"] if r["org"].code == "HU-A")
     assert row["target"] is None
+    # Issue 23: the column is the year's target ("chỉ tiêu"), not a restructuring's "nơi tiếp nhận".
+    assert "<th>Chỉ tiêu</th>" in page.content.decode()
+    assert "Nơi tiếp nhận" not in page.content.decode()
     ph = compute_all(Scope.year(world.phuoc_hai, YEAR), ("admitted",))
     assert ph["admitted.target"] == 4 and ph["admitted.target_pct"] == 25.0  # moi_a of 4
     bad = client.post(url, {"nam": YEAR, "org": "X-PH", "target": "bốn"})
