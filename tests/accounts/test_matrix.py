@@ -386,6 +386,8 @@ def matrix(world):
         ),
         "orgs:tree": Route("own"),
         "orgs:compare": Route("own"),
+        # The picker's matches: scoped by what it answers (tests/tree/test_picker.py).
+        "orgs:pick": Route("own", query_inside={"field": "org", "org__q": "khu pho"}),
         "orgs:detail": Route("scoped", inside={"code": "TS-1"}, outside={"code": "PH-1"}),
         "orgs:children": Route("scoped", inside={"code": "X-TS"}, outside={"code": "X-PH"}),
         "orgs:create_child": Route(

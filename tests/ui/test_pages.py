@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dangvu.core.models import ChangeLogEntry
+from dangvu.members.models import PartyMember
 from tests.conftest import admit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
@@ -201,18 +202,22 @@ def test_admitting_through_the_form_records_the_member(as_an, world):
     assert "Phan Thị Mai" in page and "Đảng viên dự bị" in page
 
 
-def test_unknown_cell_code_in_the_form_is_named(as_an, world):
-    data = edit_payload(world.members["hoa"], full_name="Phan Thị Mai", citizen_id="")
-    data.update(
-        {
-            "org": "ZZ-9",
-            "decision_number": "",
-            "decision_date": "10/10/2025",
-            "decision_issuer": "Ban Thường vụ Huyện ủy",
-        }
-    )
-    page = as_an.post(reverse("members:admit"), data).content.decode()
-    assert "ZZ-9" in page
+def test_a_cell_not_in_the_picker_is_refused_on_its_field(as_an, world):
+    """A forged value (no such cell, or a committee that holds no members) is refused on the
+    picker's field, in words, and nothing is written."""
+    for forged in ("ZZ-9", "X-PH"):
+        data = edit_payload(world.members["hoa"], full_name="Phan Thị Mai", citizen_id="")
+        data.update(
+            {
+                "org": forged,
+                "decision_number": "",
+                "decision_date": "10/10/2025",
+                "decision_issuer": "Ban Thường vụ Huyện ủy",
+            }
+        )
+        page = as_an.post(reverse("members:admit"), data).content.decode()
+        assert "Chọn một tổ chức trong danh sách" in page
+        assert not PartyMember.objects.filter(person__full_name="Phan Thị Mai").exists()
 
 
 def test_errors_never_show_a_stack_trace(client, world, settings):

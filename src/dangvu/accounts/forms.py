@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangvu.accounts.models import AccessRecord, Role
 from dangvu.core.forms import VNDateField
+from dangvu.orgs.pickers import OrgField
 
 
 class PurposeForm(forms.Form):
@@ -48,7 +49,7 @@ class ApiTokenForm(forms.Form):
 
 class GrantForm(forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150)
-    org = forms.CharField(label=_("Organisation code"), max_length=32)
+    org = OrgField(label=_("Organisation"), ability="manage_accounts")
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     valid_from = VNDateField(label=_("Valid from"))
     valid_to = VNDateField(label=_("Valid until (the day after the last)"), required=False)

@@ -40,6 +40,7 @@ from dangvu.core.exports import csv_response
 from dangvu.core.forms import add_service_errors, parse_day
 from dangvu.core.models import ChangeLogEntry
 from dangvu.orgs.models import Organisation, common_path, subtree_range, valid_on
+from dangvu.orgs.pickers import scope_picker
 
 
 def _next(request: HttpRequest) -> str:
@@ -166,14 +167,17 @@ def _administered(request: HttpRequest) -> QuerySet[RoleGrant]:
 def roles(request: HttpRequest) -> HttpResponse:
     grants = _administered(request)
     form = GrantForm(request.POST or None, initial={"valid_from": today()})
+    scope_picker(
+        form,
+        "org",
+        Organisation.objects.filter(scope_for(request.user, Ability.MANAGE_ACCOUNTS).q("path")),
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         user = User.objects.filter(username=d["username"].strip()).first()
-        org = Organisation.objects.filter(code=d["org"].strip().upper()).first()
+        org = d["org"]
         if user is None:
             form.add_error("username", _("No account with this user name."))
-        elif org is None or not scope_for(request.user, Ability.MANAGE_ACCOUNTS).covers(org.path):
-            form.add_error("org", _("No organisation with this code that you administer."))
         else:
             try:
                 with transaction.atomic():

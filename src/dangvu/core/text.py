@@ -86,6 +86,12 @@ def collation_compare(a: str | None, b: str | None) -> int:
     return int(vi_collator().compare(a or "", b or ""))
 
 
+def vi_sort_key(value: str | None) -> bytes:
+    """A key that orders text the Vietnamese way ("Cà Ná" before "Cam Thịnh Đông", "Đông Hải"
+    after "Dương" and before "Văn Hải")."""
+    return bytes(vi_collator().getSortKey(value or ""))
+
+
 def name_sort_key(family: str, middle: str, given: str) -> str:
     """Hex ICU sort key ordering names the Vietnamese way: given name, then family, then middle.
 

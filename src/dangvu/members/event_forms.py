@@ -11,8 +11,6 @@ from dangvu.core.forms import DecisionFormMixin, VNDateField
 from dangvu.members import kinds
 from dangvu.members.events import NO_DECISION
 
-ORG = forms.CharField(label=_("Party cell code"), max_length=32, required=False)
-
 
 def event_form(kind: str, data: Any = None, initial: dict[str, Any] | None = None) -> forms.Form:
     base: type[forms.Form] = forms.Form if kind in NO_DECISION else DecisionFormMixin

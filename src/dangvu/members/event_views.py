@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,14 +15,13 @@ from dangvu.accounts.privacy import record_access
 from dangvu.accounts.scope import can
 from dangvu.core.changes import get_or_create_decision
 from dangvu.core.dates import today
-from dangvu.core.errors import RuleError
 from dangvu.core.forms import submit
 from dangvu.members import event_forms, events, following, kinds, lifecycle, selectors, worklists
 from dangvu.members.extensions import is_sensitive_list
 from dangvu.members.models import EventKind, MembershipEvent, PartyMember
 from dangvu.orgs.models import Organisation
+from dangvu.orgs.pickers import ANYWHERE, OrgField
 from dangvu.tree.selectors import get_org, scope_roots, visible_orgs
-from dangvu.tree.services import normalise_code
 
 
 def available_events(member: PartyMember) -> list[tuple[str, str]]:
@@ -41,18 +41,16 @@ def managed_member(
     return member
 
 
-def _cell(request: HttpRequest, code: str, field: str) -> Organisation | None:
-    if not code:
-        return None
-    org = visible_orgs(request.user).filter(code=normalise_code(code)).first()
-    if org is None:
-        org = Organisation.objects.filter(code=normalise_code(code)).first()
-        if org is None:
-            raise RuleError(
-                _("No organisation with code %(code)s.") % {"code": normalise_code(code)},
-                field=field,
-            )
-    return org
+def _scope_pickers(request: HttpRequest, form: forms.Form) -> None:
+    """What each organisation picker of an event form may offer: the cells the user manages, or
+    for a transfer's destination any cell (named in the picker, never opened)."""
+    for field in form.fields.values():
+        if isinstance(field, OrgField):
+            if field.ability == ANYWHERE:
+                offered = Organisation.objects.all()
+            else:
+                offered = visible_orgs(request.user, field.ability)
+            field.set_scope(offered, visible_orgs(request.user))
 
 
 def _initial(member: PartyMember, kind: str) -> dict[str, Any]:
@@ -73,6 +71,7 @@ def event_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in dict(available_events(member)):
         raise Http404
     form = event_forms.event_form(kind, request.POST or None, initial=_initial(member, kind))
+    _scope_pickers(request, form)
 
     def act(cleaned: dict[str, Any]) -> Any:
         d = dict(cleaned)
@@ -84,7 +83,7 @@ def event_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
                 issuer=d.pop("decision_issuer"),
             )
         on, reason = d.pop("on"), d.pop("reason", "")
-        org = _cell(request, d.pop("to_org", "") or "", "to_org")
+        org = d.pop("to_org", None)
         if kind == EventKind.TRANSFER_IN and org is None:
             org = member.org
         details = {k: v for k, v in d.items() if v not in (None, "", False)}

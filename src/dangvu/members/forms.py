@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangvu.core.forms import DecisionFormMixin, VNDateField
 from dangvu.members.selectors import MemberFilters
+from dangvu.orgs.pickers import OrgField
 from dangvu.rules import reference as ref
 
 
@@ -61,12 +62,22 @@ class MemberEditForm(PersonForm):
 
 
 class AdmitForm(PersonForm, DecisionFormMixin):
-    org = forms.CharField(label=_("Party cell code"), max_length=32)
+    """In the order of the paper dossier: the cell, the person, then the decision."""
+
+    org = OrgField(label=_("Party cell"), ability="manage_members", cells_only=True)
     ceremony_date = VNDateField(label=_("Admission ceremony date"), required=False)
     recognised = forms.BooleanField(
         label=_("Already recognised as an official member (12 months after the ceremony)"),
         required=False,
     )
+
+    field_order = [
+        "org",
+        *PersonForm.base_fields,
+        *DecisionFormMixin.base_fields,
+        "ceremony_date",
+        "recognised",
+    ]
 
 
 class FilterForm(forms.Form):

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from dangvu.core.forms import VNDateField
 from dangvu.members import checks
 from dangvu.members.models import EventKind, PartyMember
+from dangvu.orgs.pickers import ANYWHERE, OrgField
 from dangvu.rules.charter import REMOVAL_GROUNDS
 
 Check = Callable[[PartyMember, dt.date, dict[str, Any]], None]
@@ -59,8 +60,11 @@ def _ceremony() -> dict[str, forms.Field]:
 
 def _going() -> dict[str, forms.Field]:
     return {
-        "to_org": forms.CharField(
-            label=_("Receiving party cell code (here)"), max_length=32, required=False
+        "to_org": OrgField(
+            label=_("Receiving party cell (here)"),
+            ability=ANYWHERE,
+            cells_only=True,
+            required=False,
         ),
         "external_to": forms.CharField(
             label=_("Or the receiving organisation elsewhere"), max_length=300, required=False
@@ -81,8 +85,11 @@ def _going_for_a_while() -> dict[str, forms.Field]:
 
 def _coming() -> dict[str, forms.Field]:
     return {
-        "to_org": forms.CharField(
-            label=_("Receiving party cell code"), max_length=32, required=False
+        "to_org": OrgField(
+            label=_("Receiving party cell"),
+            ability="manage_members",
+            cells_only=True,
+            required=False,
         ),
         "external_from": forms.CharField(
             label=_("Coming from an organisation elsewhere"), max_length=300, required=False
@@ -110,7 +117,7 @@ def _removal() -> dict[str, forms.Field]:
 
 
 def _back() -> dict[str, forms.Field]:
-    return {"to_org": forms.CharField(label=_("Party cell code"), max_length=32)}
+    return {"to_org": OrgField(label=_("Party cell"), ability="manage_members", cells_only=True)}
 
 
 def _readmission() -> dict[str, forms.Field]:

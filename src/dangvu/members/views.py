@@ -31,15 +31,14 @@ from dangvu.accounts.privacy import (
 from dangvu.accounts.scope import can, can_see_sensitive, scope_for
 from dangvu.core.changes import get_or_create_decision, history_of
 from dangvu.core.dates import age_on, format_date, today
-from dangvu.core.errors import RuleError
 from dangvu.core.forms import day_asked, submit
 from dangvu.core.text import search_key
 from dangvu.members import extensions, forms, selectors, services
 from dangvu.members.models import PartyMember, Status
+from dangvu.orgs.pickers import scope_picker
 from dangvu.rules import reference as ref
 from dangvu.rules.reference import AGE_BAND_LABELS
 from dangvu.tree.selectors import get_org, scope_roots, visible_orgs
-from dangvu.tree.services import normalise_code
 
 PERSON_KEYS = list(forms.PersonForm.base_fields)
 
@@ -331,21 +330,21 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def admit(request: HttpRequest) -> HttpResponse:
+    managed = visible_orgs(request.user, Ability.MANAGE_MEMBERS)
     form = forms.AdmitForm(request.POST or None, initial={"org": request.GET.get("org", "")})
+    picker = scope_picker(form, "org", managed, visible_orgs(request.user))
+    if not request.GET.get("org") and not request.POST:
+        cells = list(picker.queryset.filter(dissolved_on__isnull=True)[:2])
+        if len(cells) == 1:  # a cell secretary: the one cell
+            form.initial["org"] = cells[0].code
 
     def act(d: dict[str, Any]) -> PartyMember:
-        code = normalise_code(d["org"])
-        org = visible_orgs(request.user, Ability.MANAGE_MEMBERS).filter(code=code).first()
-        if org is None:
-            raise RuleError(
-                _("No party cell with code %(code)s that you manage.") % {"code": code}, field="org"
-            )
         decision = get_or_create_decision(
             number=d["decision_number"], date=d["decision_date"], issuer=d["decision_issuer"]
         )
         return services.member_admit(
             person=services.PersonInput.from_mapping(d),
-            org=org,
+            org=d["org"],
             decision=decision,
             ceremony_date=d["ceremony_date"],
             recognised=d["recognised"],

@@ -6,6 +6,7 @@ app_name = "orgs"
 urlpatterns = [
     path("", views.tree, name="tree"),
     path("doi-chieu/", views.compare, name="compare"),
+    path("chon/", views.pick, name="pick"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/cap-duoi/", views.children, name="children"),
     path("<str:code>/them-cap-duoi/", views.create_child, name="create_child"),

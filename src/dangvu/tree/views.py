@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import can
@@ -20,8 +21,9 @@ from dangvu.core.dates import today
 from dangvu.core.errors import RuleError
 from dangvu.core.forms import day_asked, parse_day, submit
 from dangvu.core.models import Decision
+from dangvu.orgs import pickers
 from dangvu.orgs.models import Kind, Organisation
-from dangvu.rules.organisation import structure_notes
+from dangvu.rules.organisation import MEMBER_HOLDING_KINDS, structure_notes
 from dangvu.tree import forms, selectors, services
 from dangvu.tree.extensions import org_panels, subtree_counts
 
@@ -297,3 +299,30 @@ def compare(request: HttpRequest) -> HttpResponse:
             )
         columns.append({"day": day, "blocks": _tree_blocks(request.user, day), "key": key})
     return render(request, "orgs/compare.html", {"columns": columns})
+
+
+@require_GET
+def pick(request: HttpRequest) -> HttpResponse:
+    """The matches of an organisation picker (orgs.pickers): radio buttons named as its field."""
+    field = request.GET.get("field", "")
+    ability = request.GET.get("ability", Ability.VIEW)
+    if not field.isidentifier() or (ability not in Ability.values and ability != pickers.ANYWHERE):
+        raise Http404
+    if ability == pickers.ANYWHERE:
+        offered = Organisation.objects.all()
+        within = selectors.visible_orgs(request.user)
+    else:
+        offered = within = selectors.visible_orgs(request.user, ability)
+    if request.GET.get("cells"):
+        offered = offered.filter(kind__in=MEMBER_HOLDING_KINDS)
+    found = pickers.matches(offered, request.GET.get(f"{field}__q", ""))
+    names = pickers.labels(found, within)
+    return render(
+        request,
+        "orgs/_picker_matches.html",
+        {
+            "field": field,
+            "found": [(o, names[o.pk]) for o in found],
+            "typed": request.GET.get(f"{field}__q", "").strip(),
+        },
+    )
