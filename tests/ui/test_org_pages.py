@@ -23,13 +23,14 @@ def test_an_officer_renames_through_the_form_and_the_history_shows_it(client, wo
     assert "Chi bộ Thôn Hữu Đức 2" in page and "Đổi tên" in page and "15-QĐ/HU" in page
 
 
-def test_moving_under_an_unknown_code_names_the_field(client, world):
+def test_moving_under_an_organisation_not_offered_names_the_field(client, world):
     client.force_login(world.an)
     page = client.post(
         reverse("orgs:move", args=["PH-2"]), {"parent": "zz-404", "on": "01/03/2024", **DECISION}
     )
     assert page.status_code == 200
-    assert "Không có tổ chức mã ZZ-404 thuộc phạm vi bạn quản lý." in page.content.decode()
+    body = page.content.decode()
+    assert "Tổ chức đảng cấp trên mới</a>: Chọn một tổ chức trong danh sách" in body
     assert Organisation.objects.get(code="PH-2").parent == world.phuoc_hai
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangvu.core.forms import DecisionFormMixin, VNDateField
 from dangvu.orgs.models import Category, Kind
+from dangvu.orgs.pickers import OrgField
 
 
 class OrgCreateForm(DecisionFormMixin):
@@ -31,7 +32,7 @@ class OrgRenameForm(DecisionFormMixin):
 
 
 class OrgMoveForm(DecisionFormMixin):
-    parent = forms.CharField(label=_("Code of the new superior organisation"), max_length=32)
+    parent = OrgField(label=_("New superior organisation"), ability="manage_orgs")
     on = VNDateField(label=_("Effective date"))
     reason = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})

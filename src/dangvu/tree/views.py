@@ -18,7 +18,6 @@ from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import can
 from dangvu.core.changes import get_or_create_decision, history_of
 from dangvu.core.dates import today
-from dangvu.core.errors import RuleError
 from dangvu.core.forms import day_asked, parse_day, submit
 from dangvu.core.models import Decision
 from dangvu.orgs import pickers
@@ -236,19 +235,12 @@ def rename(request: HttpRequest, code: str) -> HttpResponse:
 
 def move(request: HttpRequest, code: str) -> HttpResponse:
     org = _managed(request, code)
+    form = forms.OrgMoveForm(request.POST or None)
+    managed = selectors.visible_orgs(request.user, Ability.MANAGE_ORGS)
+    pickers.scope_picker(form, "parent", managed.exclude(pk=org.pk))
 
     def act(d: dict[str, Any], decision: Decision) -> Organisation:
-        parent_code = services.normalise_code(d["parent"])
-        parent = (
-            selectors.visible_orgs(request.user, Ability.MANAGE_ORGS)
-            .filter(code=parent_code)
-            .first()
-        )
-        if parent is None:
-            raise RuleError(
-                _("No organisation with code %(code)s that you manage.") % {"code": parent_code},
-                field="parent",
-            )
+        parent = d["parent"]
         return services.org_move(
             org=org,
             new_parent=parent,
@@ -261,7 +253,7 @@ def move(request: HttpRequest, code: str) -> HttpResponse:
     return _change(
         request,
         org,
-        forms.OrgMoveForm(request.POST or None),
+        form,
         _("Move under another organisation"),
         _("The organisation was moved."),
         act,
