@@ -49,15 +49,21 @@ def org_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
     may_rate = place is not None and can(request.user, Ability.RATE, org.path)
     holds_members = place is not None and place.kind in MEMBER_HOLDING_KINDS
     decides = place is not None and place.kind in MEMBER_RATING_KINDS
+    # Organisations below that proposed their own rating: this level decides them (§1.5).
+    org_pending = _org_proposals(org, year) if place is not None else []
+    own = _own_rating(org, year) if place is not None and place.parent_id else None
     errors: list[str] = []
     if request.method == "POST":
         if not may_rate:
             raise PermissionDenied
         action = request.POST.get("action", "propose")
         try:
-            if action == "decide" and decides:
+            if action == "decide" and (decides or org_pending):
                 _decide(request, org, year)
                 messages.success(request, _("The ratings are decided."))
+            elif action == "own" and own is not None:
+                _propose_own(request, org, year)
+                messages.success(request, _("The organisation's own proposal is recorded."))
             elif holds_members:
                 _propose(request, org, year, rules)
                 messages.success(request, _("The cell's proposal is recorded."))
@@ -68,9 +74,11 @@ def org_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
             errors = _named(exc, request.user, "rating" if action == "decide" else "member")
         except RuleError as exc:
             errors = [m for ms in exc.message_dict.values() for m in ms]
+        own = _own_rating(org, year) if own is not None else None
     state = selectors.progress(org, year)
     orgs_pending = selectors.orgs_not_rated(org, year)
     members: list[dict[str, Any]] = []
+    cell_not_reviewed: list[tuple[Any, str]] = []
     if holds_members:
         periods = selectors.members_in_subtree(org, review).filter(org=org)
         ratings = {
@@ -80,11 +88,13 @@ def org_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
         not_reviewed = {m.pk: why for m, why in state["not_reviewed"]}
         for p in periods.select_related("member__person").order_by("member__person__sort_key"):
             rating = ratings.get(p.member_id)
+            if p.member_id in not_reviewed:
+                cell_not_reviewed.append((p.member, _without(not_reviewed[p.member_id], rules)))
+                continue
             members.append(
                 {
                     "member": p.member,
                     "rating": rating,
-                    "why_not": not_reviewed.get(p.member_id),
                     "posted": request.POST.get(f"level_{p.member_id}", "") if errors else "",
                     # What was typed, after a refusal; else what is on record.
                     **_scores_shown(request.POST if errors else None, p.member_id, rating),
@@ -98,6 +108,8 @@ def org_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
             .select_related("member__person", "unit")
             .order_by("unit__code", "member__person__sort_key")
         )
+    pending += org_pending
+    if pending:
         for r in pending:
             r.decide_key = f"decide_{r.pk}"  # type: ignore[attr-defined]
             r.score_shown = (  # type: ignore[attr-defined]
@@ -146,10 +158,15 @@ def org_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "orgs_pending": orgs_pending[:200],
             "orgs_pending_total": len(orgs_pending),
             "members": members,
+            "cell_not_reviewed": cell_not_reviewed,
+            "not_reviewed_rest": [
+                (m, _without(why, rules)) for m, why in state["not_reviewed"][:200]
+            ],
             "pending": pending,
+            "own": own,
             "may_rate": may_rate,
             "holds_members": holds_members,
-            "decides": decides,
+            "decides": decides or bool(org_pending),
             "levels": [(code, ev.LEVEL_LABELS[code]) for code in ev.LEVELS],
             "errors": errors,
             "years": [y for y in range(2019, today().year + 1)],
@@ -160,6 +177,43 @@ def org_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
             if holds_members
             else None,
         },
+    )
+
+
+def _without(why: str, rules: ev.EvaluationRules) -> str:
+    """A reason not to review, without the regulation it cites (the page cites it once)."""
+    return why.replace(f" ({rules.citation})", "")
+
+
+def _org_proposals(org: Any, year: int) -> list[Rating]:
+    """The organisations directly below that proposed their own rating, waiting for this level."""
+    rows = list(
+        Rating.objects.filter(year=year, subject=ev.ORG, unit=org, level="", proposed_level__gt="")
+        .select_related("org")
+        .order_by("org__search_name")
+    )
+    for r in rows:
+        r.unit = r.org  # type: ignore[assignment]  # shown in the "cell" column: itself
+    return rows
+
+
+def _own_rating(org: Any, year: int) -> Rating | None:
+    """The organisation's own rating of the year, or an empty one to propose."""
+    found = Rating.objects.filter(year=year, subject=ev.ORG, org=org).first()
+    return found or Rating(year=year, subject=ev.ORG, org=org)
+
+
+def _propose_own(request: HttpRequest, org: Any, year: int) -> None:
+    """The organisation's self-assessment and proposal of its own level (§1.5)."""
+    level = request.POST.get("own_level", "")
+    if level not in ev.LEVELS:
+        raise RuleError(_("Choose the level the organisation proposes."), field="level")
+    self_level = request.POST.get("own_self_level", "")
+    services.org_rating_propose(
+        org=org,
+        year=year,
+        proposal=Proposal(org, level, self_level=self_level if self_level in ev.LEVELS else ""),
+        actor=request.user,
     )
 
 
@@ -310,11 +364,20 @@ def _number(value: str) -> Decimal | None:
 
 
 def _propose(request: HttpRequest, cell: Any, year: int, rules: ev.EvaluationRules) -> None:
-    ids = [
-        int(k.removeprefix("level_"))
+    """The cell's proposal from its page: each member with a level chosen, or with a score, the
+    level then worked out from it (§16.1 1.2); "everyone else HTTNV" gives that level to the
+    members reviewed this year with neither."""
+    posted = {
+        int(k.split("_", 1)[1])
         for k, v in request.POST.items()
-        if k.startswith("level_") and v
-    ]
+        if k.split("_", 1)[0] in ("level", "general", "tasks") and str(v).strip()
+        if k.split("_", 1)[1].isdigit()
+    }
+    levels = {member_id: request.POST.get(f"level_{member_id}", "") for member_id in posted}
+    if request.POST.get("rest") == ev.HTTNV:
+        for member_id in _rest_of_cell(cell, year, set(posted)):
+            levels[member_id] = ev.HTTNV
+    ids = sorted(levels)
     # Only members the user may see: a posted id of another area is dropped, never named.
     members = {
         m.pk: m for m in visible_members(request.user).filter(pk__in=ids).select_related("person")
@@ -338,7 +401,14 @@ def _propose(request: HttpRequest, cell: Any, year: int, rules: ev.EvaluationRul
                 score = ev.Score(
                     general, tasks, exceeded_pct=float(exceeded) if exceeded is not None else None
                 )
-        proposals.append(Proposal(member, request.POST[f"level_{member_id}"], score=score))
+                if not levels[member_id] and not ev.score_problems(score):
+                    levels[member_id] = ev.level_from_score(rules, score, subject=ev.MEMBER)[0]
+        if not levels[member_id]:
+            unreadable.setdefault(str(member_id), []).append(
+                _("Choose a level, or give both scores so that the level is worked out.")
+            )
+            continue
+        proposals.append(Proposal(member, levels[member_id], score=score))
     if unreadable:
         # The other rows are checked too, so that every problem is listed at once: their
         # proposal is tried and rolled back.
@@ -358,6 +428,26 @@ def _propose(request: HttpRequest, cell: Any, year: int, rules: ev.EvaluationRul
     if not proposals:
         raise RuleError(_("Choose a level for at least one member."), field="level")
     services.ratings_propose(cell=cell, year=year, proposals=proposals, actor=request.user)
+
+
+def _rest_of_cell(cell: Any, year: int, given: set[int]) -> list[int]:
+    """The cell's members reviewed this year, not decided yet, with nothing given on the page."""
+    review = ev.review_day(year)
+    state = selectors.progress(cell, year)
+    skipped = {m.pk for m, _why in state["not_reviewed"]}
+    decided = set(
+        Rating.objects.filter(year=year, subject=ev.MEMBER)
+        .exclude(level="")
+        .values_list("member_id", flat=True)
+        .filter(unit=cell)
+    )
+    return [
+        member_id
+        for member_id in selectors.members_in_subtree(cell, review)
+        .filter(org=cell)
+        .values_list("member_id", flat=True)
+        if member_id not in skipped | decided | given
+    ]
 
 
 @transaction.atomic  # a refused decision leaves no decision record behind
