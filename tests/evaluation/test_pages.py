@@ -74,12 +74,11 @@ def test_the_secretary_proposes_and_the_commune_decides_through_the_pages(client
     assert "HTTNV" in client.get(page, {"purpose": "dossier"}).content.decode()
 
 
-def test_the_level_is_worked_out_from_the_score_and_everyone_else_is_httnv(client, world):
+def test_the_level_is_worked_out_from_the_score(client, world):
     """DOMAIN.md §16.1 1.2 (QĐ 366, HD 43): 90 points and up is HTXSNV only with at least 30 % of
     the tasks done beyond what was asked. By hand: Hoa 27 + 65 = 92 with 40 % exceeded →
-    HTXSNV; An 26,5 + 62 = 88,5 → HTTNV (70 to under 90). Thành (admitted 03/06/2024, more than
-    6 months before the review) is given nothing and gets HTTNV by "everyone else"."""
-    hoa, an, thanh = (world.members[k] for k in ("hoa", "an", "thanh"))
+    HTXSNV; An 26,5 + 62 = 88,5 → HTTNV (70 to under 90), and HTXSNV chosen for him is refused."""
+    hoa, an = world.members["hoa"], world.members["an"]
     sign_in(client, world.binh)
     url = reverse("evaluation:org", args=["PH-1", 2025])
     # a level the score does not allow is refused with the rule, nothing written
