@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "dangvu.exchange",
     "dangvu.demo",
     "dangvu.api",
+    "dangvu.desk",
 ]
 
 MIDDLEWARE = [
@@ -205,6 +206,17 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Notices by e-mail (accounts.notices), when the server has a mail relay: DANGVU_EMAIL_HOST and
+# the rest; without it notices are shown in the app only. DANGVU_SITE_URL makes the links whole.
+EMAIL_HOST = env_str("DANGVU_EMAIL_HOST", "") or ""
+EMAIL_PORT = env_int("DANGVU_EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("DANGVU_EMAIL_USER", "") or ""
+EMAIL_HOST_PASSWORD = env_str("DANGVU_EMAIL_PASSWORD", "") or ""
+EMAIL_USE_TLS = env_bool("DANGVU_EMAIL_TLS", True)
+DEFAULT_FROM_EMAIL = env_str("DANGVU_EMAIL_FROM", "dangvu@localhost") or "dangvu@localhost"
+DANGVU_EMAIL = bool(EMAIL_HOST)
+DANGVU_SITE_URL = env_str("DANGVU_SITE_URL", "") or ""
 
 TASKS = {
     "default": {

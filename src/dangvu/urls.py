@@ -4,10 +4,11 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from dangvu.api.api import api_urls
-from dangvu.core import views as core_views
+from dangvu.desk import views as desk_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", desk_views.home, name="home"),
+    path("", include("dangvu.desk.urls")),
     path(
         "dang-nhap/",
         auth_views.LoginView.as_view(template_name="registration/login.html"),

@@ -226,7 +226,12 @@ def matrix(world):
         ratings_decided(world, world.ph1, hoa, world.phuoc_hai),
     )
     routes = {
-        "home": Route("own", get_inside=302),
+        "home": Route("own"),
+        "desk:work": Route("scoped", inside={"code": "TS-1"}, outside={"code": "PH-1"}),
+        "desk:ratings": Route("scoped", inside={"code": "X-TS"}, outside={"code": "X-PH"}),
+        "desk:notices_read": Route("own", get_inside=405),
+        "desk:ratings_start": Route("own", get_inside=302),
+        "desk:awards_start": Route("own", get_inside=302),
         "login": Route("public", post={"username": "nobody", "password": "sai-mat-khau-123"}),
         "logout": Route("own", get_inside=405),
         "set_language": Route("public", post={"language": "en", "next": "/"}, get_inside=405),
@@ -645,7 +650,7 @@ def denied_without_change(
 
 # Writes a signed-in user makes about themselves: a token of their own, signing out, their own
 # second factor (tests/accounts/test_security.py tries them).
-OWN_WRITES = {"account", "logout", "otp_setup", "otp_verify"}
+OWN_WRITES = {"account", "logout", "otp_setup", "otp_verify", "desk:notices_read"}
 
 
 @pytest.mark.parametrize("who", ["anonymous", "nobody", "cuong-outside"])

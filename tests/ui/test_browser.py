@@ -64,7 +64,10 @@ def test_main_journey(page, live_server, live_world):
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
 
-    # The tree: the province with its member count; open a commune (loaded on demand) and a cell.
+    # The home page, then the tree from the menu: the province with its member count; open a
+    # commune (loaded on demand) and a cell.
+    expect(page.get_by_role("heading", name="Xin chào, Nguyễn Văn An")).to_be_visible()
+    page.get_by_role("navigation").get_by_role("link", name="Tổ chức đảng").click()
     expect(page.get_by_role("heading", name="Tổ chức đảng")).to_be_visible()
     expect(page.get_by_text("4 đảng viên")).to_be_visible()
     expand(page, "Đảng bộ huyện An Phước")
@@ -351,7 +354,8 @@ def test_a_sensitive_grant_needs_a_second_administrator(page, live_server, live_
 
     def grant(username: str, sensitive: bool) -> None:
         page.get_by_label("Tên đăng nhập").fill(username)
-        page.get_by_label("Mã tổ chức").fill("TU-T")
+        page.get_by_label(re.compile(r"^Tổ chức:?$")).fill("tinh thu nghiem")  # the picker
+        page.get_by_role("radio", name="Đảng bộ tỉnh Thử Nghiệm").check()
         page.get_by_label("Vai trò").select_option("viewer")
         if sensitive:
             page.get_by_label("Được xem thông tin cá nhân nhạy cảm").check()

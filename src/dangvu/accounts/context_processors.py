@@ -17,6 +17,8 @@ def nav(request: HttpRequest) -> dict[str, Any]:
         return {
             "audit": not scope_for(user, Ability.AUDIT).empty,
             "accounts": not scope_for(user, Ability.MANAGE_ACCOUNTS).empty,
+            "records": not scope_for(user, Ability.VIEW).empty,
+            "restructure": not scope_for(user, Ability.MANAGE_ORGS).empty,
             "imports": not scope_for(user, Ability.MANAGE_MEMBERS).empty
             or not scope_for(user, Ability.MANAGE_ORGS).empty,
         }

@@ -195,3 +195,29 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class Notice(models.Model):
+    """Something a user is to look at: a comment on their draft, a proposal or a plan waiting for
+    them (issue 23, point 8). Shown on the home page; sent by e-mail too when mail is configured."""
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", _("Comment on a draft")
+        ANSWER = "answer", _("Answer to a comment")
+        REVIEW = "review", _("Draft to comment on")
+        PROPOSAL = "proposal", _("Proposal waiting for a decision")
+        PLAN = "plan", _("Restructuring plan waiting for review")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    text = models.CharField(max_length=500)
+    url = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notice_user_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.text}"

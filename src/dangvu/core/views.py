@@ -3,16 +3,12 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from dangvu.core.dblock import is_locked
 
 # How long a browser or client is told to wait before trying a write again (seconds).
 BUSY_RETRY_AFTER = 30
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return redirect("orgs:tree")
 
 
 @login_not_required

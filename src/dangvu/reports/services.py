@@ -7,10 +7,12 @@ import io
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangvu.accounts.models import Ability, RoleGrant
+from dangvu.accounts import notices
+from dangvu.accounts.models import Ability, Notice, RoleGrant
 from dangvu.accounts.scope import require
 from dangvu.core.actors import Actor, as_user
 from dangvu.core.changes import log_entry, open_change_set
@@ -313,6 +315,13 @@ def run_publish(*, run: ReportRun, reviewers: list[Any], actor: Actor) -> None:
             Reviewer.objects.get_or_create(run=run, user=user)
         run.status = ReportRun.Status.REVIEW
         run.save(update_fields=["status"])
+        notices.notify(
+            reviewers,
+            kind=Notice.Kind.REVIEW,
+            text=_("Draft to comment on: %(run)s") % {"run": run_title(run)},
+            url=reverse("reports:run", args=[run.pk]),
+            actor=actor,
+        )
         log_entry(
             cs,
             action="update",
@@ -320,6 +329,17 @@ def run_publish(*, run: ReportRun, reviewers: list[Any], actor: Actor) -> None:
             after={"status": run.status, "reviewers": [u.username for u in reviewers]},
             scope_path=run.org.path,
         )
+
+
+def run_title(run: ReportRun) -> str:
+    """A report as people name it: "Báo cáo tổng kết năm 2026 — Đảng bộ tỉnh Khánh Hòa"."""
+    if run.kind == ReportRun.Kind.ANNUAL:
+        what = _("annual review %(year)s") % {"year": run.end.year}
+    elif run.kind == ReportRun.Kind.TERM:
+        what = _("term review %(start)s–%(end)s") % {"start": run.start.year, "end": run.end.year}
+    else:
+        what = _("statistics form %(number)s") % {"number": run.form}
+    return f"{what} — {run.org.name}"
 
 
 def sections_of(run: ReportRun) -> list[dict[str, Any]]:
@@ -345,6 +365,13 @@ def comment_add(*, run: ReportRun, section: str, text: str, actor: Actor) -> Com
         cs = open_change_set(actor=actor, reason=_("Comment on a draft report"))
         comment = Comment.objects.create(
             run=run, section=section, author=as_user(actor), text=text.strip()
+        )
+        notices.notify(
+            [run.created_by],
+            kind=Notice.Kind.COMMENT,
+            text=_("New comment on your draft: %(run)s") % {"run": run_title(run)},
+            url=reverse("reports:run", args=[run.pk]),
+            actor=actor,
         )
         log_entry(
             cs,
@@ -373,6 +400,13 @@ def comment_answer(*, comment: Comment, answer: str, reason: str, actor: Actor) 
         comment.answer, comment.reason = answer, reason.strip()
         comment.answered_by, comment.answered_at = as_user(actor), timezone.now()
         comment.save(update_fields=["answer", "reason", "answered_by", "answered_at"])
+        notices.notify(
+            [comment.author],
+            kind=Notice.Kind.ANSWER,
+            text=_("Your comment was answered: %(run)s") % {"run": run_title(comment.run)},
+            url=reverse("reports:run", args=[comment.run_id]),
+            actor=actor,
+        )
         log_entry(
             cs,
             action="update",

@@ -9,9 +9,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dangvu.accounts.models import Ability
+from dangvu.accounts import notices
+from dangvu.accounts.models import Ability, Notice
 from dangvu.accounts.scope import require
 from dangvu.core import bulk
 from dangvu.core.actors import Actor, as_user
@@ -27,6 +29,7 @@ from dangvu.evaluation.services.common import (
     _name,
     _snapshot,
     _still_open,
+    grassroots_of,
     review_facts,
     review_on,
 )
@@ -184,7 +187,27 @@ def ratings_propose(
         reason=_("Ratings %(year)s proposed by %(cell)s") % {"year": year, "cell": cell.name},
         source=source,
     )
-    return _write_proposals(proposals, year, rules, cell, changeset, actor, on, ev.MEMBER)
+    written = _write_proposals(proposals, year, rules, cell, changeset, actor, on, ev.MEMBER)
+    deciding = grassroots_of(cell, day)
+    if deciding is not None and source not in QUIET:
+        _tell_deciding(deciding, year, cell, actor)
+    return written
+
+
+# Proposals written in bulk (an import, the demo) tell no one: the importer is who decides.
+QUIET = (ChangeSet.Source.IMPORT, ChangeSet.Source.SYSTEM)
+
+
+def _tell_deciding(deciding: Organisation, year: int, proposer: Organisation, actor: Actor) -> None:
+    """Those who decide at `deciding` hear that a proposal waits for them (issue 23, point 8)."""
+    notices.notify(
+        notices.holders(Ability.RATE, deciding.path),
+        kind=Notice.Kind.PROPOSAL,
+        text=_("Rating proposal %(year)s of %(org)s waiting for a decision")
+        % {"year": year, "org": proposer.name},
+        url=reverse("evaluation:org", args=[deciding.code, year]),
+        actor=actor,
+    )
 
 
 @transaction.atomic
@@ -301,6 +324,8 @@ def org_rating_propose(
     [rating] = _write_proposals(
         [proposal], year, rules, parent, changeset, actor, on or today(), ev.ORG
     )
+    if source not in QUIET:
+        _tell_deciding(parent, year, org, actor)
     return rating
 
 

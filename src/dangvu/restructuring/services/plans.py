@@ -7,9 +7,11 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dangvu.accounts.models import Ability
+from dangvu.accounts import notices
+from dangvu.accounts.models import Ability, Notice
 from dangvu.accounts.scope import scope_for
 from dangvu.core.actors import Actor, as_user
 from dangvu.core.changes import log_entry, open_change_set
@@ -221,4 +223,12 @@ def plan_create(
             },
             scope_path=common_path(paths),
         )
+        if source not in (ChangeSet.Source.IMPORT, ChangeSet.Source.SYSTEM):
+            notices.notify(
+                notices.holders(Ability.MANAGE_ORGS, common_path(paths)),
+                kind=Notice.Kind.PLAN,
+                text=_("Restructuring plan to review: %(name)s") % {"name": plan.name},
+                url=reverse("restructuring:detail", args=[plan.pk]),
+                actor=actor,
+            )
     return plan

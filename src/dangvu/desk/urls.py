@@ -1,0 +1,12 @@
+from django.urls import path
+
+from dangvu.desk import views
+
+app_name = "desk"
+urlpatterns = [
+    path("ban/viec/<str:code>/", views.work_panel, name="work"),
+    path("ban/xep-loai/<str:code>/", views.rating_panel, name="ratings"),
+    path("ban/thong-bao/", views.notices_read, name="notices_read"),
+    path("xep-loai/", views.ratings_start, name="ratings_start"),
+    path("khen-thuong/", views.awards_start, name="awards_start"),
+]
