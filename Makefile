@@ -28,7 +28,6 @@ src/dangvu/locale/%/LC_MESSAGES/django.mo: src/dangvu/locale/%/LC_MESSAGES/djang
 run: install
 	$(DANGVU) migrate --no-input
 	$(DANGVU) demo --if-empty
-	$(DANGVU) createuser admin --name "Quản trị Demo" --org TU-KH --role org_officer --sensitive --if-absent
 	DANGVU_HTTPS=0 $(DANGVU) serve
 
 lint: install

@@ -5,7 +5,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
+from rich.table import Table
 
+from dangvu.demo.cast import build_cast
 from dangvu.demo.province import DemoBuilder
 from dangvu.members.models import ACTIVE_STATUSES, MembershipEvent, PartyMember
 from dangvu.orgs.models import Organisation
@@ -33,14 +35,20 @@ class Command(BaseCommand):
                 self.stdout.write(
                     "The database already holds organisations; the demo is not rebuilt."
                 )
+                self._cast()
                 return
             raise CommandError("The database already holds organisations; use an empty database.")
         console = Console(stderr=True)
         started = time.monotonic()
+        last_phase = [""]
         with console.status("Building the demo province…") as status:
 
             def progress(phase: str, n: int) -> None:
                 status.update(f"Building the demo province… {phase}: {n}")
+                if not console.is_terminal and phase != last_phase[0]:
+                    # Piped or logged: one line per phase, so that a long build shows it is alive.
+                    last_phase[0] = phase
+                    console.print(f"  {time.monotonic() - started:5.0f} s  {phase}")
 
             built = DemoBuilder(
                 seed=options["seed"], scale=options["scale"], progress=progress
@@ -51,4 +59,26 @@ class Command(BaseCommand):
             f"Demo province {built.province.code}: {Organisation.objects.count()} organisations, "
             f"{in_list} members in the list today, {MembershipEvent.objects.count()} membership events "
             f"since 1975, in {time.monotonic() - started:.1f} s."
+        )
+        self._cast()
+
+    def _cast(self) -> None:
+        """The people who try the demo, with their passwords printed once."""
+        province = Organisation.objects.filter(
+            parent__isnull=True, dissolved_on__isnull=True
+        ).first()
+        if province is None:
+            return
+        cast = build_cast(province)
+        if not cast:
+            return
+        table = Table(title="Tài khoản dùng thử (mật khẩu chỉ hiện một lần — hãy ghi lại)")
+        for column in ("Tên đăng nhập", "Họ tên", "Vai trò", "Mật khẩu"):
+            table.add_column(column)
+        for player in cast:
+            table.add_row(player.username, player.name, player.role, player.password)
+        Console(width=120).print(table)
+        self.stdout.write(
+            "The account administrator sets up a second factor (an authenticator app) at the "
+            "first sign-in; the others may."
         )
