@@ -35,9 +35,10 @@ class Player:
 
 def _ward(province: Organisation) -> tuple[Organisation, list[Organisation]]:
     current = Organisation.objects.filter(path__startswith=province.path, dissolved_on=None)
-    candidates = [current.filter(code=WARD).first()] + list(
-        current.filter(kind="commune_superior").order_by("code")
-    )
+    candidates = [
+        current.filter(code=WARD).first(),
+        *current.filter(kind="commune_superior").order_by("code"),
+    ]
     for ward in candidates:
         if ward is None:
             continue
@@ -78,9 +79,7 @@ def build_cast(province: Organisation) -> list[Player]:
             users[username] = User.objects.get(username=username)
             continue
         user, password = _account(username, name)
-        role_grant(
-            user=user, org=org, role=role, valid_from=since, sensitive=sensitive, actor=None
-        )
+        role_grant(user=user, org=org, role=role, valid_from=since, sensitive=sensitive, actor=None)
         users[username] = user
         cast.append(Player(username, name, what, password))
     if not User.objects.filter(username="quantri").exists():
