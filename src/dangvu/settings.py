@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "dangvu.accounts.middleware.SessionLimitMiddleware",
     "dangvu.accounts.middleware.SecondFactorMiddleware",
+    "dangvu.accounts.middleware.NewPasswordMiddleware",
     "dangvu.accounts.middleware.CheckedWritesMiddleware",
 ]
 

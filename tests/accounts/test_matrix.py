@@ -186,6 +186,8 @@ def matrix(world):
     role_grant(
         user=khoa, org=world.tan_son, role=Role.ACCOUNT_ADMIN, valid_from=FOUNDED, actor=None
     )
+    tam = User.objects.create_user(username="tam", password=PASSWORD, first_name="Tâm")
+    role_grant(user=tam, org=world.ts1, role=Role.VIEWER, valid_from=FOUNDED, actor=None)
     ts_grant = role_grant(
         user=world.dung, org=world.ts1, role=Role.VIEWER, valid_from=FOUNDED, actor=None
     )
@@ -252,6 +254,31 @@ def matrix(world):
             outside={"pk": other_token.pk},
             post={"confirm": "1"},
             post_inside={"confirm": "1"},
+            get_inside=405,
+        ),
+        # Accounts: khoa administers tam (a role on TS-1 only), not binh (PH-1).
+        "users": Route(
+            "scoped",
+            user="khoa",
+            post={"action": "create", "username": "ke-gian", "full_name": "Kẻ Gian"},
+            post_inside={"action": "create", "username": "moi", "full_name": "Người Mới"},
+        ),
+        "user_reset": Route(
+            "scoped",
+            user="khoa",
+            inside={"pk": tam.pk},
+            outside={"pk": world.binh.pk},
+            post={},
+            post_inside={"go": "1"},
+            get_inside=405,
+        ),
+        "user_state": Route(
+            "scoped",
+            user="khoa",
+            inside={"pk": tam.pk},
+            outside={"pk": world.binh.pk},
+            post={"active": "0", "reason": "Nghỉ"},
+            post_inside={"active": "0", "reason": "Nghỉ"},
             get_inside=405,
         ),
         "roles": Route(
@@ -684,7 +711,7 @@ def test_roles_page_of_another_subtree(matrix):
     routes, users = matrix
     client = client_for(users["khoa"])
     body = client.get(reverse("roles")).content.decode()
-    assert "binh" not in body and "TS-1" in body
+    assert "binh" not in body and "Chi bộ Khu phố 1" in body
     denied_without_change(client, reverse("roles"), routes["roles"].post, "khoa")
     for name in ("role_end", "role_confirm"):
         url = url_for(name, routes[name].outside, {})

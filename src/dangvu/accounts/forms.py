@@ -60,3 +60,20 @@ class GrantForm(forms.Form):
 class EndGrantForm(forms.Form):
     on = VNDateField(label=_("Ends on"))
     reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class UserCreateForm(forms.Form):
+    username = forms.RegexField(
+        label=_("User name"),
+        max_length=150,
+        regex=r"^[a-z0-9_.-]{3,150}$",
+        error_messages={
+            "invalid": _("3 or more lower-case letters without diacritics, digits, . _ -")
+        },
+    )
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail (for notices)"), required=False)
+
+
+class UserStateForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)

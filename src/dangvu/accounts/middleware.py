@@ -110,6 +110,25 @@ class _Rollback(Exception):
     pass
 
 
+class NewPasswordMiddleware:
+    """A user whose password an administrator reset chooses a new one before anything else."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and getattr(user, "must_change_password", False)
+            and not request.path.startswith(OPEN_PATHS)
+            and request.path != reverse("password_change")
+        ):
+            return redirect("password_change")
+        return self.get_response(request)
+
+
 class CheckedWritesMiddleware:
     """Every write a signed-in user makes through a page runs in one transaction, read back
     through the restricted querysets before it commits (accounts.guard)."""

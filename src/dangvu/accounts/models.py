@@ -24,6 +24,9 @@ class User(AbstractUser):
         related_name="account",
         verbose_name=_("own party-member record"),
     )
+    # Set when an account administrator resets the password: the user chooses a new one at the
+    # next sign-in before anything else (accounts.middleware.NewPasswordMiddleware).
+    must_change_password = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("user")

@@ -27,15 +27,32 @@ from dangvu.orgs.models import Organisation, valid_on
 
 @transaction.atomic
 def user_create(
-    *, username: str, full_name: str, password: str, actor: Actor, account_admin: bool = False
+    *,
+    username: str,
+    full_name: str,
+    password: str,
+    actor: Actor,
+    account_admin: bool = False,
+    email: str = "",
+    must_change_password: bool = False,
 ) -> User:
+    """An account. From the web (an administrator) its password is temporary: the user chooses
+    their own at the first sign-in. Only an unrestricted administrator makes another."""
+    if (
+        account_admin
+        and actor is not None
+        and not scope_for(actor, Ability.MANAGE_ACCOUNTS).unrestricted
+    ):
+        raise RuleError(_("Only an administrator of every account makes another administrator."))
     family, _sep, given = full_name.strip().rpartition(" ")
     user = User(
         username=username,
         first_name=given or family,
         last_name=family if given else "",
+        email=email,
         is_superuser=account_admin,
         is_staff=account_admin,
+        must_change_password=must_change_password,
     )
     validate_password(password, user)
     user.set_password(password)
@@ -371,8 +388,74 @@ def password_change(*, user: User, form: Any) -> User:
     change log — never the password itself."""
     with transaction.atomic():
         form.save()
+        User.objects.filter(pk=user.pk).update(must_change_password=False)
         changeset = open_change_set(
             actor=user, reason=_("Password changed by its owner"), source=_source(user)
         )
         log_entry(changeset, action="account.password", obj=user, after={"changed": True})
     return User.objects.get(pk=user.pk)
+
+
+# --- accounts administered from the web (issue 23, point 7) --------------------------------------
+def administers_user(actor: Actor, user: User) -> bool:
+    """Whether the actor administers the account: an unrestricted administrator any account but
+    their own; an administrator of a subtree an account whose every role lies in that subtree
+    (never an administrator's, never one without a role — it could be anyone's)."""
+    if actor is None:
+        return True
+    if getattr(actor, "pk", None) == user.pk:
+        return False
+    scope = scope_for(actor, Ability.MANAGE_ACCOUNTS)
+    if scope.empty:
+        return False
+    if scope.unrestricted:
+        return True
+    if user.is_superuser:
+        return False
+    paths = list(user.grants.values_list("org__path", flat=True))
+    return bool(paths) and all(scope.covers(p) for p in paths)
+
+
+def _check_user(actor: Actor, user: User) -> None:
+    if actor is not None and getattr(actor, "pk", None) == user.pk:
+        raise RuleError(_("Nobody changes their own account here: another administrator does."))
+    if not administers_user(actor, user):
+        raise RuleError(_("You do not administer this account."))
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, actor: Actor, reason: str, active: bool = False) -> User:
+    """Close an account (it can no longer sign in; its sessions and API tokens stop at once) or
+    open it again; its roles and its history stay."""
+    _check_user(actor, user)
+    if not reason.strip():
+        raise RuleError(_("Give the reason."), field="reason")
+    before = user.is_active
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    changeset = open_change_set(actor=actor, reason=reason.strip(), source=_source(actor))
+    log_entry(
+        changeset,
+        action="account.activate" if active else "account.deactivate",
+        obj=user,
+        before={"is_active": before},
+        after={"is_active": active},
+    )
+    forget_cached_scope(user)
+    return user
+
+
+@transaction.atomic
+def password_reset(*, user: User, actor: Actor) -> str:
+    """A new temporary password, returned once for the administrator to hand over; the user must
+    choose their own at the next sign-in. Sessions signed in with the old password end."""
+    _check_user(actor, user)
+    temporary = secrets.token_urlsafe(9)
+    user.set_password(temporary)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    changeset = open_change_set(
+        actor=actor, reason=_("Password reset by an account administrator"), source=_source(actor)
+    )
+    log_entry(changeset, action="account.password_reset", obj=user, after={"reset": True})
+    return temporary

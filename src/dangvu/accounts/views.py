@@ -3,6 +3,7 @@ and the change log and access log for the organisation board and inspection."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any, cast
 
 from django.contrib import messages
@@ -30,6 +31,8 @@ from dangvu.accounts.forms import (
     GrantForm,
     PurposeForm,
     TokenForm,
+    UserCreateForm,
+    UserStateForm,
 )
 from dangvu.accounts.middleware import needs_second_factor
 from dangvu.accounts.models import Ability, AccessRecord, ApiToken, RoleGrant, User
@@ -164,9 +167,117 @@ def _administered(request: HttpRequest) -> QuerySet[RoleGrant]:
     return RoleGrant.objects.filter(scope.q("org__path")).select_related("user", "org")
 
 
+def _accounts(request: HttpRequest) -> QuerySet[User]:
+    """The accounts the user administers: all for an unrestricted administrator; otherwise those
+    holding a role in the administered subtree (services.administers_user decides each change)."""
+    scope = scope_for(request.user, Ability.MANAGE_ACCOUNTS)
+    if scope.empty:
+        raise Http404
+    if scope.unrestricted:
+        return User.objects.all()
+    holders = RoleGrant.objects.filter(scope.q("org__path")).values("user_id")
+    return User.objects.filter(pk__in=holders, is_superuser=False)
+
+
+SHOWN_ONCE = "dangvu_shown_once"
+
+
+def _show_once(request: HttpRequest, user: User, password: str, created: bool) -> HttpResponse:
+    """Keep the temporary password for the next page only (then it is gone), and go there."""
+    request.session[SHOWN_ONCE] = {"user": user.pk, "password": password, "created": created}
+    return redirect("users")
+
+
+def users(request: HttpRequest) -> HttpResponse:
+    """Accounts: created with a temporary password shown once, closed and opened, passwords
+    reset; roles are granted on the roles page."""
+    accounts = _accounts(request)
+    shown = request.session.pop(SHOWN_ONCE, None)
+    if shown:
+        shown["user"] = accounts.filter(pk=shown["user"]).first()
+    form = UserCreateForm(request.POST or None if request.POST.get("action") == "create" else None)
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        if User.objects.filter(username=d["username"]).exists():
+            form.add_error("username", _("This user name is taken."))
+        else:
+            password = secrets.token_urlsafe(9)
+            try:
+                with transaction.atomic():
+                    user = services.user_create(
+                        username=d["username"],
+                        full_name=d["full_name"],
+                        password=password,
+                        actor=request.user,
+                        email=d["email"],
+                        must_change_password=True,
+                    )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                return _show_once(request, user, password, created=True)
+    q = request.GET.get("q", "").strip()
+    listed = accounts.order_by("-is_active", "last_name", "first_name", "username")
+    if q:
+        listed = listed.filter(
+            Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q)
+        )
+    page = Paginator(listed.prefetch_related("grants__org"), 50).get_page(request.GET.get("trang"))
+    return render(
+        request,
+        "accounts/users.html",
+        {"page": page, "q": q, "form": form, "shown": shown, "state_form": UserStateForm()},
+    )
+
+
+def _administered_user(request: HttpRequest, pk: int) -> User:
+    user = _accounts(request).filter(pk=pk).first()
+    if user is None:
+        raise Http404
+    return user
+
+
+@require_POST
+def user_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _administered_user(request, pk)
+    try:
+        password = services.password_reset(user=user, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("users")
+    return _show_once(request, user, password, created=False)
+
+
+@require_POST
+def user_state(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _administered_user(request, pk)
+    form = UserStateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason."))
+        return redirect("users")
+    try:
+        services.user_deactivate(
+            user=user,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            active=request.POST.get("active") == "1",
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("The account is open again.") if user.is_active else _("The account is closed."),
+        )
+    return redirect("users")
+
+
 def roles(request: HttpRequest) -> HttpResponse:
     grants = _administered(request)
-    form = GrantForm(request.POST or None, initial={"valid_from": today()})
+    form = GrantForm(
+        request.POST or None,
+        initial={"valid_from": today(), "username": request.GET.get("username", "")},
+    )
     scope_picker(
         form,
         "org",
