@@ -217,7 +217,10 @@ def test_a_draft_is_commented_by_section_and_each_comment_answered(history, worl
         services.comment_answer(
             comment=second, answer=Comment.Answer.ACCEPTED, reason="", actor=world.dung
         )  # a viewer
-    table = Document(io.BytesIO(services.comments_docx(run))).tables[-1]
+    document = Document(io.BytesIO(services.comments_docx(run)))
+    heading, table, signature = document.tables
+    assert heading.rows[0].cells[1].paragraphs[0].text == "ĐẢNG CỘNG SẢN VIỆT NAM"
+    assert signature.rows[0].cells[1].paragraphs[0].text == "T/M BAN THƯỜNG VỤ"
     rows = [[c.text for c in row.cells] for row in table.rows[1:]]
     assert rows[0][1] == "II. CÔNG TÁC PHÁT TRIỂN ĐẢNG VIÊN" and rows[0][3].startswith("Nêu rõ")
     assert rows[0][4] == "Tiếp thu"

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import Count, Min, Q
 from django.utils.translation import gettext as _
 
 from dangvu.accounts.models import Ability
@@ -21,6 +21,7 @@ from dangvu.core.changes import log_entry, open_change_set
 from dangvu.core.dates import add_years, format_date, today
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeSet, Decision
+from dangvu.core.text import vi_sort_key
 from dangvu.discipline.models import DisciplineDecision
 from dangvu.evaluation.models import Rating
 from dangvu.evaluation.selectors import members_in_subtree
@@ -95,31 +96,47 @@ def _streaks(ratings: Any, key: str, years: list[int]) -> dict[int, dict[str, st
 
 
 def _member_candidates(org: Organisation, years: list[int], end: dt.date) -> list[dict[str, Any]]:
-    present = {p.member_id: p.org for p in members_in_subtree(org, end).select_related("org")}
-    streaks = _streaks(
-        Rating.objects.filter(member_id__in=list(present), year__in=years, subject=ev.MEMBER),
-        "member_id",
-        years,
+    """Members of the subtree at the end of the period rated HTXSNV every year of it: counted in
+    the database, so that only the few candidates are read, not the province's members."""
+    periods = members_in_subtree(org, end)
+    every_year = (
+        Rating.objects.filter(
+            subject=ev.MEMBER,
+            year__in=years,
+            level=ev.HTXSNV,
+            member_id__in=periods.values("member_id"),
+        )
+        .values("member_id")
+        .annotate(n=Count("year", distinct=True))
+        .filter(n=len(years))
+        .values_list("member_id", flat=True)
     )
+    present = {
+        p.member_id: p.org
+        for p in periods.filter(member_id__in=list(every_year)).select_related("org")
+    }
     barred = set(
-        DisciplineDecision.objects.filter(_in_force(end), member_id__in=list(streaks)).values_list(
+        DisciplineDecision.objects.filter(_in_force(end), member_id__in=list(present)).values_list(
             "member_id", flat=True
         )
     )
-    members = PartyMember.objects.filter(pk__in=[m for m in streaks if m not in barred])
-    return sorted(
-        (
-            {
-                "id": m.pk,
-                "cccd": m.person.citizen_id,
-                "name": m.person.full_name,
-                "org": present[m.pk].code,
-                "ratings": streaks[m.pk],
-            }
-            for m in members.select_related("person")
+    members = sorted(
+        PartyMember.objects.filter(pk__in=[m for m in present if m not in barred]).select_related(
+            "person"
         ),
-        key=lambda r: (r["org"], r["name"]),
+        key=lambda m: (vi_sort_key(present[m.pk].name), m.person.sort_key),
     )
+    return [
+        {
+            "id": m.pk,
+            "cccd": m.person.citizen_id,
+            "name": m.person.full_name,
+            "org": present[m.pk].code,
+            "org_name": present[m.pk].name,
+            "ratings": {str(y): ev.HTXSNV for y in years},
+        }
+        for m in members
+    ]
 
 
 def _predecessors(org_ids: set[int], formed_by: dt.date) -> dict[int, set[int]]:
@@ -247,14 +264,19 @@ def badges_due(org: Organisation, on: dt.date, actor: Actor) -> list[dict[str, A
     if not answers_on(org, on):
         return []
     units = subtree_org_ids(org, on)
+    # Only those admitted long enough ago can be due (rules.latest_admission_for_a_badge): the
+    # province's 23,000 members are read as the few thousand that can.
+    old_enough = Q(first_admission_date__lte=rules.latest_admission_for_a_badge(on))
     living = list(
         PartyMember.objects.filter(
-            pk__in=members_in_subtree(org, on).filter(status="official").values("member_id")
+            old_enough,
+            pk__in=members_in_subtree(org, on).filter(status="official").values("member_id"),
         ).select_related("person")
     )
     # Died in the two years before the award day, last kept in the subtree.
     dead = list(
         PartyMember.objects.filter(
+            old_enough,
             status="deceased",
             status_since__lte=on,
             status_since__gt=on - dt.timedelta(days=730),

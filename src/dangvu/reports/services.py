@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
 from django.db import transaction
@@ -21,7 +20,7 @@ from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeSet
 from dangvu.core.sheets import FileError, open_sheet
 from dangvu.orgs.models import SEGMENT_WIDTH, Organisation, subtree_range, valid_on
-from dangvu.reports import review
+from dangvu.reports import lists, review
 from dangvu.reports.indicators import REGISTRY, Scope, compute_all
 from dangvu.reports.models import AdmissionTarget, Comment, ReportRun, Reviewer
 from dangvu.reports.statutory_forms import FORMS
@@ -429,77 +428,29 @@ ANSWER_VI = {
 def comments_docx(run: ReportRun) -> bytes:
     """The table of comments and answers ("Bảng tổng hợp ý kiến góp ý và tiếp thu, giải trình"),
     with the heading blocks of a party document."""
-    from docx import Document
-    from docx.enum.section import WD_ORIENTATION
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
-
-    from dangvu.reports.heading import heading_of
-
-    heading = heading_of(run.org, run.end)
-    doc = Document()
-    section = doc.sections[0]
-    section.orientation = WD_ORIENTATION.LANDSCAPE
-    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
-    section.left_margin, section.right_margin = Cm(2.0), Cm(1.5)
-    normal = doc.styles["Normal"]
-    normal.font.name, normal.font.size = "Times New Roman", Pt(13)
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "Times New Roman")
-
-    def para(
-        container: Any,
-        text: str,
-        *,
-        bold: bool = False,
-        italic: bool = False,
-        size: int = 13,
-        center: bool = True,
-    ) -> None:
-        p = container.add_paragraph() if container is not None else doc.add_paragraph()
-        if center:
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        r = p.add_run(text)
-        r.bold, r.italic, r.font.size = bold, italic, Pt(size)
-
-    top = doc.add_table(rows=1, cols=2)
-    left, right = top.rows[0].cells
-    left.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    left.paragraphs[0].add_run(heading.superior)
-    para(left, heading.issuer, bold=True)
-    para(left, "*")
-    right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    r = right.paragraphs[0].add_run("ĐẢNG CỘNG SẢN VIỆT NAM")
-    r.bold, r.underline, r.font.size = True, True, Pt(15)
-    para(right, heading.place_date(dt.date.today()), italic=True)
-    para(doc, "BẢNG TỔNG HỢP Ý KIẾN GÓP Ý VÀ TIẾP THU, GIẢI TRÌNH", bold=True, size=14)
     title = (
         "năm " + str(run.end.year)
         if run.kind == "annual"
         else f"nhiệm kỳ {run.start.year}–{run.end.year}"
     )
-    para(doc, f"Dự thảo Báo cáo tổng kết công tác xây dựng Đảng {title}", bold=True)
     titles = {s["key"]: s["title"] for s in sections_of(run)}
-    table = doc.add_table(rows=1, cols=6)
-    table.style = "Table Grid"
-    for cell, text in zip(
-        table.rows[0].cells,
-        ["TT", "Phần", "Người góp ý", "Nội dung góp ý", "Tiếp thu, giải trình", "Lý do"],
-        strict=True,
-    ):
-        cell.paragraphs[0].add_run(text).bold = True
-    for number, comment in enumerate(run.comments.select_related("author").all(), 1):
-        cells = table.add_row().cells
-        values = [
-            str(number),
+    rows = [
+        [
             titles.get(comment.section, comment.section),
             comment.author.get_full_name() or comment.author.username,
             comment.text,
             ANSWER_VI.get(comment.answer, "Chưa trả lời"),  # type: ignore[call-overload]
             comment.reason,
         ]
-        for cell, text in zip(cells, values, strict=True):
-            cell.paragraphs[0].add_run(text)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+        for comment in run.comments.select_related("author").all()
+    ]
+    return lists.as_docx(
+        lists.PartyList(
+            org=run.org,
+            on=dt.date.today(),
+            title="BẢNG TỔNG HỢP Ý KIẾN GÓP Ý VÀ TIẾP THU, GIẢI TRÌNH",
+            subtitle=f"Dự thảo Báo cáo tổng kết công tác xây dựng Đảng {title}",
+            columns=["Phần", "Người góp ý", "Nội dung góp ý", "Tiếp thu, giải trình", "Lý do"],
+            rows=rows,
+        )
+    )

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from dangvu.reports import views
+from dangvu.reports.views import awards as award_views
 
 app_name = "reports"
 urlpatterns = [
@@ -11,6 +12,7 @@ urlpatterns = [
     path("lan/<int:pk>/gop-y/", views.comment, name="comment"),
     path("lan/<int:pk>/gop-y/<int:comment_id>/", views.answer, name="answer"),
     path("<str:code>/", views.org_reports, name="org"),
+    path("<str:code>/de-nghi/<str:what>.<str:fmt>", award_views.award_list, name="award_list"),
     path("<str:code>/bieu/<str:number>/", views.form_page, name="form"),
     path("<str:code>/ho-so/", views.records_page, name="records"),
     path("<str:code>/tong-quan/", views.dashboard, name="dashboard"),

@@ -71,6 +71,17 @@ def badge_rules_on(day: dt.date) -> BadgeRules:
     return chosen
 
 
+def latest_admission_for_a_badge(on: dt.date) -> dt.date:
+    """No one admitted after this day can be due any badge on the award day `on`: party age only
+    grows slower than the calendar (gaps), and no badge comes earlier than its tier less the
+    longest allowance any version gives (serious illness, posthumous). A bound for the query."""
+    early = max(
+        max(r.ill_months(t) for t in BADGE_TIERS for r in BADGE_VERSIONS),
+        max(r.posthumous_early_months for r in BADGE_VERSIONS),
+    )
+    return add_years(add_months(on, early), -min(BADGE_TIERS))
+
+
 @dataclass(frozen=True)
 class BadgeDue:
     tier: int
