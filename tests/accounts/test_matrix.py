@@ -352,6 +352,11 @@ def matrix(world):
             user="an",  # the province, above the commune that decided
         ),
         "awards:org": Route("scoped", inside={"code": "TS-1"}, outside={"code": "PH-1"}),
+        "reports:award_list": Route(
+            "scoped",
+            inside={"code": "X-TS", "what": "huy-hieu", "fmt": "docx"},
+            outside={"code": "X-PH", "what": "huy-hieu", "fmt": "docx"},
+        ),
         "reports:index": Route("own", get_inside=302),
         "reports:org": Route("scoped", inside={"code": "X-TS"}, outside={"code": "X-PH"}),
         "reports:form": Route(

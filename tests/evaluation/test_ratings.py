@@ -243,6 +243,7 @@ def test_the_cli_prints_candidates_and_badges_as_json(world, ph1_members):
             "cccd": "058185000123",
             "name": "Nguyễn Thị Hoa",
             "org": "PH-1",
+            "org_name": "Chi bộ Thôn Phước Lập",
             "ratings": dict.fromkeys(map(str, range(2019, 2024)), HTXSNV),
         }
     ]

@@ -359,7 +359,7 @@ def test_a_sensitive_grant_needs_a_second_administrator(page, live_server, live_
         page.get_by_label("Vai trò").select_option("viewer")
         if sensitive:
             page.get_by_label("Được xem thông tin cá nhân nhạy cảm").check()
-        page.get_by_label("Lý do").fill("Phân công theo dõi hồ sơ")
+        page.get_by_label("Lý do:", exact=True).fill("Phân công theo dõi hồ sơ")
         page.get_by_role("button", name="Lưu").click()
 
     grant("admin", sensitive=True)  # itself: refused
