@@ -70,3 +70,27 @@ def test_the_admission_form_reads_in_the_paper_order_and_defaults_to_the_only_ce
     fields = re.findall(r'name="(org|full_name|decision_number)"', page)
     assert fields == ["org", "full_name", "decision_number"]
     assert re.search(r'value="PH-1" checked> Chi bộ Thôn Phước Lập', page)
+
+
+def test_the_tree_lists_in_vietnamese_order_and_only_nodes_with_subordinates_open(client, world):
+    """Vietnamese alphabetical order: a ă â b c d đ e … v (đ is a letter after d; tones weigh
+    after letters): Cà Ná, Cam Thịnh Đông, Dương, Đông Hải, Văn Hải (issue 23, point 5)."""
+    from tests.conftest import make_org
+
+    for i, name in enumerate(["Văn Hải", "Đông Hải", "Cam Thịnh Đông", "Dương", "Cà Ná"]):
+        make_org(f"PH-Z{i}", f"Chi bộ {name}", "cell", world.phuoc_hai)
+    sign_in(client, world.an)
+    page = client.get(reverse("orgs:children", args=["X-PH"]), HTTP_HX_REQUEST="true")
+    names = re.findall(r'<a href="/to-chuc/[^"]+/">Chi bộ ([^<]+)</a>', page.content.decode())
+    assert names == [
+        "Cà Ná",
+        "Cam Thịnh Đông",
+        "Dương",
+        "Đông Hải",
+        "Thôn Hữu Đức",
+        "Thôn Phước Lập",
+        "Văn Hải",
+    ]
+    assert 'class="toggle"' not in page.content.decode()  # cells: nothing to open
+    tree = client.get(reverse("orgs:tree")).content.decode()
+    assert 'aria-label="Cấp dưới của Đảng bộ huyện An Phước"' in tree

@@ -45,13 +45,16 @@ def page(live_server, monkeypatch):
         browser.close()
 
 
-def expand(page, name: str) -> None:
+def expand(page, name: str, within=None) -> None:
     """Open a node of the tree by its triangle (the name itself is a link to the organisation)."""
-    summary = page.locator("summary", has=page.get_by_role("link", name=name, exact=True))
-    summary.locator(".kind").click()
     from playwright.sync_api import expect
 
-    expect(summary.locator("xpath=..").locator(".sub ul.tree, .sub p.muted")).to_be_visible()
+    toggle = (within or page).get_by_role("button", name=f"Cấp dưới của {name}", exact=True)
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    label = page.get_by_role("button", name=f"Cấp dưới của {name}", exact=True)
+    node = (within or page).locator("li", has=label).first
+    expect(node.locator(".sub ul.tree").first).to_be_visible()
 
 
 def test_main_journey(page, live_server, live_world):
@@ -139,8 +142,7 @@ def test_then_and_now_opens_a_level_of_each_date_in_place(page, live_server, liv
     then = page.locator(".cols section").first
     expect(then.get_by_role("heading", name="31/12/2020")).to_be_visible()
     expect(then.get_by_role("link", name="Đảng bộ xã Phước Hải")).to_have_count(0)
-    summary = then.locator("summary", has=page.get_by_role("link", name="Đảng bộ huyện An Phước"))
-    summary.locator(".kind").click()
+    expand(page, "Đảng bộ huyện An Phước", within=then)
     expect(then.get_by_role("link", name="Đảng bộ xã Phước Hải")).to_be_visible()
     expect(then.get_by_role("link", name="Đảng bộ thị trấn Tân Sơn")).to_be_visible()
     link = then.get_by_role("link", name="Đảng bộ xã Phước Hải")

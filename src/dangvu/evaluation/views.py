@@ -22,6 +22,7 @@ from dangvu.accounts.scope import can
 from dangvu.core.changes import get_or_create_decision
 from dangvu.core.dates import today
 from dangvu.core.errors import RuleError
+from dangvu.core.text import vi_sort_key
 from dangvu.evaluation import selectors, services
 from dangvu.evaluation.models import Rating
 from dangvu.evaluation.selectors import rates_as_work
@@ -76,7 +77,7 @@ def org_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
             errors = [m for ms in exc.message_dict.values() for m in ms]
         own = _own_rating(org, year) if own is not None else None
     state = selectors.progress(org, year)
-    orgs_pending = selectors.orgs_not_rated(org, year)
+    orgs_pending = sorted(selectors.orgs_not_rated(org, year), key=lambda o: vi_sort_key(o.name))
     members: list[dict[str, Any]] = []
     cell_not_reviewed: list[tuple[Any, str]] = []
     if holds_members:

@@ -258,6 +258,15 @@ def tree_on(user: Any, on: dt.date, root: Organisation | None = None) -> list[Tr
     return nodes
 
 
+def with_children(org_ids: list[int], on: dt.date) -> set[int]:
+    """Those of the organisations that had subordinates on the day."""
+    return set(
+        Placement.objects.filter(valid_on(on), parent_id__in=org_ids)
+        .values_list("parent_id", flat=True)
+        .distinct()
+    )
+
+
 def children_on(org: Organisation, on: dt.date) -> list[Placement]:
     return list(
         Placement.objects.filter(valid_on(on), parent=org)

@@ -20,6 +20,7 @@ from dangvu.core.changes import get_or_create_decision, history_of
 from dangvu.core.dates import today
 from dangvu.core.forms import day_asked, parse_day, submit
 from dangvu.core.models import Decision
+from dangvu.core.text import vi_sort_key
 from dangvu.orgs import pickers
 from dangvu.orgs.models import Kind, Organisation
 from dangvu.rules.organisation import MEMBER_HOLDING_KINDS, structure_notes
@@ -46,6 +47,26 @@ STRUCTURE_NOTES = {
 }
 
 
+def _items(rows: list[Any], counts: dict[int, int], day: dt.date) -> list[dict[str, Any]]:
+    """Subordinate organisations as the tree shows them: in Vietnamese alphabetical order, each
+    with its name on the day, its kind, its member count and whether it has subordinates (only
+    then can it be opened)."""
+    names = selectors.names_on([c.org_id for c in rows], day)
+    parents = selectors.with_children([c.org_id for c in rows], day)
+    items = [
+        {
+            "org": c.org,
+            "name": names.get(c.org_id, c.org.name),
+            "kind": Kind(c.kind).label,
+            "count": counts.get(c.org_id, 0),
+            "opens": c.org_id in parents,
+        }
+        for c in rows
+    ]
+    items.sort(key=lambda item: vi_sort_key(item["name"]))
+    return items
+
+
 def _tree_blocks(user: Any, day: dt.date) -> list[dict[str, Any]]:
     """The tops of the user's tree on `day`, each with its member count and its direct
     subordinates; deeper levels are read when a node is opened (`children`)."""
@@ -56,22 +77,14 @@ def _tree_blocks(user: Any, day: dt.date) -> list[dict[str, Any]]:
             continue
         counts = subtree_counts(root, day)
         children = selectors.children_on(root, day)
-        names = selectors.names_on([root.pk, *[c.org_id for c in children]], day)
+        names = selectors.names_on([root.pk], day)
         blocks.append(
             {
                 "org": root,
                 "name": names.get(root.pk, root.name),
                 "kind": Kind(placement.kind).label,
                 "count": counts.get(root.pk, 0),
-                "children": [
-                    {
-                        "org": c.org,
-                        "name": names.get(c.org_id, c.org.name),
-                        "kind": Kind(c.kind).label,
-                        "count": counts.get(c.org_id, 0),
-                    }
-                    for c in children
-                ],
+                "children": _items(children, counts, day),
             }
         )
     return blocks
@@ -89,36 +102,18 @@ def children(request: HttpRequest, code: str) -> HttpResponse:
     org = selectors.get_org(request.user, code)
     day = day_asked(request)
     counts = subtree_counts(org, day)
-    rows = selectors.children_on(org, day)
-    names = selectors.names_on([c.org_id for c in rows], day)
-    items = [
-        {
-            "org": c.org,
-            "name": names.get(c.org_id, c.org.name),
-            "kind": Kind(c.kind).label,
-            "count": counts.get(c.org_id, 0),
-        }
-        for c in rows
-    ]
+    items = _items(selectors.children_on(org, day), counts, day)
     template = "orgs/_children.html" if request.htmx else "orgs/children.html"  # type: ignore[attr-defined]
-    return render(request, template, {"org": org, "items": items, "day": day})
+    return render(
+        request, template, {"org": org, "items": items, "day": day, "is_today": day == today()}
+    )
 
 
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     org = selectors.get_org(request.user, code)
     day = day_asked(request)
     counts = subtree_counts(org, day)
-    rows = selectors.children_on(org, day)
-    names = selectors.names_on([c.org_id for c in rows], day)
-    children_items = [
-        {
-            "org": c.org,
-            "name": names.get(c.org_id, c.org.name),
-            "kind": Kind(c.kind).label,
-            "count": counts.get(c.org_id, 0),
-        }
-        for c in rows
-    ]
+    children_items = _items(selectors.children_on(org, day), counts, day)
     panels = org_panels(request.user, org, day)
     placement = selectors.placement_of(org, day)
     notes = []
