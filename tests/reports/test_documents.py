@@ -283,3 +283,25 @@ def test_targets_are_imported_with_every_bad_row_named_and_nothing_written(world
         services.target_set(
             org=world.phuoc_hai, year=2024, target=1, actor=world.binh
         )  # a cell secretary
+
+
+def test_a_review_without_a_target_names_no_code_and_no_placeholder(history, tmp_path):
+    """Issue 23, point 5: the year with no admission target set printed "> admitted.target %" in
+    the table and "(chưa nhập chỉ tiêu của năm)" in the text. A document names, never codes: no
+    dotted indicator code, no ISO date, anywhere in it."""
+    import re
+
+    out = tmp_path / "bao-cao.docx"
+    call_command(
+        "report", "annual", "--org", "TU-T", "--year", str(YEAR), "--out", str(out),
+        stdout=io.StringIO(),
+    )  # fmt: skip
+    document = Document(out)
+    texts = [p.text for p in document.paragraphs] + [
+        cell.text for table in document.tables for row in table.rows for cell in row.cells
+    ]
+    text = "\n".join(texts)
+    assert "chưa nhập" not in text
+    assert re.findall(r"\b[a-z_]+\.[a-z_]+(?:\.[a-z_0-9]+)*\b", text) == []
+    assert re.findall(r"\b\d{4}-\d{2}-\d{2}\b", text) == []
+    assert "Kết nạp" in text  # the section is there, without the target clause

@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -41,6 +42,7 @@ from dangvu.accounts.scope import scope_for
 from dangvu.core.dates import today
 from dangvu.core.exports import csv_response
 from dangvu.core.forms import add_service_errors, parse_day
+from dangvu.core.labels import action_label, actor_label
 from dangvu.core.models import ChangeLogEntry
 from dangvu.orgs.models import Organisation, common_path, subtree_range, valid_on
 from dangvu.orgs.pickers import scope_picker
@@ -490,9 +492,9 @@ def change_log(request: HttpRequest) -> HttpResponse:
             [str(h) for h in CHANGE_LOG_HEADERS],
             (
                 (
-                    f"{e.at:%d/%m/%Y %H:%M:%S}",
-                    e.actor_name,
-                    e.action,
+                    f"{timezone.localtime(e.at):%d/%m/%Y %H:%M:%S}",
+                    actor_label(e.actor_name),
+                    action_label(e.action),
                     e.object_label,
                     e.before or "",
                     e.after or "",
@@ -570,7 +572,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
             [str(h) for h in ACCESS_LOG_HEADERS],
             (
                 (
-                    f"{r.at:%d/%m/%Y %H:%M:%S}",
+                    f"{timezone.localtime(r.at):%d/%m/%Y %H:%M:%S}",
                     r.username,
                     r.ip or "",
                     r.via,

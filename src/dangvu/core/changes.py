@@ -13,6 +13,7 @@ from typing import Any
 from django.db import models, transaction
 
 from dangvu.core.actors import Actor, as_user
+from dangvu.core.labels import SYSTEM
 from dangvu.core.models import ChangeLogEntry, ChangeSet, Decision
 
 JSONable = dict[str, Any]
@@ -38,7 +39,7 @@ def collecting_change_sets() -> Iterator[list[uuid.UUID]]:
 
 def actor_name(actor: Actor) -> str:
     if actor is None:
-        return "system"
+        return SYSTEM
     full = getattr(actor, "get_full_name", lambda: "")()
     return full or str(getattr(actor, "username", actor))
 

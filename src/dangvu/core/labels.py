@@ -12,8 +12,16 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 from django.apps import apps
+from django.utils.translation import gettext_lazy
 
-_ACTIONS: dict[str, object] = {}
+_ACTIONS: dict[str, object] = {
+    # What a service logs of a record without an action of its own (a comment, a report run).
+    "create": gettext_lazy("Created"),
+    "update": gettext_lazy("Changed"),
+    "delete": gettext_lazy("Deleted"),
+}
+# The change log's actor when no person acted (a command at the server's console, a task).
+SYSTEM = "system"
 _FAMILIES: list[tuple[str, Callable[[str], object | None]]] = []
 _FIELD_MODELS: list[str] = []
 
@@ -30,6 +38,11 @@ def register_action_family(prefix: str, label: Callable[[str], object | None]) -
 def register_field_models(*model_labels: str) -> None:
     _FIELD_MODELS.extend(model_labels)
     field_labels.cache_clear()
+
+
+def actor_label(name: str) -> str:
+    """Who made a change, as people read it: the system's changes say so in words."""
+    return str(gettext_lazy("The system (console or scheduled task)")) if name == SYSTEM else name
 
 
 def action_label(code: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django.conf import settings
@@ -131,7 +132,25 @@ class ChangeLogEntry(AppendOnly):
         before = self.before or {}
         after = self.after or {}
         keys = sorted(set(before) | set(after))
-        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+        return [
+            (k, shown_value(before.get(k)), shown_value(after.get(k)))
+            for k in keys
+            if before.get(k) != after.get(k)
+        ]
+
+
+ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def shown_value(value: object) -> object:
+    """A logged value as people read it: dates dd/mm/yyyy, yes and no in words."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, str):
+        day = ISO_DAY.match(value)
+        if day:
+            return f"{day[3]}/{day[2]}/{day[1]}"
+    return value
 
 
 class CalendarDay(models.Model):

@@ -133,7 +133,7 @@ def annual_sections(figures: dict[str, Any], year: int) -> list[dict[str, Any]]:
                 + (
                     f", đạt {vn_number(c['admitted.target_pct'])} % chỉ tiêu ({vn_number(c['admitted.target'])})"
                     if c["admitted.target"]
-                    else " (chưa nhập chỉ tiêu của năm)"
+                    else ""  # no target set for the year: the review says nothing of it
                 )
                 + f"{change(c['admitted.total'], p['admitted.total'])}; trong đó nữ "
                 f"{share(c['admitted.women'], c['admitted.total'])}, dân tộc thiểu số "
@@ -235,13 +235,10 @@ def annual_table(figures: dict[str, Any]) -> list[dict[str, str]]:
     rows = []
     for code, target in MAIN_ROWS:
         unit = REGISTRY[code].unit
-        target_text = (
-            vn_number(c[target])
-            if isinstance(target, str) and c.get(target)
-            else f"> {target} %"
-            if target
-            else ""
-        )
+        if isinstance(target, str):  # a figure of the year (the admission target), if set
+            target_text = vn_number(c[target]) if c.get(target) else ""
+        else:
+            target_text = f"> {target} %" if target else ""
         rows.append(
             {
                 "code": code,

@@ -16,6 +16,11 @@ register = template.Library()
 
 
 @register.filter
+def actor_label(name: str) -> str:
+    return labels.actor_label(name)
+
+
+@register.filter
 def action_label(code: str) -> str:
     """A change-log action as users read it."""
     return labels.action_label(code)
