@@ -3,46 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import shutil
 
 import pytest
 
 from tests.conftest import PASSWORD
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
+from tests.ui.conftest import CHROMIUM, FLAGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.once]
-
-
-@pytest.fixture
-def page(live_server, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are sync.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        if os.environ.get("DANGVU_SCREENSHOTS"):
-            page.screenshot(
-                path=os.path.join(os.environ["DANGVU_SCREENSHOTS"], "last.png"), full_page=True
-            )
-        browser.close()
 
 
 def expand(page, name: str, within=None) -> None:
@@ -106,7 +74,7 @@ def test_main_journey(page, live_server, live_world):
     page.get_by_role("button", name="Lưu").click()
     expect(page.get_by_text("Đã lưu hồ sơ.")).to_be_visible()
     history = page.locator("table.history")
-    expect(history).to_contain_text("member.update")
+    expect(history).to_contain_text("Sửa hồ sơ")
     expect(history).to_contain_text("Bổ sung nơi ở theo lý lịch")
     expect(history).to_contain_text("Thôn Phước Lập, xã Phước Hải")
 

@@ -65,7 +65,7 @@ def test_a_bad_date_is_explained_not_crashed(as_an, world):
 def test_organisation_page_shows_history_of_names_parents_and_changes(as_an, world):
     page = as_an.get(reverse("orgs:detail", args=["PH-1"])).content.decode()
     assert "Chi bộ Thôn Phước Lập" in page and "Đảng bộ xã Phước Hải (X-PH)" in page
-    assert "org.create" in page
+    assert "Thành lập" in page and "org.create" not in page  # names, not codes
     assert "Nguyễn Thị Hoa" in page and "Nguyễn Văn An" in page and "Đàng Văn Thành" not in page
 
 
@@ -89,7 +89,7 @@ def test_a_correct_edit_is_saved_and_appears_in_the_history_with_its_reason(as_a
     assert response.status_code == 302
     page = as_an.get(reverse("members:detail", args=[member.pk])).content.decode()
     assert "Thôn Phước Lập, xã Phước Hải" in page
-    assert "Cập nhật theo lý lịch" in page and "member.update" in page
+    assert "Cập nhật theo lý lịch" in page and "Sửa hồ sơ" in page and "member.update" not in page
 
 
 def test_search_ignores_diacritics_and_case(as_an, world):

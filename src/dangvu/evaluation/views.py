@@ -72,7 +72,10 @@ def org_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
                 raise Http404
             return redirect("evaluation:org", code=org.code, year=year)
         except ValidationError as exc:
-            errors = _named(exc, request.user, "rating" if action == "decide" else "member")
+            if action == "own":  # about the organisation itself
+                errors = [m for ms in exc.message_dict.values() for m in ms]
+            else:
+                errors = _named(exc, request.user, "rating" if action == "decide" else "member")
         except RuleError as exc:
             errors = [m for ms in exc.message_dict.values() for m in ms]
         own = _own_rating(org, year) if own is not None else None
@@ -210,10 +213,20 @@ def _propose_own(request: HttpRequest, org: Any, year: int) -> None:
     if level not in ev.LEVELS:
         raise RuleError(_("Choose the level the organisation proposes."), field="level")
     self_level = request.POST.get("own_self_level", "")
+    score = None
+    try:
+        general = _number(request.POST.get("own_general", ""))
+        tasks = _number(request.POST.get("own_tasks", ""))
+    except ev.ScoreError as exc:
+        raise RuleError(str(exc), field="score") from exc
+    if general is not None and tasks is not None:
+        score = ev.Score(general, tasks)
     services.org_rating_propose(
         org=org,
         year=year,
-        proposal=Proposal(org, level, self_level=self_level if self_level in ev.LEVELS else ""),
+        proposal=Proposal(
+            org, level, self_level=self_level if self_level in ev.LEVELS else "", score=score
+        ),
         actor=request.user,
     )
 

@@ -23,6 +23,7 @@ from dangvu.core.errors import RuleError
 from dangvu.core.forms import day_asked
 from dangvu.members.selectors import corrections_for
 from dangvu.reports import services
+from dangvu.reports.heading import heading_of
 from dangvu.reports.indicators import (
     REGISTRY,
     Scope,
@@ -176,6 +177,7 @@ def form_page(request: HttpRequest, code: str, number: str) -> HttpResponse:
             "table": table,
             "query": _query(start, end),
             "previous_query": _query(scope.previous().start, scope.previous().end),
+            "heading": heading_of(org, end),
             "period": period_label(start, end),
             "start": start,
             "end": end,

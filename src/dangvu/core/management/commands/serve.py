@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 # A child that dies is started again after this many seconds, doubling up to the last while it
@@ -52,6 +53,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Static files with hashed names and compressed copies, served with a year's caching.
+        call_command("collectstatic", interactive=False, verbosity=0)
         python = sys.executable
         children = [
             Child(
