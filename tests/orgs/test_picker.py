@@ -94,3 +94,14 @@ def test_the_tree_lists_in_vietnamese_order_and_only_nodes_with_subordinates_ope
     assert 'class="toggle"' not in page.content.decode()  # cells: nothing to open
     tree = client.get(reverse("orgs:tree")).content.decode()
     assert 'aria-label="Cấp dưới của Đảng bộ huyện An Phước"' in tree
+
+
+def test_the_member_list_chooses_its_organisation_with_the_picker(client, world):
+    sign_in(client, world.an)
+    page = client.get(reverse("members:list"), {"org__q": "phuoc lap"}).content.decode()
+    assert "Đảng viên của Chi bộ Thôn Phước Lập" in page
+    assert re.search(r'value="PH-1" checked> Chi bộ Thôn Phước Lập', page)
+    # a name outside the scope finds nothing there: cuong stays on Tân Sơn
+    sign_in(client, world.cuong)
+    page = client.get(reverse("members:list"), {"org__q": "phuoc lap"}).content.decode()
+    assert "Phước Lập" not in page

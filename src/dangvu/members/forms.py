@@ -80,6 +80,12 @@ class AdmitForm(PersonForm, DecisionFormMixin):
     ]
 
 
+class OrgChoiceForm(forms.Form):
+    """The organisation whose members are listed, chosen with the picker."""
+
+    org = OrgField(label=_("Organisation"), required=False)
+
+
 class FilterForm(forms.Form):
     q = forms.CharField(
         label=_("Search"),

@@ -35,7 +35,7 @@ from dangvu.core.forms import day_asked, submit
 from dangvu.core.text import search_key
 from dangvu.members import extensions, forms, selectors, services
 from dangvu.members.models import PartyMember, Status
-from dangvu.orgs.pickers import scope_picker
+from dangvu.orgs.pickers import matches, scope_picker
 from dangvu.rules import reference as ref
 from dangvu.rules.reference import AGE_BAND_LABELS
 from dangvu.tree.selectors import get_org, scope_roots, visible_orgs
@@ -70,6 +70,10 @@ def _filter_fields(form: forms.FilterForm, request: HttpRequest) -> str:
 
 def member_list(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("org", "")
+    typed = request.GET.get("org__q", "").strip()
+    if not code and typed:  # a name typed in the picker and not clicked: the best match
+        found = matches(visible_orgs(request.user), typed)
+        code = found[0].code if found else ""
     if code:
         org = get_org(request.user, code)
     elif roots := scope_roots(request.user):
@@ -148,6 +152,9 @@ def member_list(request: HttpRequest) -> HttpResponse:
         "purpose_form": purpose,
         "carried": asked_why.carried(request, purpose),
     }
+    chooser = forms.OrgChoiceForm(initial={"org": org.code})
+    scope_picker(chooser, "org", visible_orgs(request.user))
+    context["org_chooser"] = chooser["org"]
     return render(request, "members/list.html", context)
 
 
