@@ -79,7 +79,7 @@ def org_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
         except RuleError as exc:
             errors = [m for ms in exc.message_dict.values() for m in ms]
         own = _own_rating(org, year) if own is not None else None
-    state = selectors.progress(org, year)
+    state = selectors.progress(org, year, shown=None if holds_members else 200)
     orgs_pending = sorted(selectors.orgs_not_rated(org, year), key=lambda o: vi_sort_key(o.name))
     members: list[dict[str, Any]] = []
     cell_not_reviewed: list[tuple[Any, str]] = []
@@ -447,7 +447,7 @@ def _propose(request: HttpRequest, cell: Any, year: int, rules: ev.EvaluationRul
 def _rest_of_cell(cell: Any, year: int, given: set[int]) -> list[int]:
     """The cell's members reviewed this year, not decided yet, with nothing given on the page."""
     review = ev.review_day(year)
-    state = selectors.progress(cell, year)
+    state = selectors.progress(cell, year, shown=None)
     skipped = {m.pk for m, _why in state["not_reviewed"]}
     decided = set(
         Rating.objects.filter(year=year, subject=ev.MEMBER)

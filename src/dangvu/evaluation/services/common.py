@@ -47,6 +47,12 @@ class MemberFacts:
     disciplines: list[ev.DisciplineFact]
 
 
+def joined_on(ceremony: dt.date | None, decision: dt.date | None, on: dt.date) -> dt.date | None:
+    """When a member joined, for the review of `on`: the ceremony (ngày vào Đảng) when held by
+    that day, else the admission decision."""
+    return ceremony if ceremony and ceremony <= on else decision
+
+
 def review_facts(members: Sequence[PartyMember], year: int) -> dict[int, MemberFacts]:
     """Each member's status, flags and cell on the review day, and the year's discipline: three
     queries for any number of members."""
@@ -76,10 +82,7 @@ def review_facts(members: Sequence[PartyMember], year: int) -> dict[int, MemberF
             status=period.status if period else "",
             flags=flags[m.pk],
             cell_id=period.org_id if period else None,
-            # Joined: the ceremony (ngày vào Đảng) when held by the review day, else the decision.
-            joined_on=m.ceremony_date
-            if m.ceremony_date and m.ceremony_date <= on
-            else m.admission_decision_date,
+            joined_on=joined_on(m.ceremony_date, m.admission_decision_date, on),
             disciplines=disciplines[m.pk],
         )
     return out
