@@ -36,3 +36,23 @@ def test_static_names_are_hashed_once_collected_and_plain_before(settings, tmp_p
     assert hashed != "/static/dangvu/site.css"
     name = hashed.removeprefix("/static/")
     assert (tmp_path / name).exists() and (tmp_path / f"{name}.gz").exists()
+
+
+@pytest.mark.django_db
+def test_the_kept_calendar_counts_as_the_one_off_count():
+    """core.calendar.Calendar (a year's days off read once) against add_working_days, over two
+    years of start days and counts that cross Tết and the year's end (DOMAIN.md §4: deadlines in
+    working days)."""
+    import datetime as dt
+
+    from dangvu.core.calendar import Calendar, add_working_days
+
+    calendar = Calendar()
+    day = dt.date(2024, 12, 1)
+    while day < dt.date(2026, 3, 1):
+        for count in (1, 10, 30, 90):
+            assert calendar.add_working_days(day, count) == add_working_days(day, count), (
+                day,
+                count,
+            )
+        day += dt.timedelta(days=7)

@@ -4,6 +4,7 @@ lists show the last two: discipline.apps registers them with members.extensions)
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -27,7 +28,7 @@ def decisions_of(member: PartyMember) -> QuerySet[DisciplineDecision]:
     return DisciplineDecision.objects.filter(member=member).select_related("decision")
 
 
-def ending_between(ids: list[int], day: dt.date, horizon: dt.date) -> list[Item]:
+def ending_between(ids: Any, day: dt.date, horizon: dt.date) -> list[Item]:
     """The work list of the decisions in force on `day` whose effect ends by `horizon`."""
     items = []
     for d in DisciplineDecision.objects.filter(

@@ -16,7 +16,8 @@ from dangvu.members.models import PartyMember
 MemberSection = Callable[[PartyMember], Any]
 # (the ids of the members in the list, the day, the horizon) -> the items due, as
 # members.worklists.Item
-WorkList = Callable[[list[int], dt.date, dt.date], list[Any]]
+# (member ids — a list or a subquery —, the day, the horizon) -> the items due
+WorkList = Callable[[Any, dt.date, dt.date], list[Any]]
 
 _sections: dict[str, MemberSection] = {}
 _work_lists: dict[str, tuple[Any, WorkList]] = {}

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import can, scope_for
-from dangvu.core.calendar import add_working_days, next_year_missing
+from dangvu.core.calendar import Calendar, next_year_missing
 from dangvu.core.dates import today
 from dangvu.members import extensions, lifecycle
 from dangvu.members.models import FlagPeriod, PartyMember
@@ -76,11 +76,12 @@ def work_list(user: Any, org: Organisation, on: dt.date | None = None) -> dict[s
         .select_related("person", "org")
     )
     deadlines: dict[tuple[dt.date, int], dt.date] = {}
+    calendar = Calendar()  # a year's days off read once, not twice a deadline
 
     def after_working_days(start: dt.date, count: int) -> dt.date:
         key = (start, count)
         if key not in deadlines:
-            deadlines[key] = add_working_days(start, count)
+            deadlines[key] = calendar.add_working_days(start, count)
         return deadlines[key]
 
     result: dict[str, list[Item]] = {key: [] for key in sections()}
@@ -109,7 +110,8 @@ def work_list(user: Any, org: Organisation, on: dt.date | None = None) -> dict[s
             result["temporary_transfer_ending"].append(
                 Item(m, dt.date.fromisoformat(until), day > dt.date.fromisoformat(until))
             )
-    ids = list(members.values_list("pk", flat=True))
+    # The members as a subquery, not a list: a province's 22,000 ids would be 22,000 parameters.
+    ids = members.values("pk")
     for fp in FlagPeriod.objects.filter(
         member_id__in=ids, flag="temporarily_exempted", valid_to__isnull=True, until__lte=horizon
     ).select_related("member__person", "member__org"):
