@@ -279,7 +279,9 @@ def test_a_successor_shows_its_predecessors_ratings_and_carries_their_years_only
     user = make_user("xem_khen_2", "Lê Thị Xem")
     role_grant(user=user, org=kh, role=Role.VIEWER, valid_from=dt.date(2025, 7, 1), actor=None)
     client.force_login(user)
-    page = client.get(reverse("awards:org", args=["TU-KH"]), {"period": "2021-2025"})
+    page = client.get(
+        reverse("awards:org", args=["TU-KH"]), {"period": "2021-2025", "ke-thua": "1"}
+    )
     text = page.content.decode()
     assert page.status_code == 200
     assert commune["name"] in text and "01/07/2025" in text

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from dangvu.accounts.models import Ability
@@ -264,14 +264,30 @@ def badges_due(org: Organisation, on: dt.date, actor: Actor) -> list[dict[str, A
     if not answers_on(org, on):
         return []
     units = subtree_org_ids(org, on)
-    # Only those admitted long enough ago can be due (rules.latest_admission_for_a_badge): the
-    # province's 23,000 members are read as the few thousand that can.
+    # Only those admitted long enough ago for the next tier above what they received can be due
+    # (rules.latest_admission_for_a_badge): of a province's 23,000 members, a few hundred are read.
+    highest = Subquery(
+        BadgeAward.objects.filter(member=OuterRef("pk")).order_by("-tier").values("tier")[:1]
+    )
     old_enough = Q(first_admission_date__lte=rules.latest_admission_for_a_badge(on))
+    by_tier = Q(
+        highest_badge__isnull=True, first_admission_date__lte=rules.latest_admission_for_a_badge(on)
+    )
+    for tier in BADGE_TIERS:
+        following = rules.next_tier(tier)
+        if following is not None:
+            by_tier |= Q(
+                highest_badge=tier,
+                first_admission_date__lte=rules.latest_admission_for_a_badge(on, following),
+            )
     living = list(
         PartyMember.objects.filter(
             old_enough,
             pk__in=members_in_subtree(org, on).filter(status="official").values("member_id"),
-        ).select_related("person")
+        )
+        .annotate(highest_badge=highest)
+        .filter(by_tier)
+        .select_related("person")
     )
     # Died in the two years before the award day, last kept in the subtree.
     dead = list(

@@ -125,6 +125,9 @@ def org_awards(request: HttpRequest, code: str) -> HttpResponse:
             "posted": request.POST if errors else {},
             "years": years,
             "carry_through": STREAKS_CARRY_THROUGH_RESTRUCTURING,
+            # The successors' table (a province's hundred organisations formed in 2025 with
+            # their predecessors) on demand: the page stays light.
+            "show_successors": request.GET.get("ke-thua") == "1",
             "may_record": may_record,
             "kinds": Commendation.Kind.choices,
         },

@@ -71,15 +71,21 @@ def badge_rules_on(day: dt.date) -> BadgeRules:
     return chosen
 
 
-def latest_admission_for_a_badge(on: dt.date) -> dt.date:
-    """No one admitted after this day can be due any badge on the award day `on`: party age only
-    grows slower than the calendar (gaps), and no badge comes earlier than its tier less the
-    longest allowance any version gives (serious illness, posthumous). A bound for the query."""
+def latest_admission_for_a_badge(on: dt.date, tier: int = BADGE_TIERS[0]) -> dt.date:
+    """No one admitted after this day can be due the badge of `tier` (or a higher one) on the
+    award day `on`: party age only grows slower than the calendar (gaps), and no badge comes
+    earlier than its tier less the longest allowance any version gives (serious illness,
+    posthumous). A bound for the query."""
     early = max(
         max(r.ill_months(t) for t in BADGE_TIERS for r in BADGE_VERSIONS),
         max(r.posthumous_early_months for r in BADGE_VERSIONS),
     )
-    return add_years(add_months(on, early), -min(BADGE_TIERS))
+    return add_years(add_months(on, early), -tier)
+
+
+def next_tier(received: int | None) -> int | None:
+    """The first tier above the highest received (a tier passed over is not awarded later)."""
+    return next((t for t in BADGE_TIERS if received is None or t > received), None)
 
 
 @dataclass(frozen=True)
