@@ -84,3 +84,21 @@ def test_no_one_resets_or_closes_their_own_account_or_one_beyond_their_scope(cli
     # nor does a scoped administrator make an administrator
     assert Client().get(reverse("users")).status_code == 302  # anonymous: to sign in
     assert sign_in(Client(), world.cuong).get(reverse("users")).status_code == 404
+
+
+def test_a_role_does_not_start_before_its_organisation(world):
+    """A role on an organisation starts on or after the day it was established (the probe's
+    grant on a province formed in 2025 dated 2019); the message names it, not its code."""
+    import datetime as dt
+
+    from dangvu.core.errors import RuleError
+    from tests.conftest import make_org
+
+    new = make_org("TU-M", "Đảng bộ tỉnh Mới", "provincial", None, on=dt.date(2025, 7, 1))
+    with pytest.raises(RuleError) as refused:
+        role_grant(
+            user=world.dung, org=new, role=Role.VIEWER, valid_from=dt.date(2019, 1, 1),
+            actor=world.admin, reason="Phân công",
+        )  # fmt: skip
+    assert "Đảng bộ tỉnh Mới được thành lập ngày 01/07/2025" in str(refused.value)
+    assert "TU-M" not in str(refused.value)

@@ -90,7 +90,7 @@ def role_grant(
         )
     if actor is not None and not scope_for(actor, Ability.MANAGE_ACCOUNTS).covers(org.path):
         raise RuleError(
-            _("You do not administer accounts for %(org)s.") % {"org": org.code}, field="org"
+            _("You do not administer accounts for %(org)s.") % {"org": org.name}, field="org"
         )
     if role not in Role.values:
         raise RuleError(_("Unknown role."), field="role")
@@ -103,8 +103,17 @@ def role_grant(
     if org.dissolved_on is not None and (valid_to is None or valid_to > org.dissolved_on):
         raise RuleError(
             _("%(org)s was dissolved on %(date)s; grant the role on its successor.")
-            % {"org": org.code, "date": f"{org.dissolved_on:%d/%m/%Y}"},
+            % {"org": org.name, "date": f"{org.dissolved_on:%d/%m/%Y}"},
             field="org",
+        )
+    if valid_from < org.established_on:
+        raise RuleError(
+            _(
+                "%(org)s was established on %(date)s: a role on it starts on that day or later "
+                "(the role still covers the history of the organisations that became it)."
+            )
+            % {"org": org.name, "date": f"{org.established_on:%d/%m/%Y}"},
+            field="valid_from",
         )
     if role == Role.MEMBER_SELF and user.member_id is None:
         raise RuleError(_("The account is not linked to a party member's record."), field="role")
@@ -205,7 +214,7 @@ def _not_oneself(actor: Actor, user: Any) -> None:
 
 def _check_administers(actor: Actor, grant: RoleGrant) -> None:
     if actor is not None and not scope_for(actor, Ability.MANAGE_ACCOUNTS).covers(grant.org.path):
-        raise RuleError(_("You do not administer accounts for %(org)s.") % {"org": grant.org.code})
+        raise RuleError(_("You do not administer accounts for %(org)s.") % {"org": grant.org.name})
 
 
 @transaction.atomic
