@@ -36,6 +36,6 @@ def test_the_demo_cast_can_sign_in_and_finds_work_waiting(demo):
     # the draft review: two comments for the admin to answer, on the admin's home page
     assert Comment.objects.filter(answer="", run__created_by__username="admin").count() == 2
     page = sign_in(Client(), User.objects.get(username="admin")).get(reverse("home"))
-    assert "Góp ý chờ bạn trả lời (2)" in page.content.decode()
+    assert "Góp ý chờ đồng chí tiếp thu, giải trình (2)" in page.content.decode()
     # run again (make run on an existing demo): nobody is created twice, no password reprinted
     assert build_cast(province) == []

@@ -76,15 +76,15 @@ def test_comments_awaiting_an_answer_and_mail_when_configured(
     run = ReportRun.objects.get()
     officer.post(reverse("reports:publish", args=[run.pk]), {"reviewers": [world.dung.pk]})
     reviewer = sign_in(Client(), world.dung)
-    assert "Dự thảo mời bạn góp ý" in reviewer.get(reverse("home")).content.decode()
+    assert "Dự thảo mời đồng chí góp ý" in reviewer.get(reverse("home")).content.decode()
     with django_capture_on_commit_callbacks(execute=True):  # the mail goes once committed
         reviewer.post(
             reverse("reports:comment", args=[run.pk]),
             {"section": "danh-gia", "text": "Làm rõ tỷ lệ."},
         )
     page = officer.get(reverse("home")).content.decode()
-    assert "Góp ý chờ bạn trả lời (1)" in page and "Làm rõ tỷ lệ." in page
-    assert "Có góp ý mới về dự thảo của bạn" in page  # the notice
+    assert "Góp ý chờ đồng chí tiếp thu, giải trình (1)" in page and "Làm rõ tỷ lệ." in page
+    assert "Có góp ý mới về dự thảo của đồng chí" in page  # the notice
     [message] = [m for m in mail.outbox if "an@example.vn" in m.to]
     assert "Có góp ý mới" in message.subject and f"/bao-cao/lan/{run.pk}/" in message.body
 

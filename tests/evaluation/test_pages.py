@@ -149,7 +149,7 @@ def test_an_organisation_proposes_its_own_rating_and_its_superior_decides_it(cli
     sign_in(client, world.an)
     commune = reverse("evaluation:org", args=["X-PH", 2024])
     page = client.get(commune).content.decode()
-    assert "Chính tổ chức" in page  # the cell's own proposal, beside its members'
+    assert "Tập thể tổ chức đảng" in page  # the cell's own proposal, beside its members'
     answer = client.post(
         commune,
         {

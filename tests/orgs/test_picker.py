@@ -93,7 +93,7 @@ def test_the_tree_lists_in_vietnamese_order_and_only_nodes_with_subordinates_ope
     ]
     assert 'class="toggle"' not in page.content.decode()  # cells: nothing to open
     tree = client.get(reverse("orgs:tree")).content.decode()
-    assert 'aria-label="Cấp dưới của Đảng bộ huyện An Phước"' in tree
+    assert 'aria-label="Các tổ chức trực thuộc Đảng bộ huyện An Phước"' in tree
 
 
 def test_the_member_list_chooses_its_organisation_with_the_picker(client, world):

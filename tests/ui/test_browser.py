@@ -17,10 +17,12 @@ def expand(page, name: str, within=None) -> None:
     """Open a node of the tree by its triangle (the name itself is a link to the organisation)."""
     from playwright.sync_api import expect
 
-    toggle = (within or page).get_by_role("button", name=f"Cấp dưới của {name}", exact=True)
+    toggle = (within or page).get_by_role(
+        "button", name=f"Các tổ chức trực thuộc {name}", exact=True
+    )
     toggle.click()
     expect(toggle).to_have_attribute("aria-expanded", "true")
-    label = page.get_by_role("button", name=f"Cấp dưới của {name}", exact=True)
+    label = page.get_by_role("button", name=f"Các tổ chức trực thuộc {name}", exact=True)
     node = (within or page).locator("li", has=label).first
     expect(node.locator(".sub ul.tree").first).to_be_visible()
 
@@ -37,7 +39,7 @@ def test_main_journey(page, live_server, live_world):
 
     # The home page, then the tree from the menu: the province with its member count; open a
     # commune (loaded on demand) and a cell.
-    expect(page.get_by_role("heading", name="Xin chào, Nguyễn Văn An")).to_be_visible()
+    expect(page.get_by_role("heading", name="Chào đồng chí Nguyễn Văn An")).to_be_visible()
     page.get_by_role("navigation").get_by_role("link", name="Tổ chức đảng").click()
     expect(page.get_by_role("heading", name="Tổ chức đảng")).to_be_visible()
     expect(page.get_by_text("4 đảng viên")).to_be_visible()

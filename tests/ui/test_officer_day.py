@@ -79,7 +79,7 @@ def test_five_common_tasks_from_the_home_page_in_four_clicks_each(page, live_ser
         page.locator(f'input[name="tasks_{member.pk}"]').fill("60")
     click(page.get_by_role("button", name="Ghi đề xuất của chi bộ"))
     expect(page.locator(".messages")).to_contain_text("Đã ghi đề xuất của chi bộ")
-    page.get_by_label("Mức đề xuất cấp trên").select_option("HTTNV")
+    page.get_by_label("Mức đề nghị cấp trên xếp loại").select_option("HTTNV")
     page.locator('input[name="own_general"]').fill("26")
     page.locator('input[name="own_tasks"]').fill("60")
     click(page.get_by_role("button", name="Ghi đề xuất của tổ chức"))

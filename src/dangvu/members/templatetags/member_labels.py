@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangvu.core.templatetags.dangvu import iso_date
 from dangvu.rules.charter import REMOVAL_GROUNDS
@@ -22,7 +23,7 @@ DETAILS = {
     "received_on": _("Decision received"),
     "exception": _("Exception"),
     "external_to": _("To"),
-    "external_from": _("From"),
+    "external_from": pgettext_lazy("event", "Coming from"),
     "external_org": _("Admitted in"),
     "explanation": _("Explanation"),
     "until": _("Until"),
