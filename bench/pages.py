@@ -1,0 +1,121 @@
+"""Benchmark of the officer's pages on the demo province (issue 23, point 9; run by `make bench`).
+
+The demo is built into an empty SQLite database with its cast; each main page is asked 20 times
+as the demo's admin (the provincial officer: the largest scope, the slowest pages) through the
+Django test client in this process — the server's time, without the network. Reported per page:
+p50 and p95 in ms, the ratio of p95 to the floor (the account page, measured in the same run:
+the same stack answering the lightest signed-in page), and the bytes a first visit transfers
+(the page gzip-compressed). The issue's bars: p95 ≤ 300 ms, a page under 150 KB.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangvu.settings")
+os.environ.setdefault("DANGVU_HTTPS", "0")  # the test client speaks plain HTTP
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from dangvu.accounts.models import User  # noqa: E402
+from dangvu.demo.cast import build_cast  # noqa: E402
+from dangvu.members.models import PartyMember  # noqa: E402
+from dangvu.orgs.models import Organisation  # noqa: E402
+
+ROUNDS = 20
+LIMIT_MS = 300
+LIMIT_KB = 150
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
+
+
+def main() -> int:
+    settings.ALLOWED_HOSTS.append("testserver")
+    call_command("migrate", verbosity=0)
+    call_command("demo", "--if-empty", verbosity=0)
+    province = Organisation.objects.get(code="TU-KH")
+    build_cast(province)
+    client = Client()
+    client.force_login(User.objects.get(username="admin"))
+    ward = Organisation.objects.get(code="KH-BANGOI")
+    cell = Organisation.objects.filter(parent=ward, dissolved_on=None).order_by("path").first()
+    assert cell is not None
+    member = PartyMember.objects.filter(org=cell).first()
+    assert member is not None
+    pages = [
+        "/tai-khoan/",  # the floor
+        "/",
+        "/ban/viec/TU-KH/",
+        "/ban/xep-loai/TU-KH/",
+        "/to-chuc/",
+        "/to-chuc/TU-KH/",
+        f"/to-chuc/{ward.code}/",
+        "/dang-vien/",
+        "/dang-vien/?q=nguyen+van",
+        f"/dang-vien/{member.pk}/",
+        "/dang-vien/viec-can-lam/",
+        "/xep-loai/TU-KH/2025/",
+        f"/xep-loai/{ward.code}/2025/",
+        f"/xep-loai/{cell.code}/2025/",
+        "/khen-thuong/TU-KH/",
+        "/bao-cao/TU-KH/bieu/1/",
+        "/bao-cao/TU-KH/tong-quan/",
+        "/nhat-ky/thay-doi/",
+    ]
+    rows = []
+    for path in pages:
+        client.get(path)  # warm
+        times = []
+        size = 0
+        for _ in range(ROUNDS):
+            started = time.perf_counter()
+            response = client.get(path, HTTP_ACCEPT_ENCODING="gzip")
+            times.append((time.perf_counter() - started) * 1000)
+            size = len(response.content)
+            assert response.status_code == 200, (path, response.status_code)
+            if response.get("Content-Encoding") != "gzip":
+                size = len(gzip.compress(response.content))
+        rows.append(
+            {
+                "page": path,
+                "p50_ms": statistics.median(times),
+                "p95_ms": p95(times),
+                "kb": size / 1024,
+            }
+        )
+    floor = rows[0]["p95_ms"]
+    lines = [
+        f"{'page':34s} {'p50 ms':>8s} {'p95 ms':>8s} {'×floor':>7s} {'KB gz':>7s}  ok",
+    ]
+    for r in rows:
+        r["ratio"] = r["p95_ms"] / floor
+        r["ok"] = r["p95_ms"] <= LIMIT_MS and r["kb"] < LIMIT_KB
+        lines.append(
+            f"{r['page']:34s} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} {r['ratio']:7.1f} "
+            f"{r['kb']:7.1f}  {'yes' if r['ok'] else 'NO'}"
+        )
+    text = "\n".join(lines)
+    print(text)
+    out = Path(__file__).parent / "results"
+    (out / "pages-sqlite.txt").write_text(text + "\n", encoding="utf-8")
+    (out / "pages-sqlite.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    return 0  # a page over its bar is reported (ok: NO), not an error of the run
+
+
+if __name__ == "__main__":
+    sys.exit(main())
