@@ -30,8 +30,7 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from dangvu.accounts.models import User  # noqa: E402
-from dangvu.demo.cast import build_cast  # noqa: E402
-from dangvu.members.models import PartyMember  # noqa: E402
+from dangvu.demo.cast import build_cast, places  # noqa: E402
 from dangvu.orgs.models import Organisation  # noqa: E402
 
 ROUNDS = 20
@@ -52,11 +51,8 @@ def main() -> int:
     build_cast(province)
     client = Client()
     client.force_login(User.objects.get(username="admin"))
-    ward = Organisation.objects.get(code="KH-BANGOI")
-    cell = Organisation.objects.filter(parent=ward, dissolved_on=None).order_by("path").first()
-    assert cell is not None
-    member = PartyMember.objects.filter(org=cell).first()
-    assert member is not None
+    where = places(province)
+    ward, cell, member = where.ward, where.cell, where.member
     pages = [
         "/tai-khoan/",  # the floor
         "/",

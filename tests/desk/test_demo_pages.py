@@ -12,7 +12,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from dangvu.members.models import PartyMember
 from dangvu.orgs.models import Organisation
 from dangvu.restructuring.models import Plan
 from tests.conftest import sign_in
@@ -43,14 +42,13 @@ def transferred(client: Client, path: str, static: dict[str, int]) -> tuple[int,
 
 
 def test_every_main_page_of_the_demo_is_light_and_asks_no_other_server(demo):
-    from dangvu.demo.cast import build_cast
+    from dangvu.demo.cast import build_cast, places
 
     province = Organisation.objects.get(code="TU-KH")
     build_cast(province)
     client = sign_in(Client(), get_user_model().objects.get(username="admin"))
-    ward = Organisation.objects.get(code="KH-BANGOI")
-    cell = Organisation.objects.filter(parent=ward, dissolved_on=None).order_by("path").first()
-    member = PartyMember.objects.filter(org=cell).first()
+    where = places(province)
+    ward, cell, member = where.ward, where.cell, where.member
     paths = [
         "/",
         "/ban/viec/TU-KH/",

@@ -15,6 +15,7 @@ from django.db import transaction
 from dangvu.accounts.models import Role, User
 from dangvu.accounts.services import role_grant, user_create
 from dangvu.core.dates import today
+from dangvu.members.models import PartyMember
 from dangvu.orgs.models import Organisation
 from dangvu.reports import services as reports
 from dangvu.reports.models import ReportRun
@@ -46,6 +47,24 @@ def _ward(province: Organisation) -> tuple[Organisation, list[Organisation]]:
         if len(cells) >= 2:
             return ward, cells[:2]
     raise LookupError("no ward with two cells in the demo province")
+
+
+@dataclass
+class Places:
+    """Where the cast works: the province, the ward, its first cell and one of its members — the
+    pages a test or a benchmark opens."""
+
+    province: Organisation
+    ward: Organisation
+    cell: Organisation
+    member: PartyMember
+
+
+def places(province: Organisation) -> Places:
+    ward, (cell, _other) = _ward(province)
+    member = PartyMember.objects.filter(org=cell).order_by("pk").first()
+    assert member is not None
+    return Places(province, ward, cell, member)
 
 
 def _account(username: str, name: str, *, account_admin: bool = False) -> tuple[User, str]:
