@@ -142,6 +142,8 @@ def test_an_organisation_proposes_its_own_rating_and_its_superior_decides_it(cli
     """§1.5: a cell under a committee rates itself and the committee decides."""
     sign_in(client, world.binh)
     url = reverse("evaluation:org", args=["PH-1", 2024])
+    hoa = world.members["hoa"]  # a member's proposal waits beside the cell's own
+    client.post(url, {"action": "propose", f"level_{hoa.pk}": "HTTNV"})
     answer = client.post(url, {"action": "own", "own_self_level": "HTTNV", "own_level": "HTTNV"})
     assert answer.status_code == 302
     rating = Rating.objects.get(org=world.ph1, year=2024)

@@ -129,7 +129,9 @@ def org_year(request: HttpRequest, code: str, year: int) -> HttpResponse:
     may_reveal = can(request.user, Ability.VIEW_SENSITIVE, org.path)
     reveal = as_work or (may_reveal and purpose.is_bound and purpose.is_valid())
     shown = [row["member"].pk for row in members if row["rating"] is not None] + [
-        r.member_id for r in pending
+        r.member_id
+        for r in pending
+        if r.member_id  # an organisation's own: not a member's
     ]
     if not reveal:
         _mask_ratings(members, pending, state)
