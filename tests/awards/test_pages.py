@@ -53,6 +53,7 @@ def test_badges_recorded_for_those_chosen_all_or_nothing(client, world, veteran)
     )  # fmt: skip
     assert refused.status_code == 200
     assert "Nguyễn Thị Hoa: Chưa đến lúc tặng Huy hiệu 30 năm" in refused.content.decode()
+    assert f'value="{veteran.pk}:30" checked' in refused.content.decode()  # the ticks are kept
     assert not BadgeAward.objects.exists()
     done = client.post(
         url, {"action": "badges", "badge": [f"{veteran.pk}:30"], **decision("2-QĐ/TU")}

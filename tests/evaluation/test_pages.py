@@ -109,6 +109,22 @@ def test_the_level_is_worked_out_from_the_score(client, world):
         hoa.pk: "HTXSNV",
         an.pk: "HTTNV",
     }
+    # 28 + 64 = 92 is in the HTXSNV band, but without 30 % of the tasks exceeded the score allows
+    # HTTNV: worked out so, and the page says why; a score out of its range is named as such
+    Rating.objects.all().delete()
+    answer = client.post(
+        url,
+        {"action": "propose", f"general_{an.pk}": "28", f"tasks_{an.pk}": "64"},
+        follow=True,
+    )
+    assert Rating.objects.get(member=an).proposed_level == "HTTNV"
+    assert (
+        "Nguyễn Văn An: 92 điểm, xếp HTTNV — Mức HTXSNV cần ít nhất 30%" in answer.content.decode()
+    )
+    answer = client.post(
+        url, {"action": "propose", f"general_{an.pk}": "35", f"tasks_{an.pk}": "60"}
+    )
+    assert "Nhóm tiêu chí chung được chấm từ 0 đến 30 điểm" in answer.content.decode()
 
 
 def test_everyone_else_httnv_in_one_action_and_the_citation_once(client, world):

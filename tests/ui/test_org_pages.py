@@ -1,5 +1,7 @@
 """Changing the tree through its pages: the same services, errors on the fields, officers only."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -66,3 +68,26 @@ def test_creating_a_cell_with_a_bad_code_shows_the_rule(client, world):
 def test_a_secretary_cannot_open_the_tree_forms(client, world, name):
     client.force_login(world.binh)
     assert client.get(reverse(name, args=["PH-1"])).status_code == 404
+
+
+def test_an_organisation_s_history_names_its_superiors_and_hides_paths(client, world):
+    """Issue 23, point 5 (found in Chromium): a move's entry showed "Parent: 1750 → 1827", the
+    materialised path and the decision as a dictionary with an ISO date."""
+    import datetime as dt
+
+    from dangvu.tree.services import org_move
+    from tests.conftest import decision
+
+    org_move(
+        org=world.ph2,
+        new_parent=world.tan_son,
+        on=dt.date(2024, 3, 1),
+        decision=decision(dt.date(2024, 3, 1), "15-QĐ/HU"),
+        actor=world.an,
+    )
+    client.force_login(world.an)
+    page = client.get(reverse("orgs:detail", args=["PH-2"])).content.decode()
+    history = page[page.index('id="history"') :]
+    assert "Đảng bộ xã Phước Hải" in history and "Đảng bộ thị trấn Tân Sơn" in history
+    assert not re.search(r"\b\d{14,}\b", history)  # no materialised path
+    assert "{'number'" not in history and "2024-03-01" not in history

@@ -72,7 +72,7 @@ class BadgeAward(models.Model):
         constraints = [models.UniqueConstraint(fields=["member", "tier"], name="badge_once")]
 
     def __str__(self) -> str:
-        return f"{self.tier} {self.awarded_on:%d/%m/%Y}"
+        return f"Huy hiệu {self.tier} năm tuổi đảng, {self.awarded_on:%d/%m/%Y}"
 
 
 class IllnessNote(models.Model):

@@ -346,7 +346,8 @@ def badges_due(org: Organisation, on: dt.date, actor: Actor) -> list[dict[str, A
                 "posthumous": due.posthumous,
             }
         )
-    return sorted(out, key=lambda r: (-r["tier"], r["name"]))
+    keys = {m.pk: m.person.sort_key for m in everyone}  # Vietnamese order: given name first
+    return sorted(out, key=lambda r: (-r["tier"], keys[r["id"]]))
 
 
 def party_gaps(member: PartyMember) -> list[tuple[dt.date, dt.date | None]]:

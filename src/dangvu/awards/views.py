@@ -30,6 +30,7 @@ from dangvu.awards.services import (
 from dangvu.core.changes import get_or_create_decision
 from dangvu.core.dates import in_range, today
 from dangvu.core.errors import RuleError
+from dangvu.core.forms import parse_day
 from dangvu.members.selectors import visible_members
 from dangvu.orgs.models import Organisation
 from dangvu.rules.awards import AWARD_DAYS, STREAKS_CARRY_THROUGH_RESTRUCTURING
@@ -107,6 +108,7 @@ def org_awards(request: HttpRequest, code: str) -> HttpResponse:
     tiers: dict[int, int] = {}
     for b in badges:
         tiers[b["tier"]] = tiers.get(b["tier"], 0) + 1
+        b["key"] = f"{b['id']}:{b['tier']}"  # what the form posts for it
     return render(
         request,
         "awards/org.html",
@@ -123,6 +125,11 @@ def org_awards(request: HttpRequest, code: str) -> HttpResponse:
             "problems": problems,
             "errors": errors,
             "posted": request.POST if errors else {},
+            # What was ticked, ticked again after a refusal.
+            "ticked": set(request.POST.getlist("badge") + request.POST.getlist("member"))
+            | set(request.POST.getlist("organisation"))
+            if errors
+            else set(),
             "years": years,
             "carry_through": STREAKS_CARRY_THROUGH_RESTRUCTURING,
             # The successors' table (a province's hundred organisations formed in 2025 with
@@ -137,9 +144,9 @@ def org_awards(request: HttpRequest, code: str) -> HttpResponse:
 def _decision(request: HttpRequest) -> Any:
     number = request.POST.get("decision_number", "").strip()
     issuer = request.POST.get("decision_issuer", "").strip()
-    try:
-        day = dt.datetime.strptime(request.POST.get("decision_date", "").strip(), "%d/%m/%Y").date()
-    except ValueError:
+    typed = request.POST.get("decision_date", "").strip()
+    day, given = parse_day(typed) if typed else (None, False)
+    if not given:
         day = None
     if not number or day is None or not issuer:
         raise RuleError(

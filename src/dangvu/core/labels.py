@@ -35,6 +35,22 @@ def register_action_family(prefix: str, label: Callable[[str], object | None]) -
     _FAMILIES.append((prefix, label))
 
 
+# How a logged field's value reads (a choice's label, an id's name), by field name.
+_VALUES: dict[str, Callable[[object], object]] = {}
+# Fields a change carries that nobody reads (materialised paths, search keys).
+HIDDEN_FIELDS = {"path", "search_name", "sort_key", "derived"}
+
+
+def register_value_labels(field: str, label: Callable[[object], object]) -> None:
+    _VALUES[field] = label
+
+
+def value_label(field: str, value: object) -> object:
+    if value is None or field not in _VALUES:
+        return value
+    return _VALUES[field](value)
+
+
 def register_field_models(*model_labels: str) -> None:
     _FIELD_MODELS.extend(model_labels)
     field_labels.cache_clear()
@@ -56,9 +72,18 @@ def action_label(code: str) -> str:
     return code
 
 
+# Fields a service logs beside a model's own: the decision and the day a change takes effect.
+COMMON_FIELDS = {
+    "decision": gettext_lazy("decision"),
+    "on": gettext_lazy("effective date"),
+    "parent": gettext_lazy("superior organisation"),
+    "parent_id": gettext_lazy("superior organisation"),
+}
+
+
 @lru_cache(maxsize=1)
 def field_labels() -> dict[str, str]:
-    labels: dict[str, str] = {}
+    labels: dict[str, str] = dict(COMMON_FIELDS)  # type: ignore[arg-type]
     for model_label in _FIELD_MODELS:
         for field in apps.get_model(model_label)._meta.get_fields():
             verbose = getattr(field, "verbose_name", None)

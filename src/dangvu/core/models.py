@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.core.fields import PathField
+from dangvu.core.labels import HIDDEN_FIELDS, value_label
 
 
 class Decision(models.Model):
@@ -133,9 +134,13 @@ class ChangeLogEntry(AppendOnly):
         after = self.after or {}
         keys = sorted(set(before) | set(after))
         return [
-            (k, shown_value(before.get(k)), shown_value(after.get(k)))
+            (
+                k,
+                shown_value(value_label(k, before.get(k))),
+                shown_value(value_label(k, after.get(k))),
+            )
             for k in keys
-            if before.get(k) != after.get(k)
+            if before.get(k) != after.get(k) and k not in HIDDEN_FIELDS
         ]
 
 
@@ -150,6 +155,9 @@ def shown_value(value: object) -> object:
         day = ISO_DAY.match(value)
         if day:
             return f"{day[3]}/{day[2]}/{day[1]}"
+    if isinstance(value, dict) and {"number", "date", "issuer"} <= set(value):  # a decision
+        parts = [value["number"], shown_value(value["date"]), value["issuer"]]
+        return ", ".join(str(p) for p in parts if p)
     return value
 
 

@@ -212,8 +212,6 @@ def _own_rating(org: Any, year: int) -> Rating | None:
 def _propose_own(request: HttpRequest, org: Any, year: int) -> None:
     """The organisation's self-assessment and proposal of its own level (§1.5)."""
     level = request.POST.get("own_level", "")
-    if level not in ev.LEVELS:
-        raise RuleError(_("Choose the level the organisation proposes."), field="level")
     self_level = request.POST.get("own_self_level", "")
     score = None
     try:
@@ -223,6 +221,13 @@ def _propose_own(request: HttpRequest, org: Any, year: int) -> None:
         raise RuleError(str(exc), field="score") from exc
     if general is not None and tasks is not None:
         score = ev.Score(general, tasks)
+        problems = ev.score_problems(score)
+        if problems:
+            raise RuleError(" ".join(problems), field="score")
+        if level not in ev.LEVELS:  # the level the score allows, as for a member
+            level = ev.level_from_score(ev.rules_for(year), score, subject=ev.ORG)[0]
+    if level not in ev.LEVELS:
+        raise RuleError(_("Choose the level the organisation proposes."), field="level")
     services.org_rating_propose(
         org=org,
         year=year,
@@ -400,6 +405,7 @@ def _propose(request: HttpRequest, cell: Any, year: int, rules: ev.EvaluationRul
     }
     proposals = []
     unreadable: dict[str, list[str]] = {}  # every member's unreadable numbers, at once
+    worked_out: list[str] = []  # levels the score allowed only below its band, and why
     for member_id in ids:
         member = members.get(member_id)
         if member is None:
@@ -417,8 +423,23 @@ def _propose(request: HttpRequest, cell: Any, year: int, rules: ev.EvaluationRul
                 score = ev.Score(
                     general, tasks, exceeded_pct=float(exceeded) if exceeded is not None else None
                 )
-                if not levels[member_id] and not ev.score_problems(score):
-                    levels[member_id] = ev.level_from_score(rules, score, subject=ev.MEMBER)[0]
+                problems = ev.score_problems(score)
+                if problems and not levels[member_id]:  # the score's own rule, not "choose"
+                    unreadable.setdefault(str(member_id), []).extend(problems)
+                    continue
+                if not levels[member_id]:
+                    level, held = ev.level_from_score(rules, score, subject=ev.MEMBER)
+                    levels[member_id] = level
+                    if held:  # a score of the band above, held back by its rule: say why
+                        worked_out.append(
+                            _("%(name)s: %(points)s points, %(level)s — %(why)s")
+                            % {
+                                "name": member.person.full_name,
+                                "points": ev.format_score(score.total),
+                                "level": level,
+                                "why": " ".join(held),
+                            }
+                        )
         if not levels[member_id]:
             unreadable.setdefault(str(member_id), []).append(
                 _("Choose a level, or give both scores so that the level is worked out.")
@@ -444,6 +465,8 @@ def _propose(request: HttpRequest, cell: Any, year: int, rules: ev.EvaluationRul
     if not proposals:
         raise RuleError(_("Choose a level for at least one member."), field="level")
     services.ratings_propose(cell=cell, year=year, proposals=proposals, actor=request.user)
+    for line in worked_out:
+        messages.info(request, line)
 
 
 def _rest_of_cell(cell: Any, year: int, given: set[int]) -> list[int]:

@@ -25,7 +25,7 @@ class AdmissionTarget(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.org.code} {self.year}: {self.target}"
+        return f"{self.org.name} {self.year}: {self.target}"
 
 
 class ReportRun(models.Model):
@@ -61,7 +61,11 @@ class ReportRun(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.form} {self.org.code} {self.start}–{self.end}"
+        form = f" {self.form}" if self.form else ""
+        return (
+            f"{self.get_kind_display()}{form} — {self.org.name}, "
+            f"{self.start:%d/%m/%Y}–{self.end:%d/%m/%Y}"
+        )
 
 
 class Reviewer(models.Model):
@@ -99,7 +103,7 @@ class Comment(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"{self.section}: {self.text[:60]}"
+        return f"{self.text[:60]}"
 
 
 class Summary(models.Model):

@@ -12,6 +12,10 @@ class TreeConfig(AppConfig):
 
     def ready(self) -> None:
         from dangvu.accounts.guard import register_write_check
-        from dangvu.tree.selectors import written_orgs
+        from dangvu.core.labels import register_value_labels
+        from dangvu.tree.selectors import org_name, written_orgs
 
         register_write_check("orgs.organisation", written_orgs)
+        # An organisation's superior in its history: by name, not by id.
+        register_value_labels("parent", org_name)
+        register_value_labels("parent_id", org_name)

@@ -258,6 +258,13 @@ def tree_on(user: Any, on: dt.date, root: Organisation | None = None) -> list[Tr
     return nodes
 
 
+def org_name(pk: object) -> object:
+    """An organisation's name by its id (a logged superior), or the id when it is unknown."""
+    if not str(pk).isdigit():
+        return pk
+    return Organisation.objects.filter(pk=int(str(pk))).values_list("name", flat=True).first() or pk
+
+
 def with_children(org_ids: list[int], on: dt.date) -> set[int]:
     """Those of the organisations that had subordinates on the day."""
     return set(
