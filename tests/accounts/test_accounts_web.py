@@ -102,3 +102,18 @@ def test_a_role_does_not_start_before_its_organisation(world):
         )  # fmt: skip
     assert "Đảng bộ tỉnh Mới được thành lập ngày 01/07/2025" in str(refused.value)
     assert "TU-M" not in str(refused.value)
+
+
+def test_the_change_log_says_a_bad_date_and_filters_by_local_days(client, world):
+    """A day filters the log by the local day (an indexed range, not a function of the column);
+    a day that is not one is said, not silently ignored; the pages' links do not pile up."""
+    from dangvu.core.dates import today
+
+    sign_in(client, world.an)
+    url = reverse("change_log")
+    day = today().strftime("%d/%m/%Y")
+    page = client.get(url, {"from": day, "to": day}).content.decode()
+    assert "Chưa có thay đổi nào" not in page  # the world was recorded today
+    assert "Chưa có thay đổi nào" in client.get(url, {"to": "31/12/1999"}).content.decode()
+    bad = client.get(url, {"from": "31/02/2026"}).content.decode()
+    assert "“31/02/2026” không phải là ngày" in bad

@@ -3,6 +3,7 @@ and the change log and access log for the organisation board and inspection."""
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import Any, cast
 
@@ -441,14 +442,31 @@ def _org_filter(request: HttpRequest, field: str) -> Q:
     return Q(**{f"{field}__gte": low, f"{field}__lt": high})
 
 
+def _without_page(request: HttpRequest) -> str:
+    """The query of a log's page without its page number (the pages' links add their own)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 def _dates(request: HttpRequest, field: str) -> Q:
+    """From and to a day, in local time, as a range of the indexed time itself (a function of the
+    column would read the whole log); a day that is not one is said, not ignored."""
     condition = Q()
-    for param, lookup in (("from", "gte"), ("to", "lte")):
+    for param, lookup in (("from", "gte"), ("to", "lt")):
         value = (request.GET.get(param) or "").strip()
         if value:
             day, ok = parse_day(value)
-            if ok:
-                condition &= Q(**{f"{field}__date__{lookup}": day})
+            if not ok:
+                messages.error(
+                    request,
+                    _("“%(value)s” is not a date: write it as dd/mm/yyyy.") % {"value": value},
+                )
+                continue
+            if lookup == "lt":  # to the end of that day
+                day += dt.timedelta(days=1)
+            start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+            condition &= Q(**{f"{field}__{lookup}": start})
     return condition
 
 
@@ -533,7 +551,7 @@ def change_log(request: HttpRequest) -> HttpResponse:
         "accounts/change_log.html",
         {
             "page": page,
-            "query": request.GET.urlencode(),
+            "query": _without_page(request),
             "filters": request.GET,
             "may_reveal": not sensitive.empty,
             "reveal": reveal,
@@ -592,7 +610,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
         "accounts/access_log.html",
         {
             "page": page,
-            "query": request.GET.urlencode(),
+            "query": _without_page(request),
             "filters": request.GET,
             "member_filter": True,
         },
