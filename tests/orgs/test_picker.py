@@ -105,3 +105,13 @@ def test_the_member_list_chooses_its_organisation_with_the_picker(client, world)
     sign_in(client, world.cuong)
     page = client.get(reverse("members:list"), {"org__q": "phuoc lap"}).content.decode()
     assert "Phước Lập" not in page
+
+
+def test_two_cells_of_the_same_name_are_told_apart(client, world):
+    from tests.conftest import make_org
+
+    make_org("PH-9", "Chi bộ Thôn Phước Lập", "cell", world.phuoc_hai)
+    sign_in(client, world.an)
+    found = dict(matches(client, "phuoc lap"))
+    assert set(found) == {"PH-1", "PH-9"}
+    assert found["PH-1"] != found["PH-9"] and found["PH-9"].strip().endswith("(PH-9)")

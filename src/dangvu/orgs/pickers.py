@@ -43,6 +43,14 @@ def labels(orgs: Iterable[Organisation], within: QuerySet[Organisation]) -> dict
     for o in orgs:
         above = [names[p] for p in reversed(ancestor_paths(o.path)) if p in names]
         result[o.pk] = " · ".join([o.name, *above])
+    # Two organisations of the same name under the same superiors (it happens in the records):
+    # only then the code tells them apart.
+    seen: dict[str, int] = {}
+    for label in result.values():
+        seen[label] = seen.get(label, 0) + 1
+    for o in orgs:
+        if seen[result[o.pk]] > 1:
+            result[o.pk] += f" ({o.code})"
     return result
 
 

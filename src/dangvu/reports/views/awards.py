@@ -5,6 +5,7 @@ the Party's format (reports.lists). An export of member data: in the access log.
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from dangvu.accounts.models import AccessRecord
 from dangvu.accounts.privacy import record_access
@@ -37,9 +38,9 @@ def award_list(request: HttpRequest, code: str, what: str, fmt: str) -> HttpResp
                 people[b["id"]].first_admission_date,
                 b["party_age"],
                 f"{b['tier']} năm",
-                "Trao sớm (bệnh hiểm nghèo)"
+                _("early (serious illness)")  # the page's own words
                 if b["early"]
-                else "Truy tặng"
+                else _("posthumously")
                 if b["posthumous"]
                 else "",
             ]
