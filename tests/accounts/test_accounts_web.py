@@ -13,7 +13,7 @@ from dangvu.accounts.services import role_grant
 from dangvu.core.models import ChangeLogEntry
 from tests.conftest import FOUNDED, make_user, sign_in
 
-pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
+pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 
 def test_create_reset_and_close_an_account_through_the_page(client, world):
@@ -62,6 +62,7 @@ def test_create_reset_and_close_an_account_through_the_page(client, world):
     assert {"account.create", "account.password_reset", "account.deactivate"} <= actions
 
 
+@pytest.mark.both_databases  # the database answers the query
 def test_no_one_resets_or_closes_their_own_account_or_one_beyond_their_scope(client, world):
     sign_in(client, world.admin)
     client.post(reverse("user_reset", args=[world.admin.pk]))
@@ -104,6 +105,7 @@ def test_a_role_does_not_start_before_its_organisation(world):
     assert "TU-M" not in str(refused.value)
 
 
+@pytest.mark.both_databases  # the database answers the query
 def test_the_change_log_says_a_bad_date_and_filters_by_local_days(client, world):
     """A day filters the log by the local day (an indexed range, not a function of the column);
     a day that is not one is said, not silently ignored; the pages' links do not pile up."""

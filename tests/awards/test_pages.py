@@ -17,7 +17,7 @@ from dangvu.awards.models import BadgeAward, Commendation
 from tests.conftest import FOUNDED, admit, make_org, sign_in
 from tests.evaluation.test_ratings import five_years, ph1_members  # noqa: F401 (fixture)
 
-pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
+pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 DAY = "19/05/2026"  # the award day of 19 May (DOMAIN.md §3)
 
@@ -42,6 +42,7 @@ def decision(number):
     return {"decision_number": number, "decision_date": "15/05/2026", "decision_issuer": "Ban Thường vụ Tỉnh ủy"}  # fmt: skip
 
 
+@pytest.mark.both_databases  # the database answers the query
 def test_badges_recorded_for_those_chosen_all_or_nothing(client, world, veteran):
     sign_in(client, world.an)
     url = reverse("awards:org", args=["TU-C"]) + f"?ngay={DAY}"

@@ -12,7 +12,7 @@ from dangvu.accounts.models import Notice
 from dangvu.reports.models import ReportRun
 from tests.conftest import sign_in
 
-pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
+pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 
 def test_a_secretary_s_home_has_search_her_cell_and_its_panels(client, world):
@@ -36,6 +36,7 @@ def test_a_secretary_s_home_has_search_her_cell_and_its_panels(client, world):
     assert start["Location"].startswith(reverse("evaluation:org", args=["PH-1", 2026]))
 
 
+@pytest.mark.both_databases  # the database answers the query
 def test_the_work_panel_counts_what_is_due_and_overdue(client, world):
     """Thành (PH-2) was admitted on 03/06/2024 and had his ceremony on 20/06/2024; he is due
     for recognition 12 months after it and, not recognised, is overdue on this page's day."""

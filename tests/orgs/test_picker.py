@@ -12,7 +12,7 @@ from dangvu.members.forms import AdmitForm
 from dangvu.tree.selectors import visible_orgs
 from tests.conftest import sign_in
 
-pytestmark = pytest.mark.both_databases
+pytestmark = pytest.mark.once
 
 
 def matches(client, text, ability="manage_members", cells="1"):
@@ -23,6 +23,7 @@ def matches(client, text, ability="manage_members", cells="1"):
     return re.findall(r'value="([^"]+)"[^>]*> ([^<]+)</label>', page)
 
 
+@pytest.mark.both_databases  # the database answers the query
 def test_a_search_without_diacritics_finds_cells_with_their_path(client, world):
     sign_in(client, world.an)
     found = matches(client, "thon")  # Thôn Phước Lập, Thôn Hữu Đức
@@ -37,6 +38,7 @@ def test_a_search_without_diacritics_finds_cells_with_their_path(client, world):
     assert [c for c, _ in matches(client, "dang bo xa", cells="")] == ["X-PH"]
 
 
+@pytest.mark.both_databases  # the database answers the query
 def test_the_picker_offers_nothing_outside_the_scope_and_names_nothing_above_it(client, world):
     sign_in(client, world.cuong)  # an officer of Tân Sơn only
     assert matches(client, "phuoc") == []
