@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,6 +73,26 @@ def answers_on(org: Organisation, on: dt.date) -> bool:
     """Whether the organisation has figures for a day: it stood in the tree that day, or what
     became it did (`lineage_intervals`)."""
     return placement_of(org, on) is not None or subtree_placements(org, on).exists()
+
+
+def answering_days(org: Organisation, days: Iterable[dt.date]) -> set[dt.date]:
+    """Of these days, those the organisation has figures for (`answers_on`, day by day), its
+    lineage read once for all the days before it was formed (a dashboard's years)."""
+    first = formed_on(org)
+    lineage: dict[int, Periods] | None = None
+    found = set()
+    for day in days:
+        if placement_of(org, day) is not None:
+            found.add(day)
+            continue
+        if first is None or day >= first:
+            continue
+        if lineage is None:
+            lineage = lineage_intervals(org)
+        inside = [o for o, periods in lineage.items() if covers(periods, day)]
+        if Placement.objects.filter(valid_on(day), org_id__in=inside).exists():
+            found.add(day)
+    return found
 
 
 # --- an organisation over time (docs/reports.md "An organisation over time") --------------------

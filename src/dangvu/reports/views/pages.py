@@ -43,7 +43,14 @@ from dangvu.reports.selectors import figure_member_ids, figure_records
 from dangvu.reports.statutory_forms import FORMS, fill
 from dangvu.reports.xlsx import period_label
 from dangvu.rules.reference import AGE_BANDS
-from dangvu.tree.selectors import answers_on, children_on, get_org, placement_of, scope_roots
+from dangvu.tree.selectors import (
+    answering_days,
+    answers_on,
+    children_on,
+    get_org,
+    placement_of,
+    scope_roots,
+)
 
 DASHBOARD_YEARS = 8
 
@@ -285,6 +292,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     target = now["admitted.target"]
     now["admitted.target_pct"] = round(now["admitted.total"] * 100 / target, 1) if target else 0
     rated_year = day.year if (day.month, day.day) == (12, 31) else day.year - 1
+    answering = answering_days(org, [min(dt.date(y, 12, 31), day) for y in years])
     ratings = member_levels(Scope.year(org, rated_year))
     series: list[dict[str, Any]] = [
         {
@@ -294,7 +302,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "target": target_of(org, y) or 0,
         }
         for y in years
-        if answers_on(org, min(dt.date(y, 12, 31), day))
+        if min(dt.date(y, 12, 31), day) in answering
     ]
     top = max([r["members"] for r in series] + [1])
     top_admitted = max([max(r["admitted"], r["target"]) for r in series] + [1])
