@@ -6,6 +6,11 @@ Django test client in this process — the server's time, without the network. R
 p50 and p95 in ms, the ratio of p95 to the floor (the account page, measured in the same run:
 the same stack answering the lightest signed-in page), and the bytes a first visit transfers
 (the page gzip-compressed). The issue's bars: p95 ≤ 300 ms, a page under 150 KB.
+
+Counts that a province's pages share (the ratings' progress, the badges due, the five-year
+candidates, the figures) are kept per state of the records (core.cached): a page opened again
+reads them back. The first view after a write computes them afresh; that time is measured too
+("cold": the cache emptied before each of COLD_ROUNDS requests) and reported beside the rest.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import django
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
@@ -34,6 +40,7 @@ from dangvu.demo.cast import build_cast, places  # noqa: E402
 from dangvu.orgs.models import Organisation  # noqa: E402
 
 ROUNDS = 20
+COLD_ROUNDS = 5
 LIMIT_MS = 300
 LIMIT_KB = 150
 
@@ -86,24 +93,32 @@ def main() -> int:
             assert response.status_code == 200, (path, response.status_code)
             if response.get("Content-Encoding") != "gzip":
                 size = len(gzip.compress(response.content))
+        cold = []
+        for _ in range(COLD_ROUNDS):
+            cache.clear()
+            started = time.perf_counter()
+            client.get(path, HTTP_ACCEPT_ENCODING="gzip")
+            cold.append((time.perf_counter() - started) * 1000)
         rows.append(
             {
                 "page": path,
                 "p50_ms": statistics.median(times),
                 "p95_ms": p95(times),
+                "cold_max_ms": max(cold),
                 "kb": size / 1024,
             }
         )
     floor = rows[0]["p95_ms"]
     lines = [
-        f"{'page':34s} {'p50 ms':>8s} {'p95 ms':>8s} {'×floor':>7s} {'KB gz':>7s}  ok",
+        f"{'page':34s} {'p50 ms':>8s} {'p95 ms':>8s} {'×floor':>7s} {'cold ms':>8s} "
+        f"{'KB gz':>7s}  ok",
     ]
     for r in rows:
         r["ratio"] = r["p95_ms"] / floor
         r["ok"] = r["p95_ms"] <= LIMIT_MS and r["kb"] < LIMIT_KB
         lines.append(
             f"{r['page']:34s} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} {r['ratio']:7.1f} "
-            f"{r['kb']:7.1f}  {'yes' if r['ok'] else 'NO'}"
+            f"{r['cold_max_ms']:8.1f} {r['kb']:7.1f}  {'yes' if r['ok'] else 'NO'}"
         )
     text = "\n".join(lines)
     print(text)

@@ -489,3 +489,33 @@ def test_the_round_sets_the_review_day_and_closing_it_stops_proposals(world, ph1
             actor=world.binh,
         )
     assert "closed on 10/01/2024" in str(closed.value)
+
+
+def test_cached_progress_badges_and_candidates_follow_every_write(world, ph1_members):
+    """The province's pages keep their counts per state of the records (core.cached): opened
+    again they are read back; a decision, a badge or any other write counts them again. The
+    pages as they fail in life: the cache on, as it is in service."""
+    from django.core.cache import cache
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    with override_settings(DANGVU_FIGURE_CACHE=True):
+        cache.clear()
+        before = progress(world.phuoc_hai, 2021)
+        # PH-1's eight (Thành of PH-2 was admitted in 2024).
+        assert (before["to_rate"], before["rated"]) == (8, 0)
+        with CaptureQueriesContext(connection) as again:
+            assert progress(world.phuoc_hai, 2021)["pending_total"] == 8
+        # The state of the records, the members shown, the late decisions: no counting.
+        assert not any("flagperiod" in q["sql"] for q in again.captured_queries)
+        levels = dict.fromkeys(ph1_members, HTTNV)
+        rate(world, ph1_members, 2021, levels)
+        after = progress(world.phuoc_hai, 2021)
+        assert (after["rated"], after["pending_total"]) == (8, 0)
+
+        day = dt.date(2040, 5, 19)  # all of PH-1 (admitted 2010) reach 30 years
+        due = badges_due(world.ph1, day, actor=None)
+        hoa = world.members["hoa"]
+        assert hoa.pk in {b["id"] for b in due}
+        badge_record(member=hoa, tier=30, awarded_on=day, decision=None, actor=None)
+        assert hoa.pk not in {b["id"] for b in badges_due(world.ph1, day, actor=None)}
+        assert len(badges_due(world.ph1, day, actor=None)) == len(due) - 1

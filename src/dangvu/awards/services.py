@@ -17,6 +17,7 @@ from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import require
 from dangvu.awards.models import BadgeAward, Commendation, IllnessNote
 from dangvu.core.actors import Actor
+from dangvu.core.cached import cached
 from dangvu.core.changes import log_entry, open_change_set
 from dangvu.core.dates import add_years, format_date, today
 from dangvu.core.errors import RuleError
@@ -82,10 +83,17 @@ def five_year_candidates(
             _("%(org)s did not exist on %(date)s.") % {"org": org.name, "date": format_date(end)},
             field="org",
         )
-    # The organisation over time: before it was formed, what became it (tree.selectors).
-    members = _member_candidates(org, years, end)
-    orgs, successors = _org_candidates(subtree_org_ids(org, end), years, end, carry_through)
-    return {"members": members, "organisations": orgs, "successors": successors}
+
+    def compute() -> dict[str, list[dict[str, Any]]]:
+        # The organisation over time: before it was formed, what became it (tree.selectors).
+        members = _member_candidates(org, years, end)
+        orgs, successors = _org_candidates(subtree_org_ids(org, end), years, end, carry_through)
+        return {"members": members, "organisations": orgs, "successors": successors}
+
+    # Computed once per state of the records (a province's page opened again; the cache keeps a
+    # copy, so a caller may change what it gets).
+    key = f"five-year:{org.pk}:{first_year}:{last_year}:{carry_through}"
+    return dict(cached(key, compute))
 
 
 def _streaks(ratings: Any, key: str, years: list[int]) -> dict[int, dict[str, str]]:
@@ -112,8 +120,10 @@ def _member_candidates(org: Organisation, years: list[int], end: dt.date) -> lis
         .values_list("member_id", flat=True)
     )
     present = {
-        p.member_id: p.org
-        for p in periods.filter(member_id__in=list(every_year)).select_related("org")
+        member_id: (code, name)
+        for member_id, code, name in periods.filter(member_id__in=list(every_year)).values_list(
+            "member_id", "org__code", "org__name"
+        )
     }
     barred = set(
         DisciplineDecision.objects.filter(_in_force(end), member_id__in=list(present)).values_list(
@@ -121,21 +131,21 @@ def _member_candidates(org: Organisation, years: list[int], end: dt.date) -> lis
         )
     )
     members = sorted(
-        PartyMember.objects.filter(pk__in=[m for m in present if m not in barred]).select_related(
-            "person"
+        PartyMember.objects.filter(pk__in=[m for m in present if m not in barred]).values_list(
+            "pk", "person__citizen_id", "person__full_name", "person__sort_key"
         ),
-        key=lambda m: (vi_sort_key(present[m.pk].name), m.person.sort_key),
+        key=lambda m: (vi_sort_key(present[m[0]][1]), m[3]),
     )
     return [
         {
-            "id": m.pk,
-            "cccd": m.person.citizen_id,
-            "name": m.person.full_name,
-            "org": present[m.pk].code,
-            "org_name": present[m.pk].name,
+            "id": pk,
+            "cccd": citizen_id,
+            "name": full_name,
+            "org": present[pk][0],
+            "org_name": present[pk][1],
             "ratings": {str(y): ev.HTXSNV for y in years},
         }
-        for m in members
+        for pk, citizen_id, full_name, _key in members
     ]
 
 
@@ -263,6 +273,11 @@ def badges_due(org: Organisation, on: dt.date, actor: Actor) -> list[dict[str, A
     require(actor, Ability.VIEW, org.path)
     if not answers_on(org, on):
         return []
+    # Computed once per state of the records and award day (a province's page opened again).
+    return list(cached(f"badges-due:{org.pk}:{on.isoformat()}", lambda: _badges_due(org, on)))
+
+
+def _badges_due(org: Organisation, on: dt.date) -> list[dict[str, Any]]:
     units = subtree_org_ids(org, on)
     # Only those admitted long enough ago for the next tier above what they received can be due
     # (rules.latest_admission_for_a_badge): of a province's 23,000 members, a few hundred are read.
@@ -280,6 +295,17 @@ def badges_due(org: Organisation, on: dt.date, actor: Actor) -> list[dict[str, A
                 highest_badge=tier,
                 first_admission_date__lte=rules.latest_admission_for_a_badge(on, following),
             )
+    # Read as values, not records: a province has a few thousand members near a tier.
+    fields = (
+        "pk",
+        "first_admission_date",
+        "status",
+        "status_since",
+        "derived",
+        "person__citizen_id",
+        "person__full_name",
+        "person__sort_key",
+    )
     living = list(
         PartyMember.objects.filter(
             old_enough,
@@ -287,7 +313,7 @@ def badges_due(org: Organisation, on: dt.date, actor: Actor) -> list[dict[str, A
         )
         .annotate(highest_badge=highest)
         .filter(by_tier)
-        .select_related("person")
+        .values_list(*fields)
     )
     # Died in the two years before the award day, last kept in the subtree.
     dead = list(
@@ -297,10 +323,10 @@ def badges_due(org: Organisation, on: dt.date, actor: Actor) -> list[dict[str, A
             status_since__lte=on,
             status_since__gt=on - dt.timedelta(days=730),
             org_id__in=units,
-        ).select_related("person")
+        ).values_list(*fields)
     )
     everyone = living + dead
-    ids = [m.pk for m in everyone]
+    ids = [row[0] for row in everyone]
     received: dict[int, list[int]] = defaultdict(list)
     for member_id, tier in BadgeAward.objects.filter(member_id__in=ids).values_list(
         "member_id", "tier"
@@ -317,43 +343,50 @@ def badges_due(org: Organisation, on: dt.date, actor: Actor) -> list[dict[str, A
     ).values_list("member_id", "form", "announced_on"):
         disciplines[member_id].append((form, announced))
     out = []
-    for m in everyone:
-        if m.first_admission_date is None:
+    keys: dict[int, str] = {}
+    for pk, admitted, status, since, derived, citizen_id, full_name, sort_key in everyone:
+        if admitted is None:
             continue
-        gaps = party_gaps(m)
-        died = m.status_since if m.status == "deceased" else None
+        gaps = gaps_of(derived)
+        died = since if status == "deceased" else None
         until = died or on
-        counted_from = m.first_admission_date + dt.timedelta(days=gap_days(gaps, until))
+        counted_from = admitted + dt.timedelta(days=gap_days(gaps, until))
         due, _why = rules.badge_due(
             counted_from=counted_from,
             on=on,
-            received=received[m.pk],
+            received=received[pk],
             died_on=died,
-            seriously_ill=m.pk in ill,
-            disciplines=disciplines[m.pk],
+            seriously_ill=pk in ill,
+            disciplines=disciplines[pk],
         )
         if due is None:
             continue
-        age = party_age(m.first_admission_date, gaps, until)
+        age = party_age(admitted, gaps, until)
         out.append(
             {
-                "id": m.pk,
-                "cccd": m.person.citizen_id,
-                "name": m.person.full_name,
+                "id": pk,
+                "cccd": citizen_id,
+                "name": full_name,
                 "tier": due.tier,
                 "party_age": age.years,
                 "early": due.early,
                 "posthumous": due.posthumous,
             }
         )
-    keys = {m.pk: m.person.sort_key for m in everyone}  # Vietnamese order: given name first
+        keys[pk] = sort_key
+    # Vietnamese order: given name first.
     return sorted(out, key=lambda r: (-r["tier"], keys[r["id"]]))
 
 
 def party_gaps(member: PartyMember) -> list[tuple[dt.date, dt.date | None]]:
+    return gaps_of(member.derived)
+
+
+def gaps_of(derived: dict[str, Any] | None) -> list[tuple[dt.date, dt.date | None]]:
+    """The gaps in party age kept in a member's derived fields."""
     return [
         (dt.date.fromisoformat(a), dt.date.fromisoformat(b) if b else None)
-        for a, b in (member.derived or {}).get("gaps", [])
+        for a, b in (derived or {}).get("gaps", [])
     ]
 
 

@@ -7,9 +7,11 @@ from collections import defaultdict
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import get_language
 
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import scope_for
+from dangvu.core.cached import cached
 from dangvu.core.dates import today
 from dangvu.evaluation.models import Rating
 from dangvu.evaluation.services.common import joined_on, review_on
@@ -58,6 +60,34 @@ def progress(org: Organisation, year: int, shown: int | None = 200) -> dict[str,
     counted over the values of the whole subtree (a province's 22,000 members in a few queries,
     no record built for each), the members themselves read only for the `shown` first of each
     list (all of them with `shown=None`, as a cell's page asks)."""
+    # Counted once per state of the records (and language: the reasons are sentences).
+    key = f"rating-progress:{org.pk}:{year}:{shown}:{get_language()}"
+    counted = cached(key, lambda: _count(org, year, shown))
+    to_rate, pending_total, pending_ids, excluded_total, excluded_ids = counted
+    people = PartyMember.objects.select_related("person").in_bulk(
+        pending_ids + [m for m, _why in excluded_ids]
+    )
+    rules = ev.rules_for(year)
+    deadline = ev.decision_deadline(rules, year)
+    return {
+        "to_rate": to_rate,
+        "rated": to_rate - pending_total,
+        "pending": [people[m] for m in pending_ids],
+        "pending_total": pending_total,
+        "not_reviewed": [(people[m], why) for m, why in excluded_ids],
+        "not_reviewed_total": excluded_total,
+        "deadline": deadline,
+        # After the deadline (§16.1 1.6) whatever is not decided is overdue.
+        "overdue": deadline is not None and today() > deadline,
+        "late": late_decisions(org, year),
+    }
+
+
+def _count(
+    org: Organisation, year: int, shown: int | None
+) -> tuple[int, int, list[int], int, list[tuple[int, str]]]:
+    """progress()'s counting over the subtree's values: those to rate, those not yet rated (the
+    `shown` first of them), those not reviewed with why (the `shown` first)."""
     rules = ev.rules_for(year)
     on = review_on(year)
     periods = members_in_subtree(org, on)
@@ -85,27 +115,18 @@ def progress(org: Organisation, year: int, shown: int | None = 200) -> dict[str,
             on=on,
         )
         if why:
-            excluded_ids.append((member_id, why))
+            excluded_ids.append((member_id, str(why)))
             continue
         to_rate += 1
         if member_id not in decided:
             pending_ids.append(member_id)
-    limit = shown
-    wanted = pending_ids[:limit] + [m for m, _why in excluded_ids[:limit]]
-    people = PartyMember.objects.select_related("person").in_bulk(wanted)
-    deadline = ev.decision_deadline(rules, year)
-    return {
-        "to_rate": to_rate,
-        "rated": to_rate - len(pending_ids),
-        "pending": [people[m] for m in pending_ids[:limit]],
-        "pending_total": len(pending_ids),
-        "not_reviewed": [(people[m], why) for m, why in excluded_ids[:limit]],
-        "not_reviewed_total": len(excluded_ids),
-        "deadline": deadline,
-        # After the deadline (§16.1 1.6) whatever is not decided is overdue.
-        "overdue": deadline is not None and today() > deadline,
-        "late": late_decisions(org, year),
-    }
+    return (
+        to_rate,
+        len(pending_ids),
+        pending_ids[:shown],
+        len(excluded_ids),
+        excluded_ids[:shown],
+    )
 
 
 def late_decisions(org: Organisation, year: int) -> list[Rating]:

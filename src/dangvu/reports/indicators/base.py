@@ -4,7 +4,6 @@ family's interface, the breakdowns by a person's attributes, and the cache of co
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
@@ -12,9 +11,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import translation
 
+from dangvu.core.cached import cached, data_version  # noqa: F401  (the figures' cache)
 from dangvu.core.dates import add_years
-from dangvu.core.models import ChangeSet
-from dangvu.core.routers import reports_replica
 from dangvu.members import kinds as member_kinds
 from dangvu.members.selectors import NOT_MINORITY, split_shares
 from dangvu.orgs.models import Organisation, Placement, subtree_range, valid_on
@@ -271,30 +269,3 @@ def person_codes(prefix: str, attrs: tuple[str, ...]) -> tuple[str, ...]:
         if short in ("ethnicity", "religion") and sex == "F":
             codes.append(f"{code}.women")
     return tuple(c for c in codes if c in REGISTRY_CODES)
-
-
-def data_version() -> str:
-    """Changes with every write to the records: every service write opens a change set
-    (DESIGN.md principle 3), so the newest change set names the state the figures are of."""
-
-    last = ChangeSet.objects.order_by("-created_at").values_list("id", flat=True).first()
-    return str(last or "empty")
-
-
-def cached(key: str, compute: Callable[[], Any], version: str | None = None) -> Any:
-    """A figure computed once per state of the records (DANGVU_FIGURE_CACHE, on by default):
-    a page viewed again shows the same figures without computing them again, and any write
-    makes the next view compute afresh."""
-    from django.conf import settings
-    from django.core.cache import cache
-
-    if not getattr(settings, "DANGVU_FIGURE_CACHE", True):
-        with reports_replica():
-            return compute()
-    full = f"dangvu:figures:{version or data_version()}:{key}"
-    found = cache.get(full)
-    if found is None:
-        with reports_replica():  # from the read replica, when there is one
-            found = compute()
-        cache.set(full, found, 6 * 3600)
-    return found

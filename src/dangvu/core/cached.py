@@ -1,0 +1,38 @@
+"""Answers computed once per state of the records: the figures of the reports, and the
+progress counts of the pages that a province's officers open every day (DESIGN.md principle 3:
+every write opens a change set, so the newest change set names the state)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from dangvu.core.models import ChangeSet
+from dangvu.core.routers import reports_replica
+
+
+def data_version() -> str:
+    """Changes with every write to the records: every service write opens a change set
+    (DESIGN.md principle 3), so the newest change set names the state the figures are of."""
+
+    last = ChangeSet.objects.order_by("-created_at").values_list("id", flat=True).first()
+    return str(last or "empty")
+
+
+def cached(key: str, compute: Callable[[], Any], version: str | None = None) -> Any:
+    """A figure computed once per state of the records (DANGVU_FIGURE_CACHE, on by default):
+    a page viewed again shows the same figures without computing them again, and any write
+    makes the next view compute afresh."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    if not getattr(settings, "DANGVU_FIGURE_CACHE", True):
+        with reports_replica():
+            return compute()
+    full = f"dangvu:figures:{version or data_version()}:{key}"
+    found = cache.get(full)
+    if found is None:
+        with reports_replica():  # from the read replica, when there is one
+            found = compute()
+        cache.set(full, found, 6 * 3600)
+    return found
