@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "dangvu.discipline",
     "dangvu.evaluation",
     "dangvu.awards",
+    "dangvu.recruitment",
     "dangvu.reports",
     "dangvu.restructuring",
     "dangvu.exchange",

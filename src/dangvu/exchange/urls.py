@@ -13,4 +13,5 @@ urlpatterns = [
     path("nhap-du-lieu/<uuid:pk>/hoan-tac/", views.revert, name="revert"),
     path("xuat-du-lieu/<str:kind>/", views.export, name="export"),
     path("dang-vien/xuat.csv", views.member_export, name="member_export"),
+    path("phat-trien-dang/<str:code>/nhap/", views.union_list, name="union_list"),
 ]

@@ -10,9 +10,11 @@ from dataclasses import replace
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,6 +27,8 @@ from dangvu.core.sheets import MAX_BYTES, MAX_ROWS, FileError
 from dangvu.exchange import exporting, services
 from dangvu.exchange.columns import COLUMNS, KIND_LABELS, KINDS
 from dangvu.exchange.models import ImportBatch
+from dangvu.exchange.union_list import COLUMNS as LIST_COLUMNS
+from dangvu.exchange.union_list import REQUIRED, union_list_import
 from dangvu.members.forms import FilterForm, filters_of
 from dangvu.members.selectors import export_rows, sensitive_filters, without_sensitive_filters
 from dangvu.tree.selectors import get_org, scope_roots
@@ -299,3 +303,39 @@ def member_export(request: HttpRequest) -> HttpResponse:
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     records = exporting.member_records(rows, request.user)
     return exporting.response("members", records, fmt, f"dang-vien-{org.code}", title=org.code)
+
+
+class UnionListForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("The list (Excel, ODS or CSV)"))
+
+
+def union_list(request: HttpRequest, code: str) -> HttpResponse:
+    """The Union's handover list of outstanding people entered on their cells' lists: every
+    problem named by row and column; nothing entered unless every row is good."""
+    org = get_org(request.user, code, Ability.MANAGE_MEMBERS)
+    form = UnionListForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            problems = [_("The file is too large.")]
+        else:
+            try:
+                count = union_list_import(
+                    data=upload.read(), name=upload.name, under=org, actor=request.user
+                )
+            except ValidationError as exc:
+                problems = exc.messages
+            else:
+                messages.success(request, _("%(n)s candidates entered.") % {"n": count})
+                return redirect(reverse("recruitment:org", args=[org.code]))
+    return render(
+        request,
+        "exchange/union_list.html",
+        {
+            "org": org,
+            "form": form,
+            "problems": problems,
+            "columns": [(c.header, c.key in REQUIRED) for c in LIST_COLUMNS],
+        },
+    )

@@ -17,5 +17,6 @@ urlpatterns = [
     path("<str:code>/ho-so/", views.records_page, name="records"),
     path("<str:code>/tong-quan/", views.dashboard, name="dashboard"),
     path("<str:code>/chi-tieu-ket-nap/", views.targets_page, name="targets"),
+    path("<str:code>/phat-trien-dang/", views.recruitment_page, name="recruitment"),
     path("<str:code>/tong-ket/", views.create_review, name="create_review"),
 ]

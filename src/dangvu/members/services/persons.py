@@ -165,9 +165,17 @@ def _citizen_id_messages(citizen: str) -> dict[str, str]:
     }
 
 
-def _taken(model: Any, field: str, value: str, exclude_member_id: int | None) -> bool:
+def _taken(
+    model: Any,
+    field: str,
+    value: str,
+    exclude_member_id: int | None,
+    exclude_person_id: int | None = None,
+) -> bool:
     """Whether another record already holds this unique value."""
     clash = model.objects.filter(**{field: value})
+    if exclude_person_id is not None and model is Person:
+        clash = clash.exclude(pk=exclude_person_id)
     if exclude_member_id is not None:
         member_field = "membership__pk" if model is Person else "pk"
         clash = clash.exclude(**{member_field: exclude_member_id})
@@ -192,7 +200,11 @@ _IDENTIFIERS: list[tuple[str, re.Pattern[str], str, str]] = [
 
 
 def clean_person(
-    data: PersonInput, *, exclude_member_id: int | None = None, check_unique: bool = True
+    data: PersonInput,
+    *,
+    exclude_member_id: int | None = None,
+    check_unique: bool = True,
+    exclude_person_id: int | None = None,
 ) -> dict[str, Any]:
     """Normalise and check a person's record; every problem is reported at once, per field."""
     errors = _Errors()
@@ -214,7 +226,7 @@ def clean_person(
         if (
             not problems
             and check_unique
-            and _taken(Person, "citizen_id", citizen, exclude_member_id)
+            and _taken(Person, "citizen_id", citizen, exclude_member_id, exclude_person_id)
         ):
             errors.add(
                 "citizen_id",
@@ -241,6 +253,11 @@ def clean_person(
     out["phone"] = phone
     errors.raise_if_any()
     return out
+
+
+def person_values(cleaned: Mapping[str, Any]) -> dict[str, Any]:
+    """The Person row's values from a cleaned record (names split, search and sort keys)."""
+    return _person_values(cleaned)
 
 
 def _person_values(cleaned: Mapping[str, Any]) -> dict[str, Any]:

@@ -63,14 +63,22 @@ def member_admit(
     ceremony_details: dict[str, Any] | None = None,
     recognition_decision: Decision | None = None,
     external_org: str = "",
+    existing: Person | None = None,
 ) -> PartyMember:
     """Record a person admitted into a party cell by `decision` (DOMAIN.md §4.1–§4.3).
 
     With `recognised`, also record the recognition as official member on the day the 12 months
-    of probation end: this is how members admitted before dangvu are entered.
+    of probation end: this is how members admitted before dangvu are entered. With `existing`, the
+    person already on record (a candidate, recruitment/) becomes the member: entered once, their
+    record updated from `person`, their history kept.
     """
     require(actor, Ability.MANAGE_MEMBERS, org.path)
-    cleaned = clean_person(person)
+    if existing is not None and PartyMember.objects.filter(person=existing).exists():
+        raise RuleError(
+            _("%(name)s is already recorded as a party member.") % {"name": existing.full_name},
+            field="full_name",
+        )
+    cleaned = clean_person(person, exclude_person_id=existing.pk if existing else None)
     on = decision.date
     errors = _Errors()
     if on > today():
@@ -102,7 +110,13 @@ def member_admit(
             field="ceremony_date",
         )
     values = _person_values(cleaned)
-    person_row = Person.objects.create(**values)
+    if existing is not None:
+        person_row = existing
+        for field, value in values.items():
+            setattr(person_row, field, value)
+        person_row.save()
+    else:
+        person_row = Person.objects.create(**values)
     member = PartyMember.objects.create(
         person=person_row,
         card_number=cleaned["card_number"],

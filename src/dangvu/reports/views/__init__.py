@@ -18,6 +18,7 @@ from dangvu.reports.views.pages import (
     index,
     org_reports,
     records_page,
+    recruitment_page,
     targets_page,
 )
 from dangvu.reports.views.reviews import (
@@ -50,6 +51,7 @@ __all__ = [
     "org_reports",
     "publish",
     "records_page",
+    "recruitment_page",
     "run_file",
     "run_page",
     "targets_page",

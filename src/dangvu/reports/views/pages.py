@@ -22,7 +22,8 @@ from dangvu.core.dates import in_range, today, year_in_range
 from dangvu.core.errors import RuleError
 from dangvu.core.forms import day_asked
 from dangvu.members.selectors import corrections_for
-from dangvu.reports import services
+from dangvu.recruitment.selectors import period_range
+from dangvu.reports import recruitment, services
 from dangvu.reports.heading import heading_of
 from dangvu.reports.indicators import (
     REGISTRY,
@@ -444,3 +445,45 @@ def create_review(request: HttpRequest, code: str) -> HttpResponse:
             messages.error(request, m)
         return redirect("reports:org", code=org.code)
     return redirect("reports:run", pk=run.pk)
+
+
+def recruitment_page(request: HttpRequest, code: str) -> HttpResponse:
+    """New-member development of a period against the year's target (?ky=2026-Q1; the year so
+    far by default), per subordinate committee, ranked, with the funnel and its breakdowns."""
+    org = get_org(request.user, code)
+    text = request.GET.get("ky") or str(today().year)
+    try:
+        start, end = period_range(text)
+        if not year_in_range(start.year) or start > today():
+            raise ValueError(text)
+    except ValueError:
+        messages.warning(request, _("The period was not understood; showing this year."))
+        start, end = period_range(str(today().year))
+    found = recruitment.progress(org, start, end)
+    return render(
+        request,
+        "reports/recruitment.html",
+        {
+            "org": org,
+            "found": found,
+            "funnel": [
+                (label, found["funnel"]["counts"][key])
+                for key, label in recruitment.FUNNEL_LABELS.items()
+            ],
+            "breakdown": [
+                (label, found["funnel"]["breakdown"][key])
+                for key, label in recruitment.BREAKDOWN_LABELS.items()
+            ],
+            "periods": _periods(start.year),
+            "asked": text,
+        },
+    )
+
+
+def _periods(year: int) -> list[tuple[str, str]]:
+    return [
+        (f"{year}-Q1", _("Quarter 1")),
+        (f"{year}-H1", _("Half-year")),
+        (f"{year}-9M", _("Nine months")),
+        (f"{year}", _("The year")),
+    ]

@@ -1,0 +1,618 @@
+"""Writing the candidate's file: entering the person, recognition, the course, the dossier, the
+verification, the votes, the decision (DOMAIN.md §4.1–§4.3, §4.10, §5; DOMAIN-2.md §6).
+
+Every way in — the pages, the Union's list imported, the demo — calls these functions; each
+checks its rule (rules/recruitment.py, and the lifecycle's own age rule), writes all or nothing
+and logs the change. The admission itself is the lifecycle's one service (members.member_admit),
+which then runs the ceremony, probation and recognition as for any member.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dangvu.accounts.models import Ability
+from dangvu.accounts.scope import require
+from dangvu.core.actors import Actor
+from dangvu.core.changes import log_entry, open_change_set
+from dangvu.core.dates import format_date, today
+from dangvu.core.errors import RuleError
+from dangvu.core.models import ChangeSet, Decision
+from dangvu.members.checks import admission_age_problem
+from dangvu.members.events import check_cell
+from dangvu.members.models import PartyMember, Person
+from dangvu.members.selectors import members_on
+from dangvu.members.services import member_admit
+from dangvu.members.services.persons import PersonInput, clean_person, person_values
+from dangvu.orgs.models import Organisation
+from dangvu.recruitment.models import Candidate, Document, Verification
+from dangvu.recruitment.selectors import DOCUMENT_KINDS, decision_due, missing
+from dangvu.rules import recruitment as rules
+from dangvu.tree.selectors import placement_of
+
+KINDS = dict(rules.KINDS)
+SOURCES = dict(rules.SOURCES)
+RELATIONS = dict(rules.RELATIONS)
+
+
+def _not_future(day: dt.date | None, field: str) -> None:
+    if day is not None and day > today():
+        raise RuleError(
+            _("The date %(date)s is in the future.") % {"date": format_date(day)}, field=field
+        )
+
+
+def _log(cs: ChangeSet, action: str, candidate: Candidate, after: dict[str, Any]) -> None:
+    log_entry(
+        cs,
+        action=action,
+        obj=candidate,
+        subject=candidate.person,
+        scope_path=candidate.cell.path,
+        after={"name": candidate.person.full_name, **after},
+    )
+
+
+def _open(candidate: Candidate) -> None:
+    if candidate.status != Candidate.Status.OPEN:
+        raise RuleError(
+            _("The file of %(name)s is closed (%(status)s).")
+            % {"name": candidate.person.full_name, "status": candidate.get_status_display()},
+            field="status",
+        )
+
+
+def grassroots_of(cell: Organisation, on: dt.date) -> Organisation:
+    """The committee above the cell that votes on its proposals (the cell's superior that day)."""
+    place = placement_of(cell, on)
+    if place is None or place.parent is None:
+        return cell
+    return place.parent
+
+
+@transaction.atomic
+def candidate_enter(
+    *,
+    person: PersonInput,
+    cell: Organisation,
+    kind: str,
+    source_kind: str,
+    introduced_by: str,
+    introduced_on: dt.date,
+    actor: Actor,
+    introduced_number: str = "",
+    education_exception: str = "",
+    source: str = ChangeSet.Source.WEB,
+    changeset: ChangeSet | None = None,
+) -> Candidate:
+    """Enter a person introduced by a body's resolution (DOMAIN-2.md §6.1) on the cell's list. A
+    person already on record (the same citizen ID) is that record, not a second one."""
+    require(actor, Ability.MANAGE_MEMBERS, cell.path)
+    problems: dict[str, list[str]] = {}
+    if kind not in KINDS:
+        problems.setdefault("kind", []).append(_("Choose the kind of candidate."))
+    if source_kind not in SOURCES:
+        problems.setdefault("source", []).append(_("Choose where the candidate comes from."))
+    if not introduced_by.strip():
+        problems.setdefault("introduced_by", []).append(
+            _("Name the body whose resolution introduces the person.")
+        )
+    if problems:
+        raise ValidationError(problems)
+    _not_future(introduced_on, "introduced_on")
+    check_cell(cell, introduced_on)
+    existing = None
+    if person.citizen_id:
+        existing = Person.objects.filter(citizen_id=person.citizen_id.strip()).first()
+    cleaned = clean_person(person, exclude_person_id=existing.pk if existing else None)
+    problem = rules.education_problem(cleaned["general_education"], education_exception)
+    if problem:
+        raise RuleError(problem, field="general_education")
+    birth = cleaned["birth_date"]
+    if birth is not None:
+        # §4.1: the age is judged at the cell's vote; a person who would be over 60 already at the
+        # introduction needs the provincial standing committee's consent, recorded later.
+        age = admission_age_problem(birth, introduced_on, {"over_60_authorisation": True})
+        if age is not None and age[0] == "vote_date":
+            raise RuleError(age[1], field="introduced_on")
+    if existing is not None:
+        if PartyMember.objects.filter(person=existing).exists():
+            raise RuleError(
+                _("%(name)s (citizen ID %(id)s) is already a party member.")
+                % {"name": existing.full_name, "id": existing.citizen_id},
+                field="citizen_id",
+            )
+        if Candidate.objects.filter(person=existing, status=Candidate.Status.OPEN).exists():
+            raise RuleError(
+                _("%(name)s (citizen ID %(id)s) already has a file in progress.")
+                % {"name": existing.full_name, "id": existing.citizen_id},
+                field="citizen_id",
+            )
+    values = person_values(cleaned)
+    if existing is not None:
+        for field, value in values.items():
+            setattr(existing, field, value)
+        existing.save()
+        person_row = existing
+    else:
+        person_row = Person.objects.create(**values)
+    cs = changeset or open_change_set(actor=actor, source=source)
+    candidate = Candidate.objects.create(
+        person=person_row,
+        cell=cell,
+        kind=kind,
+        source=source_kind,
+        introduced_by=introduced_by.strip(),
+        introduced_number=introduced_number.strip(),
+        introduced_on=introduced_on,
+        education_exception=education_exception,
+        changeset=cs,
+    )
+    _log(
+        cs,
+        "candidate.create",
+        candidate,
+        {
+            "cell": cell.name,
+            "kind": str(KINDS[kind]),
+            "source": str(SOURCES[source_kind]),
+            "introduced_by": candidate.introduced_by,
+            "introduced_on": format_date(introduced_on),
+        },
+    )
+    return candidate
+
+
+@transaction.atomic
+def candidate_recognise(
+    *,
+    candidate: Candidate,
+    on: dt.date,
+    by: str,
+    helper: PartyMember | None,
+    actor: Actor,
+) -> Candidate:
+    """The committee recognises the person as a candidate (đối tượng) and the cell assigns an
+    official member to help (DOMAIN-2.md §6.1)."""
+    require(actor, Ability.MANAGE_MEMBERS, candidate.cell.path)
+    _open(candidate)
+    _not_future(on, "recognised_on")
+    if on < candidate.introduced_on:
+        raise RuleError(
+            _("Recognised before being introduced (%(date)s).")
+            % {"date": format_date(candidate.introduced_on)},
+            field="recognised_on",
+        )
+    if helper is not None and (helper.official_date is None or helper.official_date > on):
+        raise RuleError(
+            _("%(name)s is not an official member: the helping member must be one.")
+            % {"name": helper.person.full_name},
+            field="helper",
+        )
+    candidate.recognised_on, candidate.recognised_by, candidate.helper = on, by.strip(), helper
+    candidate.save()
+    _log(
+        open_change_set(actor=actor),
+        "candidate.update",
+        candidate,
+        {
+            "recognised_on": format_date(on),
+            "recognised_by": candidate.recognised_by,
+            "helper": helper.person.full_name if helper else "",
+        },
+    )
+    return candidate
+
+
+@transaction.atomic
+def certificate_record(
+    *,
+    candidate: Candidate,
+    course: str,
+    issuer: str,
+    number: str,
+    issued_on: dt.date,
+    actor: Actor,
+) -> Candidate:
+    """The awareness course's certificate (DOMAIN-2.md §6.2): issued once; its validity is the
+    parameter rules.CERTIFICATE_VALID_MONTHS (UNCONFIRMED)."""
+    require(actor, Ability.MANAGE_MEMBERS, candidate.cell.path)
+    _open(candidate)
+    _not_future(issued_on, "certificate_on")
+    if not issuer.strip():
+        raise RuleError(_("Name who issued the certificate."), field="certificate_issuer")
+    candidate.course, candidate.certificate_issuer = course.strip(), issuer.strip()
+    candidate.certificate_number, candidate.certificate_on = number.strip(), issued_on
+    candidate.save()
+    _log(
+        open_change_set(actor=actor),
+        "candidate.update",
+        candidate,
+        {
+            "course": candidate.course,
+            "certificate_issuer": candidate.certificate_issuer,
+            "certificate_number": candidate.certificate_number,
+            "certificate_on": format_date(issued_on),
+        },
+    )
+    return candidate
+
+
+@transaction.atomic
+def document_record(
+    *,
+    candidate: Candidate,
+    kind: str,
+    dated: dt.date,
+    actor: Actor,
+    note: str = "",
+    introducer: PartyMember | None = None,
+    worked_since: dt.date | None = None,
+    replacement: bool = False,
+) -> Document:
+    """One paper of the dossier (§4.10a). An introduction names its member, who must be official
+    and have worked with the applicant 12 months, unless assigned as a replacement (QĐ 24 3.2)."""
+    require(actor, Ability.MANAGE_MEMBERS, candidate.cell.path)
+    _open(candidate)
+    if kind not in DOCUMENT_KINDS:
+        raise RuleError(_("Choose the document."), field="kind")
+    _not_future(dated, "dated")
+    if kind == "introducer":
+        if introducer is None:
+            raise RuleError(_("Choose the introducing member."), field="introducer")
+        problem = rules.introducer_problem(
+            worked_since=worked_since,
+            on=dated,
+            replacement=replacement,
+            official_since=introducer.official_date,
+        )
+        if problem:
+            raise RuleError(problem, field="introducer")
+        if candidate.documents.filter(kind="introducer", introducer=introducer).exists():
+            raise RuleError(
+                _("%(name)s has already introduced this person.")
+                % {"name": introducer.person.full_name},
+                field="introducer",
+            )
+    document = Document.objects.create(
+        candidate=candidate,
+        kind=kind,
+        dated=dated,
+        note=note.strip(),
+        introducer=introducer if kind == "introducer" else None,
+        worked_since=worked_since if kind == "introducer" else None,
+        replacement=replacement and kind == "introducer",
+    )
+    _log(
+        open_change_set(actor=actor),
+        "candidate.document",
+        candidate,
+        {
+            "document": str(DOCUMENT_KINDS[kind]),
+            "dated": format_date(dated),
+            "introducer": introducer.person.full_name if introducer else "",
+        },
+    )
+    return document
+
+
+@transaction.atomic
+def verification_record(
+    *,
+    candidate: Candidate,
+    relation: str,
+    name: str,
+    actor: Actor,
+    party_member: bool = False,
+    fully_declared: bool = False,
+    requested_on: dt.date | None = None,
+    answered_on: dt.date | None = None,
+    report: str = "",
+    concluded_on: dt.date | None = None,
+    conclusion: str = "",
+    verification: Verification | None = None,
+) -> Verification:
+    """The verification of one person (DOMAIN-2.md §6.4): request, answer, report, conclusion.
+    Recorded as it goes; `verification` updates the one already begun."""
+    require(actor, Ability.MANAGE_MEMBERS, candidate.cell.path)
+    _open(candidate)
+    if relation not in RELATIONS:
+        raise RuleError(_("Choose whose background is verified."), field="relation")
+    if not name.strip():
+        raise RuleError(_("Write the full name of the person verified."), field="name")
+    for field, day in (
+        ("requested_on", requested_on),
+        ("answered_on", answered_on),
+        ("concluded_on", concluded_on),
+    ):
+        _not_future(day, field)
+    if answered_on and (requested_on is None or answered_on < requested_on):
+        raise RuleError(_("An answer comes after the request."), field="answered_on")
+    if concluded_on and not conclusion.strip():
+        raise RuleError(_("Write the conclusion."), field="conclusion")
+    row = verification or Verification(candidate=candidate)
+    for field, value in {
+        "relation": relation,
+        "name": name.strip(),
+        "party_member": party_member,
+        "fully_declared": fully_declared,
+        "requested_on": requested_on,
+        "answered_on": answered_on,
+        "report": report.strip(),
+        "concluded_on": concluded_on,
+        "conclusion": conclusion.strip(),
+    }.items():
+        setattr(row, field, value)
+    row.save()
+    _log(
+        open_change_set(actor=actor),
+        "candidate.verification",
+        candidate,
+        {
+            "relation": str(RELATIONS[relation]),
+            "person": row.name,
+            "concluded_on": format_date(concluded_on) if concluded_on else "",
+            "conclusion": row.conclusion,
+        },
+    )
+    return row
+
+
+def official_members(cell: Organisation, on: dt.date) -> int:
+    """The cell's official members on a day, who vote on the admission (§4.1)."""
+    return members_on(cell, on).filter(status="official").count()
+
+
+@transaction.atomic
+def cell_vote(*, candidate: Candidate, on: dt.date, in_favour: int, actor: Actor) -> Candidate:
+    """The cell considers the complete file and votes (§4.1): with at least two thirds of its
+    official members in favour it proposes the admission; otherwise the file is closed. The file
+    must be complete on that day: nothing missing, nothing stale, the applicant of age."""
+    require(actor, Ability.MANAGE_MEMBERS, candidate.cell.path)
+    _open(candidate)
+    _not_future(on, "cell_vote_on")
+    lacking = missing(candidate, on)
+    if lacking:
+        raise RuleError(
+            _("The file is not complete: %(lacking)s.") % {"lacking": "; ".join(lacking)},
+            field="cell_vote_on",
+        )
+    details = {
+        "vote_date": on,
+        "over_60_authorisation": bool(candidate.over_60_consent_id),
+    }
+    problem = admission_age_problem(candidate.person.birth_date, on, details)
+    if problem is not None:
+        raise RuleError(problem[1], field="cell_vote_on")
+    voters = official_members(candidate.cell, on)
+    if in_favour < 0 or in_favour > voters:
+        raise RuleError(
+            _("The cell had %(n)s official members on %(date)s: at most %(n)s can vote in favour.")
+            % {"n": voters, "date": format_date(on)},
+            field="cell_in_favour",
+        )
+    candidate.cell_vote_on, candidate.cell_voters, candidate.cell_in_favour = on, voters, in_favour
+    passed = rules.passes(in_favour, voters)
+    if not passed:
+        candidate.status, candidate.status_on = Candidate.Status.REFUSED, on
+        candidate.status_reason = _(
+            "%(yes)s of %(n)s official members in favour; %(need)s were needed (two thirds)."
+        ) % {"yes": in_favour, "n": voters, "need": rules.votes_needed(voters)}
+    candidate.save()
+    _log(
+        open_change_set(actor=actor),
+        "candidate.vote",
+        candidate,
+        {
+            "body": candidate.cell.name,
+            "on": format_date(on),
+            "in_favour": in_favour,
+            "voters": voters,
+            "passed": passed,
+        },
+    )
+    return candidate
+
+
+@transaction.atomic
+def committee_vote(
+    *, candidate: Candidate, on: dt.date, voters: int, in_favour: int, actor: Actor
+) -> Candidate:
+    """The grassroots committee votes on the cell's proposal (HD 01 3.6c): with two thirds of its
+    members a resolution proposes the admission; below it, the full result is sent up, and the
+    competent committee decides either way. The proposal is then received above."""
+    committee = grassroots_of(candidate.cell, on)
+    require(actor, Ability.MANAGE_MEMBERS, committee.path)
+    _open(candidate)
+    _not_future(on, "committee_vote_on")
+    if candidate.cell_vote_on is None:
+        raise RuleError(_("The cell has not voted yet."), field="committee_vote_on")
+    if on < candidate.cell_vote_on:
+        raise RuleError(
+            _("The committee votes after the cell (%(date)s).")
+            % {"date": format_date(candidate.cell_vote_on)},
+            field="committee_vote_on",
+        )
+    if voters <= 0 or in_favour < 0 or in_favour > voters:
+        raise RuleError(
+            _("Write the committee's members and how many voted in favour (at most all of them)."),
+            field="committee_in_favour",
+        )
+    candidate.committee_vote_on = on
+    candidate.committee_voters, candidate.committee_in_favour = voters, in_favour
+    candidate.save()
+    _log(
+        open_change_set(actor=actor),
+        "candidate.vote",
+        candidate,
+        {
+            "body": committee.name,
+            "on": format_date(on),
+            "in_favour": in_favour,
+            "voters": voters,
+            "passed": rules.passes(in_favour, voters),
+        },
+    )
+    return candidate
+
+
+@transaction.atomic
+def proposal_received(
+    *,
+    candidate: Candidate,
+    on: dt.date,
+    actor: Actor,
+    extension_days: int = 0,
+    extension_reason: str = "",
+) -> Candidate:
+    """The day the competent committee received the proposal (the 60 working days run from it),
+    and any extension, at most 30 working days, with its reason."""
+    require(actor, Ability.MANAGE_MEMBERS, grassroots_of(candidate.cell, on).path)
+    _open(candidate)
+    _not_future(on, "sent_up_on")
+    if candidate.committee_vote_on is None or on < candidate.committee_vote_on:
+        raise RuleError(
+            _("The proposal is received after the grassroots committee's vote."),
+            field="sent_up_on",
+        )
+    if not 0 <= extension_days <= rules.DECISION_EXTENSION_MAX_WORKING_DAYS:
+        raise RuleError(
+            _("An extension is at most %(n)s working days.")
+            % {"n": rules.DECISION_EXTENSION_MAX_WORKING_DAYS},
+            field="extension_days",
+        )
+    if extension_days and not extension_reason.strip():
+        raise RuleError(_("Write the reason for the extension."), field="extension_reason")
+    candidate.sent_up_on = on
+    candidate.extension_days, candidate.extension_reason = extension_days, extension_reason.strip()
+    candidate.save()
+    due = decision_due(candidate)
+    _log(
+        open_change_set(actor=actor),
+        "candidate.update",
+        candidate,
+        {
+            "sent_up_on": format_date(on),
+            "decision_due": format_date(due) if due else "",
+            "extension_days": extension_days,
+        },
+    )
+    return candidate
+
+
+@transaction.atomic
+def candidate_admit(
+    *,
+    candidate: Candidate,
+    decision: Decision,
+    actor: Actor,
+    late_reason: str = "",
+    source: str = ChangeSet.Source.WEB,
+) -> PartyMember:
+    """The competent committee's decision: the lifecycle's admission service records the person
+    (the same record) as a probationary member of the cell; the ceremony, probation and
+    recognition then follow as for any member. A decision after the deadline states why."""
+    _open(candidate)
+    if candidate.cell_vote_on is None or not rules.passes(
+        candidate.cell_in_favour or 0, candidate.cell_voters or 0
+    ):
+        raise RuleError(_("The cell has not proposed the admission."), field="decision")
+    if candidate.sent_up_on is None:
+        raise RuleError(_("Record first the day the proposal was received."), field="sent_up_on")
+    due = decision_due(candidate)
+    if decision.date < candidate.sent_up_on:
+        raise RuleError(
+            _("The decision comes after the proposal was received (%(date)s).")
+            % {"date": format_date(candidate.sent_up_on)},
+            field="decision_date",
+        )
+    if due is not None and decision.date > due and not late_reason.strip():
+        raise RuleError(
+            _(
+                "The decision was due by %(due)s (60 working days after the proposal, with "
+                "%(ext)s days' extension; QĐ 29-QĐ/TW 4.3.1): write why it is late."
+            )
+            % {"due": format_date(due), "ext": candidate.extension_days},
+            field="late_reason",
+        )
+    person = candidate.person
+    data = PersonInput(
+        **{
+            f.name: getattr(person, f.name)
+            for f in dataclasses.fields(PersonInput)
+            if hasattr(person, f.name)
+        }
+    )
+    member = member_admit(
+        person=data,
+        org=candidate.cell,
+        decision=decision,
+        ceremony_date=None,
+        actor=actor,
+        source=source,
+        existing=person,
+        reason=late_reason,
+        admission_details={
+            "vote_date": candidate.cell_vote_on,
+            "over_60_authorisation": bool(candidate.over_60_consent_id),
+        },
+    )
+    candidate.member = member
+    candidate.status, candidate.status_on = Candidate.Status.ADMITTED, decision.date
+    candidate.status_reason = late_reason.strip()
+    candidate.save()
+    _log(
+        open_change_set(actor=actor),
+        "candidate.admit",
+        candidate,
+        {"decision": str(decision), "late_reason": candidate.status_reason},
+    )
+    return member
+
+
+@transaction.atomic
+def candidate_close(
+    *, candidate: Candidate, status: str, on: dt.date, reason: str, actor: Actor
+) -> Candidate:
+    """Close a file without admission: not admitted by the competent committee, or withdrawn."""
+    require(actor, Ability.MANAGE_MEMBERS, candidate.cell.path)
+    _open(candidate)
+    _not_future(on, "status_on")
+    if status not in (Candidate.Status.REFUSED, Candidate.Status.WITHDRAWN):
+        raise RuleError(_("Choose how the file ends."), field="status")
+    if not reason.strip():
+        raise RuleError(_("Write the reason."), field="status_reason")
+    candidate.status, candidate.status_on, candidate.status_reason = status, on, reason.strip()
+    candidate.save()
+    _log(
+        open_change_set(actor=actor),
+        "candidate.close",
+        candidate,
+        {"status": candidate.get_status_display(), "on": format_date(on), "reason": reason},
+    )
+    return candidate
+
+
+@transaction.atomic
+def member_form_record(*, candidate: Candidate, on: dt.date, actor: Actor) -> Candidate:
+    """The new member's form (lý lịch đảng viên) completed (30 working days after the ceremony,
+    HD 12-HD/BTCTW 2022, UNCONFIRMED)."""
+    require(actor, Ability.MANAGE_MEMBERS, candidate.cell.path)
+    _not_future(on, "member_form_on")
+    if candidate.member is None:
+        raise RuleError(_("Only an admitted member fills the member form."), field="member_form_on")
+    candidate.member_form_on = on
+    candidate.save()
+    _log(
+        open_change_set(actor=actor),
+        "candidate.update",
+        candidate,
+        {"member_form_on": format_date(on)},
+    )
+    return candidate

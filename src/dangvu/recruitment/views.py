@@ -1,0 +1,265 @@
+"""The recruitment pages: an organisation's candidates (the cell secretary's list, the
+committee's and the board's), entering a candidate, the candidate's file with its next step, and
+the Union's handover list imported."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms as django_forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from dangvu.accounts.models import Ability
+from dangvu.accounts.scope import can
+from dangvu.core.changes import get_or_create_decision
+from dangvu.core.dates import today
+from dangvu.core.forms import add_service_errors, submit
+from dangvu.members.models import PartyMember
+from dangvu.members.services import PersonInput
+from dangvu.recruitment import forms, selectors, services
+from dangvu.recruitment.models import Candidate
+from dangvu.tree.selectors import get_org
+
+PAGE = 50
+
+
+def org_page(request: HttpRequest, code: str) -> HttpResponse:
+    """The candidates of the organisation's cells: open files first, with what each lacks, its
+    next step and the decision's deadline (overdue in red); closed files below."""
+    org = get_org(request.user, code)
+    day = today()
+    rows = []
+    candidates = selectors.candidates_of(request.user, org).order_by("person__sort_key")
+    open_files = list(
+        candidates.filter(status=Candidate.Status.OPEN).prefetch_related(
+            "documents", "verifications"
+        )
+    )
+    for c in open_files:
+        step = selectors.next_step(c, day)
+        rows.append(
+            {
+                "candidate": c,
+                "stage_label": selectors.STAGE_LABELS[selectors.stage(c)],
+                "missing": selectors.missing(c, day) if c.cell_vote_on is None else [],
+                "step": step,
+                "overdue": step.due is not None and step.due < day,
+            }
+        )
+    rows.sort(key=lambda r: (not r["overdue"], r["step"].due or day.replace(year=day.year + 50)))
+    closed = candidates.exclude(status=Candidate.Status.OPEN).order_by("-status_on")
+    return render(
+        request,
+        "recruitment/org.html",
+        {
+            "org": org,
+            "rows": rows,
+            "closed": Paginator(closed, PAGE).get_page(request.GET.get("trang")),
+            "may_enter": can(request.user, Ability.MANAGE_MEMBERS, org.path),
+            "day": day,
+        },
+    )
+
+
+def enter(request: HttpRequest, code: str) -> HttpResponse:
+    org = get_org(request.user, code, Ability.MANAGE_MEMBERS)
+    form = forms.CandidateForm(request.POST or None)
+
+    def act(d: dict[str, Any]) -> Candidate:
+        return services.candidate_enter(
+            person=PersonInput.from_mapping(d),
+            cell=org,
+            kind=d["kind"],
+            source_kind=d["source_kind"],
+            introduced_by=d["introduced_by"],
+            introduced_number=d["introduced_number"],
+            introduced_on=d["introduced_on"],
+            education_exception=d["education_exception"],
+            actor=request.user,
+        )
+
+    done = submit(
+        request,
+        form,
+        act,
+        _("The candidate was entered."),
+        lambda c: reverse("recruitment:file", args=[c.pk]),
+    )
+    return done or render(
+        request,
+        "recruitment/form.html",
+        {"form": form, "org": org, "title": _("Enter an outstanding person")},
+    )
+
+
+def _candidate(request: HttpRequest, pk: int) -> Candidate:
+    found = selectors.visible_candidates(request.user).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _members(candidate: Candidate) -> Any:
+    """The cell's official members, for the helper and the introducers."""
+    return (
+        PartyMember.objects.filter(org=candidate.cell, status="official")
+        .select_related("person")
+        .order_by("person__sort_key")
+    )
+
+
+def _actions(request: HttpRequest, c: Candidate) -> dict[str, tuple[Any, Callable[..., Any]]]:
+    """Each step: its form and the service it runs."""
+    user = request.user
+
+    def decision_of(d: dict[str, Any]) -> Any:
+        return get_or_create_decision(
+            number=d["decision_number"], date=d["decision_date"], issuer=d["decision_issuer"]
+        )
+
+    return {
+        "recognise": (
+            lambda data: forms.RecogniseForm(data, members=_members(c)),
+            lambda d: services.candidate_recognise(
+                candidate=c,
+                on=d["recognised_on"],
+                by=d["recognised_by"],
+                helper=d["helper"],
+                actor=user,
+            ),
+        ),
+        "certificate": (
+            forms.CertificateForm,
+            lambda d: services.certificate_record(
+                candidate=c,
+                course=d["course"],
+                issuer=d["certificate_issuer"],
+                number=d["certificate_number"],
+                issued_on=d["certificate_on"],
+                actor=user,
+            ),
+        ),
+        "document": (
+            lambda data: forms.DocumentForm(data, members=_members(c)),
+            lambda d: services.document_record(
+                candidate=c,
+                kind=d["kind"],
+                dated=d["dated"],
+                note=d["note"],
+                introducer=d["introducer"],
+                worked_since=d["worked_since"],
+                replacement=d["replacement"],
+                actor=user,
+            ),
+        ),
+        "verification": (
+            forms.VerificationForm,
+            lambda d: services.verification_record(candidate=c, actor=user, **d),
+        ),
+        "cell_vote": (
+            forms.CellVoteForm,
+            lambda d: services.cell_vote(
+                candidate=c, on=d["cell_vote_on"], in_favour=d["cell_in_favour"], actor=user
+            ),
+        ),
+        "committee_vote": (
+            forms.CommitteeVoteForm,
+            lambda d: services.committee_vote(
+                candidate=c,
+                on=d["committee_vote_on"],
+                voters=d["committee_voters"],
+                in_favour=d["committee_in_favour"],
+                actor=user,
+            ),
+        ),
+        "sent_up": (
+            forms.SentUpForm,
+            lambda d: services.proposal_received(
+                candidate=c,
+                on=d["sent_up_on"],
+                extension_days=d["extension_days"] or 0,
+                extension_reason=d["extension_reason"],
+                actor=user,
+            ),
+        ),
+        "decide": (
+            forms.AdmitForm,
+            lambda d: services.candidate_admit(
+                candidate=c, decision=decision_of(d), late_reason=d["late_reason"], actor=user
+            ),
+        ),
+        "close": (
+            forms.CloseForm,
+            lambda d: services.candidate_close(
+                candidate=c,
+                status=d["status"],
+                on=d["status_on"],
+                reason=d["status_reason"],
+                actor=user,
+            ),
+        ),
+        "member_form": (
+            forms.MemberFormForm,
+            lambda d: services.member_form_record(candidate=c, on=d["member_form_on"], actor=user),
+        ),
+    }
+
+
+def file_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The candidate's file: who, where it stands, what it lacks, the papers, the verification,
+    the votes; the next step's form open, the others a click away."""
+    c = _candidate(request, pk)
+    day = today()
+    may_act = can(request.user, Ability.MANAGE_MEMBERS, c.cell.path)
+    actions = _actions(request, c)
+    step = selectors.next_step(c, day)
+    chosen = request.POST.get("action") or request.GET.get("buoc") or step.key
+    if chosen == "dossier":
+        chosen = "document"
+    bound: dict[str, django_forms.Form] = {}
+    if request.method == "POST":
+        if not may_act or chosen not in actions:
+            raise Http404
+        make, act = actions[chosen]
+        form = make(request.POST)
+        bound[chosen] = form
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    act(form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Recorded."))
+                return redirect(reverse("recruitment:file", args=[c.pk]))
+    shown = {key: bound.get(key) or make(None) for key, (make, _act) in actions.items()}
+    c.refresh_from_db()
+    sensitive = can(request.user, Ability.VIEW_SENSITIVE, c.cell.path)
+    return render(
+        request,
+        "recruitment/file.html",
+        {
+            "c": c,
+            "step": step,
+            "overdue": step.due is not None and step.due < day,
+            "stage_label": selectors.STAGE_LABELS[selectors.stage(c)],
+            "step_labels": selectors.STEP_LABELS,
+            "missing": selectors.missing(c, day) if c.status == Candidate.Status.OPEN else [],
+            "documents": list(c.documents.select_related("introducer__person")),
+            "verifications": list(c.verifications.all()),
+            "forms": shown,
+            "chosen": chosen,
+            "may_act": may_act,
+            "sensitive": sensitive,
+            "needed": selectors.introducers_needed(c, day),
+            "grassroots": services.grassroots_of(c.cell, day),
+        },
+    )
