@@ -190,7 +190,10 @@ def test_two_thirds_of_nine_official_members_is_six(world):
         rs.cell_vote(candidate=first, on=VOTE, in_favour=10, actor=world.binh)  # more than 9
     rs.cell_vote(candidate=first, on=VOTE, in_favour=5, actor=world.binh)
     first.refresh_from_db()
-    assert first.status == Candidate.Status.REFUSED and "5/9 đảng viên chính thức tán thành; cần ít nhất 6" in first.status_reason
+    assert (
+        first.status == Candidate.Status.REFUSED
+        and "5/9 đảng viên chính thức tán thành; cần ít nhất 6" in first.status_reason
+    )
     with pytest.raises(ValidationError):  # a closed file takes no more steps
         rs.committee_vote(
             candidate=first, on=dt.date(2026, 3, 27), voters=9, in_favour=9, actor=world.an

@@ -23,12 +23,14 @@ from dangvu.core.changes import open_change_set
 from dangvu.core.dates import add_months, add_years, age_on
 from dangvu.core.models import ChangeSet, Decision
 from dangvu.demo import data
+from dangvu.demo.pipeline import ADMISSIONS_FROM, Pipeline
 from dangvu.discipline.services import discipline_record
 from dangvu.members.events import event_record
 from dangvu.members.lifecycle import official_date_for
 from dangvu.members.models import PartyMember
 from dangvu.members.services import member_admit, member_issue_card
 from dangvu.orgs.models import Organisation, Placement, valid_on
+from dangvu.recruitment.models import Candidate
 from dangvu.restructuring.services import plan_apply
 
 if TYPE_CHECKING:
@@ -71,7 +73,7 @@ class Planned:
     args: dict[str, Any] = field(compare=False, default_factory=dict)
 
 
-class History:
+class History(Pipeline):
     def __init__(self, builder: DemoBuilder, built: Built) -> None:
         self.builder = builder
         self.built = built
@@ -94,6 +96,7 @@ class History:
         self.reformed = False
         self.month_pool: list[PartyMember] = []
         self.changeset: ChangeSet | None = None
+        self.pipeline_init()
 
     # --- helpers -----------------------------------------------------------------------------
     def _count(self, kind: str, months: int = 1) -> int:
@@ -224,6 +227,7 @@ class History:
         self.members = {
             m.pk: m for m in PartyMember.objects.select_related("person", "org").order_by("pk")
         }
+        self.reload_files()
 
     def _generate(self, month: dt.date, end: dt.date) -> None:
         if month.month == 1:  # a year of events later: fresh statistics for the planner
@@ -231,8 +235,12 @@ class History:
 
             analyse()
         rng = self.rng
-        for _i in range(self._count("admission")):
-            self._plan(self._day_in(month, end), "admission")
+        # From 2024 admissions come out of the candidates' files (demo.pipeline); the draws stay
+        # the same, so that the other events do not change.
+        admissions = self._count("admission")
+        if month < ADMISSIONS_FROM:
+            for _i in range(admissions):
+                self._plan(self._day_in(month, end), "admission")
         for kind in (
             "death",
             "transfer",
@@ -253,6 +261,7 @@ class History:
         ):
             for _i in range(self._count(kind)):
                 self._plan(self._day_in(month, end), kind, seed=rng.random())
+        self.plan_introductions(month, end)
 
     def _apply(self, planned: Planned) -> None:
         handler = getattr(self, f"do_{planned.kind}")
@@ -302,6 +311,12 @@ class History:
             source=ChangeSet.Source.SYSTEM,
         )
         self.members[member.pk] = member
+        self.plan_ceremony(member, on, rng)
+
+    def plan_ceremony(
+        self, member: PartyMember, on: dt.date, rng: random.Random | None = None
+    ) -> None:
+        rng = rng or self.prng
         roll = rng.random()
         if roll < 0.96:
             ceremony = add_working_days(on, rng.randint(5, 28))
@@ -316,6 +331,11 @@ class History:
         m = self.members[member]
         details = {"exception": "Ban Thường vụ cấp ủy cấp trên đồng ý tổ chức muộn"} if late else {}
         self._event(m, "ceremony", on, details=details)
+        candidacy = Candidate.objects.filter(member=m).values_list("pk", flat=True).first()
+        if candidacy is not None and self.prng.random() < 0.9:  # the member form, mostly on time
+            self._plan(
+                add_working_days(on, self.prng.randint(8, 40)), "member_form", candidate=candidacy
+            )
         official = official_date_for(on)
         roll = self.rng.random()
         if roll < 0.97:

@@ -9,4 +9,5 @@ urlpatterns = [
     path("ban/thong-bao/", views.notices_read, name="notices_read"),
     path("xep-loai/", views.ratings_start, name="ratings_start"),
     path("khen-thuong/", views.awards_start, name="awards_start"),
+    path("phat-trien-dang-vien/", views.recruitment_start, name="recruitment_start"),
 ]

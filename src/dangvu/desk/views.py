@@ -122,3 +122,10 @@ def awards_start(request: HttpRequest) -> HttpResponse:
     if not roots:
         return render(request, "members/no_scope.html")
     return redirect("awards:org", code=roots[0].code)
+
+
+def recruitment_start(request: HttpRequest) -> HttpResponse:
+    roots = scope_roots(request.user)
+    if not roots:
+        return render(request, "members/no_scope.html")
+    return redirect("recruitment:org", code=roots[0].code)

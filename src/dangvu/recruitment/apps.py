@@ -21,6 +21,12 @@ class RecruitmentConfig(AppConfig):
                 "candidate.admit": _("Candidate admitted"),
             }
         )
-        from dangvu.recruitment import worklists
+        from dangvu.accounts.guard import register_write_check
+        from dangvu.recruitment import services, worklists
+        from dangvu.recruitment.selectors import written_candidates
+        from dangvu.tree.services import succession_handlers
 
+        register_write_check("recruitment.candidate", written_candidates)
         worklists.register()
+        if services.carry_files not in succession_handlers:
+            succession_handlers.append(services.carry_files)

@@ -44,7 +44,7 @@ class RecogniseForm(forms.Form):
 
     def __init__(self, *args: Any, members: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["helper"].queryset = members
+        self.fields["helper"].queryset = members  # type: ignore[attr-defined]
 
 
 class CertificateForm(forms.Form):
@@ -70,7 +70,7 @@ class DocumentForm(forms.Form):
 
     def __init__(self, *args: Any, members: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["introducer"].queryset = members
+        self.fields["introducer"].queryset = members  # type: ignore[attr-defined]
 
 
 class VerificationForm(forms.Form):

@@ -69,6 +69,12 @@ class Candidate(models.Model):
         PartyMember, on_delete=models.PROTECT, null=True, blank=True, related_name="candidacy"
     )
     member_form_on = models.DateField(_("member form completed on"), null=True, blank=True)
+    # A restructuring carried the open file from this cell on this day (carry_files): before that
+    # day the file belongs to the cell it was in, so that the figures of a past period stay.
+    carried_from = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    carried_on = models.DateField(null=True, blank=True)
     changeset = models.ForeignKey(ChangeSet, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

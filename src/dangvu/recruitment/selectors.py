@@ -8,14 +8,16 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dangvu.accounts.guard import taken_out, write_scope
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import scope_for
 from dangvu.core.calendar import add_working_days
 from dangvu.core.dates import add_months, format_date
+from dangvu.core.models import ChangeLogEntry
 from dangvu.members.models import EventKind, MembershipEvent, MembershipPeriod
 from dangvu.members.selectors import NOT_MINORITY, members_on
 from dangvu.orgs.models import Organisation, subtree_range
@@ -226,8 +228,8 @@ def _units(org: Organisation, start: dt.date, end: dt.date) -> set[int]:
 def _in_subtree(
     member_days: list[tuple[int, dt.date]], units: set[int]
 ) -> list[tuple[int, dt.date]]:
-    """Of (member, day), those whose cell on that day (the period of record covering it) is one of
-    `units`."""
+    """Of (member, day), those whose cell on that day (the period of record covering it, or the
+    last one before it) is one of `units`."""
     if not member_days:
         return []
     periods: dict[int, list[tuple[dt.date, dt.date | None, int]]] = {}
@@ -237,11 +239,26 @@ def _in_subtree(
         periods.setdefault(member_id, []).append((start, end, org_id))
     out = []
     for member_id, day in member_days:
-        for start, end, org_id in periods.get(member_id, []):
-            if start <= day and (end is None or day < end) and org_id in units:
-                out.append((member_id, day))
-                break
+        # The period covering the day; for a member in transit that day (a transfer letter not
+        # yet presented), the last cell before it.
+        held = [
+            (start, end, org_id)
+            for start, end, org_id in periods.get(member_id, [])
+            if start <= day
+        ]
+        covering = [p for p in held if p[1] is None or day < p[1]]
+        last = covering or sorted(held, key=lambda p: p[1] or day)[-1:]
+        if last and last[0][2] in units:
+            out.append((member_id, day))
     return out
+
+
+def _cell_then(units: set[int], day: Any) -> Q:
+    """The file's cell on `day` (a date or a field) among `units`: the cell a restructuring carried
+    it from, before the day it was carried (services.carry_files); its cell otherwise."""
+    return (Q(carried_on__isnull=True) | Q(carried_on__lte=day)) & Q(cell_id__in=units) | Q(
+        carried_on__gt=day, carried_from_id__in=units
+    )
 
 
 def funnel(org: Organisation, start: dt.date, end: dt.date) -> dict[str, Any]:
@@ -250,16 +267,19 @@ def funnel(org: Organisation, start: dt.date, end: dt.date) -> dict[str, Any]:
     recognitions, probationers struck off) of the members in the subtree that day, the
     probationers at the end, and the admissions' breakdowns."""
     units = _units(org, start, end)
-    candidates = Candidate.objects.filter(cell_id__in=units)
     counts: dict[str, int] = {}
     for key, field in (
         ("introduced", "introduced_on"),
         ("recognised", "recognised_on"),
         ("certified", "certificate_on"),
     ):
-        counts[key] = candidates.filter(**{f"{field}__range": (start, end)}).count()
+        counts[key] = (
+            Candidate.objects.filter(**{f"{field}__range": (start, end)})
+            .filter(_cell_then(units, F(field)))
+            .count()
+        )
     counts["verifying"] = (
-        candidates.filter(verifications__requested_on__lte=end)
+        Candidate.objects.filter(_cell_then(units, end), verifications__requested_on__lte=end)
         .filter(Q(status=Candidate.Status.OPEN) | Q(status_on__gt=end))
         .exclude(cell_vote_on__lte=end)
         .distinct()
@@ -267,9 +287,9 @@ def funnel(org: Organisation, start: dt.date, end: dt.date) -> dict[str, Any]:
     )
     counts["cell_resolutions"] = sum(
         1
-        for voters, yes in candidates.filter(cell_vote_on__range=(start, end)).values_list(
-            "cell_voters", "cell_in_favour"
-        )
+        for voters, yes in Candidate.objects.filter(cell_vote_on__range=(start, end))
+        .filter(_cell_then(units, F("cell_vote_on")))
+        .values_list("cell_voters", "cell_in_favour")
         if rules.passes(yes or 0, voters or 0)
     )
     events = MembershipEvent.objects.filter(voided_by__isnull=True, on__range=(start, end))
@@ -343,3 +363,10 @@ def period_range(text: str) -> tuple[dt.date, dt.date]:
     start = first.replace(month=months[0])
     end = add_months(first.replace(month=months[1]), 1) - dt.timedelta(days=1)
     return start, end
+
+
+def written_candidates(user: Any, ids: set[str], entries: list[ChangeLogEntry]) -> set[str]:
+    """The write guard's read-back (accounts.guard): the files among `ids` the user may change."""
+    scope = write_scope(user)
+    found = Candidate.objects.filter(scope.q("cell__path"), pk__in=[int(i) for i in ids])
+    return {str(pk) for pk in found.values_list("pk", flat=True)} | taken_out(scope, entries)

@@ -25,12 +25,11 @@ from dangvu.core.dates import format_date, today
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeSet, Decision
 from dangvu.members.checks import admission_age_problem
-from dangvu.members.events import check_cell
-from dangvu.members.models import PartyMember, Person
-from dangvu.members.selectors import members_on
+from dangvu.members.events import cell_problem, check_cell
+from dangvu.members.models import MembershipPeriod, PartyMember, Person
 from dangvu.members.services import member_admit
 from dangvu.members.services.persons import PersonInput, clean_person, person_values
-from dangvu.orgs.models import Organisation
+from dangvu.orgs.models import Organisation, valid_on
 from dangvu.recruitment.models import Candidate, Document, Verification
 from dangvu.recruitment.selectors import DOCUMENT_KINDS, decision_due, missing
 from dangvu.rules import recruitment as rules
@@ -53,7 +52,6 @@ def _log(cs: ChangeSet, action: str, candidate: Candidate, after: dict[str, Any]
         cs,
         action=action,
         obj=candidate,
-        subject=candidate.person,
         scope_path=candidate.cell.path,
         after={"name": candidate.person.full_name, **after},
     )
@@ -177,6 +175,7 @@ def candidate_recognise(
     by: str,
     helper: PartyMember | None,
     actor: Actor,
+    changeset: ChangeSet | None = None,
 ) -> Candidate:
     """The committee recognises the person as a candidate (đối tượng) and the cell assigns an
     official member to help (DOMAIN-2.md §6.1)."""
@@ -198,7 +197,7 @@ def candidate_recognise(
     candidate.recognised_on, candidate.recognised_by, candidate.helper = on, by.strip(), helper
     candidate.save()
     _log(
-        open_change_set(actor=actor),
+        changeset or open_change_set(actor=actor),
         "candidate.update",
         candidate,
         {
@@ -219,6 +218,7 @@ def certificate_record(
     number: str,
     issued_on: dt.date,
     actor: Actor,
+    changeset: ChangeSet | None = None,
 ) -> Candidate:
     """The awareness course's certificate (DOMAIN-2.md §6.2): issued once; its validity is the
     parameter rules.CERTIFICATE_VALID_MONTHS (UNCONFIRMED)."""
@@ -231,7 +231,7 @@ def certificate_record(
     candidate.certificate_number, candidate.certificate_on = number.strip(), issued_on
     candidate.save()
     _log(
-        open_change_set(actor=actor),
+        changeset or open_change_set(actor=actor),
         "candidate.update",
         candidate,
         {
@@ -255,6 +255,7 @@ def document_record(
     introducer: PartyMember | None = None,
     worked_since: dt.date | None = None,
     replacement: bool = False,
+    changeset: ChangeSet | None = None,
 ) -> Document:
     """One paper of the dossier (§4.10a). An introduction names its member, who must be official
     and have worked with the applicant 12 months, unless assigned as a replacement (QĐ 24 3.2)."""
@@ -290,7 +291,7 @@ def document_record(
         replacement=replacement and kind == "introducer",
     )
     _log(
-        open_change_set(actor=actor),
+        changeset or open_change_set(actor=actor),
         "candidate.document",
         candidate,
         {
@@ -317,6 +318,7 @@ def verification_record(
     concluded_on: dt.date | None = None,
     conclusion: str = "",
     verification: Verification | None = None,
+    changeset: ChangeSet | None = None,
 ) -> Verification:
     """The verification of one person (DOMAIN-2.md §6.4): request, answer, report, conclusion.
     Recorded as it goes; `verification` updates the one already begun."""
@@ -351,7 +353,7 @@ def verification_record(
         setattr(row, field, value)
     row.save()
     _log(
-        open_change_set(actor=actor),
+        changeset or open_change_set(actor=actor),
         "candidate.verification",
         candidate,
         {
@@ -366,17 +368,27 @@ def verification_record(
 
 def official_members(cell: Organisation, on: dt.date) -> int:
     """The cell's official members on a day, who vote on the admission (§4.1)."""
-    return members_on(cell, on).filter(status="official").count()
+    return MembershipPeriod.objects.filter(
+        valid_on(on), org=cell, temporary=False, status="official"
+    ).count()
 
 
 @transaction.atomic
-def cell_vote(*, candidate: Candidate, on: dt.date, in_favour: int, actor: Actor) -> Candidate:
+def cell_vote(
+    *,
+    candidate: Candidate,
+    on: dt.date,
+    in_favour: int,
+    actor: Actor,
+    changeset: ChangeSet | None = None,
+) -> Candidate:
     """The cell considers the complete file and votes (§4.1): with at least two thirds of its
     official members in favour it proposes the admission; otherwise the file is closed. The file
     must be complete on that day: nothing missing, nothing stale, the applicant of age."""
     require(actor, Ability.MANAGE_MEMBERS, candidate.cell.path)
     _open(candidate)
     _not_future(on, "cell_vote_on")
+    check_cell(candidate.cell, on)
     lacking = missing(candidate, on)
     if lacking:
         raise RuleError(
@@ -406,7 +418,7 @@ def cell_vote(*, candidate: Candidate, on: dt.date, in_favour: int, actor: Actor
         ) % {"yes": in_favour, "n": voters, "need": rules.votes_needed(voters)}
     candidate.save()
     _log(
-        open_change_set(actor=actor),
+        changeset or open_change_set(actor=actor),
         "candidate.vote",
         candidate,
         {
@@ -422,7 +434,13 @@ def cell_vote(*, candidate: Candidate, on: dt.date, in_favour: int, actor: Actor
 
 @transaction.atomic
 def committee_vote(
-    *, candidate: Candidate, on: dt.date, voters: int, in_favour: int, actor: Actor
+    *,
+    candidate: Candidate,
+    on: dt.date,
+    voters: int,
+    in_favour: int,
+    actor: Actor,
+    changeset: ChangeSet | None = None,
 ) -> Candidate:
     """The grassroots committee votes on the cell's proposal (HD 01 3.6c): with two thirds of its
     members a resolution proposes the admission; below it, the full result is sent up, and the
@@ -448,7 +466,7 @@ def committee_vote(
     candidate.committee_voters, candidate.committee_in_favour = voters, in_favour
     candidate.save()
     _log(
-        open_change_set(actor=actor),
+        changeset or open_change_set(actor=actor),
         "candidate.vote",
         candidate,
         {
@@ -470,6 +488,7 @@ def proposal_received(
     actor: Actor,
     extension_days: int = 0,
     extension_reason: str = "",
+    changeset: ChangeSet | None = None,
 ) -> Candidate:
     """The day the competent committee received the proposal (the 60 working days run from it),
     and any extension, at most 30 working days, with its reason."""
@@ -494,7 +513,7 @@ def proposal_received(
     candidate.save()
     due = decision_due(candidate)
     _log(
-        open_change_set(actor=actor),
+        changeset or open_change_set(actor=actor),
         "candidate.update",
         candidate,
         {
@@ -514,6 +533,7 @@ def candidate_admit(
     actor: Actor,
     late_reason: str = "",
     source: str = ChangeSet.Source.WEB,
+    changeset: ChangeSet | None = None,
 ) -> PartyMember:
     """The competent committee's decision: the lifecycle's admission service records the person
     (the same record) as a probationary member of the cell; the ceremony, probation and
@@ -558,6 +578,7 @@ def candidate_admit(
         source=source,
         existing=person,
         reason=late_reason,
+        changeset=changeset,
         admission_details={
             "vote_date": candidate.cell_vote_on,
             "over_60_authorisation": bool(candidate.over_60_consent_id),
@@ -568,7 +589,7 @@ def candidate_admit(
     candidate.status_reason = late_reason.strip()
     candidate.save()
     _log(
-        open_change_set(actor=actor),
+        changeset or open_change_set(actor=actor),
         "candidate.admit",
         candidate,
         {"decision": str(decision), "late_reason": candidate.status_reason},
@@ -578,7 +599,13 @@ def candidate_admit(
 
 @transaction.atomic
 def candidate_close(
-    *, candidate: Candidate, status: str, on: dt.date, reason: str, actor: Actor
+    *,
+    candidate: Candidate,
+    status: str,
+    on: dt.date,
+    reason: str,
+    actor: Actor,
+    changeset: ChangeSet | None = None,
 ) -> Candidate:
     """Close a file without admission: not admitted by the competent committee, or withdrawn."""
     require(actor, Ability.MANAGE_MEMBERS, candidate.cell.path)
@@ -591,7 +618,7 @@ def candidate_close(
     candidate.status, candidate.status_on, candidate.status_reason = status, on, reason.strip()
     candidate.save()
     _log(
-        open_change_set(actor=actor),
+        changeset or open_change_set(actor=actor),
         "candidate.close",
         candidate,
         {"status": candidate.get_status_display(), "on": format_date(on), "reason": reason},
@@ -600,7 +627,9 @@ def candidate_close(
 
 
 @transaction.atomic
-def member_form_record(*, candidate: Candidate, on: dt.date, actor: Actor) -> Candidate:
+def member_form_record(
+    *, candidate: Candidate, on: dt.date, actor: Actor, changeset: ChangeSet | None = None
+) -> Candidate:
     """The new member's form (lý lịch đảng viên) completed (30 working days after the ceremony,
     HD 12-HD/BTCTW 2022, UNCONFIRMED)."""
     require(actor, Ability.MANAGE_MEMBERS, candidate.cell.path)
@@ -610,9 +639,38 @@ def member_form_record(*, candidate: Candidate, on: dt.date, actor: Actor) -> Ca
     candidate.member_form_on = on
     candidate.save()
     _log(
-        open_change_set(actor=actor),
+        changeset or open_change_set(actor=actor),
         "candidate.update",
         candidate,
         {"member_form_on": format_date(on)},
     )
     return candidate
+
+
+def carry_files(
+    source: Organisation, successors: list[Organisation], on: dt.date, changeset: ChangeSet
+) -> None:
+    """A restructuring dissolves a cell into successors (tree.services.succession_handlers): its
+    files in progress go to the first successor that is a cell, each logged; the file keeps its
+    dates, votes and papers (the 2025 reform crossing open files)."""
+    open_files = list(
+        Candidate.objects.filter(cell=source, status=Candidate.Status.OPEN).select_related("person")
+    )
+    if not open_files:
+        return
+    target = next((s for s in successors if cell_problem(s, on) is None), None)
+    if target is None:
+        raise RuleError(
+            _("%(org)s has files of candidates in progress and no party cell to carry them to.")
+            % {"org": source.name}
+        )
+    for candidate in open_files:
+        candidate.carried_from, candidate.carried_on = candidate.cell, on
+        candidate.cell = target
+        candidate.save(update_fields=["cell", "carried_from", "carried_on"])
+        _log(
+            changeset,
+            "candidate.update",
+            candidate,
+            {"cell": target.name, "from": source.name, "on": format_date(on)},
+        )

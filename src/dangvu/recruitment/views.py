@@ -36,7 +36,7 @@ def org_page(request: HttpRequest, code: str) -> HttpResponse:
     next step and the decision's deadline (overdue in red); closed files below."""
     org = get_org(request.user, code)
     day = today()
-    rows = []
+    rows: list[dict[str, Any]] = []
     candidates = selectors.candidates_of(request.user, org).order_by("person__sort_key")
     open_files = list(
         candidates.filter(status=Candidate.Status.OPEN).prefetch_related(
@@ -54,7 +54,8 @@ def org_page(request: HttpRequest, code: str) -> HttpResponse:
                 "overdue": step.due is not None and step.due < day,
             }
         )
-    rows.sort(key=lambda r: (not r["overdue"], r["step"].due or day.replace(year=day.year + 50)))
+    far = day.replace(year=day.year + 50)
+    rows.sort(key=lambda r: (not r["overdue"], r["step"].due or far))
     closed = candidates.exclude(status=Candidate.Status.OPEN).order_by("-status_on")
     return render(
         request,

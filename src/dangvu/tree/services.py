@@ -46,6 +46,13 @@ ORG_FIELDS = (
 DissolveCheck = Callable[[Organisation, dt.date], list[str]]
 dissolve_checks: list[DissolveCheck] = []
 
+# What other areas hold at an organisation that a restructuring dissolves into successors (a
+# merger, a split) is carried to them by the area itself: (the organisation, its successors, the
+# day, the restructuring's change set). The members go by the restructuring's own reassignment;
+# the candidates' files in progress (recruitment/) register here.
+SuccessionHandler = Callable[[Organisation, list[Organisation], dt.date, Any], None]
+succession_handlers: list[SuccessionHandler] = []
+
 
 def normalise_code(code: str) -> str:
     return clean(code).upper()

@@ -220,6 +220,8 @@ def _move_grants(run: _Run, source: Organisation, target: Organisation) -> None:
 def _dissolve(
     run: _Run, source: Organisation, relation: str, successors: list[Organisation]
 ) -> None:
+    for carry in orgs.succession_handlers:  # what the areas above hold there (tree.services)
+        carry(source, successors, run.on, run.changeset)
     orgs.org_dissolve(
         org=source,
         **run.common(),

@@ -1,0 +1,233 @@
+"""The recruitment pages and the Union's list imported, as a cell secretary and a commune officer
+use them (issue 24, point 8)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+import xlsxwriter
+from django.urls import reverse
+
+from dangvu.recruitment.models import Candidate
+from tests.conftest import sign_in
+from tests.recruitment.test_file import complete, enter
+
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
+
+
+def xlsx(rows: list[list[object]]) -> bytes:
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet()
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    book.close()
+    return out.getvalue()
+
+
+HEADER = [
+    "Họ và tên",
+    "Giới tính",
+    "Ngày sinh",
+    "Số CCCD",
+    "Chi bộ",
+    "Đối tượng",
+    "Nguồn",
+    "Tổ chức giới thiệu",
+    "Số nghị quyết",
+    "Ngày nghị quyết",
+]
+
+
+def test_the_secretary_sees_what_each_file_lacks_and_its_next_step(client, world):
+    candidate = enter(world)
+    sign_in(client, world.binh)
+    page = client.get(reverse("recruitment:org", args=["PH-1"])).content.decode()
+    assert "Trần Thị Lan" in page and "Công nhận đối tượng" in page
+    assert "Giấy chứng nhận học lớp bồi dưỡng nhận thức về Đảng" in page
+    file_page = client.get(reverse("recruitment:file", args=[candidate.pk])).content.decode()
+    assert "Hồ sơ còn thiếu" in file_page or "The file lacks" in file_page
+    # A step from the page: the recognition, with its helper chosen from the cell's members.
+    hoa = world.members["hoa"]
+    done = client.post(
+        reverse("recruitment:file", args=[candidate.pk]),
+        {
+            "action": "recognise",
+            "recognised_on": "10/04/2025",
+            "recognised_by": "Đảng ủy xã Phước Hải",
+            "helper": hoa.pk,
+        },
+    )
+    assert done.status_code == 302
+    candidate.refresh_from_db()
+    assert candidate.recognised_on == dt.date(2025, 4, 10) and candidate.helper == hoa
+    # A refused step names its field, and writes nothing.
+    refused = client.post(
+        reverse("recruitment:file", args=[candidate.pk]),
+        {"action": "cell_vote", "cell_vote_on": "20/03/2026", "cell_in_favour": "2"},
+    )
+    assert refused.status_code == 200
+    assert "Hồ sơ chưa đủ" in refused.content.decode()
+    assert Candidate.objects.get(pk=candidate.pk).cell_vote_on is None
+
+
+def test_a_file_outside_the_scope_is_not_found_nor_named(client, world):
+    candidate = enter(world)
+    sign_in(client, world.cuong)  # Tân Sơn's officer
+    assert client.get(reverse("recruitment:file", args=[candidate.pk])).status_code == 404
+    page = client.get(reverse("recruitment:org", args=["TS-1"])).content.decode()
+    assert "Trần Thị Lan" not in page
+    assert client.get(reverse("recruitment:org", args=["PH-1"])).status_code == 404
+    forged = client.post(
+        reverse("recruitment:file", args=[candidate.pk]),
+        {"action": "close", "status": "withdrawn", "status_on": "01/05/2025", "status_reason": "x"},
+    )
+    assert forged.status_code == 404
+    assert Candidate.objects.get(pk=candidate.pk).status == Candidate.Status.OPEN
+
+
+def test_the_whole_file_through_the_pages_to_the_member_list(client, world):
+    candidate = enter(world)
+    complete(world, candidate)
+    sign_in(client, world.an)
+    url = reverse("recruitment:file", args=[candidate.pk])
+    for data in (
+        {"action": "cell_vote", "cell_vote_on": "20/03/2026", "cell_in_favour": "2"},
+        {
+            "action": "committee_vote",
+            "committee_vote_on": "27/03/2026",
+            "committee_voters": "9",
+            "committee_in_favour": "7",
+        },
+        {"action": "sent_up", "sent_up_on": "01/04/2026"},
+        {
+            "action": "decide",
+            "decision_number": "88-QĐ/ĐU",
+            "decision_date": "15/05/2026",
+            "decision_issuer": "Đảng ủy xã Phước Hải",
+        },
+    ):
+        response = client.post(url, data)
+        assert response.status_code == 302, response.content.decode()[:3000]
+    candidate.refresh_from_db()
+    assert candidate.status == Candidate.Status.ADMITTED
+    members = client.get(reverse("members:list"), {"org": "PH-1"}).content.decode()
+    assert "Trần Thị Lan" in members
+
+
+def test_the_unions_list_is_entered_whole_or_not_at_all(client, world):
+    sign_in(client, world.an)
+    url = reverse("exchange:union_list", args=["X-PH"])
+    bad = xlsx(
+        [
+            HEADER,
+            [
+                "Lê Văn Tú",
+                "Nam",
+                "02/03/2002",
+                "",
+                "Chi bộ Thôn Phước Lập",
+                "Đoàn viên ưu tú",
+                "Đoàn Thanh niên",
+                "Ban Chấp hành Đoàn xã",
+                "5-NQ/ĐTN",
+                "26/03/2025",
+            ],
+            [
+                "Phạm Thị Ngọc",
+                "Nữ",
+                "31/02/2001",
+                "",
+                "Chi bộ Thôn Hữu Đức",
+                "Đoàn viên ưu tú",
+                "Đoàn Thanh niên",
+                "Ban Chấp hành Đoàn xã",
+                "5-NQ/ĐTN",
+                "26/03/2025",
+            ],
+            [
+                "Đặng Văn Hùng",
+                "Nam",
+                "12/12/1999",
+                "",
+                "Chi bộ Không Có",
+                "Quần chúng ưu tú",
+                "Khu dân cư",
+                "Ban Công tác Mặt trận thôn",
+                "",
+                "26/03/2025",
+            ],
+        ]
+    )
+    bad_file = io.BytesIO(bad)
+    bad_file.name = "doan.xlsx"
+    response = client.post(url, {"file": bad_file})
+    text = response.content.decode()
+    # Every problem at once, by row and column; nobody entered.
+    assert "Dòng 3" in text and "Ngày sinh" in text
+    assert "Dòng 4" in text and "Chi bộ Không Có" in text
+    assert not Candidate.objects.exists()
+    good = xlsx(
+        [
+            HEADER,
+            [
+                "Lê Văn Tú",
+                "Nam",
+                "02/03/2002",
+                "",
+                "chi bo thon phuoc lap",
+                "Đoàn viên ưu tú",
+                "Đoàn Thanh niên",
+                "Ban Chấp hành Đoàn xã",
+                "5-NQ/ĐTN",
+                "26/03/2025",
+            ],
+            [
+                "Phạm Thị Ngọc",
+                "Nữ",
+                "28/02/2001",
+                "",
+                "Chi bộ Thôn Hữu Đức",
+                "Đoàn viên ưu tú",
+                "Đoàn Thanh niên",
+                "Ban Chấp hành Đoàn xã",
+                "5-NQ/ĐTN",
+                "26/03/2025",
+            ],
+        ]
+    )
+    file = io.BytesIO(good)
+    file.name = "doan.xlsx"
+    response = client.post(url, {"file": file})
+    assert response.status_code == 302
+    assert sorted(Candidate.objects.values_list("cell__code", flat=True)) == ["PH-1", "PH-2"]
+
+
+def test_the_progress_page_and_the_command(client, world):
+    import json
+
+    from django.core.management import call_command
+
+    sign_in(client, world.an)
+    page = client.get(reverse("reports:recruitment", args=["X-PH"]), {"ky": "2024"})
+    assert page.status_code == 200
+    # Thành was admitted to PH-2 on 03/06/2024: one decision in the commune's 2024.
+    assert "Chi bộ Thôn Hữu Đức" in page.content.decode()
+    out = io.StringIO()
+    call_command(
+        "recruitment",
+        "progress",
+        "--org",
+        "X-PH",
+        "--period",
+        "2024-H1",
+        "--format",
+        "json",
+        stdout=out,
+    )
+    found = json.loads(out.getvalue())
+    assert found["total"]["admitted"] == 1 and found["funnel"]["decisions"] == 1
+    assert found["subordinates"][0]["code"] == "PH-2"  # ranked first
