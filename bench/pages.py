@@ -50,6 +50,30 @@ def p95(values: list[float]) -> float:
     return ordered[max(0, round(0.95 * len(ordered)) - 1)]
 
 
+def funnel_row() -> dict[str, object]:
+    """Issue 24's bar: the funnel of the demo province for a year (recruitment.selectors.funnel,
+    called directly: no page, no cache), under 300 ms."""
+    import datetime as dt
+
+    from dangvu.recruitment.selectors import funnel
+
+    province = Organisation.objects.get(code="TU-KH")
+    year = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    funnel(province, *year)
+    times = []
+    for _ in range(ROUNDS):
+        started = time.perf_counter()
+        funnel(province, *year)
+        times.append((time.perf_counter() - started) * 1000)
+    return {
+        "page": "funnel(TU-KH, 2025)",
+        "p50_ms": statistics.median(times),
+        "p95_ms": p95(times),
+        "cold_max_ms": max(times),
+        "kb": 0.0,
+    }
+
+
 def main() -> int:
     settings.ALLOWED_HOSTS.append("testserver")
     call_command("migrate", verbosity=0)
@@ -76,6 +100,9 @@ def main() -> int:
         f"/xep-loai/{ward.code}/2025/",
         f"/xep-loai/{cell.code}/2025/",
         "/khen-thuong/TU-KH/",
+        "/phat-trien-dang/TU-KH/",
+        f"/phat-trien-dang/{cell.code}/",
+        "/bao-cao/TU-KH/phat-trien-dang/?ky=2025",
         "/bao-cao/TU-KH/bieu/1/",
         "/bao-cao/TU-KH/tong-quan/",
         "/nhat-ky/thay-doi/",
@@ -108,6 +135,7 @@ def main() -> int:
                 "kb": size / 1024,
             }
         )
+    rows.append(funnel_row())
     floor = rows[0]["p95_ms"]
     lines = [
         f"{'page':34s} {'p50 ms':>8s} {'p95 ms':>8s} {'×floor':>7s} {'cold ms':>8s} "

@@ -178,6 +178,49 @@ def ratings_decided(world: Any, cell: Any, member: Any, commune: Any) -> Any:
     return rating
 
 
+CANDIDATE = {
+    "full_name": "Lâm Thị Ngân",
+    "sex": "F",
+    "birth_date": "05/05/2003",
+    "ethnicity": "01",
+    "religion": "none",
+    "general_education": "thpt",
+    "professional_level": "none",
+    "occupation": "other",
+    "kind": "union_member",
+    "source_kind": "union",
+    "introduced_by": "Ban Chấp hành Đoàn xã",
+    "introduced_on": "26/03/2025",
+}
+CLOSE = {
+    "action": "close",
+    "status": "withdrawn",
+    "status_on": "01/05/2025",
+    "status_reason": "Rút",
+}
+
+
+def candidates_for(world: Any) -> dict[str, Any]:
+    from dangvu.members.services import PersonInput
+    from dangvu.recruitment.services import candidate_enter
+
+    def one(cell: Any, name: str, birth: dt.date) -> Any:
+        return candidate_enter(
+            person=PersonInput(full_name=name, sex="M", birth_date=birth),
+            cell=cell,
+            kind="person",
+            source_kind="residential",
+            introduced_by="Ban Công tác Mặt trận",
+            introduced_on=dt.date(2025, 3, 1),
+            actor=None,
+        )
+
+    return {
+        "in": one(world.ts1, "Hồ Văn Lực", dt.date(1998, 2, 2)),
+        "out": one(world.ph1, "Đỗ Văn Phước", dt.date(1997, 3, 3)),
+    }
+
+
 @pytest.fixture
 def matrix(world):
     """The world, plus the objects the routes are tried on."""
@@ -227,8 +270,29 @@ def matrix(world):
         ratings_decided(world, world.ts1, son, world.tan_son),
         ratings_decided(world, world.ph1, hoa, world.phuoc_hai),
     )
+    candidates = candidates_for(world)
     routes = {
         "home": Route("own"),
+        "desk:recruitment_start": Route("own", get_inside=302),
+        "recruitment:org": Route("scoped", inside={"code": "X-TS"}, outside={"code": "X-PH"}),
+        "recruitment:enter": Route(
+            "scoped",
+            inside={"code": "TS-1"},
+            outside={"code": "PH-1"},
+            post={**CANDIDATE, "full_name": "Ngoài Phạm Vi"},
+            post_inside=CANDIDATE,
+        ),
+        "recruitment:file": Route(
+            "scoped",
+            inside={"pk": candidates["in"].pk},
+            outside={"pk": candidates["out"].pk},
+            post=CLOSE,
+            post_inside=CLOSE,
+        ),
+        "reports:recruitment": Route("scoped", inside={"code": "X-TS"}, outside={"code": "X-PH"}),
+        "exchange:union_list": Route(
+            "scoped", inside={"code": "X-TS"}, outside={"code": "X-PH"}, post={}, post_inside={}
+        ),
         "desk:work": Route("scoped", inside={"code": "TS-1"}, outside={"code": "PH-1"}),
         "desk:ratings": Route("scoped", inside={"code": "X-TS"}, outside={"code": "X-PH"}),
         "desk:notices_read": Route("own", get_inside=405),

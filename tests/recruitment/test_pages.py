@@ -231,3 +231,37 @@ def test_the_progress_page_and_the_command(client, world):
     found = json.loads(out.getvalue())
     assert found["total"]["admitted"] == 1 and found["funnel"]["decisions"] == 1
     assert found["subordinates"][0]["code"] == "PH-2"  # ranked first
+
+
+def test_the_decision_awaited_and_the_member_form_are_in_the_work_lists(client, world):
+    from dangvu.members.worklists import work_list
+    from dangvu.recruitment import services as rs
+    from tests.conftest import decision
+
+    candidate = enter(world)
+    complete(world, candidate)
+    rs.cell_vote(candidate=candidate, on=dt.date(2026, 3, 20), in_favour=2, actor=world.binh)
+    rs.committee_vote(
+        candidate=candidate, on=dt.date(2026, 3, 27), voters=9, in_favour=7, actor=world.an
+    )
+    rs.proposal_received(candidate=candidate, on=dt.date(2026, 4, 1), actor=world.an)
+    # Due 29/06/2026 (test_file: 60 working days from 01/04/2026); on 01/07/2026 it is overdue,
+    # in the lists of the cell, the commune and the province.
+    for org in (world.ph1, world.phuoc_hai, world.province):
+        [item] = work_list(world.an, org, on=dt.date(2026, 7, 1))["decision_awaited"]
+        assert (item.name, item.due, item.overdue) == ("Trần Thị Lan", dt.date(2026, 6, 29), True)
+    assert work_list(world.cuong, world.tan_son, on=dt.date(2026, 7, 1))["decision_awaited"] == []
+    sign_in(client, world.binh)
+    page = client.get(reverse("members:worklist"), {"org": "PH-1"}).content.decode()
+    assert "Quyết định kết nạp đang chờ" in page and "Trần Thị Lan" in page
+    member = rs.candidate_admit(
+        candidate=candidate,
+        decision=decision(dt.date(2026, 5, 15), "88-QĐ/ĐU", "Đảng ủy xã Phước Hải"),
+        actor=world.an,
+    )
+    from dangvu.members.events import event_record
+
+    event_record(member=member, kind="ceremony", on=dt.date(2026, 6, 1), actor=world.binh)
+    # The member form: 30 working days after the ceremony of Monday 01/06/2026 is 13/07/2026.
+    [form] = work_list(world.binh, world.ph1, on=dt.date(2026, 7, 1))["member_form"]
+    assert (form.name, form.due, form.overdue) == ("Trần Thị Lan", dt.date(2026, 7, 13), False)

@@ -176,7 +176,7 @@ class History(Pipeline):
     def apply_reform(self) -> None:
         """The reform of 1/7/2025 as a plan, then the cells and members as they stand after it."""
         from dangvu.demo.province import MERGED_CODE, NEIGHBOUR_CODE, PROVINCE_CODE
-        from dangvu.demo.reform import reform_plan
+        from dangvu.demo.reform import REFORM_ON, reform_plan
 
         with transaction.atomic():
             self.plan = reform_plan(MERGED_CODE, [PROVINCE_CODE, NEIGHBOUR_CODE])
@@ -186,6 +186,7 @@ class History(Pipeline):
 
         analyse()
         self.refresh_after_reform()
+        self.set_targets(REFORM_ON)  # the new committees' targets for the rest of the year
 
     def refresh_after_reform(self) -> None:
         today = dt.date.today()
@@ -262,6 +263,8 @@ class History(Pipeline):
             for _i in range(self._count(kind)):
                 self._plan(self._day_in(month, end), kind, seed=rng.random())
         self.plan_introductions(month, end)
+        if month >= ADMISSIONS_FROM and month.month == 1:
+            self.set_targets(month)
 
     def _apply(self, planned: Planned) -> None:
         handler = getattr(self, f"do_{planned.kind}")

@@ -17,13 +17,20 @@ from dangvu.core.calendar import add_working_days
 from dangvu.core.dates import add_months, add_years, today
 from dangvu.core.models import ChangeSet
 from dangvu.members.models import PartyMember
+from dangvu.members.selectors import members_on
+from dangvu.orgs.models import Placement, valid_on
 from dangvu.recruitment import services as rs
 from dangvu.recruitment.models import Candidate
 from dangvu.recruitment.selectors import introducers_needed
+from dangvu.reports.services import target_set
+from dangvu.tree.selectors import children_on
 
 INTRODUCTIONS_FROM = dt.date(2023, 3, 1)
 ADMISSIONS_FROM = dt.date(2024, 1, 1)
-PER_ADMISSION = 2.5  # candidates introduced for one admitted
+PER_ADMISSION = 2.5
+TARGET_SHARE = (
+    0.035  # of the members, a year (NQ 21-NQ/TW: 3–4 %)  # candidates introduced for one admitted
+)
 SERIAL = 700_000  # the candidates' citizen IDs, apart from the members'
 
 # The share of files that go on at each step (the rest stall there, as files do).
@@ -56,7 +63,8 @@ class Pipeline:
     members: dict[int, PartyMember]
     profile_of: dict[int, Any]
     _plan: Any
-    _cell: Any
+    cells: list[Any]
+    cell_weights: list[float]
     _decision: Any
     plan_ceremony: Any
 
@@ -70,6 +78,37 @@ class Pipeline:
 
     def _common(self) -> dict[str, Any]:
         return {"actor": None, "changeset": self.changeset}
+
+    def set_targets(self, on: dt.date) -> None:
+        """The year's admission targets of each province and of its subordinates, set in January
+        (and again for the new committees after the reform): 3.5 % of their members (NQ 21-NQ/TW:
+        3–4 % a year, DOMAIN.md §5.2); a province's is the sum of its subordinates'."""
+        roots = Placement.objects.filter(valid_on(on), parent__isnull=True).select_related("org")
+        for root in roots:
+            total = 0
+            for child in children_on(root.org, on):
+                members = members_on(child.org, on).count()
+                if not members:
+                    continue
+                target = max(1, round(members * TARGET_SHARE))
+                total += target
+                target_set(
+                    org=child.org,
+                    year=on.year,
+                    target=target,
+                    actor=None,
+                    source=ChangeSet.Source.SYSTEM,
+                    reason="Dữ liệu mẫu: giao chỉ tiêu kết nạp đảng viên",
+                )
+            if total:
+                target_set(
+                    org=root.org,
+                    year=on.year,
+                    target=total,
+                    actor=None,
+                    source=ChangeSet.Source.SYSTEM,
+                    reason="Dữ liệu mẫu: giao chỉ tiêu kết nạp đảng viên",
+                )
 
     def plan_introductions(self, month: dt.date, end: dt.date) -> None:
         if month < INTRODUCTIONS_FROM:
@@ -124,7 +163,7 @@ class Pipeline:
     # --- the steps ---------------------------------------------------------------------------
     def do_introduction(self, on: dt.date, **_: Any) -> bool:
         rng = self.prng
-        cell = self._cell()
+        cell, _profile = rng.choices(self.cells, weights=self.cell_weights, k=1)[0]
         profile = self.profile_of[cell.pk]
         saved, self.builder.rng = self.builder.rng, rng  # the person drawn from our generator
         try:

@@ -151,7 +151,13 @@ def work_list_page(request: HttpRequest) -> HttpResponse:
         code = roots[0].code
     org = get_org(request.user, code)
     lists = worklists.work_list(request.user, org)
-    shown = [i.member.pk for k, items in lists.items() if is_sensitive_list(k) for i in items]
+    shown = [
+        i.member.pk
+        for k, items in lists.items()
+        if is_sensitive_list(k)
+        for i in items
+        if i.member is not None
+    ]
     if shown:  # the discipline lists, shown to a user with the permission: in the access log
         record_access(
             request,

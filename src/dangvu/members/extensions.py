@@ -19,7 +19,12 @@ MemberSection = Callable[[PartyMember], Any]
 # (member ids — a list or a subquery —, the day, the horizon) -> the items due
 WorkList = Callable[[Any, dt.date, dt.date], list[Any]]
 
+# (the user, the organisation, the day, the horizon) -> the items due of records that are not
+# members yet (a candidate's file awaiting its decision), as members.worklists.Item
+OrgWorkList = Callable[[Any, Any, dt.date, dt.date], list[Any]]
+
 _sections: dict[str, MemberSection] = {}
+_org_work_lists: dict[str, tuple[Any, OrgWorkList]] = {}
 _work_lists: dict[str, tuple[Any, WorkList]] = {}
 _sensitive_lists: set[str] = set()
 
@@ -46,3 +51,12 @@ def member_sections(member: PartyMember) -> dict[str, Any]:
 
 def work_lists() -> dict[str, tuple[Any, WorkList]]:
     return dict(_work_lists)
+
+
+def register_org_work_list(key: str, label: Any, items: OrgWorkList) -> None:
+    """A work list of an area's own records in the user's view of the organisation."""
+    _org_work_lists[key] = (label, items)
+
+
+def org_work_lists() -> dict[str, tuple[Any, OrgWorkList]]:
+    return dict(_org_work_lists)

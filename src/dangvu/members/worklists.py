@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.accounts.models import Ability
@@ -24,16 +25,28 @@ HORIZON_DAYS = 30
 
 @dataclass
 class Item:
-    member: PartyMember
+    """One thing due: about a member, or (an area's list, `members.extensions`) about another
+    record, which then gives its own name, page and place."""
+
+    member: PartyMember | None
     due: dt.date
     overdue: bool
     note: str = ""
+    name: str = ""
+    url: str = ""
+    place: Organisation | None = None
+
+    def __post_init__(self) -> None:
+        if self.member is not None:
+            self.name = self.name or self.member.person.full_name
+            self.url = self.url or reverse("members:detail", args=[self.member.pk])
+            self.place = self.place or self.member.org
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "member": self.member.pk,
-            "name": self.member.person.full_name,
-            "org": self.member.org.code if self.member.org else None,
+            "member": self.member.pk if self.member else None,
+            "name": self.name,
+            "org": self.place.code if self.place else None,
             "due": self.due.isoformat(),
             "overdue": self.overdue,
             "note": self.note,
@@ -52,7 +65,11 @@ SECTIONS = {
 def sections() -> dict[str, Any]:
     """Every work list's label: the members area's own, then those the areas above register
     (members.extensions)."""
-    return {**SECTIONS, **{key: label for key, (label, _items) in extensions.work_lists().items()}}
+    return {
+        **SECTIONS,
+        **{key: label for key, (label, _items) in extensions.work_lists().items()},
+        **{key: label for key, (label, _items) in extensions.org_work_lists().items()},
+    }
 
 
 def calendar_missing(user: Any, org: Organisation, on: dt.date | None = None) -> int | None:
@@ -123,6 +140,8 @@ def work_list(user: Any, org: Organisation, on: dt.date | None = None) -> dict[s
             result.pop(key, None)  # discipline: not even that there is any (accounts.privacy)
             continue
         result[key] += due(ids, day, horizon)
+    for key, (_label, org_due) in extensions.org_work_lists().items():
+        result[key] = org_due(user, org, day, horizon)
     for items in result.values():
         items.sort(key=lambda i: (not i.overdue, i.due))
     return result

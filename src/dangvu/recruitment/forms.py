@@ -47,6 +47,10 @@ class RecogniseForm(forms.Form):
         self.fields["helper"].queryset = members  # type: ignore[attr-defined]
 
 
+class ConsentForm(DecisionFormMixin):
+    """The provincial standing committee's written consent for a person over 60 (§4.1)."""
+
+
 class CertificateForm(forms.Form):
     course = forms.CharField(label=_("Course"), max_length=200, required=False)
     certificate_issuer = forms.CharField(label=_("Issued by"), max_length=200)

@@ -180,6 +180,7 @@ STEP_LABELS = [
     ("committee_vote", gettext_lazy("Committee's vote")),
     ("sent_up", gettext_lazy("Proposal received")),
     ("decide", gettext_lazy("Decision")),
+    ("consent", gettext_lazy("Consent for a person over 60")),
     ("close", gettext_lazy("Close the file")),
     ("member_form", gettext_lazy("Member form")),
 ]

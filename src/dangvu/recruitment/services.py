@@ -210,6 +210,27 @@ def candidate_recognise(
 
 
 @transaction.atomic
+def over_60_consent_record(
+    *, candidate: Candidate, decision: Decision, actor: Actor, changeset: ChangeSet | None = None
+) -> Candidate:
+    """§4.1 (HD 01): a person over 60 at the cell's vote is admitted only with the provincial
+    standing committee's written consent, given before the decision: recorded here, it lets the
+    cell vote (members.checks.admission_age_problem)."""
+    require(actor, Ability.MANAGE_MEMBERS, candidate.cell.path)
+    _open(candidate)
+    _not_future(decision.date, "decision_date")
+    candidate.over_60_consent = decision
+    candidate.save(update_fields=["over_60_consent"])
+    _log(
+        changeset or open_change_set(actor=actor),
+        "candidate.update",
+        candidate,
+        {"over_60_consent": str(decision)},
+    )
+    return candidate
+
+
+@transaction.atomic
 def certificate_record(
     *,
     candidate: Candidate,

@@ -137,6 +137,12 @@ def _actions(request: HttpRequest, c: Candidate) -> dict[str, tuple[Any, Callabl
                 actor=user,
             ),
         ),
+        "consent": (
+            forms.ConsentForm,
+            lambda d: services.over_60_consent_record(
+                candidate=c, decision=decision_of(d), actor=user
+            ),
+        ),
         "certificate": (
             forms.CertificateForm,
             lambda d: services.certificate_record(

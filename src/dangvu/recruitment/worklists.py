@@ -7,12 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.core.calendar import Calendar
 from dangvu.members import extensions
 from dangvu.members.worklists import Item
 from dangvu.recruitment.models import Candidate
+from dangvu.recruitment.selectors import candidates_of
 from dangvu.rules import recruitment as rules
 
 
@@ -32,7 +34,36 @@ def member_form_due(ids: Any, day: dt.date, horizon: dt.date) -> list[Any]:
     return items
 
 
+def decision_awaited(user: Any, org: Any, day: dt.date, horizon: dt.date) -> list[Any]:
+    """Files whose proposal the competent committee received: its decision is due 60 working days
+    later, with any extension (DOMAIN-2.md §6.5)."""
+    calendar = Calendar()
+    items = []
+    for c in candidates_of(user, org).filter(
+        status=Candidate.Status.OPEN, sent_up_on__isnull=False
+    ):
+        assert c.sent_up_on is not None
+        due = calendar.add_working_days(
+            c.sent_up_on, rules.DECISION_WORKING_DAYS + c.extension_days
+        )
+        if due <= horizon:
+            items.append(
+                Item(
+                    None,
+                    due,
+                    day > due,
+                    name=c.person.full_name,
+                    url=reverse("recruitment:file", args=[c.pk]),
+                    place=c.cell,
+                )
+            )
+    return items
+
+
 def register() -> None:
+    extensions.register_org_work_list(
+        "decision_awaited", _("Admission decisions awaited"), decision_awaited
+    )
     extensions.register_work_list(
         "member_form", _("Member forms due after the ceremony"), member_form_due
     )
