@@ -134,3 +134,16 @@ def test_education_needs_lower_secondary_unless_an_area_exception():
     assert rules.education_problem("tieu_hoc", "")
     assert rules.education_problem("tieu_hoc", "mountain") is None
     assert rules.education_problem("thcs", "") is None
+
+
+def test_no_district_centre_issues_a_certificate_after_the_reform():
+    # DOMAIN.md §10: the district level is gone from 01/07/2025 (DOMAIN-2.md §6.2).
+    centre = "Trung tâm Chính trị huyện Ninh Hải"
+    assert rules.issuer_problem(centre, dt.date(2025, 6, 30)) is None
+    assert rules.issuer_problem(centre, dt.date(2025, 7, 1))
+    assert rules.issuer_problem("Ban Tuyên giáo và Dân vận Tỉnh ủy", dt.date(2025, 7, 1)) is None
+    # The word "huyện" itself, with its tone: "Huyền" (a place name) is not a district.
+    assert (
+        rules.issuer_problem("Trung tâm Chính trị Đảng ủy xã Huyền Tụng", dt.date(2026, 1, 5))
+        is None
+    )

@@ -248,6 +248,9 @@ def certificate_record(
     _not_future(issued_on, "certificate_on")
     if not issuer.strip():
         raise RuleError(_("Name who issued the certificate."), field="certificate_issuer")
+    problem = rules.issuer_problem(issuer, issued_on)
+    if problem:
+        raise RuleError(problem, field="certificate_issuer")
     candidate.course, candidate.certificate_issuer = course.strip(), issuer.strip()
     candidate.certificate_number, candidate.certificate_on = number.strip(), issued_on
     candidate.save()

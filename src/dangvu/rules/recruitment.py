@@ -11,6 +11,7 @@ Values marked UNCONFIRMED in DOMAIN-2.md are parameters with their default and t
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -156,6 +157,19 @@ def stale(dated: dt.date, considered_on: dt.date) -> bool:
     """A document dated more than 12 months before the cell considers the file must be redone
     (§4.2): dated 10/3/2025, still good on 10/3/2026, stale from 11/3/2026."""
     return add_months(dated, STALE_AFTER_MONTHS) < considered_on
+
+
+def issuer_problem(issuer: str, issued_on: dt.date) -> str | None:
+    """From 1/7/2025 there is no district level (DOMAIN.md §10): a certificate dated since cannot
+    come from a district's political centre. Who issues it now is UNCONFIRMED (DOMAIN-2.md §6.2),
+    so only the abolished issuer is refused."""
+    words = unicodedata.normalize("NFC", issuer).lower().split()
+    if issued_on >= DISTRICT_CENTRES_ABOLISHED and "huyện" in words:
+        return _(
+            "From 01/07/2025 there are no district political centres (the district level was "
+            "abolished): write the body that issued the certificate."
+        )
+    return None
 
 
 def certificate_expires(issued: dt.date) -> dt.date | None:
