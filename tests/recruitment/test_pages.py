@@ -265,3 +265,36 @@ def test_the_decision_awaited_and_the_member_form_are_in_the_work_lists(client, 
     # The member form: 30 working days after the ceremony of Monday 01/06/2026 is 13/07/2026.
     [form] = work_list(world.binh, world.ph1, on=dt.date(2026, 7, 1))["member_form"]
     assert (form.name, form.due, form.overdue) == ("Trần Thị Lan", dt.date(2026, 7, 13), False)
+
+
+def test_the_annual_review_tells_the_years_candidates(world):
+    # Issue 24, point 7: the pipeline feeds the review (section II), from the stored figures.
+    import docx
+
+    from dangvu.reports import services as reports
+    from dangvu.reports.models import ReportRun
+
+    candidate = enter(world)  # introduced 26/03/2025
+    complete(world, candidate, on=dt.date(2025, 5, 1))  # recognised, certified in 2025
+    run = reports.run_create(
+        kind=ReportRun.Kind.ANNUAL,
+        org=world.phuoc_hai,
+        start=dt.date(2025, 1, 1),
+        end=dt.date(2025, 12, 31),
+        actor=world.an,
+    )
+    assert run.figures["pipeline"]["introduced"] == 1
+    content, _name, _type = reports.document_of(run)
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(content)).paragraphs)
+    assert "Các đoàn thể giới thiệu 1 quần chúng ưu tú; cấp ủy công nhận 1 đối tượng" in text
+    earlier = reports.run_create(
+        kind=ReportRun.Kind.ANNUAL,
+        org=world.phuoc_hai,
+        start=dt.date(2024, 1, 1),
+        end=dt.date(2024, 12, 31),
+        actor=world.an,
+    )
+    content, _name, _type = reports.document_of(earlier)
+    assert "quần chúng ưu tú" not in "\n".join(
+        p.text for p in docx.Document(io.BytesIO(content)).paragraphs
+    )

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 
 from dangvu.core.numbers import vn_number
+from dangvu.recruitment.selectors import funnel
 from dangvu.reports.heading import heading_of
 from dangvu.reports.indicators import REGISTRY, Scope, compute_all, target_of
 from dangvu.reports.statutory_forms import FORMS, fill, percent
@@ -49,6 +50,8 @@ def annual_figures(org: Any, year: int) -> dict[str, Any]:
         "previous": compute_all(scope.previous()),
         "series": series,
         "next_target": target_of(org, year + 1) or 0,
+        # The candidates' files of the year (recruitment.selectors.funnel).
+        "pipeline": funnel(org, scope.start, scope.end)["counts"],
     }
 
 
@@ -97,6 +100,22 @@ def share(part: float, whole: float) -> str:
     return f"{vn_number(part)} ({vn_number(p)} %)" if p is not None else vn_number(part)
 
 
+def pipeline_paragraph(counts: dict[str, int] | None) -> list[str]:
+    """The year's candidates' files, when dangvu kept them (a review of an earlier year, or of a run
+    made before, says nothing of them)."""
+    if not counts or not counts.get("introduced"):
+        return []
+    return [
+        f"Các đoàn thể giới thiệu {vn_number(counts['introduced'])} quần chúng ưu tú; cấp ủy công "
+        f"nhận {vn_number(counts['recognised'])} đối tượng kết nạp; "
+        f"{vn_number(counts['certified'])} người được cấp giấy chứng nhận học lớp bồi dưỡng nhận "
+        f"thức về Đảng; chi bộ ra {vn_number(counts['cell_resolutions'])} nghị quyết đề nghị kết "
+        f"nạp; cuối năm còn {vn_number(counts['verifying'])} hồ sơ đang thẩm tra lý lịch. Công nhận "
+        f"đảng viên chính thức {vn_number(counts['recognised_official'])} đồng chí; xóa tên "
+        f"{vn_number(counts['struck_off'])} đảng viên dự bị."
+    ]
+
+
 def annual_sections(figures: dict[str, Any], year: int) -> list[dict[str, Any]]:
     c, p = figures["current"], figures["previous"]
     total = c["members.total"]
@@ -142,6 +161,7 @@ def annual_sections(figures: dict[str, Any], year: int) -> list[dict[str, Any]]:
                 f"{vn_number(c['admitted.readmitted'])}. Tuổi bình quân khi kết nạp "
                 f"{vn_number(c['admitted.age.average'])}. Có {vn_number(c['admitted.grassroots_admitting'])} tổ "
                 f"chức cơ sở đảng kết nạp được đảng viên.",
+                *pipeline_paragraph(figures.get("pipeline")),
             ],
             "chart": "admitted",
         },
