@@ -90,6 +90,16 @@ def complete(world, candidate, on=dt.date(2026, 2, 10)):
         conclusion="Lịch sử chính trị rõ ràng",
         actor=world.binh,
     )
+    rs.verification_record(
+        candidate=candidate,
+        relation="father",
+        name="Trần Văn Bảy",
+        requested_on=on - dt.timedelta(days=40),
+        answered_on=on - dt.timedelta(days=15),
+        concluded_on=on - dt.timedelta(days=10),
+        conclusion="Chấp hành tốt chủ trương, chính sách, pháp luật",
+        actor=world.binh,
+    )
 
 
 def test_from_the_unions_list_to_the_decision_the_same_person_record(world):
@@ -279,3 +289,94 @@ def test_the_funnel_counts_each_step_in_its_period(world):
         funnel(world.tan_son, dt.date(2025, 1, 1), dt.date(2025, 12, 31))["counts"]["decisions"]
         == 0
     )
+
+
+def test_the_committees_steps_are_not_the_cells(world):
+    # The cell's secretary (binh: PH-1 only) records the cell's work, not the commune's vote, the
+    # extension or the decision (DOMAIN-2.md §6.5: the competent committee decides).
+    candidate = enter(world)
+    complete(world, candidate)
+    rs.cell_vote(candidate=candidate, on=VOTE, in_favour=2, actor=world.binh)
+    with pytest.raises((PermissionDenied, Http404)):
+        rs.committee_vote(
+            candidate=candidate, on=dt.date(2026, 3, 27), voters=9, in_favour=7, actor=world.binh
+        )
+    rs.committee_vote(
+        candidate=candidate, on=dt.date(2026, 3, 27), voters=9, in_favour=7, actor=world.an
+    )
+    with pytest.raises((PermissionDenied, Http404)):
+        rs.proposal_received(candidate=candidate, on=dt.date(2026, 4, 1), actor=world.binh)
+    rs.proposal_received(candidate=candidate, on=dt.date(2026, 4, 1), actor=world.an)
+    with pytest.raises((PermissionDenied, Http404)):
+        rs.candidate_admit(
+            candidate=candidate,
+            decision=decision(dt.date(2026, 5, 15), "9-QĐ/ĐU", "Đảng ủy xã Phước Hải"),
+            actor=world.binh,
+        )
+    with pytest.raises((PermissionDenied, Http404)):  # gone up: the cell does not close it
+        rs.candidate_close(
+            candidate=candidate,
+            status="withdrawn",
+            on=dt.date(2026, 4, 2),
+            reason="Rút",
+            actor=world.binh,
+        )
+    # A step is recorded once: the cell's vote again would change what a period counted.
+    with pytest.raises(ValidationError) as exc:
+        rs.cell_vote(candidate=candidate, on=dt.date(2026, 3, 25), in_favour=1, actor=world.an)
+    assert "20/03/2026" in exc.value.message_dict["cell_vote_on"][0]
+    assert Candidate.objects.get(pk=candidate.pk).status == Candidate.Status.OPEN
+
+
+def test_a_citizen_id_of_another_province_is_not_named(world):
+    # A name is data: Sơn (TS-1, Tân Sơn) is outside binh's scope; his ID is refused without his
+    # name, and his record is not changed.
+    son = world.members["son"]
+    stranger = PersonInput(
+        full_name="Lê Văn Khác",
+        sex="M",
+        birth_date=dt.date(1979, 12, 30),
+        citizen_id="056079000777",
+    )
+    with pytest.raises(ValidationError) as exc:
+        rs.candidate_enter(
+            person=stranger,
+            cell=world.ph1,
+            kind="person",
+            source_kind="residential",
+            introduced_by="Ban Công tác Mặt trận thôn",
+            introduced_on=dt.date(2025, 5, 1),
+            actor=world.binh,
+        )
+    message = exc.value.message_dict["citizen_id"][0]
+    assert "056079000777" in message and "Lê Minh Sơn" not in message
+    son.person.refresh_from_db()
+    assert son.person.full_name == "Lê Minh Sơn"
+
+
+def test_a_stale_paper_redone_counts_and_a_paper_after_the_vote_does_not(world):
+    candidate = enter(world)
+    complete(world, candidate, on=dt.date(2026, 2, 10))
+    # The residential cell's opinion of 01/03/2025 replaced by one of 01/03/2026 (§4.2).
+    Document = candidate.documents.model
+    Document.objects.filter(candidate=candidate, kind="residence_opinion").update(
+        dated=dt.date(2025, 3, 1)
+    )
+    assert any("01/03/2025" in m for m in missing(candidate, VOTE))
+    rs.document_record(
+        candidate=candidate, kind="residence_opinion", dated=dt.date(2026, 3, 1), actor=world.binh
+    )
+    assert missing(candidate, VOTE) == []
+    # Without the old paper, on 20/02/2026 the new one (dated 01/03/2026) did not exist yet.
+    Document.objects.filter(
+        candidate=candidate, kind="residence_opinion", dated=dt.date(2025, 3, 1)
+    ).delete()
+    assert str(rs.DOCUMENT_KINDS["residence_opinion"]) in missing(candidate, dt.date(2026, 2, 20))
+
+
+def test_the_parents_are_verified_too(world):
+    # DOMAIN-2.md §6.4: the applicant, and the parents or whoever raised them.
+    candidate = enter(world)
+    complete(world, candidate)
+    candidate.verifications.filter(relation="father").delete()
+    assert any("cha mẹ" in m or "parents" in m for m in missing(candidate, VOTE))

@@ -4,8 +4,11 @@ every write opens a change set, so the newest change set names the state)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
+
+from django.utils import timezone
 
 from dangvu.core.models import ChangeSet
 from dangvu.core.routers import reports_replica
@@ -13,10 +16,23 @@ from dangvu.core.routers import reports_replica
 
 def data_version() -> str:
     """Changes with every write to the records: every service write opens a change set
-    (DESIGN.md principle 3), so the newest change set names the state the figures are of."""
+    (DESIGN.md principle 3), so the newest change set names the state the figures are of.
 
-    last = ChangeSet.objects.order_by("-created_at").values_list("id", flat=True).first()
-    return str(last or "empty")
+    Change sets become visible when their transaction commits, not in the order they were
+    created: a long write (an import, a restructuring) that began before a short one commits
+    after it, with an older `created_at`. The count of the change sets of the last two days
+    changes then too (an index range), so the version moves with every commit of a write shorter
+    than that. Read on the database the figures are computed on (the replica when there is one),
+    so that a lagging replica's figures are kept under the replica's own version."""
+
+    with reports_replica():
+        recent = ChangeSet.objects.filter(
+            created_at__gte=timezone.now() - dt.timedelta(days=2)
+        ).order_by("-created_at")
+        last = recent.values_list("id", flat=True).first()
+        if last is None:
+            last = ChangeSet.objects.order_by("-created_at").values_list("id", flat=True).first()
+        return f"{last or 'empty'}.{recent.count()}"
 
 
 def cached(key: str, compute: Callable[[], Any], version: str | None = None) -> Any:

@@ -23,14 +23,14 @@ from dangvu.recruitment import services as rs
 from dangvu.recruitment.models import Candidate
 from dangvu.recruitment.selectors import introducers_needed
 from dangvu.reports.services import target_set
+from dangvu.rules import recruitment as rules
 from dangvu.tree.selectors import children_on
 
 INTRODUCTIONS_FROM = dt.date(2023, 3, 1)
 ADMISSIONS_FROM = dt.date(2024, 1, 1)
-PER_ADMISSION = 2.5
-TARGET_SHARE = (
-    0.035  # of the members, a year (NQ 21-NQ/TW: 3–4 %)  # candidates introduced for one admitted
-)
+PER_ADMISSION = 2.5  # candidates introduced for one admitted
+TARGET_SHARE = 0.035  # of the members, a year (NQ 21-NQ/TW: 3–4 %)
+PARENT_NAMES = ["Minh", "Hùng", "Dũng", "Thanh", "Hải", "Sơn", "Tâm", "Phúc", "Lộc", "Bình"]
 SERIAL = 700_000  # the candidates' citizen IDs, apart from the members'
 
 # The share of files that go on at each step (the rest stall there, as files do).
@@ -70,7 +70,7 @@ class Pipeline:
 
     def pipeline_init(self) -> None:
         # Seeded from the history's generator without drawing from it.
-        self.prng = random.Random(self.rng.getstate()[1][0])
+        self.prng = random.Random(f"pipeline-{self.builder.seed}")
         self.pserial = SERIAL
         self.candidates: dict[int, Candidate] = {}
         self.officials_month: tuple[int, int] | None = None
@@ -270,6 +270,13 @@ class Pipeline:
             requested_on=on,
             **self._common(),
         )
+        rs.verification_record(
+            candidate=c,
+            relation="father",
+            name=f"{c.person.family_name} Văn {self.prng.choice(PARENT_NAMES)}",
+            requested_on=on,
+            **self._common(),
+        )
         if self.prng.random() < GOES_ON["verification"]:
             self._later(on, 20, 60, "verification", candidate)
         return True
@@ -278,19 +285,19 @@ class Pipeline:
         c = self._file(candidate)
         if c is None:
             return False
-        v = c.verifications.get(relation="self")
-        rs.verification_record(
-            candidate=c,
-            verification=v,
-            relation="self",
-            name=v.name,
-            requested_on=v.requested_on,
-            answered_on=on - dt.timedelta(days=5),
-            report="Gia đình chấp hành tốt chủ trương, chính sách, pháp luật",
-            concluded_on=on,
-            conclusion="Lịch sử chính trị rõ ràng, đủ điều kiện",
-            **self._common(),
-        )
+        for v in c.verifications.all():
+            rs.verification_record(
+                candidate=c,
+                verification=v,
+                relation=v.relation,
+                name=v.name,
+                requested_on=v.requested_on,
+                answered_on=on - dt.timedelta(days=5),
+                report="Chấp hành tốt chủ trương, chính sách, pháp luật",
+                concluded_on=on,
+                conclusion="Lịch sử chính trị rõ ràng",
+                **self._common(),
+            )
         self._later(on, 10, 40, "cell_vote", candidate)
         return True
 
@@ -299,7 +306,7 @@ class Pipeline:
         if c is None:
             return False
         voters = rs.official_members(c.cell, on)
-        needed = -(-2 * voters // 3)
+        needed = rules.votes_needed(voters)
         passes = self.prng.random() < GOES_ON["cell_vote"]
         yes = self.prng.randint(needed, voters) if passes else max(0, needed - 1)
         rs.cell_vote(candidate=c, on=on, in_favour=yes, **self._common())
@@ -316,7 +323,7 @@ class Pipeline:
             candidate=c,
             on=on,
             voters=voters,
-            in_favour=self.prng.randint(-(-2 * voters // 3), voters),
+            in_favour=self.prng.randint(rules.votes_needed(voters), voters),
             **self._common(),
         )
         self._later(on, 2, 8, "sent_up", candidate)

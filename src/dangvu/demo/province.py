@@ -117,6 +117,7 @@ class DemoBuilder:
         # province of the same shape, for the tests where the size does not matter.
         self.districts = districts
         self.with_ratings = ratings  # tests of the membership history leave them out (faster)
+        self.seed = seed
         self.rng = random.Random(seed)
         self.scale = scale
         self.progress = progress or (lambda phase, n: None)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dangvu.core.actors import Actor
+from dangvu.core.changes import open_change_set
 from dangvu.core.models import ChangeSet
 from dangvu.core.sheets import FileError, open_sheet
 from dangvu.core.text import search_key
@@ -52,6 +53,13 @@ COLUMNS: list[Column] = [
     Column("introduced_by", "Tổ chức giới thiệu", ("introduced by",), "text", 200),
     Column("introduced_number", "Số nghị quyết", ("resolution number",), "text", 64),
     Column("introduced_on", "Ngày nghị quyết", ("resolution date",), "date"),
+    Column(
+        "education_exception",
+        "Ngoại lệ học vấn",
+        ("education exception", "vùng"),
+        "choice",
+        choices=rules.EDUCATION_EXCEPTIONS[1:],
+    ),
 ]
 REQUIRED = (
     "full_name",
@@ -161,6 +169,10 @@ def union_list_import(*, data: bytes, name: str, under: Organisation, actor: Act
     entered = 0
     labels = {c.key: c.header for c in COLUMNS}
     with transaction.atomic():
+        # One change set for the list: the import is one act, and reads as one in the log.
+        changeset = open_change_set(
+            actor=actor, reason=f"Nhập danh sách giới thiệu: {name}", source=ChangeSet.Source.IMPORT
+        )
         for number, row, org in rows:
             person = PersonInput.from_mapping(
                 {k: row[k] for k in PERSON_KEYS if row.get(k) not in (None, "")}
@@ -175,8 +187,10 @@ def union_list_import(*, data: bytes, name: str, under: Organisation, actor: Act
                         introduced_by=row["introduced_by"],
                         introduced_number=row.get("introduced_number") or "",
                         introduced_on=row["introduced_on"],
+                        education_exception=row.get("education_exception") or "",
                         actor=actor,
                         source=ChangeSet.Source.IMPORT,
+                        changeset=changeset,
                     )
             except ValidationError as error:
                 fields = (

@@ -15,13 +15,13 @@ from django.utils.translation import gettext_lazy
 from dangvu.accounts.guard import taken_out, write_scope
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import scope_for
-from dangvu.core.calendar import add_working_days
-from dangvu.core.dates import add_months, format_date
+from dangvu.core.calendar import Calendar, add_working_days
+from dangvu.core.dates import add_months, age_on, format_date
 from dangvu.core.models import ChangeLogEntry
 from dangvu.members.models import EventKind, MembershipEvent, MembershipPeriod
 from dangvu.members.selectors import NOT_MINORITY, members_on
 from dangvu.orgs.models import Organisation, subtree_range
-from dangvu.recruitment.models import Candidate
+from dangvu.recruitment.models import Candidate, Document
 from dangvu.rules import recruitment as rules
 from dangvu.tree.selectors import subtree_org_ids
 
@@ -40,25 +40,23 @@ def candidates_of(user: Any, org: Organisation) -> QuerySet[Candidate]:
     return visible_candidates(user).filter(cell__path__gte=low, cell__path__lt=high)
 
 
-def decision_due(candidate: Candidate) -> dt.date | None:
+def decision_due(candidate: Candidate, calendar: Calendar | None = None) -> dt.date | None:
     """The competent committee decides within 60 working days of receiving the proposal, plus the
-    extension granted (at most 30; DOMAIN-2.md §6.5)."""
+    extension granted (at most 30; DOMAIN-2.md §6.5). `calendar`: a year's days off read once,
+    for a list of files."""
     if candidate.sent_up_on is None:
         return None
-    return add_working_days(
-        candidate.sent_up_on, rules.DECISION_WORKING_DAYS + candidate.extension_days
-    )
-
-
-def _age_years(birth: dt.date, on: dt.date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    days = rules.DECISION_WORKING_DAYS + candidate.extension_days
+    if calendar is not None:
+        return calendar.add_working_days(candidate.sent_up_on, days)
+    return add_working_days(candidate.sent_up_on, days)
 
 
 def introducers_needed(candidate: Candidate, on: dt.date) -> rules.Introduction:
     """Who must introduce this applicant (DOMAIN-2.md §6.3): a Union member of Union age is
     introduced by the Union and one member; otherwise by two members."""
     return rules.introduction_for(
-        age_years=_age_years(candidate.person.birth_date, on),
+        age_years=age_on(candidate.person.birth_date, on),
         union_in_unit=candidate.kind == "union_member",
         trade_union_in_unit=candidate.source == "trade_union",
     )
@@ -69,11 +67,11 @@ def missing(candidate: Candidate, on: dt.date) -> list[str]:
     recognition, the certificate (and whether it is still valid), the dossier's papers (none older
     than 12 months), the introducers, the verification of everyone to verify."""
     out: list[str] = []
-    if candidate.recognised_on is None:
+    if candidate.recognised_on is None or candidate.recognised_on > on:
         out.append(_("recognition as a candidate by the committee"))
     if candidate.helper_id is None:
         out.append(_("a helping member"))
-    if candidate.certificate_on is None:
+    if candidate.certificate_on is None or candidate.certificate_on > on:
         out.append(_("the certificate of the awareness course"))
     else:
         expires = rules.certificate_expires(candidate.certificate_on)
@@ -85,18 +83,15 @@ def missing(candidate: Candidate, on: dt.date) -> list[str]:
                     "end": format_date(expires),
                 }
             )
-    documents = list(candidate.documents.all())
+    # Of each kind, the papers dated by that day; a stale one counts only once redone (a newer
+    # paper of the kind that is not stale).
     have: Counter[str] = Counter()
-    for doc in documents:
+    stale_of: dict[str, Document] = {}
+    for doc in candidate.documents.all():
+        if doc.dated > on:
+            continue
         if doc.kind in rules.STALE_KINDS and rules.stale(doc.dated, on):
-            out.append(
-                _("%(doc)s to redo: dated %(date)s, more than 12 months before %(on)s")
-                % {
-                    "doc": DOCUMENT_KINDS[doc.kind],
-                    "date": format_date(doc.dated),
-                    "on": format_date(on),
-                }
-            )
+            stale_of.setdefault(doc.kind, doc)
             continue
         have[doc.kind] += 1
     needed = introducers_needed(candidate, on)
@@ -106,18 +101,32 @@ def missing(candidate: Candidate, on: dt.date) -> list[str]:
     wanted["mass_opinion"] = 1
     wanted["residence_opinion"] = 1
     for kind, count in wanted.items():
-        if have[kind] < count:
-            label = DOCUMENT_KINDS[kind]
-            if count > 1:
-                out.append(
-                    _("%(doc)s (%(have)s of %(n)s)")
-                    % {"doc": label, "have": have[kind], "n": count}
-                )
-            else:
-                out.append(str(label))
+        if have[kind] >= count:
+            continue
+        label = DOCUMENT_KINDS[kind]
+        if kind in stale_of:
+            out.append(
+                _("%(doc)s to redo: dated %(date)s, more than 12 months before %(on)s")
+                % {
+                    "doc": label,
+                    "date": format_date(stale_of[kind].dated),
+                    "on": format_date(on),
+                }
+            )
+        elif count > 1:
+            out.append(
+                _("%(doc)s (%(have)s of %(n)s)") % {"doc": label, "have": have[kind], "n": count}
+            )
+        else:
+            out.append(str(label))
     verifications = list(candidate.verifications.all())
-    if not any(v.relation == "self" for v in verifications):
+    relations = {v.relation for v in verifications}
+    if "self" not in relations:
         out.append(_("the verification of the applicant's background"))
+    # DOMAIN-2.md §6.4: the parents (or whoever raised the applicant) are verified too; the spouse
+    # and the children of age when there are any (the file lists them).
+    if not relations & {"father", "mother", "carer"}:
+        out.append(_("the verification of the parents (or of whoever raised the applicant)"))
     to_verify = set(
         rules.relations_to_verify(
             [(str(v.pk), v.party_member, v.fully_declared) for v in verifications]
@@ -139,8 +148,9 @@ class Step:
     due: dt.date | None = None
 
 
-def next_step(candidate: Candidate, on: dt.date) -> Step:
-    """The file's next step, as the button the secretary or the committee presses."""
+def next_step(candidate: Candidate, on: dt.date, lacking: list[str] | None = None) -> Step:
+    """The file's next step, as the button the secretary or the committee presses (`lacking`:
+    what `missing` said of the file, when the caller has it already)."""
     if candidate.status != Candidate.Status.OPEN:
         return Step("closed", candidate.get_status_display())
     if candidate.recognised_on is None:
@@ -148,7 +158,7 @@ def next_step(candidate: Candidate, on: dt.date) -> Step:
     if candidate.certificate_on is None:
         return Step("certificate", _("Record the course certificate"))
     if candidate.cell_vote_on is None:
-        if missing(candidate, on):
+        if missing(candidate, on) if lacking is None else lacking:
             return Step("dossier", _("Complete the file"))
         return Step("cell_vote", _("Record the cell's vote"))
     if candidate.committee_vote_on is None:
@@ -201,19 +211,6 @@ def stage(candidate: Candidate) -> str:
             return name
     return "introduced"
 
-
-FUNNEL = [
-    ("introduced", "Introduced"),
-    ("recognised", "Recognised as candidates"),
-    ("certified", "Awareness course certified"),
-    ("verifying", "Files under verification"),
-    ("cell_resolutions", "Cell resolutions proposing admission"),
-    ("decisions", "Admission decisions"),
-    ("ceremonies", "Admission ceremonies"),
-    ("probationers", "Probationary members at the end"),
-    ("recognised_official", "Recognised as official members"),
-    ("struck_off", "Probationary members struck off"),
-]
 
 BREAKDOWNS = ["women", "ethnic_minority", "religious", "youth", "enterprise", "students"]
 
@@ -293,7 +290,15 @@ def funnel(org: Organisation, start: dt.date, end: dt.date) -> dict[str, Any]:
         .values_list("cell_voters", "cell_in_favour")
         if rules.passes(yes or 0, voters or 0)
     )
+    # The events of the members who were in the subtree in or near the period (a year back: a
+    # transfer letter not yet presented), not the whole country's.
+    near = MembershipPeriod.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=start - dt.timedelta(days=366)),
+        org_id__in=units,
+        valid_from__lte=end,
+    ).values("member_id")
     events = MembershipEvent.objects.filter(voided_by__isnull=True, on__range=(start, end))
+    own = events.filter(member_id__in=near)
     admissions = list(
         events.filter(
             kind__in=(EventKind.ADMISSION, EventKind.READMISSION), org_id__in=units
@@ -309,20 +314,18 @@ def funnel(org: Organisation, start: dt.date, end: dt.date) -> dict[str, Any]:
     )
     counts["decisions"] = len(admissions)
     counts["ceremonies"] = len(
-        _in_subtree(
-            list(events.filter(kind=EventKind.CEREMONY).values_list("member_id", "on")), units
-        )
+        _in_subtree(list(own.filter(kind=EventKind.CEREMONY).values_list("member_id", "on")), units)
     )
     counts["probationers"] = members_on(org, end).filter(status="probationary").count()
     counts["recognised_official"] = len(
         _in_subtree(
-            list(events.filter(kind=EventKind.RECOGNITION).values_list("member_id", "on")), units
+            list(own.filter(kind=EventKind.RECOGNITION).values_list("member_id", "on")), units
         )
     )
     # A probationer struck off: the day before the removal they were in the subtree.
     removed = [
         (m, day - dt.timedelta(days=1))
-        for m, day, details in events.filter(kind=EventKind.REMOVAL).values_list(
+        for m, day, details in own.filter(kind=EventKind.REMOVAL).values_list(
             "member_id", "on", "details"
         )
         if (details or {}).get("ground") == "probation_unqualified"
@@ -333,7 +336,7 @@ def funnel(org: Organisation, start: dt.date, end: dt.date) -> dict[str, Any]:
         breakdown["women"] += sex == "F"
         breakdown["ethnic_minority"] += ethnicity not in NOT_MINORITY
         breakdown["religious"] += religion != "none"
-        breakdown["youth"] += _age_years(birth, day) <= rules.UNION_AGE_MAX_YEARS
+        breakdown["youth"] += age_on(birth, day) <= rules.UNION_AGE_MAX_YEARS
         breakdown["enterprise"] += occupation.startswith("enterprise")
         breakdown["students"] += occupation in ("student", "pupil")
     return {"counts": counts, "breakdown": breakdown, "start": start, "end": end}

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dangvu.accounts.models import Ability
-from dangvu.accounts.scope import require
+from dangvu.accounts.scope import require, scope_for
 from dangvu.core.actors import Actor
 from dangvu.core.changes import log_entry, open_change_set
 from dangvu.core.dates import format_date, today
@@ -55,6 +55,46 @@ def _log(cs: ChangeSet, action: str, candidate: Candidate, after: dict[str, Any]
         scope_path=candidate.cell.path,
         after={"name": candidate.person.full_name, **after},
     )
+
+
+def _check_existing(existing: Person, citizen_id: str, actor: Actor) -> None:
+    """The person of this citizen ID is a member, or has a file in progress, or had one that was
+    closed: named only when it lies in the actor's scope."""
+    member = PartyMember.objects.filter(person=existing).first()
+    files = list(Candidate.objects.filter(person=existing).select_related("cell"))
+    scope = scope_for(actor, Ability.VIEW)
+    seen = (member is None or scope.covers_member(member)) and all(
+        scope.covers(f.cell.path) for f in files
+    )
+    if not seen or (member is None and not files):
+        # Elsewhere, or a person of another record (not a candidate's): the neutral message.
+        raise RuleError(
+            _("The citizen ID %(id)s is already recorded for another person.") % {"id": citizen_id},
+            field="citizen_id",
+        )
+    if member is not None:
+        raise RuleError(
+            _("%(name)s (citizen ID %(id)s) is already a party member.")
+            % {"name": existing.full_name, "id": citizen_id},
+            field="citizen_id",
+        )
+    if any(f.status == Candidate.Status.OPEN for f in files):
+        raise RuleError(
+            _("%(name)s (citizen ID %(id)s) already has a file in progress.")
+            % {"name": existing.full_name, "id": citizen_id},
+            field="citizen_id",
+        )
+
+
+def _once(candidate: Candidate, field: str, label: str) -> None:
+    """A step is recorded once: recording it again would change what a past period counted."""
+    done = getattr(candidate, field)
+    if done is not None:
+        raise RuleError(
+            _("%(step)s was already recorded (%(date)s).")
+            % {"step": label, "date": format_date(done)},
+            field=field,
+        )
 
 
 def _open(candidate: Candidate) -> None:
@@ -105,42 +145,33 @@ def candidate_enter(
         raise ValidationError(problems)
     _not_future(introduced_on, "introduced_on")
     check_cell(cell, introduced_on)
-    existing = None
-    if person.citizen_id:
-        existing = Person.objects.filter(citizen_id=person.citizen_id.strip()).first()
+    # A person already on record (the same citizen ID, once cleaned) is that record, if it lies
+    # in the user's scope; a record elsewhere is not named (a name is data).
+    cleaned = clean_person(person, check_unique=False)
+    existing = (
+        Person.objects.filter(citizen_id=cleaned["citizen_id"]).first()
+        if cleaned["citizen_id"]
+        else None
+    )
+    if existing is not None:
+        _check_existing(existing, cleaned["citizen_id"], actor)
     cleaned = clean_person(person, exclude_person_id=existing.pk if existing else None)
     problem = rules.education_problem(cleaned["general_education"], education_exception)
     if problem:
         raise RuleError(problem, field="general_education")
-    birth = cleaned["birth_date"]
-    if birth is not None:
-        # §4.1: the age is judged at the cell's vote; a person who would be over 60 already at the
-        # introduction needs the provincial standing committee's consent, recorded later.
-        age = admission_age_problem(birth, introduced_on, {"over_60_authorisation": True})
-        if age is not None and age[0] == "vote_date":
-            raise RuleError(age[1], field="introduced_on")
-    if existing is not None:
-        if PartyMember.objects.filter(person=existing).exists():
-            raise RuleError(
-                _("%(name)s (citizen ID %(id)s) is already a party member.")
-                % {"name": existing.full_name, "id": existing.citizen_id},
-                field="citizen_id",
-            )
-        if Candidate.objects.filter(person=existing, status=Candidate.Status.OPEN).exists():
-            raise RuleError(
-                _("%(name)s (citizen ID %(id)s) already has a file in progress.")
-                % {"name": existing.full_name, "id": existing.citizen_id},
-                field="citizen_id",
-            )
+    # §4.1: the age window is judged at the cell's vote (cell_vote), not at the introduction: a
+    # Union member of 17 may be introduced and considered once 18.
     values = person_values(cleaned)
+    cs = changeset or open_change_set(actor=actor, source=source)
+    before: dict[str, Any] = {}
     if existing is not None:
+        before = {field: getattr(existing, field) for field in values}
         for field, value in values.items():
             setattr(existing, field, value)
         existing.save()
         person_row = existing
     else:
         person_row = Person.objects.create(**values)
-    cs = changeset or open_change_set(actor=actor, source=source)
     candidate = Candidate.objects.create(
         person=person_row,
         cell=cell,
@@ -152,6 +183,16 @@ def candidate_enter(
         education_exception=education_exception,
         changeset=cs,
     )
+    if existing is not None:  # the record of an earlier, closed file: what it said before
+        log_entry(
+            cs,
+            action="person.update",
+            obj=existing,
+            subject=candidate,
+            scope_path=cell.path,
+            before=before,
+            after=values,
+        )
     _log(
         cs,
         "candidate.create",
@@ -181,6 +222,7 @@ def candidate_recognise(
     official member to help (DOMAIN-2.md §6.1)."""
     require(actor, Ability.MANAGE_MEMBERS, candidate.cell.path)
     _open(candidate)
+    _once(candidate, "recognised_on", _("The recognition as a candidate"))
     _not_future(on, "recognised_on")
     if on < candidate.introduced_on:
         raise RuleError(
@@ -246,6 +288,13 @@ def certificate_record(
     require(actor, Ability.MANAGE_MEMBERS, candidate.cell.path)
     _open(candidate)
     _not_future(issued_on, "certificate_on")
+    if candidate.certificate_on is not None and issued_on <= candidate.certificate_on:
+        # A new course after an expired certificate replaces it; an older one does not.
+        raise RuleError(
+            _("A certificate of %(date)s is already recorded; only a later course replaces it.")
+            % {"date": format_date(candidate.certificate_on)},
+            field="certificate_on",
+        )
     if not issuer.strip():
         raise RuleError(_("Name who issued the certificate."), field="certificate_issuer")
     problem = rules.issuer_problem(issuer, issued_on)
@@ -411,6 +460,7 @@ def cell_vote(
     must be complete on that day: nothing missing, nothing stale, the applicant of age."""
     require(actor, Ability.MANAGE_MEMBERS, candidate.cell.path)
     _open(candidate)
+    _once(candidate, "cell_vote_on", _("The cell's vote"))
     _not_future(on, "cell_vote_on")
     check_cell(candidate.cell, on)
     lacking = missing(candidate, on)
@@ -472,6 +522,7 @@ def committee_vote(
     committee = grassroots_of(candidate.cell, on)
     require(actor, Ability.MANAGE_MEMBERS, committee.path)
     _open(candidate)
+    _once(candidate, "committee_vote_on", _("The committee's vote"))
     _not_future(on, "committee_vote_on")
     if candidate.cell_vote_on is None:
         raise RuleError(_("The cell has not voted yet."), field="committee_vote_on")
@@ -516,8 +567,14 @@ def proposal_received(
 ) -> Candidate:
     """The day the competent committee received the proposal (the 60 working days run from it),
     and any extension, at most 30 working days, with its reason."""
-    require(actor, Ability.MANAGE_MEMBERS, grassroots_of(candidate.cell, on).path)
+    committee = grassroots_of(candidate.cell, on)
+    require(actor, Ability.MANAGE_MEMBERS, committee.path)
     _open(candidate)
+    if candidate.sent_up_on is not None and on != candidate.sent_up_on:
+        _once(candidate, "sent_up_on", _("The day the proposal was received"))
+    if extension_days:
+        # The extension is the competent committee's, above the grassroots committee.
+        require(actor, Ability.MANAGE_MEMBERS, grassroots_of(committee, on).path)
     _not_future(on, "sent_up_on")
     if candidate.committee_vote_on is None or on < candidate.committee_vote_on:
         raise RuleError(
@@ -562,6 +619,8 @@ def candidate_admit(
     """The competent committee's decision: the lifecycle's admission service records the person
     (the same record) as a probationary member of the cell; the ceremony, probation and
     recognition then follow as for any member. A decision after the deadline states why."""
+    # The competent committee's decision: not the cell's to record.
+    require(actor, Ability.MANAGE_MEMBERS, grassroots_of(candidate.cell, decision.date).path)
     _open(candidate)
     if candidate.cell_vote_on is None or not rules.passes(
         candidate.cell_in_favour or 0, candidate.cell_voters or 0
@@ -633,8 +692,16 @@ def candidate_close(
 ) -> Candidate:
     """Close a file without admission: not admitted by the competent committee, or withdrawn."""
     require(actor, Ability.MANAGE_MEMBERS, candidate.cell.path)
+    if candidate.committee_vote_on is not None:  # gone up: the committee's to close
+        require(actor, Ability.MANAGE_MEMBERS, grassroots_of(candidate.cell, on).path)
     _open(candidate)
     _not_future(on, "status_on")
+    if on < candidate.introduced_on:
+        raise RuleError(
+            _("The file cannot end before the person was introduced (%(date)s).")
+            % {"date": format_date(candidate.introduced_on)},
+            field="status_on",
+        )
     if status not in (Candidate.Status.REFUSED, Candidate.Status.WITHDRAWN):
         raise RuleError(_("Choose how the file ends."), field="status")
     if not reason.strip():

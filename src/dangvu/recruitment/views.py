@@ -17,8 +17,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dangvu.accounts.models import Ability
+from dangvu.accounts.models import Ability, AccessRecord
+from dangvu.accounts.privacy import record_access
 from dangvu.accounts.scope import can
+from dangvu.core.calendar import Calendar
 from dangvu.core.changes import get_or_create_decision
 from dangvu.core.dates import today
 from dangvu.core.forms import add_service_errors, submit
@@ -32,30 +34,33 @@ PAGE = 50
 
 
 def org_page(request: HttpRequest, code: str) -> HttpResponse:
-    """The candidates of the organisation's cells: open files first, with what each lacks, its
-    next step and the decision's deadline (overdue in red); closed files below."""
+    """The candidates of the organisation's cells: open files first — those whose decision is
+    overdue, then by deadline, then by name — with what each lacks and its next step, a page of
+    them at a time; closed files below."""
     org = get_org(request.user, code)
     day = today()
+    candidates = selectors.candidates_of(request.user, org)
+    calendar = Calendar()
+    far = day.replace(year=day.year + 50)
+    ordered = []
+    for c in candidates.filter(status=Candidate.Status.OPEN).order_by("person__sort_key"):
+        due = selectors.decision_due(c, calendar)
+        ordered.append((not (due is not None and due < day), due or far, c))
+    ordered.sort(key=lambda t: (t[0], t[1]))
+    page = Paginator([c for _o, _d, c in ordered], PAGE).get_page(request.GET.get("trang-mo"))
     rows: list[dict[str, Any]] = []
-    candidates = selectors.candidates_of(request.user, org).order_by("person__sort_key")
-    open_files = list(
-        candidates.filter(status=Candidate.Status.OPEN).prefetch_related(
-            "documents", "verifications"
-        )
-    )
-    for c in open_files:
-        step = selectors.next_step(c, day)
+    for c in page:
+        lacking = selectors.missing(c, day) if c.cell_vote_on is None else []
+        step = selectors.next_step(c, day, lacking)
         rows.append(
             {
                 "candidate": c,
                 "stage_label": selectors.STAGE_LABELS[selectors.stage(c)],
-                "missing": selectors.missing(c, day) if c.cell_vote_on is None else [],
+                "missing": lacking,
                 "step": step,
                 "overdue": step.due is not None and step.due < day,
             }
         )
-    far = day.replace(year=day.year + 50)
-    rows.sort(key=lambda r: (not r["overdue"], r["step"].due or far))
     closed = candidates.exclude(status=Candidate.Status.OPEN).order_by("-status_on")
     return render(
         request,
@@ -63,6 +68,7 @@ def org_page(request: HttpRequest, code: str) -> HttpResponse:
         {
             "org": org,
             "rows": rows,
+            "open_page": page,
             "closed": Paginator(closed, PAGE).get_page(request.GET.get("trang")),
             "may_enter": can(request.user, Ability.MANAGE_MEMBERS, org.path),
             "day": day,
@@ -250,6 +256,20 @@ def file_page(request: HttpRequest, pk: int) -> HttpResponse:
     shown = {key: bound.get(key) or make(None) for key, (make, _act) in actions.items()}
     c.refresh_from_db()
     sensitive = can(request.user, Ability.VIEW_SENSITIVE, c.cell.path)
+    verifications = list(c.verifications.all())
+    if sensitive and any(v.conclusion for v in verifications):
+        # The verification's conclusions are political background: their reading is logged.
+        record_access(
+            request,
+            request.user,
+            action=AccessRecord.Action.VIEW_SENSITIVE,
+            purpose=AccessRecord.Purpose.ADMISSION,
+            object_type="recruitment.candidate",
+            ids=[c.pk],
+            org_path=c.cell.path,
+            fields=["verification"],
+            summary=c.person.full_name,
+        )
     return render(
         request,
         "recruitment/file.html",
@@ -261,7 +281,7 @@ def file_page(request: HttpRequest, pk: int) -> HttpResponse:
             "step_labels": selectors.STEP_LABELS,
             "missing": selectors.missing(c, day) if c.status == Candidate.Status.OPEN else [],
             "documents": list(c.documents.select_related("introducer__person")),
-            "verifications": list(c.verifications.all()),
+            "verifications": verifications,
             "forms": shown,
             "chosen": chosen,
             "may_act": may_act,

@@ -14,7 +14,7 @@ from dangvu.core.calendar import Calendar
 from dangvu.members import extensions
 from dangvu.members.worklists import Item
 from dangvu.recruitment.models import Candidate
-from dangvu.recruitment.selectors import candidates_of
+from dangvu.recruitment.selectors import candidates_of, decision_due
 from dangvu.rules import recruitment as rules
 
 
@@ -42,11 +42,8 @@ def decision_awaited(user: Any, org: Any, day: dt.date, horizon: dt.date) -> lis
     for c in candidates_of(user, org).filter(
         status=Candidate.Status.OPEN, sent_up_on__isnull=False
     ):
-        assert c.sent_up_on is not None
-        due = calendar.add_working_days(
-            c.sent_up_on, rules.DECISION_WORKING_DAYS + c.extension_days
-        )
-        if due <= horizon:
+        due = decision_due(c, calendar)
+        if due is not None and due <= horizon:
             items.append(
                 Item(
                     None,

@@ -166,9 +166,9 @@ def issuer_problem(issuer: str, issued_on: dt.date) -> str | None:
     words = unicodedata.normalize("NFC", issuer).lower().split()
     if issued_on >= DISTRICT_CENTRES_ABOLISHED and "huyện" in words:
         return _(
-            "From 01/07/2025 there are no district political centres (the district level was "
+            "From %(date)s there are no district political centres (the district level was "
             "abolished): write the body that issued the certificate."
-        )
+        ) % {"date": format_date(DISTRICT_CENTRES_ABOLISHED)}
     return None
 
 
