@@ -380,3 +380,67 @@ def test_the_parents_are_verified_too(world):
     complete(world, candidate)
     candidate.verifications.filter(relation="father").delete()
     assert any("cha mẹ" in m or "parents" in m for m in missing(candidate, VOTE))
+
+
+def test_the_entry_checks_the_age_and_that_the_id_is_the_persons(world):
+    # Nobody younger than the Union's 16 is introduced (born 01/05/2012: 12 on 26/03/2025).
+    young = lan()
+    young.birth_date = dt.date(2012, 5, 1)
+    young.citizen_id = None
+    with pytest.raises(ValidationError) as exc:
+        rs.candidate_enter(
+            person=young,
+            cell=world.ph1,
+            kind="union_member",
+            source_kind="union",
+            introduced_by="Ban Chấp hành Đoàn xã Phước Hải",
+            introduced_on=dt.date(2025, 3, 26),
+            actor=world.binh,
+        )
+    assert "16" in exc.value.message_dict["introduced_on"][0]
+    # A closed file's person, entered again under another name with the same ID, is not renamed.
+    first = enter(world)
+    rs.candidate_close(
+        candidate=first, status="withdrawn", on=dt.date(2025, 4, 1), reason="Rút", actor=world.binh
+    )
+    other = lan()
+    other.full_name = "Phạm Văn Khác"
+    with pytest.raises(ValidationError) as exc:
+        rs.candidate_enter(
+            person=other,
+            cell=world.ph1,
+            kind="person",
+            source_kind="residential",
+            introduced_by="Ban Công tác Mặt trận thôn",
+            introduced_on=dt.date(2025, 5, 1),
+            actor=world.binh,
+        )
+    assert "Trần Thị Lan" in exc.value.message_dict["citizen_id"][0]
+    first.person.refresh_from_db()
+    assert first.person.full_name == "Trần Thị Lan"
+    # The same person again: a new file on the same record.
+    second = enter(world)
+    assert second.person_id == first.person_id and second.pk != first.pk
+
+
+def test_a_verification_is_completed_not_repeated(world):
+    candidate = enter(world)
+    rs.verification_record(
+        candidate=candidate,
+        relation="self",
+        name="Trần Thị Lan",
+        requested_on=dt.date(2025, 6, 1),
+        actor=world.binh,
+    )
+    rs.verification_record(
+        candidate=candidate,
+        relation="self",
+        name="Trần Thị Lan",
+        requested_on=dt.date(2025, 6, 1),
+        answered_on=dt.date(2025, 6, 20),
+        concluded_on=dt.date(2025, 6, 25),
+        conclusion="Lịch sử chính trị rõ ràng",
+        actor=world.binh,
+    )
+    [row] = candidate.verifications.all()
+    assert row.concluded_on == dt.date(2025, 6, 25)

@@ -149,6 +149,18 @@ def test_the_unions_list_is_entered_whole_or_not_at_all(client, world):
                 "26/03/2025",
             ],
             [
+                "Nguyễn Thị Hoa",
+                "Nữ",
+                "01/02/1985",
+                "058185000123",
+                "Chi bộ Thôn Phước Lập",
+                "Quần chúng ưu tú",
+                "Khu dân cư",
+                "Ban Công tác Mặt trận thôn",
+                "",
+                "26/03/2025",
+            ],
+            [
                 "Đặng Văn Hùng",
                 "Nam",
                 "12/12/1999",
@@ -168,7 +180,9 @@ def test_the_unions_list_is_entered_whole_or_not_at_all(client, world):
     text = response.content.decode()
     # Every problem at once, by row and column; nobody entered.
     assert "Dòng 3" in text and "Ngày sinh" in text
-    assert "Dòng 4" in text and "Chi bộ Không Có" in text
+    assert "Dòng 5" in text and "Chi bộ Không Có" in text
+    # …and in the same answer the row the service refuses (Hoa is a member), not a second round.
+    assert "Dòng 4" in text and "đã là đảng viên" in text
     assert not Candidate.objects.exists()
     good = xlsx(
         [
@@ -204,6 +218,13 @@ def test_the_unions_list_is_entered_whole_or_not_at_all(client, world):
     response = client.post(url, {"file": file})
     assert response.status_code == 302
     assert sorted(Candidate.objects.values_list("cell__code", flat=True)) == ["PH-1", "PH-2"]
+    # The same list again (no citizen IDs): the same names and birth dates in the same cells are
+    # the files already open, and nobody is entered twice.
+    again = io.BytesIO(good)
+    again.name = "doan.xlsx"
+    text = client.post(url, {"file": again}).content.decode()
+    assert "đã có hồ sơ đang xem xét tại chi bộ này" in text or "already has a file" in text
+    assert Candidate.objects.count() == 2
 
 
 def test_the_progress_page_and_the_command(client, world):

@@ -113,6 +113,16 @@ def test_from_the_unions_list_to_the_decision_then_form_1(page, live_server, liv
         conclusion="Lịch sử chính trị rõ ràng",
         actor=world.binh,
     )
+    rs.verification_record(
+        candidate=candidate,
+        relation="mother",
+        name="Nguyễn Thị Hạnh",
+        requested_on=on,
+        answered_on=dt.date(2026, 8, 20),
+        concluded_on=dt.date(2026, 8, 25),
+        conclusion="Chấp hành tốt chủ trương, chính sách, pháp luật",
+        actor=world.binh,
+    )
 
     # The file page names the paper still missing; the secretary records it, then the vote.
     page.reload()

@@ -134,6 +134,7 @@ def union_list_import(*, data: bytes, name: str, under: Organisation, actor: Act
     problems: list[str] = []
     rows: list[tuple[int, dict[str, Any], Organisation]] = []
     for number, cells in sheet.rows:
+        before = len(problems)
         row: dict[str, Any] = {}
         for column in COLUMNS:
             if column.key not in index:
@@ -160,12 +161,12 @@ def union_list_import(*, data: bytes, name: str, under: Organisation, actor: Act
                     _("Row %(row)s, column “%(col)s”: “%(v)s”: %(why)s.")
                     % {"row": number, "col": "Chi bộ", "v": row["cell"], "why": why}
                 )
-        if org is not None:
+        if org is not None and len(problems) == before:  # read whole: the service checks it
             rows.append((number, row, org))
     if not problems and not rows:
         raise ValidationError(_("The file has no rows under its header."))
-    if problems:
-        raise ValidationError(problems)
+    # The rows that were read go through the service even when others were not, so that every
+    # problem is listed at once; nothing is kept unless there is none.
     entered = 0
     labels = {c.key: c.header for c in COLUMNS}
     with transaction.atomic():

@@ -21,7 +21,7 @@ from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import require, scope_for
 from dangvu.core.actors import Actor
 from dangvu.core.changes import log_entry, open_change_set
-from dangvu.core.dates import format_date, today
+from dangvu.core.dates import age_on, format_date, today
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeSet, Decision
 from dangvu.members.checks import admission_age_problem
@@ -160,7 +160,50 @@ def candidate_enter(
     if problem:
         raise RuleError(problem, field="general_education")
     # §4.1: the age window is judged at the cell's vote (cell_vote), not at the introduction: a
-    # Union member of 17 may be introduced and considered once 18.
+    # Union member of 17 may be introduced and considered once 18; nobody younger than the Youth
+    # Union's 16 is (Điều lệ Đoàn).
+    birth = cleaned["birth_date"]
+    if birth is not None and age_on(birth, introduced_on) < rules.INTRODUCED_FROM_AGE:
+        raise RuleError(
+            _("On %(date)s the person was %(age)s: a person is introduced from %(min)s.")
+            % {
+                "date": format_date(introduced_on),
+                "age": age_on(birth, introduced_on) if introduced_on >= birth else 0,
+                "min": rules.INTRODUCED_FROM_AGE,
+            },
+            field="introduced_on",
+        )
+    if existing is None and (
+        Candidate.objects.filter(
+            status=Candidate.Status.OPEN,
+            cell=cell,
+            person__full_name=cleaned["full_name"],
+            person__birth_date=birth,
+        ).exists()
+    ):
+        # Without a citizen ID, the same name and birth date in the same cell is the same person
+        # (the list imported twice).
+        raise RuleError(
+            _("%(name)s, born %(date)s, already has a file in progress in this cell.")
+            % {"name": cleaned["full_name"], "date": format_date(birth) if birth else ""},
+            field="full_name",
+        )
+    if existing is not None and (
+        existing.full_name != cleaned["full_name"] or existing.birth_date != birth
+    ):
+        # An earlier file's person, in scope: the ID names someone else than the one written.
+        raise RuleError(
+            _(
+                "The citizen ID %(id)s is recorded for %(name)s, born %(date)s: check the ID, "
+                "or the name and date of birth."
+            )
+            % {
+                "id": cleaned["citizen_id"],
+                "name": existing.full_name,
+                "date": format_date(existing.birth_date),
+            },
+            field="citizen_id",
+        )
     values = person_values(cleaned)
     cs = changeset or open_change_set(actor=actor, source=source)
     before: dict[str, Any] = {}
@@ -407,11 +450,18 @@ def verification_record(
         ("concluded_on", concluded_on),
     ):
         _not_future(day, field)
-    if answered_on and (requested_on is None or answered_on < requested_on):
+    if answered_on and requested_on is None:
+        raise RuleError(_("Write the day the request was sent."), field="requested_on")
+    if answered_on and requested_on and answered_on < requested_on:
         raise RuleError(_("An answer comes after the request."), field="answered_on")
     if concluded_on and not conclusion.strip():
         raise RuleError(_("Write the conclusion."), field="conclusion")
-    row = verification or Verification(candidate=candidate)
+    # The same person's verification, begun earlier, is completed, not repeated.
+    row = (
+        verification
+        or candidate.verifications.filter(relation=relation, name=name.strip()).first()
+        or Verification(candidate=candidate)
+    )
     for field, value in {
         "relation": relation,
         "name": name.strip(),

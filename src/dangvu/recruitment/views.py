@@ -256,6 +256,17 @@ def file_page(request: HttpRequest, pk: int) -> HttpResponse:
     shown = {key: bound.get(key) or make(None) for key, (make, _act) in actions.items()}
     c.refresh_from_db()
     sensitive = can(request.user, Ability.VIEW_SENSITIVE, c.cell.path)
+    grassroots = services.grassroots_of(c.cell, day)
+    # The committee's steps are offered to whoever may take them (the service checks it too).
+    committee_steps = {"committee_vote", "sent_up", "decide"}
+    may_committee = can(request.user, Ability.MANAGE_MEMBERS, grassroots.path)
+    step_labels = [
+        (key, label)
+        for key, label in selectors.STEP_LABELS
+        if may_committee or key not in committee_steps
+    ]
+    if chosen in committee_steps and not may_committee:
+        chosen = ""
     verifications = list(c.verifications.all())
     if sensitive and any(v.conclusion for v in verifications):
         # The verification's conclusions are political background: their reading is logged.
@@ -278,7 +289,9 @@ def file_page(request: HttpRequest, pk: int) -> HttpResponse:
             "step": step,
             "overdue": step.due is not None and step.due < day,
             "stage_label": selectors.STAGE_LABELS[selectors.stage(c)],
-            "step_labels": selectors.STEP_LABELS,
+            "step_labels": step_labels,
+            "may_committee": may_committee,
+            "committee_keys": committee_steps,
             "missing": selectors.missing(c, day) if c.status == Candidate.Status.OPEN else [],
             "documents": list(c.documents.select_related("introducer__person")),
             "verifications": verifications,
@@ -287,6 +300,6 @@ def file_page(request: HttpRequest, pk: int) -> HttpResponse:
             "may_act": may_act,
             "sensitive": sensitive,
             "needed": selectors.introducers_needed(c, day),
-            "grassroots": services.grassroots_of(c.cell, day),
+            "grassroots": grassroots,
         },
     )

@@ -46,8 +46,10 @@ DISTRICT_CENTRES_ABOLISHED = dt.date(2025, 7, 1)
 # full declaration need not be verified. A parameter, off until the text is confirmed.
 MEMBER_RELATIVES_EXEMPT = False
 
-# DOMAIN-2.md §6.3: the Youth Union introduces applicants of Union age (to 30; Điều lệ Đoàn).
+# DOMAIN-2.md §6.3: the Youth Union introduces applicants of Union age (16 to 30; Điều lệ Đoàn);
+# nobody is put on the list younger than the Union's age.
 UNION_AGE_MAX_YEARS = 30
+INTRODUCED_FROM_AGE = 16
 
 # DOMAIN-2.md §6.5 (HD 12-HD/BTCTW 2022, UNCONFIRMED): the new member fills the member form
 # (lý lịch đảng viên) within 30 working days of the ceremony.

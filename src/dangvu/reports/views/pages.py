@@ -458,7 +458,8 @@ def recruitment_page(request: HttpRequest, code: str) -> HttpResponse:
             raise ValueError(text)
     except ValueError:
         messages.warning(request, _("The period was not understood; showing this year."))
-        start, end = period_range(str(today().year))
+        text = str(today().year)
+        start, end = period_range(text)
     found = recruitment.progress(org, start, end)
     return render(
         request,
@@ -475,7 +476,7 @@ def recruitment_page(request: HttpRequest, code: str) -> HttpResponse:
                 for key, label in recruitment.BREAKDOWN_LABELS.items()
             ],
             "periods": _periods(start.year),
-            "asked": text,
+            "asked": text.strip().upper(),
         },
     )
 
