@@ -519,3 +519,14 @@ def test_cached_progress_badges_and_candidates_follow_every_write(world, ph1_mem
         badge_record(member=hoa, tier=30, awarded_on=day, decision=None, actor=None)
         assert hoa.pk not in {b["id"] for b in badges_due(world.ph1, day, actor=None)}
         assert len(badges_due(world.ph1, day, actor=None)) == len(due) - 1
+
+
+def test_a_member_readmitted_later_was_not_new_at_an_earlier_review():
+    # §16.1 1.5 judges the membership in force on the review day: a re-admission of 08/07/2025
+    # does not make the member new for the review of 31/12/2023 (the demo's Lê Thị Lệ).
+    from dangvu.evaluation.services.common import joined_on
+
+    review = dt.date(2023, 12, 31)
+    assert joined_on(dt.date(2025, 8, 1), dt.date(2025, 7, 8), review) is None
+    assert joined_on(dt.date(2023, 8, 1), dt.date(2023, 7, 8), review) == dt.date(2023, 8, 1)
+    assert joined_on(None, dt.date(2023, 11, 2), review) == dt.date(2023, 11, 2)

@@ -5,60 +5,41 @@ then the admission in form 1 and in the member list. Also axe-core on the new pa
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 
 import pytest
 
+from tests.recruitment.test_file import complete
+from tests.recruitment.test_pages import HEADER, xlsx
 from tests.ui.test_officer_day import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.once]
 
 
 def union_list() -> bytes:
-    import xlsxwriter
-
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
-    sheet = book.add_worksheet()
-    rows = [
+    return xlsx(
         [
-            "Họ và tên",
-            "Giới tính",
-            "Ngày sinh",
-            "Số CCCD",
-            "Chi bộ",
-            "Đối tượng",
-            "Nguồn",
-            "Tổ chức giới thiệu",
-            "Số nghị quyết",
-            "Ngày nghị quyết",
-        ],
-        [
-            "Võ Thị Yến",
-            "Nữ",
-            "14/08/2002",
-            "058302004321",
-            "Chi bộ Thôn Phước Lập",
-            "Đoàn viên ưu tú",
-            "Đoàn Thanh niên",
-            "Ban Chấp hành Đoàn xã Phước Hải",
-            "12-NQ/ĐTN",
-            "26/03/2025",
-        ],
-    ]
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            sheet.write(r, c, value)
-    book.close()
-    return out.getvalue()
+            HEADER,
+            [
+                "Võ Thị Yến",
+                "Nữ",
+                "14/08/2002",
+                "058302004321",
+                "Chi bộ Thôn Phước Lập",
+                "Đoàn viên ưu tú",
+                "Đoàn Thanh niên",
+                "Ban Chấp hành Đoàn xã Phước Hải",
+                "12-NQ/ĐTN",
+                "26/03/2025",
+            ],
+        ]
+    )
 
 
 def test_from_the_unions_list_to_the_decision_then_form_1(page, live_server, live_world, tmp_path):
     from playwright.sync_api import expect
 
     from dangvu.members.models import PartyMember
-    from dangvu.recruitment import services as rs
     from dangvu.recruitment.models import Candidate
 
     base, world = live_server.url, live_world
@@ -74,55 +55,11 @@ def test_from_the_unions_list_to_the_decision_then_form_1(page, live_server, liv
     row = page.get_by_role("row", name=re.compile("Võ Thị Yến"))
     expect(row).to_contain_text("Giấy chứng nhận học lớp bồi dưỡng nhận thức về Đảng")
 
-    # The months of work before the vote, recorded as they happened (the services the pages call).
+    # The months of work before the vote, recorded as they happened (the services the pages call),
+    # all but the residential cell's opinion.
     candidate = Candidate.objects.get(person__full_name="Võ Thị Yến")
-    hoa, an = world.members["hoa"], world.members["an"]
-    rs.candidate_recognise(
-        candidate=candidate,
-        on=dt.date(2025, 4, 10),
-        by="Đảng ủy xã Phước Hải",
-        helper=hoa,
-        actor=world.binh,
-    )
-    rs.certificate_record(
-        candidate=candidate,
-        course="Khóa 2/2025",
-        issuer="Trung tâm Chính trị huyện An Phước",
-        number="45/GCN",
-        issued_on=dt.date(2025, 6, 20),
-        actor=world.binh,
-    )
-    on = dt.date(2026, 8, 3)
-    for kind in ("application", "background", "org_resolution", "mass_opinion"):
-        rs.document_record(candidate=candidate, kind=kind, dated=on, actor=world.binh)
-    rs.document_record(
-        candidate=candidate,
-        kind="introducer",
-        dated=on,
-        introducer=an,
-        worked_since=dt.date(2020, 1, 1),
-        actor=world.binh,
-    )
-    rs.verification_record(
-        candidate=candidate,
-        relation="self",
-        name="Võ Thị Yến",
-        requested_on=on,
-        answered_on=dt.date(2026, 8, 20),
-        concluded_on=dt.date(2026, 8, 25),
-        conclusion="Lịch sử chính trị rõ ràng",
-        actor=world.binh,
-    )
-    rs.verification_record(
-        candidate=candidate,
-        relation="mother",
-        name="Nguyễn Thị Hạnh",
-        requested_on=on,
-        answered_on=dt.date(2026, 8, 20),
-        concluded_on=dt.date(2026, 8, 25),
-        conclusion="Chấp hành tốt chủ trương, chính sách, pháp luật",
-        actor=world.binh,
-    )
+    complete(world, candidate, on=dt.date(2026, 8, 3))
+    candidate.documents.filter(kind="residence_opinion").delete()
 
     # The file page names the paper still missing; the secretary records it, then the vote.
     page.reload()

@@ -49,7 +49,11 @@ class MemberFacts:
 
 def joined_on(ceremony: dt.date | None, decision: dt.date | None, on: dt.date) -> dt.date | None:
     """When a member joined, for the review of `on`: the ceremony (ngày vào Đảng) when held by
-    that day, else the admission decision."""
+    that day, else the admission decision. A decision after `on` is a later membership's (a
+    re-admission): in the list on `on`, the member belonged by an earlier one, long enough ago
+    for the new-member rule (None: no such rule applies)."""
+    if decision is not None and decision > on:
+        return None
     return ceremony if ceremony and ceremony <= on else decision
 
 
