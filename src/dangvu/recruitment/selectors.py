@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from dangvu.accounts.guard import taken_out, write_scope
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import scope_for
+from dangvu.core.cached import cached
 from dangvu.core.calendar import Calendar, add_working_days
 from dangvu.core.dates import add_months, age_on, format_date
 from dangvu.core.models import ChangeLogEntry
@@ -148,7 +149,12 @@ class Step:
     due: dt.date | None = None
 
 
-def next_step(candidate: Candidate, on: dt.date, lacking: list[str] | None = None) -> Step:
+def next_step(
+    candidate: Candidate,
+    on: dt.date,
+    lacking: list[str] | None = None,
+    calendar: Calendar | None = None,
+) -> Step:
     """The file's next step, as the button the secretary or the committee presses (`lacking`:
     what `missing` said of the file, when the caller has it already)."""
     if candidate.status != Candidate.Status.OPEN:
@@ -165,7 +171,7 @@ def next_step(candidate: Candidate, on: dt.date, lacking: list[str] | None = Non
         return Step("committee_vote", _("Record the committee's vote"))
     if candidate.sent_up_on is None:
         return Step("sent_up", _("Record the proposal received above"))
-    return Step("decide", _("Record the admission decision"), decision_due(candidate))
+    return Step("decide", _("Record the admission decision"), decision_due(candidate, calendar))
 
 
 STAGE_LABELS = {
@@ -217,10 +223,15 @@ BREAKDOWNS = ["women", "ethnic_minority", "religious", "youth", "enterprise", "s
 
 def _units(org: Organisation, start: dt.date, end: dt.date) -> set[int]:
     """The organisation over the period: its subtree at the start and at the end (through its
-    predecessors for a day before it was formed, tree.selectors)."""
-    return set(subtree_org_ids(org, start).values_list("org_id", flat=True)) | set(
-        subtree_org_ids(org, end).values_list("org_id", flat=True)
-    )
+    predecessors for a day before it was formed, tree.selectors); kept per state of the records
+    (a merged province's lineage is read once)."""
+
+    def compute() -> set[int]:
+        return set(subtree_org_ids(org, start).values_list("org_id", flat=True)) | set(
+            subtree_org_ids(org, end).values_list("org_id", flat=True)
+        )
+
+    return set(cached(f"recruitment-units:{org.pk}:{start.isoformat()}:{end.isoformat()}", compute))
 
 
 def _in_subtree(
@@ -313,24 +324,23 @@ def funnel(org: Organisation, start: dt.date, end: dt.date) -> dict[str, Any]:
         )
     )
     counts["decisions"] = len(admissions)
-    counts["ceremonies"] = len(
-        _in_subtree(list(own.filter(kind=EventKind.CEREMONY).values_list("member_id", "on")), units)
-    )
+    # The ceremonies, recognitions and probationers struck off, read in one query and placed in
+    # one pass; a probationer struck off was in the subtree the day before the removal.
+    placed: list[tuple[str, int, dt.date]] = []
+    for kind, member_id, day, details in own.filter(
+        kind__in=(EventKind.CEREMONY, EventKind.RECOGNITION, EventKind.REMOVAL)
+    ).values_list("kind", "member_id", "on", "details"):
+        if kind == EventKind.REMOVAL:
+            if (details or {}).get("ground") != "probation_unqualified":
+                continue
+            day -= dt.timedelta(days=1)
+        placed.append((kind, member_id, day))
+    inside = set(_in_subtree([(m, d) for _k, m, d in placed], units))
+    tally = Counter(k for k, m, d in placed if (m, d) in inside)
+    counts["ceremonies"] = tally[EventKind.CEREMONY]
+    counts["recognised_official"] = tally[EventKind.RECOGNITION]
+    counts["struck_off"] = tally[EventKind.REMOVAL]
     counts["probationers"] = members_on(org, end).filter(status="probationary").count()
-    counts["recognised_official"] = len(
-        _in_subtree(
-            list(own.filter(kind=EventKind.RECOGNITION).values_list("member_id", "on")), units
-        )
-    )
-    # A probationer struck off: the day before the removal they were in the subtree.
-    removed = [
-        (m, day - dt.timedelta(days=1))
-        for m, day, details in own.filter(kind=EventKind.REMOVAL).values_list(
-            "member_id", "on", "details"
-        )
-        if (details or {}).get("ground") == "probation_unqualified"
-    ]
-    counts["struck_off"] = len(_in_subtree(removed, units))
     breakdown = dict.fromkeys(BREAKDOWNS, 0)
     for _m, day, sex, ethnicity, religion, birth, occupation in admissions:
         breakdown["women"] += sex == "F"

@@ -23,9 +23,18 @@ def member_form_due(ids: Any, day: dt.date, horizon: dt.date) -> list[Any]:
     working days after the ceremony (HD 12-HD/BTCTW 2022, UNCONFIRMED)."""
     calendar = Calendar()
     items = []
-    for candidate in Candidate.objects.filter(
-        member_id__in=ids, member_form_on__isnull=True, member__ceremony_date__isnull=False
-    ).select_related("member__person", "member__org"):
+    for candidate in (
+        Candidate.objects.filter(
+            member_id__in=ids, member_form_on__isnull=True, member__ceremony_date__isnull=False
+        )
+        .select_related("member__person", "member__org")
+        .only(
+            "member__ceremony_date",
+            "member__person__full_name",
+            "member__org__name",
+            "member__org__code",
+        )
+    ):
         member = candidate.member
         assert member is not None and member.ceremony_date is not None
         due = calendar.add_working_days(member.ceremony_date, rules.MEMBER_FORM_WORKING_DAYS)
@@ -39,8 +48,10 @@ def decision_awaited(user: Any, org: Any, day: dt.date, horizon: dt.date) -> lis
     later, with any extension (DOMAIN-2.md §6.5)."""
     calendar = Calendar()
     items = []
-    for c in candidates_of(user, org).filter(
-        status=Candidate.Status.OPEN, sent_up_on__isnull=False
+    for c in (
+        candidates_of(user, org)
+        .filter(status=Candidate.Status.OPEN, sent_up_on__isnull=False)
+        .only("sent_up_on", "extension_days", "person__full_name", "cell__name", "cell__code")
     ):
         due = decision_due(c, calendar)
         if due is not None and due <= horizon:

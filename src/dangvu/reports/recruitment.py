@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from dangvu.core.cached import cached
 from dangvu.core.dates import today
 from dangvu.orgs.models import Organisation
 from dangvu.recruitment.selectors import funnel
@@ -92,7 +93,10 @@ def progress(org: Organisation, start: dt.date, end: dt.date) -> dict[str, Any]:
         "end": end,
         "total": row(org),
         "subordinates": rows,
-        "funnel": funnel(org, start, on),
+        # Counted once per state of the records (a page opened again, a quarter's report).
+        "funnel": cached(
+            f"funnel:{org.pk}:{start.isoformat()}:{on.isoformat()}", lambda: funnel(org, start, on)
+        ),
     }
 
 
