@@ -8,6 +8,7 @@ from the `holidays` package, without being written; `seed_year` writes it so tha
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 import re
@@ -266,6 +267,9 @@ class Calendar:
 
     def __init__(self) -> None:
         self._years: dict[int, dict[dt.date, bool]] = {}
+        # Per year, the working days counted from 1 January up to each day (bisected: a deadline
+        # is found without walking its days, for a list of hundreds).
+        self._counted: dict[int, list[int]] = {}
 
     def _table(self, year: int) -> dict[dt.date, bool]:
         if year not in self._years:
@@ -275,13 +279,26 @@ class Calendar:
     def is_working_day(self, day: dt.date) -> bool:
         return is_working_day(day, self._table(day.year))
 
+    def _cumulative(self, year: int) -> list[int]:
+        if year not in self._counted:
+            table, first, total, counted = self._table(year), dt.date(year, 1, 1), 0, []
+            for offset in range((dt.date(year + 1, 1, 1) - first).days):
+                total += is_working_day(first + dt.timedelta(days=offset), table)
+                counted.append(total)
+            self._counted[year] = counted
+        return self._counted[year]
+
     def add_working_days(self, start: dt.date, count: int) -> dt.date:
-        day, left = start, count
-        while left > 0:
-            day += dt.timedelta(days=1)
-            if self.is_working_day(day):
-                left -= 1
-        return day
+        if count <= 0:
+            return start
+        year = start.year
+        counted = self._cumulative(year)
+        target = counted[(start - dt.date(year, 1, 1)).days] + count
+        while target > counted[-1]:  # into the next year
+            target -= counted[-1]
+            year += 1
+            counted = self._cumulative(year)
+        return dt.date(year, 1, 1) + dt.timedelta(days=bisect.bisect_left(counted, target))
 
 
 def working_days_between(start: dt.date, end: dt.date) -> int:
