@@ -319,3 +319,15 @@ def test_the_annual_review_tells_the_years_candidates(world):
     assert "quần chúng ưu tú" not in "\n".join(
         p.text for p in docx.Document(io.BytesIO(content)).paragraphs
     )
+
+
+def test_a_long_work_list_shows_its_first_rows_and_all_on_asking(client, world, monkeypatch):
+    from dangvu.members import event_views
+
+    monkeypatch.setattr(event_views, "WORK_LIST_SHOWN", 0)  # as if a province's hundreds
+    sign_in(client, world.an)
+    url = reverse("members:worklist")
+    page = client.get(url, {"org": "X-PH"}).content.decode()
+    assert "Đàng Văn Thành" not in page and "Xem tất cả 1" in page  # his recognition is due
+    whole = client.get(url, {"org": "X-PH", "tat-ca": "recognition"}).content.decode()
+    assert "Đàng Văn Thành" in whole

@@ -142,6 +142,9 @@ def correct(request: HttpRequest, pk: int, event_id: int) -> HttpResponse:
     )
 
 
+WORK_LIST_SHOWN = 50
+
+
 def work_list_page(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("org", "")
     if not code:
@@ -180,7 +183,12 @@ def work_list_page(request: HttpRequest) -> HttpResponse:
             }
         )
     labels = worklists.sections()
-    sections = [(labels[k], v) for k, v in lists.items()]
+    # A province's lists run to hundreds of rows: the first of each, overdue first, and the
+    # whole of one list on asking (?tat-ca=<list>).
+    whole = request.GET.get("tat-ca", "")
+    sections = [
+        (k, labels[k], v if k == whole else v[:WORK_LIST_SHOWN], len(v)) for k, v in lists.items()
+    ]
     return render(
         request,
         "members/worklist.html",
