@@ -331,3 +331,36 @@ def test_a_long_work_list_shows_its_first_rows_and_all_on_asking(client, world, 
     assert "Đàng Văn Thành" not in page and "Xem tất cả 1" in page  # his recognition is due
     whole = client.get(url, {"org": "X-PH", "tat-ca": "recognition"}).content.decode()
     assert "Đàng Văn Thành" in whole
+
+
+def test_the_kept_work_list_follows_every_write(world):
+    # The work list is kept per user, organisation, day and state of the records: opened again
+    # it is read back; a decision recorded changes it at once (the cache on, as in service).
+    from django.core.cache import cache
+    from django.test.utils import override_settings
+
+    from dangvu.members.worklists import work_list
+    from dangvu.recruitment import services as rs
+
+    candidate = enter(world)
+    complete(world, candidate)
+    rs.cell_vote(candidate=candidate, on=dt.date(2026, 3, 20), in_favour=2, actor=world.binh)
+    rs.committee_vote(
+        candidate=candidate, on=dt.date(2026, 3, 27), voters=9, in_favour=7, actor=world.an
+    )
+    rs.proposal_received(candidate=candidate, on=dt.date(2026, 4, 1), actor=world.an)
+    day = dt.date(2026, 7, 1)
+    with override_settings(DANGVU_FIGURE_CACHE=True):
+        cache.clear()
+        assert len(work_list(world.an, world.phuoc_hai, on=day)["decision_awaited"]) == 1
+        assert len(work_list(world.an, world.phuoc_hai, on=day)["decision_awaited"]) == 1
+        from tests.conftest import decision
+
+        rs.candidate_admit(
+            candidate=candidate,
+            decision=decision(dt.date(2026, 5, 15), "88-QĐ/ĐU", "Đảng ủy xã Phước Hải"),
+            actor=world.an,
+        )
+        assert work_list(world.an, world.phuoc_hai, on=day)["decision_awaited"] == []
+        # Another user's view is their own: Tân Sơn's officer sees nothing of Phước Hải.
+        assert work_list(world.cuong, world.tan_son, on=day)["decision_awaited"] == []

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import can, scope_for
+from dangvu.core.cached import cached
 from dangvu.core.calendar import Calendar, next_year_missing
 from dangvu.core.dates import today
 from dangvu.members import extensions, lifecycle
@@ -84,7 +86,15 @@ def calendar_missing(user: Any, org: Organisation, on: dt.date | None = None) ->
 
 
 def work_list(user: Any, org: Organisation, on: dt.date | None = None) -> dict[str, list[Item]]:
+    """What is due within the horizon or overdue on `on` (today), per list, for what the user may
+    see of the organisation: kept per user, organisation, day and state of the records (a
+    province's lists are thousands of records read; any write makes the next view read afresh)."""
     day = on or today()
+    key = f"work-list:{getattr(user, 'pk', None)}:{org.pk}:{day.isoformat()}:{get_language()}"
+    return cached(key, lambda: _work_list(user, org, day))
+
+
+def _work_list(user: Any, org: Organisation, day: dt.date) -> dict[str, list[Item]]:
     horizon = day + dt.timedelta(days=HORIZON_DAYS)
     low, high = subtree_range(org.path)
     members = (
