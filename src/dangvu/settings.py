@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "dangvu.evaluation",
     "dangvu.awards",
     "dangvu.recruitment",
+    "dangvu.congress",
     "dangvu.reports",
     "dangvu.restructuring",
     "dangvu.exchange",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("xep-loai/", include("dangvu.evaluation.urls")),
     path("khen-thuong/", include("dangvu.awards.urls")),
     path("phat-trien-dang/", include("dangvu.recruitment.urls")),
+    path("dai-hoi/", include("dangvu.congress.urls")),
     path("bao-cao/", include("dangvu.reports.urls")),
     path("", include("dangvu.exchange.urls")),
     path("api/v1/", api_urls()),

@@ -13,7 +13,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -39,6 +39,8 @@ class Sheet:
     headers: list[str]
     rows: Iterator[tuple[int, list[Cell]]]  # (spreadsheet row number, cells), blank rows skipped
     total: int  # data rows, at most (for the progress bar)
+    # The rows above the header (a title, or "name: value" lines such as a ballot sheet's seats).
+    preamble: list[list[Cell]] = field(default_factory=list)
 
 
 def _too_many(rows: int) -> FileError:
@@ -272,7 +274,8 @@ def open_sheet(content: bytes, filename: str, is_header: Callable[[list[str]], i
             if not _blank(cells):
                 yield number, cells
 
-    return Sheet(header_row, headers, rows(), max(total - header_row, 0))
+    preamble = [cells for number, cells in above if number < header_row and not _blank(cells)]
+    return Sheet(header_row, headers, rows(), max(total - header_row, 0), preamble)
 
 
 def _header_text(value: Cell) -> str:

@@ -36,54 +36,85 @@ class PartyList:
     widths: Sequence[float] = field(default_factory=tuple)  # in cm, after "TT"
 
 
-def as_docx(document: PartyList) -> bytes:
-    heading = heading_of(document.org, document.on)
+def party_document(
+    org: Organisation, on: dt.date, *, landscape: bool = True, issuer: str = "", superior: str = ""
+) -> Any:
+    """A blank party document (Hướng dẫn 36-HD/VPTW): Times New Roman 13, the issuer top left
+    with its star, the Party's name and the place and date top right (DOMAIN.md §9.1). A congress's
+    documents name the congress as issuer ("ĐẠI HỘI ĐẢNG BỘ XÃ … LẦN THỨ I")."""
+    heading = heading_of(org, on)
     doc = Document()
     section = doc.sections[0]
-    section.orientation = WD_ORIENTATION.LANDSCAPE
-    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    if landscape:
+        section.orientation = WD_ORIENTATION.LANDSCAPE
+        section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    else:
+        section.page_width, section.page_height = Cm(21.0), Cm(29.7)
     section.left_margin, section.right_margin = Cm(2.0), Cm(1.5)
     normal = doc.styles["Normal"]
     normal.font.name, normal.font.size = FONT, Pt(13)
     normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
-
-    def para(
-        container: Any, text: str, *, bold: bool = False, italic: bool = False, size: int = 13
-    ) -> None:
-        p = container.add_paragraph() if container is not None else doc.add_paragraph()
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        r = p.add_run(text)
-        r.bold, r.italic, r.font.size = bold, italic, Pt(size)
-
     top = doc.add_table(rows=1, cols=2)
     left, right = top.rows[0].cells
     left.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    left.paragraphs[0].add_run(heading.superior)
-    para(left, heading.issuer, bold=True)
-    para(left, "*")
+    left.paragraphs[0].add_run(superior or heading.superior)
+    centred(left, issuer or heading.issuer, bold=True)
+    centred(left, "*")
     right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     r = right.paragraphs[0].add_run("ĐẢNG CỘNG SẢN VIỆT NAM")
     r.bold, r.underline, r.font.size = True, True, Pt(15)
-    para(right, heading.place_date(document.on), italic=True)
-    para(doc, document.title, bold=True, size=14)
-    if document.subtitle:
-        para(doc, document.subtitle, bold=True)
-    table = doc.add_table(rows=1, cols=len(document.columns) + 1)
+    centred(right, heading.place_date(on), italic=True)
+    return doc
+
+
+def centred(
+    container: Any, text: str, *, bold: bool = False, italic: bool = False, size: int = 13
+) -> None:
+    p = container.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    r = p.add_run(text)
+    r.bold, r.italic, r.font.size = bold, italic, Pt(size)
+
+
+def grid(
+    doc: Any, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, number: bool = True
+) -> Any:
+    """A bordered table with a bold header row (and a "TT" column when `number`)."""
+    headers = ["TT", *columns] if number else list(columns)
+    table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ["TT", *document.columns], strict=True):
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
         cell.paragraphs[0].add_run(text).bold = True
-    for number, row in enumerate(document.rows, 1):
+    for i, row in enumerate(rows, 1):
         cells = table.add_row().cells
-        for cell, value in zip(cells, [number, *row], strict=True):
+        for cell, value in zip(cells, [i, *row] if number else list(row), strict=True):
             cell.paragraphs[0].add_run(_text(value))
-    signature = doc.add_table(rows=1, cols=2)
-    block = signature.rows[0].cells[1]
+    return table
+
+
+def signature(doc: Any, signer: str, title: str = "") -> None:
+    block = doc.add_table(rows=1, cols=2).rows[0].cells[1]
     block.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    block.paragraphs[0].add_run(document.signer).bold = True
-    para(block, "(Ký, ghi rõ họ tên)", italic=True)
+    block.paragraphs[0].add_run(signer).bold = True
+    if title:
+        centred(block, title, bold=True)
+    centred(block, "(Ký, ghi rõ họ tên)", italic=True)
+
+
+def as_bytes(doc: Any) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def as_docx(document: PartyList) -> bytes:
+    doc = party_document(document.org, document.on)
+    centred(doc, document.title, bold=True, size=14)
+    if document.subtitle:
+        centred(doc, document.subtitle, bold=True)
+    grid(doc, document.columns, document.rows)
+    signature(doc, document.signer)
+    return as_bytes(doc)
 
 
 def as_xlsx(document: PartyList) -> bytes:

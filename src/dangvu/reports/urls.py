@@ -2,6 +2,7 @@ from django.urls import path
 
 from dangvu.reports import views
 from dangvu.reports.views import awards as award_views
+from dangvu.reports.views import congress as congress_views
 
 app_name = "reports"
 urlpatterns = [
@@ -11,7 +12,19 @@ urlpatterns = [
     path("lan/<int:pk>/du-thao/", views.publish, name="publish"),
     path("lan/<int:pk>/gop-y/", views.comment, name="comment"),
     path("lan/<int:pk>/gop-y/<int:comment_id>/", views.answer, name="answer"),
+    path("bau-cu/<int:pk>/bien-ban.docx", congress_views.minutes, name="election_minutes"),
     path("<str:code>/", views.org_reports, name="org"),
+    path("<str:code>/dai-hoi/", congress_views.board, name="congress_board"),
+    path(
+        "<str:code>/dai-hoi/<int:first>-<int:last>/ket-qua.docx",
+        congress_views.congress_report,
+        name="congress_report",
+    ),
+    path(
+        "<str:code>/dai-hoi/<int:first>-<int:last>/cap-uy.docx",
+        congress_views.committee_list,
+        name="committee_list",
+    ),
     path("<str:code>/de-nghi/<str:what>.<str:fmt>", award_views.award_list, name="award_list"),
     path("<str:code>/bieu/<str:number>/", views.form_page, name="form"),
     path("<str:code>/ho-so/", views.records_page, name="records"),

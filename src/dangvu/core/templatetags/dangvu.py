@@ -53,6 +53,15 @@ def figure(value: object) -> str:
 
 
 @register.filter
+def percent_of(share: object) -> str:
+    """A share (0–1, a Fraction or a float) as a percentage with one decimal: 0,1667 → 16,7 %."""
+    try:
+        return f"{vn_number(round(float(share) * 100, 1))} %"  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.filter
 def get(mapping: dict[str, object], key: str) -> object:
     return mapping.get(key, "")
 

@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dangvu.core.forms import DecisionFormMixin, VNDateField
+from dangvu.rules import congress as rules
+
+
+class MemberChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.person.full_name} ({obj.person.birth_date:%Y})"
+
+
+class MemberChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.person.full_name} ({obj.person.birth_date:%Y})"
+
+
+class CongressForm(forms.Form):
+    first_year = forms.IntegerField(label=_("Term from"), min_value=2000, max_value=2100)
+    last_year = forms.IntegerField(label=_("Term to"), min_value=2000, max_value=2100)
+    number = forms.IntegerField(label=_("Congress number"), min_value=1, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=rules.CONGRESS_KINDS)
+    preparatory_on = VNDateField(label=_("Preparatory session"), required=False)
+    opens_on = VNDateField(label=_("Opens on"))
+    closes_on = VNDateField(label=_("Closes on"))
+    convened = forms.IntegerField(label=_("Official members or delegates convened"), min_value=1)
+    present = forms.IntegerField(label=_("Present"), min_value=0)
+    appointed = forms.BooleanField(
+        label=_("Merged organisation: the committee is appointed by the superior (two contents)"),
+        required=False,
+    )
+
+
+class ElectionForm(forms.Form):
+    body = forms.ChoiceField(label=_("Elect"), choices=rules.BODIES)
+    how = forms.ChoiceField(
+        label=_("Held"),
+        choices=[c for c in rules.HOW if c[0] != rules.APPOINTED],
+    )
+    held_on = VNDateField(label=_("Day of the vote"))
+    round = forms.IntegerField(label=_("Round"), min_value=1, initial=1)
+    seats = forms.IntegerField(label=_("Number to elect"), min_value=1)
+    base_kind = forms.ChoiceField(label=_("Counted against"), choices=rules.CONGRESS_KINDS)
+    convened = forms.IntegerField(label=_("Official members or delegates convened"), min_value=1)
+    present = forms.IntegerField(label=_("Present"), min_value=0)
+    tie_rule = forms.ChoiceField(
+        label=_("A tie at the last seat"), choices=rules.TIE_RULES, required=False
+    )
+    nominees = MemberChoices(
+        label=_("The convening committee's list"),
+        queryset=None,
+        widget=forms.SelectMultiple(attrs={"size": 14}),
+    )
+    science = MemberChoices(
+        label=_("Of them, with a science and technology qualification"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    def __init__(self, *args: Any, members: Any, floor_rows: int = 3, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("nominees", "science"):
+            field = self.fields[name]
+            assert isinstance(field, MemberChoices)
+            field.queryset = members
+        for key, label in rules.MEMBER_DEDUCTIONS + rules.DELEGATE_DEDUCTIONS:
+            self.fields[f"deduct_{key}"] = forms.IntegerField(
+                label=label, min_value=0, required=False
+            )
+        for i in range(1, floor_rows + 1):
+            self.fields[f"floor_{i}"] = MemberChoice(
+                label=_("Nominated from the floor (%(n)s)") % {"n": i},
+                queryset=members,
+                required=False,
+            )
+            self.fields[f"floor_{i}_support"] = forms.IntegerField(
+                label=_("Agreeing to the nomination"), min_value=0, required=False
+            )
+
+
+class CountForm(forms.Form):
+    ballots_issued = forms.IntegerField(label=_("Ballots issued"), min_value=0)
+    ballots_collected = forms.IntegerField(label=_("Ballots collected"), min_value=0)
+    invalid = forms.IntegerField(label=_("Invalid ballots"), min_value=0)
+
+    def __init__(self, *args: Any, nominees: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.nominees = list(nominees)
+        for n in self.nominees:
+            self.fields[f"votes_{n.pk}"] = forms.IntegerField(
+                label=_("Votes for %(name)s") % {"name": n.member.person.full_name}, min_value=0
+            )
+
+
+class ApprovalForm(DecisionFormMixin):
+    pass
+
+
+class AppointForm(DecisionFormMixin):
+    first_year = forms.IntegerField(label=_("Term from"), min_value=2000, max_value=2100)
+    last_year = forms.IntegerField(label=_("Term to"), min_value=2000, max_value=2100)
+    body = forms.ChoiceField(label=_("Post"), choices=rules.BODIES)
+    members = MemberChoices(
+        label=_("Appointed"), queryset=None, widget=forms.SelectMultiple(attrs={"size": 14})
+    )
+    science = MemberChoices(
+        label=_("Of them, with a science and technology qualification"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("members", "science"):
+            field = self.fields[name]
+            assert isinstance(field, MemberChoices)
+            field.queryset = members
+
+
+class LeaveForm(forms.Form):
+    on = VNDateField(label=_("Left on"))
+    reason = forms.ChoiceField(label=_("Reason"), choices=rules.LEAVE_REASONS)
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document"), choices=rules.DOCUMENTS)
+    number = forms.CharField(label=_("Number"), max_length=64, required=False)
+    dated = VNDateField(label=_("Dated"))
+    title = forms.CharField(label=_("Title"), max_length=300)
+    file = forms.FileField(label=_("File (PDF or DOCX)"), required=False)

@@ -1,0 +1,726 @@
+"""Writing congresses, elections and seats (DOMAIN.md §8, §16.3–§16.4; DOMAIN-2.md §5.1).
+
+Every way in — the pages, the ballot sheet, the demo — calls these functions; each checks its
+rule (rules/congress.py), writes all or nothing and logs the change. An election's result is
+pending until the approval (chuẩn y) is recorded: only then do the elected take their seats, from
+the day of the election.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dangvu.accounts.models import Ability
+from dangvu.accounts.scope import require
+from dangvu.congress.models import Congress, CongressDocument, Election, Nominee, Seat, Term
+from dangvu.core.actors import Actor
+from dangvu.core.changes import log_entry, open_change_set
+from dangvu.core.dates import format_date, today
+from dangvu.core.errors import RuleError
+from dangvu.core.models import ChangeSet, Decision
+from dangvu.members.models import MembershipPeriod, PartyMember
+from dangvu.orgs.models import Organisation, valid_on
+from dangvu.rules import congress as rules
+from dangvu.tree.selectors import placement_of, subtree_org_ids
+
+BODY_LABELS = dict(rules.BODIES)
+CONTENT_KEYS = {k for k, _l in rules.CONTENTS}
+DOCUMENT_KINDS = dict(rules.DOCUMENTS)
+LEAVE_KEYS = {k for k, _l in rules.LEAVE_REASONS}
+
+
+def _changeset(actor: Actor, changeset: ChangeSet | None, source: str) -> ChangeSet:
+    return changeset or open_change_set(actor=actor, source=source)
+
+
+def _not_future(day: dt.date, field: str) -> None:
+    if day > today():
+        raise RuleError(
+            _("The date %(date)s is in the future.") % {"date": format_date(day)}, field=field
+        )
+
+
+def _existing(org: Organisation, day: dt.date, field: str) -> None:
+    if placement_of(org, day) is None:
+        raise RuleError(
+            _("%(org)s did not exist on %(date)s.") % {"org": org.name, "date": format_date(day)},
+            field=field,
+        )
+
+
+def term_get(
+    org: Organisation, first_year: int, last_year: int, actor: Actor, cs: ChangeSet
+) -> Term:
+    """The organisation's term starting in `first_year` (made on first use)."""
+    if not (2000 <= first_year < last_year <= first_year + 5):
+        raise RuleError(_("A term runs from one year to a later one, at most five."), field="term")
+    term = Term.objects.filter(org=org, first_year=first_year).first()
+    if term is None:
+        overlapping = Term.objects.filter(
+            org=org, first_year__lt=last_year, last_year__gt=first_year
+        ).first()
+        if overlapping is not None:
+            raise RuleError(
+                _("The term %(term)s of this organisation overlaps it.") % {"term": overlapping},
+                field="term",
+            )
+        term = Term.objects.create(
+            org=org, first_year=first_year, last_year=last_year, changeset=cs
+        )
+    elif term.last_year != last_year:
+        raise RuleError(
+            _("The term starting in %(year)s is %(term)s.") % {"year": first_year, "term": term},
+            field="term",
+        )
+    return term
+
+
+@dataclass(frozen=True)
+class CongressInput:
+    first_year: int
+    last_year: int
+    kind: str
+    opens_on: dt.date
+    closes_on: dt.date
+    convened: int
+    present: int
+    preparatory_on: dt.date | None = None
+    number: int | None = None
+    appointed: bool = False
+    contents: tuple[str, ...] = ()
+
+
+@transaction.atomic
+def congress_record(
+    *,
+    org: Organisation,
+    data: CongressInput,
+    actor: Actor,
+    source: str = ChangeSet.Source.WEB,
+    changeset: ChangeSet | None = None,
+) -> Congress:
+    """Record an organisation's congress opening a term (DOMAIN.md §8.1–§8.2)."""
+    require(actor, Ability.MANAGE_ORGS, org.path)
+    problems: dict[str, list[str]] = {}
+    if data.kind not in dict(rules.CONGRESS_KINDS):
+        problems.setdefault("kind", []).append(_("Choose the kind of congress."))
+    if data.closes_on < data.opens_on:
+        problems.setdefault("closes_on", []).append(_("The congress closes after it opens."))
+    if data.preparatory_on and data.preparatory_on > data.opens_on:
+        problems.setdefault("preparatory_on", []).append(
+            _("The preparatory session comes before the congress opens.")
+        )
+    if data.present > data.convened:
+        problems.setdefault("present", []).append(
+            _("More present (%(present)s) than convened (%(convened)s).")
+            % {"present": data.present, "convened": data.convened}
+        )
+    if data.convened <= 0:
+        problems.setdefault("convened", []).append(_("Give the number convened."))
+    contents = list(data.contents) or (
+        rules.MERGED_CONTENTS if data.appointed else rules.ALL_CONTENTS
+    )
+    if set(contents) - CONTENT_KEYS:
+        problems.setdefault("contents", []).append(_("Choose the contents from the list."))
+    elif data.appointed and set(contents) & {rules.ELECT_COMMITTEE, rules.ELECT_DELEGATES}:
+        # CT 45: a merged organisation's committee and delegates are appointed, not elected.
+        problems.setdefault("contents", []).append(
+            _("A committee appointed by the superior is not elected at the congress (CT 45).")
+        )
+    if problems:
+        raise ValidationError(problems)
+    _not_future(data.closes_on, "closes_on")
+    _existing(org, data.opens_on, "opens_on")
+    cs = _changeset(actor, changeset, source)
+    term = term_get(org, data.first_year, data.last_year, actor, cs)
+    if Congress.objects.filter(term=term).exists():
+        raise RuleError(
+            _("The congress of the term %(term)s is already recorded.") % {"term": term},
+            field="term",
+        )
+    congress = Congress.objects.create(
+        term=term,
+        org=org,
+        number=data.number,
+        kind=data.kind,
+        preparatory_on=data.preparatory_on,
+        opens_on=data.opens_on,
+        closes_on=data.closes_on,
+        contents=contents,
+        appointed=data.appointed,
+        convened=data.convened,
+        present=data.present,
+        directive=rules.directive_for(data.opens_on).code,
+        changeset=cs,
+    )
+    log_entry(
+        cs,
+        action="congress.create",
+        obj=congress,
+        scope_path=org.path,
+        after={
+            "org": org.name,
+            "term": str(term),
+            "opens_on": format_date(data.opens_on),
+            "kind": data.kind,
+            "appointed": data.appointed,
+        },
+    )
+    return congress
+
+
+@transaction.atomic
+def document_record(
+    *,
+    congress: Congress,
+    kind: str,
+    dated: dt.date,
+    title: str,
+    actor: Actor,
+    number: str = "",
+    content: bytes | None = None,
+    filename: str = "",
+    source: str = ChangeSet.Source.WEB,
+) -> CongressDocument:
+    """Attach a congress document: the political report, the review of the committee, the
+    resolution (DOMAIN.md §8.1)."""
+    require(actor, Ability.MANAGE_ORGS, congress.org.path)
+    if kind not in DOCUMENT_KINDS:
+        raise RuleError(_("Choose the kind of document."), field="kind")
+    if not title.strip():
+        raise RuleError(_("Write the document's title."), field="title")
+    _not_future(dated, "dated")
+    if content is not None and len(content) > 20 * 1024 * 1024:
+        raise RuleError(_("The file is larger than 20 MB."), field="content")
+    doc = CongressDocument.objects.create(
+        congress=congress,
+        kind=kind,
+        number=number.strip(),
+        dated=dated,
+        title=title.strip(),
+        content=content,
+        filename=filename[:200],
+    )
+    cs = open_change_set(actor=actor, source=source)
+    log_entry(
+        cs,
+        action="congress.document",
+        obj=congress,
+        scope_path=congress.org.path,
+        after={"document": DOCUMENT_KINDS[kind], "title": doc.title, "dated": format_date(dated)},
+    )
+    return doc
+
+
+def official_on(org: Organisation, day: dt.date) -> Any:
+    """The official members of the organisation's subtree on a day (MembershipPeriod)."""
+    return MembershipPeriod.objects.filter(
+        valid_on(day),
+        temporary=False,
+        status="official",
+        org_id__in=subtree_org_ids(org, day),
+    )
+
+
+def _eligible(org: Organisation, day: dt.date, member_ids: Sequence[int]) -> list[int]:
+    """Of `member_ids`, those who are not members of the organisation on the day (a candidate
+    is a party member of the organisation holding the election; a probationary member may not
+    stand, Điều lệ Điều 5)."""
+    found = set(
+        official_on(org, day).filter(member_id__in=member_ids).values_list("member_id", flat=True)
+    )
+    return [m for m in member_ids if m not in found]
+
+
+@dataclass(frozen=True)
+class NomineeInput:
+    member: PartyMember
+    from_floor: bool = False
+    floor_support: int | None = None
+    science: bool = False
+
+
+@transaction.atomic
+def election_open(
+    *,
+    org: Organisation,
+    term: Term,
+    body: str,
+    held_on: dt.date,
+    seats: int,
+    base_kind: str,
+    convened: int,
+    present: int,
+    nominees: Sequence[NomineeInput],
+    actor: Actor,
+    deductions: Mapping[str, int] | None = None,
+    congress: Congress | None = None,
+    how: str = rules.AT_CONGRESS,
+    round: int = 1,
+    tie_rule: str = "",
+    source: str = ChangeSet.Source.WEB,
+    changeset: ChangeSet | None = None,
+) -> Election:
+    """List the candidates of one round (QĐ 190 Điều 14): the convening committee's list with its
+    surplus, those nominated from the floor who had more than 30 % of those present."""
+    require(actor, Ability.MANAGE_ORGS, org.path)
+    if term.org_id != org.pk:
+        raise RuleError(_("The term is another organisation's."), field="term")
+    if body not in BODY_LABELS:
+        raise RuleError(_("Choose what is elected."), field="body")
+    if how not in dict(rules.HOW) or how == rules.APPOINTED:
+        raise RuleError(_("Choose how the election is held."), field="how")
+    if congress is not None and (congress.term_id != term.pk):
+        raise RuleError(_("The congress is of another term."), field="congress")
+    if congress is not None and congress.appointed and body in (rules.EXECUTIVE, rules.DELEGATE):
+        raise RuleError(
+            _("A committee appointed by the superior is not elected at the congress (CT 45)."),
+            field="body",
+        )
+    if tie_rule not in dict(rules.TIE_RULES):
+        raise RuleError(_("Choose a rule for a tie, or none."), field="tie_rule")
+    _not_future(held_on, "held_on")
+    _existing(org, held_on, "held_on")
+    if present > convened:
+        raise RuleError(
+            _("More present (%(present)s) than convened (%(convened)s).")
+            % {"present": present, "convened": convened},
+            field="present",
+        )
+    try:
+        rules.base_of(base_kind, convened, deductions or {})
+    except ValueError:
+        raise RuleError(
+            _("The deductions leave nobody to count against, or do not apply to this congress."),
+            field="deductions",
+        ) from None
+    ids = [n.member.pk for n in nominees]
+    if len(set(ids)) != len(ids):
+        raise RuleError(_("A candidate is listed twice."), field="nominees")
+    if round == 1:
+        problem = rules.surplus_problem(seats, len(nominees), by_committee=True)
+    else:  # a further round: as many as the seats left, or more
+        problem = None if len(nominees) >= seats > 0 else _("Too few candidates for the seats.")
+    if problem:
+        raise RuleError(problem, field="nominees")
+    for n in nominees:
+        if n.from_floor and not rules.floor_admitted(n.floor_support or 0, present):
+            raise RuleError(
+                _(
+                    "%(name)s, nominated from the floor, had %(support)s of %(present)s present: "
+                    "more than 30 %% must agree (QĐ 190 Điều 14)."
+                )
+                % {
+                    "name": n.member.person.full_name,
+                    "support": n.floor_support or 0,
+                    "present": present,
+                },
+                field="nominees",
+            )
+    outside = _eligible(org, held_on, ids)
+    if outside:
+        names = [n.member.person.full_name for n in nominees if n.member.pk in outside]
+        raise RuleError(
+            _("Not an official member of this organisation on %(date)s: %(names)s.")
+            % {"date": format_date(held_on), "names": ", ".join(names)},
+            field="nominees",
+        )
+    cs = _changeset(actor, changeset, source)
+    election = Election.objects.create(
+        org=org,
+        term=term,
+        congress=congress,
+        how=how,
+        body=body,
+        held_on=held_on,
+        round=round,
+        seats=seats,
+        base_kind=base_kind,
+        convened=convened,
+        deductions={k: int(v) for k, v in (deductions or {}).items() if v},
+        present=present,
+        tie_rule=tie_rule,
+        changeset=cs,
+    )
+    Nominee.objects.bulk_create(
+        [
+            Nominee(
+                election=election,
+                member=n.member,
+                listed=Nominee.Listed.FLOOR if n.from_floor else Nominee.Listed.COMMITTEE,
+                floor_support=n.floor_support,
+                science=n.science,
+            )
+            for n in nominees
+        ]
+    )
+    log_entry(
+        cs,
+        action="election.create",
+        obj=election,
+        scope_path=org.path,
+        after={
+            "org": org.name,
+            "body": str(BODY_LABELS[body]),
+            "held_on": format_date(held_on),
+            "seats": seats,
+            "candidates": [n.member.person.full_name for n in nominees],
+        },
+    )
+    return election
+
+
+def _open_round(election: Election) -> None:
+    if election.status != Election.Status.OPEN:
+        raise RuleError(_("This round is already counted."), field="votes")
+
+
+@transaction.atomic
+def election_count(
+    *,
+    election: Election,
+    votes: Mapping[int, int],  # member id -> votes
+    ballots_issued: int,
+    ballots_collected: int,
+    invalid: int,
+    actor: Actor,
+    source: str = ChangeSet.Source.WEB,
+    changeset: ChangeSet | None = None,
+) -> rules.Outcome:
+    """Record the count (biên bản kiểm phiếu): the ballots, the votes of each candidate, and the
+    result under QĐ 190 Điều 30 — pending the approval."""
+    require(actor, Ability.MANAGE_ORGS, election.org.path)
+    _open_round(election)
+    nominees = list(election.nominees.select_related("member__person"))
+    problems: dict[str, list[str]] = {}
+    if ballots_collected > ballots_issued:
+        problems.setdefault("ballots_collected", []).append(
+            _("More ballots collected than issued.")
+        )
+    if ballots_issued > election.present:
+        problems.setdefault("ballots_issued", []).append(
+            _("More ballots issued (%(issued)s) than people present (%(present)s).")
+            % {"issued": ballots_issued, "present": election.present}
+        )
+    if invalid > ballots_collected:
+        problems.setdefault("invalid", []).append(_("More invalid ballots than collected."))
+    valid = ballots_collected - invalid
+    missing = [n for n in nominees if n.member_id not in votes]
+    for n in missing:
+        problems.setdefault(f"votes_{n.pk}", []).append(
+            _("Give the votes of %(name)s.") % {"name": n.member.person.full_name}
+        )
+    counted: dict[str, int] = {}
+    for n in nominees:
+        v = votes.get(n.member_id)
+        if v is None:
+            continue
+        if v < 0 or v > valid:
+            problems.setdefault(f"votes_{n.pk}", []).append(
+                _("%(name)s: %(votes)s votes, but %(valid)s valid ballots.")
+                % {"name": n.member.person.full_name, "votes": v, "valid": valid}
+            )
+        counted[str(n.member_id)] = v
+    if sum(counted.values()) > valid * election.seats:
+        problems.setdefault("votes", []).append(
+            _("More votes than %(valid)s valid ballots can carry for %(seats)s seats.")
+            % {"valid": valid, "seats": election.seats}
+        )
+    if problems:
+        raise ValidationError(problems)
+    base = rules.base_of(election.base_kind, election.convened, election.deductions)
+    births = {str(n.member_id): n.member.person.birth_date for n in nominees}
+    outcome = rules.elect(counted, election.seats, base, tie_rule=election.tie_rule, births=births)
+    rank = {
+        key: i
+        for i, key in enumerate(
+            outcome.elected + outcome.passed_not_elected + outcome.tied + outcome.failed, 1
+        )
+    }
+    for n in nominees:
+        key = str(n.member_id)
+        n.votes = counted[key]
+        n.rank = rank[key]
+        n.outcome = (
+            "elected"
+            if key in outcome.elected
+            else "tied"
+            if key in outcome.tied
+            else "passed"
+            if key in outcome.passed_not_elected
+            else "failed"
+        )
+    Nominee.objects.bulk_update(nominees, ["votes", "rank", "outcome"])
+    election.ballots_issued, election.ballots_collected = ballots_issued, ballots_collected
+    election.valid, election.invalid = valid, invalid
+    election.status = Election.Status.COUNTED
+    election.save()
+    cs = _changeset(actor, changeset, source)
+    log_entry(
+        cs,
+        action="election.count",
+        obj=election,
+        scope_path=election.org.path,
+        after={
+            "body": str(BODY_LABELS[election.body]),
+            "base": base,
+            "needed": outcome.needed,
+            "elected": [n.member.person.full_name for n in nominees if n.outcome == "elected"],
+            "tied": [n.member.person.full_name for n in nominees if n.outcome == "tied"],
+        },
+    )
+    return outcome
+
+
+def _close_previous(org: Organisation, term: Term, body: str, on: dt.date, cs: ChangeSet) -> None:
+    """The committee of the previous term leaves when the new one is elected or appointed."""
+    for seat in Seat.objects.filter(
+        org=org, body=body, until__isnull=True, term__first_year__lt=term.first_year
+    ):
+        seat.until, seat.left_reason = max(on, seat.since), "term_end"
+        seat.save(update_fields=["until", "left_reason"])
+
+
+def _seat(
+    *,
+    org: Organisation,
+    term: Term,
+    body: str,
+    member: PartyMember,
+    since: dt.date,
+    how: str,
+    decision: Decision | None,
+    cs: ChangeSet,
+    election: Election | None = None,
+    science: bool = False,
+) -> Seat:
+    if Seat.objects.filter(
+        org=org, body=body, member=member, until__isnull=True, term=term
+    ).exists():
+        raise RuleError(
+            _("%(name)s already holds this post.") % {"name": member.person.full_name},
+            field="member",
+        )
+    return Seat.objects.create(
+        org=org,
+        term=term,
+        body=body,
+        member=member,
+        since=since,
+        how=how,
+        election=election,
+        decision=decision,
+        science=science,
+        changeset=cs,
+    )
+
+
+def _single(body: str) -> bool:
+    return body in (rules.SECRETARY, rules.INSPECTION_CHAIR)
+
+
+@transaction.atomic
+def election_approve(
+    *,
+    election: Election,
+    decision: Decision,
+    actor: Actor,
+    source: str = ChangeSet.Source.WEB,
+    changeset: ChangeSet | None = None,
+) -> list[Seat]:
+    """The superior's approval (chuẩn y) of the result: the elected take their seats from the day
+    of the election; the previous term's holders of the post leave it then."""
+    require(actor, Ability.MANAGE_ORGS, election.org.path)
+    if election.status != Election.Status.COUNTED:
+        raise RuleError(_("Record the count before its approval."), field="status")
+    if decision.date < election.held_on:
+        raise RuleError(
+            _("The approval comes after the election (%(date)s).")
+            % {"date": format_date(election.held_on)},
+            field="decision_date",
+        )
+    _not_future(decision.date, "decision_date")
+    cs = _changeset(actor, changeset, source)
+    elected = list(election.nominees.filter(outcome="elected").select_related("member__person"))
+    if election.how != rules.BY_ELECTION:
+        _close_previous(election.org, election.term, election.body, election.held_on, cs)
+    if _single(election.body):
+        for seat in Seat.objects.filter(org=election.org, body=election.body, until__isnull=True):
+            seat.until, seat.left_reason = max(election.held_on, seat.since), "term_end"
+            seat.save(update_fields=["until", "left_reason"])
+    seats = [
+        _seat(
+            org=election.org,
+            term=election.term,
+            body=election.body,
+            member=n.member,
+            since=election.held_on,
+            how=election.how,
+            decision=decision,
+            cs=cs,
+            election=election,
+            science=n.science,
+        )
+        for n in elected
+    ]
+    election.approval = decision
+    election.status = Election.Status.APPROVED
+    election.save(update_fields=["approval", "status"])
+    log_entry(
+        cs,
+        action="election.approve",
+        obj=election,
+        scope_path=election.org.path,
+        after={"decision": str(decision), "seated": [n.member.person.full_name for n in elected]},
+    )
+    return seats
+
+
+@transaction.atomic
+def committee_appoint(
+    *,
+    org: Organisation,
+    term: Term,
+    body: str,
+    members: Sequence[PartyMember],
+    decision: Decision,
+    actor: Actor,
+    science: Sequence[int] = (),
+    source: str = ChangeSet.Source.WEB,
+    changeset: ChangeSet | None = None,
+) -> list[Seat]:
+    """A committee or post appointed by the superior (chỉ định): the merged organisations of 2025
+    (CT 45), or a post filled between congresses. The appointment is decided by the superior, so
+    the actor needs the superior's scope."""
+    place = placement_of(org, decision.date)
+    if place is None:
+        raise RuleError(
+            _("%(org)s did not exist on %(date)s.")
+            % {"org": org.name, "date": format_date(decision.date)},
+            field="decision_date",
+        )
+    require(actor, Ability.MANAGE_ORGS, place.parent.path if place.parent else org.path)
+    if body not in BODY_LABELS:
+        raise RuleError(_("Choose the post."), field="body")
+    if term.org_id != org.pk:
+        raise RuleError(_("The term is another organisation's."), field="term")
+    if not members:
+        raise RuleError(_("Choose who is appointed."), field="members")
+    if _single(body) and len(members) != 1:
+        raise RuleError(_("One person holds this post."), field="members")
+    _not_future(decision.date, "decision_date")
+    outside = _eligible(org, decision.date, [m.pk for m in members])
+    if outside:
+        names = [m.person.full_name for m in members if m.pk in outside]
+        raise RuleError(
+            _("Not an official member of this organisation on %(date)s: %(names)s.")
+            % {"date": format_date(decision.date), "names": ", ".join(names)},
+            field="members",
+        )
+    cs = _changeset(actor, changeset, source)
+    _close_previous(org, term, body, decision.date, cs)
+    if _single(body):
+        for seat in Seat.objects.filter(org=org, body=body, until__isnull=True):
+            seat.until, seat.left_reason = max(decision.date, seat.since), "term_end"
+            seat.save(update_fields=["until", "left_reason"])
+    chosen = set(science)
+    seats = [
+        _seat(
+            org=org,
+            term=term,
+            body=body,
+            member=m,
+            since=decision.date,
+            how=rules.APPOINTED,
+            decision=decision,
+            cs=cs,
+            science=m.pk in chosen,
+        )
+        for m in members
+    ]
+    log_entry(
+        cs,
+        action="seat.appoint",
+        obj=seats[0],
+        scope_path=org.path,
+        after={
+            "org": org.name,
+            "body": str(BODY_LABELS[body]),
+            "decision": str(decision),
+            "members": [m.person.full_name for m in members],
+        },
+    )
+    return seats
+
+
+@transaction.atomic
+def seat_leave(
+    *,
+    seat: Seat,
+    on: dt.date,
+    reason: str,
+    actor: Actor,
+    source: str = ChangeSet.Source.WEB,
+    changeset: ChangeSet | None = None,
+) -> Seat:
+    """A member leaves the post (retired, transferred, disciplined, died, resigned …): the seat
+    ends that day with the reason; the figures before it stay."""
+    require(actor, Ability.MANAGE_ORGS, seat.org.path)
+    if reason not in LEAVE_KEYS:
+        raise RuleError(_("Choose why the member leaves."), field="reason")
+    if seat.until is not None:
+        raise RuleError(
+            _("%(name)s left this post on %(date)s.")
+            % {"name": seat.member.person.full_name, "date": format_date(seat.until)},
+            field="on",
+        )
+    _not_future(on, "on")
+    if on < seat.since:
+        raise RuleError(
+            _("The post was taken on %(date)s.") % {"date": format_date(seat.since)}, field="on"
+        )
+    cs = _changeset(actor, changeset, source)
+    seat.until, seat.left_reason = on, reason
+    seat.save(update_fields=["until", "left_reason"])
+    log_entry(
+        cs,
+        action="seat.leave",
+        obj=seat,
+        scope_path=seat.org.path,
+        after={
+            "name": seat.member.person.full_name,
+            "body": str(BODY_LABELS[seat.body]),
+            "until": format_date(on),
+            "reason": str(dict(rules.LEAVE_REASONS)[reason]),
+        },
+    )
+    return seat
+
+
+def close_seats(
+    org: Organisation, successors: list[Organisation], on: dt.date, changeset: Any
+) -> None:
+    """A restructuring dissolves the organisation (tree.services.succession_handlers): its
+    committee's seats end that day; the successor's committee is appointed (CT 45)."""
+    for seat in Seat.objects.filter(org=org, until__isnull=True).select_related("member__person"):
+        seat.until, seat.left_reason = max(on, seat.since), "restructured"
+        seat.save(update_fields=["until", "left_reason"])
+        log_entry(
+            changeset,
+            action="seat.leave",
+            obj=seat,
+            scope_path=org.path,
+            after={
+                "name": seat.member.person.full_name,
+                "body": str(BODY_LABELS[seat.body]),
+                "until": format_date(seat.until),
+                "reason": str(dict(rules.LEAVE_REASONS)["restructured"]),
+            },
+        )
