@@ -55,6 +55,7 @@ RECORD_TABLES = (
     "evaluation_",
     "awards_",
     "reports_",
+    "congress_",
 )
 
 
@@ -132,6 +133,25 @@ def person_payload(name: str, birth: str, reason: str = "Cập nhật nơi cư t
 
 
 DAY = "02/11/2026"
+CONGRESS = {
+    "first_year": 2020,
+    "last_year": 2025,
+    "kind": "members",
+    "opens_on": "12/05/2020",
+    "closes_on": "12/05/2020",
+    "convened": 3,
+    "present": 3,
+}
+ELECTION = {
+    "body": "deputy",
+    "how": "plenum",
+    "held_on": "21/05/2025",
+    "round": 1,
+    "seats": 1,
+    "base_kind": "members",
+    "convened": 3,
+    "present": 3,
+}
 
 
 def decision_fields() -> dict[str, str]:
@@ -221,6 +241,78 @@ def candidates_for(world: Any) -> dict[str, Any]:
     }
 
 
+def congresses_for(world: Any) -> dict[str, Any]:
+    """A congress, its secretary elected and approved, and a document, on each subtree."""
+    from dangvu.congress import services as cs
+    from dangvu.rules import congress as rules
+
+    made: dict[str, Any] = {}
+    for side, org, member in (
+        ("in", world.tan_son, world.members["son"]),
+        ("out", world.phuoc_hai, world.members["hoa"]),
+    ):
+        day = dt.date(2025, 5, 20)
+        congress = cs.congress_record(
+            org=org,
+            data=cs.CongressInput(2025, 2030, rules.MEMBER_CONGRESS, day, day, 3, 3),
+            actor=None,
+        )
+        election = cs.election_open(
+            org=org,
+            term=congress.term,
+            body=rules.SECRETARY,
+            held_on=day,
+            seats=1,
+            base_kind=rules.MEMBER_CONGRESS,
+            convened=3,
+            present=3,
+            nominees=[cs.NomineeInput(member=member)],
+            how=rules.AT_PLENUM,
+            actor=None,
+        )
+        cs.election_count(
+            election=election,
+            votes={member.pk: 3},
+            ballots_issued=3,
+            ballots_collected=3,
+            invalid=0,
+            actor=None,
+        )
+        seat = cs.election_approve(
+            election=election, decision=decision(dt.date(2025, 6, 1), f"9-QĐ/{side}"), actor=None
+        )[0]
+        pending = cs.election_open(
+            org=org,
+            term=congress.term,
+            body=rules.DEPUTY,
+            held_on=day,
+            seats=1,
+            base_kind=rules.MEMBER_CONGRESS,
+            convened=3,
+            present=3,
+            nominees=[cs.NomineeInput(member=member)],
+            how=rules.AT_PLENUM,
+            actor=None,
+        )
+        document = cs.document_record(
+            congress=congress,
+            kind="resolution",
+            dated=day,
+            title="Nghị quyết Đại hội",
+            content=b"%PDF-1.4 nghi quyet",
+            filename="nghi-quyet.pdf",
+            actor=None,
+        )
+        made[side] = {
+            "election": election,
+            "pending": pending,
+            "seat": seat,
+            "document": document,
+            "member": member,
+        }
+    return made
+
+
 @pytest.fixture
 def matrix(world):
     """The world, plus the objects the routes are tried on."""
@@ -271,6 +363,9 @@ def matrix(world):
         ratings_decided(world, world.ph1, hoa, world.phuoc_hai),
     )
     candidates = candidates_for(world)
+    congresses = congresses_for(world)
+    term_in = {"code": "X-TS", "first": 2025, "last": 2030}
+    term_out = {"code": "X-PH", "first": 2025, "last": 2030}
     routes = {
         "home": Route("own"),
         "desk:recruitment_start": Route("own", get_inside=302),
@@ -290,6 +385,89 @@ def matrix(world):
             post_inside=CLOSE,
         ),
         "reports:recruitment": Route("scoped", inside={"code": "X-TS"}, outside={"code": "X-PH"}),
+        "desk:congress_start": Route("own", get_inside=302),
+        "congress:org": Route("scoped", inside={"code": "X-TS"}, outside={"code": "X-PH"}),
+        "congress:term": Route("scoped", inside=term_in, outside=term_out),
+        "congress:congress_new": Route(
+            "scoped",
+            inside={"code": "X-TS"},
+            outside={"code": "X-PH"},
+            post=CONGRESS,
+            post_inside=CONGRESS,
+        ),
+        "congress:election_new": Route(
+            "scoped",
+            inside=term_in,
+            outside=term_out,
+            post={**ELECTION, "nominees": [congresses["out"]["member"].pk]},
+            post_inside={**ELECTION, "nominees": [congresses["in"]["member"].pk]},
+        ),
+        "congress:election": Route(
+            "scoped",
+            inside={"pk": congresses["in"]["pending"].pk},
+            outside={"pk": congresses["out"]["pending"].pk},
+            post={
+                "step": "count",
+                "count-ballots_issued": 3,
+                "count-ballots_collected": 3,
+                "count-invalid": 0,
+            },
+            post_inside={
+                "step": "count",
+                "count-ballots_issued": 3,
+                "count-ballots_collected": 3,
+                "count-invalid": 0,
+                f"count-votes_{congresses['in']['pending'].nominees.get().pk}": 3,
+            },
+        ),
+        "congress:leave": Route(
+            "scoped",
+            inside={"pk": congresses["in"]["seat"].pk},
+            outside={"pk": congresses["out"]["seat"].pk},
+            post={"on": DAY, "reason": "transferred"},
+            post_inside={"on": DAY, "reason": "transferred"},
+        ),
+        "congress:appoint": Route(
+            "scoped",
+            inside={"code": "TS-1"},
+            outside={"code": "PH-1"},
+            post={
+                **decision_fields(),
+                "first_year": 2025,
+                "last_year": 2030,
+                "body": "secretary",
+                "members": [congresses["out"]["member"].pk],
+            },
+            post_inside={
+                **decision_fields(),
+                "first_year": 2025,
+                "last_year": 2030,
+                "body": "secretary",
+                "members": [congresses["in"]["member"].pk],
+            },
+        ),
+        "congress:document_add": Route(
+            "scoped",
+            inside=term_in,
+            outside=term_out,
+            post={"kind": "resolution", "dated": DAY, "title": "Nghị quyết"},
+            post_inside={"kind": "resolution", "dated": "20/05/2025", "title": "Nghị quyết"},
+        ),
+        "congress:document": Route(
+            "scoped",
+            inside={"pk": congresses["in"]["document"].pk},
+            outside={"pk": congresses["out"]["document"].pk},
+        ),
+        "reports:congress_board": Route(
+            "scoped", inside={"code": "X-TS"}, outside={"code": "X-PH"}
+        ),
+        "reports:congress_report": Route("scoped", inside=term_in, outside=term_out),
+        "reports:committee_list": Route("scoped", inside=term_in, outside=term_out),
+        "reports:election_minutes": Route(
+            "scoped",
+            inside={"pk": congresses["in"]["election"].pk},
+            outside={"pk": congresses["out"]["election"].pk},
+        ),
         "exchange:union_list": Route(
             "scoped", inside={"code": "X-TS"}, outside={"code": "X-PH"}, post={}, post_inside={}
         ),

@@ -172,12 +172,17 @@ def test_the_surplus_of_candidates():
     """QĐ 190 Điều 14: at most 30 % more than the seats. 9 seats: 11 listed (22 %) is fine, 12
     (33 %) is not. A committee of 3–5 takes a surplus of one (local answer, §8.4). Fewer
     candidates than seats: refused."""
-    assert rules.surplus_problem(9, 11, by_committee=True) is None
-    assert rules.surplus_problem(9, 12, by_committee=True)
-    assert rules.surplus_problem(5, 6, by_committee=True) is None
-    assert rules.surplus_problem(5, 7, by_committee=True)
-    assert rules.surplus_problem(9, 8, by_committee=True)
-    assert rules.surplus_problem(10, 13, by_committee=True) is None  # 30 % exactly
+    assert rules.surplus_problem(9, 11, required=True) is None
+    assert rules.surplus_problem(9, 12, required=True)
+    assert rules.surplus_problem(5, 6, required=True) is None
+    assert rules.surplus_problem(5, 7, required=True)
+    assert rules.surplus_problem(9, 8, required=True)
+    # A committee's list at a congress must exceed the seats; a secretary's at a plenum need not.
+    assert rules.surplus_problem(9, 9, required=True)
+    assert rules.surplus_problem(1, 1, required=False) is None
+    assert rules.surplus_problem(1, 1, required=True) is None  # one seat: no surplus possible
+    assert rules.surplus_problem(1, 2, required=True)
+    assert rules.surplus_problem(10, 13, required=True) is None  # 30 % exactly
     # The convening committee prepares 10–15 %: 30 seats, 33 listed (10 %) fits; 31 is a note.
     assert rules.surplus_note(30, 33) == ""
     assert rules.surplus_note(30, 31)

@@ -17,6 +17,7 @@ class CongressConfig(AppConfig):
                 "election.create": _("Candidates of an election listed"),
                 "election.count": _("Ballots counted"),
                 "election.approve": _("Election result approved"),
+                "election.record": _("Election recorded from its minutes"),
                 "seat.appoint": _("Committee appointed"),
                 "seat.leave": _("Committee member left the post"),
             }

@@ -23,7 +23,7 @@ class CongressForm(forms.Form):
     first_year = forms.IntegerField(label=_("Term from"), min_value=2000, max_value=2100)
     last_year = forms.IntegerField(label=_("Term to"), min_value=2000, max_value=2100)
     number = forms.IntegerField(label=_("Congress number"), min_value=1, required=False)
-    kind = forms.ChoiceField(label=_("Kind"), choices=rules.CONGRESS_KINDS)
+    kind = forms.ChoiceField(label=_("Kind of congress"), choices=rules.CONGRESS_KINDS)
     preparatory_on = VNDateField(label=_("Preparatory session"), required=False)
     opens_on = VNDateField(label=_("Opens on"))
     closes_on = VNDateField(label=_("Closes on"))

@@ -26,9 +26,9 @@ from dangvu.core.dates import format_date, today
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeSet, Decision
 from dangvu.members.models import MembershipPeriod, PartyMember
-from dangvu.orgs.models import Organisation, valid_on
+from dangvu.orgs.models import Organisation, Placement, subtree_range, valid_on
 from dangvu.rules import congress as rules
-from dangvu.tree.selectors import placement_of, subtree_org_ids
+from dangvu.tree.selectors import placement_of
 
 BODY_LABELS = dict(rules.BODIES)
 CONTENT_KEYS = {k for k, _l in rules.CONTENTS}
@@ -47,12 +47,14 @@ def _not_future(day: dt.date, field: str) -> None:
         )
 
 
-def _existing(org: Organisation, day: dt.date, field: str) -> None:
-    if placement_of(org, day) is None:
+def _existing(org: Organisation, day: dt.date, field: str) -> Placement:
+    place = placement_of(org, day)
+    if place is None:
         raise RuleError(
             _("%(org)s did not exist on %(date)s.") % {"org": org.name, "date": format_date(day)},
             field=field,
         )
+    return place
 
 
 def term_get(
@@ -214,27 +216,30 @@ def document_record(
         action="congress.document",
         obj=congress,
         scope_path=congress.org.path,
-        after={"document": DOCUMENT_KINDS[kind], "title": doc.title, "dated": format_date(dated)},
+        after={
+            "document": str(DOCUMENT_KINDS[kind]),
+            "title": doc.title,
+            "dated": format_date(dated),
+        },
     )
     return doc
 
 
-def official_on(org: Organisation, day: dt.date) -> Any:
-    """The official members of the organisation's subtree on a day (MembershipPeriod)."""
-    return MembershipPeriod.objects.filter(
-        valid_on(day),
-        temporary=False,
-        status="official",
-        org_id__in=subtree_org_ids(org, day),
-    )
-
-
-def _eligible(org: Organisation, day: dt.date, member_ids: Sequence[int]) -> list[int]:
-    """Of `member_ids`, those who are not members of the organisation on the day (a candidate
-    is a party member of the organisation holding the election; a probationary member may not
-    stand, Điều lệ Điều 5)."""
+def _eligible(place: Placement, day: dt.date, member_ids: Sequence[int]) -> list[int]:
+    """Of `member_ids`, those who are not official members of the organisation (its placement on
+    the day) then: a candidate is a party member of the organisation holding the election, and a
+    probationary member may not stand (Điều lệ Điều 5)."""
+    low, high = subtree_range(place.path)
     found = set(
-        official_on(org, day).filter(member_id__in=member_ids).values_list("member_id", flat=True)
+        MembershipPeriod.objects.filter(
+            valid_on(day),
+            temporary=False,
+            status="official",
+            member_id__in=member_ids,
+            org_id__in=Placement.objects.filter(valid_on(day), path__gte=low, path__lt=high).values(
+                "org_id"
+            ),
+        ).values_list("member_id", flat=True)
     )
     return [m for m in member_ids if m not in found]
 
@@ -245,6 +250,92 @@ class NomineeInput:
     from_floor: bool = False
     floor_support: int | None = None
     science: bool = False
+
+
+def _check_list(
+    *,
+    org: Organisation,
+    term: Term,
+    body: str,
+    held_on: dt.date,
+    seats: int,
+    base_kind: str,
+    convened: int,
+    present: int,
+    nominees: Sequence[NomineeInput],
+    deductions: Mapping[str, int] | None,
+    congress: Congress | None,
+    how: str,
+    round: int,
+    tie_rule: str,
+) -> Placement:
+    """The rules of a round's list (QĐ 190 Điều 14) and of its base (Điều 30)."""
+    if term.org_id != org.pk:
+        raise RuleError(_("The term is another organisation's."), field="term")
+    if body not in BODY_LABELS:
+        raise RuleError(_("Choose what is elected."), field="body")
+    if how not in dict(rules.HOW) or how == rules.APPOINTED:
+        raise RuleError(_("Choose how the election is held."), field="how")
+    if congress is not None and (congress.term_id != term.pk):
+        raise RuleError(_("The congress is of another term."), field="congress")
+    if congress is not None and congress.appointed and body in (rules.EXECUTIVE, rules.DELEGATE):
+        raise RuleError(
+            _("A committee appointed by the superior is not elected at the congress (CT 45)."),
+            field="body",
+        )
+    if tie_rule not in dict(rules.TIE_RULES):
+        raise RuleError(_("Choose a rule for a tie, or none."), field="tie_rule")
+    _not_future(held_on, "held_on")
+    place = _existing(org, held_on, "held_on")
+    if present > convened:
+        raise RuleError(
+            _("More present (%(present)s) than convened (%(convened)s).")
+            % {"present": present, "convened": convened},
+            field="present",
+        )
+    try:
+        rules.base_of(base_kind, convened, deductions or {})
+    except ValueError:
+        raise RuleError(
+            _("The deductions leave nobody to count against, or do not apply to this congress."),
+            field="deductions",
+        ) from None
+    ids = [n.member.pk for n in nominees]
+    if len(set(ids)) != len(ids):
+        raise RuleError(_("A candidate is listed twice."), field="nominees")
+    if round == 1:
+        problem = rules.surplus_problem(
+            seats,
+            len(nominees),
+            required=how == rules.AT_CONGRESS and body in (rules.EXECUTIVE, rules.DELEGATE),
+        )
+    else:  # a further round: as many as the seats left, or more
+        problem = None if len(nominees) >= seats > 0 else _("Too few candidates for the seats.")
+    if problem:
+        raise RuleError(problem, field="nominees")
+    for n in nominees:
+        if n.from_floor and not rules.floor_admitted(n.floor_support or 0, present):
+            raise RuleError(
+                _(
+                    "%(name)s, nominated from the floor, had %(support)s of %(present)s present: "
+                    "more than 30 %% must agree (QĐ 190 Điều 14)."
+                )
+                % {
+                    "name": n.member.person.full_name,
+                    "support": n.floor_support or 0,
+                    "present": present,
+                },
+                field="nominees",
+            )
+    outside = _eligible(place, held_on, ids)
+    if outside:
+        names = [n.member.person.full_name for n in nominees if n.member.pk in outside]
+        raise RuleError(
+            _("Not an official member of this organisation on %(date)s: %(names)s.")
+            % {"date": format_date(held_on), "names": ", ".join(names)},
+            field="nominees",
+        )
+    return place
 
 
 @transaction.atomic
@@ -271,67 +362,22 @@ def election_open(
     """List the candidates of one round (QĐ 190 Điều 14): the convening committee's list with its
     surplus, those nominated from the floor who had more than 30 % of those present."""
     require(actor, Ability.MANAGE_ORGS, org.path)
-    if term.org_id != org.pk:
-        raise RuleError(_("The term is another organisation's."), field="term")
-    if body not in BODY_LABELS:
-        raise RuleError(_("Choose what is elected."), field="body")
-    if how not in dict(rules.HOW) or how == rules.APPOINTED:
-        raise RuleError(_("Choose how the election is held."), field="how")
-    if congress is not None and (congress.term_id != term.pk):
-        raise RuleError(_("The congress is of another term."), field="congress")
-    if congress is not None and congress.appointed and body in (rules.EXECUTIVE, rules.DELEGATE):
-        raise RuleError(
-            _("A committee appointed by the superior is not elected at the congress (CT 45)."),
-            field="body",
-        )
-    if tie_rule not in dict(rules.TIE_RULES):
-        raise RuleError(_("Choose a rule for a tie, or none."), field="tie_rule")
-    _not_future(held_on, "held_on")
-    _existing(org, held_on, "held_on")
-    if present > convened:
-        raise RuleError(
-            _("More present (%(present)s) than convened (%(convened)s).")
-            % {"present": present, "convened": convened},
-            field="present",
-        )
-    try:
-        rules.base_of(base_kind, convened, deductions or {})
-    except ValueError:
-        raise RuleError(
-            _("The deductions leave nobody to count against, or do not apply to this congress."),
-            field="deductions",
-        ) from None
-    ids = [n.member.pk for n in nominees]
-    if len(set(ids)) != len(ids):
-        raise RuleError(_("A candidate is listed twice."), field="nominees")
-    if round == 1:
-        problem = rules.surplus_problem(seats, len(nominees), by_committee=True)
-    else:  # a further round: as many as the seats left, or more
-        problem = None if len(nominees) >= seats > 0 else _("Too few candidates for the seats.")
-    if problem:
-        raise RuleError(problem, field="nominees")
-    for n in nominees:
-        if n.from_floor and not rules.floor_admitted(n.floor_support or 0, present):
-            raise RuleError(
-                _(
-                    "%(name)s, nominated from the floor, had %(support)s of %(present)s present: "
-                    "more than 30 %% must agree (QĐ 190 Điều 14)."
-                )
-                % {
-                    "name": n.member.person.full_name,
-                    "support": n.floor_support or 0,
-                    "present": present,
-                },
-                field="nominees",
-            )
-    outside = _eligible(org, held_on, ids)
-    if outside:
-        names = [n.member.person.full_name for n in nominees if n.member.pk in outside]
-        raise RuleError(
-            _("Not an official member of this organisation on %(date)s: %(names)s.")
-            % {"date": format_date(held_on), "names": ", ".join(names)},
-            field="nominees",
-        )
+    _check_list(
+        org=org,
+        term=term,
+        body=body,
+        held_on=held_on,
+        seats=seats,
+        base_kind=base_kind,
+        convened=convened,
+        present=present,
+        nominees=nominees,
+        deductions=deductions,
+        congress=congress,
+        how=how,
+        round=round,
+        tie_rule=tie_rule,
+    )
     cs = _changeset(actor, changeset, source)
     election = Election.objects.create(
         org=org,
@@ -382,6 +428,77 @@ def _open_round(election: Election) -> None:
         raise RuleError(_("This round is already counted."), field="votes")
 
 
+def _check_count(
+    rows: Sequence[tuple[str, int, str]],
+    votes: Mapping[int, int],
+    *,
+    ballots_issued: int,
+    ballots_collected: int,
+    invalid: int,
+    present: int,
+    seats: int,
+) -> tuple[int, dict[str, int]]:
+    """The count's own consistency (the minutes): ballots collected ≤ issued ≤ present, invalid ≤
+    collected, each candidate's votes ≤ the valid ballots, all of them ≤ valid × seats. `rows`:
+    (the form's field, the member, the name). The votes by member, as the rule counts them."""
+    problems: dict[str, list[str]] = {}
+    if ballots_collected > ballots_issued:
+        problems.setdefault("ballots_collected", []).append(
+            _("More ballots collected than issued.")
+        )
+    if ballots_issued > present:
+        problems.setdefault("ballots_issued", []).append(
+            _("More ballots issued (%(issued)s) than people present (%(present)s).")
+            % {"issued": ballots_issued, "present": present}
+        )
+    if invalid > ballots_collected:
+        problems.setdefault("invalid", []).append(_("More invalid ballots than collected."))
+    valid = ballots_collected - invalid
+    counted: dict[str, int] = {}
+    for field, member_id, name in rows:
+        v = votes.get(member_id)
+        if v is None:
+            problems.setdefault(field, []).append(_("Give the votes of %(name)s.") % {"name": name})
+            continue
+        if v < 0 or v > valid:
+            problems.setdefault(field, []).append(
+                _("%(name)s: %(votes)s votes, but %(valid)s valid ballots.")
+                % {"name": name, "votes": v, "valid": valid}
+            )
+        counted[str(member_id)] = v
+    if sum(counted.values()) > valid * seats:
+        problems.setdefault("votes", []).append(
+            _("More votes than %(valid)s valid ballots can carry for %(seats)s seats.")
+            % {"valid": valid, "seats": seats}
+        )
+    if problems:
+        raise ValidationError(problems)
+    return valid, counted
+
+
+def _result(
+    nominees: Sequence[Nominee], counted: Mapping[str, int], seats: int, base: int, tie_rule: str
+) -> rules.Outcome:
+    """The rule's outcome (rules.congress.elect), written on the nominees: votes, rank, result."""
+    births = {str(n.member_id): n.member.person.birth_date for n in nominees}
+    outcome = rules.elect(counted, seats, base, tie_rule=tie_rule, births=births)
+    order = outcome.elected + outcome.passed_not_elected + outcome.tied + outcome.failed
+    rank = {key: i for i, key in enumerate(order, 1)}
+    for n in nominees:
+        key = str(n.member_id)
+        n.votes, n.rank = counted[key], rank[key]
+        n.outcome = (
+            "elected"
+            if key in outcome.elected
+            else "tied"
+            if key in outcome.tied
+            else "passed"
+            if key in outcome.passed_not_elected
+            else "failed"
+        )
+    return outcome
+
+
 @transaction.atomic
 def election_count(
     *,
@@ -399,64 +516,17 @@ def election_count(
     require(actor, Ability.MANAGE_ORGS, election.org.path)
     _open_round(election)
     nominees = list(election.nominees.select_related("member__person"))
-    problems: dict[str, list[str]] = {}
-    if ballots_collected > ballots_issued:
-        problems.setdefault("ballots_collected", []).append(
-            _("More ballots collected than issued.")
-        )
-    if ballots_issued > election.present:
-        problems.setdefault("ballots_issued", []).append(
-            _("More ballots issued (%(issued)s) than people present (%(present)s).")
-            % {"issued": ballots_issued, "present": election.present}
-        )
-    if invalid > ballots_collected:
-        problems.setdefault("invalid", []).append(_("More invalid ballots than collected."))
-    valid = ballots_collected - invalid
-    missing = [n for n in nominees if n.member_id not in votes]
-    for n in missing:
-        problems.setdefault(f"votes_{n.pk}", []).append(
-            _("Give the votes of %(name)s.") % {"name": n.member.person.full_name}
-        )
-    counted: dict[str, int] = {}
-    for n in nominees:
-        v = votes.get(n.member_id)
-        if v is None:
-            continue
-        if v < 0 or v > valid:
-            problems.setdefault(f"votes_{n.pk}", []).append(
-                _("%(name)s: %(votes)s votes, but %(valid)s valid ballots.")
-                % {"name": n.member.person.full_name, "votes": v, "valid": valid}
-            )
-        counted[str(n.member_id)] = v
-    if sum(counted.values()) > valid * election.seats:
-        problems.setdefault("votes", []).append(
-            _("More votes than %(valid)s valid ballots can carry for %(seats)s seats.")
-            % {"valid": valid, "seats": election.seats}
-        )
-    if problems:
-        raise ValidationError(problems)
+    valid, counted = _check_count(
+        [(f"votes_{n.pk}", n.member_id, n.member.person.full_name) for n in nominees],
+        votes,
+        ballots_issued=ballots_issued,
+        ballots_collected=ballots_collected,
+        invalid=invalid,
+        present=election.present,
+        seats=election.seats,
+    )
     base = rules.base_of(election.base_kind, election.convened, election.deductions)
-    births = {str(n.member_id): n.member.person.birth_date for n in nominees}
-    outcome = rules.elect(counted, election.seats, base, tie_rule=election.tie_rule, births=births)
-    rank = {
-        key: i
-        for i, key in enumerate(
-            outcome.elected + outcome.passed_not_elected + outcome.tied + outcome.failed, 1
-        )
-    }
-    for n in nominees:
-        key = str(n.member_id)
-        n.votes = counted[key]
-        n.rank = rank[key]
-        n.outcome = (
-            "elected"
-            if key in outcome.elected
-            else "tied"
-            if key in outcome.tied
-            else "passed"
-            if key in outcome.passed_not_elected
-            else "failed"
-        )
+    outcome = _result(nominees, counted, election.seats, base, election.tie_rule)
     Nominee.objects.bulk_update(nominees, ["votes", "rank", "outcome"])
     election.ballots_issued, election.ballots_collected = ballots_issued, ballots_collected
     election.valid, election.invalid = valid, invalid
@@ -479,46 +549,84 @@ def election_count(
     return outcome
 
 
-def _close_previous(org: Organisation, term: Term, body: str, on: dt.date, cs: ChangeSet) -> None:
-    """The committee of the previous term leaves when the new one is elected or appointed."""
-    for seat in Seat.objects.filter(
-        org=org, body=body, until__isnull=True, term__first_year__lt=term.first_year
-    ):
-        seat.until, seat.left_reason = max(on, seat.since), "term_end"
-        seat.save(update_fields=["until", "left_reason"])
+def _close_previous(
+    org: Organisation, term: Term, body: str, on: dt.date, *, single: bool = False
+) -> None:
+    """The committee of the previous term leaves when the new one is elected or appointed; a
+    secretary (or a chair) leaves the post when another is elected to it."""
+    held = Seat.objects.filter(org=org, body=body, until__isnull=True, since__lte=on)
+    if not single:
+        held = held.filter(term__first_year__lt=term.first_year)
+    held.update(until=on, left_reason="term_end")
 
 
-def _seat(
+def _take_seats(
+    election: Election, elected: Sequence[Nominee], decision: Decision, cs: ChangeSet
+) -> list[Seat]:
+    """The elected take their posts from the day of the vote (once approved)."""
+    if election.how != rules.BY_ELECTION or _single(election.body):
+        _close_previous(
+            election.org,
+            election.term,
+            election.body,
+            election.held_on,
+            single=_single(election.body),
+        )
+    return _seats(
+        org=election.org,
+        term=election.term,
+        body=election.body,
+        members=[n.member for n in elected],
+        since=election.held_on,
+        how=election.how,
+        decision=decision,
+        cs=cs,
+        election=election,
+        science=frozenset(n.member_id for n in elected if n.science),
+    )
+
+
+def _seats(
     *,
     org: Organisation,
     term: Term,
     body: str,
-    member: PartyMember,
+    members: Sequence[PartyMember],
     since: dt.date,
     how: str,
     decision: Decision | None,
     cs: ChangeSet,
     election: Election | None = None,
-    science: bool = False,
-) -> Seat:
-    if Seat.objects.filter(
-        org=org, body=body, member=member, until__isnull=True, term=term
-    ).exists():
-        raise RuleError(
-            _("%(name)s already holds this post.") % {"name": member.person.full_name},
-            field="member",
-        )
-    return Seat.objects.create(
-        org=org,
-        term=term,
-        body=body,
-        member=member,
-        since=since,
-        how=how,
-        election=election,
-        decision=decision,
-        science=science,
-        changeset=cs,
+    science: frozenset[int] = frozenset(),
+) -> list[Seat]:
+    """The posts taken: refused for someone who holds the same post in the term already."""
+    holding = set(
+        Seat.objects.filter(
+            org=org, body=body, term=term, until__isnull=True, member__in=members
+        ).values_list("member_id", flat=True)
+    )
+    for member in members:
+        if member.pk in holding:
+            raise RuleError(
+                _("%(name)s already holds this post.") % {"name": member.person.full_name},
+                field="member",
+            )
+    return Seat.objects.bulk_create(
+        [
+            Seat(
+                org=org,
+                term=term,
+                body=body,
+                member=member,
+                since=since,
+                how=how,
+                election=election,
+                decision=decision,
+                science=member.pk in science,
+                changeset=cs,
+            )
+            for member in members
+        ]
     )
 
 
@@ -549,27 +657,7 @@ def election_approve(
     _not_future(decision.date, "decision_date")
     cs = _changeset(actor, changeset, source)
     elected = list(election.nominees.filter(outcome="elected").select_related("member__person"))
-    if election.how != rules.BY_ELECTION:
-        _close_previous(election.org, election.term, election.body, election.held_on, cs)
-    if _single(election.body):
-        for seat in Seat.objects.filter(org=election.org, body=election.body, until__isnull=True):
-            seat.until, seat.left_reason = max(election.held_on, seat.since), "term_end"
-            seat.save(update_fields=["until", "left_reason"])
-    seats = [
-        _seat(
-            org=election.org,
-            term=election.term,
-            body=election.body,
-            member=n.member,
-            since=election.held_on,
-            how=election.how,
-            decision=decision,
-            cs=cs,
-            election=election,
-            science=n.science,
-        )
-        for n in elected
-    ]
+    seats = _take_seats(election, elected, decision, cs)
     election.approval = decision
     election.status = Election.Status.APPROVED
     election.save(update_fields=["approval", "status"])
@@ -581,6 +669,127 @@ def election_approve(
         after={"decision": str(decision), "seated": [n.member.person.full_name for n in elected]},
     )
     return seats
+
+
+@transaction.atomic
+def election_record(
+    *,
+    org: Organisation,
+    term: Term,
+    body: str,
+    held_on: dt.date,
+    seats: int,
+    base_kind: str,
+    convened: int,
+    present: int,
+    nominees: Sequence[NomineeInput],
+    votes: Mapping[int, int],
+    ballots_issued: int,
+    ballots_collected: int,
+    invalid: int,
+    actor: Actor,
+    approval: Decision | None = None,
+    deductions: Mapping[str, int] | None = None,
+    congress: Congress | None = None,
+    how: str = rules.AT_CONGRESS,
+    round: int = 1,
+    tie_rule: str = "",
+    source: str = ChangeSet.Source.WEB,
+    changeset: ChangeSet | None = None,
+) -> Election:
+    """A finished round entered at once from its minutes (a congress held before the records were
+    kept here, a ballot sheet, the demo): the same rules as `election_open`, `election_count` and
+    `election_approve` one after the other, in one change."""
+    require(actor, Ability.MANAGE_ORGS, org.path)
+    _check_list(
+        org=org,
+        term=term,
+        body=body,
+        held_on=held_on,
+        seats=seats,
+        base_kind=base_kind,
+        convened=convened,
+        present=present,
+        nominees=nominees,
+        deductions=deductions,
+        congress=congress,
+        how=how,
+        round=round,
+        tie_rule=tie_rule,
+    )
+    valid, counted = _check_count(
+        [(f"votes_{n.member.pk}", n.member.pk, n.member.person.full_name) for n in nominees],
+        votes,
+        ballots_issued=ballots_issued,
+        ballots_collected=ballots_collected,
+        invalid=invalid,
+        present=present,
+        seats=seats,
+    )
+    if approval is not None:
+        if approval.date < held_on:
+            raise RuleError(
+                _("The approval comes after the election (%(date)s).")
+                % {"date": format_date(held_on)},
+                field="decision_date",
+            )
+        _not_future(approval.date, "decision_date")
+    cs = _changeset(actor, changeset, source)
+    clean = {k: int(v) for k, v in (deductions or {}).items() if v}
+    election = Election.objects.create(
+        org=org,
+        term=term,
+        congress=congress,
+        how=how,
+        body=body,
+        held_on=held_on,
+        round=round,
+        seats=seats,
+        base_kind=base_kind,
+        convened=convened,
+        deductions=clean,
+        present=present,
+        tie_rule=tie_rule,
+        ballots_issued=ballots_issued,
+        ballots_collected=ballots_collected,
+        valid=valid,
+        invalid=invalid,
+        status=Election.Status.APPROVED if approval else Election.Status.COUNTED,
+        approval=approval,
+        changeset=cs,
+    )
+    rows = [
+        Nominee(
+            election=election,
+            member=n.member,
+            listed=Nominee.Listed.FLOOR if n.from_floor else Nominee.Listed.COMMITTEE,
+            floor_support=n.floor_support,
+            science=n.science,
+        )
+        for n in nominees
+    ]
+    outcome = _result(rows, counted, seats, rules.base_of(base_kind, convened, clean), tie_rule)
+    Nominee.objects.bulk_create(rows)
+    elected = [n for n in rows if n.outcome == "elected"]
+    if approval is not None:
+        _take_seats(election, elected, approval, cs)
+    log_entry(
+        cs,
+        action="election.record",
+        obj=election,
+        scope_path=org.path,
+        after={
+            "org": org.name,
+            "body": str(BODY_LABELS[body]),
+            "held_on": format_date(held_on),
+            "seats": seats,
+            "needed": outcome.needed,
+            "elected": [n.member.person.full_name for n in elected],
+            "tied": [n.member.person.full_name for n in rows if n.outcome == "tied"],
+            "approval": str(approval) if approval else "",
+        },
+    )
+    return election
 
 
 @transaction.atomic
@@ -616,7 +825,7 @@ def committee_appoint(
     if _single(body) and len(members) != 1:
         raise RuleError(_("One person holds this post."), field="members")
     _not_future(decision.date, "decision_date")
-    outside = _eligible(org, decision.date, [m.pk for m in members])
+    outside = _eligible(place, decision.date, [m.pk for m in members])
     if outside:
         names = [m.person.full_name for m in members if m.pk in outside]
         raise RuleError(
@@ -625,26 +834,18 @@ def committee_appoint(
             field="members",
         )
     cs = _changeset(actor, changeset, source)
-    _close_previous(org, term, body, decision.date, cs)
-    if _single(body):
-        for seat in Seat.objects.filter(org=org, body=body, until__isnull=True):
-            seat.until, seat.left_reason = max(decision.date, seat.since), "term_end"
-            seat.save(update_fields=["until", "left_reason"])
-    chosen = set(science)
-    seats = [
-        _seat(
-            org=org,
-            term=term,
-            body=body,
-            member=m,
-            since=decision.date,
-            how=rules.APPOINTED,
-            decision=decision,
-            cs=cs,
-            science=m.pk in chosen,
-        )
-        for m in members
-    ]
+    _close_previous(org, term, body, decision.date, single=_single(body))
+    seats = _seats(
+        org=org,
+        term=term,
+        body=body,
+        members=members,
+        since=decision.date,
+        how=rules.APPOINTED,
+        decision=decision,
+        cs=cs,
+        science=frozenset(science),
+    )
     log_entry(
         cs,
         action="seat.appoint",

@@ -23,6 +23,7 @@ from dangvu.core.changes import open_change_set
 from dangvu.core.dates import add_months, add_years, age_on
 from dangvu.core.models import ChangeSet, Decision
 from dangvu.demo import data
+from dangvu.demo.congresses import Congresses
 from dangvu.demo.pipeline import ADMISSIONS_FROM, Pipeline
 from dangvu.discipline.services import discipline_record
 from dangvu.members.events import event_record
@@ -73,7 +74,7 @@ class Planned:
     args: dict[str, Any] = field(compare=False, default_factory=dict)
 
 
-class History(Pipeline):
+class History(Pipeline, Congresses):
     def __init__(self, builder: DemoBuilder, built: Built) -> None:
         self.builder = builder
         self.built = built
@@ -97,6 +98,7 @@ class History(Pipeline):
         self.month_pool: list[PartyMember] = []
         self.changeset: ChangeSet | None = None
         self.pipeline_init()
+        self.congresses_init()
 
     # --- helpers -----------------------------------------------------------------------------
     def _count(self, kind: str, months: int = 1) -> int:
@@ -170,6 +172,7 @@ class History(Pipeline):
                     self.pending = [p for p in self.pending if p.on > horizon]
                     for planned in due:
                         self._apply(planned)
+                self.congress_month(month, horizon)
             self.builder.progress(f"history {month:%m/%Y}", sum(self.applied.values()))
             month = add_months(month, 1)
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("xep-loai/", views.ratings_start, name="ratings_start"),
     path("khen-thuong/", views.awards_start, name="awards_start"),
     path("phat-trien-dang-vien/", views.recruitment_start, name="recruitment_start"),
+    path("dai-hoi/", views.congress_start, name="congress_start"),
 ]

@@ -129,3 +129,10 @@ def recruitment_start(request: HttpRequest) -> HttpResponse:
     if not roots:
         return render(request, "members/no_scope.html")
     return redirect("recruitment:org", code=roots[0].code)
+
+
+def congress_start(request: HttpRequest) -> HttpResponse:
+    roots = scope_roots(request.user)
+    if not roots:
+        return render(request, "members/no_scope.html")
+    return redirect("congress:org", code=roots[0].code)

@@ -662,33 +662,31 @@ def elect(
     return Outcome(base, needed, seats, above, below, failed, at_cut, free)
 
 
-def surplus_problem(seats: int, listed: int, *, by_committee: bool) -> str | None:
-    """QĐ 190 Điều 14 (DOMAIN.md §8.4): the list exceeds the seats, by at most 30 %; the convening
-    committee prepares 10–15 %. Small committees of 3–5: a surplus of one (local answer). A list
-    with no surplus is refused for a committee; a delegates' list too."""
+def surplus_problem(seats: int, listed: int, *, required: bool) -> str | None:
+    """QĐ 190 Điều 14 (DOMAIN.md §8.4): a list for the committee (or the delegates) at a congress
+    exceeds the seats (`required`), by at most 30 % of them; a committee of 3–5 takes a surplus
+    of one (local answer). Elsewhere (a secretary at a plenum) the list may equal the seats. For one
+    or two seats 30 % admits no surplus at all (0,3 and 0,6 of a candidate): the list may equal
+    the seats, and one more is refused."""
     surplus = listed - seats
     if seats <= 0:
         return _("Give the number to elect.")
-    if surplus < 0:
+    if surplus < 0 or (required and surplus == 0 and seats >= 3):
         return _("%(listed)s candidates for %(seats)s seats: the list must be longer.") % {
             "listed": listed,
             "seats": seats,
         }
     if 3 <= seats <= 5:
-        if surplus > 1:
-            return _("A committee of 3 to 5 takes a surplus of at most one candidate.")
-        return None
+        return (
+            _("A committee of 3 to 5 takes a surplus of at most one candidate.")
+            if surplus > 1
+            else None
+        )
     if Fraction(surplus, seats) > Fraction(30, 100):
         return _("A surplus of %(surplus)s on %(seats)s seats is over 30 %% (QĐ 190 Điều 14).") % {
             "surplus": surplus,
             "seats": seats,
         }
-    if (
-        by_committee
-        and surplus
-        and not (Fraction(10, 100) <= Fraction(surplus, seats) <= Fraction(15, 100))
-    ):
-        return None  # a guide for the convening committee, not a refusal (shown as a note)
     return None
 
 
