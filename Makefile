@@ -65,6 +65,8 @@ bench: install
 	DANGVU_DATA_DIR=$$(mktemp -d) scripts/with-postgres.sh $(PY) bench/reform.py
 	DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_DATABASE_URL= $(PY) bench/rating.py
 	DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_DATABASE_URL= $(PY) bench/pages.py
+	DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_DATABASE_URL= $(PY) bench/congress.py
+	DANGVU_DATA_DIR=$$(mktemp -d) scripts/with-postgres.sh $(PY) bench/congress.py
 	DANGVU_DATA_DIR=$$(mktemp -d) scripts/with-postgres.sh $(PY) bench/rating.py
 	$(VENV)/bin/pip install -q "django-import-export>=4.3" "pandas>=2.2"
 	DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_DATABASE_URL= $(PY) bench/import_members.py

@@ -59,7 +59,11 @@ def independent(term: Term) -> dict[str, int] | None:
     ids = [s.member_id for s in sitting]
 
     def age(birth: dt.date) -> int:
-        return reference.year - birth.year - ((reference.month, reference.day) < (birth.month, birth.day))
+        return (
+            reference.year
+            - birth.year
+            - ((reference.month, reference.day) < (birth.month, birth.day))
+        )
 
     return {
         "size": len(people),
@@ -94,7 +98,11 @@ def test_the_rounds_of_2020_and_2025(demo):
     second = Term.objects.filter(first_year=2025)
     assert first.count() > 400 and second.count() > 300
     # A few held late in 2020: July for grassroots (deadline 30/6/2020), one district in September.
-    late = Congress.objects.filter(term__first_year=2020, closes_on__gt=dt.date(2020, 6, 30), org__kind__in=("grassroots_committee", "grassroots_cell"))
+    late = Congress.objects.filter(
+        term__first_year=2020,
+        closes_on__gt=dt.date(2020, 6, 30),
+        org__kind__in=("grassroots_committee", "grassroots_cell"),
+    )
     assert 0 < late.count() < 40
     # The commune and ward committees of the reform: appointed, two contents, 27–33 members.
     communes = Term.objects.filter(first_year=2025, org__kind="commune_superior")
@@ -102,7 +110,9 @@ def test_the_rounds_of_2020_and_2025(demo):
     for term in communes:
         congress = Congress.objects.get(term=term)
         assert congress.appointed and congress.contents == rules.MERGED_CONTENTS
-        size = Seat.objects.filter(term=term, body=rules.EXECUTIVE, since__lte=congress.closes_on).count()
+        size = Seat.objects.filter(
+            term=term, body=rules.EXECUTIVE, since__lte=congress.closes_on
+        ).count()
         assert 27 <= size <= 33
         assert Seat.objects.filter(term=term, body=rules.DEPUTY).count() == 2
     # Most committees meet CT 45, a few do not.

@@ -218,7 +218,7 @@ def test_what_the_count_refuses(world):
     votes = {n.member_id: 5 for n in election.nominees.all()}
     with pytest.raises(ValidationError) as refused:
         cs.election_count(election=election, votes={**votes, people[0].pk: 10}, **base)
-    assert "9 valid ballots" in str(refused.value)
+    assert "9 phiếu hợp lệ" in str(refused.value)
     with pytest.raises(ValidationError):
         cs.election_count(election=election, votes=votes, **{**base, "ballots_collected": 11})
     with pytest.raises(ValidationError):  # more ballots issued than present
@@ -262,7 +262,7 @@ def test_what_the_list_refuses(world):
             congress=c,
             actor=world.an,
         )
-    assert "30 %" in str(refused.value)
+    assert "trên 30%" in str(refused.value)
     # 4 of 10 present is more than 30 %: admitted.
     ok = cs.election_open(
         org=world.phuoc_hai,
@@ -441,4 +441,53 @@ def test_the_ballot_sheet_names_what_is_wrong(tmp_path):
     )
     with pytest.raises(CommandError) as refused:
         call_command("election", "count", str(sheet), format="json", stdout=io.StringIO())
-    assert "Row 6" in str(refused.value) and "“B”" in str(refused.value)
+    assert "Dòng 6" in str(refused.value) and "“B”" in str(refused.value)
+
+
+def test_a_round_entered_from_its_minutes_obeys_the_same_rules(world):
+    """election_record (the ballot sheet, the demo, a congress held before the records were kept
+    here): the same list, count and approval rules as the three steps, in one change."""
+    people = party(world)
+    c = congress(world)
+    common = {
+        "org": world.phuoc_hai,
+        "term": c.term,
+        "body": rules.EXECUTIVE,
+        "held_on": CONGRESS_DAY,
+        "seats": 5,
+        "base_kind": rules.MEMBER_CONGRESS,
+        "convened": 11,
+        "present": 10,
+        "ballots_issued": 10,
+        "ballots_collected": 10,
+        "invalid": 0,
+        "congress": c,
+        "actor": world.an,
+    }
+    nominees = [world.members["hoa"], *people[:5]]
+    votes = {m.pk: v for m, v in zip(nominees, [5, 10, 9, 8, 7, 6], strict=True)}
+    with pytest.raises(ValidationError):  # a member of Tân Sơn
+        cs.election_record(
+            nominees=[
+                cs.NomineeInput(member=world.members["son"]),
+                *[cs.NomineeInput(member=m) for m in people[:5]],
+            ],
+            votes={world.members["son"].pk: 6, **{m.pk: 6 for m in people[:5]}},
+            **common,
+        )
+    with pytest.raises(ValidationError):  # 11 votes, 10 valid ballots
+        cs.election_record(
+            nominees=[cs.NomineeInput(member=m) for m in nominees],
+            votes={**votes, people[0].pk: 11},
+            **common,
+        )
+    election = cs.election_record(
+        nominees=[cs.NomineeInput(member=m) for m in nominees],
+        votes=votes,
+        approval=decision(dt.date(2025, 6, 5), "130-QĐ/HU"),
+        **common,
+    )
+    assert election.status == Election.Status.APPROVED
+    seated = set(Seat.objects.filter(election=election).values_list("member_id", flat=True))
+    assert seated == {m.pk for m in people[:5]}  # Hoa: 5 of 11, not more than half
+    assert ChangeLogEntry.objects.filter(action="election.record").count() == 1

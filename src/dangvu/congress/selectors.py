@@ -24,7 +24,6 @@ from dangvu.orgs.models import Lineage, Organisation, Placement, valid_on
 from dangvu.rules import congress as rules
 from dangvu.rules import organisation as org_rules
 from dangvu.tree.selectors import (
-    lineage_intervals,
     names_on,
     placement_of,
     subtree_org_ids,
@@ -66,10 +65,10 @@ def committee_on(org: Organisation, day: dt.date) -> dict[str, list[Seat]]:
 
 
 def predecessor_ids(org: Organisation) -> list[int]:
-    """The organisation and those that became it (lineage_intervals: merged, split)."""
-    ids = set(lineage_intervals(org)) | {org.pk}
-    ids |= set(Lineage.objects.filter(successor=org).values_list("predecessor_id", flat=True))
-    return sorted(ids)
+    """The organisation and those it was formed from (merged, split: the restructuring's
+    lineage): whose committee of the previous term makes a member "re-elected"."""
+    ids = set(Lineage.objects.filter(successor=org).values_list("predecessor_id", flat=True))
+    return sorted(ids | {org.pk})
 
 
 def congress_day(term: Term) -> dt.date | None:
@@ -108,8 +107,45 @@ class Composition:
         return rules.composition_met(self.figures)
 
 
+@dataclass(frozen=True)
+class SeatRow:
+    """A seat as the composition reads it: values, not records (a province's board reads
+    thousands)."""
+
+    term_id: int
+    member_id: int
+    body: str
+    since: dt.date
+    until: dt.date | None
+    how: str
+    science: bool
+    name: str
+    sex: str
+    birth: dt.date
+    ethnicity: str
+
+
+SEAT_FIELDS = (
+    "term_id",
+    "member_id",
+    "body",
+    "since",
+    "until",
+    "how",
+    "science",
+    "member__person__full_name",
+    "member__person__sex",
+    "member__person__birth_date",
+    "member__person__ethnicity",
+)
+
+
+def seat_rows(seats: QuerySet[Seat]) -> list[SeatRow]:
+    return [SeatRow(*values) for values in seats.values_list(*SEAT_FIELDS)]
+
+
 def _seated_facts(
-    seats: list[Seat], earlier: set[int]
+    seats: list[SeatRow], earlier: set[int]
 ) -> tuple[list[rules.Seated], list[rules.Seated], int, dict[int, rules.Seated]]:
     posts: dict[int, set[str]] = defaultdict(set)
     science: dict[int, bool] = defaultdict(bool)
@@ -118,13 +154,12 @@ def _seated_facts(
         science[s.member_id] |= s.science
     people: dict[int, rules.Seated] = {}
     for s in seats:
-        p = s.member.person
         people[s.member_id] = rules.Seated(
             key=s.member_id,
-            name=p.full_name,
-            sex=p.sex,
-            birth=p.birth_date,
-            ethnicity=p.ethnicity,
+            name=s.name,
+            sex=s.sex,
+            birth=s.birth,
+            ethnicity=s.ethnicity,
             first_time=s.member_id not in earlier,
             science=science[s.member_id],
             posts=frozenset(posts[s.member_id]),
@@ -149,10 +184,10 @@ def composition_of(org: Organisation, term: Term, *, locality: bool = True) -> C
     day = congress_day(term)
     if day is None:
         return None
-    seats = list(
-        Seat.objects.filter(term=term, since__lte=day)
-        .filter(Q(until__isnull=True) | Q(until__gt=day))
-        .select_related("member__person")
+    seats = seat_rows(
+        Seat.objects.filter(term=term, since__lte=day).filter(
+            Q(until__isnull=True) | Q(until__gt=day)
+        )
     )
     earlier = set(
         Seat.objects.filter(
@@ -170,7 +205,7 @@ def _composition(
     org: Organisation,
     term: Term,
     day: dt.date,
-    seats: list[Seat],
+    seats: list[SeatRow],
     earlier: set[int],
     minority: Fraction | None,
     kind: str | None = None,
@@ -255,10 +290,8 @@ def board(org: Organisation, year: int, on: dt.date) -> dict[str, Any]:
         t.org_id: t
         for t in Term.objects.filter(org_id__in=ids, first_year=year).select_related("congress")
     }
-    seats_by_term: dict[int, list[Seat]] = defaultdict(list)
-    for s in Seat.objects.filter(term_id__in=[t.pk for t in terms.values()]).select_related(
-        "member__person"
-    ):
+    seats_by_term: dict[int, list[SeatRow]] = defaultdict(list)
+    for s in seat_rows(Seat.objects.filter(term_id__in=[t.pk for t in terms.values()])):
         seats_by_term[s.term_id].append(s)
     earlier_by_org: dict[int, set[int]] = defaultdict(set)
     lineage = defaultdict(set)
