@@ -281,6 +281,24 @@ def congresses_for(world: Any) -> dict[str, Any]:
         seat = cs.election_approve(
             election=election, decision=decision(dt.date(2025, 6, 1), f"9-QĐ/{side}"), actor=None
         )[0]
+        cs.election_record(
+            org=org,
+            term=congress.term,
+            body=rules.DELEGATE,
+            held_on=day,
+            seats=1,
+            base_kind=rules.MEMBER_CONGRESS,
+            convened=3,
+            present=3,
+            nominees=[cs.NomineeInput(member=member)],
+            votes={member.pk: 3},
+            ballots_issued=3,
+            ballots_collected=3,
+            invalid=0,
+            approval=decision(dt.date(2025, 6, 1), f"10-QĐ/{side}"),
+            congress=congress,
+            actor=None,
+        )
         pending = cs.election_open(
             org=org,
             term=congress.term,
@@ -463,6 +481,7 @@ def matrix(world):
         ),
         "reports:congress_report": Route("scoped", inside=term_in, outside=term_out),
         "reports:committee_list": Route("scoped", inside=term_in, outside=term_out),
+        "reports:delegates_list": Route("scoped", inside=term_in, outside=term_out),
         "reports:election_minutes": Route(
             "scoped",
             inside={"pk": congresses["in"]["election"].pk},

@@ -94,6 +94,7 @@ def term_page(request: HttpRequest, code: str, first: int, last: int) -> HttpRes
             ),
             "may_write": _may_write(request, org.path),
             "deadline": composition.directive.deadline(composition.level) if composition else None,
+            "delegates": Seat.objects.filter(term=term, body=rules.DELEGATE).exists(),
         },
     )
 

@@ -23,6 +23,8 @@ import math
 import random
 from typing import Any
 
+from django.db.models import Q
+
 from dangvu.congress import services as cs
 from dangvu.congress.models import Seat, Term
 from dangvu.core.dates import age_on
@@ -64,15 +66,38 @@ class Congresses:
     def _ccommon(self) -> dict[str, Any]:
         return {"actor": None, "changeset": self.changeset, "source": ChangeSet.Source.SYSTEM}
 
-    def _official_pool(self, place: Placement, on: dt.date) -> list[PartyMember]:
+    def _official_pool(
+        self, place: Placement, on: dt.date, *, leaders: bool = False
+    ) -> list[PartyMember]:
+        """The official members of the subtree on the day; for a district, a province or a
+        merged commune (`leaders`), those sitting in the executive committees below it, where
+        such committees are chosen from (and a province's 20,000 members are not all read)."""
         low, high = subtree_range(place.path)
         ids = Placement.objects.filter(valid_on(on), path__gte=low, path__lt=high).values("org_id")
         members = PartyMember.objects.filter(
             pk__in=MembershipPeriod.objects.filter(
                 valid_on(on), temporary=False, status="official", org_id__in=ids
             ).values("member_id")
-        ).select_related("person")
-        return sorted(members, key=lambda m: m.pk)
+        )
+        if leaders:
+            sitting = Seat.objects.filter(
+                Q(until__isnull=True) | Q(until__gt=on),
+                body=rules.EXECUTIVE,
+                since__lte=on,
+                org__path__gte=low,
+                org__path__lt=high,
+            ).values("member_id")
+            chosen = list(members.filter(pk__in=sitting).select_related("person"))
+            if len(chosen) >= 80:
+                return sorted(chosen, key=lambda m: m.pk)
+        return sorted(members.select_related("person"), key=lambda m: m.pk)
+
+    def _member_count(self, place: Placement, on: dt.date) -> int:
+        low, high = subtree_range(place.path)
+        ids = Placement.objects.filter(valid_on(on), path__gte=low, path__lt=high).values("org_id")
+        return MembershipPeriod.objects.filter(
+            valid_on(on), temporary=False, status="official", org_id__in=ids
+        ).count()
 
     def _places(self, kinds: tuple[str, ...], on: dt.date, under: str) -> list[Placement]:
         root = Organisation.objects.get(code=under)
@@ -486,11 +511,12 @@ class Congresses:
             todo = todo[:-1]  # one holds its congress in September, late
         for place in todo:
             on = self._day(month, horizon, 5, 25)
-            pool = self._official_pool(place, on)
-            if len(pool) < 40:
+            pool = self._official_pool(place, on, leaders=True)
+            members = self._member_count(place, on)
+            if members < 40:
                 continue
-            delegates = max(100, min(250, len(pool) // 8))
-            executive = 25 if len(pool) < 2500 else 33
+            delegates = max(100, min(250, members // 8))
+            executive = 25 if members < 2500 else 33
             self._committee(
                 place,
                 on,
@@ -506,7 +532,7 @@ class Congresses:
             )
             # Point 5: the delegates to the provincial congress, elected by the same engine.
             term = Term.objects.get(org=place.org, first_year=2020)
-            allotment = max(10, round(len(pool) / 70))
+            allotment = max(10, round(members / 70))
             chosen = self._choose(
                 pool, allotment + max(1, allotment // 10), on, set(), miss=False, young_under=40
             )
@@ -544,7 +570,7 @@ class Congresses:
             convened=delegates,
             absent=self.crng.randint(0, 3),
             sizes=(49, 15, 3, 11),
-            pool=self._official_pool(place, on),
+            pool=self._official_pool(place, on, leaders=True),
             approval_issuer="Bộ Chính trị",
             number=14,
             miss=False,
@@ -613,7 +639,7 @@ class Congresses:
         congress with two contents."""
         org = place.org
         executive_n, standing_n, deputies_n, inspection_n = sizes
-        pool = self._official_pool(place, on)
+        pool = self._official_pool(place, on, leaders=True)
         if len(pool) < executive_n + inspection_n:
             return
         earlier_orgs = list(
@@ -697,8 +723,7 @@ class Congresses:
             if Term.objects.filter(org=place.org, first_year=2025, congress__isnull=False).exists():
                 continue
             day = self._day(month, horizon, 5, 27)
-            pool = len(self._official_pool(place, day))
-            convened = max(100, min(300, pool // 5))
+            convened = max(100, min(300, self._member_count(place, day) // 5))
             cs.congress_record(
                 org=place.org,
                 data=cs.CongressInput(

@@ -347,3 +347,35 @@ def congress_report(congress: Congress) -> bytes:
         grid(doc, ["Nội dung", "Số lượng", "Tỷ lệ", "Yêu cầu", "Kết quả"], _composition_rows(c))
     signature(doc, "T/M BAN CHẤP HÀNH", "BÍ THƯ")
     return as_bytes(doc)
+
+
+def delegates_list(org: Organisation, term: Term) -> bytes:
+    """Danh sách đại biểu dự đại hội cấp trên: the delegates elected (or appointed), sent up."""
+    seats = list(
+        Seat.objects.filter(term=term, body=rules.DELEGATE)
+        .select_related("member__person", "decision")
+        .order_by("member__person__sort_key")
+    )
+    day = max((s.since for s in seats), default=dt.date(term.first_year, 12, 31))
+    name = names_on([org.pk], day).get(org.pk, org.name)
+    doc = party_document(org, day)
+    centred(doc, "DANH SÁCH ĐẠI BIỂU DỰ ĐẠI HỘI CẤP TRÊN", bold=True, size=14)
+    centred(doc, f"Đoàn đại biểu {name}, nhiệm kỳ {term.first_year}–{term.last_year}", bold=True)
+    grid(
+        doc,
+        ["Họ và tên", "Năm sinh", "Giới tính", "Dân tộc", "Hình thức", "Chuẩn y"],
+        [
+            [
+                s.member.person.full_name,
+                s.member.person.birth_date.year,
+                {"M": "Nam", "F": "Nữ"}.get(s.member.person.sex, ""),
+                ETHNIC_LABELS.get(s.member.person.ethnicity, ""),
+                HOW_LABELS[s.how],
+                str(s.decision) if s.decision else "",
+            ]
+            for s in seats
+        ],
+    )
+    signature(doc, "T/M BAN CHẤP HÀNH", "BÍ THƯ")
+    return as_bytes(doc)
+

@@ -21,6 +21,11 @@ urlpatterns = [
         name="congress_report",
     ),
     path(
+        "<str:code>/dai-hoi/<int:first>-<int:last>/dai-bieu.docx",
+        congress_views.delegates_list,
+        name="delegates_list",
+    ),
+    path(
         "<str:code>/dai-hoi/<int:first>-<int:last>/cap-uy.docx",
         congress_views.committee_list,
         name="committee_list",

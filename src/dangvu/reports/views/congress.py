@@ -137,3 +137,15 @@ def congress_report(request: HttpRequest, code: str, first: int, last: int) -> H
         congress.org.path,
     )
     return _docx(documents.congress_report(congress), f"bao-cao-ket-qua-dai-hoi-{first}-{last}")
+
+
+def delegates_list(request: HttpRequest, code: str, first: int, last: int) -> HttpResponse:
+    org, term = _term(request, code, first, last)
+    ids = list(
+        Seat.objects.filter(term=term, body=rules.DELEGATE).values_list("member_id", flat=True)
+    )
+    if not ids:
+        raise Http404
+    _log(request, ids, org.path)
+    return _docx(documents.delegates_list(org, term), f"danh-sach-dai-bieu-{first}-{last}")
+
