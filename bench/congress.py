@@ -7,7 +7,7 @@ Three ways the count is made, each timed ROUNDS times (p50, p95, max in ms):
 - the ballot sheet (congress.sheet.read_count: an XLSX of one row per ballot, read, checked,
   counted) — what `dangvu election count FILE` does;
 - the service (congress.services.election_record: the list, the count and the approval written,
-  the 21 elected seated, the change logged) in an empty database.
+  the 52 elected seated, the change logged) in an empty database.
 
 The floor, measured in the same run: reading the same XLSX's rows (core.sheets.open_sheet), the
 cost of the file alone. Each row reports its ratio to it.

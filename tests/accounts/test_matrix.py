@@ -143,7 +143,7 @@ CONGRESS = {
     "present": 3,
 }
 ELECTION = {
-    "body": "deputy",
+    "body": "inspection",
     "how": "plenum",
     "held_on": "21/05/2025",
     "round": 1,
@@ -260,7 +260,7 @@ def congresses_for(world: Any) -> dict[str, Any]:
         election = cs.election_open(
             org=org,
             term=congress.term,
-            body=rules.SECRETARY,
+            body=rules.INSPECTION_CHAIR,
             held_on=day,
             seats=1,
             base_kind=rules.MEMBER_CONGRESS,
@@ -302,7 +302,7 @@ def congresses_for(world: Any) -> dict[str, Any]:
         pending = cs.election_open(
             org=org,
             term=congress.term,
-            body=rules.DEPUTY,
+            body=rules.INSPECTION,
             held_on=day,
             seats=1,
             base_kind=rules.MEMBER_CONGRESS,

@@ -39,11 +39,13 @@ def independent(term: Term) -> dict[str, int] | None:
     kind = Placement.objects.filter(valid_on(day), org=term.org).first().kind
     directive = rules.CT45_2025 if day >= dt.date(2025, 4, 14) else rules.CT35_2019
     if directive is rules.CT45_2025:
+        # DOMAIN.md §16.3: grassroots 4/2025, level above grassroots 6/2025, commune and ward
+        # 7/2025, directly under the Centre 9/2025.
         reference = {
             "provincial": dt.date(2025, 9, 1),
             "commune_superior": dt.date(2025, 7, 1),
-            "district": dt.date(2025, 7, 1),
-            "block": dt.date(2025, 7, 1),
+            "district": dt.date(2025, 6, 1),
+            "block": dt.date(2025, 6, 1),
         }.get(kind, dt.date(2025, 4, 1))
         young_age = 42
     else:

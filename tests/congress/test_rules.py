@@ -206,6 +206,12 @@ def test_the_directive_in_force_and_its_deadlines():
     ct45 = rules.CT45_2025
     assert ct45.deadline(rules.level_of(org_rules.GRASSROOTS_COMMITTEE)) == dt.date(2025, 6, 30)
     assert ct45.deadline(rules.level_of(org_rules.COMMUNE_SUPERIOR)) == dt.date(2025, 8, 31)
+    assert ct45.deadline(rules.level_of(org_rules.BLOCK)) == dt.date(2025, 8, 31)
+    # A grassroots congress of March 2025 was held under CT 35/2024, whose figures are
+    # UNCONFIRMED: judged by CT 45's calendar and shares, each marked unconfirmed.
+    early = rules.directive_for(dt.date(2025, 3, 10))
+    assert early is rules.CT35_2024 and early.women.unconfirmed
+    assert early.deadline(rules.GRASSROOTS) == dt.date(2025, 6, 30)
     assert ct45.deadline(rules.level_of(org_rules.PROVINCIAL)) == dt.date(2025, 10, 31)
     assert (
         rules.deadline_status(dt.date(2025, 9, 2), dt.date(2025, 8, 31), dt.date(2026, 1, 1))
@@ -253,26 +259,83 @@ def test_the_age_rules_on_the_reference_date():
     1/10/2027: 27 months left — short of 48 for re-election and of a full term (60) for a first
     time. A man born 1/7/1970 has 84 months: fine either way."""
     ct45 = rules.CT45_2025
-    ref = ct45.reference_date(rules.ABOVE_GRASSROOTS, dt.date(2025, 8, 20))
+    ref = ct45.reference_date(rules.COMMUNE, dt.date(2025, 8, 20))
     assert ref == dt.date(2025, 7, 1)
     assert rules.months_left("M", dt.date(1966, 1, 1), ref) == 27
     assert rules.age_problem(
-        _p(1, birth=dt.date(1966, 1, 1), first=False), ct45, rules.ABOVE_GRASSROOTS, ref
+        _p(1, birth=dt.date(1966, 1, 1), first=False), ct45, rules.COMMUNE, ref
     )
     assert (
-        rules.age_problem(
-            _p(2, birth=dt.date(1970, 7, 1), first=True), ct45, rules.ABOVE_GRASSROOTS, ref
-        )
+        rules.age_problem(_p(2, birth=dt.date(1970, 7, 1), first=True), ct45, rules.COMMUNE, ref)
         is None
     )
     # 50 months left: re-elected fine (≥ 48), first time not (< 60).
     birth = dt.date(1967, 7, 1)  # retires at 62 on 1/7/2029 → 48 months from 1/7/2025
     assert rules.months_left("M", birth, ref) == 48
-    assert (
-        rules.age_problem(_p(3, birth=birth, first=False), ct45, rules.ABOVE_GRASSROOTS, ref)
-        is None
+    assert rules.age_problem(_p(3, birth=birth, first=False), ct45, rules.COMMUNE, ref) is None
+    assert rules.age_problem(_p(4, birth=birth, first=True), ct45, rules.COMMUNE, ref)
+
+
+def test_reference_dates_and_young_members_by_level():
+    """§16.3: ages are counted on 4/2025 (grassroots), 6/2025 (the level above grassroots: a
+    block), 7/2025 (commune, ward), 9/2025 (the province); "young" (under 42) is judged for the
+    province and the commune only. A member born 15/6/1983 is 41 on 1/6/2025 and 42 on 1/7/2025."""
+    ct45 = rules.CT45_2025
+    day = dt.date(2025, 8, 20)
+    assert ct45.reference_date(rules.level_of(org_rules.BLOCK), day) == dt.date(2025, 6, 1)
+    assert ct45.reference_date(rules.level_of(org_rules.COMMUNE_SUPERIOR), day) == dt.date(
+        2025, 7, 1
     )
-    assert rules.age_problem(_p(4, birth=birth, first=True), ct45, rules.ABOVE_GRASSROOTS, ref)
+    born = dt.date(1983, 6, 15)
+    people = [_p(i, birth=born if i == 0 else dt.date(1970, 1, 1)) for i in range(10)]
+
+    def young(kind):
+        figures = rules.composition(
+            people,
+            [],
+            directive=ct45,
+            level=rules.level_of(kind),
+            kind=kind,
+            congress_day=day,
+            merged=False,
+        )
+        return next(f for f in figures if f.key == "young")
+
+    block, commune = young(org_rules.BLOCK), young(org_rules.COMMUNE_SUPERIOR)
+    assert (block.count, block.met) == (1, None)  # 41 on 1/6/2025; not judged for a block
+    assert (commune.count, commune.met) == (0, False)  # 42 on 1/7/2025
+
+
+def test_about_five_percent_is_rounded_to_whole_people():
+    """ "About 5 %": a committee of 20 needs one; of 9, none (0,45 rounds to 0)."""
+    science = rules.CT45_2025.science
+    assert not rules._at_least(0, 20, science) and rules._at_least(1, 20, science)
+    assert rules._at_least(0, 9, science)
+
+
+def test_the_inspection_committee_age_rule():
+    """CT 45: a member re-elected to the inspection committee needs 42 months left (not 48); a
+    first-time one a full term. A man born 1/10/1967 retires at 62 on 1/10/2029: 51 months from
+    1/7/2025 — fine when re-elected to the inspection committee, short for a first time."""
+    ct45 = rules.CT45_2025
+    ref = dt.date(2025, 7, 1)
+    assert rules.retirement_date("M", dt.date(1967, 10, 1)) == dt.date(2029, 10, 1)
+    again = _p(1, birth=dt.date(1967, 10, 1), first=False, posts=("inspection",))
+    first = _p(2, birth=dt.date(1967, 10, 1), first=True, posts=("inspection",))
+    assert rules.age_problem(again, ct45, rules.COMMUNE, ref, inspection=True) is None
+    assert rules.age_problem(first, ct45, rules.COMMUNE, ref, inspection=True)
+    figures = rules.composition(
+        [],
+        [],
+        directive=ct45,
+        level=rules.COMMUNE,
+        kind=org_rules.COMMUNE_SUPERIOR,
+        congress_day=dt.date(2025, 8, 1),
+        merged=True,
+        inspection=[again, first],
+    )
+    found = next(f for f in figures if f.key == "inspection_age")
+    assert (found.count, found.total, found.people, found.met) == (1, 2, [2], False)
 
 
 def test_composition_of_a_commune_committee_under_ct45():
@@ -299,7 +362,7 @@ def test_composition_of_a_commune_committee_under_ct45():
             people,
             standing,
             directive=ct45,
-            level=rules.ABOVE_GRASSROOTS,
+            level=rules.COMMUNE,
             kind=org_rules.COMMUNE_SUPERIOR,
             congress_day=dt.date(2025, 8, 20),
             merged=True,

@@ -14,7 +14,9 @@ from tests.ui.test_officer_day import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.once]
 
 
-def test_a_congress_its_ballots_its_result_and_its_minutes(page, live_server, live_world):
+def test_a_congress_its_ballots_its_result_and_its_minutes(
+    page, live_server, live_world, tmp_path
+):
     from docx import Document
     from playwright.sync_api import expect
 
@@ -35,6 +37,20 @@ def test_a_congress_its_ballots_its_result_and_its_minutes(page, live_server, li
     page.get_by_role("button", name="Lưu").click()
     expect(page.locator(".messages")).to_contain_text("Đã ghi đại hội")
     expect(page.get_by_role("heading", name="Nhiệm kỳ 2025–2030")).to_be_visible()
+
+    # The resolution attached as a file (a real upload: the form must be multipart).
+    page.get_by_role("link", name="Đính kèm văn kiện").click()
+    page.get_by_label("Văn kiện").select_option(label="Nghị quyết đại hội")
+    page.get_by_label("Ngày văn bản").fill("20/05/2025")
+    page.get_by_label("Tên văn bản").fill("Nghị quyết Đại hội Đảng bộ xã Phước Hải lần thứ III")
+    resolution = tmp_path / "nghi-quyet.pdf"
+    resolution.write_bytes(b"%PDF-1.4\n% nghi quyet dai hoi\n")
+    page.get_by_label("Tệp (PDF hoặc DOCX)").set_input_files(str(resolution))
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.locator(".messages")).to_contain_text("Đã đính kèm văn kiện")
+    with page.expect_download() as attached:
+        page.get_by_role("link", name="Nghị quyết Đại hội Đảng bộ xã Phước Hải lần thứ III").click()
+    assert open(attached.value.path(), "rb").read().startswith(b"%PDF-1.4")
 
     page.get_by_role("link", name="Lập danh sách bầu cử").click()
     page.get_by_label(re.compile(r"^Bầu:?$")).select_option(label="Ban Chấp hành")

@@ -13,6 +13,7 @@ class CongressConfig(AppConfig):
         labels.register_actions(
             {
                 "congress.create": _("Congress recorded"),
+                "term.create": _("Term of a committee recorded"),
                 "congress.document": _("Congress document attached"),
                 "election.create": _("Candidates of an election listed"),
                 "election.count": _("Ballots counted"),

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from dangvu.core.forms import DecisionFormMixin, VNDateField
 from dangvu.rules import congress as rules
 
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+
 
 class MemberChoices(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
@@ -129,8 +131,18 @@ class LeaveForm(forms.Form):
 
 
 class DocumentForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Document"), choices=rules.DOCUMENTS)
-    number = forms.CharField(label=_("Number"), max_length=64, required=False)
-    dated = VNDateField(label=_("Dated"))
-    title = forms.CharField(label=_("Title"), max_length=300)
+    kind = forms.ChoiceField(label=_("Congress document"), choices=rules.DOCUMENTS)
+    number = forms.CharField(label=_("Document number"), max_length=64, required=False)
+    dated = VNDateField(label=_("Document date"))
+    title = forms.CharField(label=_("Document title"), max_length=300)
     file = forms.FileField(label=_("File (PDF or DOCX)"), required=False)
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if upload is None:
+            return None
+        if not upload.name.lower().endswith((".pdf", ".docx")):
+            raise forms.ValidationError(_("Attach a PDF or DOCX file."))
+        if upload.size > MAX_DOCUMENT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        return upload

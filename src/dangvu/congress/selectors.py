@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
@@ -20,7 +20,13 @@ from dangvu.congress.models import Congress, Election, Seat, Term
 from dangvu.core.models import ChangeLogEntry
 from dangvu.members.models import MembershipPeriod, PartyMember
 from dangvu.members.selectors import NOT_MINORITY, members_on
-from dangvu.orgs.models import Lineage, Organisation, Placement, valid_on
+from dangvu.orgs.models import (
+    SEGMENT_WIDTH,
+    Lineage,
+    Organisation,
+    subtree_range,
+    valid_on,
+)
 from dangvu.rules import congress as rules
 from dangvu.rules import organisation as org_rules
 from dangvu.tree.selectors import (
@@ -71,16 +77,33 @@ def predecessor_ids(org: Organisation) -> list[int]:
     return sorted(ids | {org.pk})
 
 
-def congress_day(term: Term) -> dt.date | None:
-    """The day the committee is judged on: the congress's closing day, or for an appointed
-    committee the day of its appointment (the first seat of the term)."""
-    congress = getattr(term, "congress", None) if _has_congress(term) else None
-    first = Seat.objects.filter(term=term, body=rules.EXECUTIVE).order_by("since").first()
+def judged(congress: Congress | None, first_seat: dt.date | None) -> tuple[dt.date | None, bool]:
+    """The day a term's committee is judged on and whether it was appointed (a merged
+    organisation, CT 45): the congress's closing day when the congress elected it; the day of
+    the appointment (the term's first executive seat) when the superior appointed it. One rule
+    for the term's page, the board and the documents."""
     if congress is not None and not congress.appointed:
-        return congress.closes_on
-    if first is not None:
-        return first.since
-    return congress.closes_on if congress is not None else None
+        return congress.closes_on, False
+    if congress is not None:
+        return first_seat or congress.closes_on, True
+    return first_seat, first_seat is not None
+
+
+def directive_of(congress: Congress | None, day: dt.date) -> rules.Directive:
+    """The directive the congress was held under (recorded with it), else the one in force."""
+    found = rules.directive_by_code(congress.directive) if congress is not None else None
+    return found or rules.directive_for(day)
+
+
+def congress_day(term: Term) -> dt.date | None:
+    congress = term.congress if _has_congress(term) else None
+    first = (
+        Seat.objects.filter(term=term, body=rules.EXECUTIVE)
+        .order_by("since")
+        .values_list("since", flat=True)
+        .first()
+    )
+    return judged(congress, first)[0]
 
 
 def _has_congress(term: Term) -> bool:
@@ -180,24 +203,41 @@ def locality_minority(org: Organisation, day: dt.date) -> Fraction | None:
     return Fraction(counts["minority"], counts["total"]) if counts["total"] else None
 
 
+def _earlier(org_ids: list[int], first_year: int) -> tuple[set[int], set[int]]:
+    """Who sat in the executive committee, and in the inspection committee, of these
+    organisations in an earlier term."""
+    executive: set[int] = set()
+    inspection: set[int] = set()
+    for member_id, body in Seat.objects.filter(
+        org_id__in=org_ids,
+        body__in=(rules.EXECUTIVE, rules.INSPECTION),
+        term__first_year__lt=first_year,
+    ).values_list("member_id", "body"):
+        (executive if body == rules.EXECUTIVE else inspection).add(member_id)
+    return executive, inspection
+
+
 def composition_of(org: Organisation, term: Term, *, locality: bool = True) -> Composition | None:
     day = congress_day(term)
     if day is None:
         return None
+    congress = term.congress if _has_congress(term) else None
     seats = seat_rows(
         Seat.objects.filter(term=term, since__lte=day).filter(
             Q(until__isnull=True) | Q(until__gt=day)
         )
     )
-    earlier = set(
-        Seat.objects.filter(
-            org_id__in=predecessor_ids(org),
-            body=rules.EXECUTIVE,
-            term__first_year__lt=term.first_year,
-        ).values_list("member_id", flat=True)
-    )
+    earlier, earlier_inspection = _earlier(predecessor_ids(org), term.first_year)
     return _composition(
-        org, term, day, seats, earlier, locality_minority(org, day) if locality else None
+        org,
+        term,
+        day,
+        seats,
+        earlier,
+        locality_minority(org, day) if locality else None,
+        earlier_inspection=earlier_inspection,
+        directive=directive_of(congress, day),
+        appointed=judged(congress, day)[1],
     )
 
 
@@ -211,8 +251,10 @@ def _composition(
     kind: str | None = None,
     appointed: bool | None = None,
     predecessors: int | None = None,
+    earlier_inspection: set[int] | None = None,
+    directive: rules.Directive | None = None,
 ) -> Composition:
-    directive = rules.directive_for(day)
+    directive = directive or rules.directive_for(day)
     place_kind = kind or (placement_of(org, day).kind if placement_of(org, day) else org.kind)  # type: ignore[union-attr]
     level = rules.level_of(place_kind)
     if appointed is None:
@@ -220,6 +262,11 @@ def _composition(
     if predecessors is None:
         predecessors = Lineage.objects.filter(successor=org).count() or 1
     executive, standing, deputies, people = _seated_facts(seats, earlier)
+    inspection = [
+        replace(p, first_time=p.key not in (earlier_inspection or set()))
+        for p in people.values()
+        if rules.INSPECTION in p.posts
+    ]
     figures = rules.composition(
         executive,
         standing,
@@ -231,6 +278,7 @@ def _composition(
         predecessors=predecessors,
         deputies=deputies,
         locality_minority=minority,
+        inspection=inspection,
     )
     return Composition(org, term, day, directive, level, appointed, figures, people)
 
@@ -294,52 +342,56 @@ def board(org: Organisation, year: int, on: dt.date) -> dict[str, Any]:
     for s in seat_rows(Seat.objects.filter(term_id__in=[t.pk for t in terms.values()])):
         seats_by_term[s.term_id].append(s)
     earlier_by_org: dict[int, set[int]] = defaultdict(set)
+    inspection_by_org: dict[int, set[int]] = defaultdict(set)
     lineage = defaultdict(set)
     for pred, succ in Lineage.objects.filter(successor_id__in=ids).values_list(
         "predecessor_id", "successor_id"
     ):
         lineage[succ].add(pred)
     related = set(ids) | {p for s in lineage.values() for p in s}
-    for org_id, member_id in Seat.objects.filter(
-        org_id__in=related, body=rules.EXECUTIVE, term__first_year__lt=year
-    ).values_list("org_id", "member_id"):
-        earlier_by_org[org_id].add(member_id)
+    for org_id, member_id, body in Seat.objects.filter(
+        org_id__in=related,
+        body__in=(rules.EXECUTIVE, rules.INSPECTION),
+        term__first_year__lt=year,
+    ).values_list("org_id", "member_id", "body"):
+        (earlier_by_org if body == rules.EXECUTIVE else inspection_by_org)[org_id].add(member_id)
     rows: list[BoardRow] = []
     for p in places:
         level = rules.level_of(p.kind)
-        deadline = directive.deadline(level)
         term = terms.get(p.org_id)
         congress = term.congress if term is not None and _has_congress(term) else None
         held = congress.closes_on if congress is not None else None
+        deadline = (
+            directive_of(congress, held or stood).deadline(level)
+            if congress
+            else (directive.deadline(level))
+        )
         status = rules.deadline_status(held, deadline, on)
         composition = None
-        if term is not None:
-            seats = seats_by_term.get(term.pk, [])
-            executive = [s for s in seats if s.body == rules.EXECUTIVE]
-            if executive:
-                appointed = any(s.how == rules.APPOINTED for s in executive)
-                day = (
-                    congress.closes_on
-                    if congress is not None and not appointed
-                    else min(s.since for s in executive)
-                )
-                current = [
-                    s for s in seats if s.since <= day and (s.until is None or s.until > day)
-                ]
-                earlier = set(earlier_by_org[p.org_id])
-                for pred in lineage[p.org_id]:
-                    earlier |= earlier_by_org[pred]
-                composition = _composition(
-                    p.org,
-                    term,
-                    day,
-                    current,
-                    earlier,
-                    None,
-                    kind=p.kind,
-                    appointed=appointed,
-                    predecessors=len(lineage[p.org_id]) or 1,
-                )
+        seats = seats_by_term.get(term.pk, []) if term is not None else []
+        executive = [s for s in seats if s.body == rules.EXECUTIVE]
+        if term is not None and executive:
+            day, appointed = judged(congress, min(s.since for s in executive))
+            assert day is not None
+            current = [s for s in seats if s.since <= day and (s.until is None or s.until > day)]
+            earlier = set(earlier_by_org[p.org_id])
+            inspected = set(inspection_by_org[p.org_id])
+            for pred in lineage[p.org_id]:
+                earlier |= earlier_by_org[pred]
+                inspected |= inspection_by_org[pred]
+            composition = _composition(
+                p.org,
+                term,
+                day,
+                current,
+                earlier,
+                None,
+                kind=p.kind,
+                appointed=appointed,
+                predecessors=len(lineage[p.org_id]) or 1,
+                earlier_inspection=inspected,
+                directive=directive_of(congress, day),
+            )
         rows.append(
             BoardRow(
                 p.org_id,
@@ -401,26 +453,36 @@ def review(rows: list[BoardRow], directive: rules.Directive) -> dict[str, Any]:
     }
 
 
+def left_behind(seats: list[Seat], day: dt.date) -> list[tuple[Seat, dt.date]]:
+    """Of these open seats, those whose holder is no longer a member of the seat's organisation
+    on the day (transferred, died, expelled, removed), with the day they left it: the post is
+    to be recorded as left, with the reason. One rule for the page, the work list, the demo."""
+    if not seats:
+        return []
+    periods: dict[int, list[tuple[dt.date, dt.date | None, str]]] = defaultdict(list)
+    for member_id, start, end, path in MembershipPeriod.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=min(s.since for s in seats)),
+        temporary=False,
+        member_id__in={s.member_id for s in seats},
+    ).values_list("member_id", "valid_from", "valid_to", "org__path"):
+        periods[member_id].append((start, end, path))
+    found = []
+    for seat in seats:
+        low, high = subtree_range(seat.org.path)
+        inside = [p for p in periods[seat.member_id] if low <= p[2] < high and p[0] <= day]
+        if any(p[1] is None or p[1] > day for p in inside):
+            continue
+        left = max((p[1] for p in inside if p[1] is not None), default=seat.since)
+        found.append((seat, max(left, seat.since)))
+    return found
+
+
 def seats_to_close(org: Organisation, day: dt.date) -> list[Seat]:
-    """Seats still held by someone who is no longer a member of the organisation (transferred,
-    died, expelled, removed): the post is to be recorded as left, with the reason."""
-    open_seats = list(
-        Seat.objects.filter(org=org, until__isnull=True).select_related("member__person")
+    """The organisation's open seats whose holder has left it."""
+    seats = list(
+        Seat.objects.filter(org=org, until__isnull=True).select_related("org", "member__person")
     )
-    if not open_seats:
-        return []
-    place = placement_of(org, day)
-    if place is None:
-        return []
-    present = set(
-        MembershipPeriod.objects.filter(
-            valid_on(day),
-            temporary=False,
-            org_id__in=subtree_org_ids(org, day),
-            member_id__in=[s.member_id for s in open_seats],
-        ).values_list("member_id", flat=True)
-    )
-    return [s for s in open_seats if s.member_id not in present]
+    return [seat for seat, _left in left_behind(seats, day)]
 
 
 def written_congress(user: Any, ids: set[str], entries: list[ChangeLogEntry]) -> set[str]:
@@ -436,16 +498,15 @@ def written_elections(user: Any, ids: set[str], entries: list[ChangeLogEntry]) -
 
 
 def written_seats(user: Any, ids: set[str], entries: list[ChangeLogEntry]) -> set[str]:
-    """A seat is written by the organisation's officers, or appointed by its superior's."""
+    """A seat is written by the organisation's officers, or appointed by its superior's (the
+    parent's path is the organisation's path less its last segment)."""
     scope = write_scope(user)
     ok = set()
-    for seat in Seat.objects.filter(pk__in=[int(i) for i in ids]).select_related("org"):
-        place = placement_of(seat.org, seat.since) or Placement.objects.filter(org=seat.org).last()
-        paths = [seat.org.path]
-        if place is not None and place.parent is not None:
-            paths.append(place.parent.path)
-        if any(scope.covers(p) for p in paths):
-            ok.add(str(seat.pk))
+    for pk, path in Seat.objects.filter(pk__in=[int(i) for i in ids]).values_list(
+        "pk", "org__path"
+    ):
+        if scope.covers(path) or scope.covers(path[:-SEGMENT_WIDTH] or path):
+            ok.add(str(pk))
     return ok | taken_out(scope, entries)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from dangvu.accounts.models import Ability
@@ -60,7 +61,8 @@ def _existing(org: Organisation, day: dt.date, field: str) -> Placement:
 def term_get(
     org: Organisation, first_year: int, last_year: int, actor: Actor, cs: ChangeSet
 ) -> Term:
-    """The organisation's term starting in `first_year` (made on first use)."""
+    """The organisation's term starting in `first_year` (made on first use, and logged)."""
+    require(actor, Ability.MANAGE_ORGS, org.path)
     if not (2000 <= first_year < last_year <= first_year + 5):
         raise RuleError(_("A term runs from one year to a later one, at most five."), field="term")
     term = Term.objects.filter(org=org, first_year=first_year).first()
@@ -140,6 +142,16 @@ def congress_record(
         raise ValidationError(problems)
     _not_future(data.closes_on, "closes_on")
     _existing(org, data.opens_on, "opens_on")
+    if not data.opens_on.year - 1 <= data.first_year <= data.opens_on.year + 1:
+        raise RuleError(
+            _("A congress held in %(year)s opens a term starting in %(low)s to %(high)s.")
+            % {
+                "year": data.opens_on.year,
+                "low": data.opens_on.year - 1,
+                "high": data.opens_on.year + 1,
+            },
+            field="first_year",
+        )
     cs = _changeset(actor, changeset, source)
     term = term_get(org, data.first_year, data.last_year, actor, cs)
     if Congress.objects.filter(term=term).exists():
@@ -307,13 +319,31 @@ def _check_list(
         problem = rules.surplus_problem(
             seats,
             len(nominees),
-            required=how == rules.AT_CONGRESS and body in (rules.EXECUTIVE, rules.DELEGATE),
+            required=how != rules.BY_ELECTION and body in rules.SURPLUS_REQUIRED,
+            capped=body in rules.LIST_BODIES,
         )
     else:  # a further round: as many as the seats left, or more
         problem = None if len(nominees) >= seats > 0 else _("Too few candidates for the seats.")
     if problem:
         raise RuleError(problem, field="nominees")
+    if congress is not None and not (
+        (congress.preparatory_on or congress.opens_on) <= held_on <= congress.closes_on
+    ):
+        raise RuleError(
+            _("The congress sat from %(start)s to %(end)s: the vote is held then.")
+            % {
+                "start": format_date(congress.preparatory_on or congress.opens_on),
+                "end": format_date(congress.closes_on),
+            },
+            field="held_on",
+        )
     for n in nominees:
+        if n.from_floor and (n.floor_support or 0) > present:
+            raise RuleError(
+                _("More agreeing to a nomination (%(support)s) than present (%(present)s).")
+                % {"support": n.floor_support, "present": present},
+                field="nominees",
+            )
         if n.from_floor and not rules.floor_admitted(n.floor_support or 0, present):
             raise RuleError(
                 _(
@@ -335,6 +365,32 @@ def _check_list(
             % {"date": format_date(held_on), "names": ", ".join(names)},
             field="nominees",
         )
+    if body in rules.WITHIN_EXECUTIVE:
+        # The standing committee, the secretary and the deputies are elected by the executive
+        # committee from among its members: seated, or elected in a round awaiting approval.
+        executive = set(
+            Seat.objects.filter(
+                Q(until__isnull=True) | Q(until__gt=held_on),
+                org=org,
+                term=term,
+                body=rules.EXECUTIVE,
+                since__lte=held_on,
+            ).values_list("member_id", flat=True)
+        ) | set(
+            Nominee.objects.filter(
+                election__term=term,
+                election__body=rules.EXECUTIVE,
+                election__held_on__lte=held_on,
+                outcome="elected",
+            ).values_list("member_id", flat=True)
+        )
+        names = [n.member.person.full_name for n in nominees if n.member.pk not in executive]
+        if names:
+            raise RuleError(
+                _("Not a member of the executive committee of this term: %(names)s.")
+                % {"names": ", ".join(names)},
+                field="nominees",
+            )
     return place
 
 
@@ -428,7 +484,7 @@ def _open_round(election: Election) -> None:
         raise RuleError(_("This round is already counted."), field="votes")
 
 
-def _check_count(
+def check_count(
     rows: Sequence[tuple[str, int, str]],
     votes: Mapping[int, int],
     *,
@@ -516,7 +572,7 @@ def election_count(
     require(actor, Ability.MANAGE_ORGS, election.org.path)
     _open_round(election)
     nominees = list(election.nominees.select_related("member__person"))
-    valid, counted = _check_count(
+    valid, counted = check_count(
         [(f"votes_{n.pk}", n.member_id, n.member.person.full_name) for n in nominees],
         votes,
         ballots_issued=ballots_issued,
@@ -550,14 +606,36 @@ def election_count(
 
 
 def _close_previous(
-    org: Organisation, term: Term, body: str, on: dt.date, *, single: bool = False
+    org: Organisation,
+    term: Term,
+    body: str,
+    on: dt.date,
+    cs: ChangeSet,
+    *,
+    single: bool = False,
 ) -> None:
-    """The committee of the previous term leaves when the new one is elected or appointed; a
-    secretary (or a chair) leaves the post when another is elected to it."""
+    """The committee of the previous term leaves when the new one is elected or appointed (end
+    of the term); a secretary (or a chair) leaves the post when another is elected to it in the
+    term (replaced: "other"). Each departure is logged."""
     held = Seat.objects.filter(org=org, body=body, until__isnull=True, since__lte=on)
     if not single:
         held = held.filter(term__first_year__lt=term.first_year)
-    held.update(until=on, left_reason="term_end")
+    for seat in held.select_related("member__person", "term"):
+        seat.until = on
+        seat.left_reason = "term_end" if seat.term.first_year < term.first_year else "other"
+        seat.save(update_fields=["until", "left_reason"])
+        log_entry(
+            cs,
+            action="seat.leave",
+            obj=seat,
+            scope_path=org.path,
+            after={
+                "name": seat.member.person.full_name,
+                "body": str(BODY_LABELS[seat.body]),
+                "until": format_date(on),
+                "reason": str(dict(rules.LEAVE_REASONS)[seat.left_reason]),
+            },
+        )
 
 
 def _take_seats(
@@ -570,6 +648,7 @@ def _take_seats(
             election.term,
             election.body,
             election.held_on,
+            cs,
             single=_single(election.body),
         )
     return _seats(
@@ -643,8 +722,10 @@ def election_approve(
     source: str = ChangeSet.Source.WEB,
     changeset: ChangeSet | None = None,
 ) -> list[Seat]:
-    """The superior's approval (chuẩn y) of the result: the elected take their seats from the day
-    of the election; the previous term's holders of the post leave it then."""
+    """The superior's approval (chuẩn y) of the result, recorded by the organisation's officers
+    who received the decision (an appointment, by contrast, is the superior's own act and is
+    entered by its officers: committee_appoint): the elected take their seats from the day of
+    the election; the previous term's holders of the post leave it then."""
     require(actor, Ability.MANAGE_ORGS, election.org.path)
     if election.status != Election.Status.COUNTED:
         raise RuleError(_("Record the count before its approval."), field="status")
@@ -717,7 +798,7 @@ def election_record(
         round=round,
         tie_rule=tie_rule,
     )
-    valid, counted = _check_count(
+    valid, counted = check_count(
         [(f"votes_{n.member.pk}", n.member.pk, n.member.person.full_name) for n in nominees],
         votes,
         ballots_issued=ballots_issued,
@@ -834,7 +915,7 @@ def committee_appoint(
             field="members",
         )
     cs = _changeset(actor, changeset, source)
-    _close_previous(org, term, body, decision.date, single=_single(body))
+    _close_previous(org, term, body, decision.date, cs, single=_single(body))
     seats = _seats(
         org=org,
         term=term,

@@ -20,11 +20,14 @@ with a column per candidate:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from dangvu.congress.services import check_count
 from dangvu.core.sheets import Cell, FileError, open_sheet
 from dangvu.core.text import search_key
 from dangvu.rules import congress as rules
@@ -128,8 +131,11 @@ def _int(value: Cell, where: str, problems: list[str]) -> int | None:
     if not isinstance(value, (str, int, float)):
         problems.append(_("%(where)s: give a whole number.") % {"where": where})
         return None
+    text = value.strip().replace(" ", "") if isinstance(value, str) else value
+    if isinstance(text, str) and re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
+        text = text.replace(".", "")  # 1.234: the Vietnamese thousands separator
     try:
-        number = float(value.replace(" ", "").replace(".", "") if isinstance(value, str) else value)
+        number = float(text)
     except ValueError:
         problems.append(
             _("%(where)s: “%(value)s” is not a number.") % {"where": where, "value": value}
@@ -186,7 +192,15 @@ def read_count(content: bytes, filename: str) -> Count:
             if values["kind"] is None:
                 problems.append(_("%(where)s: write “đại biểu” or “đảng viên”.") % {"where": where})
         elif key == "tie_rule":
-            values["tie_rule"] = "older" if "tuoi" in search_key(str(filled[1])) else ""
+            if "tuoi" in search_key(str(filled[1])):
+                # The older candidate needs the dates of birth, which a sheet does not carry.
+                problems.append(
+                    _(
+                        "%(where)s: the sheet carries no dates of birth; leave the tie to the congress."
+                    )
+                    % {"where": where}
+                )
+            values["tie_rule"] = ""
         elif key.startswith("deduct:"):
             number = _int(filled[1], where, problems)
             if number is not None:
@@ -213,10 +227,7 @@ def read_count(content: bytes, filename: str) -> Count:
     if problems:
         raise SheetError(problems)
     kind = values["kind"]
-    if kind == rules.DELEGATE_CONGRESS:
-        wrong = set(deductions) - set(rules.deduction_keys(kind))
-    else:
-        wrong = set(deductions) - set(rules.deduction_keys(kind))
+    wrong = set(deductions) - set(rules.deduction_keys(kind))
     if wrong:
         raise SheetError(
             [
@@ -226,6 +237,8 @@ def read_count(content: bytes, filename: str) -> Count:
             ]
         )
     seats = values["seats"]
+    if not seats:
+        raise SheetError([_("Give the number to elect.")])
     if ballots_mode:
         names = [h for h in sheet.headers[1:] if h and search_key(h) not in NOTE_HEADERS]
         note_at = next((i for i, h in enumerate(headers) if h in NOTE_HEADERS), None)
@@ -287,17 +300,20 @@ def read_count(content: bytes, filename: str) -> Count:
         if problems:
             raise SheetError(problems)
         tally.ballots, tally.invalid = values["collected"], values["invalid"]
-        tally.valid = tally.ballots - tally.invalid
-        if tally.valid < 0:
-            raise SheetError([_("More invalid ballots than collected.")])
-        for name, votes in tally.votes.items():
-            if votes > tally.valid:
-                problems.append(
-                    _("%(name)s: %(votes)s votes, but %(valid)s valid ballots.")
-                    % {"name": name, "votes": votes, "valid": tally.valid}
-                )
-        if problems:
-            raise SheetError(problems)
+        issued = values.get("issued")
+        try:  # the minutes' own consistency: the rule the count form and the service use
+            valid, _counted = check_count(
+                [(name, i, name) for i, name in enumerate(names)],
+                {i: tally.votes[name] for i, name in enumerate(names)},
+                ballots_issued=issued if issued is not None else tally.ballots,
+                ballots_collected=tally.ballots,
+                invalid=tally.invalid,
+                present=values.get("present") or (issued if issued is not None else tally.ballots),
+                seats=seats,
+            )
+        except ValidationError as error:
+            raise SheetError([m for ms in error.message_dict.values() for m in ms]) from error
+        tally.valid = valid
     if not names:
         raise SheetError([_("The sheet names no candidate.")])
     try:

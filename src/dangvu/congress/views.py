@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from dangvu.accounts.models import Ability
@@ -30,6 +31,12 @@ def _may_write(request: HttpRequest, path: str) -> bool:
     return can(request.user, Ability.MANAGE_ORGS, path)
 
 
+def _may_appoint(request: HttpRequest, org: Any) -> bool:
+    """The superior appoints (CT 45): its officers, on the organisation's page."""
+    place = placement_of(org, today())
+    return bool(place and place.parent and _may_write(request, place.parent.path))
+
+
 def org_page(request: HttpRequest, code: str) -> HttpResponse:
     """The organisation's committee on a day (today by default), its terms and congresses, and
     the members who left the organisation while still holding a post."""
@@ -48,6 +55,7 @@ def org_page(request: HttpRequest, code: str) -> HttpResponse:
             "terms": terms,
             "left_behind": selectors.seats_to_close(org, today()),
             "may_write": _may_write(request, org.path),
+            "may_appoint": _may_appoint(request, org),
             "leave_form": forms.LeaveForm(initial={"on": today()}),
         },
     )
@@ -71,6 +79,7 @@ def term_page(request: HttpRequest, code: str, first: int, last: int) -> HttpRes
         )
     )
     people = composition.people if composition else {}
+    deadline = composition.directive.deadline(composition.level) if composition else None
     figures = [
         {"figure": f, "names": [people[k].name for k in f.people if k in people]}
         for f in (composition.figures if composition else [])
@@ -93,7 +102,9 @@ def term_page(request: HttpRequest, code: str, first: int, last: int) -> HttpRes
                 .order_by("body", "since", "member__person__sort_key")
             ),
             "may_write": _may_write(request, org.path),
-            "deadline": composition.directive.deadline(composition.level) if composition else None,
+            "deadline": deadline,
+            "on_time": congress is not None
+            and rules.deadline_status(congress.closes_on, deadline, today()) == "held",
             "delegates": Seat.objects.filter(term=term, body=rules.DELEGATE).exists(),
         },
     )
@@ -311,9 +322,7 @@ def election_page(request: HttpRequest, pk: int) -> HttpResponse:
 def appoint(request: HttpRequest, code: str) -> HttpResponse:
     """A committee or post appointed by the superior (the merged organisations of 2025)."""
     org = get_org(request.user, code)
-    place = placement_of(org, today())
-    superior = place.parent if place is not None else None
-    if superior is None or not _may_write(request, superior.path):
+    if not _may_appoint(request, org):
         raise PermissionDenied
     members = selectors.members_for_pick(org, today()).order_by("person__sort_key")
     form = forms.AppointForm(request.POST or None, members=members)
@@ -414,7 +423,9 @@ def document_add(request: HttpRequest, code: str, first: int, last: int) -> Http
     if done:
         return done
     return render(
-        request, "congress/form.html", {"org": org, "form": form, "title": _("Attach a document")}
+        request,
+        "congress/form.html",
+        {"org": org, "form": form, "title": _("Attach a document"), "multipart": True},
     )
 
 
@@ -430,7 +441,5 @@ def document_get(request: HttpRequest, pk: int) -> HttpResponse:
         else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
     response = HttpResponse(bytes(doc.content), content_type=kind)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{name.encode("ascii", "ignore").decode() or "tai-lieu"}"'
-    )
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response

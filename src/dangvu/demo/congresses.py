@@ -27,6 +27,7 @@ from django.db.models import Q
 
 from dangvu.congress import services as cs
 from dangvu.congress.models import Seat, Term
+from dangvu.congress.selectors import left_behind
 from dangvu.core.dates import age_on
 from dangvu.core.models import ChangeSet, Decision
 from dangvu.members.models import MembershipPeriod, PartyMember
@@ -269,23 +270,10 @@ class Congresses:
         """Seats of members who left the organisation more than two months ago."""
         before = month - dt.timedelta(days=60)
         seats = list(Seat.objects.filter(until__isnull=True).select_related("org", "member"))
-        if not seats:
-            return
-        periods: dict[int, list[tuple[dt.date, dt.date | None, str]]] = {}
-        for member_id, start, end, path in MembershipPeriod.objects.filter(
-            temporary=False, member_id__in={s.member_id for s in seats}
-        ).values_list("member_id", "valid_from", "valid_to", "org__path"):
-            periods.setdefault(member_id, []).append((start, end, path))
-        for seat in seats:
-            low, high = subtree_range(seat.org.path)
-            inside = [p for p in periods.get(seat.member_id, []) if low <= p[2] < high]
-            if any(p[1] is None for p in inside) or not inside:
-                continue
-            left = max(p[1] for p in inside if p[1] is not None)
-            if left > before or left < seat.since:
-                continue
-            reason = LEAVE_BY_STATUS.get(seat.member.status, "transferred")
-            cs.seat_leave(seat=seat, on=left, reason=reason, **self._ccommon())
+        for seat, left in left_behind(seats, month):
+            if left <= before:
+                reason = LEAVE_BY_STATUS.get(seat.member.status, "transferred")
+                cs.seat_leave(seat=seat, on=left, reason=reason, **self._ccommon())
 
     def _committee(
         self,
@@ -390,6 +378,7 @@ class Congresses:
         women_first = ordered
         if standing_n:
             standing = women_first[:standing_n]
+            extra = 1 if standing_n <= 9 else round(standing_n * 0.12)
             self._elect(
                 org=org,
                 term=term,
@@ -397,7 +386,7 @@ class Congresses:
                 body=rules.STANDING,
                 on=congress.closes_on,
                 winners=standing,
-                surplus=[],
+                surplus=women_first[standing_n : standing_n + extra],
                 approval=approval,
                 **plenum,
             )

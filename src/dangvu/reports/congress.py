@@ -6,13 +6,15 @@ entered, the composition as congress.selectors computes it."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
+from django.utils import translation
+
 from dangvu.congress.models import Congress, Election, Seat, Term
-from dangvu.congress.selectors import Composition, composition_of
+from dangvu.congress.selectors import Composition, composition_of, directive_of
+from dangvu.core.dates import today
 from dangvu.core.numbers import vn_number
-from dangvu.orgs.models import Organisation
+from dangvu.orgs.models import Organisation, Placement, valid_on
 from dangvu.reports.lists import as_bytes, centred, grid, party_document, signature
 from dangvu.rules import congress as rules
 from dangvu.rules.reference import ETHNIC_LABELS
@@ -51,18 +53,6 @@ CONTENT_LABELS = {
     rules.DRAFTS: "Thảo luận, góp ý dự thảo văn kiện của cấp trên",
     rules.ELECT_COMMITTEE: "Bầu cấp ủy",
     rules.ELECT_DELEGATES: "Bầu đại biểu dự đại hội cấp trên",
-}
-FIGURE_LABELS = {
-    "size": "Số cấp ủy viên",
-    "women": "Nữ",
-    "woman_standing": "Nữ trong Ban Thường vụ",
-    "young": "Trẻ tuổi",
-    "minority": "Dân tộc thiểu số",
-    "science": "Có trình độ khoa học, công nghệ",
-    "renewal": "Tham gia lần đầu (đổi mới)",
-    "age": "Chưa đủ thời gian công tác theo quy định về tuổi",
-    "standing_size": "Số ủy viên Ban Thường vụ",
-    "deputies": "Số Phó Bí thư",
 }
 
 
@@ -180,35 +170,18 @@ def minutes(election: Election) -> bytes:
     return as_bytes(doc)
 
 
-def _vi_target(f: rules.Figure) -> str:
-    """The directive's requirement in the document's words (the page's are in the user's)."""
-    return {
-        "women": "Từ 15% trở lên",
-        "woman_standing": "Có cán bộ nữ",
-        "young": "Từ 10% trở lên" if f.met is not None else "",
-        "minority": "Phù hợp cơ cấu dân tộc của địa phương",
-        "science": "Khoảng 5%",
-        "renewal": "Không dưới 1/3" if f.met is not None else "",
-        "age": "Không có",
-        "standing_size": "Từ 9 đến 11",
-        "deputies": "2",
-    }.get(f.key, _size_target(f.target) if f.key == "size" else "")
-
-
-def _size_target(text: str) -> str:
-    numbers = re.findall(r"\d+", text)
-    return f"Từ {numbers[0]} đến {numbers[1]}" if len(numbers) == 2 else ""
-
-
 def _composition_rows(c: Composition) -> list[list[str]]:
+    """The composition table in the document's language: the page's own figures, labels and
+    targets (rules.congress.composition) rendered in Vietnamese, unconfirmed ones marked."""
     rows = []
-    for f in c.figures:
-        share = "" if f.key in ("size", "deputies") else _pct(f.count, f.total)
-        met = "Đạt" if f.met is True else "Chưa đạt" if f.met is False else ""
-        label = FIGURE_LABELS.get(f.key, f.label)
-        if f.key == "young" and c.directive.young_under:
-            label = f"{label} (dưới {c.directive.young_under} tuổi)"
-        rows.append([label, vn_number(f.count), share, _vi_target(f), met])
+    with translation.override("vi"):
+        for f in c.figures:
+            share = "" if f.key in ("size", "deputies") else _pct(f.count, f.total)
+            met = "Đạt" if f.met is True else "Chưa đạt" if f.met is False else ""
+            target = str(f.target)
+            if f.unconfirmed and target:
+                target += " (chưa được xác nhận trong nguồn)"
+            rows.append([str(f.label), vn_number(f.count), share, target, met])
     return rows
 
 
@@ -254,7 +227,7 @@ def committee_list(org: Organisation, term: Term) -> bytes:
     """Danh sách Ban Chấp hành …, nhiệm kỳ …: the members on the committee's day, with the
     composition table against the directive."""
     c = composition_of(org, term)
-    day = c.day if c else dt.date(term.first_year, 12, 31)
+    day = c.day if c else min(dt.date(term.first_year, 12, 31), today())
     seats = [
         s
         for s in Seat.objects.filter(term=term)
@@ -295,8 +268,9 @@ def congress_report(congress: Congress) -> bytes:
     name = names_on([org.pk], congress.closes_on).get(org.pk, org.name)
     centred(doc, "BÁO CÁO", bold=True, size=14)
     centred(doc, f"Kết quả Đại hội {name}, nhiệm kỳ {term.first_year}–{term.last_year}", bold=True)
-    directive = rules.directive_for(congress.opens_on)
-    deadline = directive.deadline(rules.level_of(org.kind))
+    place = Placement.objects.filter(valid_on(congress.opens_on), org=org).first()
+    directive = directive_of(congress, congress.opens_on)
+    deadline = directive.deadline(rules.level_of(place.kind if place else org.kind))
     held = (
         f"ngày {_d(congress.opens_on)}"
         if congress.opens_on == congress.closes_on
@@ -308,7 +282,8 @@ def congress_report(congress: Congress) -> bytes:
         + f"; triệu tập {vn_number(congress.convened)}, có mặt {vn_number(congress.present)}."
     )
     if deadline:
-        on_time = "đúng" if congress.closes_on <= deadline else "chậm so với"
+        status = rules.deadline_status(congress.closes_on, deadline, congress.closes_on)
+        on_time = "đúng" if status == "held" else "chậm so với"
         doc.add_paragraph(
             f"Đại hội hoàn thành {on_time} thời hạn theo {directive.title} (trước ngày {_d(deadline)})."
         )
@@ -356,7 +331,7 @@ def delegates_list(org: Organisation, term: Term) -> bytes:
         .select_related("member__person", "decision")
         .order_by("member__person__sort_key")
     )
-    day = max((s.since for s in seats), default=dt.date(term.first_year, 12, 31))
+    day = max((s.since for s in seats), default=min(dt.date(term.first_year, 12, 31), today()))
     name = names_on([org.pk], day).get(org.pk, org.name)
     doc = party_document(org, day)
     centred(doc, "DANH SÁCH ĐẠI BIỂU DỰ ĐẠI HỘI CẤP TRÊN", bold=True, size=14)
@@ -378,4 +353,3 @@ def delegates_list(org: Organisation, term: Term) -> bytes:
     )
     signature(doc, "T/M BAN CHẤP HÀNH", "BÍ THƯ")
     return as_bytes(doc)
-

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from django.utils.translation import gettext as _
@@ -110,11 +110,13 @@ DOCUMENTS = [
 # The levels a directive sets dates for
 
 GRASSROOTS = "grassroots"
-ABOVE_GRASSROOTS = "above_grassroots"  # cấp trên trực tiếp cơ sở, xã/phường/đặc khu
+ABOVE_GRASSROOTS = "above_grassroots"  # cấp trên trực tiếp cơ sở (a district, a block)
+COMMUNE = "commune"  # đảng bộ xã, phường, đặc khu (from 1/7/2025)
 UNDER_CENTRE = "under_centre"  # trực thuộc Trung ương (the province)
 LEVELS = {
     GRASSROOTS: gettext_lazy("grassroots"),
-    ABOVE_GRASSROOTS: gettext_lazy("level above grassroots, commune and ward"),
+    ABOVE_GRASSROOTS: gettext_lazy("level directly above grassroots"),
+    COMMUNE: gettext_lazy("commune, ward or special zone"),
     UNDER_CENTRE: gettext_lazy("directly under the Centre"),
 }
 
@@ -124,14 +126,11 @@ def level_of(kind: str) -> str:
     congress in the grassroots round."""
     if kind == org_rules.PROVINCIAL:
         return UNDER_CENTRE
-    if kind in (org_rules.DISTRICT, org_rules.COMMUNE_SUPERIOR, org_rules.BLOCK):
+    if kind == org_rules.COMMUNE_SUPERIOR:
+        return COMMUNE
+    if kind in (org_rules.DISTRICT, org_rules.BLOCK):
         return ABOVE_GRASSROOTS
     return GRASSROOTS
-
-
-def term_years(kind: str) -> int:
-    """A cell under a committee holds congresses twice in five years (Điều lệ; DOMAIN.md §8.2)."""
-    return 5 if kind != org_rules.CELL else 2  # the half-term: 2 and a half, shown as 2–3
 
 
 @dataclass(frozen=True)
@@ -192,6 +191,7 @@ CT35_2019 = Directive(
     deadlines={
         GRASSROOTS: dt.date(2020, 6, 30),
         ABOVE_GRASSROOTS: dt.date(2020, 8, 31),
+        COMMUNE: dt.date(2020, 8, 31),
         UNDER_CENTRE: dt.date(2020, 10, 31),
     },
     deadlines_unconfirmed=True,
@@ -201,6 +201,7 @@ CT35_2019 = Directive(
     woman_in_standing=True,
     young_under=40,
     young=Share(Fraction(10, 100)),
+    # "cấp tỉnh, cấp huyện" (DOMAIN.md §8.1): the province and the district (level above cơ sở).
     young_levels=frozenset({UNDER_CENTRE, ABOVE_GRASSROOTS}),
     renewal=None,  # UNCONFIRMED for 2019 (§16.3): not judged
     science=None,
@@ -220,19 +221,24 @@ CT45_2025 = Directive(
     deadlines={
         GRASSROOTS: dt.date(2025, 6, 30),
         ABOVE_GRASSROOTS: dt.date(2025, 8, 31),
+        COMMUNE: dt.date(2025, 8, 31),
         UNDER_CENTRE: dt.date(2025, 10, 31),
     },
     deadlines_unconfirmed=False,
+    # §16.3: grassroots 4/2025; level above grassroots 6/2025; commune, ward, special zone
+    # 7/2025; directly under the Centre 9/2025 (the first day of the month).
     reference_dates={
         GRASSROOTS: dt.date(2025, 4, 1),
-        ABOVE_GRASSROOTS: dt.date(2025, 7, 1),  # commune/ward 7/2025 (level above cơ sở 6/2025)
+        ABOVE_GRASSROOTS: dt.date(2025, 6, 1),
+        COMMUNE: dt.date(2025, 7, 1),
         UNDER_CENTRE: dt.date(2025, 9, 1),
     },
     women=Share(Fraction(15, 100)),
     woman_in_standing=True,
     young_under=42,
     young=Share(Fraction(10, 100)),
-    young_levels=frozenset({UNDER_CENTRE, ABOVE_GRASSROOTS}),
+    # "dưới 42 tuổi đối với cấp tỉnh, cấp xã" (§16.3).
+    young_levels=frozenset({UNDER_CENTRE, COMMUNE}),
     renewal=Share(Fraction(1, 3)),
     science=Share(Fraction(5, 100), about=True),
     reelection_months=48,
@@ -246,9 +252,27 @@ CT45_2025 = Directive(
 )
 
 # CT 35-CT/TW of 14/6/2024 was replaced by CT 45 before the 2025 round began in earnest; its
-# figures are UNCONFIRMED (§16.3) and are not assumed: a congress held under it is judged by
-# CT 45's figures, marked so on the page.
-DIRECTIVES: tuple[Directive, ...] = (CT35_2019, CT45_2025)
+# figures are UNCONFIRMED (§16.3) and are not assumed: a congress held under it (a grassroots
+# congress of early 2025) is judged by CT 45's figures and calendar, every share marked
+# unconfirmed.
+CT35_2024 = replace(
+    CT45_2025,
+    code="35-CT/TW (2024)",
+    title="Chỉ thị 35-CT/TW ngày 14/6/2024 (áp dụng các chỉ tiêu của Chỉ thị 45-CT/TW)",
+    issued=dt.date(2024, 6, 14),
+    applies_from=dt.date(2024, 6, 14),
+    deadlines_unconfirmed=True,
+    women=Share(Fraction(15, 100), unconfirmed=True),
+    young=Share(Fraction(10, 100), unconfirmed=True),
+    renewal=Share(Fraction(1, 3), unconfirmed=True),
+    science=Share(Fraction(5, 100), about=True, unconfirmed=True),
+    first_time_unconfirmed=True,
+)
+DIRECTIVES: tuple[Directive, ...] = (CT35_2019, CT35_2024, CT45_2025)
+
+
+def directive_by_code(code: str) -> Directive | None:
+    return next((d for d in DIRECTIVES if d.code == code), None)
 
 
 def directive_for(day: dt.date) -> Directive:
@@ -311,22 +335,24 @@ class Seated:
     posts: frozenset[str] = frozenset()
 
 
-def age_problem(person: Seated, directive: Directive, level: str, reference: dt.date) -> str | None:
+def age_problem(
+    person: Seated,
+    directive: Directive,
+    level: str,
+    reference: dt.date,
+    *,
+    inspection: bool = False,
+) -> str | None:
     """What the directive's age rule says of this member on its reference date (DOMAIN.md §8.1,
     §16.3; DOMAIN-2.md §5.1): a first-time member has a full term left, a re-elected one 48
     months (42 for a provincial deputy secretary and for the inspection committee, CT 45)."""
     left = months_left(person.sex, person.birth, reference)
     if person.first_time:
         needed = directive.first_time_months
+    elif inspection:
+        needed = directive.inspection_months
     elif level == UNDER_CENTRE and DEPUTY in person.posts and directive.provincial_deputy_months:
         needed = directive.provincial_deputy_months
-    elif person.posts & {INSPECTION, INSPECTION_CHAIR} and not person.posts & {
-        EXECUTIVE,
-        STANDING,
-        SECRETARY,
-        DEPUTY,
-    }:
-        needed = directive.inspection_months
     else:
         needed = directive.reelection_months
     if left >= needed:
@@ -363,8 +389,8 @@ class Figure:
 
 
 def _at_least(count: int, total: int, share: Share) -> bool:
-    if share.about:  # "about 5 %": met when one more would overshoot
-        return Fraction(count + 1, max(total, 1)) >= share.minimum
+    if share.about:  # "about 5 %": the share of the committee rounded to whole people (20 → 1)
+        return count >= int(share.minimum * total + Fraction(1, 2))
     return total > 0 and Fraction(count, total) >= share.minimum
 
 
@@ -385,8 +411,10 @@ def composition(
     predecessors: int = 1,
     deputies: int | None = None,
     locality_minority: Fraction | None = None,
+    inspection: Sequence[Seated] = (),
 ) -> list[Figure]:
-    """The committee's composition against the directive in force on the congress day."""
+    """The committee's composition against the directive in force on the congress day; with
+    `inspection` (its members, `first_time` in the inspection committee), their age rule too."""
     total = len(executive)
     reference = directive.reference_date(level, congress_day)
     figures: list[Figure] = []
@@ -471,6 +499,23 @@ def composition(
         met=not older,
         unconfirmed=directive.first_time_unconfirmed,
     )
+    if inspection:
+        short = [
+            p for p in inspection if age_problem(p, directive, level, reference, inspection=True)
+        ]
+        figures.append(
+            Figure(
+                "inspection_age",
+                _("Inspection committee members short of the working time asked (on %(date)s)")
+                % {"date": format_date(reference)},
+                len(short),
+                len(inspection),
+                target=_("none"),
+                met=not short,
+                unconfirmed=directive.first_time_unconfirmed,
+                people=[p.key for p in short],
+            )
+        )
     if kind == org_rules.COMMUNE_SUPERIOR and directive.commune_executive:
         low, _high = directive.commune_executive
         high = commune_executive_max(predecessors)
@@ -662,12 +707,18 @@ def elect(
     return Outcome(base, needed, seats, above, below, failed, at_cut, free)
 
 
-def surplus_problem(seats: int, listed: int, *, required: bool) -> str | None:
-    """QĐ 190 Điều 14 (DOMAIN.md §8.4): a list for the committee (or the delegates) at a congress
-    exceeds the seats (`required`), by at most 30 % of them; a committee of 3–5 takes a surplus
-    of one (local answer). Elsewhere (a secretary at a plenum) the list may equal the seats. For one
-    or two seats 30 % admits no surplus at all (0,3 and 0,6 of a candidate): the list may equal
-    the seats, and one more is refused."""
+# The bodies elected from a list (QĐ 190 Điều 14: số dư ≤ 30 %); a secretary, a deputy and a chair
+# are single posts, their lists not capped. The committee's and the standing committee's list
+# must exceed the seats (DOMAIN.md §8.4).
+LIST_BODIES = frozenset({EXECUTIVE, STANDING, INSPECTION, DELEGATE})
+SURPLUS_REQUIRED = frozenset({EXECUTIVE, STANDING})
+
+
+def surplus_problem(seats: int, listed: int, *, required: bool, capped: bool = True) -> str | None:
+    """QĐ 190 Điều 14 (DOMAIN.md §8.4): a committee's (or standing committee's) list exceeds the
+    seats (`required`), by at most 30 % of them (`capped`: a list, not a single post); a committee
+    of 3–5 takes a surplus of one (local answer). For one or two seats 30 % admits no surplus
+    (0,3 and 0,6 of a candidate): the list may equal the seats, and one more is refused."""
     surplus = listed - seats
     if seats <= 0:
         return _("Give the number to elect.")
@@ -676,6 +727,8 @@ def surplus_problem(seats: int, listed: int, *, required: bool) -> str | None:
             "listed": listed,
             "seats": seats,
         }
+    if not capped:
+        return None
     if 3 <= seats <= 5:
         return (
             _("A committee of 3 to 5 takes a surplus of at most one candidate.")
@@ -692,7 +745,7 @@ def surplus_problem(seats: int, listed: int, *, required: bool) -> str | None:
 
 def surplus_note(seats: int, listed: int) -> str:
     """The convening committee's list is expected to carry 10–15 % more (a note, not a refusal)."""
-    if seats <= 5 or seats <= 0:
+    if seats <= 5:
         return ""
     share = Fraction(listed - seats, seats)
     if Fraction(10, 100) <= share <= Fraction(15, 100):

@@ -148,4 +148,3 @@ def delegates_list(request: HttpRequest, code: str, first: int, last: int) -> Ht
         raise Http404
     _log(request, ids, org.path)
     return _docx(documents.delegates_list(org, term), f"danh-sach-dai-bieu-{first}-{last}")
-

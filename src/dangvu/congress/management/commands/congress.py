@@ -61,7 +61,7 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"{org.name}, {term}, {found.day:%d/%m/%Y} ({found.directive.title})")
         for f in found.figures:
-            met = {True: "met", False: "NOT MET", None: ""}[f.met]
+            met = {True: "đạt", False: "CHƯA ĐẠT", None: ""}[f.met]
             self.stdout.write(
                 f"  {str(f.label)[:60]:60} {f.count:>4}/{f.total:<4} {f.target!s:30} {met}"
             )
