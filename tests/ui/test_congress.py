@@ -14,9 +14,7 @@ from tests.ui.test_officer_day import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.once]
 
 
-def test_a_congress_its_ballots_its_result_and_its_minutes(
-    page, live_server, live_world, tmp_path
-):
+def test_a_congress_its_ballots_its_result_and_its_minutes(page, live_server, live_world, tmp_path):
     from docx import Document
     from playwright.sync_api import expect
 
@@ -50,7 +48,7 @@ def test_a_congress_its_ballots_its_result_and_its_minutes(
     expect(page.locator(".messages")).to_contain_text("Đã đính kèm văn kiện")
     with page.expect_download() as attached:
         page.get_by_role("link", name="Nghị quyết Đại hội Đảng bộ xã Phước Hải lần thứ III").click()
-    assert open(attached.value.path(), "rb").read().startswith(b"%PDF-1.4")
+    assert attached.value.path().read_bytes().startswith(b"%PDF-1.4")
 
     page.get_by_role("link", name="Lập danh sách bầu cử").click()
     page.get_by_label(re.compile(r"^Bầu:?$")).select_option(label="Ban Chấp hành")

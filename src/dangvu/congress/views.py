@@ -441,5 +441,5 @@ def document_get(request: HttpRequest, pk: int) -> HttpResponse:
         else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
     response = HttpResponse(bytes(doc.content), content_type=kind)
-    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Content-Disposition"] = content_disposition_header(True, name) or "attachment"
     return response
