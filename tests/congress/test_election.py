@@ -491,3 +491,84 @@ def test_a_round_entered_from_its_minutes_obeys_the_same_rules(world):
     seated = set(Seat.objects.filter(election=election).values_list("member_id", flat=True))
     assert seated == {m.pk for m in people[:5]}  # Hoa: 5 of 11, not more than half
     assert ChangeLogEntry.objects.filter(action="election.record").count() == 1
+
+
+def test_a_further_round_fills_only_the_seats_still_open(world):
+    """Round 1 elects 4 of 5 (a tie at the last seat): a round 2 for 2 seats is refused, one
+    for 1 seat is listed."""
+    people = party(world)
+    election = listed(world, people[:6])
+    votes = dict(zip([p.pk for p in people[:6]], [9, 9, 8, 8, 7, 7], strict=True))
+    cs.election_count(
+        election=election,
+        votes=votes,
+        ballots_issued=10,
+        ballots_collected=10,
+        invalid=0,
+        actor=world.an,
+    )
+    again = {
+        "org": world.phuoc_hai,
+        "term": election.term,
+        "body": rules.EXECUTIVE,
+        "held_on": CONGRESS_DAY,
+        "round": 2,
+        "base_kind": rules.MEMBER_CONGRESS,
+        "convened": 11,
+        "present": 10,
+        "nominees": [cs.NomineeInput(member=people[4]), cs.NomineeInput(member=people[5])],
+        "congress": election.congress,
+        "actor": world.an,
+    }
+    with pytest.raises(ValidationError) as refused:
+        cs.election_open(seats=2, **again)
+    assert "1" in str(refused.value) and "5" in str(refused.value)
+    assert cs.election_open(seats=1, **again).round == 2
+
+
+def test_posts_follow_the_executive_committee(world):
+    """The deputy is appointed from the executive committee; sending the same appointment twice
+    is refused; leaving the executive committee ends the posts held within it."""
+    people = party(world)
+    c = congress(world, appointed=True)
+    on = dt.date(2025, 5, 25)
+    common = {"org": world.phuoc_hai, "term": c.term, "actor": world.an}
+    cs.committee_appoint(
+        body=rules.EXECUTIVE, members=people[:5], decision=decision(on, "401-QĐ/TU"), **common
+    )
+    with pytest.raises(ValidationError) as refused:
+        cs.committee_appoint(
+            body=rules.DEPUTY, members=[people[6]], decision=decision(on, "402-QĐ/TU"), **common
+        )
+    assert people[6].person.full_name in str(refused.value)
+    secretary = cs.committee_appoint(
+        body=rules.SECRETARY, members=[people[0]], decision=decision(on, "403-QĐ/TU"), **common
+    )[0]
+    with pytest.raises(ValidationError):  # the same form sent twice
+        cs.committee_appoint(
+            body=rules.SECRETARY, members=[people[0]], decision=decision(on, "404-QĐ/TU"), **common
+        )
+    executive = Seat.objects.get(body=rules.EXECUTIVE, member=people[0], org=world.phuoc_hai)
+    cs.seat_leave(seat=executive, on=dt.date(2026, 3, 1), reason="retired", actor=world.an)
+    secretary.refresh_from_db()
+    assert (secretary.until, secretary.left_reason) == (dt.date(2026, 3, 1), "retired")
+    assert selectors.committee_on(world.phuoc_hai, dt.date(2026, 3, 2))[rules.SECRETARY] == []
+
+
+def test_a_count_written_as_officers_write_it():
+    """ "1.000" is a thousand; a number past any congress is refused, not a server error."""
+    from dangvu.congress.forms import CongressForm
+
+    data = {
+        "first_year": 2025,
+        "last_year": 2030,
+        "kind": rules.DELEGATE_CONGRESS,
+        "opens_on": "20/08/2025",
+        "closes_on": "21/08/2025",
+        "convened": "1.000",
+        "present": "998",
+    }
+    form = CongressForm(data)
+    assert form.is_valid() and form.cleaned_data["convened"] == 1000
+    huge = CongressForm({**data, "convened": "99999999999999999999999"})
+    assert not huge.is_valid() and "convened" in huge.errors

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -9,6 +10,21 @@ from dangvu.core.forms import DecisionFormMixin, VNDateField
 from dangvu.rules import congress as rules
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+
+
+class Count(forms.IntegerField):
+    """A count as officers write it: "1.000" is a thousand (the Vietnamese separator), not one;
+    at most a million (a congress's people, ballots, votes)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", 1_000_000)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str) and re.fullmatch(r"\s*\d{1,3}(\.\d{3})+\s*", value):
+            value = value.replace(".", "").strip()
+        return super().to_python(value)
 
 
 class MemberChoices(forms.ModelMultipleChoiceField):
@@ -29,8 +45,8 @@ class CongressForm(forms.Form):
     preparatory_on = VNDateField(label=_("Preparatory session"), required=False)
     opens_on = VNDateField(label=_("Opens on"))
     closes_on = VNDateField(label=_("Closes on"))
-    convened = forms.IntegerField(label=_("Official members or delegates convened"), min_value=1)
-    present = forms.IntegerField(label=_("Present"), min_value=0)
+    convened = Count(label=_("Official members or delegates convened"), min_value=1)
+    present = Count(label=_("Present"))
     appointed = forms.BooleanField(
         label=_("Merged organisation: the committee is appointed by the superior (two contents)"),
         required=False,
@@ -44,11 +60,11 @@ class ElectionForm(forms.Form):
         choices=[c for c in rules.HOW if c[0] != rules.APPOINTED],
     )
     held_on = VNDateField(label=_("Day of the vote"))
-    round = forms.IntegerField(label=_("Round"), min_value=1, initial=1)
-    seats = forms.IntegerField(label=_("Number to elect"), min_value=1)
+    round = forms.IntegerField(label=_("Round"), min_value=1, max_value=20, initial=1)
+    seats = forms.IntegerField(label=_("Number to elect"), min_value=1, max_value=2000)
     base_kind = forms.ChoiceField(label=_("Counted against"), choices=rules.CONGRESS_KINDS)
-    convened = forms.IntegerField(label=_("Official members or delegates convened"), min_value=1)
-    present = forms.IntegerField(label=_("Present"), min_value=0)
+    convened = Count(label=_("Official members or delegates convened"), min_value=1)
+    present = Count(label=_("Present"))
     tie_rule = forms.ChoiceField(
         label=_("A tie at the last seat"), choices=rules.TIE_RULES, required=False
     )
@@ -64,15 +80,21 @@ class ElectionForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
 
-    def __init__(self, *args: Any, members: Any, floor_rows: int = 3, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, members: Any, cell: bool = False, floor_rows: int = 3, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if cell:  # a cell elects its chi ủy, secretary, deputy and delegates (Điều lệ Điều 24)
+            body = self.fields["body"]
+            assert isinstance(body, forms.ChoiceField)
+            body.choices = [c for c in rules.BODIES if c[0] in rules.CELL_BODIES]
         for name in ("nominees", "science"):
             field = self.fields[name]
             assert isinstance(field, MemberChoices)
             field.queryset = members
         for key, label in rules.MEMBER_DEDUCTIONS + rules.DELEGATE_DEDUCTIONS:
-            self.fields[f"deduct_{key}"] = forms.IntegerField(
-                label=label, min_value=0, required=False
+            self.fields[f"deduct_{key}"] = Count(
+                label=_("Deducted: %(who)s") % {"who": label}, required=False
             )
         for i in range(1, floor_rows + 1):
             self.fields[f"floor_{i}"] = MemberChoice(
@@ -80,22 +102,22 @@ class ElectionForm(forms.Form):
                 queryset=members,
                 required=False,
             )
-            self.fields[f"floor_{i}_support"] = forms.IntegerField(
-                label=_("Agreeing to the nomination"), min_value=0, required=False
+            self.fields[f"floor_{i}_support"] = Count(
+                label=_("Agreeing to the nomination (%(n)s)") % {"n": i}, required=False
             )
 
 
 class CountForm(forms.Form):
-    ballots_issued = forms.IntegerField(label=_("Ballots issued"), min_value=0)
-    ballots_collected = forms.IntegerField(label=_("Ballots collected"), min_value=0)
-    invalid = forms.IntegerField(label=_("Invalid ballots"), min_value=0)
+    ballots_issued = Count(label=_("Ballots issued"))
+    ballots_collected = Count(label=_("Ballots collected"))
+    invalid = Count(label=_("Invalid ballots"))
 
     def __init__(self, *args: Any, nominees: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.nominees = list(nominees)
         for n in self.nominees:
-            self.fields[f"votes_{n.pk}"] = forms.IntegerField(
-                label=_("Votes for %(name)s") % {"name": n.member.person.full_name}, min_value=0
+            self.fields[f"votes_{n.pk}"] = Count(
+                label=_("Votes for %(name)s") % {"name": n.member.person.full_name}
             )
 
 

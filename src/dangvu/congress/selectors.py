@@ -124,6 +124,8 @@ class Composition:
     merged: bool
     figures: list[rules.Figure]
     people: dict[int, rules.Seated] = field(default_factory=dict)
+    # Members of the inspection committee only: first time in it, or not.
+    inspection_first: dict[int, bool] = field(default_factory=dict)
 
     @property
     def met(self) -> bool:
@@ -227,6 +229,8 @@ def composition_of(org: Organisation, term: Term, *, locality: bool = True) -> C
             Q(until__isnull=True) | Q(until__gt=day)
         )
     )
+    if not any(s.body == rules.EXECUTIVE for s in seats):
+        return None  # nobody elected or appointed yet: nothing to judge
     earlier, earlier_inspection = _earlier(predecessor_ids(org), term.first_year)
     return _composition(
         org,
@@ -280,7 +284,17 @@ def _composition(
         locality_minority=minority,
         inspection=inspection,
     )
-    return Composition(org, term, day, directive, level, appointed, figures, people)
+    return Composition(
+        org,
+        term,
+        day,
+        directive,
+        level,
+        appointed,
+        figures,
+        people,
+        {p.key: p.first_time for p in inspection},
+    )
 
 
 def term_by_label(org: Organisation, label: str) -> Term | None:
@@ -311,6 +325,7 @@ class BoardRow:
     path: str
     code: str = ""
     term: Term | None = None
+    until: dt.date | None = None  # dissolved during the round (the row names the day)
 
 
 def board(org: Organisation, year: int, on: dt.date) -> dict[str, Any]:
@@ -405,6 +420,7 @@ def board(org: Organisation, year: int, on: dt.date) -> dict[str, Any]:
                 p.path,
                 p.org.code,
                 term,
+                p.valid_to - dt.timedelta(days=1) if p.valid_to and p.valid_to <= on else None,
             )
         )
     rows.sort(key=lambda r: r.path)

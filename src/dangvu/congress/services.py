@@ -324,6 +324,25 @@ def _check_list(
         )
     else:  # a further round: as many as the seats left, or more
         problem = None if len(nominees) >= seats > 0 else _("Too few candidates for the seats.")
+        first = (
+            Election.objects.filter(term=term, body=body, round=1, held_on__lte=held_on)
+            .order_by("-held_on", "-pk")
+            .first()
+        )
+        if first is None:
+            problem = _("Record the first round before a further one.")
+        else:
+            filled = Nominee.objects.filter(
+                election__term=term,
+                election__body=body,
+                election__held_on__gte=first.held_on,
+                election__held_on__lte=held_on,
+                outcome="elected",
+            ).count()
+            if seats > first.seats - filled:
+                problem = _(
+                    "%(seats)s seats in this round, but %(open)s of the %(total)s are still open."
+                ) % {"seats": seats, "open": first.seats - filled, "total": first.seats}
     if problem:
         raise RuleError(problem, field="nominees")
     if congress is not None and not (
@@ -365,9 +384,11 @@ def _check_list(
             % {"date": format_date(held_on), "names": ", ".join(names)},
             field="nominees",
         )
-    if body in rules.WITHIN_EXECUTIVE:
-        # The standing committee, the secretary and the deputies are elected by the executive
-        # committee from among its members: seated, or elected in a round awaiting approval.
+    if body in rules.WITHIN_EXECUTIVE and how != rules.AT_CONGRESS:
+        # At a plenum the standing committee, the secretary and the deputies are elected by the
+        # executive committee from among its members: seated, or elected in a round awaiting
+        # approval. (A congress may elect a secretary directly: a cell of fewer than nine
+        # official members, or the pilot of direct election, DOMAIN.md §8.1.)
         executive = set(
             Seat.objects.filter(
                 Q(until__isnull=True) | Q(until__gt=held_on),
@@ -509,6 +530,7 @@ def check_count(
         )
     if invalid > ballots_collected:
         problems.setdefault("invalid", []).append(_("More invalid ballots than collected."))
+        raise ValidationError(problems)
     valid = ballots_collected - invalid
     counted: dict[str, int] = {}
     for field, member_id, name in rows:
@@ -524,8 +546,11 @@ def check_count(
         counted[str(member_id)] = v
     if sum(counted.values()) > valid * seats:
         problems.setdefault("votes", []).append(
-            _("More votes than %(valid)s valid ballots can carry for %(seats)s seats.")
-            % {"valid": valid, "seats": seats}
+            _(
+                "%(sum)s votes in all, but %(valid)s valid ballots for %(seats)s seats carry at "
+                "most %(most)s."
+            )
+            % {"sum": sum(counted.values()), "valid": valid, "seats": seats, "most": valid * seats}
         )
     if problems:
         raise ValidationError(problems)
@@ -538,8 +563,8 @@ def _result(
     """The rule's outcome (rules.congress.elect), written on the nominees: votes, rank, result."""
     births = {str(n.member_id): n.member.person.birth_date for n in nominees}
     outcome = rules.elect(counted, seats, base, tie_rule=tie_rule, births=births)
-    order = outcome.elected + outcome.passed_not_elected + outcome.tied + outcome.failed
-    rank = {key: i for i, key in enumerate(order, 1)}
+    # Equal votes, equal rank (1, 2, 2, 4): the order is the votes'.
+    rank = {key: 1 + sum(1 for v in counted.values() if v > counted[key]) for key in counted}
     for n in nominees:
         key = str(n.member_id)
         n.votes, n.rank = counted[key], rank[key]
@@ -624,24 +649,43 @@ def _close_previous(
         seat.until = on
         seat.left_reason = "term_end" if seat.term.first_year < term.first_year else "other"
         seat.save(update_fields=["until", "left_reason"])
-        log_entry(
-            cs,
-            action="seat.leave",
-            obj=seat,
-            scope_path=org.path,
-            after={
-                "name": seat.member.person.full_name,
-                "body": str(BODY_LABELS[seat.body]),
-                "until": format_date(on),
-                "reason": str(dict(rules.LEAVE_REASONS)[seat.left_reason]),
-            },
-        )
+        _log_leave(cs, seat)
+
+
+def _refuse_holding(
+    org: Organisation, term: Term, body: str, members: Sequence[PartyMember]
+) -> None:
+    """Someone who holds the post already (a form sent twice) is refused, before anything ends."""
+    holding = set(
+        Seat.objects.filter(
+            org=org, body=body, term=term, until__isnull=True, member__in=members
+        ).values_list("member_id", flat=True)
+    )
+    for member in members:
+        if member.pk in holding:
+            raise RuleError(
+                _("%(name)s already holds this post.") % {"name": member.person.full_name},
+                field="members",
+            )
+
+
+def _executive_on(org: Organisation, term: Term, day: dt.date) -> set[int]:
+    return set(
+        Seat.objects.filter(
+            Q(until__isnull=True) | Q(until__gt=day),
+            org=org,
+            term=term,
+            body=rules.EXECUTIVE,
+            since__lte=day,
+        ).values_list("member_id", flat=True)
+    )
 
 
 def _take_seats(
     election: Election, elected: Sequence[Nominee], decision: Decision, cs: ChangeSet
 ) -> list[Seat]:
     """The elected take their posts from the day of the vote (once approved)."""
+    _refuse_holding(election.org, election.term, election.body, [n.member for n in elected])
     if election.how != rules.BY_ELECTION or _single(election.body):
         _close_previous(
             election.org,
@@ -914,6 +958,16 @@ def committee_appoint(
             % {"date": format_date(decision.date), "names": ", ".join(names)},
             field="members",
         )
+    executive = _executive_on(org, term, decision.date)
+    if body in rules.WITHIN_EXECUTIVE and executive:  # a small cell has no executive committee
+        names = [m.person.full_name for m in members if m.pk not in executive]
+        if names:
+            raise RuleError(
+                _("Not a member of the executive committee of this term: %(names)s.")
+                % {"names": ", ".join(names)},
+                field="members",
+            )
+    _refuse_holding(org, term, body, members)
     cs = _changeset(actor, changeset, source)
     _close_previous(org, term, body, decision.date, cs, single=_single(body))
     seats = _seats(
@@ -969,8 +1023,26 @@ def seat_leave(
             _("The post was taken on %(date)s.") % {"date": format_date(seat.since)}, field="on"
         )
     cs = _changeset(actor, changeset, source)
-    seat.until, seat.left_reason = on, reason
-    seat.save(update_fields=["until", "left_reason"])
+    leaving = [seat]
+    if seat.body == rules.EXECUTIVE:
+        # Out of the executive committee, out of the posts held within it (DOMAIN-2.md §5.1).
+        leaving += list(
+            Seat.objects.filter(
+                org=seat.org,
+                member=seat.member,
+                body__in=rules.WITHIN_EXECUTIVE,
+                until__isnull=True,
+                since__lte=on,
+            ).select_related("member__person")
+        )
+    for gone in leaving:
+        gone.until, gone.left_reason = on, reason
+        gone.save(update_fields=["until", "left_reason"])
+        _log_leave(cs, gone)
+    return seat
+
+
+def _log_leave(cs: ChangeSet, seat: Seat) -> None:
     log_entry(
         cs,
         action="seat.leave",
@@ -979,11 +1051,10 @@ def seat_leave(
         after={
             "name": seat.member.person.full_name,
             "body": str(BODY_LABELS[seat.body]),
-            "until": format_date(on),
-            "reason": str(dict(rules.LEAVE_REASONS)[reason]),
+            "until": format_date(seat.until),
+            "reason": str(dict(rules.LEAVE_REASONS)[seat.left_reason]),
         },
     )
-    return seat
 
 
 def close_seats(
@@ -994,15 +1065,4 @@ def close_seats(
     for seat in Seat.objects.filter(org=org, until__isnull=True).select_related("member__person"):
         seat.until, seat.left_reason = max(on, seat.since), "restructured"
         seat.save(update_fields=["until", "left_reason"])
-        log_entry(
-            changeset,
-            action="seat.leave",
-            obj=seat,
-            scope_path=org.path,
-            after={
-                "name": seat.member.person.full_name,
-                "body": str(BODY_LABELS[seat.body]),
-                "until": format_date(seat.until),
-                "reason": str(dict(rules.LEAVE_REASONS)["restructured"]),
-            },
-        )
+        _log_leave(changeset, seat)

@@ -22,6 +22,7 @@ from dangvu.core.dates import today
 from dangvu.core.forms import day_asked, submit
 from dangvu.members.selectors import members_on
 from dangvu.rules import congress as rules
+from dangvu.rules import organisation as org_rules
 from dangvu.tree.selectors import get_org, placement_of
 
 BODY_LABELS = dict(rules.BODIES)
@@ -160,7 +161,12 @@ def election_new(request: HttpRequest, code: str, first: int, last: int) -> Http
         "present": congress.present if congress else None,
         "how": rules.AT_CONGRESS if congress else rules.AT_PLENUM,
     }
-    form = forms.ElectionForm(request.POST or None, members=members, initial=initial)
+    form = forms.ElectionForm(
+        request.POST or None,
+        members=members,
+        initial=initial,
+        cell=org.kind in org_rules.MEMBER_HOLDING_KINDS,
+    )
 
     def act(d: dict[str, Any]) -> Any:
         science = {m.pk for m in d["science"]}

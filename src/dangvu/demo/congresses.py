@@ -169,6 +169,28 @@ class Congresses:
             chosen += [m for m in pool if m not in chosen][: seats - len(chosen)]
         return chosen[:seats]
 
+    @staticmethod
+    def _standing_order(
+        winners: list[PartyMember], standing_n: int, miss: bool
+    ) -> list[PartyMember]:
+        """The standing committee first: a woman or two (none when the committee misses the
+        directive), the others in the order they were chosen."""
+        women = [m for m in winners if m.person.sex == "F"][
+            : 0 if miss else max(1, standing_n // 5)
+        ]
+        return women + [m for m in winners if m not in women]
+
+    @staticmethod
+    def _leaders(group: list[PartyMember], on: dt.date) -> list[PartyMember]:
+        """The group ordered so that its last is the secretary and those before it the deputies:
+        the oldest of those with a full term of working time left lead."""
+        fit = sorted(
+            (m for m in group if rules.months_left(m.person.sex, m.person.birth_date, on) >= 60),
+            key=lambda m: m.person.birth_date,
+        )
+        rest = [m for m in group if m not in fit]
+        return rest + list(reversed(fit))
+
     def _votes(
         self,
         winners: list[PartyMember],
@@ -314,6 +336,11 @@ class Congresses:
                 if kind == rules.DELEGATE_CONGRESS
                 else None,
                 number=number,
+                # A grassroots congress elects its committee; the delegates to the level above
+                # are elected at the districts' congresses only, in the demo.
+                contents=tuple(rules.ALL_CONTENTS)
+                if kind == rules.DELEGATE_CONGRESS
+                else (rules.REVIEW, rules.DRAFTS, rules.ELECT_COMMITTEE),
             ),
             **self._ccommon(),
         )
@@ -374,8 +401,7 @@ class Congresses:
         # The first plenum: the committee's members vote (a committee conference).
         n = len(winners)
         plenum = {"kind": rules.MEMBER_CONGRESS, "convened": n, "absent": 0, "how": rules.AT_PLENUM}
-        ordered = sorted(winners, key=lambda m: (m.person.sex != "F" or miss, m.pk))
-        women_first = ordered
+        women_first = self._standing_order(winners, standing_n, miss)
         if standing_n:
             standing = women_first[:standing_n]
             extra = 1 if standing_n <= 9 else round(standing_n * 0.12)
@@ -390,9 +416,9 @@ class Congresses:
                 approval=approval,
                 **plenum,
             )
-            leaders = standing
+            leaders = self._leaders(standing, on)
         else:
-            leaders = winners
+            leaders = self._leaders(winners, on)
         self._elect(
             org=org,
             term=term,
@@ -658,8 +684,7 @@ class Congresses:
             science=science,
             **self._ccommon(),
         )
-        ordered = sorted(winners, key=lambda m: (m.person.sex != "F" or miss, m.pk))
-        standing = ordered[:standing_n]
+        standing = self._leaders(self._standing_order(winners, standing_n, miss)[:standing_n], on)
         cs.committee_appoint(
             org=org,
             term=term,

@@ -176,7 +176,7 @@ def _composition_rows(c: Composition) -> list[list[str]]:
     rows = []
     with translation.override("vi"):
         for f in c.figures:
-            share = "" if f.key in ("size", "deputies") else _pct(f.count, f.total)
+            share = "" if f.key in ("size", "deputies", "standing_size") else _pct(f.count, f.total)
             met = "Đạt" if f.met is True else "Chưa đạt" if f.met is False else ""
             target = str(f.target)
             if f.unconfirmed and target:
@@ -208,7 +208,14 @@ def _seat_rows(seats: list[Seat], c: Composition | None) -> list[list[Any]]:
         posts = ", ".join(
             BODY_LABELS[s.body] for s in sorted(held, key=lambda s: rank.get(s.body, 99))
         )
-        first = c.people[member_id].first_time if c and member_id in c.people else None
+        first = None
+        if c and member_id in c.people:
+            held_posts = c.people[member_id].posts
+            first = (
+                c.people[member_id].first_time
+                if rules.EXECUTIVE in held_posts
+                else c.inspection_first.get(member_id)
+            )
         rows.append(
             [
                 p.full_name,
@@ -296,7 +303,7 @@ def congress_report(congress: Congress) -> bytes:
             "trên chỉ định (Chỉ thị 45-CT/TW)."
         )
     doc.add_paragraph("3. Kết quả bầu cử:")
-    for e in Election.objects.filter(term=term).order_by("held_on", "pk"):
+    for e in Election.objects.filter(term=term).exclude(status="open").order_by("held_on", "pk"):
         elected = [
             n.member.person.full_name
             for n in e.nominees.filter(outcome="elected").select_related("member__person")
@@ -308,13 +315,19 @@ def congress_report(congress: Congress) -> bytes:
             + (": " + ", ".join(elected) if elected else "")
             + "."
         )
+    appointed: dict[tuple[str, str], list[str]] = {}
     for s in (
         Seat.objects.filter(term=term, how=rules.APPOINTED)
         .select_related("member__person", "decision")
-        .order_by("body")
+        .order_by("member__person__sort_key")
     ):
+        appointed.setdefault((s.body, str(s.decision)), []).append(s.member.person.full_name)
+    order = [b for b, _l in rules.BODIES]
+    for (body, decision), people in sorted(appointed.items(), key=lambda kv: order.index(kv[0][0])):
         doc.add_paragraph(
-            f"- {BODY_LABELS[s.body]} (chỉ định, {s.decision}): {s.member.person.full_name}."
+            f"- {BODY_LABELS[body]} (chỉ định, {decision}; {len(people)} đồng chí): "
+            + ", ".join(people)
+            + "."
         )
     c = composition_of(org, term)
     if c:

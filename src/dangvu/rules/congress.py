@@ -58,6 +58,9 @@ BODIES = [
     (INSPECTION_CHAIR, gettext_lazy("Chair of the inspection committee")),
     (DELEGATE, gettext_lazy("Delegate to the superior congress")),
 ]
+# What a cell elects (its chi ủy, secretary, deputy; delegates): no standing or inspection
+# committee (Điều lệ Điều 24).
+CELL_BODIES = frozenset({EXECUTIVE, SECRETARY, DEPUTY, DELEGATE})
 # Posts held by a member of the executive committee (an inspection committee may have members
 # outside it).
 WITHIN_EXECUTIVE = frozenset({STANDING, SECRETARY, DEPUTY})
@@ -271,13 +274,39 @@ CT35_2024 = replace(
 DIRECTIVES: tuple[Directive, ...] = (CT35_2019, CT35_2024, CT45_2025)
 
 
+# Before CT 35/2019 (the 2015–2020 round, CT 36-CT/TW of 2014, and earlier): no figures are
+# kept here — a congress of those years is recorded and shown, not judged.
+NO_DIRECTIVE = Directive(
+    code="",
+    title="",
+    issued=dt.date(1930, 2, 3),
+    applies_from=dt.date(1930, 2, 3),
+    term="",
+    deadlines={},
+    deadlines_unconfirmed=False,
+    reference_dates={},
+    women=None,
+    woman_in_standing=False,
+    young_under=None,
+    young=None,
+    young_levels=frozenset(),
+    renewal=None,
+    science=None,
+    reelection_months=0,
+    first_time_months=0,
+    first_time_unconfirmed=False,
+    inspection_months=0,
+    provincial_deputy_months=None,
+)
+
+
 def directive_by_code(code: str) -> Directive | None:
     return next((d for d in DIRECTIVES if d.code == code), None)
 
 
 def directive_for(day: dt.date) -> Directive:
-    """The directive in force for a congress held on `day`."""
-    found = DIRECTIVES[0]
+    """The directive in force for a congress held on `day` (NO_DIRECTIVE before CT 35/2019)."""
+    found = NO_DIRECTIVE
     for directive in DIRECTIVES:
         if directive.applies_from <= day:
             found = directive
@@ -419,9 +448,13 @@ def composition(
     reference = directive.reference_date(level, congress_day)
     figures: list[Figure] = []
 
-    def add(key: str, label: str, people: Iterable[Seated], **kw: object) -> Figure:
+    def add(
+        key: str, label: str, people: Iterable[Seated], of: int | None = None, **kw: object
+    ) -> Figure:
+        """A figure over the executive committee (or `of`: the standing committee's size)."""
         chosen = [p.key for p in people]
-        figure = Figure(key, label, len(chosen), total, people=chosen, **kw)  # type: ignore[arg-type]
+        whole = total if of is None else of
+        figure = Figure(key, label, len(chosen), whole, people=chosen, **kw)  # type: ignore[arg-type]
         figures.append(figure)
         return figure
 
@@ -442,6 +475,7 @@ def composition(
             "woman_standing",
             _("Women in the standing committee"),
             in_standing,
+            of=len(standing),
             target=_("at least one"),
             met=bool(in_standing),
         )
@@ -489,17 +523,22 @@ def composition(
         )
     else:
         add("renewal", _("New members (renewal)"), first)
-    older = [p for p in executive if age_problem(p, directive, level, reference)]
-    add(
-        "age",
-        _("Members short of the working time the directive asks (on %(date)s)")
-        % {"date": format_date(reference)},
-        older,
-        target=_("none"),
-        met=not older,
-        unconfirmed=directive.first_time_unconfirmed,
-    )
-    if inspection:
+    older = [
+        p
+        for p in executive
+        if directive.reelection_months and age_problem(p, directive, level, reference)
+    ]
+    if directive.reelection_months:
+        add(
+            "age",
+            _("Members short of the working time the directive asks (on %(date)s)")
+            % {"date": format_date(reference)},
+            older,
+            target=_("none"),
+            met=not older,
+            unconfirmed=directive.first_time_unconfirmed,
+        )
+    if inspection and directive.inspection_months:
         short = [
             p for p in inspection if age_problem(p, directive, level, reference, inspection=True)
         ]
@@ -527,6 +566,7 @@ def composition(
                 "standing_size",
                 _("Members of the standing committee"),
                 standing,
+                of=len(standing),
                 target=_("%(low)s to %(high)s") % {"low": low, "high": high},
                 met=low <= len(standing) <= high,
             )

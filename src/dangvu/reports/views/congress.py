@@ -15,6 +15,7 @@ from dangvu.accounts.scope import require
 from dangvu.congress import selectors
 from dangvu.congress.models import Congress, Election, Seat, Term
 from dangvu.core.dates import today
+from dangvu.core.text import search_key
 from dangvu.orgs.models import Organisation
 from dangvu.reports import congress as documents
 from dangvu.reports.views.awards import TYPES
@@ -25,7 +26,7 @@ STATUS_LABELS = {
     "held": gettext_lazy("held on time"),
     "late": gettext_lazy("held late"),
     "due": gettext_lazy("due"),
-    "overdue": gettext_lazy("overdue"),
+    "overdue": gettext_lazy("not recorded, past the deadline"),
 }
 
 
@@ -81,6 +82,11 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _slug(org: Organisation) -> str:
+    """The organisation's name in a file name: "dang-bo-xa-phuoc-hai"."""
+    return "-".join(search_key(org.name).split())
+
+
 def _docx(content: bytes, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=TYPES["docx"])
     response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
@@ -115,7 +121,10 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     require(request.user, Ability.VIEW, election.org.path)
     _log(request, list(election.nominees.values_list("member_id", flat=True)), election.org.path)
-    return _docx(documents.minutes(election), f"bien-ban-kiem-phieu-{election.pk}")
+    return _docx(
+        documents.minutes(election),
+        f"bien-ban-kiem-phieu-{_slug(election.org)}-{election.held_on:%d-%m-%Y}-lan-{election.round}",
+    )
 
 
 def committee_list(request: HttpRequest, code: str, first: int, last: int) -> HttpResponse:
@@ -123,7 +132,9 @@ def committee_list(request: HttpRequest, code: str, first: int, last: int) -> Ht
     _log(
         request, list(Seat.objects.filter(term=term).values_list("member_id", flat=True)), org.path
     )
-    return _docx(documents.committee_list(org, term), f"danh-sach-cap-uy-{first}-{last}")
+    return _docx(
+        documents.committee_list(org, term), f"danh-sach-cap-uy-{_slug(org)}-{first}-{last}"
+    )
 
 
 def congress_report(request: HttpRequest, code: str, first: int, last: int) -> HttpResponse:
@@ -136,7 +147,10 @@ def congress_report(request: HttpRequest, code: str, first: int, last: int) -> H
         list(Seat.objects.filter(term=term).values_list("member_id", flat=True)),
         congress.org.path,
     )
-    return _docx(documents.congress_report(congress), f"bao-cao-ket-qua-dai-hoi-{first}-{last}")
+    return _docx(
+        documents.congress_report(congress),
+        f"bao-cao-ket-qua-dai-hoi-{_slug(congress.org)}-{first}-{last}",
+    )
 
 
 def delegates_list(request: HttpRequest, code: str, first: int, last: int) -> HttpResponse:
@@ -147,4 +161,6 @@ def delegates_list(request: HttpRequest, code: str, first: int, last: int) -> Ht
     if not ids:
         raise Http404
     _log(request, ids, org.path)
-    return _docx(documents.delegates_list(org, term), f"danh-sach-dai-bieu-{first}-{last}")
+    return _docx(
+        documents.delegates_list(org, term), f"danh-sach-dai-bieu-{_slug(org)}-{first}-{last}"
+    )
