@@ -572,3 +572,42 @@ def test_a_count_written_as_officers_write_it():
     assert form.is_valid() and form.cleaned_data["convened"] == 1000
     huge = CongressForm({**data, "convened": "99999999999999999999999"})
     assert not huge.is_valid() and "convened" in huge.errors
+
+
+def test_a_round_entered_in_error_is_withdrawn_not_erased(world):
+    """A mistyped count withdrawn before its approval: kept with its reason, counted nowhere (a
+    round 1 entered again is a round 1); an approved result is not withdrawn."""
+    people = party(world)
+    election = listed(world, [world.members["hoa"], *people[:5]])
+    votes = {n.member_id: 6 for n in election.nominees.all()}
+    votes[world.members["hoa"].pk] = 2
+    cs.election_count(
+        election=election,
+        votes=votes,
+        ballots_issued=10,
+        ballots_collected=10,
+        invalid=0,
+        actor=world.an,
+    )
+    with pytest.raises(ValidationError):
+        cs.election_void(election=election, reason=" ", actor=world.an)
+    cs.election_void(election=election, reason="Nhập nhầm số phiếu", actor=world.an)
+    election.refresh_from_db()
+    assert election.status == Election.Status.VOID and election.void_reason == "Nhập nhầm số phiếu"
+    again = listed(world, [world.members["hoa"], *people[:5]], congress=election.congress)
+    cs.election_count(
+        election=again,
+        votes=votes,
+        ballots_issued=10,
+        ballots_collected=10,
+        invalid=0,
+        actor=world.an,
+    )
+    cs.election_approve(
+        election=again, decision=decision(dt.date(2025, 6, 5), "140-QĐ/HU"), actor=world.an
+    )
+    assert Seat.objects.filter(election=again).count() == 5
+    assert not Seat.objects.filter(election=election).exists()
+    with pytest.raises(ValidationError):
+        cs.election_void(election=again, reason="Muộn", actor=world.an)
+    assert ChangeLogEntry.objects.filter(action="election.void").count() == 1

@@ -19,6 +19,7 @@ class CongressConfig(AppConfig):
                 "election.count": _("Ballots counted"),
                 "election.approve": _("Election result approved"),
                 "election.record": _("Election recorded from its minutes"),
+                "election.void": _("Election round withdrawn (entered in error)"),
                 "seat.appoint": _("Committee appointed"),
                 "seat.leave": _("Committee member left the post"),
             }

@@ -121,6 +121,10 @@ class CountForm(forms.Form):
             )
 
 
+class VoidForm(forms.Form):
+    reason = forms.CharField(label=_("Why it is withdrawn"), max_length=300)
+
+
 class ApprovalForm(DecisionFormMixin):
     pass
 

@@ -80,6 +80,7 @@ class Election(models.Model):
         OPEN = "open", _("Candidates listed")
         COUNTED = "counted", _("Counted, awaiting approval")
         APPROVED = "approved", _("Approved")
+        VOID = "void", _("Entered in error, withdrawn")
 
     org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="elections")
@@ -104,6 +105,7 @@ class Election(models.Model):
     approval = models.ForeignKey(
         Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    void_reason = models.CharField(_("why it was withdrawn"), max_length=300, blank=True)
     changeset = models.ForeignKey(ChangeSet, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

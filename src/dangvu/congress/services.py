@@ -325,20 +325,25 @@ def _check_list(
     else:  # a further round: as many as the seats left, or more
         problem = None if len(nominees) >= seats > 0 else _("Too few candidates for the seats.")
         first = (
-            Election.objects.filter(term=term, body=body, round=1, held_on__lte=held_on)
+            Election.objects.exclude(status=Election.Status.VOID)
+            .filter(term=term, body=body, round=1, held_on__lte=held_on)
             .order_by("-held_on", "-pk")
             .first()
         )
         if first is None:
             problem = _("Record the first round before a further one.")
         else:
-            filled = Nominee.objects.filter(
-                election__term=term,
-                election__body=body,
-                election__held_on__gte=first.held_on,
-                election__held_on__lte=held_on,
-                outcome="elected",
-            ).count()
+            filled = (
+                Nominee.objects.exclude(election__status=Election.Status.VOID)
+                .filter(
+                    election__term=term,
+                    election__body=body,
+                    election__held_on__gte=first.held_on,
+                    election__held_on__lte=held_on,
+                    outcome="elected",
+                )
+                .count()
+            )
             if seats > first.seats - filled:
                 problem = _(
                     "%(seats)s seats in this round, but %(open)s of the %(total)s are still open."
@@ -398,12 +403,14 @@ def _check_list(
                 since__lte=held_on,
             ).values_list("member_id", flat=True)
         ) | set(
-            Nominee.objects.filter(
+            Nominee.objects.exclude(election__status=Election.Status.VOID)
+            .filter(
                 election__term=term,
                 election__body=rules.EXECUTIVE,
                 election__held_on__lte=held_on,
                 outcome="elected",
-            ).values_list("member_id", flat=True)
+            )
+            .values_list("member_id", flat=True)
         )
         names = [n.member.person.full_name for n in nominees if n.member.pk not in executive]
         if names:
@@ -913,6 +920,39 @@ def election_record(
             "tied": [n.member.person.full_name for n in rows if n.outcome == "tied"],
             "approval": str(approval) if approval else "",
         },
+    )
+    return election
+
+
+@transaction.atomic
+def election_void(
+    *,
+    election: Election,
+    reason: str,
+    actor: Actor,
+    source: str = ChangeSet.Source.WEB,
+) -> Election:
+    """A round entered in error (the wrong list, a mistyped count) withdrawn before its approval,
+    with the reason: kept, shown as withdrawn, counted nowhere. An approved result stands; who
+    leaves a post is recorded as such (seat_leave)."""
+    require(actor, Ability.MANAGE_ORGS, election.org.path)
+    if election.status == Election.Status.APPROVED:
+        raise RuleError(
+            _("The result was approved: record instead who leaves a post, and why."),
+            field="reason",
+        )
+    if election.status == Election.Status.VOID:
+        raise RuleError(_("This round was already withdrawn."), field="reason")
+    if not reason.strip():
+        raise RuleError(_("Write the reason."), field="reason")
+    election.status, election.void_reason = Election.Status.VOID, reason.strip()[:300]
+    election.save(update_fields=["status", "void_reason"])
+    log_entry(
+        open_change_set(actor=actor, source=source),
+        action="election.void",
+        obj=election,
+        scope_path=election.org.path,
+        after={"body": str(BODY_LABELS[election.body]), "reason": election.void_reason},
     )
     return election
 

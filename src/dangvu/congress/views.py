@@ -261,10 +261,27 @@ def election_page(request: HttpRequest, pk: int) -> HttpResponse:
         approval_form = forms.ApprovalForm(
             request.POST if request.POST.get("step") == "approve" else None, prefix="approve"
         )
+    void_form = (
+        forms.VoidForm(request.POST if request.POST.get("step") == "void" else None, prefix="void")
+        if election.status in (Election.Status.OPEN, Election.Status.COUNTED)
+        else None
+    )
     if request.method == "POST":
         if not may:
             raise PermissionDenied
-        if count_form is not None:
+        if request.POST.get("step") == "void" and void_form is not None:
+            done = submit(
+                request,
+                void_form,
+                lambda d: services.election_void(
+                    election=election, reason=d["reason"], actor=request.user
+                ),
+                _("The round is withdrawn."),
+                lambda _r: reverse("congress:election", args=[election.pk]),
+            )
+            if done:
+                return done
+        elif count_form is not None:
             done = submit(
                 request,
                 count_form,
@@ -303,6 +320,8 @@ def election_page(request: HttpRequest, pk: int) -> HttpResponse:
     base = rules.base_of(election.base_kind, election.convened, election.deductions)
     labels = dict(rules.MEMBER_DEDUCTIONS + rules.DELEGATE_DEDUCTIONS)
     listed = sum(1 for n in nominees if n.listed == "committee")
+    for n in nominees:  # the share of the count base, as the minutes print it
+        n.share = n.votes / base if n.votes is not None else None  # type: ignore[attr-defined]
     return render(
         request,
         "congress/election.html",
@@ -315,6 +334,8 @@ def election_page(request: HttpRequest, pk: int) -> HttpResponse:
             "needed": rules.votes_needed(base),
             "deductions": [(labels[k], v) for k, v in election.deductions.items()],
             "count_form": count_form if may else None,
+            "void_form": void_form if may else None,
+            "elected_count": sum(1 for n in nominees if n.outcome == "elected"),
             "approval_form": approval_form if may else None,
             "tied": [n for n in nominees if n.outcome == "tied"],
             "surplus_note": rules.surplus_note(election.seats, listed)

@@ -17,6 +17,7 @@ from dangvu.core.numbers import vn_number
 from dangvu.orgs.models import Organisation, Placement, valid_on
 from dangvu.reports.lists import as_bytes, centred, grid, party_document, signature
 from dangvu.rules import congress as rules
+from dangvu.rules import organisation as org_rules
 from dangvu.rules.reference import ETHNIC_LABELS
 from dangvu.tree.selectors import names_on
 
@@ -54,6 +55,19 @@ CONTENT_LABELS = {
     rules.ELECT_COMMITTEE: "Bầu cấp ủy",
     rules.ELECT_DELEGATES: "Bầu đại biểu dự đại hội cấp trên",
 }
+
+
+def _cell(org: Organisation) -> bool:
+    return org.kind in org_rules.MEMBER_HOLDING_KINDS
+
+
+def _body(org: Organisation, body: str) -> str:
+    """A cell's executive is its chi ủy (Điều lệ Điều 24)."""
+    return "Chi ủy" if body == rules.EXECUTIVE and _cell(org) else BODY_LABELS[body]
+
+
+def _signer(org: Organisation) -> str:
+    return "T/M CHI BỘ" if _cell(org) else "T/M BAN CHẤP HÀNH"
 
 
 def _d(day: dt.date | None) -> str:
@@ -99,7 +113,7 @@ def minutes(election: Election) -> bytes:
     centred(doc, "BIÊN BẢN KIỂM PHIẾU", bold=True, size=14)
     centred(
         doc,
-        f"Bầu {BODY_LABELS[election.body]} nhiệm kỳ {election.term.first_year}–"
+        f"Bầu {_body(org, election.body)} nhiệm kỳ {election.term.first_year}–"
         f"{election.term.last_year}"
         + (f" (lần bầu thứ {election.round})" if election.round > 1 else ""),
         bold=True,
@@ -108,7 +122,7 @@ def minutes(election: Election) -> bytes:
     who = "đại biểu" if election.base_kind == rules.DELEGATE_CONGRESS else "đảng viên chính thức"
     lines = [
         f"Hôm nay, ngày {election.held_on.day:02d} tháng {election.held_on.month:02d} năm "
-        f"{election.held_on.year}, Ban Kiểm phiếu đã kiểm phiếu bầu {BODY_LABELS[election.body]}.",
+        f"{election.held_on.year}, Ban Kiểm phiếu đã kiểm phiếu bầu {_body(org, election.body)}.",
         f"Số lượng cần bầu: {election.seats}.",
         f"Tổng số {who} được triệu tập: {vn_number(election.convened)}.",
     ]
@@ -161,7 +175,9 @@ def minutes(election: Election) -> bytes:
             + ". Quy chế bầu cử không quy định cách xác định người trúng cử khi bằng phiếu; "
             "đại hội xem xét, quyết định."
         )
-    if election.approval_id:
+    if election.status == "void":
+        doc.add_paragraph(f"Lần bầu này đã được hủy do ghi sai: {election.void_reason}.")
+    elif election.approval_id:
         doc.add_paragraph(f"Kết quả đã được chuẩn y: {election.approval}.")
     else:
         doc.add_paragraph("Kết quả bầu cử có hiệu lực sau khi được cấp có thẩm quyền chuẩn y.")
@@ -185,7 +201,7 @@ def _composition_rows(c: Composition) -> list[list[str]]:
     return rows
 
 
-def _seat_rows(seats: list[Seat], c: Composition | None) -> list[list[Any]]:
+def _seat_rows(org: Organisation, seats: list[Seat], c: Composition | None) -> list[list[Any]]:
     sexes = {"M": "Nam", "F": "Nữ"}
     by_member: dict[int, list[Seat]] = {}
     for s in seats:
@@ -206,7 +222,7 @@ def _seat_rows(seats: list[Seat], c: Composition | None) -> list[list[Any]]:
     ):
         p = held[0].member.person
         posts = ", ".join(
-            BODY_LABELS[s.body] for s in sorted(held, key=lambda s: rank.get(s.body, 99))
+            _body(org, s.body) for s in sorted(held, key=lambda s: rank.get(s.body, 99))
         )
         first = None
         if c and member_id in c.people:
@@ -244,7 +260,9 @@ def committee_list(org: Organisation, term: Term) -> bytes:
     ]
     doc = party_document(org, day)
     name = names_on([org.pk], day).get(org.pk, org.name)
-    centred(doc, "DANH SÁCH BAN CHẤP HÀNH", bold=True, size=14)
+    centred(
+        doc, "DANH SÁCH CHI ỦY" if _cell(org) else "DANH SÁCH BAN CHẤP HÀNH", bold=True, size=14
+    )
     centred(doc, f"{name}, nhiệm kỳ {term.first_year}–{term.last_year}", bold=True)
     grid(
         doc,
@@ -257,13 +275,13 @@ def committee_list(org: Organisation, term: Term) -> bytes:
             "Lần đầu / tái cử",
             "Hình thức",
         ],
-        _seat_rows(seats, c),
+        _seat_rows(org, seats, c),
     )
     if c:
         doc.add_paragraph()
         centred(doc, f"CƠ CẤU CẤP ỦY SO VỚI {c.directive.title.upper()}", bold=True)
         grid(doc, ["Nội dung", "Số lượng", "Tỷ lệ", "Yêu cầu", "Kết quả"], _composition_rows(c))
-    signature(doc, "T/M BAN CHẤP HÀNH", "BÍ THƯ")
+    signature(doc, _signer(org), "BÍ THƯ")
     return as_bytes(doc)
 
 
@@ -303,14 +321,18 @@ def congress_report(congress: Congress) -> bytes:
             "trên chỉ định (Chỉ thị 45-CT/TW)."
         )
     doc.add_paragraph("3. Kết quả bầu cử:")
-    for e in Election.objects.filter(term=term).exclude(status="open").order_by("held_on", "pk"):
+    for e in (
+        Election.objects.filter(term=term)
+        .exclude(status__in=("open", "void"))
+        .order_by("held_on", "pk")
+    ):
         elected = [
             n.member.person.full_name
             for n in e.nominees.filter(outcome="elected").select_related("member__person")
         ]
         state = "đã chuẩn y" if e.approval_id else "chờ chuẩn y"
         doc.add_paragraph(
-            f"- {BODY_LABELS[e.body]} (lần bầu thứ {e.round}, ngày {_d(e.held_on)}): "
+            f"- {_body(org, e.body)} (lần bầu thứ {e.round}, ngày {_d(e.held_on)}): "
             f"{len(elected)}/{e.seats} trúng cử ({state})"
             + (": " + ", ".join(elected) if elected else "")
             + "."
@@ -325,7 +347,7 @@ def congress_report(congress: Congress) -> bytes:
     order = [b for b, _l in rules.BODIES]
     for (body, decision), people in sorted(appointed.items(), key=lambda kv: order.index(kv[0][0])):
         doc.add_paragraph(
-            f"- {BODY_LABELS[body]} (chỉ định, {decision}; {len(people)} đồng chí): "
+            f"- {_body(org, body)} (chỉ định, {decision}; {len(people)} đồng chí): "
             + ", ".join(people)
             + "."
         )
@@ -333,7 +355,7 @@ def congress_report(congress: Congress) -> bytes:
     if c:
         doc.add_paragraph(f"4. Cơ cấu cấp ủy ngày {_d(c.day)} so với {c.directive.title}:")
         grid(doc, ["Nội dung", "Số lượng", "Tỷ lệ", "Yêu cầu", "Kết quả"], _composition_rows(c))
-    signature(doc, "T/M BAN CHẤP HÀNH", "BÍ THƯ")
+    signature(doc, _signer(org), "BÍ THƯ")
     return as_bytes(doc)
 
 
@@ -364,5 +386,5 @@ def delegates_list(org: Organisation, term: Term) -> bytes:
             for s in seats
         ],
     )
-    signature(doc, "T/M BAN CHẤP HÀNH", "BÍ THƯ")
+    signature(doc, _signer(org), "BÍ THƯ")
     return as_bytes(doc)
