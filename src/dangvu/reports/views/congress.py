@@ -6,14 +6,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from dangvu.accounts.models import Ability, AccessRecord
 from dangvu.accounts.privacy import record_access
 from dangvu.accounts.scope import require
 from dangvu.congress import selectors
 from dangvu.congress.models import Congress, Election, Seat, Term
+from dangvu.core.cached import cached
 from dangvu.core.dates import today
 from dangvu.core.text import search_key
 from dangvu.orgs.models import Organisation
@@ -39,7 +40,13 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
     if year not in selectors.ROUNDS:
         messages.warning(request, _("There is no round of congresses that year; showing 2025."))
         year = 2025
-    found = selectors.board(org, year, today())
+    day = today()
+    # Kept per state of the records (core.cached), as the province's other boards: a view again
+    # reads it back; any write computes it afresh.
+    found = cached(
+        f"congress-board:{org.pk}:{year}:{day.isoformat()}:{get_language()}",
+        lambda: selectors.board(org, year, day),
+    )
     rows = [
         {
             "row": r,
