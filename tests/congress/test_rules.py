@@ -269,7 +269,7 @@ def test_the_age_rules_on_the_reference_date():
         rules.age_problem(_p(2, birth=dt.date(1970, 7, 1), first=True), ct45, rules.COMMUNE, ref)
         is None
     )
-    # 50 months left: re-elected fine (≥ 48), first time not (< 60).
+    # 48 months left: re-elected fine (≥ 48), first time not (< 60).
     birth = dt.date(1967, 7, 1)  # retires at 62 on 1/7/2029 → 48 months from 1/7/2025
     assert rules.months_left("M", birth, ref) == 48
     assert rules.age_problem(_p(3, birth=birth, first=False), ct45, rules.COMMUNE, ref) is None
@@ -315,14 +315,17 @@ def test_about_five_percent_is_rounded_to_whole_people():
 
 def test_the_inspection_committee_age_rule():
     """CT 45: a member re-elected to the inspection committee needs 42 months left (not 48); a
-    first-time one a full term. A man born 1/10/1967 retires at 62 on 1/10/2029: 51 months from
-    1/7/2025 — fine when re-elected to the inspection committee, short for a first time."""
+    first-time one a full term. A man born 1/1/1967 retires at 62 on 1/1/2029: 42 months from
+    1/7/2025 — enough to be re-elected to the inspection committee, short of the 48 a re-elected
+    executive member needs, and of a full term for a first time."""
     ct45 = rules.CT45_2025
     ref = dt.date(2025, 7, 1)
-    assert rules.retirement_date("M", dt.date(1967, 10, 1)) == dt.date(2029, 10, 1)
-    again = _p(1, birth=dt.date(1967, 10, 1), first=False, posts=("inspection",))
-    first = _p(2, birth=dt.date(1967, 10, 1), first=True, posts=("inspection",))
+    assert rules.retirement_date("M", dt.date(1967, 1, 1)) == dt.date(2029, 1, 1)
+    assert rules.months_left("M", dt.date(1967, 1, 1), ref) == 42
+    again = _p(1, birth=dt.date(1967, 1, 1), first=False, posts=("inspection",))
+    first = _p(2, birth=dt.date(1967, 1, 1), first=True, posts=("inspection",))
     assert rules.age_problem(again, ct45, rules.COMMUNE, ref, inspection=True) is None
+    assert rules.age_problem(again, ct45, rules.COMMUNE, ref)  # as an executive member: 48
     assert rules.age_problem(first, ct45, rules.COMMUNE, ref, inspection=True)
     figures = rules.composition(
         [],

@@ -61,7 +61,7 @@ class ElectionForm(forms.Form):
     )
     held_on = VNDateField(label=_("Day of the vote"))
     round = forms.IntegerField(label=_("Round"), min_value=1, max_value=20, initial=1)
-    seats = forms.IntegerField(label=_("Number to elect"), min_value=1, max_value=2000)
+    seats = Count(label=_("Number to elect"), min_value=1, max_value=2000)
     base_kind = forms.ChoiceField(label=_("Counted against"), choices=rules.CONGRESS_KINDS)
     convened = Count(label=_("Official members or delegates convened"), min_value=1)
     present = Count(label=_("Present"))

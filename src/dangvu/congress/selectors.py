@@ -128,7 +128,10 @@ class Composition:
     inspection_first: dict[int, bool] = field(default_factory=dict)
 
     @property
-    def met(self) -> bool:
+    def met(self) -> bool | None:
+        """None when no directive judges it (a congress before CT 35/2019)."""
+        if not self.directive.code:
+            return None
         return rules.composition_met(self.figures)
 
 
@@ -385,10 +388,12 @@ def board(org: Organisation, year: int, on: dt.date) -> dict[str, Any]:
         composition = None
         seats = seats_by_term.get(term.pk, []) if term is not None else []
         executive = [s for s in seats if s.body == rules.EXECUTIVE]
-        if term is not None and executive:
-            day, appointed = judged(congress, min(s.since for s in executive))
-            assert day is not None
+        current: list[SeatRow] = []
+        day, appointed = judged(congress, min((s.since for s in executive), default=None))
+        if term is not None and executive and day is not None:
             current = [s for s in seats if s.since <= day and (s.until is None or s.until > day)]
+        # Nobody seated on the day: nothing to judge (as composition_of).
+        if term is not None and day is not None and any(s.body == rules.EXECUTIVE for s in current):
             earlier = set(earlier_by_org[p.org_id])
             inspected = set(inspection_by_org[p.org_id])
             for pred in lineage[p.org_id]:
@@ -457,7 +462,7 @@ def review(rows: list[BoardRow], directive: rules.Directive) -> dict[str, Any]:
         "late": sum(1 for r in rows if r.status in ("late", "overdue")),
         "appointed": sum(1 for c in compositions if c.merged),
         "committees": len(compositions),
-        "met": sum(1 for c in compositions if c.met),
+        "met": sum(1 for c in compositions if c.met is True),
         "members": committees,
         "women": count("women"),
         "young": count("young"),

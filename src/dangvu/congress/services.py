@@ -29,6 +29,7 @@ from dangvu.core.models import ChangeSet, Decision
 from dangvu.members.models import MembershipPeriod, PartyMember
 from dangvu.orgs.models import Organisation, Placement, subtree_range, valid_on
 from dangvu.rules import congress as rules
+from dangvu.rules import organisation as org_rules
 from dangvu.tree.selectors import placement_of
 
 BODY_LABELS = dict(rules.BODIES)
@@ -264,6 +265,63 @@ class NomineeInput:
     science: bool = False
 
 
+def _within_executive(
+    org: Organisation,
+    term: Term,
+    body: str,
+    members: Sequence[PartyMember],
+    day: dt.date,
+    field: str,
+) -> None:
+    """The standing committee, the secretary and the deputies come from the executive committee
+    of the term: seated on the day, or elected in a round awaiting approval. A cell with no
+    executive committee (fewer than nine official members) elects its secretary and deputy
+    directly (Điều lệ Điều 24). One rule for an election and for an appointment."""
+    if body not in rules.WITHIN_EXECUTIVE:
+        return
+    executive = set(
+        Seat.objects.filter(
+            Q(until__isnull=True) | Q(until__gt=day),
+            org=org,
+            term=term,
+            body=rules.EXECUTIVE,
+            since__lte=day,
+        ).values_list("member_id", flat=True)
+    ) | set(
+        Nominee.objects.exclude(election__status=Election.Status.VOID)
+        .filter(
+            election__term=term,
+            election__body=rules.EXECUTIVE,
+            election__held_on__lte=day,
+            outcome="elected",
+        )
+        .values_list("member_id", flat=True)
+    )
+    if not executive and body != rules.STANDING and org.kind in org_rules.MEMBER_HOLDING_KINDS:
+        return
+    names = [m.person.full_name for m in members if m.pk not in executive]
+    if names:
+        raise RuleError(
+            _("Not a member of the executive committee of this term: %(names)s.")
+            % {"names": ", ".join(names)},
+            field=field,
+        )
+
+
+def _check_body(org: Organisation, body: str, seats: int, field: str) -> None:
+    """A cell elects its chi ủy, secretary, deputy and delegates (no standing or inspection
+    committee); a secretary or a chair is one person."""
+    if body not in BODY_LABELS:
+        raise RuleError(_("Choose what is elected."), field="body")
+    if org.kind in org_rules.MEMBER_HOLDING_KINDS and body not in rules.CELL_BODIES:
+        raise RuleError(
+            _("A party cell has no %(body)s.") % {"body": str(BODY_LABELS[body]).lower()},
+            field="body",
+        )
+    if body in (rules.SECRETARY, rules.INSPECTION_CHAIR) and seats != 1:
+        raise RuleError(_("One person holds this post."), field=field)
+
+
 def _check_list(
     *,
     org: Organisation,
@@ -284,10 +342,34 @@ def _check_list(
     """The rules of a round's list (QĐ 190 Điều 14) and of its base (Điều 30)."""
     if term.org_id != org.pk:
         raise RuleError(_("The term is another organisation's."), field="term")
-    if body not in BODY_LABELS:
-        raise RuleError(_("Choose what is elected."), field="body")
+    _check_body(org, body, seats, "seats")
     if how not in dict(rules.HOW) or how == rules.APPOINTED:
         raise RuleError(_("Choose how the election is held."), field="how")
+    if how == rules.AT_CONGRESS and congress is None:
+        raise RuleError(
+            _("Record the congress first, or choose a plenum or a by-election."), field="how"
+        )
+    if how == rules.AT_CONGRESS and body == rules.STANDING:
+        raise RuleError(
+            _("The standing committee is elected by the executive committee, at its plenum."),
+            field="how",
+        )
+    if (
+        congress is not None
+        and round == 1
+        and (
+            Election.objects.exclude(status=Election.Status.VOID)
+            .filter(congress=congress, body=body, round=1)
+            .exists()
+        )
+    ):
+        raise RuleError(
+            _(
+                "A first round for this post is already recorded at this congress: a further "
+                "round, or withdraw the first if it was entered in error."
+            ),
+            field="round",
+        )
     if congress is not None and (congress.term_id != term.pk):
         raise RuleError(_("The congress is of another term."), field="congress")
     if congress is not None and congress.appointed and body in (rules.EXECUTIVE, rules.DELEGATE):
@@ -350,15 +432,10 @@ def _check_list(
                 ) % {"seats": seats, "open": first.seats - filled, "total": first.seats}
     if problem:
         raise RuleError(problem, field="nominees")
-    if congress is not None and not (
-        (congress.preparatory_on or congress.opens_on) <= held_on <= congress.closes_on
-    ):
+    if congress is not None and not (congress.opens_on <= held_on <= congress.closes_on):
         raise RuleError(
             _("The congress sat from %(start)s to %(end)s: the vote is held then.")
-            % {
-                "start": format_date(congress.preparatory_on or congress.opens_on),
-                "end": format_date(congress.closes_on),
-            },
+            % {"start": format_date(congress.opens_on), "end": format_date(congress.closes_on)},
             field="held_on",
         )
     for n in nominees:
@@ -389,36 +466,7 @@ def _check_list(
             % {"date": format_date(held_on), "names": ", ".join(names)},
             field="nominees",
         )
-    if body in rules.WITHIN_EXECUTIVE and how != rules.AT_CONGRESS:
-        # At a plenum the standing committee, the secretary and the deputies are elected by the
-        # executive committee from among its members: seated, or elected in a round awaiting
-        # approval. (A congress may elect a secretary directly: a cell of fewer than nine
-        # official members, or the pilot of direct election, DOMAIN.md §8.1.)
-        executive = set(
-            Seat.objects.filter(
-                Q(until__isnull=True) | Q(until__gt=held_on),
-                org=org,
-                term=term,
-                body=rules.EXECUTIVE,
-                since__lte=held_on,
-            ).values_list("member_id", flat=True)
-        ) | set(
-            Nominee.objects.exclude(election__status=Election.Status.VOID)
-            .filter(
-                election__term=term,
-                election__body=rules.EXECUTIVE,
-                election__held_on__lte=held_on,
-                outcome="elected",
-            )
-            .values_list("member_id", flat=True)
-        )
-        names = [n.member.person.full_name for n in nominees if n.member.pk not in executive]
-        if names:
-            raise RuleError(
-                _("Not a member of the executive committee of this term: %(names)s.")
-                % {"names": ", ".join(names)},
-                field="nominees",
-            )
+    _within_executive(org, term, body, [n.member for n in nominees], held_on, "nominees")
     return place
 
 
@@ -647,9 +695,13 @@ def _close_previous(
     single: bool = False,
 ) -> None:
     """The committee of the previous term leaves when the new one is elected or appointed (end
-    of the term); a secretary (or a chair) leaves the post when another is elected to it in the
-    term (replaced: "other"). Each departure is logged."""
-    held = Seat.objects.filter(org=org, body=body, until__isnull=True, since__lte=on)
+    of the term) — with the executive committee, every post of that term (standing committee,
+    secretary, deputies, inspection committee); a secretary (or a chair) leaves the post when
+    another is elected to it in the term (replaced: "other"). Each departure is logged."""
+    bodies = (
+        [b for b, _l in rules.BODIES if b != rules.DELEGATE] if body == rules.EXECUTIVE else [body]
+    )
+    held = Seat.objects.filter(org=org, body__in=bodies, until__isnull=True, since__lte=on)
     if not single:
         held = held.filter(term__first_year__lt=term.first_year)
     for seat in held.select_related("member__person", "term"):
@@ -674,18 +726,6 @@ def _refuse_holding(
                 _("%(name)s already holds this post.") % {"name": member.person.full_name},
                 field="members",
             )
-
-
-def _executive_on(org: Organisation, term: Term, day: dt.date) -> set[int]:
-    return set(
-        Seat.objects.filter(
-            Q(until__isnull=True) | Q(until__gt=day),
-            org=org,
-            term=term,
-            body=rules.EXECUTIVE,
-            since__lte=day,
-        ).values_list("member_id", flat=True)
-    )
 
 
 def _take_seats(
@@ -729,18 +769,16 @@ def _seats(
     election: Election | None = None,
     science: frozenset[int] = frozenset(),
 ) -> list[Seat]:
-    """The posts taken: refused for someone who holds the same post in the term already."""
-    holding = set(
-        Seat.objects.filter(
-            org=org, body=body, term=term, until__isnull=True, member__in=members
-        ).values_list("member_id", flat=True)
+    """The posts taken (`_refuse_holding` has refused anyone holding the post already). A term
+    entered after a later one (from old minutes) ends where the later term's post begins: two
+    committees are never current at once."""
+    later = (
+        Seat.objects.filter(org=org, body=body, term__first_year__gt=term.first_year)
+        .order_by("since")
+        .values_list("since", flat=True)
+        .first()
     )
-    for member in members:
-        if member.pk in holding:
-            raise RuleError(
-                _("%(name)s already holds this post.") % {"name": member.person.full_name},
-                field="member",
-            )
+    until = later if later is not None and later > since else None
     return Seat.objects.bulk_create(
         [
             Seat(
@@ -753,6 +791,8 @@ def _seats(
                 election=election,
                 decision=decision,
                 science=member.pk in science,
+                until=until,
+                left_reason="term_end" if until else "",
                 changeset=cs,
             )
             for member in members
@@ -961,7 +1001,7 @@ def election_void(
 def committee_appoint(
     *,
     org: Organisation,
-    term: Term,
+    term: Term | tuple[int, int],
     body: str,
     members: Sequence[PartyMember],
     decision: Decision,
@@ -983,12 +1023,14 @@ def committee_appoint(
     require(actor, Ability.MANAGE_ORGS, place.parent.path if place.parent else org.path)
     if body not in BODY_LABELS:
         raise RuleError(_("Choose the post."), field="body")
+    if isinstance(term, tuple):  # (first year, last year): the term, made on first use
+        changeset = _changeset(actor, changeset, source)
+        term = term_get(org, term[0], term[1], actor, changeset)
     if term.org_id != org.pk:
         raise RuleError(_("The term is another organisation's."), field="term")
     if not members:
         raise RuleError(_("Choose who is appointed."), field="members")
-    if _single(body) and len(members) != 1:
-        raise RuleError(_("One person holds this post."), field="members")
+    _check_body(org, body, len(members), "members")
     _not_future(decision.date, "decision_date")
     outside = _eligible(place, decision.date, [m.pk for m in members])
     if outside:
@@ -998,15 +1040,7 @@ def committee_appoint(
             % {"date": format_date(decision.date), "names": ", ".join(names)},
             field="members",
         )
-    executive = _executive_on(org, term, decision.date)
-    if body in rules.WITHIN_EXECUTIVE and executive:  # a small cell has no executive committee
-        names = [m.person.full_name for m in members if m.pk not in executive]
-        if names:
-            raise RuleError(
-                _("Not a member of the executive committee of this term: %(names)s.")
-                % {"names": ", ".join(names)},
-                field="members",
-            )
+    _within_executive(org, term, body, members, decision.date, "members")
     _refuse_holding(org, term, body, members)
     cs = _changeset(actor, changeset, source)
     _close_previous(org, term, body, decision.date, cs, single=_single(body))

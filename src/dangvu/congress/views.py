@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,7 +16,7 @@ from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import can, require
 from dangvu.congress import forms, selectors, services
 from dangvu.congress.models import CongressDocument, Election, Seat, Term
-from dangvu.core.changes import get_or_create_decision, open_change_set
+from dangvu.core.changes import get_or_create_decision
 from dangvu.core.dates import today
 from dangvu.core.forms import day_asked, submit
 from dangvu.members.selectors import members_on
@@ -361,19 +360,15 @@ def appoint(request: HttpRequest, code: str) -> HttpResponse:
             issuer=d["decision_issuer"],
             summary=_("Appointment of the committee"),
         )
-        with transaction.atomic():
-            cs = open_change_set(actor=request.user)
-            term = services.term_get(org, d["first_year"], d["last_year"], request.user, cs)
-            return services.committee_appoint(
-                org=org,
-                term=term,
-                body=d["body"],
-                members=list(d["members"]),
-                decision=decision,
-                science=[m.pk for m in d["science"]],
-                actor=request.user,
-                changeset=cs,
-            )
+        return services.committee_appoint(
+            org=org,
+            term=(d["first_year"], d["last_year"]),
+            body=d["body"],
+            members=list(d["members"]),
+            decision=decision,
+            science=[m.pk for m in d["science"]],
+            actor=request.user,
+        )
 
     done = submit(
         request,

@@ -249,7 +249,8 @@ def _seat_rows(org: Organisation, seats: list[Seat], c: Composition | None) -> l
 def committee_list(org: Organisation, term: Term) -> bytes:
     """Danh sách Ban Chấp hành …, nhiệm kỳ …: the members on the committee's day, with the
     composition table against the directive."""
-    c = composition_of(org, term)
+    with translation.override("vi"):  # the figures' words, in the document's language
+        c = composition_of(org, term)
     day = c.day if c else min(dt.date(term.first_year, 12, 31), today())
     seats = [
         s
@@ -351,7 +352,8 @@ def congress_report(congress: Congress) -> bytes:
             + ", ".join(people)
             + "."
         )
-    c = composition_of(org, term)
+    with translation.override("vi"):  # the figures' words, in the document's language
+        c = composition_of(org, term)
     if c:
         doc.add_paragraph(f"4. Cơ cấu cấp ủy ngày {_d(c.day)} so với {c.directive.title}:")
         grid(doc, ["Nội dung", "Số lượng", "Tỷ lệ", "Yêu cầu", "Kết quả"], _composition_rows(c))
