@@ -148,8 +148,21 @@ def world(people: list[str]) -> tuple:  # type: ignore[type-arg]
                     actor=None,
                 )
             )
-        term = cs.term_get(province, 2025, 2030, None, cs.open_change_set(actor=None))
-    return province, term, members
+        congress = cs.congress_record(
+            org=province,
+            data=cs.CongressInput(
+                first_year=2025,
+                last_year=2030,
+                kind=rules.DELEGATE_CONGRESS,
+                opens_on=dt.date(2025, 10, 14),
+                closes_on=dt.date(2025, 10, 16),
+                convened=DELEGATES,
+                present=DELEGATES - 4,
+                number=1,
+            ),
+            actor=None,
+        )
+    return province, congress, members
 
 
 def main() -> int:
@@ -174,7 +187,7 @@ def main() -> int:
     def from_sheet() -> None:
         read_count(content, "kiem-phieu.xlsx")
 
-    province, term, members = world(people)
+    province, congress, members = world(people)
     counted = read_count(content, "kiem-phieu.xlsx")
     by_name = dict(zip(people, members, strict=True))
     approval = get_or_create_decision(
@@ -185,7 +198,8 @@ def main() -> int:
         with transaction.atomic():
             cs.election_record(
                 org=province,
-                term=term,
+                term=congress.term,
+                congress=congress,
                 body=rules.EXECUTIVE,
                 held_on=dt.date(2025, 10, 15),
                 seats=SEATS,
