@@ -25,7 +25,7 @@ from dangvu.core.actors import Actor
 from dangvu.core.changes import log_entry, open_change_set
 from dangvu.core.dates import format_date, today
 from dangvu.core.errors import RuleError
-from dangvu.core.models import ChangeSet, Decision
+from dangvu.core.models import ChangeLogEntry, ChangeSet, Decision
 from dangvu.members.models import MembershipPeriod, PartyMember
 from dangvu.orgs.models import Organisation, Placement, subtree_range, valid_on
 from dangvu.rules import congress as rules
@@ -704,11 +704,20 @@ def _close_previous(
     held = Seat.objects.filter(org=org, body__in=bodies, until__isnull=True, since__lte=on)
     if not single:
         held = held.filter(term__first_year__lt=term.first_year)
-    for seat in held.select_related("member__person", "term"):
+    seats = list(held.select_related("member__person", "term"))
+    for seat in seats:
         seat.until = on
         seat.left_reason = "term_end" if seat.term.first_year < term.first_year else "other"
-        seat.save(update_fields=["until", "left_reason"])
-        _log_leave(cs, seat)
+    _end_seats(cs, seats)
+
+
+def _end_seats(cs: ChangeSet, seats: list[Seat]) -> None:
+    """Seats whose `until` and `left_reason` were set: written and logged in two statements (a
+    new committee ends a whole term's posts; a restructuring, a whole committee's)."""
+    if not seats:
+        return
+    Seat.objects.bulk_update(seats, ["until", "left_reason"])
+    ChangeLogEntry.objects.bulk_create([_log_leave(cs, seat, save=False) for seat in seats])
 
 
 def _refuse_holding(
@@ -1116,9 +1125,10 @@ def seat_leave(
     return seat
 
 
-def _log_leave(cs: ChangeSet, seat: Seat) -> None:
-    log_entry(
+def _log_leave(cs: ChangeSet, seat: Seat, *, save: bool = True) -> ChangeLogEntry:
+    return log_entry(
         cs,
+        save=save,
         action="seat.leave",
         obj=seat,
         scope_path=seat.org.path,
@@ -1136,7 +1146,7 @@ def close_seats(
 ) -> None:
     """A restructuring dissolves the organisation (tree.services.succession_handlers): its
     committee's seats end that day; the successor's committee is appointed (CT 45)."""
-    for seat in Seat.objects.filter(org=org, until__isnull=True).select_related("member__person"):
+    seats = list(Seat.objects.filter(org=org, until__isnull=True).select_related("member__person"))
+    for seat in seats:
         seat.until, seat.left_reason = max(on, seat.since), "restructured"
-        seat.save(update_fields=["until", "left_reason"])
-        _log_leave(changeset, seat)
+    _end_seats(changeset, seats)
