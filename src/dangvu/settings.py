@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "dangvu.awards",
     "dangvu.recruitment",
     "dangvu.congress",
+    "dangvu.activities",
     "dangvu.reports",
     "dangvu.restructuring",
     "dangvu.exchange",
@@ -239,3 +240,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Cell life (activities/): a province's own point scale for meetings (a JSON file like
+# rules/meeting_scale.json, the shipped example), and whether members register a yearly
+# commitment of the Hồ Chí Minh study.
+DANGVU_MEETING_SCALE = env_str("DANGVU_MEETING_SCALE", "") or ""
+DANGVU_HCM_COMMITMENTS = env_bool("DANGVU_HCM_COMMITMENTS", True)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("khen-thuong/", include("dangvu.awards.urls")),
     path("phat-trien-dang/", include("dangvu.recruitment.urls")),
     path("dai-hoi/", include("dangvu.congress.urls")),
+    path("sinh-hoat/", include("dangvu.activities.urls")),
     path("bao-cao/", include("dangvu.reports.urls")),
     path("", include("dangvu.exchange.urls")),
     path("api/v1/", api_urls()),

@@ -23,6 +23,7 @@ from dangvu.core.changes import open_change_set
 from dangvu.core.dates import add_months, add_years, age_on
 from dangvu.core.models import ChangeSet, Decision
 from dangvu.demo import data
+from dangvu.demo.activities import Activities
 from dangvu.demo.congresses import Congresses
 from dangvu.demo.pipeline import ADMISSIONS_FROM, Pipeline
 from dangvu.discipline.services import discipline_record
@@ -74,7 +75,7 @@ class Planned:
     args: dict[str, Any] = field(compare=False, default_factory=dict)
 
 
-class History(Pipeline, Congresses):
+class History(Pipeline, Congresses, Activities):
     def __init__(self, builder: DemoBuilder, built: Built) -> None:
         self.builder = builder
         self.built = built
@@ -99,6 +100,7 @@ class History(Pipeline, Congresses):
         self.changeset: ChangeSet | None = None
         self.pipeline_init()
         self.congresses_init()
+        self.activities_init()
 
     # --- helpers -----------------------------------------------------------------------------
     def _count(self, kind: str, months: int = 1) -> int:
@@ -173,6 +175,7 @@ class History(Pipeline, Congresses):
                     for planned in due:
                         self._apply(planned)
                 self.congress_month(month, horizon)
+                self.activities_month(month, horizon)
             self.builder.progress(f"history {month:%m/%Y}", sum(self.applied.values()))
             month = add_months(month, 1)
 

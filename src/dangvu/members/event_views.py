@@ -21,6 +21,7 @@ from dangvu.members.extensions import is_sensitive_list
 from dangvu.members.models import EventKind, MembershipEvent, PartyMember
 from dangvu.orgs.models import Organisation
 from dangvu.orgs.pickers import ANYWHERE, OrgField
+from dangvu.rules.charter import REMOVAL_GROUNDS
 from dangvu.tree.selectors import get_org, scope_roots, visible_orgs
 
 
@@ -70,7 +71,11 @@ def event_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     member = managed_member(request, pk)
     if kind not in dict(available_events(member)):
         raise Http404
-    form = event_forms.event_form(kind, request.POST or None, initial=_initial(member, kind))
+    initial = _initial(member, kind)
+    if kind == EventKind.REMOVAL and request.GET.get("ground") in REMOVAL_GROUNDS:
+        # From a work list: the ground its records show (activities: three months absent or unpaid).
+        initial["ground"] = request.GET["ground"]
+    form = event_forms.event_form(kind, request.POST or None, initial=initial)
     _scope_pickers(request, form)
 
     def act(cleaned: dict[str, Any]) -> Any:

@@ -144,7 +144,7 @@ def as_xlsx(document: PartyList) -> bytes:
     top = 6
     sheet.write_row(top, 0, ["TT", *document.columns], head)
     for number, row in enumerate(document.rows, 1):
-        sheet.write_row(top + number, 0, [number, *[_text(v) for v in row]], cell)
+        sheet.write_row(top + number, 0, [number, *[_cell(v) for v in row]], cell)
     sheet.set_column(0, 0, 5)
     for index, cm in enumerate(document.widths or [], start=1):
         sheet.set_column(index, index, cm * 4)
@@ -155,6 +155,13 @@ def as_xlsx(document: PartyList) -> bytes:
     sheet.fit_to_pages(1, 0)
     book.close()
     return out.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    """A whole number stays a number in a spreadsheet (a sum of đồng adds up); the rest as text."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return _text(value)
 
 
 def _text(value: Any) -> str:

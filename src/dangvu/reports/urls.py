@@ -2,6 +2,7 @@ from django.urls import path
 
 from dangvu.reports import views
 from dangvu.reports.views import awards as award_views
+from dangvu.reports.views import activities as activities_views
 from dangvu.reports.views import congress as congress_views
 
 app_name = "reports"
@@ -15,6 +16,9 @@ urlpatterns = [
     path("bau-cu/<int:pk>/bien-ban.docx", congress_views.minutes, name="election_minutes"),
     path("<str:code>/", views.org_reports, name="org"),
     path("<str:code>/dai-hoi/", congress_views.board, name="congress_board"),
+    path("<str:code>/sinh-hoat.xlsx", activities_views.coverage_xlsx, name="activities_xlsx"),
+    path("<str:code>/so-dang-phi.xlsx", activities_views.dues_book_xlsx, name="dues_book_xlsx"),
+    path("<str:code>/dang-phi.xlsx", activities_views.dues_summary_xlsx, name="dues_summary_xlsx"),
     path(
         "<str:code>/dai-hoi/<int:first>-<int:last>/ket-qua.docx",
         congress_views.congress_report,

@@ -1,0 +1,684 @@
+"""The pages of cell life, political education and dues: the secretary's month (the meeting with
+its roll on one screen, the minutes, who has not paid), the committee's coverage of its cells and
+its dues summary, the member's own page, the documents studied with their figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from dangvu.accounts.models import Ability
+from dangvu.accounts.scope import can
+from dangvu.activities import dues, forms, selectors, services, statement
+from dangvu.activities import roll as rolls
+from dangvu.activities.models import (
+    DuesBasis,
+    DuesPayment,
+    DuesRelief,
+    Exemplar,
+    HcmTopic,
+    Meeting,
+    MeetingPlan,
+    Reporter,
+    StudyDocument,
+    StudySession,
+)
+from dangvu.core.dates import today
+from dangvu.core.forms import add_service_errors, submit
+from dangvu.members.selectors import get_member
+from dangvu.rules import activities as rules
+from dangvu.rules import dues as dues_rules
+from dangvu.tree.selectors import get_org
+
+STATUS_LABELS = dict(rules.ATTENDANCE)
+REASONS = {
+    "fifty_years": _("50 years of party age"),
+    **{k: str(v) for k, v in dues_rules.RELIEF_GROUNDS},
+}
+
+
+def _month_asked(request: HttpRequest, default: dt.date) -> dt.date:
+    value = request.GET.get("thang", "")
+    for fmt in ("%m/%Y", "%Y-%m"):
+        try:
+            return dt.datetime.strptime(value, fmt).date().replace(day=1)
+        except ValueError:
+            continue
+    return default
+
+
+def _this_month() -> dt.date:
+    return today().replace(day=1)
+
+
+def org_page(request: HttpRequest, code: str) -> HttpResponse:
+    """A cell: the secretary's month. A committee: the coverage of its cells for a period."""
+    org = get_org(request.user, code)
+    if org.kind in rolls.CELL_KINDS:
+        return _cell_month(request, org)
+    period = request.GET.get("ky", "")
+    try:
+        first, last = selectors.parse_period(period) if period else (None, None)
+    except ValueError:
+        first = last = None
+    if first is None or last is None:
+        last = dues_rules.previous_month(_this_month())
+        first = last.replace(month=3 * ((last.month - 1) // 3) + 1)
+    found = selectors.coverage(org, first, last)
+    return render(
+        request,
+        "activities/coverage.html",
+        {
+            "org": org,
+            "coverage": found,
+            "period": f"{first.year}-Q{(first.month - 1) // 3 + 1}"
+            if (last.month - first.month) == 2 and first.month % 3 == 1
+            else period,
+            "months": selectors.month_range(first, last),
+        },
+    )
+
+
+def _cell_month(request: HttpRequest, org: Any) -> HttpResponse:
+    month = _month_asked(request, _this_month())
+    end = dues.last_day(month)
+    meetings = list(
+        Meeting.objects.filter(org=org, held_on__gte=month, held_on__lte=end).order_by("held_on")
+    )
+    may_write = can(request.user, Ability.MANAGE_MEMBERS, org.path)
+    book = selectors.book(org, month) if may_write else []
+    unpaid = [line for line in book if line["amount"] > line["paid"] and not line["deferred"]]
+    plan = MeetingPlan.objects.filter(org=org, year=month.year).first()
+    return render(
+        request,
+        "activities/cell.html",
+        {
+            "org": org,
+            "month": month,
+            "previous": dues_rules.previous_month(month),
+            "next": dues_rules.next_month(month) if month < _this_month() else None,
+            "meetings": meetings,
+            "may_write": may_write,
+            "book": book,
+            "unpaid": unpaid,
+            "assessed": bool(book),
+            "plan": plan,
+            "reasons": REASONS,
+        },
+    )
+
+
+def _people(org: Any, day: dt.date) -> list[rolls.Line]:
+    return rolls.roll_for(org, day)
+
+
+def meeting_new(request: HttpRequest, code: str) -> HttpResponse:
+    """The month's meeting on one screen: when and who chaired, the roll (everyone present unless
+    marked), the minutes, a resolution with its votes, the criteria of HD 12."""
+    org = get_org(request.user, code, Ability.MANAGE_MEMBERS)
+    if org.kind not in rolls.CELL_KINDS:
+        raise Http404
+    day = today()
+    asked = request.POST.get("held_on") or request.GET.get("ngay")
+    if asked:
+        try:
+            day = dt.datetime.strptime(asked, "%d/%m/%Y").date()
+        except ValueError:
+            day = today()
+    lines = _people(org, min(day, today()))
+    people = [(line.member, line.name) for line in lines]
+    plan = MeetingPlan.objects.filter(org=org, year=day.year).first()
+    initial: dict[str, Any] = {"held_on": day, "starts": dt.time(19, 30), "ends": dt.time(21, 0)}
+    if plan and plan.fixed_day and day.month == today().month and request.method != "POST":
+        fixed = day.replace(day=plan.fixed_day)
+        initial["held_on"] = fixed if fixed <= today() else day
+    form = forms.MeetingForm(request.POST or None, initial=initial, people=people)
+    roll_rows = []
+    for line in lines:
+        status = request.POST.get(f"st_{line.member}", line.status)
+        roll_rows.append(
+            {
+                "line": line,
+                "status": status,
+                "reason": request.POST.get(f"ly_{line.member}", ""),
+                "choices": [
+                    (key, label)
+                    for key, label in rules.ATTENDANCE
+                    if key not in rules.NOT_EXPECTED or key == line.status
+                ],
+            }
+        )
+
+    def act(d: dict[str, Any]) -> Meeting:
+        roll = {
+            line.member: (
+                request.POST.get(f"st_{line.member}", line.status),
+                request.POST.get(f"ly_{line.member}", ""),
+            )
+            for line in lines
+        }
+        resolutions = []
+        if d.get("resolution"):
+            resolutions.append(
+                (
+                    d["resolution"],
+                    d.get("in_favour") or 0,
+                    d.get("against") or 0,
+                    d.get("abstain") or 0,
+                )
+            )
+        return services.meeting_record(
+            org=org,
+            data=services.MeetingInput(
+                kind=d["kind"],
+                held_on=d["held_on"],
+                starts=d["starts"],
+                ends=d["ends"],
+                chair=d["chair"],
+                minute_taker=d["minute_taker"],
+                roll=roll,
+                topic=d["topic"],
+                superior_attendee=d["superior_attendee"],
+                agenda=d["agenda"],
+                documents_shared_on=d["documents_shared_on"],
+                minutes=d["minutes"],
+                conclusions=d["conclusions"],
+                criteria={k: d[k] for k in rules.JUDGED_CRITERIA},
+                resolutions=resolutions,
+            ),
+            actor=request.user,
+        )
+
+    if request.method == "POST" and request.POST.get("held_on") and not request.POST.get("kind"):
+        form = forms.MeetingForm(initial={**initial, "held_on": day}, people=people)
+    response = submit(
+        request,
+        form,
+        act,
+        _("The meeting is recorded."),
+        lambda m: reverse("activities:meeting", args=[m.pk]),
+    )
+    if response:
+        return response
+    return render(
+        request,
+        "activities/meeting_form.html",
+        {"org": org, "form": form, "roll": roll_rows, "day": day, "plan": plan},
+    )
+
+
+def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = (
+        Meeting.objects.select_related("org", "chair__person", "minute_taker__person")
+        .filter(pk=pk)
+        .first()
+    )
+    if meeting is None:
+        raise Http404
+    org = get_org(request.user, meeting.org.code)
+    roll = list(
+        meeting.roll.select_related("member__person").order_by(
+            "attached", "member__person__sort_key"
+        )
+    )
+    criteria = [(label, meeting.criteria.get(key)) for key, label in rules.CRITERIA]
+    return render(
+        request,
+        "activities/meeting.html",
+        {
+            "org": org,
+            "meeting": meeting,
+            "roll": roll,
+            "resolutions": list(meeting.resolutions.all()),
+            "criteria": criteria,
+            "minutes_long": rules.meeting_minutes(meeting.starts, meeting.ends),
+            "rate": rules.rate(meeting.present, meeting.expected),
+            "scale": services.scale(),
+        },
+    )
+
+
+def plan_page(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    org = get_org(request.user, code, Ability.MANAGE_MEMBERS)
+    plan = MeetingPlan.objects.filter(org=org, year=year).first()
+    initial: dict[str, Any] = {}
+    if plan:
+        initial = {
+            "fixed_day": plan.fixed_day,
+            "short_minutes": plan.short_minutes,
+            "short_decision": plan.short_decision,
+            "reported_on": plan.reported_on,
+        }
+        for topic in plan.topics.all():
+            initial.setdefault(f"q{topic.quarter}", topic.topic)
+    form = forms.PlanForm(request.POST or None, initial=initial)
+
+    def act(d: dict[str, Any]) -> Any:
+        return services.plan_record(
+            org=org,
+            year=year,
+            fixed_day=d["fixed_day"],
+            topics=[(q, d[f"q{q}"] or "", "") for q in (1, 2, 3, 4)],
+            short_minutes=d["short_minutes"],
+            short_decision=d["short_decision"],
+            reported_on=d["reported_on"],
+            actor=request.user,
+        )
+
+    response = submit(
+        request,
+        form,
+        act,
+        _("The plan is saved."),
+        lambda _p: reverse("activities:org", args=[code]),
+    )
+    if response:
+        return response
+    return render(
+        request,
+        "activities/form.html",
+        {"org": org, "form": form, "title": _("Meeting plan %(year)s") % {"year": year}},
+    )
+
+
+def dues_page(request: HttpRequest, code: str) -> HttpResponse:
+    """A cell's book of the month, or a committee's summary of its cells; assessing the month."""
+    org = get_org(request.user, code)
+    month = _month_asked(request, _this_month())
+    may_write = can(request.user, Ability.MANAGE_MEMBERS, org.path)
+    statement_form = forms.StatementForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and may_write and request.FILES.get("file"):
+        if statement_form.is_valid():
+            upload = statement_form.cleaned_data["file"]
+            try:
+                count = statement.import_statement(
+                    org=org, content=upload.read(), filename=upload.name, actor=request.user
+                )
+            except statement.StatementError as exc:
+                for problem in exc.problems[:50]:
+                    messages.error(request, problem)
+            else:
+                messages.success(
+                    request, _("%(count)s payments of the statement recorded.") % {"count": count}
+                )
+        return redirect(
+            reverse("activities:dues", args=[code]) + f"?thang={dues.month_label(month)}"
+        )
+    if request.method == "POST" and may_write:
+        try:
+            with transaction.atomic():
+                done = dues.assess(org=org, month=month, actor=request.user)
+            messages.success(
+                request,
+                _("The book of %(month)s: %(new)s lines written, %(updated)s computed again.")
+                % {"month": dues.month_label(month), **done},
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect(
+            reverse("activities:dues", args=[code]) + f"?thang={dues.month_label(month)}"
+        )
+    context: dict[str, Any] = {
+        "org": org,
+        "month": month,
+        "may_write": may_write,
+        "previous": dues_rules.previous_month(month),
+        "next": dues_rules.next_month(month) if month < _this_month() else None,
+        "regulation": dues_rules.regulation_for(month),
+        "reasons": REASONS,
+        "statement_form": statement_form,
+    }
+    if org.kind in rolls.CELL_KINDS:
+        if not may_write:
+            raise Http404
+        lines = selectors.book(org, month)
+        context.update(
+            {
+                "lines": lines,
+                "due": sum(line["amount"] for line in lines),
+                "paid": sum(line["paid"] for line in lines),
+            }
+        )
+        return render(request, "activities/book.html", context)
+    context["summary"] = selectors.dues_summary(org, month)
+    return render(request, "activities/dues_summary.html", context)
+
+
+def payment_new(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_member(request.user, pk, Ability.MANAGE_MEMBERS)
+    month = _month_asked(request, _this_month())
+    ctx = dues.context_for([member.pk])
+    due, _category = dues.due_of(member.pk, month, ctx)
+    form = forms.PaymentForm(
+        request.POST or None,
+        initial={
+            "paid_on": today(),
+            "first": month,
+            "amount": due.amount or None,
+            "channel": "cash",
+        },
+    )
+
+    def act(d: dict[str, Any]) -> DuesPayment:
+        return dues.pay(
+            member=member,
+            paid_on=d["paid_on"],
+            amount=d["amount"],
+            first=d["first"],
+            last=d["last"],
+            channel=d["channel"],
+            receipt=d["receipt"],
+            actor=request.user,
+        )
+
+    response = submit(
+        request,
+        form,
+        act,
+        _("The payment is recorded."),
+        lambda p: reverse("activities:receipt", args=[p.pk]),
+    )
+    if response:
+        return response
+    return render(
+        request,
+        "activities/form.html",
+        {
+            "org": member.org,
+            "form": form,
+            "title": _("Dues paid by %(name)s") % {"name": member.person.full_name},
+            "note": _("Due for %(month)s: %(amount)s đồng")
+            % {"month": dues.month_label(month), "amount": f"{due.amount:,}".replace(",", ".")},
+        },
+    )
+
+
+def receipt_page(request: HttpRequest, pk: int) -> HttpResponse:
+    payment = DuesPayment.objects.select_related("member__person", "org").filter(pk=pk).first()
+    if payment is None:
+        raise Http404
+    own = getattr(request.user, "member_id", None) == payment.member_id
+    if not own and not can(request.user, Ability.MANAGE_MEMBERS, payment.org.path):
+        raise Http404
+    return render(request, "activities/receipt.html", {"payment": payment, "org": payment.org})
+
+
+def member_dues(request: HttpRequest, pk: int) -> HttpResponse:
+    """What a member's dues are computed from (the amount is sensitive: shown with the permission),
+    the exemptions and reductions decided, the year's book; the forms that record them."""
+    member = get_member(request.user, pk, Ability.MANAGE_MEMBERS)
+    basis_form = forms.BasisForm(
+        request.POST if request.POST.get("form") == "basis" else None,
+        initial={"since": _this_month(), "region": "1"},
+        prefix="basis",
+    )
+    relief_form = forms.ReliefForm(
+        request.POST if request.POST.get("form") == "relief" else None,
+        initial={"first": _this_month()},
+        prefix="relief",
+    )
+    if request.method == "POST":
+        form = basis_form if request.POST.get("form") == "basis" else relief_form
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    if form is basis_form:
+                        dues.basis_record(
+                            member=member,
+                            since=d["since"],
+                            category=d["category"],
+                            amount=d["amount"] or 0,
+                            region=d["region"],
+                            actor=request.user,
+                        )
+                    else:
+                        dues.relief_record(
+                            member=member,
+                            kind=d["kind"],
+                            percent=d["percent"],
+                            first=d["first"],
+                            last=d["last"],
+                            decision=d["decision"],
+                            actor=request.user,
+                        )
+                messages.success(request, _("Saved."))
+                return redirect("activities:member_dues", pk)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+    sensitive = can(request.user, Ability.VIEW_SENSITIVE, member.scope_path)
+    year = today().year
+    return render(
+        request,
+        "activities/member_dues.html",
+        {
+            "member": member,
+            "org": member.org,
+            "bases": list(DuesBasis.objects.filter(member=member).order_by("-since")),
+            "reliefs": list(DuesRelief.objects.filter(member=member).order_by("-first")),
+            "year": selectors.member_year(member.pk, year),
+            "sensitive": sensitive,
+            "basis_form": basis_form,
+            "relief_form": relief_form,
+            "reasons": REASONS,
+            "categories": dict(dues_rules.CATEGORIES),
+        },
+    )
+
+
+def me(request: HttpRequest) -> HttpResponse:
+    """The member's own page: this year's meetings and attendance, the dues, the documents to
+    study (read on a phone)."""
+    member_id = getattr(request.user, "member_id", None)
+    if not member_id:
+        raise Http404
+    member = get_member(request.user, member_id)
+    year = today().year
+    found = selectors.member_year(member.pk, year)
+    sessions = list(
+        StudySession.objects.filter(roll__member_id=member.pk)
+        .select_related("document")
+        .order_by("-held_on")[:20]
+    )
+    return render(
+        request,
+        "activities/me.html",
+        {
+            "member": member,
+            "year": year,
+            "found": found,
+            "status_labels": STATUS_LABELS,
+            "sessions": sessions,
+            "reasons": REASONS,
+        },
+    )
+
+
+def study_list(request: HttpRequest, code: str) -> HttpResponse:
+    org = get_org(request.user, code)
+    may_write = can(request.user, Ability.MANAGE_ORGS, org.path)
+    form = forms.DocumentForm(request.POST or None) if may_write else None
+
+    def act(d: dict[str, Any]) -> StudyDocument:
+        deadlines = {
+            key: d[f"deadline_{key}"]
+            for key in ("province", "commune", "grassroots")
+            if d.get(f"deadline_{key}")
+        }
+        return services.document_register(
+            org=org,
+            kind=d["kind"],
+            number=d["number"],
+            title=d["title"],
+            issuer=d["issuer"],
+            level=d["level"],
+            issued_on=d["issued_on"],
+            deadlines=deadlines,
+            actor=request.user,
+        )
+
+    if form is not None:
+        response = submit(
+            request,
+            form,
+            act,
+            _("The document is registered."),
+            lambda doc: reverse("activities:document", args=[doc.pk]) + f"?don-vi={code}",
+        )
+        if response:
+            return response
+    paths = [p for p in _ancestor_paths(org.path)]
+    documents = list(StudyDocument.objects.filter(org__path__in=paths).order_by("-issued_on"))
+    year = today().year
+    return render(
+        request,
+        "activities/study_list.html",
+        {
+            "org": org,
+            "documents": documents,
+            "form": form,
+            "topic": HcmTopic.objects.filter(org__path__in=paths, year=year)
+            .order_by("-org__path")
+            .first(),
+            "exemplars": list(Exemplar.objects.filter(org=org).order_by("-year", "name")[:50]),
+            "reporters": list(
+                Reporter.objects.filter(org=org, until__isnull=True).select_related(
+                    "member__person"
+                )
+            ),
+            "year": year,
+        },
+    )
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    from dangvu.orgs.models import SEGMENT_WIDTH
+
+    return [path[:n] for n in range(SEGMENT_WIDTH, len(path) + 1, SEGMENT_WIDTH)]
+
+
+def document_page(request: HttpRequest, pk: int) -> HttpResponse:
+    document = StudyDocument.objects.filter(pk=pk).select_related("org").first()
+    if document is None:
+        raise Http404
+    org = get_org(request.user, request.GET.get("don-vi") or document.org.code)
+    if document.org.path not in _ancestor_paths(org.path) and not org.path.startswith(
+        document.org.path
+    ):
+        raise Http404
+    sessions = list(
+        StudySession.objects.filter(document=document, org__path__startswith=org.path)
+        .select_related("org")
+        .order_by("-held_on")[:200]
+    )
+    return render(
+        request,
+        "activities/document.html",
+        {
+            "org": org,
+            "document": document,
+            "figures": selectors.study_figures(document, org),
+            "sessions": sessions,
+            "may_write": can(request.user, Ability.MANAGE_MEMBERS, org.path),
+            "may_adopt": can(request.user, Ability.MANAGE_ORGS, org.path)
+            and org.kind not in rolls.CELL_KINDS,
+            "levels": dict(rules.ISSUER_LEVELS),
+        },
+    )
+
+
+def session_new(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """A study session held by the organisation, with the roll of its members that day."""
+    document = StudyDocument.objects.filter(pk=pk).first()
+    if document is None:
+        raise Http404
+    org = get_org(request.user, code, Ability.MANAGE_MEMBERS)
+    form = forms.SessionForm(
+        request.POST or None,
+        initial={"held_on": today(), "level": "grassroots", "mode": "in_person"},
+    )
+    from dangvu.members.models import PartyMember
+
+    members = list(
+        PartyMember.objects.filter(
+            org__path__startswith=org.path, status__in=("official", "probationary")
+        )
+        .select_related("person")
+        .order_by("person__sort_key")[:500]
+    )
+
+    def act(d: dict[str, Any]) -> StudySession:
+        roll = {m.pk: request.POST.get(f"st_{m.pk}", rules.PRESENT) for m in members}
+        return services.session_record(
+            document=document,
+            org=org,
+            level=d["level"],
+            held_on=d["held_on"],
+            mode=d["mode"],
+            roll=roll,
+            reporters=d["reporters"],
+            materials=d["materials"],
+            guests={k: d[k] for k in ("cadres", "union", "others")},
+            actor=request.user,
+        )
+
+    response = submit(
+        request,
+        form,
+        act,
+        _("The session is recorded."),
+        lambda _s: reverse("activities:document", args=[pk]) + f"?don-vi={code}",
+    )
+    if response:
+        return response
+    return render(
+        request,
+        "activities/session_form.html",
+        {
+            "org": org,
+            "document": document,
+            "form": form,
+            "members": members,
+            "choices": rules.STUDY_ATTENDANCE,
+        },
+    )
+
+
+def programme_new(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    document = StudyDocument.objects.filter(pk=pk).first()
+    if document is None:
+        raise Http404
+    org = get_org(request.user, code, Ability.MANAGE_ORGS)
+    form = forms.ProgrammeForm(request.POST or None, initial={"adopted_on": today()})
+
+    def act(d: dict[str, Any]) -> Any:
+        return services.programme_record(
+            document=document,
+            org=org,
+            adopted_on=d["adopted_on"],
+            number=d["number"],
+            actor=request.user,
+        )
+
+    response = submit(
+        request,
+        form,
+        act,
+        _("The action programme is recorded."),
+        lambda _p: reverse("activities:document", args=[pk]) + f"?don-vi={code}",
+    )
+    if response:
+        return response
+    return render(
+        request,
+        "activities/form.html",
+        {"org": org, "form": form, "title": _("Action programme: %(doc)s") % {"doc": document}},
+    )
