@@ -188,6 +188,9 @@ def _demo_2023(_below: None) -> Any:
     from dangvu.demo.province import DemoBuilder
 
     builder = DemoBuilder(seed=DEMO_SEED, scale=DEMO_SCALE)
+    # Cell meetings from 04/2025 only (the full demo's start from 01/2024): the quarter before the
+    # reform shows the merged province answering through its predecessors, at a third of the cost.
+    builder.activities_from = dt.date(2025, 4, 1)
     builder.build(history_until=dt.date(2023, 12, 31))
     return builder
 

@@ -56,6 +56,7 @@ RECORD_TABLES = (
     "awards_",
     "reports_",
     "congress_",
+    "activities_",
 )
 
 
@@ -151,6 +152,17 @@ ELECTION = {
     "base_kind": "members",
     "convened": 3,
     "present": 3,
+}
+
+
+STUDY_DOCUMENT = {
+    "form": "document",
+    "document-kind": "resolution",
+    "document-number": "NQ 2",
+    "document-title": "T",
+    "document-issuer": "I",
+    "document-level": "grassroots",
+    "document-issued_on": DAY,
 }
 
 
@@ -331,6 +343,66 @@ def congresses_for(world: Any) -> dict[str, Any]:
     return made
 
 
+def activities_for(world: Any) -> dict[str, Any]:
+    """A meeting, a dues basis, book and payment, and a document to study, on each subtree."""
+    from dangvu.activities import dues
+    from dangvu.activities import services as acts
+    from dangvu.rules import activities as rules
+    from dangvu.rules import dues as dues_rules
+
+    son, hoa, an = world.members["son"], world.members["hoa"], world.members["an"]
+    made: dict[str, Any] = {}
+    for key, cell, committee, people in (
+        ("in", world.ts1, world.tan_son, [son]),
+        ("out", world.ph1, world.phuoc_hai, [hoa, an]),
+    ):
+        meeting = acts.meeting_record(
+            org=cell,
+            data=acts.MeetingInput(
+                kind=rules.REGULAR,
+                held_on=dt.date(2026, 10, 5),
+                starts=dt.time(19, 30),
+                ends=dt.time(21, 0),
+                chair=people[0].pk,
+                minute_taker=people[0].pk,
+                roll={m.pk: (rules.PRESENT, "") for m in people},
+            ),
+            actor=None,
+        )
+        dues.basis_record(
+            member=people[0],
+            since=dt.date(2026, 9, 1),
+            category=dues_rules.OTHER,
+            amount=0,
+            actor=None,
+        )
+        payment = dues.pay(
+            member=people[0],
+            paid_on=dt.date(2026, 10, 6),
+            amount=20_000,
+            first=dt.date(2026, 10, 1),
+            actor=None,
+        )
+        document = acts.document_register(
+            org=committee,
+            kind="resolution",
+            number=f"NQ {key}",
+            title="Nghị quyết của đảng bộ",
+            issuer="Đảng ủy",
+            level="grassroots",
+            issued_on=dt.date(2026, 9, 1),
+            deadlines={},
+            actor=None,
+        )
+        made[key] = {
+            "meeting": meeting,
+            "payment": payment,
+            "document": document,
+            "member": people[0],
+        }
+    return made
+
+
 @pytest.fixture
 def matrix(world):
     """The world, plus the objects the routes are tried on."""
@@ -382,6 +454,19 @@ def matrix(world):
     )
     candidates = candidates_for(world)
     congresses = congresses_for(world)
+    acts = activities_for(world)
+    son_pk, hoa_pk = acts["in"]["member"].pk, acts["out"]["member"].pk
+    meeting_post = {
+        "kind": "regular",
+        "held_on": DAY,
+        "starts": "19:30",
+        "ends": "21:00",
+        "chair": son_pk,
+        "minute_taker": son_pk,
+        f"st_{son_pk}": "present",
+    }
+    doc_in = {"pk": acts["in"]["document"].pk, "code": "X-TS"}
+    doc_out = {"pk": acts["out"]["document"].pk, "code": "X-PH"}
     term_in = {"code": "X-TS", "first": 2025, "last": 2030}
     term_out = {"code": "X-PH", "first": 2025, "last": 2030}
     routes = {
@@ -403,6 +488,115 @@ def matrix(world):
             post_inside=CLOSE,
         ),
         "reports:recruitment": Route("scoped", inside={"code": "X-TS"}, outside={"code": "X-PH"}),
+        "desk:activities_start": Route("own", get_inside=302),
+        "activities:me": Route("own", get_inside=404),
+        "activities:org": Route("scoped", inside={"code": "X-TS"}, outside={"code": "X-PH"}),
+        "activities:meeting_new": Route(
+            "scoped",
+            inside={"code": "TS-1"},
+            outside={"code": "PH-1"},
+            post={**meeting_post, "chair": hoa_pk, "minute_taker": hoa_pk},
+            post_inside=meeting_post,
+        ),
+        "activities:meeting": Route(
+            "scoped",
+            inside={"pk": acts["in"]["meeting"].pk},
+            outside={"pk": acts["out"]["meeting"].pk},
+        ),
+        "activities:plan": Route(
+            "scoped",
+            inside={"code": "TS-1", "year": 2026},
+            outside={"code": "PH-1", "year": 2026},
+            post={"fixed_day": "3", "q1": "A", "q2": "B", "q3": "C", "q4": "D"},
+            post_inside={"fixed_day": "3", "q1": "A", "q2": "B", "q3": "C", "q4": "D"},
+        ),
+        "activities:dues": Route(
+            "scoped",
+            inside={"code": "X-TS"},
+            outside={"code": "X-PH"},
+            post={},
+            post_inside={"x": "1"},
+        ),
+        "activities:member_dues": Route(
+            "scoped",
+            inside={"pk": son_pk},
+            outside={"pk": hoa_pk},
+            post={
+                "form": "basis",
+                "basis-since": "11/2026",
+                "basis-category": "student",
+                "basis-region": "1",
+            },
+            post_inside={
+                "form": "basis",
+                "basis-since": "11/2026",
+                "basis-category": "student",
+                "basis-region": "1",
+            },
+        ),
+        "activities:pay": Route(
+            "scoped",
+            inside={"pk": son_pk},
+            outside={"pk": hoa_pk},
+            post={"paid_on": DAY, "first": "11/2026", "amount": "20000", "channel": "cash"},
+            post_inside={"paid_on": DAY, "first": "11/2026", "amount": "20000", "channel": "cash"},
+        ),
+        "activities:receipt": Route(
+            "scoped",
+            inside={"pk": acts["in"]["payment"].pk},
+            outside={"pk": acts["out"]["payment"].pk},
+        ),
+        "activities:study": Route(
+            "scoped",
+            inside={"code": "X-TS"},
+            outside={"code": "X-PH"},
+            post=STUDY_DOCUMENT,
+            post_inside=STUDY_DOCUMENT,
+        ),
+        "activities:document": Route(
+            "scoped",
+            inside={"pk": doc_in["pk"]},
+            outside={"pk": doc_out["pk"]},
+            query_inside={"don-vi": "X-TS"},
+            query_outside={"don-vi": "X-PH"},
+        ),
+        "activities:session_new": Route(
+            "scoped",
+            inside=doc_in,
+            outside=doc_out,
+            post={
+                "held_on": DAY,
+                "level": "commune",
+                "mode": "in_person",
+                "cadres": "0",
+                "union": "0",
+                "others": "0",
+            },
+            post_inside={
+                "held_on": DAY,
+                "level": "commune",
+                "mode": "in_person",
+                "cadres": "0",
+                "union": "0",
+                "others": "0",
+            },
+        ),
+        "activities:programme_new": Route(
+            "scoped",
+            inside=doc_in,
+            outside=doc_out,
+            post={"adopted_on": DAY, "number": "01"},
+            post_inside={"adopted_on": DAY, "number": "01"},
+        ),
+        "reports:activities_xlsx": Route(
+            "scoped", inside={"code": "X-TS"}, outside={"code": "X-PH"}
+        ),
+        "reports:dues_book_xlsx": Route(
+            "scoped", inside={"code": "TS-1"}, outside={"code": "PH-1"}
+        ),
+        "reports:dues_summary_xlsx": Route(
+            "scoped", inside={"code": "X-TS"}, outside={"code": "X-PH"}
+        ),
         "desk:congress_start": Route("own", get_inside=302),
         "congress:org": Route("scoped", inside={"code": "X-TS"}, outside={"code": "X-PH"}),
         "congress:term": Route("scoped", inside=term_in, outside=term_out),

@@ -27,10 +27,22 @@ JAN, FEB, MAR = dt.date(2026, 1, 1), dt.date(2026, 2, 1), dt.date(2026, 3, 1)
 def salaried(world):
     hoa, an = world.members["hoa"], world.members["an"]
     dues.basis_record(
-        member=hoa, since=dt.date(2025, 7, 1), category=rules.INSURED, amount=8_450_000, actor=world.binh
+        member=hoa,
+        since=dt.date(2025, 7, 1),
+        category=rules.INSURED,
+        amount=8_450_000,
+        actor=world.binh,
     )
-    dues.basis_record(member=hoa, since=FEB, category=rules.INSURED, amount=9_100_000, actor=world.binh)
-    dues.basis_record(member=an, since=dt.date(2025, 7, 1), category=rules.PENSION, amount=6_000_000, actor=world.binh)
+    dues.basis_record(
+        member=hoa, since=FEB, category=rules.INSURED, amount=9_100_000, actor=world.binh
+    )
+    dues.basis_record(
+        member=an,
+        since=dt.date(2025, 7, 1),
+        category=rules.PENSION,
+        amount=6_000_000,
+        actor=world.binh,
+    )
     return hoa, an
 
 
@@ -58,7 +70,9 @@ def test_a_past_month_does_not_move(world):
     book as it was written; the current month's unpaid lines follow it."""
     hoa, _an = salaried(world)
     dues.assess(org=world.phuoc_hai, month=JAN, actor=world.an)
-    dues.basis_record(member=hoa, since=JAN, category=rules.INSURED, amount=20_000_000, actor=world.binh)
+    dues.basis_record(
+        member=hoa, since=JAN, category=rules.INSURED, amount=20_000_000, actor=world.binh
+    )
     done = dues.assess(org=world.phuoc_hai, month=JAN, actor=world.an)
     assert done["updated"] == 0 and line(hoa, JAN).amount == 84_500
 
@@ -66,7 +80,9 @@ def test_a_past_month_does_not_move(world):
 def test_paying_in_cash_ahead_and_above_the_dues(world):
     hoa, an = salaried(world)
     dues.assess(org=world.phuoc_hai, month=MAR, actor=world.an)
-    payment = dues.pay(member=hoa, paid_on=dt.date(2026, 3, 5), amount=91_000, first=MAR, actor=world.binh)
+    payment = dues.pay(
+        member=hoa, paid_on=dt.date(2026, 3, 5), amount=91_000, first=MAR, actor=world.binh
+    )
     assert payment.receipt == "1/2026" and payment.voluntary == 0
     assert line(hoa, MAR).paid == 91_000
     # Ahead for April–June and 20,000 more of his own will (kept on June).
@@ -80,11 +96,16 @@ def test_paying_in_cash_ahead_and_above_the_dues(world):
     )
     assert ahead.voluntary == 20_000 and ahead.receipt == "2/2026"
     assert [line(an, dt.date(2026, m, 1)).paid for m in (4, 5, 6)] == [30_000, 30_000, 50_000]
-    with pytest.raises(ValidationError, match="30.000"):
+    with pytest.raises(ValidationError, match=r"30\.000"):
         dues.pay(member=an, paid_on=dt.date(2026, 3, 6), amount=10_000, first=MAR, actor=world.binh)
     with pytest.raises(ValidationError, match="12"):
         dues.pay(
-            member=an, paid_on=dt.date(2026, 3, 6), amount=900_000, first=MAR, last=dt.date(2027, 6, 1), actor=world.binh
+            member=an,
+            paid_on=dt.date(2026, 3, 6),
+            amount=900_000,
+            first=MAR,
+            last=dt.date(2027, 6, 1),
+            actor=world.binh,
         )
 
 
@@ -92,12 +113,24 @@ def test_a_reduction_applies_to_the_lines_not_yet_paid(world):
     hoa, _an = salaried(world)
     dues.assess(org=world.phuoc_hai, month=MAR, actor=world.an)
     dues.relief_record(
-        member=hoa, kind=rules.HARDSHIP, percent=50, first=MAR, last=dt.date(2027, 2, 1), decision="NQ chi bộ 01", actor=world.binh
+        member=hoa,
+        kind=rules.HARDSHIP,
+        percent=50,
+        first=MAR,
+        last=dt.date(2027, 2, 1),
+        decision="NQ chi bộ 01",
+        actor=world.binh,
     )
     assert (line(hoa, MAR).amount, line(hoa, MAR).percent) == (45_500, 50)
     with pytest.raises(ValidationError, match="12"):
         dues.relief_record(
-            member=hoa, kind=rules.HARDSHIP, percent=50, first=MAR, last=dt.date(2027, 3, 1), decision="NQ", actor=world.binh
+            member=hoa,
+            kind=rules.HARDSHIP,
+            percent=50,
+            first=MAR,
+            last=dt.date(2027, 3, 1),
+            decision="NQ",
+            actor=world.binh,
         )
 
 
@@ -108,7 +141,9 @@ def test_three_months_unpaid_on_the_secretarys_list(world):
         dues.assess(org=world.phuoc_hai, month=day, actor=world.an)
         dues.pay(member=an, paid_on=day, amount=line(an, day).amount, first=day, actor=world.binh)
         if month in (1, 3):
-            dues.pay(member=hoa, paid_on=day, amount=line(hoa, day).amount, first=day, actor=world.binh)
+            dues.pay(
+                member=hoa, paid_on=day, amount=line(hoa, day).amount, first=day, actor=world.binh
+            )
     found = member_worklists.work_list(world.binh, world.ph1, dt.date(2026, 6, 10))
     items = found["dues_unpaid_three_months"]
     assert [i.name for i in items] == ["Nguyễn Thị Hoa"]
@@ -116,9 +151,11 @@ def test_three_months_unpaid_on_the_secretarys_list(world):
 
 
 def test_collect_and_the_summary_equal_the_lines(world):
-    hoa, an = salaried(world)
+    hoa, _an = salaried(world)
     son = world.members["son"]
-    dues.basis_record(member=son, since=JAN, category=rules.OTHER, amount=0, region="2", actor=world.an)
+    dues.basis_record(
+        member=son, since=JAN, category=rules.OTHER, amount=0, region="2", actor=world.an
+    )
     dues.collect(
         org=world.province,
         month=MAR,
@@ -132,30 +169,53 @@ def test_collect_and_the_summary_equal_the_lines(world):
     assert sum(found["split"].values()) == 105_190
     assert DuesPayment.objects.filter(channel="portal").get().member == son
     out = io.StringIO()
-    call_command("dues", "month", "--org", world.province.code, "--month", "2026-03", "--format", "json", stdout=out)
+    call_command(
+        "dues",
+        "month",
+        "--org",
+        world.province.code,
+        "--month",
+        "2026-03",
+        "--format",
+        "json",
+        stdout=out,
+    )
     printed = json.loads(out.getvalue())
-    assert (printed["due"], printed["paid"], printed["regulation"]) == (135_190, 105_190, "01-QĐ/TW")
+    assert (printed["due"], printed["paid"], printed["regulation"]) == (
+        135_190,
+        105_190,
+        "01-QĐ/TW",
+    )
 
 
 def test_the_portal_statement_is_paid_through_the_one_door(world):
-    hoa, an = salaried(world)
+    hoa, _an = salaried(world)
     hoa.card_number = "58123456"
     hoa.save(update_fields=["card_number"])
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["BẢNG KÊ ĐẢNG PHÍ NỘP QUA CỔNG DỊCH VỤ CÔNG"])
-    sheet.append(["Số thẻ đảng viên", "Họ và tên", "Kỳ đóng", "Số tiền", "Ngày nộp", "Mã giao dịch"])
+    sheet.append(
+        ["Số thẻ đảng viên", "Họ và tên", "Kỳ đóng", "Số tiền", "Ngày nộp", "Mã giao dịch"]
+    )
     sheet.append(["58123456", "Nguyễn Thị Hoa", "03/2026", 91000, "06/03/2026", "DVC0001"])
     out = io.BytesIO()
     book.save(out)
-    assert statement.import_statement(org=world.ph1, content=out.getvalue(), filename="bk.xlsx", actor=world.binh) == 1
+    assert (
+        statement.import_statement(
+            org=world.ph1, content=out.getvalue(), filename="bk.xlsx", actor=world.binh
+        )
+        == 1
+    )
     payment = DuesPayment.objects.get(receipt="DVC0001")
     assert (payment.channel, line(hoa, MAR).paid) == ("portal", 91_000)
     sheet.append(["99999999", "Người Lạ", "13/2026", "x", "", ""])
     out = io.BytesIO()
     book.save(out)
     with pytest.raises(statement.StatementError) as caught:
-        statement.import_statement(org=world.ph1, content=out.getvalue(), filename="bk.xlsx", actor=world.binh)
+        statement.import_statement(
+            org=world.ph1, content=out.getvalue(), filename="bk.xlsx", actor=world.binh
+        )
     text = "\n".join(caught.value.problems)
     assert "4" in text and "Người Lạ" not in text
     assert DuesPayment.objects.count() == 1  # nothing half-written
@@ -167,4 +227,20 @@ def test_someone_elses_cell_is_not_written(world):
     from django.http import Http404
 
     with pytest.raises((Http404, PermissionDenied)):
-        dues.basis_record(member=other, since=MAR, category=rules.STUDENT, amount=0, actor=world.binh)
+        dues.basis_record(
+            member=other, since=MAR, category=rules.STUDENT, amount=0, actor=world.binh
+        )
+
+
+def test_remittances_up_the_levels(world):
+    """The cell sends up what it collected less its share (30 %, UNCONFIRMED configuration), the
+    grassroots committee what it received less its own (50 %)."""
+    hoa, _an = salaried(world)
+    dues.assess(org=world.phuoc_hai, month=MAR, actor=world.an)
+    dues.pay(member=hoa, paid_on=dt.date(2026, 3, 5), amount=91_000, first=MAR, actor=world.binh)
+    sent = dues.remit(org=world.ph1, month=MAR, sent_on=dt.date(2026, 3, 28), actor=world.an)
+    assert (sent.amount, sent.to_org) == (91_000 - 27_300, world.phuoc_hai)
+    up = dues.remit(org=world.phuoc_hai, month=MAR, sent_on=dt.date(2026, 3, 30), actor=world.an)
+    assert up.amount == 63_700 - 31_850
+    with pytest.raises(ValidationError):
+        dues.remit(org=world.ph1, month=MAR, sent_on=dt.date(2026, 3, 29), actor=world.an)

@@ -68,7 +68,9 @@ def test_a_meeting_with_its_roll_quality_and_resolution(world):
     resolution = meeting.resolutions.get()
     # Five official members present: the base is 5, four in favour is more than half.
     assert (resolution.base, resolution.passed) == (5, True)
-    assert ChangeLogEntry.objects.filter(action="meeting.create", object_id=str(meeting.pk)).exists()
+    assert ChangeLogEntry.objects.filter(
+        action="meeting.create", object_id=str(meeting.pk)
+    ).exists()
 
 
 def test_one_absent_without_reason_fails_the_attendance_criterion(world):
@@ -104,7 +106,7 @@ def test_refused_roll_problems(world):
         services.meeting_record(org=world.ph1, data=partial, actor=world.binh)
     no_reason = data(members, day, [P, P, P, P, E])
     no_reason.roll[members[4].pk] = (E, " ")
-    with pytest.raises(ValidationError, match="reason|lý do"):
+    with pytest.raises(ValidationError, match=r"reason|lý do"):
         services.meeting_record(org=world.ph1, data=no_reason, actor=world.binh)
     absent_chair = data(members, day, [E, P, P, P, P])
     absent_chair.chair = members[0].pk
@@ -211,7 +213,7 @@ def test_a_plan_needs_a_thematic_meeting_each_quarter(world):
 def test_the_bulk_door_checks_as_the_page(world):
     members = cell_of_five(world)
     bad = data(members, dt.date(2026, 3, 3), ends=dt.time(20, 0))
-    with pytest.raises(ValidationError, match="Phước Lập.*03/03/2026"):
+    with pytest.raises(ValidationError, match=r"Phước Lập.*03/03/2026"):
         services.meetings_record(items=[(world.ph1, bad)], actor=world.binh)
     good = [
         (world.ph1, data(members, dt.date(2026, m, 3), [P, P, P, P, U if m < 4 else P]))

@@ -44,7 +44,10 @@ def test_the_secretary_records_the_month_and_sees_it(client, world):
     sign_in(client, world.binh)
     page = client.get(f"/sinh-hoat/{world.ph1.code}/")
     assert page.status_code == 200
-    assert "Chưa ghi cuộc sinh hoạt nào trong tháng này" in page.content.decode() or page.context["meetings"] == []
+    assert (
+        "Chưa ghi cuộc sinh hoạt nào trong tháng này" in page.content.decode()
+        or page.context["meetings"] == []
+    )
     form = client.get(f"/sinh-hoat/{world.ph1.code}/hop-moi/")
     html = form.content.decode()
     assert "Nguyễn Thị Hoa" in html and "Nguyễn Văn An" in html
@@ -97,7 +100,13 @@ def test_the_committee_coverage_and_its_file(client, world):
 
 def test_dues_pages_book_payment_receipt_and_summary(client, world):
     hoa = world.members["hoa"]
-    dues.basis_record(member=hoa, since=dt.date(2026, 1, 1), category=dues_rules.INSURED, amount=8_450_000, actor=world.an)
+    dues.basis_record(
+        member=hoa,
+        since=dt.date(2026, 1, 1),
+        category=dues_rules.INSURED,
+        amount=8_450_000,
+        actor=world.an,
+    )
     sign_in(client, world.binh)
     assert client.post(f"/sinh-hoat/{world.ph1.code}/dang-phi/?thang=03/2026").status_code == 302
     book = client.get(f"/sinh-hoat/{world.ph1.code}/dang-phi/?thang=03/2026").content.decode()
@@ -162,3 +171,52 @@ def test_study_document_session_and_figures(client, world):
     html = client.get(page["Location"]).content.decode()
     # Hoa, An, Thành present, Em excused: 3 of 4 members, 75 %; 5 non-members: 8 participants.
     assert "3/4" in html and "75" in html and "30/04/2026" in html
+
+
+def test_study_page_topic_commitment_and_reporters_within_the_quota(client, world):
+    from dangvu.activities.models import Commitment, HcmTopic, Reporter
+    from dangvu.rules import activities as rules
+
+    sign_in(client, world.an)
+    url = f"/sinh-hoat/{world.province.code}/hoc-tap/"
+    assert client.post(url, {"form": "topic", "topic-title": "Tự lực, tự cường"}).status_code == 302
+    assert HcmTopic.objects.get().year == dt.date.today().year
+    hoa = world.members["hoa"]
+    answer = client.post(
+        url,
+        {
+            "form": "commitment",
+            "commitment-member": hoa.pk,
+            "commitment-text": "Gương mẫu",
+            "commitment-registered_on": "02/11/2026",
+        },
+    )
+    assert answer.status_code == 302 and Commitment.objects.get().member == hoa
+    # HD 40: a province recognises at most 50 reporters of its own level.
+    given = ["An", "Bình", "Cúc", "Dũng", "Em", "Giang", "Hà", "Khoa", "Lan", "Minh"]
+    members = [
+        admit(world.ph1, f"Trần {given[i // 10]} {given[i % 10]}")
+        for i in range(rules.PROVINCE_REPORTERS)
+    ]
+    for i, m in enumerate(members):
+        services.reporter_recognise(
+            org=world.province,
+            member=m,
+            level="province",
+            card_number=f"{i}",
+            recognised_on=dt.date(2026, 1, 5),
+            province="Thử Nghiệm",
+            actor=world.an,
+        )
+    refused = client.post(
+        url,
+        {
+            "form": "reporter",
+            "reporter-member": hoa.pk,
+            "reporter-level": "province",
+            "reporter-card_number": "99",
+            "reporter-recognised_on": "02/11/2026",
+        },
+    )
+    assert refused.status_code == 200 and Reporter.objects.count() == rules.PROVINCE_REPORTERS
+    assert "50" in refused.content.decode()

@@ -54,7 +54,10 @@ def test_more_than_85_percent_present_of_those_expected():
     # One absent without a reason fails the criterion whatever the share.
     assert rules.attendance_problems(19, 20, 1, 0) != []
     # An exempted member who comes counts as present and expected.
-    assert rules.present_share([rules.Roll(1, rules.PRESENT), rules.Roll(2, rules.EXEMPTED)]) == (1, 1)
+    assert rules.present_share([rules.Roll(1, rules.PRESENT), rules.Roll(2, rules.EXEMPTED)]) == (
+        1,
+        1,
+    )
 
 
 def test_absent_with_reason_more_than_three_times_in_a_row():
@@ -174,7 +177,9 @@ def test_fifty_year_exemption_from_the_month_party_age_reaches_it_with_a_gap():
     assert (september.amount, september.reason) == (0, "fifty_years")
     assert dues.fifty_years_month(dt.date(1976, 3, 15)) == dt.date(2026, 3, 1)
     # Not under 342: January 2026 is owed even by a member with 60 years.
-    assert dues.due_for(dt.date(2026, 1, 1), basis, counted_from=dt.date(1966, 1, 1)).amount == 30_000
+    assert (
+        dues.due_for(dt.date(2026, 1, 1), basis, counted_from=dt.date(1966, 1, 1)).amount == 30_000
+    )
 
 
 def test_a_50_percent_reduction_ends_after_12_months():
@@ -185,12 +190,19 @@ def test_a_50_percent_reduction_ends_after_12_months():
     basis = dues.Basis(dues.INSURED, 8_450_000)
     for month in (dt.date(2026, 3, 1), dt.date(2026, 12, 1), dt.date(2027, 2, 1)):
         assert dues.due_for(month, basis, counted_from=None, reliefs=(relief,)).amount == 42_250
-    assert dues.due_for(dt.date(2027, 3, 1), basis, counted_from=None, reliefs=(relief,)).amount == 84_500
+    assert (
+        dues.due_for(dt.date(2027, 3, 1), basis, counted_from=None, reliefs=(relief,)).amount
+        == 84_500
+    )
     thirteen = dues.Relief(dues.HARDSHIP, 50, dt.date(2026, 3, 1), dt.date(2027, 3, 1))
     assert "12" in dues.relief_problem(thirteen)
-    assert dues.relief_problem(dues.Relief(dues.HARDSHIP, 40, dt.date(2026, 3, 1), dt.date(2026, 4, 1)))
+    assert dues.relief_problem(
+        dues.Relief(dues.HARDSHIP, 40, dt.date(2026, 3, 1), dt.date(2026, 4, 1))
+    )
     # Before 01-QĐ/TW there were no reductions to decide.
-    assert dues.relief_problem(dues.Relief(dues.HARDSHIP, 50, dt.date(2026, 1, 1), dt.date(2026, 6, 1)))
+    assert dues.relief_problem(
+        dues.Relief(dues.HARDSHIP, 50, dt.date(2026, 1, 1), dt.date(2026, 6, 1))
+    )
 
 
 def test_three_months_unpaid_in_a_year_without_a_deferral():

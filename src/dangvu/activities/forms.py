@@ -26,7 +26,7 @@ class MonthField(forms.DateField):
 
 class MeetingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=rules.MEETING_KINDS, initial=rules.REGULAR)
-    held_on = VNDateField(label=_("Held on"))
+    held_on = VNDateField(label=_("Day of the meeting"))
     starts = forms.TimeField(label=_("Starts at"), widget=TimeInput)
     ends = forms.TimeField(label=_("Ends at"), widget=TimeInput)
     topic = forms.CharField(label=_("Topic (thematic meeting)"), max_length=300, required=False)
@@ -128,7 +128,7 @@ class DocumentForm(forms.Form):
     number = forms.CharField(label=_("Number"), max_length=64)
     title = forms.CharField(label=_("Title"), max_length=400)
     issuer = forms.CharField(label=_("Issued by"), max_length=200)
-    level = forms.ChoiceField(label=_("Level"), choices=rules.ISSUER_LEVELS)
+    level = forms.ChoiceField(label=_("Level of the issuer"), choices=rules.ISSUER_LEVELS)
     issued_on = VNDateField(label=_("Issued on"))
     deadline_province = VNDateField(label=_("Deadline for the province"), required=False)
     deadline_commune = VNDateField(label=_("Deadline for communes and wards"), required=False)
@@ -137,7 +137,7 @@ class DocumentForm(forms.Form):
 
 class SessionForm(forms.Form):
     held_on = VNDateField(label=_("Held on"))
-    level = forms.ChoiceField(label=_("Level"), choices=rules.ISSUER_LEVELS)
+    level = forms.ChoiceField(label=_("Level of the session"), choices=rules.ISSUER_LEVELS)
     mode = forms.ChoiceField(label=_("Mode"), choices=rules.STUDY_MODES)
     reporters = forms.CharField(label=_("Reporters"), max_length=400, required=False)
     materials = forms.CharField(label=_("Materials"), max_length=400, required=False)
@@ -151,3 +151,37 @@ class SessionForm(forms.Form):
 class ProgrammeForm(forms.Form):
     adopted_on = VNDateField(label=_("Adopted on"))
     number = forms.CharField(label=_("Number"), max_length=64, required=False)
+
+
+class TopicForm(forms.Form):
+    title = forms.CharField(label=_("The year's topic"), max_length=400)
+
+
+class ExemplarForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=rules.EXEMPLAR_KINDS)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    field_name = forms.CharField(label=_("Field of work"), max_length=200, required=False)
+    commendation = forms.CharField(label=_("Commendation"), max_length=200, required=False)
+
+
+class ReporterForm(forms.Form):
+    member = forms.TypedChoiceField(label=_("Party member"), coerce=int, choices=())
+    level = forms.ChoiceField(label=_("Reporter level"), choices=rules.REPORTER_LEVELS)
+    card_number = forms.CharField(label=_("Card number"), max_length=32)
+    recognised_on = VNDateField(label=_("Recognised on"))
+
+    def __init__(self, *args: object, people: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["member"].choices = [("", "—"), *people]  # type: ignore[attr-defined]
+
+
+class CommitmentForm(forms.Form):
+    member = forms.TypedChoiceField(label=_("Party member"), coerce=int, choices=())
+    text = forms.CharField(
+        label=_("Commitment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    registered_on = VNDateField(label=_("Registered on"))
+
+    def __init__(self, *args: object, people: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["member"].choices = [("", "—"), *people]  # type: ignore[attr-defined]

@@ -6,7 +6,10 @@ activities/dues.py write these tables."""
 
 from __future__ import annotations
 
+import functools
+
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.core.models import ChangeSet
@@ -51,6 +54,12 @@ class PlannedTopic(models.Model):
         return self.topic
 
 
+@functools.lru_cache(maxsize=64)
+def _kind_label(kind: str, language: str | None) -> str:
+    """The kind's name in the language (read once: the change log names every meeting)."""
+    return str(dict(rules.MEETING_KINDS).get(kind, kind))
+
+
 class Meeting(models.Model):
     org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("kind"), max_length=16, choices=rules.MEETING_KINDS)
@@ -90,7 +99,7 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.held_on:%d/%m/%Y}"
+        return f"{_kind_label(self.kind, get_language())} {self.held_on:%d/%m/%Y}"
 
 
 class Attendance(models.Model):

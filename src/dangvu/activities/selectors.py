@@ -90,9 +90,12 @@ class CellCoverage:
     graded: int = 0
     rating: str = ""
 
+    ended: dt.date = dt.date.max  # months before this one have ended
+
     @property
     def missing(self) -> list[dt.date]:
-        return [m for m in self.due_months if m not in self.held_months]
+        """The ended months with no regular meeting (the month under way is not late yet)."""
+        return [m for m in self.due_months if m not in self.held_months and m < self.ended]
 
     @property
     def attendance_rate(self) -> float | None:
@@ -155,7 +158,7 @@ def coverage(
     org: Organisation, first: dt.date, last: dt.date, on: dt.date | None = None
 ) -> Coverage:
     """For each cell that counted as part of `org` in the months [first, last]: the months it owed
-    a regular meeting (it counted the whole month and the month has ended), the months it held
+    a regular meeting (it counted the whole month, or the month under way so far), the months it held
     one, those held by the plan's fixed day (or within the month when it has none), the thematic
     quarters, attendance (present of expected), the meetings rated good, and its rating of the
     year. Late cells are those with a month missing."""
@@ -169,11 +172,13 @@ def coverage(
         owed = [
             m
             for m in months
-            if _last_day(m) < day and covers(periods, m) and covers(periods, _last_day(m))
+            if m <= day
+            and covers(periods, m)
+            and (covers(periods, _last_day(m)) if _last_day(m) < day else covers(periods, day))
         ]
         counted = any(covers(periods, m) or covers(periods, min(_last_day(m), day)) for m in months)
         if owed or counted:
-            rows[pk] = CellCoverage(pk, "", due_months=owed)
+            rows[pk] = CellCoverage(pk, "", due_months=owed, ended=day.replace(day=1))
     names = names_on(list(rows), end)
     fixed_days = {
         (org_id, year): fixed

@@ -72,21 +72,16 @@ def _log(cs: ChangeSet, action: str, obj: Any, path: str, after: dict[str, Any])
     log_entry(cs, action=action, obj=obj, scope_path=path, after=after)
 
 
-def plan_record(
-    *,
+def check_plan(
     org: Organisation,
-    year: int,
     fixed_day: int | None,
     topics: list[tuple[int, str, str]],
-    short_minutes: int | None = None,
-    short_decision: str = "",
-    reported_on: dt.date | None = None,
-    actor: Actor,
-    source: str = ChangeSet.Source.WEB,
-) -> MeetingPlan:
-    """The year's plan of a cell: the fixed day, the thematic meetings by quarter (at least one a
-    quarter, CT 50-CT/TW), the shorter time a committee allowed (with its decision)."""
-    require(actor, Ability.MANAGE_MEMBERS, org.path)
+    short_minutes: int | None,
+    short_decision: str,
+    reported_on: dt.date | None,
+) -> None:
+    """A cell's plan of the year: the fixed day, a thematic meeting each quarter (CT 50-CT/TW), a
+    shorter time only with the committee's decision (HD 12)."""
     if org.kind not in rolls.CELL_KINDS:
         raise RuleError(_("Meetings and dues are recorded for a party cell."))
     if fixed_day is not None and not 1 <= fixed_day <= 28:
@@ -105,6 +100,23 @@ def plan_record(
             field="topics",
         )
     _not_future(reported_on, "reported_on")
+
+
+def plan_record(
+    *,
+    org: Organisation,
+    year: int,
+    fixed_day: int | None,
+    topics: list[tuple[int, str, str]],
+    short_minutes: int | None = None,
+    short_decision: str = "",
+    reported_on: dt.date | None = None,
+    actor: Actor,
+    source: str = ChangeSet.Source.WEB,
+) -> MeetingPlan:
+    """The year's plan of a cell (check_plan), written or replaced."""
+    require(actor, Ability.MANAGE_MEMBERS, org.path)
+    check_plan(org, fixed_day, topics, short_minutes, short_decision, reported_on)
     with transaction.atomic():
         cs = open_change_set(actor=actor, source=source)
         plan, _created = MeetingPlan.objects.update_or_create(
@@ -126,6 +138,61 @@ def plan_record(
         )
         _log(cs, "meeting.plan", plan, org.path, {"year": year, "fixed_day": fixed_day})
     return plan
+
+
+def plans_record(
+    *,
+    year: int,
+    items: list[tuple[Organisation, int | None, list[tuple[int, str, str]], dt.date | None]],
+    actor: Actor,
+    source: str = ChangeSet.Source.IMPORT,
+) -> int:
+    """The plans of many cells for a year at once (a committee's list, the demo): (cell, fixed
+    day, topics, reported on), each checked by `check_plan`; cells that have one keep it."""
+    taken = set(
+        MeetingPlan.objects.filter(year=year, org__in=[o for o, *_r in items]).values_list(
+            "org_id", flat=True
+        )
+    )
+    plans = []
+    for org, fixed_day, topics, reported_on in items:
+        require(actor, Ability.MANAGE_MEMBERS, org.path)
+        if org.pk in taken:
+            continue
+        try:
+            check_plan(org, fixed_day, topics, None, "", reported_on)
+        except RuleError as exc:
+            raise RuleError(f"{org.name}: {' '.join(exc.messages)}") from exc
+        plans.append(
+            (MeetingPlan(org=org, year=year, fixed_day=fixed_day, reported_on=reported_on), topics)
+        )
+    with transaction.atomic():
+        cs = open_change_set(actor=actor, source=source)
+        for plan, _t in plans:
+            plan.changeset = cs
+        bulk.insert([p for p, _t in plans], returning_pk=True)
+        bulk.insert(
+            [
+                PlannedTopic(plan=plan, quarter=q, topic=t.strip(), author=a.strip())
+                for plan, topics in plans
+                for q, t, a in topics
+                if t.strip()
+            ]
+        )
+        bulk.insert_values(
+            ChangeLogEntry,
+            [
+                log_values(
+                    cs,
+                    action="meeting.plan",
+                    obj=plan,
+                    scope_path=plan.org.path,
+                    after={"year": year, "fixed_day": plan.fixed_day},
+                )
+                for plan, _t in plans
+            ],
+        )
+    return len(plans)
 
 
 @dataclass

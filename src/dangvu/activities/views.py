@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +21,7 @@ from dangvu.accounts.scope import can
 from dangvu.activities import dues, forms, selectors, services, statement
 from dangvu.activities import roll as rolls
 from dangvu.activities.models import (
+    Commitment,
     DuesBasis,
     DuesPayment,
     DuesRelief,
@@ -27,6 +29,7 @@ from dangvu.activities.models import (
     HcmTopic,
     Meeting,
     MeetingPlan,
+    Remittance,
     Reporter,
     StudyDocument,
     StudySession,
@@ -312,6 +315,23 @@ def dues_page(request: HttpRequest, code: str) -> HttpResponse:
         return redirect(
             reverse("activities:dues", args=[code]) + f"?thang={dues.month_label(month)}"
         )
+    if request.method == "POST" and may_write and request.POST.get("form") == "remit":
+        try:
+            with transaction.atomic():
+                sent = dues.remit(org=org, month=month, sent_on=today(), actor=request.user)
+            messages.success(
+                request,
+                _("%(amount)s đồng sent up for %(month)s.")
+                % {
+                    "amount": f"{sent.amount:,}".replace(",", "."),
+                    "month": dues.month_label(month),
+                },
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect(
+            reverse("activities:dues", args=[code]) + f"?thang={dues.month_label(month)}"
+        )
     if request.method == "POST" and may_write:
         try:
             with transaction.atomic():
@@ -335,6 +355,14 @@ def dues_page(request: HttpRequest, code: str) -> HttpResponse:
         "regulation": dues_rules.regulation_for(month),
         "reasons": REASONS,
         "statement_form": statement_form,
+        "remitted": Remittance.objects.filter(org=org, month=month)
+        .select_related("to_org")
+        .first(),
+        "received": list(
+            Remittance.objects.filter(to_org=org, month=month)
+            .select_related("org")
+            .order_by("org__name")
+        ),
     }
     if org.kind in rolls.CELL_KINDS:
         if not may_write:
@@ -502,49 +530,128 @@ def me(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _province_name(org: Any) -> str:
+    """The province the organisation lies in, as HD 40's quotas name it ("Khánh Hòa")."""
+    from dangvu.orgs.models import SEGMENT_WIDTH, Organisation
+
+    top = Organisation.objects.filter(path=org.path[:SEGMENT_WIDTH]).first() or org
+    return top.name.removeprefix("Đảng bộ ").removeprefix("tỉnh ").removeprefix("thành phố ")
+
+
+def _study_forms(request: HttpRequest, org: Any, year: int) -> tuple[dict[str, Any], Any]:
+    """The forms of the study page that the user may use, bound to the one posted; and the
+    response when the posted one was saved."""
+    from dangvu.members.models import PartyMember
+
+    may_org = can(request.user, Ability.MANAGE_ORGS, org.path)
+    may_members = can(request.user, Ability.MANAGE_MEMBERS, org.path)
+    posted = request.POST.get("form") if request.method == "POST" else None
+    people = [
+        (m.pk, m.person.full_name)
+        for m in PartyMember.objects.filter(
+            org__path__startswith=org.path, status__in=("official", "probationary")
+        )
+        .select_related("person")
+        .order_by("person__sort_key")[:500]
+    ]
+
+    def bound(name: str, cls: Any, **kwargs: Any) -> Any:
+        return cls(request.POST if posted == name else None, prefix=name, **kwargs)
+
+    found: dict[str, Any] = {}
+    if may_org:
+        found["document"] = bound("document", forms.DocumentForm)
+        found["topic"] = bound("topic", forms.TopicForm)
+        found["exemplar"] = bound("exemplar", forms.ExemplarForm)
+        found["reporter"] = bound(
+            "reporter", forms.ReporterForm, people=people, initial={"recognised_on": today()}
+        )
+    if may_members and getattr(settings, "DANGVU_HCM_COMMITMENTS", True):
+        found["commitment"] = bound(
+            "commitment", forms.CommitmentForm, people=people, initial={"registered_on": today()}
+        )
+    form = found.get(posted or "")
+    if form is None or not form.is_valid():
+        return found, None
+    d = form.cleaned_data
+    try:
+        with transaction.atomic():
+            if posted == "document":
+                document = services.document_register(
+                    org=org,
+                    kind=d["kind"],
+                    number=d["number"],
+                    title=d["title"],
+                    issuer=d["issuer"],
+                    level=d["level"],
+                    issued_on=d["issued_on"],
+                    deadlines={
+                        key: d[f"deadline_{key}"]
+                        for key in ("province", "commune", "grassroots")
+                        if d.get(f"deadline_{key}")
+                    },
+                    actor=request.user,
+                )
+                messages.success(request, _("The document is registered."))
+                return found, redirect(
+                    reverse("activities:document", args=[document.pk]) + f"?don-vi={org.code}"
+                )
+            if posted == "topic":
+                services.topic_record(org=org, year=year, title=d["title"], actor=request.user)
+            elif posted == "exemplar":
+                services.exemplar_record(
+                    org=org,
+                    year=year,
+                    kind=d["kind"],
+                    name=d["name"],
+                    field_name=d["field_name"],
+                    commendation=d["commendation"],
+                    actor=request.user,
+                )
+            elif posted == "reporter":
+                services.reporter_recognise(
+                    org=org,
+                    member=get_member(request.user, d["member"]),
+                    level=d["level"],
+                    card_number=d["card_number"],
+                    recognised_on=d["recognised_on"],
+                    province=_province_name(org),
+                    actor=request.user,
+                )
+            elif posted == "commitment":
+                services.commitment_record(
+                    member=get_member(request.user, d["member"]),
+                    year=year,
+                    text=d["text"],
+                    registered_on=d["registered_on"],
+                    actor=request.user,
+                )
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return found, None
+    messages.success(request, _("Saved."))
+    return found, redirect("activities:study", org.code)
+
+
 def study_list(request: HttpRequest, code: str) -> HttpResponse:
+    """The documents to study, the year's Hồ Chí Minh study (topic, commitments, exemplars) and
+    the committee's reporters, with the forms that record them."""
     org = get_org(request.user, code)
-    may_write = can(request.user, Ability.MANAGE_ORGS, org.path)
-    form = forms.DocumentForm(request.POST or None) if may_write else None
-
-    def act(d: dict[str, Any]) -> StudyDocument:
-        deadlines = {
-            key: d[f"deadline_{key}"]
-            for key in ("province", "commune", "grassroots")
-            if d.get(f"deadline_{key}")
-        }
-        return services.document_register(
-            org=org,
-            kind=d["kind"],
-            number=d["number"],
-            title=d["title"],
-            issuer=d["issuer"],
-            level=d["level"],
-            issued_on=d["issued_on"],
-            deadlines=deadlines,
-            actor=request.user,
-        )
-
-    if form is not None:
-        response = submit(
-            request,
-            form,
-            act,
-            _("The document is registered."),
-            lambda doc: reverse("activities:document", args=[doc.pk]) + f"?don-vi={code}",
-        )
-        if response:
-            return response
-    paths = [p for p in _ancestor_paths(org.path)]
-    documents = list(StudyDocument.objects.filter(org__path__in=paths).order_by("-issued_on"))
     year = today().year
+    found, response = _study_forms(request, org, year)
+    if response:
+        return response
+    paths = _ancestor_paths(org.path)
     return render(
         request,
         "activities/study_list.html",
         {
             "org": org,
-            "documents": documents,
-            "form": form,
+            "documents": list(
+                StudyDocument.objects.filter(org__path__in=paths).order_by("-issued_on")
+            ),
+            "forms": found,
+            "form": found.get("document"),
             "topic": HcmTopic.objects.filter(org__path__in=paths, year=year)
             .order_by("-org__path")
             .first(),
@@ -554,6 +661,9 @@ def study_list(request: HttpRequest, code: str) -> HttpResponse:
                     "member__person"
                 )
             ),
+            "commitments": Commitment.objects.filter(
+                year=year, member__org__path__startswith=org.path
+            ).count(),
             "year": year,
         },
     )

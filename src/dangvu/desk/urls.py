@@ -11,4 +11,5 @@ urlpatterns = [
     path("khen-thuong/", views.awards_start, name="awards_start"),
     path("phat-trien-dang-vien/", views.recruitment_start, name="recruitment_start"),
     path("dai-hoi/", views.congress_start, name="congress_start"),
+    path("sinh-hoat/", views.activities_start, name="activities_start"),
 ]

@@ -131,6 +131,17 @@ def recruitment_start(request: HttpRequest) -> HttpResponse:
     return redirect("recruitment:org", code=roots[0].code)
 
 
+def activities_start(request: HttpRequest) -> HttpResponse:
+    """Cell life: the user's first organisation (a secretary's cell: this month's meeting), or,
+    for a member with no role, their own page."""
+    roots = scope_roots(request.user)
+    if not roots:
+        if getattr(request.user, "member_id", None):
+            return redirect("activities:me")
+        return render(request, "members/no_scope.html")
+    return redirect("activities:org", code=roots[0].code)
+
+
 def congress_start(request: HttpRequest) -> HttpResponse:
     roots = scope_roots(request.user)
     if not roots:
