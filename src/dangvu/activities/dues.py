@@ -29,7 +29,7 @@ from dangvu.members.models import PartyMember
 from dangvu.orgs.models import Organisation
 from dangvu.rules import congress as congress_rules
 from dangvu.rules import dues as rules
-from dangvu.tree.selectors import placement_of
+from dangvu.tree.selectors import placement_of, subtree_placements
 
 PREPAY_MONTHS = 12
 LINE_FIELDS = ("regulation", "category", "standard", "amount", "reason", "percent", "deferred")
@@ -124,8 +124,6 @@ def _line_values(member_id: int, month: dt.date, ctx: Context) -> dict[str, Any]
 
 
 def _cells_under(org: Organisation, day: dt.date) -> list[int]:
-    from dangvu.tree.selectors import subtree_placements
-
     return list(
         subtree_placements(org, day)
         .filter(org__kind__in=rolls.CELL_KINDS)

@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Count, F, Q, Sum
 
 from dangvu.accounts.guard import register_write_check, taken_out, write_scope
+from dangvu.activities import models
 from dangvu.activities import roll as rolls
 from dangvu.activities.models import (
     ActionProgramme,
@@ -438,8 +439,6 @@ def _written(model: Any, path_fields: tuple[str, ...]) -> Any:
 
 
 def register_write_checks() -> None:
-    from dangvu.activities import models
-
     by_org = ("org__path",)
     by_member = ("member__org__path", "member__temp_org__path")
     for model, fields in (

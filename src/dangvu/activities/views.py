@@ -36,7 +36,9 @@ from dangvu.activities.models import (
 )
 from dangvu.core.dates import today
 from dangvu.core.forms import add_service_errors, submit
+from dangvu.members.models import PartyMember
 from dangvu.members.selectors import get_member
+from dangvu.orgs.models import SEGMENT_WIDTH, Organisation
 from dangvu.rules import activities as rules
 from dangvu.rules import dues as dues_rules
 from dangvu.tree.selectors import get_org
@@ -532,8 +534,6 @@ def me(request: HttpRequest) -> HttpResponse:
 
 def _province_name(org: Any) -> str:
     """The province the organisation lies in, as HD 40's quotas name it ("Khánh Hòa")."""
-    from dangvu.orgs.models import SEGMENT_WIDTH, Organisation
-
     top = Organisation.objects.filter(path=org.path[:SEGMENT_WIDTH]).first() or org
     return top.name.removeprefix("Đảng bộ ").removeprefix("tỉnh ").removeprefix("thành phố ")
 
@@ -541,8 +541,6 @@ def _province_name(org: Any) -> str:
 def _study_forms(request: HttpRequest, org: Any, year: int) -> tuple[dict[str, Any], Any]:
     """The forms of the study page that the user may use, bound to the one posted; and the
     response when the posted one was saved."""
-    from dangvu.members.models import PartyMember
-
     may_org = can(request.user, Ability.MANAGE_ORGS, org.path)
     may_members = can(request.user, Ability.MANAGE_MEMBERS, org.path)
     posted = request.POST.get("form") if request.method == "POST" else None
@@ -670,8 +668,6 @@ def study_list(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _ancestor_paths(path: str) -> list[str]:
-    from dangvu.orgs.models import SEGMENT_WIDTH
-
     return [path[:n] for n in range(SEGMENT_WIDTH, len(path) + 1, SEGMENT_WIDTH)]
 
 
@@ -715,8 +711,6 @@ def session_new(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         request.POST or None,
         initial={"held_on": today(), "level": "grassroots", "mode": "in_person"},
     )
-    from dangvu.members.models import PartyMember
-
     members = list(
         PartyMember.objects.filter(
             org__path__startswith=org.path, status__in=("official", "probationary")

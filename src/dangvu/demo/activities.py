@@ -29,7 +29,7 @@ from typing import Any
 
 from dangvu.activities import dues, services
 from dangvu.activities import roll as rolls
-from dangvu.activities.models import DuesBasis
+from dangvu.activities.models import DuesBasis, StudyDocument
 from dangvu.core.models import ChangeSet
 from dangvu.members.models import PartyMember
 from dangvu.orgs.models import Organisation, Placement, valid_on
@@ -304,8 +304,6 @@ class Activities:
 
     # --- political study ---------------------------------------------------------------------
     def study_month(self, month: dt.date, horizon: dt.date) -> None:
-        from dangvu.activities.models import StudyDocument
-
         rng = self.arng
         roots = self._root(horizon)
         if not roots:

@@ -1,8 +1,8 @@
 from django.urls import path
 
 from dangvu.reports import views
-from dangvu.reports.views import awards as award_views
 from dangvu.reports.views import activities as activities_views
+from dangvu.reports.views import awards as award_views
 from dangvu.reports.views import congress as congress_views
 
 app_name = "reports"
