@@ -171,6 +171,19 @@ def test_study_document_session_and_figures(client, world):
     html = client.get(page["Location"]).content.decode()
     # Hoa, An, Thành present, Em excused: 3 of 4 members, 75 %; 5 non-members: 8 participants.
     assert "3/4" in html and "75" in html and "30/04/2026" in html
+    essay = client.post(
+        page["Location"],
+        {"member": world.members["hoa"].pk, "submitted_on": "20/03/2026", "grade": "good"},
+    )
+    assert essay.status_code == 302
+    early = client.post(
+        page["Location"],
+        {"member": world.members["an"].pk, "submitted_on": "20/01/2026", "grade": "good"},
+    )
+    assert early.status_code == 200 and "Bài thu hoạch phải sau" in early.content.decode()
+    from dangvu.activities import selectors
+
+    assert selectors.study_figures(document, world.phuoc_hai)["essays"] == 1
 
 
 def test_study_page_topic_commitment_and_reporters_within_the_quota(client, world):

@@ -185,3 +185,15 @@ class CommitmentForm(forms.Form):
     def __init__(self, *args: object, people: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["member"].choices = [("", "—"), *people]  # type: ignore[attr-defined]
+
+
+class EssayForm(forms.Form):
+    member = forms.TypedChoiceField(label=_("Party member"), coerce=int, choices=())
+    submitted_on = VNDateField(label=_("Submitted on"))
+    grade = forms.ChoiceField(
+        label=_("Grade"), choices=[("", "—"), *rules.ESSAY_GRADES], required=False
+    )
+
+    def __init__(self, *args: object, people: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["member"].choices = [("", "—"), *people]  # type: ignore[attr-defined]

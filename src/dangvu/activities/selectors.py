@@ -60,6 +60,28 @@ def parse_period(text: str) -> tuple[dt.date, dt.date]:
     return dt.date(int(text), 1, 1), dt.date(int(text), 12, 1)
 
 
+def month_asked(value: str | None, default: dt.date) -> dt.date:
+    """A month from a query parameter (mm/yyyy or yyyy-mm), or `default`."""
+    for fmt in ("%m/%Y", "%Y-%m"):
+        try:
+            return dt.datetime.strptime(value or "", fmt).date().replace(day=1)
+        except ValueError:
+            continue
+    return default
+
+
+def period_asked(value: str | None, on: dt.date) -> tuple[dt.date, dt.date]:
+    """A period from a query parameter (parse_period), or the last quarter that has begun and
+    has an ended month: the quarter of the month before `on`."""
+    try:
+        if value:
+            return parse_period(value)
+    except ValueError:
+        pass
+    last = dues_rules.previous_month(on.replace(day=1))
+    return last.replace(month=3 * ((last.month - 1) // 3) + 1), last
+
+
 def cells_of(org: Organisation) -> dict[int, Periods]:
     """The cells that counted as part of `org`, with when (its lineage before it was formed)."""
     intervals = lineage_intervals(org)

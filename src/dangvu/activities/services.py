@@ -679,6 +679,10 @@ def essay_record(
 ) -> Essay:
     require(actor, Ability.MANAGE_MEMBERS, member.scope_path)
     _not_future(submitted_on, "submitted_on")
+    if submitted_on < document.issued_on:
+        raise RuleError(_("An essay comes after the document was issued."), field="submitted_on")
+    if grade and grade not in dict(rules.ESSAY_GRADES):
+        raise RuleError(_("Choose the essay's grade."), field="grade")
     with transaction.atomic():
         cs = open_change_set(actor=actor)
         essay, _created = Essay.objects.update_or_create(

@@ -51,13 +51,7 @@ REASONS = {
 
 
 def _month_asked(request: HttpRequest, default: dt.date) -> dt.date:
-    value = request.GET.get("thang", "")
-    for fmt in ("%m/%Y", "%Y-%m"):
-        try:
-            return dt.datetime.strptime(value, fmt).date().replace(day=1)
-        except ValueError:
-            continue
-    return default
+    return selectors.month_asked(request.GET.get("thang"), default)
 
 
 def _this_month() -> dt.date:
@@ -70,13 +64,7 @@ def org_page(request: HttpRequest, code: str) -> HttpResponse:
     if org.kind in rolls.CELL_KINDS:
         return _cell_month(request, org)
     period = request.GET.get("ky", "")
-    try:
-        first, last = selectors.parse_period(period) if period else (None, None)
-    except ValueError:
-        first = last = None
-    if first is None or last is None:
-        last = dues_rules.previous_month(_this_month())
-        first = last.replace(month=3 * ((last.month - 1) // 3) + 1)
+    first, last = selectors.period_asked(period, today())
     found = selectors.coverage(org, first, last)
     return render(
         request,
@@ -680,6 +668,39 @@ def document_page(request: HttpRequest, pk: int) -> HttpResponse:
         document.org.path
     ):
         raise Http404
+    may_write = can(request.user, Ability.MANAGE_MEMBERS, org.path)
+    essay_form = None
+    if may_write:
+        people = [
+            (m.pk, m.person.full_name)
+            for m in PartyMember.objects.filter(
+                org__path__startswith=org.path, status__in=("official", "probationary")
+            )
+            .select_related("person")
+            .order_by("person__sort_key")[:500]
+        ]
+        essay_form = forms.EssayForm(
+            request.POST or None, people=people, initial={"submitted_on": today()}
+        )
+
+        def act(d: dict[str, Any]) -> Any:
+            return services.essay_record(
+                document=document,
+                member=get_member(request.user, d["member"], Ability.MANAGE_MEMBERS),
+                submitted_on=d["submitted_on"],
+                grade=d["grade"],
+                actor=request.user,
+            )
+
+        response = submit(
+            request,
+            essay_form,
+            act,
+            _("Saved."),
+            lambda _e: reverse("activities:document", args=[pk]) + f"?don-vi={org.code}",
+        )
+        if response:
+            return response
     sessions = list(
         StudySession.objects.filter(document=document, org__path__startswith=org.path)
         .select_related("org")
@@ -693,10 +714,11 @@ def document_page(request: HttpRequest, pk: int) -> HttpResponse:
             "document": document,
             "figures": selectors.study_figures(document, org),
             "sessions": sessions,
-            "may_write": can(request.user, Ability.MANAGE_MEMBERS, org.path),
+            "may_write": may_write,
             "may_adopt": can(request.user, Ability.MANAGE_ORGS, org.path)
             and org.kind not in rolls.CELL_KINDS,
             "levels": dict(rules.ISSUER_LEVELS),
+            "essay_form": essay_form,
         },
     )
 

@@ -23,13 +23,7 @@ REASONS = {"fifty_years": "50 năm tuổi đảng", **{k: str(v) for k, v in due
 
 
 def _month(request: HttpRequest) -> dt.date:
-    value = request.GET.get("thang", "")
-    for fmt in ("%m/%Y", "%Y-%m"):
-        try:
-            return dt.datetime.strptime(value, fmt).date().replace(day=1)
-        except ValueError:
-            continue
-    return today().replace(day=1)
+    return selectors.month_asked(request.GET.get("thang"), today().replace(day=1))
 
 
 def _file(document: lists.PartyList, name: str) -> HttpResponse:
@@ -44,11 +38,7 @@ def _pct(value: float | None) -> str:
 
 def coverage_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     org = get_org(request.user, code)
-    try:
-        first, last = selectors.parse_period(request.GET.get("ky") or "")
-    except ValueError:
-        last = dues_rules.previous_month(today().replace(day=1))
-        first = last.replace(month=3 * ((last.month - 1) // 3) + 1)
+    first, last = selectors.period_asked(request.GET.get("ky"), today())
     found = selectors.coverage(org, first, last)
     rows = [
         [
