@@ -17,7 +17,7 @@ from dangvu.activities import dues, selectors, statement
 from dangvu.activities.models import DuesLine, DuesPayment
 from dangvu.members import worklists as member_worklists
 from dangvu.rules import dues as rules
-from tests.conftest import admit
+from tests.conftest import admit, decision
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
@@ -109,9 +109,16 @@ def test_paying_in_cash_ahead_and_above_the_dues(world):
         )
 
 
-def test_a_reduction_applies_to_the_lines_not_yet_paid(world):
+def test_a_reduction_applies_to_this_months_line_not_to_an_ended_months(world):
+    """A 50 % reduction decided now from March: this month's line, not paid yet, is computed again
+    (91,000 → 45,500); March's line, written when March was under way, stays (the past does not
+    move). 13 months are refused."""
+    from dangvu.core.dates import today
+
     hoa, _an = salaried(world)
+    now = today().replace(day=1)
     dues.assess(org=world.phuoc_hai, month=MAR, actor=world.an)
+    dues.assess(org=world.phuoc_hai, month=now, actor=world.an)
     dues.relief_record(
         member=hoa,
         kind=rules.HARDSHIP,
@@ -121,7 +128,8 @@ def test_a_reduction_applies_to_the_lines_not_yet_paid(world):
         decision="NQ chi bộ 01",
         actor=world.binh,
     )
-    assert (line(hoa, MAR).amount, line(hoa, MAR).percent) == (45_500, 50)
+    assert (line(hoa, now).amount, line(hoa, now).percent) == (45_500, 50)
+    assert (line(hoa, MAR).amount, line(hoa, MAR).percent) == (91_000, 0)
     with pytest.raises(ValidationError, match="12"):
         dues.relief_record(
             member=hoa,
@@ -209,6 +217,14 @@ def test_the_portal_statement_is_paid_through_the_one_door(world):
     )
     payment = DuesPayment.objects.get(receipt="DVC0001")
     assert (payment.channel, line(hoa, MAR).paid) == ("portal", 91_000)
+    again = io.BytesIO()
+    book.save(again)
+    with pytest.raises(statement.StatementError) as twice:
+        statement.import_statement(
+            org=world.ph1, content=again.getvalue(), filename="bk.xlsx", actor=world.binh
+        )
+    assert "DVC0001" in "\n".join(twice.value.problems)
+    assert line(hoa, MAR).paid == 91_000  # not paid twice
     sheet.append(["99999999", "Người Lạ", "13/2026", "x", "", ""])
     out = io.BytesIO()
     book.save(out)
@@ -244,3 +260,55 @@ def test_remittances_up_the_levels(world):
     assert up.amount == 63_700 - 31_850
     with pytest.raises(ValidationError):
         dues.remit(org=world.ph1, month=MAR, sent_on=dt.date(2026, 3, 29), actor=world.an)
+
+
+def test_a_deferral_is_for_a_temporarily_exempted_member_and_then_counts(world):
+    """01-QĐ/TW (DOMAIN.md §7.2): paying late only while temporarily exempted from activity, for
+    at most its months; once the deferral is over, the months still unpaid count towards three."""
+    from dangvu.members.events import event_record
+
+    hoa, _an = salaried(world)
+    may = dt.date(2026, 5, 1)
+    with pytest.raises(ValidationError):
+        dues.relief_record(
+            member=hoa,
+            kind=rules.DEFERRAL,
+            percent=0,
+            first=MAR,
+            last=may,
+            decision="NQ",
+            actor=world.binh,
+        )
+    event_record(
+        member=hoa,
+        kind="temp_exemption",
+        on=dt.date(2026, 2, 20),
+        details={"until": "2026-05-31"},
+        decision=decision(dt.date(2026, 2, 20)),
+        actor=world.an,
+    )
+    with pytest.raises(ValidationError):  # longer than the exemption
+        dues.relief_record(
+            member=hoa,
+            kind=rules.DEFERRAL,
+            percent=0,
+            first=MAR,
+            last=dt.date(2026, 7, 1),
+            decision="NQ",
+            actor=world.binh,
+        )
+    dues.relief_record(
+        member=hoa,
+        kind=rules.DEFERRAL,
+        percent=0,
+        first=MAR,
+        last=may,
+        decision="NQ",
+        actor=world.binh,
+    )
+    for month in (MAR, dt.date(2026, 4, 1), may):
+        dues.assess(org=world.phuoc_hai, month=month, actor=world.an)
+    assert line(hoa, MAR).deferred
+    assert selectors.unpaid_of([hoa.pk], 2026, dt.date(2026, 5, 20)) == {}
+    after = selectors.unpaid_of([hoa.pk], 2026, dt.date(2026, 6, 10))
+    assert after == {hoa.pk: [MAR, dt.date(2026, 4, 1), may]}

@@ -43,6 +43,7 @@ def data(members, day, statuses=None, **extra):
         "minute_taker": present[1],
         "roll": roll,
         "criteria": {k: True for k in rules.JUDGED_CRITERIA},
+        "documents_shared_on": day - dt.timedelta(days=1),
         **extra,
     }
     return services.MeetingInput(**values)
@@ -71,6 +72,15 @@ def test_a_meeting_with_its_roll_quality_and_resolution(world):
     assert ChangeLogEntry.objects.filter(
         action="meeting.create", object_id=str(meeting.pk)
     ).exists()
+
+
+def test_documents_sent_on_the_day_fail_the_preparation_criterion(world):
+    """HD 42/2025 (DOMAIN-2.md §2.3): the documents at least a day before; sent on the day, the
+    preparation criterion is not met whatever was ticked."""
+    members = cell_of_five(world)
+    day = dt.date(2026, 6, 3)
+    meeting = record(world, members, day, documents_shared_on=day)
+    assert meeting.criteria["preparation"] is False and meeting.points == 80
 
 
 def test_one_absent_without_reason_fails_the_attendance_criterion(world):

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.once
 def test_duration_90_minutes_120_combined_and_the_committees_exception():
     """DOMAIN-2.md §2.5 (HD 12/2018, HD 42/2025): 19:30–21:00 is 90 minutes, enough for a regular
     meeting; 19:30–20:55 (85) is not; combined needs 120, so 19:00–20:59 (119) is refused; a cell
-    whose committee allowed 60 minutes may meet 60, but not shorten a combined meeting."""
+    whose committee allowed 60 minutes may meet 60, combined or not (DOMAIN-2.md §2.5 makes no
+    exception)."""
     m = rules.meeting_minutes
     assert m(dt.time(19, 30), dt.time(21, 0)) == 90
     assert rules.duration_problem(rules.REGULAR, 90) is None
@@ -25,7 +26,8 @@ def test_duration_90_minutes_120_combined_and_the_committees_exception():
     assert "120" in rules.duration_problem(rules.COMBINED, m(dt.time(19, 0), dt.time(20, 59)))
     assert rules.duration_problem(rules.COMBINED, 120) is None
     assert rules.duration_problem(rules.REGULAR, 60, short_minutes=60) is None
-    assert rules.duration_problem(rules.COMBINED, 60, short_minutes=60) is not None
+    assert rules.duration_problem(rules.COMBINED, 60, short_minutes=60) is None
+    assert rules.duration_problem(rules.COMBINED, 59, short_minutes=60) is not None
     assert rules.duration_problem(rules.EXTRAORDINARY, 30) is None
     assert rules.duration_problem(rules.REGULAR, 0) is not None
 
@@ -125,6 +127,7 @@ def test_reporters_quota_of_hd_40():
     Thanh Hóa, Nghệ An); Cao Bằng's communes 5 each."""
     assert rules.reporter_quota("province", "Khánh Hòa") == 50
     assert rules.reporter_quota("province", "Nghệ An") == 60
+    assert rules.reporter_quota("province", "Đảng bộ Thành phố Hồ Chí Minh") == 60
     assert rules.reporter_quota("commune", "Cao Bằng") == 5
     assert rules.reporter_quota("commune", "Khánh Hòa") is None
 

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Max, Q, Sum
 from django.utils.translation import gettext as _
 
 from dangvu.accounts.models import Ability
-from dangvu.accounts.scope import require
+from dangvu.accounts.scope import can, require
 from dangvu.activities import roll as rolls
 from dangvu.activities.models import DuesBasis, DuesLine, DuesPayment, DuesRelief, Remittance
 from dangvu.core import bulk
@@ -25,10 +25,11 @@ from dangvu.core.dates import format_date, today
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeLogEntry, ChangeSet
 from dangvu.members import lifecycle
-from dangvu.members.models import PartyMember
+from dangvu.members.models import Flag, FlagPeriod, PartyMember
 from dangvu.orgs.models import Organisation
 from dangvu.rules import congress as congress_rules
 from dangvu.rules import dues as rules
+from dangvu.rules import organisation as org_rules
 from dangvu.tree.selectors import placement_of, subtree_placements
 
 PREPAY_MONTHS = 12
@@ -159,7 +160,7 @@ def basis_record(
 ) -> DuesBasis:
     """What the member's due is computed from, from a month on. A salary, benefit or pension is
     needed for those categories; the amount is sensitive (the book shows the due, not the base)."""
-    require(actor, Ability.MANAGE_MEMBERS, member.scope_path)
+    require_handler(actor, member)
     since = rules.month_start(since)
     check_basis(category, amount, region)
     with transaction.atomic():
@@ -231,6 +232,31 @@ def bases_record(
     return len(objs)
 
 
+def _check_deferral(member: PartyMember, first: dt.date, last: dt.date | None) -> None:
+    """01-QĐ/TW (§7.2): paying late is allowed to a member temporarily exempted from activity,
+    for the months of the exemption."""
+    if last is None:
+        raise RuleError(_("A deferral has its last month."), field="last")
+    exempted = FlagPeriod.objects.filter(
+        member=member,
+        flag=Flag.TEMPORARILY_EXEMPTED,
+        valid_from__lte=last_day(first),
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=first))
+    period = exempted.order_by("-valid_from").first()
+    if period is None:
+        raise RuleError(
+            _("Paying late is for a member temporarily exempted from party activity."),
+            field="kind",
+        )
+    end = period.valid_to or period.until
+    if end is not None and rules.month_start(end) < last:
+        raise RuleError(
+            _("A deferral lasts at most as long as the temporary exemption (until %(date)s).")
+            % {"date": format_date(end)},
+            field="last",
+        )
+
+
 def relief_record(
     *,
     member: PartyMember,
@@ -243,8 +269,10 @@ def relief_record(
     source: str = ChangeSet.Source.WEB,
 ) -> DuesRelief:
     """An exemption, reduction (30/50/70 %, at most 12 months a decision) or deferral decided by the
-    cell (01-QĐ/TW). The book's lines of the months it covers that are not paid yet follow it."""
-    require(actor, Ability.MANAGE_MEMBERS, member.scope_path)
+    cell (01-QĐ/TW). The book's lines of this month and later that it covers, not paid yet, follow
+    it; an ended month's line stays as it was written (the past does not move). A deferral is for
+    a member temporarily exempted from activity, at most for the exemption's length (§7.2)."""
+    require_handler(actor, member)
     first = rules.month_start(first)
     last = rules.month_start(last) if last else None
     if kind == rules.DEFERRAL:
@@ -256,6 +284,8 @@ def relief_record(
         raise RuleError(problem, field="last" if "12" in problem else "kind")
     if not decision.strip():
         raise RuleError(_("Enter the cell's decision."), field="decision")
+    if kind == rules.DEFERRAL:
+        _check_deferral(member, first, last)
     with transaction.atomic():
         cs = open_change_set(actor=actor, source=source)
         relief = DuesRelief.objects.create(
@@ -268,7 +298,9 @@ def relief_record(
             changeset=cs,
         )
         ctx = context_for([member.pk])
-        open_lines = DuesLine.objects.filter(member=member, month__gte=first, paid=0)
+        open_lines = DuesLine.objects.filter(
+            member=member, month__gte=max(first, rules.month_start(today())), paid=0
+        )
         if last is not None:
             open_lines = open_lines.filter(month__lte=last)
         for line in open_lines:
@@ -429,6 +461,25 @@ def collect(
     return {"lines": len(new), "payments": len(payments)}
 
 
+def may_handle(actor: Actor, member: PartyMember) -> bool:
+    """Whether the actor keeps the member's dues: the secretary or officers of the member's own
+    cell, or of the host cell while the member is on temporary transfer there (the member pays
+    where they attend)."""
+    paths = [member.scope_path]
+    if member.temp_org_id:
+        paths.append(
+            Organisation.objects.filter(pk=member.temp_org_id)
+            .values_list("path", flat=True)
+            .first()
+        )
+    return any(path and can(actor, Ability.MANAGE_MEMBERS, path) for path in paths)
+
+
+def require_handler(actor: Actor, member: PartyMember) -> None:
+    if not may_handle(actor, member):
+        require(actor, Ability.MANAGE_MEMBERS, member.scope_path)  # 404 or 403, as everywhere
+
+
 def _payer_cell(member: PartyMember, day: dt.date) -> int | None:
     cell = member.temp_org_id or member.org_id
     found = rolls.payers_on([c for c in (member.org_id, member.temp_org_id) if c], day)
@@ -470,6 +521,15 @@ def pay(
         raise RuleError(_("Dues are paid ahead for at most 12 months."), field="last")
     if amount <= 0:
         raise RuleError(_("Enter the amount paid."), field="amount")
+    receipt = receipt.strip()
+    if channel == "portal":
+        if not receipt:
+            raise RuleError(_("Enter the portal's transaction number."), field="receipt")
+        if DuesPayment.objects.filter(channel="portal", receipt=receipt).exists():
+            raise RuleError(
+                _("The portal's transaction %(number)s is already recorded.") % {"number": receipt},
+                field="receipt",
+            )
     cell_id = _payer_cell(member, min(paid_on, today()))
     if cell_id is None:
         raise RuleError(
@@ -491,6 +551,12 @@ def pay(
             )
             lines[month] = line
         owed += max(line.amount - line.paid, 0)
+    if owed == 0:
+        raise RuleError(
+            _("The dues of %(months)s are paid already (or nothing is due).")
+            % {"months": ", ".join(month_label(m) for m in months)},
+            field="first",
+        )
     if amount < owed:
         raise RuleError(
             _("The dues of %(months)s come to %(owed)s đồng; %(amount)s đồng does not cover them.")
@@ -512,7 +578,7 @@ def pay(
             first=first,
             last=last,
             channel=channel,
-            receipt=receipt.strip() or next_receipt(org, paid_on.year),
+            receipt=receipt or next_receipt(org, paid_on.year),
             voluntary=amount - owed,
             changeset=cs,
         )
@@ -541,6 +607,29 @@ def pay(
     return payment
 
 
+def remit_amount(org: Organisation, month: dt.date) -> int:
+    """What the organisation sends up for the month, by the shares of rules.dues.retention: a cell
+    its collection less the cell's share (a grassroots cell also keeps the grassroots share of the
+    rest); a grassroots committee what it received less its share; a sub-committee passes all on;
+    a committee above grassroots keeps the superior's share."""
+    shares = rules.retention(month)
+    if org.kind in rolls.CELL_KINDS:
+        collected = DuesLine.objects.filter(org=org, month=month).aggregate(s=Sum("paid"))["s"] or 0
+        rest = collected - collected * shares["cell"] // 100
+        if org.kind == org_rules.GRASSROOTS_CELL:
+            rest -= rest * shares["grassroots"] // 100
+        return rest
+    received = (
+        Remittance.objects.filter(to_org=org, month=month).aggregate(s=Sum("amount"))["s"] or 0
+    )
+    if org.kind == org_rules.SUB_COMMITTEE:
+        return int(received)
+    share = (
+        shares["grassroots"] if org.kind == org_rules.GRASSROOTS_COMMITTEE else shares["superior"]
+    )
+    return int(received - received * share // 100)
+
+
 def remit(*, org: Organisation, month: dt.date, sent_on: dt.date, actor: Actor) -> Remittance:
     """What the organisation sends up for the month: a cell its collection less its share, a
     committee what it received from its cells less its share (rules.dues.split, UNCONFIRMED)."""
@@ -556,16 +645,7 @@ def remit(*, org: Organisation, month: dt.date, sent_on: dt.date, actor: Actor) 
         raise RuleError(_("The organisation has no superior that month."))
     if Remittance.objects.filter(org=org, month=month).exists():
         raise RuleError(_("This month's remittance is already recorded."))
-    if org.kind in rolls.CELL_KINDS:
-        collected = DuesLine.objects.filter(org=org, month=month).aggregate(s=Sum("paid"))["s"] or 0
-        parts = rules.split(collected, month)
-        amount = collected - parts["cell"]
-    else:
-        received = (
-            Remittance.objects.filter(to_org=org, month=month).aggregate(s=Sum("amount"))["s"] or 0
-        )
-        shares = rules.retention(month)
-        amount = received - received * shares["grassroots"] // 100
+    amount = remit_amount(org, month)
     with transaction.atomic():
         cs = open_change_set(actor=actor)
         remittance = Remittance.objects.create(

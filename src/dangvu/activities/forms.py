@@ -20,7 +20,9 @@ class MonthField(forms.DateField):
     """A month as mm/yyyy."""
 
     input_formats = ["%m/%Y", "%Y-%m"]
-    widget = forms.TextInput(attrs={"placeholder": "mm/yyyy", "inputmode": "numeric", "size": 8})
+    widget = forms.DateInput(
+        format="%m/%Y", attrs={"placeholder": "mm/yyyy", "inputmode": "numeric", "size": 8}
+    )
     default_error_messages = {"invalid": _("Enter a month as mm/yyyy.")}
 
 

@@ -383,6 +383,14 @@ class DuesPayment(models.Model):
     class Meta:
         ordering = ["paid_on", "pk"]
         indexes = [models.Index(fields=["org", "paid_on"], name="payment_org_day")]
+        constraints = [
+            # A portal transaction is recorded once (a statement imported twice pays nothing twice).
+            models.UniqueConstraint(
+                fields=["receipt"],
+                condition=models.Q(channel="portal"),
+                name="one_portal_transaction",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.receipt} {self.amount}"

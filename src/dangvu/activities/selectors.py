@@ -29,10 +29,12 @@ from dangvu.activities.models import (
 )
 from dangvu.core.dates import today
 from dangvu.evaluation.models import Rating
-from dangvu.orgs.models import Organisation
+from dangvu.members.models import ACTIVE_STATUSES, Flag, FlagPeriod, MembershipPeriod
+from dangvu.orgs.models import Organisation, valid_on
 from dangvu.rules import activities as rules
 from dangvu.rules import dues as dues_rules
 from dangvu.rules import evaluation as eval_rules
+from dangvu.rules import organisation as org_rules
 from dangvu.tree.selectors import Periods, covers, lineage_intervals, names_on
 
 
@@ -388,26 +390,56 @@ def excused_runs_of(member_ids: Any, year: int) -> dict[int, int]:
 
 
 def unpaid_of(member_ids: Any, year: int, on: dt.date) -> dict[int, list[dt.date]]:
-    """{member: the ended months of the year not paid in full, not deferred}."""
+    """{member: the ended months of the year not paid in full}: a deferred month counts once its
+    deferral has ended and it is still unpaid (01-QĐ/TW: deferred, not forgiven)."""
+    this_month = dues_rules.month_start(on)
     found: dict[int, list[dt.date]] = defaultdict(list)
-    for member_id, month in DuesLine.objects.filter(
+    deferred: list[tuple[int, dt.date]] = []
+    for member_id, month, is_deferred in DuesLine.objects.filter(
         member_id__in=member_ids,
         month__year=year,
-        month__lt=dues_rules.month_start(on),
+        month__lt=this_month,
         amount__gt=0,
         paid__lt=F("amount"),
-        deferred=False,
-    ).values_list("member_id", "month"):
-        found[member_id].append(month)
-    return dict(found)
+    ).values_list("member_id", "month", "deferred"):
+        if is_deferred:
+            deferred.append((member_id, month))
+        else:
+            found[member_id].append(month)
+    if deferred:
+        running: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
+        for member_id, first, last in models.DuesRelief.objects.filter(
+            member_id__in={m for m, _d in deferred}, kind=dues_rules.DEFERRAL
+        ).values_list("member_id", "first", "last"):
+            running[member_id].append((first, last))
+        for member_id, month in deferred:
+            if not any(
+                first <= month and (last is None or last >= this_month)
+                for first, last in running[member_id]
+            ):
+                found[member_id].append(month)
+    return {member: sorted(months) for member, months in found.items()}
 
 
-def study_figures(document: StudyDocument, org: Organisation) -> dict[str, Any]:
-    """The figures provinces report for a document (DOMAIN-2.md §3.5) over the organisations that
-    counted as part of `org`: sessions, participants (members present, non-members by category),
-    members' attendance rate (a member counted once, present at a session or its make-up, of the
-    members rolled), essays, action programmes adopted of the grassroots and higher committees."""
-    intervals = lineage_intervals(org)
+def study_day(document: StudyDocument, on: dt.date | None = None) -> dt.date:
+    """The day a document's study is counted on: its last deadline, or half a year after it was
+    issued, and never after today."""
+    deadlines = [dt.date.fromisoformat(d) for d in (document.deadlines or {}).values()]
+    planned = max(deadlines) if deadlines else document.issued_on + dt.timedelta(days=183)
+    return min(planned, on or today())
+
+
+def study_figures(
+    document: StudyDocument, org: Organisation, on: dt.date | None = None
+) -> dict[str, Any]:
+    """The figures provinces report for a document (DOMAIN-2.md §3.5) over what counted as part of
+    `org` on the study's day (study_day; through its predecessors before it was formed): sessions,
+    participants (members present, non-members by category), members' attendance rate — the
+    members present at a session or its make-up, of the members of those organisations that day
+    who were not exempted from activity —, essays, and the action programmes adopted of its
+    subordinate committees and grassroots organisations."""
+    day = study_day(document, on)
+    intervals = {pk: p for pk, p in lineage_intervals(org).items() if covers(p, day)}
     sessions = list(
         StudySession.objects.filter(document=document, org_id__in=intervals).values_list(
             "pk", "guests"
@@ -418,27 +450,41 @@ def study_figures(document: StudyDocument, org: Organisation) -> dict[str, Any]:
     for _pk, counts in sessions:
         for key, value in (counts or {}).items():
             guests[key] += int(value)
-    statuses: dict[int, set[str]] = defaultdict(set)
-    for member_id, status in StudyAttendance.objects.filter(session_id__in=ids).values_list(
-        "member_id", "status"
-    ):
-        statuses[member_id].add(status)
-    rolled = [m for m, s in statuses.items() if s != {rules.EXEMPTED}]
-    present = [m for m in rolled if rules.PRESENT in statuses[m]]
-    committees = set(
-        Organisation.objects.filter(pk__in=intervals)
-        .exclude(kind__in=rolls.CELL_KINDS)
-        .values_list("pk", flat=True)
+    members = set(
+        MembershipPeriod.objects.filter(
+            valid_on(day), org_id__in=intervals, temporary=False, status__in=ACTIVE_STATUSES
+        ).values_list("member_id", flat=True)
     )
+    exempted = set(
+        FlagPeriod.objects.filter(
+            valid_on(day),
+            member_id__in=members,
+            flag__in=(Flag.EXEMPTED, Flag.TEMPORARILY_EXEMPTED),
+        ).values_list("member_id", flat=True)
+    )
+    expected = members - exempted
+    present = set(
+        StudyAttendance.objects.filter(session_id__in=ids, status=rules.PRESENT).values_list(
+            "member_id", flat=True
+        )
+    )
+    counted = present & expected
+    kinds = dict(Organisation.objects.filter(pk__in=intervals).values_list("pk", "kind"))
+    committees = {
+        pk
+        for pk, kind in kinds.items()
+        if pk != org.pk and kind not in (org_rules.CELL, org_rules.SUB_COMMITTEE, org_rules.GROUP)
+    }
     adopted = ActionProgramme.objects.filter(document=document, org_id__in=committees).count()
     return {
+        "day": day,
         "sessions": len(sessions),
-        "members_present": len(present),
-        "members_rolled": len(rolled),
-        "attendance_rate": rules.rate(len(present), len(rolled)),
+        "members_present": len(counted),
+        "members_expected": len(expected),
+        "attendance_rate": rules.rate(len(counted), len(expected)),
         "guests": dict(guests),
         "participants": len(present) + sum(guests.values()),
-        "essays": Essay.objects.filter(document=document, member_id__in=statuses).count(),
+        "essays": Essay.objects.filter(document=document, member_id__in=members).count(),
         "programmes": adopted,
         "committees": len(committees),
         "programme_rate": rules.rate(adopted, len(committees)),

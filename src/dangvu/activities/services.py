@@ -114,8 +114,11 @@ def plan_record(
     actor: Actor,
     source: str = ChangeSet.Source.WEB,
 ) -> MeetingPlan:
-    """The year's plan of a cell (check_plan), written or replaced."""
+    """The year's plan of a cell (check_plan), written or replaced — this year's or a later one:
+    a past year's plan judged its meetings on time or late, and stays (the past does not move)."""
     require(actor, Ability.MANAGE_MEMBERS, org.path)
+    if year < today().year and MeetingPlan.objects.filter(org=org, year=year).exists():
+        raise RuleError(_("The plan of a past year is kept as it was."), field="fixed_day")
     check_plan(org, fixed_day, topics, short_minutes, short_decision, reported_on)
     with transaction.atomic():
         cs = open_change_set(actor=actor, source=source)
@@ -232,7 +235,10 @@ def excused_runs(org_id: int, year: int, before: dt.date | None = None) -> dict[
 
 
 def judge(
-    roll: list[rules.Roll], history: dict[int, list[str]], criteria: dict[str, bool]
+    roll: list[rules.Roll],
+    history: dict[int, list[str]],
+    criteria: dict[str, bool],
+    shared_in_time: bool = True,
 ) -> dict[str, Any]:
     """The meeting's quality (HD 12, DOMAIN-2.md §2.6): criterion 1 from the roll and the year's
     earlier meetings, 2–5 as judged, scored on the scale in use."""
@@ -247,6 +253,8 @@ def judge(
     problems = rules.attendance_problems(present, base, unexcused, long_runs)
     met = {key: bool(criteria.get(key)) for key in rules.JUDGED_CRITERIA}
     met[rules.ATTENDANCE_CRITERION] = not problems
+    if not shared_in_time:
+        met["preparation"] = False  # HD 42/2025: the documents at least a day before
     used = scale()
     points = used.score(met)
     grade = used.grade(points)
@@ -376,7 +384,11 @@ def check_meeting(org: Organisation, data: MeetingInput, known: Known) -> None:
                 field=field_name,
             )
     roll = [line.as_roll(data.roll[line.member][0]) for line in lines]
-    voters = sum(1 for r in roll if r.official and r.status == rules.PRESENT and not r.suspended)
+    voters = sum(
+        1
+        for r in roll
+        if r.official and r.status == rules.PRESENT and not r.suspended and not r.attached
+    )
     for number, (text, yes, no, abstain) in enumerate(data.resolutions, start=1):
         if text.strip() and yes + no + abstain > voters:
             raise RuleError(
@@ -398,7 +410,12 @@ def _write(
     for org, data, known in items:
         roll = [line.as_roll(data.roll[line.member][0]) for line in known.lines]
         earlier = history.setdefault((org.pk, data.held_on.year), {})
-        quality = judge(roll, earlier, data.criteria)
+        quality = judge(
+            roll,
+            earlier,
+            data.criteria,
+            data.documents_shared_on is not None and data.documents_shared_on < data.held_on,
+        )
         for r in roll:
             earlier.setdefault(r.member, []).append(r.status)
         meetings.append(
@@ -514,15 +531,25 @@ def meetings_record(
             org_id__in=orgs, year__gte=min(days).year, year__lte=max(days).year
         )
     }
+    first_month = min(days).replace(day=1)
+    after = (max(days).replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     held: dict[tuple[int, dt.date], dt.date] = {
         (org_id, day.replace(day=1)): day
         for org_id, day in Meeting.objects.filter(
             org_id__in=orgs,
             kind__in=rules.MONTHLY_KINDS,
-            held_on__gte=min(days).replace(day=1),
-            held_on__lte=max(days),
+            held_on__gte=first_month,
+            held_on__lt=after,
         ).values_list("org_id", "held_on")
     }
+    pilots: dict[tuple[int, int], int] = {}
+    for org_id, day in Meeting.objects.filter(
+        org_id__in=orgs,
+        kind=rules.GROUP_PILOT,
+        held_on__year__gte=min(days).year,
+        held_on__year__lte=max(days).year,
+    ).values_list("org_id", "held_on"):
+        pilots[(org_id, day.year)] = pilots.get((org_id, day.year), 0) + 1
     placed = Placement.objects.filter(org_id__in=orgs).values_list(
         "org_id", "valid_from", "valid_to"
     )
@@ -535,7 +562,7 @@ def meetings_record(
             rolls_found[(org.pk, data.held_on)],
             plans.get((org.pk, data.held_on.year)),
             held.get((org.pk, data.held_on.replace(day=1))),
-            0,
+            pilots.get((org.pk, data.held_on.year), 0),
             covers(periods.get(org.pk, []), data.held_on),
         )
         try:
@@ -551,6 +578,8 @@ def meetings_record(
             ) from exc
         if data.kind in rules.MONTHLY_KINDS:
             held[(org.pk, data.held_on.replace(day=1))] = data.held_on
+        if data.kind == rules.GROUP_PILOT:
+            pilots[(org.pk, data.held_on.year)] = known.pilots + 1
         checked.append((org, data, known))
     if history is None:
         history = {}
@@ -836,6 +865,10 @@ def reporter_recognise(
     """A reporter recognised by the committee, within the quota of HD 40 for the level."""
     require(actor, Ability.MANAGE_ORGS, org.path)
     _not_future(recognised_on, "recognised_on")
+    if level not in rules.REPORTER_LEVEL_OF.get(org.kind, ()):
+        raise RuleError(
+            _("This committee does not recognise reporters of this level (HD 40)."), field="level"
+        )
     quota = rules.reporter_quota(level, province)
     current = Reporter.objects.filter(org=org, level=level, until__isnull=True).count()
     if quota is not None and current >= quota:

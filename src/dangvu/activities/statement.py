@@ -15,10 +15,9 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from dangvu.accounts.models import Ability
-from dangvu.accounts.scope import scope_for
 from dangvu.activities import dues
 from dangvu.core.actors import Actor
 from dangvu.core.models import ChangeSet
@@ -108,7 +107,6 @@ def import_statement(*, org: Organisation, content: bytes, filename: str, actor:
             [_("The statement has no column %(names)s.") % {"names": ", ".join(missing)}]
         )
     low, high = subtree_range(org.path)
-    managed = scope_for(actor, Ability.MANAGE_MEMBERS)
     problems: list[str] = []
     rows: list[tuple[int, PartyMember, dt.date, dt.date, int, dt.date, str]] = []
 
@@ -116,20 +114,26 @@ def import_statement(*, org: Organisation, content: bytes, filename: str, actor:
         index = columns.get(name)
         return cells[index] if index is not None and index < len(cells) else None
 
-    for number, cells in sheet.rows:
+    lines = list(sheet.rows)
+    cards = {str(cell(c, "card") or "").strip() for _n, c in lines} - {""}
+    citizens = {str(cell(c, "citizen_id") or "").strip() for _n, c in lines} - {""}
+    # The members of the cells under `org`, at home or on temporary transfer there: one query.
+    here = (
+        PartyMember.objects.select_related("person", "org")
+        .filter(
+            Q(org__path__gte=low, org__path__lt=high)
+            | Q(temp_org__path__gte=low, temp_org__path__lt=high)
+        )
+        .filter(Q(card_number__in=cards) | Q(person__citizen_id__in=citizens))
+    )
+    by_card = {m.card_number: m for m in here if m.card_number}
+    by_citizen = {m.person.citizen_id: m for m in here if m.person.citizen_id}
+    for number, cells in lines:
         where = _("Row %(row)s") % {"row": number}
         card = str(cell(cells, "card") or "").strip()
         citizen = str(cell(cells, "citizen_id") or "").strip()
-        member = None
-        if card or citizen:
-            found = PartyMember.objects.select_related("person", "org").filter(
-                org__path__gte=low, org__path__lt=high
-            )
-            found = (
-                found.filter(card_number=card) if card else found.filter(person__citizen_id=citizen)
-            )
-            member = found.first()
-        if member is None or not managed.covers_member(member):
+        member = by_card.get(card) if card else by_citizen.get(citizen)
+        if member is None or not dues.may_handle(actor, member):
             # Elsewhere or unknown: not named (a name outside the user's scope is a leak).
             problems.append(
                 _("%(where)s, column %(col)s: no member of this organisation has this number.")

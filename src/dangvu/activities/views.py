@@ -16,7 +16,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dangvu.accounts.models import Ability
+from dangvu.accounts import purpose as asked_why
+from dangvu.accounts.models import Ability, AccessRecord
+from dangvu.accounts.privacy import record_access
 from dangvu.accounts.scope import can
 from dangvu.activities import dues, forms, selectors, services, statement
 from dangvu.activities import roll as rolls
@@ -41,11 +43,13 @@ from dangvu.members.selectors import get_member
 from dangvu.orgs.models import SEGMENT_WIDTH, Organisation
 from dangvu.rules import activities as rules
 from dangvu.rules import dues as dues_rules
+from dangvu.rules import organisation as org_rules
 from dangvu.tree.selectors import get_org
 
 STATUS_LABELS = dict(rules.ATTENDANCE)
 REASONS = {
     "fifty_years": _("50 years of party age"),
+    dues_rules.DEFERRAL: _("Deferral (paid later)"),
     **{k: str(v) for k, v in dues_rules.RELIEF_GROUNDS},
 }
 
@@ -370,8 +374,17 @@ def dues_page(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "activities/dues_summary.html", context)
 
 
+def _dues_member(request: HttpRequest, pk: int) -> PartyMember:
+    """The member whose dues the user keeps: of the user's cells, or on temporary transfer to one
+    of them (the member pays where they attend); else 404, saying nothing of the member."""
+    member = PartyMember.objects.select_related("person", "org").filter(pk=pk).first()
+    if member is None or not dues.may_handle(request.user, member):
+        raise Http404
+    return member
+
+
 def payment_new(request: HttpRequest, pk: int) -> HttpResponse:
-    member = get_member(request.user, pk, Ability.MANAGE_MEMBERS)
+    member = _dues_member(request, pk)
     month = _month_asked(request, _this_month())
     ctx = dues.context_for([member.pk])
     due, _category = dues.due_of(member.pk, month, ctx)
@@ -424,7 +437,11 @@ def receipt_page(request: HttpRequest, pk: int) -> HttpResponse:
     if payment is None:
         raise Http404
     own = getattr(request.user, "member_id", None) == payment.member_id
-    if not own and not can(request.user, Ability.MANAGE_MEMBERS, payment.org.path):
+    if not (
+        own
+        or can(request.user, Ability.MANAGE_MEMBERS, payment.org.path)
+        or dues.may_handle(request.user, payment.member)
+    ):
         raise Http404
     return render(request, "activities/receipt.html", {"payment": payment, "org": payment.org})
 
@@ -432,7 +449,7 @@ def receipt_page(request: HttpRequest, pk: int) -> HttpResponse:
 def member_dues(request: HttpRequest, pk: int) -> HttpResponse:
     """What a member's dues are computed from (the amount is sensitive: shown with the permission),
     the exemptions and reductions decided, the year's book; the forms that record them."""
-    member = get_member(request.user, pk, Ability.MANAGE_MEMBERS)
+    member = _dues_member(request, pk)
     basis_form = forms.BasisForm(
         request.POST if request.POST.get("form") == "basis" else None,
         initial={"since": _this_month(), "region": "1"},
@@ -472,7 +489,24 @@ def member_dues(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("activities:member_dues", pk)
             except ValidationError as exc:
                 add_service_errors(form, exc)
-    sensitive = can(request.user, Ability.VIEW_SENSITIVE, member.scope_path)
+    # The amount declared (a salary, a pension) is sensitive (accounts.privacy): a user with the
+    # permission says why, and the reading is logged; others see the category and the dues only.
+    purpose = asked_why.stated(request)
+    may_reveal = can(request.user, Ability.VIEW_SENSITIVE, member.scope_path)
+    sensitive = may_reveal and purpose.is_bound and purpose.is_valid()
+    if sensitive:
+        record_access(
+            request,
+            request.user,
+            action=AccessRecord.Action.VIEW_SENSITIVE,
+            purpose=purpose.cleaned_data["purpose"],
+            purpose_note=purpose.cleaned_data["purpose_note"],
+            object_type="members.partymember",
+            ids=[member.pk],
+            org_path=member.scope_path or "",
+            fields=["dues_basis"],
+            summary=member.person.full_name,
+        )
     year = today().year
     return render(
         request,
@@ -484,6 +518,8 @@ def member_dues(request: HttpRequest, pk: int) -> HttpResponse:
             "reliefs": list(DuesRelief.objects.filter(member=member).order_by("-first")),
             "year": selectors.member_year(member.pk, year),
             "sensitive": sensitive,
+            "may_reveal": may_reveal and not sensitive,
+            "purpose_form": purpose,
             "basis_form": basis_form,
             "relief_form": relief_form,
             "reasons": REASONS,
@@ -521,9 +557,9 @@ def me(request: HttpRequest) -> HttpResponse:
 
 
 def _province_name(org: Any) -> str:
-    """The province the organisation lies in, as HD 40's quotas name it ("Khánh Hòa")."""
+    """The name of the province the organisation lies in (HD 40's quotas are by province)."""
     top = Organisation.objects.filter(path=org.path[:SEGMENT_WIDTH]).first() or org
-    return top.name.removeprefix("Đảng bộ ").removeprefix("tỉnh ").removeprefix("thành phố ")
+    return top.name
 
 
 def _study_forms(request: HttpRequest, org: Any, year: int) -> tuple[dict[str, Any], Any]:
@@ -659,15 +695,24 @@ def _ancestor_paths(path: str) -> list[str]:
     return [path[:n] for n in range(SEGMENT_WIDTH, len(path) + 1, SEGMENT_WIDTH)]
 
 
-def document_page(request: HttpRequest, pk: int) -> HttpResponse:
+def _document_for(pk: int, org: Any) -> StudyDocument:
+    """The document, if it was registered by the organisation or a committee above it (or below
+    it, for the committee looking at its subordinates' own); else 404."""
     document = StudyDocument.objects.filter(pk=pk).select_related("org").first()
-    if document is None:
-        raise Http404
-    org = get_org(request.user, request.GET.get("don-vi") or document.org.code)
-    if document.org.path not in _ancestor_paths(org.path) and not org.path.startswith(
-        document.org.path
+    if document is None or (
+        document.org.path not in _ancestor_paths(org.path)
+        and not document.org.path.startswith(org.path)
     ):
         raise Http404
+    return document
+
+
+def document_page(request: HttpRequest, pk: int) -> HttpResponse:
+    found = StudyDocument.objects.filter(pk=pk).select_related("org").first()
+    if found is None:
+        raise Http404
+    org = get_org(request.user, request.GET.get("don-vi") or found.org.code)
+    document = _document_for(pk, org)
     may_write = can(request.user, Ability.MANAGE_MEMBERS, org.path)
     essay_form = None
     if may_write:
@@ -716,7 +761,7 @@ def document_page(request: HttpRequest, pk: int) -> HttpResponse:
             "sessions": sessions,
             "may_write": may_write,
             "may_adopt": can(request.user, Ability.MANAGE_ORGS, org.path)
-            and org.kind not in rolls.CELL_KINDS,
+            and org.kind != org_rules.CELL,
             "levels": dict(rules.ISSUER_LEVELS),
             "essay_form": essay_form,
         },
@@ -725,21 +770,30 @@ def document_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 def session_new(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """A study session held by the organisation, with the roll of its members that day."""
-    document = StudyDocument.objects.filter(pk=pk).first()
-    if document is None:
-        raise Http404
     org = get_org(request.user, code, Ability.MANAGE_MEMBERS)
+    document = _document_for(pk, org)
+    # A make-up session (?bu=<session>) rolls those who missed that session.
+    makeup_of = None
+    if request.GET.get("bu", "").isdigit():
+        makeup_of = StudySession.objects.filter(
+            pk=int(request.GET["bu"]), document=document, org=org
+        ).first()
+        if makeup_of is None:
+            raise Http404
     form = forms.SessionForm(
         request.POST or None,
         initial={"held_on": today(), "level": "grassroots", "mode": "in_person"},
     )
-    members = list(
-        PartyMember.objects.filter(
-            org__path__startswith=org.path, status__in=("official", "probationary")
-        )
-        .select_related("person")
-        .order_by("person__sort_key")[:500]
+    found = PartyMember.objects.filter(
+        org__path__startswith=org.path, status__in=("official", "probationary")
     )
+    if makeup_of is not None:
+        found = PartyMember.objects.filter(
+            pk__in=makeup_of.roll.filter(status__in=(rules.EXCUSED, rules.UNEXCUSED)).values(
+                "member_id"
+            )
+        )
+    members = list(found.select_related("person").order_by("person__sort_key"))
 
     def act(d: dict[str, Any]) -> StudySession:
         roll = {m.pk: request.POST.get(f"st_{m.pk}", rules.PRESENT) for m in members}
@@ -753,6 +807,7 @@ def session_new(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             reporters=d["reporters"],
             materials=d["materials"],
             guests={k: d[k] for k in ("cadres", "union", "others")},
+            makeup_of=makeup_of,
             actor=request.user,
         )
 
@@ -774,15 +829,14 @@ def session_new(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             "form": form,
             "members": members,
             "choices": rules.STUDY_ATTENDANCE,
+            "makeup_of": makeup_of,
         },
     )
 
 
 def programme_new(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    document = StudyDocument.objects.filter(pk=pk).first()
-    if document is None:
-        raise Http404
     org = get_org(request.user, code, Ability.MANAGE_ORGS)
+    document = _document_for(pk, org)
     form = forms.ProgrammeForm(request.POST or None, initial={"adopted_on": today()})
 
     def act(d: dict[str, Any]) -> Any:

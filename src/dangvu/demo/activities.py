@@ -31,7 +31,7 @@ from dangvu.activities import dues, services
 from dangvu.activities import roll as rolls
 from dangvu.activities.models import DuesBasis, StudyDocument
 from dangvu.core.models import ChangeSet
-from dangvu.members.models import PartyMember
+from dangvu.members.models import FlagPeriod, PartyMember
 from dangvu.orgs.models import Organisation, Placement, valid_on
 from dangvu.rules import activities as rules
 from dangvu.rules import dues as dues_rules
@@ -273,30 +273,52 @@ class Activities:
 
     def reliefs(self, active: list[PartyMember], month: dt.date) -> None:
         rng = self.arng
-        chosen = rng.sample(active, min(16, len(active)))
+        chosen = rng.sample(active, min(14, len(active)))
         for i, m in enumerate(chosen):
             if i < 8:
-                kind, percent, last = (
-                    dues_rules.HARDSHIP,
-                    rng.choice((30, 50, 70)),
-                    dues_rules.add_months(month, 11),
-                )
+                kind, percent = dues_rules.HARDSHIP, rng.choice((30, 50, 70))
+                last: dt.date | None = dues_rules.add_months(month, 11)
             elif i < 12:
                 kind, percent, last = dues_rules.POOR_HOUSEHOLD, 100, None
-            elif i < 14:
+            else:
                 kind, percent, last = (
                     dues_rules.SERIOUS_ILLNESS,
                     100,
                     dues_rules.add_months(month, 5),
                 )
-            else:
-                kind, percent, last = dues_rules.DEFERRAL, 0, dues_rules.add_months(month, 2)
             dues.relief_record(
                 member=m,
                 kind=kind,
                 percent=percent,
                 first=month,
                 last=last,
+                decision=f"Nghị quyết chi bộ ngày {month:%d/%m/%Y}",
+                actor=None,
+                source=SYSTEM,
+            )
+        # Paying late: members temporarily exempted from activity, for the months of it (§7.2).
+        away = [
+            m
+            for m in sorted(self.members.values(), key=lambda m: m.pk)
+            if m.status in ("official", "probationary")
+            and "temporarily_exempted" in (m.flags or [])
+        ]
+        for m in away[:3]:
+            period = (
+                FlagPeriod.objects.filter(
+                    member=m, flag="temporarily_exempted", valid_to__isnull=True
+                )
+                .order_by("-valid_from")
+                .first()
+            )
+            if period is None or period.until is None or period.until < month:
+                continue
+            dues.relief_record(
+                member=m,
+                kind=dues_rules.DEFERRAL,
+                percent=0,
+                first=month,
+                last=min(dues_rules.month_start(period.until), dues_rules.add_months(month, 2)),
                 decision=f"Nghị quyết chi bộ ngày {month:%d/%m/%Y}",
                 actor=None,
                 source=SYSTEM,

@@ -84,7 +84,7 @@ def duration_problem(kind: str, minutes: int, short_minutes: int | None = None) 
     least = MIN_MINUTES.get(kind)
     if least is None:
         return None
-    if short_minutes is not None and kind != COMBINED:
+    if short_minutes is not None:
         least = min(least, short_minutes)
     if minutes < least:
         return str(
@@ -309,7 +309,7 @@ REPORTER_LEVELS = (
 )
 PROVINCE_REPORTERS = 50
 PROVINCE_REPORTERS_LARGE = 60
-LARGE_PROVINCES = frozenset({"Hà Nội", "Thành phố Hồ Chí Minh", "Thanh Hóa", "Nghệ An"})
+LARGE_PROVINCES = frozenset({"Hà Nội", "Hồ Chí Minh", "Thanh Hóa", "Nghệ An"})
 CENTRAL_NOMINATIONS = 5
 CENTRAL_NOMINATIONS_LARGE = 7
 COMMUNE_REPORTERS = {
@@ -322,9 +322,24 @@ COMMUNE_REPORTERS = {
 }
 
 
+def province_key(name: str) -> str:
+    """"Đảng bộ Thành phố Hồ Chí Minh", "Tỉnh Nghệ An" → "Hồ Chí Minh", "Nghệ An"."""
+    for prefix in ("Đảng bộ ", "đảng bộ "):
+        name = name.removeprefix(prefix)
+    for prefix in ("Thành phố ", "thành phố ", "Tỉnh ", "tỉnh ", "TP "):
+        name = name.removeprefix(prefix)
+    return name.strip()
+
+
+# Which committee recognises reporters of which level (HD 40): the province its own (and its
+# nominations to the Centre), the commune or ward its own.
+REPORTER_LEVEL_OF = {"provincial": ("province", "central"), "commune_superior": ("commune",)}
+
+
 def reporter_quota(level: str, province: str) -> int | None:
     """How many reporters of `level` a province may have (HD 40): a commune's quota from the
     appendix (None where the table is not known here)."""
+    province = province_key(province)
     large = province in LARGE_PROVINCES
     if level == "province":
         return PROVINCE_REPORTERS_LARGE if large else PROVINCE_REPORTERS
