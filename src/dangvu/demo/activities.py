@@ -224,6 +224,7 @@ class Activities:
             if m.status in ("official", "probationary") and m.org_id is not None
         ]
         new = [m for m in active if m.pk not in self.based]
+        fresh: set[int] = set()
         if new:
             if not self.based:
                 self.based = set(DuesBasis.objects.values_list("member_id", flat=True))
@@ -234,12 +235,14 @@ class Activities:
                 category, amount, region = self._basis_of(m, region)
                 rows.append((m, month, category, amount, region))
             dues.bases_record(rows=rows, actor=None, source=SYSTEM)
-            self.based |= {m.pk for m in new}
+            fresh = {m.pk for m in new}
+            self.based |= fresh
         if month == dt.date(2026, 1, 1):
             raised = [
                 m
                 for m in active
-                if m.person.occupation
+                if m.pk not in fresh  # a basis from this month already: admitted this month
+                and m.person.occupation
                 not in ("retired", "student", "pupil", "agriculture", "other", "village_worker")
             ]
             chosen = rng.sample(raised, min(len(raised) // 20, len(raised)))
