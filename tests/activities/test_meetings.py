@@ -5,9 +5,12 @@ refused, the quality judged, the counters that feed the work lists and the remov
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.http import Http404
 
 from dangvu.activities import selectors, services, worklists
@@ -198,6 +201,29 @@ def test_coverage_counts_due_held_on_time_and_late_cells(world):
     assert (found.present, found.expected) == (9, 10)
     assert rows["Chi bộ Thôn Phước Lập"].missing == [dt.date(2026, 3, 1)]
     assert len(found.late) == 2
+    out = io.StringIO()
+    call_command(
+        "meetings",
+        "coverage",
+        "--org",
+        world.phuoc_hai.code,
+        "--period",
+        "2026-Q1",
+        "--format",
+        "json",
+        stdout=out,
+    )
+    printed = json.loads(out.getvalue())
+    assert (
+        printed["regular_meetings_due"],
+        printed["regular_meetings_held"],
+        printed["held_on_time"],
+    ) == (6, 2, 1)
+    assert (printed["present"], printed["expected"], printed["attendance_rate"]) == (9, 10, 90.0)
+    assert {c["name"] for c in printed["late_cells"]} == {
+        "Chi bộ Thôn Phước Lập",
+        "Chi bộ Thôn Hữu Đức",
+    }
 
 
 def test_a_plan_needs_a_thematic_meeting_each_quarter(world):
