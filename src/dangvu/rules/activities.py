@@ -323,7 +323,7 @@ COMMUNE_REPORTERS = {
 
 
 def province_key(name: str) -> str:
-    """"Đảng bộ Thành phố Hồ Chí Minh", "Tỉnh Nghệ An" → "Hồ Chí Minh", "Nghệ An"."""
+    """The province's own name: "Đảng bộ Thành phố Hồ Chí Minh" → "Hồ Chí Minh"."""
     for prefix in ("Đảng bộ ", "đảng bộ "):
         name = name.removeprefix(prefix)
     for prefix in ("Thành phố ", "thành phố ", "Tỉnh ", "tỉnh ", "TP "):
