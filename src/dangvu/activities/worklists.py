@@ -11,9 +11,10 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from dangvu.activities import selectors
+from dangvu.activities.models import Meeting, MeetingPlan
 from dangvu.members import extensions
 from dangvu.members.models import PartyMember
 from dangvu.members.worklists import Item
@@ -85,9 +86,19 @@ def excused_too_often(member_ids: Any, day: dt.date, horizon: dt.date) -> list[I
 
 
 def cells_without_meeting(user: Any, org: Any, day: dt.date, horizon: dt.date) -> list[Item]:
-    """The cells under the organisation that held no regular meeting last month."""
+    """The cells under the organisation that held no regular meeting last month — among those
+    that keep their meetings in dangvu (a plan for the year, or a meeting in the last twelve
+    months): a province that has not started recording them is not told every cell is late."""
     last = dues_rules.previous_month(dues_rules.month_start(day))
     found = selectors.coverage(org, last, last, day)
+    late = [c.org for c in found.late]
+    keeping = set(
+        MeetingPlan.objects.filter(org_id__in=late, year=last.year).values_list("org_id", flat=True)
+    ) | set(
+        Meeting.objects.filter(
+            org_id__in=late, held_on__gte=dues_rules.add_months(last, -12)
+        ).values_list("org_id", flat=True)
+    )
     return [
         Item(
             None,
@@ -98,27 +109,28 @@ def cells_without_meeting(user: Any, org: Any, day: dt.date, horizon: dt.date) -
             url=reverse("activities:org", args=[c.code]) if c.code else "",
         )
         for c in found.late
+        if c.org in keeping
     ]
 
 
 def register() -> None:
     extensions.register_work_list(
         "absent_three_months",
-        _l("Absent from meetings three months this year without a reason"),
+        gettext_lazy("Absent from meetings three months this year without a reason"),
         absent_three_months,
     )
     extensions.register_work_list(
         "dues_unpaid_three_months",
-        _l("Dues not paid for three months this year"),
+        gettext_lazy("Dues not paid for three months this year"),
         unpaid_three_months,
     )
     extensions.register_work_list(
         "absent_with_reason",
-        _l("Absent with a reason more than three times in a row"),
+        gettext_lazy("Absent with a reason more than three times in a row"),
         excused_too_often,
     )
     extensions.register_org_work_list(
         "cells_without_meeting",
-        _l("Cells that held no regular meeting last month"),
+        gettext_lazy("Cells that held no regular meeting last month"),
         cells_without_meeting,
     )

@@ -145,7 +145,9 @@ class Activities:
                 present = [line for line in lines if roll[line.member][0] == rules.PRESENT]
             if len(present) < 2:
                 continue
-            voters = sum(1 for line in present if line.official and not line.suspended)
+            voters = sum(
+                1 for line in present if line.official and not line.suspended and not line.attached
+            )
             combined = quarter_end
             minutes = rng.randint(120, 150) if combined else rng.randint(90, 125)
             starts = dt.time(19, 30) if rng.random() < 0.6 else dt.time(14, 0)
