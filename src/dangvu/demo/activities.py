@@ -66,6 +66,8 @@ class Activities:
         self.excusers: set[int] = set()
         self.non_payers: set[int] = set()
         self.based: set[int] = set()
+        self.studied: set[int] = set()  # the communes that held their session
+        self.essayed: set[int] = set()  # the members who wrote their essay
 
     def activities_month(self, month: dt.date, horizon: dt.date) -> None:
         # The tests' demo starts later (tests/layers.py): three months before the reform suffice
@@ -378,8 +380,11 @@ class Activities:
                 ).values("org_id")
             ).order_by("pk")
         )
-        half = len(communes) // 2
-        todo = communes[:half] if month.month == 3 else communes[half:]
+        # Half the communes in March, the rest in April (a member transferred between them in the
+        # meantime is rolled again, as in life, but writes one essay).
+        left = [c for c in communes if c.pk not in self.studied]
+        todo = left[: len(communes) // 2] if month.month == 3 else left
+        self.studied |= {c.pk for c in todo}
         for commune in todo:
             members = list(
                 PartyMember.objects.filter(
@@ -438,20 +443,17 @@ class Activities:
                     actor=None,
                     source=SYSTEM,
                 )
-            services.essays_record(
-                document=document,
-                rows=[
-                    (
-                        pk,
-                        min(day + dt.timedelta(days=10), horizon),
-                        rng.choice(("excellent", "good", "good", "pass")),
-                    )
-                    for pk, s in roll.items()
-                    if s == rules.PRESENT and rng.random() < 0.85
-                ],
-                actor=None,
-                source=SYSTEM,
-            )
+            essays = [
+                (
+                    pk,
+                    min(day + dt.timedelta(days=10), horizon),
+                    rng.choice(("excellent", "good", "good", "pass")),
+                )
+                for pk, s in roll.items()
+                if s == rules.PRESENT and pk not in self.essayed and rng.random() < 0.85
+            ]
+            services.essays_record(document=document, rows=essays, actor=None, source=SYSTEM)
+            self.essayed |= {pk for pk, _d, _g in essays}
         if month.month == 4:
             self.exemplars_and_reporters(root, horizon)
 
