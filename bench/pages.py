@@ -150,6 +150,7 @@ def main() -> int:
         f"/dai-hoi/{ward.code}/nhiem-ky/2025-2030/",
         "/bao-cao/TU-KH/dai-hoi/?vong=2025",
         "/bao-cao/TU-KH/dai-hoi/?vong=2020",
+        "/sinh-hoat/TU-KH/?ky=2026-11",
         "/sinh-hoat/TU-KH/?ky=2026-Q3",
         "/sinh-hoat/TU-KH/dang-phi/?thang=11/2026",
         f"/sinh-hoat/{cell.code}/",
@@ -159,6 +160,7 @@ def main() -> int:
     limits = {
         "/bao-cao/TU-KH/dai-hoi/?vong=2025": 500,
         "/bao-cao/TU-KH/dai-hoi/?vong=2020": 500,
+        "/sinh-hoat/TU-KH/?ky=2026-11": 500,
         "/sinh-hoat/TU-KH/?ky=2026-Q3": 500,
         "/sinh-hoat/TU-KH/dang-phi/?thang=11/2026": 500,
     }

@@ -233,3 +233,19 @@ def test_study_page_topic_commitment_and_reporters_within_the_quota(client, worl
     )
     assert refused.status_code == 200 and Reporter.objects.count() == rules.PROVINCE_REPORTERS
     assert "50" in refused.content.decode()
+
+
+def test_odd_periods_and_months_answer_without_an_error(client, world):
+    sign_in(client, world.an)
+    for url in (
+        f"/sinh-hoat/{world.ph1.code}/?thang=12/9999",
+        f"/sinh-hoat/{world.phuoc_hai.code}/?ky=9999",
+        f"/sinh-hoat/{world.phuoc_hai.code}/?ky=2026-Q5",
+        f"/sinh-hoat/{world.phuoc_hai.code}/dang-phi/?thang=12/9999",
+        f"/bao-cao/{world.phuoc_hai.code}/sinh-hoat.xlsx?ky=9999",
+    ):
+        assert client.get(url).status_code == 200, url
+    page = client.get(f"/sinh-hoat/{world.phuoc_hai.code}/?ky=2026-Q5").content.decode()
+    assert "Không hiểu kỳ 2026-Q5" in page
+    month = client.get(f"/sinh-hoat/{world.phuoc_hai.code}/?ky=11/2026")
+    assert month.context["coverage"].first == dt.date(2026, 11, 1)

@@ -543,6 +543,7 @@ def pay(
     lines = {line.month: line for line in DuesLine.objects.filter(member=member, month__in=months)}
     ctx = context_for([member.pk])
     owed = 0
+    owing = []
     for month in months:
         line = lines.get(month)
         if line is None:
@@ -551,6 +552,8 @@ def pay(
             )
             lines[month] = line
         owed += max(line.amount - line.paid, 0)
+        if line.amount > line.paid:
+            owing.append(month)
     if owed == 0:
         raise RuleError(
             _("The dues of %(months)s are paid already (or nothing is due).")
@@ -561,7 +564,7 @@ def pay(
         raise RuleError(
             _("The dues of %(months)s come to %(owed)s đồng; %(amount)s đồng does not cover them.")
             % {
-                "months": ", ".join(month_label(m) for m in months),
+                "months": ", ".join(month_label(m) for m in owing),
                 "owed": f"{owed:,}".replace(",", "."),
                 "amount": f"{amount:,}".replace(",", "."),
             },

@@ -32,8 +32,18 @@ class MeetingForm(forms.Form):
     starts = forms.TimeField(label=_("Starts at"), widget=TimeInput)
     ends = forms.TimeField(label=_("Ends at"), widget=TimeInput)
     topic = forms.CharField(label=_("Topic (thematic meeting)"), max_length=300, required=False)
-    chair = forms.TypedChoiceField(label=_("Chair"), coerce=int, choices=())
-    minute_taker = forms.TypedChoiceField(label=_("Minute-taker"), coerce=int, choices=())
+    chair = forms.TypedChoiceField(
+        label=_("Chair"),
+        coerce=int,
+        choices=(),
+        error_messages={"invalid_choice": _("Choose a member on the roll of that day.")},
+    )
+    minute_taker = forms.TypedChoiceField(
+        label=_("Minute-taker"),
+        coerce=int,
+        choices=(),
+        error_messages={"invalid_choice": _("Choose a member on the roll of that day.")},
+    )
     superior_attendee = forms.CharField(
         label=_("Attending for the superior"), max_length=200, required=False
     )

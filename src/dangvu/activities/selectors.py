@@ -27,7 +27,7 @@ from dangvu.activities.models import (
     StudyDocument,
     StudySession,
 )
-from dangvu.core.dates import today
+from dangvu.core.dates import today, year_in_range
 from dangvu.evaluation.models import Rating
 from dangvu.members.models import ACTIVE_STATUSES, Flag, FlagPeriod, MembershipPeriod
 from dangvu.orgs.models import Organisation, valid_on
@@ -47,8 +47,15 @@ def month_range(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 def parse_period(text: str) -> tuple[dt.date, dt.date]:
-    """ "2026-Q1", "2026-03", "2026" → (first month, last month)."""
+    """ "2026-Q1", "2026-03" (or "03/2026"), "2026" → (first month, last month); ValueError for
+    anything else or a year outside the records' range."""
     text = text.strip()
+    if "/" in text:
+        month, year = text.split("/", 1)
+        text = f"{year}-{month}"
+    head = text.upper().split("-")[0]
+    if not head.isdigit() or not year_in_range(int(head)):
+        raise ValueError(text)
     if "-Q" in text.upper():
         year, quarter = text.upper().split("-Q")
         q = int(quarter)
@@ -66,9 +73,10 @@ def month_asked(value: str | None, default: dt.date) -> dt.date:
     """A month from a query parameter (mm/yyyy or yyyy-mm), or `default`."""
     for fmt in ("%m/%Y", "%Y-%m"):
         try:
-            return dt.datetime.strptime(value or "", fmt).date().replace(day=1)
+            found = dt.datetime.strptime(value or "", fmt).date().replace(day=1)
         except ValueError:
             continue
+        return found if year_in_range(found.year) else default
     return default
 
 

@@ -315,6 +315,8 @@ def check_meeting(org: Organisation, data: MeetingInput, known: Known) -> None:
     _not_future(data.held_on, "held_on")
     if data.kind not in KIND_LABELS:
         raise RuleError(_("Choose the kind of meeting."), field="kind")
+    if data.kind in rules.THEMATIC_KINDS and not data.topic.strip():
+        raise RuleError(_("A thematic meeting has its topic."), field="topic")
     problem = rules.duration_problem(
         data.kind,
         rules.meeting_minutes(data.starts, data.ends),

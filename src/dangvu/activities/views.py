@@ -69,6 +69,16 @@ def org_page(request: HttpRequest, code: str) -> HttpResponse:
         return _cell_month(request, org)
     period = request.GET.get("ky", "")
     first, last = selectors.period_asked(period, today())
+    if period:
+        try:
+            selectors.parse_period(period)
+        except ValueError:
+            messages.error(
+                request,
+                _("The period %(period)s is not understood: write 2026-Q1, 2026-03 or 2026.")
+                % {"period": period},
+            )
+            period = ""
     found = selectors.coverage(org, first, last)
     return render(
         request,
@@ -516,6 +526,11 @@ def member_dues(request: HttpRequest, pk: int) -> HttpResponse:
             "org": member.org,
             "bases": list(DuesBasis.objects.filter(member=member).order_by("-since")),
             "reliefs": list(DuesRelief.objects.filter(member=member).order_by("-first")),
+            "payments": list(
+                DuesPayment.objects.filter(
+                    member=member, paid_on__year__gte=today().year - 1
+                ).order_by("-paid_on", "-pk")[:24]
+            ),
             "year": selectors.member_year(member.pk, year),
             "sensitive": sensitive,
             "may_reveal": may_reveal and not sensitive,
@@ -715,14 +730,16 @@ def document_page(request: HttpRequest, pk: int) -> HttpResponse:
     document = _document_for(pk, org)
     may_write = can(request.user, Ability.MANAGE_MEMBERS, org.path)
     essay_form = None
-    if may_write:
+    # Essays are entered by the cell or the grassroots and commune committees, whose members fit a
+    # list (named with their year of birth: two people may share a name); not for a province.
+    if may_write and org.kind not in (org_rules.PROVINCIAL, org_rules.DISTRICT, org_rules.BLOCK):
         people = [
-            (m.pk, m.person.full_name)
+            (m.pk, f"{m.person.full_name} ({m.person.birth_date.year})")
             for m in PartyMember.objects.filter(
                 org__path__startswith=org.path, status__in=("official", "probationary")
             )
             .select_related("person")
-            .order_by("person__sort_key")[:500]
+            .order_by("person__sort_key")
         ]
         essay_form = forms.EssayForm(
             request.POST or None, people=people, initial={"submitted_on": today()}

@@ -18,6 +18,7 @@ from dangvu.activities.models import Meeting, MeetingPlan
 from dangvu.members import extensions
 from dangvu.members.models import PartyMember
 from dangvu.members.worklists import Item
+from dangvu.orgs.models import Organisation
 from dangvu.rules import activities as rules
 from dangvu.rules import dues as dues_rules
 
@@ -92,6 +93,7 @@ def cells_without_meeting(user: Any, org: Any, day: dt.date, horizon: dt.date) -
     last = dues_rules.previous_month(dues_rules.month_start(day))
     found = selectors.coverage(org, last, last, day)
     late = [c.org for c in found.late]
+    places = Organisation.objects.in_bulk(late)
     keeping = set(
         MeetingPlan.objects.filter(org_id__in=late, year=last.year).values_list("org_id", flat=True)
     ) | set(
@@ -107,6 +109,7 @@ def cells_without_meeting(user: Any, org: Any, day: dt.date, horizon: dt.date) -
             note=_("No regular meeting in %(month)s") % {"month": f"{last.month:02d}/{last.year}"},
             name=c.name,
             url=reverse("activities:org", args=[c.code]) if c.code else "",
+            place=places.get(c.org),
         )
         for c in found.late
         if c.org in keeping

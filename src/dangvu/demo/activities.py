@@ -342,7 +342,7 @@ class Activities:
             document = services.document_register(
                 org=root,
                 kind="resolution",
-                number="Nghị quyết Đại hội XIV",
+                number="Đại hội XIV",
                 title="Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIV của Đảng",
                 issuer="Đại hội đại biểu toàn quốc lần thứ XIV",
                 level="central",
