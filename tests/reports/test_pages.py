@@ -186,3 +186,13 @@ def test_an_organisation_dissolved_within_the_period_reports_up_to_its_last_day(
     assert board.status_code == 200 and board.context["day"] == dt.date(2023, 6, 30)
     # A year it did not exist in at all is not found.
     assert client.get(reverse("reports:form", args=["PH-3", "1"]), {"nam": 2019}).status_code == 404
+
+
+def test_the_reports_index_looks_up_the_organisation_asked_for_before_redirecting(world):
+    """Found by the route fuzzer in CI: `?org=01/07/2025` went into the redirect's path and could
+    not be reversed (a 500). Now a code is looked up within the user's scope first."""
+    client = sign_in(Client(), world.binh)  # secretary of PH-1 only
+    assert client.get(reverse("reports:index"), {"org": "01/07/2025"}).status_code == 404
+    assert client.get(reverse("reports:index"), {"org": "TU-T"}).status_code == 404  # outside
+    inside = client.get(reverse("reports:index"), {"org": "PH-1"})
+    assert inside.status_code == 302 and inside.url == reverse("reports:org", args=["PH-1"])

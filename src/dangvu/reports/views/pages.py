@@ -129,7 +129,9 @@ def index(request: HttpRequest) -> HttpResponse:
         if not roots:
             return render(request, "members/no_scope.html")
         code = roots[0].code
-    return redirect("reports:org", code=code)
+    # A code typed into the address is looked up (within the user's scope) before it goes into a
+    # path: "01/07/2025" is no organisation and cannot be one path segment.
+    return redirect("reports:org", code=get_org(request.user, code).code)
 
 
 def org_reports(request: HttpRequest, code: str) -> HttpResponse:
