@@ -33,7 +33,7 @@ run: install
 lint: install
 	@$(TIMED) "lint: ruff" $(VENV)/bin/ruff check src tests bench
 	@$(TIMED) "lint: ruff format" $(VENV)/bin/ruff format --check src tests bench
-	@$(TIMED) "lint: mypy" $(VENV)/bin/mypy src/dangvu/core src/dangvu/exchange src/dangvu/rules src/dangvu/orgs src/dangvu/tree src/dangvu/members src/dangvu/accounts src/dangvu/api src/dangvu/discipline src/dangvu/restructuring src/dangvu/evaluation src/dangvu/awards src/dangvu/recruitment src/dangvu/congress src/dangvu/activities src/dangvu/reports
+	@$(TIMED) "lint: mypy" $(VENV)/bin/mypy src/dangvu/core src/dangvu/exchange src/dangvu/rules src/dangvu/orgs src/dangvu/tree src/dangvu/members src/dangvu/accounts src/dangvu/api src/dangvu/discipline src/dangvu/restructuring src/dangvu/evaluation src/dangvu/awards src/dangvu/recruitment src/dangvu/congress src/dangvu/activities src/dangvu/inspection src/dangvu/reports
 	@$(TIMED) "lint: layers" $(VENV)/bin/lint-imports --no-cache
 	@$(TIMED) "lint: check" env DANGVU_DATA_DIR=$$(mktemp -d) $(DANGVU) check --fail-level WARNING
 	@$(TIMED) "lint: migrations" env DANGVU_DATA_DIR=$$(mktemp -d) $(DANGVU) makemigrations --check --dry-run

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "dangvu.recruitment",
     "dangvu.congress",
     "dangvu.activities",
+    "dangvu.inspection",
     "dangvu.reports",
     "dangvu.restructuring",
     "dangvu.exchange",

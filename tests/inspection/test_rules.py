@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from dangvu.core.calendar import add_working_days, working_days_between
 from dangvu.rules import discipline as penalties
@@ -15,6 +16,13 @@ from dangvu.rules import organisation as kinds
 pytestmark = pytest.mark.once
 
 D = dt.date
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The messages checked below are the rules' own words (the pages show them in Vietnamese)."""
+    with translation.override("en"):
+        yield
 
 
 def _weekdays_after(start: dt.date, count: int) -> dt.date:

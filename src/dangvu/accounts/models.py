@@ -58,6 +58,9 @@ class Ability(models.TextChoices):
     VIEW_SENSITIVE = "view_sensitive", _("see sensitive personal data")
     AUDIT = "audit", _("read the change log and the access log")
     MANAGE_ACCOUNTS = "manage_accounts", _("manage accounts and roles")
+    # Inspection cases, denunciations and complaints: the inspection role only (DOMAIN-2.md §1),
+    # not the organisation board above it (inspection/access.py).
+    INSPECT = "inspect", _("conduct inspection, supervision, denunciations and complaints")
 
 
 # What each role may do in the subtree of the organisation it is granted on. Seeing sensitive
@@ -75,7 +78,9 @@ ROLE_ABILITIES: dict[str, frozenset[str]] = {
         }
     ),
     Role.SECRETARY: frozenset({Ability.VIEW, Ability.MANAGE_MEMBERS, Ability.RATE}),
-    Role.INSPECTION_OFFICER: frozenset({Ability.VIEW, Ability.MANAGE_DISCIPLINE, Ability.AUDIT}),
+    Role.INSPECTION_OFFICER: frozenset(
+        {Ability.VIEW, Ability.MANAGE_DISCIPLINE, Ability.AUDIT, Ability.INSPECT}
+    ),
     Role.VIEWER: frozenset({Ability.VIEW}),
     Role.MEMBER_SELF: frozenset(),
     Role.ACCOUNT_ADMIN: frozenset({Ability.MANAGE_ACCOUNTS}),

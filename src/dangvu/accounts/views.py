@@ -486,9 +486,16 @@ def _log_export(request: HttpRequest, kind: str, count: int) -> bool:
     return True
 
 
+CONFIDENTIAL_ACTIONS = "inspection."
+
+
 def change_log(request: HttpRequest) -> HttpResponse:
     """The change log, by user, organisation, record and date; exportable; read-only."""
     entries = ChangeLogEntry.objects.filter(_audit_scope_q(request, "scope_path"))
+    # Inspection work is confidential (DOMAIN-2.md §1): its entries are read by the inspection
+    # role of their place only, not by the organisation board that audits the rest.
+    inspect = scope_for(request.user, Ability.INSPECT)
+    entries = entries.exclude(Q(action__startswith=CONFIDENTIAL_ACTIONS) & ~inspect.q("scope_path"))
     entries = entries.filter(_org_filter(request, "scope_path"), _dates(request, "at"))
     user = (request.GET.get("user") or "").strip()
     if user:

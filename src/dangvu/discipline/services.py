@@ -119,3 +119,63 @@ def discipline_record(
             details={"discipline": record.pk},
         )
     return record
+
+
+@transaction.atomic
+def discipline_end(
+    record: DisciplineDecision,
+    *,
+    on: dt.date,
+    decision: Decision,
+    actor: Actor,
+    reason: str,
+    source: str = ChangeSet.Source.WEB,
+) -> DisciplineDecision:
+    """A decision annulled or replaced by the competent body (a complaint resolved, DOMAIN-2.md
+    §1.8) stops being in force on `on`; what it was before stays in the change log, and the days
+    before `on` still answer as they did. An expulsion annulled restores the membership (DOMAIN.md
+    §3.2: a restoration leaves no gap) in the cell the member was expelled from."""
+    subject = record.member if record.member is not None else record.org
+    assert subject is not None
+    path = record.member.scope_path if record.member is not None else record.org.path  # type: ignore[union-attr]
+    require(actor, Ability.MANAGE_DISCIPLINE, path)
+    if on < record.announced_on:
+        raise RuleError(
+            _("The decision was announced on %(date)s: it cannot end before that.")
+            % {"date": format_date(record.announced_on)},
+            field="resolved_on",
+        )
+    if on > today():
+        raise RuleError(
+            _("The date %(date)s is in the future.") % {"date": format_date(on)},
+            field="resolved_on",
+        )
+    cs = open_change_set(actor=actor, reason=reason, source=source)
+    before = {"effect_until": record.effect_until}
+    if record.effect_until is None or record.effect_until > on:
+        record.effect_until = on
+        record.save(update_fields=["effect_until"])
+    log_entry(
+        cs,
+        action="discipline.end",
+        obj=record,
+        subject=subject,
+        before=before,
+        after={"effect_until": record.effect_until, "decision": decision.as_dict()},
+        reason=reason,
+    )
+    if record.form == rules.EXPULSION and record.member is not None:
+        member = record.member
+        if _member_status_on(member, on) == "expelled":
+            event_record(
+                member=member,
+                kind=EventKind.RESTORATION,
+                on=on,
+                org=member.org,
+                decision=decision,
+                actor=actor,
+                changeset=cs,
+                check_scope=False,
+                details={"discipline": record.pk},
+            )
+    return record

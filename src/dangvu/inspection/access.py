@@ -1,0 +1,78 @@
+"""Who reads inspection records (issue 27 point 5; DOMAIN-2.md §1): the inspection role of the
+competent organisation (a grant of the inspection role on it or above it) and the people it names
+on a case — nobody else, not the organisation board above, not the object's cell. The denouncer's
+identity is seen by fewer still: the inspection role holding the permission for sensitive data.
+A record outside answers 404, like any record outside the user's scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from dangvu.accounts.models import Ability
+from dangvu.accounts.scope import scope_for
+from dangvu.core.dates import today
+from dangvu.inspection.models import Case, Complaint, Denunciation, Named
+
+
+def may_inspect(user: Any, path: str | None) -> bool:
+    return scope_for(user, Ability.INSPECT).covers(path)
+
+
+def _named_case_ids(user: Any) -> QuerySet[Any, Any]:
+    day = today()
+    return (
+        Named.objects.filter(user_id=getattr(user, "pk", None) or 0, since__lte=day)
+        .filter(Q(until__isnull=True) | Q(until__gt=day))
+        .values("case_id")
+    )
+
+
+def cases_for(user: Any) -> QuerySet[Case]:
+    """The cases the user may read: those of the organisations under its inspection role, and
+    those it is named on."""
+    scope = scope_for(user, Ability.INSPECT)
+    return Case.objects.filter(scope.q("org__path") | Q(pk__in=_named_case_ids(user)))
+
+
+def case_for(user: Any, pk: int) -> Case:
+    found = cases_for(user).filter(pk=pk).select_related("org", "object_org", "object_member")
+    case = found.first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def denunciations_for(user: Any) -> QuerySet[Denunciation]:
+    return Denunciation.objects.filter(scope_for(user, Ability.INSPECT).q("org__path"))
+
+
+def complaints_for(user: Any) -> QuerySet[Complaint]:
+    return Complaint.objects.filter(scope_for(user, Ability.INSPECT).q("org__path"))
+
+
+def may_see_denouncer(user: Any, denunciation: Denunciation) -> bool:
+    path = denunciation.org.path
+    return may_inspect(user, path) and scope_for(user, Ability.VIEW_SENSITIVE).covers(path)
+
+
+def _written(model: Any) -> Any:
+    """The write guard (accounts.guard) reads each record written back: an inspection record
+    lies in the writer's inspection scope, by its organisation."""
+
+    def check(user: Any, ids: set[str], entries: list[Any]) -> set[str]:
+        scope = scope_for(user, Ability.INSPECT)
+        found = model.objects.filter(scope.q("org__path"), pk__in=[int(i) for i in ids])
+        return {str(pk) for pk in found.values_list("pk", flat=True)}
+
+    return check
+
+
+def register_write_checks() -> None:
+    from dangvu.accounts.guard import register_write_check
+    from dangvu.inspection.models import Programme
+
+    for model in (Programme, Case, Denunciation, Complaint):
+        register_write_check(f"inspection.{model._meta.model_name}", _written(model))

@@ -1,0 +1,664 @@
+"""Writing inspection records (DOMAIN-2.md §1). Every door — the pages, the commands, the import
+and the demo — goes through these functions, which judge with rules/inspection.py and write
+through the discipline service when a case or a complaint changes discipline.
+
+The change log entries name the case, never its object: their subject is the case itself and
+their label its number (a name is data; the log is read by the organisation board, which may not
+know of the case)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from dangvu.accounts.models import Ability
+from dangvu.accounts.scope import scope_for
+from dangvu.congress.models import Congress
+from dangvu.core.actors import Actor
+from dangvu.core.calendar import add_working_days, working_days_between
+from dangvu.core.changes import log_entry, open_change_set
+from dangvu.core.dates import format_date, today
+from dangvu.core.errors import RuleError
+from dangvu.core.models import ChangeSet, Decision
+from dangvu.core.text import clean
+from dangvu.discipline.models import DisciplineDecision
+from dangvu.discipline.services import discipline_end, discipline_record
+from dangvu.inspection.models import Case, Complaint, Denunciation, Item, Named, Programme, Step
+from dangvu.members.models import PartyMember
+from dangvu.orgs.models import Organisation
+from dangvu.rules import discipline as penalties
+from dangvu.rules import inspection as rules
+
+
+def _require_inspect(actor: Actor, path: str | None) -> None:
+    """404 outside what the actor may see, 403 where it sees but does not inspect."""
+    if not scope_for(actor, Ability.VIEW).covers(path):
+        raise Http404
+    if not scope_for(actor, Ability.INSPECT).covers(path):
+        raise PermissionDenied
+
+
+def _day(day: dt.date, field: str, *, not_before: dt.date | None = None, what: str = "") -> None:
+    if day > today():
+        raise RuleError(
+            _("The date %(date)s is in the future.") % {"date": format_date(day)}, field=field
+        )
+    if not_before is not None and day < not_before:
+        raise RuleError(
+            _("%(what)s is dated %(date)s: this cannot be earlier.")
+            % {"what": what, "date": format_date(not_before)},
+            field=field,
+        )
+
+
+def _target(
+    org: Organisation,
+    object_org: Organisation | None,
+    object_member: PartyMember | None,
+    finance_office: bool = False,
+) -> rules.Target:
+    if (object_org is None) == (object_member is None):
+        raise RuleError(_("Say the organisation or the member concerned."), field="object")
+    if object_member is not None:
+        path = object_member.scope_path or ""
+    else:
+        assert object_org is not None
+        path = object_org.path or ""
+    return rules.Target(org.path or "", org.kind, path, object_member is not None, finance_office)
+
+
+def _opening(kind: str, body: str, target: rules.Target) -> None:
+    problem = rules.opening_problem(kind, body, target)
+    if problem:
+        raise RuleError(problem, field="kind")
+
+
+@transaction.atomic
+def programme_record(
+    *,
+    org: Organisation,
+    body: str,
+    year: int,
+    adopted_on: dt.date,
+    actor: Actor,
+    number: str = "",
+    source: str = ChangeSet.Source.WEB,
+) -> Programme:
+    """The yearly programme of one inspecting body (DOMAIN-2.md §1.5)."""
+    _require_inspect(actor, org.path)
+    problem = rules.subject_problem(body, org.kind)
+    if problem:
+        raise RuleError(problem, field="body")
+    _day(adopted_on, "adopted_on")
+    if Programme.objects.filter(org=org, body=body, year=year).exists():
+        raise RuleError(_("This body already has its programme for %(year)s.") % {"year": year})
+    cs = open_change_set(actor=actor, source=source)
+    programme = Programme.objects.create(
+        org=org, body=body, year=year, number=clean(number), adopted_on=adopted_on, changeset=cs
+    )
+    log_entry(
+        cs,
+        action="inspection.programme",
+        obj=programme,
+        after={"body": body, "year": year, "adopted_on": adopted_on},
+        scope_path=org.path,
+    )
+    return programme
+
+
+@transaction.atomic
+def item_record(
+    *,
+    programme: Programme,
+    kind: str,
+    content: str,
+    month: int,
+    actor: Actor,
+    object_org: Organisation | None = None,
+    object_member: PartyMember | None = None,
+    committee_member: bool = False,
+    higher_managed: bool = False,
+    planned: bool = True,
+    source: str = ChangeSet.Source.WEB,
+) -> Item:
+    """A planned item, or (planned=False) one added during the year; the same rule as a case:
+    who may inspect whom."""
+    _require_inspect(actor, programme.org.path)
+    if not 1 <= month <= 12:
+        raise RuleError(_("A month is 1 to 12."), field="month")
+    _opening(kind, programme.body, _target(programme.org, object_org, object_member))
+    if not clean(content):
+        raise RuleError(_("Say what is inspected or supervised."), field="content")
+    cs = open_change_set(actor=actor, source=source)
+    item = Item.objects.create(
+        programme=programme,
+        kind=kind,
+        object_org=object_org,
+        object_member=object_member,
+        committee_member=committee_member,
+        higher_managed=higher_managed,
+        content=clean(content),
+        month=month,
+        planned=planned,
+        changeset=cs,
+    )
+    log_entry(
+        cs,
+        action="inspection.item",
+        obj=item,
+        subject=programme,
+        after={"kind": kind, "month": month, "planned": planned},
+        scope_path=programme.org.path,
+    )
+    return item
+
+
+def _log_case(cs: ChangeSet, case: Case, action: str, after: dict[str, Any]) -> None:
+    log_entry(cs, action=action, obj=case, after=after, scope_path=case.org.path)
+
+
+@transaction.atomic
+def case_open(
+    *,
+    org: Organisation,
+    body: str,
+    kind: str,
+    content: str,
+    summary: str,
+    decision: Decision,
+    opened_on: dt.date,
+    actor: Actor,
+    object_org: Organisation | None = None,
+    object_member: PartyMember | None = None,
+    committee_member: bool = False,
+    higher_managed: bool = False,
+    finance_office: bool = False,
+    item: Item | None = None,
+    from_supervision: Case | None = None,
+    plan: str = "",
+    source: str = ChangeSet.Source.WEB,
+) -> Case:
+    """Open a case with its decision and plan (DOMAIN-2.md §1.6 step 1), under the regulation in
+    force on its date. A supervision that found signs of violation becomes a case on signs of
+    violation, linked (`from_supervision`)."""
+    _require_inspect(actor, org.path)
+    target = _target(org, object_org, object_member, finance_office)
+    _opening(kind, body, target)
+    if content not in rules.CONTENT_LABELS:
+        raise RuleError(_("Choose what the case is about."), field="content")
+    if not clean(summary):
+        raise RuleError(_("Say what is inspected or supervised."), field="summary")
+    _day(opened_on, "opened_on", not_before=decision.date, what=_("The decision"))
+    if from_supervision is not None:
+        if kind != rules.SIGNS:
+            raise RuleError(
+                _(
+                    "A supervision that found signs of violation becomes an inspection on signs of violation."
+                ),
+                field="kind",
+            )
+        if from_supervision.kind not in rules.SUPERVISIONS or from_supervision.degree not in (
+            rules.VIOLATING | {rules.SHORTCOMING}
+        ):
+            raise RuleError(
+                _(
+                    "Only a supervision concluded with signs of violation is passed to an inspection."
+                ),
+                field="from_supervision",
+            )
+    if item is not None and (item.kind != kind or item.programme.org_id != org.pk):
+        raise RuleError(_("The programme item is of another kind or body."), field="item")
+    cs = open_change_set(actor=actor, source=source)
+    case = Case.objects.create(
+        org=org,
+        body=body,
+        kind=kind,
+        object_org=object_org,
+        object_member=object_member,
+        committee_member=committee_member,
+        higher_managed=higher_managed,
+        finance_office=finance_office,
+        content=content,
+        summary=clean(summary),
+        regulation=rules.regulation_on(opened_on).code,
+        decision=decision,
+        opened_on=opened_on,
+        item=item,
+        from_supervision=from_supervision,
+        changeset=cs,
+    )
+    Step.objects.create(
+        case=case, step=rules.DECISION, on=opened_on, note=clean(plan), changeset=cs
+    )
+    _log_case(
+        cs,
+        case,
+        "inspection.case",
+        {"kind": kind, "opened_on": opened_on, "regulation": case.regulation},
+    )
+    return case
+
+
+def _done(case: Case) -> list[str]:
+    return list(case.steps.values_list("step", flat=True))
+
+
+@transaction.atomic
+def step_record(
+    *,
+    case: Case,
+    step: str,
+    on: dt.date,
+    actor: Actor,
+    note: str = "",
+    source: str = ChangeSet.Source.WEB,
+) -> Step:
+    """One step of the case, in order and on a date no earlier than the last (§1.6)."""
+    _require_inspect(actor, case.org.path)
+    if step == rules.CONCLUSION:
+        raise RuleError(_("A case is concluded with its conclusion."), field="step")
+    problem = rules.step_problem(case.kind, _done(case), step)
+    if problem:
+        raise RuleError(problem, field="step")
+    last = case.steps.order_by("-on").values_list("on", flat=True).first()
+    _day(on, "on", not_before=last, what=_("The previous step"))
+    cs = open_change_set(actor=actor, source=source)
+    recorded = Step.objects.create(case=case, step=step, on=on, note=clean(note), changeset=cs)
+    _log_case(cs, case, "inspection.step", {"step": step, "on": on})
+    return recorded
+
+
+@transaction.atomic
+def case_conclude(
+    *,
+    case: Case,
+    on: dt.date,
+    degree: str,
+    conclusion: str,
+    actor: Actor,
+    discipline_form: str = "",
+    source: str = ChangeSet.Source.WEB,
+) -> Case:
+    """The conclusion (§1.6 step 3): violation or not, its degree, and the discipline required."""
+    _require_inspect(actor, case.org.path)
+    problem = rules.step_problem(case.kind, _done(case), rules.CONCLUSION)
+    if problem:
+        raise RuleError(problem, field="degree")
+    if degree not in rules.DEGREE_LABELS:
+        raise RuleError(_("Choose the conclusion."), field="degree")
+    if not clean(conclusion):
+        raise RuleError(_("Write the conclusion."), field="conclusion")
+    if degree in rules.DISCIPLINE_REQUIRED:
+        subject = "official" if case.is_member else "organisation"
+        if discipline_form not in penalties.FORMS_BY_SUBJECT[subject]:
+            raise RuleError(_("Say the form of discipline recommended."), field="discipline_form")
+    elif discipline_form:
+        raise RuleError(
+            _("Discipline is recommended only for a violation that requires it."),
+            field="discipline_form",
+        )
+    last = case.steps.order_by("-on").values_list("on", flat=True).first()
+    _day(on, "on", not_before=last, what=_("The previous step"))
+    cs = open_change_set(actor=actor, source=source)
+    case.degree, case.concluded_on = degree, on
+    case.conclusion, case.discipline_form = clean(conclusion), discipline_form
+    case.save(update_fields=["degree", "concluded_on", "conclusion", "discipline_form"])
+    Step.objects.create(case=case, step=rules.CONCLUSION, on=on, changeset=cs)
+    _log_case(cs, case, "inspection.conclusion", {"degree": degree, "on": on})
+    return case
+
+
+@transaction.atomic
+def case_discipline(
+    *,
+    case: Case,
+    form: str,
+    decision: Decision,
+    announced_on: dt.date,
+    deciding_body: str,
+    actor: Actor,
+    source: str = ChangeSet.Source.WEB,
+) -> DisciplineDecision:
+    """The discipline decision the conclusion leads to, recorded through the discipline service
+    (an expulsion still ends the membership there), and linked to the case."""
+    _require_inspect(actor, case.org.path)
+    if case.degree not in rules.DISCIPLINE_REQUIRED:
+        raise RuleError(_("The case did not conclude that discipline is required."), field="form")
+    if case.discipline_id is not None:
+        raise RuleError(_("The case already led to a discipline decision."), field="form")
+    assert case.concluded_on is not None
+    if announced_on < case.concluded_on:
+        raise RuleError(
+            _("The conclusion is dated %(date)s: the discipline comes after it.")
+            % {"date": format_date(case.concluded_on)},
+            field="announced_on",
+        )
+    record = discipline_record(
+        form=form,
+        decision=decision,
+        announced_on=announced_on,
+        deciding_body=deciding_body,
+        actor=actor,
+        member=case.object_member,
+        org=case.object_org,
+        violation=case.conclusion,
+        source=source,
+    )
+    case.discipline = record
+    case.save(update_fields=["discipline"])
+    cs = open_change_set(actor=actor, source=source)
+    _log_case(cs, case, "inspection.conclusion", {"discipline": record.pk})
+    return record
+
+
+@transaction.atomic
+def name_on_case(
+    *,
+    case: Case,
+    user: Any,
+    role: str,
+    since: dt.date,
+    actor: Actor,
+    source: str = ChangeSet.Source.WEB,
+) -> Named:
+    """The inspecting body names its team and readers; nobody names themself."""
+    _require_inspect(actor, case.org.path)
+    if getattr(actor, "pk", None) == getattr(user, "pk", None):
+        raise RuleError(_("Nobody grants themselves access."), field="user")
+    if role not in Named.Role.values:
+        raise RuleError(_("Choose the role on the case."), field="role")
+    _day(since, "since")
+    cs = open_change_set(actor=actor, source=source)
+    named = Named.objects.create(case=case, user=user, role=role, since=since, changeset=cs)
+    _log_case(cs, case, "inspection.access", {"user": user.get_username(), "role": role})
+    return named
+
+
+def _next_congress(org: Organisation, after: dt.date) -> Congress | None:
+    return Congress.objects.filter(org=org, opens_on__gt=after).order_by("opens_on").first()
+
+
+@transaction.atomic
+def denunciation_receive(
+    *,
+    org: Organisation,
+    body: str,
+    received_on: dt.date,
+    content: str,
+    category: str,
+    petition: rules.Petition,
+    actor: Actor,
+    denouncer: str = "",
+    denouncer_address: str = "",
+    against_org: Organisation | None = None,
+    against_member: PartyMember | None = None,
+    central_cadre: bool = False,
+    source: str = ChangeSet.Source.WEB,
+) -> Denunciation:
+    """A denunciation received by the competent body (§1.8): admissible or not, in the congress
+    period or not (§1.7), and its deadline on the working-day calendar."""
+    _require_inspect(actor, org.path)
+    problem = rules.subject_problem(body, org.kind)
+    if problem:
+        raise RuleError(problem, field="body")
+    _target(org, against_org, against_member)
+    _day(received_on, "received_on")
+    if category not in rules.CONTENT_LABELS:
+        raise RuleError(_("Choose what the denunciation is about."), field="category")
+    if not clean(content):
+        raise RuleError(_("Write what is denounced."), field="content")
+    if petition.named and not clean(denouncer):
+        raise RuleError(_("A named denunciation says who made it."), field="denouncer")
+    admissible = rules.admissibility(petition)
+    congress = _next_congress(org, received_on)
+    frozen = congress is not None and rules.passed_to_new_committee(
+        received_on, congress.opens_on, org.kind, working_days_between
+    )
+    limit = rules.limit_on(
+        rules.DENUNCIATION_LIMITS[rules.denunciation_level(org.kind, central_cadre)], received_on
+    )
+    due = None
+    if admissible == rules.ADMISSIBLE and not frozen:
+        due = rules.deadline(received_on, limit, 0, add_working_days)
+    cs = open_change_set(actor=actor, source=source)
+    record = Denunciation.objects.create(
+        org=org,
+        body=body,
+        received_on=received_on,
+        denouncer=clean(denouncer) if petition.named else "",
+        denouncer_address=clean(denouncer_address) if petition.named else "",
+        against_org=against_org,
+        against_member=against_member,
+        central_cadre=central_cadre,
+        content=clean(content),
+        category=category,
+        named=petition.named,
+        concrete=petition.concrete,
+        concluded_before=petition.concluded_before,
+        new_facts=petition.new_facts,
+        withdrawn=petition.withdrawn,
+        coerced=petition.coerced,
+        admissibility=admissible,
+        congress_period=frozen,
+        due_on=due,
+        limit_confirmed=limit.confirmed,
+        changeset=cs,
+    )
+    log_entry(
+        cs,
+        action="inspection.denunciation",
+        obj=record,
+        after={"received_on": received_on, "admissibility": admissible, "congress_period": frozen},
+        scope_path=org.path,
+    )
+    return record
+
+
+@transaction.atomic
+def denunciation_extend(
+    *, denunciation: Denunciation, days: int, actor: Actor, source: str = ChangeSet.Source.WEB
+) -> Denunciation:
+    _require_inspect(actor, denunciation.org.path)
+    if denunciation.due_on is None or denunciation.resolved_on is not None:
+        raise RuleError(_("Only a denunciation being resolved can be extended."), field="days")
+    limit = rules.limit_on(
+        rules.DENUNCIATION_LIMITS[
+            rules.denunciation_level(denunciation.org.kind, denunciation.central_cadre)
+        ],
+        denunciation.received_on,
+    )
+    if days <= 0 or denunciation.extended_by + days > limit.extension:
+        raise RuleError(
+            _("The extension is at most %(days)s days in all.") % {"days": limit.extension},
+            field="days",
+        )
+    cs = open_change_set(actor=actor, source=source)
+    denunciation.extended_by += days
+    denunciation.due_on = rules.deadline(
+        denunciation.received_on, limit, denunciation.extended_by, add_working_days
+    )
+    denunciation.save(update_fields=["extended_by", "due_on"])
+    log_entry(
+        cs,
+        action="inspection.denunciation",
+        obj=denunciation,
+        after={"extended_by": denunciation.extended_by, "due_on": denunciation.due_on},
+        scope_path=denunciation.org.path,
+    )
+    return denunciation
+
+
+FOUNDED = "founded"
+PARTLY = "partly"
+UNFOUNDED = "unfounded"
+FOUNDED_LABELS = {
+    FOUNDED: _("Founded"),
+    PARTLY: _("Partly founded"),
+    UNFOUNDED: _("Unfounded"),
+}
+
+
+@transaction.atomic
+def denunciation_resolve(
+    *,
+    denunciation: Denunciation,
+    founded: str,
+    resolved_on: dt.date,
+    actor: Actor,
+    notified_on: dt.date | None = None,
+    case: Case | None = None,
+    source: str = ChangeSet.Source.WEB,
+) -> Denunciation:
+    """The outcome (founded or not) and the notice to the denouncer."""
+    _require_inspect(actor, denunciation.org.path)
+    if denunciation.admissibility != rules.ADMISSIBLE or denunciation.congress_period:
+        raise RuleError(_("This denunciation is not resolved by this body."), field="founded")
+    if founded not in FOUNDED_LABELS:
+        raise RuleError(_("Choose the outcome."), field="founded")
+    _day(resolved_on, "resolved_on", not_before=denunciation.received_on, what=_("The receipt"))
+    if notified_on is not None:
+        _day(notified_on, "notified_on", not_before=resolved_on, what=_("The outcome"))
+    cs = open_change_set(actor=actor, source=source)
+    denunciation.founded, denunciation.resolved_on = founded, resolved_on
+    denunciation.notified_on, denunciation.case = notified_on, case
+    denunciation.save(update_fields=["founded", "resolved_on", "notified_on", "case"])
+    log_entry(
+        cs,
+        action="inspection.denunciation_outcome",
+        obj=denunciation,
+        after={"founded": founded, "resolved_on": resolved_on, "notified_on": notified_on},
+        scope_path=denunciation.org.path,
+    )
+    return denunciation
+
+
+def _deciding_level(record: DisciplineDecision) -> str:
+    """The level that decided, when the caller does not say it: the deciding body is recorded as
+    text, so the level is read from the subject's place (the organisation disciplined, or the
+    member's cell)."""
+    place = record.org if record.org is not None else getattr(record.member, "org", None)
+    return rules.complaint_level_of(place.kind if place is not None else "")
+
+
+@transaction.atomic
+def complaint_file(
+    *,
+    discipline: DisciplineDecision,
+    org: Organisation,
+    level: str,
+    received_decision_on: dt.date,
+    filed_on: dt.date,
+    content: str,
+    actor: Actor,
+    deciding_level: str | None = None,
+    own_inspection: bool = False,
+    source: str = ChangeSet.Source.WEB,
+) -> Complaint:
+    """A complaint against a discipline decision, filed in time (Điều lệ Đ39 k7) with a level
+    competent for it (QĐ 22 Đ22): not before the decision was received, not after the month."""
+    _require_inspect(actor, org.path)
+    deciding = deciding_level or _deciding_level(discipline)
+    problem = rules.complaint_level_problem(discipline.form, deciding, level, own_inspection)
+    if problem:
+        raise RuleError(problem, field="level")
+    _day(
+        received_decision_on,
+        "received_decision_on",
+        not_before=discipline.announced_on,
+        what=_("The decision"),
+    )
+    _day(
+        filed_on, "filed_on", not_before=received_decision_on, what=_("The receipt of the decision")
+    )
+    last = rules.complaint_last_day(received_decision_on, add_working_days)
+    if filed_on > last:
+        raise RuleError(
+            _(
+                "The complaint is out of time: the last day was %(date)s (Party Charter, Article 39.7)."
+            )
+            % {"date": format_date(last)},
+            field="filed_on",
+        )
+    if not clean(content):
+        raise RuleError(_("Write what is complained of."), field="content")
+    cs = open_change_set(actor=actor, source=source)
+    complaint = Complaint.objects.create(
+        discipline=discipline,
+        org=org,
+        level=level,
+        deciding_level=deciding,
+        received_decision_on=received_decision_on,
+        filed_on=filed_on,
+        last_day=last,
+        content=clean(content),
+        changeset=cs,
+    )
+    log_entry(
+        cs,
+        action="inspection.complaint",
+        obj=complaint,
+        after={"level": level, "filed_on": filed_on},
+        scope_path=org.path,
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_resolve(
+    *,
+    complaint: Complaint,
+    outcome: str,
+    resolved_on: dt.date,
+    decision: Decision,
+    deciding_body: str,
+    actor: Actor,
+    new_form: str = "",
+    source: str = ChangeSet.Source.WEB,
+) -> Complaint:
+    """The outcome, applied to the discipline record through its service: upheld leaves it;
+    annulled ends it (an expulsion annulled restores the membership); increased or reduced ends
+    it and records the new form from the same day."""
+    _require_inspect(actor, complaint.org.path)
+    if complaint.outcome:
+        raise RuleError(_("The complaint is already resolved."), field="outcome")
+    old = complaint.discipline
+    problem = rules.outcome_problem(outcome, old.form, new_form or None)
+    if problem:
+        raise RuleError(problem, field="new_form")
+    _day(resolved_on, "resolved_on", not_before=complaint.filed_on, what=_("The complaint"))
+    reason = str(rules.COMPLAINT_OUTCOME_LABELS[outcome])
+    result = None
+    if outcome != rules.UPHELD:
+        discipline_end(
+            old, on=resolved_on, decision=decision, actor=actor, reason=reason, source=source
+        )
+    if outcome in (rules.INCREASED, rules.REDUCED):
+        result = discipline_record(
+            form=new_form,
+            decision=decision,
+            announced_on=resolved_on,
+            deciding_body=deciding_body,
+            actor=actor,
+            member=old.member,
+            org=old.org,
+            violation=old.violation,
+            reason=reason,
+            source=source,
+        )
+    cs = open_change_set(actor=actor, source=source)
+    complaint.outcome, complaint.new_form = outcome, new_form
+    complaint.resolved_on, complaint.decision, complaint.result = resolved_on, decision, result
+    complaint.save(update_fields=["outcome", "new_form", "resolved_on", "decision", "result"])
+    log_entry(
+        cs,
+        action="inspection.complaint_outcome",
+        obj=complaint,
+        after={"outcome": outcome, "new_form": new_form, "resolved_on": resolved_on},
+        scope_path=complaint.org.path,
+    )
+    return complaint
