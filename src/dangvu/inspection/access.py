@@ -11,10 +11,11 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from dangvu.accounts.guard import register_write_check
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import scope_for
 from dangvu.core.dates import today
-from dangvu.inspection.models import Case, Complaint, Denunciation, Named
+from dangvu.inspection.models import Case, Complaint, Denunciation, Named, Programme
 
 
 def may_inspect(user: Any, path: str | None) -> bool:
@@ -71,8 +72,5 @@ def _written(model: Any) -> Any:
 
 
 def register_write_checks() -> None:
-    from dangvu.accounts.guard import register_write_check
-    from dangvu.inspection.models import Programme
-
     for model in (Programme, Case, Denunciation, Complaint):
         register_write_check(f"inspection.{model._meta.model_name}", _written(model))
