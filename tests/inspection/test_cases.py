@@ -322,3 +322,71 @@ def test_a_denunciation_in_the_congress_period_and_anonymous_ones(world, officer
     assert not access.may_see_denouncer(khanh, early)
     assert not access.may_see_denouncer(world.an, early)
     assert not access.denunciations_for(world.an).exists()
+
+
+def test_the_statistics_of_a_year_beside_the_same_period_last_year(world, officers):
+    """Issue 27 point 7, counted by hand. In 2026 the commune's inspection committee opened a case
+    on signs of violation (concluded: discipline required; a warning) and a thematic supervision
+    (concluded with a violation not requiring discipline), both on members; in 2025 a regular
+    supervision. The province answers with the commune's figures (its subtree); the command's
+    JSON says the same."""
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    from dangvu.inspection import selectors
+
+    khanh, _lan = officers
+    signs = _open(world, khanh)
+    _walk(signs, khanh)
+    svc.case_conclude(
+        case=signs,
+        on=D(2026, 3, 20),
+        degree=rules.SERIOUS,
+        conclusion="Vi phạm",
+        discipline_form=penalties.WARNING,
+        actor=khanh,
+    )
+    svc.case_discipline(
+        case=signs,
+        form=penalties.WARNING,
+        decision=decision(D(2026, 4, 1), "05-QĐ/ĐU", "Đảng ủy xã Phước Hải"),
+        announced_on=D(2026, 4, 2),
+        deciding_body="Đảng ủy xã Phước Hải",
+        actor=khanh,
+    )
+    watch = _open(world, khanh, member="an", kind=rules.SUPERVISION_THEMATIC, on=D(2026, 5, 4))
+    svc.step_record(case=watch, step=rules.NOTICE, on=D(2026, 5, 5), actor=khanh)
+    svc.case_conclude(
+        case=watch, on=D(2026, 6, 1), degree=rules.NOT_SERIOUS, conclusion="Nhắc nhở", actor=khanh
+    )
+    _open(world, khanh, member="an", kind=rules.SUPERVISION_REGULAR, on=D(2025, 6, 2))
+    kind, first, last = selectors.parse_period("2026")
+    assert (kind, first, last) == (rules.YEAR, D(2026, 1, 1), D(2026, 12, 31))
+    found = selectors.statistics(world.phuoc_hai, first, last)
+    now, before = found["period"], found["last_year"]
+    assert now["opened.member"] == 2 and "opened.org" not in now
+    assert now["opened.signs.member"] == 1 and now["opened.supervision_thematic.member"] == 1
+    assert now["violating.member"] == 2 and now["discipline_required.member"] == 1
+    assert now["disciplined.member.canh_cao"] == 1
+    assert before["opened.member"] == 1 and before["opened.supervision_regular.member"] == 1
+    assert before.get("violating.member", 0) == 0
+    assert selectors.statistics(world.province, first, last) == found
+    half = selectors.statistics(world.phuoc_hai, *selectors.parse_period("6m/2026")[1:])
+    assert half["period"]["opened.member"] == 2  # both opened by 30/06
+    assert (
+        selectors.statistics(world.phuoc_hai, *selectors.parse_period("q1/2026")[1:])["period"][
+            "opened.member"
+        ]
+        == 1
+    )
+    out = io.StringIO()
+    call_command(
+        "inspection", "stats", "--org", "X-PH", "--period", "2026", "--format", "json", stdout=out
+    )
+    printed = json.loads(out.getvalue())
+    assert printed["period"] == json.loads(json.dumps(now)) and printed["kind"] == rules.YEAR
+    for bad in ("2026-2040", "13/2026", "x"):
+        with pytest.raises(ValueError):
+            selectors.parse_period(bad)
