@@ -25,6 +25,7 @@ urlpatterns = [
     path("phat-trien-dang/", include("dangvu.recruitment.urls")),
     path("dai-hoi/", include("dangvu.congress.urls")),
     path("sinh-hoat/", include("dangvu.activities.urls")),
+    path("kiem-tra/", include("dangvu.inspection.urls")),
     path("bao-cao/", include("dangvu.reports.urls")),
     path("", include("dangvu.exchange.urls")),
     path("api/v1/", api_urls()),

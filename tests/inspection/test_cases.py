@@ -12,8 +12,6 @@ from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 
-from dangvu.accounts.models import Role
-from dangvu.accounts.services import role_grant
 from dangvu.congress import services as congress
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeLogEntry
@@ -25,33 +23,11 @@ from dangvu.members.lifecycle import state_on
 from dangvu.rules import congress as congress_rules
 from dangvu.rules import discipline as penalties
 from dangvu.rules import inspection as rules
-from tests.conftest import FOUNDED, decision, make_user, sign_in
+from tests.conftest import decision, sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 D = dt.date
-
-
-@pytest.fixture
-def officers(world):
-    khanh = make_user("khanh", "Võ Minh Khánh")
-    lan = make_user("lan", "Hồ Thị Lan")
-    role_grant(
-        user=khanh,
-        org=world.phuoc_hai,
-        role=Role.INSPECTION_OFFICER,
-        valid_from=FOUNDED,
-        actor=None,
-    )
-    role_grant(
-        user=lan,
-        org=world.province,
-        role=Role.INSPECTION_OFFICER,
-        valid_from=FOUNDED,
-        actor=None,
-        sensitive=True,
-    )
-    return khanh, lan
 
 
 def _open(world, actor, member="hoa", kind=rules.SIGNS, on=None, **extra):

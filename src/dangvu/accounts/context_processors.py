@@ -19,6 +19,7 @@ def nav(request: HttpRequest) -> dict[str, Any]:
             "accounts": not scope_for(user, Ability.MANAGE_ACCOUNTS).empty,
             "records": not scope_for(user, Ability.VIEW).empty,
             "restructure": not scope_for(user, Ability.MANAGE_ORGS).empty,
+            "inspect": not scope_for(user, Ability.INSPECT).empty,
             "imports": not scope_for(user, Ability.MANAGE_MEMBERS).empty
             or not scope_for(user, Ability.MANAGE_ORGS).empty,
         }

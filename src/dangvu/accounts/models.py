@@ -143,6 +143,8 @@ class AccessRecord(AppendOnly):
         # Named a record outside the user's area (an import's identifiers, a posted id): the
         # answer neither names it nor confirms it exists; the attempt is kept here.
         OUT_OF_SCOPE = "out_of_scope", _("asked about a record outside their area")
+        # Inspection cases, denunciations, complaints and their figures: every read is kept.
+        INSPECTION_READ = "inspection_read", _("read inspection records")
 
     class Purpose(models.TextChoices):
         DOSSIER = "dossier", _("checking or updating the dossier")

@@ -15,7 +15,7 @@ from dangvu.accounts.guard import register_write_check
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import scope_for
 from dangvu.core.dates import today
-from dangvu.inspection.models import Case, Complaint, Denunciation, Named, Programme
+from dangvu.inspection.models import Case, Complaint, Denunciation, Named, Programme, StateNotice
 
 
 def may_inspect(user: Any, path: str | None) -> bool:
@@ -72,5 +72,5 @@ def _written(model: Any) -> Any:
 
 
 def register_write_checks() -> None:
-    for model in (Programme, Case, Denunciation, Complaint):
+    for model in (Programme, Case, Denunciation, Complaint, StateNotice):
         register_write_check(f"inspection.{model._meta.model_name}", _written(model))

@@ -22,6 +22,7 @@ class InspectionConfig(AppConfig):
                 "inspection.denunciation_outcome": _("Denunciation resolved"),
                 "inspection.complaint": _("Complaint against discipline received"),
                 "inspection.complaint_outcome": _("Complaint against discipline resolved"),
+                "inspection.notice": _("State body's notice on a member recorded"),
             }
         )
         from dangvu.inspection import access

@@ -229,3 +229,25 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return str(_("Complaint no. %(number)s") % {"number": self.pk})
+
+
+class StateNotice(models.Model):
+    """A state body's, the Front's or a mass organisation's notice that it suspended or
+    disciplined a cadre who is a party member: due to the managing party organisation within 5
+    days (QĐ 296 Điều 8 mục 5; DOMAIN-2.md §1.1), late otherwise."""
+
+    org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(PartyMember, on_delete=models.PROTECT, related_name="+")
+    sender = models.CharField(_("body that notified"), max_length=200)
+    measure = models.CharField(_("measure taken"), max_length=300)
+    decided_on = models.DateField(_("decided on"))
+    received_on = models.DateField(_("received on"))
+    due_on = models.DateField(_("due by"))
+    changeset = models.ForeignKey(ChangeSet, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return str(_("Notice no. %(number)s") % {"number": self.pk})
+
+    @property
+    def late(self) -> bool:
+        return self.received_on > self.due_on

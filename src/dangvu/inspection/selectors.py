@@ -1,21 +1,34 @@
 """The inspection sector's figures for an organisation and a period (issue 27 point 7; DOMAIN-2.md
-§1.9): cases opened by kind, their objects (organisations, members, of which committee members),
-conclusions with violations, discipline required and done (by form), supervisions passed to an
-inspection on signs of violation, denunciations and complaints — each beside the same period last
-year. An organisation answers for the cases of the organisations that counted as part of it on
-the day (its predecessors before it was formed: tree.selectors.lineage_intervals)."""
+§1.9).
+
+Every record of the period becomes one or more *facts* — a case opened, concluded or leading to
+discipline; a denunciation received or resolved; a complaint filed or resolved — with the
+attributes the statistics break down by (kind, object, committee member, content, subject
+level, conclusion, form of discipline, admissibility, outcome). A figure is the number of facts
+matching a filter ("event=opened;kind=signs;who=member"), and the records behind it are those
+facts' records: the figure and its list cannot disagree. An organisation answers for the
+records of the organisations that counted as part of it on the day (its predecessors before it
+was formed: tree.selectors.lineage_intervals).
+
+The callers check the inspection role: these figures open confidential records."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
+from dangvu.core.dates import format_date
+from dangvu.inspection import statforms
 from dangvu.inspection.models import Case, Complaint, Denunciation
 from dangvu.orgs.models import Organisation
 from dangvu.rules import inspection as rules
 from dangvu.tree.selectors import Periods, lineage_intervals
+
+Fact = dict[str, str]
 
 
 def parse_period(text: str) -> tuple[str, dt.date, dt.date]:
@@ -24,15 +37,17 @@ def parse_period(text: str) -> tuple[str, dt.date, dt.date]:
     value = text.strip().lower()
     if "-" in value:
         first, last = (int(p) for p in value.split("-", 1))
-        if not 2000 <= first <= last <= first + 5:
+        if not 2000 <= first < last <= first + 5:
             raise ValueError(text)
         return rules.TERM, *rules.period_bounds(rules.TERM, first, last_year=last)
     if "/" in value:
         head, year_text = value.split("/", 1)
         year = int(year_text)
-        kinds = {"q1": rules.Q1, "6m": rules.HALF, "9m": rules.NINE}
-        if head in kinds:
-            return kinds[head], *rules.period_bounds(kinds[head], year)
+        if not 2000 <= year <= 2100:
+            raise ValueError(text)
+        named = {"q1": rules.Q1, "6m": rules.HALF, "9m": rules.NINE}
+        if head in named:
+            return named[head], *rules.period_bounds(named[head], year)
         month = int(head)
         if not 1 <= month <= 12:
             raise ValueError(text)
@@ -43,82 +58,283 @@ def parse_period(text: str) -> tuple[str, dt.date, dt.date]:
     return rules.YEAR, *rules.period_bounds(rules.YEAR, year)
 
 
-def _counts(periods: list[tuple[dt.date, dt.date | None]], day: dt.date | None) -> bool:
+def _counts(periods: Periods, day: dt.date | None) -> bool:
     return day is not None and any(
         start <= day and (end is None or day < end) for start, end in periods
     )
 
 
 @dataclass
-class Figures:
+class _Window:
+    intervals: dict[int, Periods]
     first: dt.date
     last: dt.date
-    values: Counter[str] = field(default_factory=Counter)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"from": self.first.isoformat(), "to": self.last.isoformat(), **dict(self.values)}
+    def holds(self, org_id: int, day: dt.date | None) -> bool:
+        return (
+            day is not None
+            and self.first <= day <= self.last
+            and _counts(self.intervals.get(org_id, []), day)
+        )
 
 
-def _between(day: dt.date | None, first: dt.date, last: dt.date) -> bool:
-    return day is not None and first <= day <= last
+def _kinds(org_ids: Any) -> dict[int, str]:
+    return dict(Organisation.objects.filter(pk__in=org_ids).values_list("pk", "kind"))
 
 
-def _figures(intervals: dict[int, Periods], first: dt.date, last: dt.date) -> Figures:
-    out = Figures(first, last)
-    v = out.values
-    cases = Case.objects.filter(org_id__in=intervals).select_related("discipline")
-    for case in cases.iterator():
-        periods = intervals[case.org_id]
-        who = "member" if case.object_member_id else "org"
-        if _between(case.opened_on, first, last) and _counts(periods, case.opened_on):
-            v[f"opened.{case.kind}.{who}"] += 1
-            v[f"opened.{who}"] += 1
-            if case.committee_member and who == "member":
-                v[f"opened.{case.kind}.committee_member"] += 1
-            if case.from_supervision_id:
-                v["supervision_to_signs"] += 1
-        if _between(case.concluded_on, first, last) and _counts(periods, case.concluded_on):
-            v[f"concluded.{case.kind}.{who}"] += 1
-            if case.degree in rules.VIOLATING:
-                v[f"violating.{case.kind}.{who}"] += 1
-                v[f"violating.{who}"] += 1
-            if case.degree in rules.DISCIPLINE_REQUIRED:
-                v[f"discipline_required.{who}"] += 1
-        record = case.discipline
-        if (
-            record is not None
-            and _between(record.announced_on, first, last)
-            and _counts(periods, record.announced_on)
-        ):
-            v[f"disciplined.{who}"] += 1
-            v[f"disciplined.{who}.{record.form}"] += 1
-    for d in Denunciation.objects.filter(org_id__in=intervals).iterator():
-        periods = intervals[d.org_id]
-        if _between(d.received_on, first, last) and _counts(periods, d.received_on):
-            v["denunciations.received"] += 1
-            v[f"denunciations.{d.admissibility}"] += 1
-            if d.congress_period:
-                v["denunciations.congress_period"] += 1
-        if _between(d.resolved_on, first, last) and _counts(periods, d.resolved_on):
-            v["denunciations.resolved"] += 1
-            v[f"denunciations.{d.founded}"] += 1
-    for c in Complaint.objects.filter(org_id__in=intervals).iterator():
-        periods = intervals[c.org_id]
-        if _between(c.filed_on, first, last) and _counts(periods, c.filed_on):
-            v["complaints.received"] += 1
-        if _between(c.resolved_on, first, last) and _counts(periods, c.resolved_on):
-            v["complaints.resolved"] += 1
-            v[f"complaints.{c.outcome}"] += 1
+def _case_base(c: Case, kinds: dict[int, str]) -> Fact:
+    return {
+        "type": "case",
+        "pk": str(c.pk),
+        "kind": c.kind,
+        "who": "member" if c.object_member_id else "org",
+        "cm": "yes" if c.committee_member else "no",
+        "content": c.content,
+        "level": rules.subject_level(kinds.get(c.org_id, "")),
+        "body": c.body,
+        "from_supervision": "yes" if c.from_supervision_id else "no",
+        "planned": "yes" if c.item_id else "no",
+    }
+
+
+def _case_facts(w: _Window, kinds: dict[int, str]) -> list[Fact]:
+    out: list[Fact] = []
+    cases = Case.objects.filter(org_id__in=w.intervals).select_related(
+        "discipline", "from_supervision"
+    )
+    for c in cases.iterator():
+        base = _case_base(c, kinds)
+        if w.holds(c.org_id, c.opened_on):
+            out.append({**base, "event": "opened"})
+            if c.from_supervision is not None:  # the supervision passed to this inspection
+                out.append({**_case_base(c.from_supervision, kinds), "event": "passed"})
+        if w.holds(c.org_id, c.concluded_on):
+            out.append(
+                {
+                    **base,
+                    "event": "concluded",
+                    "degree": c.degree,
+                    "violating": "yes" if c.degree in rules.VIOLATING else "no",
+                    "required": "yes" if c.degree in rules.DISCIPLINE_REQUIRED else "no",
+                }
+            )
+        d = c.discipline
+        if d is not None and w.holds(c.org_id, d.announced_on):
+            out.append({**base, "event": "disciplined", "form": d.form})
     return out
 
 
-def statistics(org: Organisation, first: dt.date, last: dt.date) -> dict[str, Any]:
-    """The figures of the period and of the same period last year, for the command, the page and
-    the XLSX (the caller has checked the inspection role: these figures open confidential
-    records)."""
+def _petition_facts(w: _Window, kinds: dict[int, str]) -> list[Fact]:
+    out: list[Fact] = []
+    for d in Denunciation.objects.filter(org_id__in=w.intervals).iterator():
+        base = {
+            "type": "denunciation",
+            "pk": str(d.pk),
+            "who": "member" if d.against_member_id else "org",
+            "content": d.category,
+            "level": rules.subject_level(kinds.get(d.org_id, "")),
+            "admissibility": d.admissibility,
+            "congress": "yes" if d.congress_period else "no",
+        }
+        if w.holds(d.org_id, d.received_on):
+            out.append({**base, "event": "received"})
+        if w.holds(d.org_id, d.resolved_on):
+            out.append({**base, "event": "resolved", "founded": d.founded})
+    for c in Complaint.objects.filter(org_id__in=w.intervals).select_related("discipline"):
+        base = {
+            "type": "complaint",
+            "pk": str(c.pk),
+            "who": "member" if c.discipline.member_id else "org",
+            "form": c.discipline.form,
+            "level": rules.subject_level(kinds.get(c.org_id, "")),
+        }
+        if w.holds(c.org_id, c.filed_on):
+            out.append({**base, "event": "filed"})
+        if w.holds(c.org_id, c.resolved_on):
+            out.append({**base, "event": "resolved", "outcome": c.outcome})
+    return out
+
+
+def facts(org: Organisation, first: dt.date, last: dt.date) -> list[Fact]:
     intervals = lineage_intervals(org)
+    window = _Window(intervals, first, last)
+    kinds = _kinds(intervals)
+    return _case_facts(window, kinds) + _petition_facts(window, kinds)
+
+
+def _parse(spec: str) -> list[tuple[str, set[str]]]:
+    conditions = []
+    for part in spec.split(";"):
+        if not part.strip():
+            continue
+        key, _sep, values = part.partition("=")
+        conditions.append((key.strip(), set(values.split("|"))))
+    return conditions
+
+
+def matching(found: list[Fact], spec: str) -> list[Fact]:
+    conditions = _parse(spec)
+    return [f for f in found if all(f.get(k) in values for k, values in conditions)]
+
+
+def count(found: list[Fact], spec: str) -> int:
+    return len({(f["type"], f["pk"]) for f in matching(found, spec)})
+
+
+def statistics(org: Organisation, first: dt.date, last: dt.date) -> dict[str, Any]:
+    """Flat figures of the period and of the same period last year (the command's JSON): the
+    events by kind and object, conclusions, discipline by form, denunciations and complaints."""
+
+    def flat(found: list[Fact], a: dt.date, b: dt.date) -> dict[str, Any]:
+        v: Counter[str] = Counter()
+        for f in found:
+            event, who = f["event"], f.get("who", "")
+            if event == "passed":
+                continue
+            if f["type"] == "case":
+                v[f"{event}.{f['kind']}.{who}"] += 1
+                if event == "opened":
+                    v[f"opened.{who}"] += 1
+                    if f["cm"] == "yes" and who == "member":
+                        v[f"opened.{f['kind']}.committee_member"] += 1
+                    if f["from_supervision"] == "yes":
+                        v["supervision_to_signs"] += 1
+                elif event == "concluded":
+                    if f["violating"] == "yes":
+                        v[f"violating.{f['kind']}.{who}"] += 1
+                        v[f"violating.{who}"] += 1
+                    if f["required"] == "yes":
+                        v[f"discipline_required.{who}"] += 1
+                else:
+                    v[f"disciplined.{who}"] += 1
+                    v[f"disciplined.{who}.{f['form']}"] += 1
+            elif f["type"] == "denunciation":
+                if event == "received":
+                    v["denunciations.received"] += 1
+                    v[f"denunciations.{f['admissibility']}"] += 1
+                    if f["congress"] == "yes":
+                        v["denunciations.congress_period"] += 1
+                else:
+                    v["denunciations.resolved"] += 1
+                    v[f"denunciations.{f['founded']}"] += 1
+            elif event == "filed":
+                v["complaints.received"] += 1
+            else:
+                v["complaints.resolved"] += 1
+                v[f"complaints.{f['outcome']}"] += 1
+        return {"from": a.isoformat(), "to": b.isoformat(), **dict(v)}
+
     before = rules.same_period_last_year(first, last)
     return {
-        "period": _figures(intervals, first, last).as_dict(),
-        "last_year": _figures(intervals, *before).as_dict(),
+        "period": flat(facts(org, first, last), first, last),
+        "last_year": flat(facts(org, *before), *before),
     }
+
+
+@dataclass
+class FormCell:
+    value: int
+    spec: str
+
+
+@dataclass
+class FormTable:
+    form: statforms.StatForm
+    rows: list[tuple[statforms.Line, list[FormCell]]]
+
+
+def form_tables(org: Organisation, first: dt.date, last: dt.date) -> list[FormTable]:
+    """Every form of statforms.FORMS filled for the period, with the same period last year in the
+    last column of each row."""
+    now = facts(org, first, last)
+    before = facts(org, *rules.same_period_last_year(first, last))
+    tables = []
+    for form in statforms.FORMS:
+        rows: list[tuple[statforms.Line, list[FormCell]]] = []
+        for line in form.lines:
+            if line.spec is None:
+                rows.append((line, []))
+                continue
+            cells = []
+            for column in form.columns:
+                spec = f"{form.base};{line.spec};{column.spec}"
+                cells.append(FormCell(count(now, spec), spec))
+            total = f"{form.base};{line.spec};{form.columns[0].spec}"
+            cells.append(FormCell(count(before, total), total + ";last_year=yes"))
+            rows.append((line, cells))
+        tables.append(FormTable(form, rows))
+    return tables
+
+
+def records_of(org: Organisation, first: dt.date, last: dt.date, spec: str) -> list[dict[str, Any]]:
+    """The records behind a figure: the same filter over the same facts."""
+    previous = spec.endswith(";last_year=yes")
+    if previous:
+        spec = spec.removesuffix(";last_year=yes")
+        first, last = rules.same_period_last_year(first, last)
+    found = matching(facts(org, first, last), spec)
+    seen: set[tuple[str, str]] = set()
+    rows: list[dict[str, Any]] = []
+    ids: dict[str, list[int]] = {"case": [], "denunciation": [], "complaint": []}
+    for f in found:
+        key = (f["type"], f["pk"])
+        if key not in seen:
+            seen.add(key)
+            ids[f["type"]].append(int(f["pk"]))
+    for c in Case.objects.filter(pk__in=ids["case"]).select_related(
+        "object_org", "object_member__person", "org"
+    ):
+        who = c.object_member.person.full_name if c.object_member else c.object_org.name  # type: ignore[union-attr]
+        rows.append(
+            {
+                "type": "case",
+                "pk": c.pk,
+                "label": str(c),
+                "what": str(rules.CASE_KIND_LABELS[c.kind]),
+                "who": who,
+                "on": format_date(c.opened_on),
+                "org": c.org.name,
+            }
+        )
+    for d in Denunciation.objects.filter(pk__in=ids["denunciation"]).select_related(
+        "against_org", "against_member__person", "org"
+    ):
+        who = d.against_member.person.full_name if d.against_member else d.against_org.name  # type: ignore[union-attr]
+        rows.append(
+            {
+                "type": "denunciation",
+                "pk": d.pk,
+                "label": str(d),
+                "what": str(rules.ADMISSIBILITY_LABELS[d.admissibility]),
+                "who": who,
+                "on": format_date(d.received_on),
+                "org": d.org.name,
+            }
+        )
+    for k in Complaint.objects.filter(pk__in=ids["complaint"]).select_related(
+        "discipline__member__person", "discipline__org", "org"
+    ):
+        subject = k.discipline
+        who = subject.member.person.full_name if subject.member else subject.org.name  # type: ignore[union-attr]
+        rows.append(
+            {
+                "type": "complaint",
+                "pk": k.pk,
+                "label": str(k),
+                "what": subject.get_form_display(),
+                "who": who,
+                "on": format_date(k.filed_on),
+                "org": k.org.name,
+            }
+        )
+    return rows
+
+
+def label_of(spec: str) -> str:
+    """A figure's name for the records page: the form, the line and the column it sits in."""
+    for form in statforms.FORMS:
+        for line in form.lines:
+            for column in form.columns:
+                if spec.removesuffix(";last_year=yes") == f"{form.base};{line.spec};{column.spec}":
+                    return f"{form.title} — {line.label} — {column.label}"
+    return _("Records")

@@ -28,7 +28,16 @@ from dangvu.core.models import ChangeSet, Decision
 from dangvu.core.text import clean
 from dangvu.discipline.models import DisciplineDecision
 from dangvu.discipline.services import discipline_end, discipline_record
-from dangvu.inspection.models import Case, Complaint, Denunciation, Item, Named, Programme, Step
+from dangvu.inspection.models import (
+    Case,
+    Complaint,
+    Denunciation,
+    Item,
+    Named,
+    Programme,
+    StateNotice,
+    Step,
+)
 from dangvu.members.models import PartyMember
 from dangvu.orgs.models import Organisation
 from dangvu.rules import discipline as penalties
@@ -662,3 +671,106 @@ def complaint_resolve(
         scope_path=complaint.org.path,
     )
     return complaint
+
+
+# DOMAIN-2.md §1.5: the cell's programme from its template (Bình Định UBKT HD 01-HD/UBKTTU,
+# republished for 2025): members inspected for compliance "from the end of the first quarter to
+# the third" (committee members first), thematic supervision of named members (a province's local
+# target: 30–50 % a year; the lower bound is taken), regular supervision of all, and the
+# statistical report to the superior. The figures are parameters, not a central rule.
+TEMPLATE_COMPLIANCE_MONTHS = (3, 6, 9)
+TEMPLATE_SUPERVISED_PERCENT = 30
+TEMPLATE_SUPERVISION_MONTHS = (4, 5, 7, 8, 10, 11)
+
+
+def programme_from_template(
+    *,
+    programme: Programme,
+    members: list[PartyMember],
+    committee_ids: set[int],
+    actor: Actor,
+    source: str = ChangeSet.Source.WEB,
+) -> list[Item]:
+    """Fill a cell's new programme from the template: the items are ordinary planned items, each
+    through `item_record` (the same rules), to be edited like any other."""
+    if programme.body not in (rules.CELL, rules.CELL_COMMITTEE):
+        raise RuleError(_("The template is the cell's."), field="from_template")
+    ordered = sorted(members, key=lambda m: (m.pk not in committee_ids, m.person.sort_key))
+    inspected = ordered[: len(TEMPLATE_COMPLIANCE_MONTHS)]
+    rest = ordered[len(inspected) :]
+    supervised = rest[: -(-len(ordered) * TEMPLATE_SUPERVISED_PERCENT // 100)]
+    items = []
+    for member, month in zip(inspected, TEMPLATE_COMPLIANCE_MONTHS, strict=False):
+        items.append(
+            item_record(
+                programme=programme,
+                kind=rules.COMPLIANCE,
+                object_member=member,
+                committee_member=member.pk in committee_ids,
+                content=str(_("Performing the member's duties and the tasks the cell assigned")),
+                month=month,
+                actor=actor,
+                source=source,
+            )
+        )
+    for n, member in enumerate(supervised):
+        items.append(
+            item_record(
+                programme=programme,
+                kind=rules.SUPERVISION_THEMATIC,
+                object_member=member,
+                committee_member=member.pk in committee_ids,
+                content=str(_("Setting an example; what members must not do")),
+                month=TEMPLATE_SUPERVISION_MONTHS[n % len(TEMPLATE_SUPERVISION_MONTHS)],
+                actor=actor,
+                source=source,
+            )
+        )
+    return items
+
+
+@transaction.atomic
+def state_notice_record(
+    *,
+    org: Organisation,
+    member: PartyMember,
+    sender: str,
+    measure: str,
+    decided_on: dt.date,
+    received_on: dt.date,
+    actor: Actor,
+    source: str = ChangeSet.Source.WEB,
+) -> StateNotice:
+    """A state body's notice of a member's suspension or discipline, with the day it was due
+    (QĐ 296 Điều 8 mục 5): the late ones stand out on the inspection desk."""
+    _require_inspect(actor, org.path)
+    if not (member.scope_path or "").startswith(org.path or "-"):
+        raise Http404
+    _day(decided_on, "decided_on")
+    _day(received_on, "received_on", not_before=decided_on, what=_("The measure"))
+    if not clean(sender) or not clean(measure):
+        raise RuleError(_("Say who notified and what was decided."), field="sender")
+    due = (
+        add_working_days(decided_on, rules.STATE_NOTICE_DAYS)
+        if rules.STATE_NOTICE_WORKING
+        else decided_on + dt.timedelta(days=rules.STATE_NOTICE_DAYS)
+    )
+    cs = open_change_set(actor=actor, source=source)
+    notice = StateNotice.objects.create(
+        org=org,
+        member=member,
+        sender=clean(sender),
+        measure=clean(measure),
+        decided_on=decided_on,
+        received_on=received_on,
+        due_on=due,
+        changeset=cs,
+    )
+    log_entry(
+        cs,
+        action="inspection.notice",
+        obj=notice,
+        after={"decided_on": decided_on, "received_on": received_on, "due_on": due},
+        scope_path=org.path,
+    )
+    return notice

@@ -4,6 +4,7 @@ from dangvu.reports import views
 from dangvu.reports.views import activities as activities_views
 from dangvu.reports.views import awards as award_views
 from dangvu.reports.views import congress as congress_views
+from dangvu.reports.views import inspection as inspection_views
 
 app_name = "reports"
 urlpatterns = [
@@ -14,7 +15,16 @@ urlpatterns = [
     path("lan/<int:pk>/gop-y/", views.comment, name="comment"),
     path("lan/<int:pk>/gop-y/<int:comment_id>/", views.answer, name="answer"),
     path("bau-cu/<int:pk>/bien-ban.docx", congress_views.minutes, name="election_minutes"),
+    path(
+        "kiem-tra/<int:pk>/quyet-dinh.docx", inspection_views.decision, name="inspection_decision"
+    ),
+    path(
+        "kiem-tra/<int:pk>/thong-bao-ket-luan.docx",
+        inspection_views.conclusion,
+        name="inspection_conclusion",
+    ),
     path("<str:code>/", views.org_reports, name="org"),
+    path("<str:code>/kiem-tra.xlsx", inspection_views.forms_xlsx, name="inspection_xlsx"),
     path("<str:code>/dai-hoi/", congress_views.board, name="congress_board"),
     path("<str:code>/sinh-hoat.xlsx", activities_views.coverage_xlsx, name="activities_xlsx"),
     path("<str:code>/so-dang-phi.xlsx", activities_views.dues_book_xlsx, name="dues_book_xlsx"),

@@ -658,4 +658,33 @@ def same_period_last_year(first: dt.date, last: dt.date) -> tuple[dt.date, dt.da
 
 # §1.1 QĐ 296 Điều 8 mục 5: a state body, the Front or a mass organisation that suspends or
 # disciplines a cadre who is a member notifies the managing party organisation within 5 days.
+# Issue 27 counts it on the working-day calendar; the text says "5 ngày" without the unit, which
+# is UNCONFIRMED: working days by default, a parameter.
 STATE_NOTICE_DAYS = 5
+STATE_NOTICE_WORKING = True
+
+
+# The levels the statistics break subjects down by (DOMAIN-2.md §1.9: UBKTTW, tỉnh, huyện, đảng
+# ủy cơ sở, chi bộ; after 1/7/2025 the commune-level superior in place of the district).
+LEVEL_CELL = "cell"
+SUBJECT_LEVELS = (
+    (LEVEL_PROVINCE, _("Provincial level")),
+    (LEVEL_DISTRICT, _("District level (until 30/6/2025)")),
+    (LEVEL_COMMUNE, _("Commune-level superior committee")),
+    (LEVEL_GRASSROOTS, _("Grassroots committee")),
+    (LEVEL_CELL, _("Party cell")),
+)
+_SUBJECT_LEVEL_OF_KIND = {
+    kinds.PROVINCIAL: LEVEL_PROVINCE,
+    kinds.DISTRICT: LEVEL_DISTRICT,
+    kinds.COMMUNE_SUPERIOR: LEVEL_COMMUNE,
+    kinds.BLOCK: LEVEL_COMMUNE,
+    kinds.GRASSROOTS_COMMITTEE: LEVEL_GRASSROOTS,
+    kinds.SUB_COMMITTEE: LEVEL_CELL,
+    kinds.GRASSROOTS_CELL: LEVEL_CELL,
+    kinds.CELL: LEVEL_CELL,
+}
+
+
+def subject_level(org_kind: str) -> str:
+    return _SUBJECT_LEVEL_OF_KIND.get(org_kind, LEVEL_PROVINCE)

@@ -1,0 +1,201 @@
+"""The inspection pages as the commune's inspection officer: a case from decision to discipline
+through the forms, its documents opened as DOCX, a denunciation and a complaint, the statistics
+with the records behind a figure and the XLSX opened; the same pages answer 404 to the province's
+organisation board and to the object's cell secretary (issue 27)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+from django.test import Client
+from django.urls import reverse
+from docx import Document
+
+from dangvu.accounts.models import AccessRecord
+from dangvu.discipline.selectors import member_under_discipline
+from dangvu.inspection.models import Case, Denunciation
+from dangvu.rules import discipline as penalties
+from dangvu.rules import inspection as rules
+from tests.conftest import sign_in
+
+pytestmark = [pytest.mark.django_db, pytest.mark.once]
+
+D = dt.date
+
+
+def _post(client, url, data):
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    return response
+
+
+def test_a_case_through_the_pages_and_nobody_else_sees_it(world, officers):
+    khanh, _lan = officers
+    hoa = world.members["hoa"]
+    client = sign_in(Client(), khanh)
+    desk = client.get(reverse("inspection:index"))
+    assert desk.status_code == 302 and desk.url == reverse("inspection:org", args=["X-PH"])
+    page = client.get(desk.url).content.decode()
+    assert "Kiểm tra, giám sát" in page and "QĐ 296-QĐ/TW" in page
+    new = reverse("inspection:case_new", args=["X-PH"])
+    assert "Nguyễn Thị Hoa (1985)" in client.get(new).content.decode()
+    refused = client.post(new, {"body": rules.ADVISORY, "kind": rules.SIGNS, "object": hoa.pk})
+    assert refused.status_code == 200
+    _post(
+        client,
+        new,
+        {
+            "body": rules.INSPECTION,
+            "kind": rules.SIGNS,
+            "content": "ethics",
+            "summary": "Dấu hiệu vi phạm đạo đức, lối sống",
+            "plan": "Từ 02/3 đến 20/3/2026; làm việc trực tiếp",
+            "object": str(hoa.pk),
+            "decision_number": "12-QĐ/UBKT",
+            "decision_date": "02/03/2026",
+            "decision_issuer": "Ủy ban Kiểm tra Đảng ủy xã Phước Hải",
+            "opened_on": "02/03/2026",
+        },
+    )
+    case = Case.objects.get()
+    url = reverse("inspection:case", args=[case.pk])
+    early = client.post(
+        url,
+        {"do": "conclude", "degree": rules.SERIOUS, "conclusion": "x", "on": "05/03/2026"},
+    )
+    assert "Trước khi kết luận cần" in early.content.decode()
+    for step, day in (
+        (rules.NOTICE, "04/03/2026"),
+        (rules.SELF_REPORT, "09/03/2026"),
+        (rules.VERIFICATION, "12/03/2026"),
+        (rules.HEARING, "16/03/2026"),
+    ):
+        _post(client, url, {"do": "step", "step": step, "on": day})
+    _post(
+        client,
+        url,
+        {
+            "do": "conclude",
+            "degree": rules.SERIOUS,
+            "conclusion": "Vi phạm quy định những điều đảng viên không được làm",
+            "discipline_form": penalties.WARNING,
+            "on": "20/03/2026",
+        },
+    )
+    _post(
+        client,
+        url,
+        {
+            "do": "discipline",
+            "form": penalties.WARNING,
+            "decision_number": "05-QĐ/ĐU",
+            "decision_date": "01/04/2026",
+            "decision_issuer": "Đảng ủy xã Phước Hải",
+            "announced_on": "02/04/2026",
+            "deciding_body": "Đảng ủy xã Phước Hải",
+        },
+    )
+    assert member_under_discipline(hoa.pk, D(2026, 4, 2))
+    body = client.get(url).content.decode()
+    assert "Cảnh cáo" in body and "02/04/2026" in body and "2026-" not in body
+    decision = Document(
+        io.BytesIO(client.get(reverse("reports:inspection_decision", args=[case.pk])).content)
+    )
+    text = "\n".join(p.text for p in decision.paragraphs)
+    assert "QUYẾT ĐỊNH" in text and "đồng chí Nguyễn Thị Hoa" in text and "QĐ 296-QĐ/TW" in text
+    notice = Document(
+        io.BytesIO(client.get(reverse("reports:inspection_conclusion", args=[case.pk])).content)
+    )
+    text = "\n".join(p.text for p in notice.paragraphs)
+    assert "THÔNG BÁO" in text and "cảnh cáo" in text and "20/03/2026" in text
+    assert AccessRecord.objects.filter(
+        action=AccessRecord.Action.INSPECTION_READ, user=khanh
+    ).exists()
+    # Nobody else: the province's organisation board, the cell's secretary, the other commune.
+    for user in (world.an, world.binh, world.cuong):
+        other = sign_in(Client(), user)
+        for path in (
+            url,
+            reverse("inspection:org", args=["X-PH"]),
+            reverse("inspection:stats", args=["X-PH"]),
+            reverse("reports:inspection_decision", args=[case.pk]),
+        ):
+            assert other.get(path).status_code == 404, (user, path)
+
+
+def test_the_statistics_page_the_records_behind_a_figure_and_the_xlsx(world, officers):
+    khanh, lan = officers
+    from dangvu.core.changes import get_or_create_decision
+    from dangvu.inspection import services
+
+    for member, kind in (("hoa", rules.SIGNS), ("an", rules.SUPERVISION_THEMATIC)):
+        services.case_open(
+            org=world.phuoc_hai,
+            body=rules.INSPECTION,
+            kind=kind,
+            content="ethics",
+            summary="x",
+            decision=get_or_create_decision(number="", date=D(2026, 2, 2), issuer="UBKT"),
+            opened_on=D(2026, 2, 2),
+            object_member=world.members[member],
+            actor=khanh,
+        )
+    client = sign_in(Client(), lan)
+    page = client.get(reverse("inspection:stats", args=["TU-T"]), {"ky": "2026"})
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Kiểm tra đảng viên khi có dấu hiệu vi phạm" in body
+    tables = page.context["tables"]
+    first = tables[0].rows[0][1][0]  # form 01, total, inspected
+    assert first.value == 1
+    records = client.get(
+        reverse("inspection:stats_records", args=["TU-T"]), {"ky": "2026", "chi-tieu": first.spec}
+    )
+    assert "Nguyễn Thị Hoa" in records.content.decode()
+    assert "Nguyễn Văn An" not in records.content.decode()
+    file = client.get(reverse("reports:inspection_xlsx", args=["TU-T"]), {"ky": "2026"})
+    book = openpyxl.load_workbook(io.BytesIO(file.content))
+    assert book.sheetnames[0] == "Biểu 01"
+    rows = list(book["Biểu 01"].iter_rows(values_only=True))
+    total = next(r for r in rows if r[1] == "Tổng số")
+    assert total[2] == 1
+    supervision = next(
+        r for r in book["Biểu 04"].iter_rows(values_only=True) if r[1] == "đảng viên"
+    )
+    assert supervision[2] == 1
+    assert (
+        client.get(reverse("inspection:stats", args=["TU-T"]), {"ky": "13/2026"}).status_code == 200
+    )
+
+
+def test_a_denunciation_and_its_denouncer_through_the_pages(world, officers):
+    khanh, lan = officers
+    client = sign_in(Client(), khanh)
+    _post(
+        client,
+        reverse("inspection:denunciation_new", args=["X-PH"]),
+        {
+            "body": rules.INSPECTION,
+            "received_on": "02/03/2026",
+            "against": str(world.members["an"].pk),
+            "category": "ethics",
+            "content": "Tố cáo vi phạm đạo đức",
+            "named": "on",
+            "concrete": "on",
+            "denouncer": "Nguyễn Văn Tố",
+        },
+    )
+    d = Denunciation.objects.get()
+    assert d.due_on is not None and not d.limit_confirmed
+    url = reverse("inspection:denunciation", args=[d.pk])
+    # The commune's officer has no permission for sensitive data: the denouncer stays hidden.
+    assert "Nguyễn Văn Tố" not in client.get(url).content.decode()
+    assert "Nguyễn Văn Tố" in sign_in(Client(), lan).get(url).content.decode()
+    assert (
+        "CHƯA XÁC NHẬN" in client.get(url).content.decode().upper()
+        or "UNCONFIRMED" in client.get(url).content.decode()
+    )
+    assert sign_in(Client(), world.an).get(url).status_code == 404
