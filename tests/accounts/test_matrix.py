@@ -57,6 +57,7 @@ RECORD_TABLES = (
     "reports_",
     "congress_",
     "activities_",
+    "inspection_",
 )
 
 
@@ -408,6 +409,78 @@ def activities_for(world: Any) -> dict[str, Any]:
     return made
 
 
+def inspections_for(world: Any, members: dict[str, Any]) -> dict[str, Any]:
+    """On each subtree: a programme, a case concluded, a denunciation, a discipline decision with
+    a complaint against it, written by the system (actor None)."""
+    from dangvu.discipline.services import discipline_record
+    from dangvu.inspection import services as ins
+    from dangvu.rules import inspection as rules
+
+    made: dict[str, Any] = {}
+    for key, org, member in (
+        ("in", world.tan_son, members["in"]),
+        ("out", world.phuoc_hai, members["out"]),
+    ):
+        programme = ins.programme_record(
+            org=org, body=rules.INSPECTION, year=2026, adopted_on=dt.date(2026, 1, 5), actor=None
+        )
+        case = ins.case_open(
+            org=org,
+            body=rules.INSPECTION,
+            kind=rules.SUPERVISION_THEMATIC,
+            content="ethics",
+            summary="Giám sát chuyên đề",
+            decision=decision(dt.date(2026, 9, 1), f"3-QĐ/UBKT {key}"),
+            opened_on=dt.date(2026, 9, 1),
+            object_member=member,
+            actor=None,
+        )
+        ins.step_record(case=case, step=rules.NOTICE, on=dt.date(2026, 9, 3), actor=None)
+        ins.case_conclude(
+            case=case,
+            on=dt.date(2026, 9, 20),
+            degree=rules.NOT_SERIOUS,
+            conclusion="Có khuyết điểm",
+            actor=None,
+        )
+        denunciation = ins.denunciation_receive(
+            org=org,
+            body=rules.INSPECTION,
+            received_on=dt.date(2026, 10, 1),
+            content="Tố cáo",
+            category="ethics",
+            petition=rules.Petition(named=True, concrete=True),
+            denouncer="Người Tố Cáo",
+            against_member=member,
+            actor=None,
+        )
+        record = discipline_record(
+            form="khien_trach",
+            decision=decision(dt.date(2026, 10, 1), f"9-QĐ/ĐU {key}"),
+            announced_on=dt.date(2026, 10, 1),
+            deciding_body="Đảng ủy",
+            member=member,
+            actor=None,
+        )
+        complaint = ins.complaint_file(
+            discipline=record,
+            org=org,
+            level=rules.LEVEL_PROVINCE,
+            received_decision_on=dt.date(2026, 10, 2),
+            filed_on=dt.date(2026, 10, 20),
+            content="Khiếu nại",
+            actor=None,
+        )
+        made[key] = {
+            "programme": programme,
+            "case": case,
+            "denunciation": denunciation,
+            "discipline": record,
+            "complaint": complaint,
+        }
+    return made
+
+
 @pytest.fixture
 def matrix(world):
     """The world, plus the objects the routes are tried on."""
@@ -460,6 +533,11 @@ def matrix(world):
     )
     candidates = candidates_for(world)
     congresses = congresses_for(world)
+    # The inspection officer of Tân Sơn: cuong, its organisation board, sees none of it.
+    thu = User.objects.create_user(username="thu", password=PASSWORD, first_name="Thu")
+    role_grant(
+        user=thu, org=world.tan_son, role=Role.INSPECTION_OFFICER, valid_from=FOUNDED, actor=None
+    )
     son_pk, hoa_pk = acts["in"]["member"].pk, acts["out"]["member"].pk
     meeting_post = {
         "kind": "regular",
@@ -1070,7 +1148,132 @@ def matrix(world):
             ),
         }
     )
-    users = {"nobody": nobody, "khoa": khoa, "cuong": world.cuong, "an": world.an}
+    checks = inspections_for(world, {"in": acts["in"]["member"], "out": world.members["hoa"]})
+    sinh_pk = acts["in"]["member"].pk
+
+    def ins(inside: dict[str, Any], outside: dict[str, Any], **extra: Any) -> Route:
+        return Route("scoped", inside=inside, outside=outside, user="thu", **extra)
+
+    def both(what: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {"pk": checks["in"][what].pk}, {"pk": checks["out"][what].pk}
+
+    ts, ph = {"code": "X-TS"}, {"code": "X-PH"}
+    routes.update(
+        {
+            "inspection:index": Route("own", user="thu", get_inside=302),
+            "inspection:org": ins(ts, ph),
+            "inspection:programme_new": ins(
+                {**ts, "year": 2027},
+                {**ph, "year": 2027},
+                post={"body": "inspection", "adopted_on": DAY},
+                post_inside={"body": "inspection", "adopted_on": DAY, "number": "01"},
+            ),
+            "inspection:programme": ins(
+                *both("programme"),
+                post={"kind": "signs", "object": str(hoa_pk), "content": "x", "month": "5"},
+                post_inside={
+                    "kind": "signs",
+                    "object": str(sinh_pk),
+                    "content": "Kiểm tra",
+                    "month": "5",
+                },
+            ),
+            "inspection:case_new": ins(
+                ts,
+                ph,
+                post={"body": "inspection", "kind": "signs", "object": str(hoa_pk)},
+                post_inside={
+                    "body": "inspection",
+                    "kind": "signs",
+                    "content": "ethics",
+                    "summary": "Dấu hiệu vi phạm",
+                    "object": str(sinh_pk),
+                    "opened_on": DAY,
+                    **decision_fields(),
+                },
+            ),
+            "inspection:case": ins(
+                *both("case"),
+                post={"do": "step", "step": "remedy", "on": DAY},
+                post_inside={"do": "step", "step": "remedy", "on": DAY},
+            ),
+            "inspection:denunciation_new": ins(
+                ts,
+                ph,
+                post={"body": "inspection", "received_on": DAY, "against": "org"},
+                post_inside={
+                    "body": "inspection",
+                    "received_on": DAY,
+                    "against": str(sinh_pk),
+                    "category": "ethics",
+                    "content": "Tố cáo",
+                    "named": "on",
+                    "concrete": "on",
+                    "denouncer": "Người Khác",
+                },
+            ),
+            "inspection:denunciation": ins(
+                *both("denunciation"),
+                post={"do": "extend", "days": "5"},
+                post_inside={"do": "extend", "days": "5"},
+            ),
+            "inspection:complaint_new": ins(
+                ts,
+                ph,
+                post={"discipline": str(checks["out"]["discipline"].pk), "level": "provincial"},
+                post_inside={
+                    "discipline": str(checks["in"]["discipline"].pk),
+                    "level": "provincial",
+                    "received_decision_on": "02/10/2026",
+                    "filed_on": "21/10/2026",
+                    "content": "Khiếu nại lần hai",
+                },
+            ),
+            "inspection:complaint": ins(
+                *both("complaint"),
+                post={"outcome": "upheld", "resolved_on": DAY},
+                post_inside={
+                    "outcome": "upheld",
+                    "resolved_on": DAY,
+                    "deciding_body": "Ban Thường vụ",
+                    **decision_fields(),
+                },
+            ),
+            "inspection:notice_new": ins(
+                ts,
+                ph,
+                post={"member": str(hoa_pk), "sender": "UBND", "measure": "Tạm đình chỉ"},
+                post_inside={
+                    "member": str(sinh_pk),
+                    "sender": "UBND thị trấn Tân Sơn",
+                    "measure": "Tạm đình chỉ công tác",
+                    "decided_on": "26/10/2026",
+                    "received_on": DAY,
+                },
+            ),
+            "inspection:stats": ins(
+                ts, ph, query_inside={"ky": "2026"}, query_outside={"ky": "2026"}
+            ),
+            "inspection:stats_records": ins(
+                ts,
+                ph,
+                query_inside={"ky": "2026", "chi-tieu": "type=case"},
+                query_outside={"ky": "2026", "chi-tieu": "type=case"},
+            ),
+            "reports:inspection_decision": ins(*both("case")),
+            "reports:inspection_conclusion": ins(*both("case")),
+            "reports:inspection_xlsx": ins(
+                ts, ph, query_inside={"ky": "2026"}, query_outside={"ky": "2026"}
+            ),
+        }
+    )
+    users = {
+        "nobody": nobody,
+        "khoa": khoa,
+        "cuong": world.cuong,
+        "an": world.an,
+        "thu": thu,
+    }
     return routes, users
 
 
@@ -1180,6 +1383,21 @@ def test_no_read_or_write_across_subtrees(matrix, who):
             continue
         data = route.post_outside if route.post_outside is not None else route.post
         denied_without_change(client, url, data or {}, who, markers)
+
+
+def test_inspection_is_hidden_from_the_organisation_board_of_its_own_subtree(matrix):
+    """Issue 27 point 5: cuong, organisation-board officer of Tân Sơn, sees Tân Sơn's records
+    but none of its inspection work: every inspection route answers 404 on his own subtree too,
+    and a write changes nothing."""
+    routes, users = matrix
+    client = client_for(users["cuong"])
+    for name, route in routes.items():
+        if route.user != "thu" or route.kind != "scoped":
+            continue
+        url = url_for(name, route.inside, route.query_inside)
+        assert client.get(url).status_code == 404, name
+        if route.post_inside:
+            denied_without_change(client, url, route.post_inside, "cuong")
 
 
 def test_roles_page_of_another_subtree(matrix):
