@@ -1188,14 +1188,13 @@ def matrix(world):
                     "content": "ethics",
                     "summary": "Dấu hiệu vi phạm",
                     "object": str(sinh_pk),
-                    "opened_on": DAY,
                     **decision_fields(),
                 },
             ),
             "inspection:case": ins(
                 *both("case"),
-                post={"do": "step", "step": "remedy", "on": DAY},
-                post_inside={"do": "step", "step": "remedy", "on": DAY},
+                post={"do": "step", "step-step": "remedy", "step-on": DAY},
+                post_inside={"do": "step", "step-step": "remedy", "step-on": DAY},
             ),
             "inspection:denunciation_new": ins(
                 ts,

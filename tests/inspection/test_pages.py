@@ -57,14 +57,18 @@ def test_a_case_through_the_pages_and_nobody_else_sees_it(world, officers):
             "decision_number": "12-QĐ/UBKT",
             "decision_date": "02/03/2026",
             "decision_issuer": "Ủy ban Kiểm tra Đảng ủy xã Phước Hải",
-            "opened_on": "02/03/2026",
         },
     )
     case = Case.objects.get()
     url = reverse("inspection:case", args=[case.pk])
     early = client.post(
         url,
-        {"do": "conclude", "degree": rules.SERIOUS, "conclusion": "x", "on": "05/03/2026"},
+        {
+            "do": "conclude",
+            "conclude-degree": rules.SERIOUS,
+            "conclude-conclusion": "x",
+            "conclude-on": "05/03/2026",
+        },
     )
     assert "Trước khi kết luận cần" in early.content.decode()
     for step, day in (
@@ -73,16 +77,16 @@ def test_a_case_through_the_pages_and_nobody_else_sees_it(world, officers):
         (rules.VERIFICATION, "12/03/2026"),
         (rules.HEARING, "16/03/2026"),
     ):
-        _post(client, url, {"do": "step", "step": step, "on": day})
+        _post(client, url, {"do": "step", "step-step": step, "step-on": day})
     _post(
         client,
         url,
         {
             "do": "conclude",
-            "degree": rules.SERIOUS,
-            "conclusion": "Vi phạm quy định những điều đảng viên không được làm",
-            "discipline_form": penalties.WARNING,
-            "on": "20/03/2026",
+            "conclude-degree": rules.SERIOUS,
+            "conclude-conclusion": "Vi phạm quy định những điều đảng viên không được làm",
+            "conclude-discipline_form": penalties.WARNING,
+            "conclude-on": "20/03/2026",
         },
     )
     _post(
@@ -90,12 +94,12 @@ def test_a_case_through_the_pages_and_nobody_else_sees_it(world, officers):
         url,
         {
             "do": "discipline",
-            "form": penalties.WARNING,
-            "decision_number": "05-QĐ/ĐU",
-            "decision_date": "01/04/2026",
-            "decision_issuer": "Đảng ủy xã Phước Hải",
-            "announced_on": "02/04/2026",
-            "deciding_body": "Đảng ủy xã Phước Hải",
+            "discipline-form": penalties.WARNING,
+            "discipline-decision_number": "05-QĐ/ĐU",
+            "discipline-decision_date": "01/04/2026",
+            "discipline-decision_issuer": "Đảng ủy xã Phước Hải",
+            "discipline-announced_on": "02/04/2026",
+            "discipline-deciding_body": "Đảng ủy xã Phước Hải",
         },
     )
     assert member_under_discipline(hoa.pk, D(2026, 4, 2))

@@ -25,8 +25,10 @@ from dangvu.core.models import ChangeSet, Decision
 from dangvu.demo import data
 from dangvu.demo.activities import Activities
 from dangvu.demo.congresses import Congresses
+from dangvu.demo.inspection import Inspection
 from dangvu.demo.pipeline import ADMISSIONS_FROM, Pipeline
 from dangvu.discipline.services import discipline_record
+from dangvu.inspection.services import case_discipline
 from dangvu.members.events import event_record
 from dangvu.members.lifecycle import official_date_for
 from dangvu.members.models import PartyMember
@@ -75,7 +77,7 @@ class Planned:
     args: dict[str, Any] = field(compare=False, default_factory=dict)
 
 
-class History(Pipeline, Congresses, Activities):
+class History(Pipeline, Congresses, Activities, Inspection):
     def __init__(self, builder: DemoBuilder, built: Built) -> None:
         self.builder = builder
         self.built = built
@@ -101,6 +103,7 @@ class History(Pipeline, Congresses, Activities):
         self.pipeline_init()
         self.congresses_init()
         self.activities_init()
+        self.inspection_init()
 
     # --- helpers -----------------------------------------------------------------------------
     def _count(self, kind: str, months: int = 1) -> int:
@@ -176,6 +179,7 @@ class History(Pipeline, Congresses, Activities):
                         self._apply(planned)
                 self.congress_month(month, horizon)
                 self.activities_month(month, horizon)
+                self.inspection_month(month, horizon)
             self.builder.progress(f"history {month:%m/%Y}", sum(self.applied.values()))
             month = add_months(month, 1)
 
@@ -557,14 +561,28 @@ class History(Pipeline, Congresses, Activities):
         if m is None or m.org is None:
             return False
         decided = on - dt.timedelta(days=self.rng.randint(3, 12))
+        deciding_body = self.built.superiors[m.org.pk][0].replace(
+            "Ban Thường vụ", "Ủy ban Kiểm tra"
+        )
+        # Most decisions end a case on signs of violation (demo/inspection.py, its own draws).
+        case = self.case_before_discipline(m, decided, form)
+        if case is not None:
+            case_discipline(
+                case=case,
+                form=form,
+                decision=self._decision(m.org, decided),
+                announced_on=on,
+                deciding_body=deciding_body,
+                actor=None,
+                source=ChangeSet.Source.SYSTEM,
+            )
+            return True
         discipline_record(
             member=m,
             form=form,
             decision=self._decision(m.org, decided),
             announced_on=on,
-            deciding_body=self.built.superiors[m.org.pk][0].replace(
-                "Ban Thường vụ", "Ủy ban Kiểm tra"
-            ),
+            deciding_body=deciding_body,
             violation="Vi phạm quy định về những điều đảng viên không được làm (dữ liệu mẫu)",
             actor=None,
             source=ChangeSet.Source.SYSTEM,

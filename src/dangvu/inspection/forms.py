@@ -49,7 +49,21 @@ class CaseForm(DecisionFormMixin, ObjectMixin):
     finance_office = forms.BooleanField(
         label=_("The object is the finance office of the same level"), required=False
     )
-    opened_on = VNDateField(label=_("Decided on"))
+
+    field_order = [
+        "body",
+        "kind",
+        "object",
+        "committee_member",
+        "higher_managed",
+        "finance_office",
+        "content",
+        "summary",
+        "plan",
+        "decision_number",
+        "decision_date",
+        "decision_issuer",
+    ]
 
 
 class StepForm(forms.Form):
@@ -109,6 +123,8 @@ class ItemForm(ObjectMixin):
         label=_("Month"), choices=[(m, f"{m:02d}") for m in range(1, 13)], coerce=int
     )
     planned = forms.BooleanField(label=_("In the plan at the start of the year"), required=False)
+
+    field_order = ["kind", "object", "committee_member", "higher_managed", "content", "month"]
 
 
 class DenunciationForm(forms.Form):

@@ -337,4 +337,4 @@ def label_of(spec: str) -> str:
             for column in form.columns:
                 if spec.removesuffix(";last_year=yes") == f"{form.base};{line.spec};{column.spec}":
                     return f"{form.title} — {line.label} — {column.label}"
-    return _("Records")
+    return _("Records behind the figure")

@@ -42,6 +42,7 @@ from dangvu.members.models import PartyMember
 from dangvu.orgs.models import Organisation
 from dangvu.rules import discipline as penalties
 from dangvu.rules import inspection as rules
+from dangvu.tree.selectors import placement_of
 
 
 def _require_inspect(actor: Actor, path: str | None) -> None:
@@ -79,6 +80,16 @@ def _target(
         assert object_org is not None
         path = object_org.path or ""
     return rules.Target(org.path or "", org.kind, path, object_member is not None, finance_office)
+
+
+def _existed(org: Organisation, day: dt.date, field: str) -> None:
+    """An organisation acts only on days it existed (a case dated before a commune was formed
+    by the reform is refused, not backdated)."""
+    if placement_of(org, day) is None:
+        raise RuleError(
+            _("%(name)s did not exist on %(date)s.") % {"name": org.name, "date": format_date(day)},
+            field=field,
+        )
 
 
 def _opening(kind: str, body: str, target: rules.Target) -> None:
@@ -203,6 +214,7 @@ def case_open(
     if not clean(summary):
         raise RuleError(_("Say what is inspected or supervised."), field="summary")
     _day(opened_on, "opened_on", not_before=decision.date, what=_("The decision"))
+    _existed(org, opened_on, "opened_on")
     if from_supervision is not None:
         if kind != rules.SIGNS:
             raise RuleError(
@@ -417,6 +429,7 @@ def denunciation_receive(
         raise RuleError(problem, field="body")
     _target(org, against_org, against_member)
     _day(received_on, "received_on")
+    _existed(org, received_on, "received_on")
     if category not in rules.CONTENT_LABELS:
         raise RuleError(_("Choose what the denunciation is about."), field="category")
     if not clean(content):

@@ -311,7 +311,7 @@ def case_new(request: HttpRequest, code: str) -> HttpResponse:
             summary=d["summary"],
             plan=d["plan"],
             decision=decision,
-            opened_on=d["opened_on"],
+            opened_on=d["decision_date"],  # a case opens with its decision
             object_org=object_org,
             object_member=object_member,
             committee_member=d["committee_member"],
@@ -361,19 +361,25 @@ def case_page(request: HttpRequest, pk: int) -> HttpResponse:
     may_write = access.may_inspect(request.user, case.org.path)
     done_steps = list(case.steps.values_list("step", flat=True))
     step_form = forms.StepForm(
-        request.POST if request.POST.get("do") == "step" else None, initial={"on": today()}
+        request.POST if request.POST.get("do") == "step" else None,
+        initial={"on": today()},
+        prefix="step",
     )
     conclusion_form = forms.ConclusionForm(
-        request.POST if request.POST.get("do") == "conclude" else None, initial={"on": today()}
+        request.POST if request.POST.get("do") == "conclude" else None,
+        initial={"on": today()},
+        prefix="conclude",
     )
     discipline_form = forms.DisciplineForm(
         request.POST if request.POST.get("do") == "discipline" else None,
         initial={"announced_on": today(), "form": case.discipline_form, "decision_date": today()},
+        prefix="discipline",
     )
     name_form = forms.NameForm(
         request.POST if request.POST.get("do") == "name" else None,
         users=_users_to_name(case) if may_write else [],
         initial={"since": today()},
+        prefix="name",
     )
     here = reverse("inspection:case", args=[pk])
     if may_write and request.method == "POST":

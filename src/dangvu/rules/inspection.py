@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangvu.core.dates import add_months
 from dangvu.rules import discipline as penalties
@@ -258,7 +259,7 @@ STEPS = (
     (DECISION, _("Decision and plan")),
     (NOTICE, _("Notice to the object")),
     (SELF_REPORT, _("Self-report or explanation of the object")),
-    (VERIFICATION, _("Verification")),
+    (VERIFICATION, pgettext_lazy("inspection", "Verification")),
     (HEARING, _("Meeting with the object")),
     (CONCLUSION, _("Conclusion")),
     (REMEDY, _("Remedies followed up")),
@@ -575,7 +576,7 @@ ANNULLED = "annulled"
 COMPLAINT_OUTCOMES = (
     (UPHELD, _("Upheld")),
     (INCREASED, _("Increased")),
-    (REDUCED, _("Reduced")),
+    (REDUCED, pgettext_lazy("complaint", "Reduced")),
     (ANNULLED, _("Annulled")),
 )
 COMPLAINT_OUTCOME_LABELS = dict(COMPLAINT_OUTCOMES)
