@@ -20,8 +20,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.once]
 def test_the_demo_cast_can_sign_in_and_finds_work_waiting(demo):
     province = Organisation.objects.get(code="TU-KH")
     cast = {p.username: p for p in build_cast(province)}
-    assert set(cast) == {"admin", "phuong", "chibo1", "chibo2", "gopy", "quantri"}
-    assert len({p.password for p in cast.values()}) == 6  # random, one each
+    assert set(cast) == {"admin", "phuong", "chibo1", "chibo2", "gopy", "kiemtra", "quantri"}
+    assert len({p.password for p in cast.values()}) == 7  # random, one each
     for username, player in cast.items():
         assert User.objects.get(username=username).check_password(player.password), username
     grants = {g.user.username: g for g in RoleGrant.objects.select_related("user", "org")}
@@ -31,6 +31,7 @@ def test_the_demo_cast_can_sign_in_and_finds_work_waiting(demo):
         assert grants[secretary].role == Role.SECRETARY
         assert grants[secretary].org.parent == ward
     assert grants["admin"].sensitive and grants["admin"].org == province
+    assert grants["kiemtra"].role == Role.INSPECTION_OFFICER and grants["kiemtra"].org == province
     assert User.objects.get(username="quantri").is_superuser
     assert scope_for(User.objects.get(username="quantri")).empty  # no member data
     # the draft review: two comments for the admin to answer, on the admin's home page

@@ -90,6 +90,14 @@ def build_cast(province: Organisation) -> list[Player]:
         ("chibo1", "Nguyễn Văn Hùng", cell_a, Role.SECRETARY, False, f"bí thư {cell_a.name}"),
         ("chibo2", "Trần Thị Lan", cell_b, Role.SECRETARY, False, f"bí thư {cell_b.name}"),
         ("gopy", "Phạm Văn Góp", province, Role.VIEWER, False, "góp ý dự thảo tổng kết năm"),
+        (
+            "kiemtra",
+            "Đỗ Văn Kiểm",
+            province,
+            Role.INSPECTION_OFFICER,
+            True,
+            "cán bộ Ủy ban Kiểm tra Tỉnh ủy",
+        ),
     ]
     cast: list[Player] = []
     users: dict[str, User] = {}

@@ -24,7 +24,7 @@ from dangvu.accounts.scope import scope_for
 from dangvu.congress.selectors import committee_on
 from dangvu.core.changes import get_or_create_decision
 from dangvu.core.dates import format_date, today
-from dangvu.core.forms import submit
+from dangvu.core.forms import day_asked, submit
 from dangvu.discipline.models import DisciplineDecision
 from dangvu.inspection import access, forms, selectors, services, statforms, worklists
 from dangvu.inspection.models import Case, Denunciation, Item, Programme
@@ -59,15 +59,14 @@ def _inspected_org(request: HttpRequest, code: str) -> Organisation:
 
 
 def index(request: HttpRequest) -> HttpResponse:
+    """The inspection desk of the first organisation the user inspects today (the predecessors a
+    grant also covers come after the organisations that exist)."""
     scope = scope_for(request.user, Ability.INSPECT)
-    org = (
-        Organisation.objects.filter(path__in=scope.paths).order_by("path").first()
-        if scope.paths
-        else None
-    )
-    if org is None:
+    roots = Organisation.objects.filter(path__in=scope.paths) if scope.paths else []
+    ordered = sorted(roots, key=lambda o: (o.dissolved_on is not None, o.path))
+    if not ordered:
         raise Http404
-    return redirect("inspection:org", code=org.code)
+    return redirect("inspection:org", code=ordered[0].code)
 
 
 def _people(org: Organisation) -> list[tuple[int, str]]:
@@ -105,6 +104,32 @@ def _object(value: str, within: Organisation) -> tuple[Organisation | None, Part
     return None, member
 
 
+def _form_page(
+    request: HttpRequest,
+    org: Organisation,
+    form: Any,
+    act: Any,
+    done: str,
+    url: Any,
+    title: str,
+    within: Organisation | None = None,
+) -> HttpResponse:
+    """A page with one form whose valid post runs one service (a new case, denunciation,
+    complaint, notice or programme); `within`: the object is picked in that organisation."""
+    response = submit(request, form, act, done, url)
+    return response or render(
+        request,
+        "inspection/form.html",
+        {
+            "org": org,
+            "form": form,
+            "title": title,
+            "within": within,
+            "pick_object": within is not None,
+        },
+    )
+
+
 def org_page(request: HttpRequest, code: str) -> HttpResponse:
     org = _inspected_org(request, code)
     day = today()
@@ -113,7 +138,8 @@ def org_page(request: HttpRequest, code: str) -> HttpResponse:
         if (request.GET.get("nam") or "").isdigit()
         else day.year
     )
-    seats = committee_on(org, day)
+    on = day_asked(request)  # the inspection committee as it stood on a day (?ngay=dd/mm/yyyy)
+    seats = committee_on(org, on)
     inspection_committee = seats.get(congress_rules.INSPECTION_CHAIR, []) + seats.get(
         congress_rules.INSPECTION, []
     )
@@ -139,6 +165,7 @@ def org_page(request: HttpRequest, code: str) -> HttpResponse:
             "org": org,
             "year": year,
             "inspection_committee": inspection_committee,
+            "on": on,
             "has_committee": org.kind in rules.WITH_INSPECTION_COMMITTEE,
             "cases": cases,
             "denunciations": denunciations,
@@ -183,21 +210,14 @@ def programme_new(request: HttpRequest, code: str, year: int) -> HttpResponse:
             )
         return programme
 
-    done = submit(
+    return _form_page(
         request,
+        org,
         form,
         act,
         _("The programme was recorded."),
         lambda p: reverse("inspection:programme", args=[p.pk]),
-    )
-    return done or render(
-        request,
-        "inspection/form.html",
-        {
-            "org": org,
-            "form": form,
-            "title": _("Inspection and supervision programme %(year)s") % {"year": year},
-        },
+        _("Inspection and supervision programme %(year)s") % {"year": year},
     )
 
 
@@ -322,23 +342,15 @@ def case_new(request: HttpRequest, code: str) -> HttpResponse:
             actor=request.user,
         )
 
-    done = submit(
+    return _form_page(
         request,
+        org,
         form,
         act,
         _("The case was opened."),
         lambda c: reverse("inspection:case", args=[c.pk]),
-    )
-    return done or render(
-        request,
-        "inspection/form.html",
-        {
-            "org": org,
-            "form": form,
-            "title": _("Open an inspection or supervision case"),
-            "within": within,
-            "pick_object": True,
-        },
+        _("Open an inspection or supervision case"),
+        within,
     )
 
 
@@ -516,23 +528,15 @@ def denunciation_new(request: HttpRequest, code: str) -> HttpResponse:
             actor=request.user,
         )
 
-    done = submit(
+    return _form_page(
         request,
+        org,
         form,
         act,
         _("The denunciation was recorded."),
         lambda r: reverse("inspection:denunciation", args=[r.pk]),
-    )
-    return done or render(
-        request,
-        "inspection/form.html",
-        {
-            "org": org,
-            "form": form,
-            "title": _("Receive a denunciation"),
-            "within": within,
-            "pick_object": True,
-        },
+        _("Receive a denunciation"),
+        within,
     )
 
 
@@ -657,17 +661,14 @@ def complaint_new(request: HttpRequest, code: str) -> HttpResponse:
             actor=request.user,
         )
 
-    done = submit(
+    return _form_page(
         request,
+        org,
         form,
         act,
         _("The complaint was recorded."),
         lambda r: reverse("inspection:complaint", args=[r.pk]),
-    )
-    return done or render(
-        request,
-        "inspection/form.html",
-        {"org": org, "form": form, "title": _("Receive a complaint against discipline")},
+        _("Receive a complaint against discipline"),
     )
 
 
@@ -803,21 +804,13 @@ def notice_new(request: HttpRequest, code: str) -> HttpResponse:
             actor=request.user,
         )
 
-    done = submit(
+    return _form_page(
         request,
+        org,
         form,
         act,
         _("The notice was recorded."),
         lambda n: reverse("inspection:org", args=[org.code]),
-    )
-    return done or render(
-        request,
-        "inspection/form.html",
-        {
-            "org": org,
-            "form": form,
-            "title": _("Record a state body's notice"),
-            "within": within,
-            "pick_object": True,
-        },
+        _("Record a state body's notice"),
+        within,
     )
