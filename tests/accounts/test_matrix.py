@@ -465,13 +465,24 @@ def inspections_for(world: Any, members: dict[str, Any]) -> dict[str, Any]:
         complaint = ins.complaint_file(
             discipline=record,
             org=org,
-            level=rules.LEVEL_PROVINCE,
+            level=rules.LEVEL_GRASSROOTS,
+            deciding_level=rules.LEVEL_CELL,
             received_decision_on=dt.date(2026, 10, 2),
             filed_on=dt.date(2026, 10, 20),
             content="Khiếu nại",
             actor=None,
         )
+        second = discipline_record(
+            form="khien_trach",
+            decision=decision(dt.date(2026, 10, 2), f"10-QĐ/ĐU {key}"),
+            announced_on=dt.date(2026, 10, 2),
+            deciding_body="Chi bộ",
+            org=None,
+            member=member,
+            actor=None,
+        )
         made[key] = {
+            "second": second,
             "programme": programme,
             "case": case,
             "denunciation": denunciation,
@@ -1219,10 +1230,11 @@ def matrix(world):
             "inspection:complaint_new": ins(
                 ts,
                 ph,
-                post={"discipline": str(checks["out"]["discipline"].pk), "level": "provincial"},
+                post={"discipline": str(checks["out"]["second"].pk), "level": "grassroots"},
                 post_inside={
-                    "discipline": str(checks["in"]["discipline"].pk),
-                    "level": "provincial",
+                    "discipline": str(checks["in"]["second"].pk),
+                    "deciding_level": "cell",
+                    "level": "grassroots",
                     "received_decision_on": "02/10/2026",
                     "filed_on": "21/10/2026",
                     "content": "Khiếu nại lần hai",

@@ -38,6 +38,7 @@ PARAMS = (
     "as_of", "period", "ky", "record", "user", "kind", "status", "sex", "age_band", "ethnicity",
     "religion", "admission_year", "format", "next", "on", "code", "reason", "level", "action",
     "valid_from", "valid_to", "username", "role", "effective_on", "decision_date", "label", "days",
+    "doi-tuong", "muc", "tu-giam-sat", "chi-tieu", "do",
 )  # fmt: skip
 ODD = st.sampled_from(
     [
@@ -78,6 +79,19 @@ def _fill(route: str, draw: Any, ids: list[int]) -> str:
 
 @pytest.fixture
 def officer(client: Any, world: Any) -> Any:
+    """The province's officer, here also its inspection officer: the inspection pages answer
+    him instead of 404, so that their parameters are tried too."""
+    from dangvu.accounts.models import Role
+    from dangvu.accounts.services import role_grant
+    from tests.conftest import FOUNDED
+
+    role_grant(
+        user=world.an,
+        org=world.province,
+        role=Role.INSPECTION_OFFICER,
+        valid_from=FOUNDED,
+        actor=None,
+    )
     return sign_in(client, world.an)
 
 

@@ -203,3 +203,113 @@ def test_a_denunciation_and_its_denouncer_through_the_pages(world, officers):
         or "UNCONFIRMED" in client.get(url).content.decode()
     )
     assert sign_in(Client(), world.an).get(url).status_code == 404
+
+
+def test_the_review_points_the_access_log_naming_and_the_complaints_doors(world, officers):
+    """After the review: the access log's inspection lines are the inspection role's only; a
+    person named on a case sees it until they are no longer named; a supervision does not
+    conclude on discipline; the organisation of the object is chosen by its name; a complaint
+    is recorded at the organisation's own level, once at a time; the denouncer needs one grant
+    that is both the inspection role and sensitive; odd years answer with a message."""
+    from dangvu.core.changes import get_or_create_decision
+    from dangvu.core.errors import RuleError
+    from dangvu.discipline.services import discipline_record
+    from dangvu.inspection import access, services
+
+    khanh, lan = officers
+    hoa = world.members["hoa"]
+    case = services.case_open(
+        org=world.phuoc_hai,
+        body=rules.INSPECTION,
+        kind=rules.SUPERVISION_THEMATIC,
+        content="ethics",
+        summary="Giám sát chuyên đề",
+        decision=get_or_create_decision(number="", date=D(2026, 2, 2), issuer="UBKT"),
+        opened_on=D(2026, 2, 2),
+        object_member=hoa,
+        actor=khanh,
+    )
+    client = sign_in(Client(), khanh)
+    client.get(reverse("inspection:case", args=[case.pk]))
+    board_log = sign_in(Client(), world.an).get(reverse("access_log")).content.decode()
+    assert "Vụ việc số" not in board_log and "đọc hồ sơ kiểm tra" not in board_log
+    assert (
+        "đọc hồ sơ kiểm tra" in sign_in(Client(), lan).get(reverse("access_log")).content.decode()
+    )
+    # Named, then no longer.
+    named = services.name_on_case(
+        case=case, user=world.dung, role="reader", since=D(2026, 2, 3), actor=khanh
+    )
+    reader = sign_in(Client(), world.dung)
+    assert reader.get(reverse("inspection:case", args=[case.pk])).status_code == 200
+    _post(
+        client,
+        reverse("inspection:case", args=[case.pk]),
+        {"do": "unname", "named": named.pk, "unname-on": dt.date.today().strftime("%d/%m/%Y")},
+    )
+    assert reader.get(reverse("inspection:case", args=[case.pk])).status_code == 404
+    services.step_record(case=case, step=rules.NOTICE, on=D(2026, 2, 4), actor=khanh)
+    with pytest.raises(RuleError, match="chuyển sang kiểm tra"):
+        services.case_conclude(
+            case=case,
+            on=D(2026, 2, 20),
+            degree=rules.SERIOUS,
+            conclusion="x",
+            discipline_form=penalties.WARNING,
+            actor=khanh,
+        )
+    # The object's organisation by its name (a part of it), not its code.
+    page = client.get(reverse("inspection:case_new", args=["X-PH"]), {"doi-tuong": "Phước Lập"})
+    assert page.context["within"] == world.ph1
+    page = client.get(reverse("inspection:case_new", args=["X-PH"]), {"doi-tuong": "Không có"})
+    assert page.context["within"] == world.phuoc_hai and "Không có tổ chức" in page.content.decode()
+    # Complaints: at the organisation's own level, one at a time.
+    record = discipline_record(
+        form="khien_trach",
+        decision=get_or_create_decision(number="", date=D(2026, 3, 1), issuer="Chi bộ"),
+        announced_on=D(2026, 3, 1),
+        deciding_body="Chi bộ Thôn Phước Lập",
+        member=hoa,
+        actor=None,
+    )
+    filing = dict(
+        discipline=record,
+        org=world.phuoc_hai,
+        received_decision_on=D(2026, 3, 2),
+        filed_on=D(2026, 3, 10),
+        content="Khiếu nại",
+        actor=khanh,
+    )
+    with pytest.raises(RuleError, match="ở cấp mình"):
+        services.complaint_file(level=rules.LEVEL_PROVINCE, **filing)
+    services.complaint_file(level=rules.LEVEL_GRASSROOTS, **filing)
+    with pytest.raises(RuleError, match="Đang giải quyết"):
+        services.complaint_file(level=rules.LEVEL_GRASSROOTS, **filing)
+    # The province's organisation officer holds the sensitive permission; given the inspection
+    # role without it, he still does not see denouncers.
+    from dangvu.accounts.models import Role
+    from dangvu.accounts.services import role_grant
+    from tests.conftest import FOUNDED
+
+    role_grant(
+        user=world.an,
+        org=world.province,
+        role=Role.INSPECTION_OFFICER,
+        valid_from=FOUNDED,
+        actor=None,
+    )
+    petition = services.denunciation_receive(
+        org=world.phuoc_hai,
+        body=rules.INSPECTION,
+        received_on=D(2026, 3, 3),
+        content="Tố cáo",
+        category="ethics",
+        petition=rules.Petition(named=True, concrete=True),
+        denouncer="Nguyễn Văn Tố",
+        against_member=hoa,
+        actor=khanh,
+    )
+    assert not access.may_see_denouncer(world.an, petition)
+    assert access.may_see_denouncer(lan, petition)
+    odd = client.get(reverse("inspection:org", args=["X-PH"]), {"nam": "²"})
+    assert odd.status_code == 200 and "Không hiểu năm" in odd.content.decode()

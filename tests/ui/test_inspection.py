@@ -42,7 +42,9 @@ def test_a_case_from_decision_to_discipline_in_the_browser(page, live_server, li
     ).to_be_visible()
     page.get_by_role("link", name="Mở cuộc kiểm tra, giám sát").first.click()
     page.get_by_label("Chủ thể kiểm tra").select_option(label="Ủy ban Kiểm tra")
-    page.get_by_label(re.compile(r"^Loại:?$")).select_option(label="Kiểm tra khi có dấu hiệu vi phạm")
+    page.get_by_label(re.compile(r"^Loại:?$")).select_option(
+        label="Kiểm tra khi có dấu hiệu vi phạm"
+    )
     page.get_by_label(re.compile(r"^Đối tượng:?$")).select_option(label="Nguyễn Thị Hoa (1985)")
     page.get_by_label(re.compile(r"^Nội dung:?$")).select_option(label="Đạo đức, lối sống")
     page.get_by_label("Nội dung kiểm tra, giám sát").fill("Dấu hiệu vi phạm về đạo đức, lối sống")

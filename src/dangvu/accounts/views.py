@@ -579,6 +579,11 @@ def _purpose_page(request: HttpRequest, title: str) -> HttpResponse:
 def access_log(request: HttpRequest) -> HttpResponse:
     """Who read sensitive data or exported member data: searchable and exportable."""
     records = AccessRecord.objects.filter(_audit_scope_q(request, "org_path"))
+    # Who read which inspection record is itself inspection work: the inspection role's only.
+    inspect = scope_for(request.user, Ability.INSPECT)
+    records = records.exclude(
+        Q(action=AccessRecord.Action.INSPECTION_READ) & ~inspect.q("org_path")
+    )
     records = records.filter(_org_filter(request, "org_path"), _dates(request, "at"))
     user = (request.GET.get("user") or "").strip()
     if user:

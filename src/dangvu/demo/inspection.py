@@ -22,6 +22,7 @@ A generator of its own: the other draws of the demo do not change.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 from typing import Any
@@ -90,14 +91,30 @@ class Inspection:
         )
 
     @staticmethod
-    def _ancestor(org: Organisation, kinds: tuple[str, ...]) -> Organisation | None:
-        path = org.path or ""
+    def _superior_on(member: PartyMember, day: dt.date) -> Organisation | None:
+        """The committee with an inspection committee above the member's cell as the tree stood
+        on the day (the district before the reform, the commune after)."""
+        from dangvu.members.models import MembershipPeriod
+
+        period = MembershipPeriod.objects.filter(
+            valid_on(day), member=member, temporary=False
+        ).first()
+        if period is None:
+            return None
+        place = Placement.objects.filter(valid_on(day), org_id=period.org_id).first()
+        if place is None:
+            return None
+        path = place.path
         prefixes = [path[:n] for n in range(len(path) - SEGMENT_WIDTH, 0, -SEGMENT_WIDTH)]
-        found = {o.path: o for o in Organisation.objects.filter(path__in=prefixes, kind__in=kinds)}
-        for prefix in prefixes:  # the nearest first
-            if prefix in found:
-                return found[prefix]
-        return None
+        above = (
+            Placement.objects.filter(
+                valid_on(day), path__in=prefixes, kind__in=(*SUPERIOR_KINDS, org_rules.PROVINCIAL)
+            )
+            .select_related("org")
+            .order_by("-path")
+            .first()
+        )
+        return above.org if above is not None else None
 
     def _content(self) -> str:
         keys, weights = zip(*CONTENT_WEIGHTS, strict=True)
@@ -114,10 +131,10 @@ class Inspection:
         says so), concluded before the decision; None when the discipline stands alone."""
         if self.irng.random() >= CASE_SHARE.get(form, 0.0) or member.org is None:
             return None
-        subject = self._ancestor(member.org, (*SUPERIOR_KINDS, org_rules.PROVINCIAL))
+        opened = decided - dt.timedelta(days=self.irng.randint(42, 60))
+        subject = self._superior_on(member, opened)
         if subject is None:
             return None
-        opened = decided - dt.timedelta(days=self.irng.randint(42, 60))
         content = self._content()
         try:
             case = services.case_open(
@@ -137,16 +154,18 @@ class Inspection:
             return None
         programme = self._programme_of(subject, opened.year)
         if programme is not None:
-            services.item_record(
-                programme=programme,
-                kind=rules.SIGNS,
-                object_member=member,
-                content=case.summary,
-                month=opened.month,
-                planned=False,
-                actor=None,
-                source=SYSTEM,
-            )
+            # Added to the programme, if the member was in the committee's area then.
+            with contextlib.suppress(ValidationError):
+                services.item_record(
+                    programme=programme,
+                    kind=rules.SIGNS,
+                    object_member=member,
+                    content=case.summary,
+                    month=opened.month,
+                    planned=False,
+                    actor=None,
+                    source=SYSTEM,
+                )
         for step, days in (
             (rules.NOTICE, 3),
             (rules.SELF_REPORT, 10),
@@ -258,8 +277,8 @@ class Inspection:
             if rng.random() < 0.15:
                 continue  # not carried out: the programme's progress shows it
             opened = month + dt.timedelta(days=rng.randint(2, 20))
-            if opened > horizon:
-                continue
+            if opened + dt.timedelta(days=2) > horizon:
+                continue  # the notice two days later would be in the future
             if not Placement.objects.filter(valid_on(opened), org=item.programme.org).exists():
                 continue  # the committee ended with the reform before its item's month
             member = item.object_member
@@ -431,11 +450,16 @@ class Inspection:
         filed = received + dt.timedelta(days=12)
         if filed > horizon:
             return
+        case = Case.objects.filter(discipline=record).select_related("org").first()
+        deciding = (
+            rules.complaint_level_of(case.org.kind) if case is not None else rules.LEVEL_GRASSROOTS
+        )
         try:
             complaint = services.complaint_file(
                 discipline=record,
                 org=province,
                 level=rules.LEVEL_PROVINCE,
+                deciding_level=deciding,
                 received_decision_on=received,
                 filed_on=filed,
                 content="Đề nghị xem xét lại hình thức kỷ luật (dữ liệu mẫu)",

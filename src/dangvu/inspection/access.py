@@ -12,10 +12,11 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from dangvu.accounts.guard import register_write_check
-from dangvu.accounts.models import Ability
+from dangvu.accounts.models import Ability, Role, RoleGrant
 from dangvu.accounts.scope import scope_for
 from dangvu.core.dates import today
 from dangvu.inspection.models import Case, Complaint, Denunciation, Named, Programme, StateNotice
+from dangvu.orgs.models import SEGMENT_WIDTH, valid_on
 
 
 def may_inspect(user: Any, path: str | None) -> bool:
@@ -55,8 +56,19 @@ def complaints_for(user: Any) -> QuerySet[Complaint]:
 
 
 def may_see_denouncer(user: Any, denunciation: Denunciation) -> bool:
-    path = denunciation.org.path
-    return may_inspect(user, path) and scope_for(user, Ability.VIEW_SENSITIVE).covers(path)
+    """One grant in force of the inspection role, with the sensitive permission, on the
+    denunciation's organisation or above it (not the inspection role plus another role's
+    sensitive permission)."""
+    path = denunciation.org.path or ""
+    if not getattr(user, "pk", None):
+        return False
+    return RoleGrant.objects.filter(
+        valid_on(today()),
+        user=user,
+        role=Role.INSPECTION_OFFICER,
+        sensitive=True,
+        org__path__in=[path[:n] for n in range(len(path), 0, -SEGMENT_WIDTH)],
+    ).exists()
 
 
 def _written(model: Any) -> Any:

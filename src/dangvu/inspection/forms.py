@@ -168,7 +168,15 @@ class ExtendForm(forms.Form):
 
 class ComplaintForm(forms.Form):
     discipline = forms.ChoiceField(label=_("Discipline decision complained of"))
-    level = forms.ChoiceField(label=_("Level resolving it"), choices=rules.COMPLAINT_LEVELS)
+    deciding_level = forms.ChoiceField(
+        label=_("Level that decided the discipline"),
+        choices=[c for c in rules.COMPLAINT_LEVELS if c[0] not in rules.CENTRAL_LEVELS],
+        initial=rules.LEVEL_CELL,
+    )
+    level = forms.ChoiceField(
+        label=_("Level resolving it"),
+        choices=[c for c in rules.COMPLAINT_LEVELS if c[0] != rules.LEVEL_CELL],
+    )
     own_inspection = forms.BooleanField(
         label=_("Against a decision of this level's own inspection committee"), required=False
     )
@@ -202,3 +210,7 @@ class NoticeForm(forms.Form):
     def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["member"].choices = [(str(pk), name) for pk, name in people]  # type: ignore[attr-defined]
+
+
+class DayForm(forms.Form):
+    on = VNDateField(label=_("On"))

@@ -73,6 +73,8 @@ class Case(models.Model):
     body), the kind, the object, the regulation it is conducted under, its decision, its steps,
     its conclusion and the discipline it led to."""
 
+    # The number in the organisation's register of the year: 5 → "05/2026" (services assign it).
+    number = models.PositiveIntegerField(_("number"))
     org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     body = models.CharField(_("inspecting body"), max_length=20, choices=rules.SUBJECTS)
     kind = models.CharField(_("kind"), max_length=24, choices=rules.CASE_KINDS)
@@ -112,8 +114,10 @@ class Case(models.Model):
         indexes = [models.Index(fields=["org", "opened_on"], name="case_org_opened")]
 
     def __str__(self) -> str:
-        # No name of the object: the label goes into the change log.
-        return str(_("Case no. %(number)s") % {"number": self.pk})
+        # No name of the object (the label goes into the change log), no database key.
+        return str(
+            _("Case no. %(number)s") % {"number": f"{self.number:02d}/{self.opened_on.year}"}
+        )
 
     @property
     def is_member(self) -> bool:
@@ -159,6 +163,7 @@ class Denunciation(models.Model):
     the denouncer (seen by fewer still), the one denounced, admissibility, the congress-period
     rule, the deadline and its extension, the outcome and the notice to the denouncer."""
 
+    number = models.PositiveIntegerField(_("number"))
     org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     body = models.CharField(_("resolving body"), max_length=20, choices=rules.SUBJECTS)
     received_on = models.DateField(_("received by the competent body on"))
@@ -183,6 +188,8 @@ class Denunciation(models.Model):
     coerced = models.BooleanField(_("withdrawn under coercion"), default=False)
     admissibility = models.CharField(max_length=16, choices=rules.ADMISSIBILITY)
     congress_period = models.BooleanField(_("passed to the new committee"), default=False)
+    # The day the new committee took a denunciation of the congress period: its clock starts then.
+    handed_over_on = models.DateField(_("taken by the new committee on"), null=True, blank=True)
     extended_by = models.PositiveSmallIntegerField(_("extension"), default=0)
     due_on = models.DateField(_("to be resolved by"), null=True, blank=True)
     limit_confirmed = models.BooleanField(default=False)
@@ -198,12 +205,16 @@ class Denunciation(models.Model):
         indexes = [models.Index(fields=["org", "received_on"], name="denunciation_org")]
 
     def __str__(self) -> str:
-        return str(_("Denunciation no. %(number)s") % {"number": self.pk})
+        return str(
+            _("Denunciation no. %(number)s")
+            % {"number": f"{self.number:02d}/{self.received_on.year}"}
+        )
 
 
 class Complaint(models.Model):
     """A complaint against a discipline decision (khiếu nại kỷ luật; DOMAIN-2.md §1.7–§1.8)."""
 
+    number = models.PositiveIntegerField(_("number"))
     discipline = models.ForeignKey(
         DisciplineDecision, on_delete=models.PROTECT, related_name="complaints"
     )
@@ -228,7 +239,9 @@ class Complaint(models.Model):
     changeset = models.ForeignKey(ChangeSet, on_delete=models.PROTECT, related_name="+")
 
     def __str__(self) -> str:
-        return str(_("Complaint no. %(number)s") % {"number": self.pk})
+        return str(
+            _("Complaint no. %(number)s") % {"number": f"{self.number:02d}/{self.filed_on.year}"}
+        )
 
 
 class StateNotice(models.Model):
@@ -246,7 +259,7 @@ class StateNotice(models.Model):
     changeset = models.ForeignKey(ChangeSet, on_delete=models.PROTECT, related_name="+")
 
     def __str__(self) -> str:
-        return str(_("Notice no. %(number)s") % {"number": self.pk})
+        return f"{self.sender}, {self.received_on:%d/%m/%Y}"
 
     @property
     def late(self) -> bool:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from dangvu.core.dates import format_date
 from dangvu.inspection import statforms
 from dangvu.inspection.models import Case, Complaint, Denunciation
-from dangvu.orgs.models import Organisation
+from dangvu.orgs.models import Organisation, Placement
 from dangvu.rules import inspection as rules
 from dangvu.tree.selectors import Periods, lineage_intervals
 
@@ -78,11 +78,26 @@ class _Window:
         )
 
 
-def _kinds(org_ids: Any) -> dict[int, str]:
-    return dict(Organisation.objects.filter(pk__in=org_ids).values_list("pk", "kind"))
+class _Kinds:
+    """The kind of each organisation on a day, from its placements: a record counts at the level
+    its organisation had on the record's date (a later reclassification moves no past figure)."""
+
+    def __init__(self, org_ids: Any) -> None:
+        self.spans: dict[int, list[tuple[dt.date, dt.date | None, str]]] = {}
+        for org_id, start, end, kind in Placement.objects.filter(org_id__in=org_ids).values_list(
+            "org_id", "valid_from", "valid_to", "kind"
+        ):
+            self.spans.setdefault(org_id, []).append((start, end, kind))
+        self.current = dict(Organisation.objects.filter(pk__in=org_ids).values_list("pk", "kind"))
+
+    def get(self, org_id: int, day: dt.date) -> str:
+        for start, end, kind in self.spans.get(org_id, []):
+            if start <= day and (end is None or day < end):
+                return kind
+        return self.current.get(org_id, "")
 
 
-def _case_base(c: Case, kinds: dict[int, str]) -> Fact:
+def _case_base(c: Case, kinds: _Kinds) -> Fact:
     return {
         "type": "case",
         "pk": str(c.pk),
@@ -90,14 +105,14 @@ def _case_base(c: Case, kinds: dict[int, str]) -> Fact:
         "who": "member" if c.object_member_id else "org",
         "cm": "yes" if c.committee_member else "no",
         "content": c.content,
-        "level": rules.subject_level(kinds.get(c.org_id, "")),
+        "level": rules.subject_level(kinds.get(c.org_id, c.opened_on)),
         "body": c.body,
         "from_supervision": "yes" if c.from_supervision_id else "no",
         "planned": "yes" if c.item_id else "no",
     }
 
 
-def _case_facts(w: _Window, kinds: dict[int, str]) -> list[Fact]:
+def _case_facts(w: _Window, kinds: _Kinds) -> list[Fact]:
     out: list[Fact] = []
     cases = Case.objects.filter(org_id__in=w.intervals).select_related(
         "discipline", "from_supervision"
@@ -124,7 +139,7 @@ def _case_facts(w: _Window, kinds: dict[int, str]) -> list[Fact]:
     return out
 
 
-def _petition_facts(w: _Window, kinds: dict[int, str]) -> list[Fact]:
+def _petition_facts(w: _Window, kinds: _Kinds) -> list[Fact]:
     out: list[Fact] = []
     for d in Denunciation.objects.filter(org_id__in=w.intervals).iterator():
         base = {
@@ -132,7 +147,7 @@ def _petition_facts(w: _Window, kinds: dict[int, str]) -> list[Fact]:
             "pk": str(d.pk),
             "who": "member" if d.against_member_id else "org",
             "content": d.category,
-            "level": rules.subject_level(kinds.get(d.org_id, "")),
+            "level": rules.subject_level(kinds.get(d.org_id, d.received_on)),
             "admissibility": d.admissibility,
             "congress": "yes" if d.congress_period else "no",
         }
@@ -146,7 +161,7 @@ def _petition_facts(w: _Window, kinds: dict[int, str]) -> list[Fact]:
             "pk": str(c.pk),
             "who": "member" if c.discipline.member_id else "org",
             "form": c.discipline.form,
-            "level": rules.subject_level(kinds.get(c.org_id, "")),
+            "level": rules.subject_level(kinds.get(c.org_id, c.filed_on)),
         }
         if w.holds(c.org_id, c.filed_on):
             out.append({**base, "event": "filed"})
@@ -158,7 +173,7 @@ def _petition_facts(w: _Window, kinds: dict[int, str]) -> list[Fact]:
 def facts(org: Organisation, first: dt.date, last: dt.date) -> list[Fact]:
     intervals = lineage_intervals(org)
     window = _Window(intervals, first, last)
-    kinds = _kinds(intervals)
+    kinds = _Kinds(list(intervals))
     return _case_facts(window, kinds) + _petition_facts(window, kinds)
 
 

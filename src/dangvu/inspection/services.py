@@ -13,12 +13,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import scope_for
-from dangvu.congress.models import Congress
+from dangvu.congress.models import Congress, Seat
 from dangvu.core.actors import Actor
 from dangvu.core.calendar import add_working_days, working_days_between
 from dangvu.core.changes import log_entry, open_change_set
@@ -38,8 +39,10 @@ from dangvu.inspection.models import (
     StateNotice,
     Step,
 )
-from dangvu.members.models import PartyMember
-from dangvu.orgs.models import Organisation
+from dangvu.members.events import derive_for
+from dangvu.members.lifecycle import state_on
+from dangvu.members.models import MembershipPeriod, PartyMember
+from dangvu.orgs.models import Organisation, valid_on
 from dangvu.rules import discipline as penalties
 from dangvu.rules import inspection as rules
 from dangvu.tree.selectors import placement_of
@@ -66,20 +69,53 @@ def _day(day: dt.date, field: str, *, not_before: dt.date | None = None, what: s
         )
 
 
+def _path_on(org: Organisation, day: dt.date) -> str:
+    place = placement_of(org, day)
+    return (place.path if place is not None else org.path) or ""
+
+
+def _member_path_on(member: PartyMember, day: dt.date) -> str:
+    """The path of the cell that held the member on the day (home cell), else the member's
+    current place: a case is judged by the tree as it stood on its date."""
+    period = (
+        MembershipPeriod.objects.filter(valid_on(day), member=member, temporary=False)
+        .select_related("org")
+        .first()
+    )
+    if period is not None:
+        return _path_on(period.org, day)
+    return member.scope_path or ""
+
+
 def _target(
     org: Organisation,
     object_org: Organisation | None,
     object_member: PartyMember | None,
     finance_office: bool = False,
+    day: dt.date | None = None,
 ) -> rules.Target:
     if (object_org is None) == (object_member is None):
         raise RuleError(_("Say the organisation or the member concerned."), field="object")
+    on = day or today()
+    place = placement_of(org, on)
+    kind = place.kind if place is not None else org.kind
     if object_member is not None:
-        path = object_member.scope_path or ""
+        path = _member_path_on(object_member, on)
     else:
         assert object_org is not None
-        path = object_org.path or ""
-    return rules.Target(org.path or "", org.kind, path, object_member is not None, finance_office)
+        path = _path_on(object_org, on)
+    return rules.Target(_path_on(org, on), kind, path, object_member is not None, finance_office)
+
+
+def _seated(member: PartyMember | None, day: dt.date) -> bool:
+    """Whether the member sat in a party committee on the day (the congress area's seats)."""
+    if member is None:
+        return False
+    return (
+        Seat.objects.filter(member=member, since__lte=day)
+        .filter(Q(until__isnull=True) | Q(until__gt=day))
+        .exists()
+    )
 
 
 def _existed(org: Organisation, day: dt.date, field: str) -> None:
@@ -151,7 +187,11 @@ def item_record(
     _require_inspect(actor, programme.org.path)
     if not 1 <= month <= 12:
         raise RuleError(_("A month is 1 to 12."), field="month")
-    _opening(kind, programme.body, _target(programme.org, object_org, object_member))
+    _opening(
+        kind,
+        programme.body,
+        _target(programme.org, object_org, object_member, day=programme.adopted_on),
+    )
     if not clean(content):
         raise RuleError(_("Say what is inspected or supervised."), field="content")
     cs = open_change_set(actor=actor, source=source)
@@ -160,7 +200,7 @@ def item_record(
         kind=kind,
         object_org=object_org,
         object_member=object_member,
-        committee_member=committee_member,
+        committee_member=committee_member or _seated(object_member, programme.adopted_on),
         higher_managed=higher_managed,
         content=clean(content),
         month=month,
@@ -207,14 +247,14 @@ def case_open(
     force on its date. A supervision that found signs of violation becomes a case on signs of
     violation, linked (`from_supervision`)."""
     _require_inspect(actor, org.path)
-    target = _target(org, object_org, object_member, finance_office)
+    _day(opened_on, "opened_on", not_before=decision.date, what=_("The decision"))
+    _existed(org, opened_on, "opened_on")
+    target = _target(org, object_org, object_member, finance_office, day=opened_on)
     _opening(kind, body, target)
     if content not in rules.CONTENT_LABELS:
         raise RuleError(_("Choose what the case is about."), field="content")
     if not clean(summary):
         raise RuleError(_("Say what is inspected or supervised."), field="summary")
-    _day(opened_on, "opened_on", not_before=decision.date, what=_("The decision"))
-    _existed(org, opened_on, "opened_on")
     if from_supervision is not None:
         if kind != rules.SIGNS:
             raise RuleError(
@@ -236,12 +276,13 @@ def case_open(
         raise RuleError(_("The programme item is of another kind or body."), field="item")
     cs = open_change_set(actor=actor, source=source)
     case = Case.objects.create(
+        number=_next_number(Case, org, opened_on.year, "opened_on"),
         org=org,
         body=body,
         kind=kind,
         object_org=object_org,
         object_member=object_member,
-        committee_member=committee_member,
+        committee_member=committee_member or _seated(object_member, opened_on),
         higher_managed=higher_managed,
         finance_office=finance_office,
         content=content,
@@ -263,6 +304,12 @@ def case_open(
         {"kind": kind, "opened_on": opened_on, "regulation": case.regulation},
     )
     return case
+
+
+def _next_number(model: Any, org: Organisation, year: int, field: str) -> int:
+    """The record's number in its organisation's register of the year (05/2026): what people
+    read and cite, instead of a database key."""
+    return model.objects.filter(org=org, **{f"{field}__year": year}).count() + 1
 
 
 def _done(case: Case) -> list[str]:
@@ -314,8 +361,19 @@ def case_conclude(
         raise RuleError(_("Choose the conclusion."), field="degree")
     if not clean(conclusion):
         raise RuleError(_("Write the conclusion."), field="conclusion")
+    if degree in rules.DISCIPLINE_REQUIRED and case.kind in rules.SUPERVISIONS:
+        raise RuleError(
+            _(
+                "A supervision does not conclude on discipline: pass it to an inspection on signs "
+                "of violation."
+            ),
+            field="degree",
+        )
     if degree in rules.DISCIPLINE_REQUIRED:
-        subject = "official" if case.is_member else "organisation"
+        subject = "organisation"
+        if case.object_member is not None:
+            status = state_on(derive_for(case.object_member), on)["status"]
+            subject = "probationary" if status == "probationary" else "official"
         if discipline_form not in penalties.FORMS_BY_SUBJECT[subject]:
             raise RuleError(_("Say the form of discipline recommended."), field="discipline_form")
     elif discipline_form:
@@ -393,10 +451,31 @@ def name_on_case(
         raise RuleError(_("Nobody grants themselves access."), field="user")
     if role not in Named.Role.values:
         raise RuleError(_("Choose the role on the case."), field="role")
+    if case.named.filter(user=user, until__isnull=True).exists():
+        raise RuleError(_("This person is already named on the case."), field="user")
     _day(since, "since")
     cs = open_change_set(actor=actor, source=source)
     named = Named.objects.create(case=case, user=user, role=role, since=since, changeset=cs)
     _log_case(cs, case, "inspection.access", {"user": user.get_username(), "role": role})
+    return named
+
+
+@transaction.atomic
+def name_end(
+    *, named: Named, until: dt.date, actor: Actor, source: str = ChangeSet.Source.WEB
+) -> Named:
+    """A person named on a case stops seeing it from `until` (the team has finished, a reader no
+    longer needs it)."""
+    _require_inspect(actor, named.case.org.path)
+    if named.until is not None:
+        raise RuleError(_("This person no longer sees the case."), field="until")
+    _day(until, "until", not_before=named.since, what=_("The naming"))
+    cs = open_change_set(actor=actor, source=source)
+    named.until = until
+    named.save(update_fields=["until"])
+    _log_case(
+        cs, named.case, "inspection.access", {"user": named.user.get_username(), "until": until}
+    )
     return named
 
 
@@ -424,12 +503,12 @@ def denunciation_receive(
     """A denunciation received by the competent body (§1.8): admissible or not, in the congress
     period or not (§1.7), and its deadline on the working-day calendar."""
     _require_inspect(actor, org.path)
-    problem = rules.subject_problem(body, org.kind)
-    if problem:
-        raise RuleError(problem, field="body")
-    _target(org, against_org, against_member)
     _day(received_on, "received_on")
     _existed(org, received_on, "received_on")
+    target = _target(org, against_org, against_member, day=received_on)
+    found = rules.denunciation_problem(body, target)
+    if found:
+        raise RuleError(found[1], field=found[0])
     if category not in rules.CONTENT_LABELS:
         raise RuleError(_("Choose what the denunciation is about."), field="category")
     if not clean(content):
@@ -438,17 +517,24 @@ def denunciation_receive(
         raise RuleError(_("A named denunciation says who made it."), field="denouncer")
     admissible = rules.admissibility(petition)
     congress = _next_congress(org, received_on)
-    frozen = congress is not None and rules.passed_to_new_committee(
-        received_on, congress.opens_on, org.kind, working_days_between
+    # Only a denunciation to be resolved waits for the new committee; one not resolved is not.
+    frozen = (
+        admissible == rules.ADMISSIBLE
+        and congress is not None
+        and rules.passed_to_new_committee(
+            received_on, congress.opens_on, target.subject_kind, working_days_between
+        )
     )
     limit = rules.limit_on(
-        rules.DENUNCIATION_LIMITS[rules.denunciation_level(org.kind, central_cadre)], received_on
+        rules.DENUNCIATION_LIMITS[rules.denunciation_level(target.subject_kind, central_cadre)],
+        received_on,
     )
     due = None
     if admissible == rules.ADMISSIBLE and not frozen:
         due = rules.deadline(received_on, limit, 0, add_working_days)
     cs = open_change_set(actor=actor, source=source)
     record = Denunciation.objects.create(
+        number=_next_number(Denunciation, org, received_on.year, "received_on"),
         org=org,
         body=body,
         received_on=received_on,
@@ -538,11 +624,27 @@ def denunciation_resolve(
 ) -> Denunciation:
     """The outcome (founded or not) and the notice to the denouncer."""
     _require_inspect(actor, denunciation.org.path)
-    if denunciation.admissibility != rules.ADMISSIBLE or denunciation.congress_period:
+    if denunciation.admissibility != rules.ADMISSIBLE:
         raise RuleError(_("This denunciation is not resolved by this body."), field="founded")
+    if denunciation.congress_period and denunciation.handed_over_on is None:
+        raise RuleError(
+            _("Received in the congress period: the new committee takes it first."),
+            field="founded",
+        )
+    if denunciation.resolved_on is not None:
+        raise RuleError(
+            _("This denunciation was resolved on %(date)s.")
+            % {"date": format_date(denunciation.resolved_on)},
+            field="founded",
+        )
     if founded not in FOUNDED_LABELS:
         raise RuleError(_("Choose the outcome."), field="founded")
-    _day(resolved_on, "resolved_on", not_before=denunciation.received_on, what=_("The receipt"))
+    _day(
+        resolved_on,
+        "resolved_on",
+        not_before=denunciation.handed_over_on or denunciation.received_on,
+        what=_("The receipt"),
+    )
     if notified_on is not None:
         _day(notified_on, "notified_on", not_before=resolved_on, what=_("The outcome"))
     cs = open_change_set(actor=actor, source=source)
@@ -559,12 +661,75 @@ def denunciation_resolve(
     return denunciation
 
 
+@transaction.atomic
+def denunciation_hand_over(
+    *, denunciation: Denunciation, on: dt.date, actor: Actor, source: str = ChangeSet.Source.WEB
+) -> Denunciation:
+    """The new committee takes a denunciation received in the congress period (HD 07-HD/UBKTTW):
+    its time limit runs from that day."""
+    _require_inspect(actor, denunciation.org.path)
+    if not denunciation.congress_period or denunciation.handed_over_on is not None:
+        raise RuleError(
+            _("Only a denunciation waiting for the new committee is taken."), field="on"
+        )
+    congress = _next_congress(denunciation.org, denunciation.received_on)
+    not_before = congress.opens_on if congress is not None else denunciation.received_on
+    _day(on, "on", not_before=not_before, what=_("The congress"))
+    place = placement_of(denunciation.org, on)
+    limit = rules.limit_on(
+        rules.DENUNCIATION_LIMITS[
+            rules.denunciation_level(
+                place.kind if place else denunciation.org.kind, denunciation.central_cadre
+            )
+        ],
+        on,
+    )
+    cs = open_change_set(actor=actor, source=source)
+    denunciation.handed_over_on = on
+    denunciation.due_on = rules.deadline(on, limit, 0, add_working_days)
+    denunciation.limit_confirmed = limit.confirmed
+    denunciation.save(update_fields=["handed_over_on", "due_on", "limit_confirmed"])
+    log_entry(
+        cs,
+        action="inspection.denunciation",
+        obj=denunciation,
+        after={"handed_over_on": on, "due_on": denunciation.due_on},
+        scope_path=denunciation.org.path,
+    )
+    return denunciation
+
+
+@transaction.atomic
+def denunciation_notify(
+    *, denunciation: Denunciation, on: dt.date, actor: Actor, source: str = ChangeSet.Source.WEB
+) -> Denunciation:
+    """The day the denouncer was told the outcome, when it was not known at the resolution."""
+    _require_inspect(actor, denunciation.org.path)
+    if denunciation.resolved_on is None or denunciation.notified_on is not None:
+        raise RuleError(_("The denouncer is notified once, after the outcome."), field="on")
+    _day(on, "on", not_before=denunciation.resolved_on, what=_("The outcome"))
+    cs = open_change_set(actor=actor, source=source)
+    denunciation.notified_on = on
+    denunciation.save(update_fields=["notified_on"])
+    log_entry(
+        cs,
+        action="inspection.denunciation_outcome",
+        obj=denunciation,
+        after={"notified_on": on},
+        scope_path=denunciation.org.path,
+    )
+    return denunciation
+
+
 def _deciding_level(record: DisciplineDecision) -> str:
     """The level that decided, when the caller does not say it: the deciding body is recorded as
     text, so the level is read from the subject's place (the organisation disciplined, or the
     member's cell)."""
-    place = record.org if record.org is not None else getattr(record.member, "org", None)
-    return rules.complaint_level_of(place.kind if place is not None else "")
+    org = record.org if record.org is not None else getattr(record.member, "org", None)
+    if org is None:
+        return rules.LEVEL_GRASSROOTS
+    place = placement_of(org, record.announced_on)
+    return rules.complaint_level_of(place.kind if place is not None else org.kind)
 
 
 @transaction.atomic
@@ -584,6 +749,45 @@ def complaint_file(
     """A complaint against a discipline decision, filed in time (Điều lệ Đ39 k7) with a level
     competent for it (QĐ 22 Đ22): not before the decision was received, not after the month."""
     _require_inspect(actor, org.path)
+    subject_path = (
+        discipline.member.scope_path if discipline.member is not None else discipline.org.path  # type: ignore[union-attr]
+    ) or ""
+    if not subject_path.startswith(org.path or "-"):
+        raise Http404
+    own_level = rules.complaint_level_of(org.kind)
+    if level != own_level and not (
+        own_level == rules.LEVEL_PROVINCE and level in rules.CENTRAL_LEVELS
+    ):
+        raise RuleError(
+            _(
+                "%(name)s records complaints at its own level (%(level)s), or a central level's outcome as received."
+            )
+            % {"name": org.name, "level": rules.COMPLAINT_LEVEL_LABELS[own_level]},
+            field="level",
+        )
+    if Complaint.objects.filter(discipline=discipline).filter(outcome="").exists():
+        raise RuleError(
+            _("A complaint against this decision is being resolved."), field="discipline"
+        )
+    if (
+        Complaint.objects.filter(discipline=discipline)
+        .exclude(outcome__in=("", rules.UPHELD))
+        .exists()
+    ):
+        raise RuleError(
+            _(
+                "This decision was changed on a complaint: a further complaint concerns the decision that replaced it."
+            ),
+            field="discipline",
+        )
+    if (
+        Complaint.objects.filter(discipline=discipline)
+        .filter(level=rules.final_level(discipline.form))
+        .exists()
+    ):
+        raise RuleError(
+            _("The final level has resolved a complaint against this decision."), field="discipline"
+        )
     deciding = deciding_level or _deciding_level(discipline)
     problem = rules.complaint_level_problem(discipline.form, deciding, level, own_inspection)
     if problem:
@@ -610,6 +814,7 @@ def complaint_file(
         raise RuleError(_("Write what is complained of."), field="content")
     cs = open_change_set(actor=actor, source=source)
     complaint = Complaint.objects.create(
+        number=_next_number(Complaint, org, filed_on.year, "filed_on"),
         discipline=discipline,
         org=org,
         level=level,
@@ -649,7 +854,7 @@ def complaint_resolve(
     if complaint.outcome:
         raise RuleError(_("The complaint is already resolved."), field="outcome")
     old = complaint.discipline
-    problem = rules.outcome_problem(outcome, old.form, new_form or None)
+    problem = rules.outcome_problem(outcome, old.form, new_form or None, old.member_id is not None)
     if problem:
         raise RuleError(problem, field="new_form")
     _day(resolved_on, "resolved_on", not_before=complaint.filed_on, what=_("The complaint"))

@@ -8,6 +8,7 @@ named on the case); every read is written to the access log (purpose: inspection
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dangvu.accounts.models import Ability, AccessRecord
+from dangvu.accounts.models import Ability, AccessRecord, RoleGrant
 from dangvu.accounts.privacy import record_access
 from dangvu.accounts.scope import scope_for
 from dangvu.congress.selectors import committee_on
@@ -27,13 +28,14 @@ from dangvu.core.dates import format_date, today
 from dangvu.core.forms import day_asked, submit
 from dangvu.discipline.models import DisciplineDecision
 from dangvu.inspection import access, forms, selectors, services, statforms, worklists
-from dangvu.inspection.models import Case, Denunciation, Item, Programme
+from dangvu.inspection.models import Case, Complaint, Denunciation, Item, Programme
 from dangvu.members.models import PartyMember
-from dangvu.orgs.models import Organisation
+from dangvu.orgs.models import Organisation, valid_on
+from dangvu.orgs.pickers import matches
 from dangvu.rules import congress as congress_rules
 from dangvu.rules import inspection as rules
 from dangvu.rules import organisation as org_rules
-from dangvu.tree.selectors import get_org
+from dangvu.tree.selectors import get_org, placement_of
 
 
 def _log(request: HttpRequest, object_type: str, ids: list[Any], path: str, summary: str) -> None:
@@ -84,15 +86,45 @@ def _people(org: Organisation) -> list[tuple[int, str]]:
     ]
 
 
+def _key(value: str | None) -> int | None:
+    """A record's number from a query parameter: ASCII digits of a sane length, else None."""
+    return int(value) if value and re.fullmatch(r"[0-9]{1,12}", value) else None
+
+
+def _year_asked(request: HttpRequest, day: dt.date) -> int:
+    text = (request.GET.get("nam") or "").strip()
+    if not text:
+        return day.year
+    if re.fullmatch(r"[0-9]{4}", text) and 1930 <= int(text) <= day.year + 1:
+        return int(text)
+    messages.error(
+        request,
+        _("The year %(year)s is not understood: showing %(now)s.")
+        % {"year": text[:12], "now": day.year},
+    )
+    return day.year
+
+
 def _object_org(request: HttpRequest, org: Organisation) -> Organisation:
-    """The organisation the object is chosen in: ?doi-tuong=CODE below `org`, or `org`."""
-    code = request.GET.get("doi-tuong")
-    if not code:
+    """The organisation the object is chosen in (?doi-tuong=): its name (or a unique part of it)
+    or its code, below `org`; `org` itself when none is asked. A name not found, or found more
+    than once, says so and keeps `org`."""
+    asked = (request.GET.get("doi-tuong") or "").strip()
+    if not asked or asked in (org.name, org.code):
         return org
-    found = get_org(request.user, code)
-    if not (found.path or "").startswith(org.path or "-"):
-        raise Http404
-    return found
+    below = Organisation.objects.filter(
+        path__startswith=org.path or "-", dissolved_on__isnull=True
+    ).exclude(pk=org.pk)
+    found = list(below.filter(code=asked)[:1]) or matches(below, asked)[:2]
+    if len(found) == 1:
+        return found[0]
+    text = (
+        _("No organisation below %(org)s is called “%(name)s”.")
+        if not found
+        else _("Several organisations below %(org)s match “%(name)s”: type more of the name.")
+    )
+    messages.error(request, text % {"org": org.name, "name": asked[:80]})
+    return org
 
 
 def _object(value: str, within: Organisation) -> tuple[Organisation | None, PartyMember | None]:
@@ -133,11 +165,7 @@ def _form_page(
 def org_page(request: HttpRequest, code: str) -> HttpResponse:
     org = _inspected_org(request, code)
     day = today()
-    year = (
-        int(request.GET.get("nam") or day.year)
-        if (request.GET.get("nam") or "").isdigit()
-        else day.year
-    )
+    year = _year_asked(request, day)
     on = day_asked(request)  # the inspection committee as it stood on a day (?ngay=dd/mm/yyyy)
     seats = committee_on(org, on)
     inspection_committee = seats.get(congress_rules.INSPECTION_CHAIR, []) + seats.get(
@@ -158,6 +186,10 @@ def org_page(request: HttpRequest, code: str) -> HttpResponse:
     programmes = list(Programme.objects.filter(org=org, year=year))
     late = worklists.late_items(org, day)
     _log(request, "inspection.case", [c.pk for c in cases], org.path or "", org.name)
+    _log(
+        request, "inspection.denunciation", [d.pk for d in denunciations], org.path or "", org.name
+    )
+    _log(request, "inspection.complaint", [c.pk for c in complaints], org.path or "", org.name)
     return render(
         request,
         "inspection/org.html",
@@ -180,6 +212,8 @@ def org_page(request: HttpRequest, code: str) -> HttpResponse:
 
 def programme_new(request: HttpRequest, code: str, year: int) -> HttpResponse:
     org = _inspected_org(request, code)
+    if not 1930 <= year <= today().year + 1:
+        raise Http404
     form = forms.ProgrammeForm(request.POST or None, initial={"adopted_on": today()})
     form.fields["body"].choices = [  # type: ignore[attr-defined]
         (b, label) for b, label in rules.SUBJECTS if rules.subject_problem(b, org.kind) is None
@@ -287,19 +321,14 @@ def case_new(request: HttpRequest, code: str) -> HttpResponse:
     org = _inspected_org(request, code)
     within = _object_org(request, org)
     item = None
-    if (request.GET.get("muc") or "").isdigit():
+    item_key, source_key = _key(request.GET.get("muc")), _key(request.GET.get("tu-giam-sat"))
+    if item_key is not None:
         item = (
-            Item.objects.filter(pk=int(request.GET["muc"]), programme__org=org)
-            .select_related("programme")
-            .first()
+            Item.objects.filter(pk=item_key, programme__org=org).select_related("programme").first()
         )
     source = None
-    if (request.GET.get("tu-giam-sat") or "").isdigit():
-        source = (
-            access.cases_for(request.user)
-            .filter(pk=int(request.GET["tu-giam-sat"]), org=org)
-            .first()
-        )
+    if source_key is not None:
+        source = access.cases_for(request.user).filter(pk=source_key, org=org).first()
     initial: dict[str, Any] = {
         "opened_on": today(),
         "decision_date": today(),
@@ -355,13 +384,14 @@ def case_new(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _users_to_name(case: Case) -> list[tuple[int, str]]:
-    """Accounts that may be named on the case: those with a role in the subject's organisation or
-    above it (a team is drawn from the inspecting body's people)."""
+    """Accounts that may be named on the case: those with a role in force today on the subject's
+    organisation or above it (a team is drawn from the inspecting body's people)."""
     path = case.org.path or ""
     ancestors = [path[:n] for n in range(len(path), 0, -1)]
     User = get_user_model()
+    current = RoleGrant.objects.filter(valid_on(today()), org__path__in=[p for p in ancestors if p])
     users = (
-        User.objects.filter(is_active=True, grants__org__path__in=[p for p in ancestors if p])
+        User.objects.filter(is_active=True, pk__in=current.values("user_id"))
         .distinct()
         .order_by("last_name", "first_name")
     )
@@ -440,6 +470,24 @@ def case_page(request: HttpRequest, pk: int) -> HttpResponse:
                 _("The discipline decision was recorded."),
                 lambda r: here,
             )
+        elif action == "unname" and _key(request.POST.get("named")) is not None:
+            named = case.named.filter(
+                pk=_key(request.POST.get("named")) or 0, until__isnull=True
+            ).first()
+            if named is None:
+                raise Http404
+            end_form = forms.DayForm(request.POST, prefix="unname")
+            response = submit(
+                request,
+                end_form,
+                lambda d: services.name_end(named=named, until=d["on"], actor=request.user),
+                _("The person no longer sees the case."),
+                lambda r: here,
+            )
+            if response is None:
+                for error in end_form.errors.values():
+                    messages.error(request, str(error[0]))
+                return redirect(here)
         elif action == "name":
             User = get_user_model()
             response = submit(
@@ -480,6 +528,7 @@ def case_page(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
             "name_form": name_form if may_write else None,
             "named": list(case.named.select_related("user")),
+            "today": today(),
             "may_pass_to_signs": may_write
             and case.kind in rules.SUPERVISIONS
             and case.degree in (rules.VIOLATING | {rules.SHORTCOMING})
@@ -550,49 +599,76 @@ def denunciation_page(request: HttpRequest, pk: int) -> HttpResponse:
     if found is None:
         raise Http404
     here = reverse("inspection:denunciation", args=[pk])
-    resolve = forms.ResolveForm(
-        request.POST if request.POST.get("do") == "resolve" else None,
-        initial={"resolved_on": today()},
-    )
-    extend = forms.ExtendForm(request.POST if request.POST.get("do") == "extend" else None)
-    if request.method == "POST":
-        if request.POST.get("do") == "resolve":
-            response = submit(
-                request,
-                resolve,
-                lambda d: services.denunciation_resolve(
-                    denunciation=found,
-                    founded=d["founded"],
-                    resolved_on=d["resolved_on"],
-                    notified_on=d["notified_on"],
-                    actor=request.user,
-                ),
-                _("The outcome was recorded."),
-                lambda r: here,
-            )
-        else:
-            response = submit(
-                request,
-                extend,
-                lambda d: services.denunciation_extend(
-                    denunciation=found, days=d["days"], actor=request.user
-                ),
-                _("The deadline was extended."),
-                lambda r: here,
-            )
+    waiting = found.congress_period and found.handed_over_on is None
+    open_ = found.admissibility == rules.ADMISSIBLE and not waiting and found.resolved_on is None
+    action = request.POST.get("do") if request.method == "POST" else None
+    actions: dict[str, tuple[Any, Any, str]] = {}
+    if open_:
+        actions["resolve"] = (
+            forms.ResolveForm(
+                request.POST if action == "resolve" else None, initial={"resolved_on": today()}
+            ),
+            lambda d: services.denunciation_resolve(
+                denunciation=found,
+                founded=d["founded"],
+                resolved_on=d["resolved_on"],
+                notified_on=d["notified_on"],
+                actor=request.user,
+            ),
+            _("The outcome was recorded."),
+        )
+        actions["extend"] = (
+            forms.ExtendForm(request.POST if action == "extend" else None),
+            lambda d: services.denunciation_extend(
+                denunciation=found, days=d["days"], actor=request.user
+            ),
+            _("The deadline was extended."),
+        )
+    if waiting:
+        actions["hand_over"] = (
+            forms.DayForm(request.POST if action == "hand_over" else None, initial={"on": today()}),
+            lambda d: services.denunciation_hand_over(
+                denunciation=found, on=d["on"], actor=request.user
+            ),
+            _("The new committee took the denunciation."),
+        )
+    if found.resolved_on is not None and found.notified_on is None:
+        actions["notify"] = (
+            forms.DayForm(request.POST if action == "notify" else None, initial={"on": today()}),
+            lambda d: services.denunciation_notify(
+                denunciation=found, on=d["on"], actor=request.user
+            ),
+            _("The notice to the denouncer was recorded."),
+        )
+    if action in actions:
+        form, act, done = actions[action]
+        response = submit(request, form, act, done, lambda r: here)
         if response:
             return response
+    elif action is not None:
+        raise Http404  # nothing to do on this denunciation in its state
     reveal = access.may_see_denouncer(request.user, found)
     _log(request, "inspection.denunciation", [found.pk], found.org.path or "", str(found))
+    if reveal and found.named:
+        record_access(
+            request,
+            request.user,
+            action=AccessRecord.Action.VIEW_SENSITIVE,
+            purpose=AccessRecord.Purpose.INSPECTION,
+            object_type="inspection.denunciation",
+            ids=[found.pk],
+            org_path=found.org.path or "",
+            fields=["denouncer", "denouncer_address"],
+            summary=str(found),
+        )
+    place = placement_of(found.org, found.received_on)
     limit = rules.limit_on(
-        rules.DENUNCIATION_LIMITS[rules.denunciation_level(found.org.kind, found.central_cadre)],
-        found.received_on,
+        rules.DENUNCIATION_LIMITS[
+            rules.denunciation_level(place.kind if place else found.org.kind, found.central_cadre)
+        ],
+        found.handed_over_on or found.received_on,
     )
-    open_ = (
-        found.admissibility == rules.ADMISSIBLE
-        and not found.congress_period
-        and not found.resolved_on
-    )
+    extend = actions.get("extend")
     return render(
         request,
         "inspection/denunciation.html",
@@ -602,8 +678,10 @@ def denunciation_page(request: HttpRequest, pk: int) -> HttpResponse:
             "reveal": reveal,
             "limit": limit,
             "late": open_ and found.due_on is not None and found.due_on < today(),
-            "resolve": resolve if open_ else None,
-            "extend": extend if open_ and found.extended_by < limit.extension else None,
+            "resolve": actions["resolve"][0] if "resolve" in actions else None,
+            "extend": extend[0] if extend and found.extended_by < limit.extension else None,
+            "hand_over": actions["hand_over"][0] if "hand_over" in actions else None,
+            "notify": actions["notify"][0] if "notify" in actions else None,
             "founded_label": services.FOUNDED_LABELS.get(found.founded, ""),
             "grounds_case": rules.may_ground_signs_case(
                 rules.Petition(named=found.named, concrete=found.concrete)
@@ -614,11 +692,16 @@ def denunciation_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _discipline_choices(user: Any, org: Organisation) -> list[tuple[int, str]]:
     scope = scope_for(user, Ability.INSPECT)
+    # In force today and not already changed on a complaint (a further complaint concerns the
+    # decision that replaced it, which is listed itself).
+    changed = Complaint.objects.exclude(outcome__in=("", rules.UPHELD)).values("discipline_id")
     records = (
         DisciplineDecision.objects.filter(
             scope.q("member__org__path") | scope.q("org__path"),
             announced_on__gte=today() - dt.timedelta(days=400),
         )
+        .filter(Q(effect_until__isnull=True) | Q(effect_until__gt=today()))
+        .exclude(pk__in=changed)
         .filter(_within(org))
         .select_related("member__person", "org")
         .order_by("-announced_on")[:300]
@@ -655,6 +738,7 @@ def complaint_new(request: HttpRequest, code: str) -> HttpResponse:
             org=org,
             level=d["level"],
             own_inspection=d["own_inspection"],
+            deciding_level=d["deciding_level"],
             received_decision_on=d["received_decision_on"],
             filed_on=d["filed_on"],
             content=d["content"],
@@ -766,7 +850,13 @@ def stats_records(request: HttpRequest, code: str) -> HttpResponse:
     rows = selectors.records_of(org, first, last, key)
     if rows is None:
         raise Http404
-    _log(request, "inspection.statistics", [r["pk"] for r in rows], org.path or "", key)
+    _log(
+        request,
+        "inspection.statistics",
+        [r["pk"] for r in rows],
+        org.path or "",
+        selectors.label_of(key),
+    )
     return render(
         request,
         "inspection/records.html",

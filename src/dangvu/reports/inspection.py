@@ -10,6 +10,7 @@ import io
 from typing import Any
 
 import xlsxwriter
+from django.utils import translation
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm
 
@@ -56,16 +57,25 @@ def _paragraph(doc: Any, text: str, *, bold: bool = False, indent: bool = True) 
 
 
 def _document(case: Case, on: dt.date) -> Any:
-    """A blank portrait document issued by the case's inspecting body."""
+    """A blank portrait document issued by the case's inspecting body: the organisation's name
+    above, the body below it ("ĐẢNG BỘ XÃ …" / "ỦY BAN KIỂM TRA")."""
     heading = heading_of(case.org, on)
-    issuer = f"{BODY_ISSUER.get(case.body, 'ĐẢNG ỦY')} {heading.name.upper()}"
-    if case.body in (rules.CELL, rules.CELL_COMMITTEE):
-        issuer = heading.name.upper()
-    return party_document(case.org, on, landscape=False, issuer=issuer)
+    issuer = BODY_ISSUER.get(case.body, heading.issuer)
+    if case.body in (rules.CELL, rules.CELL_COMMITTEE, rules.ADVISORY):
+        issuer = heading.issuer
+    return party_document(
+        case.org, on, landscape=False, issuer=issuer, superior=heading.name.upper()
+    )
 
 
 def decision_docx(case: Case) -> bytes:
-    """QUYẾT ĐỊNH về việc kiểm tra (giám sát) … with its plan (kế hoạch) as the annex."""
+    """QUYẾT ĐỊNH về việc kiểm tra (giám sát) … with its plan (kế hoạch) as the annex, in
+    Vietnamese whatever the reader's language."""
+    with translation.override("vi"):
+        return _decision(case)
+
+
+def _decision(case: Case) -> bytes:
     doc = _document(case, case.opened_on)
     kind = str(rules.CASE_KIND_LABELS[case.kind]).lower()
     number = case.decision.number or "…"
@@ -76,7 +86,8 @@ def decision_docx(case: Case) -> bytes:
         doc,
         f"Căn cứ Điều lệ Đảng; căn cứ {case.regulation} về công tác kiểm tra, giám sát và kỷ luật của Đảng;",
     )
-    _paragraph(doc, f"Căn cứ chương trình kiểm tra, giám sát năm {case.opened_on.year};")
+    if case.item_id is not None:
+        _paragraph(doc, f"Căn cứ chương trình kiểm tra, giám sát năm {case.opened_on.year};")
     centred(doc, "QUYẾT ĐỊNH", bold=True)
     _paragraph(doc, f"Điều 1. Tiến hành {kind} đối với {_object(case)}.", bold=False)
     _paragraph(doc, f"Nội dung: {case.get_content_display()}. {case.summary}")
@@ -102,6 +113,11 @@ def decision_docx(case: Case) -> bytes:
 
 def conclusion_docx(case: Case) -> bytes:
     """THÔNG BÁO kết luận … : the conclusion, its degree and the discipline recommended."""
+    with translation.override("vi"):
+        return _conclusion(case)
+
+
+def _conclusion(case: Case) -> bytes:
     assert case.concluded_on is not None
     doc = _document(case, case.concluded_on)
     kind = str(rules.CASE_KIND_LABELS[case.kind]).lower()

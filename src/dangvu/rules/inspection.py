@@ -384,6 +384,32 @@ def may_ground_signs_case(p: Petition) -> bool:
     return not p.named and p.concrete
 
 
+# §1.8: who resolves a denunciation — the inspection committee, the committee or its standing
+# committee, or the cell for its members; not an advisory body (it has no power on signs of
+# violation, §1.3). The one denounced lies in the organisation's subtree: an organisation below
+# it, or a member.
+RESOLVING = frozenset({INSPECTION, COMMITTEE, STANDING, CELL, SUB_COMMITTEE})
+
+
+def denunciation_problem(body: str, target: Target) -> tuple[str, str] | None:
+    """(the field, why) when `body` may not resolve a denunciation against the target."""
+    problem = subject_problem(body, target.subject_kind)
+    if problem:
+        return "body", problem
+    if body not in RESOLVING:
+        return "body", str(
+            _("%(body)s does not resolve denunciations (QĐ 296-QĐ/TW).")
+            % {"body": SUBJECT_LABELS[body]}
+        )
+    if not target.object_path.startswith(target.subject_path):
+        return "against", str(_("The one denounced is outside the organisation that resolves it."))
+    if not target.is_member and target.object_path == target.subject_path:
+        return "against", str(
+            _("A denunciation against the committee itself goes to the level above it.")
+        )
+    return None
+
+
 # §1.7 the congress-period rule (HD 07-HD/UBKTTW 2019): a denunciation received by the competent
 # organisation fewer than 25 working days (grassroots) or 30 (higher levels) before the congress
 # opens is not resolved by the outgoing committee: it passes to the new one.
@@ -499,7 +525,9 @@ LEVEL_PROVINCE = "provincial"
 LEVEL_UBKTTW = "ubkttw"
 LEVEL_SECRETARIAT = "secretariat"  # Ban Bí thư
 LEVEL_CENTRAL_COMMITTEE = "central_committee"
+LEVEL_CELL = "cell"  # a cell (or sub-committee) within a grassroots committee
 COMPLAINT_LEVELS = (
+    (LEVEL_CELL, _("Party cell")),
     (LEVEL_GRASSROOTS, _("Grassroots committee")),
     (LEVEL_DISTRICT, _("District level (until 30/6/2025)")),
     (LEVEL_COMMUNE, _("Commune-level superior committee")),
@@ -509,12 +537,14 @@ COMPLAINT_LEVELS = (
     (LEVEL_CENTRAL_COMMITTEE, _("Central Committee")),
 )
 COMPLAINT_LEVEL_LABELS = dict(COMPLAINT_LEVELS)
+# Outside any province's tree: their outcomes are recorded by the province as received.
+CENTRAL_LEVELS = frozenset({"ubkttw", "secretariat", "central_committee"})
 _RANK = {key: n for n, (key, _label) in enumerate(COMPLAINT_LEVELS)}
 _LEVEL_OF_KIND = {
     kinds.GRASSROOTS_COMMITTEE: LEVEL_GRASSROOTS,
     kinds.GRASSROOTS_CELL: LEVEL_GRASSROOTS,
-    kinds.CELL: LEVEL_GRASSROOTS,
-    kinds.SUB_COMMITTEE: LEVEL_GRASSROOTS,
+    kinds.CELL: LEVEL_CELL,
+    kinds.SUB_COMMITTEE: LEVEL_CELL,
     kinds.DISTRICT: LEVEL_DISTRICT,
     kinds.COMMUNE_SUPERIOR: LEVEL_COMMUNE,
     kinds.BLOCK: LEVEL_COMMUNE,
@@ -583,9 +613,11 @@ COMPLAINT_OUTCOME_LABELS = dict(COMPLAINT_OUTCOMES)
 _ORDER = (penalties.REPRIMAND, penalties.WARNING, penalties.DISMISSAL, penalties.EXPULSION)
 
 
-def outcome_problem(outcome: str, old_form: str, new_form: str | None) -> str | None:
+def outcome_problem(
+    outcome: str, old_form: str, new_form: str | None, is_member: bool = True
+) -> str | None:
     """Whether the new form agrees with the outcome: increased means heavier, reduced lighter,
-    upheld and annulled leave no new form."""
+    upheld and annulled leave no new form; on the member's scale or the organisation's."""
     if outcome not in COMPLAINT_OUTCOME_LABELS:
         return str(_("Unknown outcome."))
     if outcome in (UPHELD, ANNULLED):
@@ -667,7 +699,6 @@ STATE_NOTICE_WORKING = True
 
 # The levels the statistics break subjects down by (DOMAIN-2.md §1.9: UBKTTW, tỉnh, huyện, đảng
 # ủy cơ sở, chi bộ; after 1/7/2025 the commune-level superior in place of the district).
-LEVEL_CELL = "cell"
 SUBJECT_LEVELS = (
     (LEVEL_PROVINCE, _("Provincial level")),
     (LEVEL_DISTRICT, _("District level (until 30/6/2025)")),
