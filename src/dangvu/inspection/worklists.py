@@ -16,6 +16,7 @@ from dangvu.core.calendar import Calendar
 from dangvu.inspection.models import Case, Complaint, Denunciation, StateNotice
 from dangvu.orgs.models import Organisation
 from dangvu.rules import inspection as rules
+from dangvu.tree.selectors import lineage_intervals
 
 SOON_WORKING_DAYS = 10
 
@@ -33,12 +34,14 @@ class Due:
 
 
 def late_items(org: Organisation, day: dt.date) -> list[Due]:
-    path = org.path or "-"
+    # The organisations that count as part of it, its predecessors included: what a merged
+    # committee inherited is still due.
+    ids = list(lineage_intervals(org))
     calendar = Calendar()
     soon = calendar.add_working_days(day, SOON_WORKING_DAYS)
     items: list[Due] = []
     for d in Denunciation.objects.filter(
-        org__path__startswith=path,
+        org_id__in=ids,
         admissibility=rules.ADMISSIBLE,
         congress_period=False,
         resolved_on__isnull=True,
@@ -58,13 +61,13 @@ def late_items(org: Organisation, day: dt.date) -> list[Due]:
                     "" if d.limit_confirmed else str(_("time limit UNCONFIRMED")),
                 )
             )
-    for c in Complaint.objects.filter(org__path__startswith=path, outcome="").select_related("org"):
+    for c in Complaint.objects.filter(org_id__in=ids, outcome="").select_related("org"):
         items.append(
             Due("complaint", str(c), c.org.name, None, False, "inspection:complaint", c.pk)
         )
-    for case in Case.objects.filter(
-        org__path__startswith=path, concluded_on__isnull=True
-    ).select_related("org"):
+    for case in Case.objects.filter(org_id__in=ids, concluded_on__isnull=True).select_related(
+        "org"
+    ):
         items.append(
             Due(
                 "case",
@@ -78,7 +81,7 @@ def late_items(org: Organisation, day: dt.date) -> list[Due]:
             )
         )
     for n in StateNotice.objects.filter(
-        org__path__startswith=path, received_on__gte=day - dt.timedelta(days=365)
+        org_id__in=ids, received_on__gte=day - dt.timedelta(days=365)
     ).select_related("org"):
         if n.late:
             items.append(Due("notice", str(n), n.org.name, n.due_on, True, "", n.pk, n.sender))
