@@ -436,7 +436,7 @@ class Inspection:
         record = (
             DisciplineDecision.objects.filter(
                 form__in=(penalties.REPRIMAND, penalties.WARNING),
-                member__isnull=False,
+                member__org__path__startswith=province.path,
                 announced_on__gte=start,
                 announced_on__lt=month,
             )
