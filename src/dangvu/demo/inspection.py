@@ -28,6 +28,7 @@ import random
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from dangvu.congress.models import Congress
 from dangvu.core.dates import add_months
@@ -135,23 +136,29 @@ class Inspection:
         subject = self._superior_on(member, opened)
         if subject is None:
             return None
-        content = self._content()
         try:
-            case = services.case_open(
-                org=subject,
-                body=rules.INSPECTION,
-                kind=rules.SIGNS,
-                content=content,
-                summary=f"Dấu hiệu vi phạm: {rules.CONTENT_LABELS[content]} (dữ liệu mẫu)",
-                plan="Đoàn kiểm tra làm việc trực tiếp với đảng viên và chi bộ (dữ liệu mẫu)",
-                decision=self._idecision(opened, subject, "Kiểm tra khi có dấu hiệu vi phạm"),
-                opened_on=opened,
-                object_member=member,
-                actor=None,
-                source=SYSTEM,
-            )
+            with transaction.atomic():  # all of the case, or none of it
+                return self._signs_case(member, subject, opened, form)
         except ValidationError:
             return None
+
+    def _signs_case(
+        self, member: PartyMember, subject: Organisation, opened: dt.date, form: str
+    ) -> Case:
+        content = self._content()
+        case = services.case_open(
+            org=subject,
+            body=rules.INSPECTION,
+            kind=rules.SIGNS,
+            content=content,
+            summary=f"Dấu hiệu vi phạm: {rules.CONTENT_LABELS[content]} (dữ liệu mẫu)",
+            plan="Đoàn kiểm tra làm việc trực tiếp với đảng viên và chi bộ (dữ liệu mẫu)",
+            decision=self._idecision(opened, subject, "Kiểm tra khi có dấu hiệu vi phạm"),
+            opened_on=opened,
+            object_member=member,
+            actor=None,
+            source=SYSTEM,
+        )
         programme = self._programme_of(subject, opened.year)
         if programme is not None:
             # Added to the programme, if the member was in the committee's area then.
@@ -237,7 +244,7 @@ class Inspection:
                 (rules.FINANCE_DUES, "Việc thu, nộp, quản lý và sử dụng đảng phí", 8),
             ]
             for kind, content, month in plan:
-                services.item_record(
+                self._item(
                     programme=programme,
                     kind=kind,
                     object_org=rng.choice(lower),
@@ -254,7 +261,7 @@ class Inspection:
                 and (m.org.path or "").startswith(org.path or "-")
             ]
             if people:
-                services.item_record(
+                self._item(
                     programme=programme,
                     kind=rules.SUPERVISION_THEMATIC,
                     object_member=rng.choice(people),
@@ -264,6 +271,12 @@ class Inspection:
                     actor=None,
                     source=SYSTEM,
                 )
+
+    @staticmethod
+    def _item(**kwargs: Any) -> None:
+        """A programme's item; skipped when the rules refuse it (a member moved meanwhile)."""
+        with contextlib.suppress(ValidationError):
+            services.item_record(**kwargs)
 
     def inspection_items(self, month: dt.date, horizon: dt.date) -> None:
         """The planned items of the month carried out (most of them): opened in the month,
@@ -316,6 +329,10 @@ class Inspection:
             )
 
     def _due_conclude(self, day: dt.date, pk: int) -> None:
+        with contextlib.suppress(ValidationError), transaction.atomic():
+            self._conclude(day, pk)
+
+    def _conclude(self, day: dt.date, pk: int) -> None:
         case = Case.objects.select_related("org").get(pk=pk)
         rng = self.irng
         if case.kind not in rules.SUPERVISIONS:
@@ -389,7 +406,19 @@ class Inspection:
         else:
             petition = rules.Petition(named=True, concrete=True, withdrawn=True)
         content = self._content()
-        record = services.denunciation_receive(
+        try:
+            record = self._receive(org, received, petition, content, rng.choice(people))
+        except ValidationError:
+            return  # the member had moved out of the committee's area on that day
+        if record.due_on is not None:
+            resolved = received + dt.timedelta(days=rng.randint(30, 100))
+            self.inspection_due.append((min(resolved, record.due_on), "resolve", record.pk))
+
+    def _receive(
+        self, org: Organisation, received: dt.date, petition: Any, content: str, member: Any
+    ) -> Any:
+        rng = self.irng
+        return services.denunciation_receive(
             org=org,
             body=rules.INSPECTION,
             received_on=received,
@@ -398,15 +427,16 @@ class Inspection:
             petition=petition,
             denouncer=f"Công dân {rng.randint(100, 999)}" if petition.named else "",
             denouncer_address="Thôn, xã trong tỉnh (dữ liệu mẫu)" if petition.named else "",
-            against_member=rng.choice(people),
+            against_member=member,
             actor=None,
             source=SYSTEM,
         )
-        if record.due_on is not None:
-            resolved = received + dt.timedelta(days=rng.randint(30, 100))
-            self.inspection_due.append((min(resolved, record.due_on), "resolve", record.pk))
 
     def _due_resolve(self, day: dt.date, pk: int) -> None:
+        with contextlib.suppress(ValidationError), transaction.atomic():
+            self._resolve(day, pk)
+
+    def _resolve(self, day: dt.date, pk: int) -> None:
         from dangvu.inspection.models import Denunciation
 
         record = Denunciation.objects.select_related("org").get(pk=pk)
