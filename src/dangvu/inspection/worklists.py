@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from dangvu.core.calendar import Calendar
+from dangvu.core.calendar import Calendar, working_days_between
 from dangvu.inspection.models import Case, Complaint, Denunciation, StateNotice
 from dangvu.orgs.models import Organisation
 from dangvu.rules import inspection as rules
@@ -62,8 +62,19 @@ def late_items(org: Organisation, day: dt.date) -> list[Due]:
                 )
             )
     for c in Complaint.objects.filter(org_id__in=ids, outcome="").select_related("org"):
+        # The time to resolve a complaint is not found either (DOMAIN-2.md §1.7: UNCONFIRMED).
         items.append(
-            Due("complaint", str(c), c.org.name, None, False, "inspection:complaint", c.pk)
+            Due(
+                "complaint",
+                str(c),
+                c.org.name,
+                None,
+                False,
+                "inspection:complaint",
+                c.pk,
+                _("filed %(days)s working days ago")
+                % {"days": working_days_between(c.filed_on, day)},
+            )
         )
     for case in Case.objects.filter(org_id__in=ids, concluded_on__isnull=True).select_related(
         "org"
@@ -77,7 +88,13 @@ def late_items(org: Organisation, day: dt.date) -> list[Due]:
                 False,
                 "inspection:case",
                 case.pk,
-                str(rules.CASE_KIND_LABELS[case.kind]),
+                # No time limit for a team's work was found (DOMAIN-2.md §1.7: UNCONFIRMED): the
+                # list says how long the case has been open, on the working-day calendar.
+                _("%(kind)s; open %(days)s working days")
+                % {
+                    "kind": rules.CASE_KIND_LABELS[case.kind],
+                    "days": working_days_between(case.opened_on, day),
+                },
             )
         )
     for n in StateNotice.objects.filter(
