@@ -35,8 +35,8 @@ from dangvu.core.dates import add_months
 from dangvu.core.models import ChangeSet, Decision
 from dangvu.discipline.models import DisciplineDecision
 from dangvu.inspection import services
-from dangvu.inspection.models import Case, Programme
-from dangvu.members.models import PartyMember
+from dangvu.inspection.models import Case, Complaint, Denunciation, Item, Programme
+from dangvu.members.models import MembershipPeriod, PartyMember
 from dangvu.orgs.models import SEGMENT_WIDTH, Organisation, Placement, valid_on
 from dangvu.rules import discipline as penalties
 from dangvu.rules import inspection as rules
@@ -95,8 +95,6 @@ class Inspection:
     def _superior_on(member: PartyMember, day: dt.date) -> Organisation | None:
         """The committee with an inspection committee above the member's cell as the tree stood
         on the day (the district before the reform, the commune after)."""
-        from dangvu.members.models import MembershipPeriod
-
         period = MembershipPeriod.objects.filter(
             valid_on(day), member=member, temporary=False
         ).first()
@@ -281,8 +279,6 @@ class Inspection:
     def inspection_items(self, month: dt.date, horizon: dt.date) -> None:
         """The planned items of the month carried out (most of them): opened in the month,
         concluded the month after."""
-        from dangvu.inspection.models import Item
-
         rng = self.irng
         for item in Item.objects.filter(
             programme__year=month.year, month=month.month, planned=True, cases__isnull=True
@@ -437,8 +433,6 @@ class Inspection:
             self._resolve(day, pk)
 
     def _resolve(self, day: dt.date, pk: int) -> None:
-        from dangvu.inspection.models import Denunciation
-
         record = Denunciation.objects.select_related("org").get(pk=pk)
         founded = self.irng.choices(
             (services.FOUNDED, services.PARTLY, services.UNFOUNDED), weights=(2, 3, 5), k=1
@@ -502,8 +496,6 @@ class Inspection:
         self.inspection_due.append((filed + dt.timedelta(days=40), "complaint", complaint.pk))
 
     def _due_complaint(self, day: dt.date, pk: int) -> None:
-        from dangvu.inspection.models import Complaint
-
         complaint = Complaint.objects.select_related("org", "discipline").get(pk=pk)
         first = not Complaint.objects.exclude(outcome="").exists()
         changed = (
