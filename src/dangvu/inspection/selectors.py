@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from dangvu.core.dates import format_date
@@ -112,12 +113,45 @@ def _case_base(c: Case, kinds: _Kinds) -> Fact:
     }
 
 
-def _case_facts(w: _Window, kinds: _Kinds) -> list[Fact]:
+@dataclass
+class _Records:
+    """The inspection records dated within a span, of the organisations of a lineage: read once
+    (by date, then kept by organisation in Python — a province's lineage is thousands of
+    organisations, too many for an IN list), then turned into each window's facts."""
+
+    cases: list[Case]
+    denunciations: list[Denunciation]
+    complaints: list[Complaint]
+
+    @classmethod
+    def read(cls, intervals: dict[int, Periods], first: dt.date, last: dt.date) -> _Records:
+        span = (first, last)
+        cases = Case.objects.filter(
+            Q(opened_on__range=span)
+            | Q(concluded_on__range=span)
+            | Q(discipline__announced_on__range=span)
+        ).select_related("discipline", "from_supervision")
+        denunciations = Denunciation.objects.filter(
+            Q(received_on__range=span) | Q(resolved_on__range=span)
+        )
+        complaints = Complaint.objects.filter(
+            Q(filed_on__range=span) | Q(resolved_on__range=span)
+        ).select_related("discipline")
+        return cls(
+            [c for c in cases if c.org_id in intervals],
+            [d for d in denunciations if d.org_id in intervals],
+            [c for c in complaints if c.org_id in intervals],
+        )
+
+    def org_ids(self) -> set[int]:
+        ids = {c.org_id for c in self.cases} | {d.org_id for d in self.denunciations}
+        ids |= {c.org_id for c in self.complaints}
+        return ids | {c.from_supervision.org_id for c in self.cases if c.from_supervision}
+
+
+def _case_facts(w: _Window, kinds: _Kinds, cases: list[Case]) -> list[Fact]:
     out: list[Fact] = []
-    cases = Case.objects.filter(org_id__in=w.intervals).select_related(
-        "discipline", "from_supervision"
-    )
-    for c in cases.iterator():
+    for c in cases:
         base = _case_base(c, kinds)
         if w.holds(c.org_id, c.opened_on):
             out.append({**base, "event": "opened"})
@@ -139,9 +173,9 @@ def _case_facts(w: _Window, kinds: _Kinds) -> list[Fact]:
     return out
 
 
-def _petition_facts(w: _Window, kinds: _Kinds) -> list[Fact]:
+def _petition_facts(w: _Window, kinds: _Kinds, records: _Records) -> list[Fact]:
     out: list[Fact] = []
-    for d in Denunciation.objects.filter(org_id__in=w.intervals).iterator():
+    for d in records.denunciations:
         base = {
             "type": "denunciation",
             "pk": str(d.pk),
@@ -155,7 +189,7 @@ def _petition_facts(w: _Window, kinds: _Kinds) -> list[Fact]:
             out.append({**base, "event": "received"})
         if w.holds(d.org_id, d.resolved_on):
             out.append({**base, "event": "resolved", "founded": d.founded})
-    for c in Complaint.objects.filter(org_id__in=w.intervals).select_related("discipline"):
+    for c in records.complaints:
         base = {
             "type": "complaint",
             "pk": str(c.pk),
@@ -170,11 +204,23 @@ def _petition_facts(w: _Window, kinds: _Kinds) -> list[Fact]:
     return out
 
 
-def facts(org: Organisation, first: dt.date, last: dt.date) -> list[Fact]:
+def facts_many(org: Organisation, windows: list[tuple[dt.date, dt.date]]) -> list[list[Fact]]:
+    """The facts of each window (a period and the same period last year), from one reading of
+    the lineage and the records."""
     intervals = lineage_intervals(org)
-    window = _Window(intervals, first, last)
-    kinds = _Kinds(list(intervals))
-    return _case_facts(window, kinds) + _petition_facts(window, kinds)
+    records = _Records.read(intervals, min(w[0] for w in windows), max(w[1] for w in windows))
+    kinds = _Kinds(records.org_ids())
+    out = []
+    for first, last in windows:
+        window = _Window(intervals, first, last)
+        out.append(
+            _case_facts(window, kinds, records.cases) + _petition_facts(window, kinds, records)
+        )
+    return out
+
+
+def facts(org: Organisation, first: dt.date, last: dt.date) -> list[Fact]:
+    return facts_many(org, [(first, last)])[0]
 
 
 def _parse(spec: str) -> list[tuple[str, set[str]]]:
@@ -240,10 +286,8 @@ def statistics(org: Organisation, first: dt.date, last: dt.date) -> dict[str, An
         return {"from": a.isoformat(), "to": b.isoformat(), **dict(v)}
 
     before = rules.same_period_last_year(first, last)
-    return {
-        "period": flat(facts(org, first, last), first, last),
-        "last_year": flat(facts(org, *before), *before),
-    }
+    now, then = facts_many(org, [(first, last), before])
+    return {"period": flat(now, first, last), "last_year": flat(then, *before)}
 
 
 @dataclass
@@ -261,21 +305,29 @@ class FormTable:
 def form_tables(org: Organisation, first: dt.date, last: dt.date) -> list[FormTable]:
     """Every form of statforms.FORMS filled for the period, with the same period last year in the
     last column of each row."""
-    now = facts(org, first, last)
-    before = facts(org, *rules.same_period_last_year(first, last))
+    now, before = facts_many(org, [(first, last), rules.same_period_last_year(first, last)])
     tables = []
     for form in statforms.FORMS:
+        # Narrowed form by form, then line by line: each fact is tested against a cell's
+        # column only among the facts of its form and line.
+        now_form, before_form = matching(now, form.base), matching(before, form.base)
         rows: list[tuple[statforms.Line, list[FormCell]]] = []
         for line in form.lines:
             if line.spec is None:
                 rows.append((line, []))
                 continue
+            now_line = matching(now_form, line.spec)
             cells = []
             for column in form.columns:
                 spec = f"{form.base};{line.spec};{column.spec}"
-                cells.append(FormCell(count(now, spec), spec))
+                cells.append(FormCell(count(now_line, column.spec), spec))
             total = f"{form.base};{line.spec};{form.columns[0].spec}"
-            cells.append(FormCell(count(before, total), total + ";last_year=yes"))
+            cells.append(
+                FormCell(
+                    count(matching(before_form, line.spec), form.columns[0].spec),
+                    total + ";last_year=yes",
+                )
+            )
             rows.append((line, cells))
         tables.append(FormTable(form, rows))
     return tables
