@@ -1169,6 +1169,9 @@ def matrix(world):
         return {"pk": checks["in"][what].pk}, {"pk": checks["out"][what].pk}
 
     ts, ph = {"code": "X-TS"}, {"code": "X-PH"}
+    from dangvu.inspection.statforms import FORMS
+
+    first_figure = f"{FORMS[0].base};{FORMS[0].lines[0].spec};{FORMS[0].columns[0].spec}"
     routes.update(
         {
             "inspection:index": Route("own", user="thu", get_inside=302),
@@ -1268,8 +1271,8 @@ def matrix(world):
             "inspection:stats_records": ins(
                 ts,
                 ph,
-                query_inside={"ky": "2026", "chi-tieu": "type=case"},
-                query_outside={"ky": "2026", "chi-tieu": "type=case"},
+                query_inside={"ky": "2026", "chi-tieu": first_figure},
+                query_outside={"ky": "2026", "chi-tieu": first_figure},
             ),
             "reports:inspection_decision": ins(*both("case")),
             "reports:inspection_conclusion": ins(*both("case")),

@@ -313,3 +313,66 @@ def test_the_review_points_the_access_log_naming_and_the_complaints_doors(world,
     assert access.may_see_denouncer(lan, petition)
     odd = client.get(reverse("inspection:org", args=["X-PH"]), {"nam": "²"})
     assert odd.status_code == 200 and "Không hiểu năm" in odd.content.decode()
+
+
+def test_after_the_probe_titles_passing_on_once_and_the_access_log(world, officers):
+    """Found in Chromium: the denunciation page's forms leaked into its <title>; a supervision
+    could be passed to two inspections; the access log's sensitive reading of a denouncer was
+    shown to the organisation board."""
+    import re
+
+    from dangvu.core.changes import get_or_create_decision
+    from dangvu.core.errors import RuleError
+    from dangvu.inspection import services
+
+    khanh, lan = officers
+    hoa = world.members["hoa"]
+    petition = services.denunciation_receive(
+        org=world.phuoc_hai,
+        body=rules.INSPECTION,
+        received_on=D(2026, 3, 3),
+        content="Tố cáo",
+        category="ethics",
+        petition=rules.Petition(named=True, concrete=True),
+        denouncer="Nguyễn Văn Tố",
+        against_member=hoa,
+        actor=khanh,
+    )
+    services.denunciation_resolve(
+        denunciation=petition, founded=services.UNFOUNDED, resolved_on=D(2026, 4, 1), actor=khanh
+    )
+    page = sign_in(Client(), lan).get(reverse("inspection:denunciation", args=[petition.pk]))
+    title = re.search(r"<title>(.*?)</title>", page.content.decode(), re.S).group(1)
+    assert "<" not in title and "Đơn tố cáo số 01/2026" in title
+    board_log = sign_in(Client(), world.an).get(reverse("access_log")).content.decode()
+    assert "Đơn tố cáo số" not in board_log
+    watch = services.case_open(
+        org=world.phuoc_hai,
+        body=rules.INSPECTION,
+        kind=rules.SUPERVISION_REGULAR,
+        content="ethics",
+        summary="Giám sát",
+        decision=get_or_create_decision(number="", date=D(2026, 2, 2), issuer="UBKT"),
+        opened_on=D(2026, 2, 2),
+        object_member=hoa,
+        actor=khanh,
+    )
+    services.step_record(case=watch, step=rules.NOTICE, on=D(2026, 2, 3), actor=khanh)
+    services.case_conclude(
+        case=watch, on=D(2026, 2, 10), degree=rules.NOT_SERIOUS, conclusion="x", actor=khanh
+    )
+    common = dict(
+        org=world.phuoc_hai,
+        body=rules.INSPECTION,
+        kind=rules.SIGNS,
+        content="ethics",
+        summary="Dấu hiệu",
+        decision=get_or_create_decision(number="", date=D(2026, 2, 11), issuer="UBKT"),
+        opened_on=D(2026, 2, 11),
+        object_member=hoa,
+        from_supervision=watch,
+        actor=khanh,
+    )
+    services.case_open(**common)
+    with pytest.raises(RuleError, match="đã được chuyển"):
+        services.case_open(**common)

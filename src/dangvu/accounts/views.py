@@ -582,7 +582,8 @@ def access_log(request: HttpRequest) -> HttpResponse:
     # Who read which inspection record is itself inspection work: the inspection role's only.
     inspect = scope_for(request.user, Ability.INSPECT)
     records = records.exclude(
-        Q(action=AccessRecord.Action.INSPECTION_READ) & ~inspect.q("org_path")
+        (Q(action=AccessRecord.Action.INSPECTION_READ) | Q(object_type__startswith="inspection."))
+        & ~inspect.q("org_path")
     )
     records = records.filter(_org_filter(request, "org_path"), _dates(request, "at"))
     user = (request.GET.get("user") or "").strip()

@@ -14,10 +14,16 @@ from dangvu.inspection.services import FOUNDED_LABELS
 from dangvu.rules import inspection as rules
 
 ORG_ITSELF = "org"
+CHOOSE = ("", "— chọn —")
+
+
+def blank(choices: Any) -> list[tuple[str, Any]]:
+    """Nothing chosen until the officer chooses: a mistaken default is not saved unnoticed."""
+    return [CHOOSE, *choices]
 
 
 def _object_choices(people: list[tuple[int, str]], org_label: str) -> list[tuple[str, str]]:
-    return [(ORG_ITSELF, org_label)] + [(str(pk), name) for pk, name in people]
+    return [CHOOSE, (ORG_ITSELF, org_label)] + [(str(pk), name) for pk, name in people]
 
 
 class ObjectMixin(forms.Form):
@@ -36,8 +42,8 @@ class ObjectMixin(forms.Form):
 
 class CaseForm(DecisionFormMixin, ObjectMixin):
     body = forms.ChoiceField(label=_("Inspecting body"), choices=rules.SUBJECTS)
-    kind = forms.ChoiceField(label=_("Kind"), choices=rules.CASE_KINDS)
-    content = forms.ChoiceField(label=_("Content"), choices=rules.CONTENTS)
+    kind = forms.ChoiceField(label=_("Kind"), choices=blank(rules.CASE_KINDS))
+    content = forms.ChoiceField(label=_("Content"), choices=blank(rules.CONTENTS))
     summary = forms.CharField(
         label=_("What is inspected or supervised"), widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -78,7 +84,7 @@ class StepForm(forms.Form):
 
 
 class ConclusionForm(forms.Form):
-    degree = forms.ChoiceField(label=_("Conclusion"), choices=rules.DEGREES)
+    degree = forms.ChoiceField(label=_("Conclusion"), choices=blank(rules.DEGREES))
     conclusion = forms.CharField(
         label=_("Text of the conclusion"), widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -117,7 +123,7 @@ class ProgrammeForm(forms.Form):
 
 
 class ItemForm(ObjectMixin):
-    kind = forms.ChoiceField(label=_("Kind"), choices=rules.CASE_KINDS)
+    kind = forms.ChoiceField(label=_("Kind"), choices=blank(rules.CASE_KINDS))
     content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 2}))
     month = forms.TypedChoiceField(
         label=_("Month"), choices=[(m, f"{m:02d}") for m in range(1, 13)], coerce=int
@@ -128,7 +134,7 @@ class ItemForm(ObjectMixin):
 
 
 class DenunciationForm(forms.Form):
-    body = forms.ChoiceField(label=_("Resolving body"), choices=rules.SUBJECTS)
+    body = forms.ChoiceField(label=_("Resolving body"), choices=blank(rules.SUBJECTS))
     received_on = VNDateField(label=_("Received by the competent body on"))
     against = forms.ChoiceField(label=_("Denounced"))
     central_cadre = forms.BooleanField(
@@ -170,8 +176,7 @@ class ComplaintForm(forms.Form):
     discipline = forms.ChoiceField(label=_("Discipline decision complained of"))
     deciding_level = forms.ChoiceField(
         label=_("Level that decided the discipline"),
-        choices=[c for c in rules.COMPLAINT_LEVELS if c[0] not in rules.CENTRAL_LEVELS],
-        initial=rules.LEVEL_CELL,
+        choices=blank(c for c in rules.COMPLAINT_LEVELS if c[0] not in rules.CENTRAL_LEVELS),
     )
     level = forms.ChoiceField(
         label=_("Level resolving it"),

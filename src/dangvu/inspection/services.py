@@ -151,6 +151,12 @@ def programme_record(
     if problem:
         raise RuleError(problem, field="body")
     _day(adopted_on, "adopted_on")
+    if adopted_on.year not in (year - 1, year):
+        raise RuleError(
+            _("A programme for %(year)s is adopted at the end of the year before or during it.")
+            % {"year": year},
+            field="adopted_on",
+        )
     if Programme.objects.filter(org=org, body=body, year=year).exists():
         raise RuleError(_("This body already has its programme for %(year)s.") % {"year": year})
     cs = open_change_set(actor=actor, source=source)
@@ -247,8 +253,9 @@ def case_open(
     force on its date. A supervision that found signs of violation becomes a case on signs of
     violation, linked (`from_supervision`)."""
     _require_inspect(actor, org.path)
-    _day(opened_on, "opened_on", not_before=decision.date, what=_("The decision"))
-    _existed(org, opened_on, "opened_on")
+    # A case opens with its decision: its date's problems are the decision date's.
+    _day(opened_on, "decision_date", not_before=decision.date, what=_("The decision"))
+    _existed(org, opened_on, "decision_date")
     target = _target(org, object_org, object_member, finance_office, day=opened_on)
     _opening(kind, body, target)
     if content not in rules.CONTENT_LABELS:
@@ -272,6 +279,10 @@ def case_open(
                 ),
                 field="from_supervision",
             )
+    if from_supervision is not None and from_supervision.became.exists():
+        raise RuleError(
+            _("This supervision was already passed to an inspection."), field="from_supervision"
+        )
     if item is not None and (item.kind != kind or item.programme.org_id != org.pk):
         raise RuleError(_("The programme item is of another kind or body."), field="item")
     cs = open_change_set(actor=actor, source=source)
@@ -411,7 +422,7 @@ def case_discipline(
     if case.discipline_id is not None:
         raise RuleError(_("The case already led to a discipline decision."), field="form")
     assert case.concluded_on is not None
-    if announced_on < case.concluded_on:
+    if announced_on < case.concluded_on or decision.date < case.concluded_on:
         raise RuleError(
             _("The conclusion is dated %(date)s: the discipline comes after it.")
             % {"date": format_date(case.concluded_on)},
@@ -453,7 +464,7 @@ def name_on_case(
         raise RuleError(_("Choose the role on the case."), field="role")
     if case.named.filter(user=user, until__isnull=True).exists():
         raise RuleError(_("This person is already named on the case."), field="user")
-    _day(since, "since")
+    _day(since, "since", not_before=case.opened_on, what=str(case))
     cs = open_change_set(actor=actor, source=source)
     named = Named.objects.create(case=case, user=user, role=role, since=since, changeset=cs)
     _log_case(cs, case, "inspection.access", {"user": user.get_username(), "role": role})
@@ -858,7 +869,10 @@ def complaint_resolve(
     if problem:
         raise RuleError(problem, field="new_form")
     _day(resolved_on, "resolved_on", not_before=complaint.filed_on, what=_("The complaint"))
-    reason = str(rules.COMPLAINT_OUTCOME_LABELS[outcome])
+    _day(decision.date, "decision_date", not_before=complaint.filed_on, what=_("The complaint"))
+    # The discipline record says which decision changed it, not that a complaint did: the
+    # complaint is inspection work, the change log of discipline is read more widely.
+    reason = str(decision)
     result = None
     if outcome != rules.UPHELD:
         discipline_end(

@@ -26,13 +26,14 @@ from dangvu.congress.selectors import committee_on
 from dangvu.core.changes import get_or_create_decision
 from dangvu.core.dates import format_date, today
 from dangvu.core.forms import day_asked, submit
-from dangvu.discipline.models import DisciplineDecision
+from dangvu.discipline.models import DisciplineDecision, Penalty
 from dangvu.inspection import access, forms, selectors, services, statforms, worklists
-from dangvu.inspection.models import Case, Complaint, Denunciation, Item, Programme
+from dangvu.inspection.models import Case, Complaint, Denunciation, Item, Programme, StateNotice
 from dangvu.members.models import PartyMember
 from dangvu.orgs.models import Organisation, valid_on
 from dangvu.orgs.pickers import matches
 from dangvu.rules import congress as congress_rules
+from dangvu.rules import discipline as penalties
 from dangvu.rules import inspection as rules
 from dangvu.rules import organisation as org_rules
 from dangvu.tree.selectors import get_org, placement_of
@@ -118,12 +119,19 @@ def _object_org(request: HttpRequest, org: Organisation) -> Organisation:
     found = list(below.filter(code=asked)[:1]) or matches(below, asked)[:2]
     if len(found) == 1:
         return found[0]
-    text = (
-        _("No organisation below %(org)s is called “%(name)s”.")
-        if not found
-        else _("Several organisations below %(org)s match “%(name)s”: type more of the name.")
-    )
-    messages.error(request, text % {"org": org.name, "name": asked[:80]})
+    if not found:
+        messages.error(
+            request,
+            _("No organisation below %(org)s is called “%(name)s”.")
+            % {"org": org.name, "name": asked[:80]},
+        )
+    else:
+        several = matches(below, asked)
+        messages.error(
+            request,
+            _("Several organisations below %(org)s match “%(name)s”: %(names)s. Type one of them.")
+            % {"org": org.name, "name": asked[:80], "names": "; ".join(o.name for o in several)},
+        )
     return org
 
 
@@ -168,9 +176,13 @@ def org_page(request: HttpRequest, code: str) -> HttpResponse:
     year = _year_asked(request, day)
     on = day_asked(request)  # the inspection committee as it stood on a day (?ngay=dd/mm/yyyy)
     seats = committee_on(org, on)
-    inspection_committee = seats.get(congress_rules.INSPECTION_CHAIR, []) + seats.get(
+    inspection_committee, seen = [], set()
+    for seat in seats.get(congress_rules.INSPECTION_CHAIR, []) + seats.get(
         congress_rules.INSPECTION, []
-    )
+    ):  # the chair sits in the committee too: listed once, as the chair
+        if seat.member_id not in seen:
+            seen.add(seat.member_id)
+            inspection_committee.append(seat)
     cases = list(
         access.cases_for(request.user)
         .filter(org=org, opened_on__year=year)
@@ -184,6 +196,11 @@ def org_page(request: HttpRequest, code: str) -> HttpResponse:
         access.complaints_for(request.user).filter(org=org).order_by("-filed_on")[:50]
     )
     programmes = list(Programme.objects.filter(org=org, year=year))
+    notices = list(
+        StateNotice.objects.filter(org=org, received_on__year=year)
+        .select_related("member__person")
+        .order_by("-received_on")
+    )
     late = worklists.late_items(org, day)
     _log(request, "inspection.case", [c.pk for c in cases], org.path or "", org.name)
     _log(
@@ -203,6 +220,7 @@ def org_page(request: HttpRequest, code: str) -> HttpResponse:
             "denunciations": denunciations,
             "complaints": complaints,
             "programmes": programmes,
+            "notices": notices,
             "bodies": [b for b, _l in rules.SUBJECTS if rules.subject_problem(b, org.kind) is None],
             "late": late,
             "regulation": rules.regulation_on(day),
@@ -510,8 +528,19 @@ def case_page(request: HttpRequest, pk: int) -> HttpResponse:
     _log(request, "inspection.case", [case.pk], case.org.path or "", str(case))
     steps = list(case.steps.all())
     concluded = rules.CONCLUSION in done_steps
-    if concluded:  # after the conclusion, only the remedies are followed up
-        step_form.fields["step"].choices = [(rules.REMEDY, rules.STEP_LABELS[rules.REMEDY])]  # type: ignore[attr-defined]
+    # Only the steps that may come next (after the conclusion, the remedies).
+    step_form.fields["step"].choices = [  # type: ignore[attr-defined]
+        (key, label)
+        for key, label in rules.STEPS
+        if key not in (rules.DECISION, rules.CONCLUSION)
+        and rules.step_problem(case.kind, done_steps, key) is None
+    ]
+    subject = "official" if case.is_member else "organisation"
+    allowed: list[tuple[str, Any]] = [("", "—")] + [
+        (k, v) for k, v in Penalty.choices if k in penalties.FORMS_BY_SUBJECT[subject]
+    ]
+    conclusion_form.fields["discipline_form"].choices = allowed  # type: ignore[attr-defined]
+    discipline_form.fields["form"].choices = allowed[1:]  # type: ignore[attr-defined]
     return render(
         request,
         "inspection/case.html",
@@ -549,9 +578,11 @@ def denunciation_new(request: HttpRequest, code: str) -> HttpResponse:
         org_label=within.name,
         initial={"received_on": today(), "named": True, "concrete": True},
     )
-    form.fields["body"].choices = [  # type: ignore[attr-defined]
-        (b, label) for b, label in rules.SUBJECTS if rules.subject_problem(b, org.kind) is None
-    ]
+    form.fields["body"].choices = forms.blank(  # type: ignore[attr-defined]
+        (b, label)
+        for b, label in rules.SUBJECTS
+        if b in rules.RESOLVING and rules.subject_problem(b, org.kind) is None
+    )
 
     def act(d: dict[str, Any]) -> Any:
         against_org, against_member = _object(d["against"], within)
@@ -645,8 +676,11 @@ def denunciation_page(request: HttpRequest, pk: int) -> HttpResponse:
         response = submit(request, form, act, done, lambda r: here)
         if response:
             return response
-    elif action is not None:
-        raise Http404  # nothing to do on this denunciation in its state
+    elif action is not None:  # a form of a page opened before the denunciation moved on
+        messages.error(
+            request, _("This can no longer be done on the denunciation: see its state below.")
+        )
+        return redirect(here)
     reveal = access.may_see_denouncer(request.user, found)
     _log(request, "inspection.denunciation", [found.pk], found.org.path or "", str(found))
     if reveal and found.named:
@@ -847,6 +881,8 @@ def stats_records(request: HttpRequest, code: str) -> HttpResponse:
     except ValueError as exc:
         raise Http404 from exc
     key = request.GET.get("chi-tieu", "")
+    if selectors.label_of(key) == _("Records behind the figure"):
+        raise Http404  # not a figure of the forms
     rows = selectors.records_of(org, first, last, key)
     if rows is None:
         raise Http404
