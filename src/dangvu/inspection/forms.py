@@ -14,7 +14,7 @@ from dangvu.inspection.services import FOUNDED_LABELS
 from dangvu.rules import inspection as rules
 
 ORG_ITSELF = "org"
-CHOOSE = ("", "— chọn —")
+CHOOSE: tuple[str, Any] = ("", _("— choose —"))
 
 
 def blank(choices: Any) -> list[tuple[str, Any]]:
@@ -22,7 +22,7 @@ def blank(choices: Any) -> list[tuple[str, Any]]:
     return [CHOOSE, *choices]
 
 
-def _object_choices(people: list[tuple[int, str]], org_label: str) -> list[tuple[str, str]]:
+def _object_choices(people: list[tuple[int, str]], org_label: str) -> list[tuple[str, Any]]:
     return [CHOOSE, (ORG_ITSELF, org_label)] + [(str(pk), name) for pk, name in people]
 
 
