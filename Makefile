@@ -46,7 +46,7 @@ test-sqlite: install
 
 test-postgres: install
 	scripts/system-deps.sh
-	@$(TIMED) "tests on PostgreSQL" env DANGVU_DATA_DIR=$$(mktemp -d) scripts/with-postgres.sh $(PYTEST) $(PYTEST_ARGS)
+	@$(TIMED) "tests on PostgreSQL" env DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_PG_REPLICA=1 scripts/with-postgres.sh $(PYTEST) $(PYTEST_ARGS)
 
 test:
 	@$(TIMED) "make test, in all" $(MAKE) --no-print-directory test-phases
@@ -55,6 +55,7 @@ test-phases:
 	@$(TIMED) install $(MAKE) --no-print-directory install
 	@$(MAKE) --no-print-directory lint test-sqlite test-postgres
 
+BENCH_PG_REPLICA = -c shared_buffers=2GB -c effective_cache_size=8GB -c work_mem=64MB -c maintenance_work_mem=1GB -c max_wal_size=16GB -c max_connections=200 -c random_page_cost=1.1 -c jit=off
 BENCH_PG = -c shared_buffers=4GB -c effective_cache_size=16GB -c work_mem=64MB -c maintenance_work_mem=1GB -c max_wal_size=16GB -c max_connections=200 -c random_page_cost=1.1 -c jit=off
 
 bench: install
@@ -74,6 +75,7 @@ bench: install
 	DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_DATABASE_URL= $(PY) bench/lineage.py
 	DANGVU_DATA_DIR=$$(mktemp -d) scripts/with-postgres.sh $(PY) bench/lineage.py
 	DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_PG_OPTIONS="$(BENCH_PG)" scripts/with-postgres.sh $(PY) bench/scale.py
+	DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_PG_REPLICA=1 DANGVU_PG_OPTIONS="$(BENCH_PG_REPLICA)" scripts/with-postgres.sh $(PY) bench/replica.py
 
 messages: install
 	scripts/messages.sh

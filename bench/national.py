@@ -464,11 +464,11 @@ def ratings_sql(subject: str) -> str:
     )
     return f"""
 INSERT INTO evaluation_rating (year, subject, regulation, self_level, proposed_level, level,
-    decided_on, facts, reclassified_from, reclassified_reason, source, changeset_id, {column},
-    unit_id)
+    decided_on, facts, reclassified_from, reclassified_reason, late_reason, override_reason,
+    source, changeset_id, {column}, unit_id)
 SELECT y, '{subject}', CASE {regulations} END, '', '',
     CASE WHEN h < {best} THEN 'HTXSNV' WHEN h < 85 THEN 'HTTNV' WHEN h < 98 THEN 'HTNV'
-    ELSE 'KHTNV' END, make_date(y, 12, 31), '{{}}', '', '', 'import', %s, subject, unit
+    ELSE 'KHTNV' END, make_date(y, 12, 31), '{{}}', '', '', '', '', 'import', %s, subject, unit
 FROM (
     SELECT picked.*, (subject * 7919 + y * 104729) %% 100 AS h FROM ({source}
         AND p.valid_from <= make_date(y, 12, 31)

@@ -131,6 +131,12 @@ DATABASES = {"default": _database()}
 # (dangvu.core.routers); everything else, and every write, goes to the primary.
 if env_str("DANGVU_REPLICA_URL", ""):
     DATABASES["replica"] = {**_database("DANGVU_REPLICA_URL"), "TEST": {"MIRROR": "default"}}
+    # A replica that does not answer is found down in seconds, and the figures are read from the
+    # primary meanwhile (dangvu.core.routers); `?connect_timeout=N` in the URL overrides it.
+    DATABASES["replica"]["OPTIONS"] = {
+        "connect_timeout": 2,
+        **DATABASES["replica"].get("OPTIONS", {}),
+    }
 DATABASE_ROUTERS = ["dangvu.core.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

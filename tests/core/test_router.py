@@ -13,7 +13,7 @@ pytestmark = pytest.mark.both_databases
 
 
 def test_reads_inside_reports_go_to_the_replica_and_writes_to_the_primary(monkeypatch):
-    monkeypatch.setattr("dangvu.core.routers.has_replica", lambda: True)
+    monkeypatch.setattr("dangvu.core.routers.replica_usable", lambda: True)
     router = ReplicaRouter()
     assert router.db_for_read(PartyMember) is None
     with reports_replica():

@@ -11,7 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from dangvu.core.models import ChangeSet
-from dangvu.core.routers import reports_replica
+from dangvu.core.routers import read_reports
 
 
 def data_version() -> str:
@@ -25,7 +25,7 @@ def data_version() -> str:
     than that. Read on the database the figures are computed on (the replica when there is one),
     so that a lagging replica's figures are kept under the replica's own version."""
 
-    with reports_replica():
+    def version() -> str:
         recent = ChangeSet.objects.filter(
             created_at__gte=timezone.now() - dt.timedelta(days=2)
         ).order_by("-created_at")
@@ -33,6 +33,8 @@ def data_version() -> str:
         if last is None:
             last = ChangeSet.objects.order_by("-created_at").values_list("id", flat=True).first()
         return f"{last or 'empty'}.{recent.count()}"
+
+    return read_reports(version)
 
 
 def cached(key: str, compute: Callable[[], Any], version: str | None = None) -> Any:
@@ -43,12 +45,10 @@ def cached(key: str, compute: Callable[[], Any], version: str | None = None) -> 
     from django.core.cache import cache
 
     if not getattr(settings, "DANGVU_FIGURE_CACHE", True):
-        with reports_replica():
-            return compute()
+        return read_reports(compute)
     full = f"dangvu:figures:{version or data_version()}:{key}"
     found = cache.get(full)
     if found is None:
-        with reports_replica():  # from the read replica, when there is one
-            found = compute()
+        found = read_reports(compute)  # from the read replica, when there is one
         cache.set(full, found, 6 * 3600)
     return found

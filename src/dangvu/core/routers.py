@@ -4,39 +4,104 @@ With `DANGVU_REPLICA_URL` set, the reads made inside `reports_replica()` — the
 indicators, forms, dashboards and summaries — go to the replica, so that a national report does not
 load the primary that users write to. Everything else, and every write (a stored summary, a report
 run), goes to the primary. Without a replica nothing changes.
+
+A replica that cannot be reached does not stop the pages: `read_reports` computes on the primary
+instead, and the replica is left alone for `RETRY_AFTER_S` seconds before it is tried again (a
+warning is logged each time it is found down).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
+from django.db import DatabaseError, InterfaceError, connections
 
 REPLICA = "replica"
+RETRY_AFTER_S = 30.0
+T = TypeVar("T")
+logger = logging.getLogger(__name__)
 _reading_reports: ContextVar[bool] = ContextVar("reading_reports", default=False)
-
-
-@contextmanager
-def reports_replica() -> Iterator[None]:
-    token = _reading_reports.set(True)
-    try:
-        yield
-    finally:
-        _reading_reports.reset(token)
+_down_until = 0.0  # time.monotonic() before which the replica is not tried
 
 
 def has_replica() -> bool:
     return REPLICA in settings.DATABASES
 
 
+def replica_failed(error: BaseException | None = None) -> None:
+    """The replica did not answer: read from the primary for a while, and say so in the log."""
+    global _down_until
+    _down_until = time.monotonic() + RETRY_AFTER_S
+    logger.warning(
+        "read replica unreachable (%s): report figures are read from the primary for %d s",
+        error or "no connection",
+        RETRY_AFTER_S,
+    )
+    with suppress(DatabaseError):
+        connections[REPLICA].close()
+
+
+def replica_usable() -> bool:
+    """A replica is configured, was not found down in the last `RETRY_AFTER_S` seconds, and its
+    connection is open (opened now if need be; checked once per request where the settings ask
+    for health checks)."""
+    if not has_replica() or time.monotonic() < _down_until:
+        return False
+    replica = connections[REPLICA]
+    try:
+        replica.close_if_health_check_failed()
+        replica.ensure_connection()
+    except (DatabaseError, InterfaceError) as error:
+        replica_failed(error)
+        return False
+    return True
+
+
+@contextmanager
+def reports_replica() -> Iterator[bool]:
+    """Reads inside go to the replica when it can be used; yields whether they do."""
+    token = _reading_reports.set(replica_usable())
+    try:
+        yield _reading_reports.get()
+    finally:
+        _reading_reports.reset(token)
+
+
+@contextmanager
+def _primary() -> Iterator[None]:
+    token = _reading_reports.set(False)
+    try:
+        yield
+    finally:
+        _reading_reports.reset(token)
+
+
+def read_reports(compute: Callable[[], T]) -> T:
+    """`compute()` reading from the replica when there is one; if the replica fails during it
+    (stopped, restarted, its network gone), computed again on the primary. An error of the
+    primary's is raised as always."""
+    with reports_replica() as on_replica:
+        if not on_replica:
+            return compute()
+        try:
+            return compute()
+        except (DatabaseError, InterfaceError) as error:
+            if connections[REPLICA].is_usable():
+                raise
+            replica_failed(error)
+    with _primary():
+        return compute()
+
+
 class ReplicaRouter:
     def db_for_read(self, model: Any, **hints: Any) -> str | None:
-        if _reading_reports.get() and has_replica():
-            return REPLICA
-        return None
+        return REPLICA if _reading_reports.get() else None
 
     def db_for_write(self, model: Any, **hints: Any) -> str | None:
         return None

@@ -28,7 +28,7 @@ from typing import Any
 from django.db.models import Max
 
 from dangvu.core.models import ChangeLogEntry
-from dangvu.core.routers import reports_replica
+from dangvu.core.routers import read_reports
 from dangvu.members.models import MembershipEvent, MembershipPeriod
 from dangvu.orgs.models import SEGMENT_WIDTH, Organisation, Placement
 from dangvu.reports.indicators import Scope, compute_all
@@ -134,8 +134,7 @@ def store(org: Organisation, start: dt.date, end: dt.date) -> Summary:
     """Compute the subtree's figures from the records and keep them. The mark is read where the
     figures are (the replica, when there is one), so a change the replica has not replayed yet is
     after the mark and reopens the summary."""
-    with reports_replica():
-        mark = last_mark()
+    mark = read_reports(last_mark)
     began = time.perf_counter()
     figures = compute_all(Scope(org, start, end), components=True)
     summary, _created = Summary.objects.update_or_create(
