@@ -9,7 +9,7 @@ from django.http import Http404
 from dangvu.core.models import ChangeLogEntry
 from dangvu.orgs.models import Lineage, Organisation, Placement
 from dangvu.tree.selectors import subtree_placements, tree_on
-from dangvu.tree.services import org_create, org_dissolve, org_move, org_rename
+from dangvu.tree.services import org_create, org_dissolve, org_move, org_move_many, org_rename
 from tests.conftest import decision, make_org
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
@@ -59,6 +59,49 @@ def test_moving_a_committee_moves_its_whole_subtree(world):
     assert codes_under(other, day) == ["HU-B", "PH-1", "PH-2", "X-PH"]
     for code in ("PH-1", "PH-2"):
         assert Organisation.objects.get(code=code).path.startswith(other.path)
+
+
+def test_moving_several_at_once_is_moving_each_and_all_or_none(world):
+    """A restructuring moves a merged committee's children together (issue 28, point 4): the same
+    rows and log entries as one move each, and one refused move writes nothing for the others."""
+    other = make_org("HU-B", "Đảng bộ huyện Bình Sơn", "district", world.province)
+    day = dt.date(2022, 1, 1)
+    before = (Placement.objects.count(), ChangeLogEntry.objects.filter(action="org.move").count())
+    world.ts1.dissolved_on = day  # stands for a dissolved one among them
+    with pytest.raises(ValidationError):
+        org_move_many(
+            orgs=[world.phuoc_hai, world.ts1],
+            new_parent=other,
+            on=day,
+            decision=decision(day),
+            actor=None,
+        )
+    after = (Placement.objects.count(), ChangeLogEntry.objects.filter(action="org.move").count())
+    assert after == before
+    world.ts1.refresh_from_db()
+    district = world.phuoc_hai.parent_id
+    moved = org_move_many(
+        orgs=[world.phuoc_hai, world.tan_son],
+        new_parent=other,
+        on=day,
+        decision=decision(day),
+        actor=None,
+    )
+    assert [o.code for o in moved] == ["X-PH", "X-TS"]
+    assert codes_under(other, day) == ["HU-B", "PH-1", "PH-2", "TS-1", "X-PH", "X-TS"]
+    for code in ("X-PH", "PH-1", "PH-2", "X-TS", "TS-1"):
+        org = Organisation.objects.get(code=code)
+        open_row = Placement.objects.get(org=org, valid_to__isnull=True)
+        assert org.path == open_row.path and org.path.startswith(other.path)
+        assert Placement.objects.get(org=org, valid_to=day).valid_from < day
+    assert Organisation.objects.get(code="X-TS").parent_id == other.pk
+    assert Organisation.objects.get(code="TS-1").parent_id == world.tan_son.pk
+    logged = ChangeLogEntry.objects.filter(action="org.move").order_by("id")
+    assert [(e.before["parent_id"], e.after["parent_id"]) for e in logged] == [
+        (district, other.pk),
+        (district, other.pk),
+    ]
+    assert codes_under(world.phuoc_hai, day - dt.timedelta(days=1)) == ["PH-1", "PH-2", "X-PH"]
 
 
 def test_a_move_that_makes_a_cycle_is_refused_in_vietnamese_and_writes_nothing(world):

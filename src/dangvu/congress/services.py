@@ -716,7 +716,11 @@ def _end_seats(cs: ChangeSet, seats: list[Seat]) -> None:
     new committee ends a whole term's posts; a restructuring, a whole committee's)."""
     if not seats:
         return
-    Seat.objects.bulk_update(seats, ["until", "left_reason"])
+    ending: dict[tuple[dt.date | None, str], list[int]] = {}
+    for seat in seats:  # a few distinct days and reasons: one UPDATE each, not a CASE per seat
+        ending.setdefault((seat.until, seat.left_reason), []).append(seat.pk)
+    for (until, reason), ids in ending.items():
+        Seat.objects.filter(pk__in=ids).update(until=until, left_reason=reason)
     ChangeLogEntry.objects.bulk_create([_log_leave(cs, seat, save=False) for seat in seats])
 
 

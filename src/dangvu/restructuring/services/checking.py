@@ -85,47 +85,58 @@ def _orphans(run: _Run) -> list[Problem]:
     run.flush()
     problems: list[Problem] = []
     on = run.on
-    dissolved = Organisation.objects.filter(dissolved_on=on)
-    for org in dissolved:
-        for p in MembershipPeriod.objects.filter(valid_on(on), org=org).select_related(
-            "member__person"
-        ):
-            problems.append(
-                Problem(
-                    _("%(name)s would be left in %(org)s, which no longer exists.")
-                    % {"name": p.member.person.full_name, "org": org.code}
-                )
+    dissolved = list(Organisation.objects.filter(dissolved_on=on))
+    ids = [org.pk for org in dissolved]
+    # Three queries for all the dissolved organisations, then the problems listed org by org.
+    left: dict[int | None, list[Problem]] = {org.pk: [] for org in dissolved}
+    code: dict[int | None, str] = {org.pk: org.code for org in dissolved}
+    for p in (
+        MembershipPeriod.objects.filter(valid_on(on), org_id__in=ids)
+        .select_related("member__person")
+        .order_by("org_id", "id")
+    ):
+        left[p.org_id].append(
+            Problem(
+                _("%(name)s would be left in %(org)s, which no longer exists.")
+                % {"name": p.member.person.full_name, "org": code[p.org_id]}
             )
-        for child in Placement.objects.filter(valid_on(on), parent=org).select_related("org"):
-            problems.append(
-                Problem(
-                    _("%(child)s would be left under %(org)s, which no longer exists.")
-                    % {"child": child.org.code, "org": org.code}
-                )
-            )
-        # A plan dated before events already recorded into the organisation would leave them
-        # pointing at an organisation that no longer exists (the member falls out of every list).
-        later = (
-            MembershipEvent.objects.filter(org=org, on__gte=on, voided_by__isnull=True)
-            .exclude(kind=EventKind.REASSIGNMENT)
-            .select_related("member__person")
-            .order_by("on", "id")
         )
-        for event in later:
-            problems.append(
-                Problem(
-                    _(
-                        "%(name)s is recorded in %(org)s on %(date)s (%(event)s), when it would "
-                        "no longer exist: date the plan after that day, or correct the event first."
-                    )
-                    % {
-                        "name": event.member.person.full_name,
-                        "org": org.code,
-                        "date": format_date(event.on),
-                        "event": event.get_kind_display().lower(),
-                    }
-                )
+    for child in (
+        Placement.objects.filter(valid_on(on), parent_id__in=ids)
+        .select_related("org")
+        .order_by("parent_id", "id")
+    ):
+        left[child.parent_id].append(
+            Problem(
+                _("%(child)s would be left under %(org)s, which no longer exists.")
+                % {"child": child.org.code, "org": code[child.parent_id]}
             )
+        )
+    # A plan dated before events already recorded into the organisation would leave them
+    # pointing at an organisation that no longer exists (the member falls out of every list).
+    later = (
+        MembershipEvent.objects.filter(org_id__in=ids, on__gte=on, voided_by__isnull=True)
+        .exclude(kind=EventKind.REASSIGNMENT)
+        .select_related("member__person")
+        .order_by("org_id", "on", "id")
+    )
+    for event in later:
+        left[event.org_id].append(
+            Problem(
+                _(
+                    "%(name)s is recorded in %(org)s on %(date)s (%(event)s), when it would "
+                    "no longer exist: date the plan after that day, or correct the event first."
+                )
+                % {
+                    "name": event.member.person.full_name,
+                    "org": code[event.org_id],
+                    "date": format_date(event.on),
+                    "event": event.get_kind_display().lower(),
+                }
+            )
+        )
+    for org in dissolved:
+        problems.extend(left[org.pk])
     return problems
 
 

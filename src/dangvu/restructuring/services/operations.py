@@ -180,10 +180,15 @@ def _reassign_members(run: _Run, source: Organisation, target_for: Any) -> None:
 
 
 def _move_children(run: _Run, source: Organisation, parent_for: Any) -> None:
+    """The source's children go to their new parents, all the children of one parent at once."""
+    by_parent: dict[int, tuple[Organisation, list[Organisation]]] = {}
     for child in Placement.objects.filter(valid_on(run.on), parent=source).select_related("org"):
-        orgs.org_move(
-            org=child.org,
-            new_parent=parent_for(child.org),
+        parent = parent_for(child.org)
+        by_parent.setdefault(parent.pk, (parent, []))[1].append(child.org)
+    for parent, children in by_parent.values():
+        orgs.org_move_many(
+            orgs=children,
+            new_parent=parent,
             on=run.on,
             decision=run.plan.decision,
             actor=run.actor,
