@@ -35,16 +35,23 @@ if [ "${DANGVU_PG_REPLICA:-0}" = "1" ]; then
     # The base backup of the primary, with the settings to follow it (-R: standby.signal and
     # primary_conninfo); the WAL it needs streamed alongside (-X stream).
     "${as[@]}" "$bin/pg_basebackup" -h 127.0.0.1 -p "$port" -U dangvu -D "$dir/replica" -R -X stream --checkpoint=fast
-    cat >"$dir/replica-ctl" <<CTL
-#!/bin/bash
-# stop | start the streaming replica on 127.0.0.1:$rport
-set -euo pipefail
-case "\$1" in
-    stop) ${as[*]} "$bin/pg_ctl" -D "$dir/replica" -m fast -w stop >/dev/null ;;
-    start) ${as[*]} "$bin/pg_ctl" -D "$dir/replica" status >/dev/null || ${as[*]} "$bin/pg_ctl" -D "$dir/replica" -l "$dir/replica.log" -w start -o "-p $rport -k $dir -c listen_addresses=127.0.0.1 -c hot_standby=on ${DANGVU_PG_OPTIONS:-}" >/dev/null ;;
-    *) echo "usage: \$0 stop|start" >&2; exit 2 ;;
+    # A script to stop and start it (the replica tests stop it), its settings quoted once here.
+    {
+        echo '#!/bin/bash'
+        echo "# stop | start the streaming replica on 127.0.0.1:$rport"
+        echo 'set -euo pipefail'
+        printf 'as=(%s)\n' "${as[*]:-}"
+        printf 'ctl=%q; data=%q; log=%q\n' "$bin/pg_ctl" "$dir/replica" "$dir/replica.log"
+        printf 'options=%q\n' "-p $rport -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c hot_standby=on ${DANGVU_PG_OPTIONS:-}"
+        cat <<'CTL'
+case "${1:-}" in
+    stop) "${as[@]}" "$ctl" -D "$data" -m fast -w stop >/dev/null ;;
+    start) "${as[@]}" "$ctl" -D "$data" status >/dev/null ||
+        "${as[@]}" "$ctl" -D "$data" -l "$log" -w start -o "$options" >/dev/null ;;
+    *) echo "usage: $0 stop|start" >&2; exit 2 ;;
 esac
 CTL
+    } >"$dir/replica-ctl"
     chmod 755 "$dir/replica-ctl"
     "$dir/replica-ctl" start
     echo "streaming replica on 127.0.0.1:$rport" >&2

@@ -132,11 +132,19 @@ DATABASES = {"default": _database()}
 if env_str("DANGVU_REPLICA_URL", ""):
     DATABASES["replica"] = {**_database("DANGVU_REPLICA_URL"), "TEST": {"MIRROR": "default"}}
     # A replica that does not answer is found down in seconds, and the figures are read from the
-    # primary meanwhile (dangvu.core.routers); `?connect_timeout=N` in the URL overrides it.
-    DATABASES["replica"]["OPTIONS"] = {
-        "connect_timeout": 2,
-        **DATABASES["replica"].get("OPTIONS", {}),
-    }
+    # primary meanwhile (dangvu.core.routers): a connection given up after 2 s, an open one whose
+    # network is gone after about 15 s (TCP keepalives and user timeout); the URL's own options
+    # (`?connect_timeout=N`) win.
+    if str(DATABASES["replica"]["ENGINE"]).endswith("postgresql"):
+        DATABASES["replica"]["OPTIONS"] = {
+            "connect_timeout": 2,
+            "keepalives": 1,
+            "keepalives_idle": 5,
+            "keepalives_interval": 2,
+            "keepalives_count": 3,
+            "tcp_user_timeout": 15000,
+            **dict(DATABASES["replica"].get("OPTIONS") or {}),  # type: ignore[call-overload]
+        }
 DATABASE_ROUTERS = ["dangvu.core.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

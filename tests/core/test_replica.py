@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
-from django.db import connection, connections
+from django.db import ProgrammingError, connection, connections
 from django.db.utils import load_backend
 from django.test.utils import CaptureQueriesContext
 
@@ -27,7 +27,8 @@ from dangvu.core import routers
 from dangvu.reports.indicators import Scope, members_some
 from tests.conftest import admit, sign_in
 
-pytestmark = pytest.mark.both_databases
+# One replica server for the run: its tests on one worker, one after another (one stops it).
+pytestmark = [pytest.mark.both_databases, pytest.mark.xdist_group("replica")]
 
 TOTAL = ("members.total",)
 
@@ -58,9 +59,14 @@ def replica_ctl(what: str) -> None:
 
 
 @pytest.fixture
-def replica(live_world, monkeypatch) -> Iterator[object]:
+def postgresql_only() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("streaming replication is PostgreSQL's; the SQLite deployment has no replica")
+
+
+@pytest.fixture
+def replica(postgresql_only, live_world, monkeypatch) -> Iterator[object]:
+    """(Asked for first, `postgresql_only` skips before the world is built on SQLite.)"""
     url = os.environ.get("DANGVU_TEST_REPLICA_URL")
     assert url, "the PostgreSQL test run starts a streaming replica (scripts/with-postgres.sh)"
     where = urlparse(url)
@@ -138,3 +144,24 @@ def test_the_pages_go_on_from_the_primary_when_the_replica_stops(replica, client
     with CaptureQueriesContext(connections[routers.REPLICA]) as on_replica:
         assert total(world) == before + 1
     assert len(on_replica) > 0
+
+
+def test_an_error_of_the_primary_is_not_taken_for_the_replica_down(replica):
+    """Only a failure on the replica sends the computation to the primary; the primary's own
+    error is raised as always, and the replica stays in use."""
+
+    def broken() -> None:
+        list(replica_row_count())
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM no_such_table")
+
+    with pytest.raises(ProgrammingError):
+        routers.read_reports(broken)
+    assert routers._down_until == 0.0
+    assert routers.read_reports(lambda: routers.ReplicaRouter().db_for_read(None)) == "replica"
+
+
+def replica_row_count():
+    with connections[routers.REPLICA].cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM members_partymember")
+        yield cursor.fetchone()[0]

@@ -78,6 +78,15 @@ def test_moving_several_at_once_is_moving_each_and_all_or_none(world):
         )
     after = (Placement.objects.count(), ChangeLogEntry.objects.filter(action="org.move").count())
     assert after == before
+    with pytest.raises(ValidationError) as caught:  # one of them inside another
+        org_move_many(
+            orgs=[world.phuoc_hai, world.ph1],
+            new_parent=other,
+            on=day,
+            decision=decision(day),
+            actor=None,
+        )
+    assert "cũng đang được chuyển" in " ".join(caught.value.messages)
     world.ts1.refresh_from_db()
     district = world.phuoc_hai.parent_id
     moved = org_move_many(

@@ -11,7 +11,6 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from dangvu.core.models import ChangeLogEntry
 from dangvu.members.models import MembershipPeriod
 from dangvu.members.services import PersonInput, member_update
 from dangvu.orgs.models import Organisation, valid_on
@@ -163,16 +162,22 @@ def test_refresh_recomputes_only_what_moved_and_the_check_command_compares(two_p
 def test_a_summary_is_marked_where_its_figures_are_read(world, monkeypatch):
     """With a read replica the figures come from it: so must the mark, or a change the replica
     has not replayed yet would be taken as counted (docs/operations.md)."""
-    from dangvu.core import routers
+    calls = []
 
-    monkeypatch.setattr(routers, "replica_usable", lambda: True)
-    seen = []
+    def read_reports(compute):
+        calls.append("enter")
+        found = compute()
+        calls.append("leave")
+        return found
 
     def last_mark():
-        seen.append(routers.ReplicaRouter().db_for_read(ChangeLogEntry))
+        calls.append("mark")
         return 0
 
+    monkeypatch.setattr(summaries, "read_reports", read_reports)
     monkeypatch.setattr(summaries, "last_mark", last_mark)
-    monkeypatch.setattr(summaries, "compute_all", lambda scope, components: {})
+    monkeypatch.setattr(
+        summaries, "compute_all", lambda scope, components: calls.append("figures") or {}
+    )
     summaries.store(world.province, *Y23)
-    assert seen == ["replica"]
+    assert calls == ["enter", "mark", "figures", "leave"]

@@ -46,9 +46,15 @@ def cached(key: str, compute: Callable[[], Any], version: str | None = None) -> 
 
     if not getattr(settings, "DANGVU_FIGURE_CACHE", True):
         return read_reports(compute)
-    full = f"dangvu:figures:{version or data_version()}:{key}"
-    found = cache.get(full)
-    if found is None:
-        found = read_reports(compute)  # from the read replica, when there is one
-        cache.set(full, found, 6 * 3600)
-    return found
+
+    def look() -> Any:
+        # The version and the figure from the same database (the read replica, when there is
+        # one): a lagging replica's figure is kept under the replica's version, not a newer one.
+        full = f"dangvu:figures:{version or data_version()}:{key}"
+        found = cache.get(full)
+        if found is None:
+            found = compute()
+            cache.set(full, found, 6 * 3600)
+        return found
+
+    return read_reports(look)

@@ -26,7 +26,11 @@ REPLICA = "replica"
 RETRY_AFTER_S = 30.0
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
-_reading_reports: ContextVar[bool] = ContextVar("reading_reports", default=False)
+# Where the reads of the report being computed go: None outside one (the primary), else True for
+# the replica or False for the primary — chosen once by the outermost `reports_replica()` and kept
+# by the calls inside it, so that a version, a mark and the figures they label come from the same
+# database.
+_reading_reports: ContextVar[bool | None] = ContextVar("reading_reports", default=None)
 _down_until = 0.0  # time.monotonic() before which the replica is not tried
 
 
@@ -43,7 +47,7 @@ def replica_failed(error: BaseException | None = None) -> None:
         error or "no connection",
         RETRY_AFTER_S,
     )
-    with suppress(DatabaseError):
+    with suppress(DatabaseError, InterfaceError):
         connections[REPLICA].close()
 
 
@@ -65,10 +69,12 @@ def replica_usable() -> bool:
 
 @contextmanager
 def reports_replica() -> Iterator[bool]:
-    """Reads inside go to the replica when it can be used; yields whether they do."""
-    token = _reading_reports.set(replica_usable())
+    """Reads inside go to the replica when it can be used; yields whether they do. Inside another
+    `reports_replica()`, the outer one's choice holds."""
+    chosen = _reading_reports.get()
+    token = _reading_reports.set(replica_usable() if chosen is None else chosen)
     try:
-        yield _reading_reports.get()
+        yield bool(_reading_reports.get())
     finally:
         _reading_reports.reset(token)
 
@@ -83,18 +89,26 @@ def _primary() -> Iterator[None]:
 
 
 def read_reports(compute: Callable[[], T]) -> T:
-    """`compute()` reading from the replica when there is one; if the replica fails during it
-    (stopped, restarted, its network gone), computed again on the primary. An error of the
-    primary's is raised as always."""
+    """`compute()` reading from the replica when there is one. If the replica fails during it —
+    stopped, restarted, its network gone, a query cancelled by a conflict with recovery — the
+    whole computation is done again on the primary (inside another `read_reports`, by the
+    outermost one). An error of the primary's is raised as always."""
+    if _reading_reports.get() is not None:
+        return compute()  # the outer call chose, and falls back for the whole
     with reports_replica() as on_replica:
         if not on_replica:
             return compute()
+        replica = connections[REPLICA]
+        replica.errors_occurred = False
         try:
             return compute()
         except (DatabaseError, InterfaceError) as error:
-            if connections[REPLICA].is_usable():
+            if not replica.errors_occurred:  # Django marks the connection a query failed on
                 raise
-            replica_failed(error)
+            if replica.is_usable():
+                logger.warning("report read on the replica failed (%s): read on the primary", error)
+            else:
+                replica_failed(error)
     with _primary():
         return compute()
 

@@ -134,9 +134,10 @@ def store(org: Organisation, start: dt.date, end: dt.date) -> Summary:
     """Compute the subtree's figures from the records and keep them. The mark is read where the
     figures are (the replica, when there is one), so a change the replica has not replayed yet is
     after the mark and reopens the summary."""
-    mark = read_reports(last_mark)
     began = time.perf_counter()
-    figures = compute_all(Scope(org, start, end), components=True)
+    mark, figures = read_reports(
+        lambda: (last_mark(), compute_all(Scope(org, start, end), components=True))
+    )
     summary, _created = Summary.objects.update_or_create(
         org=org,
         start=start,

@@ -289,13 +289,20 @@ def org_move_many(
     """Place each of `orgs` with its whole subtree under `new_parent` from `on`, all or none:
     the checks of a move for each, the rows written together (a restructuring moves a merged
     organisation's children at once). Earlier placements are kept."""
+    require(actor, Ability.MANAGE_ORGS, new_parent.path)
+    for org in orgs:
+        require(actor, Ability.MANAGE_ORGS, org.path)
     _check_date(on)
     decision = _decision_required(decision)
-    require(actor, Ability.MANAGE_ORGS, new_parent.path)
     parent_placement = placement_on(new_parent, on)
     roots: dict[str, Organisation] = {}
     for org in orgs:
-        require(actor, Ability.MANAGE_ORGS, org.path)
+        if any(org.path.startswith(p) or p.startswith(org.path) for p in roots):
+            raise RuleError(
+                _("%(org)s lies in another of the organisations moved: move one or the other.")
+                % {"org": org.name},
+                field="parent",
+            )
         if org.dissolved_on is not None:
             raise RuleError(_("A dissolved organisation cannot be moved."), field="parent")
         if new_parent.pk == org.pk or new_parent.path.startswith(org.path):
@@ -329,12 +336,10 @@ def org_move_many(
     )
     below: dict[str, list[Placement]] = {path: [] for path in roots}
     for placement in moving:
-        # The moved organisation whose subtree holds it: the longest of the paths it starts with.
-        root = max((p for p in roots if placement.path.startswith(p)), key=len)
+        # The moved organisation whose subtree holds it (the subtrees are disjoint).
+        root = next(p for p in roots if placement.path.startswith(p))
         below[root].append(placement)
-    before = {org.pk: snapshot(org, ORG_FIELDS) for org in roots.values()}
-    new_rows, changed = [], []
-    for old_path, org in roots.items():
+    for old_path in roots:
         latest = max(p.valid_from for p in below[old_path])
         if on <= latest:
             raise RuleError(
@@ -342,6 +347,9 @@ def org_move_many(
                 % {"date": format_date(latest)},
                 field="on",
             )
+    before = {org.pk: snapshot(org, ORG_FIELDS) for org in roots.values()}
+    new_rows, changed = [], []
+    for old_path, org in roots.items():
         new_root = parent_placement.path + path_segment(org.pk)
         for placement in below[old_path]:
             new_path = new_root + placement.path[len(old_path) :]
@@ -361,7 +369,7 @@ def org_move_many(
                 placement.org.parent = new_parent
             changed.append(placement.org)
         org.parent, org.path = new_parent, new_root
-    Placement.objects.filter(id__in=[p.pk for p in moving]).update(valid_to=on)
+    Placement.objects.filter(ranges, valid_to__isnull=True).update(valid_to=on)
     Placement.objects.bulk_create(new_rows, batch_size=1000)
     # The cached path and parent of every organisation moved: one statement run for each row
     # (bulk_update's CASE over hundreds of rows costs more to build than to run).

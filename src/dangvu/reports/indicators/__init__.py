@@ -19,6 +19,7 @@ from functools import partial
 
 from django.db.models import Count, Q
 
+from dangvu.core.routers import read_reports
 from dangvu.members.models import MembershipEvent, MembershipPeriod
 from dangvu.orgs.models import Organisation, Placement, valid_on
 from dangvu.reports.indicators.admitted import Admitted, grassroots_of_many, target_of
@@ -91,6 +92,14 @@ def compute_all(
 ) -> dict[str, float]:
     """Every indicator of the scope (or of the named families), by code; with `components`,
     also the parts that averages are made of (keys starting with "_"), to combine subtrees."""
+    # The version and every family's figures read on one database (the replica, when there is
+    # one; the primary for all of them if the replica fails on the way).
+    return read_reports(lambda: _compute_all(scope, families, components))
+
+
+def _compute_all(
+    scope: Scope, families: Iterable[str] | None, components: bool
+) -> dict[str, float]:
     wanted = set(families) if families is not None else None
     values: dict[str, float] = {}
     version = data_version()

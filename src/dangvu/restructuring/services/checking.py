@@ -93,7 +93,7 @@ def _orphans(run: _Run) -> list[Problem]:
     for p in (
         MembershipPeriod.objects.filter(valid_on(on), org_id__in=ids)
         .select_related("member__person")
-        .order_by("org_id", "id")
+        .order_by("org_id", "valid_from", "id")
     ):
         left[p.org_id].append(
             Problem(
@@ -104,7 +104,7 @@ def _orphans(run: _Run) -> list[Problem]:
     for child in (
         Placement.objects.filter(valid_on(on), parent_id__in=ids)
         .select_related("org")
-        .order_by("parent_id", "id")
+        .order_by("parent_id", "valid_from", "id")
     ):
         left[child.parent_id].append(
             Problem(
