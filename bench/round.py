@@ -101,12 +101,15 @@ def main() -> dict[str, float]:
     rows = list(Rating.objects.filter(year=YEAR).values_list(
         "year", "subject", "regulation", "member_id", "unit_id", "level", "changeset_id"))  # fmt: skip
     Rating.objects.filter(year=YEAR).delete()
+    changeset = Rating._meta.get_field("changeset")
+    rows = [(*row[:6], changeset.get_db_prep_value(row[6], connection)) for row in rows]
     began = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(
             "INSERT INTO evaluation_rating (year, subject, regulation, self_level, proposed_level, "
-            "level, facts, reclassified_from, reclassified_reason, source, member_id, unit_id, "
-            "changeset_id) VALUES (%s, %s, %s, '', %s, %s, '{}', '', '', 'workflow', %s, %s, %s)",
+            "level, facts, reclassified_from, reclassified_reason, source, late_reason, override_reason, "
+            "member_id, unit_id, changeset_id) "
+            "VALUES (%s, %s, %s, '', %s, %s, '{}', '', '', 'workflow', '', '', %s, %s, %s)",
             [(y, s, r, lv, lv, m, u, cs) for y, s, r, m, u, lv, cs in rows],
         )
     floor_s = time.perf_counter() - began

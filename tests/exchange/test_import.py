@@ -516,3 +516,70 @@ def later_row(member):
         "Trung cấp",
         dt.date(2025, 6, 1),
     ]
+
+
+def test_a_file_is_checked_and_written_a_chunk_at_a_time_with_the_answers_of_one(
+    world, monkeypatch
+):
+    """Issue 28, point 5: the members' file is read once, its keys checked as a whole, then its
+    rows checked and written a chunk at a time. With chunks of 2 rows the answers are those of
+    the file taken whole: repeats across chunks found, a decision shared across chunks written
+    once, and an error in the last chunk undoing what the first chunks wrote."""
+    from dangvu.core.models import Decision
+    from dangvu.exchange.importing import base
+
+    monkeypatch.setattr(base, "CHUNK", 2)
+    numbered = Decision.objects.filter(number="15-QĐ/HU").count()
+    unnumbered = [
+        member_row(f"Lê Văn {name}", f"05809000030{n}")
+        for n, name in enumerate(("Một", "Hai", "Ba"), start=5)
+    ]
+    for row in unnumbered:
+        row[8] = None  # no decision number: rows share the decision by its date and issuer
+    rows = [
+        MEMBER_HEADER,
+        member_row("Trần Văn Bảy", "058090000101"),  # row 2, chunk 1
+        member_row("Trần Văn Tám", "058090000102"),  # row 3, chunk 1
+        member_row("Trần Văn Chín", "058090000103"),  # row 4, chunk 2
+        *unnumbered,  # rows 5, 6 (chunk 2, 3) and 7 (chunk 3)
+        member_row("Trần Văn Mười", "058090000108"),  # row 8, chunk 4
+    ]
+    persons, decisions = Person.objects.count(), Decision.objects.count()
+    outcome, batch = run(world, xlsx(rows))
+    assert outcome.errors == [] and outcome.created == 7 and batch is not None
+    assert Person.objects.count() == persons + 7
+    # One decision of each: "15-QĐ/HU" of 2/3/2015 named in chunks 1, 2 and 4, the one with no
+    # number named in chunks 2 and 3.
+    assert Decision.objects.filter(number="15-QĐ/HU").count() == max(numbered, 1)
+    assert Decision.objects.count() == decisions + (numbered == 0) + 1
+    admissions = MembershipEvent.objects.filter(
+        kind="admission", member__person__full_name__startswith="Lê Văn"
+    )
+    assert admissions.count() == 3 and admissions.values("decision").distinct().count() == 1
+
+    # A citizen ID of chunk 1 again in chunk 3; one member named by two identifiers in two rows;
+    # a ceremony before the decision in the last chunk, found only when that chunk is checked.
+    an = world.members["an"]
+    an.card_number = "12345678"
+    an.save()
+    rows = [
+        MEMBER_HEADER,
+        member_row("Phạm Văn Một", "058090000201"),  # row 2
+        member_row("Phạm Văn Hai", "058090000202"),  # row 3
+        member_row("Phạm Văn Ba", "058090000203"),  # row 4
+        member_row("Phạm Văn Bốn", "058090000204"),  # row 5
+        member_row("Phạm Văn Năm", "058090000201"),  # row 6: row 2's citizen ID
+        ["058050000001", "Nguyễn Văn An", *[None] * 11],  # row 7: An by citizen ID
+        [None, "Nguyễn Văn An", *[None] * 10, "12345678"],  # row 8: An by card
+        member_row("Phạm Văn Chín", "058090000209", ceremony=dt.date(2015, 2, 1)),  # row 9
+    ]
+    persons, decisions = Person.objects.count(), Decision.objects.count()
+    outcome, batch = run(world, xlsx(rows))
+    found = problems(outcome)
+    assert "row 2" in found[(6, "Số CCCD")]
+    assert found[(8, "Số thẻ đảng")] == "This row names the same member as row 7."
+    assert (9, "Ngày lễ kết nạp") in found, found
+    assert len(found) == 3 and batch is None and not outcome.committed
+    assert (Person.objects.count(), Decision.objects.count()) == (persons, decisions)
+    outcome, _b = run(world, xlsx(rows), dry_run=True)
+    assert problems(outcome) == found

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+import pickle
+import tempfile
+from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
@@ -124,6 +126,37 @@ class Row:
     bad: set[str] = field(default_factory=set)  # columns whose cell could not be read
 
 
+CHUNK = 5000  # rows checked and written at a time by an import read with `read_spilled`
+
+
+class Spill:
+    """The rows of a file kept in a temporary file, pickled a chunk at a time (issue 28: two
+    passes, the keys first, then the rows in chunks, so that memory does not grow with the
+    file); `keys` holds each row's keys, for the checks of the whole file."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 — closed by close() or collection
+        self.count = 0
+        self.parts = 0
+        self.keys: list[Row] = []
+
+    def add(self, rows: list[Row]) -> None:
+        pickle.dump(rows, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.count += len(rows)
+        self.parts += 1
+
+    def __len__(self) -> int:
+        return self.count
+
+    def chunks(self) -> Iterator[list[Row]]:
+        self.file.seek(0)
+        for _part in range(self.parts):
+            yield pickle.load(self.file)  # noqa: S301 — written by this process just before
+
+    def close(self) -> None:
+        self.file.close()
+
+
 def checksum(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
@@ -205,6 +238,38 @@ class Importer:
     # --- reading ----------------------------------------------------------------------------
     def read(self) -> list[Row]:
         """Every row read and its cells parsed; problems of cells are recorded, rows kept."""
+        rows = list(self.parsed_rows())
+        if not rows:
+            raise FileError(_("The file has a header but no rows of data."))
+        return rows
+
+    def read_spilled(self, keys: tuple[str, ...]) -> Spill:
+        """Every row read and parsed once, as `read`, but kept on disk a chunk at a time: in
+        memory only each row's `keys` (what the checks of the whole file need), and the rows
+        given back a chunk at a time (a file of 150,000 rows is not held whole)."""
+        spill = Spill()
+        chunk: list[Row] = []
+        for row in self.parsed_rows():
+            chunk.append(row)
+            spill.keys.append(
+                Row(
+                    row.number,
+                    {k: row.values[k] for k in keys if k in row.values},
+                    {k: row.cells[k] for k in keys if k in row.cells},
+                    row.bad & set(keys),
+                )
+            )
+            if len(chunk) == CHUNK:
+                spill.add(chunk)
+                chunk = []
+        if chunk:
+            spill.add(chunk)
+        if not spill.keys:
+            raise FileError(_("The file has a header but no rows of data."))
+        return spill
+
+    def parsed_rows(self) -> Iterator[Row]:
+        """The rows of the file, each with its cells parsed; problems of cells are recorded."""
         sheet: Sheet = open_sheet(self.content, self.filename, header_score(self.kind))
         found, unmatched = match_headers(self.kind, sheet.headers, self.mapping)
         self.outcome.ignored = unmatched
@@ -221,7 +286,7 @@ class Importer:
         self.outcome.missing = [
             self.columns[k].header for k in self.required_for_create if k not in usable
         ]
-        rows: list[Row] = []
+        count = 0
         total = sheet.total
         # Most columns repeat a few values (sex, ethnicity, cell code, dates): each distinct cell
         # of a column is parsed once. Keys carry the type, as 1, 1.0 and True are equal in Python.
@@ -254,13 +319,11 @@ class Importer:
                     values[key] = str(parsed)
                 else:
                     values[key] = parsed
-            rows.append(row)
-            if len(rows) % 2000 == 0:
-                self.progress("read", len(rows), max(total, len(rows)))
-        self.progress("read", len(rows), len(rows))
-        if not rows:
-            raise FileError(_("The file has a header but no rows of data."))
-        return rows
+            yield row
+            count += 1
+            if count % 2000 == 0:
+                self.progress("read", count, max(total, count))
+        self.progress("read", count, count)
 
     def parse(self, column: Column, raw: parsing.Cell) -> Any:
         if column.sensitive and parsing.masked(raw):
@@ -299,7 +362,7 @@ class Importer:
 
     def _check(self) -> Outcome:
         try:
-            rows = self.read()
+            rows = self.rows_to_plan()
             self.plan(rows, commit=False)
         except FileError as exc:
             self.outcome.errors.append(Problem(ROW_OF_FILE, "", "", str(exc)))
@@ -309,7 +372,7 @@ class Importer:
     def _commit(self) -> tuple[Outcome, ChangeSet | None]:
         changeset = None
         try:
-            rows = self.read()
+            rows = self.rows_to_plan()
             # Read back before the commit, whoever runs it (the page's worker, the command): a
             # row that reached a record outside the user's area undoes the whole file.
             with (
@@ -380,7 +443,11 @@ class Importer:
         self.outcome.rows.sort(key=lambda r: r["row"])
         return self.outcome
 
-    def plan(self, rows: list[Row], *, commit: bool, changeset: ChangeSet | None = None) -> None:
+    def rows_to_plan(self) -> list[Row] | Spill:
+        """What `plan` is given: the rows read (an import of big files reads them spilled)."""
+        return self.read()
+
+    def plan(self, rows: Any, *, commit: bool, changeset: ChangeSet | None = None) -> None:
         raise NotImplementedError
 
     # --- shared lookups ---------------------------------------------------------------------

@@ -19,8 +19,10 @@ from dangvu.exchange.importing.base import (
     FIELD_COLUMNS,
     Importer,
     Row,
+    Spill,
     _bad_cell,
     _display,
+    _keys_shown,
     _similarity,
 )
 from dangvu.members import services as member_services
@@ -40,90 +42,164 @@ LIFECYCLE = {
 
 CREATE_REQUIRED = ("full_name", "sex", "birth_date", "org", "admission_date")
 
+# What the checks of the whole file read of each row, before its rows come back in chunks: the
+# identifiers, the name, birth date and home town that identify a row without them, the cell.
+KEY_COLUMNS = (
+    "citizen_id",
+    "card_number",
+    "dossier_number",
+    "full_name",
+    "birth_date",
+    "hometown",
+    "org",
+)
+
 
 class MemberImporter(Importer):
     kind = "members"
     required_for_create = CREATE_REQUIRED
 
-    def plan(self, rows: list[Row], *, commit: bool, changeset: ChangeSet | None = None) -> None:
-        self.progress("check", 0, len(rows))
-        matched = self.members_by_keys(rows)
-        self.identify_keyless(rows, matched)
-        members = self.members({m for m in matched.values() if m})
-        orgs = self.orgs_by_code({r.values.get("org") or "" for r in rows})
+    def rows_to_plan(self) -> Spill:
+        return self.read_spilled(KEY_COLUMNS)
+
+    def plan(self, rows: Spill, *, commit: bool, changeset: ChangeSet | None = None) -> None:
+        """The whole file's checks on its keys first, then the rows a chunk at a time: each
+        chunk checked, and written at once on a commit while no row has an error (a later
+        error undoes the whole file: the commit is one transaction)."""
+        try:
+            self._plan(rows, commit=commit, changeset=changeset)
+        finally:
+            rows.close()
+
+    def _plan(self, rows: Spill, *, commit: bool, changeset: ChangeSet | None) -> None:
+        total = len(rows)
+        self.progress("check", 0, total)
+        matched = self.members_by_keys(rows.keys)
+        self.identify_keyless(rows.keys, matched)
+        self._one_row_a_member(rows.keys, matched)
+        orgs = self.orgs_by_code({r.values.get("org") or "" for r in rows.keys})
+        rows.keys = []  # the rows' own values come back with their chunks
         manage = scope_for(self.actor, Ability.MANAGE_MEMBERS)
         # A change without its own date takes effect on the day the file was saved, or today;
         # the preview says which (issue 19, point 4).
         self.saved_on = file_date(self.content, self.filename)
         self.outcome.effective = self.saved_on or today()
-        self.latest = member_services.latest_changes(m.person_id for m in members.values())
-        creates: list[tuple[Row, member_services.AdmitRow]] = []
-        updates: list[tuple[Row, PartyMember, dict[str, Any]]] = []
-        decisions: dict[tuple[str, dt.date, str], Decision] = {}
         twins: dict[tuple[str, dt.date, str], int] = {}
-        refused = self.refused
-        for index, row in enumerate(rows, start=1):
-            if index % 2000 == 0:
-                self.progress("check", index, len(rows))
-            if row.number in refused:
+        # Decisions without a number are shared by the file's rows by date and issuer; those with
+        # one are found on file, where an earlier chunk's commit has put them.
+        unnumbered: dict[tuple[str, dt.date, str], Decision] = {}
+        seen: dict[str, dict[str, int]] = {}
+        creates_total = prepared_total = done = 0
+        failed = False
+        for chunk in rows.chunks():
+            members = self.members(
+                {matched[r.number] for r in chunk if matched.get(r.number) is not None}
+            )
+            self.latest = member_services.latest_changes(m.person_id for m in members.values())
+            creates: list[tuple[Row, member_services.AdmitRow]] = []
+            updates: list[tuple[Row, PartyMember, dict[str, Any]]] = []
+            decisions: dict[tuple[str, dt.date, str], Decision] = {}
+            for row in chunk:
+                done += 1
+                if done % 2000 == 0:
+                    self.progress("check", done, total)
+                if row.number in self.refused:
+                    continue
+                member = members.get(matched.get(row.number, 0))
+                if member is not None:
+                    self._plan_update(row, member, manage, updates)
+                elif row.number not in matched:
+                    item = self._plan_create(row, orgs, decisions, unnumbered)
+                    if item is not None:
+                        creates.append((row, item))
+                        self._twin(row, item, twins)
+            self._known_decisions(decisions, creates)
+            problems, prepared = member_services.check_bulk_admit(
+                [a for _r, a in creates], self.actor, seen=seen, start=creates_total
+            )
+            for where, messages in problems.items():
+                position, _sep, name = where.partition(":")
+                row = creates[int(position) - creates_total - 1][0]
+                for message in messages:
+                    self.error(row, FIELD_COLUMNS.get(name, name), message)
+            failed = failed or bool(problems)
+            creates_total += len(creates)
+            prepared_total += len(prepared)
+            for row, admit in creates:
+                self.outcome.rows.append(
+                    {
+                        "row": row.number,
+                        "action": "create",
+                        "label": admit.person.full_name,
+                        "changes": {},
+                    }
+                )
+            if commit and not self.outcome.errors:
+                assert changeset is not None
+                self.progress("write", done, total)
+                member_services.write_bulk_admit(prepared, changeset)
+                member_services.members_bulk_update(
+                    items=[(m, c) for _r, m, c in updates],
+                    actor=self.actor,
+                    changeset=changeset,
+                    effective={m.pk: self._effective(r) for r, m, _c in updates},
+                )
+        self.outcome.created = creates_total if failed else prepared_total
+        self.progress("check", total, total)
+
+    def _one_row_a_member(self, rows: list[Row], matched: dict[int, int]) -> None:
+        """Two rows naming one member by different identifiers: which of them holds? Neither is
+        taken for the other; the later row is refused."""
+        first: dict[int, int] = {}
+        for row in rows:
+            member = matched.get(row.number)
+            if member is None or row.number in self.refused:
                 continue
-            member = members.get(matched.get(row.number, 0))
-            if member is not None:
-                self._plan_update(row, member, manage, updates)
-            elif row.number not in matched:
-                item = self._plan_create(row, orgs, decisions)
-                if item is not None:
-                    creates.append((row, item))
-                    key = _similarity(
-                        item.person.full_name, item.person.birth_date, item.person.hometown
-                    )
-                    if key in twins:
-                        self.warn(
-                            row,
-                            "full_name",
-                            _(
-                                "Same name, date of birth and home town as row %(row)s: check that they are two people."
-                            )
-                            % {"row": twins[key]},
-                        )
-                    twins.setdefault(key, row.number)
+            if member in first:
+                self.refused.add(row.number)
+                self.error(
+                    row,
+                    "card_number",
+                    _("This row names the same member as row %(row)s.") % {"row": first[member]},
+                    value=_keys_shown(row),
+                )
+            else:
+                first[member] = row.number
+
+    def _twin(
+        self,
+        row: Row,
+        item: member_services.AdmitRow,
+        twins: dict[tuple[str, dt.date, str], int],
+    ) -> None:
+        key = _similarity(item.person.full_name, item.person.birth_date, item.person.hometown)
+        if key in twins:
+            self.warn(
+                row,
+                "full_name",
+                _(
+                    "Same name, date of birth and home town as row %(row)s: check that they are two people."
+                )
+                % {"row": twins[key]},
+            )
+        twins.setdefault(key, row.number)
+
+    def _known_decisions(
+        self,
+        decisions: dict[tuple[str, dt.date, str], Decision],
+        creates: list[tuple[Row, member_services.AdmitRow]],
+    ) -> None:
+        """A decision on file already (or written by an earlier chunk): the rows share it."""
         numbers = sorted({n for n, _d, _i in decisions if n})
         for start in range(0, len(numbers), 500):
             for known in Decision.objects.filter(number__in=numbers[start : start + 500]):
                 said = (known.number, known.date, known.issuer)
-                if said in decisions:  # the decision is on file already: the rows share it
+                if said in decisions:
                     fresh = decisions[said]
                     for _r, admit in creates:
                         if admit.decision is fresh:
                             admit.decision = known
                     decisions[said] = known
-        problems, prepared = member_services.check_bulk_admit([a for _r, a in creates], self.actor)
-        for where, messages in problems.items():
-            position, _sep, name = where.partition(":")
-            row = creates[int(position) - 1][0]
-            for message in messages:
-                self.error(row, FIELD_COLUMNS.get(name, name), message)
-        self.outcome.created = len(prepared) if not problems else len(creates)
-        for row, admit in creates:
-            self.outcome.rows.append(
-                {
-                    "row": row.number,
-                    "action": "create",
-                    "label": admit.person.full_name,
-                    "changes": {},
-                }
-            )
-        self.progress("check", len(rows), len(rows))
-        if commit and not self.outcome.errors:
-            assert changeset is not None
-            self.progress("write", 0, len(rows))
-            member_services.write_bulk_admit(prepared, changeset)
-            member_services.members_bulk_update(
-                items=[(m, c) for _r, m, c in updates],
-                actor=self.actor,
-                changeset=changeset,
-                effective={m.pk: self._effective(r) for r, m, _c in updates},
-            )
 
     def _effective(self, row: Row) -> dt.date:
         return row.values.get("effective_date") or self.outcome.effective or today()
@@ -233,6 +309,7 @@ class MemberImporter(Importer):
         row: Row,
         orgs: dict[str, Organisation],
         decisions: dict[tuple[str, dt.date, str], Decision],
+        unnumbered: dict[tuple[str, dt.date, str], Decision],
     ) -> member_services.AdmitRow | None:
         v = row.values
         missing = [
@@ -252,13 +329,14 @@ class MemberImporter(Importer):
         on = v["admission_date"]
         number, issuer = v.get("admission_number") or "", v.get("admission_issuer") or ""
         said = (number, on, issuer)
-        if said not in decisions:
-            decisions[said] = Decision(number=number, date=on, issuer=issuer)
+        shared = decisions if number else unnumbered
+        if said not in shared:
+            shared[said] = Decision(number=number, date=on, issuer=issuer)
         base = {"full_name": "", "sex": "", "birth_date": None}
         return member_services.AdmitRow(
             person=self._person_input(row, base),
             org=org,
-            decision=decisions[said],
+            decision=shared[said],
             ceremony_date=v.get("ceremony_date"),
             official_date=v.get("official_date"),
         )

@@ -159,19 +159,31 @@ def members_bulk_admit(*, rows: list[AdmitRow], actor: Actor, changeset: ChangeS
 
 
 def check_bulk_admit(
-    rows: list[AdmitRow], actor: Actor
+    rows: list[AdmitRow],
+    actor: Actor,
+    *,
+    seen: dict[str, dict[str, int]] | None = None,
+    start: int = 0,
 ) -> tuple[dict[str, list[str]], list[PreparedAdmission]]:
-    """Every check of `members_bulk_admit`, writing nothing: ({"N:field": messages}, prepared)."""
+    """Every check of `members_bulk_admit`, writing nothing: ({"N:field": messages}, prepared).
+
+    A batch checked in parts (a big import, a chunk at a time) passes the same `seen` to each
+    part and `start`, the rows before it: N then counts from the batch's first row, a number
+    repeated in an earlier part is found, and only this part's numbers are looked up."""
     scope = scope_for(actor, Ability.MANAGE_MEMBERS)
     problems: dict[str, list[str]] = {}
     prepared: list[PreparedAdmission] = []
-    seen: dict[str, dict[str, int]] = {"citizen_id": {}, "card_number": {}, "dossier_number": {}}
+    if seen is None:
+        seen = {}
+    for key in ("citizen_id", "card_number", "dossier_number"):
+        seen.setdefault(key, {})
+    fresh: dict[str, list[str]] = {key: [] for key in seen}
     cell_problems: dict[tuple[int, dt.date], str | None] = {}
     placements: dict[int, list[Placement]] = {r.org.pk: [] for r in rows}
     for placement in Placement.objects.filter(org_id__in=list(placements)):
         placements[placement.org_id].append(placement)
     now = today()
-    for index, row in enumerate(rows, start=1):
+    for index, row in enumerate(rows, start=start + 1):
 
         def fail(field: str, message: str, index: int = index) -> None:
             problems.setdefault(f"{index}:{field}", []).append(message)
@@ -205,6 +217,8 @@ def check_bulk_admit(
                     _("%(value)s appears twice in the batch (rows %(a)s and %(b)s).")
                     % {"value": value, "a": seen[key][value], "b": index},
                 )
+            else:
+                fresh[key].append(value)
             seen[key][value] = index
         facts = [lifecycle.Fact("admission", on, row.org.pk)]
         if row.ceremony_date is not None:
@@ -232,7 +246,7 @@ def check_bulk_admit(
         ("card_number", PartyMember),
         ("dossier_number", PartyMember),
     ):
-        for value in _unique_clashes(key, list(seen[key]), model):
+        for value in _unique_clashes(key, fresh[key], model):
             problems.setdefault(f"{seen[key][value]}:{key}", []).append(
                 _("%(value)s is already recorded.") % {"value": value}
             )
