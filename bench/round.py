@@ -21,11 +21,15 @@ import django
 
 django.setup()
 
+from django.apps import apps  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.db.models import Max  # noqa: E402
+from django.db.models.fields import AutoFieldMixin  # noqa: E402
 from procinfo import peak_mb  # noqa: E402
 
 from dangvu.core.changes import get_or_create_decision, open_change_set  # noqa: E402
+from dangvu.core.models import ChangeSet  # noqa: E402
 from dangvu.evaluation.models import Rating  # noqa: E402
 from dangvu.evaluation.services import Proposal, ratings_decide, ratings_propose  # noqa: E402
 from dangvu.members.models import PartyMember  # noqa: E402
@@ -71,6 +75,10 @@ def setup() -> list[tuple[object, list[object]]]:
     return communes
 
 
+# Transaction control is the replay's own (one transaction a unit, as the services had).
+CONTROL = ("BEGIN", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "COMMIT")
+
+
 def main() -> dict[str, float]:
     call_command("migrate", verbosity=0)
     began = time.perf_counter()
@@ -79,50 +87,102 @@ def main() -> dict[str, float]:
     members = {}
     for m in PartyMember.objects.order_by("pk"):
         members.setdefault(m.org_id, []).append(m)
-    rated = 0
-    began = time.perf_counter()
-    for commune, cells in communes:
-        decision = get_or_create_decision(
+    decisions = {
+        commune.pk: get_or_create_decision(
             number=f"50-QĐ/ĐU-{commune.pk}", date=dt.date(YEAR, 12, 22), issuer="Đảng ủy xã"
         )
-        proposed = []
-        for cell in cells:
+        for commune, _cells in communes
+    }
+    numbered = [m for m in apps.get_models() if isinstance(m._meta.pk, AutoFieldMixin)]
+    before = {m: m.objects.aggregate(n=Max("pk"))["n"] or 0 for m in numbered}
+    changesets = set(ChangeSet.objects.values_list("pk", flat=True))
+    # Every statement the services send, as sent to the driver, one list per transaction.
+    units: list[list[tuple[str, object, bool]]] = []
+
+    def record(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        if not sql.lstrip().upper().startswith(CONTROL):
+            units[-1].append((sql, params, many))
+        return execute(sql, params, many, context)
+
+    rated = 0
+    began = time.perf_counter()
+    with connection.execute_wrapper(record):
+        for commune, cells in communes:
+            proposed = []
+            for cell in cells:
+                units.append([])
+                with transaction.atomic():
+                    proposed += ratings_propose(
+                        cell=cell, year=YEAR, actor=None,
+                        proposals=[Proposal(m, lv) for m, lv in zip(members[cell.pk], LEVELS, strict=True)],
+                    )  # fmt: skip
+            units.append([])
             with transaction.atomic():
-                proposed += ratings_propose(
-                    cell=cell, year=YEAR, actor=None,
-                    proposals=[Proposal(m, lv) for m, lv in zip(members[cell.pk], LEVELS, strict=True)],
-                )  # fmt: skip
-        with transaction.atomic():
-            ratings_decide(deciding_org=commune, year=YEAR, decision=decision, actor=None,
-                           levels=[(r, r.proposed_level) for r in proposed])  # fmt: skip
-        rated += len(proposed)
+                ratings_decide(deciding_org=commune, year=YEAR, decision=decisions[commune.pk],
+                               actor=None, levels=[(r, r.proposed_level) for r in proposed])  # fmt: skip
+            rated += len(proposed)
     services_s = time.perf_counter() - began
     assert Rating.objects.filter(year=YEAR).exclude(level="").count() == rated == COMMUNES * 300
-    rows = list(Rating.objects.filter(year=YEAR).values_list(
-        "year", "subject", "regulation", "member_id", "unit_id", "level", "changeset_id"))  # fmt: skip
-    Rating.objects.filter(year=YEAR).delete()
-    changeset = Rating._meta.get_field("changeset")
-    rows = [(*row[:6], changeset.get_db_prep_value(row[6], connection)) for row in rows]
+    result_rows = sorted(Rating.objects.filter(year=YEAR).values_list(*COMPARED))
+    statements = sum(len(u) for u in units)
+    _undo(numbered, before, changesets)
+    # The floor: the very statements the services sent — the checks' reads, batched as they
+    # are, and the same rows written — sent again raw, one transaction a cell and a commune,
+    # with no ORM and no Python rule between them.
     began = time.perf_counter()
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(
-            "INSERT INTO evaluation_rating (year, subject, regulation, self_level, proposed_level, "
-            "level, facts, reclassified_from, reclassified_reason, source, late_reason, override_reason, "
-            "member_id, unit_id, changeset_id) "
-            "VALUES (%s, %s, %s, '', %s, %s, '{}', '', '', 'workflow', '', '', %s, %s, %s)",
-            [(y, s, r, lv, lv, m, u, cs) for y, s, r, m, u, lv, cs in rows],
-        )
+    for unit in units:
+        with transaction.atomic(), connection.cursor() as cursor:
+            for sql, params, many in unit:
+                if many:
+                    cursor.executemany(sql, params)
+                else:
+                    cursor.execute(sql, params)
     floor_s = time.perf_counter() - began
+    assert sorted(Rating.objects.filter(year=YEAR).values_list(*COMPARED)) == result_rows
     result = {
         "cells": COMMUNES * CELLS,
         "ratings": rated,
         "setup_s": round(built, 1),
         "services_s": round(services_s, 2),
         "floor_s": round(floor_s, 2),
+        "statements": statements,
         "peak_mb": round(peak_mb(), 1),
     }
     print(json.dumps(result))
     return result
+
+
+COMPARED = ("member_id", "unit_id", "proposed_level", "level", "deciding_org_id", "changeset_id")
+
+
+def _undo(numbered: list[type], before: dict[type, int], changesets: set[object]) -> None:
+    """What the round wrote, taken out, and each table's key counter set back, so that the
+    replayed statements write the same rows under the same keys."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Raw: the change log refuses deletion through the ORM (it is append-only).
+        cursor.execute("DELETE FROM evaluation_rating WHERE year = %s", [YEAR])
+        for model in numbered:
+            cursor.execute(
+                f"DELETE FROM {model._meta.db_table} WHERE {model._meta.pk.column} > %s",
+                [before[model]],
+            )
+        for key in set(ChangeSet.objects.values_list("pk", flat=True)) - changesets:
+            cursor.execute(
+                "DELETE FROM core_changeset WHERE id = %s",
+                [ChangeSet._meta.pk.get_db_prep_value(key, connection)],
+            )
+        for model in numbered:
+            table, column = model._meta.db_table, model._meta.pk.column
+            if connection.vendor == "sqlite":
+                cursor.execute(
+                    "UPDATE sqlite_sequence SET seq = %s WHERE name = %s",
+                    [before[model], table],
+                )
+            else:
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, %s), %s, %s)",
+                    [table, column, max(before[model], 1), before[model] > 0],
+                )
 
 
 if __name__ == "__main__":

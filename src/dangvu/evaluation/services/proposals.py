@@ -431,7 +431,7 @@ def _write_proposals(
         written.append(rating)
         befores.append(before)
     # One INSERT for the new ratings and one UPDATE for the proposals made again (issue 9).
-    Rating.objects.bulk_create(fresh, batch_size=1000)
+    bulk.insert(fresh, returning_pk=True)
     Rating.objects.bulk_update(changed, PROPOSAL_FIELDS, batch_size=1000)
     entries = [
         log_values(
