@@ -524,11 +524,20 @@ def test_a_file_is_checked_and_written_a_chunk_at_a_time_with_the_answers_of_one
     """Issue 28, point 5: the members' file is read once, its keys checked as a whole, then its
     rows checked and written a chunk at a time. With chunks of 2 rows the answers are those of
     the file taken whole: repeats across chunks found, a decision shared across chunks written
-    once, and an error in the last chunk undoing what the first chunks wrote."""
+    once, and an error found only in the last chunk undoing what the first chunks wrote."""
     from dangvu.core.models import Decision
     from dangvu.exchange.importing import base
+    from dangvu.members import services as member_services
 
     monkeypatch.setattr(base, "CHUNK", 2)
+    written: list[int] = []
+    write = member_services.write_bulk_admit
+
+    def spy(items, changeset):
+        written.append(len(items))
+        return write(items, changeset)
+
+    monkeypatch.setattr(member_services, "write_bulk_admit", spy)
     numbered = Decision.objects.filter(number="15-QĐ/HU").count()
     unnumbered = [
         member_row(f"Lê Văn {name}", f"05809000030{n}")
@@ -547,6 +556,7 @@ def test_a_file_is_checked_and_written_a_chunk_at_a_time_with_the_answers_of_one
     persons, decisions = Person.objects.count(), Decision.objects.count()
     outcome, batch = run(world, xlsx(rows))
     assert outcome.errors == [] and outcome.created == 7 and batch is not None
+    assert written == [2, 2, 2, 1]  # four chunks, each written after its check
     assert Person.objects.count() == persons + 7
     # One decision of each: "15-QĐ/HU" of 2/3/2015 named in chunks 1, 2 and 4, the one with no
     # number named in chunks 2 and 3.
@@ -557,8 +567,27 @@ def test_a_file_is_checked_and_written_a_chunk_at_a_time_with_the_answers_of_one
     )
     assert admissions.count() == 3 and admissions.values("decision").distinct().count() == 1
 
-    # A citizen ID of chunk 1 again in chunk 3; one member named by two identifiers in two rows;
-    # a ceremony before the decision in the last chunk, found only when that chunk is checked.
+    # The only error in the last chunk (a ceremony before the decision, found when that chunk
+    # is checked): the three chunks before it were written, and are undone with it.
+    written.clear()
+    rows = [MEMBER_HEADER] + [
+        member_row(f"Phạm Văn {name}", f"05809000020{n}")
+        for n, name in enumerate(("Một", "Hai", "Ba", "Bốn", "Năm", "Sáu"), start=1)
+    ]
+    rows.append(member_row("Phạm Văn Chín", "058090000209", ceremony=dt.date(2015, 2, 1)))
+    persons, decisions = Person.objects.count(), Decision.objects.count()
+    outcome, batch = run(world, xlsx(rows))
+    found = problems(outcome)
+    assert list(found) == [(8, "Ngày lễ kết nạp")] and batch is None and not outcome.committed
+    assert written == [2, 2, 2]
+    assert (Person.objects.count(), Decision.objects.count()) == (persons, decisions)
+    dry, _b = run(world, xlsx(rows), dry_run=True)
+    assert problems(dry) == found and (dry.created, dry.updated) == (7, 0) == (
+        outcome.created + 7,
+        outcome.updated,
+    )
+
+    # A citizen ID of chunk 1 again in chunk 3; one member named by two identifiers in two rows.
     an = world.members["an"]
     an.card_number = "12345678"
     an.save()
@@ -571,15 +600,62 @@ def test_a_file_is_checked_and_written_a_chunk_at_a_time_with_the_answers_of_one
         member_row("Phạm Văn Năm", "058090000201"),  # row 6: row 2's citizen ID
         ["058050000001", "Nguyễn Văn An", *[None] * 11],  # row 7: An by citizen ID
         [None, "Nguyễn Văn An", *[None] * 10, "12345678"],  # row 8: An by card
-        member_row("Phạm Văn Chín", "058090000209", ceremony=dt.date(2015, 2, 1)),  # row 9
     ]
-    persons, decisions = Person.objects.count(), Decision.objects.count()
     outcome, batch = run(world, xlsx(rows))
     found = problems(outcome)
     assert "row 2" in found[(6, "Số CCCD")]
-    assert found[(8, "Số thẻ đảng")] == "This row names the same member as row 7."
-    assert (9, "Ngày lễ kết nạp") in found, found
-    assert len(found) == 3 and batch is None and not outcome.committed
-    assert (Person.objects.count(), Decision.objects.count()) == (persons, decisions)
-    outcome, _b = run(world, xlsx(rows), dry_run=True)
-    assert problems(outcome) == found
+    assert found[(8, "Số thẻ đảng")] == (
+        "This row names the same member as row 7: put the member's changes in one row."
+    )
+    assert len(found) == 2 and batch is None
+
+
+def test_a_batch_checked_in_parts_finds_a_number_repeated_across_them(world):
+    """check_bulk_admit in two parts sharing `seen`: a number of part 1 repeated in part 2 is
+    found and named by its position in the whole batch; part 2 looks up only its own numbers."""
+    from dangvu.core.models import Decision
+    from dangvu.members import services as member_services
+
+    decision = Decision(number="9-QĐ/HU", date=dt.date(2015, 3, 2), issuer="Huyện ủy")
+
+    def admit(name, citizen, born=dt.date(1990, 4, 5)):
+        return member_services.AdmitRow(
+            person=member_services.PersonInput(
+                full_name=name, sex="M", birth_date=born, citizen_id=citizen
+            ),
+            org=world.ph1,
+            decision=decision,
+            ceremony_date=dt.date(2015, 3, 20),
+        )
+
+    seen: dict = {}
+    an = admit("Đỗ Văn Hai", "058050000001", born=dt.date(1950, 7, 1))  # An's, on file
+    one = [admit("Đỗ Văn Một", "058090000301"), an]
+    with translation.override("en"):
+        problems_one, _p = member_services.check_bulk_admit(one, world.an, seen=seen)
+        assert problems_one["2:citizen_id"] == ["058050000001 is already recorded."]
+        two = [admit("Đỗ Văn Ba", "058090000303"), admit("Đỗ Văn Bốn", "058090000301")]
+        problems_two, _p = member_services.check_bulk_admit(two, world.an, seen=seen, start=2)
+    assert problems_two == {
+        "4:citizen_id": ["058090000301 appears twice in the batch (rows 1 and 4)."]
+    }, problems_two
+
+
+def test_a_member_outside_the_area_named_by_two_rows_is_logged_for_both(world):
+    """The second row naming one member is refused like the first when the member lies outside
+    the user's area: no name, and both rows in the access log."""
+    from dangvu.accounts.models import AccessRecord
+
+    son = world.members["son"]
+    son.card_number = "87654321"
+    son.save()
+    content = xlsx(
+        [["Số CCCD", "Số thẻ đảng", "Quê quán"], [son.person.citizen_id, None, "X"],
+         [None, "87654321", "Y"]]
+    )  # fmt: skip
+    outcome, _b = run(world, content, user=world.binh)
+    found = problems(outcome)
+    assert "outside your area" in found[(2, "Số CCCD")]
+    assert "outside your area" in found[(3, "Số thẻ đảng")]
+    logged = AccessRecord.objects.filter(action=AccessRecord.Action.OUT_OF_SCOPE).latest("pk")
+    assert logged.summary.endswith("rows 2, 3")

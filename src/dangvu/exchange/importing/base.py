@@ -9,6 +9,7 @@ import pickle
 import tempfile
 from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -156,6 +157,12 @@ class Spill:
     def close(self) -> None:
         self.file.close()
 
+    def __enter__(self) -> Spill:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def checksum(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
@@ -248,24 +255,28 @@ class Importer:
         memory only each row's `keys` (what the checks of the whole file need), and the rows
         given back a chunk at a time (a file of 150,000 rows is not held whole)."""
         spill = Spill()
-        chunk: list[Row] = []
-        for row in self.parsed_rows():
-            chunk.append(row)
-            spill.keys.append(
-                Row(
-                    row.number,
-                    {k: row.values[k] for k in keys if k in row.values},
-                    {k: row.cells[k] for k in keys if k in row.cells},
-                    row.bad & set(keys),
+        try:
+            chunk: list[Row] = []
+            for row in self.parsed_rows():
+                chunk.append(row)
+                spill.keys.append(
+                    Row(
+                        row.number,
+                        {k: row.values[k] for k in keys if k in row.values},
+                        {k: row.cells[k] for k in keys if k in row.cells},
+                        row.bad & set(keys),
+                    )
                 )
-            )
-            if len(chunk) == CHUNK:
+                if len(chunk) == CHUNK:
+                    spill.add(chunk)
+                    chunk = []
+            if chunk:
                 spill.add(chunk)
-                chunk = []
-        if chunk:
-            spill.add(chunk)
-        if not spill.keys:
-            raise FileError(_("The file has a header but no rows of data."))
+            if not spill.keys:
+                raise FileError(_("The file has a header but no rows of data."))
+        except BaseException:
+            spill.close()
+            raise
         return spill
 
     def parsed_rows(self) -> Iterator[Row]:
@@ -363,7 +374,8 @@ class Importer:
     def _check(self) -> Outcome:
         try:
             rows = self.rows_to_plan()
-            self.plan(rows, commit=False)
+            with rows if isinstance(rows, Spill) else nullcontext():
+                self.plan(rows, commit=False)
         except FileError as exc:
             self.outcome.errors.append(Problem(ROW_OF_FILE, "", "", str(exc)))
         self._log_outside()
@@ -376,9 +388,10 @@ class Importer:
             # Read back before the commit, whoever runs it (the page's worker, the command): a
             # row that reached a record outside the user's area undoes the whole file.
             with (
+                rows if isinstance(rows, Spill) else nullcontext(),
                 checked_write(self.actor)
                 if getattr(self.actor, "pk", None)
-                else transaction.atomic()
+                else transaction.atomic(),
             ):
                 changeset = open_change_set(
                     actor=self.actor,
@@ -424,6 +437,7 @@ class Importer:
         """Rows that named members outside the user's area, in the access log, once per run."""
         if not self.outside:
             return
+        self.outside.sort()
 
         record_access(
             None,

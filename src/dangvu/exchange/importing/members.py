@@ -22,7 +22,6 @@ from dangvu.exchange.importing.base import (
     Spill,
     _bad_cell,
     _display,
-    _keys_shown,
     _similarity,
 )
 from dangvu.members import services as member_services
@@ -66,12 +65,6 @@ class MemberImporter(Importer):
         """The whole file's checks on its keys first, then the rows a chunk at a time: each
         chunk checked, and written at once on a commit while no row has an error (a later
         error undoes the whole file: the commit is one transaction)."""
-        try:
-            self._plan(rows, commit=commit, changeset=changeset)
-        finally:
-            rows.close()
-
-    def _plan(self, rows: Spill, *, commit: bool, changeset: ChangeSet | None) -> None:
         total = len(rows)
         self.progress("check", 0, total)
         matched = self.members_by_keys(rows.keys)
@@ -149,22 +142,47 @@ class MemberImporter(Importer):
 
     def _one_row_a_member(self, rows: list[Row], matched: dict[int, int]) -> None:
         """Two rows naming one member by different identifiers: which of them holds? Neither is
-        taken for the other; the later row is refused."""
+        taken for the other; the later row is refused (outside the user's area, as any row there
+        is: no name, and the attempt in the access log)."""
         first: dict[int, int] = {}
+        again: list[tuple[Row, int]] = []
         for row in rows:
             member = matched.get(row.number)
             if member is None or row.number in self.refused:
                 continue
             if member in first:
-                self.refused.add(row.number)
-                self.error(
-                    row,
-                    "card_number",
-                    _("This row names the same member as row %(row)s.") % {"row": first[member]},
-                    value=_keys_shown(row),
-                )
+                again.append((row, member))
             else:
                 first[member] = row.number
+        if not again:
+            return
+        manage = scope_for(self.actor, Ability.MANAGE_MEMBERS)
+        known = self.members({m for _r, m in again})
+        for row, member in again:
+            self.refused.add(row.number)
+            column = next(
+                (k for k in ("citizen_id", "card_number", "dossier_number") if row.values.get(k)),
+                "full_name",
+            )
+            if not manage.covers(known[member].scope_path):
+                self.error(
+                    row,
+                    column,
+                    _(
+                        "The identifiers of this row lie outside your area: the row is not imported."
+                    ),
+                )
+                self.outside.append((row.number, member))
+                continue
+            self.error(
+                row,
+                column,
+                _(
+                    "This row names the same member as row %(row)s: put the member's changes "
+                    "in one row."
+                )
+                % {"row": first[member]},
+            )
 
     def _twin(
         self,
