@@ -1,6 +1,10 @@
 """An evaluation round at scale (issue 9, point 2d): 1,000 cells of 30 members each, every cell's
 proposal and every commune committee's decision through the services (with their checks, the
-change log and the quota), against the floor: the same 30,000 rating rows written by raw INSERTs.
+change log and the quota), against the floor (issue 28, point 3): the very statements the services
+sent — their checks' reads as batched, the same rows written — recorded as sent to the driver (and
+core.bulk's COPY on PostgreSQL), then, once the round's rows are taken out and the key counters set
+back, sent again raw, one transaction a cell and a commune; the replay must write the same ratings.
+The ratio is then what the services' Python costs over their database work.
 
 Builds its own tree (100 communes × 10 cells, 30,000 members admitted in bulk) in an empty
 database (DANGVU_DATABASE_URL). Prints and returns JSON on the last line of its output.

@@ -12,7 +12,7 @@ run, one table.
     takes in the web workers, the PostgreSQL server and the load generator (BENCH_CASES="member
     list,search" measures only those);
 (c) the import of 150,000 members vs COPY of the rows it wrote (bench/import_members.py);
-(d) an evaluation round of 1,000 cells × 30 members vs raw inserts (bench/round.py);
+(d) an evaluation round of 1,000 cells × 30 members vs its floor, the same statements replayed raw (bench/round.py);
 (e) the memory of the web workers and of the worker processes.
 
 Uses the national dataset in the database (bench/national.py builds it when the database has no
