@@ -57,14 +57,18 @@ def joined_on(ceremony: dt.date | None, decision: dt.date | None, on: dt.date) -
     return ceremony if ceremony and ceremony <= on else decision
 
 
-def review_facts(members: Sequence[PartyMember], year: int) -> dict[int, MemberFacts]:
-    """Each member's status, flags and cell on the review day, and the year's discipline: three
-    queries for any number of members."""
-    on = review_on(year)
+def review_facts(
+    members: Sequence[PartyMember], year: int, on: dt.date | None = None
+) -> dict[int, MemberFacts]:
+    """Each member's status, flags and cell on the review day (`on`, when the caller has read
+    it already), and the year's discipline: three queries for any number of members."""
+    on = on or review_on(year)
     ids = [m.pk for m in members]
     periods = {
-        p.member_id: p
-        for p in MembershipPeriod.objects.filter(valid_on(on), member_id__in=ids, temporary=False)
+        member_id: (status, org_id)
+        for member_id, status, org_id in MembershipPeriod.objects.filter(
+            valid_on(on), member_id__in=ids, temporary=False
+        ).values_list("member_id", "status", "org_id")
     }
     flags: dict[int, set[str]] = defaultdict(set)
     for member_id, flag in FlagPeriod.objects.filter(valid_on(on), member_id__in=ids).values_list(
@@ -83,9 +87,9 @@ def review_facts(members: Sequence[PartyMember], year: int) -> dict[int, MemberF
         period = periods.get(m.pk)
         out[m.pk] = MemberFacts(
             member=m,
-            status=period.status if period else "",
+            status=period[0] if period else "",
             flags=flags[m.pk],
-            cell_id=period.org_id if period else None,
+            cell_id=period[1] if period else None,
             joined_on=joined_on(m.ceremony_date, m.admission_decision_date, on),
             disciplines=disciplines[m.pk],
         )
@@ -115,16 +119,19 @@ def review_on(year: int) -> dt.date:
     return found or ev.review_day(year)
 
 
-def _still_open(year: int) -> None:
-    closed = Round.objects.filter(year=year, closed_on__isnull=False).first()
-    if closed is not None:
+def _still_open(year: int) -> dt.date:
+    """Refused once the year's round is closed; else the review day (`review_on`), read with it."""
+    found = Round.objects.filter(year=year).values_list("closed_on", "review_on").first()
+    closed_on, review = found or (None, None)
+    if closed_on is not None:
         raise RuleError(
             _(
                 "The ratings of %(year)s were closed on %(date)s; the superior level may still re-classify."
             )
-            % {"year": year, "date": format_date(closed.closed_on)},
+            % {"year": year, "date": format_date(closed_on)},
             field="year",
         )
+    return review or ev.review_day(year)
 
 
 # --- ratings decided outside the workflow: imports, the demo, and the audit of what is stored ----

@@ -59,10 +59,9 @@ def ratings_decide(
     HTXSNV quota is checked over everything this level decided in the year, within the group. A
     decision after the year's deadline (§16.1 1.6) is recorded only with its reason."""
     require(actor, Ability.RATE, deciding_org.path)
-    _still_open(year)
+    review = _still_open(year)
     rules = ev.rules_for(year)
     on = on or today()
-    review = review_on(year)
     problems: dict[str, list[str]] = {}
     if on > today():
         problems["decided_on"] = [_future(on)]
@@ -74,7 +73,7 @@ def ratings_decide(
     if late and not late_reason:
         problems["late_reason"] = [late]
     _load_subjects([r for r, _l in levels])
-    facts = review_facts([r.member for r, _l in levels if r.member_id], year)  # type: ignore[misc]
+    facts = review_facts([r.member for r, _l in levels if r.member_id], year, review)  # type: ignore[misc]
     competent_of: dict[tuple[int | None, int | None], Organisation | None] = {}
     for rating, level in levels:
         key = str(rating.pk)

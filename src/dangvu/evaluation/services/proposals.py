@@ -154,12 +154,11 @@ def ratings_propose(
     """The cell's proposal for its members, in one submission (§1.5: the cell meets, each member
     has assessed themself, the meeting proposes a level). Problems are keyed by member id."""
     require(actor, Ability.RATE, cell.path)
-    _still_open(year)
+    day = _still_open(year)
     rules = ev.rules_for(year)
     on = on or today()
     members = [p.subject for p in proposals]
-    facts = review_facts(members, year)  # type: ignore[arg-type]
-    day = review_on(year)
+    facts = review_facts(members, year, day)  # type: ignore[arg-type]
     problems: dict[str, list[str]] = {}
     for p in proposals:
         member = p.subject
