@@ -563,7 +563,7 @@ def write(r: dict[str, Any]) -> None:
          f"≥ {GOALS['import_share']}"),
         ("(c) import, dry run (s)", f"{imp['dry_run_s']:.1f}", "", "", ""),
         (f"(d) evaluation round, {rnd['cells']:,} cells × 30 (s)", f"{rnd['services_s']:.1f}",
-         f"{rnd['floor_s']:.2f}", f"{rnd['services_s'] / rnd['floor_s']:.0f}", ""),
+         f"{rnd['floor_s']:.2f}", f"{rnd['services_s'] / rnd['floor_s']:.1f}", "≤ 3"),
         ("(e) web worker, resident / peak (MB)",
          f"{lat['web_workers']['rss_mb_max']:.0f} / {lat['web_workers']['peak_mb_max']:.0f}", "",
          "", ""),
