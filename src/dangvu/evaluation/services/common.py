@@ -115,14 +115,19 @@ def grassroots_of(org: Organisation, on: dt.date) -> Organisation | None:
 
 def review_on(year: int) -> dt.date:
     """The day the year's facts are judged on: the round's review day, else 31/12 (HD 43 4.1)."""
-    found = Round.objects.filter(year=year).values_list("review_on", flat=True).first()
-    return found or ev.review_day(year)
+    return _round_state(year)[1]
+
+
+def _round_state(year: int) -> tuple[dt.date | None, dt.date]:
+    """The year's round in one query: the day it was closed (None while open) and `review_on`."""
+    found = Round.objects.filter(year=year).values_list("closed_on", "review_on").first()
+    closed_on, review = found or (None, None)
+    return closed_on, review or ev.review_day(year)
 
 
 def _still_open(year: int) -> dt.date:
     """Refused once the year's round is closed; else the review day (`review_on`), read with it."""
-    found = Round.objects.filter(year=year).values_list("closed_on", "review_on").first()
-    closed_on, review = found or (None, None)
+    closed_on, review = _round_state(year)
     if closed_on is not None:
         raise RuleError(
             _(
@@ -131,7 +136,7 @@ def _still_open(year: int) -> dt.date:
             % {"year": year, "date": format_date(closed_on)},
             field="year",
         )
-    return review or ev.review_day(year)
+    return review
 
 
 # --- ratings decided outside the workflow: imports, the demo, and the audit of what is stored ----
