@@ -41,8 +41,9 @@ from django.db import connection  # noqa: E402
 
 from dangvu.core.text import join_name, name_sort_key, search_key  # noqa: E402
 from dangvu.demo import data  # noqa: E402
+from dangvu.members.search import name_grams  # noqa: E402
 from dangvu.members.services import PERSON_FIELDS  # noqa: E402
-from dangvu.orgs.models import path_segment  # noqa: E402
+from dangvu.orgs.models import SEGMENT_WIDTH, path_segment  # noqa: E402
 from dangvu.rules import evaluation as ev  # noqa: E402
 from dangvu.rules import reference as ref  # noqa: E402
 
@@ -328,8 +329,10 @@ def _name(entry: str | tuple[str, int]) -> str:
     return entry if isinstance(entry, str) else entry[0]
 
 
-def copy_members(cursor: Any, m: Members, changeset: str) -> None:
+def copy_members(cursor: Any, m: Members, changeset: str, paths: dict[int, str]) -> None:
+    """`paths`: each organisation's path today (the members' search keys are by province)."""
     family, mid_m, mid_f, giv_m, giv_f = name_tables()
+    grams: dict[tuple[str, str], str] = {}
     keys: dict[tuple[int, int, int, str], tuple[str, str, str, str, str, str]] = {}
     person = Copier(
         cursor,
@@ -356,6 +359,7 @@ def copy_members(cursor: Any, m: Members, changeset: str) -> None:
             "first_admission_date",
             "flags",
             "derived",
+            "search_grams",
             "created_at",
         ],
     )
@@ -428,10 +432,14 @@ def copy_members(cursor: Any, m: Members, changeset: str) -> None:
             + ', "gaps": [], "transit": null, "temp_transit": null, "readmitted": false, '
             + '"outside": false, "exit_cause": null}'
         )
+        root = paths[here][:SEGMENT_WIDTH]
+        held = grams.get((root, skey))
+        if held is None:
+            held = grams[(root, skey)] = name_grams(paths[here], skey)
         member.add(
             f"{pk}\t{pk}\t{pk:010d}\t{pg_date(adm)}\t{pg_date(off) if official else NULL}\t"
             f"{status}\t{pg_date(since)}\t{here}\t{pg_date(adm)}\t"
-            f"[]\t{derived}\t{stamp}\n"
+            f"[]\t{derived}\t{held}\t{stamp}\n"
         )
     for c in (person, member, event, period):
         c.flush()
@@ -528,7 +536,7 @@ def build(total: int, seed: int = 2026) -> dict[str, float]:
         mark("organisations")
         members = Members(total, cells, seed)
         mark("draw members")
-        copy_members(raw, members, changeset)
+        copy_members(raw, members, changeset, {o.id: o.places[-1][1] for o in orgs})
         for table in ("members_person", "members_partymember"):
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), %s)", [members.total]

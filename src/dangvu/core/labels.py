@@ -38,7 +38,7 @@ def register_action_family(prefix: str, label: Callable[[str], object | None]) -
 # How a logged field's value reads (a choice's label, an id's name), by field name.
 _VALUES: dict[str, Callable[[object], object]] = {}
 # Fields a change carries that nobody reads (materialised paths, search keys).
-HIDDEN_FIELDS = {"path", "search_name", "sort_key", "derived"}
+HIDDEN_FIELDS = {"path", "search_name", "search_grams", "sort_key", "derived"}
 
 
 def register_value_labels(field: str, label: Callable[[object], object]) -> None:

@@ -37,8 +37,16 @@ class MembersConfig(AppConfig):
         register_sensitive_event_kinds(kinds.sensitive())
         extensions.register_subtree_counts(subtree_member_counts)
         extensions.register_org_panel(org_page_roll)
+        extensions.register_rerooted(_search_rerooted)
 
         register_dissolve_check()
+
+
+def _search_rerooted(org_ids: list[int]) -> None:
+    """A move took these organisations to another province: their members' search keys follow."""
+    from dangvu.members import search
+
+    search.refresh(orgs=org_ids)
 
 
 def _event_label(kind: str) -> object | None:

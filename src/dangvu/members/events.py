@@ -16,7 +16,7 @@ from dangvu.core.changes import log_entry, open_change_set
 from dangvu.core.dates import format_date, today
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeSet, Decision
-from dangvu.members import kinds, lifecycle
+from dangvu.members import kinds, lifecycle, search
 from dangvu.members.checks import admission_age_problem as admission_age_problem
 from dangvu.members.checks import months_of_age as months_of_age
 from dangvu.members.models import (
@@ -112,8 +112,11 @@ def _copy_state(member: PartyMember, state: lifecycle.State) -> None:
 
 def apply_state(member: PartyMember, state: lifecycle.State) -> None:
     """Store the derived state (the row and its periods) exactly as the engine gave it."""
+    cell = member.org_id
     _copy_state(member, state)
     member.save(update_fields=DERIVED_FIELDS)
+    if member.org_id != cell:
+        search.refresh(members=[member.pk])
     member.periods.all().delete()
     MembershipPeriod.objects.bulk_create(period_rows(member, state))
     member.flag_periods.all().delete()
@@ -395,6 +398,7 @@ def rebuild_many(members: list[PartyMember]) -> None:
         facts[e.member_id].append(lifecycle.Fact(e.kind, e.on, e.org_id, _details_in(e.details)))
     periods: list[MembershipPeriod] = []
     flag_periods: list[FlagPeriod] = []
+    cells = {m.pk: m.org_id for m in members}
     for member in members:
         try:
             state = lifecycle.derive(facts[member.pk])
@@ -404,6 +408,7 @@ def rebuild_many(members: list[PartyMember]) -> None:
         periods.extend(period_rows(member, state))
         flag_periods.extend(flag_rows(member, state))
     PartyMember.objects.bulk_update(members, DERIVED_FIELDS, batch_size=1000)
+    search.refresh(members=[m.pk for m in members if m.org_id != cells[m.pk]])
     MembershipPeriod.objects.filter(member_id__in=ids).delete()
     MembershipPeriod.objects.bulk_create(periods, batch_size=2000)
     FlagPeriod.objects.filter(member_id__in=ids).delete()

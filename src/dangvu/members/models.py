@@ -124,6 +124,8 @@ class PartyMember(models.Model):
     flags = models.JSONField(default=list, blank=True)
     # Timeline of statuses, gaps in party activity, pending transfers: see lifecycle.State.
     derived = models.JSONField(default=dict, blank=True)
+    # The name's trigrams in the cell's province, for search (members.search); derived.
+    search_grams = models.TextField(default="", blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -18,7 +18,7 @@ from dangvu.accounts.scope import scope_for
 from dangvu.core.dates import born_on_or_before_for_age, today
 from dangvu.core.models import ChangeLogEntry
 from dangvu.core.text import search_key
-from dangvu.members import attributes
+from dangvu.members import attributes, search
 from dangvu.members.models import ACTIVE_STATUSES, MembershipEvent, MembershipPeriod, PartyMember
 from dangvu.orgs.models import SEGMENT_WIDTH, Lineage, Organisation, subtree_range, valid_on
 from dangvu.rules import reference as ref
@@ -123,7 +123,8 @@ def member_list(
             )
             qs = qs.filter(by_id | Q(card_number=key))
         else:
-            qs = qs.filter(person__search_name__contains=key)
+            # The LIKE decides; on PostgreSQL the province's trigrams find its rows (members.search).
+            qs = search.holding(qs, org.path, key).filter(person__search_name__contains=key)
     if filters.sex:
         qs = qs.filter(person__sex=filters.sex)
     if filters.age_band:

@@ -16,8 +16,12 @@ SubtreeCounts = Callable[[Organisation, dt.date], dict[int, int]]
 # (the user, the organisation, the day) -> what the organisation page adds to its context
 OrgPanel = Callable[[Any, Organisation, dt.date], dict[str, Any]]
 
+# (the ids of organisations whose path now starts under another province) -> None
+Rerooted = Callable[[list[int]], None]
+
 _counts: list[SubtreeCounts] = []
 _panels: list[OrgPanel] = []
+_rerooted: list[Rerooted] = []
 
 
 def register_subtree_counts(counts: SubtreeCounts) -> None:
@@ -27,6 +31,19 @@ def register_subtree_counts(counts: SubtreeCounts) -> None:
 def register_org_panel(panel: OrgPanel) -> None:
     if panel not in _panels:
         _panels.append(panel)
+
+
+def register_rerooted(hook: Rerooted) -> None:
+    """Called, inside the move's transaction, with the organisations a move took to another
+    province (what the areas keep by province, as members' search keys, follows)."""
+    if hook not in _rerooted:
+        _rerooted.append(hook)
+
+
+def rerooted(org_ids: list[int]) -> None:
+    if org_ids:
+        for hook in _rerooted:
+            hook(org_ids)
 
 
 def subtree_counts(org: Organisation, day: dt.date) -> dict[int, int]:

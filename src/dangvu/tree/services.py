@@ -20,6 +20,7 @@ from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeLogEntry, ChangeSet, Decision
 from dangvu.core.text import clean, search_key
 from dangvu.orgs.models import (
+    SEGMENT_WIDTH,
     Kind,
     Lineage,
     Organisation,
@@ -29,6 +30,7 @@ from dangvu.orgs.models import (
     valid_on,
 )
 from dangvu.rules import organisation as rules
+from dangvu.tree import extensions
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._-]{1,31}$")
 ORG_FIELDS = (
@@ -348,7 +350,7 @@ def org_move_many(
                 field="on",
             )
     before = {org.pk: snapshot(org, ORG_FIELDS) for org in roots.values()}
-    new_rows, changed = [], []
+    new_rows, changed, rerooted = [], [], []
     for old_path, org in roots.items():
         new_root = parent_placement.path + path_segment(org.pk)
         for placement in below[old_path]:
@@ -364,6 +366,8 @@ def org_move_many(
                     decision=decision,
                 )
             )
+            if new_path[:SEGMENT_WIDTH] != placement.path[:SEGMENT_WIDTH]:
+                rerooted.append(placement.org_id)
             placement.org.path = new_path
             if placement.org_id == org.pk:
                 placement.org.parent = new_parent
@@ -379,6 +383,7 @@ def org_move_many(
             f"UPDATE {table} SET path = %s, parent_id = %s WHERE id = %s",  # noqa: S608
             [(o.path, o.parent_id, o.pk) for o in changed],
         )
+    extensions.rerooted(rerooted)
     cs = changeset or open_change_set(actor=actor, reason=reason, source=source)
     ChangeLogEntry.objects.bulk_create(
         [

@@ -20,7 +20,7 @@ from dangvu.core.changes import log_entry, log_values
 from dangvu.core.dates import format_date, today
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeLogEntry, ChangeSet, Decision
-from dangvu.members import events, lifecycle
+from dangvu.members import events, lifecycle, search
 from dangvu.members.models import (
     AttributeChange,
     Correction,
@@ -60,6 +60,7 @@ def members_bulk_update(
     scope = scope_for(actor, Ability.MANAGE_MEMBERS)
     entries = []
     changed: list[PartyMember] = []
+    renamed: list[int] = []
     written = AttributeHistory()
     latest = latest_changes(m.person_id for m, _c in items) if history else {}
     for member, cleaned in items:
@@ -67,10 +68,13 @@ def members_bulk_update(
             raise PermissionDenied
         before = member_snapshot(member)
         values_before = {f: getattr(member.person, f) for f in PERSON_FIELDS}
+        name_before = member.person.search_name
         _assign(member, cleaned)
         after = member_snapshot(member)
         if before == after:
             continue
+        if member.person.search_name != name_before:
+            renamed.append(member.person_id)
         if history:
             day = (effective or {}).get(member.pk)
             attribute_history(
@@ -99,6 +103,7 @@ def members_bulk_update(
     person_fields += ["search_name", "sort_key"]
     Person.objects.bulk_update([m.person for m in changed], person_fields, batch_size=1000)
     PartyMember.objects.bulk_update(changed, ["card_number", "dossier_number"], batch_size=1000)
+    search.refresh(persons=renamed)
     written.save()
     ChangeLogEntry.objects.bulk_create(entries, batch_size=2000)
     return len(changed)
@@ -300,8 +305,11 @@ def _write_admissions(items: list[PreparedAdmission], changeset: ChangeSet) -> N
                 official_date=s.official_date,
                 flags=s.flag_list,
                 derived=events.state_to_json(s),
+                search_grams=search.name_grams(
+                    r.org.path if s.org_id == r.org.pk else None, p.search_name
+                ),
             )
-            for p, (_r, c, s) in zip(persons, prepared, strict=True)
+            for p, (r, c, s) in zip(persons, prepared, strict=True)
         ],
         returning_pk=True,
     )

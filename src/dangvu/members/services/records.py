@@ -21,7 +21,7 @@ from dangvu.core.changes import log_entry, open_change_set, snapshot, to_jsonabl
 from dangvu.core.dates import format_date, today
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeLogEntry, ChangeSet, Decision
-from dangvu.members import events, lifecycle
+from dangvu.members import events, lifecycle, search
 from dangvu.members.models import (
     DATED_ATTRIBUTES,
     FIXED_COUNTED_ATTRIBUTES,
@@ -115,6 +115,7 @@ def member_admit(
         for field, value in values.items():
             setattr(person_row, field, value)
         person_row.save()
+        search.refresh(persons=[person_row.pk])
     else:
         person_row = Person.objects.create(**values)
     member = PartyMember.objects.create(
@@ -340,6 +341,7 @@ def member_update(
     cleaned = clean_person(person, exclude_member_id=member.pk)
     before = member_snapshot(member)
     values_before = {f: getattr(member.person, f) for f in PERSON_FIELDS}
+    name_before = member.person.search_name
     _assign(member, cleaned)
     after = member_snapshot(member)
     if before == after:
@@ -359,6 +361,8 @@ def member_update(
     )
     member.person.save()
     member.save(update_fields=["card_number", "dossier_number"])
+    if member.person.search_name != name_before:
+        search.refresh(persons=[member.person_id])
     history.save()
     # The change log says in words from when the change counts, or that it is a correction.
     said = reason
