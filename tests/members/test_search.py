@@ -195,3 +195,27 @@ def test_postgresql_can_answer_a_search_from_the_provinces_index(world):
         cursor.execute("EXPLAIN SELECT id FROM members_partymember WHERE " + condition)  # noqa: S608
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "member_search_grams" in plan, plan
+
+
+def test_a_plan_moving_a_commune_to_another_province_and_its_revert_carry_the_keys(
+    world, elsewhere
+):
+    """Restructuring moves X-TS (Lê Minh Sơn's commune) under Tỉnh Khác's district, then the plan
+    is reverted: the keys follow there and back, and so does the search."""
+    from dangvu.restructuring.models import Operation, Plan
+    from dangvu.restructuring.services import plan_apply, plan_revert
+
+    province_k, district_k, _cell_k = elsewhere
+    officer_k = _officer_of(province_k)
+    on = D(2024, 7, 1)
+    plan = Plan.objects.create(name="Sắp xếp", effective_on=on, decision=decision(on, "9-QĐ/TW"))
+    Operation.objects.create(plan=plan, seq=1, kind="move", source="X-TS", parent="HU-K")
+    everyone = list(PartyMember.objects.values_list("pk", flat=True))
+    plan_apply(plan=plan, actor=None)
+    assert search.stale(members=everyone) == {}
+    assert found(officer_k, province_k, "le minh") == ["Lê Minh Sơn"]
+    assert found(world.an, world.province, "le minh") == []
+    plan_revert(plan=plan, actor=None, reason="Quyết định bị thu hồi")
+    assert search.stale(members=everyone) == {}
+    assert found(officer_k, province_k, "le minh") == []
+    assert found(world.an, world.province, "le minh") == ["Lê Minh Sơn"]

@@ -15,6 +15,7 @@ from dangvu.core.models import ChangeSet
 from dangvu.members.events import rebuild
 from dangvu.members.models import EventKind, MembershipEvent, PartyMember
 from dangvu.orgs.models import (
+    SEGMENT_WIDTH,
     Organisation,
     OrgName,
     Placement,
@@ -27,6 +28,7 @@ from dangvu.restructuring.services.checking import (
     plan_check,
 )
 from dangvu.restructuring.services.operations import TRACKED, PlanRefused, Problem, _Run
+from dangvu.tree import extensions
 
 
 # --- applying and reverting ------------------------------------------------------------------------
@@ -209,10 +211,14 @@ def plan_revert(*, plan: Plan, actor: Actor, reason: str) -> ChangeSet:
 
 
 def _recache(queryset: Any) -> None:
-    """Cached current parent, path, name and kind of organisations, from their open rows."""
+    """Cached current parent, path, name and kind of organisations, from their open rows; what
+    the areas keep by province follows those taken back to another (tree.extensions)."""
+    rerooted = []
     for org in queryset:
         placement = Placement.objects.filter(org=org, valid_to__isnull=True).first()
         name = OrgName.objects.filter(org=org, valid_to__isnull=True).first()
+        if placement is not None and placement.path[:SEGMENT_WIDTH] != org.path[:SEGMENT_WIDTH]:
+            rerooted.append(org.pk)
         if placement is not None:
             org.parent_id, org.path, org.kind, org.category = (
                 placement.parent_id,
@@ -223,3 +229,4 @@ def _recache(queryset: Any) -> None:
         if name is not None:
             org.name = name.name
         org.save(update_fields=["parent", "path", "kind", "category", "name"])
+    extensions.rerooted(rerooted)
