@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from dangvu.core.cli import add_format, parse_as_of, print_json
 from dangvu.members.models import PartyMember
@@ -40,7 +41,8 @@ class Command(BaseCommand):
         show.add_argument("--as-of", dest="as_of")
         add_format(show)
         rebuild = sub.add_parser(
-            "rebuild", help="recompute every member's derived state from the events"
+            "rebuild",
+            help="recompute every member's derived state from the events, and the search keys",
         )
         rebuild.add_argument(
             "--force", action="store_true", help="rewrite every member, not only those that differ"
@@ -49,9 +51,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "rebuild":
             from dangvu.members.events import rebuild_all
+            from dangvu.members.search import refresh_all
 
             changed, total = rebuild_all(force=options["force"])
             self.stdout.write(f"{total} members rebuilt; {changed} differed from the stored state")
+            with transaction.atomic():
+                keys = refresh_all()
+            self.stdout.write(f"{keys} members' search keys differed and were rewritten")
             return
         on = parse_as_of(options.get("as_of"))
         if options["action"] == "list":
