@@ -205,7 +205,7 @@ def test_a_plan_moving_a_commune_to_another_province_and_its_revert_carry_the_ke
     from dangvu.restructuring.models import Operation, Plan
     from dangvu.restructuring.services import plan_apply, plan_revert
 
-    province_k, district_k, _cell_k = elsewhere
+    province_k, _district_k, _cell_k = elsewhere
     officer_k = _officer_of(province_k)
     on = D(2024, 7, 1)
     plan = Plan.objects.create(name="Sắp xếp", effective_on=on, decision=decision(on, "9-QĐ/TW"))
