@@ -1152,5 +1152,6 @@ def close_seats(
     committee's seats end that day; the successor's committee is appointed (CT 45)."""
     seats = list(Seat.objects.filter(org=org, until__isnull=True).select_related("member__person"))
     for seat in seats:
+        seat.org = org  # logged with its path: not read again for each seat
         seat.until, seat.left_reason = max(on, seat.since), "restructured"
     _end_seats(changeset, seats)

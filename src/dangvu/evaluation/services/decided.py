@@ -57,7 +57,7 @@ def check_decided(
     day = review_on(year)
     members = [i.subject for i in items if isinstance(i.subject, PartyMember)]
     if facts is None:
-        facts = review_facts(members, year)
+        facts = review_facts(members, year, day)
     orgs = [i.subject for i in items if isinstance(i.subject, Organisation)]
     caps = org_caps(rules, year, orgs) if orgs else {}
     competent = _Competent(day, items)

@@ -186,9 +186,10 @@ def reclassify(
     QĐ 366 Điều 13). From 2025 it may score the rating again: the new score is checked and kept."""
     if not rating.level or rating.deciding_org is None:
         raise RuleError(_("Only a decided rating can be re-classified."), field="level")
-    place = placement_of(rating.deciding_org, review_on(rating.year))
+    review = review_on(rating.year)
+    place = placement_of(rating.deciding_org, review)
     superior_paths = place.path if place else ""
-    own = placement_of(by, review_on(rating.year))
+    own = placement_of(by, review)
     if own is None or not superior_paths.startswith(own.path) or own.path == superior_paths:
         raise RuleError(
             _("Only a level above %(org)s may re-classify its ratings.")
@@ -207,7 +208,7 @@ def reclassify(
         rating.year,
         proposal,
         level,
-        member_facts=review_facts([rating.member], rating.year)[rating.member_id]  # type: ignore[list-item]
+        member_facts=review_facts([rating.member], rating.year, review)[rating.member_id]  # type: ignore[list-item]
         if rating.member_id
         else None,
         org=rating.org,

@@ -225,9 +225,9 @@ def rating_self_assess(
     own = getattr(actor, "member_id", None) == member.pk and member.pk is not None
     if not own:
         require(actor, Ability.RATE, member.scope_path)
-    _still_open(year)
+    review = _still_open(year)
     rules = ev.rules_for(year)
-    facts = review_facts([member], year)[member.pk]
+    facts = review_facts([member], year, review)[member.pk]
     why = not_reviewed(rules, year, facts)
     problems = [why] if why else []
     if level not in ev.RANK:
@@ -301,9 +301,8 @@ def org_rating_propose(
     """An organisation's own assessment and proposal (§1.5: it rates itself; its superior, or its
     grassroots committee for a cell, decides). The collective's caps from discipline apply."""
     require(actor, Ability.RATE, org.path)
-    _still_open(year)
+    review = _still_open(year)
     rules = ev.rules_for(year)
-    review = review_on(year)
     place = placement_of(org, review)
     if place is None or place.parent_id is None:
         raise RuleError(
