@@ -159,6 +159,36 @@ def test_an_applied_plan_is_reverted_as_one_while_nothing_later_depends_on_it(wo
     assert plan.status == "reverted"
 
 
+def test_moves_under_one_parent_are_applied_together_and_a_refused_one_is_named(world):
+    """Consecutive moves to one parent go in one statement set (issue 28, point 4): each
+    organisation gets its placement and its change-log entry as when moved one by one; when one
+    of them is refused, nothing is moved and the problem names that operation."""
+    from dangvu.core.models import ChangeLogEntry
+
+    refused = plan_of(
+        {"kind": "move", "source": "PH-1", "parent": "X-TS"},
+        {"kind": "move", "source": "TS-1", "parent": "X-TS"},  # already there
+    )
+    with pytest.raises(PlanRefused) as caught:
+        plan_apply(plan=refused, actor=world.an)
+    assert [p.seq for p in caught.value.problems] == [2]
+    assert caught.value.problems[0].message == "Tổ chức đã trực thuộc Đảng bộ thị trấn Tân Sơn."
+    assert Organisation.objects.get(code="PH-1").parent.code == "X-PH"
+
+    plan = plan_of(
+        {"kind": "move", "source": "PH-1", "parent": "X-TS"},
+        {"kind": "move", "source": "PH-2", "parent": "X-TS"},
+    )
+    plan_apply(plan=plan, actor=world.an)
+    tan_son = Organisation.objects.get(code="X-TS")
+    for code in ("PH-1", "PH-2"):
+        org = Organisation.objects.get(code=code)
+        assert org.parent == tan_son and org.path.startswith(tan_son.path)
+        assert Placement.objects.get(org=org, valid_from=D).parent == tan_son
+    assert ChangeLogEntry.objects.filter(action="org.move", changeset=plan.applied).count() == 2
+    assert stats(tan_son, D)["members.total"] == 4  # Hoa, An, Thành and Sơn
+
+
 def test_a_plan_cannot_be_reverted_once_later_records_depend_on_it(world):
     from dangvu.members.events import event_record
 

@@ -22,7 +22,13 @@ from dangvu.orgs.models import (
     valid_on,
 )
 from dangvu.restructuring.models import Operation, Plan
-from dangvu.restructuring.services.operations import HANDLERS, PlanRefused, Problem, _Run
+from dangvu.restructuring.services.operations import (
+    HANDLERS,
+    PlanRefused,
+    Problem,
+    _Run,
+    op_move_many,
+)
 from dangvu.tree import services as orgs
 
 
@@ -145,19 +151,45 @@ class _Trial(Exception):
 
 
 def _run_operations(run: _Run, ops: list[Operation], collect: list[Problem] | None) -> None:
+    """Each operation in its order. Applying (`collect` None), consecutive moves under one parent
+    go in one statement set (`op_move_many`); a refusal then sends the plan to `plan_check`,
+    which tries them one by one and names the operation."""
+    if collect is None:
+        for batch in _move_batches(ops):
+            try:
+                if len(batch) > 1:
+                    op_move_many(run, batch)
+                else:
+                    HANDLERS[batch[0].kind](run, batch[0])  # type: ignore[index]
+            except ValidationError as exc:
+                raise PlanRefused(
+                    [Problem(m, batch[0].seq, batch[0].row) for m in exc.messages]
+                ) from exc
+        return
     for op in ops:
         handler = HANDLERS[op.kind]  # type: ignore[index]
-        if collect is None:
-            try:
-                handler(run, op)
-            except ValidationError as exc:
-                raise PlanRefused([Problem(m, op.seq, op.row) for m in exc.messages]) from exc
-            continue
         try:
             with transaction.atomic():
                 handler(run, op)
         except ValidationError as exc:
             collect.extend(Problem(m, op.seq, op.row) for m in exc.messages)
+
+
+def _move_batches(ops: list[Operation]) -> list[list[Operation]]:
+    """The operations in order, runs of moves to the same parent together."""
+    batches: list[list[Operation]] = []
+    for op in ops:
+        last = batches[-1][-1] if batches else None
+        if (
+            last is not None
+            and op.kind == Operation.Kind.MOVE
+            and last.kind == Operation.Kind.MOVE
+            and orgs.normalise_code(op.parent) == orgs.normalise_code(last.parent)
+        ):
+            batches[-1].append(op)
+        else:
+            batches.append([op])
+    return batches
 
 
 def plan_check(*, plan: Plan, actor: Actor = None) -> list[Problem]:

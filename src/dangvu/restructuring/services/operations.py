@@ -307,6 +307,20 @@ def op_move(run: _Run, op: Operation) -> None:
     orgs.org_move(org=run.org(op.source), new_parent=run.org(op.parent, "parent"), **run.common())
 
 
+def op_move_many(run: _Run, ops: list[Operation]) -> None:
+    """Moves to one parent at once (applying a plan): the same checks and rows as one by one.
+    Organisations lying in one another's subtrees are moved one by one, in their order."""
+    sources = [run.org(op.source) for op in ops]
+    nested = any(
+        a.pk != b.pk and b.path.startswith(a.path) for a in sources for b in sources
+    ) or len({o.pk for o in sources}) < len(sources)
+    if nested:
+        for op in ops:
+            op_move(run, op)
+        return
+    orgs.org_move_many(orgs=sources, new_parent=run.org(ops[0].parent, "parent"), **run.common())
+
+
 def op_rename(run: _Run, op: Operation) -> None:
     orgs.org_rename(org=run.org(op.source), name=op.name, **run.common())
 
