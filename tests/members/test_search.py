@@ -237,3 +237,28 @@ def test_member_rebuild_finds_and_rewrites_keys_gone_wrong(world):
     call_command("member", "rebuild", stdout=out)
     assert "1 members' search keys differed and were rewritten" in out.getvalue()
     assert found(world.an, world.province, "thi hoa") == ["Nguyễn Thị Hoa"]
+
+
+def test_the_migration_fills_every_members_keys_chunk_by_chunk(world, elsewhere, monkeypatch):
+    """Migration members 0008 on a database of members without keys: every member's keys come out
+    as the services write them, read 2 members at a time here (5,000 in life) so that the chunks'
+    joins are crossed; the search finds them afterwards."""
+    import importlib
+    import types
+
+    from django.apps import apps
+
+    migration = importlib.import_module("dangvu.members.migrations.0008_search_grams")
+    monkeypatch.setattr(migration, "CHUNK", 2)
+    everyone = list(PartyMember.objects.values_list("pk", flat=True))
+    assert len(everyone) > 2 * 2
+    PartyMember.objects.update(search_grams="")
+    assert set(search.stale(members=everyone)) == set(everyone)
+
+    def execute(sql):
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+
+    migration.fill(apps, types.SimpleNamespace(connection=connection, execute=execute))
+    assert search.stale(members=everyone) == {}
+    assert found(world.an, world.province, "thi hoa") == ["Nguyễn Thị Hoa"]
