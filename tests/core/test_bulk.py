@@ -85,3 +85,30 @@ def test_insert_instances_sets_keys_and_resolves_unsaved_relations(world):
 def test_nothing_to_insert():
     assert bulk.insert_values(Decision, []) == []
     assert bulk.insert([]) == []
+
+
+def test_update_writes_the_fields_named_of_each_row_and_no_other(world):
+    """`bulk.update` as `bulk_update`: dates, keys, JSON and text of each row written, other
+    fields and other rows untouched."""
+    from dangvu.members.models import PartyMember
+
+    hoa, an = world.members["hoa"], world.members["an"]
+    others = {
+        m.pk: (m.org_id, m.official_date, m.flags, m.card_number)
+        for m in PartyMember.objects.exclude(pk__in=[hoa.pk, an.pk])
+    }
+    card_of_an = an.card_number
+    hoa.official_date, hoa.flags, hoa.card_number = dt.date(2011, 2, 3), ["x", "y"], "999"
+    an.official_date, an.flags, an.org_id = None, [], hoa.org_id
+    an.card_number = "not written"
+    assert bulk.update([hoa, an], ["official_date", "flags", "org"]) == 2
+    hoa_now, an_now = (PartyMember.objects.get(pk=m.pk) for m in (hoa, an))
+    assert (hoa_now.official_date, hoa_now.flags) == (dt.date(2011, 2, 3), ["x", "y"])
+    assert hoa_now.card_number != "999"
+    assert (an_now.official_date, an_now.flags, an_now.org_id) == (None, [], hoa.org_id)
+    assert an_now.card_number == card_of_an
+    assert {
+        m.pk: (m.org_id, m.official_date, m.flags, m.card_number)
+        for m in PartyMember.objects.exclude(pk__in=[hoa.pk, an.pk])
+    } == others
+    assert bulk.update([], ["flags"]) == 0

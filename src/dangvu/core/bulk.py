@@ -6,6 +6,11 @@ driver as they are; dates, times, JSON and UUIDs through the field's own `get_db
 the statements carry as many rows as the database allows (SQLite's compiled limit rather than the
 999 parameters Django assumes). No signals are sent and `save()` is not called, as with
 `bulk_create`; the caller has checked the rows.
+
+`update` writes some fields of many saved instances, as `QuerySet.bulk_update` does, but as one
+parameterised UPDATE a row sent together (`executemany`): `bulk_update` sends one statement a
+batch with a CASE over the batch's keys for each field, which the database evaluates for each row
+against every branch — on SQLite 1,898 members rebuilt by a restructuring took seconds.
 """
 
 from __future__ import annotations
@@ -169,6 +174,34 @@ def insert_values(
     if returning_pk and not generated_pk:
         keys = [row[pk.attname] for row in rows]
     return keys
+
+
+def update(objs: Sequence[M], fields: Sequence[str]) -> int:
+    """Write `fields` (names, as for `bulk_update`) of saved instances of one model; returns the
+    number of rows sent."""
+    if not objs:
+        return 0
+    opts = objs[0]._meta
+    connection = connections[router.db_for_write(type(objs[0]))]
+    targets = [opts.get_field(name) for name in fields]
+    convert = [_converter(f, connection) for f in targets]  # type: ignore[arg-type]
+    quote = connection.ops.quote_name
+    sql = (
+        f"UPDATE {quote(opts.db_table)} SET "  # noqa: S608 — names from the model, values parameters
+        + ", ".join(f"{quote(f.column)} = %s" for f in targets)
+        + f" WHERE {quote(opts.pk.column)} = %s"
+    )
+    rows = []
+    for obj in objs:
+        row = []
+        for field, conv in zip(targets, convert, strict=True):
+            value = getattr(obj, field.attname)
+            row.append(value if conv is None else conv(value))
+        row.append(obj.pk)
+        rows.append(row)
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+    return len(rows)
 
 
 def _copy(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import require
+from dangvu.core import bulk
 from dangvu.core.actors import Actor
 from dangvu.core.changes import log_entry, open_change_set
 from dangvu.core.dates import format_date, today
@@ -407,7 +408,7 @@ def rebuild_many(members: list[PartyMember]) -> None:
         _copy_state(member, state)
         periods.extend(period_rows(member, state))
         flag_periods.extend(flag_rows(member, state))
-    PartyMember.objects.bulk_update(members, DERIVED_FIELDS, batch_size=1000)
+    bulk.update(members, DERIVED_FIELDS)
     search.refresh(members=[m.pk for m in members if m.org_id != cells[m.pk]])
     MembershipPeriod.objects.filter(member_id__in=ids).delete()
     MembershipPeriod.objects.bulk_create(periods, batch_size=2000)
