@@ -23,7 +23,7 @@ from dangvu.core.actors import Actor
 from dangvu.core.changes import log_entry, open_change_set
 from dangvu.core.dates import age_on, format_date, today
 from dangvu.core.errors import RuleError
-from dangvu.core.models import ChangeSet, Decision
+from dangvu.core.models import ChangeLogEntry, ChangeSet, Decision
 from dangvu.members.checks import admission_age_problem
 from dangvu.members.events import cell_problem, check_cell
 from dangvu.members.models import MembershipPeriod, PartyMember, Person
@@ -805,13 +805,25 @@ def carry_files(
             _("%(org)s has files of candidates in progress and no party cell to carry them to.")
             % {"org": source.name}
         )
-    for candidate in open_files:
-        candidate.carried_from, candidate.carried_on = candidate.cell, on
-        candidate.cell = target
-        candidate.save(update_fields=["cell", "carried_from", "carried_on"])
-        _log(
-            changeset,
-            "candidate.update",
-            candidate,
-            {"cell": target.name, "from": source.name, "on": format_date(on)},
+    Candidate.objects.filter(pk__in=[c.pk for c in open_files]).update(
+        cell=target, carried_from=source, carried_on=on
+    )
+    entries = []
+    for candidate in open_files:  # written together above; each logged, in one statement
+        candidate.carried_from, candidate.carried_on, candidate.cell = source, on, target
+        entries.append(
+            log_entry(
+                changeset,
+                action="candidate.update",
+                obj=candidate,
+                scope_path=target.path,
+                after={
+                    "name": candidate.person.full_name,
+                    "cell": target.name,
+                    "from": source.name,
+                    "on": format_date(on),
+                },
+                save=False,
+            )
         )
+    ChangeLogEntry.objects.bulk_create(entries)
