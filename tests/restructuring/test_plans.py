@@ -518,3 +518,115 @@ def test_a_plan_upload_is_in_the_change_log_and_one_beyond_the_users_area_is_not
     entry = ChangeLogEntry.objects.get(action="plan.create")
     assert entry.object_id == str(plan.pk) and entry.actor_id == world.cuong.pk
     assert entry.after["operations"] == 1 and entry.scope_path == world.ts1.path
+
+
+def _records_after(plan):
+    """What a plan leaves, by codes and names (keys differ between two applications)."""
+    from collections import Counter
+
+    from dangvu.core.models import ChangeLogEntry
+    from dangvu.members.models import MembershipPeriod
+
+    def code(org):
+        return org.code if org else None
+
+    return {
+        "placements": sorted(
+            (p.org.code, code(p.parent), p.kind, p.valid_from, p.valid_to)
+            for p in Placement.objects.select_related("org", "parent")
+        ),
+        "dissolved": sorted(
+            Organisation.objects.filter(dissolved_on__isnull=False).values_list(
+                "code", "dissolved_on"
+            )
+        ),
+        "members": sorted(
+            (m.person.full_name, m.org.code, m.status)
+            for m in PartyMember.objects.select_related("person", "org")
+        ),
+        "periods": sorted(
+            (p.member.person.full_name, p.org.code, p.valid_from, p.valid_to)
+            for p in MembershipPeriod.objects.select_related("member__person", "org")
+        ),
+        "lineage": sorted(
+            Lineage.objects.values_list("predecessor__code", "successor__code", "relation")
+        ),
+        "roles": sorted(
+            (g.user.username, g.org.code, g.valid_from, g.valid_to, g.needs_review)
+            for g in RoleGrant.objects.select_related("user", "org")
+        ),
+        "log": Counter(
+            ChangeLogEntry.objects.filter(changeset=plan.applied).values_list(
+                "action", "object_label"
+            )
+        ),
+    }
+
+
+def test_merges_applied_together_leave_the_records_one_by_one_would(world, monkeypatch):
+    """Consecutive merges go a group at a time (issue 28, point 4): PH-2 into PH-1 and TS-1 into a
+    new cell TS-2 together; then PH-1, which received Thành, into TS-2 (it touches the first
+    group); then X-PH, which held PH-1, into X-TS (it touches the second). The records afterwards
+    are those of the same plan applied one operation at a time, in fewer statements: the four
+    members in TS-2, Thành moved twice, Dũng's role on PH-2 carried to PH-1, then to TS-2."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from dangvu.restructuring.services import checking
+
+    role_grant(
+        user=world.dung,
+        org=world.ph2,
+        role=Role.SECRETARY,
+        valid_from=dt.date(2020, 1, 1),
+        actor=None,
+    )
+    ops = (
+        {
+            "kind": "create",
+            "target": "TS-2",
+            "name": "Chi bộ Khu phố 2",
+            "org_kind": "cell",
+            "parent": "X-TS",
+        },
+        {"kind": "merge", "source": "PH-2", "target": "PH-1"},
+        {"kind": "merge", "source": "TS-1", "target": "TS-2"},
+        {"kind": "merge", "source": "PH-1", "target": "TS-2"},
+        {"kind": "merge", "source": "X-PH", "target": "X-TS"},
+    )
+    groups = []
+    together = checking._batches
+    monkeypatch.setattr(
+        checking, "_batches", lambda o: groups.append(len(together(o))) or together(o)
+    )
+    seen = {}
+    records = {}
+    for way in ("together", "one by one"):
+        if way == "one by one":
+            monkeypatch.setattr(checking, "_batches", lambda o: [[op] for op in o])
+        with transaction.atomic():
+            plan = plan_of(*ops)
+            with CaptureQueriesContext(connection) as queries:
+                plan_apply(plan=plan, actor=world.an)
+            seen[way] = len(queries)
+            plan.refresh_from_db()
+            records[way] = _records_after(plan)
+            transaction.set_rollback(True)
+    assert groups == [2]  # the creation, then the four merges
+    assert records["together"] == records["one by one"]
+    after = records["together"]
+    assert sorted(name for name, cell, _status in after["members"] if cell == "TS-2") == sorted(
+        ["Nguyễn Thị Hoa", "Nguyễn Văn An", "Đàng Văn Thành", "Lê Minh Sơn"]
+    )
+    assert {("PH-2", "PH-1"), ("TS-1", "TS-2"), ("PH-1", "TS-2"), ("X-PH", "X-TS")} == {
+        (a, b) for a, b, relation in after["lineage"] if relation == "merged_into"
+    }
+    assert [(r[1], r[3]) for r in after["roles"] if r[0] == "dung" and r[1] != "TU-T"] == [
+        ("PH-1", D),
+        ("PH-2", D),
+        ("TS-2", None),
+    ]
+    thanh = [p for p in after["periods"] if p[0] == "Đàng Văn Thành"]
+    # PH-2 until the plan's day, then TS-2: his day in PH-1 lasts no time and is no period
+    assert [(cell, end) for _n, cell, _start, end in thanh][-2:] == [("PH-2", D), ("TS-2", None)]
+    assert seen["together"] < seen["one by one"]

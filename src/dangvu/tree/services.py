@@ -358,7 +358,7 @@ def org_move_many(
             new_rows.append(
                 Placement(
                     org=placement.org,
-                    parent=new_parent if placement.org_id == org.pk else placement.parent,
+                    parent_id=new_parent.pk if placement.org_id == org.pk else placement.parent_id,
                     path=new_path,
                     kind=placement.kind,
                     category=placement.category,
@@ -402,6 +402,44 @@ def org_move_many(
     return list(roots.values())
 
 
+def _refuse_dissolving(
+    org: Organisation,
+    on: dt.date,
+    current: Placement | None,
+    children: list[str],
+    other_checks: bool,
+) -> None:
+    """Why the organisation cannot be dissolved on the day, raised; `children`: the codes of those
+    placed under it that day."""
+    if org.dissolved_on is not None:
+        raise RuleError(
+            _("The organisation was already dissolved on %(date)s.")
+            % {"date": format_date(org.dissolved_on)},
+            field="on",
+        )
+    assert current is not None
+    if on <= current.valid_from:
+        raise RuleError(
+            _("The dissolution must take effect after %(date)s.")
+            % {"date": format_date(current.valid_from)},
+            field="on",
+        )
+    if children:
+        raise RuleError(
+            _(
+                "%(count)s subordinate organisations still exist on that date (%(codes)s); move or dissolve them "
+                "first."
+            )
+            % {"count": len(children), "codes": ", ".join(children[:5])},
+            field="on",
+        )
+    problems = (
+        [message for check in dissolve_checks for message in check(org, on)] if other_checks else []
+    )
+    if problems:
+        raise RuleError(" ".join(problems), field="on")
+
+
 @transaction.atomic
 def org_dissolve(
     *,
@@ -420,37 +458,12 @@ def org_dissolve(
     require(actor, Ability.MANAGE_ORGS, org.path)
     _check_date(on)
     decision = _decision_required(decision)
-    if org.dissolved_on is not None:
-        raise RuleError(
-            _("The organisation was already dissolved on %(date)s.")
-            % {"date": format_date(org.dissolved_on)},
-            field="on",
-        )
     current = Placement.objects.filter(org=org, valid_to__isnull=True).first()
-    assert current is not None
-    if on <= current.valid_from:
-        raise RuleError(
-            _("The dissolution must take effect after %(date)s.")
-            % {"date": format_date(current.valid_from)},
-            field="on",
-        )
     children = list(
         Placement.objects.filter(valid_on(on), parent=org).values_list("org__code", flat=True)
     )
-    if children:
-        raise RuleError(
-            _(
-                "%(count)s subordinate organisations still exist on that date (%(codes)s); move or dissolve them "
-                "first."
-            )
-            % {"count": len(children), "codes": ", ".join(children[:5])},
-            field="on",
-        )
-    problems = (
-        [message for check in dissolve_checks for message in check(org, on)] if other_checks else []
-    )
-    if problems:
-        raise RuleError(" ".join(problems), field="on")
+    _refuse_dissolving(org, on, current, children, other_checks)
+    assert current is not None
     before = snapshot(org, ORG_FIELDS)
     current.valid_to = on
     current.save(update_fields=["valid_to"])
@@ -467,6 +480,52 @@ def org_dissolve(
     org.save(update_fields=["dissolved_on"])
     _log_change(org, "org.dissolve", before, decision, actor, reason, source, changeset=changeset)
     return org
+
+
+@transaction.atomic
+def org_dissolve_many(
+    *,
+    orgs: list[Organisation],
+    on: dt.date,
+    decision: Decision | None,
+    actor: Actor,
+    reason: str = "",
+    source: str = ChangeSet.Source.WEB,
+    changeset: ChangeSet | None = None,
+    other_checks: bool = True,
+) -> list[Organisation]:
+    """Dissolve several empty organisations on one day, all or none (a restructuring's merges):
+    the checks of `org_dissolve` for each, in their order (the first refused raises), the rows
+    read and written together."""
+    for org in orgs:
+        require(actor, Ability.MANAGE_ORGS, org.path)
+    _check_date(on)
+    decision = _decision_required(decision)
+    ids = [org.pk for org in orgs]
+    current = {p.org_id: p for p in Placement.objects.filter(org_id__in=ids, valid_to__isnull=True)}
+    children: dict[int, list[str]] = {pk: [] for pk in ids}
+    for parent_id, code in Placement.objects.filter(valid_on(on), parent_id__in=ids).values_list(
+        "parent_id", "org__code"
+    ):
+        children[parent_id].append(code)
+    for org in orgs:
+        _refuse_dissolving(org, on, current.get(org.pk), children[org.pk], other_checks)
+    before = {org.pk: snapshot(org, ORG_FIELDS) for org in orgs}
+    Placement.objects.filter(pk__in=[p.pk for p in current.values()]).update(valid_to=on)
+    OrgName.objects.filter(org_id__in=ids, valid_to__isnull=True).update(valid_to=on)
+    Organisation.objects.filter(pk__in=ids).update(dissolved_on=on)
+    cs = changeset or open_change_set(actor=actor, reason=reason, source=source)
+    entries = []
+    for org in orgs:
+        org.dissolved_on = on
+        after = {**snapshot(org, ORG_FIELDS), "decision": decision.as_dict()}
+        entries.append(
+            log_entry(
+                cs, action="org.dissolve", obj=org, before=before[org.pk], after=after, save=False
+            )
+        )
+    ChangeLogEntry.objects.bulk_create(entries)
+    return orgs
 
 
 @transaction.atomic

@@ -27,6 +27,7 @@ from dangvu.restructuring.services.operations import (
     PlanRefused,
     Problem,
     _Run,
+    op_merge_many,
     op_move_many,
 )
 from dangvu.tree import services as orgs
@@ -152,13 +153,16 @@ class _Trial(Exception):
 
 def _run_operations(run: _Run, ops: list[Operation], collect: list[Problem] | None) -> None:
     """Each operation in its order. Applying (`collect` None), consecutive moves under one parent
-    go in one statement set (`op_move_many`); a refusal then sends the plan to `plan_check`,
-    which tries them one by one and names the operation."""
+    go in one set of statements (`op_move_many`), and so do consecutive merges (`op_merge_many`);
+    a refusal then sends the plan to `plan_check`, which tries them one by one and names the
+    operation."""
     if collect is None:
-        for batch in _move_batches(ops):
+        for batch in _batches(ops):
             try:
-                if len(batch) > 1:
+                if len(batch) > 1 and batch[0].kind == Operation.Kind.MOVE:
                     op_move_many(run, batch)
+                elif len(batch) > 1:
+                    op_merge_many(run, batch)
                 else:
                     HANDLERS[batch[0].kind](run, batch[0])  # type: ignore[index]
             except ValidationError as exc:
@@ -175,17 +179,19 @@ def _run_operations(run: _Run, ops: list[Operation], collect: list[Problem] | No
             collect.extend(Problem(m, op.seq, op.row) for m in exc.messages)
 
 
-def _move_batches(ops: list[Operation]) -> list[list[Operation]]:
-    """The operations in order, runs of moves to the same parent together."""
+def _batches(ops: list[Operation]) -> list[list[Operation]]:
+    """The operations in order, runs of moves to the same parent together, and runs of merges."""
     batches: list[list[Operation]] = []
     for op in ops:
         last = batches[-1][-1] if batches else None
-        if (
-            last is not None
-            and op.kind == Operation.Kind.MOVE
-            and last.kind == Operation.Kind.MOVE
-            and orgs.normalise_code(op.parent) == orgs.normalise_code(last.parent)
-        ):
+        together = last is not None and (
+            op.kind == last.kind == Operation.Kind.MERGE
+            or (
+                op.kind == last.kind == Operation.Kind.MOVE
+                and orgs.normalise_code(op.parent) == orgs.normalise_code(last.parent)
+            )
+        )
+        if together:
             batches[-1].append(op)
         else:
             batches.append([op])

@@ -100,40 +100,61 @@ class _Run:
                     _("No organisation with code %(code)s.") % {"code": code}, field=what
                 )
             self.codes[code] = found
+            return found  # just read
         org = self.codes[code]
-        org.refresh_from_db()
+        org.refresh_from_db()  # an earlier operation may have moved or dissolved it
         return org
+
+    def orgs(self, codes: list[str], what: str = "source") -> list[Organisation]:
+        """`org` for several codes in one query (each read afresh), in their order."""
+        wanted = [orgs.normalise_code(code) for code in codes]
+        found = {o.code: o for o in Organisation.objects.filter(code__in=set(wanted))}
+        for code in wanted:
+            if code not in found:
+                raise RuleError(
+                    _("No organisation with code %(code)s.") % {"code": code}, field=what
+                )
+        self.codes.update(found)
+        return [found[code] for code in wanted]
 
 
 # --- moving what an organisation holds ---------------------------------------------------------
-def _reassign_members(run: _Run, source: Organisation, target_for: Any) -> None:
-    """Every membership held by the source on the day goes to the successor cell `target_for(member)`:
-    a reassignment event each (with the plan's decision, logged), the members rebuilt together."""
+def _reassign_members(run: _Run, sources: list[Organisation], target_for: Any) -> None:
+    """Every membership held by the sources on the day goes to the successor cell
+    `target_for(member, source)`: a reassignment event each (with the plan's decision, logged),
+    the members rebuilt together later (`_Run.flush`)."""
+    by_pk = {s.pk: s for s in sources}
+    if run.pending_targets & by_pk.keys():
+        run.flush()  # members sent there earlier in the plan: their periods are read below
     on = run.on
-    home = MembershipPeriod.objects.filter(valid_on(on), org=source).select_related(
+    home = MembershipPeriod.objects.filter(valid_on(on), org_id__in=by_pk).select_related(
         "member__person"
     )
     in_transit = PartyMember.objects.filter(
-        org=source, derived__transit__out_on__isnull=False
+        org_id__in=by_pk, derived__transit__out_on__isnull=False
     ).select_related("person")
-    members = {p.member_id: (p.member, p.temporary) for p in home}
+    members = {p.member_id: (p.member, p.temporary, by_pk[p.org_id]) for p in home}
     for m in in_transit:
-        members.setdefault(m.pk, (m, False))
+        members.setdefault(m.pk, (m, False, by_pk[m.org_id or 0]))
     if not members:
         return
-    kinds: dict[int, str | None] = {}
-    events: list[MembershipEvent] = []
-    for member, temporary in members.values():
-        target = target_for(member)
+    going: list[tuple[PartyMember, bool, Organisation, Organisation]] = []
+    for member, temporary, source in members.values():
+        target = target_for(member, source)
         if target is None:
             raise RuleError(
                 _("%(name)s, a member of %(org)s, has no cell to go to.")
                 % {"name": member.person.full_name, "org": source.code}
             )
-        if target.pk not in kinds:
-            placement = orgs.placement_on(target, on)
-            kinds[target.pk] = placement.kind if placement else None
-        if kinds[target.pk] not in org_rules.MEMBER_HOLDING_KINDS:
+        going.append((member, temporary, source, target))
+    kinds = dict(
+        Placement.objects.filter(
+            valid_on(on), org_id__in={target.pk for *_x, target in going}
+        ).values_list("org_id", "kind")
+    )
+    events: list[MembershipEvent] = []
+    for member, temporary, source, target in going:
+        if kinds.get(target.pk) not in org_rules.MEMBER_HOLDING_KINDS:
             raise RuleError(
                 _("The members of %(org)s need a party cell to go to; %(target)s is not one.")
                 % {"org": source.code, "target": target.code}
@@ -153,7 +174,7 @@ def _reassign_members(run: _Run, source: Organisation, target_for: Any) -> None:
             )
         )
     MembershipEvent.objects.bulk_create(events, batch_size=2000)
-    unique = {m.pk: m for m, _t in members.values()}
+    unique = {m.pk: m for m, *_rest in going}
     run.pending.update(unique)
     run.pending_targets.update(e.org_id for e in events if e.org_id is not None)
     ChangeLogEntry.objects.bulk_create(
@@ -172,18 +193,21 @@ def _reassign_members(run: _Run, source: Organisation, target_for: Any) -> None:
                     "from": source.code,
                 },
             )
-            for e in events
+            for e, (_m, _t, source, _g) in zip(events, going, strict=True)
         ],
         batch_size=2000,
     )
     run.reassigned.update(unique)
 
 
-def _move_children(run: _Run, source: Organisation, parent_for: Any) -> None:
-    """The source's children go to their new parents, all the children of one parent at once."""
+def _move_children(run: _Run, sources: list[Organisation], parent_for: Any) -> None:
+    """The sources' children go to their new parents `parent_for(child, source)`, all the
+    children of one parent at once."""
+    by_pk = {s.pk: s for s in sources}
     by_parent: dict[int, tuple[Organisation, list[Organisation]]] = {}
-    for child in Placement.objects.filter(valid_on(run.on), parent=source).select_related("org"):
-        parent = parent_for(child.org)
+    placed = Placement.objects.filter(valid_on(run.on), parent_id__in=by_pk).select_related("org")
+    for child in placed.order_by("path"):
+        parent = parent_for(child.org, by_pk[child.parent_id or 0])
         by_parent.setdefault(parent.pk, (parent, []))[1].append(child.org)
     for parent, children in by_parent.values():
         orgs.org_move_many(
@@ -197,8 +221,11 @@ def _move_children(run: _Run, source: Organisation, parent_for: Any) -> None:
         )
 
 
-def _move_grants(run: _Run, source: Organisation, target: Organisation) -> None:
-    for grant in RoleGrant.objects.filter(valid_on(run.on), org=source):
+def _move_grants(run: _Run, pairs: list[tuple[Organisation, Organisation]]) -> None:
+    """The roles held on each source go to its successor (source, successor)."""
+    to = {source.pk: (source, target) for source, target in pairs}
+    for grant in RoleGrant.objects.filter(valid_on(run.on), org_id__in=to):
+        source, target = to[grant.org_id]
         # Carried to the successor so that work does not stop, but listed for review: a role on
         # a merged organisation covers more than the one it was given on.
         RoleGrant.objects.create(
@@ -223,23 +250,31 @@ def _move_grants(run: _Run, source: Organisation, target: Organisation) -> None:
 
 
 def _dissolve(
-    run: _Run, source: Organisation, relation: str, successors: list[Organisation]
+    run: _Run, relation: str, successors: list[tuple[Organisation, list[Organisation]]]
 ) -> None:
-    for carry in orgs.succession_handlers:  # what the areas above hold there (tree.services)
-        carry(source, successors, run.on, run.changeset)
-    orgs.org_dissolve(
-        org=source,
+    """Each source dissolved, what the areas above hold there carried to its successors, and the
+    lineage written."""
+    for source, after in successors:
+        for carry in orgs.succession_handlers:  # what the areas above hold there (tree.services)
+            carry(source, after, run.on, run.changeset)
+    orgs.org_dissolve_many(
+        orgs=[source for source, _after in successors],
         **run.common(),
         other_checks=False,  # its members were reassigned; _orphans checks once they are rebuilt
     )
-    for successor in successors:
-        Lineage.objects.create(
-            predecessor=source,
-            successor=successor,
-            relation=relation,
-            on=run.on,
-            decision=run.plan.decision,
-        )
+    Lineage.objects.bulk_create(
+        [
+            Lineage(
+                predecessor=source,
+                successor=successor,
+                relation=relation,
+                on=run.on,
+                decision=run.plan.decision,
+            )
+            for source, after in successors
+            for successor in after
+        ]
+    )
 
 
 # --- the operations ------------------------------------------------------------------------------
@@ -269,10 +304,65 @@ def op_merge(run: _Run, op: Operation) -> None:
     source, target = run.org(op.source), run.org(op.target, "target")
     if source.pk == target.pk:
         raise RuleError(_("An organisation cannot be merged into itself."), field="target")
-    _move_children(run, source, lambda _child: target)
-    _reassign_members(run, source, lambda _m: target)
-    _move_grants(run, source, target)
-    _dissolve(run, source, Lineage.Relation.MERGED_INTO, [target])
+    _merge(run, [(source, target)])
+
+
+def op_merge_many(run: _Run, ops: list[Operation]) -> None:
+    """Merges applied together (a reform merges hundreds of cells and communes into new ones): the
+    same checks and rows as one by one, each kind of row read and written for a whole group at
+    once. A group is the longest run of the merges left that do not touch one another as the tree
+    stands when it starts — an organisation merged twice or into one merged in the group, one lying
+    inside another's subtree — so that applying it at once is applying it in order."""
+    left = list(ops)
+    while left:
+        sources = run.orgs([op.source for op in left])
+        targets = run.orgs([op.target for op in left], "target")
+        group = _independent(list(zip(sources, targets, strict=True)))
+        if len(group) == 1:
+            op_merge(run, left[0])  # alone, with op_merge's own checks
+        else:
+            _merge(run, group)
+        left = left[len(group) :]
+
+
+def _independent(
+    pairs: list[tuple[Organisation, Organisation]],
+) -> list[tuple[Organisation, Organisation]]:
+    """The longest first run of (source, target) pairs that do not touch one another (at least one)."""
+    taken: list[tuple[Organisation, Organisation]] = []
+    sources: set[int] = set()
+    targets: set[int] = set()
+    for source, target in pairs:
+        touches = (
+            source.pk == target.pk
+            or source.pk in sources
+            or source.pk in targets
+            or target.pk in sources
+            or any(
+                source.path.startswith(s.path)
+                or s.path.startswith(source.path)
+                or target.path.startswith(s.path)
+                or t.path.startswith(source.path)
+                for s, t in taken
+            )
+        )
+        if touches and taken:
+            break
+        taken.append((source, target))
+        sources.add(source.pk)
+        targets.add(target.pk)
+        if touches:
+            break
+    return taken
+
+
+def _merge(run: _Run, pairs: list[tuple[Organisation, Organisation]]) -> None:
+    target_of = {source.pk: target for source, target in pairs}
+    sources = [source for source, _target in pairs]
+    _move_children(run, sources, lambda _child, source: target_of[source.pk])
+    _reassign_members(run, sources, lambda _m, source: target_of[source.pk])
+    _move_grants(run, pairs)
+    _dissolve(run, Lineage.Relation.MERGED_INTO, [(s, [t]) for s, t in pairs])
 
 
 def op_split(run: _Run, op: Operation) -> None:
@@ -286,21 +376,21 @@ def op_split(run: _Run, op: Operation) -> None:
         if code
     }
 
-    def parent_for(child: Organisation) -> Organisation:
+    def parent_for(child: Organisation, _source: Organisation) -> Organisation:
         code = children.get(child.code, default)
         if not code:
             raise RuleError(_("%(org)s has no organisation to go to.") % {"org": child.code})
         return targets[code]
 
-    def target_for(member: PartyMember) -> Organisation | None:
+    def target_for(member: PartyMember, _source: Organisation) -> Organisation | None:
         code = members.get(member.pk, default)
         return targets.get(code) if code else None
 
-    _move_children(run, source, parent_for)
-    _reassign_members(run, source, target_for)
+    _move_children(run, [source], parent_for)
+    _reassign_members(run, [source], target_for)
     if default:
-        _move_grants(run, source, targets[default])
-    _dissolve(run, source, Lineage.Relation.SPLIT_INTO, list(targets.values()))
+        _move_grants(run, [(source, targets[default])])
+    _dissolve(run, Lineage.Relation.SPLIT_INTO, [(source, list(targets.values()))])
 
 
 def op_move(run: _Run, op: Operation) -> None:
