@@ -368,7 +368,7 @@ def assess(
         cs = open_change_set(actor=actor, source=source)
         bulk.insert(new)
         if updated:
-            DuesLine.objects.bulk_update(updated, [*LINE_FIELDS, "org"], batch_size=2000)
+            bulk.update(updated, [*LINE_FIELDS, "org"])
         log_entry(
             cs,
             action="dues.month",
@@ -443,11 +443,7 @@ def collect(
         cs = open_change_set(actor=actor, source=source)
         bulk.insert(new)
         if updated or touched:
-            DuesLine.objects.bulk_update(
-                [*updated, *touched],
-                [*LINE_FIELDS, "org", "paid", "paid_on", "channel"],
-                batch_size=2000,
-            )
+            bulk.update([*updated, *touched], [*LINE_FIELDS, "org", "paid", "paid_on", "channel"])
         for payment in payments:
             payment["changeset_id"] = cs.pk
         bulk.insert_values(DuesPayment, payments)

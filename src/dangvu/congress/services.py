@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import require
 from dangvu.congress.models import Congress, CongressDocument, Election, Nominee, Seat, Term
+from dangvu.core import bulk
 from dangvu.core.actors import Actor
 from dangvu.core.changes import log_entry, open_change_set
 from dangvu.core.dates import format_date, today
@@ -663,7 +664,7 @@ def election_count(
     )
     base = rules.base_of(election.base_kind, election.convened, election.deductions)
     outcome = _result(nominees, counted, election.seats, base, election.tie_rule)
-    Nominee.objects.bulk_update(nominees, ["votes", "rank", "outcome"])
+    bulk.update(nominees, ["votes", "rank", "outcome"])
     election.ballots_issued, election.ballots_collected = ballots_issued, ballots_collected
     election.valid, election.invalid = valid, invalid
     election.status = Election.Status.COUNTED

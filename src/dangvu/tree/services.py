@@ -7,12 +7,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import require
+from dangvu.core import bulk
 from dangvu.core.actors import Actor
 from dangvu.core.changes import log_entry, open_change_set, snapshot
 from dangvu.core.dates import format_date, today
@@ -375,14 +376,7 @@ def org_move_many(
         org.parent, org.path = new_parent, new_root
     Placement.objects.filter(ranges, valid_to__isnull=True).update(valid_to=on)
     Placement.objects.bulk_create(new_rows, batch_size=1000)
-    # The cached path and parent of every organisation moved: one statement run for each row
-    # (bulk_update's CASE over hundreds of rows costs more to build than to run).
-    table = Organisation._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {table} SET path = %s, parent_id = %s WHERE id = %s",  # noqa: S608
-            [(o.path, o.parent_id, o.pk) for o in changed],
-        )
+    bulk.update(changed, ["path", "parent"])  # the cached path and parent of each one moved
     extensions.rerooted(rerooted)
     cs = changeset or open_change_set(actor=actor, reason=reason, source=source)
     ChangeLogEntry.objects.bulk_create(
@@ -455,19 +449,16 @@ def org_dissolve(
 ) -> Organisation:
     """Dissolve an empty organisation. `other_checks=False` skips the checks other areas add (its
     members): a restructuring plan checks that nothing is orphaned once all its operations are done."""
-    require(actor, Ability.MANAGE_ORGS, org.path)
-    _check_date(on)
-    decision = _decision_required(decision)
-    current = Placement.objects.filter(org=org, valid_to__isnull=True).first()
-    children = list(
-        Placement.objects.filter(valid_on(on), parent=org).values_list("org__code", flat=True)
+    org_dissolve_many(
+        orgs=[org],
+        on=on,
+        decision=decision,
+        actor=actor,
+        reason=reason,
+        source=source,
+        changeset=changeset,
+        other_checks=other_checks,
     )
-    _refuse_dissolving(org, on, current, children, other_checks)
-    assert current is not None
-    before = snapshot(org, ORG_FIELDS)
-    current.valid_to = on
-    current.save(update_fields=["valid_to"])
-    org.names.filter(valid_to__isnull=True).update(valid_to=on)
     if successor is not None:
         Lineage.objects.create(
             predecessor=org,
@@ -476,9 +467,6 @@ def org_dissolve(
             on=on,
             decision=decision,
         )
-    org.dissolved_on = on
-    org.save(update_fields=["dissolved_on"])
-    _log_change(org, "org.dissolve", before, decision, actor, reason, source, changeset=changeset)
     return org
 
 

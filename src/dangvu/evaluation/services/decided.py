@@ -187,7 +187,7 @@ def ratings_record_decided(
         else:
             fresh.append(rating)
     Rating.objects.bulk_create(fresh, batch_size=1000)
-    Rating.objects.bulk_update([r for r, _b in changed], IMPORT_FIELDS, batch_size=1000)
+    bulk.update([r for r, _b in changed], IMPORT_FIELDS)
     by_rating = [(r, None) for r in fresh] + changed
     for rating, before in by_rating:
         entries.append(

@@ -430,7 +430,7 @@ def _write_proposals(
         befores.append(before)
     # One INSERT for the new ratings and one UPDATE for the proposals made again (issue 9).
     bulk.insert(fresh, returning_pk=True)
-    Rating.objects.bulk_update(changed, PROPOSAL_FIELDS, batch_size=1000)
+    bulk.update(changed, PROPOSAL_FIELDS)
     entries = [
         log_values(
             changeset,

@@ -101,8 +101,8 @@ def members_bulk_update(
         )
     person_fields = [*(f for f in PERSON_FIELDS), "family_name", "middle_name", "given_name"]
     person_fields += ["search_name", "sort_key"]
-    Person.objects.bulk_update([m.person for m in changed], person_fields, batch_size=1000)
-    PartyMember.objects.bulk_update(changed, ["card_number", "dossier_number"], batch_size=1000)
+    bulk.update([m.person for m in changed], person_fields)
+    bulk.update(changed, ["card_number", "dossier_number"])
     search.refresh(persons=renamed)
     written.save()
     ChangeLogEntry.objects.bulk_create(entries, batch_size=2000)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import require, scope_for
+from dangvu.core import bulk
 from dangvu.core.actors import Actor
 from dangvu.core.changes import log_entry, open_change_set, snapshot, to_jsonable
 from dangvu.core.dates import format_date, today
@@ -198,7 +199,7 @@ class AttributeHistory:
     def save(self) -> None:
         AttributeChange.objects.bulk_create(self.changes, batch_size=1000)
         Correction.objects.bulk_create(self.corrections, batch_size=1000)
-        AttributeChange.objects.bulk_update(self.rewritten, ["after"], batch_size=1000)
+        bulk.update(self.rewritten, ["after"])
 
 
 def latest_changes(person_ids: Iterable[int]) -> dict[tuple[int, str], AttributeChange]:
