@@ -1147,12 +1147,15 @@ def _log_leave(cs: ChangeSet, seat: Seat, *, save: bool = True) -> ChangeLogEntr
 
 
 def close_seats(
-    org: Organisation, successors: list[Organisation], on: dt.date, changeset: Any
+    dissolved: list[tuple[Organisation, list[Organisation]]], on: dt.date, changeset: Any
 ) -> None:
-    """A restructuring dissolves the organisation (tree.services.succession_handlers): its
-    committee's seats end that day; the successor's committee is appointed (CT 45)."""
-    seats = list(Seat.objects.filter(org=org, until__isnull=True).select_related("member__person"))
+    """A restructuring dissolves organisations (tree.services.succession_handlers): their
+    committees' seats end that day; the successors' committees are appointed (CT 45)."""
+    orgs = {org.pk: org for org, _successors in dissolved}
+    seats = list(
+        Seat.objects.filter(org_id__in=orgs, until__isnull=True).select_related("member__person")
+    )
     for seat in seats:
-        seat.org = org  # logged with its path: not read again for each seat
+        seat.org = orgs[seat.org_id]  # logged with its path: not read again for each seat
         seat.until, seat.left_reason = max(on, seat.since), "restructured"
     _end_seats(changeset, seats)

@@ -789,41 +789,52 @@ def member_form_record(
 
 
 def carry_files(
-    source: Organisation, successors: list[Organisation], on: dt.date, changeset: ChangeSet
+    dissolved: list[tuple[Organisation, list[Organisation]]], on: dt.date, changeset: ChangeSet
 ) -> None:
-    """A restructuring dissolves a cell into successors (tree.services.succession_handlers): its
-    files in progress go to the first successor that is a cell, each logged; the file keeps its
-    dates, votes and papers (the 2025 reform crossing open files)."""
+    """A restructuring dissolves cells into successors (tree.services.succession_handlers): the
+    files in progress of each go to its first successor that is a cell, each logged; the file keeps
+    its dates, votes and papers (the 2025 reform crossing open files)."""
+    successors = {source.pk: (source, after) for source, after in dissolved}
     open_files = list(
-        Candidate.objects.filter(cell=source, status=Candidate.Status.OPEN).select_related("person")
+        Candidate.objects.filter(cell_id__in=successors, status=Candidate.Status.OPEN)
+        .select_related("person")
+        .order_by("pk")
     )
-    if not open_files:
-        return
-    target = next((s for s in successors if cell_problem(s, on) is None), None)
-    if target is None:
-        raise RuleError(
-            _("%(org)s has files of candidates in progress and no party cell to carry them to.")
-            % {"org": source.name}
-        )
-    Candidate.objects.filter(pk__in=[c.pk for c in open_files]).update(
-        cell=target, carried_from=source, carried_on=on
-    )
+    moves: dict[int, tuple[Organisation, Organisation, list[Candidate]]] = {}
+    for candidate in open_files:
+        if candidate.cell_id not in moves:
+            source, after = successors[candidate.cell_id]
+            target = next((s for s in after if cell_problem(s, on) is None), None)
+            if target is None:
+                raise RuleError(
+                    _(
+                        "%(org)s has files of candidates in progress and no party cell to carry "
+                        "them to."
+                    )
+                    % {"org": source.name}
+                )
+            moves[candidate.cell_id] = (source, target, [])
+        moves[candidate.cell_id][2].append(candidate)
     entries = []
-    for candidate in open_files:  # written together above; each logged, in one statement
-        candidate.carried_from, candidate.carried_on, candidate.cell = source, on, target
-        entries.append(
-            log_entry(
-                changeset,
-                action="candidate.update",
-                obj=candidate,
-                scope_path=target.path,
-                after={
-                    "name": candidate.person.full_name,
-                    "cell": target.name,
-                    "from": source.name,
-                    "on": format_date(on),
-                },
-                save=False,
-            )
+    for source, target, files in moves.values():
+        Candidate.objects.filter(pk__in=[c.pk for c in files]).update(
+            cell=target, carried_from=source, carried_on=on
         )
+        for candidate in files:  # written together above; each logged, in one statement
+            candidate.carried_from, candidate.carried_on, candidate.cell = source, on, target
+            entries.append(
+                log_entry(
+                    changeset,
+                    action="candidate.update",
+                    obj=candidate,
+                    scope_path=target.path,
+                    after={
+                        "name": candidate.person.full_name,
+                        "cell": target.name,
+                        "from": source.name,
+                        "on": format_date(on),
+                    },
+                    save=False,
+                )
+            )
     ChangeLogEntry.objects.bulk_create(entries)

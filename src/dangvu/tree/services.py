@@ -50,11 +50,13 @@ ORG_FIELDS = (
 DissolveCheck = Callable[[Organisation, dt.date], list[str]]
 dissolve_checks: list[DissolveCheck] = []
 
-# What other areas hold at an organisation that a restructuring dissolves into successors (a
-# merger, a split) is carried to them by the area itself: (the organisation, its successors, the
-# day, the restructuring's change set). The members go by the restructuring's own reassignment;
-# the candidates' files in progress (recruitment/) register here.
-SuccessionHandler = Callable[[Organisation, list[Organisation], dt.date, Any], None]
+# What other areas hold at organisations that a restructuring dissolves into successors (mergers,
+# splits) is carried to them by the area itself: ([(an organisation, its successors), …], the day,
+# the restructuring's change set), all the organisations dissolved together at once. The members
+# go by the restructuring's own reassignment; the committees' seats (congress/) and the
+# candidates' files in progress (recruitment/) register here.
+Succession = list[tuple[Organisation, list[Organisation]]]
+SuccessionHandler = Callable[[Succession, dt.date, Any], None]
 succession_handlers: list[SuccessionHandler] = []
 
 

@@ -254,9 +254,8 @@ def _dissolve(
 ) -> None:
     """Each source dissolved, what the areas above hold there carried to its successors, and the
     lineage written."""
-    for source, after in successors:
-        for carry in orgs.succession_handlers:  # what the areas above hold there (tree.services)
-            carry(source, after, run.on, run.changeset)
+    for carry in orgs.succession_handlers:  # what the areas above hold there (tree.services)
+        carry(successors, run.on, run.changeset)
     orgs.org_dissolve_many(
         orgs=[source for source, _after in successors],
         **run.common(),
