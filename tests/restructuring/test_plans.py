@@ -630,3 +630,54 @@ def test_merges_applied_together_leave_the_records_one_by_one_would(world, monke
     # PH-2 until the plan's day, then TS-2: his day in PH-1 lasts no time and is no period
     assert [(cell, end) for _n, cell, _start, end in thanh][-2:] == [("PH-2", D), ("TS-2", None)]
     assert seen["together"] < seen["one by one"]
+
+
+def test_a_member_on_a_temporary_transfer_is_reassigned_at_home_and_at_the_host_together(
+    world, monkeypatch
+):
+    """Hoa, of PH-1, is on a temporary transfer to TS-1 when PH-1 is merged into PH-2 and TS-1 into
+    a new TS-2, the two merges in one group: two reassignments, her home to PH-2 and her stay to
+    TS-2, as one by one (a review found the grouped merge kept one of her two memberships)."""
+    from django.db import transaction
+
+    from dangvu.members.events import event_record
+    from dangvu.restructuring.services import checking
+
+    hoa = world.members["hoa"]
+    event_record(
+        member=hoa,
+        kind="temp_transfer_out",
+        on=dt.date(2024, 3, 4),
+        org=world.ts1,
+        details={"until": dt.date(2024, 12, 31)},
+        decision=decision(dt.date(2024, 3, 4), "5-QĐ/ĐU"),
+        actor=None,
+    )
+    event_record(
+        member=hoa, kind="temp_transfer_in", on=dt.date(2024, 3, 8), org=world.ts1, actor=None
+    )
+    ops = (
+        {
+            "kind": "create",
+            "target": "TS-2",
+            "name": "Chi bộ Khu phố 2",
+            "org_kind": "cell",
+            "parent": "X-TS",
+        },
+        {"kind": "merge", "source": "PH-1", "target": "PH-2"},
+        {"kind": "merge", "source": "TS-1", "target": "TS-2"},
+    )
+    records = {}
+    for way in ("together", "one by one"):
+        if way == "one by one":
+            monkeypatch.setattr(checking, "_batches", lambda o: [[op] for op in o])
+        with transaction.atomic():
+            plan = plan_of(*ops)
+            plan_apply(plan=plan, actor=world.an)
+            plan.refresh_from_db()
+            records[way] = _records_after(plan)
+            now = member_on(PartyMember.objects.get(pk=hoa.pk), D)
+            records[way]["hoa"] = (now["org"], now["temp_org"])
+            transaction.set_rollback(True)
+    assert records["together"] == records["one by one"]
+    assert records["together"]["hoa"] == ("PH-2", "TS-2")

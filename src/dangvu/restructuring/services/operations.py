@@ -133,27 +133,31 @@ def _reassign_members(run: _Run, sources: list[Organisation], target_for: Any) -
     in_transit = PartyMember.objects.filter(
         org_id__in=by_pk, derived__transit__out_on__isnull=False
     ).select_related("person")
-    members = {p.member_id: (p.member, p.temporary, by_pk[p.org_id]) for p in home}
+    # One entry a membership and source: a member temporarily transferred holds one at home and
+    # one at the host, which may both be merged here (two reassignments, as one by one).
+    members = {(p.member_id, p.org_id): (p.member, p.temporary, by_pk[p.org_id]) for p in home}
     for m in in_transit:
-        members.setdefault(m.pk, (m, False, by_pk[m.org_id or 0]))
+        members.setdefault((m.pk, m.org_id or 0), (m, False, by_pk[m.org_id or 0]))
     if not members:
         return
-    going: list[tuple[PartyMember, bool, Organisation, Organisation]] = []
-    for member, temporary, source in members.values():
-        target = target_for(member, source)
+    order = {s.pk: n for n, s in enumerate(sources)}  # the operations' order, as one by one
+    held = sorted(members.values(), key=lambda entry: order[entry[2].pk])
+    going = [
+        (member, temporary, source, target_for(member, source))
+        for member, temporary, source in held
+    ]
+    kinds = dict(
+        Placement.objects.filter(
+            valid_on(on), org_id__in={target.pk for *_x, target in going if target is not None}
+        ).values_list("org_id", "kind")
+    )
+    events: list[MembershipEvent] = []
+    for member, temporary, source, target in going:
         if target is None:
             raise RuleError(
                 _("%(name)s, a member of %(org)s, has no cell to go to.")
                 % {"name": member.person.full_name, "org": source.code}
             )
-        going.append((member, temporary, source, target))
-    kinds = dict(
-        Placement.objects.filter(
-            valid_on(on), org_id__in={target.pk for *_x, target in going}
-        ).values_list("org_id", "kind")
-    )
-    events: list[MembershipEvent] = []
-    for member, temporary, source, target in going:
         if kinds.get(target.pk) not in org_rules.MEMBER_HOLDING_KINDS:
             raise RuleError(
                 _("The members of %(org)s need a party cell to go to; %(target)s is not one.")
