@@ -183,8 +183,13 @@ def update(objs: Sequence[M], fields: Sequence[str]) -> int:
         return 0
     opts = objs[0]._meta
     connection = connections[router.db_for_write(type(objs[0]))]
-    targets = [opts.get_field(name) for name in fields]
-    convert = [_converter(f, connection) for f in targets]  # type: ignore[arg-type]
+    targets: list[models.Field] = []
+    for name in fields:
+        field = opts.get_field(name)
+        if not isinstance(field, models.Field) or not field.concrete:
+            raise TypeError(f"{name} is not a column of {opts.label}")
+        targets.append(field)
+    convert = [_converter(f, connection) for f in targets]
     quote = connection.ops.quote_name
     sql = (
         f"UPDATE {quote(opts.db_table)} SET "  # noqa: S608 — names from the model, values parameters
