@@ -563,17 +563,50 @@ def _records_after(plan):
     }
 
 
+NEW_CELL = {
+    "kind": "create",
+    "target": "TS-2",
+    "name": "Chi bộ Khu phố 2",
+    "org_kind": "cell",
+    "parent": "X-TS",
+}
+
+
+def _applied_both_ways(world, monkeypatch, ops, more=dict):
+    """The plan of `ops` applied as the service groups it, then one operation at a time, each in
+    a savepoint rolled back: for each way, the records it leaves (and `more()`), the statements
+    it sent; and the number of batches the grouped way made."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from dangvu.restructuring.services import checking
+
+    groups = []
+    together = checking._batches
+    monkeypatch.setattr(
+        checking, "_batches", lambda o: groups.append(len(together(o))) or together(o)
+    )
+    records, statements = {}, {}
+    for way in ("together", "one by one"):
+        if way == "one by one":
+            monkeypatch.setattr(checking, "_batches", lambda o: [[op] for op in o])
+        with transaction.atomic():
+            plan = plan_of(*ops)
+            with CaptureQueriesContext(connection) as queries:
+                plan_apply(plan=plan, actor=world.an)
+            statements[way] = len(queries)
+            plan.refresh_from_db()
+            records[way] = {**_records_after(plan), **more()}
+            transaction.set_rollback(True)
+    return records, statements, groups
+
+
 def test_merges_applied_together_leave_the_records_one_by_one_would(world, monkeypatch):
     """Consecutive merges go a group at a time (issue 28, point 4): PH-2 into PH-1 and TS-1 into a
     new cell TS-2 together; then PH-1, which received Thành, into TS-2 (it touches the first
     group); then X-PH, which held PH-1, into X-TS (it touches the second). The records afterwards
     are those of the same plan applied one operation at a time, in fewer statements: the four
     members in TS-2, Thành moved twice, Dũng's role on PH-2 carried to PH-1, then to TS-2."""
-    from django.db import connection, transaction
-    from django.test.utils import CaptureQueriesContext
-
-    from dangvu.restructuring.services import checking
-
     role_grant(
         user=world.dung,
         org=world.ph2,
@@ -582,36 +615,13 @@ def test_merges_applied_together_leave_the_records_one_by_one_would(world, monke
         actor=None,
     )
     ops = (
-        {
-            "kind": "create",
-            "target": "TS-2",
-            "name": "Chi bộ Khu phố 2",
-            "org_kind": "cell",
-            "parent": "X-TS",
-        },
+        NEW_CELL,
         {"kind": "merge", "source": "PH-2", "target": "PH-1"},
         {"kind": "merge", "source": "TS-1", "target": "TS-2"},
         {"kind": "merge", "source": "PH-1", "target": "TS-2"},
         {"kind": "merge", "source": "X-PH", "target": "X-TS"},
     )
-    groups = []
-    together = checking._batches
-    monkeypatch.setattr(
-        checking, "_batches", lambda o: groups.append(len(together(o))) or together(o)
-    )
-    seen = {}
-    records = {}
-    for way in ("together", "one by one"):
-        if way == "one by one":
-            monkeypatch.setattr(checking, "_batches", lambda o: [[op] for op in o])
-        with transaction.atomic():
-            plan = plan_of(*ops)
-            with CaptureQueriesContext(connection) as queries:
-                plan_apply(plan=plan, actor=world.an)
-            seen[way] = len(queries)
-            plan.refresh_from_db()
-            records[way] = _records_after(plan)
-            transaction.set_rollback(True)
+    records, seen, groups = _applied_both_ways(world, monkeypatch, ops)
     assert groups == [2]  # the creation, then the four merges
     assert records["together"] == records["one by one"]
     after = records["together"]
@@ -638,10 +648,7 @@ def test_a_member_on_a_temporary_transfer_is_reassigned_at_home_and_at_the_host_
     """Hoa, of PH-1, is on a temporary transfer to TS-1 when PH-1 is merged into PH-2 and TS-1 into
     a new TS-2, the two merges in one group: two reassignments, her home to PH-2 and her stay to
     TS-2, as one by one (a review found the grouped merge kept one of her two memberships)."""
-    from django.db import transaction
-
     from dangvu.members.events import event_record
-    from dangvu.restructuring.services import checking
 
     hoa = world.members["hoa"]
     event_record(
@@ -657,27 +664,15 @@ def test_a_member_on_a_temporary_transfer_is_reassigned_at_home_and_at_the_host_
         member=hoa, kind="temp_transfer_in", on=dt.date(2024, 3, 8), org=world.ts1, actor=None
     )
     ops = (
-        {
-            "kind": "create",
-            "target": "TS-2",
-            "name": "Chi bộ Khu phố 2",
-            "org_kind": "cell",
-            "parent": "X-TS",
-        },
+        NEW_CELL,
         {"kind": "merge", "source": "PH-1", "target": "PH-2"},
         {"kind": "merge", "source": "TS-1", "target": "TS-2"},
     )
-    records = {}
-    for way in ("together", "one by one"):
-        if way == "one by one":
-            monkeypatch.setattr(checking, "_batches", lambda o: [[op] for op in o])
-        with transaction.atomic():
-            plan = plan_of(*ops)
-            plan_apply(plan=plan, actor=world.an)
-            plan.refresh_from_db()
-            records[way] = _records_after(plan)
-            now = member_on(PartyMember.objects.get(pk=hoa.pk), D)
-            records[way]["hoa"] = (now["org"], now["temp_org"])
-            transaction.set_rollback(True)
+
+    def hoa_now():
+        now = member_on(PartyMember.objects.get(pk=hoa.pk), D)
+        return {"hoa": (now["org"], now["temp_org"])}
+
+    records, _statements, _groups = _applied_both_ways(world, monkeypatch, ops, hoa_now)
     assert records["together"] == records["one by one"]
     assert records["together"]["hoa"] == ("PH-2", "TS-2")
