@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangvu.core.labels import choice
 from dangvu.core.models import AppendOnly
 
 
@@ -121,7 +122,7 @@ class RoleGrant(models.Model):
         indexes = [models.Index(fields=["user", "valid_from"], name="grant_user_from")]
 
     def __str__(self) -> str:
-        return f"{self.user} — {self.get_role_display()} — {self.org}"
+        return f"{self.user} — {choice(self, 'role')} — {self.org}"
 
     @property
     def scope_path(self) -> str:

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from dangvu.core.labels import choice
 from dangvu.core.models import ChangeSet
 from dangvu.members.models import PartyMember
 from dangvu.orgs.models import Organisation
@@ -157,7 +158,7 @@ class StudyDocument(models.Model):
         ordering = ["-issued_on", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.number}"
+        return f"{choice(self, 'kind')} {self.number}"
 
 
 class StudySession(models.Model):

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dangvu.core.labels import choice
 from dangvu.core.models import ChangeSet, Decision
 from dangvu.members.models import PartyMember
 from dangvu.orgs.models import Organisation
@@ -51,7 +52,7 @@ class Commendation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.first_year}–{self.last_year}"
+        return f"{choice(self, 'kind')} {self.first_year}–{self.last_year}"
 
 
 class BadgeAward(models.Model):

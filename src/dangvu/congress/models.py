@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangvu.core.labels import choice
 from dangvu.core.models import ChangeSet, Decision
 from dangvu.members.models import PartyMember
 from dangvu.orgs.models import Organisation
@@ -113,7 +114,7 @@ class Election(models.Model):
         indexes = [models.Index(fields=["org", "held_on"])]
 
     def __str__(self) -> str:
-        return f"{self.get_body_display()} {self.held_on:%d/%m/%Y} ({self.round})"
+        return f"{choice(self, 'body')} {self.held_on:%d/%m/%Y} ({self.round})"
 
 
 class Nominee(models.Model):
@@ -176,4 +177,4 @@ class Seat(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_body_display()}: {self.member.person.full_name}"
+        return f"{choice(self, 'body')}: {self.member.person.full_name}"

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 from django.apps import apps
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 
 _ACTIONS: dict[str, object] = {
     # What a service logs of a record without an action of its own (a comment, a report run).
@@ -91,3 +91,20 @@ def field_labels() -> dict[str, str]:
                 labels.setdefault(field.name, verbose)
                 labels.setdefault(f"{field.name}_id", verbose)
     return labels
+
+
+_CHOICES: dict[tuple[type, str, str | None], dict[object, str]] = {}
+
+
+def choice(instance: object, field: str) -> str:
+    """`instance.get_<field>_display()`, read from a table of the field's labels kept per language.
+    Django's rebuilds the field's choices and translates every label at each call: a record's name
+    in the change log (its `__str__`) cost that for each of thousands of records a restructuring
+    logs."""
+    key = (type(instance), field, get_language())
+    labels = _CHOICES.get(key)
+    if labels is None:
+        flat = type(instance)._meta.get_field(field).flatchoices  # type: ignore[attr-defined]
+        labels = _CHOICES[key] = {value: str(label) for value, label in flat}
+    value = getattr(instance, field)
+    return labels.get(value, value if isinstance(value, str) else str(value))

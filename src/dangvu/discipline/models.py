@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dangvu.core.labels import choice
 from dangvu.core.models import ChangeSet, Decision
 from dangvu.members.models import PartyMember
 from dangvu.orgs.models import Organisation
@@ -56,7 +57,7 @@ class DisciplineDecision(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_form_display()} {self.announced_on:%d/%m/%Y}"
+        return f"{choice(self, 'form')} {self.announced_on:%d/%m/%Y}"
 
     def in_force_on(self, day: object) -> bool:
         return self.announced_on <= day and (self.effect_until is None or day < self.effect_until)  # type: ignore[operator]

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dangvu.core.labels import choice
 from dangvu.core.models import ChangeSet, Decision
 from dangvu.discipline.models import DisciplineDecision, Penalty
 from dangvu.members.models import PartyMember
@@ -155,7 +156,7 @@ class Named(models.Model):
     changeset = models.ForeignKey(ChangeSet, on_delete=models.PROTECT, related_name="+")
 
     def __str__(self) -> str:
-        return str(self.get_role_display())
+        return str(choice(self, "role"))
 
 
 class Denunciation(models.Model):

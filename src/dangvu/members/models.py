@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dangvu.core.labels import choice
 from dangvu.core.models import ChangeSet, Decision
 from dangvu.orgs.models import Organisation
 from dangvu.rules import reference as ref
@@ -202,7 +203,7 @@ class MembershipEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.on:%d/%m/%Y}"
+        return f"{choice(self, 'kind')} {self.on:%d/%m/%Y}"
 
 
 class MembershipPeriod(models.Model):

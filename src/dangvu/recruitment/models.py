@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangvu.core.labels import choice
 from dangvu.core.models import ChangeSet, Decision
 from dangvu.members.models import PartyMember, Person
 from dangvu.orgs.models import Organisation
@@ -115,7 +116,7 @@ class Document(models.Model):
         ordering = ["dated", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.dated:%d/%m/%Y}"
+        return f"{choice(self, 'kind')} {self.dated:%d/%m/%Y}"
 
 
 class Verification(models.Model):
@@ -136,4 +137,4 @@ class Verification(models.Model):
         ordering = ["pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_relation_display()}: {self.name}"
+        return f"{choice(self, 'relation')}: {self.name}"

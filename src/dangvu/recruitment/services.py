@@ -29,7 +29,7 @@ from dangvu.members.events import cell_problem, check_cell
 from dangvu.members.models import MembershipPeriod, PartyMember, Person
 from dangvu.members.services import member_admit
 from dangvu.members.services.persons import PersonInput, clean_person, person_values
-from dangvu.orgs.models import Organisation, valid_on
+from dangvu.orgs.models import Organisation, Placement, valid_on
 from dangvu.recruitment.models import Candidate, Document, Verification
 from dangvu.recruitment.selectors import DOCUMENT_KINDS, decision_due, missing
 from dangvu.rules import recruitment as rules
@@ -800,11 +800,19 @@ def carry_files(
         .select_related("person")
         .order_by("pk")
     )
+    # The successors' placements in one read: each is checked as a cell on the day (cell_problem).
+    placements: dict[int, list[Placement]] = {}
+    for placement in Placement.objects.filter(
+        org__in={s.pk for c in open_files for s in successors[c.cell_id][1]}
+    ):
+        placements.setdefault(placement.org_id, []).append(placement)
     moves: dict[int, tuple[Organisation, Organisation, list[Candidate]]] = {}
     for candidate in open_files:
         if candidate.cell_id not in moves:
             source, after = successors[candidate.cell_id]
-            target = next((s for s in after if cell_problem(s, on) is None), None)
+            target = next(
+                (s for s in after if cell_problem(s, on, placements.get(s.pk, [])) is None), None
+            )
             if target is None:
                 raise RuleError(
                     _(

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangvu.core.labels import choice
 from dangvu.core.models import ChangeSet
 from dangvu.orgs.models import Organisation
 
@@ -63,7 +64,7 @@ class ReportRun(models.Model):
     def __str__(self) -> str:
         form = f" {self.form}" if self.form else ""
         return (
-            f"{self.get_kind_display()}{form} — {self.org.name}, "
+            f"{choice(self, 'kind')}{form} — {self.org.name}, "
             f"{self.start:%d/%m/%Y}–{self.end:%d/%m/%Y}"
         )
 

@@ -403,7 +403,7 @@ def op_move(run: _Run, op: Operation) -> None:
 def op_move_many(run: _Run, ops: list[Operation]) -> None:
     """Moves to one parent at once (applying a plan): the same checks and rows as one by one.
     Organisations lying in one another's subtrees are moved one by one, in their order."""
-    sources = [run.org(op.source) for op in ops]
+    sources = run.orgs([op.source for op in ops])
     nested = any(
         a.pk != b.pk and b.path.startswith(a.path) for a in sources for b in sources
     ) or len({o.pk for o in sources}) < len(sources)
