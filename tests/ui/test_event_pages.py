@@ -106,3 +106,31 @@ def test_the_work_list_shows_what_is_due_as_a_page_and_as_json(client, world):
     assert recognition == ["Đàng Văn Thành"]  # ceremony 20/6/2024: due 20/6/2025, overdue
     page = client.get(reverse("members:worklist"), {"org": "TU-T"}).content.decode()
     assert "Võ Văn Chờ" in page and "Quá hạn" in page
+
+
+def test_a_record_the_engine_refuses_opens_and_says_to_correct_it_first(client, world):
+    """Hoa's ceremony missing from her record, as an older system wrote it: a recognition without
+    its ceremony (DOMAIN.md §4.3: recognition counts from the ceremony). Her page opens — it used
+    to fail with a server error — offers no new event until the wrong one is corrected, and says
+    why only to one who has shown the sensitive data (a reason may concern discipline)."""
+    from dangvu.members.event_views import available_events
+
+    hoa = world.members["hoa"]
+    MembershipEvent.objects.filter(member=hoa, kind="ceremony").delete()
+    assert available_events(hoa) == []
+
+    client.force_login(world.an)  # the province's officer, with the sensitive permission
+    detail = reverse("members:detail", args=[hoa.pk])
+    page = client.get(detail, HTTP_ACCEPT_LANGUAGE="vi")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Các sự kiện đã ghi không khớp với nhau" in text
+    assert "ngày lễ kết nạp" not in text  # the reason is not shown before the sensitive data
+    for kind in ("transfer_out", "death", "removal"):
+        assert reverse("members:event", args=[hoa.pk, kind]) not in text
+        assert client.get(reverse("members:event", args=[hoa.pk, kind])).status_code == 404
+    recognition = MembershipEvent.objects.get(member=hoa, kind="recognition")
+    assert reverse("members:correct", args=[hoa.pk, recognition.pk]) in text
+
+    shown = client.get(detail, {"purpose": "dossier"}).content.decode()
+    assert "Công nhận chính thức cần có ngày lễ kết nạp." in shown

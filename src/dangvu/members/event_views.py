@@ -32,6 +32,12 @@ def available_events(member: PartyMember) -> list[tuple[str, str]]:
     return [(k, str(EventKind(k).label)) for k in allowed]
 
 
+def events_problem(member: PartyMember) -> str | None:
+    """Why the member's recorded events do not hold together (nothing may follow until the
+    wrong one is corrected), or None."""
+    return following.problem(events.facts_of(member))
+
+
 def managed_member(
     request: HttpRequest, pk: int, ability: str = Ability.MANAGE_MEMBERS
 ) -> PartyMember:

@@ -39,8 +39,14 @@ def _trial(kind: str, s: State, on: dt.date) -> Fact:
 def may_follow(facts: Sequence[Fact], on: dt.date, kinds: Sequence[str]) -> list[str]:
     """Those of `kinds` (the ones a person records, members.kinds.offered) that may be recorded
     next on `on`, as the engine judges them: each one tried after the member's facts, kept when the
-    engine accepts it. Nothing else decides what may follow (issue 22, point 3)."""
-    state = derive(facts)
+    engine accepts it. Nothing else decides what may follow (issue 22, point 3).
+
+    A member whose recorded facts the engine refuses (written before the rule, or brought in
+    by an old system) takes nothing new until the wrong fact is corrected (`problem` says why)."""
+    try:
+        state = derive(facts)
+    except LifecycleError:
+        return []
     day = max([on, *(f.on for f in facts)])
     allowed = []
     for kind in kinds:
@@ -50,3 +56,12 @@ def may_follow(facts: Sequence[Fact], on: dt.date, kinds: Sequence[str]) -> list
             continue
         allowed.append(kind)
     return allowed
+
+
+def problem(facts: Sequence[Fact]) -> str | None:
+    """Why the engine refuses the member's recorded facts, or None when they hold together."""
+    try:
+        derive(facts)
+    except LifecycleError as error:
+        return str(error)
+    return None

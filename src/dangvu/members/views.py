@@ -191,7 +191,7 @@ def _rows_html(rows: list[PartyMember], token: str, query: str, *, revealed: boo
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    from dangvu.members.event_views import available_events
+    from dangvu.members.event_views import available_events, events_problem
     from dangvu.members.models import Correction
 
     member = selectors.get_member(request.user, pk)
@@ -220,6 +220,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     now = selectors.member_on(member, today())
     events = selectors.events_of(member)
     next_events = available_events(member) if can_edit else []
+    # Nothing may follow a record whose events the engine refuses: the officer is told why.
+    problem = events_problem(member) if can_edit and not next_events else None
     if not reveal:
         # That there is a discipline event or decision at all is hidden: its lines go, the ways
         # of leaving read alike, suspension is not among the flags, and restoring membership
@@ -241,6 +243,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             if reveal or member.status not in LEFT_STATUSES
             else "left",
             "events": events,
+            "events_problem": problem,
             # The sections of the areas above (discipline): only when revealed.
             **(extensions.member_sections(member) if reveal else {}),
             "reveal": reveal,
