@@ -1,8 +1,23 @@
-"""dangvu's pages and one more, served only by bench/scale.py: an empty page behind the whole
-middleware stack (session, sign-in, second factor, session limit, language, CSRF, CSP…) that
-reads the signed-in user and nothing else. Its latency under load is the floor of the web stack
-on this machine: no page of dangvu can be served faster than it."""
+"""dangvu's pages and a few more, served only by bench/scale.py.
 
+- An empty page behind the whole middleware stack (session, sign-in, second factor, session limit,
+  language, CSRF, CSP…) that reads the signed-in user and nothing else. Its latency under load is
+  the floor of the web stack on this machine: no page of dangvu can be served faster than it.
+- The floors of the member list and of the member page (issue 28, point 2): behind the same
+  middleware, in the same workers, the same rows fetched by hand-written SQL and sent as the same
+  HTML. The page's frame (head, menu, filters, footer) is the one dangvu sent for the first such
+  request the worker served, kept; what changes from request to request — the rows, the record,
+  its events, badges and history — is written by f-strings from the rows. What dangvu adds over
+  these is its Python: the ORM, the scope, the templates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+from typing import Any
+
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
@@ -13,4 +28,171 @@ def empty(request: HttpRequest) -> HttpResponse:
     return HttpResponse(f"<p>{request.user.pk}</p>")
 
 
-urlpatterns = [path("bench/trang-trong/", empty), *dangvu_pages]
+def _rows(statement: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchall()
+
+
+def _day(value: dt.date | None) -> str:
+    return f"{value:%d/%m/%Y}" if value else "—"
+
+
+_FRAMES: dict[str, tuple[str, str]] = {}
+
+
+def _frame(kind: str, request: HttpRequest, render: Any, start: str, end: str) -> tuple[str, str]:
+    """The page around the part that changes, as dangvu sent it the first time (kept)."""
+    frame = _FRAMES.get(kind)
+    if frame is None:
+        html = render().content.decode()
+        head, rest = html.split(start, 1)
+        tail = rest.split(end, 1)[1]
+        frame = _FRAMES[kind] = (head + start, end + tail)
+    return frame
+
+
+# The roll by hand: dangvu's plan (members/selectors._cell_by_cell) — the rest of a cell after
+# the last member shown, then the next cells with members, in order, until 51 rows.
+_COLUMNS = (
+    "SELECT m.id, p.full_name, p.birth_date, p.sex, p.ethnicity, m.status, o.name, o.path, "
+    "p.sort_key FROM "
+    "members_partymember m JOIN members_person p ON p.id = m.person_id JOIN "
+    "orgs_organisation o ON o.id = m.org_id WHERE o.path >= %s AND o.path < %s "
+    "AND m.status IN ('official', 'probationary') "
+)
+_REST_OF_CELL = _COLUMNS + "AND o.path = %s AND p.sort_key > %s ORDER BY p.sort_key LIMIT 51"
+_NEXT_CELL = (
+    "SELECT o.id, o.path FROM orgs_organisation o WHERE o.path {} %s AND o.path < %s AND EXISTS "
+    "(SELECT 1 FROM members_partymember m WHERE m.org_id = o.id AND m.status IN "
+    "('official', 'probationary')) ORDER BY o.path LIMIT 1"
+)
+_IN_CELL = _COLUMNS + "AND m.org_id = %s ORDER BY p.sort_key LIMIT %s"
+_SEX = {"M": "Nam", "F": "Nữ"}
+_STATUS = {"official": "Chính thức", "probationary": "Dự bị"}
+
+
+def floor_list(request: HttpRequest) -> HttpResponse:
+    from dangvu.members.views import member_list
+
+    code = request.GET.get("org", "")
+    after = request.GET.get("sau", "")
+    root = _rows("SELECT path FROM orgs_organisation WHERE code = %s", [code])[0][0]
+    low, high = root, root + "\uffff"
+    rows: list[tuple[Any, ...]] = []
+    cell_after, op = low, ">="
+    if after:
+        size = int(after[:2])
+        cell, key = after[2 : 2 + size], after[2 + size :]
+        rows = _rows(_REST_OF_CELL, [low, high, cell, key])
+        cell_after, op = cell, ">"
+    while len(rows) < 51:
+        found = _rows(_NEXT_CELL.format(op), [cell_after, high])
+        if not found:
+            break
+        rows += _rows(_IN_CELL, [low, high, found[0][0], 51 - len(rows)])
+        cell_after, op = found[0][1], ">"
+    head, tail = _frame(
+        "list", request, lambda: member_list(request), '<tbody id="rows">', "</tbody>"
+    )
+    today = dt.date.today()
+    out = []
+    for pk, name, born, sex, ethnicity, status, cell_name, _path, _key in rows[:50]:
+        age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        out.append(
+            f'<tr>\n<td><a href="/dang-vien/{pk}/">{escape(name)}</a></td>\n'
+            f'<td>{_day(born)}</td><td class="num">{age}</td>\n'
+            f"<td>{_SEX.get(sex, sex)}</td><td>{escape(ethnicity)}</td>\n"
+            f"<td>{_STATUS.get(status, status)}</td><td>{escape(cell_name)}</td></tr>"
+        )
+    if len(rows) > 50:
+        last = rows[49]
+        more = escape(f"?org={code}&sau={len(last[7]):02d}{last[7]}{last[8]}")
+        out.append(
+            f'<tr class="more noprint"><td colspan="7"><a href="{more}" hx-get="{more}" '
+            'hx-target="closest tr" hx-swap="outerHTML">Trang sau</a></td></tr>'
+        )
+    return HttpResponse(head + "\n".join(out) + tail)
+
+
+def floor_member(request: HttpRequest, pk: int) -> HttpResponse:
+    """The record, its placements and flags today, its events, badges, corrections and history."""
+    from dangvu.members.views import detail
+
+    today = dt.date.today()
+    (m,) = _rows(
+        "SELECT p.full_name, p.family_name, p.middle_name, p.given_name, p.sex, p.birth_date, "
+        "p.ethnicity, p.hometown, p.residence, p.phone, m.status, m.status_since, "
+        "m.admission_decision_date, m.ceremony_date, m.official_date, m.card_number, "
+        "m.dossier_number, o.code, o.name FROM members_partymember m JOIN members_person p ON "
+        "p.id = m.person_id LEFT JOIN orgs_organisation o ON o.id = m.org_id WHERE m.id = %s",
+        [pk],
+    )
+    valid = "AND valid_from <= %s AND (valid_to IS NULL OR valid_to > %s)"
+    _rows(
+        "SELECT p.temporary, o.name FROM members_membershipperiod p JOIN orgs_organisation o ON "
+        f"o.id = p.org_id WHERE p.member_id = %s {valid}",
+        [pk, today, today],
+    )
+    flags = _rows(
+        f"SELECT flag FROM members_flagperiod WHERE member_id = %s {valid}", [pk, today, today]
+    )
+    events = _rows(
+        'SELECT e."on", e.kind, o.name, d.number FROM members_membershipevent e LEFT JOIN '
+        "orgs_organisation o ON o.id = e.org_id LEFT JOIN core_decision d ON d.id = e.decision_id "
+        'WHERE e.member_id = %s ORDER BY e."on", e.id',
+        [pk],
+    )
+    badges = _rows(
+        "SELECT tier, awarded_on FROM awards_badgeaward WHERE member_id = %s ORDER BY tier", [pk]
+    )
+    _rows("SELECT id FROM members_correction WHERE member_id = %s", [pk])
+    history = _rows(
+        "SELECT at, actor_name, action FROM core_changelogentry WHERE subject_type = "
+        "'members.partymember' AND subject_id = %s ORDER BY at DESC, id DESC LIMIT 100",
+        [str(pk)],
+    )
+    head, tail = _frame(
+        "member", request, lambda: detail(request, pk), '<main id="main">', "</main>"
+    )
+    (name, family, middle, given, sex, born, ethnicity, hometown, residence, phone, status, since,
+     decided, ceremony, official, card, dossier, org_code, org_name) = m  # fmt: skip
+    facts = [
+        ("Họ", family), ("Tên đệm", middle or "—"), ("Tên", given), ("Giới tính", _SEX.get(sex, sex)),
+        ("Ngày sinh", _day(born)), ("Dân tộc", ethnicity), ("Quê quán", hometown or "—"),
+        ("Nơi ở", residence or "—"), ("Điện thoại", phone or "—"), ("Chi bộ", org_name or "—"),
+        ("Ngày quyết định kết nạp", _day(decided)), ("Ngày kết nạp", _day(ceremony)),
+        ("Ngày chính thức", _day(official)), ("Số thẻ đảng viên", card or "—"),
+        ("Số hồ sơ", dossier or "—"),
+    ]  # fmt: skip
+    body = [
+        f'<p class="crumbs"><a href="/dang-vien/?org={escape(org_code or "")}">Đảng viên</a> › '
+        f"{escape(org_name or '')}</p><h1>{escape(name)}</h1>",
+        f'<p class="status {status}">{_STATUS.get(status, status)} — từ {_day(since)}</p>',
+        "".join(f'<span class="flag">{escape(f)}</span> ' for (f,) in flags),
+        '<div class="cols"><dl class="facts">',
+        *(f"<dt>{label}</dt><dd>{escape(str(value))}</dd>" for label, value in facts),
+        '</dl></div><h2>Quá trình</h2><ol class="timeline">',
+        *(
+            f"<li><b>{_day(on)}</b> — {escape(kind)}{', ' + escape(o) if o else ''}"
+            f"{'<br><small>Quyết định: ' + escape(d) + '</small>' if d else ''}</li>"
+            for on, kind, o, d in events
+        ),
+        "</ol><h2>Huy hiệu Đảng</h2><ul>",
+        *(f"<li>Huy hiệu {tier} năm, trao ngày {_day(on)}</li>" for tier, on in badges),
+        "</ul><h2>Lịch sử</h2><ul>",
+        *(
+            f"<li>{at:%d/%m/%Y %H:%M} {escape(who)}: {escape(what)}</li>"
+            for at, who, what in history
+        ),
+        "</ul>",
+    ]
+    return HttpResponse(head + "\n".join(body) + tail)
+
+
+urlpatterns = [
+    path("bench/trang-trong/", empty),
+    path("bench/san/dang-vien/", floor_list),
+    path("bench/san/dang-vien/<int:pk>/", floor_member),
+    *dangvu_pages,
+]
