@@ -112,3 +112,23 @@ def test_update_writes_the_fields_named_of_each_row_and_no_other(world):
         for m in PartyMember.objects.exclude(pk__in=[hoa.pk, an.pk])
     } == others
     assert bulk.update([], ["flags"]) == 0
+
+
+def test_update_in_chunks_writes_a_row_given_twice_as_last_given(world, monkeypatch):
+    """Many rows go in chunks (on PostgreSQL as arrays joined by key); an instance given twice
+    ends as the later copy says, as one statement a row would leave it."""
+    from dangvu.members.models import PartyMember
+
+    monkeypatch.setattr(bulk, "_ROWS_PER_ARRAY", 2)
+    members = list(PartyMember.objects.order_by("pk")[:4])
+    assert len(members) == 4
+    for index, member in enumerate(members):
+        member.dossier_number = f"HS-{index}"
+    again = PartyMember.objects.get(pk=members[0].pk)
+    again.dossier_number = "HS-last"
+    assert bulk.update([members[0], again, *members[1:]], ["dossier_number"]) == 5
+    assert dict(
+        PartyMember.objects.filter(pk__in=[m.pk for m in members]).values_list(
+            "pk", "dossier_number"
+        )
+    ) == {m.pk: ("HS-last" if m.pk == again.pk else m.dossier_number) for m in members}

@@ -46,7 +46,7 @@ def _search_rerooted(org_ids: list[int]) -> None:
     """A move took these organisations to another province: their members' search keys follow."""
     from dangvu.members import search
 
-    search.refresh(orgs=org_ids)
+    search.rekey(org_ids)
 
 
 def _event_label(kind: str) -> object | None:

@@ -411,6 +411,6 @@ def rebuild_many(members: list[PartyMember]) -> None:
     bulk.update(members, DERIVED_FIELDS)
     search.refresh(members=[m.pk for m in members if m.org_id != cells[m.pk]])
     MembershipPeriod.objects.filter(member_id__in=ids).delete()
-    MembershipPeriod.objects.bulk_create(periods, batch_size=2000)
+    bulk.insert(periods)
     FlagPeriod.objects.filter(member_id__in=ids).delete()
-    FlagPeriod.objects.bulk_create(flag_periods, batch_size=2000)
+    bulk.insert(flag_periods)

@@ -377,11 +377,11 @@ def org_move_many(
             changed.append(placement.org)
         org.parent, org.path = new_parent, new_root
     Placement.objects.filter(ranges, valid_to__isnull=True).update(valid_to=on)
-    Placement.objects.bulk_create(new_rows, batch_size=1000)
+    bulk.insert(new_rows, returning_pk=True)
     bulk.update(changed, ["path", "parent"])  # the cached path and parent of each one moved
     extensions.rerooted(rerooted)
     cs = changeset or open_change_set(actor=actor, reason=reason, source=source)
-    ChangeLogEntry.objects.bulk_create(
+    bulk.insert(
         [
             log_entry(
                 cs,
@@ -392,8 +392,7 @@ def org_move_many(
                 save=False,
             )
             for org in roots.values()
-        ],
-        batch_size=1000,
+        ]
     )
     return list(roots.values())
 
@@ -514,7 +513,7 @@ def org_dissolve_many(
                 cs, action="org.dissolve", obj=org, before=before[org.pk], after=after, save=False
             )
         )
-    ChangeLogEntry.objects.bulk_create(entries)
+    bulk.insert(entries)
     return orgs
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from dangvu.core import bulk
 from dangvu.core.actors import Actor
 from dangvu.core.changes import log_entry, open_change_set
 from dangvu.core.errors import RuleError
@@ -98,7 +99,7 @@ def _apply(plan: Plan, actor: Actor) -> ChangeSet:
         effects.append(
             PlanEffect(plan=plan, model="organisation", row_id=org_id, action="dissolved")
         )
-    PlanEffect.objects.bulk_create(effects, batch_size=2000)
+    bulk.insert(effects)
     plan.status, plan.applied = Plan.Status.APPLIED, cs
     plan.save(update_fields=["status", "applied"])
     log_entry(

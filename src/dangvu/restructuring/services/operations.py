@@ -11,10 +11,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from dangvu.accounts.models import RoleGrant
+from dangvu.core import bulk
 from dangvu.core.actors import Actor
 from dangvu.core.changes import log_entry
 from dangvu.core.errors import RuleError
-from dangvu.core.models import ChangeLogEntry, ChangeSet
+from dangvu.core.models import ChangeSet
 from dangvu.members.events import rebuild_many
 from dangvu.members.models import EventKind, MembershipEvent, MembershipPeriod, PartyMember
 from dangvu.orgs.models import (
@@ -177,11 +178,11 @@ def _reassign_members(run: _Run, sources: list[Organisation], target_for: Any) -
                 changeset=run.changeset,
             )
         )
-    MembershipEvent.objects.bulk_create(events, batch_size=2000)
+    bulk.insert(events, returning_pk=True)
     unique = {m.pk: m for m, *_rest in going}
     run.pending.update(unique)
     run.pending_targets.update(e.org_id for e in events if e.org_id is not None)
-    ChangeLogEntry.objects.bulk_create(
+    bulk.insert(
         [
             log_entry(
                 run.changeset,
@@ -198,8 +199,7 @@ def _reassign_members(run: _Run, sources: list[Organisation], target_for: Any) -
                 },
             )
             for e, (_m, _t, source, _g) in zip(events, going, strict=True)
-        ],
-        batch_size=2000,
+        ]
     )
     run.reassigned.update(unique)
 
@@ -265,7 +265,7 @@ def _dissolve(
         **run.common(),
         other_checks=False,  # its members were reassigned; _orphans checks once they are rebuilt
     )
-    Lineage.objects.bulk_create(
+    bulk.insert(
         [
             Lineage(
                 predecessor=source,
