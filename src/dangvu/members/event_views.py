@@ -25,17 +25,21 @@ from dangvu.rules.charter import REMOVAL_GROUNDS
 from dangvu.tree.selectors import get_org, scope_roots, visible_orgs
 
 
-def available_events(member: PartyMember) -> list[tuple[str, str]]:
+def available_events(
+    member: PartyMember, facts: list[lifecycle.Fact] | None = None
+) -> list[tuple[str, str]]:
     """The events that may come next for the member, as (kind, label): the engine's answer
     (following.may_follow), not a second copy of its rules."""
-    allowed = following.may_follow(events.facts_of(member), today(), kinds.offered())
+    if facts is None:
+        facts = events.facts_of(member)
+    allowed = following.may_follow(facts, today(), kinds.offered())
     return [(k, str(EventKind(k).label)) for k in allowed]
 
 
-def events_problem(member: PartyMember) -> str | None:
+def events_problem(member: PartyMember, facts: list[lifecycle.Fact] | None = None) -> str | None:
     """Why the member's recorded events do not hold together (nothing may follow until the
     wrong one is corrected), or None."""
-    return following.problem(events.facts_of(member))
+    return following.problem(events.facts_of(member) if facts is None else facts)
 
 
 def managed_member(

@@ -4,6 +4,7 @@ member's derived state rebuilt from the events (DOMAIN.md §4; STYLE.md practice
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -63,8 +64,17 @@ def _details_in(details: dict[str, Any]) -> dict[str, Any]:
 
 
 def facts_of(member: PartyMember, *, extra: MembershipEvent | None = None) -> list[lifecycle.Fact]:
-    events = list(member.events.filter(voided_by__isnull=True).order_by("on", "id"))
-    return [lifecycle.Fact(e.kind, e.on, e.org_id, _details_in(e.details)) for e in events]
+    return facts_from(member.events.filter(voided_by__isnull=True).order_by("on", "id"))
+
+
+def facts_from(events: Iterable[MembershipEvent]) -> list[lifecycle.Fact]:
+    """The engine's facts of a member's events read already, in order of day then entry (as
+    `facts_of` reads them); voided events are left out."""
+    return [
+        lifecycle.Fact(e.kind, e.on, e.org_id, _details_in(e.details))
+        for e in events
+        if e.voided_by_id is None
+    ]
 
 
 def state_to_json(state: lifecycle.State) -> dict[str, Any]:

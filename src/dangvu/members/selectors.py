@@ -362,13 +362,16 @@ def status_on(member: PartyMember, on: dt.date) -> str:
     return status
 
 
-def _membership_on(member: PartyMember, on: dt.date) -> dict[str, dt.date | None]:
+def _membership_on(
+    member: PartyMember, on: dt.date, facts: list[Any] | None = None
+) -> dict[str, dt.date | None]:
     """The dates of the membership in force on a day — before a re-admission, those of the
     earlier membership — from the member's events up to that day (DOMAIN.md §4.8)."""
     from dangvu.members import lifecycle
     from dangvu.members.events import facts_of
 
-    facts = facts_of(member)
+    if facts is None:
+        facts = facts_of(member)
     try:
         if not facts:
             raise lifecycle.LifecycleError("no events")
@@ -390,8 +393,11 @@ def _membership_on(member: PartyMember, on: dt.date) -> dict[str, dt.date | None
     }
 
 
-def member_on(member: PartyMember, on: dt.date, *, dated: bool = True) -> dict[str, Any]:
-    """A member's status, flags, party cells and party age on a day, from the stored derived state."""
+def member_on(
+    member: PartyMember, on: dt.date, *, dated: bool = True, facts: list[Any] | None = None
+) -> dict[str, Any]:
+    """A member's status, flags, party cells and party age on a day, from the stored derived state
+    (`facts`: the member's, when the caller has read them: `events.facts_from`)."""
     from dangvu.members import lifecycle
     from dangvu.members.models import FlagPeriod
 
@@ -413,7 +419,7 @@ def member_on(member: PartyMember, on: dt.date, *, dated: bool = True) -> dict[s
         "temp_org": temp.org.code if temp else None,
         # The dates of the membership in force that day (its events replayed): `member show`;
         # a list of members shows none of them and skips the replay.
-        **(_membership_on(member, on) if dated else {}),
+        **(_membership_on(member, on, facts) if dated else {}),
         "first_admission_date": member.first_admission_date
         if member.first_admission_date and member.first_admission_date <= on
         else None,

@@ -192,6 +192,7 @@ def _rows_html(rows: list[PartyMember], token: str, query: str, *, revealed: boo
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     from dangvu.members.event_views import available_events, events_problem
+    from dangvu.members.events import facts_from
     from dangvu.members.models import Correction
 
     member = selectors.get_member(request.user, pk)
@@ -217,11 +218,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             summary=person.full_name,
         )
     history = list(history_of(member)[:100])
-    now = selectors.member_on(member, today())
     events = selectors.events_of(member)
-    next_events = available_events(member) if can_edit else []
+    facts = facts_from(events)  # read once for today's dates and for what may follow
+    now = selectors.member_on(member, today(), facts=facts)
+    next_events = available_events(member, facts) if can_edit else []
     # Nothing may follow a record whose events the engine refuses: the officer is told why.
-    problem = events_problem(member) if can_edit and not next_events else None
+    problem = events_problem(member, facts) if can_edit and not next_events else None
     if not reveal:
         # That there is a discipline event or decision at all is hidden: its lines go, the ways
         # of leaving read alike, suspension is not among the flags, and restoring membership
