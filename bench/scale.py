@@ -13,7 +13,8 @@ run, one table.
     them an empty page behind the whole middleware
     (bench/stack_urls.py), the floor of the web stack, and for each case the CPU time a request
     takes in the web workers, the PostgreSQL server and the load generator (BENCH_CASES="member
-    list,search" measures only those);
+    list,search" measures only those; BENCH_SEARCH_QUERIES the random searches whose answers
+    are compared, 1,000, or 0 for the search page's latency alone);
 (c) the import of 150,000 members vs COPY of the rows it wrote (bench/import_members.py);
 (d) an evaluation round of 1,000 cells × 30 members vs its floor, the same statements replayed raw (bench/round.py);
 (e) the memory of the web workers and of the worker processes.
@@ -522,8 +523,9 @@ def main() -> None:
         results["dataset"]["postgresql"] = cursor.fetchone()[0]
     parts = os.environ.get("BENCH_PARTS", "abcd")
     only = os.environ.get("BENCH_CASES", "")  # e.g. "member list": measure only those
-    if "b" in parts and (not only or "search" in only.split(",")):
-        say("(b) search: 1,000 random searches, answers and database time (bench/search.py)")
+    searches = os.environ.get("BENCH_SEARCH_QUERIES", "1000")  # "0": the latency alone
+    if "b" in parts and (not only or "search" in only.split(",")) and searches != "0":
+        say(f"(b) search: {int(searches):,} random searches, answers and time (bench/search.py)")
         import search
 
         results["search"] = search.run()
