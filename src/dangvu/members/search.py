@@ -31,7 +31,7 @@ from django.db import connection
 from django.db.models import F, Func, QuerySet, TextField, Value
 
 from dangvu.core import bulk
-from dangvu.orgs.models import SEGMENT_WIDTH
+from dangvu.orgs.models import SEGMENT_WIDTH, Organisation
 
 GRAM = 3
 # The separator of the stored list: never inside a gram (a space in a name is stored as "_").
@@ -136,7 +136,6 @@ def rekey(orgs: Iterable[int]) -> None:
         refresh(orgs=ids)
         return
     from dangvu.members.models import PartyMember
-    from dangvu.orgs.models import Organisation
 
     members, cells = PartyMember._meta.db_table, Organisation._meta.db_table
     with connection.cursor() as cursor:
