@@ -110,3 +110,23 @@ def test_every_page_requires_sign_in(client, world):
     ):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_a_grant_covers_its_organisations_predecessors_to_every_generation(world):
+    """DOMAIN.md §10: an organisation formed from others answers for their past, so a grant on it
+    covers them and theirs. PH-2 merged into PH-1, and TS-1 into PH-2 before that: the secretary
+    of PH-1 sees both (two generations, one statement); a lineage leading back to PH-1 itself
+    (TS-1 ← PH-1, a correction's loop) ends the walk instead of running forever."""
+    from dangvu.orgs.models import Lineage
+
+    ph1, ph2, ts1 = world.ph1, world.ph2, world.ts1
+    on = dt.date(2025, 7, 1)
+    Lineage.objects.create(predecessor=ph2, successor=ph1, relation="merged_into", on=on)
+    Lineage.objects.create(predecessor=ts1, successor=ph2, relation="merged_into", on=on)
+    Lineage.objects.create(predecessor=ph1, successor=ts1, relation="merged_into", on=on)
+    world.binh.refresh_from_db()
+    assert set(scope_for(world.binh).paths) == {ph1.path, ph2.path, ts1.path}
+    names = {m.person.full_name for m in visible_members(world.binh).select_related("person")}
+    assert names == {"Nguyễn Thị Hoa", "Nguyễn Văn An", "Đàng Văn Thành", "Lê Minh Sơn"}
+    # The lineage gives nothing to a grant on an organisation with no predecessors.
+    assert set(scope_for(world.cuong).paths) == {world.tan_son.path}

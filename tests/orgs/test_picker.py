@@ -117,3 +117,24 @@ def test_two_cells_of_the_same_name_are_told_apart(client, world):
     found = dict(matches(client, "phuoc lap"))
     assert set(found) == {"PH-1", "PH-9"}
     assert found["PH-1"] != found["PH-9"] and found["PH-9"].strip().endswith("(PH-9)")
+
+
+@pytest.mark.django_db
+def test_an_organisation_given_to_one_form_is_drawn_without_a_query_and_stays_with_that_form(
+    world, django_assert_num_queries
+):
+    """The member list gives its picker the organisation it read through the scope: the picker
+    draws it without reading it again (issue 28), and a second form — another request, another
+    user — starts with nothing of it (Django copies a widget shallowly)."""
+    from dangvu.members.forms import OrgChoiceForm
+    from dangvu.orgs.pickers import scope_picker
+
+    first = OrgChoiceForm(initial={"org": world.ph1})
+    scope_picker(first, "org", visible_orgs(world.an))
+    with django_assert_num_queries(1):  # its label's superiors; not the organisation itself
+        html = str(first["org"])
+    assert 'value="PH-1" checked' in html and "Chi bộ Thôn Phước Lập" in html
+    second = OrgChoiceForm(initial={"org": "PH-1"})
+    scope_picker(second, "org", visible_orgs(world.binh))
+    assert second.fields["org"].widget.known == {}
+    assert first.fields["org"].widget.known == {"PH-1": world.ph1}

@@ -152,7 +152,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         "purpose_form": purpose,
         "carried": asked_why.carried(request, purpose),
     }
-    chooser = forms.OrgChoiceForm(initial={"org": org.code})
+    chooser = forms.OrgChoiceForm(initial={"org": org})
     scope_picker(chooser, "org", visible_orgs(request.user))
     context["org_chooser"] = chooser["org"]
     return render(request, "members/list.html", context)

@@ -76,6 +76,16 @@ class OrgPicker(forms.Widget):
         self.within: QuerySet[Organisation] = Organisation.objects.none()
         self.ability = ""
         self.cells_only = False
+        # Organisations the form was given as such (its initial value: the page's own, read
+        # through the scope already), by code: drawn without reading them again.
+        self.known: dict[str, Organisation] = {}
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> OrgPicker:
+        # Each form its own: Django copies a widget shallowly, and a shared dict would carry one
+        # request's organisations into another's.
+        copied = super().__deepcopy__(memo)
+        copied.known = {}
+        return copied
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         chosen = data.get(name)
@@ -96,7 +106,8 @@ class OrgPicker(forms.Widget):
         elif isinstance(value, Organisation):
             current = value
         elif value:
-            current = self.queryset.filter(code=str(value).strip().upper()).first()
+            code = str(value).strip().upper()
+            current = self.known.get(code) or self.queryset.filter(code=code).first()
         context["widget"].update(
             {
                 "current": current,
@@ -163,7 +174,10 @@ class OrgField(forms.Field):
         return org
 
     def prepare_value(self, value: Any) -> Any:
-        return value.code if isinstance(value, Organisation) else value
+        if isinstance(value, Organisation):
+            self.widget.known[value.code] = value
+            return value.code
+        return value
 
 
 def scope_picker(

@@ -31,8 +31,11 @@ def visible_orgs(user: Any, ability: str = Ability.VIEW) -> QuerySet[Organisatio
 
 
 def get_org(user: Any, code: str, ability: str = Ability.VIEW) -> Organisation:
-    org = visible_orgs(user, ability).filter(code=code.strip().upper()).first()
-    if org is None:
+    """The organisation of this code if the user's scope covers it (what `visible_orgs` holds),
+    else 404. Read by its code and then asked of the scope: the same answer as filtering by the
+    scope in the database, for a statement a third as costly to build (every page asks it)."""
+    org = Organisation.objects.filter(code=code.strip().upper()).first()
+    if org is None or not scope_for(user, ability).covers(org.path):
         raise Http404
     return org
 
