@@ -32,9 +32,11 @@ from dangvu.accounts.scope import can, can_see_sensitive, scope_for
 from dangvu.core.changes import get_or_create_decision, history_of
 from dangvu.core.dates import age_on, format_date, today
 from dangvu.core.forms import day_asked, submit
+from dangvu.core.labels import choice
 from dangvu.core.text import search_key
 from dangvu.members import extensions, forms, selectors, services
 from dangvu.members.models import PartyMember, Status
+from dangvu.members.templatetags.member_labels import detail_label, detail_value
 from dangvu.orgs.pickers import matches, scope_picker
 from dangvu.rules import reference as ref
 from dangvu.rules.reference import AGE_BAND_LABELS
@@ -190,6 +192,45 @@ def _rows_html(rows: list[PartyMember], token: str, query: str, *, revealed: boo
     return mark_safe("\n".join(out))  # noqa: S308 (every value escaped above)
 
 
+def _timeline_html(member: PartyMember, events: list[Any], *, can_edit: bool) -> str:
+    """The member's events as the items of the page's timeline. Written here rather than in the
+    template, as the roll's rows are: nine events drawn by the template cost 2.9 ms of the page's
+    20 (issue 28). Every value is escaped."""
+    if not events:
+        return mark_safe(f'<li class="muted">{escape(_("No events recorded."))}</li>')  # noqa: S308
+    # The correction's address once, the event's number put in for each (as `_rows_html` does).
+    head, _zero, tail = reverse("members:correct", args=[member.pk, 0]).rpartition("0")
+    hidden = _("A discipline event: seeing it needs its own permission and a stated purpose.")
+    masked = f'<span class="masked" title="{escape(hidden)}">{escape(MASK)}</span>'
+    decision_label = escape(_("Decision"))
+    corrected = escape(_("Corrected"))
+    correct = escape(_("Correct"))
+    out = []
+    for e in events:
+        if getattr(e, "masked", False):
+            what = masked
+        else:
+            parts = [escape(choice(e, "kind"))]
+            if e.org_id:
+                parts.append(f", {escape(e.org.name)}")
+            if e.decision_id:
+                parts.append(f"<br><small>{decision_label}: {escape(str(e.decision))}</small>")
+            parts += (
+                f"<br><small>{escape(detail_label(k))}: {escape(detail_value(v))}</small>"
+                for k, v in (e.details or {}).items()
+            )
+            what = "".join(parts)
+        if e.voided_by_id:
+            after = f"<br><small>{corrected}</small>"
+        elif can_edit:
+            after = f' <a class="noprint" href="{head}{e.pk}{tail}">{correct}</a>'
+        else:
+            after = ""
+        voided = ' class="voided"' if e.voided_by_id else ""
+        out.append(f"<li{voided}><b>{format_date(e.on)}</b> — {what}\n{after}</li>")
+    return mark_safe("\n".join(out))  # noqa: S308 (every value escaped above)
+
+
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     from dangvu.members.event_views import available_events, events_problem
     from dangvu.members.events import facts_from
@@ -244,7 +285,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "status_class": member.status
             if reveal or member.status not in LEFT_STATUSES
             else "left",
-            "events": events,
+            "timeline": _timeline_html(member, events, can_edit=can_edit),
             "events_problem": problem,
             # The sections of the areas above (discipline): only when revealed.
             **(extensions.member_sections(member) if reveal else {}),

@@ -4,10 +4,16 @@ core.labels), ISO dates, figures."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import template
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.template.loader import render_to_string
+from django.utils import formats
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import localtime
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from dangvu.core import labels
 from dangvu.core.numbers import vn_number
@@ -28,8 +34,33 @@ def action_label(code: str) -> str:
 
 @register.filter
 def field_label(name: str) -> str:
-    label = labels.field_labels().get(name)
-    return str(label).capitalize() if label else name
+    return _field_label(labels.field_labels(), name)
+
+
+_MENUS: dict[tuple[Any, ...], str] = {}
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context: Any) -> SafeString | str:
+    """The main menu (_menu.html) of a signed-in user: the same for every page of every user
+    offered the same things (`can`, accounts.context_processors) in the same language, so drawn
+    once for each and kept. Its 13 addresses and labels cost 0.7 ms of every page (issue 28)."""
+    user = context.get("user")
+    if user is None or not user.is_authenticated:
+        return ""
+    can = context["can"]
+    key = (get_language(), tuple(sorted(can.items())), bool(getattr(user, "member_id", None)))
+    menu = _MENUS.get(key)
+    if menu is None:
+        menu = _MENUS[key] = render_to_string("_menu.html", {"can": can, "user": user})
+    return mark_safe(menu)  # noqa: S308 (drawn by the template, escaped there)
+
+
+@register.filter
+def label(instance: object, field: str) -> str:
+    """`instance.get_<field>_display` from the labels kept per language (core.labels.choice):
+    Django's rebuilds and translates the field's choices at every call."""
+    return labels.choice(instance, field)
 
 
 @register.filter
@@ -80,3 +111,49 @@ def bar(percent: object, kind: str = "") -> SafeString:
         kind,
         f"{length:.2f}",
     )
+
+
+@register.simple_tag
+def history_table(history: list[Any]) -> SafeString:
+    """A record's change log (its last entries) as a table: who, when, what, the fields changed
+    and the reason. Written here rather than in a template: on a member's page, 15 entries drawn
+    by the template cost 2.2 ms of the page's 20 (issue 28). Every value is escaped."""
+    heading = f'<h2 id="history">{escape(_("History of changes"))}</h2>\n'
+    if not history:
+        return mark_safe(f'{heading}<p class="muted">{escape(_("No changes recorded."))}</p>')  # noqa: S308
+    labels_of = labels.field_labels()
+    recorded = escape(_("recorded"))
+
+    def shown(value: object) -> str:
+        return "—" if value is None else conditional_escape(formats.localize(value))
+
+    def changes(entry: Any) -> str:
+        if not entry.before:
+            return recorded
+        items = "".join(
+            f"<li><b>{escape(_field_label(labels_of, name))}</b>: <del>{shown(old)}</del> → "
+            f"<ins>{shown(new)}</ins></li>"
+            for name, old, new in entry.changed_fields()
+        )
+        return f'<ul class="diff">{items}</ul>'
+
+    rows = "".join(
+        f"<tr>\n<td>{localtime(h.at):%d/%m/%Y %H:%M}</td>"
+        f"<td>{escape(labels.actor_label(h.actor_name))}</td>"
+        f"<td>{escape(labels.action_label(h.action))}</td>\n<td>{changes(h)}</td>\n"
+        f"<td>{escape(h.reason or '')}</td></tr>"
+        for h in history
+    )
+    head = "".join(
+        f"<th>{escape(label)}</th>"
+        for label in (_("When"), _("Who"), _("What"), _("Changes"), _("Reason"))
+    )
+    return mark_safe(  # noqa: S308 (every value escaped above)
+        f'{heading}<table class="grid history"><thead><tr>{head}</tr></thead>\n'
+        f"<tbody>{rows}</tbody></table>\n"
+    )
+
+
+def _field_label(labels_of: dict[str, str], name: str) -> str:
+    label = labels_of.get(name)
+    return str(label).capitalize() if label else name

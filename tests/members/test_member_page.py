@@ -1,0 +1,75 @@
+"""The member page's timeline and change history, written in Python rather than by the template
+(issue 28): what an officer reads there — dates as dd/mm/yyyy, the time of a change in Vietnam's
+time, labels not codes, every value escaped, a correction link on each event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from dangvu.core.models import ChangeLogEntry
+from dangvu.members.models import EventKind, PartyMember
+from dangvu.members.services import PersonInput, member_update
+from tests.conftest import sign_in
+from tests.reports.conftest import event
+
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
+
+
+def test_the_timeline_and_history_read_as_people_read_them(client, world):
+    hoa = PartyMember.objects.select_related("person", "org").get(pk=world.members["hoa"].pk)
+    exempted = event(
+        hoa, "temp_exemption", dt.date(2024, 3, 4), details={"until": dt.date(2024, 6, 1)}
+    )
+    member_update(
+        member=hoa,
+        person=PersonInput(
+            full_name=hoa.person.full_name,
+            sex=hoa.person.sex,
+            birth_date=hoa.person.birth_date,
+            residence="Thôn <b>Phước</b> Lập",
+        ),
+        actor=world.an,
+        reason="Bổ sung <nơi ở> theo lý lịch",
+    )
+    sign_in(client, world.an)
+    page = client.get(reverse("members:detail", args=[hoa.pk])).content.decode()
+
+    timeline = page[page.index('<ol class="timeline">') : page.index("</ol>")]
+    item = next(li for li in timeline.split("<li") if "04/03/2024" in li)
+    # The kind as a label, the detail's date as dd/mm/yyyy, the link to correct this event.
+    with translation.override("vi"):
+        label = str(EventKind.TEMP_EXEMPTION.label)
+    assert item.split("</b> — ", 1)[1].startswith(label)
+    assert "01/06/2024" in item and "2024-06-01" not in item
+    assert reverse("members:correct", args=[hoa.pk, exempted.pk]) in item
+
+    history = page[page.index('id="history"') :]
+    entry = ChangeLogEntry.objects.filter(subject_id=str(hoa.pk)).latest("at")
+    local = entry.at.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%d/%m/%Y %H:%M")
+    utc = entry.at.astimezone(dt.UTC).strftime("%d/%m/%Y %H:%M")
+    assert local in history and utc not in history  # Vietnam's time, 7 hours ahead
+    # What was typed is shown as typed, never as markup.
+    assert "Thôn &lt;b&gt;Phước&lt;/b&gt; Lập" in history and "<b>Phước</b>" not in history
+    assert "Bổ sung &lt;nơi ở&gt; theo lý lịch" in history
+    # The residence was empty before: nothing struck out, not "None".
+    residence = next(li for li in history.split("<li>") if "Phước" in li)
+    assert "<del></del>" in residence and "None" not in residence
+
+
+def test_a_viewer_who_may_not_edit_gets_no_correction_links(client, world):
+    """Dung (a viewer of the province) reads a member's record: the events, no link to correct
+    them (she may not change the record)."""
+    from dangvu.accounts.models import Ability
+    from dangvu.accounts.scope import can
+
+    hoa = world.members["hoa"]
+    assert not can(world.dung, Ability.MANAGE_MEMBERS, hoa.org.path)
+    sign_in(client, world.dung)
+    page = client.get(reverse("members:detail", args=[hoa.pk])).content.decode()
+    timeline = page[page.index('<ol class="timeline">') : page.index("</ol>")]
+    assert "<li" in timeline and "dinh-chinh" not in timeline
