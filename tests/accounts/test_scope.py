@@ -130,3 +130,49 @@ def test_a_grant_covers_its_organisations_predecessors_to_every_generation(world
     assert names == {"Nguyễn Thị Hoa", "Nguyễn Văn An", "Đàng Văn Thành", "Lê Minh Sơn"}
     # The lineage gives nothing to a grant on an organisation with no predecessors.
     assert set(scope_for(world.cuong).paths) == {world.tan_son.path}
+
+
+def test_the_scope_s_three_forms_keep_the_same_members(world):
+    """A scope is asked three ways: as a filter (`member_q`, the lists), of one record read by its
+    key (`covers_member`: get_member) and as SQL written by hand (`member_sql`: the roll). For
+    every kind of scope — the system's (unrestricted), none (an account administrator), a cell, a
+    commune, the province, a member's own record only, and a grant that reaches predecessors —
+    the three keep exactly the same members."""
+    from django.db import connection
+
+    from dangvu.accounts.models import Role
+    from dangvu.accounts.services import role_grant
+    from dangvu.members.models import PartyMember
+    from dangvu.orgs.models import Lineage
+    from tests.conftest import FOUNDED, make_user
+
+    own = make_user("thanh", "Đàng Văn Thành")
+    own.member_id = world.members["thanh"].pk
+    own.save()
+    role_grant(user=own, org=world.ph2, role=Role.MEMBER_SELF, valid_from=FOUNDED, actor=None)
+    Lineage.objects.create(
+        predecessor=world.ts1, successor=world.ph2, relation="merged_into", on=dt.date(2025, 7, 1)
+    )
+    heir = make_user("heir", "Người Kế Nhiệm")
+    role_grant(user=heir, org=world.ph2, role=Role.SECRETARY, valid_from=FOUNDED, actor=None)
+    everyone = {m.pk: m for m in PartyMember.objects.select_related("org")}
+    assert len(everyone) == 4
+    for user in (None, world.admin, world.binh, world.cuong, world.an, own, heir):
+        scope = scope_for(user)
+        by_filter = set(PartyMember.objects.filter(scope.member_q()).values_list("pk", flat=True))
+        by_record = {pk for pk, m in everyone.items() if scope.covers_member(m)}
+        condition, params = scope.member_sql("o.path", "m.id", within="")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT m.id FROM members_partymember m JOIN orgs_organisation o "
+                f"ON o.id = m.org_id WHERE {condition or '1 = 1'}",
+                params,
+            )
+            by_sql = {pk for (pk,) in cursor.fetchall()}
+        assert by_filter == by_record == by_sql, user
+    # The cases differ from one another: the test is not of everything or nothing.
+    assert {pk for pk, m in everyone.items() if scope_for(own).covers_member(m)} == {
+        world.members["thanh"].pk
+    }
+    heir_sees = {m.person.full_name for m in visible_members(heir).select_related("person")}
+    assert heir_sees == {"Đàng Văn Thành", "Lê Minh Sơn"}  # PH-2's, and TS-1's through the lineage

@@ -95,3 +95,46 @@ def test_a_token_from_outside_the_list_starts_it_over(world):
     foreign = f"{len(cell.path):02d}{cell.path}{stranger.person.sort_key}"
     again, _t = member_list(world.an, district, MemberFilters(), after=foreign, limit=2)
     assert len(first) == 2 and [m.pk for m in again] == [m.pk for m in first]
+
+
+@pytest.mark.parametrize("status", ["active", "left", "", "official"])
+def test_the_roll_read_by_hand_gives_the_records_the_orm_gives(world, status):
+    """The roll's statements are written by hand (members.selectors._cell_by_cell, issue 28): for
+    each status asked, the members, their persons and organisations it gives hold the very values
+    the ORM reads for them — every field (the API and the export ask for all), through each
+    database's converters (dates, times, booleans, JSON) — and the members the ORM's filter keeps,
+    no more."""
+    import datetime as dt
+
+    from dangvu.accounts.scope import scope_for
+    from dangvu.members.models import PartyMember
+    from tests.reports.conftest import event
+
+    event(admit(world.ph2, "Hồ Văn Mất"), "death", dt.date(2024, 5, 1))
+    event(admit(world.ts1, "Phan Văn Thôi"), "resignation", dt.date(2024, 3, 2))
+    rows, token = member_list(world.an, world.province, MemberFilters(status=status), limit=1000)
+    assert token == ""
+    wanted = PartyMember.objects.filter(scope_for(world.an).member_q()).select_related(
+        "person", "org"
+    )
+    if status == "active":
+        wanted = wanted.filter(status__in=["probationary", "official"])
+    elif status == "left":
+        wanted = wanted.filter(status__in=["expelled", "removed", "resigned"])
+    elif status:
+        wanted = wanted.filter(status=status)
+    by_orm = {m.pk: m for m in wanted}
+    assert {m.pk for m in rows} == set(by_orm)
+    # Each case has its members: the dead and the resigned when all are asked.
+    assert len(rows) == {"active": 4, "left": 1, "": 6, "official": 3}[status]
+
+    def values(instance):
+        return {
+            f.attname: getattr(instance, f.attname) for f in type(instance)._meta.concrete_fields
+        }
+
+    for m in rows:
+        orm = by_orm[m.pk]
+        assert values(m) == values(orm)
+        assert values(m.person) == values(orm.person)
+        assert values(m.org) == values(orm.org)

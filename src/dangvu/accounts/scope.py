@@ -49,10 +49,11 @@ class Scope:
         """`member_q` as SQL, for a statement written by hand (members.selectors' roll): the
         members whose organisation's path (`path_column`) lies in the scope, or who are the
         user's own record (`id_column`) — "" when the scope holds all of the subtree `within`,
-        which the statement already keeps to."""
+        which the statement already keeps to. The columns are the caller's own names, never
+        input; every value is a parameter."""
         if self.unrestricted or self.covers(within):
             return "", []
-        parts = [f"({path_column} >= %s AND {path_column} < %s)" for _p in self.paths]
+        parts = [f"({path_column} >= %s AND {path_column} < %s)"] * len(self.paths)
         params: list[Any] = [bound for path in self.paths for bound in subtree_range(path)]
         if self.member_ids:
             parts.append(f"{id_column} IN ({', '.join(['%s'] * len(self.member_ids))})")
@@ -91,6 +92,8 @@ def _predecessor_paths(org_ids: set[int]) -> list[str]:
 
     One recursive statement (every request asks it): a query per generation of predecessors and
     one for their paths cost three statements and 2.5 ms a page (issue 28)."""
+    if not org_ids:
+        return []
     marks = ", ".join(["%s"] * len(org_ids))
     lineage, orgs = Lineage._meta.db_table, Organisation._meta.db_table
     with connection.cursor() as cursor:

@@ -7,8 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db.models import Count, Field, Model, Q, QuerySet
 from django.http import Http404
 
 from dangvu.accounts.guard import taken_out, write_scope
@@ -114,14 +114,12 @@ def member_list(
     returned token is the key to ask for the next page with, or "" on the last page. `columns`
     (e.g. ROLL_COLUMNS) loads only those fields; any other is read on access, one query a row.
     """
+    if org.kind in ROLL_KINDS and filters == MemberFilters(status=filters.status):
+        return _cell_by_cell(user, org, filters.status, after, limit, columns)
     low, high = subtree_range(org.path)
     qs = visible_members(user).filter(org__path__gte=low, org__path__lt=high)
-    if filters.status == "active":
-        qs = qs.filter(status__in=ACTIVE_STATUSES)
-    elif filters.status == "left":
-        qs = qs.filter(status__in=sorted(LEFT_STATUSES))
-    elif filters.status:
-        qs = qs.filter(status=filters.status)
+    if statuses := _statuses(filters.status):
+        qs = qs.filter(status__in=statuses)
     # Searching or filtering by a sensitive field would reveal it: only with the permission.
     sensitive = scope_for(user, Ability.VIEW_SENSITIVE).covers(org.path)
     if filters.q:
@@ -157,13 +155,21 @@ def member_list(
     qs = qs.select_related("person", "org")
     if columns:
         qs = qs.only(*columns)
-    if org.kind in ROLL_KINDS and filters == MemberFilters(status=filters.status):
-        return _cell_by_cell(user, org, filters.status, after, limit, columns)
     if after:
         qs = qs.filter(person__sort_key__gt=after)
     rows = list(qs.order_by("person__sort_key")[: limit + 1])
     token = rows[limit - 1].person.sort_key if len(rows) > limit else ""
     return rows[:limit], token
+
+
+def _statuses(status: str) -> tuple[str, ...]:
+    """The statuses a list's status filter keeps: "active" the two of the list, "left" every
+    way of leaving (together: which one is discipline), "" all."""
+    if status == "active":
+        return tuple(ACTIVE_STATUSES)
+    if status == "left":
+        return tuple(sorted(LEFT_STATUSES))
+    return (status,) if status else ()
 
 
 # The whole roll of a province, a district, a commune or a block, unfiltered, is read cell by cell
@@ -196,9 +202,7 @@ def _cell_by_cell(
             path = key = ""
     low, high = subtree_range(org.path)
     scope = scope_for(user)
-    statuses = {"active": ACTIVE_STATUSES, "left": tuple(sorted(LEFT_STATUSES))}.get(
-        status, (status,) if status else ()
-    )
+    statuses = _statuses(status)
 
     def shown(o: str, m: str) -> tuple[str, list[Any]]:
         """The members `m` the page may show, `o` their organisation: in the subtree, in the
@@ -230,11 +234,12 @@ def _cell_by_cell(
     )
     # The next organisations (`c`) after a path holding a member the page may show (`cm`).
     in_cell, cell_params = shown("c", "cm")
-    cells_sql = (
-        f"SELECT c.id FROM {tables[Organisation]} c WHERE c.path {{}} %s AND c.path < %s AND "  # noqa: S608
-        f"EXISTS (SELECT 1 FROM {tables[PartyMember]} cm WHERE cm.org_id = c.id AND {in_cell}) "
-        "ORDER BY c.path LIMIT %s"
-    )
+    cells_sql = {
+        op: f"SELECT c.id FROM {tables[Organisation]} c WHERE c.path {op} %s AND c.path < %s "  # noqa: S608
+        f"AND EXISTS (SELECT 1 FROM {tables[PartyMember]} cm WHERE cm.org_id = c.id AND "
+        f"{in_cell}) ORDER BY c.path LIMIT %s"
+        for op in (">=", ">")
+    }
     order = " ORDER BY o.path, p.sort_key LIMIT %s"
     path_at = (
         len(fields[PartyMember])
@@ -242,7 +247,8 @@ def _cell_by_cell(
         + [f.attname for f in fields[Organisation]].index("path")
     )
     org_id_at = [f.attname for f in fields[PartyMember]].index("org_id")
-    with connection.cursor() as cursor:
+    db = router.db_for_read(PartyMember) or DEFAULT_DB_ALIAS  # the replica, reading reports
+    with connections[db].cursor() as cursor:
 
         def read(statement: str, values: list[Any]) -> list[tuple[Any, ...]]:
             cursor.execute(statement, values)
@@ -266,7 +272,7 @@ def _cell_by_cell(
             batch = min(-(-wanted // per_cell), 64)
             # The next `batch` organisations with members, as a subquery: one statement a batch.
             rows = read(
-                f"{rows_sql} AND m.org_id IN ({cells_sql.format(op)}){order}",
+                f"{rows_sql} AND m.org_id IN ({cells_sql[op]}){order}",
                 [*params, from_path, high, *cell_params, batch, wanted],
             )
             if not rows:
@@ -276,7 +282,7 @@ def _cell_by_cell(
             cells_read += len({row[org_id_at] for row in rows})
             rows_read += len(rows)
             from_path, op = rows[-1][path_at], ">"
-    members = _roll_members(found[:limit], fields)
+    members = _roll_members(found[:limit], fields, db)
     token = ""
     if len(found) > limit:
         last = members[limit - 1]
@@ -285,17 +291,17 @@ def _cell_by_cell(
     return members, token
 
 
-def _roll_fields(columns: tuple[str, ...]) -> dict[type[Any], list[Any]]:
+def _roll_fields(columns: tuple[str, ...]) -> dict[type[Model], list[Field[Any, Any]]]:
     """The fields the roll reads of each model, in the models' order (`Model.from_db` wants
     them so): `columns` as `QuerySet.only` takes them ("status", "person__full_name"), every
     field when none is named; the keys, the member's links and the token's path and name key
     always."""
-    wanted: dict[type[Any], set[str]] = {
+    wanted: dict[type[Model], set[str]] = {
         PartyMember: {"id", "person_id", "org_id"},
         Person: {"id", "sort_key"},
         Organisation: {"id", "path"},
     }
-    related = {"person": Person, "org": Organisation}
+    related: dict[str, type[Model]] = {"person": Person, "org": Organisation}
     for column in columns:
         head, _sep, rest = column.partition("__")
         if rest:
@@ -313,7 +319,7 @@ def _roll_fields(columns: tuple[str, ...]) -> dict[type[Any], list[Any]]:
 
 
 def _roll_members(
-    rows: list[tuple[Any, ...]], fields: dict[type[Any], list[Any]]
+    rows: list[tuple[Any, ...]], fields: dict[type[Model], list[Field[Any, Any]]], db: str
 ) -> list[PartyMember]:
     """The rows as members with their person and organisation, as `select_related` makes them:
     each value through the database's converters (dates, booleans, JSON)."""
@@ -322,11 +328,10 @@ def _roll_members(
         for model, model_fields in fields.items()
         for f in model_fields
     ]
-    compiler = PartyMember.objects.none().query.get_compiler(connection.alias)
+    compiler = PartyMember.objects.none().query.get_compiler(db)
     converters = compiler.get_converters(columns)
     if converters:
         rows = list(compiler.apply_converters(rows, converters))
-    db = connection.alias
     names = {model: [f.attname for f in model_fields] for model, model_fields in fields.items()}
     person_field = PartyMember._meta.get_field("person")
     org_field = PartyMember._meta.get_field("org")

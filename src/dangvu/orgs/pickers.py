@@ -174,6 +174,9 @@ class OrgField(forms.Field):
         return org
 
     def prepare_value(self, value: Any) -> Any:
+        # An organisation given as such (a form's initial value) is drawn as given, not read
+        # again through the queryset: the caller gives only one it read through the same scope
+        # (members.views.member_list: tree.selectors.get_org).
         if isinstance(value, Organisation):
             self.widget.known[value.code] = value
             return value.code
