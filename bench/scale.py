@@ -334,6 +334,19 @@ def latency() -> dict[str, Any]:
             member, root, *_rest = rng.choice(sampled)
             get(f"/bench/san/dang-vien/{member}/", {}, root)
 
+        def framed_list(_s: dict[str, Any]) -> None:
+            # The same floor with the work no page may leave out: the scope read and checked,
+            # the frame drawn for the request (bench/stack_urls.py, khung=1).
+            _m, root, path, key = rng.choice(sampled)
+            params = {"org": by_path[root].code, "khung": "1"}
+            if rng.random() < 0.5:
+                params["sau"] = f"{len(path):02d}{path}{key}"
+            get("/bench/san/dang-vien/", params, root)
+
+        def framed_member(_s: dict[str, Any]) -> None:
+            member, root, *_rest = rng.choice(sampled)
+            get(f"/bench/san/dang-vien/{member}/", {"khung": "1"}, root)
+
         def web_empty(_s: dict[str, Any]) -> None:
             get("/bench/trang-trong/", {}, province().path)
 
@@ -403,10 +416,10 @@ def latency() -> dict[str, Any]:
         cases = [
             # The floor of the web stack itself: the load generator and an empty page behind
             # the whole middleware; the figure beside it is the load generator alone.
-            ("empty page", web_empty, nothing, None),
-            ("member list", web_list, sql_list, served_list),
-            ("search", web_search, sql_search, None),
-            ("member page", web_member, sql_member, served_member),
+            ("empty page", web_empty, nothing, None, None),
+            ("member list", web_list, sql_list, served_list, framed_list),
+            ("search", web_search, sql_search, None, None),
+            ("member page", web_member, sql_member, served_member, framed_member),
         ]
         out: dict[str, Any] = {}
 
@@ -433,7 +446,7 @@ def latency() -> dict[str, Any]:
             }
 
         only = os.environ.get("BENCH_CASES", "")  # e.g. "member list": measure only those
-        for name, ours, floor, served in cases:
+        for name, ours, floor, served, framed in cases:
             if only and name not in only.split(","):
                 continue
             for clients in CLIENTS:
@@ -449,6 +462,12 @@ def latency() -> dict[str, Any]:
                     c = load(clients, served, REQUESTS)
                     c["cpu_ms"] = used(before, cpu())
                     got = {"dangvu": a, "floor": c, "sql": b}
+                if framed is not None:  # the served floor with the scope and a frame drawn
+                    load(clients, framed, clients * 2)
+                    before = cpu()
+                    f = load(clients, framed, REQUESTS)
+                    f["cpu_ms"] = used(before, cpu())
+                    got["framed"] = f
                 out[f"{name}, {clients} clients"] = got
                 say(f"  {name}, {clients} clients: p95 {a['p95']:.0f} ms vs "
                     f"{got['floor']['p95']:.1f} ms")  # fmt: skip
@@ -597,6 +616,14 @@ def write(r: dict[str, Any]) -> None:
                 f"{a['p95'] / b['p95']:.1f}" if case != "empty page" else "",
                 f"≤ {GOALS['page_ratio']}" if served else "",
             ))  # fmt: skip
+            if "framed" in measured:
+                f = measured["framed"]
+                rows.append((
+                    f"(b) {case}, {clients} clients, the floor with the scope read and checked and "
+                    "the frame drawn for the request, p50/p95/p99 (ms), pages/s",
+                    "", f"{f['p50']:.1f}/{f['p95']:.1f}/{f['p99']:.1f}, {f['per_s']:.0f}/s",
+                    f"{a['p95'] / f['p95']:.1f}", "",
+                ))  # fmt: skip
             if served:
                 s = measured["sql"]
                 rows.append((
@@ -604,7 +631,9 @@ def write(r: dict[str, Any]) -> None:
                     "p50/p95/p99 (ms)", "", f"{s['p50']:.1f}/{s['p95']:.1f}/{s['p99']:.1f}",
                     f"{a['p95'] / s['p95']:.1f}", "",
                 ))  # fmt: skip
-            for who, figures in (("", a), (" floor", b if served else {})):
+            framed_cpu = measured.get("framed", {})
+            for who, figures in (("", a), (" floor", b if served else {}),
+                                 (" floor, scope and frame", framed_cpu)):  # fmt: skip
                 if "cpu_ms" in figures:
                     c = figures["cpu_ms"]
                     rows.append((

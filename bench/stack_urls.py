@@ -9,6 +9,11 @@
   request the worker served, kept; what changes from request to request — the rows, the record,
   its events, badges and history — is written by f-strings from the rows. What dangvu adds over
   these is its Python: the ORM, the scope, the templates.
+- The same floors asked with `khung=1`: the same SQL and f-strings, but with the work no page of
+  dangvu may leave out — the user's scope read and the record checked against it, and the frame
+  drawn for this request (base.html: the user's menu, the CSRF tokens of its forms, the language
+  switch) instead of kept from another user's request. What dangvu adds over these is the ORM,
+  its templates for the part that changes, and its rules.
 """
 
 from __future__ import annotations
@@ -18,9 +23,12 @@ from html import escape
 from typing import Any
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template import engines
 from django.urls import path
+from django.utils.safestring import mark_safe
 
+from dangvu.accounts.scope import scope_for
 from dangvu.urls import urlpatterns as dangvu_pages
 
 
@@ -39,6 +47,28 @@ def _day(value: dt.date | None) -> str:
 
 
 _FRAMES: dict[str, tuple[str, str]] = {}
+
+
+_IN_FRAME: list[Any] = []
+
+
+def _framed(request: HttpRequest, title: str, inner: str) -> HttpResponse:
+    """`inner` in dangvu's frame (base.html), drawn for this request as dangvu's pages are."""
+    if not _IN_FRAME:
+        _IN_FRAME.append(
+            engines["django"].from_string(
+                '{% extends "base.html" %}{% block title %}{{ title }}{% endblock %}'
+                "{% block content %}{{ inner }}{% endblock %}"
+            )
+        )
+    inner = mark_safe(inner)  # noqa: S308 (every value escaped where it was written)
+    return HttpResponse(_IN_FRAME[0].render({"title": title, "inner": inner}, request))
+
+
+def _inside(head: str, tail: str) -> tuple[str, str]:
+    """The kept frame's part inside <main> (the page's own heading, filters, table heads)."""
+    start, end = '<main id="main">', "</main>"
+    return head.split(start, 1)[1], tail.split(end, 1)[0]
 
 
 def _frame(kind: str, request: HttpRequest, render: Any, start: str, end: str) -> tuple[str, str]:
@@ -77,7 +107,10 @@ def floor_list(request: HttpRequest) -> HttpResponse:
 
     code = request.GET.get("org", "")
     after = request.GET.get("sau", "")
-    root = _rows("SELECT path FROM orgs_organisation WHERE code = %s", [code])[0][0]
+    root, root_name = _rows("SELECT path, name FROM orgs_organisation WHERE code = %s", [code])[0]
+    framed = request.GET.get("khung") == "1"
+    if framed and not scope_for(request.user).covers(root):
+        raise Http404
     low, high = root, root + "\uffff"
     rows: list[tuple[Any, ...]] = []
     cell_after, op = low, ">="
@@ -112,6 +145,10 @@ def floor_list(request: HttpRequest) -> HttpResponse:
             f'<tr class="more noprint"><td colspan="7"><a href="{more}" hx-get="{more}" '
             'hx-target="closest tr" hx-swap="outerHTML">Trang sau</a></td></tr>'
         )
+    if framed:
+        inside_head, inside_tail = _inside(head, tail)
+        title = f"Đảng viên — {root_name}"
+        return _framed(request, title, inside_head + "\n".join(out) + inside_tail)
     return HttpResponse(head + "\n".join(out) + tail)
 
 
@@ -124,10 +161,13 @@ def floor_member(request: HttpRequest, pk: int) -> HttpResponse:
         "SELECT p.full_name, p.family_name, p.middle_name, p.given_name, p.sex, p.birth_date, "
         "p.ethnicity, p.hometown, p.residence, p.phone, m.status, m.status_since, "
         "m.admission_decision_date, m.ceremony_date, m.official_date, m.card_number, "
-        "m.dossier_number, o.code, o.name FROM members_partymember m JOIN members_person p ON "
+        "m.dossier_number, o.code, o.name, o.path FROM members_partymember m JOIN members_person p ON "
         "p.id = m.person_id LEFT JOIN orgs_organisation o ON o.id = m.org_id WHERE m.id = %s",
         [pk],
     )
+    framed = request.GET.get("khung") == "1"
+    if framed and not scope_for(request.user).covers(m[-1]):
+        raise Http404
     valid = "AND valid_from <= %s AND (valid_to IS NULL OR valid_to > %s)"
     _rows(
         "SELECT p.temporary, o.name FROM members_membershipperiod p JOIN orgs_organisation o ON "
@@ -156,7 +196,7 @@ def floor_member(request: HttpRequest, pk: int) -> HttpResponse:
         "member", request, lambda: detail(request, pk), '<main id="main">', "</main>"
     )
     (name, family, middle, given, sex, born, ethnicity, hometown, residence, phone, status, since,
-     decided, ceremony, official, card, dossier, org_code, org_name) = m  # fmt: skip
+     decided, ceremony, official, card, dossier, org_code, org_name, _path) = m  # fmt: skip
     facts = [
         ("Họ", family), ("Tên đệm", middle or "—"), ("Tên", given), ("Giới tính", _SEX.get(sex, sex)),
         ("Ngày sinh", _day(born)), ("Dân tộc", ethnicity), ("Quê quán", hometown or "—"),
@@ -187,6 +227,8 @@ def floor_member(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "</ul>",
     ]
+    if framed:
+        return _framed(request, name, "\n".join(body))
     return HttpResponse(head + "\n".join(body) + tail)
 
 
