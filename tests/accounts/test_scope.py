@@ -164,7 +164,7 @@ def test_the_scope_s_three_forms_keep_the_same_members(world):
         condition, params = scope.member_sql("o.path", "m.id", within="")
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT m.id FROM members_partymember m JOIN orgs_organisation o "
+                "SELECT m.id FROM members_partymember m JOIN orgs_organisation o "  # noqa: S608
                 f"ON o.id = m.org_id WHERE {condition or '1 = 1'}",
                 params,
             )
