@@ -73,3 +73,35 @@ def test_a_viewer_who_may_not_edit_gets_no_correction_links(client, world):
     page = client.get(reverse("members:detail", args=[hoa.pk])).content.decode()
     timeline = page[page.index('<ol class="timeline">') : page.index("</ol>")]
     assert "<li" in timeline and "dinh-chinh" not in timeline
+
+
+def test_a_move_by_restructuring_names_the_cell_left_and_a_no_reads_as_a_word(world):
+    """People read names, not codes: a move by restructuring keeps the cell left by its key
+    ({"from": 7}) and a consent not needed as false; the timeline says "Chuyển đến từ: Chi bộ
+    Thôn Hữu Đức" and "không", never the key, the word "from" or "False"."""
+    from dangvu.members.models import MembershipEvent
+    from dangvu.members.views import _timeline_html
+
+    hoa = world.members["hoa"]
+    moved = MembershipEvent(
+        pk=901,
+        member=hoa,
+        kind=EventKind.REASSIGNMENT,
+        on=dt.date(2025, 7, 1),
+        org=world.ph1,
+        details={"from": world.ph2.pk, "temporary": True},
+    )
+    admitted = MembershipEvent(
+        pk=902,
+        member=hoa,
+        kind=EventKind.ADMISSION,
+        on=dt.date(2010, 5, 3),
+        org=world.ph1,
+        details={"over_60_authorisation": False},
+    )
+    with translation.override("vi"):
+        html = _timeline_html(hoa, [admitted, moved], can_edit=False)
+    assert "Chuyển đến từ: Chi bộ Thôn Hữu Đức" in html
+    assert "Đang sinh hoạt tạm thời: có" in html
+    assert ": không</small>" in html
+    assert "from:" not in html and "False" not in html and f": {world.ph2.pk}<" not in html

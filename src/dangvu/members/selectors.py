@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -446,6 +447,15 @@ def subtree_member_counts(root: Organisation, on: dt.date) -> dict[int, int]:
             if ancestor is not None:
                 totals[ancestor] += count
     return dict(totals)
+
+
+def org_names(ids: Iterable[int]) -> dict[int, str]:
+    """Organisations' names by key, for the keys a member's own events keep (a move by
+    restructuring names the cell left): one statement for a page."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    return dict(Organisation.objects.filter(pk__in=wanted).values_list("id", "name"))
 
 
 def events_of(member: PartyMember) -> list[Any]:

@@ -202,6 +202,12 @@ def _timeline_html(member: PartyMember, events: list[Any], *, can_edit: bool) ->
     head, _zero, tail = reverse("members:correct", args=[member.pk, 0]).rpartition("0")
     hidden = _("A discipline event: seeing it needs its own permission and a stated purpose.")
     masked = f'<span class="masked" title="{escape(hidden)}">{escape(MASK)}</span>'
+    # A move by restructuring keeps the cell left by its key: its name is shown.
+    left = selectors.org_names(
+        e.details["from"]
+        for e in events
+        if isinstance(e.details, dict) and isinstance(e.details.get("from"), int)
+    )
     decision_label = escape(_("Decision"))
     corrected = escape(_("Corrected"))
     correct = escape(_("Correct"))
@@ -216,7 +222,8 @@ def _timeline_html(member: PartyMember, events: list[Any], *, can_edit: bool) ->
             if e.decision_id:
                 parts.append(f"<br><small>{decision_label}: {escape(str(e.decision))}</small>")
             parts += (
-                f"<br><small>{escape(detail_label(k))}: {escape(detail_value(v))}</small>"
+                f"<br><small>{escape(detail_label(k))}: "
+                f"{escape(left[v] if k == 'from' and v in left else detail_value(v))}</small>"
                 for k, v in (e.details if isinstance(e.details, dict) else {}).items()
             )
             what = "".join(parts)

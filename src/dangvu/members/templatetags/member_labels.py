@@ -34,6 +34,9 @@ DETAILS = {
     "hardship": _("Extreme family hardship"),
     "source": _("Source"),
     "discipline": _("Discipline decision"),
+    # A move by restructuring (restructuring.services.operations): the cell left, by its key.
+    "from": pgettext_lazy("event", "Coming from"),
+    "temporary": _("On temporary transfer"),
 }
 
 
@@ -44,6 +47,7 @@ VALUES = {
     "work": _("Work or residence"),
     "study": _("Full-time study in Vietnam"),
     True: _("yes"),
+    False: _("no"),
 }
 
 
