@@ -149,7 +149,7 @@ def test_formulas_without_values_are_found_whatever_the_chunks_of_the_xml(monkey
     named are the same when the chunks cut through every cell, up to the five named."""
     import openpyxl
 
-    from dangvu.core import sheets
+    from dangvu.core import xlsx
 
     book = openpyxl.Workbook()
     sheet = book.active
@@ -162,14 +162,14 @@ def test_formulas_without_values_are_found_whatever_the_chunks_of_the_xml(monkey
     out = io.BytesIO()
     book.save(out)
     content = out.getvalue()
-    whole = sheets._formulas_without_values(content)
+    whole = xlsx.scan(content)[0]
     assert whole == ["A5", "A19", "A20", "A41"]
     for size in (7, 64, 1000):
-        monkeypatch.setattr(sheets, "_XML_CHUNK", size)
-        assert sheets._formulas_without_values(content) == whole
+        monkeypatch.setattr(xlsx, "CHUNK", size)
+        assert xlsx.scan(content)[0] == whole
     sheet["B2"] = "=1+1"
     sheet["B3"] = "=1+2"
     out = io.BytesIO()
     book.save(out)
-    monkeypatch.setattr(sheets, "_XML_CHUNK", 50)
-    assert sheets._formulas_without_values(out.getvalue()) == ["B2", "B3", "A5", "A19", "A20"]
+    monkeypatch.setattr(xlsx, "CHUNK", 50)
+    assert xlsx.scan(out.getvalue())[0] == ["B2", "B3", "A5", "A19", "A20"]

@@ -1,5 +1,8 @@
 """Reading a file of records: XLSX, ODS or CSV, streamed, refusing what is not one with a reason.
 
+An .xlsx is read a part at a time by core.xlsx (a 150,000-row sheet is never held whole); an .ods,
+or an .xlsx whose parts that reader does not find, is read by python-calamine.
+
 The reader never trusts the name: the first bytes say what a file is. Rows keep the spreadsheet's
 own numbers (the header is row 1 unless a title sits above it), so that a message names the row
 the user sees. A sheet larger than MAX_ROWS is refused before it is loaded.
@@ -7,16 +10,20 @@ the user sees. A sheet larger than MAX_ROWS is refused before it is loaded.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+
+from dangvu.core import xlsx
 
 MAX_ROWS = 200_000
 MAX_BYTES = 64 * 1024 * 1024
@@ -139,42 +146,41 @@ def _column_letters(index: int) -> str:
     return letters
 
 
-_CELL = re.compile(rb"<c\b[^>]*?\br=\"([A-Z]+[0-9]+)\"[^>]*>(.*?)</c>", re.S)
+def _refuse_formulas(cells: list[str]) -> None:
+    if cells:
+        raise FileError(
+            _(
+                "Cells %(cells)s hold formulas whose values were never computed, so they would be "
+                "read as blank. Open the file, copy the sheet and paste the values only (Paste "
+                "special → Values), save it, and import it again."
+            )
+            % {"cells": ", ".join(cells)}
+        )
 
 
-_XML_CHUNK = 1 << 20  # bytes of the sheet's XML read at a time by _formulas_without_values
+def _damaged() -> FileError:
+    return FileError(_("The file is damaged: it cannot be opened as a spreadsheet."))
 
 
-def _formulas_without_values(content: bytes) -> list[str]:
-    """Cells of the first sheet of an .xlsx holding a formula whose value was never computed (a
-    file written by a program rather than saved by Excel): they would read as blank. The sheet's
-    XML (170 MB for 150,000 rows of 20 columns) is read a chunk at a time, cut after a cell's end,
-    never whole."""
-    found: list[str] = []
+def _xlsx_rows_streamed(content: bytes) -> tuple[Iterator[list[Cell]], int, list[Any]]:
+    """An .xlsx read a part at a time (core.xlsx): its formulas and merged cells first, in one
+    pass over the sheet, then its rows as they are read. Raises xlsx.Unreadable for a workbook
+    whose parts are not where SpreadsheetML puts them (calamine reads it whole instead)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            names = sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
-            if not names:
-                return []
-            with archive.open(names[0]) as xml:
-                tail = b""
-                while len(found) < 5:
-                    chunk = xml.read(_XML_CHUNK)
-                    text = tail + chunk
-                    cut = len(text) if not chunk else text.rfind(b"</c>") + len(b"</c>")
-                    if chunk and cut < len(b"</c>"):  # no cell ends in it yet
-                        tail = text
-                        continue
-                    whole, tail = text[:cut], text[cut:]
-                    if b"<f" in whole:
-                        for ref, inner in _CELL.findall(whole):
-                            if b"<f" in inner and not re.search(rb"<v>[^<]+</v>", inner):
-                                found.append(ref.decode())
-                    if not chunk:
-                        break
-    except (zipfile.BadZipFile, KeyError, OSError):
-        return []
-    return found[:5]
+        formulas, merged, last = xlsx.scan(content)
+    except (ValueError, IndexError, zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
+        raise _damaged() from exc
+    if last > MAX_ROWS + HEADER_SEARCH:
+        raise _too_many(last)
+    _refuse_formulas(formulas)
+
+    def rows() -> Iterator[list[Cell]]:
+        try:
+            yield from xlsx.rows(content)
+        except (ValueError, IndexError, zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
+            raise _damaged() from exc
+
+    return rows(), last, merged
 
 
 def _spreadsheet_rows(content: bytes) -> tuple[Iterator[list[Cell]], int, list[Any]]:
@@ -192,27 +198,21 @@ def _spreadsheet_rows(content: bytes) -> tuple[Iterator[list[Cell]], int, list[A
             )
         ) from exc
     except (CalamineError, ValueError, OSError) as exc:
-        raise FileError(_("The file is damaged: it cannot be opened as a spreadsheet.")) from exc
+        raise _damaged() from exc
     if sheet.height > MAX_ROWS + HEADER_SEARCH:
         raise _too_many(sheet.height)
-    formulas = _formulas_without_values(content)
-    if formulas:
-        raise FileError(
-            _(
-                "Cells %(cells)s hold formulas whose values were never computed, so they would be "
-                "read as blank. Open the file, copy the sheet and paste the values only (Paste "
-                "special → Values), save it, and import it again."
-            )
-            % {"cells": ", ".join(formulas)}
-        )
-    start = sheet.start[0] if sheet.start else 0
+    # An .ods, or an .xlsx whose parts core.xlsx does not find: no formula is checked.
+    with contextlib.suppress(xlsx.Unreadable):
+        _refuse_formulas(xlsx.scan(content)[0])
+    left = sheet.start[1] if sheet.start else 0
     merged = list(sheet.merged_cell_ranges or [])
 
     def rows() -> Iterator[list[Cell]]:
-        for _i in range(start):
-            yield []  # rows above the used area keep their numbers
+        # iter_rows gives the rows above the used area (as blanks), not the columns left of it:
+        # those are put back, so that a column keeps its letter.
+        pad: list[Cell] = [""] * left
         for cells in sheet.iter_rows():
-            yield list(cells)
+            yield pad + list(cells)
 
     return rows(), sheet.height, merged
 
@@ -258,7 +258,12 @@ def open_sheet(content: bytes, filename: str, is_header: Callable[[list[str]], i
             _("Old Excel files (.xls) are not read: open the file and save it as .xlsx.")
         )
     else:
-        source, total, merged = _spreadsheet_rows(content)
+        try:
+            if kind != "xlsx":
+                raise xlsx.Unreadable(kind)
+            source, total, merged = _xlsx_rows_streamed(content)
+        except xlsx.Unreadable:
+            source, total, merged = _spreadsheet_rows(content)
     numbered = enumerate(source, start=1)
     above: list[tuple[int, list[Cell]]] = []
     for number, cells in numbered:
