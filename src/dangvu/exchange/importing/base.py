@@ -7,11 +7,12 @@ import datetime as dt
 import hashlib
 import pickle
 import tempfile
-from collections.abc import Callable, Iterator
+from array import array
+from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -76,6 +77,45 @@ class Problem:
         return found
 
 
+class RowLog:
+    """What the import does with each row ({"row", "action", "label", "changes"}), as a list of
+    them, kept as tuples: 150,000 rows take 10 MB so, not the 45 MB of a dict each."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self) -> None:
+        self._items: list[tuple[int, str, str, dict[str, Any] | None]] = []
+
+    @staticmethod
+    def _entry(item: tuple[int, str, str, dict[str, Any] | None]) -> dict[str, Any]:
+        return {"row": item[0], "action": item[1], "label": item[2], "changes": item[3] or {}}
+
+    def append(self, entry: dict[str, Any]) -> None:
+        self._items.append(
+            (entry["row"], entry["action"], entry["label"], entry.get("changes") or None)
+        )
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return map(self._entry, self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return [self._entry(item) for item in self._items[index]]
+        return self._entry(self._items[index])
+
+    def sort_by_row(self) -> None:
+        self._items.sort(key=lambda item: item[0])
+
+
 @dataclass
 class Outcome:
     kind: str
@@ -86,7 +126,7 @@ class Outcome:
     unchanged: int = 0
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    rows: list[dict[str, Any]] = field(default_factory=list)  # the preview, row by row
+    rows: RowLog = field(default_factory=RowLog)  # the preview, row by row
     effective: dt.date | None = None  # the day changes without their own date take effect
     ignored: list[str] = field(default_factory=list)  # headers matched to no column
     missing: list[str] = field(default_factory=list)  # headers of required columns not found
@@ -130,16 +170,52 @@ class Row:
 CHUNK = 5000  # rows checked and written at a time by an import read with `read_spilled`
 
 
+class KeyRows:
+    """Each row's keys (its identifiers, name, birth date, home town, cell), for the checks of
+    the whole file, held by column: one list of values per key, the row numbers in an array,
+    the cells and columns that could not be read only for the rows that have them. 150,000
+    rows take 60 MB so, not the 160 MB of a Row, a dict and a set each. Iterating gives Rows
+    (made afresh each time: they are read, never changed)."""
+
+    def __init__(self, keys: tuple[str, ...]) -> None:
+        self.keys = keys
+        self.numbers = array("I")
+        self.columns: dict[str, list[Any]] = {k: [] for k in keys}
+        self.cells: dict[int, dict[str, str]] = {}
+        self.bad: dict[int, set[str]] = {}
+
+    def append(self, row: Row) -> None:
+        at = len(self.numbers)
+        self.numbers.append(row.number)
+        for key, column in self.columns.items():
+            column.append(row.values.get(key))
+        cells = {k: row.cells[k] for k in self.keys if k in row.cells}
+        if cells:
+            self.cells[at] = cells
+        bad = row.bad.intersection(self.keys)
+        if bad:
+            self.bad[at] = bad
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def __iter__(self) -> Iterator[Row]:
+        columns = list(self.columns.items())
+        for at, number in enumerate(self.numbers):
+            values = {k: column[at] for k, column in columns if column[at] is not None}
+            yield Row(number, values, dict(self.cells.get(at, {})), set(self.bad.get(at, ())))
+
+
 class Spill:
     """The rows of a file kept in a temporary file, pickled a chunk at a time (issue 28: two
     passes, the keys first, then the rows in chunks, so that memory does not grow with the
     file); `keys` holds each row's keys, for the checks of the whole file."""
 
-    def __init__(self) -> None:
+    def __init__(self, keys: tuple[str, ...] = ()) -> None:
         self.file = tempfile.TemporaryFile()  # noqa: SIM115 — closed by close() or collection
         self.count = 0
         self.parts = 0
-        self.keys: list[Row] = []
+        self.keys = KeyRows(keys)
 
     def add(self, rows: list[Row]) -> None:
         pickle.dump(rows, self.file, protocol=pickle.HIGHEST_PROTOCOL)
@@ -254,19 +330,12 @@ class Importer:
         """Every row read and parsed once, as `read`, but kept on disk a chunk at a time: in
         memory only each row's `keys` (what the checks of the whole file need), and the rows
         given back a chunk at a time (a file of 150,000 rows is not held whole)."""
-        spill = Spill()
+        spill = Spill(keys)
         try:
             chunk: list[Row] = []
             for row in self.parsed_rows():
                 chunk.append(row)
-                spill.keys.append(
-                    Row(
-                        row.number,
-                        {k: row.values[k] for k in keys if k in row.values},
-                        {k: row.cells[k] for k in keys if k in row.cells},
-                        row.bad & set(keys),
-                    )
-                )
+                spill.keys.append(row)
                 if len(chunk) == CHUNK:
                     spill.add(chunk)
                     chunk = []
@@ -454,7 +523,7 @@ class Importer:
     def _sorted(self) -> Outcome:
         self.outcome.errors.sort(key=lambda p: (p.row, p.column))
         self.outcome.warnings.sort(key=lambda p: (p.row, p.column))
-        self.outcome.rows.sort(key=lambda r: r["row"])
+        self.outcome.rows.sort_by_row()
         return self.outcome
 
     def rows_to_plan(self) -> list[Row] | Spill:
@@ -483,7 +552,7 @@ class Importer:
                 found[m.pk] = m
         return found
 
-    def members_by_keys(self, rows: list[Row], *, one_row_each: bool = True) -> dict[int, int]:
+    def members_by_keys(self, rows: Iterable[Row], *, one_row_each: bool = True) -> dict[int, int]:
         """{row number: member id} for rows whose citizen ID, card or dossier number is on file;
         a row whose keys name two records, or repeat another row's key, is an error."""
         keys = ("citizen_id", "card_number", "dossier_number")
@@ -544,7 +613,7 @@ class Importer:
                 matched[row.number] = next(iter(ids))  # type: ignore[assignment]
         return matched
 
-    def similar_records(self, rows: list[Row]) -> dict[int, list[tuple[int | None, str]]]:
+    def similar_records(self, rows: Iterable[Row]) -> dict[int, list[tuple[int | None, str]]]:
         """{row number: [(member id, name)]} of recorded persons with the row's name, date of
         birth and home town: the identity of a row that has no identifier."""
         wanted: dict[tuple[str, dt.date, str], list[int]] = {}
@@ -569,7 +638,7 @@ class Importer:
                     found.setdefault(number, []).append((member_id, full))
         return found
 
-    def identify_keyless(self, rows: list[Row], matched: dict[int, int]) -> None:
+    def identify_keyless(self, rows: Iterable[Row], matched: dict[int, int]) -> None:
         """Rows with no identifier are taken for the one record with the same name, date of birth
         (and home town); a row with identifiers that only resembles a record is flagged."""
         similar = self.similar_records(rows)

@@ -4,6 +4,7 @@ dossier number."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,6 +19,7 @@ from dangvu.core.sheets import file_date
 from dangvu.exchange.importing.base import (
     FIELD_COLUMNS,
     Importer,
+    KeyRows,
     Row,
     Spill,
     _bad_cell,
@@ -71,13 +73,13 @@ class MemberImporter(Importer):
         self.identify_keyless(rows.keys, matched)
         self._one_row_a_member(rows.keys, matched)
         orgs = self.orgs_by_code({r.values.get("org") or "" for r in rows.keys})
-        rows.keys = []  # the rows' own values come back with their chunks
+        rows.keys = KeyRows(())  # the rows' own values come back with their chunks
         manage = scope_for(self.actor, Ability.MANAGE_MEMBERS)
         # A change without its own date takes effect on the day the file was saved, or today;
         # the preview says which (issue 19, point 4).
         self.saved_on = file_date(self.content, self.filename)
         self.outcome.effective = self.saved_on or today()
-        twins: dict[tuple[str, dt.date, str], int] = {}
+        twins: dict[str, int] = {}
         # Decisions without a number are shared by the file's rows by date and issuer; those with
         # one are found on file, where an earlier chunk's commit has put them.
         unnumbered: dict[tuple[str, dt.date, str], Decision] = {}
@@ -140,7 +142,7 @@ class MemberImporter(Importer):
         self.outcome.created = creates_total if failed else prepared_total
         self.progress("check", total, total)
 
-    def _one_row_a_member(self, rows: list[Row], matched: dict[int, int]) -> None:
+    def _one_row_a_member(self, rows: Iterable[Row], matched: dict[int, int]) -> None:
         """Two rows naming one member by different identifiers: which of them holds? Neither is
         taken for the other; the later row is refused (outside the user's area, as any row there
         is: no name, and the attempt in the access log)."""
@@ -188,9 +190,13 @@ class MemberImporter(Importer):
         self,
         row: Row,
         item: member_services.AdmitRow,
-        twins: dict[tuple[str, dt.date, str], int],
+        twins: dict[str, int],
     ) -> None:
-        key = _similarity(item.person.full_name, item.person.birth_date, item.person.hometown)
+        name, birth, town = _similarity(
+            item.person.full_name, item.person.birth_date, item.person.hometown
+        )
+        # One string a row, not a tuple of three: a file of 150,000 rows keeps them all.
+        key = f"{name}\x1f{birth.toordinal()}\x1f{town}"
         if key in twins:
             self.warn(
                 row,
