@@ -372,3 +372,87 @@ def test_which_number_formats_are_dates(code, kind):
     """ECMA-376 §18.8.31: a format's first section showing a day, month, year, hour or second
     outside quotes, escapes and brackets is a date; an elapsed unit in brackets is a duration."""
     assert xlsx.format_kind(code) == kind
+
+
+def plain_book(row_xml: str, styles: str = "") -> bytes:
+    """A minimal workbook around one sheet's rows, with one shared string ("zero")."""
+    out = io.BytesIO()
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", TYPES.replace("danh_sach", "sheet2"))
+        archive.writestr("_rels/.rels", ROOT_RELS)
+        archive.writestr(
+            "xl/workbook.xml",
+            f'<workbook {ns} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships"><sheets><sheet name="A" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        archive.writestr("xl/_rels/workbook.xml.rels", RELS)
+        archive.writestr(
+            "xl/worksheets/sheet1.xml",
+            f"<worksheet {ns}><sheetData>{row_xml}</sheetData></worksheet>",
+        )
+        archive.writestr("xl/sharedStrings.xml", f"<sst {ns}><si><t>zero</t></si></sst>")
+        archive.writestr(
+            "xl/styles.xml",
+            f'<styleSheet {ns}><cellXfs count="2"><xf numFmtId="0"/>'
+            f'<xf numFmtId="{styles or 14}"/></cellXfs></styleSheet>',
+        )
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "row_xml",
+    [
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c\nr="B1"><v>5</v></c></row>',
+        "<row r='1'><c r='A1' t='s'><v>0</v></c><c r='C1' s='1'><v>45000</v></c></row>",
+        '<row r="1"><c r = "C1" t="s"><v>0</v></c></row>',
+        '<row r="1"><c r="c1" t="s"><v>0</v></c></row>',
+        '<row r="1"><c r="A1" t="s"><v>0</v></c></row ><row r="2"><c r="B2"><v>1</v></c></row>',
+        '<row r="1"><c r="A1"><v >2</v ></c></row>',
+        '<row r="1"><c r="A1" t="str"><v><![CDATA[a<b]]></v></c></row>',
+        '<row r="1"><!-- <c r="A1"><v>9</v></c> --><c r="B1"><v>1</v></c></row>',
+        '<x:row xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" r="1">'
+        '<x:c r="A1"><x:v>3</x:v></x:c></x:row>',
+        '<row r="3"><c r="A3"><v>3</v></c></row><row r="1"><c r="A1"><v>1</v></c></row>',
+    ],
+)
+def test_xml_no_known_writer_produces_is_read_by_calamine_not_guessed(row_xml):
+    """Legal XML that the expressions would not follow (a cell split over lines, quotes of the
+    other kind, spaces around `=` or before `>`, a reference in small letters, CDATA, a comment,
+    another namespace prefix, rows out of order) is sent to calamine before any row is read,
+    found by the pass over the sheet, instead of being read wrong (found by a review)."""
+    content = plain_book(row_xml)
+    with pytest.raises(xlsx.Unreadable):
+        xlsx.scan(content)
+
+    theirs = [(n, row) for n, row in enumerate(by_calamine(content), start=1) if row]
+    if not theirs:
+        with pytest.raises(sheets.FileError):
+            sheets.open_sheet(content, "f.xlsx", lambda cells: 0)
+        return
+    read = sheets.open_sheet(content, "f.xlsx", lambda cells: 0)
+    assert read.header_row == theirs[0][0]
+    assert [(n, trimmed([cells])[0]) for n, cells in read.rows] == theirs[1:]
+
+
+def test_east_asian_date_formats_a_number_that_is_not_one_and_half_a_surrogate_pair():
+    """Built-in formats 27-36 and 50-58 are dates; `#N/A` written without its type is its text;
+    `_xD83D_` alone stays as written (half a character could not be stored)."""
+    for number_format in (27, 31, 36, 50, 58):
+        content = plain_book(
+            '<row r="1"><c r="A1" s="1"><v>45000.5</v></c></row>', str(number_format)
+        )
+        assert same(content) == [[dt.datetime(2023, 3, 15, 12, 0)]]
+    content = plain_book(
+        '<row r="1"><c r="A1"><v>#N/A</v></c><c r="B1" t="str"><v>_xD83D_ x</v></c></row>'
+    )
+    assert same(content) == [["#N/A", "_xD83D_ x"]]
+
+
+def test_a_font_family_in_rich_text_is_not_a_formula():
+    """`<family val=...>` in a run's properties starts with `<f` too: no formula is named."""
+    content = plain_book(
+        '<row r="1"><c r="A1" t="inlineStr"><is><r><rPr><family val="2"/></rPr><t>An</t></r>'
+        '</is></c><c r="B1" s="1"/><c r="C1"><f>1+1</f></c></row>'
+    )
+    assert xlsx.scan(content)[0] == ["C1"]

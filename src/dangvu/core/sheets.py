@@ -158,6 +158,20 @@ def _refuse_formulas(cells: list[str]) -> None:
         )
 
 
+# What reading a damaged or unusual .xlsx may raise (RuntimeError: a part marked encrypted, or
+# compressed by a method zipfile does not know; OverflowError: a date past the year 9999).
+_DAMAGED = (
+    ValueError,
+    IndexError,
+    zipfile.BadZipFile,
+    zlib.error,
+    OSError,
+    EOFError,
+    RuntimeError,
+    OverflowError,
+)
+
+
 def _damaged() -> FileError:
     return FileError(_("The file is damaged: it cannot be opened as a spreadsheet."))
 
@@ -168,7 +182,7 @@ def _xlsx_rows_streamed(content: bytes) -> tuple[Iterator[list[Cell]], int, list
     whose parts are not where SpreadsheetML puts them (calamine reads it whole instead)."""
     try:
         formulas, merged, last = xlsx.scan(content)
-    except (ValueError, IndexError, zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
+    except _DAMAGED as exc:
         raise _damaged() from exc
     if last > MAX_ROWS + HEADER_SEARCH:
         raise _too_many(last)
@@ -177,7 +191,7 @@ def _xlsx_rows_streamed(content: bytes) -> tuple[Iterator[list[Cell]], int, list
     def rows() -> Iterator[list[Cell]]:
         try:
             yield from xlsx.rows(content)
-        except (ValueError, IndexError, zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
+        except _DAMAGED as exc:
             raise _damaged() from exc
 
     return rows(), last, merged

@@ -92,9 +92,9 @@ class Workbook:
                 "xl/workbook.xml",
             )
             xml = self.archive.read(root)
+            rels = _rels(self.archive, root)
         except (zipfile.BadZipFile, KeyError, OSError, RuntimeError) as exc:
             raise Unreadable(str(exc)) from exc
-        rels = _rels(self.archive, root)
         self.date1904 = _DATE1904.search(xml) is not None
         sheet = _SHEET.search(xml)
         self.sheet: str | None = None
@@ -154,6 +154,11 @@ def _entity(match: re.Match[str]) -> str:
     return _NAMED[name]
 
 
+def _unescaped(match: re.Match[str]) -> str:
+    code = int(match.group(1), 16)
+    return match.group(0) if 0xD800 <= code <= 0xDFFF else chr(code)  # half a pair: as written
+
+
 def text_of(raw: bytes) -> str:
     """An element's text: XML entities and OOXML's `_xHHHH_` escapes read back."""
     text = raw.decode("utf-8", "replace")
@@ -162,7 +167,7 @@ def text_of(raw: bytes) -> str:
     if "&" in text:
         text = _ENTITY.sub(_entity, text)
     if "_x" in text:
-        text = _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+        text = _ESCAPED.sub(_unescaped, text)
     return text
 
 
@@ -253,7 +258,15 @@ def shared_strings(book: Workbook) -> SharedStrings:
 # --- number formats ------------------------------------------------------------------------------
 
 DATE, DURATION = 1, 2
-_BUILT_IN = {**dict.fromkeys(range(14, 23), DATE), 45: DATE, 46: DURATION, 47: DATE}
+_BUILT_IN = {
+    **dict.fromkeys(range(14, 23), DATE),
+    45: DATE,
+    46: DURATION,
+    47: DATE,
+    # The East Asian editions' dates and times (§18.8.30, ids 27-36 and 50-58).
+    **dict.fromkeys(range(27, 37), DATE),
+    **dict.fromkeys(range(50, 59), DATE),
+}
 
 
 def format_kind(code: str) -> int:
@@ -326,6 +339,15 @@ _EPOCH = dt.datetime(1899, 12, 30)
 _DAY_MS = 86_400_000
 
 
+def _number(raw: bytes) -> float | str:
+    """A number cell's value; one that is not a number (`#N/A` written without its type) is
+    its text, as calamine reads it."""
+    try:
+        return float(raw)
+    except ValueError:
+        return text_of(raw)
+
+
 def _rounded(x: float) -> int:
     """To the nearest whole number, a half away from zero (as spreadsheets round; Python's
     round() takes a half to the even number)."""
@@ -337,8 +359,13 @@ def serial_value(value: float, kind: int, date1904: bool) -> Any:
     """A number in a date, time or duration format, as Python's value (a float if out of range).
     Days count from 30 December 1899 (1 January 1904 in the 1904 system), Excel's 29 February
     1900, which never was, is skipped, and the time is rounded to the millisecond."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return value
     if kind == DURATION:
-        return dt.timedelta(milliseconds=_rounded(value * _DAY_MS))
+        try:
+            return dt.timedelta(milliseconds=_rounded(value * _DAY_MS))
+        except OverflowError:
+            return value
     days = value + 1462 if date1904 else value
     if days < 60:
         days += 1
@@ -501,11 +528,16 @@ def _rows(book: Workbook) -> Iterator[list[Any]]:
                         if kind:
                             value = dates.get((raw, kind))
                             if value is None:
-                                value = serial_value(float(raw), kind, date1904)
+                                amount = _number(raw)
+                                value = (
+                                    serial_value(amount, kind, date1904)
+                                    if isinstance(amount, float)
+                                    else amount
+                                )
                                 if len(dates) < 100_000:
                                     dates[raw, kind] = value
                         else:
-                            value = float(raw)
+                            value = _number(raw)
                     elif of == b"b":
                         value = raw.strip() in (b"1", b"true")
                     elif of == b"d":
@@ -569,11 +601,16 @@ def _rows(book: Workbook) -> Iterator[list[Any]]:
                         if kind:
                             value = dates.get((raw, kind))
                             if value is None:
-                                value = serial_value(float(raw), kind, date1904)
+                                amount = _number(raw)
+                                value = (
+                                    serial_value(amount, kind, date1904)
+                                    if isinstance(amount, float)
+                                    else amount
+                                )
                                 if len(dates) < 100_000:
                                     dates[raw, kind] = value
                         else:
-                            value = float(raw)
+                            value = _number(raw)
                     elif of == b"s":
                         value = strings[int(raw)]
                     elif of == b"b":
@@ -645,23 +682,40 @@ def scan(content: bytes) -> tuple[list[str], list[tuple[tuple[int, int], tuple[i
         sheet = Sheet(book)
         p = sheet.p
         formula = b"<" + sheet.prefix + b"f"
+        is_formula = re.compile(rb"<" + p + rb"f[\s/>]")
         cell = re.compile(
-            rb"<" + p + rb"c\b[^>]*?\br=\"([A-Z]+[0-9]+)\"[^>]*>(.*?)</" + p + rb"c>", re.S
+            rb"<" + p + rb"c\b[^>]*?\br=\"([A-Z]+[0-9]+)\"[^>]*(?<!/)>(.*?)</" + p + rb"c>", re.S
         )
         computed = re.compile(rb"<" + p + rb"v(?:\s[^>]*)?>[^<]+</" + p + rb"v>")
-        row_tag = b"<" + sheet.prefix + b"row "
+        numbers = re.compile(rb"<" + p + rb'row r="([0-9]+)"')
+        # XML that is legal but that no known writer produces, which the expressions of `rows`
+        # would not follow (a cell split over lines, quotes of the other kind, spaces around
+        # `=` or before `>`, CDATA, comments, another prefix, a reference in small letters):
+        # such a sheet goes to calamine, whole, rather than be read wrong.
+        other = rb"<(?:row|c|v)[\s/>]" if sheet.prefix else rb"<[\w.-]+:(?:row|c|v)[\s/>]"
+        odd = re.compile(
+            rb"<!\[CDATA\[|<!--|<[^<>]*?(?:\s=|=\s|=')|</[^<>]*?\s>|<(?:[\w.-]+:)?c[\t\r\n]"
+            rb'|<(?:[\w.-]+:)?c\s[^<>]*?\br="[a-z]|' + other
+        )
+        lower = re.compile(rb' r="[a-z]')
+        markers = (b"<!", b"='", b" =", b"= ", b" >", b"<c\n", b"<row" if sheet.prefix else b":row")
         found: list[str] = []
         last = 0
         for block in sheet.blocks():
+            # The expression is asked only of a block holding one of its marks (a cell's text
+            # may hold " = " or " >"; the expression tells a tag from text).
+            if (any(mark in block for mark in markers) or lower.search(block)) and odd.search(
+                block
+            ):
+                raise Unreadable("XML written otherwise than the expressions follow")
             if formula in block and len(found) < 5:
                 for ref, inner in cell.findall(block):
-                    if formula in inner and not computed.search(inner):
+                    if is_formula.search(inner) and not computed.search(inner):
                         found.append(ref.decode())
-            at = block.rfind(row_tag)
-            if at >= 0:
-                number = _ROW_NUMBER.search(block, at)
-                if number is not None:
-                    last = max(last, int(number.group(1)))
+            for number in numbers.findall(block):
+                if int(number) <= last:  # rows out of order: calamine places them
+                    raise Unreadable("rows out of order")
+                last = int(number)
         merged = []
         for block in split_at(sheet.rest(), b">"):
             for top_left, top, bottom_right, bottom in _MERGED.findall(block):
