@@ -474,6 +474,32 @@ def _rows(book: Workbook) -> Iterator[list[Any]]:
     c_space, c_close, c_empty = (b"<" + sheet.prefix + b"c" + x for x in (b" ", b">", b"/"))
     letters_at = _LETTERS
     dates: dict[tuple[bytes, int], Any] = {}
+
+    def from_v(of: bytes, raw: bytes, style: bytes) -> Any:
+        """A cell's value from its `<v>` (not empty), by its type and style; None for an error."""
+        if of == b"s":
+            return strings[int(raw)]
+        if not of or of == b"n":
+            kind = kinds[int(style)] if style and int(style) < len(kinds) else 0
+            if not kind:
+                return _number(raw)
+            value = dates.get((raw, kind))
+            if value is None:
+                amount = _number(raw)
+                value = (
+                    serial_value(amount, kind, date1904) if isinstance(amount, float) else amount
+                )
+                if len(dates) < 100_000:
+                    dates[raw, kind] = value
+            return value
+        if of == b"b":
+            return raw.strip() in (b"1", b"true")
+        if of == b"e":
+            return None
+        if of == b"d":
+            return iso_value(text_of(raw))
+        return text_of(raw)  # "str", a formula's text
+
     value: Any
     given = 0  # the rows given so far
     for block in sheet.blocks():
@@ -519,37 +545,15 @@ def _rows(book: Workbook) -> Iterator[list[Any]]:
                             if b"&" in text or b"_x" in text or b"\r" in text
                             else text.decode("utf-8", "replace")
                         )
-                    elif not raw or of == b"e" or of == b"inlineStr":
+                    elif not raw or of == b"inlineStr":
                         continue
                     elif of == b"s":
                         value = strings[int(raw)]
-                    elif not of or of == b"n":
-                        kind = kinds[int(style)] if style and int(style) < len(kinds) else 0
-                        if kind:
-                            value = dates.get((raw, kind))
-                            if value is None:
-                                amount = _number(raw)
-                                value = (
-                                    serial_value(amount, kind, date1904)
-                                    if isinstance(amount, float)
-                                    else amount
-                                )
-                                if len(dates) < 100_000:
-                                    dates[raw, kind] = value
-                        else:
-                            value = _number(raw)
-                    elif of == b"b":
-                        value = raw.strip() in (b"1", b"true")
-                    elif of == b"d":
-                        value = iso_value(text_of(raw))
-                    else:  # "str", a formula's text
-                        value = text_of(raw)
-                    if column >= len(cells):
-                        if column > len(cells):
-                            cells.extend([""] * (column - len(cells)))
-                        cells.append(value)
-                    else:  # cells out of order
-                        cells[column] = value
+                    else:
+                        value = from_v(of, raw, style)
+                        if value is None:
+                            continue
+                    _place(cells, column, value)
                 yield cells
                 continue
             found_cells = cell_of.findall(inner_row)
@@ -596,40 +600,22 @@ def _rows(book: Workbook) -> Iterator[list[Any]]:
                         raw = found.group(1) if found else b""
                     if not raw:
                         continue
-                    if not of or of == b"n":
-                        kind = kinds[int(style)] if style and int(style) < len(kinds) else 0
-                        if kind:
-                            value = dates.get((raw, kind))
-                            if value is None:
-                                amount = _number(raw)
-                                value = (
-                                    serial_value(amount, kind, date1904)
-                                    if isinstance(amount, float)
-                                    else amount
-                                )
-                                if len(dates) < 100_000:
-                                    dates[raw, kind] = value
-                        else:
-                            value = _number(raw)
-                    elif of == b"s":
-                        value = strings[int(raw)]
-                    elif of == b"b":
-                        value = raw.strip() in (b"1", b"true")
-                    elif of == b"e":
+                    value = from_v(of, raw, style)
+                    if value is None:
                         continue
-                    elif of == b"d":
-                        value = iso_value(text_of(raw))
-                    else:  # "str", a formula's text
-                        value = text_of(raw)
                 if value == "":
                     continue
-                if column >= len(cells):
-                    if column > len(cells):
-                        cells.extend([""] * (column - len(cells)))
-                    cells.append(value)
-                else:  # cells out of order
-                    cells[column] = value
+                _place(cells, column, value)
             yield cells
+
+
+def _place(cells: list[Any], column: int, value: Any) -> None:
+    if column >= len(cells):
+        if column > len(cells):
+            cells.extend([""] * (column - len(cells)))
+        cells.append(value)
+    else:  # cells out of order
+        cells[column] = value
 
 
 def _numbered(given: int, number: int, cells: list[Any]) -> Iterator[list[Any]]:
