@@ -456,3 +456,27 @@ def test_a_font_family_in_rich_text_is_not_a_formula():
         '</is></c><c r="B1" s="1"/><c r="C1"><f>1+1</f></c></row>'
     )
     assert xlsx.scan(content)[0] == ["C1"]
+
+
+def damaged_in_row_20(headers: tuple[str, ...] = ("A", "B", "C")) -> bytes:
+    """A sheet with a header row, whose row 20 names a shared string the workbook lacks."""
+    head = "".join(
+        f'<c r="{"ABC"[i]}1" t="inlineStr"><is><t>{h}</t></is></c>' for i, h in enumerate(headers)
+    )
+    rows = "".join(
+        f'<row r="{n}"><c r="A{n}" t="s"><v>{0 if n != 20 else 7}</v></c>'
+        f'<c r="B{n}"><v>2024</v></c><c r="C{n}"><v>{n}</v></c></row>'
+        for n in range(2, 30)
+    )
+    return plain_book(f'<row r="1">{head}</row>{rows}')
+
+
+def test_a_file_damaged_inside_a_row_is_refused_by_the_call_that_asked_for_it_whole():
+    """Rows are read as asked for, so a row damaged far down raises FileError while they are
+    read; a caller of a short file asks for them whole and gets the refusal from open_sheet,
+    inside its own `except FileError` (found by a review: four callers read the rows outside)."""
+    lazy = sheets.open_sheet(damaged_in_row_20(), "f.xlsx", lambda cells: 0)
+    with pytest.raises(sheets.FileError):
+        list(lazy.rows)
+    with pytest.raises(sheets.FileError, match=r"damaged|hỏng"):
+        sheets.open_sheet(damaged_in_row_20(), "f.xlsx", lambda cells: 0, whole=True)

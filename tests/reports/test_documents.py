@@ -273,6 +273,14 @@ def test_targets_are_imported_with_every_bad_row_named_and_nothing_written(world
     assert "Dòng 3, cột “Mã tổ chức”" in text and "X-KHONG" in text
     assert "Dòng 4, cột “Năm”: “hai nghìn” không phải là số nguyên" in text
     assert not AdmissionTarget.objects.exists()
+    from tests.core.test_xlsx import damaged_in_row_20
+
+    with pytest.raises(RuleError):  # damaged inside a row: refused, not a stack trace
+        services.targets_import(
+            data=damaged_in_row_20(("Mã tổ chức", "Năm", "Chỉ tiêu")),
+            name="chi-tieu.xlsx",
+            actor=world.an,
+        )
     good = "Mã tổ chức,Năm,Chỉ tiêu\nX-PH,2024,12\nX-TS,2024,4\n".encode()
     assert services.targets_import(data=good, name="chi-tieu.csv", actor=world.an) == 2
     assert dict(AdmissionTarget.objects.values_list("org__code", "target")) == {

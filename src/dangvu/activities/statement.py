@@ -95,7 +95,7 @@ def import_statement(*, org: Organisation, content: bytes, filename: str, actor:
     """Record every payment of the statement for members of the cells under `org` the actor
     manages; the number of payments recorded."""
     try:
-        sheet = open_sheet(content, filename, lambda cells: len(_columns(cells)))
+        sheet = open_sheet(content, filename, lambda cells: len(_columns(cells)), whole=True)
     except FileError as error:
         raise StatementError([str(error)]) from error
     columns = _columns(sheet.headers)

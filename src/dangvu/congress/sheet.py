@@ -166,7 +166,7 @@ def read_count(content: bytes, filename: str) -> Count:
         return 2 * len(keys & (NAME_HEADERS | BALLOT_HEADERS)) + len(keys & VOTES_HEADERS)
 
     try:
-        sheet = open_sheet(content, filename, score)
+        sheet = open_sheet(content, filename, score, whole=True)
     except FileError as error:
         raise SheetError([str(error)]) from error
     problems: list[str] = []

@@ -252,9 +252,15 @@ def _refuse_merged_header(header_row: int, merged: list[Any]) -> None:
             )
 
 
-def open_sheet(content: bytes, filename: str, is_header: Callable[[list[str]], int]) -> Sheet:
+def open_sheet(
+    content: bytes, filename: str, is_header: Callable[[list[str]], int], *, whole: bool = False
+) -> Sheet:
     """The first sheet of the file. `is_header(cells)` scores a row as a header (how many known
-    column names it holds); the best-scoring of the first rows is taken as the header."""
+    column names it holds); the best-scoring of the first rows is taken as the header.
+
+    The rows are read as they are asked for, so a file damaged inside a row raises FileError
+    then. `whole=True` reads them all here, for a caller that reads a short file (a statement,
+    a list, a ballot sheet) and catches FileError only around this call."""
     if len(content) > MAX_BYTES:
         raise FileError(
             _("The file is larger than %(mb)s MB. Split it into several files.")
@@ -307,7 +313,8 @@ def open_sheet(content: bytes, filename: str, is_header: Callable[[list[str]], i
                 yield number, cells
 
     preamble = [cells for number, cells in above if number < header_row and not _blank(cells)]
-    return Sheet(header_row, headers, rows(), max(total - header_row, 0), preamble)
+    given: Iterator[tuple[int, list[Cell]]] = iter(list(rows())) if whole else rows()
+    return Sheet(header_row, headers, given, max(total - header_row, 0), preamble)
 
 
 def _header_text(value: Cell) -> str:

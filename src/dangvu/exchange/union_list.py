@@ -116,7 +116,7 @@ def union_list_import(*, data: bytes, name: str, under: Organisation, actor: Act
         return sum(1 for c in cells if c and search_key(c) in BY_NAME)
 
     try:
-        sheet = open_sheet(data, name, score)
+        sheet = open_sheet(data, name, score, whole=True)
     except FileError as error:
         raise ValidationError(str(error)) from error
     index = {}

@@ -82,7 +82,7 @@ def targets_import(*, data: bytes, name: str, actor: Actor) -> int:
         return sum(1 for c in cells if c.strip().lower() in TARGET_HEADERS)
 
     try:
-        sheet = open_sheet(data, name, score)
+        sheet = open_sheet(data, name, score, whole=True)
     except FileError as error:
         raise RuleError(str(error)) from error
     keys = [TARGET_HEADERS.get(h.strip().lower(), "") for h in sheet.headers]
