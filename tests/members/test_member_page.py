@@ -83,21 +83,15 @@ def test_a_move_by_restructuring_names_the_cell_left_and_a_no_reads_as_a_word(wo
     from dangvu.members.views import _timeline_html
 
     hoa = world.members["hoa"]
-    moved = MembershipEvent(
-        pk=901,
-        member=hoa,
-        kind=EventKind.REASSIGNMENT,
-        on=dt.date(2025, 7, 1),
-        org=world.ph1,
-        details={"from": world.ph2.pk, "temporary": True},
+
+    def event(pk: int, kind: str, on: dt.date, details: dict) -> MembershipEvent:
+        return MembershipEvent(pk=pk, member=hoa, kind=kind, on=on, org=world.ph1, details=details)
+
+    moved = event(
+        901, EventKind.REASSIGNMENT, dt.date(2025, 7, 1), {"from": world.ph2.pk, "temporary": True}
     )
-    admitted = MembershipEvent(
-        pk=902,
-        member=hoa,
-        kind=EventKind.ADMISSION,
-        on=dt.date(2010, 5, 3),
-        org=world.ph1,
-        details={"over_60_authorisation": False},
+    admitted = event(
+        902, EventKind.ADMISSION, dt.date(2010, 5, 3), {"over_60_authorisation": False}
     )
     with translation.override("vi"):
         html = _timeline_html(hoa, [admitted, moved], can_edit=False)
