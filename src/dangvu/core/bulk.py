@@ -17,11 +17,15 @@ restructuring took seconds. Here SQLite runs one parameterised UPDATE a row, sen
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import sqlite3
 from collections.abc import Callable, Sequence
+from operator import itemgetter
 from typing import Any, TypeVar
 
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 
@@ -58,6 +62,52 @@ def _max_parameters(connection: Any) -> int:
     return int(connection.features.max_query_params or 999)
 
 
+class _Memo(dict[Any, Any]):
+    """A column's conversions remembered by value (dates, times, keys repeat): looked up by
+    `map(memo.__getitem__, column)` without a Python call for a value seen before."""
+
+    def __init__(self, convert: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.convert = convert
+
+    def __missing__(self, value: Any) -> Any:
+        done = self[value] = self.convert(value)
+        return done
+
+
+# Fields whose values are all of one kind (or None), so a value's conversion can be remembered by
+# the value alone (1, 1.0 and True, equal in Python, never meet in such a column).
+_BY_VALUE = (models.DateField, models.TimeField, models.UUIDField, models.DecimalField)
+
+
+def _sqlite_converter(field: models.Field, connection: Any) -> Callable[[Any], Any] | None:
+    """SQLite's text for the values of the commonest columns, as the field's `get_db_prep_save`
+    gives it (`str(date)`, `json.dumps`) without its layers of calls; any other value goes
+    through the field. None when the field is not one of these (or is a subclass that may
+    convert otherwise)."""
+    slow = field.get_db_prep_save
+    if type(field) is models.DateField:
+
+        def date_text(value: Any) -> Any:
+            return value.isoformat() if type(value) is dt.date else slow(value, connection)
+
+        return _Memo(date_text).__getitem__
+    if type(field) is models.JSONField and type(connection.ops).adapt_json_value is (
+        BaseDatabaseOperations.adapt_json_value
+    ):
+        encoder = field.encoder
+        empty = {dict: slow({}, connection), list: slow([], connection)}
+
+        def json_text(value: Any) -> Any:
+            kind = type(value)
+            if kind is dict or kind is list:
+                return json.dumps(value, cls=encoder) if value else empty[kind]
+            return slow(value, connection)
+
+        return json_text
+    return None
+
+
 def _converter(field: models.Field, connection: Any) -> Callable[[Any], Any] | None:
     """How a column's value goes to the driver: as it is (None), or converted by the field,
     remembering the conversions of repeated values (dates, times, keys, empty JSON)."""
@@ -65,6 +115,13 @@ def _converter(field: models.Field, connection: Any) -> Callable[[Any], Any] | N
         return None
     if connection.vendor == "postgresql" and isinstance(field, models.DateField | models.UUIDField):
         return None  # psycopg sends dates, times and UUIDs as they are
+    if connection.vendor == "sqlite":
+        fast = _sqlite_converter(field, connection)
+        if fast is not None:
+            return fast
+    if isinstance(field, _BY_VALUE):
+        memo = _Memo(lambda value: field.get_db_prep_save(value, connection))
+        return memo.__getitem__
     seen: dict[Any, Any] = {}
     json = isinstance(field, models.JSONField)
 
@@ -142,40 +199,113 @@ def insert_values(
         )
         for f, c in zip(fields, convert, strict=True)
     ]
-    values: list[Any] = []
-    value: Any
-    for row in rows:
-        for attname, conv, stamp, default in columns:
-            if stamp is not None:
-                value = row[attname] = stamp
-            elif attname in row:
-                value = row[attname]
-            else:
-                value = default()
-            values.append(value if conv is None else conv(value))
-    quote = connection.ops.quote_name
+    tuples = _tuples(rows, columns)
+    with_keys = returning_pk and generated_pk
     if connection.vendor == "postgresql":
-        return _copy(connection, opts, fields, values, len(rows), returning_pk and generated_pk)
+        keys = _copy(connection, opts, fields, tuples, with_keys)
+    elif connection.vendor == "sqlite":
+        keys = _sqlite_insert(connection, opts, fields, tuples, with_keys)
+    else:
+        keys = _insert_statements(connection, opts, fields, tuples, with_keys)
+    if returning_pk and not generated_pk:
+        keys = [row[pk.attname] for row in rows]
+    return keys
+
+
+def _tuples(
+    rows: Sequence[dict[str, Any]],
+    columns: list[tuple[str, Callable[[Any], Any] | None, Any, Callable[[], Any]]],
+) -> list[tuple[Any, ...]]:
+    """Each row's values in the columns' order, converted for the driver. A row is read by one
+    `itemgetter`; only a row missing an attribute has its defaults filled in (into the dict, as
+    `bulk_create` sets them on the instance); the conversions go a column at a time."""
+    names = [attname for attname, _c, _s, _d in columns]
+    stamps = [(attname, stamp) for attname, _c, stamp, _d in columns if stamp is not None]
+    defaults = [(attname, default) for attname, _c, stamp, default in columns if stamp is None]
+    get = itemgetter(*names)
+    single = len(names) == 1
+    out: list[Any] = []
+    for row in rows:
+        for attname, stamp in stamps:
+            row[attname] = stamp
+        try:
+            values = get(row)
+        except KeyError:
+            for attname, default in defaults:
+                if attname not in row:
+                    row[attname] = default()
+            values = get(row)
+        out.append((values,) if single else values)
+    converted = [(i, conv) for i, (_a, conv, _s, _d) in enumerate(columns) if conv is not None]
+    if converted and out:
+        by_column: list[Any] = list(zip(*out, strict=True))
+        for index, conv in converted:
+            by_column[index] = list(map(conv, by_column[index]))
+        out = list(zip(*by_column, strict=True))
+    return out
+
+
+def _sqlite_insert(
+    connection: Any,
+    opts: Any,
+    fields: list[models.Field],
+    tuples: list[tuple[Any, ...]],
+    with_keys: bool,
+) -> list[Any]:
+    """SQLite: one INSERT prepared once and run for every row (`executemany`, in-process, as
+    the floor of issue 28 writes them). New keys are given here rather than read back: inside
+    the write transaction (BEGIN IMMEDIATE: no other writer), the next ones after both the
+    table's largest key and its AUTOINCREMENT counter, so that no key of a deleted row is
+    used again."""
+    quote = connection.ops.quote_name
+    table = quote(opts.db_table)
+    names = [quote(f.column) for f in fields]
+    keys: list[Any] = []
+    with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as cursor:
+        if with_keys:
+            pk = quote(opts.pk.column)
+            cursor.execute(
+                f"SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608 — names from the model
+                f"coalesce((SELECT max({pk}) FROM {table}), 0))",
+                [opts.db_table],
+            )
+            (last,) = cursor.fetchone()
+            keys = list(range(last + 1, last + 1 + len(tuples)))
+            names.insert(0, pk)
+            tuples = [(key, *values) for key, values in zip(keys, tuples, strict=True)]
+        cursor.executemany(
+            f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))})",  # noqa: S608 — names from the model, values parameters
+            tuples,
+        )
+    return keys
+
+
+def _insert_statements(
+    connection: Any,
+    opts: Any,
+    fields: list[models.Field],
+    tuples: list[tuple[Any, ...]],
+    with_keys: bool,
+) -> list[Any]:
+    """Another database: INSERTs of as many rows as its parameters allow, keys read back."""
+    quote = connection.ops.quote_name
     # Names come from the model's metadata, quoted by the backend; every value is a parameter.
     head = (
         f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "  # noqa: S608
     )
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    tail = f" RETURNING {quote(pk.column)}" if returning_pk and generated_pk else ""
+    tail = f" RETURNING {quote(opts.pk.column)}" if with_keys else ""
     per = max(1, min(_ROWS_PER_STATEMENT, _max_parameters(connection) // len(fields)))
-    width = len(fields)
     keys: list[Any] = []
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), per):
-            count = min(per, len(rows) - start)
+        for start in range(0, len(tuples), per):
+            chunk = tuples[start : start + per]
             cursor.execute(
-                head + ", ".join([one] * count) + tail,
-                values[start * width : (start + count) * width],
+                head + ", ".join([one] * len(chunk)) + tail,
+                [value for values in chunk for value in values],
             )
             if tail:
                 keys.extend(key for (key,) in cursor.fetchall())
-    if returning_pk and not generated_pk:
-        keys = [row[pk.attname] for row in rows]
     return keys
 
 
@@ -269,8 +399,7 @@ def _copy(
     connection: Any,
     opts: Any,
     fields: list[models.Field],
-    values: list[Any],
-    count: int,
+    tuples: list[tuple[Any, ...]],
     with_keys: bool,
 ) -> list[Any]:
     """PostgreSQL: the rows through COPY (issue 9: an import writes a million rows); new keys
@@ -278,7 +407,7 @@ def _copy(
     quote = connection.ops.quote_name
     table = quote(opts.db_table)
     names = [quote(f.column) for f in fields]
-    width = len(fields)
+    count = len(tuples)
     keys: list[Any] = []
     with connection.cursor() as cursor:
         if with_keys:
@@ -291,7 +420,6 @@ def _copy(
             names.insert(0, quote(opts.pk.column))
         raw = cursor.cursor
         with raw.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:
-            for index in range(count):
-                row = values[index * width : (index + 1) * width]
-                copy.write_row([keys[index], *row] if with_keys else row)
+            for index, row in enumerate(tuples):
+                copy.write_row((keys[index], *row) if with_keys else row)
     return keys

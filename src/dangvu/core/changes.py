@@ -153,20 +153,52 @@ def log_values(
 ) -> dict[str, Any]:
     """The column values of a change log entry (`log_entry` makes it; `core.bulk` inserts many)."""
     target = subject if subject is not None else obj
+    return record_values(
+        changeset,
+        action=action,
+        kind=object_type(obj),
+        key=obj.pk,
+        label=_label(obj, target),
+        subject_kind=object_type(target),
+        subject_key=target.pk,
+        before=before,
+        after=after,
+        reason=reason,
+        scope_path=scope_path if scope_path is not None else scope_path_of(target, obj),
+    )
+
+
+def record_values(
+    changeset: ChangeSet,
+    *,
+    action: str,
+    kind: str,
+    key: Any,
+    label: str,
+    scope_path: str,
+    subject_kind: str | None = None,
+    subject_key: Any = None,
+    before: JSONable | None = None,
+    after: JSONable | None = None,
+    reason: str = "",
+) -> dict[str, Any]:
+    """`log_values` for a record written as column values, without a model instance (an import
+    of 150,000 members): its type ("members.partymember"), key, label and place in the tree;
+    the subject is the record itself unless given."""
     return dict(
         changeset_id=changeset.pk,
         actor_id=changeset.actor_id,
         actor_name=changeset.actor_name,
         action=action,
-        object_type=object_type(obj),
-        object_id=str(obj.pk),
-        object_label=_label(obj, target),
-        subject_type=object_type(target),
-        subject_id=str(target.pk),
+        object_type=kind,
+        object_id=str(key),
+        object_label=label[:300],
+        subject_type=subject_kind or kind,
+        subject_id=str(key if subject_key is None else subject_key),
         before=to_jsonable(before) if before is not None else None,
         after=to_jsonable(after) if after is not None else None,
         reason=reason or changeset.reason,
-        scope_path=scope_path if scope_path is not None else scope_path_of(target, obj),
+        scope_path=scope_path,
     )
 
 

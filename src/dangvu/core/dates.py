@@ -9,7 +9,10 @@ from django.utils import timezone
 
 
 def today() -> dt.date:
-    return timezone.localdate()
+    """Today in the site's time zone (Vietnam's: the Party's dates are its dates). The zone is
+    the settings' own, never one activated for a request (none is): looking the active one up
+    cost half of each call, and an import checks 150,000 dates of birth against today."""
+    return timezone.localtime(timezone.now(), timezone.get_default_timezone()).date()
 
 
 def add_years(day: dt.date, years: int) -> dt.date:

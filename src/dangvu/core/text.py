@@ -16,6 +16,14 @@ def clean(value: str | None) -> str:
     """NFC, no zero-width characters, single spaces, no leading or trailing space."""
     if value is None:
         return ""
+    if (  # already clean (most cells): only checks made in C
+        value.isprintable()
+        and "  " not in value
+        and value[:1] != " "
+        and value[-1:] != " "
+        and unicodedata.is_normalized("NFC", value)
+    ):
+        return value
     return _clean(value)
 
 

@@ -168,6 +168,9 @@ class Row:
 
 
 CHUNK = 5000  # rows checked and written at a time by an import read with `read_spilled`
+# Values looked up by one `IN (…)`: a query for 5,000 keys costs little more than one for 500,
+# and stays within SQLite's 32,766 parameters (since 3.32) and PostgreSQL's 65,535.
+IN_CHUNK = 5000
 
 
 class KeyRows:
@@ -380,12 +383,21 @@ class Importer:
         total = sheet.total
         # Most columns repeat a few values (sex, ethnicity, cell code, dates): each distinct cell
         # of a column is parsed once. Keys carry the type, as 1, 1.0 and True are equal in Python.
+        # `read` holds the cells read without a problem, for the loop's fast path.
         memo: dict[str, dict[tuple[type, Any], Any]] = {k: {} for k in usable}
+        read: dict[str, dict[tuple[type, Any], Any]] = {k: {} for k in usable}
+        columns = list(usable.items())
         for number, cells in sheet.rows:
             values: dict[str, Any] = {}
             row = Row(number, values)
-            for key, index in usable.items():
-                raw = cells[index] if index < len(cells) else None
+            width = len(cells)
+            for key, index in columns:
+                raw = cells[index] if index < width else None
+                try:
+                    values[key] = read[key][type(raw), raw]
+                    continue
+                except KeyError:
+                    pass
                 seen = memo[key]
                 try:
                     parsed = seen[type(raw), raw]
@@ -396,6 +408,8 @@ class Importer:
                         parsed = exc
                     if len(seen) < MEMO_PER_COLUMN:
                         seen[type(raw), raw] = parsed
+                        if not isinstance(parsed, parsing.CellError | parsing.Warned):
+                            read[key][type(raw), raw] = parsed
                 if isinstance(parsed, parsing.CellError):
                     row.cells[key] = parsing.shown(raw)
                     self.outcome.errors.append(
@@ -547,18 +561,18 @@ class Importer:
     def orgs_by_code(self, codes: set[str]) -> dict[str, Organisation]:
         found: dict[str, Organisation] = {}
         listed = sorted(c for c in codes if c)
-        for start in range(0, len(listed), 500):
-            for org in Organisation.objects.filter(code__in=listed[start : start + 500]):
+        for start in range(0, len(listed), IN_CHUNK):
+            for org in Organisation.objects.filter(code__in=listed[start : start + IN_CHUNK]):
                 found[org.code] = org
         return found
 
     def members(self, ids: set[int]) -> dict[int, PartyMember]:
         found: dict[int, PartyMember] = {}
         listed = sorted(ids)
-        for start in range(0, len(listed), 500):
-            for m in PartyMember.objects.filter(pk__in=listed[start : start + 500]).select_related(
-                "person", "org"
-            ):
+        for start in range(0, len(listed), IN_CHUNK):
+            for m in PartyMember.objects.filter(
+                pk__in=listed[start : start + IN_CHUNK]
+            ).select_related("person", "org"):
                 found[m.pk] = m
         return found
 
@@ -574,8 +588,8 @@ class Importer:
         owners: dict[str, dict[str, int | None]] = {k: {} for k in keys}
         for k in keys:
             listed = sorted(wanted[k])
-            for start in range(0, len(listed), 500):
-                chunk = listed[start : start + 500]
+            for start in range(0, len(listed), IN_CHUNK):
+                chunk = listed[start : start + IN_CHUNK]
                 if k == "citizen_id":
                     for citizen, member_id in Person.objects.filter(
                         citizen_id__in=chunk
@@ -639,9 +653,9 @@ class Importer:
                 wanted.setdefault(key, []).append(row.number)
         found: dict[int, list[tuple[int | None, str]]] = {}
         names = sorted({k[0] for k in wanted})
-        for start in range(0, len(names), 500):
+        for start in range(0, len(names), IN_CHUNK):
             for name, birth, hometown, member_id, full in Person.objects.filter(
-                search_name__in=names[start : start + 500]
+                search_name__in=names[start : start + IN_CHUNK]
             ).values_list("search_name", "birth_date", "hometown", "membership__id", "full_name"):
                 town = search_key(hometown) if "hometown" in self.columns else ""
                 for number in wanted.get((name, birth, town), []):

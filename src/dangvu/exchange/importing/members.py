@@ -18,6 +18,7 @@ from dangvu.core.models import ChangeSet, Decision
 from dangvu.core.sheets import file_date
 from dangvu.exchange.importing.base import (
     FIELD_COLUMNS,
+    IN_CHUNK,
     Importer,
     KeyRows,
     Row,
@@ -215,8 +216,8 @@ class MemberImporter(Importer):
     ) -> None:
         """A decision on file already (or written by an earlier chunk): the rows share it."""
         numbers = sorted({n for n, _d, _i in decisions if n})
-        for start in range(0, len(numbers), 500):
-            for known in Decision.objects.filter(number__in=numbers[start : start + 500]):
+        for start in range(0, len(numbers), IN_CHUNK):
+            for known in Decision.objects.filter(number__in=numbers[start : start + IN_CHUNK]):
                 said = (known.number, known.date, known.issuer)
                 if said in decisions:
                     fresh = decisions[said]

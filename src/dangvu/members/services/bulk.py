@@ -16,7 +16,7 @@ from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import scope_for
 from dangvu.core import bulk
 from dangvu.core.actors import Actor
-from dangvu.core.changes import log_entry, log_values
+from dangvu.core.changes import log_entry, record_values
 from dangvu.core.dates import format_date, today
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeLogEntry, ChangeSet, Decision
@@ -134,8 +134,8 @@ class PreparedAdmission:
 
 def _unique_clashes(field: str, values: list[str], model: Any) -> set[str]:
     found: set[str] = set()
-    for start in range(0, len(values), 500):
-        chunk = values[start : start + 500]
+    for start in range(0, len(values), 5000):  # within SQLite's 32,766 parameters
+        chunk = values[start : start + 5000]
         found.update(model.objects.filter(**{f"{field}__in": chunk}).values_list(field, flat=True))
     return found
 
@@ -283,41 +283,44 @@ def write_bulk_admit(items: list[PreparedAdmission], changeset: ChangeSet) -> in
 
 
 def _write_admissions(items: list[PreparedAdmission], changeset: ChangeSet) -> None:
-    prepared = [(i.row, i.cleaned, i.state) for i in items]
-    fresh = {id(r.decision): r.decision for r, _c, _s in prepared if r.decision.pk is None}
+    """Persons, memberships, events, periods and log entries go in as column values: no model
+    instance per row (two a row cost a tenth of a big import's time)."""
+    fresh = {id(i.row.decision): i.row.decision for i in items if i.row.decision.pk is None}
     bulk.insert(list(fresh.values()), returning_pk=True)
-    persons = bulk.insert(
-        [Person(**_person_values(c)) for _r, c, _s in prepared], returning_pk=True
-    )
-    members = bulk.insert(
+    persons = [_person_values(i.cleaned) for i in items]
+    person_keys = bulk.insert_values(Person, persons, returning_pk=True)
+    member_keys = bulk.insert_values(
+        PartyMember,
         [
-            PartyMember(
-                person=p,
-                card_number=c["card_number"],
-                dossier_number=c["dossier_number"],
-                status=s.status,
-                status_since=s.status_since,
-                org_id=s.org_id,
-                temp_org_id=None,
-                first_admission_date=s.first_admission_date,
-                admission_decision_date=s.admission_decision_date,
-                ceremony_date=s.ceremony_date,
-                official_date=s.official_date,
-                flags=s.flag_list,
-                derived=events.state_to_json(s),
-                search_grams=search.name_grams(
-                    r.org.path if s.org_id == r.org.pk else None, p.search_name
+            {
+                "person_id": person_key,
+                "card_number": i.cleaned["card_number"],
+                "dossier_number": i.cleaned["dossier_number"],
+                "status": i.state.status,
+                "status_since": i.state.status_since,
+                "org_id": i.state.org_id,
+                "temp_org_id": None,
+                "first_admission_date": i.state.first_admission_date,
+                "admission_decision_date": i.state.admission_decision_date,
+                "ceremony_date": i.state.ceremony_date,
+                "official_date": i.state.official_date,
+                "flags": i.state.flag_list,
+                "derived": events.state_to_json(i.state),
+                "search_grams": search.name_grams(
+                    i.row.org.path if i.state.org_id == i.row.org.pk else None,
+                    person["search_name"],
                 ),
-            )
-            for p, (r, c, s) in zip(persons, prepared, strict=True)
+            }
+            for person_key, person, i in zip(person_keys, persons, items, strict=True)
         ],
         returning_pk=True,
     )
-    # Events, periods and log entries go in as column values: no model instance per row.
     event_rows: list[dict[str, Any]] = []
     periods: list[dict[str, Any]] = []
     entries: list[dict[str, Any]] = []
-    for member, (row, cleaned, state) in zip(members, prepared, strict=True):
+    kind = PartyMember._meta.label_lower
+    for member_key, person, item in zip(member_keys, persons, items, strict=True):
+        row, cleaned, state = item.row, item.cleaned, item.state
 
         def event(
             kind: str,
@@ -325,10 +328,10 @@ def _write_admissions(items: list[PreparedAdmission], changeset: ChangeSet) -> N
             org: Organisation | None = None,
             decision: Decision | None = None,
             details: dict[str, Any] | None = None,
-            member: PartyMember = member,
+            member_key: int = member_key,
         ) -> dict[str, Any]:
             return {
-                "member_id": member.pk,
+                "member_id": member_key,
                 "kind": kind,
                 "on": on,
                 "org_id": org.pk if org is not None else None,
@@ -347,12 +350,14 @@ def _write_admissions(items: list[PreparedAdmission], changeset: ChangeSet) -> N
                     EventKind.RECOGNITION, state.official_date, row.org, None, {"source": "dossier"}
                 )
             )
-        periods.extend(events.period_values(member.pk, state))
+        periods.extend(events.period_values(member_key, state))
         entries.append(
-            log_values(
+            record_values(
                 changeset,
                 action="member.create",
-                obj=member,
+                kind=kind,
+                key=member_key,
+                label=person["full_name"],  # what a member's record is called (its __str__)
                 scope_path=row.org.path,
                 after={
                     **{k: cleaned.get(k) for k in PERSON_FIELDS},
@@ -366,8 +371,6 @@ def _write_admissions(items: list[PreparedAdmission], changeset: ChangeSet) -> N
     bulk.insert_values(MembershipEvent, event_rows)
     bulk.insert_values(MembershipPeriod, periods)
     bulk.insert_values(ChangeLogEntry, entries)
-    for person in persons:  # person ↔ membership caches form a cycle: free them now
-        person._state.fields_cache.clear()
 
 
 @transaction.atomic
