@@ -96,7 +96,7 @@ def _sqlite_converter(field: models.Field, connection: Any) -> Callable[[Any], A
         BaseDatabaseOperations.adapt_json_value
     ):
         encoder = field.encoder
-        empty = {dict: slow({}, connection), list: slow([], connection)}
+        empty: dict[type, Any] = {dict: slow({}, connection), list: slow([], connection)}
 
         def json_text(value: Any) -> Any:
             kind = type(value)
