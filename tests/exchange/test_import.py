@@ -659,3 +659,24 @@ def test_a_member_outside_the_area_named_by_two_rows_is_logged_for_both(world):
     assert "outside your area" in found[(3, "Số thẻ đảng")]
     logged = AccessRecord.objects.filter(action=AccessRecord.Action.OUT_OF_SCOPE).latest("pk")
     assert logged.summary.endswith("rows 2, 3")
+
+
+def test_the_file_is_kept_byte_for_byte_whether_uploaded_or_imported_at_once(world, monkeypatch):
+    """Issue 28, point 5: on SQLite the file goes into its batch a part at a time (no copy of the
+    whole file bound as a parameter). Parts of 1,000 bytes here: a file of several parts and one
+    of none read back as sent, by the page's upload and by the command line's import."""
+    from dangvu.exchange import services
+
+    monkeypatch.setattr(services, "BLOB_PART", 1000)
+    content = xlsx([MEMBER_HEADER, member_row("Trần Văn Bảy", "058090000101")])
+    assert len(content) > 3 * 1000
+    uploaded = services.upload(user=world.an, kind="members", filename="a.xlsx", content=content)
+    assert bytes(ImportBatch.objects.get(pk=uploaded.pk).content) == content
+    empty = services.upload(user=world.an, kind="members", filename="b.xlsx", content=b"")
+    assert bytes(ImportBatch.objects.get(pk=empty.pk).content) == b""
+    outcome, batch = run(world, content)
+    assert outcome.committed and batch is not None
+    stored = ImportBatch.objects.get(pk=batch.pk)
+    assert stored.size == len(bytes(stored.content)) and services.checksum(
+        bytes(stored.content)
+    ) == (outcome.checksum)

@@ -7,7 +7,7 @@ from collections.abc import Set as AbstractSet
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from dangvu.accounts.models import Ability
@@ -38,14 +38,44 @@ def may_import(user: Any, kind: str) -> bool:
 def upload(*, user: Any, kind: str, filename: str, content: bytes) -> ImportBatch:
     if kind not in KINDS or not may_import(user, kind):
         raise PermissionDenied
-    return ImportBatch.objects.create(
+    return _stored(
+        content,
         kind=kind,
         filename=filename[:255],
         checksum=checksum(content),
         size=len(content),
-        content=content,
         user=user,
     )
+
+
+BLOB_PART = 1 << 20
+
+
+def _stored(content: bytes, **fields: Any) -> ImportBatch:
+    """A new batch with its file. SQLite gets the file into the row a megabyte at a time
+    (incremental blob I/O, after a zeroblob of its size): bound as a parameter, the whole file is
+    copied by the driver and kept by its cached statement, 17.7 MB more at the end of an import
+    of 150,000 rows (issue 28, point 5). PostgreSQL takes it as a parameter."""
+    if connection.vendor != "sqlite":
+        return ImportBatch.objects.create(content=content, **fields)
+    table = ImportBatch._meta.db_table
+    quote = connection.ops.quote_name
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(content=b"", **fields)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {quote(table)} SET content = zeroblob(%s) WHERE id = %s",  # noqa: S608 — the model's table
+                [len(content), batch.pk.hex],
+            )
+            cursor.execute(f"SELECT rowid FROM {quote(table)} WHERE id = %s", [batch.pk.hex])  # noqa: S608
+            (rowid,) = cursor.fetchone()
+        if content:
+            whole = memoryview(content)
+            with connection.connection.blobopen(table, "content", rowid) as blob:
+                for start in range(0, len(whole), BLOB_PART):
+                    blob.write(whole[start : start + BLOB_PART])
+    batch.content = content
+    return batch
 
 
 def headers_of(batch: ImportBatch) -> tuple[list[str], dict[str, int], list[str]]:
@@ -183,12 +213,12 @@ def file_import(
     outcome, changeset = importer.commit()
     if changeset is None:
         return outcome, None
-    batch = ImportBatch.objects.create(
+    batch = _stored(
+        content,
         kind=kind,
         filename=filename[:255],
         checksum=outcome.checksum,
         size=len(content),
-        content=content,
         user=as_user(actor),
         mapping=mapping or {},
         override={
