@@ -25,7 +25,6 @@ from dangvu.members.services import members_revert_import
 from dangvu.tree.services import orgs_revert_import
 
 STORED_PROBLEMS = 5000  # a report keeps this many errors and warnings; the CLI prints them all
-STORED_ROWS = 20000
 
 
 def may_import(user: Any, kind: str) -> bool:
@@ -91,7 +90,7 @@ def report_of(outcome: Outcome) -> dict[str, Any]:
     data["warnings_total"] = len(outcome.warnings)
     data["errors"] = data["errors"][:STORED_PROBLEMS]
     data["warnings"] = data["warnings"][:STORED_PROBLEMS]
-    data["rows"] = outcome.rows[:STORED_ROWS]
+    data["rows"] = outcome.rows[:]  # the first PREVIEW_ROWS rows (importing.base.RowLog)
     data["rows_total"] = len(outcome.rows)
     data["missing"] = outcome.missing
     return data

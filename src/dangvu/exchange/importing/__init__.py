@@ -8,7 +8,6 @@ then rolled back, so that the dry run and the commit cannot disagree."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from django.utils import translation
@@ -59,10 +58,6 @@ def importer_for(
     return IMPORTERS[kind](content, filename, actor, **options)
 
 
-def rows_iter(outcome: Outcome) -> Iterator[dict[str, Any]]:
-    yield from outcome.rows
-
-
 def with_language(language: str | None) -> Any:
     return translation.override(language or "vi")
 
@@ -99,6 +94,5 @@ __all__ = [
     "_subject_name",
     "checksum",
     "importer_for",
-    "rows_iter",
     "with_language",
 ]
