@@ -82,6 +82,22 @@ def test_insert_instances_sets_keys_and_resolves_unsaved_relations(world):
     assert all(isinstance(e.changeset_id, uuid.UUID) for e in entries)
 
 
+def test_new_keys_come_after_every_key_given_before_even_a_deleted_one(world):
+    """SQLite gets its keys from `insert_values` itself (issue 28, point 5: one prepared INSERT
+    for every row, keys not read back); like AUTOINCREMENT and PostgreSQL's sequence, it never
+    gives a deleted row's key again, and the ORM's next key comes after them."""
+    day = dt.date(2021, 5, 1)
+    last = Decision.objects.create(number="9-QĐ/TU", date=day, issuer="Tỉnh ủy")
+    Decision.objects.filter(pk=last.pk).delete()
+    rows = [{"number": f"{n}-QĐ/HU", "date": day, "issuer": "Huyện ủy"} for n in range(3)]
+    keys = bulk.insert_values(Decision, rows, returning_pk=True)
+    assert len(set(keys)) == 3 and min(keys) > last.pk
+    stored = dict(Decision.objects.filter(pk__in=keys).values_list("pk", "number"))
+    assert [stored[k] for k in keys] == ["0-QĐ/HU", "1-QĐ/HU", "2-QĐ/HU"]
+    after = Decision.objects.create(number="10-QĐ/TU", date=day, issuer="Tỉnh ủy")
+    assert after.pk > max(keys)
+
+
 def test_nothing_to_insert():
     assert bulk.insert_values(Decision, []) == []
     assert bulk.insert([]) == []

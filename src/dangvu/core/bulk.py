@@ -2,10 +2,11 @@
 
 `insert` does what `QuerySet.bulk_create` does for plain tables, without its per-value compiler
 work: each column's conversion is chosen once (plain text, numbers and integer keys go to the
-driver as they are; dates, times, JSON and UUIDs through the field's own `get_db_prep_save`), and
-the statements carry as many rows as the database allows (SQLite's compiled limit rather than the
-999 parameters Django assumes). No signals are sent and `save()` is not called, as with
-`bulk_create`; the caller has checked the rows.
+driver as they are; dates and JSON for SQLite as the field would write them; the rest through the
+field's own `get_db_prep_save`), and the rows go in as the floor of issue 28 writes them: on
+SQLite one prepared INSERT run for every row (`executemany`), new keys given inside the write
+transaction; on PostgreSQL by COPY, keys taken from the sequence first. No signals are sent and
+`save()` is not called, as with `bulk_create`; the caller has checked the rows.
 
 `update` writes some fields of many saved instances, as `QuerySet.bulk_update` does, but
 `bulk_update` sends one statement a batch with a CASE over the batch's keys for each field, which
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from collections.abc import Callable, Sequence
 from operator import itemgetter
 from typing import Any, TypeVar
@@ -37,7 +37,6 @@ _PLAIN = (
     models.IntegerField,
     models.BooleanField,
 )
-_ROWS_PER_STATEMENT = 1000
 _ROWS_PER_ARRAY = 10_000
 
 
@@ -48,18 +47,6 @@ def _plain(field: models.Field) -> bool:
     return (
         isinstance(field, _PLAIN) and type(field).get_db_prep_save is models.Field.get_db_prep_save
     )
-
-
-def _max_parameters(connection: Any) -> int:
-    if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        try:
-            return int(connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
-        except AttributeError:  # Python < 3.11
-            return 999
-    if connection.vendor == "postgresql":
-        return 65535
-    return int(connection.features.max_query_params or 999)
 
 
 class _Memo(dict[Any, Any]):
@@ -203,10 +190,8 @@ def insert_values(
     with_keys = returning_pk and generated_pk
     if connection.vendor == "postgresql":
         keys = _copy(connection, opts, fields, tuples, with_keys)
-    elif connection.vendor == "sqlite":
+    else:  # SQLite, the only other database dangvu runs on
         keys = _sqlite_insert(connection, opts, fields, tuples, with_keys)
-    else:
-        keys = _insert_statements(connection, opts, fields, tuples, with_keys)
     if returning_pk and not generated_pk:
         keys = [row[pk.attname] for row in rows]
     return keys
@@ -277,35 +262,6 @@ def _sqlite_insert(
             f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))})",  # noqa: S608 — names from the model, values parameters
             tuples,
         )
-    return keys
-
-
-def _insert_statements(
-    connection: Any,
-    opts: Any,
-    fields: list[models.Field],
-    tuples: list[tuple[Any, ...]],
-    with_keys: bool,
-) -> list[Any]:
-    """Another database: INSERTs of as many rows as its parameters allow, keys read back."""
-    quote = connection.ops.quote_name
-    # Names come from the model's metadata, quoted by the backend; every value is a parameter.
-    head = (
-        f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "  # noqa: S608
-    )
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    tail = f" RETURNING {quote(opts.pk.column)}" if with_keys else ""
-    per = max(1, min(_ROWS_PER_STATEMENT, _max_parameters(connection) // len(fields)))
-    keys: list[Any] = []
-    with connection.cursor() as cursor:
-        for start in range(0, len(tuples), per):
-            chunk = tuples[start : start + per]
-            cursor.execute(
-                head + ", ".join([one] * len(chunk)) + tail,
-                [value for values in chunk for value in values],
-            )
-            if tail:
-                keys.extend(key for (key,) in cursor.fetchall())
     return keys
 
 
