@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from operator import itemgetter
 from typing import Any, TypeVar
 
@@ -38,6 +40,18 @@ _PLAIN = (
     models.BooleanField,
 )
 _ROWS_PER_ARRAY = 10_000
+
+
+def lookup_size() -> int:
+    """How many values one `IN (…)` of a big lookup carries: 5,000 (a query for 5,000 keys
+    costs little more than one for 500), or fewer where SQLite allows fewer parameters to a
+    statement (999 before SQLite 3.32, which Django 5.2 still runs on)."""
+    connection = connections["default"]
+    if connection.vendor != "sqlite":
+        return 5000
+    connection.ensure_connection()
+    limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return max(1, min(5000, limit - 99))  # room for the statement's other parameters
 
 
 def _plain(field: models.Field) -> bool:
@@ -186,48 +200,57 @@ def insert_values(
         )
         for f, c in zip(fields, convert, strict=True)
     ]
-    tuples = _tuples(rows, columns)
+    known = {f.attname for f in opts.concrete_fields}
+    unknown = [name for name in rows[0] if name not in known and not name.startswith("_")]
+    if unknown:  # a misspelt column would otherwise take its default without a word
+        raise TypeError(f"{opts.label} has no column {', '.join(unknown)}")
+    given = returning_pk and not generated_pk
+    tuples, given_keys = _tuples(rows, columns, pk.attname if given else None)
     with_keys = returning_pk and generated_pk
     if connection.vendor == "postgresql":
         keys = _copy(connection, opts, fields, tuples, with_keys)
     else:  # SQLite, the only other database dangvu runs on
         keys = _sqlite_insert(connection, opts, fields, tuples, with_keys)
-    if returning_pk and not generated_pk:
-        keys = [row[pk.attname] for row in rows]
-    return keys
+    return given_keys if given else keys
 
 
 def _tuples(
     rows: Sequence[dict[str, Any]],
     columns: list[tuple[str, Callable[[Any], Any] | None, Any, Callable[[], Any]]],
-) -> list[tuple[Any, ...]]:
-    """Each row's values in the columns' order, converted for the driver. A row is read by one
-    `itemgetter`; only a row missing an attribute has its defaults filled in (into the dict, as
-    `bulk_create` sets them on the instance); the conversions go a column at a time."""
+    key: str | None = None,
+) -> tuple[list[tuple[Any, ...]], list[Any]]:
+    """Each row's values in the columns' order, converted for the driver, and the values of the
+    column `key` as given (the keys of a table whose key is not generated). A row is read by one
+    `itemgetter`; a row missing an attribute is read from a copy with the defaults filled in
+    (the caller's dict is left as it was, and a callable default is called for each row); the
+    conversions go a column at a time."""
     names = [attname for attname, _c, _s, _d in columns]
     stamps = [(attname, stamp) for attname, _c, stamp, _d in columns if stamp is not None]
     defaults = [(attname, default) for attname, _c, stamp, default in columns if stamp is None]
     get = itemgetter(*names)
     single = len(names) == 1
+    at = names.index(key) if key is not None and key in names else None
     out: list[Any] = []
     for row in rows:
         for attname, stamp in stamps:
-            row[attname] = stamp
+            row[attname] = stamp  # as `bulk_create` sets them on the instance
         try:
             values = get(row)
         except KeyError:
+            filled = {**row}
             for attname, default in defaults:
-                if attname not in row:
-                    row[attname] = default()
-            values = get(row)
+                if attname not in filled:
+                    filled[attname] = default()
+            values = get(filled)
         out.append((values,) if single else values)
+    keys = [values[at] for values in out] if at is not None else []
     converted = [(i, conv) for i, (_a, conv, _s, _d) in enumerate(columns) if conv is not None]
     if converted and out:
         by_column: list[Any] = list(zip(*out, strict=True))
         for index, conv in converted:
             by_column[index] = list(map(conv, by_column[index]))
         out = list(zip(*by_column, strict=True))
-    return out
+    return out, keys
 
 
 def _sqlite_insert(
@@ -246,7 +269,12 @@ def _sqlite_insert(
     table = quote(opts.db_table)
     names = [quote(f.column) for f in fields]
     keys: list[Any] = []
-    with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as cursor:
+    # Outside a transaction the rows and the keys they were given go in as one of their own;
+    # inside the caller's, as part of it (an error is the caller's to handle, as with the ORM).
+    alone = (
+        nullcontext() if connection.in_atomic_block else transaction.atomic(using=connection.alias)
+    )
+    with alone, connection.cursor() as cursor:
         if with_keys:
             pk = quote(opts.pk.column)
             cursor.execute(

@@ -160,7 +160,7 @@ def log_values(
         key=obj.pk,
         label=_label(obj, target),
         subject_kind=object_type(target),
-        subject_key=target.pk,
+        subject_key=str(target.pk),
         before=before,
         after=after,
         reason=reason,

@@ -17,7 +17,8 @@ def clean(value: str | None) -> str:
     if value is None:
         return ""
     if (  # already clean (most cells): only checks made in C
-        value.isprintable()
+        type(value) is str
+        and value.isprintable()
         and "  " not in value
         and value[:1] != " "
         and value[-1:] != " "

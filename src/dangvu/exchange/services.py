@@ -54,11 +54,23 @@ def _stored(content: bytes, **fields: Any) -> ImportBatch:
     """A new batch with its file. SQLite gets the file into the row a megabyte at a time
     (incremental blob I/O, after a zeroblob of its size): bound as a parameter, the whole file is
     copied by the driver and kept by its cached statement, 17.7 MB more at the end of an import
-    of 150,000 rows (issue 28, point 5). PostgreSQL takes it as a parameter."""
-    if connection.vendor != "sqlite":
-        return ImportBatch.objects.create(content=content, **fields)
+    of 150,000 rows (issue 28, point 5). PostgreSQL gets it as one binary parameter bound by
+    the server: through Django's cursor, which binds on the client, the file went into the
+    statement's text escaped as hex, 125 MB more for a file of 17.7 MB."""
     table = ImportBatch._meta.db_table
     quote = connection.ops.quote_name
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(content=b"", **fields)
+            with connection.cursor() as cursor, psycopg.Cursor(cursor.connection) as bound:
+                bound.execute(
+                    f"UPDATE {quote(table)} SET content = %b WHERE id = %s",  # noqa: S608 — the model's table
+                    [content, batch.pk],
+                )
+        batch.content = content
+        return batch
     with transaction.atomic():
         batch = ImportBatch.objects.create(content=b"", **fields)
         with connection.cursor() as cursor:

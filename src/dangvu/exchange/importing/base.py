@@ -23,6 +23,7 @@ from dangvu.accounts.models import Ability, AccessRecord
 from dangvu.accounts.privacy import record_access
 from dangvu.accounts.scope import scope_for
 from dangvu.core.actors import Actor
+from dangvu.core.bulk import lookup_size
 from dangvu.core.changes import open_change_set
 from dangvu.core.dates import format_date
 from dangvu.core.memory import fewer_collections
@@ -90,6 +91,8 @@ class RowLog:
     __slots__ = ("_count", "_cut", "_items", "limit")
 
     def __init__(self, limit: int = PREVIEW_ROWS) -> None:
+        if limit < 1:
+            raise ValueError("a preview keeps at least one row")
         self.limit = limit
         self._items: list[tuple[int, str, str, dict[str, Any] | None]] = []
         self._count = 0
@@ -185,9 +188,6 @@ class Row:
 
 
 CHUNK = 5000  # rows checked and written at a time by an import read with `read_spilled`
-# Values looked up by one `IN (…)`: a query for 5,000 keys costs little more than one for 500,
-# and stays within SQLite's 32,766 parameters (since 3.32) and PostgreSQL's 65,535.
-IN_CHUNK = 5000
 
 
 class KeyRows:
@@ -578,18 +578,18 @@ class Importer:
     def orgs_by_code(self, codes: set[str]) -> dict[str, Organisation]:
         found: dict[str, Organisation] = {}
         listed = sorted(c for c in codes if c)
-        for start in range(0, len(listed), IN_CHUNK):
-            for org in Organisation.objects.filter(code__in=listed[start : start + IN_CHUNK]):
+        for start in range(0, len(listed), step := lookup_size()):
+            for org in Organisation.objects.filter(code__in=listed[start : start + step]):
                 found[org.code] = org
         return found
 
     def members(self, ids: set[int]) -> dict[int, PartyMember]:
         found: dict[int, PartyMember] = {}
         listed = sorted(ids)
-        for start in range(0, len(listed), IN_CHUNK):
-            for m in PartyMember.objects.filter(
-                pk__in=listed[start : start + IN_CHUNK]
-            ).select_related("person", "org"):
+        for start in range(0, len(listed), step := lookup_size()):
+            for m in PartyMember.objects.filter(pk__in=listed[start : start + step]).select_related(
+                "person", "org"
+            ):
                 found[m.pk] = m
         return found
 
@@ -617,8 +617,8 @@ class Importer:
         owners: dict[str, dict[str, int | None]] = {k: {} for k in keys}
         for k in keys:
             listed = sorted(seen[k])
-            for start in range(0, len(listed), IN_CHUNK):
-                chunk = listed[start : start + IN_CHUNK]
+            for start in range(0, len(listed), step := lookup_size()):
+                chunk = listed[start : start + step]
                 if k == "citizen_id":
                     for citizen, member_id in Person.objects.filter(
                         citizen_id__in=chunk
@@ -672,9 +672,9 @@ class Importer:
                 wanted.setdefault(key, []).append(row.number)
         found: dict[int, list[tuple[int | None, str]]] = {}
         names = sorted({k[0] for k in wanted})
-        for start in range(0, len(names), IN_CHUNK):
+        for start in range(0, len(names), step := lookup_size()):
             for name, birth, hometown, member_id, full in Person.objects.filter(
-                search_name__in=names[start : start + IN_CHUNK]
+                search_name__in=names[start : start + step]
             ).values_list("search_name", "birth_date", "hometown", "membership__id", "full_name"):
                 town = search_key(hometown) if "hometown" in self.columns else ""
                 for number in wanted.get((name, birth, town), []):

@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 
 from dangvu.accounts.models import Ability
 from dangvu.accounts.scope import scope_for
+from dangvu.core.bulk import lookup_size
 from dangvu.core.dates import format_date, today
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeSet, Decision
 from dangvu.core.sheets import file_date
 from dangvu.exchange.importing.base import (
     FIELD_COLUMNS,
-    IN_CHUNK,
     Importer,
     KeyRows,
     Row,
@@ -216,8 +216,8 @@ class MemberImporter(Importer):
     ) -> None:
         """A decision on file already (or written by an earlier chunk): the rows share it."""
         numbers = sorted({n for n, _d, _i in decisions if n})
-        for start in range(0, len(numbers), IN_CHUNK):
-            for known in Decision.objects.filter(number__in=numbers[start : start + IN_CHUNK]):
+        for start in range(0, len(numbers), step := lookup_size()):
+            for known in Decision.objects.filter(number__in=numbers[start : start + step]):
                 said = (known.number, known.date, known.issuer)
                 if said in decisions:
                     fresh = decisions[said]

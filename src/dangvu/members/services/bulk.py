@@ -134,8 +134,8 @@ class PreparedAdmission:
 
 def _unique_clashes(field: str, values: list[str], model: Any) -> set[str]:
     found: set[str] = set()
-    for start in range(0, len(values), 5000):  # within SQLite's 32,766 parameters
-        chunk = values[start : start + 5000]
+    for start in range(0, len(values), step := bulk.lookup_size()):
+        chunk = values[start : start + step]
         found.update(model.objects.filter(**{f"{field}__in": chunk}).values_list(field, flat=True))
     return found
 
