@@ -96,3 +96,18 @@ def test_templates_hold_the_headers_and_a_guide(world):
         header[:4] == ["Số CCCD", "Số thẻ đảng", "Số hồ sơ", "Họ và tên"]
         and "Trạng thái" not in header
     )
+
+
+def test_the_list_of_imports_names_what_each_file_holds_and_its_limit_in_vietnamese(world):
+    """Found by a walk-through in Chromium: the list showed the kind's key ("members") and the
+    limit of rows as 200000. People read names, not codes."""
+    client = sign_in(Client(), world.an)
+    upload = SimpleUploadedFile(
+        "dv.xlsx", xlsx([MEMBER_HEADER, member_row("Trần Văn Bảy", "058090000101")])
+    )
+    client.post(reverse("exchange:imports"), {"kind": "members", "sheet": upload})
+    page = client.get(reverse("exchange:imports")).content.decode()
+    row = page[page.index("dv.xlsx") :]
+    row = row[: row.index("</tr>")]
+    assert "Đảng viên" in row and ">members<" not in row
+    assert "200.000 dòng" in page and "200000" not in page

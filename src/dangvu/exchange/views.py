@@ -23,6 +23,7 @@ from dangvu.accounts.models import Ability, AccessRecord
 from dangvu.accounts.privacy import record_with_purpose
 from dangvu.accounts.scope import scope_for
 from dangvu.core.errors import RuleError
+from dangvu.core.numbers import vn_number
 from dangvu.core.sheets import MAX_BYTES, MAX_ROWS, FileError
 from dangvu.exchange import exporting, services
 from dangvu.exchange.columns import COLUMNS, KIND_LABELS, KINDS
@@ -78,7 +79,9 @@ def imports(request: HttpRequest) -> HttpResponse:
             content=sheet.read(),
         )
         return redirect("exchange:mapping", batch.pk)
-    batches = ImportBatch.objects.filter(user_id=request.user.pk or 0).defer("content")[:30]
+    batches = list(ImportBatch.objects.filter(user_id=request.user.pk or 0).defer("content")[:30])
+    for batch in batches:  # what the file holds, as people say it, not the kind's key
+        batch.kind_label = KIND_LABELS.get(batch.kind, "")  # type: ignore[attr-defined]
     return render(
         request,
         "exchange/imports.html",
@@ -86,7 +89,7 @@ def imports(request: HttpRequest) -> HttpResponse:
             "form": form,
             "batches": batches,
             "kinds": [(k, KIND_LABELS[k]) for k in allowed],
-            "max_rows": MAX_ROWS,
+            "max_rows": vn_number(MAX_ROWS),
         },
     )
 
