@@ -641,6 +641,27 @@ def test_a_batch_checked_in_parts_finds_a_number_repeated_across_them(world):
     }, problems_two
 
 
+def test_a_cell_code_outside_the_area_reads_as_one_that_names_nothing(world):
+    """A name is data, and so is a code's existence: a secretary's file naming TS-1 (another
+    commune's cell) gets the very message a code naming nothing gets, so no file can probe which
+    codes exist outside the user's area."""
+    content = xlsx(
+        [
+            MEMBER_HEADER,
+            member_row("Trần Văn Bảy", "058090000101", cell="TS-1"),
+            member_row("Trần Văn Tám", "058090000108", cell="KHONG-CO"),
+        ]
+    )
+    outcome, batch = run(world, content, user=world.binh)
+    found = problems(outcome)
+    assert found[(2, "Mã chi bộ")] == "No organisation in your area has the code TS-1."
+    assert found[(3, "Mã chi bộ")] == "No organisation in your area has the code KHONG-CO."
+    assert batch is None
+    # The province's officer sees TS-1: the same row is refused for nothing about its cell.
+    outcome, _b = run(world, content, user=world.an, dry_run=True)
+    assert (2, "Mã chi bộ") not in problems(outcome)
+
+
 def test_a_member_outside_the_area_named_by_two_rows_is_logged_for_both(world):
     """The second row naming one member is refused like the first when the member lies outside
     the user's area: no name, and both rows in the access log."""

@@ -575,13 +575,26 @@ class Importer:
         raise NotImplementedError
 
     # --- shared lookups ---------------------------------------------------------------------
-    def orgs_by_code(self, codes: set[str]) -> dict[str, Organisation]:
+    def orgs_by_code(
+        self, codes: set[str], *, seen_with: str | None = None
+    ) -> dict[str, Organisation]:
+        """{code: organisation} for the codes on file; with `seen_with` (an ability), only those
+        inside the user's scope for it: a code outside it reads as one that names nothing
+        (`unknown_org`), so that a file cannot find out which codes exist elsewhere."""
         found: dict[str, Organisation] = {}
         listed = sorted(c for c in codes if c)
+        scope = scope_for(self.actor, seen_with) if seen_with else None
         for start in range(0, len(listed), step := lookup_size()):
             for org in Organisation.objects.filter(code__in=listed[start : start + step]):
-                found[org.code] = org
+                if scope is None or scope.covers(org.path):
+                    found[org.code] = org
         return found
+
+    def unknown_org(self, row: Row, column: str, code: str) -> None:
+        """The one message for a code that names no organisation the user may see."""
+        self.error(
+            row, column, _("No organisation in your area has the code %(code)s.") % {"code": code}
+        )
 
     def members(self, ids: set[int]) -> dict[int, PartyMember]:
         found: dict[int, PartyMember] = {}

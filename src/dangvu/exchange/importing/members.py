@@ -73,7 +73,9 @@ class MemberImporter(Importer):
         matched = self.members_by_keys(rows.keys)
         self.identify_keyless(rows.keys, matched)
         self._one_row_a_member(rows.keys, matched)
-        orgs = self.orgs_by_code({r.values.get("org") or "" for r in rows.keys})
+        orgs = self.orgs_by_code(
+            {r.values.get("org") or "" for r in rows.keys}, seen_with=Ability.VIEW
+        )
         rows.keys = KeyRows(())  # the rows' own values come back with their chunks
         manage = scope_for(self.actor, Ability.MANAGE_MEMBERS)
         # A change without its own date takes effect on the day the file was saved, or today;
@@ -346,7 +348,7 @@ class MemberImporter(Importer):
             )
         org = orgs.get(v["org"]) if v.get("org") else None
         if v.get("org") and org is None:
-            self.error(row, "org", _("No organisation has the code %(code)s.") % {"code": v["org"]})
+            self.unknown_org(row, "org", v["org"])
         if missing or row.bad or org is None:
             return None
         if not self.may_write_sensitive(row, org.path):

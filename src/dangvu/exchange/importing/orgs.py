@@ -63,11 +63,7 @@ class OrgImporter(Importer):
         if v.get("parent"):
             parent = orgs.get(v["parent"])
             if parent is None:
-                self.error(
-                    row,
-                    "parent",
-                    _("No organisation has the code %(code)s.") % {"code": v["parent"]},
-                )
+                self.unknown_org(row, "parent", v["parent"])
                 return
         try:
             with transaction.atomic():

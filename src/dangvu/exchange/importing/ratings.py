@@ -350,9 +350,7 @@ class OrgRatingImporter(RatingImporter):
                 continue
             org = orgs.get(v["code"])
             if org is None or not manage.covers(org.path):
-                self.error(
-                    row, "code", _("No organisation has the code %(code)s.") % {"code": v["code"]}
-                )
+                self.unknown_org(row, "code", v["code"])
                 continue
             if v.get("name") and search_key(v["name"]) != search_key(org.name):
                 self.error(
