@@ -10,6 +10,7 @@ see (`Scope.member_ids`), sensitive fields included, and nothing they may change
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from django.http import Http404
 
 from dangvu.accounts.models import ROLE_ABILITIES, SENSITIVE_CAPABLE, Ability, Role, RoleGrant
 from dangvu.core.dates import today
+from dangvu.core.prepared import Prepared
 from dangvu.orgs.models import Lineage, Organisation, subtree_range, valid_on
 
 
@@ -144,15 +146,23 @@ def scope_for(user: Any, ability: str = Ability.VIEW) -> Scope:
     return scope
 
 
+# Read on every request (core.prepared: the statement built once per process).
+_GRANTS_ON: Prepared[tuple[str, bool, int, str | None]] = Prepared(
+    lambda user_id, on: RoleGrant.objects.filter(valid_on(on), user_id=user_id).values_list(
+        "role", "sensitive", "org_id", "org__path"
+    ),
+    int,
+    dt.date,
+)
+
+
 def _current_grants(user: Any) -> list[tuple[str, bool, int, str]]:
     """The user's roles in force today, read once per request: (role, sensitive, org id, path)."""
     cached: list[tuple[str, bool, int, str]] | None = user.__dict__.get("_dangvu_grants")
     if cached is None:
         cached = [
             (role, sensitive, org_id, path or "")
-            for role, sensitive, org_id, path in RoleGrant.objects.filter(
-                valid_on(today()), user=user
-            ).values_list("role", "sensitive", "org_id", "org__path")
+            for role, sensitive, org_id, path in _GRANTS_ON(user.pk, today())
         ]
         user.__dict__["_dangvu_grants"] = cached
     return cached

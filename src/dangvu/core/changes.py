@@ -15,6 +15,7 @@ from django.db import models, transaction
 from dangvu.core.actors import Actor, as_user
 from dangvu.core.labels import SYSTEM
 from dangvu.core.models import ChangeLogEntry, ChangeSet, Decision
+from dangvu.core.prepared import Prepared
 
 JSONable = dict[str, Any]
 
@@ -207,6 +208,21 @@ def history_of(instance: models.Model) -> models.QuerySet[ChangeLogEntry]:
     return ChangeLogEntry.objects.filter(
         subject_type=object_type(instance), subject_id=str(instance.pk)
     ).order_by("-at", "-id")
+
+
+_RECENT = 100
+_RECENT_HISTORY: Prepared[ChangeLogEntry] = Prepared(
+    lambda kind, key: ChangeLogEntry.objects.filter(subject_type=kind, subject_id=key).order_by(
+        "-at", "-id"
+    )[:_RECENT],
+    str,
+    str,
+)
+
+
+def recent_history(instance: models.Model) -> list[ChangeLogEntry]:
+    """The newest hundred entries of `history_of`, the statement built once (core.prepared)."""
+    return _RECENT_HISTORY(object_type(instance), str(instance.pk))
 
 
 def get_or_create_decision(

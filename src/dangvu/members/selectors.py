@@ -18,6 +18,7 @@ from dangvu.accounts.privacy import LEFT_STATUSES, SENSITIVE_FIELDS
 from dangvu.accounts.scope import scope_for
 from dangvu.core.dates import born_on_or_before_for_age, today
 from dangvu.core.models import ChangeLogEntry
+from dangvu.core.prepared import Prepared, first
 from dangvu.core.text import search_key
 from dangvu.members import attributes, search
 from dangvu.members.models import (
@@ -49,10 +50,85 @@ def get_member(user: Any, pk: int, ability: str = Ability.VIEW) -> PartyMember:
     """The member if the user's scope covers the record (what `visible_members` holds), else
     404. Read by its key and then asked of the scope (`Scope.covers_member`): the same answer as
     filtering by the scope in the database, for a statement far cheaper to build (issue 28)."""
-    member = PartyMember.objects.select_related("person", "org").filter(pk=pk).first()
+    member = first(_MEMBER(pk))
     if member is None or not scope_for(user, ability).covers_member(member):
         raise Http404
     return member
+
+
+# The member page's reads (issue 28, point 2), each built once per process (core.prepared): the
+# record, and by its key its events, placements and flags on a day, badges, corrections and the
+# dated changes of its attributes. The caller has checked the record against the scope.
+_MEMBER: Prepared[PartyMember] = Prepared(
+    lambda pk: PartyMember.objects.select_related("person", "org").filter(pk=pk).order_by("pk")[:1],
+    int,
+)
+_EVENTS: Prepared[MembershipEvent] = Prepared(
+    lambda member_id: (
+        MembershipEvent.objects.filter(member_id=member_id)
+        .select_related("org", "decision")
+        .order_by("on", "id")
+    ),
+    int,
+)
+_PERIODS_ON: Prepared[MembershipPeriod] = Prepared(
+    lambda member_id, on: (
+        MembershipPeriod.objects.filter(valid_on(on), member_id=member_id)
+        .select_related("org")
+        .order_by("valid_from", "id")
+    ),
+    int,
+    dt.date,
+)
+
+
+def _flags_on(member_id: int, on: dt.date) -> QuerySet[Any]:
+    from dangvu.members.models import FlagPeriod
+
+    return (
+        FlagPeriod.objects.filter(valid_on(on), member_id=member_id)
+        .order_by("flag")
+        .values_list("flag", flat=True)
+    )
+
+
+def _attribute_changes(person_id: int) -> QuerySet[Any]:
+    from dangvu.members.models import AttributeChange
+
+    return AttributeChange.objects.filter(person_id=person_id).order_by("-effective", "-id")
+
+
+def _badges(member_id: int) -> QuerySet[Any]:
+    # The awards app stands above this one: its model is reached through the relation.
+    badges: Any = PartyMember._meta.get_field("badges").related_model
+    return badges.objects.filter(member_id=member_id).order_by("tier")
+
+
+def _corrections(member_id: int) -> QuerySet[Any]:
+    from dangvu.members.models import Correction
+
+    return (
+        Correction.objects.filter(member_id=member_id)
+        .select_related("voided", "replacement")
+        .order_by("recorded_at", "id")
+    )
+
+
+_FLAGS_ON: Prepared[str] = Prepared(_flags_on, int, dt.date)
+_ATTRIBUTE_CHANGES: Prepared[Any] = Prepared(_attribute_changes, int)
+_BADGES: Prepared[Any] = Prepared(_badges, int)
+_CORRECTIONS: Prepared[Any] = Prepared(_corrections, int)
+
+
+def badges_of(member: PartyMember) -> list[Any]:
+    """The member's party badges, by tier."""
+    return _BADGES(member.pk)
+
+
+def corrections_of(member: PartyMember) -> list[Any]:
+    """The corrections of the member's record in the order they were recorded, with the events
+    they void and put in place."""
+    return _CORRECTIONS(member.pk)
 
 
 @dataclass
@@ -459,7 +535,7 @@ def org_names(ids: Iterable[int]) -> dict[int, str]:
 
 
 def events_of(member: PartyMember) -> list[Any]:
-    return list(member.events.select_related("org", "decision").order_by("on", "id"))
+    return _EVENTS(member.pk)
 
 
 def stats_for(user: Any, code: str, on: dt.date) -> tuple[Organisation, dict[str, int]]:
@@ -534,14 +610,11 @@ def member_on(
     """A member's status, flags, party cells and party age on a day, from the stored derived state
     (`facts`: the member's, when the caller has read them: `events.facts_from`)."""
     from dangvu.members import lifecycle
-    from dangvu.members.models import FlagPeriod
 
-    periods = list(member.periods.filter(valid_on(on)).select_related("org"))
+    periods = _PERIODS_ON(member.pk, on)
     home = next((p for p in periods if not p.temporary), None)
     temp = next((p for p in periods if p.temporary), None)
-    flags = sorted(
-        FlagPeriod.objects.filter(valid_on(on), member=member).values_list("flag", flat=True)
-    )
+    flags = sorted(_FLAGS_ON(member.pk, on))
     if temp is not None:
         flags.append("on_temporary_transfer")
     status = status_on(member, on)
@@ -610,10 +683,10 @@ def corrections_for(org: Organisation, on: dt.date) -> list[Any]:
 def attribute_rows(person: Any, reveal: bool) -> list[dict[str, Any]]:
     """The dated history of a person's attributes for the member's page, newest first; a
     sensitive attribute (religion) only when the reader revealed the sensitive fields."""
-    from dangvu.members.models import AttributeChange, attribute_label, value_label
+    from dangvu.members.models import attribute_label, value_label
 
     rows = []
-    for change in AttributeChange.objects.filter(person=person).order_by("-effective", "-id"):
+    for change in _ATTRIBUTE_CHANGES(person.pk):
         if change.field in SENSITIVE_FIELDS and not reveal:
             continue
         rows.append(

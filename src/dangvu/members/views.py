@@ -29,7 +29,7 @@ from dangvu.accounts.privacy import (
     status_shown,
 )
 from dangvu.accounts.scope import can, can_see_sensitive, scope_for
-from dangvu.core.changes import get_or_create_decision, history_of
+from dangvu.core.changes import get_or_create_decision, recent_history
 from dangvu.core.dates import age_on, format_date, today
 from dangvu.core.forms import day_asked, submit
 from dangvu.core.labels import choice
@@ -241,7 +241,6 @@ def _timeline_html(member: PartyMember, events: list[Any], *, can_edit: bool) ->
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     from dangvu.members.event_views import available_events, events_problem
     from dangvu.members.events import facts_from
-    from dangvu.members.models import Correction
 
     member = selectors.get_member(request.user, pk)
     person = member.person
@@ -265,7 +264,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             fields=[*SENSITIVE_FIELDS, *SENSITIVE_SECTIONS],
             summary=person.full_name,
         )
-    history = list(history_of(member)[:100])
+    history = recent_history(member)
     events = selectors.events_of(member)
     facts = facts_from(events)  # read once for today's dates and for what may follow
     now = selectors.member_on(member, today(), facts=facts)
@@ -298,15 +297,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             **(extensions.member_sections(member) if reveal else {}),
             "reveal": reveal,
             "ratings": member.ratings.exclude(level="").order_by("-year") if reveal else [],
-            "badges": member.badges.order_by("tier"),
+            "badges": selectors.badges_of(member),
             "sensitive_allowed": allowed,
             "purpose_form": purpose_form,
             "mask": MASK,
             "corrections": [
                 c
-                for c in Correction.objects.filter(member=member).select_related(
-                    "voided", "replacement"
-                )
+                for c in selectors.corrections_of(member)
                 if reveal
                 or (
                     c.field not in SENSITIVE_FIELDS

@@ -1,0 +1,99 @@
+"""core.prepared: a read built once per process gives, for any values, what the queryset written
+with those values gives — the same records, converted alike, with their related records — in one
+statement."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dangvu.core.prepared import Prepared
+from dangvu.members.models import FlagPeriod, MembershipEvent, MembershipPeriod
+from dangvu.orgs.models import valid_on
+
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
+
+
+def _events(member_id):
+    return (
+        MembershipEvent.objects.filter(member_id=member_id)
+        .select_related("org", "decision")
+        .order_by("on", "id")
+    )
+
+
+def _periods_on(member_id, on):
+    return (
+        MembershipPeriod.objects.filter(valid_on(on), member_id=member_id)
+        .select_related("org")
+        .order_by("valid_from", "id")
+    )
+
+
+def _fields(obj):
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def test_each_member_gets_its_own_events_with_their_organisations_and_decisions(world):
+    events = Prepared(_events, int)
+    seen = set()
+    for member in world.members.values():
+        expected = list(_events(member.pk))
+        with CaptureQueriesContext(connection) as queries:
+            got = events(member.pk)
+            # The related records came with the rows: no statement more.
+            related = [(e.org.name if e.org else None, e.decision) for e in got]
+        assert len(queries) == 1
+        assert [_fields(e) for e in got] == [_fields(e) for e in expected]
+        assert related == [(e.org.name if e.org else None, e.decision) for e in expected]
+        assert all(type(e.on) is dt.date for e in got)  # converted as the ORM converts
+        seen.add(tuple(e.pk for e in got))
+    assert len(seen) == len(world.members)  # the values given reach the statement each time
+    assert len(events._compiled) == 2  # built once (kept for the database and as the first)
+
+
+def test_a_day_given_twice_in_the_statement_takes_both_places(world):
+    """valid_on(day) puts the day in two places: each run fills both."""
+    periods = Prepared(_periods_on, int, dt.date)
+    hoa = world.members["hoa"]
+    days = [dt.date(1990, 1, 1), hoa.first_admission_date, dt.date(2020, 6, 30), dt.date.today()]
+    for day in days:
+        for member in world.members.values():
+            expected = list(_periods_on(member.pk, day))
+            got = periods(member.pk, day)
+            assert [(p.pk, p.org.code, p.status) for p in got] == [
+                (p.pk, p.org.code, p.status) for p in expected
+            ]
+    assert periods(hoa.pk, dt.date(1990, 1, 1)) == []
+    assert periods(hoa.pk, dt.date.today())  # and some day has rows
+
+
+def test_value_lists_come_back_as_the_queryset_gives_them(world):
+    hoa = world.members["hoa"]
+    FlagPeriod.objects.create(member=hoa, flag="exempted", valid_from=dt.date(2024, 1, 1))
+
+    def build(member_id, on):
+        return FlagPeriod.objects.filter(valid_on(on), member_id=member_id).values_list(
+            "flag", "valid_from"
+        )
+
+    flags = Prepared(build, int, dt.date)
+    for day in (dt.date(2023, 12, 31), dt.date(2024, 1, 1)):
+        assert flags(hoa.pk, day) == list(build(hoa.pk, day))
+    assert flags(hoa.pk, dt.date(2024, 1, 1)) == [("exempted", dt.date(2024, 1, 1))]
+
+
+def test_a_value_of_another_type_or_one_that_never_reaches_the_sql_is_refused(world):
+    events = Prepared(_events, int)
+    with pytest.raises(TypeError):
+        events("1")
+    with pytest.raises(TypeError):
+        events(1, 2)
+    with pytest.raises(TypeError):
+        Prepared(_events, float)
+    ignored = Prepared(lambda member_id: MembershipEvent.objects.filter(member_id=1), int)
+    with pytest.raises(ValueError, match="do not reach the SQL"):
+        ignored(5)
