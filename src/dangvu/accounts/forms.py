@@ -15,6 +15,7 @@ from dangvu.orgs.pickers import OrgField
 class PurposeForm(forms.Form):
     """Why sensitive data is being read or member data exported (the access log's purpose)."""
 
+    same_html_unbound = True  # core.templatetags.dangvu.form_fields: drawn once, kept
     purpose = forms.ChoiceField(label=_("Purpose"), choices=AccessRecord.Purpose.choices)
     purpose_note = forms.CharField(
         label=_("Details of the purpose"), max_length=300, required=False
