@@ -152,5 +152,5 @@ class Prepared(Generic[T]):
         return connection.ops.adapt_datefield_value(value)
 
 
-def first(rows: Sequence[T]) -> T | None:
+def first_or_none(rows: Sequence[T]) -> T | None:
     return rows[0] if rows else None

@@ -18,7 +18,7 @@ from dangvu.accounts.privacy import LEFT_STATUSES, SENSITIVE_FIELDS
 from dangvu.accounts.scope import scope_for
 from dangvu.core.dates import born_on_or_before_for_age, today
 from dangvu.core.models import ChangeLogEntry
-from dangvu.core.prepared import Prepared, first
+from dangvu.core.prepared import Prepared, first_or_none
 from dangvu.core.text import search_key
 from dangvu.members import attributes, search
 from dangvu.members.models import (
@@ -50,7 +50,7 @@ def get_member(user: Any, pk: int, ability: str = Ability.VIEW) -> PartyMember:
     """The member if the user's scope covers the record (what `visible_members` holds), else
     404. Read by its key and then asked of the scope (`Scope.covers_member`): the same answer as
     filtering by the scope in the database, for a statement far cheaper to build (issue 28)."""
-    member = first(_MEMBER(pk))
+    member = first_or_none(_MEMBER(pk))
     if member is None or not scope_for(user, ability).covers_member(member):
         raise Http404
     return member
