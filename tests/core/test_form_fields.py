@@ -3,11 +3,14 @@ template loop, the purpose form's unbound HTML kept per initial values and langu
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.template import engines
 from django.utils import translation
 
 from dangvu.accounts.forms import PurposeForm
+from dangvu.core.templatetags import dangvu as tags
 
 pytestmark = [pytest.mark.once]
 
@@ -28,6 +31,7 @@ def test_the_tag_draws_what_the_loop_drew_bound_or_not_and_keeps_only_the_unboun
         PurposeForm({"purpose": "other"}),  # an error: the note is missing
         PurposeForm({"purpose": "own"}),  # an error: not the user's own record
     ]
+    tags._FIELDS.clear()
     drawn = []
     with translation.override(language):
         for form in forms:
@@ -35,8 +39,20 @@ def test_the_tag_draws_what_the_loop_drew_bound_or_not_and_keeps_only_the_unboun
                 form.is_valid()
             expected = LOOP.render({"purpose_form": form})
             assert TAG.render({"purpose_form": form}) == expected
+            kept = len(tags._FIELDS)
             assert TAG.render({"purpose_form": form}) == expected  # kept or drawn again, alike
+            assert len(tags._FIELDS) == kept  # the second time drew nothing new
             drawn.append(expected)
+    assert len(tags._FIELDS) == 2  # the two unbound forms, never a bound one
     assert len(set(drawn)) == len(drawn)  # the initial purpose and every error show
     assert 'value="own" selected' in drawn[0] and 'value="dossier" selected' in drawn[1]
     assert "&lt;b&gt;x&lt;/b&gt;" in drawn[2] and "has-error" in drawn[3]
+
+
+def test_dates_are_written_in_four_digit_years_as_the_templates_write_them():
+    from dangvu.core.dates import format_date
+
+    date_filter = engines["django"].from_string('{{ d|date:"d/m/Y" }}')
+    for day in (dt.date(999, 3, 4), dt.date(1, 1, 1), dt.date(2025, 7, 1), dt.date(1930, 2, 3)):
+        assert format_date(day) == date_filter.render({"d": day})
+    assert format_date(dt.date(999, 3, 4)) == "04/03/0999" and format_date(None) == ""

@@ -78,7 +78,9 @@ def year_in_range(year: int) -> bool:
 
 
 def format_date(day: dt.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
+    """dd/mm/yyyy, the year in four digits even before 1000 (as the templates' `date:"d/m/Y"`;
+    strftime writes 999)."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}" if day else ""
 
 
 def parse_iso(value: str, what: str = "date") -> dt.date:

@@ -29,11 +29,16 @@ from django.db.models import QuerySet
 
 T = TypeVar("T")
 
-# Stand-ins no record holds: a key of minus nine trillion, a text with a control character, a day
-# of the first century.
-_INT_BASE = -9_000_000_000_000
-_TEXT = "\x1fprepared-{}\x1f"
+# Stand-ins no record holds: a negative key (inside a 32-bit column's range), a text with control
+# characters, LIKE's wildcards and escape, both cases and a Vietnamese letter — so that a lookup
+# that would change the value before it is bound (escaping, upper- or lower-casing, normalising)
+# changes the stand-in too and is refused when built — and a day of the first century.
+_INT_BASE = -1_999_999_000
+_TEXT = "\x1fPrepared%_\\Đ-{}\x1f"
 _DAY = dt.date(1, 1, 1)
+# The integers a database column holds (64 bits): a value outside them names no row, as the ORM
+# says of such a lookup (SQLite would refuse the parameter).
+_INT_RANGE = (-(2**63), 2**63 - 1)
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,9 @@ class Prepared(Generic[T]):
     def __call__(self, *values: Any) -> list[T]:
         if len(values) != len(self.kinds):
             raise TypeError(f"{len(self.kinds)} values expected, {len(values)} given")
+        low, high = _INT_RANGE
+        if any(type(v) is int and not low <= v <= high for v in values):
+            return []
         # The database is chosen for each run, as the queryset would choose it (the router).
         first = self._compiled.get("")
         db = (first.queryset if first else self._stand_in_queryset()).db

@@ -70,7 +70,7 @@ def form_fields(form: Any) -> SafeString:
     (issue 28)."""
     key = None
     if not form.is_bound and getattr(form, "same_html_unbound", False):
-        initial = tuple(sorted((name, str(value)) for name, value in form.initial.items()))
+        initial = tuple(sorted((name, repr(value)) for name, value in form.initial.items()))
         key = (type(form), form.prefix, initial, get_language())
         if key in _FIELDS:
             return mark_safe(_FIELDS[key])  # noqa: S308 (escaped when it was drawn)
