@@ -99,3 +99,30 @@ def test_a_move_by_restructuring_names_the_cell_left_and_a_no_reads_as_a_word(wo
     assert "Đang sinh hoạt tạm thời: có" in html
     assert ": không</small>" in html
     assert "from:" not in html and "False" not in html and f": {world.ph2.pk}<" not in html
+
+
+def test_a_member_who_died_is_as_old_as_on_the_day_of_death_on_the_page_and_in_the_list(
+    client, world
+):
+    """Found in Chromium: a member who died in 2023 was shown 76 years old in 2026. An, born
+    01/07/1950, died 26/05/2023, five weeks before turning 73: 72 at death (worked by hand), on
+    the page and in the roll of those who died; a living member's age still runs to today."""
+    an = world.members["an"]
+    event(an, "death", dt.date(2023, 5, 26))
+    an.refresh_from_db()
+    assert (an.status, an.status_since) == ("deceased", dt.date(2023, 5, 26))
+    sign_in(client, world.an)
+    page = client.get(reverse("members:detail", args=[an.pk])).content.decode()
+    assert "01/07/1950 (72 tuổi khi từ trần)" in page
+    roll = client.get(
+        reverse("members:list"), {"org": world.ph1.code, "status": "deceased"}
+    ).content.decode()
+    rows = roll[roll.index('<tbody id="rows">') :]
+    row = next(r for r in rows.split("<tr>") if f"/dang-vien/{an.pk}/" in r)
+    assert '<td class="num">72</td>' in row
+    hoa = world.members["hoa"]
+    born = hoa.person.birth_date
+    today = dt.date.today()
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    page = client.get(reverse("members:detail", args=[hoa.pk])).content.decode()
+    assert f"({age} tuổi)" in page

@@ -16,7 +16,7 @@ from dangvu.accounts.guard import taken_out, write_scope
 from dangvu.accounts.models import Ability
 from dangvu.accounts.privacy import LEFT_STATUSES, SENSITIVE_FIELDS
 from dangvu.accounts.scope import scope_for
-from dangvu.core.dates import born_on_or_before_for_age, today
+from dangvu.core.dates import age_on, born_on_or_before_for_age, today
 from dangvu.core.models import ChangeLogEntry
 from dangvu.core.prepared import Prepared, first_or_none
 from dangvu.core.text import search_key
@@ -120,6 +120,15 @@ _BADGES: Prepared[Any] = Prepared(_badges, int)
 _CORRECTIONS: Prepared[Any] = Prepared(_corrections, int)
 
 
+def age_shown(member: PartyMember, birth: dt.date, on: dt.date) -> tuple[int, bool]:
+    """The age shown beside a member's date of birth on `on`, and whether it is the age at death:
+    a member who died is as old as on the day of death, not as the years since would make him."""
+    died = member.status_since if member.status == "deceased" else None
+    if died is not None and died < on:
+        return age_on(birth, died), True
+    return age_on(birth, on), False
+
+
 def badges_of(member: PartyMember) -> list[Any]:
     """The member's party badges, by tier."""
     return _BADGES(member.pk)
@@ -166,6 +175,7 @@ def birth_range_for_band(band: str, on: dt.date) -> Q:
 # rest of a person's record (about 40 columns) is neither read nor built for the list (issue 9).
 ROLL_COLUMNS = (
     "status",
+    "status_since",  # the age of a member who died is the age at death (`age_shown`)
     "org__name",
     "org__path",
     "person__full_name",

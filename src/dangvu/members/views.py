@@ -32,7 +32,7 @@ from dangvu.accounts.privacy import (
 )
 from dangvu.accounts.scope import can, can_see_sensitive, scope_for
 from dangvu.core.changes import get_or_create_decision, recent_history
-from dangvu.core.dates import age_on, format_date, today
+from dangvu.core.dates import format_date, today
 from dangvu.core.forms import day_asked, submit
 from dangvu.core.labels import choice
 from dangvu.core.text import search_key
@@ -179,7 +179,7 @@ def _rows_html(rows: list[PartyMember], token: str, query: str, *, revealed: boo
             f'<tr>\n<td><a href="{head}{m.pk}{tail}">'
             f"{escape(person.full_name)}</a></td>\n"
             f"<td>{format_date(born)}</td>"
-            f'<td class="num">{age_on(born, on) if born else ""}</td>\n'
+            f'<td class="num">{selectors.age_shown(m, born, on)[0] if born else ""}</td>\n'
             f"<td>{escape(SEX_LABELS.get(person.sex, person.sex))}</td>"
             f"<td>{escape(ref.ETHNIC_LABELS.get(person.ethnicity, person.ethnicity))}</td>\n"
             f"<td>{escape(status_shown(m.status, STATUS_LABELS.get(m.status, m.status), revealed=revealed))}</td>"
@@ -195,7 +195,7 @@ def _rows_html(rows: list[PartyMember], token: str, query: str, *, revealed: boo
 
 
 def _facts_html(
-    member: PartyMember, person: Any, now: dict[str, Any], age: int, *, reveal: bool
+    member: PartyMember, person: Any, now: dict[str, Any], *, reveal: bool
 ) -> SafeString:
     """The record's facts, the two lists at the head of the member's page. Written here rather
     than in the template, as the timeline is: thirty labelled values drawn by the template were
@@ -214,7 +214,11 @@ def _facts_html(
     def secret(value: str) -> str:
         return value if reveal else masked
 
-    born = ngettext("%(n)s year old", "%(n)s years old", age) % {"n": age}
+    age, at_death = selectors.age_shown(member, person.birth_date, today())
+    if at_death:
+        born = ngettext("%(n)s year old at death", "%(n)s years old at death", age) % {"n": age}
+    else:
+        born = ngettext("%(n)s year old", "%(n)s years old", age) % {"n": age}
     org = member.org
     cell = (
         f'<a href="{escape(reverse("orgs:detail", args=[org.code]))}">{escape(org.name)}</a>'
@@ -368,21 +372,19 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         events = [e for e in map(mask_event, events) if not getattr(e, "masked", False)]
         now["flags"] = [f for f in now.get("flags") or [] if f not in SENSITIVE_FLAGS]
         next_events = [(k, label) for k, label in next_events if k != "restoration"]
-    age = age_on(person.birth_date, today())
     return render(
         request,
         "members/detail.html",
         {
             "member": member,
             "person": person,
-            "age": age,
             "now": now,
             "status": status_shown(member.status, member.get_status_display(), revealed=reveal),
             "status_class": member.status
             if reveal or member.status not in LEFT_STATUSES
             else "left",
             "timeline": _timeline_html(member, events, can_edit=can_edit),
-            "facts": _facts_html(member, person, now, age, reveal=reveal),
+            "facts": _facts_html(member, person, now, reveal=reveal),
             "events_problem": problem,
             # The sections of the areas above (discipline): only when revealed.
             **(extensions.member_sections(member) if reveal else {}),
