@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from dangvu.core.changes import history_of, recent_history
 from dangvu.core.prepared import Prepared
 from dangvu.members import selectors
-from dangvu.members.models import FlagPeriod, MembershipEvent, MembershipPeriod
+from dangvu.members.models import Correction, FlagPeriod, MembershipEvent, MembershipPeriod
 from dangvu.orgs.models import Organisation, valid_on
 from dangvu.tree.selectors import get_org
 
@@ -117,6 +117,17 @@ def test_the_reads_the_pages_use_answer_as_their_querysets(world):
     for member in world.members.values():
         assert recent_history(member) == list(history_of(member)[:100])
         assert selectors.get_member(world.an, member.pk) == member
+        # The member page's reads give what the querysets they replaced gave.
+        assert selectors.events_of(member) == list(
+            member.events.select_related("org", "decision").order_by("on", "id")
+        )
+        assert selectors.badges_of(member) == list(member.badges.order_by("tier"))
+        assert selectors.corrections_of(member) == list(
+            Correction.objects.filter(member=member).order_by("recorded_at", "id")
+        )
+        for day in (member.first_admission_date, dt.date.today()):
+            expected = list(member.periods.filter(valid_on(day)).order_by("valid_from", "id"))
+            assert selectors._PERIODS_ON(member.pk, day) == expected
     for key in (0, -1, 10**20, -(10**20), 2**63):
         with pytest.raises(Http404):
             selectors.get_member(world.an, key)

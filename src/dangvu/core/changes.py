@@ -203,20 +203,18 @@ def record_values(
     )
 
 
+def _history(kind: str, key: str) -> models.QuerySet[ChangeLogEntry]:
+    return ChangeLogEntry.objects.filter(subject_type=kind, subject_id=key).order_by("-at", "-id")
+
+
 def history_of(instance: models.Model) -> models.QuerySet[ChangeLogEntry]:
     """The change log of one record (the caller has already checked that it may be seen)."""
-    return ChangeLogEntry.objects.filter(
-        subject_type=object_type(instance), subject_id=str(instance.pk)
-    ).order_by("-at", "-id")
+    return _history(object_type(instance), str(instance.pk))
 
 
 _RECENT = 100
 _RECENT_HISTORY: Prepared[ChangeLogEntry] = Prepared(
-    lambda kind, key: ChangeLogEntry.objects.filter(subject_type=kind, subject_id=key).order_by(
-        "-at", "-id"
-    )[:_RECENT],
-    str,
-    str,
+    lambda kind, key: _history(kind, key)[:_RECENT], str, str
 )
 
 
