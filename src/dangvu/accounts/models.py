@@ -8,10 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.core.labels import choice
+from dangvu.core.loading import RowLoaded
 from dangvu.core.models import AppendOnly
 
 
-class User(AbstractUser):
+class User(RowLoaded, AbstractUser):
     """A person who signs in. Account administrators (is_superuser) see no member data by that alone.
 
     `member` links the account of a party member to their own record, for the role "own record".
@@ -93,7 +94,7 @@ SENSITIVE_CAPABLE = frozenset(
 )
 
 
-class RoleGrant(models.Model):
+class RoleGrant(RowLoaded, models.Model):
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="grants")
     org = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="grants")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)

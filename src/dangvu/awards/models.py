@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.core.labels import choice
+from dangvu.core.loading import RowLoaded
 from dangvu.core.models import ChangeSet, Decision
 from dangvu.members.models import PartyMember
 from dangvu.orgs.models import Organisation
@@ -55,7 +56,7 @@ class Commendation(models.Model):
         return f"{choice(self, 'kind')} {self.first_year}–{self.last_year}"
 
 
-class BadgeAward(models.Model):
+class BadgeAward(RowLoaded, models.Model):
     member = models.ForeignKey(PartyMember, on_delete=models.PROTECT, related_name="badges")
     tier = models.PositiveSmallIntegerField(_("years of party age"))
     awarded_on = models.DateField(_("awarded on"))

@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from dangvu.core.fields import PathField
 from dangvu.core.labels import HIDDEN_FIELDS, value_label
+from dangvu.core.loading import RowLoaded
 
 
-class Decision(models.Model):
+class Decision(RowLoaded, models.Model):
     """A decision (quyết định, nghị quyết, …) that an event or change rests on."""
 
     number = models.CharField(_("decision number"), max_length=64, blank=True)
@@ -52,7 +53,7 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise AppendOnlyError(f"{self.model._meta.label} is append-only")
 
 
-class AppendOnly(models.Model):
+class AppendOnly(RowLoaded, models.Model):
     """Rows that are inserted and then only read: the application refuses to change or delete
     them, and database triggers (migration core 0003) refuse it to anyone else."""
 

@@ -15,12 +15,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.core.labels import choice
+from dangvu.core.loading import RowLoaded
 from dangvu.core.models import ChangeSet, Decision
 from dangvu.orgs.models import Organisation
 from dangvu.rules import reference as ref
 
 
-class Person(models.Model):
+class Person(RowLoaded, models.Model):
     """Identity and attributes of a person (DOMAIN.md §14.3); a member, or later a candidate."""
 
     family_name = models.CharField(_("family name"), max_length=60, db_collation="vi_icu")
@@ -84,7 +85,7 @@ class Status(models.TextChoices):
 ACTIVE_STATUSES = (Status.PROBATIONARY, Status.OFFICIAL)
 
 
-class PartyMember(models.Model):
+class PartyMember(RowLoaded, models.Model):
     person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="membership")
     card_number = models.CharField(
         _("party card number"), max_length=16, null=True, blank=True, unique=True
@@ -169,7 +170,7 @@ class EventKind(models.TextChoices):
     REASSIGNMENT = "reassignment", _("Reassignment by restructuring")
 
 
-class MembershipEvent(models.Model):
+class MembershipEvent(RowLoaded, models.Model):
     member = models.ForeignKey(PartyMember, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("event"), max_length=32, choices=EventKind.choices)
     on = models.DateField(_("effective date"))
@@ -206,7 +207,7 @@ class MembershipEvent(models.Model):
         return f"{choice(self, 'kind')} {self.on:%d/%m/%Y}"
 
 
-class MembershipPeriod(models.Model):
+class MembershipPeriod(RowLoaded, models.Model):
     """Derived: the member was in `org` with `status` during [valid_from, valid_to)."""
 
     member = models.ForeignKey(PartyMember, on_delete=models.CASCADE, related_name="periods")
@@ -244,7 +245,7 @@ class Flag(models.TextChoices):
     IN_TRANSIT = "in_transit", _("Transfer letter not yet presented")
 
 
-class FlagPeriod(models.Model):
+class FlagPeriod(RowLoaded, models.Model):
     """Derived: the member carried `flag` during [valid_from, valid_to)."""
 
     member = models.ForeignKey(PartyMember, on_delete=models.CASCADE, related_name="flag_periods")
@@ -274,7 +275,7 @@ DATED_ATTRIBUTES = (
 FIXED_COUNTED_ATTRIBUTES = ("sex", "birth_date", "ethnicity")
 
 
-class AttributeChange(models.Model):
+class AttributeChange(RowLoaded, models.Model):
     """A change of one of the DATED_ATTRIBUTES of a person from a day on (issue 19, point 4): the
     value was `before` until the day before `effective` and is `after` from it. The person's own
     column holds the newest value; an answer about day d reads `before` of the first change after d,
@@ -326,7 +327,7 @@ def value_label(field: str, value: str) -> str:
     return value
 
 
-class Correction(models.Model):
+class Correction(RowLoaded, models.Model):
     """A wrong record set right. A wrong event is voided (never edited) and may be replaced; a wrong
     attribute (`field`, the value was wrong from the start) is rewritten from `affects_from` on.
     Either way the answers about days from `affects_from` on may move, and list the correction."""

@@ -305,7 +305,7 @@ def _cell_by_cell(
             values += seen_values
         return " AND ".join(where), values
 
-    models = (PartyMember, Person, Organisation)
+    models: tuple[type[Model], ...] = (PartyMember, Person, Organisation)
     tables = {model: model._meta.db_table for model in models}
     fields = _roll_fields(columns)
     select = ", ".join(

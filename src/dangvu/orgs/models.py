@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.core.fields import PathField
+from dangvu.core.loading import RowLoaded
 from dangvu.core.models import Decision
 from dangvu.rules import organisation as rules
 
@@ -94,7 +95,7 @@ def subtree_range(path: str) -> tuple[str, str]:
     return path, path + ":"
 
 
-class Organisation(models.Model):
+class Organisation(RowLoaded, models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=255)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
@@ -121,7 +122,7 @@ class Organisation(models.Model):
         return len(self.path) // SEGMENT_WIDTH
 
 
-class OrgName(models.Model):
+class OrgName(RowLoaded, models.Model):
     org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="names")
     name = models.CharField(_("name"), max_length=255)
     valid_from = models.DateField()
@@ -138,7 +139,7 @@ class OrgName(models.Model):
         return self.name
 
 
-class Placement(models.Model):
+class Placement(RowLoaded, models.Model):
     """Where an organisation stood in the tree, and of what kind it was, for a period."""
 
     org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="placements")
@@ -176,7 +177,7 @@ class Placement(models.Model):
         return f"{self.org.code} @ {self.path} [{self.valid_from}, {self.valid_to})"
 
 
-class Lineage(models.Model):
+class Lineage(RowLoaded, models.Model):
     """Which organisation became which: merged into, split from, renamed, dissolved into."""
 
     class Relation(models.TextChoices):
