@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dangvu.core import labels
+from dangvu.core.addresses import address
 from dangvu.core.numbers import vn_number
 
 register = template.Library()
@@ -37,6 +38,13 @@ def action_label(code: str) -> str:
 @register.filter
 def field_label(name: str) -> str:
     return _field_label(labels.field_labels(), name)
+
+
+@register.simple_tag(name="address")
+def address_tag(name: str, *values: int | str) -> str:
+    """`{% url %}` for the pages every request draws (the frame, a member's page): the same
+    address, its pattern reversed once (core.addresses)."""
+    return address(name, *values)
 
 
 _MENUS: dict[tuple[Any, ...], str] = {}
