@@ -17,7 +17,7 @@ import datetime as dt
 import pytest
 from django.utils import translation
 
-from dangvu.members import lifecycle
+from dangvu.members import following, lifecycle
 from dangvu.members.event_views import available_events
 from dangvu.members.events import event_record, facts_of
 from dangvu.members.models import PartyMember
@@ -85,3 +85,50 @@ def test_a_temporary_transfer_is_received_once(world):
     facts = facts_of(son)
     with translation.override("en"), pytest.raises(lifecycle.LifecycleError, match="already"):
         lifecycle.derive([*facts, lifecycle.Fact("temp_transfer_in", dt.date(2026, 3, 1), 99)])
+
+
+def _tried_one_by_one(facts, on, kinds):
+    """What may follow, as issue 22 first wrote it: the facts replayed with each kind tried."""
+    try:
+        state = lifecycle.derive(facts)
+    except lifecycle.LifecycleError:
+        return []
+    day = max([on, *(f.on for f in facts)])
+    allowed = []
+    for kind in kinds:
+        try:
+            lifecycle.derive([*facts, following._trial(kind, state, day)])
+        except lifecycle.LifecycleError:
+            continue
+        allowed.append(kind)
+    return allowed
+
+
+@pytest.mark.django_db
+def test_trying_on_the_replayed_state_answers_as_replaying_for_each_try(demo):
+    # The member page tries each kind on one replay of the facts (lifecycle.Replayed) instead of
+    # replaying them for each (issue 28). Every member of the demo — admitted, probationary,
+    # transferred, on temporary transfer, exempted, suspended, removed, expelled, dead,
+    # re-admitted — on the day, before the last fact, and years later: the same answers.
+    from dangvu.members import kinds
+
+    offered = kinds.offered()
+    members = list(PartyMember.objects.order_by("pk"))
+    assert len(members) > 300
+    seen_kinds: set[str] = set()
+    for member in members:
+        facts = facts_of(member)
+        seen_kinds |= {f.kind for f in facts}
+        last = max((f.on for f in facts), default=dt.date(2025, 12, 31))
+        for on in (
+            dt.date(2025, 12, 31),
+            last - dt.timedelta(days=40),
+            last + dt.timedelta(days=900),
+        ):
+            assert following.may_follow(facts, on, offered) == _tried_one_by_one(
+                facts, on, offered
+            ), (
+                member.pk,
+                on,
+            )
+    assert {"admission", "recognition", "transfer_out", "transfer_in", "death"} <= seen_kinds

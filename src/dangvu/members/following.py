@@ -9,7 +9,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from dangvu.core.dates import add_months
-from dangvu.members.lifecycle import Fact, LifecycleError, State, derive, official_date_for
+from dangvu.members.lifecycle import (
+    Fact,
+    LifecycleError,
+    Replayed,
+    State,
+    derive,
+    official_date_for,
+)
 from dangvu.rules.charter import REMOVAL_GROUNDS
 
 _ANY_CELL = -1  # a party cell other than the member's own, for a trial
@@ -44,14 +51,21 @@ def may_follow(facts: Sequence[Fact], on: dt.date, kinds: Sequence[str]) -> list
     A member whose recorded facts the engine refuses (written before the rule, or brought in
     by an old system) takes nothing new until the wrong fact is corrected (`problem` says why)."""
     try:
-        state = derive(facts)
+        replayed = Replayed(facts)
     except LifecycleError:
         return []
+    state = replayed.state
     day = max([on, *(f.on for f in facts)])
     allowed = []
     for kind in kinds:
-        try:
-            derive([*facts, _trial(kind, state, day)])
+        trial = _trial(kind, state, day)
+        if replayed.last is None or trial.on >= replayed.last:
+            # It comes last: tried on the facts' state, not after replaying them each time.
+            if replayed.accepts(trial):
+                allowed.append(kind)
+            continue
+        try:  # a recognition dated before a later fact: judged in its place among them
+            derive([*facts, trial])
         except LifecycleError:
             continue
         allowed.append(kind)
