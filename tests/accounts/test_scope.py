@@ -8,7 +8,7 @@ from django.urls import reverse
 from dangvu.accounts.scope import scope_for
 from dangvu.members.selectors import MemberFilters, member_list, visible_members
 from dangvu.tree.selectors import visible_orgs
-from tests.conftest import sign_in
+from tests.conftest import make_org, sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
@@ -17,6 +17,21 @@ def test_a_grant_covers_the_subtree(world):
     assert set(visible_orgs(world.binh).values_list("code", flat=True)) == {"PH-1"}
     assert set(visible_orgs(world.cuong).values_list("code", flat=True)) == {"X-TS", "TS-1"}
     assert visible_orgs(world.an).count() == 7
+
+
+def test_the_organisations_of_a_scope_are_read_anew_for_each_caller(world):
+    # visible_orgs keeps the filter it built for a scope, never what a caller read with it: a
+    # list read, a filter added, an organisation formed since — the next caller sees none of it.
+    first = visible_orgs(world.cuong)
+    assert {o.code for o in first} == {"X-TS", "TS-1"}
+    narrowed = visible_orgs(world.cuong).filter(code="TS-1")
+    assert [o.code for o in narrowed] == ["TS-1"]
+    commune = first.get(code="X-TS")
+    make_org("TS-2", "Chi bộ Thôn 2", "cell", parent=commune)
+    again = visible_orgs(world.cuong)
+    assert again is not first
+    assert {o.code for o in again} == {"X-TS", "TS-1", "TS-2"}
+    assert {o.code for o in visible_orgs(world.binh)} == {"PH-1"}
 
 
 def test_an_account_administrator_sees_no_member_data_without_a_role(world):

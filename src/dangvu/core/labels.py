@@ -96,15 +96,21 @@ def field_labels() -> dict[str, str]:
 _CHOICES: dict[tuple[type, str, str | None], dict[object, str]] = {}
 
 
+def choices_of(model: type, field: str) -> dict[object, str]:
+    """The labels of a field's choices in the active language, by value: kept per language."""
+    key = (model, field, get_language())
+    labels = _CHOICES.get(key)
+    if labels is None:
+        flat = model._meta.get_field(field).flatchoices  # type: ignore[attr-defined]
+        labels = _CHOICES[key] = {value: str(label) for value, label in flat}
+    return labels
+
+
 def choice(instance: object, field: str) -> str:
     """`instance.get_<field>_display()`, read from a table of the field's labels kept per language.
     Django's rebuilds the field's choices and translates every label at each call: a record's name
     in the change log (its `__str__`) cost that for each of thousands of records a restructuring
     logs."""
-    key = (type(instance), field, get_language())
-    labels = _CHOICES.get(key)
-    if labels is None:
-        flat = type(instance)._meta.get_field(field).flatchoices  # type: ignore[attr-defined]
-        labels = _CHOICES[key] = {value: str(label) for value, label in flat}
     value = getattr(instance, field)
-    return labels.get(value, value if isinstance(value, str) else str(value))
+    label = choices_of(type(instance), field).get(value)
+    return label if label is not None else value if isinstance(value, str) else str(value)

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -86,6 +89,13 @@ class OrgChoiceForm(forms.Form):
     org = OrgField(label=_("Organisation"), required=False)
 
 
+def _kept(choices: list[tuple[str, Any]]) -> Callable[[], list[tuple[str, Any]]]:
+    """A filter's choices, given to the field as a function: a form's fields are deep-copied for
+    every form made, and the list's seven lists of choices were copied for every page of the roll
+    (a tenth of its time); a function is copied as itself (issue 28)."""
+    return lambda: choices
+
+
 class FilterForm(forms.Form):
     q = forms.CharField(
         label=_("Search"),
@@ -97,39 +107,47 @@ class FilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[
-            ("active", _("In the list (official and probationary)")),
-            ("official", _("Official")),
-            ("probationary", _("Probationary")),
-            ("left", _("Left the Party (removed, expelled or resigned)")),
-            ("removed", _("Removed")),
-            ("expelled", _("Expelled")),
-            ("resigned", _("Resigned")),
-            ("deceased", _("Deceased")),
-            ("transferred_out", _("Transferred out")),
-        ],
+        choices=_kept(
+            [
+                ("active", _("In the list (official and probationary)")),
+                ("official", _("Official")),
+                ("probationary", _("Probationary")),
+                ("left", _("Left the Party (removed, expelled or resigned)")),
+                ("removed", _("Removed")),
+                ("expelled", _("Expelled")),
+                ("resigned", _("Resigned")),
+                ("deceased", _("Deceased")),
+                ("transferred_out", _("Transferred out")),
+            ]
+        ),
     )
-    sex = forms.ChoiceField(label=_("Sex"), required=False, choices=[("", _("All")), *ref.SEXES])
+    sex = forms.ChoiceField(
+        label=_("Sex"), required=False, choices=_kept([("", _("All")), *ref.SEXES])
+    )
     age_band = forms.ChoiceField(
-        label=_("Age"), required=False, choices=[("", _("All")), *ref.AGE_BAND_LABELS.items()]
+        label=_("Age"),
+        required=False,
+        choices=_kept([("", _("All")), *ref.AGE_BAND_LABELS.items()]),
     )
     ethnicity = forms.ChoiceField(
         label=_("Ethnicity"),
         required=False,
-        choices=[("", _("All")), ("minority", _("Ethnic minorities")), *ref.ETHNIC_GROUPS],
+        choices=_kept([("", _("All")), ("minority", _("Ethnic minorities")), *ref.ETHNIC_GROUPS]),
     )
     religion = forms.ChoiceField(
         label=_("Religion"),
         required=False,
-        choices=[("", _("All")), ("any", _("Any religion")), *ref.RELIGIONS],
+        choices=_kept([("", _("All")), ("any", _("Any religion")), *ref.RELIGIONS]),
     )
     general_education = forms.ChoiceField(
         label=_("General education"),
         required=False,
-        choices=[("", _("All")), *ref.GENERAL_EDUCATION],
+        choices=_kept([("", _("All")), *ref.GENERAL_EDUCATION]),
     )
     theory_level = forms.ChoiceField(
-        label=_("Political theory"), required=False, choices=[("", _("All")), *ref.THEORY_LEVELS]
+        label=_("Political theory"),
+        required=False,
+        choices=_kept([("", _("All")), *ref.THEORY_LEVELS]),
     )
     admission_year = forms.IntegerField(
         label=_("Year of admission"), required=False, min_value=1930, max_value=2100
