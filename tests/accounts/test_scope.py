@@ -32,6 +32,15 @@ def test_the_organisations_of_a_scope_are_read_anew_for_each_caller(world):
     assert again is not first
     assert {o.code for o in again} == {"X-TS", "TS-1", "TS-2"}
     assert {o.code for o in visible_orgs(world.binh)} == {"PH-1"}
+    # Found by review: `&` with a related manager adds the parent it was read from to the records
+    # the queryset knows as related — shared with the kept original, it became every later
+    # caller's parent of TS-1, with what an earlier request had done to it.
+    parent = visible_orgs(world.cuong).get(code="X-TS")
+    parent.name = "Tên của một yêu cầu trước"
+    _combined = visible_orgs(world.cuong) & parent.current_children.all()
+    later = visible_orgs(world.cuong).get(code="TS-1")
+    assert later.parent is not parent
+    assert later.parent.name == commune.name
 
 
 def test_an_account_administrator_sees_no_member_data_without_a_role(world):

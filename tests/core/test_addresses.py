@@ -4,6 +4,7 @@ site and any values — the same address, or the same refusal."""
 from __future__ import annotations
 
 import itertools
+import uuid
 
 import pytest
 from django.urls import NoReverseMatch, get_resolver, reverse
@@ -14,8 +15,9 @@ from dangvu.members.models import EventKind
 pytestmark = [pytest.mark.once]
 
 # Keys, codes as the site writes them, and values a converter refuses or that need quoting.
-VALUES = [0, 7, 2**40, -1, "17", "TU-KH", "official", "temp_transfer_in", "a b", "x/y", "Đồng", "",
-          EventKind.TEMP_TRANSFER_IN, True]  # fmt: skip
+VALUES = [0, 7, 2**40, 10**45, -1, "17", "TU-KH", "official", "temp_transfer_in", "a b", "x/y",
+          "Đồng", "", "a" * 50, EventKind.TEMP_TRANSFER_IN, True,
+          uuid.UUID("1b11596c-8a3e-4f7e-9d7e-2f0c1a2b3c4d")]  # fmt: skip
 
 
 def _names() -> list[tuple[str, int]]:
@@ -46,6 +48,14 @@ def test_the_site_has_pages_with_keys_and_codes():
     assert names["members:event"] == 2
     assert names["orgs:detail"] == 1
     assert names["home"] == 0
+    assert names["exchange:batch"] == 1  # a uuid: the pattern refuses the marks
+
+
+def test_an_address_with_a_uuid_is_what_reverse_gives():
+    # Found by review: the uuid converter refuses the marks; the address is reverse's, not an
+    # error.
+    batch = uuid.uuid4()
+    assert address("exchange:batch", batch) == reverse("exchange:batch", args=[batch])
 
 
 @pytest.mark.parametrize(("name", "count"), _names())

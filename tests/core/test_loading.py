@@ -123,3 +123,17 @@ def test_a_model_whose_init_is_listened_to_goes_through_django(world):
     finally:
         post_init.disconnect(listener, sender=Organisation)
     assert heard == [o.pk for o in read] == pks
+
+
+def test_a_model_with_its_own_constructor_goes_through_django(world, monkeypatch):
+    # Found by review: a constructor of the model's own would have been skipped.
+    made = []
+
+    def constructor(self, *args, **kwargs):
+        made.append(args)
+        Model.__init__(self, *args, **kwargs)
+
+    monkeypatch.setattr(Organisation, "__init__", constructor, raising=False)
+    monkeypatch.setattr(loading, "_COLUMNS", {})
+    read = list(Organisation.objects.order_by("pk")[:3])
+    assert len(made) == len(read) == 3

@@ -4,8 +4,10 @@
 address, and a member's page has a score of them (its menu, its actions, one for each event that
 may follow). `address(name, *values)` reverses the pattern once per name, number of values, URL
 configuration and script prefix, with marks in the values' places, and then puts the values in.
-Only values that every converter takes as they are and that need no quoting are put in so —
-integers, and codes of letters, digits, "_" and "-"; any other goes through `reverse`.
+Only values that need no quoting and that the pattern was seen to take alike (its shortest and
+longest numbers, and words) are put in so — integers, and codes of letters, digits, "_" and "-",
+of at most 40 characters; any other, and any pattern that refuses a mark (a uuid), goes through
+`reverse`.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 _MARK = "907153842{}"  # digits: taken by int, str, slug and path converters alike
-_WORD = "aZ_-{}"  # what an int converter refuses and the others take
-_PLAIN = re.compile(r"[A-Za-z0-9_-]+")
+_LONGEST = 40  # a value put in without `reverse` is at most this long
+_PLAIN = re.compile(rf"[A-Za-z0-9_-]{{1,{_LONGEST}}}")
 
 
 @dataclass(frozen=True)
@@ -29,9 +31,25 @@ class _Pattern:
 _PATTERNS: dict[tuple[str, int, object, str], _Pattern | None] = {}
 
 
+def _takes(name: str, marks: list[str], i: int, samples: tuple[str, ...]) -> bool:
+    """Whether the pattern takes each of `samples` as its value `i` (the others as marks)."""
+    for sample in samples:
+        try:
+            reverse(name, args=[*marks[:i], sample, *marks[i + 1 :]])
+        except NoReverseMatch:
+            return False
+    return True
+
+
 def _pattern(name: str, count: int) -> _Pattern | None:
+    """The address around the marks, or None when the values must go through `reverse`: a
+    converter that refuses a mark (a uuid), a mark the pattern changed or repeats, or a value
+    whose shortest and longest digits, or words, the pattern does not take alike."""
     marks = [_MARK.format(i) for i in range(count)]
-    url = reverse(name, args=marks)
+    try:
+        url = reverse(name, args=marks)
+    except NoReverseMatch:
+        return None
     if not marks:
         return _Pattern((url,), ())
     either = "|".join(marks)
@@ -39,12 +57,9 @@ def _pattern(name: str, count: int) -> _Pattern | None:
         return None
     words = []
     for i in range(count):
-        try:
-            reverse(name, args=[*marks[:i], _WORD.format(i), *marks[i + 1 :]])
-        except NoReverseMatch:
-            words.append(False)
-        else:
-            words.append(True)
+        if not _takes(name, marks, i, ("0", "9" * _LONGEST)):
+            return None  # not every number: the pattern decides
+        words.append(_takes(name, marks, i, ("a", "aZ_-" * (_LONGEST // 4))))
     return _Pattern(tuple(re.split(either, url)), tuple(words))
 
 
@@ -57,7 +72,7 @@ def address(name: str, *values: int | str) -> str:
         _PATTERNS[key] = _pattern(name, len(values))
     pattern = _PATTERNS[key]
     if pattern is None or not all(
-        (type(v) is int and v >= 0)
+        (type(v) is int and 0 <= v < 10**_LONGEST)
         or (type(v) is str and _PLAIN.fullmatch(v) and (word or v.isdigit()))
         for v, word in zip(values, pattern.words, strict=True)
     ):

@@ -8,9 +8,10 @@ a page (member, person, cell), and their constructors were a tenth of the page's
 
 `RowLoaded.from_db` does only that, and only where it is the same thing: when every column's
 descriptor is Django's plain one (a value, or a foreign key's id: both store into `__dict__`) and
-no receiver listens to the model's init signals. Otherwise, and for a record made in code, it is
-Django's own path. A column not read (`only`, `defer`) is left out of `__dict__`, as Django leaves
-it, so that it is read on access.
+no receiver listens to the model's init signals, and the model has no constructor or attribute
+setter of its own. Otherwise, and for a record made in code, it is Django's own path. A column
+not read (`only`, `defer`) is left out of `__dict__`, as Django leaves it, so that it is read on
+access.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
+from django.db.models import Model
 from django.db.models.base import DEFERRED, ModelState
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.query_utils import DeferredAttribute
@@ -35,6 +37,9 @@ def _columns(cls: type) -> tuple[str, ...] | None:
         return _COLUMNS[cls]
     names = tuple(f.attname for f in cls._meta.concrete_fields)  # type: ignore[attr-defined]
     plain = all(type(inspect.getattr_static(cls, name)) in _PLAIN_DESCRIPTORS for name in names)
+    # A constructor or an attribute setter of the model's own would be skipped: Django's way.
+    own = (getattr(cls, "__init__", None), getattr(cls, "__setattr__", None))
+    plain = plain and own == (Model.__init__, object.__setattr__)
     _COLUMNS[cls] = names if plain else None
     return _COLUMNS[cls]
 

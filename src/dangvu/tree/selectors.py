@@ -27,8 +27,9 @@ from dangvu.orgs.models import (
 )
 
 # The organisations of a scope, as a queryset built once per scope and cloned for each caller:
-# turning a scope's paths into a filter was a tenth of the member list's time (issue 28). A
-# clone shares nothing a caller can change: filtering or reading it fills the clone only.
+# turning a scope's paths into a filter was a tenth of the member list's time (issue 28). Filtering
+# or reading a clone fills the clone only; the one thing a clone shares with its original, the
+# records it knows as related (`&` with a related manager adds to them), it is given anew.
 _VISIBLE: dict[tuple[tuple[str, ...], bool], QuerySet[Organisation]] = {}
 
 
@@ -40,7 +41,9 @@ def visible_orgs(user: Any, ability: str = Ability.VIEW) -> QuerySet[Organisatio
         if len(_VISIBLE) >= 1000:
             _VISIBLE.clear()
         built = _VISIBLE[key] = Organisation.objects.filter(scope.q("path"))
-    return built.all()
+    clone = built.all()
+    clone._known_related_objects = {}  # type: ignore[attr-defined]  # shared with `built` by _clone
+    return clone
 
 
 # Every page of an organisation reads it by its code: the statement built once (core.prepared).
