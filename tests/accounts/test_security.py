@@ -1156,3 +1156,81 @@ def test_a_reveal_in_the_change_log_is_filed_where_the_entries_are(world):
     assert record.org_path == world.ph1.path
     listed = signed_in(world.an).get(reverse("access_log"), {"org": "X-PH"}).content.decode()
     assert "Nhật ký thay đổi" in listed
+
+
+def test_the_three_ways_of_leaving_read_alike_on_every_page_and_export(world):
+    """docs/security.md: until sensitive data is revealed, removal, expulsion and resignation read
+    alike ("Đã ra khỏi Đảng"). Found in Chromium (6/12): the member page named a removal or a
+    resignation, with its ground and decision, and left an expulsion out — so the member who had
+    left with no event shown was the one expelled. Now the event reads "Đã ra khỏi Đảng" on its
+    day in all three timelines, histories, the change log and the events export, with nothing of
+    which way, its ground or its decision; revealed, each is what it was."""
+    from django.utils import translation
+
+    from dangvu.members.events import event_record
+    from dangvu.members.models import EventKind
+    from dangvu.rules.charter import REMOVAL_GROUNDS
+    from tests.conftest import decision
+
+    leaving = {
+        "hoa": ("removal", "11-QĐ/ĐU", {"ground": "card_returned"}),
+        "an": ("expulsion", "12-QĐ/ĐU", {}),
+        "thanh": ("resignation", "13-QĐ/ĐU", {}),
+    }
+    day = dt.date(2026, 2, 2)
+    for name, (kind, number, details) in leaving.items():
+        event_record(
+            member=world.members[name],
+            kind=kind,
+            on=day,
+            actor=None,
+            check_scope=False,
+            decision=decision(day, number=number),
+            details=details,
+        )
+    with translation.override("vi"):
+        told = [str(EventKind(kind).label) for kind, _n, _d in leaving.values()]
+        told += [number for _k, number, _d in leaving.values()]
+        told.append(str(REMOVAL_GROUNDS["card_returned"]))  # the removal's ground
+    assert told[0] and told[1] != told[2]
+
+    def timeline(page: str) -> str:
+        return page.split('<ol class="timeline">', 1)[1].split("</ol>", 1)[0]
+
+    items = []
+    for name in leaving:
+        page = (
+            signed_in(world.dung)
+            .get(reverse("members:detail", args=[world.members[name].pk]))
+            .content.decode()
+        )
+        assert "Đã ra khỏi Đảng" in timeline(page), name
+        assert not any(word in page for word in told), (name, [w for w in told if w in page])
+        items.append(next(i for i in timeline(page).split("<li") if "Đã ra khỏi Đảng" in i))
+    assert items[0] == items[1] == items[2]  # the same line, whichever way each left
+
+    log = signed_in(world.an).get(reverse("change_log")).content.decode()
+    assert log.count("Đã ra khỏi Đảng") >= 3
+    assert not any(word in log for word in told)
+
+    export = reverse("exchange:export", args=["events"])
+    rows = csv_rows(
+        signed_in(world.dung).get(export, {"org": "TU-T", "format": "csv", "purpose": "report"})
+    )
+    left = [r for r in rows if r["Sự kiện"] == "Đã ra khỏi Đảng"]
+    assert len(left) == 3
+    assert not any(word in v for r in rows for v in r.values() for word in told)
+    after_day = [{k: v for k, v in r.items() if k not in ("Họ và tên", "Ngày sinh", "Số CCCD",
+                  "Số thẻ đảng", "Số hồ sơ")} for r in left]  # fmt: skip
+    assert after_day[0] == after_day[1] == after_day[2]
+
+    # Revealed, each is what it was.
+    for name, (_kind, number, _details) in leaving.items():
+        page = (
+            signed_in(world.an)
+            .get(
+                reverse("members:detail", args=[world.members[name].pk]), {"purpose": "inspection"}
+            )
+            .content.decode()
+        )
+        assert number in timeline(page), name

@@ -50,6 +50,12 @@ MASK = "••••••"
 # by one of them asks the purpose, like a filter by religion.
 LEFT_STATUSES = frozenset({"removed", "expelled", "resigned"})
 LEFT_LABEL = _("Left the Party")
+# The events of those three ways of leaving read alike too: "left the Party" on its day, with
+# nothing of which way, its ground, its cell or its decision — on the member's page, in the change
+# log and in an export. Hidden for an expulsion alone, or named for the other two, the difference
+# would tell the expulsion.
+LEFT_EVENT_KINDS = frozenset({"removal", "expulsion", "resignation"})
+LEFT_ACTION = "member.event.left"
 
 
 def status_shown(status: str, label: object, *, revealed: bool) -> str:
@@ -78,9 +84,12 @@ def is_sensitive_action(action: str) -> bool:
 
 
 def mask_event(event: Any) -> Any:
-    """A membership event as shown without the permission (not saved): a discipline event says
-    only that there is an event, not which, nor its decision."""
-    if is_sensitive_event(event.kind):
+    """A membership event as shown without the permission (not saved): a way of leaving the Party
+    reads as "left the Party" (`left_alike`), whichever it was; another discipline event says only
+    that there is an event, not which, nor its decision (`masked`)."""
+    if event.kind in LEFT_EVENT_KINDS:
+        event.left_alike = True
+    elif is_sensitive_event(event.kind):
         event.masked = True
     return event
 
@@ -99,11 +108,15 @@ def entry_is_sensitive(entry: Any) -> bool:
 def mask_entry(entry: Any) -> Any:
     """A change-log entry as shown to someone without the permission (the entry is not saved)."""
     entry.before, entry.after = mask_mapping(entry.before), mask_mapping(entry.after)
-    if is_sensitive_action(entry.action) and entry.action.startswith(
+    if entry.action.startswith("member.event.") and (
+        entry.action.removeprefix("member.event.") in LEFT_EVENT_KINDS
+    ):
+        entry.action = LEFT_ACTION  # the three ways of leaving read alike, their values hidden
+    elif is_sensitive_action(entry.action) and entry.action.startswith(
         ("member.event.", "discipline.")
     ):
         entry.action = MASK  # that there is a discipline event or decision is itself hidden
-    if entry.action == MASK or is_sensitive_action(entry.action):
+    if entry.action in (MASK, LEFT_ACTION) or is_sensitive_action(entry.action):
         entry.before = dict.fromkeys(entry.before, MASK) if entry.before else entry.before
         entry.after = dict.fromkeys(entry.after, MASK) if entry.after else entry.after
         whose, sep, _what = entry.object_label.partition(" — ")

@@ -16,7 +16,13 @@ from typing import Any, BinaryIO
 from django.utils import translation
 
 from dangvu.accounts.models import Ability
-from dangvu.accounts.privacy import MASK, is_sensitive_event, status_shown
+from dangvu.accounts.privacy import (
+    LEFT_EVENT_KINDS,
+    LEFT_LABEL,
+    MASK,
+    is_sensitive_event,
+    status_shown,
+)
 from dangvu.accounts.scope import scope_for
 from dangvu.core.exports import csv_cell
 from dangvu.evaluation.models import Rating
@@ -122,7 +128,16 @@ def event_records(events: Iterable[MembershipEvent], user: Any) -> Iterator[Reco
                 if column.type == "date" and isinstance(value, str):
                     value = dt.date.fromisoformat(value)
                 record[column.key] = _label(column, value)
-        if is_sensitive_event(e.kind) and not sensitive.covers_member(m):
+        if e.kind in LEFT_EVENT_KINDS and not sensitive.covers_member(m):
+            # A way of leaving the Party: all three read alike, "left the Party" on its day, and
+            # every column after the day hidden, whether the event filled it or not.
+            record["kind"] = str(LEFT_LABEL)
+            after_day = False
+            for column in COLUMNS["events"]:
+                if after_day:
+                    record[column.key] = MASK
+                after_day = after_day or column.key == "on"
+        elif is_sensitive_event(e.kind) and not sensitive.covers_member(m):
             # A discipline event: that there is one, not which, nor its decision.
             for key in ("kind", "decision_number", "decision_date", "decision_issuer", "org"):
                 record[key] = MASK

@@ -24,6 +24,9 @@ class MembersConfig(AppConfig):
                 "member.event.recognition": _("Recognition recorded"),
                 "member.event.ceremony": _("Admission ceremony recorded"),
                 "member.event.correct": _("Event corrected"),
+                # Removal, expulsion or resignation, to whoever has not revealed sensitive data
+                # (accounts.privacy.LEFT_ACTION).
+                "member.event.left": _("Left the Party"),
             }
         )
         labels.register_action_family("member.event.", _event_label)

@@ -20,6 +20,8 @@ from dangvu.accounts import purpose as asked_why
 from dangvu.accounts.forms import PurposeForm
 from dangvu.accounts.models import Ability, AccessRecord
 from dangvu.accounts.privacy import (
+    LEFT_EVENT_KINDS,
+    LEFT_LABEL,
     LEFT_STATUSES,
     MASK,
     SENSITIVE_FIELDS,
@@ -306,6 +308,7 @@ def _timeline_html(member: PartyMember, events: list[Any], *, can_edit: bool) ->
     head, _zero, tail = reverse("members:correct", args=[member.pk, 0]).rpartition("0")
     hidden = _("A discipline event: seeing it needs its own permission and a stated purpose.")
     masked = f'<span class="masked" title="{escape(hidden)}">{escape(MASK)}</span>'
+    left_alike = escape(LEFT_LABEL)  # removal, expulsion or resignation (accounts.privacy)
     # A move by restructuring keeps the cell left by its key: its name is shown.
     left = selectors.org_names(
         e.details["from"]
@@ -319,6 +322,8 @@ def _timeline_html(member: PartyMember, events: list[Any], *, can_edit: bool) ->
     for e in events:
         if getattr(e, "masked", False):
             what = masked
+        elif getattr(e, "left_alike", False):
+            what = left_alike
         else:
             parts: list[str] = [escape(choice(e, "kind"))]
             if e.org_id:
@@ -413,7 +418,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                     c.field not in SENSITIVE_FIELDS
                     # a corrected discipline event tells of the event
                     and not any(
-                        e is not None and is_sensitive_event(e.kind)
+                        e is not None and (is_sensitive_event(e.kind) or e.kind in LEFT_EVENT_KINDS)
                         for e in (c.voided, c.replacement)
                     )
                 )
