@@ -121,6 +121,20 @@ def test_filters_combine(as_an, world):
     assert listed(as_an.get(url, {"org": "X-TS"})) == ["Lê Minh Sơn"]
 
 
+def test_a_filter_that_cannot_be_applied_is_named_and_the_others_still_apply(as_an, world):
+    # A year typed as words dropped every filter without a word: the women's list showed men.
+    url = reverse("members:list")
+    page = as_an.get(
+        url, {"org": "TU-T", "sex": "F", "ethnicity": "minority", "admission_year": "hai"}
+    )
+    assert listed(page) == ["Nguyễn Thị Hoa"]  # the two valid filters, as without the year
+    body = page.content.decode()
+    assert "Các bộ lọc sau không được áp dụng:" in body
+    assert "<li>Năm kết nạp: Hãy nhập năm bằng chữ số, ví dụ 2024.</li>" in body
+    clean = as_an.get(url, {"org": "TU-T", "sex": "F"}).content.decode()
+    assert "không được áp dụng" not in clean
+
+
 def test_list_pages_by_key_in_vietnamese_order_with_a_bounded_number_of_queries(as_an, world):
     for i in range(60):
         admit(world.ts1, f"Lê Văn Thử{chr(ord('a') + i % 26)}", birth=dt.date(1980, 1, 1 + i % 28))
@@ -162,6 +176,11 @@ def test_the_rows_of_the_roll_are_escaped_and_labelled(as_an, world):
     ).content.decode()
     assert "<html" not in part and part.lstrip().startswith("<tr>")
     assert "Chi bộ Điện &amp; Nước &lt;số 1&gt;" in part
+    # The last rows say that the list ends, as the whole page does (found in Chromium: it did not).
+    assert part.rstrip().endswith(
+        '<tr class="end"><td colspan="7" class="muted">Hết danh sách.</td></tr>'
+    )
+    assert "Trang sau" not in part
 
 
 @pytest.mark.once

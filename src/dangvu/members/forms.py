@@ -150,14 +150,29 @@ class FilterForm(forms.Form):
         choices=_kept([("", _("All")), *ref.THEORY_LEVELS]),
     )
     admission_year = forms.IntegerField(
-        label=_("Year of admission"), required=False, min_value=1930, max_value=2100
+        label=_("Year of admission"),
+        required=False,
+        min_value=1930,
+        max_value=2100,
+        error_messages={"invalid": _("Enter a year in digits, such as 2024.")},
     )
 
 
+def filter_problems(form: FilterForm) -> list[tuple[str, str]]:
+    """(the filter's label, why its value was left out) for each filter not applied."""
+    form.is_valid()
+    return [
+        (str(form.fields[name].label), " ".join(str(e) for e in errors))
+        for name, errors in form.errors.items()
+        if name in form.fields
+    ]
+
+
 def filters_of(form: FilterForm) -> MemberFilters:
-    """The list's filters as the form gives them (none when the form is not valid)."""
-    if not form.is_valid():
-        return MemberFilters()
+    """The list's filters as the form gives them: those whose values are valid. A value that is
+    not (a year typed as words, a choice no longer offered) is left out, and the page says so
+    (`filter_problems`), rather than every filter being dropped without a word."""
+    form.is_valid()
     d = form.cleaned_data
     ethnicity = d.get("ethnicity") or ""
     return MemberFilters(

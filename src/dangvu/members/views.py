@@ -142,11 +142,15 @@ def member_list(request: HttpRequest) -> HttpResponse:
     query["org"] = org.code
     rows_html = _rows_html(rows, token, query.urlencode(), revealed=bool(stated))
     if request.htmx and after:  # type: ignore[attr-defined]
+        if not token:  # the last rows: the end said here, as the whole page says it below
+            end = escape(_("End of the list."))
+            rows_html += f'\n<tr class="end"><td colspan="7" class="muted">{end}</td></tr>'
         return HttpResponse(rows_html)
     context = {
         "org": org,
         "form": form,
         "filter_fields": _filter_fields(form, request),
+        "filter_problems": forms.filter_problems(form),
         "rows": rows_html,
         "next_token": token,
         "query": query.urlencode(),
