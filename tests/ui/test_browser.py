@@ -263,7 +263,8 @@ def test_a_figure_of_a_statistics_form_opens_the_records_behind_it(page, live_se
 
 def test_the_roll_of_a_province_loads_its_next_page_in_place(page, live_server, live_world):
     """The province's roll: 50 rows, then "Trang sau" brings the next rows into the same table
-    (htmx, the page stays), cell after cell; a name opens the member's page (issue 9)."""
+    (htmx, the page stays), cell after cell, ending with "Hết danh sách."; a name opens the
+    member's page (issue 9)."""
     from playwright.sync_api import expect
 
     from tests.conftest import admit
@@ -275,13 +276,15 @@ def test_the_roll_of_a_province_loads_its_next_page_in_place(page, live_server, 
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
     page.goto(live_server.url + "/dang-vien/?org=TU-T")
-    rows = page.locator("#rows tr:not(.more)")
+    rows = page.locator("#rows tr:not(.more):not(.end)")
     expect(rows).to_have_count(50)
     address = page.url
+    expect(page.get_by_text("Hết danh sách.")).to_have_count(0)
     page.get_by_role("link", name="Trang sau").click()
     expect(rows).to_have_count(64)  # 4 of the world and 60 more
     assert page.url == address  # the rows came into this page
     expect(page.get_by_role("link", name="Trang sau")).to_have_count(0)
+    expect(page.get_by_text("Hết danh sách.")).to_be_visible()  # the last rows say so
     cells = rows.locator("td:nth-child(7)").all_inner_texts()
     assert cells[:3] == ["Chi bộ Thôn Phước Lập"] * 2 + ["Chi bộ Thôn Hữu Đức"]
     assert set(cells[3:]) == {"Chi bộ Khu phố 1"}

@@ -172,6 +172,8 @@ def filters_of(form: FilterForm) -> MemberFilters:
     """The list's filters as the form gives them: those whose values are valid. A value that is
     not (a year typed as words, a choice no longer offered) is left out, and the page says so
     (`filter_problems`), rather than every filter being dropped without a word."""
+    if not form.is_bound:  # no filter asked
+        return MemberFilters()
     form.is_valid()
     d = form.cleaned_data
     ethnicity = d.get("ethnicity") or ""
