@@ -156,6 +156,36 @@ def test_a_grant_covers_its_organisations_predecessors_to_every_generation(world
     assert set(scope_for(world.cuong).paths) == {world.tan_son.path}
 
 
+def test_each_grant_covers_its_own_organisations_history_read_with_the_grants(world):
+    """DOMAIN.md §10, one user with two grants: a viewer on TS-1, which PH-2 merged into, and a
+    secretary on PH-1. Seeing reaches TS-1's predecessor PH-2; changing records does not, since
+    the grant that may change them is PH-1's, which has none. The grants and the history they
+    cover are read in one statement, once a request, whatever is asked after."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dangvu.accounts.models import Ability, Role, User
+    from dangvu.accounts.services import role_grant
+    from dangvu.orgs.models import Lineage
+    from tests.conftest import FOUNDED, make_user
+
+    two = make_user("hai", "Người Hai Vai")
+    role_grant(user=two, org=world.ts1, role=Role.VIEWER, valid_from=FOUNDED, actor=None)
+    role_grant(user=two, org=world.ph1, role=Role.SECRETARY, valid_from=FOUNDED, actor=None)
+    Lineage.objects.create(
+        predecessor=world.ph2, successor=world.ts1, relation="merged_into", on=dt.date(2025, 7, 1)
+    )
+    fresh = User.objects.get(pk=two.pk)  # as each request reads its user
+    with CaptureQueriesContext(connection) as read:
+        seeing = scope_for(fresh)
+        changing = scope_for(fresh, Ability.MANAGE_MEMBERS)
+        scope_for(fresh, Ability.VIEW_SENSITIVE)
+    assert len(read.captured_queries) == 1
+    assert set(seeing.paths) == {world.ts1.path, world.ph2.path, world.ph1.path}
+    assert set(changing.paths) == {world.ph1.path}
+    assert not changing.covers(world.ph2.path)
+
+
 def test_the_scope_s_three_forms_keep_the_same_members(world):
     """A scope is asked three ways: as a filter (`member_q`, the lists), of one record read by its
     key (`covers_member`: get_member) and as SQL written by hand (`member_sql`: the roll). For

@@ -89,6 +89,25 @@ def test_value_lists_come_back_as_the_queryset_gives_them(world):
     assert flags(hoa.pk, dt.date(2024, 1, 1)) == [("exempted", dt.date(2024, 1, 1))]
 
 
+def test_the_statement_written_around_a_read_finds_its_rows(world):
+    """`statement` gives the read's SQL with the values in place, for a statement written around
+    it (the scope reads its grants so): run inside another, it finds the queryset's rows; a key
+    beyond 64 bits names none, as the ORM says."""
+    periods = Prepared(_periods_on, int, dt.date)
+    counts = []
+    for member in world.members.values():
+        for day in (dt.date(1990, 1, 1), dt.date.today()):
+            db, sql, params = periods.statement(member.pk, day)
+            assert db == "default"
+            with connection.cursor() as cursor:
+                cursor.execute(f"WITH p AS ({sql}) SELECT count(*) FROM p", params)  # noqa: S608
+                (count,) = cursor.fetchone()
+            assert count == len(list(_periods_on(member.pk, day)))
+            counts.append(count)
+    assert periods.statement(2**63, dt.date.today()) is None
+    assert 0 in counts and max(counts) > 0  # the values given reach the statement
+
+
 def test_a_value_of_another_type_or_one_that_never_reaches_the_sql_is_refused(world):
     events = Prepared(_events, int)
     with pytest.raises(TypeError):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.db import connections
 from django.db.models import Q
 from django.http import Http404
 
@@ -88,27 +88,6 @@ def _minimal(paths: list[str]) -> tuple[str, ...]:
     return tuple(sorted(kept))
 
 
-def _predecessor_paths(org_ids: set[int]) -> list[str]:
-    """A grant covers the history of its organisation too: the organisations merged or split into
-    it, and theirs, keep their last paths (DOMAIN.md §10: a report for 2023 as 2023 was).
-
-    One recursive statement (every request asks it): a query per generation of predecessors and
-    one for their paths cost three statements and 2.5 ms a page (issue 28)."""
-    if not org_ids:
-        return []
-    marks = ", ".join(["%s"] * len(org_ids))
-    lineage, orgs = Lineage._meta.db_table, Organisation._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH RECURSIVE before(id) AS (SELECT predecessor_id FROM {lineage} "  # noqa: S608 (table names from the models; the ids are parameters)
-            f"WHERE successor_id IN ({marks}) UNION SELECT l.predecessor_id FROM {lineage} l "
-            f"JOIN before b ON l.successor_id = b.id) SELECT o.path FROM {orgs} o "
-            f"WHERE o.id IN (SELECT id FROM before) AND o.id NOT IN ({marks})",
-            [*org_ids, *org_ids],
-        )
-        return [path for (path,) in cursor.fetchall() if path]
-
-
 def scope_for(user: Any, ability: str = Ability.VIEW) -> Scope:
     if user is None:
         return SYSTEM
@@ -127,13 +106,9 @@ def scope_for(user: Any, ability: str = Ability.VIEW) -> Scope:
     else:
         chosen = [g for g in grants if ability in ROLE_ABILITIES.get(g[0], ())]
     paths = [g[3] for g in chosen]
-    org_ids = {g[2] for g in chosen}
-    if org_ids:
-        memo: dict[frozenset[int], list[str]] = user.__dict__.setdefault("_dangvu_before", {})
-        key = frozenset(org_ids)
-        if key not in memo:
-            memo[key] = _predecessor_paths(org_ids)
-        paths += memo[key]
+    before: dict[int, list[str]] = user.__dict__.get("_dangvu_before", {})  # read with them
+    for org_id in {g[2] for g in chosen}:
+        paths += before.get(org_id, ())
     own: tuple[int, ...] = ()
     if (
         ability in (Ability.VIEW, Ability.VIEW_SENSITIVE)
@@ -157,15 +132,52 @@ _GRANTS_ON: Prepared[tuple[str, bool, int, str | None]] = Prepared(
 
 
 def _current_grants(user: Any) -> list[tuple[str, bool, int, str]]:
-    """The user's roles in force today, read once per request: (role, sensitive, org id, path)."""
+    """The user's roles in force today, read once per request: (role, sensitive, org id, path).
+
+    With them, in the same statement, the history each grant covers: the organisations merged or
+    split into the granted one, and theirs, keep their last paths (DOMAIN.md §10: a report for
+    2023 as 2023 was; the organisation as it is now answers for its past). Kept in the user's
+    `_dangvu_before` (granted organisation → predecessors' paths). One statement, every request
+    asks it: the grants, then the lineage as a second statement cost a round trip on every page
+    (issue 28)."""
     cached: list[tuple[str, bool, int, str]] | None = user.__dict__.get("_dangvu_grants")
     if cached is None:
-        cached = [
-            (role, sensitive, org_id, path or "")
-            for role, sensitive, org_id, path in _GRANTS_ON(user.pk, today())
-        ]
+        cached, before = _grants_and_history(user.pk, today())
+        user.__dict__["_dangvu_before"] = before
         user.__dict__["_dangvu_grants"] = cached
     return cached
+
+
+def _grants_and_history(
+    user_id: int, on: dt.date
+) -> tuple[list[tuple[str, bool, int, str]], dict[int, list[str]]]:
+    bound = _GRANTS_ON.statement(user_id, on)
+    if bound is None:
+        return [], {}
+    db, grants_sql, params = bound
+    lineage, orgs = Lineage._meta.db_table, Organisation._meta.db_table
+    # The grants' own statement (written once, by the ORM) inside; the rest names the models'
+    # tables, never input; every value is a parameter.
+    statement = (
+        f"WITH RECURSIVE g(role, sensitive, org_id, path) AS ({grants_sql}), "  # noqa: S608
+        f"before(root, id) AS (SELECT successor_id, predecessor_id FROM {lineage} "
+        f"WHERE successor_id IN (SELECT org_id FROM g) UNION SELECT b.root, l.predecessor_id "
+        f"FROM {lineage} l JOIN before b ON l.successor_id = b.id) "
+        f"SELECT 0, role, sensitive, org_id, path FROM g UNION ALL "
+        f"SELECT 1, NULL, NULL, b.root, o.path FROM before b JOIN {orgs} o ON o.id = b.id "
+        f"WHERE o.id <> b.root"
+    )
+    grants: list[tuple[str, bool, int, str]] = []
+    before: dict[int, list[str]] = {}
+    with connections[db].cursor() as cursor:
+        cursor.execute(statement, params)
+        for is_before, role, sensitive, org_id, path in cursor.fetchall():
+            if is_before:
+                if path:
+                    before.setdefault(org_id, []).append(path)
+            else:
+                grants.append((role, bool(sensitive), org_id, path or ""))
+    return grants, before
 
 
 def forget_cached_scope(user: Any) -> None:

@@ -76,11 +76,40 @@ class Prepared(Generic[T]):
         self._compiled: dict[str, _Compiled] = {}
 
     def __call__(self, *values: Any) -> list[T]:
+        run = self._bind(values)
+        if run is None:
+            return []
+        db, compiled, params = run
+        connection = connections[db]
+        compiler = copy.copy(compiled.compiler)
+        compiler.connection = connection
+        statement = (compiled.sql, params)
+        compiler.as_sql = lambda *_a, **_k: statement
+        compiler.get_converters = lambda _fields: compiled.converters
+        template: Any = compiled.queryset  # its private parts are copied: typed as Any
+        bound: Any = _Bound(template.query, compiler)
+        queryset: Any = QuerySet(model=template.model, query=bound, using=db)
+        queryset._iterable_class = template._iterable_class
+        queryset._fields = template._fields
+        queryset._prefetch_related_lookups = template._prefetch_related_lookups
+        return list(queryset)
+
+    def statement(self, *values: Any) -> tuple[str, str, tuple[Any, ...]] | None:
+        """The database, SQL and parameters of this read with these values, for a statement
+        written by hand around it (`WITH g AS (…)`): the rows come back as the database gives
+        them, unconverted. None when a value names no row (a key beyond 64 bits)."""
+        bound = self._bind(values)
+        if bound is None:
+            return None
+        db, compiled, params = bound
+        return db, compiled.sql, params
+
+    def _bind(self, values: tuple[Any, ...]) -> tuple[str, _Compiled, tuple[Any, ...]] | None:
         if len(values) != len(self.kinds):
             raise TypeError(f"{len(self.kinds)} values expected, {len(values)} given")
         low, high = _INT_RANGE
         if any(type(v) is int and not low <= v <= high for v in values):
-            return []
+            return None
         # The database is chosen for each run, as the queryset would choose it (the router).
         first = self._compiled.get("")
         db = (first.queryset if first else self._stand_in_queryset()).db
@@ -93,18 +122,7 @@ class Prepared(Generic[T]):
         params = list(compiled.params)
         for position, index in compiled.slots:
             params[position] = given[index]
-        compiler = copy.copy(compiled.compiler)
-        compiler.connection = connection
-        statement = (compiled.sql, tuple(params))
-        compiler.as_sql = lambda *_a, **_k: statement
-        compiler.get_converters = lambda _fields: compiled.converters
-        template: Any = compiled.queryset  # its private parts are copied: typed as Any
-        bound: Any = _Bound(template.query, compiler)
-        queryset: Any = QuerySet(model=template.model, query=bound, using=db)
-        queryset._iterable_class = template._iterable_class
-        queryset._fields = template._fields
-        queryset._prefetch_related_lookups = template._prefetch_related_lookups
-        return list(queryset)
+        return db, compiled, tuple(params)
 
     # --- building once ---------------------------------------------------------------------------
     def _stand_ins(self) -> list[Any]:
