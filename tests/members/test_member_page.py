@@ -126,3 +126,41 @@ def test_a_member_who_died_is_as_old_as_on_the_day_of_death_on_the_page_and_in_t
     age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
     page = client.get(reverse("members:detail", args=[hoa.pk])).content.decode()
     assert f"({age} tuổi)" in page
+
+
+def test_the_page_around_the_facts_shows_what_was_typed_as_typed(client, world):
+    """The rest of the page is written in Python too (members/page.py): a name and a cell's name
+    typed with markup read as typed in the heading, the crumbs and the title; the reason the
+    user gave for reading sensitive data, carried to the edit page, is escaped in its link; the
+    buttons and links an officer may use are there, and none a viewer may not."""
+    from dangvu.orgs.models import Organisation
+
+    hoa = PartyMember.objects.select_related("person", "org").get(pk=world.members["hoa"].pk)
+    Organisation.objects.filter(pk=hoa.org_id).update(name="Chi bộ Điện & Nước <số 1>")
+    type(hoa.person).objects.filter(pk=hoa.person_id).update(full_name="Nguyễn <i>Hoa</i>")
+    url = reverse("members:detail", args=[hoa.pk])
+    sign_in(client, world.an)
+    page = client.get(url, {"purpose": "other", "purpose_note": "hồ sơ & <lý lịch>"})
+    html = page.content.decode()
+    assert "<h1>Nguyễn &lt;i&gt;Hoa&lt;/i&gt;</h1>" in html and "<i>Hoa</i>" not in html
+    assert "<title>Nguyễn &lt;i&gt;Hoa&lt;/i&gt;" in html
+    assert "› Chi bộ Điện &amp; Nước &lt;số 1&gt;</p>" in html and "<số 1>" not in html
+    edit = reverse("members:edit", args=[hoa.pk])
+    carried = (
+        'href="'
+        + edit
+        + "?purpose=other&amp;purpose_note=h%E1%BB%93+s%C6%A1+%26+%3Cl%C3%BD+l%E1%BB%8Bch%3E"
+    )
+    assert carried in html
+    # An officer: edit, dues, discipline, the two logs; a viewer: none of them.
+    for link in (
+        reverse("activities:member_dues", args=[hoa.pk]),
+        reverse("discipline:record", args=[hoa.pk]),
+        reverse("change_log") + f"?record=members.partymember:{hoa.pk}",
+    ):
+        assert link in html
+    sign_in(client, world.dung)
+    seen = client.get(url).content.decode()
+    assert "Nguyễn &lt;i&gt;Hoa&lt;/i&gt;" in seen
+    assert edit not in seen and reverse("discipline:record", args=[hoa.pk]) not in seen
+    assert reverse("change_log") not in seen.split('<main id="main">', 1)[1]

@@ -40,7 +40,7 @@ from dangvu.core.dates import format_date, today
 from dangvu.core.forms import day_asked, submit
 from dangvu.core.labels import choice, choices_of
 from dangvu.core.text import search_key
-from dangvu.members import extensions, forms, selectors, services
+from dangvu.members import extensions, forms, page, selectors, services
 from dangvu.members.models import PartyMember, Person
 from dangvu.members.templatetags.member_labels import detail_label, detail_value
 from dangvu.orgs.pickers import matches, scope_picker
@@ -392,49 +392,45 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         events = [e for e in map(mask_event, events) if not getattr(e, "masked", False)]
         now["flags"] = [f for f in now.get("flags") or [] if f not in SENSITIVE_FLAGS]
         next_events = [(k, label) for k, label in next_events if k != "restoration"]
-    return render(
-        request,
-        "members/detail.html",
-        {
-            "member": member,
-            "person": person,
-            "now": now,
-            "status": status_shown(member.status, member.get_status_display(), revealed=reveal),
-            "status_class": member.status
-            if reveal or member.status not in LEFT_STATUSES
-            else "left",
-            "timeline": _timeline_html(member, events, can_edit=can_edit),
-            "facts": _facts_html(member, person, now, reveal=reveal),
-            "events_problem": problem,
-            # The sections of the areas above (discipline): only when revealed.
-            **(extensions.member_sections(member) if reveal else {}),
-            "reveal": reveal,
-            "ratings": member.ratings.exclude(level="").order_by("-year") if reveal else [],
-            "badges": selectors.badges_of(member),
-            "sensitive_allowed": allowed,
-            "purpose_form": purpose_form,
-            "mask": MASK,
-            "corrections": [
-                c
-                for c in selectors.corrections_of(member)
-                if reveal
-                or (
-                    c.field not in SENSITIVE_FIELDS
-                    # a corrected discipline event tells of the event
-                    and not any(
-                        e is not None and (is_sensitive_event(e.kind) or e.kind in LEFT_EVENT_KINDS)
-                        for e in (c.voided, c.replacement)
-                    )
+    context = {
+        "member": member,
+        "person": person,
+        "now": now,
+        "status": status_shown(member.status, member.get_status_display(), revealed=reveal),
+        "status_class": member.status if reveal or member.status not in LEFT_STATUSES else "left",
+        "timeline": _timeline_html(member, events, can_edit=can_edit),
+        "facts": _facts_html(member, person, now, reveal=reveal),
+        "events_problem": problem,
+        # The sections of the areas above (discipline): only when revealed.
+        **(extensions.member_sections(member) if reveal else {}),
+        "reveal": reveal,
+        "ratings": member.ratings.exclude(level="").order_by("-year") if reveal else [],
+        "badges": selectors.badges_of(member),
+        "sensitive_allowed": allowed,
+        "purpose_form": purpose_form,
+        "mask": MASK,
+        "corrections": [
+            c
+            for c in selectors.corrections_of(member)
+            if reveal
+            or (
+                c.field not in SENSITIVE_FIELDS
+                # a corrected discipline event tells of the event
+                and not any(
+                    e is not None and (is_sensitive_event(e.kind) or e.kind in LEFT_EVENT_KINDS)
+                    for e in (c.voided, c.replacement)
                 )
-            ],
-            "attribute_history": selectors.attribute_rows(person, reveal),
-            "history": history,
-            "can_edit": can_edit,
-            "can_discipline": can(request.user, Ability.MANAGE_DISCIPLINE, member.scope_path),
-            "can_audit": can(request.user, Ability.AUDIT, member.scope_path),
-            "next_events": next_events,
-        },
-    )
+            )
+        ],
+        "attribute_history": selectors.attribute_rows(person, reveal),
+        "history": history,
+        "can_edit": can_edit,
+        "can_discipline": can(request.user, Ability.MANAGE_DISCIPLINE, member.scope_path),
+        "can_audit": can(request.user, Ability.AUDIT, member.scope_path),
+        "next_events": next_events,
+    }
+    context["content"] = page.content_html(context, request.GET.urlencode())
+    return render(request, "members/detail.html", context)
 
 
 def _initial(member: PartyMember) -> dict[str, Any]:
