@@ -164,3 +164,24 @@ def test_the_page_around_the_facts_shows_what_was_typed_as_typed(client, world):
     assert "Nguyễn &lt;i&gt;Hoa&lt;/i&gt;" in seen
     assert edit not in seen and reverse("discipline:record", args=[hoa.pk]) not in seen
     assert reverse("change_log") not in seen.split('<main id="main">', 1)[1]
+
+
+@pytest.mark.parametrize(
+    ("parts", "vi", "en"),
+    [
+        ((12, 3, 5), "12 năm 3 tháng 5 ngày", "12 years, 3 months, 5 days"),
+        ((1, 0, 1), "1 năm 1 ngày", "1 year, 1 day"),
+        ((0, 1, 0), "1 tháng", "1 month"),
+        ((0, 0, 0), "0 ngày", "0 days"),
+    ],
+)
+def test_a_party_age_reads_as_people_say_it(parts, vi, en):
+    """DOMAIN.md §3.2's party age in years, months and days, on the member's page: each part in
+    the singular or plural its number asks ("1 year", not "1 years"), a part that is nought left
+    out ("1 năm 1 ngày", not "1 năm 0 tháng 1 ngày")."""
+    from dangvu.members.views import duration
+
+    years, months, days = parts
+    for language, expected in (("vi", vi), ("en", en)):
+        with translation.override(language):
+            assert duration(years=years, months=months, days=days) == expected

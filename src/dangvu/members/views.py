@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from dangvu.accounts import purpose as asked_why
 from dangvu.accounts.forms import PurposeForm
@@ -269,15 +269,7 @@ def _facts_html(
     if first and first != member.admission_decision_date:
         member_rows.append((_("Date of the first admission decision"), format_date(first)))
     if age_now := now.get("party_age"):
-        member_rows.append(
-            (
-                _("Party age"),
-                escape(
-                    _("%(y)s years, %(m)s months, %(d)s days")
-                    % {"y": age_now["years"], "m": age_now["months"], "d": age_now["days"]}
-                ),
-            )
-        )
+        member_rows.append((_("Party age"), escape(duration(**age_now))))
     if badge := now.get("next_badge"):
         member_rows.append(
             (
@@ -299,6 +291,24 @@ def _facts_html(
     ]
     return mark_safe(  # noqa: S308 (every value escaped above)
         f'<dl class="facts">{facts(person_rows)}\n</dl>\n<dl class="facts">{facts(member_rows)}\n</dl>'
+    )
+
+
+def duration(years: int, months: int, days: int, **_rest: Any) -> str:
+    """A party age as people say it: "12 năm 3 tháng", "1 year, 5 days" — each part in the
+    singular or plural its number asks, a part that is nought left out (none at all: "0 days")."""
+    parts = [
+        text % {"n": n}
+        for n, text in (
+            (years, ngettext("%(n)s year", "%(n)s years", years)),
+            (months, ngettext("%(n)s month", "%(n)s months", months)),
+            (days, ngettext("%(n)s day", "%(n)s days", days)),
+        )
+        if n
+    ]
+    # Vietnamese writes the parts one after another, English with commas between.
+    return pgettext("between the parts of a duration", ", ").join(parts) or (
+        ngettext("%(n)s day", "%(n)s days", 0) % {"n": 0}
     )
 
 
