@@ -185,3 +185,32 @@ def test_a_party_age_reads_as_people_say_it(parts, vi, en):
     for language, expected in (("vi", vi), ("en", en)):
         with translation.override(language):
             assert duration(years=years, months=months, days=days) == expected
+
+
+def test_the_temporary_cell_is_a_link_for_who_may_open_it_and_a_name_for_the_others(client, world):
+    """Hoa, of PH-1, is active for a while in TS-1 (DOMAIN.md §3: a temporary transfer). The
+    province's officer, who may open TS-1's page, finds it linked from her record; PH-1's
+    secretary, who may not, reads its name without a link to a page that would refuse him."""
+    from dangvu.members.events import event_record
+    from tests.reports.conftest import decision
+
+    hoa = world.members["hoa"]
+    event_record(
+        member=hoa,
+        kind="temp_transfer_out",
+        on=dt.date(2026, 11, 2),
+        org=world.ts1,
+        details={"until": dt.date(2027, 5, 1)},
+        decision=decision(dt.date(2026, 11, 2), "5-QĐ/ĐU"),
+        actor=None,
+    )
+    event_record(
+        member=hoa, kind="temp_transfer_in", on=dt.date(2026, 11, 5), org=world.ts1, actor=None
+    )
+    link = f'<a href="{reverse("orgs:detail", args=[world.ts1.code])}">{world.ts1.name}</a>'
+    url = reverse("members:detail", args=[hoa.pk])
+    sign_in(client, world.an)
+    assert link in client.get(url).content.decode()
+    sign_in(client, world.binh)
+    page = client.get(url).content.decode()
+    assert world.ts1.name in page and link not in page

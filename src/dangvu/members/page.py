@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from dangvu.core.addresses import address
+from dangvu.core.dates import format_date
 from dangvu.core.templatetags.dangvu import form_fields, history_table
 from dangvu.members.templatetags.member_labels import flag_label
 
@@ -34,8 +35,9 @@ def _value(value: object) -> str:
 
 
 def _day(value: dt.date | None) -> str:
-    """The template's `date:"d/m/Y"`: nothing for no date."""
-    return f"{value:%d/%m/%Y}" if value else ""
+    """The template's `date:"d/m/Y"` (the year in four digits even before 1000): nothing for no
+    date."""
+    return format_date(value)
 
 
 def _button(href: str, label: str) -> str:

@@ -212,7 +212,7 @@ def _rows_html(rows: list[PartyMember], token: str, query: str, *, revealed: boo
 
 
 def _facts_html(
-    member: PartyMember, person: Any, now: dict[str, Any], *, reveal: bool
+    member: PartyMember, person: Any, now: dict[str, Any], *, reveal: bool, temp_link: bool = False
 ) -> SafeString:
     """The record's facts, the two lists at the head of the member's page. Written here rather
     than in the template, as the timeline is: thirty labelled values drawn by the template were
@@ -264,7 +264,13 @@ def _facts_html(
         (_("Date of becoming an official member"), day(member.official_date)),
     ]
     if member.temp_org_id and (temp := member.temp_org) is not None:
-        member_rows.append((_("Temporary party cell"), escape(temp.name)))
+        # A link where the reader may open the cell's page; its name alone otherwise.
+        temp_cell = (
+            f'<a href="{escape(address("orgs:detail", temp.code))}">{escape(temp.name)}</a>'
+            if temp_link
+            else escape(temp.name)
+        )
+        member_rows.append((_("Temporary party cell"), temp_cell))
     first = member.first_admission_date
     if first and first != member.admission_decision_date:
         member_rows.append((_("Date of the first admission decision"), format_date(first)))
@@ -409,7 +415,15 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "status": status_shown(member.status, member.get_status_display(), revealed=reveal),
         "status_class": member.status if reveal or member.status not in LEFT_STATUSES else "left",
         "timeline": _timeline_html(member, events, can_edit=can_edit),
-        "facts": _facts_html(member, person, now, reveal=reveal),
+        "facts": _facts_html(
+            member,
+            person,
+            now,
+            reveal=reveal,
+            temp_link=member.temp_org_id is not None
+            and member.temp_org is not None
+            and can(request.user, Ability.VIEW, member.temp_org.path),
+        ),
         "events_problem": problem,
         # The sections of the areas above (discipline): only when revealed.
         **(extensions.member_sections(member) if reveal else {}),
