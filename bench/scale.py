@@ -14,7 +14,11 @@ run, one table.
     (bench/stack_urls.py), the floor of the web stack, and for each case the CPU time a request
     takes in the web workers, the PostgreSQL server and the load generator (BENCH_CASES="member
     list,search" measures only those; BENCH_SEARCH_QUERIES the random searches whose answers
-    are compared, 1,000, or 0 for the search page's latency alone);
+    are compared, 1,000, or 0 for the search page's latency alone). The list, search and the
+    member page make the same requests (the same members, pages, names) of dangvu and of its
+    floors, and dangvu and each served floor make every request once before their measured run,
+    as a warm-up: each measures its own cost, not the first reading of rows or a worker's
+    first page for a province;
 (c) the import of 150,000 members vs COPY of the rows it wrote (bench/import_members.py);
 (d) an evaluation round of 1,000 cells × 30 members vs its floor, the same statements replayed raw (bench/round.py);
 (e) the memory of the web workers and of the worker processes.
@@ -231,6 +235,7 @@ def load(clients: int, work: Any, total: int, prepare: Any = None) -> dict[str, 
                 if left[0] <= 0:
                     break
                 left[0] -= 1
+                state["i"] = total - left[0] - 1  # the request's number: which draw it makes
             began = time.perf_counter()
             try:
                 work(state)
@@ -306,45 +311,61 @@ def latency() -> dict[str, Any]:
         def province() -> Organisation:
             return rng.choice(provinces)
 
-        def web_list(_s: dict[str, Any]) -> None:
-            _m, root, path, key = rng.choice(sampled)
+        # The requests of a measurement: the i-th request of every run makes the i-th draw, so
+        # dangvu and its floors read the same rows ("the same rows", issue 28), and dangvu's
+        # warm-up run (below) reads them all first — the database's cache and each worker's
+        # cached statements and frames are as warm for dangvu as for the floors measured after
+        # it. Before, each run drew its own: dangvu, measured first, read rows nobody had read,
+        # and the first page of each province's officer in each worker.
+        draws = [(rng.choice(sampled), rng.random() < 0.5) for _ in range(max(REQUESTS, 1))]
+        searches = [(province(), search_key(rng.choice(names))) for _ in range(max(REQUESTS, 1))]
+
+        def drawn(state: dict[str, Any]) -> tuple[tuple[Any, ...], bool]:
+            # (a floor's client warms its connection with the first, before any request)
+            return draws[state.get("i", 0) % len(draws)]
+
+        def searched(state: dict[str, Any]) -> tuple[Organisation, str]:
+            return searches[state.get("i", 0) % len(searches)]
+
+        def web_list(s: dict[str, Any]) -> None:
+            (_m, root, path, key), further = drawn(s)
             params = {"org": by_path[root].code}
-            if rng.random() < 0.5:  # a page further on: after a member (keyset)
+            if further:  # a page further on: after a member (keyset)
                 params["sau"] = f"{len(path):02d}{path}{key}"
             get("/dang-vien/", params, root)
 
-        def web_search(_s: dict[str, Any]) -> None:
-            org = province()
-            get("/dang-vien/", {"org": org.code, "q": search_key(rng.choice(names))}, org.path)
+        def web_search(s: dict[str, Any]) -> None:
+            org, typed = searched(s)
+            get("/dang-vien/", {"org": org.code, "q": typed}, org.path)
 
-        def web_member(_s: dict[str, Any]) -> None:
-            member, root, *_rest = rng.choice(sampled)
+        def web_member(s: dict[str, Any]) -> None:
+            (member, root, *_rest), _further = drawn(s)
             get(f"/dang-vien/{member}/", {}, root)
 
-        def served_list(_s: dict[str, Any]) -> None:
+        def served_list(s: dict[str, Any]) -> None:
             # The floor of point 2, served: the same rows by hand-written SQL, the same HTML
             # (bench/stack_urls.py), from the same workers behind the same middleware.
-            _m, root, path, key = rng.choice(sampled)
+            (_m, root, path, key), further = drawn(s)
             params = {"org": by_path[root].code}
-            if rng.random() < 0.5:
+            if further:
                 params["sau"] = f"{len(path):02d}{path}{key}"
             get("/bench/san/dang-vien/", params, root)
 
-        def served_member(_s: dict[str, Any]) -> None:
-            member, root, *_rest = rng.choice(sampled)
+        def served_member(s: dict[str, Any]) -> None:
+            (member, root, *_rest), _further = drawn(s)
             get(f"/bench/san/dang-vien/{member}/", {}, root)
 
-        def framed_list(_s: dict[str, Any]) -> None:
+        def framed_list(s: dict[str, Any]) -> None:
             # The same floor with the work no page may leave out: the scope read and checked,
             # the frame drawn for the request (bench/stack_urls.py, khung=1).
-            _m, root, path, key = rng.choice(sampled)
+            (_m, root, path, key), further = drawn(s)
             params = {"org": by_path[root].code, "khung": "1"}
-            if rng.random() < 0.5:
+            if further:
                 params["sau"] = f"{len(path):02d}{path}{key}"
             get("/bench/san/dang-vien/", params, root)
 
-        def framed_member(_s: dict[str, Any]) -> None:
-            member, root, *_rest = rng.choice(sampled)
+        def framed_member(s: dict[str, Any]) -> None:
+            (member, root, *_rest), _further = drawn(s)
             get(f"/bench/san/dang-vien/{member}/", {"khung": "1"}, root)
 
         def web_empty(_s: dict[str, Any]) -> None:
@@ -383,10 +404,10 @@ def latency() -> dict[str, Any]:
         in_cell = columns + "AND m.org_id = %s ORDER BY p.sort_key LIMIT %s"
 
         def sql_list(state: dict[str, Any]) -> None:
-            _m, root, path, key = rng.choice(sampled)
+            (_m, root, path, key), further = drawn(state)
             low, high = subtree_range(root)
             got, after, op = 0, low, ">="
-            if rng.random() < 0.5:  # a page further on: the rest of a cell, then the next ones
+            if further:  # a page further on: the rest of a cell, then the next ones
                 got = sql(state, roll.format("o.path = %s AND lower(p.sort_key) > %s"),
                           [low, high, path, key])  # fmt: skip
                 after, op = path, ">"
@@ -399,15 +420,15 @@ def latency() -> dict[str, Any]:
 
         def sql_search(state: dict[str, Any]) -> None:
             # By hand, as dangvu does (members.search): the province's trigrams, then the LIKE.
-            path = province().path
+            org, typed = searched(state)
+            path = org.path
             low, high = subtree_range(path)
-            typed = search_key(rng.choice(names))
             condition = "AND string_to_array(m.search_grams, ' ') @> %s AND p.search_name LIKE %s"
             params = [low, high, "", query_grams(path, typed), f"%{typed}%"]
             sql(state, page.format(condition), params)
 
         def sql_member(state: dict[str, Any]) -> None:
-            member, _root, *_rest = rng.choice(sampled)
+            (member, _root, *_rest), _further = drawn(state)
             sql(state, "SELECT * FROM members_partymember m JOIN members_person p ON "
                 "p.id = m.person_id WHERE m.id = %s", [member])  # fmt: skip
             sql(state, 'SELECT * FROM members_membershipevent WHERE member_id = %s ORDER BY "on"',
@@ -450,20 +471,20 @@ def latency() -> dict[str, Any]:
             if only and name not in only.split(","):
                 continue
             for clients in CLIENTS:
-                load(clients, ours, clients * 2)  # warm
+                load(clients, ours, REQUESTS)  # warm: every request measured below, once
                 before = cpu()
                 a = load(clients, ours, REQUESTS)
                 a["cpu_ms"] = used(before, cpu())
                 b = load(clients, floor, REQUESTS, prepare=lambda st, f=floor: connect(st, f))
                 got = {"dangvu": a, "floor": b}
                 if served is not None:  # the floor served as a page; the SQL alone beside it
-                    load(clients, served, clients * 2)  # warm (each worker keeps its frame)
+                    load(clients, served, REQUESTS)  # warm, as dangvu was
                     before = cpu()
                     c = load(clients, served, REQUESTS)
                     c["cpu_ms"] = used(before, cpu())
                     got = {"dangvu": a, "floor": c, "sql": b}
                 if framed is not None:  # the served floor with the scope and a frame drawn
-                    load(clients, framed, clients * 2)
+                    load(clients, framed, REQUESTS)
                     before = cpu()
                     f = load(clients, framed, REQUESTS)
                     f["cpu_ms"] = used(before, cpu())
