@@ -814,9 +814,10 @@ def test_ratings_and_discipline_events_are_sensitive_on_every_page_and_export(wo
     for user in (world.dung, world.an):  # an too, until she says why
         page = signed_in(user).get(detail).content.decode()
         assert "Đình chỉ sinh hoạt" not in page and "5-QĐ/ĐU" not in page
-        assert "HTXSNV" not in page and "••••••" in page
+        assert "HTXSNV" not in page and "Hoàn thành xuất sắc" not in page and "••••••" in page
     page = signed_in(world.an).get(detail, {"purpose": "inspection"}).content.decode()
-    assert "Đình chỉ sinh hoạt" in page and "5-QĐ/ĐU" in page and "HTXSNV" in page
+    assert "Đình chỉ sinh hoạt" in page and "5-QĐ/ĐU" in page
+    assert "Hoàn thành xuất sắc nhiệm vụ" in page  # the rating by its name, not its code
 
     rating_page = reverse("evaluation:org", args=["PH-1", 2024])
     seen = signed_in(world.dung).get(rating_page).content.decode()
@@ -1097,7 +1098,14 @@ def test_own_record_is_a_purpose_for_ones_own_record_only(world):
         .content.decode()
     )
     assert "058185000123" not in page
-    assert "Đây không phải hồ sơ của bạn" in page
+    # Not offered on another's record (found in Chromium, 6/12: offered, then always refused),
+    # and refused when sent all the same.
+    assert 'value="own"' not in page and 'class="field-error"' in page
+    from dangvu.accounts.forms import PurposeForm
+
+    assert "own" not in dict(PurposeForm().fields["purpose"].choices)
+    assert "own" in dict(PurposeForm(own_record=True).fields["purpose"].choices)
+    assert not PurposeForm({"purpose": "own"}).is_valid()
 
 
 def test_keeping_a_role_needs_one_under_review_and_a_reason_and_never_answers_500(world, client):
@@ -1234,3 +1242,58 @@ def test_the_three_ways_of_leaving_read_alike_on_every_page_and_export(world):
             .content.decode()
         )
         assert number in timeline(page), name
+
+
+def test_a_way_of_leaving_is_corrected_only_by_who_may_see_it(world):
+    """docs/security.md, one rule at every door: found in Chromium (6/12), the correction page of
+    an event read "Đã ra khỏi Đảng" on the member's page named it in its heading ("Đính chính:
+    Xóa tên …") to a secretary without the sensitive permission, and to an officer with it without
+    asking why. Now a way of leaving (or a discipline event) is corrected only by a user who may
+    see it, after saying why (logged); to others the page does not exist, for a removal as for an
+    expulsion, and the member's page offers no link to it."""
+    from django.utils import translation
+
+    from dangvu.members.events import event_record
+    from dangvu.members.models import EventKind, MembershipEvent
+    from tests.conftest import decision
+
+    day = dt.date(2026, 2, 2)
+    left = {}
+    for name, kind, number in (("hoa", "removal", "21-QĐ/ĐU"), ("an", "expulsion", "22-QĐ/ĐU")):
+        left[name] = event_record(
+            member=world.members[name],
+            kind=kind,
+            on=day,
+            actor=None,
+            check_scope=False,
+            decision=decision(day, number=number),
+            details={"ground": "card_returned"} if kind == "removal" else {},
+        )
+    with translation.override("vi"):
+        names = {k: str(EventKind(k).label) for k in ("removal", "expulsion")}
+
+    def correct(name: str) -> str:
+        return reverse("members:correct", args=[world.members[name].pk, left[name].pk])
+
+    secretary = signed_in(world.binh)  # PH-1's secretary: may change its records, not see these
+    for name in left:
+        page = secretary.get(reverse("members:detail", args=[world.members[name].pk]))
+        assert "Đã ra khỏi Đảng" in page.content.decode()
+        assert correct(name) not in page.content.decode()
+        assert secretary.get(correct(name)).status_code == 404
+        assert secretary.post(correct(name), {"reason": "Nhầm"}).status_code == 404
+    assert not MembershipEvent.objects.filter(pk__in=[e.pk for e in left.values()]).exclude(
+        voided_by=None
+    )
+
+    officer = signed_in(world.an)  # the province's officer, with the sensitive permission
+    asked = officer.get(correct("an")).content.decode()
+    assert "Đính chính sự kiện" in asked and not any(n in asked for n in names.values())
+    before = AccessRecord.objects.count()
+    shown = officer.get(correct("an"), {"purpose": "inspection"}).content.decode()
+    assert names["expulsion"] in shown
+    assert AccessRecord.objects.count() == before + 1
+    revealed = officer.get(
+        reverse("members:detail", args=[world.members["hoa"].pk]), {"purpose": "inspection"}
+    ).content.decode()
+    assert f"{correct('hoa')}?purpose=inspection" in revealed

@@ -75,10 +75,11 @@ def test_a_viewer_who_may_not_edit_gets_no_correction_links(client, world):
     assert "<li" in timeline and "dinh-chinh" not in timeline
 
 
-def test_a_move_by_restructuring_names_the_cell_left_and_a_no_reads_as_a_word(world):
+def test_a_move_by_restructuring_names_the_cell_left_and_a_no_says_nothing(world):
     """People read names, not codes: a move by restructuring keeps the cell left by its key
     ({"from": 7}) and a consent not needed as false; the timeline says "Chuyển đến từ: Chi bộ
-    Thôn Hữu Đức" and "không", never the key, the word "from" or "False"."""
+    Thôn Hữu Đức", and of the consent nothing (a review in Chromium, 6/12: "…(trên 60 tuổi):
+    không" on a 33-year-old's admission was noise) — never the key, the word "from" or "False"."""
     from dangvu.members.models import MembershipEvent
     from dangvu.members.views import _timeline_html
 
@@ -97,7 +98,7 @@ def test_a_move_by_restructuring_names_the_cell_left_and_a_no_reads_as_a_word(wo
         html = _timeline_html(hoa, [admitted, moved], can_edit=False)
     assert "Chuyển đến từ: Chi bộ Thôn Hữu Đức" in html
     assert "Đang sinh hoạt tạm thời: có" in html
-    assert ": không</small>" in html
+    assert "60" not in html and "không" not in html
     assert "from:" not in html and "False" not in html and f": {world.ph2.pk}<" not in html
 
 
@@ -214,3 +215,21 @@ def test_the_temporary_cell_is_a_link_for_who_may_open_it_and_a_name_for_the_oth
     sign_in(client, world.binh)
     page = client.get(url).content.decode()
     assert world.ts1.name in page and link not in page
+
+
+def test_an_events_details_show_what_tells_something():
+    """Found in Chromium (6/12): an expulsion read "Quyết định kỷ luật: 2" — the discipline
+    record's key, not a decision (the event shows its decision's number already); and the
+    admission of a 33-year-old "Văn bản đồng ý của cấp ủy tỉnh (trên 60 tuổi): không". A key
+    linking to another record is not shown, nor a yes-or-no detail that does not hold."""
+    from dangvu.members.templatetags.member_labels import details_shown
+
+    assert details_shown({"discipline": 2}) == []
+    assert details_shown({"over_60_authorisation": False, "vote_date": "2024-03-01"}) == [
+        ("vote_date", "2024-03-01")
+    ]
+    assert details_shown({"over_60_authorisation": True, "hardship": False}) == [
+        ("over_60_authorisation", True)
+    ]
+    assert details_shown({"temporary": True, "from": 7}) == [("temporary", True), ("from", 7)]
+    assert details_shown(None) == []

@@ -25,6 +25,9 @@ class PurposeForm(forms.Form):
         """`own_record`: the data read is the user's own (only then may that be the purpose)."""
         super().__init__(*args, **kwargs)
         self.own_record = own_record
+        if not own_record:  # not offered where it would only be refused
+            field = self.fields["purpose"]
+            field.choices = [c for c in field.choices if c[0] != AccessRecord.Purpose.OWN]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -10,9 +10,15 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from dangvu.accounts import purpose as asked_why
 from dangvu.accounts.models import Ability, AccessRecord
-from dangvu.accounts.privacy import record_access
-from dangvu.accounts.scope import can
+from dangvu.accounts.privacy import (
+    LEFT_EVENT_KINDS,
+    is_sensitive_event,
+    record_access,
+    record_with_purpose,
+)
+from dangvu.accounts.scope import can, can_see_sensitive
 from dangvu.core.changes import get_or_create_decision
 from dangvu.core.dates import today
 from dangvu.core.forms import submit
@@ -132,6 +138,27 @@ def correct(request: HttpRequest, pk: int, event_id: int) -> HttpResponse:
     ).first()
     if event is None:
         raise Http404
+    if event.kind in LEFT_EVENT_KINDS or is_sensitive_event(event.kind):
+        # Which way a member left, or a discipline event, is sensitive (accounts.privacy): it is
+        # corrected only by a user who may see it, having said why; to anyone else there is no
+        # such event here, whichever of them it is (nor a link to it on the member's page).
+        if not can_see_sensitive(request.user, member):
+            raise Http404
+        if request.method == "GET":
+            purpose = asked_why.stated(request)
+            if not purpose.is_bound or not purpose.is_valid():
+                title = _("Correct an event") + f" — {member.person.full_name}"
+                return asked_why.ask(request, purpose, title, reading=True)
+            record_with_purpose(
+                request,
+                purpose,
+                action=AccessRecord.Action.VIEW_SENSITIVE,
+                object_type="members.partymember",
+                ids=[member.pk],
+                org_path=member.scope_path or "",
+                fields=["discipline"],
+                summary=member.person.full_name,
+            )
     form = event_forms.CorrectionForm(request.POST or None, initial={"on": event.on})
 
     def act(d: dict[str, Any]) -> Any:

@@ -151,8 +151,8 @@ def content_html(c: dict[str, Any], query: str) -> SafeString:
     if reveal and (ratings := c["ratings"]):
         again = f" ({escape(_('re-classified'))})"
         rows = [
-            f'<tr><td>{_value(r.year)}</td><td title="{_value(r.get_level_display())}">'
-            f"{_value(r.level)}{again if r.reclassified_from else ''}</td>"
+            f"<tr><td>{_value(r.year)}</td><td>"
+            f"{_value(r.get_level_display())}{again if r.reclassified_from else ''}</td>"
             f"<td>{_value((r.deciding_org.name if r.deciding_org else '') or '—')}</td></tr>"
             for r in ratings
         ]

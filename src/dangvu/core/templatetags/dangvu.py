@@ -79,7 +79,8 @@ def form_fields(form: Any) -> SafeString:
     key = None
     if not form.is_bound and getattr(form, "same_html_unbound", False):
         initial = tuple(sorted((name, repr(value)) for name, value in form.initial.items()))
-        key = (type(form), form.prefix, initial, get_language())
+        # (a form whose choices differ by who reads, the purpose's "my own record", says so)
+        key = (type(form), form.prefix, initial, get_language(), getattr(form, "own_record", None))
         if key in _FIELDS:
             return mark_safe(_FIELDS[key])  # noqa: S308 (escaped when it was drawn)
     html = "".join(

@@ -39,6 +39,24 @@ DETAILS = {
     "temporary": _("On temporary transfer"),
 }
 
+# Details not shown: a key that links the event to its record elsewhere (the discipline decision,
+# whose number the event shows as its decision).
+UNSHOWN_DETAILS = frozenset({"discipline"})
+# Details that say something only when they hold: "agreed for a member over 60: no" on the
+# admission of a 33-year-old is noise.
+SHOWN_WHEN_SET = frozenset({"over_60_authorisation", "hardship", "temporary"})
+
+
+def details_shown(details: object) -> list[tuple[str, object]]:
+    """An event's details as the member's page lists them (above)."""
+    if not isinstance(details, dict):
+        return []
+    return [
+        (key, value)
+        for key, value in details.items()
+        if key not in UNSHOWN_DETAILS and (value or key not in SHOWN_WHEN_SET)
+    ]
+
 
 VALUES = {
     "dossier": _("the member's dossier"),
