@@ -29,3 +29,27 @@ def ask(
         "accounts/purpose.html",
         {"title": title, "form": form, "carried": carried(request, form), "reading": reading},
     )
+
+
+def member_read(
+    request: HttpRequest, member: Any, title: str, fields: list[str]
+) -> HttpResponse | None:
+    """Before a member's sensitive `fields` are shown on a page titled `title`: the page asking
+    why when the request does not state it; else the read is logged and nothing is returned."""
+    from dangvu.accounts.models import AccessRecord
+    from dangvu.accounts.privacy import record_with_purpose
+
+    purpose = stated(request)
+    if not purpose.is_bound or not purpose.is_valid():
+        return ask(request, purpose, f"{title} — {member.person.full_name}", reading=True)
+    record_with_purpose(
+        request,
+        purpose,
+        action=AccessRecord.Action.VIEW_SENSITIVE,
+        object_type="members.partymember",
+        ids=[member.pk],
+        org_path=member.scope_path or "",
+        fields=fields,
+        summary=member.person.full_name,
+    )
+    return None

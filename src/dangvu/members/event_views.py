@@ -16,7 +16,6 @@ from dangvu.accounts.privacy import (
     LEFT_EVENT_KINDS,
     is_sensitive_event,
     record_access,
-    record_with_purpose,
 )
 from dangvu.accounts.scope import can, can_see_sensitive
 from dangvu.core.changes import get_or_create_decision
@@ -144,21 +143,10 @@ def correct(request: HttpRequest, pk: int, event_id: int) -> HttpResponse:
         # such event here, whichever of them it is (nor a link to it on the member's page).
         if not can_see_sensitive(request.user, member):
             raise Http404
-        if request.method == "GET":
-            purpose = asked_why.stated(request)
-            if not purpose.is_bound or not purpose.is_valid():
-                title = _("Correct an event") + f" — {member.person.full_name}"
-                return asked_why.ask(request, purpose, title, reading=True)
-            record_with_purpose(
-                request,
-                purpose,
-                action=AccessRecord.Action.VIEW_SENSITIVE,
-                object_type="members.partymember",
-                ids=[member.pk],
-                org_path=member.scope_path or "",
-                fields=["discipline"],
-                summary=member.person.full_name,
-            )
+        if request.method == "GET" and (
+            asking := asked_why.member_read(request, member, _("Correct an event"), ["discipline"])
+        ):
+            return asking
     form = event_forms.CorrectionForm(request.POST or None, initial={"on": event.on})
 
     def act(d: dict[str, Any]) -> Any:

@@ -495,20 +495,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.fields.pop(name, None)
     elif request.method == "GET":
         # The form shows the sensitive fields filled in: the user says why first.
-        purpose = asked_why.stated(request)
-        if not purpose.is_bound or not purpose.is_valid():
-            title = _("Edit the record") + f" — {member.person.full_name}"
-            return asked_why.ask(request, purpose, title, reading=True)
-        record_with_purpose(
-            request,
-            purpose,
-            action=AccessRecord.Action.VIEW_SENSITIVE,
-            object_type="members.partymember",
-            ids=[member.pk],
-            org_path=member.scope_path or "",
-            fields=list(SENSITIVE_FIELDS),
-            summary=member.person.full_name,
+        asking = asked_why.member_read(
+            request, member, _("Edit the record"), list(SENSITIVE_FIELDS)
         )
+        if asking:
+            return asking
 
     def act(d: dict[str, Any]) -> PartyMember:
         if not allowed:
