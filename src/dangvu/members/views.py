@@ -40,7 +40,7 @@ from dangvu.core.dates import format_date, today
 from dangvu.core.forms import day_asked, submit
 from dangvu.core.labels import choice, choices_of
 from dangvu.core.text import search_key
-from dangvu.members import extensions, forms, page, selectors, services
+from dangvu.members import extensions, forms, list_page, page, selectors, services
 from dangvu.members.models import PartyMember, Person
 from dangvu.members.templatetags.member_labels import detail_label, detail_value, details_shown
 from dangvu.orgs.pickers import matches, scope_picker
@@ -164,7 +164,8 @@ def member_list(request: HttpRequest) -> HttpResponse:
     chooser = forms.OrgChoiceForm(initial={"org": org})
     scope_picker(chooser, "org", visible_orgs(request.user))
     context["org_chooser"] = chooser["org"]
-    return render(request, "members/list.html", context)
+    page = {"org": org, "content": list_page.content_html(context)}
+    return render(request, "members/list.html", page)
 
 
 def _rows_html(rows: list[PartyMember], token: str, query: str, *, revealed: bool) -> str:
