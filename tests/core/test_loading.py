@@ -137,3 +137,35 @@ def test_a_model_with_its_own_constructor_goes_through_django(world, monkeypatch
     monkeypatch.setattr(loading, "_COLUMNS", {})
     read = list(Organisation.objects.order_by("pk")[:3])
     assert len(made) == len(read) == 3
+
+
+def test_the_rolls_loader_makes_djangos_records_and_listens_as_django_does(world, monkeypatch):
+    """`RowLoaded.loader`, which the member list uses for its 153 records a page, makes the record
+    `from_db` makes for the same columns — all of them or a few — and goes through Django's
+    constructor while a receiver listens to the model's init."""
+    from dangvu.members.models import Person
+
+    for names in (
+        [f.attname for f in Person._meta.concrete_fields],
+        ["id", "full_name", "birth_date", "sort_key"],
+    ):
+        rows = list(Person.objects.order_by("pk").values_list(*names))
+
+        def read(names=names, rows=rows):
+            load = Person.loader("default", names)
+            return [load(row) for row in rows]
+
+        assert _made(read()) == _as_django(monkeypatch, read)
+        assert _made(read()) == _made([Person.from_db("default", names, row) for row in rows])
+    heard = []
+
+    def listener(sender, instance, **kwargs):
+        heard.append(instance.pk)
+
+    post_init.connect(listener, sender=Person)
+    try:
+        load = Person.loader("default", ["id", "full_name"])
+        made = [load(row) for row in Person.objects.order_by("pk").values_list("id", "full_name")]
+    finally:
+        post_init.disconnect(listener, sender=Person)
+    assert heard == [p.pk for p in made] and made

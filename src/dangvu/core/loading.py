@@ -76,3 +76,30 @@ class RowLoaded:
             if value is not DEFERRED:
                 store[name] = value
         return new
+
+    @classmethod
+    def loader(cls, db: str | None, field_names: Any) -> Any:
+        """`lambda values: cls.from_db(db, field_names, values)` for the many rows of one read,
+        with what `from_db` asks of every row (the columns' descriptors, the init signals'
+        listeners, which columns `field_names` are) asked once: the member list makes 153
+        records a page, and these questions were half of their cost (issue 28)."""
+        columns = _columns(cls)
+        if columns is None or pre_init.has_listeners(cls) or post_init.has_listeners(cls):
+            return lambda values: super(RowLoaded, cls).from_db(db, field_names, values)  # type: ignore[misc]
+        wanted = set(field_names)
+        names = tuple(name for name in columns if name in wanted)
+        new, state_class = cls.__new__, ModelState
+
+        def load(values: Any) -> Any:
+            made = new(cls)
+            state = state_class()
+            state.adding = False
+            state.db = db
+            store = made.__dict__
+            store["_state"] = state
+            for name, value in zip(names, values, strict=True):
+                if value is not DEFERRED:
+                    store[name] = value
+            return made
+
+        return load

@@ -423,13 +423,16 @@ def _roll_members(
     person_field = PartyMember._meta.get_field("person")
     org_field = PartyMember._meta.get_field("org")
     widths = [len(names[PartyMember]), len(names[Person])]
+    member_of, person_of, org_of = (
+        model.loader(db, names[model]) for model in (PartyMember, Person, Organisation)
+    )
+    person_cache, org_cache = person_field.cache_name, org_field.cache_name
     out = []
     for row in rows:
-        member = PartyMember.from_db(db, names[PartyMember], row[: widths[0]])
-        person = Person.from_db(db, names[Person], row[widths[0] : widths[0] + widths[1]])
-        org = Organisation.from_db(db, names[Organisation], row[widths[0] + widths[1] :])
-        person_field.set_cached_value(member, person)
-        org_field.set_cached_value(member, org)
+        member = member_of(row[: widths[0]])
+        # Field.set_cached_value, written out: the member's person and cell read with it.
+        member._state.fields_cache[person_cache] = person_of(row[widths[0] : widths[0] + widths[1]])
+        member._state.fields_cache[org_cache] = org_of(row[widths[0] + widths[1] :])
         out.append(member)
     return out
 
