@@ -175,6 +175,42 @@ def test_the_statistics_page_the_records_behind_a_figure_and_the_xlsx(world, off
     )
 
 
+def test_the_same_period_last_year_opens_last_years_records_under_last_years_dates(world, officers):
+    """The last column of a statistics form is the same period last year: its records page says
+    so and gives last year's dates, not the period asked (found in Chromium: it was headed with
+    this year's dates over last year's cases)."""
+    khanh, lan = officers
+    from dangvu.core.changes import get_or_create_decision
+    from dangvu.inspection import services
+
+    for member, opened in (("hoa", D(2025, 3, 4)), ("an", D(2026, 2, 2))):
+        services.case_open(
+            org=world.phuoc_hai,
+            body=rules.INSPECTION,
+            kind=rules.SIGNS,
+            content="ethics",
+            summary="x",
+            decision=get_or_create_decision(number="", date=opened, issuer="UBKT"),
+            opened_on=opened,
+            object_member=world.members[member],
+            actor=khanh,
+        )
+    client = sign_in(Client(), lan)
+    page = client.get(reverse("inspection:stats", args=["TU-T"]), {"ky": "2026"})
+    cells = page.context["tables"][0].rows[0][1]
+    this_year, last_year = cells[0], cells[-1]
+    assert (this_year.value, last_year.value) == (1, 1)
+    assert last_year.spec.endswith(";last_year=yes")
+    records = reverse("inspection:stats_records", args=["TU-T"])
+    before = client.get(records, {"ky": "2026", "chi-tieu": last_year.spec}).content.decode()
+    assert "Nguyễn Thị Hoa" in before and "Nguyễn Văn An" not in before
+    assert "Cùng kỳ năm trước</h1>" in before
+    assert "01/01/2025–31/12/2025: 1" in before and "2026" not in before.split("<h1>", 1)[1]
+    now = client.get(records, {"ky": "2026", "chi-tieu": this_year.spec}).content.decode()
+    assert "Nguyễn Văn An" in now and "Nguyễn Thị Hoa" not in now
+    assert "01/01/2026–31/12/2026: 1" in now and "Cùng kỳ năm trước" not in now
+
+
 def test_a_denunciation_and_its_denouncer_through_the_pages(world, officers):
     khanh, lan = officers
     client = sign_in(Client(), khanh)

@@ -886,20 +886,19 @@ def stats_records(request: HttpRequest, code: str) -> HttpResponse:
     rows = selectors.records_of(org, first, last, key)
     if rows is None:
         raise Http404
-    _log(
-        request,
-        "inspection.statistics",
-        [r["pk"] for r in rows],
-        org.path or "",
-        selectors.label_of(key),
-    )
+    label = selectors.label_of(key)
+    if key.endswith(";last_year=yes"):
+        # The column "same period last year": its records, and the dates they were counted in.
+        first, last = rules.same_period_last_year(first, last)
+        label = f"{label} — {_('Same period last year')}"
+    _log(request, "inspection.statistics", [r["pk"] for r in rows], org.path or "", label)
     return render(
         request,
         "inspection/records.html",
         {
             "org": org,
             "rows": rows,
-            "label": selectors.label_of(key),
+            "label": label,
             "first": first,
             "last": last,
             "period": request.GET.get("ky"),
