@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import connections
 from django.db.models import Q
 from django.http import Http404
 
 from dangvu.accounts.models import ROLE_ABILITIES, SENSITIVE_CAPABLE, Ability, Role, RoleGrant
 from dangvu.core.dates import today
+from dangvu.core.planned import planned_cursor
 from dangvu.core.prepared import Prepared
 from dangvu.orgs.models import Lineage, Organisation, subtree_range, valid_on
 
@@ -169,7 +169,7 @@ def _grants_and_history(
     )
     grants: list[tuple[str, bool, int, str]] = []
     before: dict[int, list[str]] = {}
-    with connections[db].cursor() as cursor:
+    with planned_cursor(db) as cursor:
         cursor.execute(statement, params)
         for is_before, role, sensitive, org_id, path in cursor.fetchall():
             if is_before:
