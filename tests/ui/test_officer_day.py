@@ -179,3 +179,40 @@ def test_form_1_prints_as_a_document_and_the_main_pages_fit_a_phone(page, live_s
         if width > 390:
             wide[path] = width
     assert wide == {}, wide
+
+
+# A word or a date the browser broke over two lines: its text's boxes stand on more than one line.
+_BROKEN = """(selector) => [...document.querySelectorAll(selector)].filter((el) => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+    return tops.size > 1;
+}).map((el) => el.textContent.trim())"""
+
+
+def test_dates_and_menu_items_are_never_broken_on_a_phone_or_a_desktop(
+    page, live_server, live_world
+):
+    """Found in Chromium (5/12): on a 400-pixel phone the member list read '28/0 7/19 78' and
+    'Na m' (its cells wrapped anywhere to fit the screen), a member's page was 24 pixels wider than
+    a 360-pixel phone, and at 1280 pixels the menu broke 'Phát triển đảng viên' over four lines.
+    The table now scrolls inside itself with its words whole, and the menu wraps between items."""
+    sign_in(page, live_server.url, "an")
+    member = live_world.members["hoa"]
+    for width in (360, 400):
+        page.set_viewport_size({"width": width, "height": 800})
+        for path in ("/dang-vien/?org=TU-T", f"/dang-vien/{member.pk}/"):
+            page.goto(live_server.url + path)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, (width, path)
+        page.goto(live_server.url + "/dang-vien/?org=TU-T")
+        dates = page.evaluate(
+            "[...document.querySelectorAll('#rows td')].filter("
+            "(td) => /^\\d\\d\\/\\d\\d\\/\\d{4}$/.test(td.textContent.trim())).length"
+        )
+        assert dates >= 4  # the named world's members, each with a date of birth
+        assert page.evaluate(_BROKEN, "#rows td:nth-child(2), #rows td:nth-child(4)") == []
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/")
+    items = page.evaluate("[...document.querySelectorAll('header nav a')].length")
+    assert items >= 8
+    assert page.evaluate(_BROKEN, "header nav a") == []
