@@ -261,3 +261,7 @@ LOGGING = {
 # commitment of the Hồ Chí Minh study.
 DANGVU_MEETING_SCALE = env_str("DANGVU_MEETING_SCALE", "") or ""
 DANGVU_HCM_COMMITMENTS = env_bool("DANGVU_HCM_COMMITMENTS", True)
+# The statements every page sends are prepared on the PostgreSQL connection and planned once
+# (dangvu.core.planned); off where a pooler between dangvu and PostgreSQL cannot keep them
+# (PgBouncer in transaction mode before 1.21, or without max_prepared_statements).
+DANGVU_PG_PREPARE = env_bool("DANGVU_PG_PREPARE", True)

@@ -55,3 +55,47 @@ def test_the_readers_grants_are_read_by_a_statement_planned_once(world):
                 "WHERE statement LIKE 'WITH RECURSIVE g(role, sensitive, org_id, path)%%'"
             )
             assert cursor.fetchone()[0] >= 3
+
+
+def test_a_read_written_once_is_planned_once_too(world):
+    """core.prepared's reads (a member's page sends eight) run through the planning cursor: the
+    rows are the queryset's, and PostgreSQL keeps the statement prepared."""
+    from dangvu.members import selectors
+    from dangvu.members.models import MembershipEvent
+
+    hoa = world.members["hoa"]
+    expected = list(
+        MembershipEvent.objects.filter(member_id=hoa.pk)
+        .select_related("org", "decision")
+        .order_by("on", "pk")
+    )
+    assert expected
+    for _ in range(3):
+        got = selectors._EVENTS(hoa.pk)
+        assert [(e.pk, e.kind, e.on, e.org.name if e.org else None) for e in got] == [
+            (e.pk, e.kind, e.on, e.org.name if e.org else None) for e in expected
+        ]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT generic_plans + custom_plans FROM pg_prepared_statements "
+                'WHERE statement LIKE \'SELECT "members_membershipevent"."id"%%\''
+            )
+            assert cursor.fetchone()[0] >= 3
+
+
+def test_behind_a_pooler_that_cannot_keep_them_nothing_is_prepared(world, settings):
+    settings.DANGVU_PG_PREPARE = False
+    params = [world.province.path, world.province.path + "\uffff", dt.date(2030, 1, 1), 1]
+    unprepared = STATEMENT.replace("SELECT id,", "SELECT /* pooled */ id,")
+    for _ in range(3):
+        with planned_cursor("default") as cursor:
+            cursor.execute(unprepared, params)
+            assert cursor.fetchall()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                ["%/* pooled */%"],
+            )
+            assert cursor.fetchone()[0] == 0

@@ -1,17 +1,19 @@
 """Statements every page sends, planned once per connection on PostgreSQL (issue 28, point 2).
 
-PostgreSQL plans a statement each time it is sent, and for the few that every page sends — the
+PostgreSQL plans a statement each time it is sent, and for the ones every page sends — the
 reader's grants with the history they cover (accounts.scope), the rows of the member list
-(members.selectors) — planning cost more than running: 1.2 and 1.7 ms of the server's time against
-0.2 and 1.5 ms (EXPLAIN ANALYZE on the national dataset). Sent through `planned_cursor`, such a
+(members.selectors), the reads written once (core.prepared: a member's page sends eight) —
+planning cost as much as running or more: 1.2 and 1.7 ms of the server's time against 0.2 and
+1.5 ms for the grants and the list's rows (EXPLAIN ANALYZE on the national dataset); a member's
+page cost PostgreSQL 2.0–2.4 ms of CPU, and 1.25 planned once. Sent through `planned_cursor`, a
 statement is prepared on the connection (kept between requests: CONN_MAX_AGE) and its plan kept
 by the server: PostgreSQL plans it for its values the first five times, then keeps a generic plan
 only if it costs no more than those.
 
 It is the same statement with the same values, bound by the server instead of written into the
 text; it goes through Django's cursor wrapper (logged in tests, counted, wrapped). Elsewhere —
-SQLite, which keeps its own statement cache, or a PostgreSQL connection Django was told to
-prepare itself — it is Django's own cursor.
+SQLite, which keeps its own statement cache, or with DANGVU_PG_PREPARE=0 (a pooler that cannot
+keep prepared statements) — it is Django's own cursor.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
 from django.db import connections
 
 
@@ -37,15 +40,11 @@ def _planning_cursor_class() -> Any:
 _CLASS: list[Any] = []
 
 
-@contextmanager
-def planned_cursor(db: str) -> Iterator[Any]:
-    """A cursor on database `db` whose statements PostgreSQL prepares and plans once per
-    connection; Django's own cursor for any other database."""
-    connection = connections[db]
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            yield cursor
-        return
+def cursor_planned_once(connection: Any) -> Any:
+    """A cursor (Django's wrapper) on `connection` whose statements PostgreSQL prepares and
+    plans once per connection; the connection's own cursor for any other database."""
+    if connection.vendor != "postgresql" or not settings.DANGVU_PG_PREPARE:
+        return connection.cursor()
     connection.ensure_connection()
     if not _CLASS:
         _CLASS.append(_planning_cursor_class())
@@ -55,10 +54,27 @@ def planned_cursor(db: str) -> Iterator[Any]:
         # Its own cursors bind on the client and never prepare: only these statements are.
         psycopg_connection.prepare_threshold = 2**31 - 1
     raw = _CLASS[0](psycopg_connection)
-    wrapped = (
-        connection.make_debug_cursor(raw)
-        if connection.queries_logged
-        else connection.make_cursor(raw)
-    )
-    with wrapped as cursor:
+    if connection.queries_logged:
+        return connection.make_debug_cursor(raw)
+    return connection.make_cursor(raw)
+
+
+@contextmanager
+def planned_cursor(db: str) -> Iterator[Any]:
+    """`cursor_planned_once` on database `db`, closed after."""
+    with cursor_planned_once(connections[db]) as cursor:
         yield cursor
+
+
+class PlanningConnection:
+    """A database connection whose `cursor()` is `cursor_planned_once`: given to the compiler of
+    a read written once (core.prepared), which asks its connection for the cursor it runs on."""
+
+    def __init__(self, connection: Any) -> None:
+        self._connection = connection
+
+    def cursor(self) -> Any:
+        return cursor_planned_once(self._connection)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._connection, name)

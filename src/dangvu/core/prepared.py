@@ -27,6 +27,8 @@ from typing import Any, Generic, TypeVar
 from django.db import connections
 from django.db.models import QuerySet
 
+from dangvu.core.planned import PlanningConnection
+
 T = TypeVar("T")
 
 # Stand-ins no record holds: a negative key (inside a 32-bit column's range), a text with control
@@ -82,7 +84,9 @@ class Prepared(Generic[T]):
         db, compiled, params = run
         connection = connections[db]
         compiler = copy.copy(compiled.compiler)
-        compiler.connection = connection
+        # Planned once per connection by PostgreSQL too (core.planned): the statement is the same
+        # for every run, only the values change.
+        compiler.connection = PlanningConnection(connection)
         statement = (compiled.sql, params)
         compiler.as_sql = lambda *_a, **_k: statement
         compiler.get_converters = lambda _fields: compiled.converters
