@@ -74,3 +74,18 @@ def test_filters_not_applied_are_named_and_an_empty_search_says_so(client, world
     assert "Các bộ lọc sau không được áp dụng:" in html
     assert "Năm kết nạp" in html.split("không được áp dụng:", 1)[1]
     assert "Không có đảng viên phù hợp." in html and "<tbody" not in html
+
+
+def test_the_empty_search_box_kept_for_everyone_never_holds_a_search(client, world):
+    """The empty search box is drawn once and kept (members/list_page.py): a search typed before
+    it is drawn, or after, is in that request's box only."""
+    sign_in(client, world.an)
+    url = reverse("members:list")
+    typed = _main(client.get(url, {"org": world.ph1.code, "q": "Nguyễn Thị"}))
+    assert 'name="q" value="Nguyễn Thị"' in typed
+    for _ in range(2):
+        empty = _main(client.get(url, {"org": world.ph1.code}))
+        box = empty.split('name="q"', 1)[1].split(">", 1)[0]
+        assert "value=" not in box
+        again = _main(client.get(url, {"org": world.ph1.code, "q": "Sơn"}))
+        assert 'name="q" value="Sơn"' in again and 'value="Nguyễn Thị"' not in again

@@ -194,12 +194,13 @@ def test_dates_and_menu_items_are_never_broken_on_a_phone_or_a_desktop(
     page, live_server, live_world
 ):
     """Found in Chromium (5/12): on a 400-pixel phone the member list read '28/0 7/19 78' and
-    'Na m' (its cells wrapped anywhere to fit the screen), a member's page was 24 pixels wider than
-    a 360-pixel phone, and at 1280 pixels the menu broke 'Phát triển đảng viên' over four lines.
-    The table now scrolls inside itself with its words whole, and the menu wraps between items."""
+    'Na m' (its cells wrapped anywhere to fit the screen; at 700 pixels, '20/08/19 77'), a member's
+    page was 24 pixels wider than a 360-pixel phone, and at 1280 pixels the menu broke 'Phát triển
+    đảng viên' over four lines. On a phone the table now scrolls inside itself with its words whole,
+    a date or a number is never broken, and the menu wraps between items."""
     sign_in(page, live_server.url, "an")
     member = live_world.members["hoa"]
-    for width in (360, 400):
+    for width in (360, 400, 700):
         page.set_viewport_size({"width": width, "height": 800})
         for path in ("/dang-vien/?org=TU-T", f"/dang-vien/{member.pk}/"):
             page.goto(live_server.url + path)

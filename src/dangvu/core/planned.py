@@ -1,11 +1,12 @@
 """Statements every page sends, planned once per connection on PostgreSQL (issue 28, point 2).
 
 PostgreSQL plans a statement each time it is sent, and for the ones every page sends — the
-reader's grants with the history they cover (accounts.scope), the rows of the member list
-(members.selectors), the reads written once (core.prepared: a member's page sends eight) —
-planning cost as much as running or more: 1.2 and 1.7 ms of the server's time against 0.2 and
-1.5 ms for the grants and the list's rows (EXPLAIN ANALYZE on the national dataset); a member's
-page cost PostgreSQL 2.0–2.4 ms of CPU, and 1.25 planned once. Sent through `planned_cursor`, a
+reader's grants with the history they cover (accounts.scope), the reads written once
+(core.prepared: a member's page sends eight) — planning cost as much as running or more: 1.2 ms of
+the server's time against 0.2 for the grants (EXPLAIN ANALYZE on the national dataset); a member's
+page cost PostgreSQL 2.0–2.4 ms of CPU, and 1.25 planned once. Statements whose best plan depends
+on their values (the member list's rows by path and name key) are not sent here: a plan kept for
+any value could be a bad one for some. Sent through `planned_cursor`, a
 statement is prepared on the connection (kept between requests: CONN_MAX_AGE) and its plan kept
 by the server: PostgreSQL plans it for its values the first five times, then keeps a generic plan
 only if it costs no more than those.
@@ -27,9 +28,11 @@ from django.db import connections
 
 
 def _planning_cursor_class() -> Any:
-    from django.db.backends.postgresql.base import ServerBindingCursor
+    from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]
+        ServerBindingCursor,
+    )
 
-    class PlannedOnce(ServerBindingCursor):  # type: ignore[misc,valid-type]
+    class PlannedOnce(ServerBindingCursor):
         def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
             kwargs["prepare"] = True
             return super().execute(query, params, **kwargs)
@@ -42,21 +45,28 @@ _CLASS: list[Any] = []
 
 def cursor_planned_once(connection: Any) -> Any:
     """A cursor (Django's wrapper) on `connection` whose statements PostgreSQL prepares and
-    plans once per connection; the connection's own cursor for any other database."""
+    plans once per connection; the connection's own cursor for any other database.
+
+    It is made by Django's own `connection.cursor()` — the health check, the time zone of its
+    timestamps, the thread check, the wrapper that logs and counts — with the cursor's class
+    swapped for the call (a connection is used by one thread at a time)."""
     if connection.vendor != "postgresql" or not settings.DANGVU_PG_PREPARE:
         return connection.cursor()
-    connection.ensure_connection()
     if not _CLASS:
         _CLASS.append(_planning_cursor_class())
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
     psycopg_connection = connection.connection
     if psycopg_connection.prepare_threshold is None:
         # Django turns preparing off (for connection poolers); `prepare=True` is then ignored.
         # Its own cursors bind on the client and never prepare: only these statements are.
         psycopg_connection.prepare_threshold = 2**31 - 1
-    raw = _CLASS[0](psycopg_connection)
-    if connection.queries_logged:
-        return connection.make_debug_cursor(raw)
-    return connection.make_cursor(raw)
+    usual = psycopg_connection.cursor_factory
+    psycopg_connection.cursor_factory = _CLASS[0]
+    try:
+        return connection.cursor()
+    finally:
+        psycopg_connection.cursor_factory = usual
 
 
 @contextmanager

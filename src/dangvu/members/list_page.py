@@ -48,8 +48,9 @@ def content_html(c: dict[str, Any]) -> SafeString:
     chooser = c["org_chooser"]
     label = labels([org], chooser.field.widget.within)[org.pk]
     out = [
-        f'<p class="crumbs"><a href="{address("orgs:tree")}">{escape(_("Organisations"))}</a> › '
-        f'<a href="{address("orgs:detail", org.code)}">{name}</a></p>',
+        f'<p class="crumbs"><a href="{escape(address("orgs:tree"))}">'
+        f"{escape(_('Organisations'))}</a> › "
+        f'<a href="{escape(address("orgs:detail", org.code))}">{name}</a></p>',
         f"<h1>{escape(_('Party members of %(name)s')) % {'name': name}}</h1>",
         '<form method="get" class="filters" role="search">',
         f'  <div class="field wide">{search_html}</div>',
@@ -84,17 +85,18 @@ def content_html(c: dict[str, Any]) -> SafeString:
         out.append("")
     query = escape(c["query"])
     admit = (
-        f'<a class="button" href="{address("members:admit")}?org={code}">'
+        f'<a class="button" href="{escape(address("members:admit"))}?org={code}">'
         f"{escape(_('Record an admitted member'))}</a>"
         if c["can_admit"]
         else ""
     )
-    export = address("exchange:member_export")
+    export = escape(address("exchange:member_export"))
     out.append(
         f'<p class="actions noprint">{admit}\n'
         f'<a class="button" href="{export}?{query}&amp;format=xlsx">{escape(_("Export (Excel)"))}</a>\n'
         f'<a class="button" href="{export}?{query}">{escape(_("Export (CSV)"))}</a>\n'
-        f'<a class="button" href="{address("members:stats")}?org={code}">{escape(_("Figures"))}</a></p>'
+        f'<a class="button" href="{escape(address("members:stats"))}?org={code}">'
+        f"{escape(_('Figures'))}</a></p>"
     )
     if c["rows"]:
         heads = (

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, router
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import Count, Field, Model, Q, QuerySet
 from django.http import Http404
 
@@ -18,7 +18,6 @@ from dangvu.accounts.privacy import LEFT_STATUSES, SENSITIVE_FIELDS
 from dangvu.accounts.scope import scope_for
 from dangvu.core.dates import age_on, born_on_or_before_for_age, today
 from dangvu.core.models import ChangeLogEntry
-from dangvu.core.planned import planned_cursor
 from dangvu.core.prepared import Prepared, first_or_none
 from dangvu.core.text import search_key
 from dangvu.members import attributes, search
@@ -336,7 +335,9 @@ def _cell_by_cell(
     )
     org_id_at = [f.attname for f in fields[PartyMember]].index("org_id")
     db = router.db_for_read(PartyMember) or DEFAULT_DB_ALIAS  # the replica, reading reports
-    with planned_cursor(db) as cursor:
+    # Not prepared (core.planned): a plan kept for any path and key could be the one PostgreSQL
+    # estimates wrongly for a late key or a large subtree (above); these are planned each time.
+    with connections[db].cursor() as cursor:
 
         def read(statement: str, values: list[Any]) -> list[tuple[Any, ...]]:
             cursor.execute(statement, values)

@@ -197,7 +197,7 @@ def _rows_html(rows: list[PartyMember], token: str, query: str, *, revealed: boo
         out.append(
             f'<tr>\n<td><a href="{head}{m.pk}{tail}">'
             f"{html.escape(person.full_name)}</a></td>\n"
-            f"<td>{format_date(born)}</td>"
+            f'<td class="day">{format_date(born)}</td>'
             f'<td class="num">{selectors.age_shown(m, born, on)[0] if born else ""}</td>\n'
             f"<td>{label(sexes, person.sex)}</td><td>{label(ethnicities, person.ethnicity)}</td>\n"
             f"<td>{html.escape(status)}</td>"
