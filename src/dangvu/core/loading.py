@@ -66,16 +66,7 @@ class RowLoaded:
             else:
                 names = tuple(name for name in columns if name in field_names)
                 cls._named = (field_names, names)
-        new = cls.__new__(cls)
-        state = ModelState()
-        state.adding = False
-        state.db = db
-        store = new.__dict__
-        store["_state"] = state
-        for name, value in zip(names, values, strict=True):
-            if value is not DEFERRED:
-                store[name] = value
-        return new
+        return _record(cls, db, names, values)
 
     @classmethod
     def loader(cls, db: str | None, field_names: Any) -> Any:
@@ -91,18 +82,19 @@ class RowLoaded:
             return lambda values: super(RowLoaded, cls).from_db(db, field_names, values)  # type: ignore[misc]
         wanted = set(field_names)
         names = tuple(name for name in columns if name in wanted)
-        new, state_class = cls.__new__, ModelState
+        return lambda values: _record(cls, db, names, values)
 
-        def load(values: Any) -> Any:
-            made = new(cls)
-            state = state_class()
-            state.adding = False
-            state.db = db
-            store = made.__dict__
-            store["_state"] = state
-            for name, value in zip(names, values, strict=True):
-                if value is not DEFERRED:
-                    store[name] = value
-            return made
 
-        return load
+def _record(cls: Any, db: str | None, names: tuple[str, ...], values: Any) -> Any:
+    """A record of `cls` from the database `db`, the columns `names` holding `values` (a column
+    read as DEFERRED is left to read on access): what Django's constructor makes of a row."""
+    new = cls.__new__(cls)
+    state = ModelState()
+    state.adding = False
+    state.db = db
+    store = new.__dict__
+    store["_state"] = state
+    for name, value in zip(names, values, strict=True):
+        if value is not DEFERRED:
+            store[name] = value
+    return new
