@@ -46,6 +46,9 @@ def test_a_planned_statement_gives_djangos_rows_and_is_logged(world):
                 cursor.execute(STATEMENT, params)
                 assert cursor.fetchall() == expected
     assert len(queries) == 7
+    # logged as any statement is: with its values written in
+    logged = queries.captured_queries[-1]["sql"]
+    assert logged.startswith("SELECT id, code, name") and f"'{world.province.path}'" in logged
     if connection.vendor == "postgresql":
         # prepared once, run seven times
         assert _runs("SELECT id, code, name, established_on FROM orgs_organisation") == 7

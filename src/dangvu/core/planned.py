@@ -35,9 +35,28 @@ def _planning_cursor_class() -> Any:
     class PlannedOnce(ServerBindingCursor):
         def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
             kwargs["prepare"] = True
-            return super().execute(query, params, **kwargs)
+            result = super().execute(query, params, **kwargs)
+            # psycopg keeps nothing of a statement run prepared where Django's log looks
+            # (`_query`: it writes it, never reads it); Django would log None.
+            self._query = _Shown(self.connection, query, params)
+            return result
 
     return PlannedOnce
+
+
+class _Shown:
+    """What Django's log reads of a statement run prepared (`last_executed_query`): the SQL
+    with its values written in, as for any other statement, composed only when read."""
+
+    def __init__(self, connection: Any, sql: str, params: Any) -> None:
+        self._connection, self._sql, self._params = connection, sql, params
+
+    @property
+    def query(self) -> bytes:
+        import psycopg
+
+        shown = psycopg.ClientCursor(self._connection).mogrify(self._sql, self._params)
+        return shown.encode()
 
 
 _CLASS: list[Any] = []
