@@ -115,6 +115,10 @@ def test_a_member_who_died_is_as_old_as_on_the_day_of_death_on_the_page_and_in_t
     sign_in(client, world.an)
     page = client.get(reverse("members:detail", args=[an.pk])).content.decode()
     assert "01/07/1950 (72 tuổi khi từ trần)" in page
+    # DOMAIN.md §3.2: party age counts from the admission decision, 02/03/2010 (conftest.admit),
+    # and stops at death, 26/05/2023: 02/03/2010 → 02/05/2023 is 13 years 2 months, then 24 days
+    # to 26/05 (worked by hand). It was not shown at all for a member who died.
+    assert "<dt>Tuổi đảng khi từ trần</dt><dd>13 năm 2 tháng 24 ngày</dd>" in page
     roll = client.get(
         reverse("members:list"), {"org": world.ph1.code, "status": "deceased"}
     ).content.decode()
@@ -127,6 +131,7 @@ def test_a_member_who_died_is_as_old_as_on_the_day_of_death_on_the_page_and_in_t
     age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
     page = client.get(reverse("members:detail", args=[hoa.pk])).content.decode()
     assert f"({age} tuổi)" in page
+    assert "<dt>Tuổi đảng</dt><dd>" in page and "khi từ trần" not in page
 
 
 def test_the_page_around_the_facts_shows_what_was_typed_as_typed(client, world):

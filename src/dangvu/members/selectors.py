@@ -650,9 +650,13 @@ def member_on(
         "next_badge": None,
     }
     first = member.first_admission_date
-    if first is not None and first <= on and status not in ("", "deceased"):
+    # A member who died keeps the party age of the day of death (§3.2; a posthumous badge is
+    # reckoned on it, as awards.services does): counted to that day, not to `on`.
+    died = member.status_since if status == "deceased" else None
+    if first is not None and first <= on and status and (status != "deceased" or died):
         gaps = gaps_of(member)
-        answer["party_age"] = lifecycle.party_age(first, gaps, on).as_dict()
+        until = min(on, died) if died else on
+        answer["party_age"] = lifecycle.party_age(first, gaps, until).as_dict()
         if status in ACTIVE_STATUSES or status == "transferred_out":
             badge = lifecycle.next_badge(first, gaps, on)
             answer["next_badge"] = {"tier": badge[0], "date": badge[1]} if badge else None

@@ -276,7 +276,8 @@ def _facts_html(
     if first and first != member.admission_decision_date:
         member_rows.append((_("Date of the first admission decision"), format_date(first)))
     if age_now := now.get("party_age"):
-        member_rows.append((_("Party age"), escape(duration(**age_now))))
+        label = _("Party age at death") if now.get("status") == "deceased" else _("Party age")
+        member_rows.append((label, escape(duration(**age_now))))
     if badge := now.get("next_badge"):
         member_rows.append(
             (
