@@ -1297,3 +1297,32 @@ def test_a_way_of_leaving_is_corrected_only_by_who_may_see_it(world):
         reverse("members:detail", args=[world.members["hoa"].pk]), {"purpose": "inspection"}
     ).content.decode()
     assert f"{correct('hoa')}?purpose=inspection" in revealed
+
+
+def test_a_purpose_note_too_long_gets_one_message_that_says_so(world, client):
+    """Found in Chromium (5/12): a note of over 300 characters was answered with two messages, the
+    second saying no note was given. The page asking why says once what is wrong, and keeps the
+    sensitive data hidden."""
+    from django.utils import translation
+
+    from dangvu.accounts.forms import PurposeForm
+
+    with translation.override("vi"):
+        form = PurposeForm({"purpose": "other", "purpose_note": "x" * 301})
+        assert not form.is_valid()
+        (message,) = form.errors["purpose_note"]
+        assert "300" in message
+        missing = PurposeForm({"purpose": "other", "purpose_note": ""})
+        assert not missing.is_valid()
+        assert missing.errors["purpose_note"] == ["Hãy ghi rõ thông tin được dùng vào việc gì."]
+    hoa = world.members["hoa"]
+    page = (
+        signed_in(world.an)
+        .get(
+            reverse("members:detail", args=[hoa.pk]),
+            {"purpose": "other", "purpose_note": "hồ sơ " * 60},
+        )
+        .content.decode()
+    )
+    assert page.count('class="field-error"') == 1
+    assert "058185000123" not in page

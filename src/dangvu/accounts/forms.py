@@ -31,7 +31,13 @@ class PurposeForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("purpose") == AccessRecord.Purpose.OTHER and not data.get("purpose_note"):
+        # A note refused already (too long) is not also reported missing: one message a field.
+        note_refused = "purpose_note" in self.errors
+        if (
+            data.get("purpose") == AccessRecord.Purpose.OTHER
+            and not data.get("purpose_note")
+            and not note_refused
+        ):
             self.add_error("purpose_note", _("Say what the data is needed for."))
         if data.get("purpose") == AccessRecord.Purpose.OWN and not self.own_record:
             self.add_error("purpose", _("This is not your own record: choose the work it is for."))
