@@ -1166,6 +1166,23 @@ def test_a_reveal_in_the_change_log_is_filed_where_the_entries_are(world):
     assert "Nhật ký thay đổi" in listed
 
 
+def _leave(member, kind: str, day: dt.date, number: str, details: dict):
+    """The member leaves the Party by `kind` on `day`, by decision `number`, through the events'
+    service (as the pages record it)."""
+    from dangvu.members.events import event_record
+    from tests.conftest import decision
+
+    return event_record(
+        member=member,
+        kind=kind,
+        on=day,
+        actor=None,
+        check_scope=False,
+        decision=decision(day, number=number),
+        details=details,
+    )
+
+
 def test_the_three_ways_of_leaving_read_alike_on_every_page_and_export(world):
     """docs/security.md: until sensitive data is revealed, removal, expulsion and resignation read
     alike ("Đã ra khỏi Đảng"). Found in Chromium (6/12): the member page named a removal or a
@@ -1175,10 +1192,8 @@ def test_the_three_ways_of_leaving_read_alike_on_every_page_and_export(world):
     which way, its ground or its decision; revealed, each is what it was."""
     from django.utils import translation
 
-    from dangvu.members.events import event_record
     from dangvu.members.models import EventKind
     from dangvu.rules.charter import REMOVAL_GROUNDS
-    from tests.conftest import decision
 
     leaving = {
         "hoa": ("removal", "11-QĐ/ĐU", {"ground": "card_returned"}),
@@ -1187,15 +1202,7 @@ def test_the_three_ways_of_leaving_read_alike_on_every_page_and_export(world):
     }
     day = dt.date(2026, 2, 2)
     for name, (kind, number, details) in leaving.items():
-        event_record(
-            member=world.members[name],
-            kind=kind,
-            on=day,
-            actor=None,
-            check_scope=False,
-            decision=decision(day, number=number),
-            details=details,
-        )
+        _leave(world.members[name], kind, day, number, details)
     with translation.override("vi"):
         told = [str(EventKind(kind).label) for kind, _n, _d in leaving.values()]
         told += [number for _k, number, _d in leaving.values()]
@@ -1253,22 +1260,13 @@ def test_a_way_of_leaving_is_corrected_only_by_who_may_see_it(world):
     expulsion, and the member's page offers no link to it."""
     from django.utils import translation
 
-    from dangvu.members.events import event_record
     from dangvu.members.models import EventKind, MembershipEvent
-    from tests.conftest import decision
 
     day = dt.date(2026, 2, 2)
     left = {}
     for name, kind, number in (("hoa", "removal", "21-QĐ/ĐU"), ("an", "expulsion", "22-QĐ/ĐU")):
-        left[name] = event_record(
-            member=world.members[name],
-            kind=kind,
-            on=day,
-            actor=None,
-            check_scope=False,
-            decision=decision(day, number=number),
-            details={"ground": "card_returned"} if kind == "removal" else {},
-        )
+        details = {"ground": "card_returned"} if kind == "removal" else {}
+        left[name] = _leave(world.members[name], kind, day, number, details)
     with translation.override("vi"):
         names = {k: str(EventKind(k).label) for k in ("removal", "expulsion")}
 

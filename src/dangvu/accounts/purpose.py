@@ -36,12 +36,20 @@ def member_read(
 ) -> HttpResponse | None:
     """Before a member's sensitive `fields` are shown on a page titled `title`: the page asking
     why when the request does not state it; else the read is logged and nothing is returned."""
-    from dangvu.accounts.models import AccessRecord
-    from dangvu.accounts.privacy import record_with_purpose
-
     purpose = stated(request)
     if not purpose.is_bound or not purpose.is_valid():
         return ask(request, purpose, f"{title} — {member.person.full_name}", reading=True)
+    log_member_read(request, purpose, member, fields)
+    return None
+
+
+def log_member_read(
+    request: HttpRequest, purpose: PurposeForm, member: Any, fields: list[str]
+) -> None:
+    """A member's sensitive `fields` shown for the stated `purpose`: in the access log."""
+    from dangvu.accounts.models import AccessRecord
+    from dangvu.accounts.privacy import record_with_purpose
+
     record_with_purpose(
         request,
         purpose,
@@ -52,4 +60,3 @@ def member_read(
         fields=fields,
         summary=member.person.full_name,
     )
-    return None

@@ -396,15 +396,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     reveal = allowed and purpose_form.is_bound and purpose_form.is_valid()
     if reveal:
-        record_with_purpose(
-            request,
-            purpose_form,
-            action=AccessRecord.Action.VIEW_SENSITIVE,
-            object_type="members.partymember",
-            ids=[member.pk],
-            org_path=member.scope_path or "",
-            fields=[*SENSITIVE_FIELDS, *SENSITIVE_SECTIONS],
-            summary=person.full_name,
+        asked_why.log_member_read(
+            request, purpose_form, member, [*SENSITIVE_FIELDS, *SENSITIVE_SECTIONS]
         )
     history = recent_history(member)
     events = selectors.events_of(member)
