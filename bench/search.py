@@ -10,8 +10,10 @@ one, a fragment from the middle of a word, two letters. For each:
   other, so equal numbers are the same members) and the first page's names, in order;
 - the database's time for the query as member_list sends it, by the trigram index of the whole
   country over the persons (members migration 0006, created for the run and dropped after) and
-  by the province's trigrams (0008): each query sent 3 times, the best kept (the shared buffers
-  warm, as a server's are), p50 and p95 over the queries, by kind.
+  by the province's trigrams (0008): each query sent again right after the comparison sent it
+  (the shared buffers warm, as a server's are; BENCH_SEARCH_REPEATS times, the best kept — once
+  by default: three times made the check an hour of `make bench`), p50 and p95 over the
+  queries, by kind.
 
 Builds the national dataset (bench/national.py, BENCH_NATIONAL_MEMBERS) when the database has no
 members. scale.py runs `run()` in its part (b). Prints JSON.
@@ -40,6 +42,7 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 QUERIES = int(os.environ.get("BENCH_SEARCH_QUERIES", "1000"))
+REPEATS = int(os.environ.get("BENCH_SEARCH_REPEATS", "1"))
 OLD_INDEX = (
     "CREATE INDEX IF NOT EXISTS person_search_trgm ON members_person "
     "USING gin (search_name gin_trgm_ops)"
@@ -121,7 +124,7 @@ def run(queries: int = QUERIES, seed: int = 28) -> dict[str, Any]:
     def timed(sql: str) -> float:
         best = float("inf")
         with connection.cursor() as cursor:
-            for _ in range(3):
+            for _ in range(REPEATS):
                 began = time.perf_counter()
                 cursor.execute(sql)
                 cursor.fetchall()

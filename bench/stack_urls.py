@@ -5,15 +5,18 @@
   the floor of the web stack on this machine: no page of dangvu can be served faster than it.
 - The floors of the member list and of the member page (issue 28, point 2): behind the same
   middleware, in the same workers, the same rows fetched by hand-written SQL and sent as the same
-  HTML. The page's frame (head, menu, filters, footer) is the one dangvu sent for the first such
-  request the worker served, kept; what changes from request to request — the rows, the record,
-  its events, badges and history — is written by f-strings from the rows. What dangvu adds over
-  these is its Python: the ORM, the scope, the templates.
-- The same floors asked with `khung=1`: the same SQL and f-strings, but with the work no page of
-  dangvu may leave out — the user's scope read and the record checked against it, and the frame
-  drawn for this request (base.html: the user's menu, the CSRF tokens of its forms, the language
-  switch) instead of kept from another user's request. What dangvu adds over these is the ORM,
-  its templates for the part that changes, and its rules.
+  HTML, asked with `khung=1`: the frame (head, menu, language switch, footer) drawn for the
+  request as dangvu draws it (base.html: the user's name and menu — which reads the user's
+  grants — and the CSRF tokens of its forms), and the record checked against the user's scope;
+  what changes from request to request — the rows, the record, its events, badges and history —
+  written by f-strings from the rows. The list's floor sends exactly dangvu's page (checked on
+  the national dataset: identical but for the CSRF tokens, which differ at every drawing); the
+  member's floor sends less than dangvu's page (no masked fields, ages, badges due, links to
+  corrections), so the member page's ratio to it is an upper bound. What dangvu adds over these
+  is its Python: the ORM, its forms and labels, its rules.
+- The same floors without `khung=1`, for reference: the page around the part that changes is
+  the one dangvu sent for the first such request the worker served, kept and sent as it was to
+  every user — another user's name, menu and CSRF token, which no page may send.
 """
 
 from __future__ import annotations
@@ -27,8 +30,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.template import engines
 from django.urls import path
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from dangvu.accounts.scope import scope_for
+from dangvu.core.labels import choices_of
+from dangvu.members.models import PartyMember, Person
 from dangvu.urls import urlpatterns as dangvu_pages
 
 
@@ -71,7 +77,18 @@ def _inside(head: str, tail: str) -> tuple[str, str]:
     return head.split(start, 1)[1], tail.split(end, 1)[0]
 
 
-def _frame(kind: str, request: HttpRequest, render: Any, start: str, end: str) -> tuple[str, str]:
+# The organisation whose list the kept frame was drawn for: (code, name).
+_FRAMED_FOR: dict[str, tuple[str, str]] = {}
+
+
+def _frame(
+    kind: str,
+    request: HttpRequest,
+    render: Any,
+    start: str,
+    end: str,
+    who: tuple[str, str] = ("", ""),
+) -> tuple[str, str]:
     """The page around the part that changes, as dangvu sent it the first time (kept)."""
     frame = _FRAMES.get(kind)
     if frame is None:
@@ -79,6 +96,7 @@ def _frame(kind: str, request: HttpRequest, render: Any, start: str, end: str) -
         head, rest = html.split(start, 1)
         tail = rest.split(end, 1)[1]
         frame = _FRAMES[kind] = (head + start, end + tail)
+        _FRAMED_FOR[kind] = who
     return frame
 
 
@@ -111,6 +129,8 @@ def floor_list(request: HttpRequest) -> HttpResponse:
     framed = request.GET.get("khung") == "1"
     if framed and not scope_for(request.user).covers(root):
         raise Http404
+    request.GET = request.GET.copy()  # dangvu's page for the same query, when the frame is kept
+    request.GET.pop("khung", None)
     low, high = root, root + "\uffff"
     rows: list[tuple[Any, ...]] = []
     cell_after, op = low, ">="
@@ -126,17 +146,28 @@ def floor_list(request: HttpRequest) -> HttpResponse:
         rows += _rows(_IN_CELL, [low, high, found[0][0], 51 - len(rows)])
         cell_after, op = found[0][1], ">"
     head, tail = _frame(
-        "list", request, lambda: member_list(request), '<tbody id="rows">', "</tbody>"
+        "list",
+        request,
+        lambda: member_list(request),
+        '<tbody id="rows">',
+        "</tbody>",
+        (code, root_name),
     )
     today = dt.date.today()
+    # The labels dangvu shows (its tables of labels, in the request's language).
+    sexes, ethnicities, statuses = (
+        {value: escape(label) for value, label in choices_of(model, field).items()}
+        for model, field in ((Person, "sex"), (Person, "ethnicity"), (PartyMember, "status"))
+    )
     out = []
     for pk, name, born, sex, ethnicity, status, cell_name, _path, _key in rows[:50]:
         age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
         out.append(
             f'<tr>\n<td><a href="/dang-vien/{pk}/">{escape(name)}</a></td>\n'
-            f'<td>{_day(born)}</td><td class="num">{age}</td>\n'
-            f"<td>{_SEX.get(sex, sex)}</td><td>{escape(ethnicity)}</td>\n"
-            f"<td>{_STATUS.get(status, status)}</td><td>{escape(cell_name)}</td></tr>"
+            f'<td class="day">{_day(born)}</td><td class="num">{age}</td>\n'
+            f"<td>{sexes.get(sex) or escape(sex)}</td>"
+            f"<td>{ethnicities.get(ethnicity) or escape(ethnicity)}</td>\n"
+            f"<td>{statuses.get(status) or escape(status)}</td><td>{escape(cell_name)}</td></tr>"
         )
     if len(rows) > 50:
         last = rows[49]
@@ -145,8 +176,19 @@ def floor_list(request: HttpRequest) -> HttpResponse:
             f'<tr class="more noprint"><td colspan="7"><a href="{more}" hx-get="{more}" '
             'hx-target="closest tr" hx-swap="outerHTML">Trang sau</a></td></tr>'
         )
+    # "End of the list" below the table when no page follows, as dangvu says it.
+    end = f'\n<p class="muted">{escape(_("End of the list."))}</p>'
+    tail = tail.replace("</table>" + end, "</table>")
+    if len(rows) <= 50:
+        tail = tail.replace("</table>", "</table>" + end, 1)
     if framed:
         inside_head, inside_tail = _inside(head, tail)
+        # The heading, the picker and the links name this request's organisation, as dangvu's do.
+        kept_code, kept_name = _FRAMED_FOR["list"]
+        if kept_code != code:
+            inside_head = inside_head.replace(escape(kept_name), escape(root_name)).replace(
+                kept_code, code
+            )
         title = f"Đảng viên — {root_name}"
         return _framed(request, title, inside_head + "\n".join(out) + inside_tail)
     return HttpResponse(head + "\n".join(out) + tail)
