@@ -12,7 +12,7 @@ TEST_WORKERS ?= 2
 PYTEST := $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadgroup
 TIMED := scripts/timed.sh
 
-.PHONY: install run serve test test-phases lint test-sqlite test-postgres bench messages clean
+.PHONY: install run serve test test-phases lint test-sqlite test-postgres bench bench-parts messages clean
 
 install: $(STAMP) $(MO)
 
@@ -59,23 +59,27 @@ BENCH_PG_REPLICA = -c shared_buffers=2GB -c effective_cache_size=8GB -c work_mem
 BENCH_PG = -c shared_buffers=4GB -c effective_cache_size=16GB -c work_mem=64MB -c maintenance_work_mem=1GB -c max_wal_size=16GB -c max_connections=200 -c random_page_cost=1.1 -c jit=off
 
 bench: install
+	@$(TIMED) "make bench, in all" $(MAKE) --no-print-directory bench-parts
+
+# Each step says how long it took (a whole run is hours: docs/operations.md).
+bench-parts:
 	scripts/system-deps.sh
-	DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_DATABASE_URL= $(PY) bench/run.py
-	DANGVU_DATA_DIR=$$(mktemp -d) scripts/with-postgres.sh $(PY) bench/run.py
-	DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_DATABASE_URL= $(PY) bench/reform.py
-	DANGVU_DATA_DIR=$$(mktemp -d) scripts/with-postgres.sh $(PY) bench/reform.py
-	DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_DATABASE_URL= $(PY) bench/rating.py
-	DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_DATABASE_URL= $(PY) bench/pages.py
-	DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_DATABASE_URL= $(PY) bench/congress.py
-	DANGVU_DATA_DIR=$$(mktemp -d) scripts/with-postgres.sh $(PY) bench/congress.py
-	DANGVU_DATA_DIR=$$(mktemp -d) scripts/with-postgres.sh $(PY) bench/rating.py
+	@$(TIMED) "bench: run.py on SQLite" env DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_DATABASE_URL= $(PY) bench/run.py
+	@$(TIMED) "bench: run.py on PostgreSQL" env DANGVU_DATA_DIR=$$(mktemp -d) scripts/with-postgres.sh $(PY) bench/run.py
+	@$(TIMED) "bench: reform.py on SQLite" env DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_DATABASE_URL= $(PY) bench/reform.py
+	@$(TIMED) "bench: reform.py on PostgreSQL" env DANGVU_DATA_DIR=$$(mktemp -d) scripts/with-postgres.sh $(PY) bench/reform.py
+	@$(TIMED) "bench: rating.py on SQLite" env DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_DATABASE_URL= $(PY) bench/rating.py
+	@$(TIMED) "bench: pages.py on SQLite" env DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_DATABASE_URL= $(PY) bench/pages.py
+	@$(TIMED) "bench: congress.py on SQLite" env DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_DATABASE_URL= $(PY) bench/congress.py
+	@$(TIMED) "bench: congress.py on PostgreSQL" env DANGVU_DATA_DIR=$$(mktemp -d) scripts/with-postgres.sh $(PY) bench/congress.py
+	@$(TIMED) "bench: rating.py on PostgreSQL" env DANGVU_DATA_DIR=$$(mktemp -d) scripts/with-postgres.sh $(PY) bench/rating.py
 	$(VENV)/bin/pip install -q "django-import-export>=4.3" "pandas>=2.2"
-	DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_DATABASE_URL= $(PY) bench/import_members.py
-	DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_DATABASE_URL= $(PY) bench/reports.py
-	DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_DATABASE_URL= $(PY) bench/lineage.py
-	DANGVU_DATA_DIR=$$(mktemp -d) scripts/with-postgres.sh $(PY) bench/lineage.py
-	DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_PG_OPTIONS="$(BENCH_PG)" scripts/with-postgres.sh $(PY) bench/scale.py
-	DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_PG_REPLICA=1 DANGVU_PG_OPTIONS="$(BENCH_PG_REPLICA)" scripts/with-postgres.sh $(PY) bench/replica.py
+	@$(TIMED) "bench: import_members.py on SQLite" env DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_DATABASE_URL= $(PY) bench/import_members.py
+	@$(TIMED) "bench: reports.py on SQLite" env DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_DATABASE_URL= $(PY) bench/reports.py
+	@$(TIMED) "bench: lineage.py on SQLite" env DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_DATABASE_URL= $(PY) bench/lineage.py
+	@$(TIMED) "bench: lineage.py on PostgreSQL" env DANGVU_DATA_DIR=$$(mktemp -d) scripts/with-postgres.sh $(PY) bench/lineage.py
+	@$(TIMED) "bench: scale.py on PostgreSQL" env DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_PG_OPTIONS="$(BENCH_PG)" scripts/with-postgres.sh $(PY) bench/scale.py
+	@$(TIMED) "bench: replica.py on PostgreSQL" env DANGVU_DATA_DIR=$$(mktemp -d) DANGVU_PG_REPLICA=1 DANGVU_PG_OPTIONS="$(BENCH_PG_REPLICA)" scripts/with-postgres.sh $(PY) bench/replica.py
 
 messages: install
 	scripts/messages.sh
