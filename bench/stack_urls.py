@@ -124,8 +124,11 @@ _STATUS = {"official": "Chính thức", "probationary": "Dự bị"}
 
 def floor_list(request: HttpRequest) -> HttpResponse:
     """The first page of a province's roll, or a page after a member (`sau`), as its officer
-    asks it in Vietnamese (the requests bench/scale.py makes: for a district's list the
-    picker would also name the province, which the kept heading does not)."""
+    asks it (the requests bench/scale.py makes). The part above the rows is kept from the first
+    request and only its organisation's name and code are put in for this one: for a district's
+    list the picker would also name the province; for a user of another role the admit button
+    and the sensitive filters would differ; a page after the province's last member would say
+    "No member matches". None of these is asked by the bench."""
     from dangvu.members.views import member_list
 
     code = request.GET.get("org", "")
