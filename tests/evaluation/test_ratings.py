@@ -283,6 +283,49 @@ def test_the_cli_prints_candidates_and_badges_as_json(world, ph1_members):
     assert BadgeAward.objects.count() == 1
 
 
+def test_a_badge_on_file_is_checked_on_its_day_not_on_a_later_death(world):
+    """DOMAIN.md §3.2, §3.4: party age stops at death, and is reckoned to the day asked before it.
+    Trần Văn Lạc, admitted by the decision of 01/05/1990, reached 30 years on 01/05/2020 and was
+    given the 30-year badge on 19/05/2020. In 2021 he moved cells: letter issued 02/03/2021,
+    presented 01/04/2021, 30 days not counted (§4.5). He died on 01/01/2023.
+
+    Worked by hand: on 19/05/2020 the move had not happened, so nothing is deducted and the badge
+    was due (30 years on 01/05/2020). Counting the 30 days up to his death instead moves the
+    30 years to 31/05/2020, after the award: the audit of awards on file called a correct badge
+    not due. His party age at death: from 01/05/1990 plus 30 days (31/05/1990) to 01/01/2023 is
+    32 years 7 months 1 day; asked on 02/09/2025 it is the same."""
+    from dangvu.awards.services import audit_awards
+    from dangvu.members.selectors import member_on
+    from tests.reports.conftest import event
+
+    old = make_org("TU-L", "Đảng bộ tỉnh Lạc", "provincial", None, on=dt.date(1975, 4, 30))
+    first = make_org("CB-L1", "Chi bộ Lạc Một", "grassroots_cell", old, on=dt.date(1975, 4, 30))
+    second = make_org("CB-L2", "Chi bộ Lạc Hai", "grassroots_cell", old, on=dt.date(1975, 4, 30))
+    lac = admit(
+        first,
+        "Trần Văn Lạc",
+        birth=dt.date(1965, 8, 8),
+        decided=dt.date(1990, 5, 1),
+        ceremony=dt.date(1990, 5, 19),
+        citizen_id="058065000777",
+    )
+    badge_record(member=lac, tier=30, awarded_on=dt.date(2020, 5, 19), decision=None, actor=None)
+    event(lac, "transfer_out", dt.date(2021, 3, 2), org=second)
+    event(lac, "transfer_in", dt.date(2021, 4, 1), org=second)
+    event(lac, "death", dt.date(2023, 1, 1))
+    lac.refresh_from_db()
+    assert (lac.status, lac.status_since) == ("deceased", dt.date(2023, 1, 1))
+    assert audit_awards() == []
+    for on in (dt.date(2023, 1, 1), dt.date(2025, 9, 2)):
+        assert member_on(lac, on)["party_age"] == {"years": 32, "months": 7, "days": 1}
+    # Before the move, the same member's party age counts no gap.
+    assert member_on(lac, dt.date(2020, 5, 19))["party_age"] == {
+        "years": 30,
+        "months": 0,
+        "days": 18,
+    }
+
+
 def test_an_organisation_rates_itself_its_superior_decides_and_discipline_caps_it(world):
     # QĐ 124 (§1.3 c): a collective whose leadership was disciplined, or with more than 20 % of
     # its subordinates disciplined, is KHTNV. PH-2 reprimanded in 2023: PH-2 is capped, and X-PH

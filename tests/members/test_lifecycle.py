@@ -14,6 +14,7 @@ from dangvu.members.lifecycle import (
     next_badge,
     official_date_for,
     party_age,
+    reckoned_to,
     state_on,
 )
 
@@ -46,6 +47,15 @@ def test_party_age_counts_from_the_admission_decision_not_the_ceremony():
     state = derive(admitted(decided=D(2015, 7, 1), ceremony=D(2015, 7, 26)))
     assert party_age(state.first_admission_date, state.gaps, D(2045, 7, 1)).years == 30
     assert next_badge(state.first_admission_date, state.gaps, D(2025, 1, 1)) == (30, D(2045, 7, 1))
+
+
+def test_ages_are_reckoned_to_the_day_of_death_once_it_has_come():
+    """§3.2, §3.4: asked after a death, the day of death; asked on it or before, the day asked."""
+    died = D(2023, 1, 1)
+    assert reckoned_to(D(2025, 9, 2), died) == died
+    assert reckoned_to(died, died) == died
+    assert reckoned_to(D(2020, 5, 19), died) == D(2020, 5, 19)
+    assert reckoned_to(D(2025, 9, 2), None) == D(2025, 9, 2)
 
 
 def test_time_struck_off_is_not_party_age_and_readmission_counts_from_the_first_admission():

@@ -26,7 +26,7 @@ from dangvu.core.text import vi_sort_key
 from dangvu.discipline.models import DisciplineDecision
 from dangvu.evaluation.models import Rating
 from dangvu.evaluation.selectors import members_in_subtree
-from dangvu.members.lifecycle import gap_days, party_age
+from dangvu.members.lifecycle import gap_days, party_age, reckoned_to
 from dangvu.members.models import PartyMember
 from dangvu.orgs.models import Lineage, Organisation, Placement
 from dangvu.rules import awards as rules
@@ -349,7 +349,7 @@ def _badges_due(org: Organisation, on: dt.date) -> list[dict[str, Any]]:
             continue
         gaps = gaps_of(derived)
         died = since if status == "deceased" else None
-        until = died or on
+        until = reckoned_to(on, died)
         counted_from = admitted + dt.timedelta(days=gap_days(gaps, until))
         due, _why = rules.badge_due(
             counted_from=counted_from,
@@ -420,7 +420,7 @@ def badge_check(
         return None, _("The %(tier)s-year badge is recorded already.") % {"tier": tier}
     died = member.status_since if member.status == "deceased" else None
     counted_from = member.first_admission_date + dt.timedelta(
-        days=gap_days(party_gaps(member), died or awarded_on)
+        days=gap_days(party_gaps(member), reckoned_to(awarded_on, died))
     )
     due, why = rules.badge_due(
         counted_from=counted_from,

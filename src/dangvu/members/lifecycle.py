@@ -571,6 +571,14 @@ class PartyAge:
         return {"years": self.years, "months": self.months, "days": self.days}
 
 
+def reckoned_to(on: dt.date, died_on: dt.date | None) -> dt.date:
+    """The day a member's ages asked on `on` are reckoned to: the day of death for a member who had
+    died by then, else `on`. Party-activity time ends with death (§3.2): a posthumous badge is
+    reckoned on it (§3.4), and the dead grow no older. One rule for the member page, the lists,
+    the badges due and the check of a badge recorded or on file."""
+    return died_on if died_on is not None and died_on < on else on
+
+
 def party_age(
     first_admission: dt.date, gaps: Sequence[tuple[dt.date, dt.date | None]], on: dt.date
 ) -> PartyAge:

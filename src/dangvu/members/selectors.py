@@ -123,10 +123,11 @@ _CORRECTIONS: Prepared[Any] = Prepared(_corrections, int)
 def age_shown(member: PartyMember, birth: dt.date, on: dt.date) -> tuple[int, bool]:
     """The age shown beside a member's date of birth on `on`, and whether it is the age at death:
     a member who died is as old as on the day of death, not as the years since would make him."""
+    from dangvu.members import lifecycle
+
     died = member.status_since if member.status == "deceased" else None
-    if died is not None and died < on:
-        return age_on(birth, died), True
-    return age_on(birth, on), False
+    day = lifecycle.reckoned_to(on, died)
+    return age_on(birth, day), day != on
 
 
 def badges_of(member: PartyMember) -> list[Any]:
@@ -650,13 +651,13 @@ def member_on(
         "next_badge": None,
     }
     first = member.first_admission_date
-    # A member who died keeps the party age of the day of death (§3.2; a posthumous badge is
-    # reckoned on it, as awards.services does): counted to that day, not to `on`.
+    # A member who died keeps the party age of the day of death (`lifecycle.reckoned_to`).
     died = member.status_since if status == "deceased" else None
     if first is not None and first <= on and status and (status != "deceased" or died):
         gaps = gaps_of(member)
-        until = min(on, died) if died else on
-        answer["party_age"] = lifecycle.party_age(first, gaps, until).as_dict()
+        answer["party_age"] = lifecycle.party_age(
+            first, gaps, lifecycle.reckoned_to(on, died)
+        ).as_dict()
         if status in ACTIVE_STATUSES or status == "transferred_out":
             badge = lifecycle.next_badge(first, gaps, on)
             answer["next_badge"] = {"tier": badge[0], "date": badge[1]} if badge else None
