@@ -26,8 +26,9 @@ from dangvu.core.text import vi_sort_key
 from dangvu.discipline.models import DisciplineDecision
 from dangvu.evaluation.models import Rating
 from dangvu.evaluation.selectors import members_in_subtree
-from dangvu.members.lifecycle import gap_days, party_age, reckoned_to
+from dangvu.members.lifecycle import age_counted_from, party_age, reckoned_to
 from dangvu.members.models import PartyMember
+from dangvu.members.selectors import gaps_in, gaps_of
 from dangvu.orgs.models import Lineage, Organisation, Placement
 from dangvu.rules import awards as rules
 from dangvu.rules import evaluation as ev
@@ -347,10 +348,9 @@ def _badges_due(org: Organisation, on: dt.date) -> list[dict[str, Any]]:
     for pk, admitted, status, since, derived, citizen_id, full_name, sort_key in everyone:
         if admitted is None:
             continue
-        gaps = gaps_of(derived)
+        gaps = gaps_in(derived)
         died = since if status == "deceased" else None
-        until = reckoned_to(on, died)
-        counted_from = admitted + dt.timedelta(days=gap_days(gaps, until))
+        counted_from = age_counted_from(admitted, gaps, on, died)
         due, _why = rules.badge_due(
             counted_from=counted_from,
             on=on,
@@ -361,7 +361,7 @@ def _badges_due(org: Organisation, on: dt.date) -> list[dict[str, Any]]:
         )
         if due is None:
             continue
-        age = party_age(admitted, gaps, until)
+        age = party_age(admitted, gaps, reckoned_to(on, died))
         out.append(
             {
                 "id": pk,
@@ -378,24 +378,12 @@ def _badges_due(org: Organisation, on: dt.date) -> list[dict[str, Any]]:
     return sorted(out, key=lambda r: (-r["tier"], keys[r["id"]]))
 
 
-def party_gaps(member: PartyMember) -> list[tuple[dt.date, dt.date | None]]:
-    return gaps_of(member.derived)
-
-
-def gaps_of(derived: dict[str, Any] | None) -> list[tuple[dt.date, dt.date | None]]:
-    """The gaps in party age kept in a member's derived fields."""
-    return [
-        (dt.date.fromisoformat(a), dt.date.fromisoformat(b) if b else None)
-        for a, b in (derived or {}).get("gaps", [])
-    ]
-
-
 def next_badge_of(member: PartyMember, on: dt.date) -> tuple[int, dt.date] | None:
     """The next tier not yet received and the day party age reaches it (for the member page)."""
     if member.first_admission_date is None:
         return None
     taken = set(BadgeAward.objects.filter(member=member).values_list("tier", flat=True))
-    counted_from = member.first_admission_date + dt.timedelta(days=gap_days(party_gaps(member), on))
+    counted_from = age_counted_from(member.first_admission_date, gaps_of(member), on)
 
     for tier in BADGE_TIERS:
         if tier not in taken and add_years(counted_from, tier) > on:
@@ -419,9 +407,7 @@ def badge_check(
     if tier in received:
         return None, _("The %(tier)s-year badge is recorded already.") % {"tier": tier}
     died = member.status_since if member.status == "deceased" else None
-    counted_from = member.first_admission_date + dt.timedelta(
-        days=gap_days(party_gaps(member), reckoned_to(awarded_on, died))
-    )
+    counted_from = age_counted_from(member.first_admission_date, gaps_of(member), awarded_on, died)
     due, why = rules.badge_due(
         counted_from=counted_from,
         on=awarded_on,

@@ -20,7 +20,7 @@ from typing import Any
 from django.db import transaction
 
 from dangvu.awards.models import BadgeAward, Commendation
-from dangvu.awards.services import five_year_candidates, party_gaps
+from dangvu.awards.services import five_year_candidates
 from dangvu.core import bulk
 from dangvu.core.changes import get_or_create_decision, log_values, open_change_set
 from dangvu.core.dates import add_years
@@ -35,8 +35,9 @@ from dangvu.evaluation.services import (
     org_caps,
     review_facts,
 )
-from dangvu.members.lifecycle import gap_days
+from dangvu.members.lifecycle import age_counted_from
 from dangvu.members.models import MembershipPeriod, PartyMember
+from dangvu.members.selectors import gaps_of
 from dangvu.orgs.models import Organisation, Placement, valid_on
 from dangvu.rules import awards as award_rules
 from dangvu.rules import evaluation as ev
@@ -449,12 +450,12 @@ class DemoRatings:
         for member in PartyMember.objects.filter(
             status__in=("official", "deceased"), first_admission_date__isnull=False
         ).order_by("pk"):
-            gaps = party_gaps(member)
+            gaps = gaps_of(member)
             received: list[int] = list(given[member.pk])
             died = member.status_since if member.status == "deceased" else None
-            counted_from = member.first_admission_date + dt.timedelta(
-                days=gap_days(gaps, died or self.until)
-            )
+            admitted = member.first_admission_date
+            # The latest start (every gap counted): no tier is reached later than from it.
+            counted_from = age_counted_from(admitted, gaps, self.until, died)
             for tier in BADGE_TIERS:
                 if tier in received:
                     continue
@@ -465,7 +466,8 @@ class DemoRatings:
                     if died is not None and day > died + dt.timedelta(days=730):
                         break
                     due, _why = award_rules.badge_due(
-                        counted_from=counted_from,
+                        # As badge_check reckons it: the gaps up to the day, or to the death.
+                        counted_from=age_counted_from(admitted, gaps, day, died),
                         on=day,
                         received=received,
                         died_on=died if died is not None and died <= day else None,

@@ -579,6 +579,17 @@ def reckoned_to(on: dt.date, died_on: dt.date | None) -> dt.date:
     return died_on if died_on is not None and died_on < on else on
 
 
+def age_counted_from(
+    first_admission: dt.date,
+    gaps: Sequence[tuple[dt.date, dt.date | None]],
+    on: dt.date,
+    died_on: dt.date | None = None,
+) -> dt.date:
+    """The day a badge's party age counts from, asked on `on` (§3.2): the first admission decision
+    moved later by the days not counted up to the day it is reckoned to (`reckoned_to`)."""
+    return first_admission + dt.timedelta(days=gap_days(gaps, reckoned_to(on, died_on)))
+
+
 def party_age(
     first_admission: dt.date, gaps: Sequence[tuple[dt.date, dt.date | None]], on: dt.date
 ) -> PartyAge:

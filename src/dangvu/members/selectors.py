@@ -577,8 +577,13 @@ def _iso(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
+def gaps_in(derived: dict[str, Any] | None) -> list[tuple[dt.date, dt.date | None]]:
+    """The gaps in party age (§3.2) kept in a member's derived fields."""
+    return [(dt.date.fromisoformat(a), _iso(b)) for a, b in (derived or {}).get("gaps", [])]
+
+
 def gaps_of(member: PartyMember) -> list[tuple[dt.date, dt.date | None]]:
-    return [(dt.date.fromisoformat(a), _iso(b)) for a, b in (member.derived or {}).get("gaps", [])]
+    return gaps_in(member.derived)
 
 
 def status_on(member: PartyMember, on: dt.date) -> str:
