@@ -14,6 +14,7 @@ from dangvu.members.lifecycle import (
     next_badge,
     official_date_for,
     party_age,
+    party_age_start,
     reckoned_to,
     state_on,
 )
@@ -50,12 +51,27 @@ def test_party_age_counts_from_the_admission_decision_not_the_ceremony():
 
 
 def test_ages_are_reckoned_to_the_day_of_death_once_it_has_come():
-    """§3.2, §3.4: asked after a death, the day of death; asked on it or before, the day asked."""
+    """§3.2, §3.4: asked after a death, the day of death; asked on it or before, the day asked.
+    Admitted 01/05/1990, 30 days out in a move (letter 02/03/2021, presented 01/04/2021), died
+    01/01/2023: party age counts from 01/05/1990 on 19/05/2020 (the move had not happened), from
+    31/05/1990 after it (worked by hand: 1/5 + 30 days), and still from 31/05/1990 in 2025."""
     died = D(2023, 1, 1)
-    assert reckoned_to(D(2025, 9, 2), died) == died
-    assert reckoned_to(died, died) == died
-    assert reckoned_to(D(2020, 5, 19), died) == D(2020, 5, 19)
-    assert reckoned_to(D(2025, 9, 2), None) == D(2025, 9, 2)
+    assert reckoned_to(D(2025, 9, 2), died_on=died) == died
+    assert reckoned_to(died, died_on=died) == died
+    assert reckoned_to(D(2020, 5, 19), died_on=died) == D(2020, 5, 19)
+    assert reckoned_to(D(2025, 9, 2), died_on=None) == D(2025, 9, 2)
+    facts = admitted(decided=D(1990, 5, 1), ceremony=D(1990, 5, 19))
+    facts += [
+        Fact("transfer_out", D(2021, 3, 2), OTHER),
+        Fact("transfer_in", D(2021, 4, 1), OTHER),
+        Fact("death", died),
+    ]
+    state = derive(facts)
+    assert state.gaps == [(D(2021, 3, 2), D(2021, 4, 1))]
+    start = state.first_admission_date
+    assert party_age_start(start, state.gaps, D(2020, 5, 19), died_on=died) == D(1990, 5, 1)
+    assert party_age_start(start, state.gaps, D(2021, 6, 1), died_on=died) == D(1990, 5, 31)
+    assert party_age_start(start, state.gaps, D(2025, 9, 2), died_on=died) == D(1990, 5, 31)
 
 
 def test_time_struck_off_is_not_party_age_and_readmission_counts_from_the_first_admission():

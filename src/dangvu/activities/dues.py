@@ -26,6 +26,7 @@ from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeLogEntry, ChangeSet
 from dangvu.members import lifecycle
 from dangvu.members.models import Flag, FlagPeriod, PartyMember
+from dangvu.members.selectors import gaps_in
 from dangvu.orgs.models import Organisation
 from dangvu.rules import congress as congress_rules
 from dangvu.rules import dues as rules
@@ -78,15 +79,8 @@ def context_for(member_ids: Any) -> Context:
     ):
         if (sex, birth) not in retire:
             retire[(sex, birth)] = congress_rules.retirement_date(sex, birth)
-        members[pk] = (first, _gaps(derived), retire[(sex, birth)])
+        members[pk] = (first, gaps_in(derived), retire[(sex, birth)])
     return Context(bases, {k: tuple(v) for k, v in reliefs.items()}, members)
-
-
-def _gaps(derived: dict[str, Any] | None) -> list[tuple[dt.date, dt.date | None]]:
-    return [
-        (dt.date.fromisoformat(a), dt.date.fromisoformat(b) if b else None)
-        for a, b in (derived or {}).get("gaps", [])
-    ]
 
 
 def due_of(member_id: int, month: dt.date, ctx: Context) -> tuple[rules.Due, str]:

@@ -19,14 +19,14 @@ from dangvu.awards.models import BadgeAward, Commendation, IllnessNote
 from dangvu.core.actors import Actor
 from dangvu.core.cached import cached
 from dangvu.core.changes import log_entry, open_change_set
-from dangvu.core.dates import add_years, format_date, today
+from dangvu.core.dates import format_date, today
 from dangvu.core.errors import RuleError
 from dangvu.core.models import ChangeSet, Decision
 from dangvu.core.text import vi_sort_key
 from dangvu.discipline.models import DisciplineDecision
 from dangvu.evaluation.models import Rating
 from dangvu.evaluation.selectors import members_in_subtree
-from dangvu.members.lifecycle import age_counted_from, party_age, reckoned_to
+from dangvu.members.lifecycle import death_day, party_age, party_age_start, reckoned_to
 from dangvu.members.models import PartyMember
 from dangvu.members.selectors import gaps_in, gaps_of
 from dangvu.orgs.models import Lineage, Organisation, Placement
@@ -349,8 +349,8 @@ def _badges_due(org: Organisation, on: dt.date) -> list[dict[str, Any]]:
         if admitted is None:
             continue
         gaps = gaps_in(derived)
-        died = since if status == "deceased" else None
-        counted_from = age_counted_from(admitted, gaps, on, died)
+        died = death_day(status, since)
+        counted_from = party_age_start(admitted, gaps, on, died_on=died)
         due, _why = rules.badge_due(
             counted_from=counted_from,
             on=on,
@@ -361,7 +361,7 @@ def _badges_due(org: Organisation, on: dt.date) -> list[dict[str, Any]]:
         )
         if due is None:
             continue
-        age = party_age(admitted, gaps, reckoned_to(on, died))
+        age = party_age(admitted, gaps, reckoned_to(on, died_on=died))
         out.append(
             {
                 "id": pk,
@@ -376,19 +376,6 @@ def _badges_due(org: Organisation, on: dt.date) -> list[dict[str, Any]]:
         keys[pk] = sort_key
     # Vietnamese order: given name first.
     return sorted(out, key=lambda r: (-r["tier"], keys[r["id"]]))
-
-
-def next_badge_of(member: PartyMember, on: dt.date) -> tuple[int, dt.date] | None:
-    """The next tier not yet received and the day party age reaches it (for the member page)."""
-    if member.first_admission_date is None:
-        return None
-    taken = set(BadgeAward.objects.filter(member=member).values_list("tier", flat=True))
-    counted_from = age_counted_from(member.first_admission_date, gaps_of(member), on)
-
-    for tier in BADGE_TIERS:
-        if tier not in taken and add_years(counted_from, tier) > on:
-            return tier, add_years(counted_from, tier)
-    return None
 
 
 def badge_check(
@@ -406,8 +393,10 @@ def badge_check(
         return None, _("The member has no admission date on file.")
     if tier in received:
         return None, _("The %(tier)s-year badge is recorded already.") % {"tier": tier}
-    died = member.status_since if member.status == "deceased" else None
-    counted_from = age_counted_from(member.first_admission_date, gaps_of(member), awarded_on, died)
+    died = death_day(member.status, member.status_since)
+    counted_from = party_age_start(
+        member.first_admission_date, gaps_of(member), awarded_on, died_on=died
+    )
     due, why = rules.badge_due(
         counted_from=counted_from,
         on=awarded_on,

@@ -35,7 +35,7 @@ from dangvu.evaluation.services import (
     org_caps,
     review_facts,
 )
-from dangvu.members.lifecycle import age_counted_from
+from dangvu.members.lifecycle import death_day, party_age_start
 from dangvu.members.models import MembershipPeriod, PartyMember
 from dangvu.members.selectors import gaps_of
 from dangvu.orgs.models import Organisation, Placement, valid_on
@@ -452,29 +452,29 @@ class DemoRatings:
         ).order_by("pk"):
             gaps = gaps_of(member)
             received: list[int] = list(given[member.pk])
-            died = member.status_since if member.status == "deceased" else None
+            died = death_day(member.status, member.status_since)
             admitted = member.first_admission_date
-            # The latest start (every gap counted): no tier is reached later than from it.
-            counted_from = age_counted_from(admitted, gaps, self.until, died)
+            assert admitted is not None  # filtered above
             for tier in BADGE_TIERS:
                 if tier in received:
                     continue
-                reached = add_years(counted_from, tier)
-                if reached > self.until:
+                # A gap only delays a tier: none is reached before its years from the admission.
+                earliest = add_years(admitted, tier)
+                if earliest > self.until:
                     break
-                for day in days[bisect.bisect_left(days, reached) :]:
+                for day in days[bisect.bisect_left(days, earliest) :]:
                     if died is not None and day > died + dt.timedelta(days=730):
                         break
                     due, _why = award_rules.badge_due(
                         # As badge_check reckons it: the gaps up to the day, or to the death.
-                        counted_from=age_counted_from(admitted, gaps, day, died),
+                        counted_from=party_age_start(admitted, gaps, day, died_on=died),
                         on=day,
                         received=received,
                         died_on=died if died is not None and died <= day else None,
                         disciplines=[d for d in disciplines[member.pk] if d[1] <= day],
                     )
                     if due is None:
-                        continue  # waiting after a discipline: the next award day
+                        continue  # not reached yet, or waiting after a discipline: the next day
                     if due.tier == tier:
                         multiple = award_rules.BADGE_CASH_MULTIPLES.get(tier)
                         rows.append(

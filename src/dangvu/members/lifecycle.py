@@ -571,23 +571,31 @@ class PartyAge:
         return {"years": self.years, "months": self.months, "days": self.days}
 
 
-def reckoned_to(on: dt.date, died_on: dt.date | None) -> dt.date:
+def death_day(status: str, status_since: dt.date | None) -> dt.date | None:
+    """The day of death of a member whose (stored or replayed) status is deceased, else None."""
+    return status_since if status == "deceased" else None
+
+
+def reckoned_to(on: dt.date, *, died_on: dt.date | None) -> dt.date:
     """The day a member's ages asked on `on` are reckoned to: the day of death for a member who had
     died by then, else `on`. Party-activity time ends with death (§3.2): a posthumous badge is
-    reckoned on it (§3.4), and the dead grow no older. One rule for the member page, the lists,
-    the badges due and the check of a badge recorded or on file."""
+    reckoned on it (§3.4), and the dead grow no older. One rule for the age and the party age on
+    the member page and in the list's rows, the badges due and the check of a badge recorded or on
+    file (the list's age filter is by the age of today, for every status)."""
     return died_on if died_on is not None and died_on < on else on
 
 
-def age_counted_from(
+def party_age_start(
     first_admission: dt.date,
     gaps: Sequence[tuple[dt.date, dt.date | None]],
     on: dt.date,
+    *,
     died_on: dt.date | None = None,
 ) -> dt.date:
-    """The day a badge's party age counts from, asked on `on` (§3.2): the first admission decision
-    moved later by the days not counted up to the day it is reckoned to (`reckoned_to`)."""
-    return first_admission + dt.timedelta(days=gap_days(gaps, reckoned_to(on, died_on)))
+    """The day party age counts from, asked on `on` (§3.2): the first admission decision moved
+    later by the days not counted up to the day it is reckoned to (`reckoned_to`) — a gap that
+    comes after that day has not happened yet, or never counts."""
+    return first_admission + dt.timedelta(days=gap_days(gaps, reckoned_to(on, died_on=died_on)))
 
 
 def party_age(
@@ -597,7 +605,7 @@ def party_age(
     (§3.2: expulsion, removal, interruption by transfer; a restoration leaves no gap), in years,
     months and days under the month-end convention of `core.dates.months_between`: on the day a
     badge falls due the member has exactly the tier's years."""
-    start = first_admission + dt.timedelta(days=gap_days(gaps, on))
+    start = party_age_start(first_admission, gaps, on)
     if on < start:
         return PartyAge(0, 0, 0, start)
     months = months_between(start, on)
@@ -609,7 +617,7 @@ def next_badge(
     first_admission: dt.date, gaps: Sequence[tuple[dt.date, dt.date | None]], on: dt.date
 ) -> tuple[int, dt.date] | None:
     """The next badge tier and the day party age reaches it, if no further interruption comes."""
-    counted_from = first_admission + dt.timedelta(days=gap_days(gaps, on))
+    counted_from = party_age_start(first_admission, gaps, on)
     for tier in BADGE_TIERS:
         reached = add_years(counted_from, tier)
         if reached > on:

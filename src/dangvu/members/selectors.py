@@ -125,8 +125,7 @@ def age_shown(member: PartyMember, birth: dt.date, on: dt.date) -> tuple[int, bo
     a member who died is as old as on the day of death, not as the years since would make him."""
     from dangvu.members import lifecycle
 
-    died = member.status_since if member.status == "deceased" else None
-    day = lifecycle.reckoned_to(on, died)
+    day = lifecycle.reckoned_to(on, died_on=lifecycle.death_day(member.status, member.status_since))
     return age_on(birth, day), day != on
 
 
@@ -657,11 +656,11 @@ def member_on(
     }
     first = member.first_admission_date
     # A member who died keeps the party age of the day of death (`lifecycle.reckoned_to`).
-    died = member.status_since if status == "deceased" else None
+    died = lifecycle.death_day(status, member.status_since)
     if first is not None and first <= on and status and (status != "deceased" or died):
         gaps = gaps_of(member)
         answer["party_age"] = lifecycle.party_age(
-            first, gaps, lifecycle.reckoned_to(on, died)
+            first, gaps, lifecycle.reckoned_to(on, died_on=died)
         ).as_dict()
         if status in ACTIVE_STATUSES or status == "transferred_out":
             badge = lifecycle.next_badge(first, gaps, on)
