@@ -43,16 +43,16 @@ from django.utils import translation  # noqa: E402
 
 from dangvu.accounts.models import Role, User  # noqa: E402
 from dangvu.accounts.services import role_grant  # noqa: E402
+from dangvu.core.dates import age_on as completed_years  # noqa: E402
 from dangvu.demo.province import DemoBuilder  # noqa: E402
 from dangvu.members.models import MembershipPeriod  # noqa: E402
+from dangvu.members.selectors import NOT_MINORITY  # noqa: E402
 from dangvu.orgs.models import Organisation, Placement, valid_on  # noqa: E402
 from dangvu.reports.indicators import (  # noqa: E402
     ADMISSION_PERIODS,
-    NOT_MINORITY,
     REGISTRY,
     Scope,
     age_band,
-    completed_years,
     compute_all,
 )
 from dangvu.rules import charter  # noqa: E402
