@@ -738,6 +738,9 @@ def write(r: dict[str, Any]) -> None:
         + (
             f"built in {d['total'] / 60:.1f} min (goal < {GOALS['build_min']})"
             if d.get("built_now")
+            else f"built by bench/national.py into the same cluster just before this run, in "
+            f"{d['built_just_before']['total'] / 60:.1f} min"
+            if d.get("built_just_before")  # e.g. the run of issue 28's measures on 6/12/2026
             else "dataset built before this run (bench/national.py)"
         ),
         f"gunicorn, {WEB_WORKERS} workers; {lat.get('requests', 400):,} requests per case; whole run "
