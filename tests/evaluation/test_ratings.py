@@ -291,8 +291,8 @@ def test_a_badge_on_file_is_checked_on_its_day_not_on_a_later_death(world):
 
     Worked by hand: on 19/05/2020 the move had not happened, so nothing is deducted and the badge
     was due (30 years on 01/05/2020). Counting the 30 days up to his death instead moves the
-    30 years to 31/05/2020, after the award: the audit of awards on file called a correct badge
-    not due. His party age at death: from 01/05/1990 plus 30 days (31/05/1990) to 01/01/2023 is
+    30 years to 31/05/2020, after the award: entering the badge after his death was refused,
+    and the audit of awards on file called a correct badge not due. His party age at death: from 01/05/1990 plus 30 days (31/05/1990) to 01/01/2023 is
     32 years 7 months 1 day; asked on 02/09/2025 it is the same."""
     from dangvu.awards.services import audit_awards
     from dangvu.members.selectors import member_on
@@ -309,12 +309,14 @@ def test_a_badge_on_file_is_checked_on_its_day_not_on_a_later_death(world):
         ceremony=dt.date(1990, 5, 19),
         citizen_id="058065000777",
     )
-    badge_record(member=lac, tier=30, awarded_on=dt.date(2020, 5, 19), decision=None, actor=None)
     event(lac, "transfer_out", dt.date(2021, 3, 2), org=second)
     event(lac, "transfer_in", dt.date(2021, 4, 1), org=second)
     event(lac, "death", dt.date(2023, 1, 1))
     lac.refresh_from_db()
     assert (lac.status, lac.status_since) == ("deceased", dt.date(2023, 1, 1))
+    # The badge entered from the paper file after his death, as an officer catching up does:
+    # recording it (badge_record) was refused, and the audit of those on file flagged it.
+    badge_record(member=lac, tier=30, awarded_on=dt.date(2020, 5, 19), decision=None, actor=None)
     assert audit_awards() == []
     for on in (dt.date(2023, 1, 1), dt.date(2025, 9, 2)):
         assert member_on(lac, on)["party_age"] == {"years": 32, "months": 7, "days": 1}
